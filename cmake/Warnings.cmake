@@ -1,0 +1,8 @@
+# Warnings every first-party target gets through `shubbak_warnings`.
+add_library(shubbak_warnings INTERFACE)
+target_compile_options(shubbak_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
+  -Woverloaded-virtual -Wimplicit-fallthrough
+  $<$<BOOL:${SHUBBAK_WERROR}>:-Werror>)
+# -Wconversion where it is practical: first-party code is clean; tests get it too.
+target_compile_options(shubbak_warnings INTERFACE -Wconversion -Wsign-conversion)

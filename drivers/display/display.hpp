@@ -1,0 +1,74 @@
+// The kiosk's screen and touch panel. One implementation per platform backend (SDL2 today); the
+// rest of Shubbak sees only this interface, in logical coordinates with rotation already applied.
+//
+// Threading: everything here belongs to the UI thread, except loop_backend().wake(), which the
+// event loop calls from any thread.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+
+#include "drivers/display/canvas.hpp"
+#include "drivers/display/geometry.hpp"
+#include "drivers/display/rotation.hpp"
+#include "kiosk/core/config.hpp"
+#include "kiosk/core/error.hpp"
+#include "kiosk/core/log.hpp"
+#include "kiosk/loop/loop_backend.hpp"
+
+namespace shubbak {
+
+struct DisplayOptions {
+  DisplayMode mode = DisplayMode::automatic;
+  Size size{1920, 1080};  // logical size when headless or windowed; full screen takes the panel's
+  Rotation rotation = Rotation::none;
+};
+
+// A finger or the mouse: handled alike. Positions are logical.
+struct PointerEvent {
+  enum class Kind { down, move, up };
+  Kind kind;
+  Point position;
+  std::int64_t pointer_id = 0;
+};
+
+class Display {
+ public:
+  virtual ~Display() = default;
+
+  // The display the options ask for. In automatic mode, falls back to headless when no display
+  // server or KMS device answers.
+  static Expected<std::unique_ptr<Display>> open(const DisplayOptions& options, Log log);
+
+  virtual Size size() const = 0;  // logical
+  virtual Rotation rotation() const = 0;
+  virtual bool headless() const = 0;
+  virtual std::string_view driver_name() const = 0;
+
+  // The loop backend that sleeps in this display's event queue.
+  virtual LoopBackend& loop_backend() = 0;
+
+  virtual void on_pointer(std::function<void(const PointerEvent&)> handler) = 0;
+  // The window's content was lost (exposed, resized) and must be drawn again.
+  virtual void on_redraw_needed(std::function<void()> handler) = 0;
+  // The window system asked the application to close (ignored by a locked-down kiosk).
+  virtual void on_close_requested(std::function<void()> handler) = 0;
+
+  // Draw a frame: begin_frame(), draw on the canvas, present().
+  virtual Canvas& begin_frame() = 0;
+  virtual void present() = 0;
+  virtual std::uint64_t frames_presented() const = 0;
+
+  // Saves the next presented frame, as the panel shows it (rotated), to a PNG file.
+  // `done` runs on the UI thread once it is written or has failed.
+  virtual void request_screenshot(std::filesystem::path png,
+                                  std::function<void(Expected<void>)> done) = 0;
+
+  // Pushes a touch at a logical point through the platform's real input queue, as a touch
+  // panel would deliver it (scripted demos, end-to-end tests).
+  virtual void inject_touch(PointerEvent::Kind kind, Point logical) = 0;
+};
+
+}  // namespace shubbak

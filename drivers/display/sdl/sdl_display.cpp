@@ -1,0 +1,393 @@
+// The SDL2 backend of Display: the only place in Shubbak that includes SDL headers (with its
+// atlas and handles beside it).
+#include <unistd.h>
+
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+#include <utility>
+#include <vector>
+#include <algorithm>
+
+#include <SDL.h>
+#include <SDL_image.h>
+
+#include "drivers/display/display.hpp"
+#include "drivers/display/sdl/sdl_handles.hpp"
+#include "drivers/display/sdl/sdl_mask_atlas.hpp"
+
+namespace shubbak {
+
+namespace {
+
+constexpr int k_atlas_side = 2048;
+
+std::unexpected<Error> sdl_error(std::string_view what) {
+  return fail(Errc::device, fmt::format("{}: {}", what, SDL_GetError()));
+}
+
+// Sleeps in SDL's event queue when a display server delivers input; headless, nothing arrives
+// but what we push ourselves, so a condition variable sleeps without SDL's 1 ms polling.
+class SdlLoopBackend final : public LoopBackend {
+ public:
+  SdlLoopBackend(bool headless, Uint32 wake_event, std::function<void()> dispatch)
+      : m_headless(headless), m_wake_event(wake_event), m_dispatch(std::move(dispatch)) {}
+
+  void wait(std::optional<std::chrono::milliseconds> timeout) override {
+    if (m_headless) {
+      std::unique_lock lock(m_mutex);
+      auto woken = [this] { return m_woken || SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT); };
+      if (timeout) {
+        m_cv.wait_for(lock, *timeout, woken);
+      } else {
+        m_cv.wait(lock, woken);
+      }
+      m_woken = false;
+      return;
+    }
+    if (timeout) {
+      SDL_WaitEventTimeout(nullptr, static_cast<int>(std::min<std::int64_t>(timeout->count(), 1 << 30)));
+    } else {
+      SDL_WaitEvent(nullptr);
+    }
+  }
+
+  void wake() override {
+    if (m_headless) {
+      {
+        std::lock_guard lock(m_mutex);
+        m_woken = true;
+      }
+      m_cv.notify_one();
+      return;
+    }
+    SDL_Event event{};
+    event.type = m_wake_event;
+    SDL_PushEvent(&event);  // thread-safe; wakes SDL_WaitEvent
+  }
+
+  void dispatch() override { m_dispatch(); }
+
+ private:
+  bool m_headless;
+  Uint32 m_wake_event;
+  std::function<void()> m_dispatch;
+  std::mutex m_mutex;
+  std::condition_variable m_cv;
+  bool m_woken = false;
+};
+
+class SdlCanvas final : public Canvas {
+ public:
+  SdlCanvas(SDL_Renderer* renderer, Size size, sdl::MaskAtlas& atlas)
+      : m_renderer(renderer), m_size(size), m_atlas(atlas) {}
+
+  Size size() const override { return m_size; }
+
+  void clear(Color c) override {
+    SDL_SetRenderDrawColor(m_renderer, c.r, c.g, c.b, c.a);
+    SDL_RenderClear(m_renderer);
+  }
+
+  void fill_rect(const Rect& r, Color c) override {
+    SDL_SetRenderDrawBlendMode(m_renderer, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(m_renderer, c.r, c.g, c.b, c.a);
+    SDL_Rect rect{r.x, r.y, r.width, r.height};
+    SDL_RenderFillRect(m_renderer, &rect);
+  }
+
+  void draw_mask(std::uint64_t key, const AlphaMask& mask, Point at, Color c) override {
+    auto slot = m_atlas.place(key, mask);
+    if (!slot) return;
+    SDL_Texture* texture = m_atlas.texture();
+    SDL_SetTextureColorMod(texture, c.r, c.g, c.b);
+    SDL_SetTextureAlphaMod(texture, c.a);
+    SDL_Rect dst{at.x, at.y, slot->w, slot->h};
+    SDL_RenderCopy(m_renderer, texture, &*slot, &dst);
+  }
+
+ private:
+  SDL_Renderer* m_renderer;
+  Size m_size;
+  sdl::MaskAtlas& m_atlas;
+};
+
+struct PendingScreenshot {
+  std::filesystem::path path;
+  std::function<void(Expected<void>)> done;
+};
+
+bool display_server_present() {
+  const char* x11 = std::getenv("DISPLAY");
+  const char* wayland = std::getenv("WAYLAND_DISPLAY");
+  return (x11 && *x11) || (wayland && *wayland) || ::access("/dev/dri/card0", R_OK | W_OK) == 0;
+}
+
+class SdlDisplay final : public Display {
+ public:
+  static Expected<std::unique_ptr<Display>> open(const DisplayOptions& options, Log log) {
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");  // SIGTERM/SIGINT belong to SignalWatcher
+    SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");  // a touch is handled once, as a touch
+    SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
+    SDL_SetHint(SDL_HINT_APP_NAME, "Shubbak");
+
+    bool headless = options.mode == DisplayMode::headless ||
+                    (options.mode == DisplayMode::automatic && !display_server_present());
+    if (!headless && SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
+      if (options.mode != DisplayMode::automatic) return sdl_error("SDL video init");
+      log.warn("no display could be opened ({}); running headless", SDL_GetError());
+      headless = true;
+    }
+    if (headless) {
+      SDL_SetHintWithPriority(SDL_HINT_VIDEODRIVER, "dummy", SDL_HINT_OVERRIDE);
+      SDL_SetHintWithPriority(SDL_HINT_RENDER_DRIVER, "software", SDL_HINT_OVERRIDE);
+      if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) return sdl_error("SDL dummy video init");
+    }
+
+    bool fullscreen = !headless && options.mode != DisplayMode::window;
+    Size physical = physical_size(options.size, options.rotation);
+    Uint32 flags = SDL_WINDOW_SHOWN;
+    int x = SDL_WINDOWPOS_CENTERED, y = SDL_WINDOWPOS_CENTERED;
+    if (fullscreen) {
+      SDL_DisplayMode desktop{};
+      if (SDL_GetDesktopDisplayMode(0, &desktop) != 0) return sdl_error("SDL_GetDesktopDisplayMode");
+      physical = {desktop.w, desktop.h};
+      // Borderless at 0,0 as well as full screen: without a window manager, X11 does not apply
+      // SDL_WINDOW_FULLSCREEN_DESKTOP, and the kiosk must still cover the panel.
+      flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
+      x = y = 0;
+    }
+    sdl::WindowPtr window(SDL_CreateWindow("Shubbak", x, y, physical.width, physical.height, flags));
+    if (!window) return sdl_error("SDL_CreateWindow");
+
+    Uint32 renderer_flags = headless ? SDL_RENDERER_SOFTWARE : SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC;
+    sdl::RendererPtr renderer(SDL_CreateRenderer(window.get(), -1, renderer_flags | SDL_RENDERER_TARGETTEXTURE));
+    if (!renderer && !headless) {
+      log.warn("no accelerated renderer ({}); using the software renderer", SDL_GetError());
+      renderer.reset(SDL_CreateRenderer(window.get(), -1, SDL_RENDERER_SOFTWARE | SDL_RENDERER_TARGETTEXTURE));
+    }
+    if (!renderer) return sdl_error("SDL_CreateRenderer");
+    if (SDL_GetRendererOutputSize(renderer.get(), &physical.width, &physical.height) != 0) {
+      return sdl_error("SDL_GetRendererOutputSize");
+    }
+    if (fullscreen) SDL_ShowCursor(SDL_DISABLE);
+
+    Uint32 wake_event = SDL_RegisterEvents(1);
+    if (wake_event == static_cast<Uint32>(-1)) return sdl_error("SDL_RegisterEvents");
+
+    auto display = std::unique_ptr<SdlDisplay>(new SdlDisplay(
+        std::move(log), std::move(window), std::move(renderer), physical, options.rotation, headless, wake_event));
+    if (auto ready = display->prepare_targets(); !ready) return std::unexpected(ready.error());
+    display->m_log.info("{} display {}x{} (logical {}x{}, rotation {}), renderer {}",
+                        display->driver_name(), physical.width, physical.height, display->size().width,
+                        display->size().height, degrees(options.rotation), display->renderer_name());
+    return std::unique_ptr<Display>(std::move(display));
+  }
+
+  ~SdlDisplay() override {
+    m_canvas.reset();
+    m_atlas.reset();
+    m_rotation_target.reset();
+    m_renderer.reset();
+    m_window.reset();
+    SDL_QuitSubSystem(SDL_INIT_VIDEO);
+  }
+
+  Size size() const override { return logical_size(m_physical, m_rotation); }
+  Rotation rotation() const override { return m_rotation; }
+  bool headless() const override { return m_headless; }
+  std::string_view driver_name() const override {
+    const char* name = SDL_GetCurrentVideoDriver();
+    return name ? name : "none";
+  }
+  LoopBackend& loop_backend() override { return m_backend; }
+
+  void on_pointer(std::function<void(const PointerEvent&)> h) override { m_on_pointer = std::move(h); }
+  void on_redraw_needed(std::function<void()> h) override { m_on_redraw = std::move(h); }
+  void on_close_requested(std::function<void()> h) override { m_on_close = std::move(h); }
+
+  Canvas& begin_frame() override {
+    SDL_SetRenderTarget(m_renderer.get(), m_rotation_target.get());
+    return *m_canvas;
+  }
+
+  void present() override {
+    SDL_Renderer* renderer = m_renderer.get();
+    if (m_rotation_target) {
+      SDL_SetRenderTarget(renderer, nullptr);
+      Size logical = size();
+      SDL_FRect dst{static_cast<float>(m_physical.width - logical.width) / 2.0f,
+                    static_cast<float>(m_physical.height - logical.height) / 2.0f,
+                    static_cast<float>(logical.width), static_cast<float>(logical.height)};
+      SDL_RenderCopyExF(renderer, m_rotation_target.get(), nullptr, &dst, degrees(m_rotation), nullptr,
+                        SDL_FLIP_NONE);
+    }
+    // Read back before presenting: after a present, the back buffer's content is undefined.
+    for (auto& shot : std::exchange(m_screenshots, {})) {
+      auto saved = save_png(shot.path);
+      shot.done(std::move(saved));
+    }
+    SDL_RenderPresent(renderer);
+    ++m_frames;
+  }
+
+  std::uint64_t frames_presented() const override { return m_frames; }
+
+  void request_screenshot(std::filesystem::path png, std::function<void(Expected<void>)> done) override {
+    m_screenshots.push_back({std::move(png), std::move(done)});
+  }
+
+  void inject_touch(PointerEvent::Kind kind, Point logical) override {
+    Point p = to_physical(logical, size(), m_rotation);
+    SDL_Event event{};
+    event.type = kind == PointerEvent::Kind::down ? SDL_FINGERDOWN
+                 : kind == PointerEvent::Kind::up ? SDL_FINGERUP
+                                                  : SDL_FINGERMOTION;
+    event.tfinger.timestamp = SDL_GetTicks();
+    event.tfinger.touchId = k_injected_touch_device;
+    event.tfinger.fingerId = 0;
+    // A touch panel reports the centre of the touched pixel, normalised to the panel.
+    event.tfinger.x = (static_cast<float>(p.x) + 0.5f) / static_cast<float>(m_physical.width);
+    event.tfinger.y = (static_cast<float>(p.y) + 0.5f) / static_cast<float>(m_physical.height);
+    event.tfinger.pressure = kind == PointerEvent::Kind::up ? 0.0f : 1.0f;
+    SDL_PushEvent(&event);
+    m_backend.wake();
+  }
+
+ private:
+  static constexpr SDL_TouchID k_injected_touch_device = 0x5348;  // "SH"
+
+  SdlDisplay(Log log, sdl::WindowPtr window, sdl::RendererPtr renderer, Size physical, Rotation rotation,
+             bool headless, Uint32 wake_event)
+      : m_log(std::move(log)),
+        m_window(std::move(window)),
+        m_renderer(std::move(renderer)),
+        m_physical(physical),
+        m_rotation(rotation),
+        m_headless(headless),
+        m_wake_event(wake_event),
+        m_backend(headless, wake_event, [this] { pump_events(); }) {}
+
+  Expected<void> prepare_targets() {
+    Size logical = size();
+    if (m_rotation != Rotation::none) {
+      // Screens draw upright into this texture; present() turns it onto the panel.
+      m_rotation_target.reset(SDL_CreateTexture(m_renderer.get(), SDL_PIXELFORMAT_ARGB8888,
+                                                SDL_TEXTUREACCESS_TARGET, logical.width, logical.height));
+      if (!m_rotation_target) return sdl_error("rotation target texture");
+    }
+    m_atlas = std::make_unique<sdl::MaskAtlas>(m_renderer.get(), k_atlas_side);
+    if (!m_atlas->texture()) return sdl_error("mask atlas texture");
+    m_canvas = std::make_unique<SdlCanvas>(m_renderer.get(), logical, *m_atlas);
+    return {};
+  }
+
+  std::string renderer_name() const {
+    SDL_RendererInfo info{};
+    SDL_GetRendererInfo(m_renderer.get(), &info);
+    return info.name ? info.name : "unknown";
+  }
+
+  Expected<void> save_png(const std::filesystem::path& path) {
+    sdl::SurfacePtr surface(SDL_CreateRGBSurfaceWithFormat(0, m_physical.width, m_physical.height, 32,
+                                                           SDL_PIXELFORMAT_ARGB8888));
+    if (!surface) return sdl_error("screenshot surface");
+    if (SDL_RenderReadPixels(m_renderer.get(), nullptr, SDL_PIXELFORMAT_ARGB8888, surface->pixels,
+                             surface->pitch) != 0) {
+      return sdl_error("SDL_RenderReadPixels");
+    }
+    if (path.has_parent_path()) {
+      std::error_code ec;
+      std::filesystem::create_directories(path.parent_path(), ec);
+    }
+    if (IMG_SavePNG(surface.get(), path.c_str()) != 0) {
+      return fail(Errc::io, fmt::format("cannot write {}: {}", path.string(), IMG_GetError()));
+    }
+    return {};
+  }
+
+  void deliver(PointerEvent::Kind kind, float physical_x, float physical_y, std::int64_t id) {
+    if (!m_on_pointer) return;
+    Point p{static_cast<int>(physical_x), static_cast<int>(physical_y)};
+    p.x = std::clamp(p.x, 0, m_physical.width - 1);
+    p.y = std::clamp(p.y, 0, m_physical.height - 1);
+    m_on_pointer(PointerEvent{kind, to_logical(p, size(), m_rotation), id});
+  }
+
+  // Mouse coordinates are in window points; the renderer may have more pixels (HiDPI).
+  std::pair<float, float> window_to_physical(int x, int y) const {
+    int w = 0, h = 0;
+    SDL_GetWindowSize(m_window.get(), &w, &h);
+    float sx = w > 0 ? static_cast<float>(m_physical.width) / static_cast<float>(w) : 1.0f;
+    float sy = h > 0 ? static_cast<float>(m_physical.height) / static_cast<float>(h) : 1.0f;
+    return {static_cast<float>(x) * sx, static_cast<float>(y) * sy};
+  }
+
+  void pump_events() {
+    SDL_Event e;
+    while (SDL_PollEvent(&e)) {
+      switch (e.type) {
+        case SDL_FINGERDOWN:
+        case SDL_FINGERUP:
+        case SDL_FINGERMOTION: {
+          auto kind = e.type == SDL_FINGERDOWN ? PointerEvent::Kind::down
+                      : e.type == SDL_FINGERUP ? PointerEvent::Kind::up
+                                               : PointerEvent::Kind::move;
+          deliver(kind, e.tfinger.x * static_cast<float>(m_physical.width),
+                  e.tfinger.y * static_cast<float>(m_physical.height), static_cast<std::int64_t>(e.tfinger.fingerId));
+          break;
+        }
+        case SDL_MOUSEBUTTONDOWN:
+        case SDL_MOUSEBUTTONUP:
+          if (e.button.which == SDL_TOUCH_MOUSEID || e.button.button != SDL_BUTTON_LEFT) break;
+          {
+            auto [px, py] = window_to_physical(e.button.x, e.button.y);
+            deliver(e.type == SDL_MOUSEBUTTONDOWN ? PointerEvent::Kind::down : PointerEvent::Kind::up, px, py, -1);
+          }
+          break;
+        case SDL_MOUSEMOTION:
+          if (e.motion.which == SDL_TOUCH_MOUSEID || (e.motion.state & SDL_BUTTON_LMASK) == 0) break;
+          {
+            auto [px, py] = window_to_physical(e.motion.x, e.motion.y);
+            deliver(PointerEvent::Kind::move, px, py, -1);
+          }
+          break;
+        case SDL_WINDOWEVENT:
+          if (e.window.event == SDL_WINDOWEVENT_EXPOSED || e.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+            if (m_on_redraw) m_on_redraw();
+          }
+          break;
+        case SDL_QUIT:
+          if (m_on_close) m_on_close();
+          break;
+        default:
+          break;  // our wake event, keys (the kiosk takes no key combinations), and the rest
+      }
+    }
+  }
+
+  Log m_log;
+  sdl::WindowPtr m_window;
+  sdl::RendererPtr m_renderer;
+  Size m_physical;
+  Rotation m_rotation;
+  bool m_headless;
+  Uint32 m_wake_event;
+  SdlLoopBackend m_backend;
+  sdl::TexturePtr m_rotation_target;
+  std::unique_ptr<sdl::MaskAtlas> m_atlas;
+  std::unique_ptr<SdlCanvas> m_canvas;
+  std::vector<PendingScreenshot> m_screenshots;
+  std::uint64_t m_frames = 0;
+  std::function<void(const PointerEvent&)> m_on_pointer;
+  std::function<void()> m_on_redraw;
+  std::function<void()> m_on_close;
+};
+
+}  // namespace
+
+Expected<std::unique_ptr<Display>> Display::open(const DisplayOptions& options, Log log) {
+  return SdlDisplay::open(options, std::move(log));
+}
+
+}  // namespace shubbak

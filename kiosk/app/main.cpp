@@ -1,0 +1,218 @@
+// shubbak: the kiosk runtime. Exit codes: 0 clean stop, 1 runtime failure, 2 bad configuration
+// or command line.
+#include <unistd.h>
+
+#include <csignal>
+
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+
+#include "drivers/display/display.hpp"
+#include "kiosk/app/kiosk_app.hpp"
+#include "kiosk/app/touch_script.hpp"
+#include "kiosk/core/config.hpp"
+#include "kiosk/core/messages.hpp"
+#include "kiosk/loop/event_loop.hpp"
+#include "kiosk/loop/signal_watcher.hpp"
+#include "kiosk/loop/worker_pool.hpp"
+#include "screens/shell/welcome_screen.hpp"
+#include "screens/text/text_engine.hpp"
+
+namespace {
+
+using namespace shubbak;
+namespace fs = std::filesystem;
+
+constexpr int k_exit_failure = 1;
+constexpr int k_exit_bad_config = 2;
+
+struct CommandLine {
+  std::optional<fs::path> config;
+  bool demo = false;
+  bool headless = false;
+  std::optional<fs::path> script;
+  fs::path out_dir = "demo-out";
+  bool exit_after_first_frame = false;
+};
+
+Expected<Config> load_configuration(const CommandLine& cli) {
+  if (cli.config) return load_config(*cli.config);
+  // The demo runs on the built-in defaults; an installed kiosk reads its system config.
+  if (!cli.demo && fs::exists(k_default_config_path)) return load_config(k_default_config_path);
+  return Config{};
+}
+
+Expected<std::string> read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail_errno(Errc::not_found, fmt::format("cannot read {}", path.string()), errno);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Routes SIGTERM/SIGINT to the loop once it exists; a signal before that stops it at once.
+class ShutdownRequest {
+ public:
+  void signalled() {
+    m_requested = true;
+    if (EventLoop* loop = m_loop.load()) loop->quit(0);
+  }
+  void attach(EventLoop& loop) {
+    m_loop = &loop;
+    if (m_requested) loop.quit(0);
+  }
+
+ private:
+  std::atomic<bool> m_requested = false;
+  std::atomic<EventLoop*> m_loop = nullptr;
+};
+
+int run(const CommandLine& cli, Logger& logger) {
+  Log log(logger, "kiosk");
+  ShutdownRequest shutdown;
+  // First, before any thread exists, so every thread inherits the blocked signal mask.
+  auto watcher = SignalWatcher::start([&](int signal) {
+    log.info("stopping on {}", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+    shutdown.signalled();
+  });
+  if (!watcher) {
+    log.error("{}", watcher.error().describe());
+    return k_exit_failure;
+  }
+
+  auto config = load_configuration(cli);
+  if (!config) {
+    std::fprintf(stderr, "shubbak: %s\n", config.error().describe().c_str());
+    return config.error().code == Errc::config || config.error().code == Errc::not_found ? k_exit_bad_config
+                                                                                        : k_exit_failure;
+  }
+  logger.set_threshold(config->log.level);
+  bool journal = config->log.journal == JournalMode::on ||
+                 (config->log.journal == JournalMode::automatic && journal_available());
+  if (journal) logger.add_sink(make_journal_sink());
+
+  fs::path assets = config->kiosk.assets_dir.empty() ? fs::path(SHUBBAK_ASSETS_DIR) : config->kiosk.assets_dir;
+  auto messages = Messages::load(assets / "i18n" / "messages.toml");
+  if (!messages) {
+    log.error("{}", messages.error().describe());
+    return k_exit_failure;
+  }
+  std::error_code ec;
+  fs::create_directories(config->kiosk.data_dir, ec);
+  if (ec) {
+    log.error("cannot create data directory {}: {}", config->kiosk.data_dir.string(), ec.message());
+    return k_exit_failure;
+  }
+
+  std::optional<std::vector<ScriptStep>> script;
+  if (cli.script) {
+    auto text = read_file(*cli.script);
+    if (!text) {
+      log.error("{}", text.error().describe());
+      return k_exit_bad_config;
+    }
+    auto parsed = parse_touch_script(*text, cli.script->string());
+    if (!parsed) {
+      std::fprintf(stderr, "shubbak: %s\n", parsed.error().describe().c_str());
+      return k_exit_bad_config;
+    }
+    script = std::move(*parsed);
+  }
+
+  DisplayOptions display_options;
+  display_options.mode = cli.headless ? DisplayMode::headless : config->display.mode;
+  display_options.size = {config->display.width, config->display.height};
+  display_options.rotation = *rotation_from_degrees(config->display.rotation);
+  auto display = Display::open(display_options, Log(logger, "display"));
+  if (!display) {
+    log.error("{}", display.error().describe());
+    return k_exit_failure;
+  }
+  // Headless, the demo walks its scripted citizen; on a real display a person does.
+  if (!script && cli.demo && (*display)->headless()) {
+    script = *parse_touch_script(demo_touch_script(), "demo");
+  }
+
+  auto text = TextEngine::open(config->text);
+  if (!text) {
+    log.error("{}", text.error().describe());
+    return k_exit_failure;
+  }
+
+  EventLoop loop((*display)->loop_backend());
+  shutdown.attach(loop);
+  WorkerPool workers(2);
+  KioskApp app(loop, **display, Log(logger, "app"));
+  (*display)->on_close_requested([&] {
+    if (config->display.mode == DisplayMode::window) loop.quit(0);  // a kiosk ignores it
+  });
+
+  WelcomeScreen::Options welcome{config->kiosk.language, config->kiosk.id, SHUBBAK_VERSION, config->display.dpi};
+  auto screen = std::make_unique<WelcomeScreen>(**text, *messages, (*display)->size(), welcome, Log(logger, "welcome"));
+  screen->on_start([&] { log.info("citizen session started"); });
+  app.show(std::move(screen));
+
+  if (cli.exit_after_first_frame) {
+    app.on_first_frame([&] {
+      std::fputs("first-frame\n", stdout);
+      std::fflush(stdout);
+      loop.quit(0);
+    });
+  }
+
+  std::unique_ptr<ScriptRunner> runner;
+  if (script) {
+    fs::path out = fs::absolute(cli.out_dir);
+    runner = std::make_unique<ScriptRunner>(loop, **display, app, std::move(*script), out, Log(logger, "script"),
+                                            [&loop](int code) { loop.quit(code); });
+    runner->start();
+  }
+
+  log.info("Shubbak {} on kiosk {}", SHUBBAK_VERSION, config->kiosk.id);
+  int exit_code = loop.run();
+  workers.shutdown();  // finish what was handed to the workers: nothing is dropped
+  watcher->reset();
+
+  if (runner && cli.demo) {
+    std::printf("demo: %zu screenshot(s) in %s\n", runner->screenshots().size(),
+                fs::absolute(cli.out_dir).c_str());
+    for (const auto& shot : runner->screenshots()) std::printf("  %s\n", shot.c_str());
+  }
+  auto counters = (*text)->counters();
+  log.info("stopped: {} frames, {} layouts, {} shaping calls, {} glyphs rasterised",
+           app.frames_drawn(), counters.layouts, counters.shape_calls, counters.rasterisations);
+  return exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli_app{"Shubbak kiosk runtime"};
+  CommandLine cli;
+  std::string config_path, script_path;
+  cli_app.add_option("--config", config_path, "Configuration file (default: /etc/shubbak/kiosk.toml)");
+  cli_app.add_flag("--demo", cli.demo, "Built-in demo: demo services, simulated devices, scripted when headless");
+  cli_app.add_flag("--headless", cli.headless, "No display: SDL dummy driver, software rendering");
+  cli_app.add_option("--script", script_path, "Touch script to run (see kiosk/app/touch_script.hpp)");
+  cli_app.add_option("--out", cli.out_dir, "Where scripted screenshots go (default: demo-out)");
+  cli_app.add_flag("--exit-after-first-frame", cli.exit_after_first_frame,
+                   "Print 'first-frame' when the first frame is presented, then exit (benchmarks)");
+  cli_app.set_version_flag("--version", SHUBBAK_VERSION);
+  try {
+    cli_app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = cli_app.exit(e);
+    return code == 0 ? 0 : k_exit_bad_config;
+  }
+  if (!config_path.empty()) cli.config = config_path;
+  if (!script_path.empty()) cli.script = script_path;
+
+  Logger logger(LogLevel::info);
+  logger.add_sink(make_stderr_sink());
+  return run(cli, logger);
+}

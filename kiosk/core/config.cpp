@@ -1,0 +1,217 @@
+#include "kiosk/core/config.hpp"
+
+#include <array>
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+namespace shubbak {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// What a setting needs to apply one TOML value; returns a reason when it refuses the value.
+struct SettingContext {
+  const toml::node& value;
+  Config& config;
+  const fs::path& base_dir;
+};
+using Apply = std::function<std::optional<std::string>(const SettingContext&)>;
+
+struct Setting {
+  std::string_view key;  // "section.name"
+  Apply apply;
+};
+
+std::string type_name(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a number";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    default: return "a date or time";
+  }
+}
+
+Apply integer_in(std::int64_t low, std::int64_t high, std::function<int&(Config&)> field) {
+  return [=](const SettingContext& c) -> std::optional<std::string> {
+    auto value = c.value.value_exact<std::int64_t>();
+    if (!value) return fmt::format("expected an integer, got {}", type_name(c.value));
+    if (*value < low || *value > high) {
+      return fmt::format("{} is out of range {}..{}", *value, low, high);
+    }
+    field(c.config) = static_cast<int>(*value);
+    return std::nullopt;
+  };
+}
+
+template <class T>
+Apply one_of(std::vector<std::pair<std::string_view, T>> choices, std::function<T&(Config&)> field) {
+  return [=](const SettingContext& c) -> std::optional<std::string> {
+    std::vector<std::string_view> names;
+    for (auto& [name, _] : choices) names.push_back(name);
+    auto text = c.value.value_exact<std::string>();
+    if (!text) {
+      return fmt::format("expected one of \"{}\", got {}", fmt::join(names, "\", \""), type_name(c.value));
+    }
+    for (auto& [name, choice] : choices) {
+      if (*text == name) {
+        field(c.config) = choice;
+        return std::nullopt;
+      }
+    }
+    return fmt::format("\"{}\" is not one of \"{}\"", *text, fmt::join(names, "\", \""));
+  };
+}
+
+Apply path(std::function<fs::path&(Config&)> field) {
+  return [=](const SettingContext& c) -> std::optional<std::string> {
+    auto value = c.value.value_exact<std::string>();
+    if (!value) return fmt::format("expected a path string, got {}", type_name(c.value));
+    if (value->empty()) return "must not be empty";
+    fs::path p(*value);
+    field(c.config) = p.is_absolute() ? p : c.base_dir / p;
+    return std::nullopt;
+  };
+}
+
+Apply kiosk_id() {
+  return [](const SettingContext& c) -> std::optional<std::string> {
+    auto value = c.value.value_exact<std::string>();
+    if (!value) return fmt::format("expected a string, got {}", type_name(c.value));
+    bool ok = !value->empty() && value->size() <= 64;
+    for (char ch : *value) {
+      bool allowed = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                     ch == '-' || ch == '_' || ch == '.';
+      ok = ok && allowed;
+    }
+    if (!ok) return "must be 1 to 64 characters of A-Z, a-z, 0-9, '-', '_' or '.'";
+    c.config.kiosk.id = *value;
+    return std::nullopt;
+  };
+}
+
+const std::vector<Setting>& settings() {
+  static const std::vector<Setting> all = {
+      {"kiosk.id", kiosk_id()},
+      {"kiosk.language",
+       one_of<Language>({{"ar", Language::ar}, {"en", Language::en}},
+                        [](Config& c) -> Language& { return c.kiosk.language; })},
+      {"kiosk.data_dir", path([](Config& c) -> fs::path& { return c.kiosk.data_dir; })},
+      {"kiosk.assets_dir", path([](Config& c) -> fs::path& { return c.kiosk.assets_dir; })},
+      {"display.mode",
+       one_of<DisplayMode>({{"auto", DisplayMode::automatic},
+                            {"fullscreen", DisplayMode::fullscreen},
+                            {"window", DisplayMode::window},
+                            {"headless", DisplayMode::headless}},
+                           [](Config& c) -> DisplayMode& { return c.display.mode; })},
+      {"display.width", integer_in(240, 7680, [](Config& c) -> int& { return c.display.width; })},
+      {"display.height", integer_in(240, 7680, [](Config& c) -> int& { return c.display.height; })},
+      {"display.rotation",
+       [](const SettingContext& c) -> std::optional<std::string> {
+         auto value = c.value.value_exact<std::int64_t>();
+         if (!value || (*value != 0 && *value != 90 && *value != 180 && *value != 270)) {
+           return "expected one of 0, 90, 180, 270 (degrees clockwise)";
+         }
+         c.config.display.rotation = static_cast<int>(*value);
+         return std::nullopt;
+       }},
+      {"display.dpi", integer_in(50, 600, [](Config& c) -> int& { return c.display.dpi; })},
+      {"text.arabic_font", path([](Config& c) -> fs::path& { return c.text.arabic_font; })},
+      {"text.arabic_bold_font", path([](Config& c) -> fs::path& { return c.text.arabic_bold_font; })},
+      {"text.latin_font", path([](Config& c) -> fs::path& { return c.text.latin_font; })},
+      {"text.latin_bold_font", path([](Config& c) -> fs::path& { return c.text.latin_bold_font; })},
+      {"log.level",
+       one_of<LogLevel>({{"debug", LogLevel::debug},
+                         {"info", LogLevel::info},
+                         {"warn", LogLevel::warn},
+                         {"error", LogLevel::error}},
+                        [](Config& c) -> LogLevel& { return c.log.level; })},
+      {"log.journal",
+       one_of<JournalMode>(
+           {{"auto", JournalMode::automatic}, {"on", JournalMode::on}, {"off", JournalMode::off}},
+           [](Config& c) -> JournalMode& { return c.log.journal; })},
+  };
+  return all;
+}
+
+const Setting* find_setting(std::string_view key) {
+  for (const auto& setting : settings()) {
+    if (setting.key == key) return &setting;
+  }
+  return nullptr;
+}
+
+bool is_section(std::string_view name) {
+  for (const auto& setting : settings()) {
+    if (setting.key.substr(0, setting.key.find('.')) == name) return true;
+  }
+  return false;
+}
+
+std::string at(std::string_view source, const toml::source_region& where) {
+  return fmt::format("{}:{}", source, where.begin.line);
+}
+
+}  // namespace
+
+Expected<Config> parse_config(std::string_view text, std::string_view source_name,
+                              const fs::path& base_dir) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source_name);
+  } catch (const toml::parse_error& e) {
+    return fail(Errc::config,
+                fmt::format("{}:{}:{}: {}", source_name, e.source().begin.line,
+                            e.source().begin.column, e.description()));
+  }
+
+  Config config;
+  // Collect every problem, so a technician fixes the file in one pass.
+  std::vector<std::string> problems;
+  for (auto&& [section_key, section] : root) {
+    std::string_view section_name = section_key.str();
+    if (!is_section(section_name)) {
+      problems.push_back(fmt::format("{}: unknown section [{}]", at(source_name, section_key.source()),
+                                     section_name));
+      continue;
+    }
+    const toml::table* table = section.as_table();
+    if (table == nullptr) {
+      problems.push_back(fmt::format("{}: {}: expected a table, got {}",
+                                     at(source_name, section_key.source()), section_name,
+                                     type_name(section)));
+      continue;
+    }
+    for (auto&& [key, value] : *table) {
+      std::string full = fmt::format("{}.{}", section_name, key.str());
+      const Setting* setting = find_setting(full);
+      if (setting == nullptr) {
+        problems.push_back(fmt::format("{}: unknown key {}", at(source_name, key.source()), full));
+        continue;
+      }
+      if (auto refused = setting->apply(SettingContext{value, config, base_dir})) {
+        problems.push_back(fmt::format("{}: {}: {}", at(source_name, value.source()), full, *refused));
+      }
+    }
+  }
+  if (!problems.empty()) return fail(Errc::config, fmt::format("{}", fmt::join(problems, "\n")));
+  return config;
+}
+
+Expected<Config> load_config(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail_errno(Errc::not_found, fmt::format("cannot read {}", path.string()), errno);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return fail_errno(Errc::io, fmt::format("cannot read {}", path.string()), errno);
+  return parse_config(text.str(), path.string(), fs::absolute(path).parent_path());
+}
+
+}  // namespace shubbak

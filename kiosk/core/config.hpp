@@ -1,0 +1,63 @@
+// The kiosk's configuration: /etc/shubbak/kiosk.toml, or the file given with --config.
+// Every key is documented in provisioning/etc/kiosk.toml with its default. Unknown keys and bad
+// values are refused with the file, line and key, so a typo never silently falls back.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "kiosk/core/error.hpp"
+#include "kiosk/core/language.hpp"
+#include "kiosk/core/log.hpp"
+
+namespace shubbak {
+
+inline constexpr std::string_view k_default_config_path = "/etc/shubbak/kiosk.toml";
+
+enum class DisplayMode {
+  automatic,   // full screen when a display (X11, Wayland, KMSDRM) is there, else headless
+  fullscreen,  // full screen, or fail
+  window,      // a window of display.width x display.height (development)
+  headless,    // no display: SDL's dummy driver and software renderer
+};
+
+enum class JournalMode { automatic, on, off };
+
+struct Config {
+  struct Kiosk {
+    std::string id = "demo-kiosk";
+    Language language = Language::ar;  // the language the attract screen starts in
+    std::filesystem::path data_dir = ".shubbak";
+    std::filesystem::path assets_dir;  // empty: the build's default assets directory
+  } kiosk;
+
+  struct Display {
+    DisplayMode mode = DisplayMode::automatic;
+    int width = 1920;  // logical size when headless or windowed
+    int height = 1080;
+    int rotation = 0;  // degrees clockwise the panel is mounted: 0, 90, 180 or 270
+    int dpi = 96;      // physical pixel density, for touch targets of a real size
+  } display;
+
+  struct Text {
+    std::filesystem::path arabic_font = "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf";
+    std::filesystem::path arabic_bold_font = "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Bold.ttf";
+    std::filesystem::path latin_font = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf";
+    std::filesystem::path latin_bold_font = "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf";
+  } text;
+
+  struct Logging {
+    LogLevel level = LogLevel::info;
+    JournalMode journal = JournalMode::automatic;
+  } log;
+};
+
+// Parses TOML text; `source_name` names it in errors. Relative paths resolve against `base_dir`.
+Expected<Config> parse_config(std::string_view text, std::string_view source_name,
+                              const std::filesystem::path& base_dir);
+
+// Reads and parses a file; relative paths in it resolve against the file's directory.
+Expected<Config> load_config(const std::filesystem::path& path);
+
+}  // namespace shubbak

@@ -1,0 +1,126 @@
+#include "screens/text/text_engine.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "screens/text/font_faces.hpp"
+#include "screens/text/paragraph_layout.hpp"
+
+namespace shubbak {
+
+namespace {
+
+struct LayoutKey {
+  std::string text;
+  TextStyle style;
+  int max_width;
+  TextDirection direction;
+  friend bool operator==(const LayoutKey&, const LayoutKey&) = default;
+};
+
+struct LayoutKeyHash {
+  std::size_t operator()(const LayoutKey& k) const {
+    std::size_t h = std::hash<std::string>{}(k.text);
+    auto mix = [&h](std::size_t v) { h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2); };
+    mix(static_cast<std::size_t>(k.style.size_px));
+    mix(static_cast<std::size_t>(k.style.weight));
+    mix(static_cast<std::size_t>(k.max_width));
+    mix(static_cast<std::size_t>(k.direction));
+    return h;
+  }
+};
+
+struct GlyphBitmap {
+  std::vector<std::uint8_t> pixels;
+  int width = 0, height = 0, left = 0, top = 0;
+};
+
+// A key that names a glyph bitmap for good: face, pixel size and glyph id.
+std::uint64_t glyph_key(std::uint16_t face, int size_px, std::uint32_t glyph) {
+  return (std::uint64_t{face} << 48) | (std::uint64_t(static_cast<std::uint32_t>(size_px) & 0xFFFF) << 32) | glyph;
+}
+
+// Caches hold what the kiosk's screens show; past this many layouts the cache starts over.
+constexpr std::size_t k_layout_cache_limit = 4096;
+
+}  // namespace
+
+struct TextEngine::Impl {
+  std::unique_ptr<text::FontFaces> faces;
+  std::unordered_map<LayoutKey, std::shared_ptr<const TextLayout>, LayoutKeyHash> layouts;
+  std::unordered_map<std::uint64_t, GlyphBitmap> glyphs;
+};
+
+TextEngine::TextEngine(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+TextEngine::~TextEngine() = default;
+
+Expected<std::unique_ptr<TextEngine>> TextEngine::open(const Config::Text& fonts) {
+  auto faces = text::FontFaces::open(
+      {fonts.arabic_font, fonts.arabic_bold_font, fonts.latin_font, fonts.latin_bold_font});
+  if (!faces) return std::unexpected(faces.error());
+  auto impl = std::make_unique<Impl>();
+  impl->faces = std::move(*faces);
+  return std::unique_ptr<TextEngine>(new TextEngine(std::move(impl)));
+}
+
+Expected<std::shared_ptr<const TextLayout>> TextEngine::layout(std::string_view utf8, const TextStyle& style,
+                                                              int max_width, TextDirection direction) {
+  if (style.size_px < 4 || style.size_px > 1024) {
+    return fail(Errc::invalid_argument, fmt::format("text size {} px is out of range", style.size_px));
+  }
+  LayoutKey key{std::string(utf8), style, max_width, direction};
+  if (auto it = m_impl->layouts.find(key); it != m_impl->layouts.end()) return it->second;
+
+  text::LayoutCounters counters;
+  auto laid = text::lay_out_paragraphs(*m_impl->faces, utf8, style, max_width, direction, counters);
+  if (!laid) return std::unexpected(laid.error());
+  ++m_counters.layouts;
+  m_counters.shape_calls += counters.shape_calls;
+  if (m_impl->layouts.size() >= k_layout_cache_limit) m_impl->layouts.clear();
+  auto shared = std::make_shared<const TextLayout>(std::move(*laid));
+  m_impl->layouts.emplace(std::move(key), shared);
+  return shared;
+}
+
+void TextEngine::draw(Canvas& canvas, const TextLayout& layout, const Rect& box, TextAlign align, Color color) {
+  for (const auto& line : layout.lines) {
+    int slack = box.width - line.width;
+    // Start is the left edge of a left-to-right paragraph and the right edge of a right-to-left one.
+    bool flush_right = (align == TextAlign::end) != layout.right_to_left;
+    int x = align == TextAlign::center ? box.x + slack / 2 : flush_right ? box.x + slack : box.x;
+    int baseline = box.y + line.baseline;
+    for (std::size_t i = line.first_glyph; i < line.first_glyph + line.glyph_count; ++i) {
+      const PositionedGlyph& g = layout.glyphs[i];
+      std::uint64_t key = glyph_key(g.face, layout.style.size_px, g.glyph);
+      auto it = m_impl->glyphs.find(key);
+      if (it == m_impl->glyphs.end()) {
+        GlyphBitmap bitmap;
+        auto sized = m_impl->faces->sized(g.face, layout.style.size_px);
+        if (sized && FT_Load_Glyph((*sized)->face, g.glyph, FT_LOAD_DEFAULT | FT_LOAD_TARGET_LIGHT) == 0 &&
+            FT_Render_Glyph((*sized)->face->glyph, FT_RENDER_MODE_NORMAL) == 0) {
+          const FT_GlyphSlot slot = (*sized)->face->glyph;
+          const FT_Bitmap& bm = slot->bitmap;
+          bitmap.width = static_cast<int>(bm.width);
+          bitmap.height = static_cast<int>(bm.rows);
+          bitmap.left = slot->bitmap_left;
+          bitmap.top = slot->bitmap_top;
+          bitmap.pixels.resize(static_cast<std::size_t>(bitmap.width * bitmap.height));
+          for (int row = 0; row < bitmap.height; ++row) {
+            const unsigned char* src = bm.buffer + static_cast<std::ptrdiff_t>(row) * bm.pitch;
+            std::copy_n(src, bitmap.width, bitmap.pixels.begin() + static_cast<std::ptrdiff_t>(row * bitmap.width));
+          }
+        }
+        ++m_counters.rasterisations;
+        it = m_impl->glyphs.emplace(key, std::move(bitmap)).first;
+      }
+      const GlyphBitmap& bitmap = it->second;
+      if (bitmap.width == 0 || bitmap.height == 0) continue;  // spaces
+      AlphaMask mask{bitmap.width, bitmap.height, bitmap.width, bitmap.pixels.data()};
+      canvas.draw_mask(key, mask, {x + g.x + bitmap.left, baseline + g.y - bitmap.top}, color);
+    }
+  }
+}
+
+}  // namespace shubbak

@@ -1,0 +1,48 @@
+// The vocabulary of the text engine: styles in, positioned glyphs out.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace shubbak {
+
+enum class FontWeight : std::uint8_t { regular, bold };
+
+// A paragraph's base direction: from its first strong character, or forced by the locale.
+enum class TextDirection : std::uint8_t { automatic, left_to_right, right_to_left };
+
+// Alignment in the reading direction: `start` is the right edge of a right-to-left paragraph.
+enum class TextAlign : std::uint8_t { start, center, end };
+
+struct TextStyle {
+  int size_px = 32;
+  FontWeight weight = FontWeight::regular;
+  friend bool operator==(const TextStyle&, const TextStyle&) = default;
+};
+
+// One glyph placed on its line; x is from the line's left edge, y is the baseline offset.
+struct PositionedGlyph {
+  std::uint16_t face = 0;  // index into the engine's faces
+  std::uint32_t glyph = 0;
+  int x = 0;
+  int y = 0;
+};
+
+struct TextLine {
+  std::size_t first_glyph = 0;
+  std::size_t glyph_count = 0;
+  int width = 0;     // of the visible glyphs, trailing spaces excluded
+  int baseline = 0;  // from the top of the layout
+};
+
+struct TextLayout {
+  std::vector<PositionedGlyph> glyphs;
+  std::vector<TextLine> lines;
+  int width = 0;  // of the widest line
+  int height = 0;
+  int line_height = 0;
+  bool right_to_left = false;  // the base direction of the (first) paragraph
+  TextStyle style;
+};
+
+}  // namespace shubbak

@@ -1,0 +1,41 @@
+// A full-screen view the citizen or technician sees. The app shows one at a time.
+// Threading: UI thread only.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string_view>
+
+#include "drivers/display/canvas.hpp"
+#include "drivers/display/display.hpp"
+
+namespace shubbak {
+
+class Screen {
+ public:
+  virtual ~Screen() = default;
+
+  virtual void draw(Canvas& canvas) = 0;
+  virtual void on_pointer(const PointerEvent& event) = 0;
+
+  // The rectangle of a named element ("language", "start"), for scripted touches and tests.
+  virtual std::optional<Rect> find_element(std::string_view id) const = 0;
+
+  // The screen calls this when what it shows has changed; nothing is drawn otherwise.
+  void on_changed(std::function<void()> handler) { m_on_changed = std::move(handler); }
+
+ protected:
+  void changed() {
+    if (m_on_changed) m_on_changed();
+  }
+
+ private:
+  std::function<void()> m_on_changed;
+};
+
+// Physical size to pixels, for touch targets that stay a finger wide at any density.
+constexpr int millimetres_to_pixels(double mm, int dpi) {
+  return static_cast<int>(mm * dpi / 25.4 + 0.5);
+}
+
+}  // namespace shubbak
