@@ -24,12 +24,6 @@ bool is_arabic_script(char32_t cp) {
   return U_SUCCESS(status) && script == USCRIPT_ARABIC;
 }
 
-bool is_neutral(char32_t cp) {
-  UErrorCode status = U_ZERO_ERROR;
-  UScriptCode script = uscript_getScript(static_cast<UChar32>(cp), &status);
-  return U_SUCCESS(status) && (script == USCRIPT_COMMON || script == USCRIPT_INHERITED);
-}
-
 }  // namespace
 
 Expected<std::unique_ptr<FontFaces>> FontFaces::open(const FontPaths& paths) {
@@ -74,6 +68,12 @@ Expected<const SizedFace*> FontFaces::sized(std::uint16_t index, int size_px) {
   SizedFace sized{face, font, static_cast<int>((face->size->metrics.ascender + 63) >> 6),
                   static_cast<int>((-face->size->metrics.descender + 63) >> 6)};
   return &m_sized.emplace(key, sized).first->second;
+}
+
+bool FontFaces::is_neutral(char32_t cp) {
+  UErrorCode status = U_ZERO_ERROR;
+  UScriptCode script = uscript_getScript(static_cast<UChar32>(cp), &status);
+  return U_SUCCESS(status) && (script == USCRIPT_COMMON || script == USCRIPT_INHERITED);
 }
 
 bool FontFaces::covers(std::uint16_t index, char32_t cp) const {

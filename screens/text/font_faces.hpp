@@ -51,6 +51,9 @@ class FontFaces {
   // has them, so a run is not split for a space.
   std::uint16_t choose(char32_t cp, FontWeight weight, std::optional<std::uint16_t> previous) const;
 
+  // Spaces, digits, punctuation and combining marks: characters of no particular script.
+  static bool is_neutral(char32_t cp);
+
  private:
   FontFaces() = default;
   bool covers(std::uint16_t index, char32_t cp) const;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include <fmt/format.h>
@@ -40,8 +41,10 @@ struct BidiCloser {
 // Lays out one paragraph (no newline inside) and appends its lines to `out`.
 class ParagraphLayout {
  public:
-  ParagraphLayout(FontFaces& faces, const TextStyle& style, LayoutCounters& counters)
-      : m_faces(faces), m_style(style), m_counters(counters) {}
+  // `utf8_offsets` maps each UTF-16 index of this paragraph to its byte offset in the UTF-8 text.
+  ParagraphLayout(FontFaces& faces, const TextStyle& style, LayoutCounters& counters,
+                  std::span<const std::uint32_t> utf8_offsets)
+      : m_faces(faces), m_style(style), m_counters(counters), m_utf8_offsets(utf8_offsets) {}
 
   Expected<void> run(const icu::UnicodeString& para, int max_width, TextDirection direction,
                      int ascender, int line_height, TextLayout& out) {
@@ -75,7 +78,12 @@ class ParagraphLayout {
   }
 
   Expected<void> itemise_and_shape() {
-    std::optional<std::uint16_t> previous;
+    struct CodePoint {
+      std::int32_t start, end;
+      char32_t value;
+      std::optional<std::uint16_t> face;
+    };
+    std::vector<CodePoint> cps;
     for (std::int32_t i = 0; i < m_length;) {
       std::int32_t at = i;
       UChar32 cp;
@@ -83,12 +91,28 @@ class ParagraphLayout {
 #pragma GCC diagnostic ignored "-Wsign-conversion"  // inside ICU's macro
       U16_NEXT(m_text, i, m_length, cp);
 #pragma GCC diagnostic pop
-      std::uint16_t face = m_faces.choose(static_cast<char32_t>(cp), m_style.weight, previous);
-      previous = face;
-      if (m_items.empty() || m_items.back().level != m_levels[at] || m_items.back().face != face) {
-        m_items.push_back(Item{at, i, m_levels[at], face, {}});
+      cps.push_back({at, i, static_cast<char32_t>(cp), std::nullopt});
+    }
+    // Neutral characters (spaces, digits, punctuation) take the face of the text before them,
+    // or, at the start of a paragraph, of the text after them: "(مرحبا)" keeps both brackets in
+    // one face.
+    std::optional<std::uint16_t> previous;
+    for (std::size_t k = 0; k < cps.size(); ++k) {
+      std::optional<std::uint16_t> context = previous;
+      if (!context) {
+        for (std::size_t n = k; n < cps.size() && !context; ++n) {
+          if (!m_faces.is_neutral(cps[n].value)) context = m_faces.choose(cps[n].value, m_style.weight, std::nullopt);
+        }
+      }
+      cps[k].face = m_faces.choose(cps[k].value, m_style.weight, context);
+      previous = cps[k].face;
+    }
+    for (const auto& cp : cps) {
+      std::uint16_t face = *cp.face;
+      if (m_items.empty() || m_items.back().level != m_levels[cp.start] || m_items.back().face != face) {
+        m_items.push_back(Item{cp.start, cp.end, m_levels[cp.start], face, {}});
       } else {
-        m_items.back().end = i;
+        m_items.back().end = cp.end;
       }
     }
     m_advance.assign(static_cast<std::size_t>(m_length), 0);
@@ -212,8 +236,8 @@ class ParagraphLayout {
       const Piece& piece = pieces[static_cast<std::size_t>(index)];
       for (const auto& g : piece.item->glyphs) {
         if (g.cluster < piece.start || g.cluster >= piece.end) continue;
-        out.glyphs.push_back(
-            {piece.item->face, g.glyph, to_pixels(pen + g.x_offset), -to_pixels(g.y_offset)});
+        out.glyphs.push_back({piece.item->face, g.glyph, m_utf8_offsets[static_cast<std::size_t>(g.cluster)],
+                              to_pixels(pen + g.x_offset), -to_pixels(g.y_offset)});
         pen += g.x_advance;
       }
     }
@@ -226,6 +250,7 @@ class ParagraphLayout {
   FontFaces& m_faces;
   const TextStyle& m_style;
   LayoutCounters& m_counters;
+  std::span<const std::uint32_t> m_utf8_offsets;
   const UChar* m_text = nullptr;
   std::int32_t m_length = 0;
   std::unique_ptr<UBiDi, BidiCloser> m_bidi;
@@ -234,6 +259,43 @@ class ParagraphLayout {
   std::vector<Item> m_items;
   std::vector<hb_position_t> m_advance;  // per UTF-16 index: the advance of the glyphs it starts
 };
+
+// UTF-8 to UTF-16 in one pass that also records, for each UTF-16 unit, the byte offset of the
+// character it belongs to (plus one entry for the end). Malformed bytes become U+FFFD each.
+icu::UnicodeString decode_utf8(std::string_view utf8, std::vector<std::uint32_t>& offsets) {
+  icu::UnicodeString out;
+  offsets.clear();
+  offsets.reserve(utf8.size() + 1);
+  std::size_t byte = 0;
+  while (byte < utf8.size()) {
+    const auto at = static_cast<std::uint32_t>(byte);
+    auto unit = [&](std::size_t k) { return static_cast<unsigned char>(utf8[byte + k]); };
+    unsigned char lead = unit(0);
+    std::size_t length = lead < 0x80 ? 1 : (lead >= 0xC2 && lead < 0xE0) ? 2 : (lead >= 0xE0 && lead < 0xF0) ? 3
+                         : (lead >= 0xF0 && lead <= 0xF4)                 ? 4
+                                                                          : 0;
+    char32_t cp = 0xFFFD;
+    bool valid = length > 0 && byte + length <= utf8.size();
+    for (std::size_t k = 1; valid && k < length; ++k) valid = (unit(k) & 0xC0) == 0x80;
+    if (valid) {
+      cp = length == 1 ? lead : static_cast<char32_t>(lead & (0xFF >> (length + 1)));
+      for (std::size_t k = 1; k < length; ++k) cp = (cp << 6) | (unit(k) & 0x3Fu);
+      // Overlong forms, surrogates and values past U+10FFFF are malformed too.
+      static constexpr char32_t k_min[] = {0, 0, 0x80, 0x800, 0x10000};
+      if (cp < k_min[length] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) valid = false;
+    }
+    if (!valid) {
+      cp = 0xFFFD;
+      length = 1;
+    }
+    out.append(static_cast<UChar32>(cp));
+    offsets.push_back(at);
+    if (cp > 0xFFFF) offsets.push_back(at);  // a surrogate pair: two UTF-16 units
+    byte += length;
+  }
+  offsets.push_back(static_cast<std::uint32_t>(utf8.size()));
+  return out;
+}
 
 }  // namespace
 
@@ -252,13 +314,16 @@ Expected<TextLayout> lay_out_paragraphs(FontFaces& faces, std::string_view utf8,
   }
   layout.line_height = ascender + descender;
 
-  icu::UnicodeString all = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<std::int32_t>(utf8.size())));
+  std::vector<std::uint32_t> utf8_offsets;
+  icu::UnicodeString all = decode_utf8(utf8, utf8_offsets);
+
   std::int32_t start = 0;
   while (start <= all.length()) {
     std::int32_t end = start;
     while (end < all.length() && all[end] != u'\n' && all[end] != 0x2029) ++end;
     icu::UnicodeString para(all, start, end - start);
-    ParagraphLayout paragraph(faces, style, counters);
+    ParagraphLayout paragraph(faces, style, counters,
+                              std::span<const std::uint32_t>(utf8_offsets).subspan(static_cast<std::size_t>(start)));
     if (auto ok = paragraph.run(para, max_width, direction, ascender, layout.line_height, layout); !ok) {
       return std::unexpected(ok.error());
     }

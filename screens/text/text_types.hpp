@@ -24,6 +24,7 @@ struct TextStyle {
 struct PositionedGlyph {
   std::uint16_t face = 0;  // index into the engine's faces
   std::uint32_t glyph = 0;
+  std::uint32_t cluster = 0;  // byte offset in the UTF-8 text of the first character it draws
   int x = 0;
   int y = 0;
 };

@@ -20,7 +20,7 @@ namespace shubbak {
 
 namespace {
 
-constexpr int k_atlas_side = 2048;
+constexpr int k_atlas_side = 1024;  // 4 MB: several screens of glyphs; refilled if ever full
 
 std::unexpected<Error> sdl_error(std::string_view what) {
   return fail(Errc::device, fmt::format("{}: {}", what, SDL_GetError()));

@@ -1,0 +1,133 @@
+// The real `shubbak` binary, headless: a scripted tap switches the language as the golden
+// screenshots show, a rotated panel shows the same picture turned, a broken config is refused
+// with exit code 2, and SIGTERM stops it cleanly.
+#include <signal.h>
+
+#include <doctest/doctest.h>
+
+#include "drivers/display/rotation.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/png_image.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace shubbak;
+using namespace std::chrono_literals;
+using testing::ChildProcess;
+
+namespace {
+
+std::string describe(const ChildProcess& child) {
+  return "stdout:\n" + child.stdout_text() + "\nstderr:\n" + child.stderr_text();
+}
+
+testing::Image load(const std::filesystem::path& path) {
+  auto image = testing::load_png(path);
+  REQUIRE_MESSAGE(image, "cannot read " << path);
+  return *image;
+}
+
+// Runs the kiosk headless with `config` and `script`; returns the exit code.
+std::optional<int> run_kiosk(const testing::TempDir& dir, std::string_view config, std::string_view script) {
+  auto config_file = dir.write("kiosk.toml", config);
+  auto script_file = dir.write("script.txt", script);
+  ChildProcess kiosk({SHUBBAK_RUNTIME_BIN, "--headless", "--config", config_file.string(), "--script",
+                      script_file.string(), "--out", (dir / "shots").string()},
+                     dir.path());
+  auto code = kiosk.wait(30s);
+  INFO(describe(kiosk));
+  CHECK(code == 0);
+  return code;
+}
+
+constexpr std::string_view k_switch_script = "shot before\ntap @language\nshot after\n";
+
+}  // namespace
+
+TEST_CASE("a tap on the language button switches the welcome screen from Arabic to English") {
+  testing::TempDir dir;
+  run_kiosk(dir, "[kiosk]\ndata_dir = \"data\"\nid = \"MCT-07\"\n", k_switch_script);
+  auto before = load(dir / "shots/before.png");
+  auto after = load(dir / "shots/after.png");
+  CHECK(before.width == 1920);
+  CHECK(before.height == 1080);
+  CHECK(testing::count_differences(before, after) > 1000);
+
+  // The language button sits at the end of the reading direction: left in Arabic, right in
+  // English; the header around it is the brand green.
+  constexpr std::uint32_t white = 0xFFFFFF, green = 0x0B5D4B;
+  CHECK(before.rgb(60, 20) == white);
+  CHECK(before.rgb(1860, 20) == green);
+  CHECK(after.rgb(60, 20) == green);
+  CHECK(after.rgb(1860, 20) == white);
+
+  // And everything else is as the reviewed golden images show: Arabic joined, words in order,
+  // digits not reversed.
+  CHECK_MESSAGE(testing::compare_with_golden(before, "welcome-ar") == "", "welcome-ar");
+  CHECK_MESSAGE(testing::compare_with_golden(after, "welcome-en") == "", "welcome-en");
+  CHECK(std::filesystem::is_directory(dir / "data"));
+}
+
+TEST_CASE("a panel mounted at 90 degrees shows the same screen turned, and taps still land") {
+  testing::TempDir dir;
+  run_kiosk(dir, "[kiosk]\ndata_dir = \"data\"\nid = \"MCT-07\"\n[display]\nrotation = 90\n", k_switch_script);
+  auto before = load(dir / "shots/before.png");
+  auto after = load(dir / "shots/after.png");
+  REQUIRE(before.width == 1080);
+  REQUIRE(before.height == 1920);
+  // Turn the panel's picture back upright: it must be the unrotated Arabic screen exactly.
+  auto upright = [](const testing::Image& panel) {
+    testing::Image out{1920, 1080, std::vector<std::uint32_t>(1920 * 1080)};
+    for (int y = 0; y < 1080; ++y) {
+      for (int x = 0; x < 1920; ++x) {
+        Point p = to_physical({x, y}, {1920, 1080}, Rotation::cw90);
+        out.argb[static_cast<std::size_t>(y * 1920 + x)] = panel.at(p.x, p.y);
+      }
+    }
+    return out;
+  };
+  CHECK_MESSAGE(testing::compare_with_golden(upright(before), "welcome-ar") == "", "rotated welcome-ar");
+  CHECK_MESSAGE(testing::compare_with_golden(upright(after), "welcome-en") == "", "rotated welcome-en");
+}
+
+TEST_CASE("a broken config stops the kiosk with exit code 2 and names file, line and key") {
+  testing::TempDir dir;
+  auto bad = dir.write("bad.toml", "[kiosk]\nid = \"K1\"\n[display]\nrotation = 45\n");
+  ChildProcess kiosk({SHUBBAK_RUNTIME_BIN, "--headless", "--config", bad.string()}, dir.path());
+  CHECK(kiosk.wait(30s) == 2);
+  std::string err = kiosk.stderr_text();
+  INFO(err);
+  CHECK(err.find(bad.string() + ":4: display.rotation: expected one of 0, 90, 180, 270") != std::string::npos);
+
+  ChildProcess missing({SHUBBAK_RUNTIME_BIN, "--headless", "--config", (dir / "none.toml").string()}, dir.path());
+  CHECK(missing.wait(30s) == 2);
+  CHECK(missing.stderr_text().find("none.toml") != std::string::npos);
+
+  ChildProcess unknown_flag({SHUBBAK_RUNTIME_BIN, "--no-such-flag"}, dir.path());
+  CHECK(unknown_flag.wait(30s) == 2);
+}
+
+TEST_CASE("SIGTERM stops a running kiosk cleanly with exit code 0") {
+  testing::TempDir dir;
+  auto config = dir.write("kiosk.toml", "[kiosk]\ndata_dir = \"data\"\n");
+  for (int signo : {SIGTERM, SIGINT}) {
+    CAPTURE(signo);
+    ChildProcess kiosk({SHUBBAK_RUNTIME_BIN, "--headless", "--config", config.string()}, dir.path());
+    REQUIRE_MESSAGE(kiosk.wait_for_stderr("on kiosk demo-kiosk", 30s), describe(kiosk));
+    kiosk.signal(signo);
+    CHECK(kiosk.wait(10s) == 0);
+    std::string err = kiosk.stderr_text();
+    INFO(err);
+    CHECK(err.find(signo == SIGTERM ? "stopping on SIGTERM" : "stopping on SIGINT") != std::string::npos);
+    CHECK(err.find("stopped: 1 frames") != std::string::npos);  // idle: one frame, then asleep
+  }
+}
+
+TEST_CASE("a script that names no such element fails the run") {
+  testing::TempDir dir;
+  auto config = dir.write("kiosk.toml", "[kiosk]\ndata_dir = \"data\"\n");
+  auto script = dir.write("s.txt", "tap @nothing-here\n");
+  ChildProcess kiosk({SHUBBAK_RUNTIME_BIN, "--headless", "--config", config.string(), "--script", script.string()},
+                     dir.path());
+  CHECK(kiosk.wait(30s) == 1);
+  CHECK(kiosk.stderr_text().find("no element @nothing-here") != std::string::npos);
+}

@@ -1,0 +1,130 @@
+#include <doctest/doctest.h>
+
+#include "kiosk/core/config.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace shubbak;
+namespace fs = std::filesystem;
+
+namespace {
+Expected<Config> parse(std::string_view text) { return parse_config(text, "kiosk.toml", "/etc/shubbak"); }
+
+std::string error_of(std::string_view text) {
+  auto config = parse(text);
+  REQUIRE_FALSE(config.has_value());
+  CHECK(config.error().code == Errc::config);
+  return config.error().message;
+}
+}  // namespace
+
+TEST_CASE("an empty file gives the documented defaults") {
+  auto config = parse("");
+  REQUIRE(config);
+  CHECK(config->kiosk.id == "demo-kiosk");
+  CHECK(config->kiosk.language == Language::ar);
+  CHECK(config->kiosk.data_dir == ".shubbak");
+  CHECK(config->display.mode == DisplayMode::automatic);
+  CHECK(config->display.width == 1920);
+  CHECK(config->display.height == 1080);
+  CHECK(config->display.rotation == 0);
+  CHECK(config->log.level == LogLevel::info);
+  CHECK(config->log.journal == JournalMode::automatic);
+}
+
+TEST_CASE("values are read into their settings") {
+  auto config = parse(R"(
+[kiosk]
+id = "MCT-muscat-07"
+language = "en"
+data_dir = "/var/lib/shubbak"
+[display]
+mode = "headless"
+width = 1080
+height = 1920
+rotation = 270
+dpi = 160
+[text]
+latin_font = "fonts/Latin.ttf"
+[log]
+level = "debug"
+journal = "off"
+)");
+  REQUIRE(config);
+  CHECK(config->kiosk.id == "MCT-muscat-07");
+  CHECK(config->kiosk.language == Language::en);
+  CHECK(config->kiosk.data_dir == "/var/lib/shubbak");
+  CHECK(config->display.mode == DisplayMode::headless);
+  CHECK(config->display.width == 1080);
+  CHECK(config->display.height == 1920);
+  CHECK(config->display.rotation == 270);
+  CHECK(config->display.dpi == 160);
+  // Relative paths are taken from the config file's directory, not the working directory.
+  CHECK(config->text.latin_font == fs::path("/etc/shubbak/fonts/Latin.ttf"));
+  CHECK(config->log.level == LogLevel::debug);
+  CHECK(config->log.journal == JournalMode::off);
+}
+
+TEST_CASE("an unknown key is refused with file, line and key") {
+  CHECK(error_of("[display]\nwidth = 800\nrotaton = 90\n") == "kiosk.toml:3: unknown key display.rotaton");
+}
+
+TEST_CASE("an unknown section is refused") {
+  CHECK(error_of("\n[printer]\nuri = \"ipp://x\"\n") == "kiosk.toml:2: unknown section [printer]");
+}
+
+TEST_CASE("bad values are refused with what was expected") {
+  CHECK(error_of("[display]\nrotation = 45\n") ==
+        "kiosk.toml:2: display.rotation: expected one of 0, 90, 180, 270 (degrees clockwise)");
+  CHECK(error_of("[display]\nwidth = 100\n") == "kiosk.toml:2: display.width: 100 is out of range 240..7680");
+  CHECK(error_of("[display]\nwidth = \"wide\"\n") ==
+        "kiosk.toml:2: display.width: expected an integer, got a string");
+  CHECK(error_of("[kiosk]\nlanguage = \"fr\"\n") ==
+        "kiosk.toml:2: kiosk.language: \"fr\" is not one of \"ar\", \"en\"");
+  CHECK(error_of("[kiosk]\nid = \"kiosk 7; rm -rf\"\n").starts_with("kiosk.toml:2: kiosk.id: must be 1 to 64"));
+  CHECK(error_of("[log]\nlevel = 3\n") ==
+        "kiosk.toml:2: log.level: expected one of \"debug\", \"info\", \"warn\", \"error\", got an integer");
+  CHECK(error_of("display = 3\n") == "kiosk.toml:1: display: expected a table, got an integer");
+}
+
+TEST_CASE("every problem in a file is listed, not just the first") {
+  std::string message = error_of("[display]\nrotation = 45\nwidth = -1\n[kiosk]\nnope = 1\n");
+  CHECK(message ==
+        "kiosk.toml:2: display.rotation: expected one of 0, 90, 180, 270 (degrees clockwise)\n"
+        "kiosk.toml:3: display.width: -1 is out of range 240..7680\n"
+        "kiosk.toml:5: unknown key kiosk.nope");
+}
+
+TEST_CASE("a TOML syntax error names line and column") {
+  std::string message = error_of("[display]\nwidth = = 3\n");
+  CHECK(message.starts_with("kiosk.toml:2:"));
+}
+
+TEST_CASE("load_config reads a file and says when it cannot") {
+  testing::TempDir dir;
+  auto file = dir.write("kiosk.toml", "[display]\nheight = 1280\n[kiosk]\ndata_dir = \"data\"\n");
+  auto config = load_config(file);
+  REQUIRE(config);
+  CHECK(config->display.height == 1280);
+  CHECK(config->kiosk.data_dir == fs::absolute(dir.path()) / "data");
+
+  auto missing = load_config(dir / "absent.toml");
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().code == Errc::not_found);
+  CHECK(missing.error().message.find("absent.toml") != std::string::npos);
+}
+
+TEST_CASE("the shipped, commented default config parses to exactly the defaults") {
+  auto shipped = load_config(fs::path(SHUBBAK_SOURCE_DIR) / "provisioning/etc/kiosk.toml");
+  REQUIRE_MESSAGE(shipped, (shipped ? "" : shipped.error().message));
+  Config defaults;
+  CHECK(shipped->kiosk.id == defaults.kiosk.id);
+  CHECK(shipped->kiosk.language == defaults.kiosk.language);
+  CHECK(shipped->display.width == defaults.display.width);
+  CHECK(shipped->display.height == defaults.display.height);
+  CHECK(shipped->display.rotation == defaults.display.rotation);
+  CHECK(shipped->display.dpi == defaults.display.dpi);
+  CHECK(shipped->display.mode == defaults.display.mode);
+  CHECK(shipped->text.arabic_font == defaults.text.arabic_font);
+  CHECK(shipped->text.latin_bold_font == defaults.text.latin_bold_font);
+  CHECK(shipped->log.level == defaults.log.level);
+}
