@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "drivers/display/geometry.hpp"
 
@@ -29,6 +30,25 @@ class Canvas {
   // skip the upload next time.
   virtual void draw_mask(std::uint64_t cache_key, const AlphaMask& mask, Point top_left,
                          Color color) = 0;
+
+  // Limits drawing to `clip` until it is reset with nullopt (scrolling lists, text fields).
+  virtual void set_clip(std::optional<Rect> clip) = 0;
 };
+
+// Restores the previous clip when it goes out of scope; clips nest by intersection.
+class ClipScope {
+ public:
+  ClipScope(Canvas& canvas, std::optional<Rect>& current, const Rect& clip);
+  ~ClipScope();
+  ClipScope(const ClipScope&) = delete;
+  ClipScope& operator=(const ClipScope&) = delete;
+
+ private:
+  Canvas& m_canvas;
+  std::optional<Rect>& m_current;
+  std::optional<Rect> m_saved;
+};
+
+Rect intersect(const Rect& a, const Rect& b);
 
 }  // namespace shubbak

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <string>
 
 #include "drivers/display/canvas.hpp"
 #include "drivers/display/geometry.hpp"
@@ -32,6 +33,16 @@ struct PointerEvent {
   Kind kind;
   Point position;
   std::int64_t pointer_id = 0;
+  std::uint32_t time_ms = 0;  // when it happened, on the input system's monotonic clock
+};
+
+// Typing from an attached USB keyboard: text, and the few editing keys a form needs. Key
+// combinations (Ctrl, Alt, Super) are never delivered: no combination leaves the kiosk.
+struct KeyEvent {
+  enum class Kind { text, backspace, delete_forward, left, right, home, end, enter, tab };
+  Kind kind;
+  std::string text;  // UTF-8, for Kind::text
+  bool shift = false;
 };
 
 class Display {
@@ -51,6 +62,7 @@ class Display {
   virtual LoopBackend& loop_backend() = 0;
 
   virtual void on_pointer(std::function<void(const PointerEvent&)> handler) = 0;
+  virtual void on_key(std::function<void(const KeyEvent&)> handler) = 0;
   // The window's content was lost (exposed, resized) and must be drawn again.
   virtual void on_redraw_needed(std::function<void()> handler) = 0;
   // The window system asked the application to close (ignored by a locked-down kiosk).

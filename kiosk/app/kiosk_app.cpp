@@ -7,11 +7,17 @@ KioskApp::KioskApp(EventLoop& loop, Display& display, Log log)
   m_display.on_pointer([this](const PointerEvent& event) {
     if (m_screen) m_screen->on_pointer(event);
   });
+  m_display.on_key([this](const KeyEvent& event) {
+    if (m_screen) m_screen->on_key(event);
+  });
   m_display.on_redraw_needed([this] { m_dirty = true; });
   m_loop.add_before_sleep([this] { draw_if_needed(); });
 }
 
 void KioskApp::show(std::unique_ptr<Screen> screen) {
+  // The old screen may be showing the next one from inside its own touch handler: keep it alive
+  // until that handler has returned.
+  if (m_screen) m_loop.post([old = std::shared_ptr<Screen>(std::move(m_screen))] {});
   m_screen = std::move(screen);
   if (m_screen) m_screen->on_changed([this] { m_dirty = true; });
   m_dirty = true;

@@ -45,7 +45,16 @@ struct Config {
     std::filesystem::path arabic_bold_font = "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Bold.ttf";
     std::filesystem::path latin_font = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf";
     std::filesystem::path latin_bold_font = "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf";
+    std::filesystem::path symbol_font = "/usr/share/fonts/truetype/noto/NotoSansSymbols2-Regular.ttf";
   } text;
+
+  struct Locale {
+    bool arabic_indic_digits = false;  // Arabic text shows ٠١٢٣ rather than 0123
+  } locale;
+
+  struct Ui {
+    std::string theme = "default";  // "default", "high-contrast" or "large-text"
+  } ui;
 
   struct Logging {
     LogLevel level = LogLevel::info;

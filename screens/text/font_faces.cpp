@@ -29,7 +29,7 @@ bool is_arabic_script(char32_t cp) {
 Expected<std::unique_ptr<FontFaces>> FontFaces::open(const FontPaths& paths) {
   std::unique_ptr<FontFaces> faces(new FontFaces());
   if (FT_Init_FreeType(&faces->m_library) != 0) return fail(Errc::internal, "FreeType init failed");
-  for (const auto* path : {&paths.arabic, &paths.arabic_bold, &paths.latin, &paths.latin_bold}) {
+  for (const auto* path : {&paths.arabic, &paths.arabic_bold, &paths.latin, &paths.latin_bold, &paths.symbols}) {
     auto bytes = read_font(*path);
     if (!bytes) return std::unexpected(bytes.error());
     faces->m_bytes.push_back(std::move(*bytes));
@@ -88,6 +88,7 @@ std::uint16_t FontFaces::choose(char32_t cp, FontWeight weight, std::optional<st
   if (is_arabic_script(cp) && covers(arabic, cp)) return arabic;
   if (covers(latin, cp)) return latin;
   if (covers(arabic, cp)) return arabic;
+  if (covers(k_symbols, cp)) return k_symbols;
   return latin;  // draws .notdef: visible, rather than silently dropped
 }
 

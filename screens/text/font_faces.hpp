@@ -24,10 +24,11 @@ struct FontPaths {
   std::filesystem::path arabic_bold;
   std::filesystem::path latin;
   std::filesystem::path latin_bold;
+  std::filesystem::path symbols;  // the last resort for arrows, checks and other symbols
 };
 
 // Faces by index; the order is the fallback order for characters of no particular script.
-enum FaceIndex : std::uint16_t { k_arabic = 0, k_arabic_bold, k_latin, k_latin_bold, k_face_count };
+enum FaceIndex : std::uint16_t { k_arabic = 0, k_arabic_bold, k_latin, k_latin_bold, k_symbols, k_face_count };
 
 struct SizedFace {
   FT_Face face = nullptr;

@@ -50,6 +50,7 @@ constexpr std::size_t k_layout_cache_limit = 4096;
 struct TextEngine::Impl {
   std::unique_ptr<text::FontFaces> faces;
   std::unordered_map<LayoutKey, std::shared_ptr<const TextLayout>, LayoutKeyHash> layouts;
+  std::unordered_map<LayoutKey, std::shared_ptr<const text::ShapedParagraph>, LayoutKeyHash> shaped;
   std::unordered_map<std::uint64_t, GlyphBitmap> glyphs;
 };
 
@@ -58,7 +59,7 @@ TextEngine::~TextEngine() = default;
 
 Expected<std::unique_ptr<TextEngine>> TextEngine::open(const Config::Text& fonts) {
   auto faces = text::FontFaces::open(
-      {fonts.arabic_font, fonts.arabic_bold_font, fonts.latin_font, fonts.latin_bold_font});
+      {fonts.arabic_font, fonts.arabic_bold_font, fonts.latin_font, fonts.latin_bold_font, fonts.symbol_font});
   if (!faces) return std::unexpected(faces.error());
   auto impl = std::make_unique<Impl>();
   impl->faces = std::move(*faces);
@@ -73,23 +74,60 @@ Expected<std::shared_ptr<const TextLayout>> TextEngine::layout(std::string_view 
   LayoutKey key{std::string(utf8), style, max_width, direction};
   if (auto it = m_impl->layouts.find(key); it != m_impl->layouts.end()) return it->second;
 
-  text::LayoutCounters counters;
-  auto laid = text::lay_out_paragraphs(*m_impl->faces, utf8, style, max_width, direction, counters);
-  if (!laid) return std::unexpected(laid.error());
+  auto metrics = text::line_metrics(*m_impl->faces, style);
+  if (!metrics) return std::unexpected(metrics.error());
+  TextLayout laid;
+  laid.style = style;
+  laid.line_height = metrics->line_height;
+  // Paragraphs end at a newline (or U+2029); each is shaped once per style and direction and
+  // re-wrapped at any width from the cache.
+  std::size_t start = 0;
+  for (;;) {
+    std::size_t end = utf8.find('\n', start);
+    std::size_t next_separator = utf8.find("\u2029", start);
+    std::size_t separator_length = 1;
+    if (next_separator < end) {
+      end = next_separator;
+      separator_length = std::string_view("\u2029").size();
+    }
+    std::string_view paragraph = utf8.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    auto shaped = shaped_paragraph(paragraph, style, direction);
+    if (!shaped) return std::unexpected(shaped.error());
+    text::append_lines(**shaped, max_width, static_cast<std::uint32_t>(start), *metrics, laid);
+    if (end == std::string_view::npos) break;
+    start = end + separator_length;
+  }
+  laid.height = static_cast<int>(laid.lines.size()) * laid.line_height;
   ++m_counters.layouts;
-  m_counters.shape_calls += counters.shape_calls;
   if (m_impl->layouts.size() >= k_layout_cache_limit) m_impl->layouts.clear();
-  auto shared = std::make_shared<const TextLayout>(std::move(*laid));
+  auto shared = std::make_shared<const TextLayout>(std::move(laid));
   m_impl->layouts.emplace(std::move(key), shared);
   return shared;
 }
 
+Expected<std::shared_ptr<const text::ShapedParagraph>> TextEngine::shaped_paragraph(std::string_view paragraph,
+                                                                                    const TextStyle& style,
+                                                                                    TextDirection direction) {
+  LayoutKey key{std::string(paragraph), style, 0, direction};
+  if (auto it = m_impl->shaped.find(key); it != m_impl->shaped.end()) return it->second;
+  auto shaped = text::shape_paragraph(*m_impl->faces, paragraph, style, direction);
+  if (!shaped) return std::unexpected(shaped.error());
+  m_counters.shape_calls += static_cast<std::uint64_t>((*shaped)->shape_calls);
+  if (m_impl->shaped.size() >= k_layout_cache_limit) m_impl->shaped.clear();
+  m_impl->shaped.emplace(std::move(key), *shaped);
+  return *shaped;
+}
+
+int TextEngine::line_left(const TextLayout& layout, const TextLine& line, const Rect& box, TextAlign align) {
+  int slack = box.width - line.width;
+  // Start is the left edge of a left-to-right paragraph and the right edge of a right-to-left one.
+  bool flush_right = (align == TextAlign::end) != layout.right_to_left;
+  return align == TextAlign::center ? box.x + slack / 2 : flush_right ? box.x + slack : box.x;
+}
+
 void TextEngine::draw(Canvas& canvas, const TextLayout& layout, const Rect& box, TextAlign align, Color color) {
   for (const auto& line : layout.lines) {
-    int slack = box.width - line.width;
-    // Start is the left edge of a left-to-right paragraph and the right edge of a right-to-left one.
-    bool flush_right = (align == TextAlign::end) != layout.right_to_left;
-    int x = align == TextAlign::center ? box.x + slack / 2 : flush_right ? box.x + slack : box.x;
+    int x = line_left(layout, line, box, align);
     int baseline = box.y + line.baseline;
     for (std::size_t i = line.first_glyph; i < line.first_glyph + line.glyph_count; ++i) {
       const PositionedGlyph& g = layout.glyphs[i];

@@ -18,11 +18,15 @@
 
 namespace shubbak {
 
+namespace text {
+struct ShapedParagraph;
+}
+
 class TextEngine {
  public:
   struct Counters {
     std::uint64_t layouts = 0;         // layouts computed (cache misses)
-    std::uint64_t shape_calls = 0;     // HarfBuzz runs shaped
+    std::uint64_t shape_calls = 0;     // HarfBuzz runs shaped (paragraphs are cached separately)
     std::uint64_t rasterisations = 0;  // glyphs rendered by FreeType
   };
 
@@ -39,10 +43,16 @@ class TextEngine {
   // Draws each line aligned inside `box` (in the paragraph's reading direction), top-aligned.
   void draw(Canvas& canvas, const TextLayout& layout, const Rect& box, TextAlign align, Color color);
 
+  // The x where `line` starts when drawn in `box` with `align` (what draw() uses).
+  static int line_left(const TextLayout& layout, const TextLine& line, const Rect& box, TextAlign align);
+
   const Counters& counters() const { return m_counters; }
 
  private:
   struct Impl;
+  Expected<std::shared_ptr<const text::ShapedParagraph>> shaped_paragraph(std::string_view paragraph,
+                                                                          const TextStyle& style,
+                                                                          TextDirection direction);
   explicit TextEngine(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> m_impl;
   Counters m_counters;

@@ -27,9 +27,13 @@ struct PositionedGlyph {
   std::uint32_t cluster = 0;  // byte offset in the UTF-8 text of the first character it draws
   int x = 0;
   int y = 0;
+  int advance = 0;             // pen advance, pixels
+  bool right_to_left = false;  // its run's direction: the caret leads on its right edge
 };
 
 struct TextLine {
+  std::uint32_t start = 0;  // byte offsets of the text on this line, trailing spaces included
+  std::uint32_t end = 0;
   std::size_t first_glyph = 0;
   std::size_t glyph_count = 0;
   int width = 0;     // of the visible glyphs, trailing spaces excluded

@@ -17,6 +17,7 @@ class Screen {
 
   virtual void draw(Canvas& canvas) = 0;
   virtual void on_pointer(const PointerEvent& event) = 0;
+  virtual void on_key(const KeyEvent&) {}
 
   // The rectangle of a named element ("language", "start"), for scripted touches and tests.
   virtual std::optional<Rect> find_element(std::string_view id) const = 0;

@@ -106,6 +106,15 @@ class SdlCanvas final : public Canvas {
     SDL_RenderCopy(m_renderer, texture, &*slot, &dst);
   }
 
+  void set_clip(std::optional<Rect> clip) override {
+    if (!clip) {
+      SDL_RenderSetClipRect(m_renderer, nullptr);
+      return;
+    }
+    SDL_Rect rect{clip->x, clip->y, std::max(0, clip->width), std::max(0, clip->height)};
+    SDL_RenderSetClipRect(m_renderer, &rect);
+  }
+
  private:
   SDL_Renderer* m_renderer;
   Size m_size;
@@ -171,6 +180,7 @@ class SdlDisplay final : public Display {
       return sdl_error("SDL_GetRendererOutputSize");
     }
     if (fullscreen) SDL_ShowCursor(SDL_DISABLE);
+    SDL_StartTextInput();  // typing from a USB keyboard, in the keyboard's own layout
 
     Uint32 wake_event = SDL_RegisterEvents(1);
     if (wake_event == static_cast<Uint32>(-1)) return sdl_error("SDL_RegisterEvents");
@@ -203,11 +213,13 @@ class SdlDisplay final : public Display {
   LoopBackend& loop_backend() override { return m_backend; }
 
   void on_pointer(std::function<void(const PointerEvent&)> h) override { m_on_pointer = std::move(h); }
+  void on_key(std::function<void(const KeyEvent&)> h) override { m_on_key = std::move(h); }
   void on_redraw_needed(std::function<void()> h) override { m_on_redraw = std::move(h); }
   void on_close_requested(std::function<void()> h) override { m_on_close = std::move(h); }
 
   Canvas& begin_frame() override {
     SDL_SetRenderTarget(m_renderer.get(), m_rotation_target.get());
+    SDL_RenderSetClipRect(m_renderer.get(), nullptr);
     return *m_canvas;
   }
 
@@ -306,12 +318,12 @@ class SdlDisplay final : public Display {
     return {};
   }
 
-  void deliver(PointerEvent::Kind kind, float physical_x, float physical_y, std::int64_t id) {
+  void deliver(PointerEvent::Kind kind, float physical_x, float physical_y, std::int64_t id, Uint32 time_ms) {
     if (!m_on_pointer) return;
     Point p{static_cast<int>(physical_x), static_cast<int>(physical_y)};
     p.x = std::clamp(p.x, 0, m_physical.width - 1);
     p.y = std::clamp(p.y, 0, m_physical.height - 1);
-    m_on_pointer(PointerEvent{kind, to_logical(p, size(), m_rotation), id});
+    m_on_pointer(PointerEvent{kind, to_logical(p, size(), m_rotation), id, time_ms});
   }
 
   // Mouse coordinates are in window points; the renderer may have more pixels (HiDPI).
@@ -321,6 +333,24 @@ class SdlDisplay final : public Display {
     float sx = w > 0 ? static_cast<float>(m_physical.width) / static_cast<float>(w) : 1.0f;
     float sy = h > 0 ? static_cast<float>(m_physical.height) / static_cast<float>(h) : 1.0f;
     return {static_cast<float>(x) * sx, static_cast<float>(y) * sy};
+  }
+
+  // The editing keys a form needs; anything held with Ctrl, Alt or Super is dropped.
+  static std::optional<KeyEvent> editing_key(const SDL_Keysym& key) {
+    if (key.mod & (KMOD_CTRL | KMOD_ALT | KMOD_GUI)) return std::nullopt;
+    bool shift = (key.mod & KMOD_SHIFT) != 0;
+    switch (key.sym) {
+      case SDLK_BACKSPACE: return KeyEvent{KeyEvent::Kind::backspace, {}, shift};
+      case SDLK_DELETE: return KeyEvent{KeyEvent::Kind::delete_forward, {}, shift};
+      case SDLK_LEFT: return KeyEvent{KeyEvent::Kind::left, {}, shift};
+      case SDLK_RIGHT: return KeyEvent{KeyEvent::Kind::right, {}, shift};
+      case SDLK_HOME: return KeyEvent{KeyEvent::Kind::home, {}, shift};
+      case SDLK_END: return KeyEvent{KeyEvent::Kind::end, {}, shift};
+      case SDLK_RETURN:
+      case SDLK_KP_ENTER: return KeyEvent{KeyEvent::Kind::enter, {}, shift};
+      case SDLK_TAB: return KeyEvent{KeyEvent::Kind::tab, {}, shift};
+      default: return std::nullopt;
+    }
   }
 
   void pump_events() {
@@ -334,7 +364,7 @@ class SdlDisplay final : public Display {
                       : e.type == SDL_FINGERUP ? PointerEvent::Kind::up
                                                : PointerEvent::Kind::move;
           deliver(kind, e.tfinger.x * static_cast<float>(m_physical.width),
-                  e.tfinger.y * static_cast<float>(m_physical.height), static_cast<std::int64_t>(e.tfinger.fingerId));
+                  e.tfinger.y * static_cast<float>(m_physical.height), static_cast<std::int64_t>(e.tfinger.fingerId), e.tfinger.timestamp);
           break;
         }
         case SDL_MOUSEBUTTONDOWN:
@@ -342,20 +372,27 @@ class SdlDisplay final : public Display {
           if (e.button.which == SDL_TOUCH_MOUSEID || e.button.button != SDL_BUTTON_LEFT) break;
           {
             auto [px, py] = window_to_physical(e.button.x, e.button.y);
-            deliver(e.type == SDL_MOUSEBUTTONDOWN ? PointerEvent::Kind::down : PointerEvent::Kind::up, px, py, -1);
+            deliver(e.type == SDL_MOUSEBUTTONDOWN ? PointerEvent::Kind::down : PointerEvent::Kind::up, px, py, -1,
+                    e.button.timestamp);
           }
           break;
         case SDL_MOUSEMOTION:
           if (e.motion.which == SDL_TOUCH_MOUSEID || (e.motion.state & SDL_BUTTON_LMASK) == 0) break;
           {
             auto [px, py] = window_to_physical(e.motion.x, e.motion.y);
-            deliver(PointerEvent::Kind::move, px, py, -1);
+            deliver(PointerEvent::Kind::move, px, py, -1, e.motion.timestamp);
           }
           break;
         case SDL_WINDOWEVENT:
           if (e.window.event == SDL_WINDOWEVENT_EXPOSED || e.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
             if (m_on_redraw) m_on_redraw();
           }
+          break;
+        case SDL_TEXTINPUT:
+          if (m_on_key) m_on_key(KeyEvent{KeyEvent::Kind::text, e.text.text, false});
+          break;
+        case SDL_KEYDOWN:
+          if (auto key = editing_key(e.key.keysym); key && m_on_key) m_on_key(*key);
           break;
         case SDL_QUIT:
           if (m_on_close) m_on_close();
@@ -380,6 +417,7 @@ class SdlDisplay final : public Display {
   std::vector<PendingScreenshot> m_screenshots;
   std::uint64_t m_frames = 0;
   std::function<void(const PointerEvent&)> m_on_pointer;
+  std::function<void(const KeyEvent&)> m_on_key;
   std::function<void()> m_on_redraw;
   std::function<void()> m_on_close;
 };

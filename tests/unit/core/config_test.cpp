@@ -126,5 +126,17 @@ TEST_CASE("the shipped, commented default config parses to exactly the defaults"
   CHECK(shipped->display.mode == defaults.display.mode);
   CHECK(shipped->text.arabic_font == defaults.text.arabic_font);
   CHECK(shipped->text.latin_bold_font == defaults.text.latin_bold_font);
+  CHECK(shipped->text.symbol_font == defaults.text.symbol_font);
+  CHECK(shipped->locale.arabic_indic_digits == defaults.locale.arabic_indic_digits);
+  CHECK(shipped->ui.theme == defaults.ui.theme);
   CHECK(shipped->log.level == defaults.log.level);
+}
+
+TEST_CASE("digits and theme are chosen by name") {
+  auto config = parse("[locale]\ndigits = \"arabic-indic\"\n[ui]\ntheme = \"high-contrast\"\n");
+  REQUIRE(config);
+  CHECK(config->locale.arabic_indic_digits);
+  CHECK(config->ui.theme == "high-contrast");
+  CHECK(error_of("[ui]\ntheme = \"dark\"\n") ==
+        "kiosk.toml:2: ui.theme: \"dark\" is not one of \"default\", \"high-contrast\", \"large-text\"");
 }

@@ -1,0 +1,37 @@
+#include "kiosk/core/money.hpp"
+
+#include <array>
+#include <utility>
+
+namespace shubbak {
+
+std::optional<int> currency_exponent(std::string_view code) {
+  // The region's currencies and a few common others, from ISO 4217.
+  static constexpr std::array<std::pair<std::string_view, int>, 24> k_exponents{{
+      {"OMR", 3}, {"JOD", 3}, {"KWD", 3}, {"BHD", 3}, {"IQD", 3}, {"LYD", 3}, {"TND", 3},
+      {"SAR", 2}, {"AED", 2}, {"QAR", 2}, {"EGP", 2}, {"ILS", 2}, {"LBP", 2}, {"SYP", 2},
+      {"YER", 2}, {"SDG", 2}, {"MAD", 2}, {"DZD", 2}, {"MRU", 2}, {"USD", 2}, {"EUR", 2},
+      {"GBP", 2}, {"DJF", 0}, {"KMF", 0},
+  }};
+  for (auto [known, exponent] : k_exponents) {
+    if (known == code) return exponent;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> to_decimal_string(const Money& money) {
+  auto exponent = currency_exponent(money.currency);
+  if (!exponent) return std::nullopt;
+  bool negative = money.minor_units < 0;
+  // Work on the magnitude as unsigned, so INT64_MIN does not overflow.
+  std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(money.minor_units)
+                                     : static_cast<std::uint64_t>(money.minor_units);
+  std::string digits = std::to_string(magnitude);
+  auto width = static_cast<std::size_t>(*exponent);
+  if (digits.size() <= width) digits = std::string(width + 1 - digits.size(), '0') + digits;
+  std::string whole = digits.substr(0, digits.size() - width);
+  std::string fraction = digits.substr(digits.size() - width);
+  return (negative ? "-" : "") + whole + (width > 0 ? "." + fraction : "");
+}
+
+}  // namespace shubbak

@@ -1,0 +1,26 @@
+// Money: an integer count of the currency's minor units plus its ISO 4217 code. Never a float.
+// Omani rial, Jordanian dinar, Kuwaiti dinar and Bahraini dinar have three decimals (1 OMR =
+// 1000 baisa), most others two.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace shubbak {
+
+struct Money {
+  std::int64_t minor_units = 0;
+  std::string currency;  // ISO 4217, e.g. "OMR"
+  friend bool operator==(const Money&, const Money&) = default;
+};
+
+// ISO 4217 minor-unit digits of the currencies Shubbak knows; nullopt for any other code.
+std::optional<int> currency_exponent(std::string_view code);
+
+// "1.250" for 1250 OMR minor units; "-0.05" for -5 USD minor units. Exact: no floating point.
+// nullopt for an unknown currency.
+std::optional<std::string> to_decimal_string(const Money& money);
+
+}  // namespace shubbak

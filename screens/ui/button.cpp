@@ -1,0 +1,75 @@
+#include "screens/ui/button.hpp"
+
+#include <algorithm>
+
+namespace shubbak {
+
+Button::Button(UiContext& ui, std::string label, Style style, std::string id)
+    : Widget(ui, std::move(id)), m_label(std::move(label)), m_style(style) {}
+
+void Button::set_label(std::string label) {
+  m_label = std::move(label);
+  m_ui.request_redraw();
+}
+
+Size Button::measure(int available_width) {
+  int pad = 3 * m_ui.unit();
+  auto layout = m_ui.text().layout(m_label, m_ui.text_style(TextRole::button), 0, TextDirection::automatic);
+  int text_w = layout ? (*layout)->width : 0, text_h = layout ? (*layout)->height : 0;
+  int w = std::clamp(text_w + 2 * pad, m_ui.touch_target(), std::max(m_ui.touch_target(), available_width));
+  return {w, std::max(m_ui.touch_target(), text_h + pad)};
+}
+
+void Button::draw(Canvas& canvas) {
+  const Theme& t = m_ui.theme();
+  Color fill = t.primary, ink = t.on_primary;
+  switch (m_style) {
+    case Style::primary: fill = m_pressed ? t.primary_pressed : t.primary; break;
+    case Style::secondary:
+      fill = m_pressed ? t.surface_pressed : t.surface;
+      ink = t.primary;
+      break;
+    case Style::danger: fill = m_pressed ? t.primary_pressed : t.danger; break;
+  }
+  if (!m_enabled) {
+    fill = t.surface_pressed;
+    ink = t.text_muted;
+  }
+  canvas.fill_rect(m_bounds, fill);
+  if (m_style == Style::secondary) paint_border(canvas, m_bounds, t.primary, t.border_px);
+  if (focused()) paint_border(canvas, m_bounds, t.focus, t.border_px * 2);
+  paint_centred_line(canvas, m_label, TextRole::button, m_bounds, TextAlign::center, ink);
+}
+
+bool Button::on_pointer(const PointerEvent& event) {
+  if (!m_enabled) return false;
+  bool inside = m_bounds.contains(event.position);
+  switch (event.kind) {
+    case PointerEvent::Kind::down:
+      m_pressed = true;
+      m_ui.request_redraw();
+      return true;
+    case PointerEvent::Kind::move:
+      if (m_pressed && !inside) {
+        m_pressed = false;
+        m_ui.request_redraw();
+      }
+      return true;
+    case PointerEvent::Kind::up: {
+      bool fire = m_pressed && inside;
+      m_pressed = false;
+      m_ui.request_redraw();
+      if (fire && m_on_click) m_on_click();
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Button::on_key(const KeyEvent& event) {
+  if (event.kind != KeyEvent::Kind::enter || !m_enabled) return false;
+  if (m_on_click) m_on_click();
+  return true;
+}
+
+}  // namespace shubbak

@@ -1,0 +1,48 @@
+#include "screens/ui/dialog.hpp"
+
+#include <algorithm>
+
+#include "screens/ui/button.hpp"
+#include "screens/ui/label.hpp"
+
+namespace shubbak {
+
+Dialog::Dialog(UiContext& ui, std::string title, std::string message, std::vector<DialogButton> buttons,
+               std::string id)
+    : Container(ui, std::move(id)) {
+  int u = ui.unit();
+  m_content = &add<Column>(2 * u, 3 * u, Align::stretch);
+  m_content->add<Label>(std::move(title), TextRole::heading, TextAlign::start);
+  m_content->add<Label>(std::move(message), TextRole::body, TextAlign::start);
+  auto& row = m_content->add<Row>(2 * u);
+  for (std::size_t i = 0; i < buttons.size(); ++i) {
+    auto& b = row.add<Button>(buttons[i].label, i == 0 ? Button::Style::primary : Button::Style::secondary,
+                              buttons[i].id);
+    b.on_click(buttons[i].action);
+  }
+}
+
+Size Dialog::measure(int) { return m_ui.screen(); }
+
+void Dialog::arrange(const Rect& bounds) {
+  Widget::arrange(bounds);
+  int width = std::min(bounds.width - 4 * m_ui.unit(), std::max(bounds.width * 3 / 5, m_ui.touch_target() * 8));
+  int height = m_content->measure(width).height;
+  m_panel = {bounds.x + (bounds.width - width) / 2, bounds.y + (bounds.height - height) / 2, width, height};
+  m_content->arrange(m_panel);
+}
+
+void Dialog::draw(Canvas& canvas) {
+  const Theme& t = m_ui.theme();
+  canvas.fill_rect(m_bounds, t.overlay);
+  canvas.fill_rect(m_panel, t.background);
+  paint_border(canvas, m_panel, t.primary, t.border_px);
+  Container::draw(canvas);
+}
+
+bool Dialog::on_pointer(const PointerEvent& event) {
+  Container::on_pointer(event);
+  return true;  // modal: nothing behind it sees the touch
+}
+
+}  // namespace shubbak

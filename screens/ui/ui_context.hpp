@@ -1,0 +1,81 @@
+// What every widget of a screen shares: the text engine, theme, language and reading direction,
+// screen density, locale formatting, the loop (for animation and countdown timers), and the
+// focused widget. One per screen set; UI thread only.
+#pragma once
+
+#include <functional>
+
+#include "drivers/display/geometry.hpp"
+#include "kiosk/core/language.hpp"
+#include "kiosk/core/log.hpp"
+#include "kiosk/core/messages.hpp"
+#include "kiosk/loop/event_loop.hpp"
+#include "screens/text/locale_format.hpp"
+#include "screens/text/text_engine.hpp"
+#include "screens/ui/theme.hpp"
+
+namespace shubbak {
+
+class Widget;
+
+enum class TextRole { title, heading, body, button, caption };
+
+class UiContext {
+ public:
+  UiContext(TextEngine& text, EventLoop& loop, const Messages& messages, Size screen, int dpi, Language language,
+            DigitStyle digits, Log log);
+
+  TextEngine& text() { return m_text; }
+  EventLoop& loop() { return m_loop; }
+  const Messages& messages() const { return m_messages; }
+  const Theme& theme() const { return *m_theme; }
+  Language language() const { return m_language; }
+  bool right_to_left() const { return is_right_to_left(m_language); }
+  TextDirection direction() const {
+    return right_to_left() ? TextDirection::right_to_left : TextDirection::left_to_right;
+  }
+  const LocaleFormatter& format() const { return m_format; }
+  std::string_view message(std::string_view key) const { return m_messages.get(key, m_language); }
+  Log& log() { return m_log; }
+  Size screen() const { return m_screen; }
+  int dpi() const { return m_dpi; }
+
+  // The smallest side of anything touchable: 15 mm at the panel's density.
+  int touch_target() const;
+  // A layout unit: 1 % of the screen's smaller side.
+  int unit() const;
+  TextStyle text_style(TextRole role) const;
+
+  // Theme or language changes relayout every screen that listens.
+  void set_theme(const Theme& theme);
+  void set_language(Language language);
+  void on_appearance_changed(std::function<void()> handler) { m_on_appearance = std::move(handler); }
+
+  void request_redraw() {
+    if (m_on_redraw) m_on_redraw();
+  }
+  void on_redraw(std::function<void()> handler) { m_on_redraw = std::move(handler); }
+
+  Widget* focused() const { return m_focused; }
+  void set_focus(Widget* widget);
+  void forget(Widget* widget) {
+    if (m_focused == widget) m_focused = nullptr;
+  }
+
+ private:
+  TextEngine& m_text;
+  EventLoop& m_loop;
+  const Messages& m_messages;
+  Size m_screen;
+  int m_dpi;
+  Language m_language;
+  DigitStyle m_digits;
+  LocaleFormatter m_format;
+  const Theme* m_theme;
+  Log m_log;
+  Widget* m_focused = nullptr;
+  std::function<void()> m_on_redraw;
+  std::function<void()> m_on_appearance;
+};
+
+}  // namespace shubbak
