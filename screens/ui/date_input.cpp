@@ -88,7 +88,11 @@ void DateInput::draw(Canvas& canvas) {
       bool pressed = m_pressed && m_pressed->field == f && m_pressed->step == s;
       canvas.fill_rect(r, pressed ? t.surface_pressed : t.surface);
       paint_border(canvas, r, t.primary, t.border_px);
-      paint_centred_line(canvas, s > 0 ? "+" : "−", TextRole::heading, r, TextAlign::center, t.primary);
+      // Plus and minus drawn as bars: no font needed, the same in every language.
+      int bar = std::min(r.width, r.height) / 2, thick = std::max(3, bar / 6);
+      Point c = r.center();
+      canvas.fill_rect({c.x - bar / 2, c.y - thick / 2, bar, thick}, t.primary);
+      if (s > 0) canvas.fill_rect({c.x - thick / 2, c.y - bar / 2, thick, bar}, t.primary);
     }
     Rect c = column(f);
     Rect value{c.x, c.y + m_ui.touch_target(), c.width, c.height - 2 * m_ui.touch_target()};

@@ -10,10 +10,11 @@ constexpr double k_fling_min_velocity = 300.0;   // px/s for a release to fling
 constexpr double k_fling_stop_velocity = 30.0;   // px/s at which it stops
 constexpr double k_fling_time_constant = 0.325;  // s: friction, as phones scroll
 constexpr auto k_frame = std::chrono::milliseconds(16);
+constexpr std::uint32_t k_rest_ms = 100;
 }  // namespace
 
-ListView::ListView(UiContext& ui, std::vector<ListItem> items, std::string id)
-    : Widget(ui, std::move(id)), m_items(std::move(items)) {}
+ListView::ListView(UiContext& ui, std::vector<ListItem> items, std::string id, int visible_rows)
+    : Widget(ui, std::move(id)), m_items(std::move(items)), m_visible_rows(visible_rows) {}
 
 ListView::~ListView() { stop_fling(); }
 
@@ -30,7 +31,9 @@ Rect ListView::item_bounds(std::size_t index) const {
 }
 
 Size ListView::measure(int available_width) {
-  return {available_width, static_cast<int>(m_items.size()) * item_height()};
+  int rows = static_cast<int>(m_items.size());
+  if (m_visible_rows > 0) rows = std::min(rows, m_visible_rows);
+  return {available_width, rows * item_height()};
 }
 
 void ListView::scroll_to(double offset) {
@@ -78,7 +81,9 @@ bool ListView::on_pointer(const PointerEvent& event) {
   const int slop = m_ui.touch_target() / 4;
   switch (event.kind) {
     case PointerEvent::Kind::down: {
-      stop_fling();  // a finger on a moving list stops it, and that touch chooses nothing
+      // A finger on a moving list stops it, and that touch chooses nothing.
+      m_stopped_fling = flinging();
+      stop_fling();
       m_tracking = true;
       m_dragging = false;
       m_down = event.position;
@@ -116,8 +121,10 @@ bool ListView::on_pointer(const PointerEvent& event) {
       m_pressed.reset();
       m_ui.request_redraw();
       if (was_drag) {
-        if (std::abs(m_velocity) >= k_fling_min_velocity) start_fling(m_velocity);
-      } else if (pressed && item_bounds(*pressed).contains(event.position) && m_on_select) {
+        // A finger that rested before lifting has stopped the list: no fling.
+        bool rested = event.time_ms > m_last_time + k_rest_ms;
+        if (!rested && std::abs(m_velocity) >= k_fling_min_velocity) start_fling(m_velocity);
+      } else if (!m_stopped_fling && pressed && item_bounds(*pressed).contains(event.position) && m_on_select) {
         m_on_select(*pressed);
       }
       return true;

@@ -17,7 +17,8 @@ struct ListItem {
 
 class ListView final : public Widget {
  public:
-  ListView(UiContext& ui, std::vector<ListItem> items, std::string id = {});
+  // Shows at most `visible_rows` items at once (0: all); the rest scroll.
+  ListView(UiContext& ui, std::vector<ListItem> items, std::string id = {}, int visible_rows = 0);
   ~ListView() override;
 
   void on_select(std::function<void(std::size_t)> handler) { m_on_select = std::move(handler); }
@@ -39,10 +40,11 @@ class ListView final : public Widget {
   void fling_step();
 
   std::vector<ListItem> m_items;
+  int m_visible_rows;
   double m_offset_exact = 0;
   int m_offset = 0;
   // The gesture in progress.
-  bool m_tracking = false, m_dragging = false;
+  bool m_tracking = false, m_dragging = false, m_stopped_fling = false;
   Point m_down;
   double m_down_offset = 0;
   std::optional<std::size_t> m_pressed;
