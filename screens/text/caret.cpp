@@ -49,8 +49,10 @@ int caret_x(const TextLayout& layout, const TextLine& line, std::uint32_t offset
   if (exact) return exact->right_to_left ? exact->x + exact->advance : exact->x;
   bool at_end = offset >= line.end || !containing;
   if (at_end) return layout.right_to_left ? 0 : line.width;
+  // The ligature ends where the next glyph with an advance starts: zero-advance glyphs (the
+  // alef of lam-alef in some fonts) are drawn inside it.
   for (const auto* g = begin; g != end; ++g) {
-    if (g->cluster > containing->cluster && g->cluster < next_cluster) next_cluster = g->cluster;
+    if (g->advance > 0 && g->cluster > containing->cluster && g->cluster < next_cluster) next_cluster = g->cluster;
   }
   double fraction = next_cluster > containing->cluster
                         ? static_cast<double>(offset - containing->cluster) / (next_cluster - containing->cluster)

@@ -155,6 +155,7 @@ void TextEngine::draw(Canvas& canvas, const TextLayout& layout, const Rect& box,
       }
       const GlyphBitmap& bitmap = it->second;
       if (bitmap.width == 0 || bitmap.height == 0) continue;  // spaces
+      ++m_counters.glyphs_drawn;
       AlphaMask mask{bitmap.width, bitmap.height, bitmap.width, bitmap.pixels.data()};
       canvas.draw_mask(key, mask, {x + g.x + bitmap.left, baseline + g.y - bitmap.top}, color);
     }

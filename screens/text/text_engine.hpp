@@ -28,6 +28,7 @@ class TextEngine {
     std::uint64_t layouts = 0;         // layouts computed (cache misses)
     std::uint64_t shape_calls = 0;     // HarfBuzz runs shaped (paragraphs are cached separately)
     std::uint64_t rasterisations = 0;  // glyphs rendered by FreeType
+    std::uint64_t glyphs_drawn = 0;    // glyphs handed to a canvas
   };
 
   static Expected<std::unique_ptr<TextEngine>> open(const Config::Text& fonts);
