@@ -152,8 +152,10 @@ int run(const CommandLine& cli, Logger& logger) {
     if (config->display.mode == DisplayMode::window) loop.quit(0);  // a kiosk ignores it
   });
 
-  WelcomeScreen::Options welcome{config->kiosk.language, config->kiosk.id, SHUBBAK_VERSION, config->display.dpi};
-  auto screen = std::make_unique<WelcomeScreen>(**text, *messages, (*display)->size(), welcome, Log(logger, "welcome"));
+  UiContext ui(**text, loop, *messages, (*display)->size(), config->display.dpi, config->kiosk.language,
+               config->locale.arabic_indic_digits ? DigitStyle::arabic_indic : DigitStyle::western, Log(logger, "ui"));
+  ui.set_theme(**theme_named(config->ui.theme));  // the config only accepts known names
+  auto screen = std::make_unique<WelcomeScreen>(ui, WelcomeScreen::Options{config->kiosk.id, SHUBBAK_VERSION});
   screen->on_start([&] { log.info("citizen session started"); });
   app.show(std::move(screen));
 

@@ -23,9 +23,8 @@ TEST_CASE("the welcome screen draws once, sleeps while idle, and redraws only on
 
   EventLoop loop((*display)->loop_backend());
   KioskApp app(loop, **display, Log(logger, "app"));
-  auto screen = std::make_unique<WelcomeScreen>(**text, *messages, (*display)->size(),
-                                                WelcomeScreen::Options{Language::ar, "K-1", "0.1.0", 96},
-                                                Log(logger, "welcome"));
+  UiContext ui(**text, loop, *messages, (*display)->size(), 96, Language::ar, DigitStyle::western, Log(logger, "ui"));
+  auto screen = std::make_unique<WelcomeScreen>(ui, WelcomeScreen::Options{"K-1", "0.1.0"});
   WelcomeScreen* welcome = screen.get();
   app.show(std::move(screen));
 

@@ -131,3 +131,12 @@ TEST_CASE("a script that names no such element fails the run") {
   CHECK(kiosk.wait(30s) == 1);
   CHECK(kiosk.stderr_text().find("no element @nothing-here") != std::string::npos);
 }
+
+TEST_CASE("the configured theme and digits take effect") {
+  testing::TempDir dir;
+  run_kiosk(dir, "[kiosk]\ndata_dir = \"data\"\n[ui]\ntheme = \"high-contrast\"\n[locale]\ndigits = \"arabic-indic\"\n",
+            "shot themed\n");
+  auto shot = load(dir / "shots/themed.png");
+  CHECK(shot.rgb(960, 600) == 0x000000u);  // black page
+  CHECK(shot.rgb(960, 20) == 0xFFDD00u);   // yellow header
+}
