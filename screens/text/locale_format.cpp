@@ -102,13 +102,6 @@ std::string LocaleFormatter::month_name(int month) const {
   return to_utf8(names[month - 1]);
 }
 
-int LocaleFormatter::days_in_month(int year, int month) {
-  static constexpr int k_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  if (month < 1 || month > 12) return 0;
-  return month == 2 && leap ? 29 : k_days[month - 1];
-}
-
 Expected<CivilDate> LocaleFormatter::to_hijri(const CivilDate& gregorian) {
   auto time = noon_utc(gregorian);
   if (!time) return std::unexpected(time.error());

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "kiosk/core/civil_date.hpp"
 #include "kiosk/core/error.hpp"
 #include "kiosk/core/language.hpp"
 #include "kiosk/core/money.hpp"
@@ -19,13 +20,6 @@ namespace shubbak {
 
 enum class DigitStyle { western, arabic_indic };
 enum class CalendarKind { gregorian, hijri_umm_al_qura };
-
-struct CivilDate {
-  int year = 1970;
-  int month = 1;  // 1..12
-  int day = 1;
-  friend bool operator==(const CivilDate&, const CivilDate&) = default;
-};
 
 using MessageArgument = std::variant<std::int64_t, std::string>;
 
@@ -41,7 +35,6 @@ class LocaleFormatter {
   Expected<std::string> date(const CivilDate& date, CalendarKind calendar) const;
   // "نوفمبر" / "November": the Gregorian month's name.
   std::string month_name(int month) const;
-  static int days_in_month(int year, int month);
   // The Umm al-Qura date of a Gregorian one.
   static Expected<CivilDate> to_hijri(const CivilDate& gregorian);
   // An ICU MessageFormat pattern, e.g. "{count, plural, one {# minute} other {# minutes}}".

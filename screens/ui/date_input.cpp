@@ -10,7 +10,7 @@ DateInput::DateInput(UiContext& ui, CivilDate initial, int min_year, int max_yea
 void DateInput::set_value(CivilDate value) {
   value.year = std::clamp(value.year, m_min_year, m_max_year);
   value.month = std::clamp(value.month, 1, 12);
-  value.day = std::clamp(value.day, 1, LocaleFormatter::days_in_month(value.year, value.month));
+  value.day = std::clamp(value.day, 1, days_in_month(value.year, value.month));
   if (value == m_value) return;
   m_value = value;
   m_ui.request_redraw();
@@ -21,7 +21,7 @@ void DateInput::step(Field field, int delta) {
   CivilDate next = m_value;
   switch (field) {
     case Field::day: {
-      int days = LocaleFormatter::days_in_month(next.year, next.month);
+      int days = days_in_month(next.year, next.month);
       next.day = (next.day - 1 + delta + days) % days + 1;  // wraps within the month
       break;
     }

@@ -67,6 +67,6 @@ TEST_CASE("integers, years and month names") {
   LocaleFormatter en(Language::en, DigitStyle::western);
   CHECK(en.integer(12345) == "12,345");
   CHECK(en.integer(2026, false) == "2026");
-  CHECK(LocaleFormatter::days_in_month(2024, 2) == 29);
-  CHECK(LocaleFormatter::days_in_month(2100, 2) == 28);
+  CHECK(days_in_month(2024, 2) == 29);
+  CHECK(days_in_month(2100, 2) == 28);
 }
