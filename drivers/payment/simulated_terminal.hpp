@@ -1,0 +1,40 @@
+// The demo's and the tests' payment terminal (sim://): approves by default, and can be told to
+// decline, be cancelled by the citizen, time out, or approve and then fail to answer (a power
+// cut after the bank said yes) for the next payment. Keeps its own ledger, idempotent by
+// reference, like a real terminal. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <mutex>
+
+#include "drivers/payment/payment_terminal.hpp"
+
+namespace shubbak {
+
+class SimulatedTerminal final : public PaymentTerminal {
+ public:
+  enum class Next { approve, decline, cancel, time_out, approve_then_lose_answer, fail };
+
+  explicit SimulatedTerminal(std::chrono::milliseconds latency = std::chrono::milliseconds(0));
+
+  void set_next(Next behaviour);
+  int charges() const;  // approved payments not reversed: what the citizen's bank sees
+
+  Expected<PaymentResult> pay(const PaymentRequest& request) override;
+  Expected<PaymentResult> status(const std::string& reference) override;
+  Expected<void> reverse(const std::string& reference) override;
+
+ private:
+  struct Entry {
+    PaymentResult result;
+    Money amount;
+  };
+  mutable std::mutex m_mutex;
+  std::chrono::milliseconds m_latency;
+  Next m_next = Next::approve;
+  std::map<std::string, Entry> m_ledger;
+  int m_sequence = 0;
+};
+
+}  // namespace shubbak
