@@ -19,7 +19,8 @@ Size Label::measure(int available_width) {
 
 void Label::draw(Canvas& canvas) {
   const Theme& theme = m_ui.theme();
-  paint_text(canvas, m_text, m_role, m_bounds, m_align, m_muted ? theme.text_muted : theme.text);
+  Color color = m_tone == Tone::muted ? theme.text_muted : m_tone == Tone::danger ? theme.danger : theme.text;
+  paint_text(canvas, m_text, m_role, m_bounds, m_align, color);
 }
 
 }  // namespace shubbak

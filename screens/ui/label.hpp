@@ -12,7 +12,8 @@ class Label final : public Widget {
 
   void set_text(std::string text);
   const std::string& text() const { return m_text; }
-  void set_muted(bool muted) { m_muted = muted; }
+  enum class Tone { normal, muted, danger };
+  void set_tone(Tone tone) { m_tone = tone; }
 
   Size measure(int available_width) override;
   void draw(Canvas& canvas) override;
@@ -21,7 +22,7 @@ class Label final : public Widget {
   std::string m_text;
   TextRole m_role;
   TextAlign m_align;
-  bool m_muted = false;
+  Tone m_tone = Tone::normal;
 };
 
 }  // namespace shubbak

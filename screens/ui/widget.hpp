@@ -38,6 +38,7 @@ class Widget {
 
   // The widget with `id` in this subtree.
   virtual Widget* find(std::string_view id) { return id == m_id ? this : nullptr; }
+  const Widget* find(std::string_view id) const { return const_cast<Widget*>(this)->find(id); }
   // Focusable widgets of this subtree in reading order.
   virtual void collect_focusable(std::vector<Widget*>& out) {
     if (focusable() && m_enabled) out.push_back(this);

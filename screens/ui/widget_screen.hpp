@@ -25,6 +25,7 @@ class WidgetScreen : public Screen {
   std::optional<Rect> find_element(std::string_view id) const override;
 
   Widget& root() { return *m_root; }
+  const Widget& root() const { return *m_root; }
   OnScreenKeyboard* keyboard() { return m_keyboard.get(); }
   Dialog* dialog() { return m_dialog.get(); }
 
