@@ -5,9 +5,11 @@ namespace shubbak {
 KioskApp::KioskApp(EventLoop& loop, Display& display, Log log)
     : m_loop(loop), m_display(display), m_log(std::move(log)) {
   m_display.on_pointer([this](const PointerEvent& event) {
+    if (event.kind == PointerEvent::Kind::down && m_on_activity) m_on_activity();
     if (m_screen) m_screen->on_pointer(event);
   });
   m_display.on_key([this](const KeyEvent& event) {
+    if (m_on_activity) m_on_activity();
     if (m_screen) m_screen->on_key(event);
   });
   m_display.on_redraw_needed([this] { m_dirty = true; });

@@ -28,6 +28,8 @@ class KioskApp {
   // Saves the next frame; draws one even if nothing changed, since the caller asked for it.
   void request_screenshot(std::filesystem::path png, std::function<void(Expected<void>)> done);
   void on_first_frame(std::function<void()> handler) { m_on_first_frame = std::move(handler); }
+  // Any touch or key: someone is at the kiosk.
+  void on_activity(std::function<void()> handler) { m_on_activity = std::move(handler); }
 
   std::uint64_t frames_drawn() const { return m_display.frames_presented(); }
 
@@ -40,6 +42,7 @@ class KioskApp {
   std::unique_ptr<Screen> m_screen;
   bool m_dirty = true;
   std::function<void()> m_on_first_frame;
+  std::function<void()> m_on_activity;
 };
 
 }  // namespace shubbak

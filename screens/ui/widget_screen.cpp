@@ -41,6 +41,20 @@ void WidgetScreen::relayout() {
   }
   m_root->arrange({0, 0, screen.width, screen.height - keyboard_h});
   if (m_dialog) m_dialog->arrange({0, 0, screen.width, screen.height});
+  if (m_banner) m_banner->arrange({0, 0, screen.width, m_banner->measure(screen.width).height});
+  changed();
+}
+
+void WidgetScreen::show_banner(std::unique_ptr<Widget> banner) {
+  m_banner = std::move(banner);
+  relayout();
+}
+
+void WidgetScreen::hide_banner() {
+  if (!m_banner) return;
+  // The banner may be hiding itself from inside its own button: let that handler return first.
+  m_ui.loop().post([banner = std::shared_ptr<Widget>(std::move(m_banner))] {});
+  m_pointer_target = nullptr;
   changed();
 }
 
@@ -48,6 +62,7 @@ void WidgetScreen::draw(Canvas& canvas) {
   canvas.clear(m_ui.theme().background);
   m_root->draw(canvas);
   if (m_keyboard) m_keyboard->draw(canvas);
+  if (m_banner) m_banner->draw(canvas);
   if (m_dialog) m_dialog->draw(canvas);
   m_closing.reset();
 }
@@ -57,6 +72,8 @@ void WidgetScreen::on_pointer(const PointerEvent& event) {
   if (event.kind == PointerEvent::Kind::down) {
     if (m_dialog) {
       m_pointer_target = m_dialog.get();
+    } else if (m_banner && m_banner->bounds().contains(event.position)) {
+      m_pointer_target = m_banner.get();
     } else if (m_keyboard && m_keyboard->bounds().contains(event.position)) {
       m_pointer_target = m_keyboard.get();
     } else {
@@ -92,6 +109,9 @@ std::optional<Rect> WidgetScreen::find_element(std::string_view id) const {
   }
   if (m_dialog) {
     if (Widget* w = m_dialog->find(id)) return w->bounds();
+  }
+  if (m_banner) {
+    if (Widget* w = m_banner->find(id)) return w->bounds();
   }
   if (m_keyboard) {
     if (Widget* w = m_keyboard->find(id)) return w->bounds();

@@ -32,6 +32,10 @@ class WidgetScreen : public Screen {
   void show_keyboard(OnScreenKeyboard::Layout layout);
   void hide_keyboard();
   void show_dialog(std::unique_ptr<Dialog> dialog);
+  // A banner across the top of the page (the idle warning); it takes the touches inside it.
+  void show_banner(std::unique_ptr<Widget> banner);
+  void hide_banner();
+  Widget* banner() { return m_banner.get(); }
   // Closes the dialog after the current event, so a dialog button may close its own dialog.
   void close_dialog();
   void relayout();
@@ -44,7 +48,8 @@ class WidgetScreen : public Screen {
   std::unique_ptr<Widget> m_root;
   std::unique_ptr<OnScreenKeyboard> m_keyboard;
   std::unique_ptr<Dialog> m_dialog;
-  std::unique_ptr<Dialog> m_closing;  // kept alive until the event that closed it returns
+  std::unique_ptr<Dialog> m_closing;
+  std::unique_ptr<Widget> m_banner;  // kept alive until the event that closed it returns
   Widget* m_pointer_target = nullptr;
 };
 

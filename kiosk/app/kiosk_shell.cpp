@@ -1,0 +1,61 @@
+#include "kiosk/app/kiosk_shell.hpp"
+
+namespace shubbak {
+
+KioskShell::KioskShell(UiContext& ui, KioskApp& app, SessionServices& services, const workflow::Catalog& catalog,
+                       std::function<CivilDate()> today, Options options, Log log)
+    : m_ui(ui),
+      m_app(app),
+      m_services(services),
+      m_catalog(catalog),
+      m_today(std::move(today)),
+      m_options(std::move(options)),
+      m_log(std::move(log)) {
+  m_app.on_activity([this] {
+    if (m_session) m_session->activity();
+  });
+}
+
+void KioskShell::show_welcome() {
+  auto welcome = std::make_unique<WelcomeScreen>(m_ui, m_options.welcome);
+  welcome->on_start([this] { show_menu(); });
+  m_app.show(std::move(welcome));
+}
+
+void KioskShell::show_menu() {
+  StepView menu;
+  menu.kind = StepView::Kind::menu;
+  menu.title = std::string(m_ui.message("menu.title"));
+  menu.can_go_back = true;
+  for (const auto& service : m_catalog.services) {
+    menu.options.push_back({service->id, service->title.in(m_ui.language()), service->description.in(m_ui.language())});
+  }
+  if (menu.options.empty()) menu.body = std::string(m_ui.message("menu.empty"));
+  StepActions actions;
+  actions.back = [this] { show_welcome(); };
+  actions.choose = [this](const std::string& id) { start_service(id); };
+  m_app.show(std::make_unique<StepScreen>(m_ui, std::move(menu), std::move(actions)));
+}
+
+void KioskShell::start_service(std::string_view id) {
+  std::shared_ptr<const workflow::Bundle> bundle;
+  for (const auto& s : m_catalog.services) {
+    if (s->id == id) bundle = s;
+  }
+  if (!bundle) {
+    m_log.error("no service {}", id);
+    return show_menu();
+  }
+  m_session = std::make_unique<WorkflowSession>(
+      m_ui, m_app, m_services, bundle, m_today(), m_options.session, m_log.child("session"),
+      [this](workflow::EndResult result) {
+        // The next citizen starts from a clean kiosk in its default language.
+        m_session.reset();
+        if (m_ui.language() != m_options.default_language) m_ui.set_language(m_options.default_language);
+        show_welcome();
+        if (m_on_session_end) m_on_session_end(result);
+      });
+  m_session->start();
+}
+
+}  // namespace shubbak

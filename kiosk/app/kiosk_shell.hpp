@@ -1,0 +1,50 @@
+// The citizen's path through the kiosk: the welcome screen, the service menu (the verified
+// bundles), one service session, and back to the welcome screen for the next citizen, in the
+// kiosk's default language, with nothing of the previous citizen left.
+//
+// UI thread only.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "kiosk/app/kiosk_app.hpp"
+#include "kiosk/app/session_services.hpp"
+#include "kiosk/app/workflow_session.hpp"
+#include "kiosk/workflow/catalog.hpp"
+#include "screens/shell/welcome_screen.hpp"
+
+namespace shubbak {
+
+class KioskShell {
+ public:
+  struct Options {
+    Language default_language = Language::ar;
+    WelcomeScreen::Options welcome;
+    WorkflowSession::Options session;
+  };
+
+  KioskShell(UiContext& ui, KioskApp& app, SessionServices& services, const workflow::Catalog& catalog,
+             std::function<CivilDate()> today, Options options, Log log);
+
+  void show_welcome();
+  void show_menu();
+  void start_service(std::string_view id);
+
+  WorkflowSession* session() { return m_session.get(); }
+  // Called with each finished session's result (tests, the demo's script).
+  void on_session_end(std::function<void(workflow::EndResult)> h) { m_on_session_end = std::move(h); }
+
+ private:
+  UiContext& m_ui;
+  KioskApp& m_app;
+  SessionServices& m_services;
+  const workflow::Catalog& m_catalog;
+  std::function<CivilDate()> m_today;
+  Options m_options;
+  Log m_log;
+  std::unique_ptr<WorkflowSession> m_session;
+  std::function<void(workflow::EndResult)> m_on_session_end;
+};
+
+}  // namespace shubbak

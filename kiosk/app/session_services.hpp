@@ -1,0 +1,49 @@
+// What a citizen's session needs from the kiosk beyond the screen: the devices and the store.
+// Each call starts the work on a worker and calls `done` on the UI thread. The kiosk wires the
+// real drivers behind it; the simulated ones are real backends too (the demo runs on them).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+
+#include "drivers/payment/payment_terminal.hpp"
+#include "kiosk/core/error.hpp"
+#include "kiosk/workflow/engine.hpp"
+
+namespace shubbak {
+
+struct PrintedDocument {
+  std::string transaction_id;
+  std::string path_or_job;  // where it went: a file, a print job
+};
+
+class SessionServices {
+ public:
+  virtual ~SessionServices() = default;
+
+  template <class T>
+  using Done = std::function<void(Expected<T>)>;
+
+  // The card's fields by the profile's names (id_number, name_ar, name_en, birth_date...).
+  virtual void read_identity(const std::string& profile, Done<std::map<std::string, std::string>> done) = 0;
+  // A QR or barcode from the scanner (payment-card-shaped input never arrives).
+  virtual void scan_code(Done<std::string> done) = 0;
+  // Pays through the terminal; the reference is journaled first.
+  virtual void pay(const PaymentRequest& request, const std::string& service_id, Done<PaymentResult> done) = 0;
+  // A reference the citizen pays elsewhere (bank, app): issued, not paid.
+  virtual std::string payment_reference() = 0;
+  // Stores the transaction durably; `done` gets its id once it is committed.
+  virtual void record(const workflow::TransactionDraft& draft, Done<std::string> done) = 0;
+  // Prints the receipt of the stored transaction.
+  virtual void print_receipt(const workflow::WorkflowEngine& session, const std::string& transaction_id,
+                             Done<PrintedDocument> done) = 0;
+  // Prints a queue ticket for `counter`; `done` gets the ticket number.
+  virtual void issue_ticket(const std::string& counter, const std::string& transaction_id, Done<std::string> done) = 0;
+  // The session ended after a payment but without its transaction: give the money back.
+  virtual void refund(const std::string& payment_reference) = 0;
+  // Whatever a device is still doing for this session is abandoned (the citizen walked away).
+  virtual void abandon() = 0;
+};
+
+}  // namespace shubbak
