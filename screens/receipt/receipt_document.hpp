@@ -1,0 +1,38 @@
+// What a receipt or queue ticket says, already in the citizen's language. The runner fills it
+// from the bundle's receipt template and the stored transaction; the renderer lays it out.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "kiosk/core/language.hpp"
+
+namespace shubbak {
+
+struct ReceiptDocument {
+  Language language = Language::ar;
+  std::string issuer;       // the ministry or the kiosk's site, at the top
+  std::string title;
+  std::string big_number;   // a queue ticket's number, printed large; empty on receipts
+  std::vector<std::pair<std::string, std::string>> lines;  // label, value
+  std::string total_label;
+  std::string total;        // formatted money; empty when free
+  std::vector<std::pair<std::string, std::string>> details;  // transaction id, time, kiosk
+  std::string footer;
+};
+
+// A 1-bit image as a thermal printer prints it: `width` dots a row, rows of
+// (width + 7) / 8 bytes, most significant bit leftmost, 1 = black.
+struct MonoBitmap {
+  int width = 0;
+  int height = 0;
+  std::vector<unsigned char> bits;
+
+  int stride() const { return (width + 7) / 8; }
+  bool black(int x, int y) const {
+    return (bits[static_cast<std::size_t>(y * stride() + x / 8)] >> (7 - x % 8)) & 1;
+  }
+};
+
+}  // namespace shubbak

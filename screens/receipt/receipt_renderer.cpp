@@ -1,0 +1,116 @@
+#include "screens/receipt/receipt_renderer.hpp"
+
+#include <algorithm>
+
+#include "drivers/display/bitmap_canvas.hpp"
+
+namespace shubbak {
+
+namespace {
+
+constexpr Color k_white{255, 255, 255};
+constexpr Color k_black{0, 0, 0};
+
+// One block of the receipt, laid out, with where it goes.
+struct Block {
+  std::shared_ptr<const TextLayout> layout;
+  Rect box;
+  TextAlign align;
+};
+
+class ReceiptLayout {
+ public:
+  ReceiptLayout(TextEngine& text, int width, Language language)
+      : m_text(text), m_width(width), m_margin(width / 24),
+        m_direction(is_right_to_left(language) ? TextDirection::right_to_left : TextDirection::left_to_right) {}
+
+  Expected<void> paragraph(const std::string& s, int size, FontWeight weight, TextAlign align, int gap_after = 6) {
+    if (s.empty()) return {};
+    auto layout = m_text.layout(s, {size, weight}, m_width - 2 * m_margin, m_direction);
+    if (!layout) return std::unexpected(layout.error());
+    m_blocks.push_back({*layout, {m_margin, m_y, m_width - 2 * m_margin, (*layout)->height}, align});
+    m_y += (*layout)->height + gap_after;
+    return {};
+  }
+
+  // A label at the start edge and its value at the end edge, on one line when they fit.
+  Expected<void> pair(const std::string& label, const std::string& value, int size, FontWeight weight) {
+    int inner = m_width - 2 * m_margin;
+    auto l = m_text.layout(label, {size, FontWeight::regular}, inner, m_direction);
+    auto v = m_text.layout(value, {size, weight}, inner, TextDirection::automatic);
+    if (!l) return std::unexpected(l.error());
+    if (!v) return std::unexpected(v.error());
+    if ((*l)->width + (*v)->width + m_margin <= inner) {
+      int h = std::max((*l)->height, (*v)->height);
+      m_blocks.push_back({*l, {m_margin, m_y, inner, h}, TextAlign::start});
+      m_blocks.push_back({*v, {m_margin, m_y, inner, h}, TextAlign::end});
+      m_y += h + 4;
+      return {};
+    }
+    m_blocks.push_back({*l, {m_margin, m_y, inner, (*l)->height}, TextAlign::start});
+    m_y += (*l)->height;
+    m_blocks.push_back({*v, {m_margin, m_y, inner, (*v)->height}, TextAlign::end});
+    m_y += (*v)->height + 4;
+    return {};
+  }
+
+  void rule() {
+    m_rules.push_back(m_y + 4);
+    m_y += 12;
+  }
+  void space(int dots) { m_y += dots; }
+
+  MonoBitmap draw() {
+    int height = m_y + m_margin;
+    BitmapCanvas canvas({m_width, height});
+    canvas.clear(k_white);
+    for (int y : m_rules) canvas.fill_rect({m_margin, y, m_width - 2 * m_margin, 2}, k_black);
+    for (const auto& b : m_blocks) m_text.draw(canvas, *b.layout, b.box, b.align, k_black);
+    MonoBitmap out{m_width, height, {}};
+    out.bits.assign(static_cast<std::size_t>(out.stride() * height), 0);
+    for (int y = 0; y < height; ++y) {
+      for (int x = 0; x < m_width; ++x) {
+        // Text is black on white: anything darker than mid-grey prints.
+        std::uint32_t p = canvas.pixel(x, y);
+        std::uint32_t luminance = (((p >> 16) & 0xFF) * 299 + ((p >> 8) & 0xFF) * 587 + (p & 0xFF) * 114) / 1000;
+        if (luminance < 128) out.bits[static_cast<std::size_t>(y * out.stride() + x / 8)] |= static_cast<unsigned char>(0x80 >> (x % 8));
+      }
+    }
+    return out;
+  }
+
+ private:
+  TextEngine& m_text;
+  int m_width, m_margin;
+  TextDirection m_direction;
+  int m_y = 12;
+  std::vector<Block> m_blocks;
+  std::vector<int> m_rules;
+};
+
+}  // namespace
+
+Expected<MonoBitmap> render_receipt(TextEngine& text, const ReceiptDocument& d, int width_dots) {
+  if (width_dots < 200 || width_dots > 2400) return fail(Errc::invalid_argument, "receipt width out of range");
+  // Sizes in dots scale with the paper: 576 dots (80 mm) gets 24-dot body text.
+  auto size = [&](int at_576) { return std::max(12, at_576 * width_dots / 576); };
+  ReceiptLayout r(text, width_dots, d.language);
+  auto step = [](Expected<void> ok) { return ok.has_value(); };
+  bool ok = step(r.paragraph(d.issuer, size(22), FontWeight::bold, TextAlign::center)) &&
+            step(r.paragraph(d.title, size(30), FontWeight::bold, TextAlign::center, 10));
+  if (ok && !d.big_number.empty()) ok = step(r.paragraph(d.big_number, size(96), FontWeight::bold, TextAlign::center, 10));
+  r.rule();
+  for (const auto& [label, value] : d.lines) ok = ok && step(r.pair(label, value, size(24), FontWeight::regular));
+  if (!d.total.empty()) {
+    r.rule();
+    ok = ok && step(r.pair(d.total_label, d.total, size(30), FontWeight::bold));
+  }
+  r.rule();
+  for (const auto& [label, value] : d.details) ok = ok && step(r.pair(label, value, size(18), FontWeight::regular));
+  r.space(8);
+  ok = ok && step(r.paragraph(d.footer, size(18), FontWeight::regular, TextAlign::center));
+  if (!ok) return fail(Errc::internal, "receipt text could not be laid out");
+  return r.draw();
+}
+
+}  // namespace shubbak

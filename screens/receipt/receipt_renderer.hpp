@@ -1,0 +1,14 @@
+// Lays a receipt out with the screen's own text engine (so Arabic is shaped and ordered exactly
+// as on the screen) into a bitmap at the printer's width, then thresholds it to 1 bit.
+// 58 mm paper is 384 dots, 80 mm is 576 dots at 203 dpi.
+#pragma once
+
+#include "kiosk/core/error.hpp"
+#include "screens/receipt/receipt_document.hpp"
+#include "screens/text/text_engine.hpp"
+
+namespace shubbak {
+
+Expected<MonoBitmap> render_receipt(TextEngine& text, const ReceiptDocument& document, int width_dots);
+
+}  // namespace shubbak
