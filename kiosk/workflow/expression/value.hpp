@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -32,9 +33,13 @@ class Decimal {
   Expected<Decimal> subtract(const Decimal& other) const;
   Expected<Decimal> multiply(const Decimal& other) const;
   Expected<Decimal> divide(const Decimal& other) const;
+  // The quotient rounded half-even to exactly `scale` digits, in one rounding step.
+  Expected<Decimal> divide(const Decimal& other, int scale) const;
   // Rounded half-even to `scale` digits.
   Expected<Decimal> rounded(int scale) const;
   int compare(const Decimal& other) const;  // -1, 0, 1
+  bool is_integer() const;                   // no fractional part: 3.000 is an integer
+  std::optional<std::int64_t> to_integer() const;
   bool operator==(const Decimal& other) const { return compare(other) == 0; }
 
  private:
