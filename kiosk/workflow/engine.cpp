@@ -184,7 +184,7 @@ std::optional<FieldIssue> WorkflowEngine::set_answer(std::string_view name, std:
       return invalid;
     }
     case FieldKind::multi_choice: return invalid;  // set with set_value and a list
-    case FieldKind::text: set_value(name, Value{typed}); return std::nullopt;
+    case FieldKind::text: set_value(name, Value{western_digits(typed)}); return std::nullopt;
   }
   return invalid;
 }
