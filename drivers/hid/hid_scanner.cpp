@@ -1,0 +1,97 @@
+#include "drivers/hid/hid_scanner.hpp"
+
+#include <array>
+
+#include <fmt/format.h>
+
+#include "drivers/card/bytes.hpp"
+#include "kiosk/loop/event_loop.hpp"
+
+namespace shubbak {
+
+Expected<std::unique_ptr<HidScanner>> HidScanner::open(std::unique_ptr<UsbDevice> device, EventLoop& loop, Log log,
+                                                       HidScannerOptions options, ScanListener on_scan,
+                                                       StopListener on_stop) {
+  const UsbDeviceInfo& info = device->info();
+  const UsbInterfaceInfo* interface = nullptr;
+  for (const auto& candidate : info.interfaces) {
+    // Boot interface subclass 1, keyboard protocol 1.
+    if (candidate.class_code == usb_class::k_hid && candidate.subclass == 1 && candidate.protocol == 1) {
+      interface = &candidate;
+    }
+  }
+  if (interface == nullptr) {
+    return fail(Errc::unsupported, fmt::format("{} has no boot-keyboard HID interface", info.describe()));
+  }
+  std::uint8_t endpoint = 0;
+  for (const auto& ep : interface->endpoints) {
+    if (ep.is_interrupt() && ep.is_in()) endpoint = ep.address;
+  }
+  if (endpoint == 0) return fail(Errc::device, fmt::format("{}: keyboard interface has no interrupt IN", info.describe()));
+  if (auto claimed = device->claim_interface(interface->number); !claimed) return std::unexpected(claimed.error());
+  log.info("{}: reading scans from endpoint {:02x}", info.describe(), endpoint);
+  return std::unique_ptr<HidScanner>(new HidScanner(std::move(device), endpoint, loop, std::move(log), options,
+                                                    std::move(on_scan), std::move(on_stop)));
+}
+
+HidScanner::HidScanner(std::unique_ptr<UsbDevice> device, std::uint8_t endpoint, EventLoop& loop, Log log,
+                       HidScannerOptions options, ScanListener on_scan, StopListener on_stop)
+    : m_device(std::move(device)),
+      m_endpoint(endpoint),
+      m_loop(loop),
+      m_log(std::move(log)),
+      m_assembler(options.layout, options.inter_key_timeout),
+      m_on_scan(std::move(on_scan)),
+      m_on_stop(std::move(on_stop)) {
+  m_reader = std::thread([this] { read_reports(); });
+}
+
+HidScanner::~HidScanner() {
+  m_stop = true;
+  m_reader.join();
+  m_decoder.wipe();
+}
+
+void HidScanner::deliver(Scan scan) {
+  switch (scan.outcome) {
+    case Scan::Outcome::text: m_log.info("scan of {} bytes", scan.text.size()); break;
+    case Scan::Outcome::dropped_payment_card: m_log.warn("dropped a scan shaped like a payment card"); break;
+    case Scan::Outcome::dropped_too_long: m_log.warn("dropped a scan longer than {} bytes", ScanAssembler::k_capacity); break;
+  }
+  m_loop.post([listener = m_on_scan, scan = std::move(scan)]() mutable { listener(std::move(scan)); });
+}
+
+void HidScanner::read_reports() {
+  std::array<std::uint8_t, 64> report{};
+  std::vector<KeyPress> pressed;
+  pressed.reserve(16);
+  int failures = 0;
+  while (!m_stop) {
+    // Short reads so the inter-key timeout and shutdown are noticed promptly.
+    auto read = m_device->interrupt_read(m_endpoint, report, std::chrono::milliseconds(20));
+    auto now = ScanAssembler::Clock::now();
+    if (!read) {
+      if (read.error().code == Errc::timeout) {
+        if (auto scan = m_assembler.idle(now)) deliver(std::move(*scan));
+        continue;
+      }
+      if (read.error().code == Errc::not_found || ++failures > 10) {
+        m_log.warn("scanner stopped: {}", read.error().describe());
+        if (m_on_stop) m_loop.post([listener = m_on_stop, error = read.error()] { listener(error); });
+        break;
+      }
+      continue;
+    }
+    failures = 0;
+    pressed.clear();
+    m_decoder.feed(std::span<const std::uint8_t>(report.data(), *read), pressed);
+    secure_wipe(report.data(), report.size());
+    for (const auto& press : pressed) {
+      if (auto scan = m_assembler.key(press, now)) deliver(std::move(*scan));
+    }
+    secure_wipe(pressed.data(), pressed.size() * sizeof(KeyPress));
+  }
+  m_decoder.wipe();
+}
+
+}  // namespace shubbak
