@@ -144,8 +144,9 @@ Bytes SimulatedCard::select(std::uint8_t p1, std::uint8_t p2, const Bytes& data,
   } else {
     return answer({}, 0x6A86);
   }
-  if ((p2 & 0x0C) == 0x0C || !le) return answer({}, 0x9000);  // no FCI wanted
-  if (m_behaviour.select_answers_61xx) {
+  if ((p2 & 0x0C) == 0x0C) return answer({}, 0x9000);  // no FCI wanted
+  // Without Le (a T=0 case 4 sent as case 3) the FCI can only come through GET RESPONSE.
+  if (m_behaviour.select_answers_61xx || !le) {
     m_pending = fci;
     return answer({}, static_cast<std::uint16_t>(0x6100 | fci.size()));
   }
