@@ -102,9 +102,20 @@ bool EmulatedUsbDevice::handle_ioctl(void* raw_client) {
   unsigned long request = umockdev_ioctl_client_get_request(client);
   UMockdevIoctlData* arg = umockdev_ioctl_client_get_arg(client);
   std::lock_guard lock(m_mutex);
+  bool reap = request == USBDEVFS_REAPURB || request == USBDEVFS_REAPURBNDELAY;
   if (m_unplugged) {
-    complete(client, -1, ENODEV);
-    return true;
+    // As the kernel does on disconnect: URBs in flight end with -ESHUTDOWN and can still be
+    // reaped (USBDEVFS_CAP_REAP_AFTER_DISCONNECT); everything else fails with ENODEV.
+    for (auto& urb : m_pending_in) {
+      urb->status = -ESHUTDOWN;
+      urb->actual_length = 0;
+      m_completed.push_back(urb);
+    }
+    m_pending_in.clear();
+    if (!reap || m_completed.empty()) {
+      complete(client, -1, ENODEV);
+      return true;
+    }
   }
   switch (request) {
     case USBDEVFS_GET_CAPABILITIES: {
@@ -177,7 +188,7 @@ bool EmulatedUsbDevice::handle_ioctl(void* raw_client) {
     }
     case USBDEVFS_REAPURB:
     case USBDEVFS_REAPURBNDELAY: {
-      complete_ready_urbs();
+      if (!m_unplugged) complete_ready_urbs();
       if (m_completed.empty()) {
         complete(client, -1, EAGAIN);
         return true;
