@@ -58,6 +58,8 @@ Expected<CommandApdu> parse_command_apdu(ByteView b) {
     }
     return fail(Errc::parse, fmt::format("APDU: Lc {} does not match {} body bytes", lc, n));
   }
+  // Extended: a zero byte then two length bytes at least.
+  if (n < 3) return fail(Errc::parse, fmt::format("APDU: {} body bytes after a zero byte", n));
   if (n == 3) {  // case 2 extended
     std::uint32_t le = static_cast<std::uint32_t>((body[1] << 8) | body[2]);
     c.le = le == 0 ? k_max_extended_le : le;

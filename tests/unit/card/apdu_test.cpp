@@ -63,5 +63,6 @@ TEST_CASE("malformed command APDUs are refused") {
   CHECK_FALSE(parse_command_apdu(*parse_hex("00A404")).has_value());
   CHECK_FALSE(parse_command_apdu(*parse_hex("00A40400 05 0102")).has_value());
   CHECK_FALSE(parse_command_apdu(*parse_hex("00A40400 00 0000 01")).has_value());
+  CHECK_FALSE(parse_command_apdu(*parse_hex("800D00E2 0000")).has_value());  // found by fuzz_ccid
   CHECK(CommandApdu{0, 0xB0, 0, 0, {}, 0}.encode().error().code == Errc::invalid_argument);
 }
