@@ -142,6 +142,10 @@ Expected<Atr> CcidReader::power_on() {
     if ((t1 && !m_descriptor.supports_t1()) || (!t1 && !m_descriptor.supports_t0())) {
       return fail(Errc::unsupported, fmt::format("card needs T={}, which the reader lacks", m_protocol));
     }
+    if (t1 && atr->t1_uses_crc()) {
+      // Cards that insist on CRC at TPDU level are rare; refuse them plainly rather than garble.
+      return fail(Errc::unsupported, "card asks for T=1 with CRC; only LRC is supported at TPDU level");
+    }
     if (!m_descriptor.automatic_parameters()) {
       if (auto set = set_parameters(*atr); !set) return std::unexpected(set.error());
     }

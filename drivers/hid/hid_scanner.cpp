@@ -4,7 +4,10 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+
 #include "drivers/card/bytes.hpp"
+#include "drivers/usb/usb_context.hpp"
 #include "kiosk/loop/event_loop.hpp"
 
 namespace shubbak {
@@ -29,6 +32,18 @@ Expected<std::unique_ptr<HidScanner>> HidScanner::open(std::unique_ptr<UsbDevice
   }
   if (endpoint == 0) return fail(Errc::device, fmt::format("{}: keyboard interface has no interrupt IN", info.describe()));
   if (auto claimed = device->claim_interface(interface->number); !claimed) return std::unexpected(claimed.error());
+  // Boot protocol, so reports have the 8-byte layout the decoder reads whatever the report
+  // descriptor says; idle 0, so a held key is not repeated. Devices that refuse (STALL) are
+  // usually boot-only already: note it and go on.
+  std::span<std::uint8_t> no_data;
+  if (auto boot = device->control_transfer({0x21, 0x0B, 0, interface->number}, no_data, std::chrono::milliseconds(500));
+      !boot) {
+    log.info("{}: SET_PROTOCOL(boot) refused: {}", info.describe(), boot.error().message);
+  }
+  if (auto idle = device->control_transfer({0x21, 0x0A, 0, interface->number}, no_data, std::chrono::milliseconds(500));
+      !idle) {
+    log.debug("{}: SET_IDLE refused: {}", info.describe(), idle.error().message);
+  }
   log.info("{}: reading scans from endpoint {:02x}", info.describe(), endpoint);
   return std::unique_ptr<HidScanner>(new HidScanner(std::move(device), endpoint, loop, std::move(log), options,
                                                     std::move(on_scan), std::move(on_stop)));
@@ -92,6 +107,26 @@ void HidScanner::read_reports() {
     secure_wipe(pressed.data(), pressed.size() * sizeof(KeyPress));
   }
   m_decoder.wipe();
+}
+
+Expected<std::unique_ptr<HidScanner>> open_scanner(std::string_view uri, UsbContext& usb, EventLoop& loop, Log log,
+                                                   HidScannerOptions options, HidScanner::ScanListener on_scan,
+                                                   HidScanner::StopListener on_stop) {
+  unsigned vid = 0;
+  unsigned pid = 0;
+  std::string_view id = uri.starts_with("hid://") ? uri.substr(6) : std::string_view{};
+  bool ok = id.size() == 9 && id[4] == ':' && std::from_chars(id.data(), id.data() + 4, vid, 16).ec == std::errc() &&
+            std::from_chars(id.data() + 5, id.data() + 9, pid, 16).ec == std::errc();
+  if (!ok) return fail(Errc::config, fmt::format("scanner \"{}\": expected hid://VVVV:PPPP", uri));
+  auto devices = usb.list_devices();
+  if (!devices) return std::unexpected(devices.error());
+  for (const auto& device : *devices) {
+    if (device.vendor_id != vid || device.product_id != pid) continue;
+    auto opened = usb.open_device(device);
+    if (!opened) return std::unexpected(opened.error());
+    return HidScanner::open(std::move(*opened), loop, std::move(log), options, std::move(on_scan), std::move(on_stop));
+  }
+  return fail(Errc::not_found, fmt::format("scanner {} is not connected (or not in usb.allow)", uri));
 }
 
 }  // namespace shubbak

@@ -56,4 +56,10 @@ class HidScanner {
   std::thread m_reader;
 };
 
+class UsbContext;
+// Opens the scanner a config names: "hid://VVVV:PPPP" (it must also be in usb.allow).
+Expected<std::unique_ptr<HidScanner>> open_scanner(std::string_view uri, UsbContext& usb, EventLoop& loop, Log log,
+                                                   HidScannerOptions options, HidScanner::ScanListener on_scan,
+                                                   HidScanner::StopListener on_stop = {});
+
 }  // namespace shubbak

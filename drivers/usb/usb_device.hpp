@@ -52,6 +52,14 @@ struct UsbDeviceInfo {
   const UsbInterfaceInfo* find_interface(std::uint8_t class_code) const;
 };
 
+// A control request's setup packet (USB 2.0 section 9.3); wLength is the data span's size.
+struct UsbControlSetup {
+  std::uint8_t request_type = 0;  // bit 7: device-to-host; bits 5-6: standard, class, vendor
+  std::uint8_t request = 0;
+  std::uint16_t value = 0;
+  std::uint16_t index = 0;
+};
+
 class UsbDevice {
  public:
   using Timeout = std::chrono::milliseconds;
@@ -69,6 +77,9 @@ class UsbDevice {
                                           Timeout timeout) = 0;
   virtual Expected<std::size_t> interrupt_read(std::uint8_t endpoint, std::span<std::uint8_t> into,
                                                Timeout timeout) = 0;
+  // A control transfer on endpoint 0; `data` is sent, or filled for device-to-host requests.
+  virtual Expected<std::size_t> control_transfer(const UsbControlSetup& setup, std::span<std::uint8_t> data,
+                                                 Timeout timeout) = 0;
   // After a STALL: resets the endpoint's halt condition on both ends.
   virtual Expected<void> clear_halt(std::uint8_t endpoint) = 0;
 };

@@ -128,6 +128,14 @@ class LibusbDevice final : public UsbDevice {
     return static_cast<std::size_t>(done);
   }
 
+  Expected<std::size_t> control_transfer(const UsbControlSetup& setup, std::span<std::uint8_t> data,
+                                         Timeout timeout) override {
+    int rc = libusb_control_transfer(m_handle, setup.request_type, setup.request, setup.value, setup.index,
+                                     data.data(), static_cast<std::uint16_t>(data.size()), timeout_ms(timeout));
+    if (rc < 0) return fail_usb(rc, fmt::format("control request {:02x}/{:02x}", setup.request_type, setup.request));
+    return static_cast<std::size_t>(rc);
+  }
+
   Expected<void> clear_halt(std::uint8_t endpoint) override {
     int rc = libusb_clear_halt(m_handle, endpoint);
     if (rc < 0) return fail_usb(rc, fmt::format("clear halt on endpoint {:02x}", endpoint));

@@ -31,31 +31,32 @@ struct ScannerRig {
   EventLoop loop;
   std::vector<Scan> scans;
   std::unique_ptr<HidScanner> scanner;
+  EmulatedUsbDevice* device = nullptr;
+  std::optional<Error> stopped;
 
   explicit ScannerRig(HidScannerOptions options = {}) {
-    testbed.plug(3, keyboard->descriptors(), keyboard);
+    device = &testbed.plug(3, keyboard->descriptors(), keyboard);
     auto allow = UsbAllowList::parse({"1d6b:0c3b"});
     auto context = UsbContext::open(log.log("usb"), *allow);
     REQUIRE_MESSAGE(context.has_value(), context.error().describe());
     usb = std::move(*context);
-    auto devices = usb->list_devices();
-    REQUIRE(devices.has_value());
-    REQUIRE(devices->size() == 1);
-    auto device = usb->open_device(devices->front());
-    REQUIRE_MESSAGE(device.has_value(), device.error().describe());
-    auto opened = HidScanner::open(std::move(*device), loop, log.log("scanner"), options,
-                                   [this](Scan scan) { scans.push_back(std::move(scan)); });
+    auto opened = open_scanner("hid://1d6b:0c3b", *usb, loop, log.log("scanner"), options,
+                               [this](Scan scan) { scans.push_back(std::move(scan)); },
+                               [this](Error error) { stopped = std::move(error); });
     REQUIRE_MESSAGE(opened.has_value(), opened.error().describe());
     scanner = std::move(*opened);
   }
 
-  void run_until_scans(std::size_t count) {
+  void run_until(const std::function<bool()>& done) {
     auto deadline = std::chrono::steady_clock::now() + 5s;
     auto timer = loop.add_repeating_timer(5ms, [&] {
-      if (scans.size() >= count || std::chrono::steady_clock::now() > deadline) loop.quit(0);
+      if (done() || std::chrono::steady_clock::now() > deadline) loop.quit(0);
     });
     loop.run();
     loop.cancel_timer(timer);
+  }
+  void run_until_scans(std::size_t count) {
+    run_until([&] { return scans.size() >= count; });
   }
 };
 
@@ -94,6 +95,8 @@ std::size_t count_in_writable_memory(std::string_view needle) {
 TEST_CASE("a QR payload typed by a keyboard-mode scanner arrives whole; the kernel driver was detached") {
   ScannerRig rig;
   CHECK(rig.keyboard->driver_was_detached());
+  CHECK(rig.keyboard->protocol() == 0);  // SET_PROTOCOL(boot) went out on endpoint 0
+  CHECK(rig.keyboard->idle_set());
   std::string payload = "SHUBBAK:APPT=2026-11-21T09:30;REF=MOH-55821;NAME=Ahmed_Al-Balushi";
   rig.keyboard->type(payload, true);
   rig.run_until_scans(1);
@@ -142,4 +145,26 @@ TEST_CASE("the memory scan does find a card number that is left in memory") {
   std::string leaked(k_swipe);
   CHECK(count_in_writable_memory(k_pan_prefix) >= 1);
   std::fill(leaked.begin(), leaked.end(), '\0');
+}
+
+TEST_CASE("a scanner unplugged while the kiosk runs stops and says so on the event loop") {
+  ScannerRig rig;
+  rig.keyboard->type("A1", true);
+  rig.run_until_scans(1);
+  rig.testbed.unplug(*rig.device);
+  rig.run_until([&] { return rig.stopped.has_value(); });
+  REQUIRE(rig.stopped.has_value());
+  CHECK(rig.stopped->code == Errc::not_found);
+  CHECK(rig.log.contains("scanner stopped"));
+}
+
+TEST_CASE("a scanner URI that is malformed or names no connected device is refused") {
+  UsbTestbed testbed;
+  CapturedLog log;
+  auto usb = UsbContext::open(log.log("usb"), *UsbAllowList::parse({"1d6b:0c3b"}));
+  REQUIRE(usb.has_value());
+  EventLoop loop;
+  auto none = [](Scan) {};
+  CHECK(open_scanner("hid://1d6b", **usb, loop, log.log("s"), {}, none).error().code == Errc::config);
+  CHECK(open_scanner("hid://1d6b:0c3b", **usb, loop, log.log("s"), {}, none).error().code == Errc::not_found);
 }

@@ -51,6 +51,19 @@ EmulatedBehaviour::InAnswer FakeHidKeyboard::in(std::uint8_t endpoint, std::size
   return answer;
 }
 
+EmulatedBehaviour::InAnswer FakeHidKeyboard::control(ByteView setup, ByteView) {
+  // HID class requests to interface 0: SET_IDLE (0x0A) and SET_PROTOCOL (0x0B).
+  if (setup[0] == 0x21 && setup[1] == 0x0B && setup[4] == 0) {
+    m_protocol = setup[2];
+    return InAnswer{InAnswer::State::data, {}};
+  }
+  if (setup[0] == 0x21 && setup[1] == 0x0A && setup[4] == 0) {
+    m_idle_set = true;
+    return InAnswer{InAnswer::State::data, {}};
+  }
+  return InAnswer{InAnswer::State::stall, {}};
+}
+
 std::string FakeHidKeyboard::kernel_driver(std::uint8_t) { return m_detached ? "" : "usbhid"; }
 void FakeHidKeyboard::driver_detached(std::uint8_t) { m_detached = true; }
 

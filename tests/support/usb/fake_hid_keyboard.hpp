@@ -19,6 +19,7 @@ class FakeHidKeyboard final : public EmulatedBehaviour {
   Bytes descriptors() const;
   Outcome out(std::uint8_t endpoint, ByteView data) override;
   InAnswer in(std::uint8_t endpoint, std::size_t max) override;
+  InAnswer control(ByteView setup, ByteView out) override;
   std::string kernel_driver(std::uint8_t interface) override;
   void driver_detached(std::uint8_t interface) override;
 
@@ -28,6 +29,10 @@ class FakeHidKeyboard final : public EmulatedBehaviour {
   void press_usages(std::initializer_list<std::pair<std::uint8_t, bool>> usages_with_shift);
   bool driver_was_detached() const { return m_detached; }
   bool drained() const;
+  // SET_PROTOCOL received: 0 boot, 1 report, -1 never.
+  int protocol() const { return m_protocol; }
+  // SET_IDLE received (duration 0: report only on change).
+  bool idle_set() const { return m_idle_set; }
 
  private:
   std::uint16_t m_vendor_id;
@@ -35,6 +40,8 @@ class FakeHidKeyboard final : public EmulatedBehaviour {
   mutable std::mutex m_mutex;
   std::deque<Bytes> m_reports;
   std::atomic<bool> m_detached = false;
+  std::atomic<int> m_protocol = -1;
+  std::atomic<bool> m_idle_set = false;
 };
 
 }  // namespace shubbak::testing

@@ -169,8 +169,24 @@ bool EmulatedUsbDevice::handle_ioctl(void* raw_client) {
       urb->endpoint = urb->urb()->endpoint;
       ++m_submitted;
       if (urb->type == USBDEVFS_URB_TYPE_CONTROL) {
-        // No control requests are emulated: STALL, as a device does for an unknown request.
-        urb->status = -EPIPE;
+        auto length = static_cast<std::size_t>(urb->urb()->buffer_length);
+        UMockdevIoctlData* buffer = umockdev_ioctl_data_resolve(urb->data, offsetof(usbdevfs_urb, buffer),
+                                                                static_cast<gsize>(length), nullptr);
+        ByteView whole(buffer->data, static_cast<std::size_t>(buffer->data_len));
+        bool in = length >= 8 && (whole[0] & 0x80) != 0;
+        auto answer = length < 8 ? EmulatedBehaviour::InAnswer{EmulatedBehaviour::InAnswer::State::stall, {}}
+                                 : m_behaviour->control(whole.first(8), in ? ByteView{} : whole.subspan(8));
+        g_object_unref(buffer);
+        if (answer.state != EmulatedBehaviour::InAnswer::State::data) {
+          urb->status = -EPIPE;
+          urb->actual_length = 0;
+        } else {
+          std::size_t n = in ? std::min(answer.data.size(), length - 8) : length - 8;
+          // The data stage follows the setup packet in the client's buffer.
+          if (in) std::memcpy(static_cast<std::uint8_t*>(urb->urb()->buffer) + 8, answer.data.data(), n);
+          urb->status = 0;
+          urb->actual_length = static_cast<int>(n);
+        }
         m_completed.push_back(urb);
       } else if (urb->endpoint & 0x80) {
         m_pending_in.push_back(urb);

@@ -34,6 +34,9 @@ class EmulatedBehaviour {
   virtual Outcome out(std::uint8_t endpoint, ByteView data) = 0;
   // A read on an IN endpoint of up to `max` bytes: data now, a STALL, or pending (asked again).
   virtual InAnswer in(std::uint8_t endpoint, std::size_t max) = 0;
+  // A control request (8-byte setup packet, then the data of a host-to-device request).
+  // Device-to-host requests answer with data; anything unknown STALLs, as devices do.
+  virtual InAnswer control(ByteView /*setup*/, ByteView /*out*/) { return InAnswer{InAnswer::State::stall, {}}; }
   // The kernel driver bound to an interface ("usbhid"), or empty for none.
   virtual std::string kernel_driver(std::uint8_t /*interface*/) { return {}; }
   // The kernel driver was detached from an interface (USBDEVFS_DISCONNECT).
