@@ -81,7 +81,8 @@ Expected<CommandApdu> parse_command_apdu(ByteView b) {
 }
 
 Expected<ResponseApdu> parse_response_apdu(ByteView bytes) {
-  if (bytes.size() < 2) return fail(Errc::parse, fmt::format("response of {} bytes has no status word", bytes.size()));
+  if (bytes.size() < 2)
+    return fail(Errc::parse, fmt::format("response of {} bytes has no status word", bytes.size()));
   ResponseApdu r;
   r.data.assign(bytes.begin(), bytes.end() - 2);
   r.sw = static_cast<std::uint16_t>((bytes[bytes.size() - 2] << 8) | bytes[bytes.size() - 1]);
@@ -98,37 +99,87 @@ Bytes encode_response(const ResponseApdu& response) {
 std::string describe_status_word(std::uint16_t sw) {
   const char* text = nullptr;
   switch (sw) {
-    case 0x9000: text = "success"; break;
-    case 0x6282: text = "end of file reached before Le bytes"; break;
-    case 0x6283: text = "selected file deactivated"; break;
-    case 0x6581: text = "memory failure"; break;
-    case 0x6700: text = "wrong length"; break;
-    case 0x6881: text = "logical channel not supported"; break;
-    case 0x6882: text = "secure messaging not supported"; break;
-    case 0x6981: text = "command incompatible with file structure"; break;
-    case 0x6982: text = "security status not satisfied"; break;
-    case 0x6983: text = "authentication method blocked"; break;
-    case 0x6985: text = "conditions of use not satisfied"; break;
-    case 0x6986: text = "command not allowed (no current EF)"; break;
-    case 0x6A80: text = "incorrect data field"; break;
-    case 0x6A81: text = "function not supported"; break;
-    case 0x6A82: text = "file or application not found"; break;
-    case 0x6A83: text = "record not found"; break;
-    case 0x6A86: text = "incorrect P1 P2"; break;
-    case 0x6A88: text = "referenced data not found"; break;
-    case 0x6B00: text = "wrong parameters (offset outside the EF)"; break;
-    case 0x6D00: text = "instruction not supported"; break;
-    case 0x6E00: text = "class not supported"; break;
-    case 0x6F00: text = "no precise diagnosis"; break;
-    default: break;
+    case 0x9000:
+      text = "success";
+      break;
+    case 0x6282:
+      text = "end of file reached before Le bytes";
+      break;
+    case 0x6283:
+      text = "selected file deactivated";
+      break;
+    case 0x6581:
+      text = "memory failure";
+      break;
+    case 0x6700:
+      text = "wrong length";
+      break;
+    case 0x6881:
+      text = "logical channel not supported";
+      break;
+    case 0x6882:
+      text = "secure messaging not supported";
+      break;
+    case 0x6981:
+      text = "command incompatible with file structure";
+      break;
+    case 0x6982:
+      text = "security status not satisfied";
+      break;
+    case 0x6983:
+      text = "authentication method blocked";
+      break;
+    case 0x6985:
+      text = "conditions of use not satisfied";
+      break;
+    case 0x6986:
+      text = "command not allowed (no current EF)";
+      break;
+    case 0x6A80:
+      text = "incorrect data field";
+      break;
+    case 0x6A81:
+      text = "function not supported";
+      break;
+    case 0x6A82:
+      text = "file or application not found";
+      break;
+    case 0x6A83:
+      text = "record not found";
+      break;
+    case 0x6A86:
+      text = "incorrect P1 P2";
+      break;
+    case 0x6A88:
+      text = "referenced data not found";
+      break;
+    case 0x6B00:
+      text = "wrong parameters (offset outside the EF)";
+      break;
+    case 0x6D00:
+      text = "instruction not supported";
+      break;
+    case 0x6E00:
+      text = "class not supported";
+      break;
+    case 0x6F00:
+      text = "no precise diagnosis";
+      break;
+    default:
+      break;
   }
   if (text == nullptr) {
     switch (sw >> 8) {
-      case 0x61: return fmt::format("{:04X} {} more bytes available", sw, (sw & 0xFF) ? (sw & 0xFF) : 256);
-      case 0x6C: return fmt::format("{:04X} wrong Le, exact length {}", sw, (sw & 0xFF) ? (sw & 0xFF) : 256);
-      case 0x63: return fmt::format("{:04X} warning (non-volatile memory changed)", sw);
-      case 0x64: return fmt::format("{:04X} execution error", sw);
-      default: return fmt::format("{:04X} unknown status", sw);
+      case 0x61:
+        return fmt::format("{:04X} {} more bytes available", sw, (sw & 0xFF) ? (sw & 0xFF) : 256);
+      case 0x6C:
+        return fmt::format("{:04X} wrong Le, exact length {}", sw, (sw & 0xFF) ? (sw & 0xFF) : 256);
+      case 0x63:
+        return fmt::format("{:04X} warning (non-volatile memory changed)", sw);
+      case 0x64:
+        return fmt::format("{:04X} execution error", sw);
+      default:
+        return fmt::format("{:04X} unknown status", sw);
     }
   }
   return fmt::format("{:04X} {}", sw, text);
@@ -138,7 +189,8 @@ Errc errc_for_status_word(std::uint16_t sw) {
   switch (sw) {
     case 0x6A82:
     case 0x6A83:
-    case 0x6A88: return Errc::not_found;
+    case 0x6A88:
+      return Errc::not_found;
     case 0x6982:
     case 0x6983:
     case 0x6985:
@@ -147,12 +199,15 @@ Errc errc_for_status_word(std::uint16_t sw) {
     case 0x6882:
     case 0x6A81:
     case 0x6D00:
-    case 0x6E00: return Errc::unsupported;
+    case 0x6E00:
+      return Errc::unsupported;
     case 0x6700:
     case 0x6A80:
     case 0x6A86:
-    case 0x6B00: return Errc::invalid_argument;
-    default: return Errc::device;
+    case 0x6B00:
+      return Errc::invalid_argument;
+    default:
+      return Errc::device;
   }
 }
 

@@ -18,7 +18,7 @@ struct CommandApdu {
   std::uint8_t ins = 0x00;
   std::uint8_t p1 = 0x00;
   std::uint8_t p2 = 0x00;
-  Bytes data;                      // Nc = data.size(); empty for cases 1 and 2
+  Bytes data;                       // Nc = data.size(); empty for cases 1 and 2
   std::optional<std::uint32_t> le;  // Ne: absent for cases 1 and 3; 256 / 65536 mean "all"
 
   int iso_case() const { return 1 + (le ? 1 : 0) + (data.empty() ? 0 : 2); }

@@ -12,9 +12,14 @@ Expected<Atr> parse_atr(ByteView bytes) {
   Atr atr;
   atr.raw.assign(bytes.begin(), bytes.end());
   switch (bytes[0]) {
-    case 0x3B: atr.convention = Convention::direct; break;
-    case 0x3F: atr.convention = Convention::inverse; break;
-    default: return fail(Errc::parse, fmt::format("ATR: TS {:02X} is neither 3B nor 3F", bytes[0]));
+    case 0x3B:
+      atr.convention = Convention::direct;
+      break;
+    case 0x3F:
+      atr.convention = Convention::inverse;
+      break;
+    default:
+      return fail(Errc::parse, fmt::format("ATR: TS {:02X} is neither 3B nor 3F", bytes[0]));
   }
   atr.t0 = bytes[1];
   std::size_t at = 2;
@@ -61,8 +66,8 @@ Expected<Atr> parse_atr(ByteView bytes) {
   if (!any_protocol) atr.protocols = 1;  // no TD1: T=0 only
   std::size_t historical_count = atr.t0 & 0x0F;
   if (at + historical_count > bytes.size()) {
-    return fail(Errc::parse, fmt::format("ATR: announces {} historical bytes, has {}", historical_count,
-                                         bytes.size() - at));
+    return fail(Errc::parse, fmt::format("ATR: announces {} historical bytes, has {}",
+                                         historical_count, bytes.size() - at));
   }
   atr.historical.assign(bytes.begin() + static_cast<std::ptrdiff_t>(at),
                         bytes.begin() + static_cast<std::ptrdiff_t>(at + historical_count));
@@ -72,10 +77,12 @@ Expected<Atr> parse_atr(ByteView bytes) {
     atr.tck = bytes[at++];
     std::uint8_t x = 0;
     for (std::size_t i = 1; i < at; ++i) x ^= bytes[i];
-    if (x != 0) return fail(Errc::integrity, fmt::format("ATR: check byte TCK {:02X} is wrong", *atr.tck));
+    if (x != 0)
+      return fail(Errc::integrity, fmt::format("ATR: check byte TCK {:02X} is wrong", *atr.tck));
   }
   if (at != bytes.size()) {
-    return fail(Errc::parse, fmt::format("ATR: {} unexpected bytes after the end", bytes.size() - at));
+    return fail(Errc::parse,
+                fmt::format("ATR: {} unexpected bytes after the end", bytes.size() - at));
   }
   return atr;
 }

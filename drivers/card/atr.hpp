@@ -39,9 +39,9 @@ struct Atr {
   // T=0: TC2 waiting integer WI (default 10).
   std::uint8_t t0_waiting_integer() const;
   // T=1 parameters: the first TA/TB/TC after the first TD announcing T=1.
-  std::uint8_t t1_ifsc() const;          // default 32
-  std::uint8_t t1_bwi_cwi() const;       // TB: BWI in the high nibble, CWI low (default 0x4D)
-  bool t1_uses_crc() const;              // TC bit 0 (default LRC)
+  std::uint8_t t1_ifsc() const;     // default 32
+  std::uint8_t t1_bwi_cwi() const;  // TB: BWI in the high nibble, CWI low (default 0x4D)
+  bool t1_uses_crc() const;         // TC bit 0 (default LRC)
 };
 
 Expected<Atr> parse_atr(ByteView bytes);

@@ -31,7 +31,8 @@ Expected<std::vector<TlvNode>> parse_level(ByteView bytes, int depth) {
         if ((b & 0x80) == 0) break;
       }
     }
-    if (at >= bytes.size()) return fail(Errc::parse, fmt::format("BER-TLV: tag {:X} has no length", node.tag));
+    if (at >= bytes.size())
+      return fail(Errc::parse, fmt::format("BER-TLV: tag {:X} has no length", node.tag));
     std::size_t length = bytes[at++];
     if (length == 0x80) return fail(Errc::parse, "BER-TLV: indefinite length is not allowed");
     if (length > 0x80) {
@@ -42,8 +43,8 @@ Expected<std::vector<TlvNode>> parse_level(ByteView bytes, int depth) {
       for (std::size_t i = 0; i < count; ++i) length = (length << 8) | bytes[at++];
     }
     if (length > bytes.size() - at) {
-      return fail(Errc::parse, fmt::format("BER-TLV: tag {:X} claims {} bytes, {} left", node.tag, length,
-                                           bytes.size() - at));
+      return fail(Errc::parse, fmt::format("BER-TLV: tag {:X} claims {} bytes, {} left", node.tag,
+                                           length, bytes.size() - at));
     }
     node.value = bytes.subspan(at, length);
     at += length;
@@ -59,7 +60,9 @@ Expected<std::vector<TlvNode>> parse_level(ByteView bytes, int depth) {
 
 }  // namespace
 
-Expected<std::vector<TlvNode>> parse_ber_tlv(ByteView bytes) { return parse_level(bytes, 0); }
+Expected<std::vector<TlvNode>> parse_ber_tlv(ByteView bytes) {
+  return parse_level(bytes, 0);
+}
 
 const TlvNode* find_tlv(const std::vector<TlvNode>& nodes, std::span<const std::uint32_t> path) {
   if (path.empty()) return nullptr;

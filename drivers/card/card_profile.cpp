@@ -31,8 +31,8 @@ class ObjectReader {
       if (required) problem(key, "is missing");
       return nullptr;
     }
-    bool ok = it->type() == type ||
-              (type == Json::value_t::number_unsigned && it->type() == Json::value_t::number_integer && *it >= 0);
+    bool ok = it->type() == type || (type == Json::value_t::number_unsigned &&
+                                     it->type() == Json::value_t::number_integer && *it >= 0);
     if (!ok) {
       problem(key, fmt::format("expected {}, got {}", Json(type).type_name(), it->type_name()));
       return nullptr;
@@ -43,7 +43,8 @@ class ObjectReader {
     const Json* j = get(key, Json::value_t::string, required);
     return j ? std::optional<std::string>(j->get<std::string>()) : std::nullopt;
   }
-  std::optional<std::uint64_t> number(const std::string& key, std::uint64_t max, bool required = true) {
+  std::optional<std::uint64_t> number(const std::string& key, std::uint64_t max,
+                                      bool required = true) {
     const Json* j = get(key, Json::value_t::number_unsigned, required);
     if (!j) return std::nullopt;
     auto value = j->get<std::uint64_t>();
@@ -80,8 +81,8 @@ class ObjectReader {
   std::set<std::string> m_known;
 };
 
-void parse_step(const Json& json, std::string path, CardProfile& profile, std::set<std::string>& buffers,
-                std::vector<std::string>& problems) {
+void parse_step(const Json& json, std::string path, CardProfile& profile,
+                std::set<std::string>& buffers, std::vector<std::string>& problems) {
   if (!json.is_object()) {
     problems.push_back(fmt::format("{} must be an object", path));
     return;
@@ -100,9 +101,11 @@ void parse_step(const Json& json, std::string path, CardProfile& profile, std::s
     step.op = CardProfileStep::Op::read_binary;
     step.into = r.string("into").value_or("");
     step.offset = static_cast<std::uint16_t>(r.number("offset", 0x7FFF, false).value_or(0));
-    if (auto length = r.number("length", 0x8000, false)) step.length = static_cast<std::uint16_t>(*length);
+    if (auto length = r.number("length", 0x8000, false))
+      step.length = static_cast<std::uint16_t>(*length);
     step.sfi = static_cast<std::uint8_t>(r.number("sfi", 30, false).value_or(0));
-    if (step.sfi != 0 && step.offset > 255) r.problem("offset", "must be below 256 with a short EF id");
+    if (step.sfi != 0 && step.offset > 255)
+      r.problem("offset", "must be below 256 with a short EF id");
   } else if (*op == "read_record") {
     step.op = CardProfileStep::Op::read_record;
     step.into = r.string("into").value_or("");
@@ -113,7 +116,10 @@ void parse_step(const Json& json, std::string path, CardProfile& profile, std::s
     step.op = CardProfileStep::Op::get_uid;
     step.into = r.string("into").value_or("");
   } else {
-    r.problem("op", fmt::format("\"{}\" is not one of select_aid, select_file, read_binary, read_record, get_uid", *op));
+    r.problem("op",
+              fmt::format(
+                  "\"{}\" is not one of select_aid, select_file, read_binary, read_record, get_uid",
+                  *op));
     return;
   }
   if (!step.into.empty()) buffers.insert(step.into);
@@ -124,7 +130,8 @@ void parse_step(const Json& json, std::string path, CardProfile& profile, std::s
 void parse_field(const std::string& name, const Json& json, std::string path, CardProfile& profile,
                  const std::set<std::string>& buffers, std::vector<std::string>& problems) {
   if (!k_field_names.contains(name)) {
-    problems.push_back(fmt::format("{} is not an identity field ({})", path, fmt::join(k_field_names, ", ")));
+    problems.push_back(
+        fmt::format("{} is not an identity field ({})", path, fmt::join(k_field_names, ", ")));
     return;
   }
   if (!json.is_object()) {
@@ -139,8 +146,10 @@ void parse_field(const std::string& name, const Json& json, std::string path, Ca
   }
   if (auto tag = r.string("tag", false)) {
     auto parsed = parse_tag_path(*tag);
-    if (!parsed) r.problem("tag", parsed.error().message);
-    else field.tag_path = *parsed;
+    if (!parsed)
+      r.problem("tag", parsed.error().message);
+    else
+      field.tag_path = *parsed;
   } else {
     auto offset = r.number("offset", 0xFFFF, false);
     auto length = r.number("length", 0xFFFF, false);
@@ -159,9 +168,14 @@ void parse_field(const std::string& name, const Json& json, std::string path, Ca
       {"ascii-date", CardProfileField::Encoding::ascii_date},
       {"hex", CardProfileField::Encoding::hex}};
   auto it = k_encodings.find(encoding);
-  if (it == k_encodings.end()) r.problem("encoding", fmt::format("\"{}\" is not one of ascii, utf-8, bcd-date, ascii-date, hex", encoding));
-  else field.encoding = it->second;
-  if (const Json* required = r.get("required", Json::value_t::boolean, false)) field.required = required->get<bool>();
+  if (it == k_encodings.end())
+    r.problem(
+        "encoding",
+        fmt::format("\"{}\" is not one of ascii, utf-8, bcd-date, ascii-date, hex", encoding));
+  else
+    field.encoding = it->second;
+  if (const Json* required = r.get("required", Json::value_t::boolean, false))
+    field.required = required->get<bool>();
   r.finish();
   profile.fields[name] = std::move(field);
 }
@@ -199,7 +213,8 @@ Expected<CardProfile> parse_card_profile(std::string_view text, std::string_view
     if (!fields->contains("id_number")) r.problem("fields", "has no id_number");
   }
   r.finish();
-  if (!problems.empty()) return fail(Errc::parse, fmt::format("{}: {}", source, fmt::join(problems, "; ")));
+  if (!problems.empty())
+    return fail(Errc::parse, fmt::format("{}: {}", source, fmt::join(problems, "; ")));
   return profile;
 }
 

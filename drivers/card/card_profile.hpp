@@ -20,17 +20,17 @@ namespace shubbak {
 struct CardProfileStep {
   enum class Op { select_aid, select_file, read_binary, read_record, get_uid };
   Op op = Op::select_aid;
-  Bytes id;                  // AID or 2-byte file id
-  std::string into;          // buffer name for reads
-  std::uint16_t offset = 0;  // read_binary
+  Bytes id;                             // AID or 2-byte file id
+  std::string into;                     // buffer name for reads
+  std::uint16_t offset = 0;             // read_binary
   std::optional<std::uint16_t> length;  // read_binary: absent reads to the end of the EF
-  std::uint8_t sfi = 0;      // read_record (and read_binary with a short EF id)
-  std::uint8_t record = 0;   // read_record
+  std::uint8_t sfi = 0;                 // read_record (and read_binary with a short EF id)
+  std::uint8_t record = 0;              // read_record
 };
 
 struct CardProfileField {
   enum class Encoding { ascii, utf8, bcd_date, ascii_date, hex };
-  std::string source;                  // buffer name
+  std::string source;                   // buffer name
   std::vector<std::uint32_t> tag_path;  // empty: use offset/length
   std::size_t offset = 0;
   std::size_t length = 0;

@@ -26,8 +26,9 @@ Expected<ResponseApdu> transmit(CardReader& reader, const CommandApdu& command) 
       secure_wipe(collected);
       return fail(Errc::device, "card keeps answering 61xx to GET RESPONSE");
     }
-    CommandApdu get_response{static_cast<std::uint8_t>(command.cla & 0x03), 0xC0, 0x00, 0x00, {},
-                             response->sw2() == 0 ? k_max_short_le : response->sw2()};
+    CommandApdu get_response{
+        static_cast<std::uint8_t>(command.cla & 0x03),          0xC0, 0x00, 0x00, {},
+        response->sw2() == 0 ? k_max_short_le : response->sw2()};
     response = reader.transmit_raw(get_response);
     if (!response) {
       secure_wipe(collected);
@@ -48,8 +49,9 @@ Expected<Bytes> read_contactless_uid(CardReader& reader) {
   auto response = transmit(reader, CommandApdu{0xFF, 0xCA, 0x00, 0x00, {}, k_max_short_le});
   if (!response) return std::unexpected(response.error());
   if (!response->ok()) {
-    return fail(errc_for_status_word(response->sw),
-                fmt::format("GET DATA (UID): reader answered {}", describe_status_word(response->sw)));
+    return fail(
+        errc_for_status_word(response->sw),
+        fmt::format("GET DATA (UID): reader answered {}", describe_status_word(response->sw)));
   }
   if (response->data.empty() || response->data.size() > 10) {
     return fail(Errc::device, fmt::format("GET DATA (UID): {}-byte UID", response->data.size()));

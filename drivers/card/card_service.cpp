@@ -13,7 +13,8 @@
 
 namespace shubbak {
 
-CardService::CardService(std::unique_ptr<CardReader> reader, WorkerPool& workers, EventLoop& loop, Log log)
+CardService::CardService(std::unique_ptr<CardReader> reader, WorkerPool& workers, EventLoop& loop,
+                         Log log)
     : m_reader(std::move(reader)), m_workers(workers), m_loop(loop), m_log(std::move(log)) {}
 
 CardService::~CardService() {
@@ -21,7 +22,8 @@ CardService::~CardService() {
   if (m_presence.joinable()) m_presence.join();
   // Work already submitted holds its own reference to the reader; wait for it to finish so
   // no card exchange outlives the service.
-  for (int i = 0; i < 3000 && *m_in_flight > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  for (int i = 0; i < 3000 && *m_in_flight > 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
 }
 
 void CardService::read_identity(CardProfile profile, IdentityCallback done) {
@@ -38,11 +40,16 @@ void CardService::read_identity(CardProfile profile, IdentityCallback done) {
                                      done = std::move(done)]() mutable {
     auto started = std::chrono::steady_clock::now();
     auto result = shubbak::read_identity(*reader, profile);
-    auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
     // Log the outcome, never the data.
-    if (result) log.info("card read with profile {} in {} ms", profile.id, took.count());
-    else log.warn("card read with profile {} failed: {}", profile.id, result.error().describe());
-    loop.post([done = std::move(done), result = std::move(result)]() mutable { done(std::move(result)); });
+    if (result)
+      log.info("card read with profile {} in {} ms", profile.id, took.count());
+    else
+      log.warn("card read with profile {} failed: {}", profile.id, result.error().describe());
+    loop.post([done = std::move(done), result = std::move(result)]() mutable {
+      done(std::move(result));
+    });
     in_flight->fetch_sub(1);
   });
   if (!submitted) {
@@ -74,12 +81,14 @@ void CardService::watch_presence(PresenceCallback on_change) {
   });
 }
 
-Expected<std::unique_ptr<CardReader>> open_card_reader(std::string_view uri, UsbContext* usb, Log log) {
+Expected<std::unique_ptr<CardReader>> open_card_reader(std::string_view uri, UsbContext* usb,
+                                                       Log log) {
   if (uri == "sim://demo") {
     return std::make_unique<SimCardReader>(SimulatedCard::demo_id_card(), true);
   }
   if (!uri.starts_with("ccid://")) {
-    return fail(Errc::config, fmt::format("card reader \"{}\": expected sim://demo or ccid://[VID:PID]", uri));
+    return fail(Errc::config,
+                fmt::format("card reader \"{}\": expected sim://demo or ccid://[VID:PID]", uri));
   }
   if (usb == nullptr) return fail(Errc::unsupported, "ccid:// readers need the USB stack");
   std::string_view wanted = uri.substr(7);
@@ -91,7 +100,8 @@ Expected<std::unique_ptr<CardReader>> open_card_reader(std::string_view uri, Usb
     bool ok = colon == 4 && wanted.size() == 9 &&
               std::from_chars(wanted.data(), wanted.data() + 4, vid, 16).ec == std::errc() &&
               std::from_chars(wanted.data() + 5, wanted.data() + 9, pid, 16).ec == std::errc();
-    if (!ok) return fail(Errc::config, fmt::format("card reader \"{}\": expected ccid://VVVV:PPPP", uri));
+    if (!ok)
+      return fail(Errc::config, fmt::format("card reader \"{}\": expected ccid://VVVV:PPPP", uri));
     id = std::pair{vid, pid};
   }
   auto devices = usb->list_devices();

@@ -53,6 +53,7 @@ class CardService {
 // Opens a reader by URI: "sim://demo" (the simulated demo card, inserted), or "ccid://" (the
 // first allowed CCID reader) or "ccid://VVVV:PPPP" (the first with that VID:PID).
 class UsbContext;
-Expected<std::unique_ptr<CardReader>> open_card_reader(std::string_view uri, UsbContext* usb, Log log);
+Expected<std::unique_ptr<CardReader>> open_card_reader(std::string_view uri, UsbContext* usb,
+                                                       Log log);
 
 }  // namespace shubbak

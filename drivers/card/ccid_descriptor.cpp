@@ -8,10 +8,14 @@ namespace shubbak {
 
 std::string_view to_string(ExchangeLevel level) {
   switch (level) {
-    case ExchangeLevel::character: return "character";
-    case ExchangeLevel::tpdu: return "TPDU";
-    case ExchangeLevel::short_apdu: return "short APDU";
-    case ExchangeLevel::extended_apdu: return "extended APDU";
+    case ExchangeLevel::character:
+      return "character";
+    case ExchangeLevel::tpdu:
+      return "TPDU";
+    case ExchangeLevel::short_apdu:
+      return "short APDU";
+    case ExchangeLevel::extended_apdu:
+      return "extended APDU";
   }
   return "?";
 }
@@ -47,7 +51,8 @@ Expected<CcidDescriptor> find_ccid_descriptor(ByteView extra) {
   while (at + 2 <= extra.size()) {
     std::size_t length = extra[at];
     if (length < 2 || at + length > extra.size()) break;
-    if (extra[at + 1] == CcidDescriptor::k_type) return parse_ccid_descriptor(extra.subspan(at, length));
+    if (extra[at + 1] == CcidDescriptor::k_type)
+      return parse_ccid_descriptor(extra.subspan(at, length));
     at += length;
   }
   return fail(Errc::not_found, "interface has no CCID class descriptor (type 21)");
@@ -58,13 +63,17 @@ namespace {
 // tests/fixtures/usb/ and a unit test that the quirk turns the dump into the truth.
 constexpr std::array k_quirks = {
     // The emulated reader of tests/integration/card: announces 65544 bytes, buffers 271.
-    CcidQuirk{0x1D6B, 0x0C1D, "announces 65544-byte messages, buffers 271", 271, std::nullopt, std::nullopt},
+    CcidQuirk{0x1D6B, 0x0C1D, "announces 65544-byte messages, buffers 271", 271, std::nullopt,
+              std::nullopt},
 };
 }  // namespace
 
-std::span<const CcidQuirk> ccid_quirks() { return k_quirks; }
+std::span<const CcidQuirk> ccid_quirks() {
+  return k_quirks;
+}
 
-const CcidQuirk* apply_ccid_quirks(std::uint16_t vendor_id, std::uint16_t product_id, CcidDescriptor& d) {
+const CcidQuirk* apply_ccid_quirks(std::uint16_t vendor_id, std::uint16_t product_id,
+                                   CcidDescriptor& d) {
   for (const auto& quirk : k_quirks) {
     if (quirk.vendor_id != vendor_id || quirk.product_id != product_id) continue;
     if (quirk.max_message_length) d.max_message_length = *quirk.max_message_length;

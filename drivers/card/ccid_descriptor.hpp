@@ -56,6 +56,7 @@ struct CcidQuirk {
 // The known readers that misreport. Tests hold a descriptor dump for each.
 std::span<const CcidQuirk> ccid_quirks();
 // Applies the quirk for vid:pid, if any; returns the quirk applied.
-const CcidQuirk* apply_ccid_quirks(std::uint16_t vendor_id, std::uint16_t product_id, CcidDescriptor& descriptor);
+const CcidQuirk* apply_ccid_quirks(std::uint16_t vendor_id, std::uint16_t product_id,
+                                   CcidDescriptor& descriptor);
 
 }  // namespace shubbak

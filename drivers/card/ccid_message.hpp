@@ -40,8 +40,8 @@ struct CcidResponse {
   std::uint8_t type = 0;
   std::uint8_t slot = 0;
   std::uint8_t sequence = 0;
-  std::uint8_t status = 0;  // bStatus
-  std::uint8_t error = 0;   // bError
+  std::uint8_t status = 0;    // bStatus
+  std::uint8_t error = 0;     // bError
   std::uint8_t specific = 0;  // bChainParameter, bClockStatus or bProtocolNum
   Bytes payload;
 

@@ -20,16 +20,19 @@ Expected<std::unique_ptr<CcidReader>> CcidReader::open(std::unique_ptr<UsbDevice
   const UsbDeviceInfo& info = device->info();
   const UsbInterfaceInfo* interface = info.find_interface(usb_class::k_smart_card);
   if (interface == nullptr) {
-    return fail(Errc::unsupported, fmt::format("{} has no smart-card (CCID) interface", info.describe()));
+    return fail(Errc::unsupported,
+                fmt::format("{} has no smart-card (CCID) interface", info.describe()));
   }
   auto descriptor = find_ccid_descriptor(interface->extra);
   if (!descriptor) {
-    return fail(descriptor.error().code, fmt::format("{}: {}", info.describe(), descriptor.error().message));
+    return fail(descriptor.error().code,
+                fmt::format("{}: {}", info.describe(), descriptor.error().message));
   }
   std::unique_ptr<CcidReader> reader(new CcidReader(std::move(device), std::move(log), options));
   reader->m_descriptor = *descriptor;
   reader->m_quirk = apply_ccid_quirks(info.vendor_id, info.product_id, reader->m_descriptor);
-  if (reader->m_quirk) reader->m_log.info("{}: quirk applied: {}", info.describe(), reader->m_quirk->why);
+  if (reader->m_quirk)
+    reader->m_log.info("{}: quirk applied: {}", info.describe(), reader->m_quirk->why);
   // The standard bounds dwMaxCCIDMessageLength to 271..65544; anything else is a lie we clamp.
   reader->m_descriptor.max_message_length = std::clamp<std::uint32_t>(
       reader->m_descriptor.max_message_length, CcidDescriptor::k_min_message_length, 65544);
@@ -39,23 +42,29 @@ Expected<std::unique_ptr<CcidReader>> CcidReader::open(std::unique_ptr<UsbDevice
     if (ep.is_interrupt() && ep.is_in()) reader->m_interrupt_in = ep.address;
   }
   if (reader->m_bulk_in == 0 || reader->m_bulk_out == 0) {
-    return fail(Errc::device, fmt::format("{}: CCID interface lacks bulk endpoints", info.describe()));
+    return fail(Errc::device,
+                fmt::format("{}: CCID interface lacks bulk endpoints", info.describe()));
   }
   if (reader->m_descriptor.exchange_level() == ExchangeLevel::character) {
-    return fail(Errc::unsupported, fmt::format("{}: character-level readers are not supported", info.describe()));
+    return fail(Errc::unsupported,
+                fmt::format("{}: character-level readers are not supported", info.describe()));
   }
   if (auto claimed = reader->m_device->claim_interface(interface->number); !claimed) {
     return std::unexpected(claimed.error());
   }
   reader->m_read_buffer.resize(reader->m_descriptor.max_message_length);
-  reader->m_log.info("{}: CCID {:x}.{:02x}, {} level, messages up to {} bytes, protocols {}{}",
-                     info.describe(), reader->m_descriptor.bcd_ccid >> 8, reader->m_descriptor.bcd_ccid & 0xFF,
-                     to_string(reader->m_descriptor.exchange_level()), reader->m_descriptor.max_message_length,
-                     reader->m_descriptor.supports_t0() ? "T=0 " : "", reader->m_descriptor.supports_t1() ? "T=1" : "");
+  reader->m_log.info(
+      "{}: CCID {:x}.{:02x}, {} level, messages up to {} bytes, protocols {}{}", info.describe(),
+      reader->m_descriptor.bcd_ccid >> 8, reader->m_descriptor.bcd_ccid & 0xFF,
+      to_string(reader->m_descriptor.exchange_level()), reader->m_descriptor.max_message_length,
+      reader->m_descriptor.supports_t0() ? "T=0 " : "",
+      reader->m_descriptor.supports_t1() ? "T=1" : "");
   return reader;
 }
 
-std::string CcidReader::describe() const { return fmt::format("ccid://{}", m_device->info().describe()); }
+std::string CcidReader::describe() const {
+  return fmt::format("ccid://{}", m_device->info().describe());
+}
 
 void CcidReader::note_failure(const Error& error, std::uint8_t endpoint) {
   if (error.code == Errc::not_found) {
@@ -77,9 +86,9 @@ Expected<CcidResponse> CcidReader::command(std::uint8_t type, std::array<std::ui
                                            ByteView payload, std::string_view what) {
   if (m_gone) return fail(Errc::not_found, fmt::format("{}: the reader was unplugged", what));
   if (payload.size() + ccid::k_header_size > m_descriptor.max_message_length) {
-    return fail(Errc::invalid_argument, fmt::format("{}: {} bytes exceed the reader's {}-byte messages", what,
-                                                    payload.size() + ccid::k_header_size,
-                                                    m_descriptor.max_message_length));
+    return fail(Errc::invalid_argument,
+                fmt::format("{}: {} bytes exceed the reader's {}-byte messages", what,
+                            payload.size() + ccid::k_header_size, m_descriptor.max_message_length));
   }
   std::uint8_t sequence = m_sequence++;
   Bytes message = encode_ccid_command(type, 0, sequence, specific, payload);
@@ -99,20 +108,25 @@ Expected<CcidResponse> CcidReader::command(std::uint8_t type, std::array<std::ui
     }
     auto response = parse_ccid_response(ByteView(m_read_buffer).first(*read));
     secure_wipe(m_read_buffer.data(), *read);
-    if (!response) return fail(response.error().code, fmt::format("{}: {}", what, response.error().message));
+    if (!response)
+      return fail(response.error().code, fmt::format("{}: {}", what, response.error().message));
     if (response->sequence != sequence) {
       // An answer to an earlier command that timed out: drop it and read on.
-      m_log.warn("{}: dropping an answer with sequence {} (expected {})", what, response->sequence, sequence);
-      if (++stale > 4) return fail(Errc::device, fmt::format("{}: reader answers out of sequence", what));
+      m_log.warn("{}: dropping an answer with sequence {} (expected {})", what, response->sequence,
+                 sequence);
+      if (++stale > 4)
+        return fail(Errc::device, fmt::format("{}: reader answers out of sequence", what));
       continue;
     }
     if (response->time_extension()) {
       if (++extensions > m_options.max_time_extensions) {
-        return fail(Errc::timeout, fmt::format("{}: card still busy after {} time extensions", what, extensions - 1));
+        return fail(Errc::timeout, fmt::format("{}: card still busy after {} time extensions", what,
+                                               extensions - 1));
       }
       continue;
     }
-    if (response->slot != 0) return fail(Errc::device, fmt::format("{}: answer for slot {}", what, response->slot));
+    if (response->slot != 0)
+      return fail(Errc::device, fmt::format("{}: answer for slot {}", what, response->slot));
     return response;
   }
 }
@@ -121,7 +135,8 @@ Expected<IccStatus> CcidReader::slot_status() {
   std::lock_guard lock(m_mutex);
   auto response = command(ccid::k_get_slot_status, {0, 0, 0}, {}, "GetSlotStatus");
   if (!response) return std::unexpected(response.error());
-  if (response->type != ccid::k_slot_status) return fail(Errc::device, "GetSlotStatus: wrong answer type");
+  if (response->type != ccid::k_slot_status)
+    return fail(Errc::device, "GetSlotStatus: wrong answer type");
   return response->icc_status();
 }
 
@@ -131,7 +146,8 @@ Expected<Atr> CcidReader::power_on() {
   m_protocol = -1;
   auto response = command(ccid::k_icc_power_on, {0, 0, 0}, {}, "IccPowerOn");
   if (!response) return std::unexpected(response.error());
-  if (response->type != ccid::k_data_block) return fail(Errc::device, "IccPowerOn: wrong answer type");
+  if (response->type != ccid::k_data_block)
+    return fail(Errc::device, "IccPowerOn: wrong answer type");
   if (response->failed()) return std::unexpected(ccid_command_error(*response, "IccPowerOn"));
   auto atr = parse_atr(response->payload);
   if (!atr) return std::unexpected(atr.error());
@@ -140,21 +156,26 @@ Expected<Atr> CcidReader::power_on() {
     bool t1 = specific ? *specific == 1 : (atr->offers(1) && m_descriptor.supports_t1());
     m_protocol = t1 ? 1 : 0;
     if ((t1 && !m_descriptor.supports_t1()) || (!t1 && !m_descriptor.supports_t0())) {
-      return fail(Errc::unsupported, fmt::format("card needs T={}, which the reader lacks", m_protocol));
+      return fail(Errc::unsupported,
+                  fmt::format("card needs T={}, which the reader lacks", m_protocol));
     }
     if (t1 && atr->t1_uses_crc()) {
       // Cards that insist on CRC at TPDU level are rare; refuse them plainly rather than garble.
-      return fail(Errc::unsupported, "card asks for T=1 with CRC; only LRC is supported at TPDU level");
+      return fail(Errc::unsupported,
+                  "card asks for T=1 with CRC; only LRC is supported at TPDU level");
     }
     if (!m_descriptor.automatic_parameters()) {
       if (auto set = set_parameters(*atr); !set) return std::unexpected(set.error());
     }
     if (t1) {
-      auto ifsd = static_cast<std::uint8_t>(std::clamp<std::uint32_t>(m_descriptor.max_ifsd, 1, 254));
-      m_t1.emplace([this](ByteView block, std::uint8_t bwi) { return xfr_block(block, bwi, "T=1 block"); },
-                   atr->t1_ifsc(), ifsd);
+      auto ifsd =
+          static_cast<std::uint8_t>(std::clamp<std::uint32_t>(m_descriptor.max_ifsd, 1, 254));
+      m_t1.emplace(
+          [this](ByteView block, std::uint8_t bwi) { return xfr_block(block, bwi, "T=1 block"); },
+          atr->t1_ifsc(), ifsd);
       if (!m_descriptor.automatic_ifsd()) {
-        if (auto negotiated = m_t1->negotiate_ifsd(); !negotiated) return std::unexpected(negotiated.error());
+        if (auto negotiated = m_t1->negotiate_ifsd(); !negotiated)
+          return std::unexpected(negotiated.error());
       }
     }
   } else {
@@ -167,13 +188,18 @@ Expected<Atr> CcidReader::power_on() {
 Expected<void> CcidReader::set_parameters(const Atr& atr) {
   Bytes data;
   if (m_protocol == 1) {
-    data = {atr.fi_di(), static_cast<std::uint8_t>(0x10 | (atr.t1_uses_crc() ? 1 : 0)), atr.extra_guard_time(),
-            atr.t1_bwi_cwi(), 0x00, atr.t1_ifsc(), 0x00};
+    data = {atr.fi_di(),
+            static_cast<std::uint8_t>(0x10 | (atr.t1_uses_crc() ? 1 : 0)),
+            atr.extra_guard_time(),
+            atr.t1_bwi_cwi(),
+            0x00,
+            atr.t1_ifsc(),
+            0x00};
   } else {
     data = {atr.fi_di(), 0x00, atr.extra_guard_time(), atr.t0_waiting_integer(), 0x00};
   }
-  auto response = command(ccid::k_set_parameters, {static_cast<std::uint8_t>(m_protocol), 0, 0}, data,
-                          "SetParameters");
+  auto response = command(ccid::k_set_parameters, {static_cast<std::uint8_t>(m_protocol), 0, 0},
+                          data, "SetParameters");
   if (!response) return std::unexpected(response.error());
   if (response->failed()) return std::unexpected(ccid_command_error(*response, "SetParameters"));
   return {};
@@ -191,7 +217,8 @@ Expected<void> CcidReader::power_off() {
 Expected<Bytes> CcidReader::xfr_block(ByteView data, std::uint8_t bwi, std::string_view what) {
   auto response = command(ccid::k_xfr_block, {bwi, 0, 0}, data, what);
   if (!response) return std::unexpected(response.error());
-  if (response->type != ccid::k_data_block) return fail(Errc::device, fmt::format("{}: wrong answer type", what));
+  if (response->type != ccid::k_data_block)
+    return fail(Errc::device, fmt::format("{}: wrong answer type", what));
   if (response->failed()) return std::unexpected(ccid_command_error(*response, what));
   return std::move(response->payload);
 }
@@ -304,6 +331,8 @@ std::uint32_t CcidReader::max_response_length() const {
   return extended_apdus() ? 65536 : k_max_short_le;
 }
 
-bool CcidReader::extended_apdus() const { return m_descriptor.exchange_level() == ExchangeLevel::extended_apdu; }
+bool CcidReader::extended_apdus() const {
+  return m_descriptor.exchange_level() == ExchangeLevel::extended_apdu;
+}
 
 }  // namespace shubbak

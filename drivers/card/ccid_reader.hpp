@@ -45,8 +45,8 @@ class CcidReader final : public CardReader {
  private:
   CcidReader(std::unique_ptr<UsbDevice> device, Log log, CcidOptions options);
 
-  Expected<CcidResponse> command(std::uint8_t type, std::array<std::uint8_t, 3> specific, ByteView payload,
-                                 std::string_view what);
+  Expected<CcidResponse> command(std::uint8_t type, std::array<std::uint8_t, 3> specific,
+                                 ByteView payload, std::string_view what);
   Expected<Bytes> xfr_block(ByteView data, std::uint8_t bwi, std::string_view what);
   Expected<Bytes> xfr_block_chained(ByteView data, std::string_view what);
   Expected<void> set_parameters(const Atr& atr);
@@ -63,7 +63,7 @@ class CcidReader final : public CardReader {
   std::uint8_t m_interrupt_in = 0;  // 0: the reader has none; slot status is polled
   std::mutex m_mutex;               // one bulk command at a time
   std::uint8_t m_sequence = 0;
-  Bytes m_read_buffer;              // wiped after every answer
+  Bytes m_read_buffer;  // wiped after every answer
   int m_protocol = -1;
   std::optional<T1Protocol> m_t1;
   bool m_gone = false;

@@ -26,9 +26,11 @@ struct PowerGuard {
   ~PowerGuard() { (void)reader.power_off(); }
 };
 
-Expected<void> run_checked(CardReader& reader, const CommandApdu& command, std::string_view what, Bytes* into) {
+Expected<void> run_checked(CardReader& reader, const CommandApdu& command, std::string_view what,
+                           Bytes* into) {
   auto response = transmit(reader, command);
-  if (!response) return fail(response.error().code, fmt::format("{}: {}", what, response.error().message));
+  if (!response)
+    return fail(response.error().code, fmt::format("{}: {}", what, response.error().message));
   if (auto ok = check_status(*response, what); !ok) {
     secure_wipe(response->data);
     return ok;
@@ -54,7 +56,8 @@ Expected<void> read_binary(CardReader& reader, const CardProfileStep& step, Byte
       command.p2 = static_cast<std::uint8_t>(offset & 0xFF);
     }
     auto response = transmit(reader, command);
-    if (!response) return fail(response.error().code, fmt::format("READ BINARY: {}", response.error().message));
+    if (!response)
+      return fail(response.error().code, fmt::format("READ BINARY: {}", response.error().message));
     // Reading to the end: 6B00 at an offset past the end means the last read ended exactly there.
     if (response->sw == 0x6B00 && !step.length && offset > step.offset) break;
     if (auto ok = check_status(*response, "READ BINARY"); !ok) {
@@ -68,7 +71,8 @@ Expected<void> read_binary(CardReader& reader, const CardProfileStep& step, Byte
     if (got < ask || got == 0) break;  // end of file
   }
   if (step.length && into.size() < *step.length) {
-    return fail(Errc::device, fmt::format("READ BINARY: file has {} bytes, profile wants {}", into.size(), *step.length));
+    return fail(Errc::device, fmt::format("READ BINARY: file has {} bytes, profile wants {}",
+                                          into.size(), *step.length));
   }
   return {};
 }
@@ -83,12 +87,14 @@ bool valid_date(std::string_view d) {
   return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
-Expected<std::string> decode_field(const std::string& name, const CardProfileField& field, ByteView bytes) {
+Expected<std::string> decode_field(const std::string& name, const CardProfileField& field,
+                                   ByteView bytes) {
   std::string text;
   switch (field.encoding) {
     case CardProfileField::Encoding::ascii:
       for (auto b : bytes) {
-        if (b < 0x20 || b > 0x7E) return fail(Errc::parse, fmt::format("field {}: not printable ASCII", name));
+        if (b < 0x20 || b > 0x7E)
+          return fail(Errc::parse, fmt::format("field {}: not printable ASCII", name));
         text.push_back(static_cast<char>(b));
       }
       while (!text.empty() && text.back() == ' ') text.pop_back();
@@ -99,7 +105,11 @@ Expected<std::string> decode_field(const std::string& name, const CardProfileFie
       std::size_t i = 0;
       while (i < text.size()) {
         auto c = static_cast<unsigned char>(text[i]);
-        std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        std::size_t n = c < 0x80           ? 1
+                        : (c >> 5) == 0x6  ? 2
+                        : (c >> 4) == 0xE  ? 3
+                        : (c >> 3) == 0x1E ? 4
+                                           : 0;
         if (n == 0 || i + n > text.size()) {
           secure_wipe(text);
           return fail(Errc::parse, fmt::format("field {}: malformed UTF-8", name));
@@ -114,15 +124,18 @@ Expected<std::string> decode_field(const std::string& name, const CardProfileFie
       }
       return text;
     }
-    case CardProfileField::Encoding::hex: return to_hex(bytes);
+    case CardProfileField::Encoding::hex:
+      return to_hex(bytes);
     case CardProfileField::Encoding::bcd_date: {
-      if (bytes.size() != 4) return fail(Errc::parse, fmt::format("field {}: BCD date of {} bytes", name, bytes.size()));
+      if (bytes.size() != 4)
+        return fail(Errc::parse, fmt::format("field {}: BCD date of {} bytes", name, bytes.size()));
       std::string digits = to_hex(bytes);
       text = fmt::format("{}-{}-{}", digits.substr(0, 4), digits.substr(4, 2), digits.substr(6, 2));
       break;
     }
     case CardProfileField::Encoding::ascii_date: {
-      if (bytes.size() != 8) return fail(Errc::parse, fmt::format("field {}: date of {} bytes", name, bytes.size()));
+      if (bytes.size() != 8)
+        return fail(Errc::parse, fmt::format("field {}: date of {} bytes", name, bytes.size()));
       std::string digits(bytes.begin(), bytes.end());
       text = fmt::format("{}-{}-{}", digits.substr(0, 4), digits.substr(4, 2), digits.substr(6, 2));
       break;
@@ -162,19 +175,26 @@ Expected<IdentityRecord> read_identity(CardReader& reader, const CardProfile& pr
                            "SELECT application", nullptr);
         break;
       case CardProfileStep::Op::select_file:
-        done = run_checked(reader, CommandApdu{0x00, 0xA4, 0x02, 0x0C, step.id, std::nullopt}, "SELECT file",
-                           nullptr);
+        done = run_checked(reader, CommandApdu{0x00, 0xA4, 0x02, 0x0C, step.id, std::nullopt},
+                           "SELECT file", nullptr);
         break;
-      case CardProfileStep::Op::read_binary: done = read_binary(reader, step, *into); break;
+      case CardProfileStep::Op::read_binary:
+        done = read_binary(reader, step, *into);
+        break;
       case CardProfileStep::Op::read_record:
         done = run_checked(reader,
-                           CommandApdu{0x00, 0xB2, step.record, static_cast<std::uint8_t>((step.sfi << 3) | 0x04),
-                                       {}, k_max_short_le},
+                           CommandApdu{0x00,
+                                       0xB2,
+                                       step.record,
+                                       static_cast<std::uint8_t>((step.sfi << 3) | 0x04),
+                                       {},
+                                       k_max_short_le},
                            "READ RECORD", into);
         break;
       case CardProfileStep::Op::get_uid: {
         auto uid = read_contactless_uid(reader);
-        if (!uid) done = std::unexpected(uid.error());
+        if (!uid)
+          done = std::unexpected(uid.error());
         else {
           into->insert(into->end(), uid->begin(), uid->end());
           secure_wipe(*uid);
@@ -182,7 +202,9 @@ Expected<IdentityRecord> read_identity(CardReader& reader, const CardProfile& pr
         break;
       }
     }
-    if (!done) return fail(done.error().code, fmt::format("profile {}: {}", profile.id, done.error().message));
+    if (!done)
+      return fail(done.error().code,
+                  fmt::format("profile {}: {}", profile.id, done.error().message));
   }
   IdentityRecord record;
   for (const auto& [name, field] : profile.fields) {
@@ -191,27 +213,33 @@ Expected<IdentityRecord> read_identity(CardReader& reader, const CardProfile& pr
     std::vector<TlvNode> tlv;
     if (!field.tag_path.empty()) {
       auto parsed = parse_ber_tlv(source);
-      if (!parsed) return fail(Errc::parse, fmt::format("profile {}: buffer {}: {}", profile.id, field.source,
-                                                        parsed.error().message));
+      if (!parsed)
+        return fail(Errc::parse, fmt::format("profile {}: buffer {}: {}", profile.id, field.source,
+                                             parsed.error().message));
       tlv = std::move(*parsed);
       const TlvNode* node = find_tlv(tlv, field.tag_path);
       if (node == nullptr) {
-        if (field.required) return fail(Errc::not_found, fmt::format("profile {}: card has no {}", profile.id, name));
+        if (field.required)
+          return fail(Errc::not_found, fmt::format("profile {}: card has no {}", profile.id, name));
         continue;
       }
       value = node->value;
     } else {
       if (field.offset + field.length > source.size()) {
-        if (field.required) return fail(Errc::not_found, fmt::format("profile {}: card has no {}", profile.id, name));
+        if (field.required)
+          return fail(Errc::not_found, fmt::format("profile {}: card has no {}", profile.id, name));
         continue;
       }
       value = ByteView(source).subspan(field.offset, field.length);
     }
     auto decoded = decode_field(name, field, value);
-    if (!decoded) return fail(decoded.error().code, fmt::format("profile {}: {}", profile.id, decoded.error().message));
+    if (!decoded)
+      return fail(decoded.error().code,
+                  fmt::format("profile {}: {}", profile.id, decoded.error().message));
     *field_slot(record, name) = std::move(*decoded);
   }
-  if (record.id_number.empty()) return fail(Errc::parse, fmt::format("profile {}: empty id number", profile.id));
+  if (record.id_number.empty())
+    return fail(Errc::parse, fmt::format("profile {}: empty id number", profile.id));
   return record;
 }
 

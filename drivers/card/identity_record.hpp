@@ -8,8 +8,8 @@
 namespace shubbak {
 
 struct IdentityRecord {
-  std::string id_number;    // national / civil id number, digits
-  std::string name_ar;      // UTF-8
+  std::string id_number;  // national / civil id number, digits
+  std::string name_ar;    // UTF-8
   std::string name_en;
   std::string birth_date;   // YYYY-MM-DD
   std::string expiry_date;  // YYYY-MM-DD
@@ -25,7 +25,9 @@ struct IdentityRecord {
 
   void wipe();
   // "true" when the card's expiry date is before `today` (YYYY-MM-DD).
-  bool expired_on(const std::string& today) const { return !expiry_date.empty() && expiry_date < today; }
+  bool expired_on(const std::string& today) const {
+    return !expiry_date.empty() && expiry_date < today;
+  }
 };
 
 }  // namespace shubbak

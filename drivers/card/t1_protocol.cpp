@@ -54,7 +54,8 @@ Expected<T1Block> T1Protocol::exchange_block(const T1Block& block) {
     if (!reply) {
       // A garbled block: ask the card to send its last block again (R-block, EDC error).
       if (++errors > k_max_retries) {
-        return fail(Errc::device, fmt::format("T=1: {} garbled blocks in a row ({})", errors, reply.error().message));
+        return fail(Errc::device, fmt::format("T=1: {} garbled blocks in a row ({})", errors,
+                                              reply.error().message));
       }
       current = T1Block{0, t1::r_pcb(m_receive_sequence, 0x01), {}};
       continue;
@@ -62,10 +63,12 @@ Expected<T1Block> T1Protocol::exchange_block(const T1Block& block) {
     if (reply->is_supervisory() && !(reply->pcb & t1::k_response_bit)) {
       std::uint8_t request = reply->pcb;
       if (request == t1::k_wtx_request) {
-        if (reply->inf.size() != 1 || reply->inf[0] == 0) return fail(Errc::device, "T=1: malformed WTX request");
+        if (reply->inf.size() != 1 || reply->inf[0] == 0)
+          return fail(Errc::device, "T=1: malformed WTX request");
         ++m_wtx_seen;
         if (++wtx > k_max_wtx_per_exchange) {
-          return fail(Errc::timeout, fmt::format("T=1: card asked for more time {} times; giving up", wtx));
+          return fail(Errc::timeout,
+                      fmt::format("T=1: card asked for more time {} times; giving up", wtx));
         }
         multiplier = reply->inf[0];
         current = T1Block{0, static_cast<std::uint8_t>(request | t1::k_response_bit), reply->inf};
@@ -79,7 +82,8 @@ Expected<T1Block> T1Protocol::exchange_block(const T1Block& block) {
         current = T1Block{0, static_cast<std::uint8_t>(request | t1::k_response_bit), reply->inf};
         continue;
       }
-      if (request == t1::k_abort_request) return fail(Errc::cancelled, "T=1: card aborted the exchange");
+      if (request == t1::k_abort_request)
+        return fail(Errc::cancelled, "T=1: card aborted the exchange");
       return fail(Errc::device, fmt::format("T=1: unexpected S-request {:02X}", request));
     }
     return std::move(*reply);
@@ -90,7 +94,8 @@ Expected<void> T1Protocol::negotiate_ifsd() {
   auto reply = exchange_block(T1Block{0, t1::k_ifs_request, {m_ifsd}});
   if (!reply) return std::unexpected(reply.error());
   if (reply->pcb != (t1::k_ifs_request | t1::k_response_bit) || reply->inf != Bytes{m_ifsd}) {
-    return fail(Errc::device, fmt::format("T=1: card answered IFS request with PCB {:02X}", reply->pcb));
+    return fail(Errc::device,
+                fmt::format("T=1: card answered IFS request with PCB {:02X}", reply->pcb));
   }
   return {};
 }
@@ -113,7 +118,8 @@ Expected<Bytes> T1Protocol::transceive(ByteView apdu) {
       if (!reply) return std::unexpected(reply.error());
       // An R-block naming the block we just sent asks for it again.
       if (reply->is_receive_ready() && reply->receive_sequence() == m_send_sequence) {
-        if (++resends > k_max_retries) return fail(Errc::device, "T=1: card keeps rejecting a block");
+        if (++resends > k_max_retries)
+          return fail(Errc::device, "T=1: card keeps rejecting a block");
         continue;
       }
       break;
@@ -121,7 +127,8 @@ Expected<Bytes> T1Protocol::transceive(ByteView apdu) {
     m_send_sequence ^= 1;
     if (!more) break;
     if (!reply->is_receive_ready() || reply->receive_sequence() != m_send_sequence) {
-      return fail(Errc::device, fmt::format("T=1: chained block answered with PCB {:02X}", reply->pcb));
+      return fail(Errc::device,
+                  fmt::format("T=1: chained block answered with PCB {:02X}", reply->pcb));
     }
     offset += length;
   }
@@ -130,10 +137,12 @@ Expected<Bytes> T1Protocol::transceive(ByteView apdu) {
   int errors = 0;
   while (true) {
     if (!reply->is_information()) {
-      return fail(Errc::device, fmt::format("T=1: expected an I-block, got PCB {:02X}", reply->pcb));
+      return fail(Errc::device,
+                  fmt::format("T=1: expected an I-block, got PCB {:02X}", reply->pcb));
     }
     if (reply->send_sequence() != m_receive_sequence) {
-      if (++errors > k_max_retries) return fail(Errc::device, "T=1: card's sequence numbers are out of step");
+      if (++errors > k_max_retries)
+        return fail(Errc::device, "T=1: card's sequence numbers are out of step");
       reply = exchange_block(T1Block{0, t1::r_pcb(m_receive_sequence, 0x02), {}});
       if (!reply) return std::unexpected(reply.error());
       continue;

@@ -19,7 +19,7 @@ struct T1Block {
   bool is_information() const { return (pcb & 0x80) == 0; }
   bool is_receive_ready() const { return (pcb & 0xC0) == 0x80; }
   bool is_supervisory() const { return (pcb & 0xC0) == 0xC0; }
-  int send_sequence() const { return (pcb >> 6) & 1; }    // I-block N(S)
+  int send_sequence() const { return (pcb >> 6) & 1; }     // I-block N(S)
   bool more() const { return (pcb & 0x20) != 0; }          // I-block M
   int receive_sequence() const { return (pcb >> 4) & 1; }  // R-block N(R)
 };
@@ -49,8 +49,8 @@ class T1Protocol {
   // factor a waiting-time extension asked for (the reader waits that much longer).
   using Exchange = std::function<Expected<Bytes>(ByteView block, std::uint8_t bwi_multiplier)>;
 
-  static constexpr int k_max_retries = 3;             // per block, before giving up
-  static constexpr int k_max_wtx_per_exchange = 16;   // a card asking for more is refused
+  static constexpr int k_max_retries = 3;            // per block, before giving up
+  static constexpr int k_max_wtx_per_exchange = 16;  // a card asking for more is refused
   static constexpr std::size_t k_max_response = 65538;
 
   T1Protocol(Exchange exchange, std::uint8_t ifsc, std::uint8_t ifsd = 254);

@@ -6,10 +6,12 @@
 
 namespace shubbak {
 
-void BootKeyboardDecoder::feed(std::span<const std::uint8_t> report, std::vector<KeyPress>& pressed) {
+void BootKeyboardDecoder::feed(std::span<const std::uint8_t> report,
+                               std::vector<KeyPress>& pressed) {
   if (report.size() != k_report_size) return;
   auto keys = report.subspan(2, 6);
-  if (std::all_of(keys.begin(), keys.end(), [](std::uint8_t k) { return k == hid_usage::k_error_rollover; })) {
+  if (std::all_of(keys.begin(), keys.end(),
+                  [](std::uint8_t k) { return k == hid_usage::k_error_rollover; })) {
     return;  // phantom state: keep the previous keys
   }
   bool shift = (report[0] & 0x22) != 0;  // left or right shift
@@ -21,6 +23,8 @@ void BootKeyboardDecoder::feed(std::span<const std::uint8_t> report, std::vector
   std::copy(keys.begin(), keys.end(), m_down.begin());
 }
 
-void BootKeyboardDecoder::wipe() { secure_wipe(m_down.data(), m_down.size()); }
+void BootKeyboardDecoder::wipe() {
+  secure_wipe(m_down.data(), m_down.size());
+}
 
 }  // namespace shubbak

@@ -31,7 +31,8 @@ class HidScanner {
   using StopListener = std::function<void(Error)>;
 
   // Claims the boot-keyboard interface (detaching the kernel driver) and starts reading.
-  static Expected<std::unique_ptr<HidScanner>> open(std::unique_ptr<UsbDevice> device, EventLoop& loop, Log log,
+  static Expected<std::unique_ptr<HidScanner>> open(std::unique_ptr<UsbDevice> device,
+                                                    EventLoop& loop, Log log,
                                                     HidScannerOptions options, ScanListener on_scan,
                                                     StopListener on_stop = {});
   ~HidScanner();
@@ -58,8 +59,10 @@ class HidScanner {
 
 class UsbContext;
 // Opens the scanner a config names: "hid://VVVV:PPPP" (it must also be in usb.allow).
-Expected<std::unique_ptr<HidScanner>> open_scanner(std::string_view uri, UsbContext& usb, EventLoop& loop, Log log,
-                                                   HidScannerOptions options, HidScanner::ScanListener on_scan,
+Expected<std::unique_ptr<HidScanner>> open_scanner(std::string_view uri, UsbContext& usb,
+                                                   EventLoop& loop, Log log,
+                                                   HidScannerOptions options,
+                                                   HidScanner::ScanListener on_scan,
                                                    HidScanner::StopListener on_stop = {});
 
 }  // namespace shubbak

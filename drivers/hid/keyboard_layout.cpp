@@ -21,7 +21,8 @@ constexpr std::array<KeyEntry, 0x39> k_us = [] {
   for (std::size_t i = 0; i < 26; ++i) t[0x04 + i] = {lower.substr(i, 1), upper.substr(i, 1)};
   constexpr std::u32string_view digits = U"1234567890";
   constexpr std::u32string_view shifted_digits = U"!@#$%^&*()";
-  for (std::size_t i = 0; i < 10; ++i) t[0x1E + i] = {digits.substr(i, 1), shifted_digits.substr(i, 1)};
+  for (std::size_t i = 0; i < 10; ++i)
+    t[0x1E + i] = {digits.substr(i, 1), shifted_digits.substr(i, 1)};
   t[0x2C] = {U" ", U" "};
   t[0x2D] = {U"-", U"_"};
   t[0x2E] = {U"=", U"+"};
@@ -43,7 +44,7 @@ constexpr std::array<std::u32string_view, 0x39> k_arabic_plain = [] {
   // a..z
   constexpr std::array<std::u32string_view, 26> letters = {
       U"ش", U"لا", U"ؤ", U"ي", U"ث", U"ب", U"ل", U"ا", U"ه", U"ت", U"ن", U"م", U"ة",
-      U"ى", U"خ", U"ح", U"ض", U"ق", U"س", U"ف", U"ع", U"ر", U"ص", U"ء", U"غ", U"ئ"};
+      U"ى", U"خ",  U"ح", U"ض", U"ق", U"س", U"ف", U"ع", U"ر", U"ص", U"ء", U"غ", U"ئ"};
   for (std::size_t i = 0; i < 26; ++i) t[0x04 + i] = letters[i];
   t[0x2F] = U"ج";
   t[0x30] = U"د";
@@ -58,13 +59,20 @@ constexpr std::array<std::u32string_view, 0x39> k_arabic_plain = [] {
 
 std::u32string_view keypad(std::uint8_t usage) {
   switch (usage) {
-    case 0x54: return U"/";
-    case 0x55: return U"*";
-    case 0x56: return U"-";
-    case 0x57: return U"+";
-    case 0x62: return U"0";
-    case 0x63: return U".";
-    default: break;
+    case 0x54:
+      return U"/";
+    case 0x55:
+      return U"*";
+    case 0x56:
+      return U"-";
+    case 0x57:
+      return U"+";
+    case 0x62:
+      return U"0";
+    case 0x63:
+      return U".";
+    default:
+      break;
   }
   if (usage >= 0x59 && usage <= 0x61) {
     static constexpr std::u32string_view digits = U"123456789";
@@ -84,7 +92,8 @@ Expected<KeyboardLayout> parse_keyboard_layout(std::string_view name) {
 std::u32string_view key_text(KeyboardLayout layout, std::uint8_t usage, bool shift) {
   if (usage >= 0x54 && usage <= 0x63) return keypad(usage);
   if (usage >= k_us.size()) return {};
-  if (layout == KeyboardLayout::arabic && !shift && !k_arabic_plain[usage].empty()) return k_arabic_plain[usage];
+  if (layout == KeyboardLayout::arabic && !shift && !k_arabic_plain[usage].empty())
+    return k_arabic_plain[usage];
   return shift ? k_us[usage].shifted : k_us[usage].plain;
 }
 

@@ -7,7 +7,9 @@
 namespace shubbak {
 
 namespace {
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 }  // namespace
 
 bool passes_luhn(std::string_view digits) {
@@ -28,8 +30,10 @@ bool passes_luhn(std::string_view digits) {
 bool looks_like_payment_card(std::string_view text) {
   // Track framing: a swipe starts with a start sentinel and ends with the end sentinel.
   std::string_view trimmed = text;
-  while (!trimmed.empty() && (trimmed.back() == '\r' || trimmed.back() == '\n')) trimmed.remove_suffix(1);
-  if (trimmed.size() >= 3 && (trimmed.front() == '%' || trimmed.front() == ';') && trimmed.back() == '?') {
+  while (!trimmed.empty() && (trimmed.back() == '\r' || trimmed.back() == '\n'))
+    trimmed.remove_suffix(1);
+  if (trimmed.size() >= 3 && (trimmed.front() == '%' || trimmed.front() == ';') &&
+      trimmed.back() == '?') {
     return true;
   }
   // Digit runs, allowing one space or dash between groups ("4111 1111 1111 1111"). The digits
@@ -53,7 +57,8 @@ bool looks_like_payment_card(std::string_view text) {
       ++length;
       continue;
     }
-    bool separator = (c == ' ' || c == '-') && length > 0 && i + 1 < text.size() && is_digit(text[i + 1]);
+    bool separator =
+        (c == ' ' || c == '-') && length > 0 && i + 1 < text.size() && is_digit(text[i + 1]);
     if (!separator) end_run(c);
   }
   if (!found) end_run('\0');

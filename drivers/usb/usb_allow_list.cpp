@@ -36,17 +36,23 @@ Expected<UsbAllowList> UsbAllowList::parse(const std::vector<std::string>& entri
     std::string_view text = entry;
     if (text.starts_with("class:")) {
       auto value = parse_hex_field(text.substr(6), 2);
-      if (!value) return fail(Errc::config, fmt::format("\"{}\": class must be 2 hex digits, as class:0b", entry));
+      if (!value)
+        return fail(Errc::config,
+                    fmt::format("\"{}\": class must be 2 hex digits, as class:0b", entry));
       list.m_classes.push_back(static_cast<std::uint8_t>(*value));
       continue;
     }
     auto colon = text.find(':');
-    auto vid = colon == std::string_view::npos ? std::nullopt : parse_hex_field(text.substr(0, colon), 4);
-    auto pid = colon == std::string_view::npos ? std::nullopt : parse_hex_field(text.substr(colon + 1), 4);
+    auto vid =
+        colon == std::string_view::npos ? std::nullopt : parse_hex_field(text.substr(0, colon), 4);
+    auto pid =
+        colon == std::string_view::npos ? std::nullopt : parse_hex_field(text.substr(colon + 1), 4);
     if (!vid || !pid) {
-      return fail(Errc::config, fmt::format("\"{}\" is neither VID:PID (076b:3021) nor class:XX", entry));
+      return fail(Errc::config,
+                  fmt::format("\"{}\" is neither VID:PID (076b:3021) nor class:XX", entry));
     }
-    list.m_ids.push_back(VidPid{static_cast<std::uint16_t>(*vid), static_cast<std::uint16_t>(*pid)});
+    list.m_ids.push_back(
+        VidPid{static_cast<std::uint16_t>(*vid), static_cast<std::uint16_t>(*pid)});
   }
   return list;
 }

@@ -71,15 +71,15 @@ class UsbDevice {
   virtual Expected<void> claim_interface(std::uint8_t number) = 0;
 
   // Errors: timeout, not_found when the device was unplugged, device for a STALL or I/O fault.
-  virtual Expected<std::size_t> bulk_write(std::uint8_t endpoint, std::span<const std::uint8_t> data,
-                                           Timeout timeout) = 0;
+  virtual Expected<std::size_t> bulk_write(std::uint8_t endpoint,
+                                           std::span<const std::uint8_t> data, Timeout timeout) = 0;
   virtual Expected<std::size_t> bulk_read(std::uint8_t endpoint, std::span<std::uint8_t> into,
                                           Timeout timeout) = 0;
   virtual Expected<std::size_t> interrupt_read(std::uint8_t endpoint, std::span<std::uint8_t> into,
                                                Timeout timeout) = 0;
   // A control transfer on endpoint 0; `data` is sent, or filled for device-to-host requests.
-  virtual Expected<std::size_t> control_transfer(const UsbControlSetup& setup, std::span<std::uint8_t> data,
-                                                 Timeout timeout) = 0;
+  virtual Expected<std::size_t> control_transfer(const UsbControlSetup& setup,
+                                                 std::span<std::uint8_t> data, Timeout timeout) = 0;
   // After a STALL: resets the endpoint's halt condition on both ends.
   virtual Expected<void> clear_halt(std::uint8_t endpoint) = 0;
 };

@@ -61,7 +61,8 @@ int bench(const char* name, FakeExchange exchange, int runs) {
   double thread_cpu_us = (now_ns(CLOCK_THREAD_CPUTIME_ID) - thread_cpu_start) / 1000.0 / runs;
   double process_cpu_us = (now_ns(CLOCK_PROCESS_CPUTIME_ID) - process_cpu_start) / 1000.0 / runs;
 
-  auto profile = load_card_profile(std::string(SHUBBAK_SOURCE_DIR) + "/assets/card-profiles/demo-national-id.json");
+  auto profile = load_card_profile(std::string(SHUBBAK_SOURCE_DIR) +
+                                   "/assets/card-profiles/demo-national-id.json");
   std::vector<double> identity_ms;
   for (int i = 0; i < 20 && profile; ++i) {
     double start = now_ns(CLOCK_MONOTONIC);
@@ -69,10 +70,12 @@ int bench(const char* name, FakeExchange exchange, int runs) {
     identity_ms.push_back((now_ns(CLOCK_MONOTONIC) - start) / 1e6);
     if (!id) return 1;
   }
-  std::printf("apdu_roundtrip %-12s runs=%d median=%.1f us p99=%.1f us cpu/apdu: thread=%.1f us process=%.1f us"
-              " | identity read median=%.2f ms\n",
-              name, runs, percentile(wall_us, 0.5), percentile(wall_us, 0.99), thread_cpu_us, process_cpu_us,
-              percentile(identity_ms, 0.5));
+  std::printf(
+      "apdu_roundtrip %-12s runs=%d median=%.1f us p99=%.1f us cpu/apdu: thread=%.1f us "
+      "process=%.1f us"
+      " | identity read median=%.2f ms\n",
+      name, runs, percentile(wall_us, 0.5), percentile(wall_us, 0.99), thread_cpu_us,
+      process_cpu_us, percentile(identity_ms, 0.5));
   return 0;
 }
 

@@ -2,6 +2,7 @@
 #include "drivers/card/card_profile.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  (void)shubbak::parse_card_profile(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz");
+  (void)shubbak::parse_card_profile(std::string_view(reinterpret_cast<const char*>(data), size),
+                                    "fuzz");
   return 0;
 }

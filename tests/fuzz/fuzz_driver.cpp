@@ -29,7 +29,8 @@ void save_crash_input() {
   if (FILE* f = std::fopen(g_crash_file.c_str(), "wb")) {
     std::fwrite(g_current.data(), 1, g_current.size(), f);
     std::fclose(f);
-    std::fprintf(stderr, "fuzz: crashing input written to %s (%zu bytes)\n", g_crash_file.c_str(), g_current.size());
+    std::fprintf(stderr, "fuzz: crashing input written to %s (%zu bytes)\n", g_crash_file.c_str(),
+                 g_current.size());
   }
 }
 
@@ -41,7 +42,8 @@ void run(const std::vector<std::uint8_t>& input) {
   LLVMFuzzerTestOneInput(exact.get(), input.size());
 }
 
-std::vector<std::uint8_t> mutate(const std::vector<std::vector<std::uint8_t>>& corpus, std::mt19937_64& rng) {
+std::vector<std::uint8_t> mutate(const std::vector<std::vector<std::uint8_t>>& corpus,
+                                 std::mt19937_64& rng) {
   auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % (n == 0 ? 1 : n)); };
   std::vector<std::uint8_t> out = corpus[pick(corpus.size())];
   int rounds = 1 + static_cast<int>(pick(4));
@@ -53,11 +55,16 @@ std::vector<std::uint8_t> mutate(const std::vector<std::vector<std::uint8_t>>& c
       case 1:
         if (!out.empty()) out[pick(out.size())] = static_cast<std::uint8_t>(rng());
         break;
-      case 2: out.insert(out.begin() + static_cast<std::ptrdiff_t>(pick(out.size() + 1)), static_cast<std::uint8_t>(rng())); break;
+      case 2:
+        out.insert(out.begin() + static_cast<std::ptrdiff_t>(pick(out.size() + 1)),
+                   static_cast<std::uint8_t>(rng()));
+        break;
       case 3:
         if (!out.empty()) out.erase(out.begin() + static_cast<std::ptrdiff_t>(pick(out.size())));
         break;
-      case 4: out.resize(pick(out.size() + 1)); break;
+      case 4:
+        out.resize(pick(out.size() + 1));
+        break;
       case 5: {  // splice with another seed
         const auto& other = corpus[pick(corpus.size())];
         std::size_t from = pick(other.size() + 1);
@@ -76,7 +83,8 @@ std::vector<std::uint8_t> mutate(const std::vector<std::vector<std::uint8_t>>& c
         std::size_t len = 1 + pick(std::min<std::size_t>(16, out.size() - from));
         std::vector<std::uint8_t> slice(out.begin() + static_cast<std::ptrdiff_t>(from),
                                         out.begin() + static_cast<std::ptrdiff_t>(from + len));
-        out.insert(out.begin() + static_cast<std::ptrdiff_t>(pick(out.size() + 1)), slice.begin(), slice.end());
+        out.insert(out.begin() + static_cast<std::ptrdiff_t>(pick(out.size() + 1)), slice.begin(),
+                   slice.end());
       }
     }
   }
@@ -106,7 +114,8 @@ int main(int argc, char** argv) {
     }
   }
   if (corpus.empty()) {
-    std::fprintf(stderr, "%s: no seed corpus given (usage: %s [--seconds N] CORPUS_DIR...)\n", name.c_str(), name.c_str());
+    std::fprintf(stderr, "%s: no seed corpus given (usage: %s [--seconds N] CORPUS_DIR...)\n",
+                 name.c_str(), name.c_str());
     return 2;
   }
   __sanitizer_set_death_callback(save_crash_input);

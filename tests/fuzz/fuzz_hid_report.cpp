@@ -6,7 +6,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace std::chrono_literals;
-  (void)shubbak::looks_like_payment_card(std::string_view(reinterpret_cast<const char*>(data), size));
+  (void)shubbak::looks_like_payment_card(
+      std::string_view(reinterpret_cast<const char*>(data), size));
   for (auto layout : {shubbak::KeyboardLayout::us, shubbak::KeyboardLayout::arabic}) {
     shubbak::BootKeyboardDecoder decoder;
     shubbak::ScanAssembler assembler(layout, 50ms);
@@ -19,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       for (const auto& press : pressed) {
         now += std::chrono::milliseconds(data[at] & 0x7F);
         if (auto scan = assembler.key(press, now)) {
-          if (scan->outcome == shubbak::Scan::Outcome::text && shubbak::looks_like_payment_card(scan->text)) {
+          if (scan->outcome == shubbak::Scan::Outcome::text &&
+              shubbak::looks_like_payment_card(scan->text)) {
             __builtin_trap();  // a card number got through
           }
         }

@@ -20,8 +20,8 @@ class MemoryLogSink final : public LogSink {
   explicit MemoryLogSink(std::shared_ptr<Lines> lines) : m_lines(std::move(lines)) {}
   void write(const LogRecord& record) override {
     std::lock_guard lock(m_lines->mutex);
-    m_lines->lines.push_back(std::string(to_string(record.level)) + " " + std::string(record.component) + ": " +
-                             std::string(record.message));
+    m_lines->lines.push_back(std::string(to_string(record.level)) + " " +
+                             std::string(record.component) + ": " + std::string(record.message));
   }
 
  private:
@@ -31,7 +31,9 @@ class MemoryLogSink final : public LogSink {
 // A Logger at debug level writing into memory; `contains` searches every line.
 class CapturedLog {
  public:
-  CapturedLog() : m_logger(LogLevel::debug) { m_logger.add_sink(std::make_unique<MemoryLogSink>(m_lines)); }
+  CapturedLog() : m_logger(LogLevel::debug) {
+    m_logger.add_sink(std::make_unique<MemoryLogSink>(m_lines));
+  }
   Log log(std::string component) { return Log(m_logger, std::move(component)); }
   bool contains(std::string_view needle) const {
     std::lock_guard lock(m_lines->mutex);

@@ -44,7 +44,8 @@ Expected<ResponseApdu> SimCardReader::transmit_raw(const CommandApdu& command) {
   return response;
 }
 
-Expected<std::optional<bool>> SimCardReader::wait_for_card_change(std::chrono::milliseconds timeout) {
+Expected<std::optional<bool>> SimCardReader::wait_for_card_change(
+    std::chrono::milliseconds timeout) {
   std::unique_lock lock(m_mutex);
   m_changed.wait_for(lock, timeout, [&] { return m_change_count != m_changes_reported; });
   if (m_change_count == m_changes_reported) return std::optional<bool>();
@@ -63,8 +64,12 @@ void SimCardReader::set_inserted(bool inserted) {
   m_changed.notify_all();
 }
 
-void SimCardReader::insert_card() { set_inserted(true); }
-void SimCardReader::remove_card() { set_inserted(false); }
+void SimCardReader::insert_card() {
+  set_inserted(true);
+}
+void SimCardReader::remove_card() {
+  set_inserted(false);
+}
 
 void SimCardReader::fail_next(int count, Errc code) {
   std::lock_guard lock(m_mutex);

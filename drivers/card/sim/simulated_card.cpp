@@ -101,9 +101,12 @@ Bytes SimulatedCard::process(ByteView bytes) {
   }
   if ((c.cla & 0xF0) != 0x00) return answer({}, 0x6E00);
   switch (c.ins) {
-    case 0xA4: return select(c.p1, c.p2, c.data, c.le);
-    case 0xB0: return read_binary(c.p1, c.p2, c.le.value_or(0));
-    case 0xB2: return read_record(c.p1, c.p2, c.le.value_or(0));
+    case 0xA4:
+      return select(c.p1, c.p2, c.data, c.le);
+    case 0xB0:
+      return read_binary(c.p1, c.p2, c.le.value_or(0));
+    case 0xB2:
+      return read_record(c.p1, c.p2, c.le.value_or(0));
     case 0xC0: {
       if (m_pending.empty()) return answer({}, 0x6985);
       std::uint32_t le = c.le.value_or(k_max_short_le);
@@ -117,11 +120,13 @@ Bytes SimulatedCard::process(ByteView bytes) {
       m_pending.clear();
       return answer(all, 0x9000);
     }
-    default: return answer({}, 0x6D00);
+    default:
+      return answer({}, 0x6D00);
   }
 }
 
-Bytes SimulatedCard::select(std::uint8_t p1, std::uint8_t p2, const Bytes& data, std::optional<std::uint32_t> le) {
+Bytes SimulatedCard::select(std::uint8_t p1, std::uint8_t p2, const Bytes& data,
+                            std::optional<std::uint32_t> le) {
   Bytes fci;
   if (p1 == 0x04) {
     auto it = std::find_if(m_applications.begin(), m_applications.end(),

@@ -16,8 +16,8 @@ namespace shubbak {
 
 struct SimulatedFile {
   std::uint16_t fid = 0;
-  std::uint8_t sfi = 0;  // short EF identifier, 0 for none
-  Bytes content;         // transparent EF
+  std::uint8_t sfi = 0;        // short EF identifier, 0 for none
+  Bytes content;               // transparent EF
   std::vector<Bytes> records;  // record EF (records numbered from 1)
 };
 
@@ -53,7 +53,8 @@ class SimulatedCard {
 
  private:
   Bytes answer(ByteView data, std::uint16_t sw);
-  Bytes select(std::uint8_t p1, std::uint8_t p2, const Bytes& data, std::optional<std::uint32_t> le);
+  Bytes select(std::uint8_t p1, std::uint8_t p2, const Bytes& data,
+               std::optional<std::uint32_t> le);
   Bytes read_binary(std::uint8_t p1, std::uint8_t p2, std::uint32_t le);
   Bytes read_record(std::uint8_t p1, std::uint8_t p2, std::uint32_t le);
 

@@ -19,16 +19,38 @@ std::unexpected<Error> fail_usb(int code, std::string_view what) {
   Errc errc = Errc::device;
   std::string_view reason = libusb_strerror(code);
   switch (code) {
-    case LIBUSB_ERROR_TIMEOUT: errc = Errc::timeout; break;
-    case LIBUSB_ERROR_NO_DEVICE: errc = Errc::not_found; reason = "device disconnected"; break;
-    case LIBUSB_ERROR_NOT_FOUND: errc = Errc::not_found; break;
-    case LIBUSB_ERROR_PIPE: reason = "endpoint stalled"; break;
-    case LIBUSB_ERROR_ACCESS: errc = Errc::io; reason = "permission denied (is the udev rule installed?)"; break;
-    case LIBUSB_ERROR_BUSY: errc = Errc::io; reason = "interface busy (claimed by another program)"; break;
-    case LIBUSB_ERROR_INTERRUPTED: errc = Errc::cancelled; break;
-    case LIBUSB_ERROR_NOT_SUPPORTED: errc = Errc::unsupported; break;
-    case LIBUSB_ERROR_IO: errc = Errc::io; break;
-    default: break;
+    case LIBUSB_ERROR_TIMEOUT:
+      errc = Errc::timeout;
+      break;
+    case LIBUSB_ERROR_NO_DEVICE:
+      errc = Errc::not_found;
+      reason = "device disconnected";
+      break;
+    case LIBUSB_ERROR_NOT_FOUND:
+      errc = Errc::not_found;
+      break;
+    case LIBUSB_ERROR_PIPE:
+      reason = "endpoint stalled";
+      break;
+    case LIBUSB_ERROR_ACCESS:
+      errc = Errc::io;
+      reason = "permission denied (is the udev rule installed?)";
+      break;
+    case LIBUSB_ERROR_BUSY:
+      errc = Errc::io;
+      reason = "interface busy (claimed by another program)";
+      break;
+    case LIBUSB_ERROR_INTERRUPTED:
+      errc = Errc::cancelled;
+      break;
+    case LIBUSB_ERROR_NOT_SUPPORTED:
+      errc = Errc::unsupported;
+      break;
+    case LIBUSB_ERROR_IO:
+      errc = Errc::io;
+      break;
+    default:
+      break;
   }
   return fail(errc, fmt::format("{}: {}", what, reason));
 }
@@ -68,7 +90,8 @@ Expected<UsbDeviceInfo> describe_device(libusb_device* device) {
     }
     for (int e = 0; e < alt.bNumEndpoints; ++e) {
       const libusb_endpoint_descriptor& ep = alt.endpoint[e];
-      out.endpoints.push_back(UsbEndpointInfo{ep.bEndpointAddress, ep.bmAttributes, ep.wMaxPacketSize});
+      out.endpoints.push_back(
+          UsbEndpointInfo{ep.bEndpointAddress, ep.bmAttributes, ep.wMaxPacketSize});
     }
     info.interfaces.push_back(std::move(out));
   }
@@ -92,11 +115,14 @@ class LibusbDevice final : public UsbDevice {
     int active = libusb_kernel_driver_active(m_handle, number);
     if (active == 1) {
       int rc = libusb_detach_kernel_driver(m_handle, number);
-      if (rc < 0) return fail_usb(rc, fmt::format("detach kernel driver from {} interface {}", m_info.describe(), number));
+      if (rc < 0)
+        return fail_usb(rc, fmt::format("detach kernel driver from {} interface {}",
+                                        m_info.describe(), number));
       m_log.info("detached the kernel driver from {} interface {}", m_info.describe(), number);
     }
     int rc = libusb_claim_interface(m_handle, number);
-    if (rc < 0) return fail_usb(rc, fmt::format("claim {} interface {}", m_info.describe(), number));
+    if (rc < 0)
+      return fail_usb(rc, fmt::format("claim {} interface {}", m_info.describe(), number));
     m_claimed.push_back(number);
     return {};
   }
@@ -111,10 +137,11 @@ class LibusbDevice final : public UsbDevice {
     return static_cast<std::size_t>(done);
   }
 
-  Expected<std::size_t> bulk_read(std::uint8_t endpoint, std::span<std::uint8_t> into, Timeout timeout) override {
+  Expected<std::size_t> bulk_read(std::uint8_t endpoint, std::span<std::uint8_t> into,
+                                  Timeout timeout) override {
     int done = 0;
-    int rc = libusb_bulk_transfer(m_handle, endpoint, into.data(), static_cast<int>(into.size()), &done,
-                                  timeout_ms(timeout));
+    int rc = libusb_bulk_transfer(m_handle, endpoint, into.data(), static_cast<int>(into.size()),
+                                  &done, timeout_ms(timeout));
     if (rc < 0) return fail_usb(rc, fmt::format("bulk read from endpoint {:02x}", endpoint));
     return static_cast<std::size_t>(done);
   }
@@ -122,17 +149,20 @@ class LibusbDevice final : public UsbDevice {
   Expected<std::size_t> interrupt_read(std::uint8_t endpoint, std::span<std::uint8_t> into,
                                        Timeout timeout) override {
     int done = 0;
-    int rc = libusb_interrupt_transfer(m_handle, endpoint, into.data(), static_cast<int>(into.size()), &done,
-                                       timeout_ms(timeout));
+    int rc = libusb_interrupt_transfer(m_handle, endpoint, into.data(),
+                                       static_cast<int>(into.size()), &done, timeout_ms(timeout));
     if (rc < 0) return fail_usb(rc, fmt::format("interrupt read from endpoint {:02x}", endpoint));
     return static_cast<std::size_t>(done);
   }
 
   Expected<std::size_t> control_transfer(const UsbControlSetup& setup, std::span<std::uint8_t> data,
                                          Timeout timeout) override {
-    int rc = libusb_control_transfer(m_handle, setup.request_type, setup.request, setup.value, setup.index,
-                                     data.data(), static_cast<std::uint16_t>(data.size()), timeout_ms(timeout));
-    if (rc < 0) return fail_usb(rc, fmt::format("control request {:02x}/{:02x}", setup.request_type, setup.request));
+    int rc = libusb_control_transfer(m_handle, setup.request_type, setup.request, setup.value,
+                                     setup.index, data.data(),
+                                     static_cast<std::uint16_t>(data.size()), timeout_ms(timeout));
+    if (rc < 0)
+      return fail_usb(
+          rc, fmt::format("control request {:02x}/{:02x}", setup.request_type, setup.request));
     return static_cast<std::size_t>(rc);
   }
 
@@ -197,7 +227,9 @@ class LibusbContext final : public UsbContext {
     std::unique_ptr<libusb_device*, DeviceListDeleter> list(raw);
     for (ssize_t i = 0; i < count; ++i) {
       libusb_device* device = list.get()[i];
-      if (libusb_get_bus_number(device) != wanted.bus || libusb_get_device_address(device) != wanted.address) continue;
+      if (libusb_get_bus_number(device) != wanted.bus ||
+          libusb_get_device_address(device) != wanted.address)
+        continue;
       auto info = describe_device(device);
       if (!info) return std::unexpected(info.error());
       libusb_device_handle* handle = nullptr;
@@ -219,9 +251,10 @@ class LibusbContext final : public UsbContext {
     }
     int rc = libusb_hotplug_register_callback(
         m_context,
-        static_cast<libusb_hotplug_event>(LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED | LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT),
-        LIBUSB_HOTPLUG_ENUMERATE, LIBUSB_HOTPLUG_MATCH_ANY, LIBUSB_HOTPLUG_MATCH_ANY, LIBUSB_HOTPLUG_MATCH_ANY,
-        &LibusbContext::on_hotplug, this, &m_hotplug_handle);
+        static_cast<libusb_hotplug_event>(LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED |
+                                          LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT),
+        LIBUSB_HOTPLUG_ENUMERATE, LIBUSB_HOTPLUG_MATCH_ANY, LIBUSB_HOTPLUG_MATCH_ANY,
+        LIBUSB_HOTPLUG_MATCH_ANY, &LibusbContext::on_hotplug, this, &m_hotplug_handle);
     if (rc < 0) return fail_usb(rc, "register for USB hot-plug");
     m_hotplug_registered = true;
     return {};
@@ -229,11 +262,12 @@ class LibusbContext final : public UsbContext {
 
  private:
   // Runs on the event thread (or inside register, for present devices): describe and post.
-  static int LIBUSB_CALL on_hotplug(libusb_context*, libusb_device* device, libusb_hotplug_event event,
-                                    void* self_pointer) {
+  static int LIBUSB_CALL on_hotplug(libusb_context*, libusb_device* device,
+                                    libusb_hotplug_event event, void* self_pointer) {
     auto* self = static_cast<LibusbContext*>(self_pointer);
-    UsbHotplugEvent out{event == LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED ? UsbHotplugEvent::Kind::arrived
-                                                                      : UsbHotplugEvent::Kind::left,
+    UsbHotplugEvent out{event == LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED
+                            ? UsbHotplugEvent::Kind::arrived
+                            : UsbHotplugEvent::Kind::left,
                         {}};
     if (out.kind == UsbHotplugEvent::Kind::arrived) {
       auto info = describe_device(device);
@@ -249,8 +283,9 @@ class LibusbContext final : public UsbContext {
       std::uint8_t bus = libusb_get_bus_number(device);
       std::uint8_t address = libusb_get_device_address(device);
       std::lock_guard lock(self->m_known_mutex);
-      auto it = std::find_if(self->m_known.begin(), self->m_known.end(),
-                             [&](const UsbDeviceInfo& d) { return d.bus == bus && d.address == address; });
+      auto it = std::find_if(
+          self->m_known.begin(), self->m_known.end(),
+          [&](const UsbDeviceInfo& d) { return d.bus == bus && d.address == address; });
       if (it == self->m_known.end()) return 0;
       out.device = std::move(*it);
       self->m_known.erase(it);
@@ -258,7 +293,8 @@ class LibusbContext final : public UsbContext {
     if (!self->m_allow_list.allows(out.device)) return 0;
     std::lock_guard lock(self->m_hotplug_mutex);
     if (self->m_loop == nullptr) return 0;
-    self->m_log.info("{} {}", out.device.describe(), out.kind == UsbHotplugEvent::Kind::arrived ? "arrived" : "left");
+    self->m_log.info("{} {}", out.device.describe(),
+                     out.kind == UsbHotplugEvent::Kind::arrived ? "arrived" : "left");
     self->m_loop->post([listener = self->m_listener, out = std::move(out)] { listener(out); });
     return 0;
   }

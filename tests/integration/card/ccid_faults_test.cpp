@@ -17,7 +17,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const CommandApdu k_select_demo{0x00, 0xA4, 0x04, 0x0C, *parse_hex("F05348554242414B4944"), std::nullopt};
+const CommandApdu k_select_demo{0x00,        0xA4, 0x04, 0x0C, *parse_hex("F05348554242414B4944"),
+                                std::nullopt};
 const CommandApdu k_read_validity{0x00, 0xB0, 0x82, 0x00, {}, 16};
 
 std::unique_ptr<CcidReader> powered_reader(EmulatedCcid& ccid, CcidOptions options = {}) {
@@ -40,7 +41,8 @@ void run_until(EventLoop& loop, const std::function<bool()>& done) {
 
 }  // namespace
 
-TEST_CASE("a STALLed bulk endpoint fails that command clearly; the halt is cleared and the next works") {
+TEST_CASE(
+    "a STALLed bulk endpoint fails that command clearly; the halt is cleared and the next works") {
   EmulatedCcid ccid({.exchange = FakeExchange::short_apdu});
   auto reader = powered_reader(ccid);
   ccid.fake().stall_next_commands(1);
@@ -53,7 +55,9 @@ TEST_CASE("a STALLed bulk endpoint fails that command clearly; the halt is clear
   CHECK(*again == IccStatus::active);
 }
 
-TEST_CASE("a reader that does not answer times out, and its late silence does not confuse the next command") {
+TEST_CASE(
+    "a reader that does not answer times out, and its late silence does not confuse the next "
+    "command") {
   EmulatedCcid ccid({.exchange = FakeExchange::short_apdu});
   auto reader = powered_reader(ccid, CcidOptions{.command_timeout = 150ms});
   ccid.fake().ignore_next_commands(1);
@@ -70,7 +74,8 @@ TEST_CASE("a reader that does not answer times out, and its late silence does no
 
 TEST_CASE("reader time extensions are waited out, up to a bound") {
   EmulatedCcid ccid({.exchange = FakeExchange::short_apdu});
-  auto reader = powered_reader(ccid, CcidOptions{.command_timeout = 500ms, .max_time_extensions = 4});
+  auto reader =
+      powered_reader(ccid, CcidOptions{.command_timeout = 500ms, .max_time_extensions = 4});
   ccid.fake().time_extensions_before_answer(3);
   auto waited = reader->transmit_raw(k_select_demo);
   REQUIRE_MESSAGE(waited.has_value(), waited.error().describe());
@@ -83,7 +88,8 @@ TEST_CASE("reader time extensions are waited out, up to a bound") {
   CHECK(refused.error().message.find("time extensions") != std::string::npos);
 }
 
-TEST_CASE("an answer carrying an earlier sequence number is dropped, not taken for this command's") {
+TEST_CASE(
+    "an answer carrying an earlier sequence number is dropped, not taken for this command's") {
   EmulatedCcid ccid({.exchange = FakeExchange::short_apdu});
   auto reader = powered_reader(ccid);
   ccid.fake().stale_answer_before_next();
@@ -153,7 +159,8 @@ TEST_CASE("the card service posts card presence and identity results to the even
   REQUIRE(reader.has_value());
   EventLoop loop;
   WorkerPool workers(1);
-  auto profile = load_card_profile(std::string(SHUBBAK_ASSETS_DIR) + "/card-profiles/demo-national-id.json");
+  auto profile =
+      load_card_profile(std::string(SHUBBAK_ASSETS_DIR) + "/card-profiles/demo-national-id.json");
   REQUIRE(profile.has_value());
   std::vector<bool> presence;
   std::optional<Expected<IdentityRecord>> result;
@@ -166,7 +173,8 @@ TEST_CASE("the card service posts card presence and identity results to the even
       presence.push_back(present);
       if (present) {
         service.read_identity(*profile, [&](Expected<IdentityRecord> r) {
-          callbacks_on_ui_thread = callbacks_on_ui_thread && std::this_thread::get_id() == ui_thread;
+          callbacks_on_ui_thread =
+              callbacks_on_ui_thread && std::this_thread::get_id() == ui_thread;
           result = std::move(r);
         });
       }
@@ -187,7 +195,8 @@ TEST_CASE("a reader unplugged in the middle of a transfer fails the read cleanly
   EmulatedCcid ccid({.exchange = FakeExchange::tpdu_t1});
   auto reader = ccid.open_reader(CcidOptions{.command_timeout = 2000ms});
   REQUIRE(reader.has_value());
-  auto profile = load_card_profile(std::string(SHUBBAK_ASSETS_DIR) + "/card-profiles/demo-national-id.json");
+  auto profile =
+      load_card_profile(std::string(SHUBBAK_ASSETS_DIR) + "/card-profiles/demo-national-id.json");
   REQUIRE(profile.has_value());
   ccid.fake().unplug_on_next_xfr(&ccid.device());
   auto started = std::chrono::steady_clock::now();
@@ -202,7 +211,8 @@ TEST_CASE("a reader unplugged in the middle of a transfer fails the read cleanly
   CHECK(ccid.log().contains("reader unplugged"));
 }
 
-TEST_CASE("hot-plug: allowed readers arriving and leaving are posted to the event loop; others are not") {
+TEST_CASE(
+    "hot-plug: allowed readers arriving and leaving are posted to the event loop; others are not") {
   CapturedLog log;
   UsbTestbed testbed;
   auto allow = UsbAllowList::parse({"class:0b"});
@@ -211,11 +221,15 @@ TEST_CASE("hot-plug: allowed readers arriving and leaving are posted to the even
   REQUIRE(usb.has_value());
   EventLoop loop;
   std::vector<std::pair<UsbHotplugEvent::Kind, std::uint16_t>> events;
-  REQUIRE((*usb)->watch_hotplug(loop, [&](const UsbHotplugEvent& e) {
-    events.emplace_back(e.kind, e.device.product_id);
-  }).has_value());
+  REQUIRE((*usb)
+              ->watch_hotplug(loop,
+                              [&](const UsbHotplugEvent& e) {
+                                events.emplace_back(e.kind, e.device.product_id);
+                              })
+              .has_value());
 
-  auto reader = std::make_shared<FakeCcidReader>(FakeCcidConfig{.product_id = 0x0C2A}, SimulatedCard::demo_id_card());
+  auto reader = std::make_shared<FakeCcidReader>(FakeCcidConfig{.product_id = 0x0C2A},
+                                                 SimulatedCard::demo_id_card());
   auto keyboard = std::make_shared<FakeHidKeyboard>(0x1D6B, 0x0C3B);
   auto& reader_device = testbed.plug(5, reader->descriptors(), reader);
   testbed.plug(6, keyboard->descriptors(), keyboard);

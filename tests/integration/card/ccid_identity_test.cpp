@@ -11,7 +11,8 @@ using namespace shubbak::testing;
 namespace {
 
 CardProfile demo_profile() {
-  auto profile = load_card_profile(std::string(SHUBBAK_ASSETS_DIR) + "/card-profiles/demo-national-id.json");
+  auto profile =
+      load_card_profile(std::string(SHUBBAK_ASSETS_DIR) + "/card-profiles/demo-national-id.json");
   REQUIRE_MESSAGE(profile.has_value(), profile.error().describe());
   return *profile;
 }
@@ -27,7 +28,8 @@ void check_demo_identity(const IdentityRecord& id) {
 
 }  // namespace
 
-TEST_CASE("a TPDU-level T=1 reader: ATR, PPS, IFSD negotiation, chained blocks, the whole profile") {
+TEST_CASE(
+    "a TPDU-level T=1 reader: ATR, PPS, IFSD negotiation, chained blocks, the whole profile") {
   EmulatedCcid ccid({.exchange = FakeExchange::tpdu_t1});
   auto reader = ccid.open_reader();
   REQUIRE_MESSAGE(reader.has_value(), reader.error().describe());
@@ -36,8 +38,8 @@ TEST_CASE("a TPDU-level T=1 reader: ATR, PPS, IFSD negotiation, chained blocks, 
   auto id = read_identity(**reader, demo_profile());
   REQUIRE_MESSAGE(id.has_value(), id.error().describe());
   check_demo_identity(*id);
-  CHECK(ccid.fake().t1_protocol_set() == 1);       // SetParameters chose T=1 from the ATR
-  CHECK(ccid.fake().negotiated_ifsd() == 254);     // S(IFS request) reached the card
+  CHECK(ccid.fake().t1_protocol_set() == 1);    // SetParameters chose T=1 from the ATR
+  CHECK(ccid.fake().negotiated_ifsd() == 254);  // S(IFS request) reached the card
   // 9 blocks: IFS request; the 15-byte SELECT chained over the card's IFSC of 12 (2); SELECT
   // file; the first 256-byte READ BINARY answer chained over IFSD 254 (2); the rest of the EF;
   // the validity EF by short id; the record.
@@ -49,8 +51,9 @@ TEST_CASE("a TPDU-level T=1 reader: ATR, PPS, IFSD negotiation, chained blocks, 
 }
 
 TEST_CASE("a short-APDU-level reader with a card that wants GET RESPONSE and exact Le") {
-  EmulatedCcid ccid({.exchange = FakeExchange::short_apdu},
-                    SimulatedCard::demo_id_card({.select_answers_61xx = true, .exact_le_required = true}));
+  EmulatedCcid ccid(
+      {.exchange = FakeExchange::short_apdu},
+      SimulatedCard::demo_id_card({.select_answers_61xx = true, .exact_le_required = true}));
   auto reader = ccid.open_reader();
   REQUIRE_MESSAGE(reader.has_value(), reader.error().describe());
   auto id = read_identity(**reader, demo_profile());
@@ -59,12 +62,14 @@ TEST_CASE("a short-APDU-level reader with a card that wants GET RESPONSE and exa
 
   // GET RESPONSE for 61xx: SELECT asking for the FCI.
   REQUIRE((*reader)->power_on().has_value());
-  auto fci = transmit(**reader, CommandApdu{0x00, 0xA4, 0x04, 0x00, *parse_hex("F05348554242414B4944"), 256});
+  auto fci = transmit(**reader,
+                      CommandApdu{0x00, 0xA4, 0x04, 0x00, *parse_hex("F05348554242414B4944"), 256});
   REQUIRE(fci.has_value());
   CHECK(fci->sw == 0x9000);
   CHECK(to_hex(fci->data) == "6F0C840AF05348554242414B4944");
   // Le corrected after 6Cxx: asking 200 bytes of a 16-byte EF.
-  REQUIRE(transmit(**reader, CommandApdu{0x00, 0xA4, 0x02, 0x0C, {0x01, 0x02}, std::nullopt})->ok());
+  REQUIRE(
+      transmit(**reader, CommandApdu{0x00, 0xA4, 0x02, 0x0C, {0x01, 0x02}, std::nullopt})->ok());
   auto validity = transmit(**reader, CommandApdu{0x00, 0xB0, 0x00, 0x00, {}, 200});
   REQUIRE(validity.has_value());
   CHECK(validity->sw == 0x9000);
@@ -84,7 +89,8 @@ TEST_CASE("a TPDU-level T=0 reader: case 4 becomes case 3 and GET RESPONSE") {
 
   REQUIRE((*reader)->power_on().has_value());
   CHECK((*reader)->protocol() == 0);
-  auto fci = transmit(**reader, CommandApdu{0x00, 0xA4, 0x04, 0x00, *parse_hex("F05348554242414B4944"), 256});
+  auto fci = transmit(**reader,
+                      CommandApdu{0x00, 0xA4, 0x04, 0x00, *parse_hex("F05348554242414B4944"), 256});
   REQUIRE(fci.has_value());
   CHECK(fci->sw == 0x9000);
   CHECK(fci->data.size() == 14);
@@ -105,8 +111,10 @@ TEST_CASE("a contactless reader answers the PC/SC GET DATA pseudo-APDU with the 
 
 TEST_CASE("a reader that lies about its maximum message length") {
   SUBCASE("known by VID:PID: the quirk caps messages, commands and answers are chained") {
-    EmulatedCcid ccid({.product_id = 0x0C1D, .exchange = FakeExchange::extended_apdu,
-                       .announced_max_message = 65544, .real_max_message = 271});
+    EmulatedCcid ccid({.product_id = 0x0C1D,
+                       .exchange = FakeExchange::extended_apdu,
+                       .announced_max_message = 65544,
+                       .real_max_message = 271});
     auto reader = ccid.open_reader();
     REQUIRE(reader.has_value());
     CHECK((*reader)->quirk_applied());
@@ -122,8 +130,10 @@ TEST_CASE("a reader that lies about its maximum message length") {
     CHECK(ccid.fake().stalls() == 0);
   }
   SUBCASE("unknown: the oversized message stalls, the error is clear and the reader recovers") {
-    EmulatedCcid ccid({.product_id = 0x0C1E, .exchange = FakeExchange::extended_apdu,
-                       .announced_max_message = 65544, .real_max_message = 271});
+    EmulatedCcid ccid({.product_id = 0x0C1E,
+                       .exchange = FakeExchange::extended_apdu,
+                       .announced_max_message = 65544,
+                       .real_max_message = 271});
     auto reader = ccid.open_reader();
     REQUIRE(reader.has_value());
     CHECK_FALSE((*reader)->quirk_applied());

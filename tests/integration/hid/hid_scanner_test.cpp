@@ -40,9 +40,10 @@ struct ScannerRig {
     auto context = UsbContext::open(log.log("usb"), *allow);
     REQUIRE_MESSAGE(context.has_value(), context.error().describe());
     usb = std::move(*context);
-    auto opened = open_scanner("hid://1d6b:0c3b", *usb, loop, log.log("scanner"), options,
-                               [this](Scan scan) { scans.push_back(std::move(scan)); },
-                               [this](Error error) { stopped = std::move(error); });
+    auto opened = open_scanner(
+        "hid://1d6b:0c3b", *usb, loop, log.log("scanner"), options,
+        [this](Scan scan) { scans.push_back(std::move(scan)); },
+        [this](Error error) { stopped = std::move(error); });
     REQUIRE_MESSAGE(opened.has_value(), opened.error().describe());
     scanner = std::move(*opened);
   }
@@ -75,7 +76,8 @@ std::size_t count_in_writable_memory(std::string_view needle) {
     std::string range, perms;
     fields >> range >> perms;
     if (perms.size() < 2 || perms[0] != 'r' || perms[1] != 'w') continue;
-    if (line.find("[vvar]") != std::string::npos || line.find("[vsyscall]") != std::string::npos) continue;
+    if (line.find("[vvar]") != std::string::npos || line.find("[vsyscall]") != std::string::npos)
+      continue;
     auto dash = range.find('-');
     std::uint64_t begin = std::stoull(range.substr(0, dash), nullptr, 16);
     std::uint64_t end = std::stoull(range.substr(dash + 1), nullptr, 16);
@@ -84,7 +86,8 @@ std::size_t count_in_writable_memory(std::string_view needle) {
     mem.seekg(static_cast<std::streamoff>(begin));
     mem.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
     std::string_view data(chunk.data(), static_cast<std::size_t>(mem.gcount()));
-    for (auto at = data.find(needle); at != std::string_view::npos; at = data.find(needle, at + 1)) ++hits;
+    for (auto at = data.find(needle); at != std::string_view::npos; at = data.find(needle, at + 1))
+      ++hits;
   }
   std::fill(chunk.begin(), chunk.end(), '\0');
   return hits;
@@ -92,7 +95,8 @@ std::size_t count_in_writable_memory(std::string_view needle) {
 
 }  // namespace
 
-TEST_CASE("a QR payload typed by a keyboard-mode scanner arrives whole; the kernel driver was detached") {
+TEST_CASE(
+    "a QR payload typed by a keyboard-mode scanner arrives whole; the kernel driver was detached") {
   ScannerRig rig;
   CHECK(rig.keyboard->driver_was_detached());
   CHECK(rig.keyboard->protocol() == 0);  // SET_PROTOCOL(boot) went out on endpoint 0
@@ -118,7 +122,8 @@ TEST_CASE("a scan without Enter ends after the inter-key timeout") {
 TEST_CASE("an Arabic-layout scanner types Arabic") {
   ScannerRig rig(HidScannerOptions{.layout = KeyboardLayout::arabic});
   // h j p (ا ت ح) and the digit 7 with Enter.
-  rig.keyboard->press_usages({{0x0B, false}, {0x0D, false}, {0x13, false}, {0x24, false}, {0x28, false}});
+  rig.keyboard->press_usages(
+      {{0x0B, false}, {0x0D, false}, {0x13, false}, {0x24, false}, {0x28, false}});
   rig.run_until_scans(1);
   REQUIRE(rig.scans.size() == 1);
   CHECK(rig.scans[0].text == "اتح7");
@@ -165,6 +170,8 @@ TEST_CASE("a scanner URI that is malformed or names no connected device is refus
   REQUIRE(usb.has_value());
   EventLoop loop;
   auto none = [](Scan) {};
-  CHECK(open_scanner("hid://1d6b", **usb, loop, log.log("s"), {}, none).error().code == Errc::config);
-  CHECK(open_scanner("hid://1d6b:0c3b", **usb, loop, log.log("s"), {}, none).error().code == Errc::not_found);
+  CHECK(open_scanner("hid://1d6b", **usb, loop, log.log("s"), {}, none).error().code ==
+        Errc::config);
+  CHECK(open_scanner("hid://1d6b:0c3b", **usb, loop, log.log("s"), {}, none).error().code ==
+        Errc::not_found);
 }

@@ -13,7 +13,8 @@ namespace shubbak::testing {
 
 class EmulatedCcid {
  public:
-  explicit EmulatedCcid(FakeCcidConfig config, std::optional<SimulatedCard> card = SimulatedCard::demo_id_card())
+  explicit EmulatedCcid(FakeCcidConfig config,
+                        std::optional<SimulatedCard> card = SimulatedCard::demo_id_card())
       : m_fake(std::make_shared<FakeCcidReader>(config, std::move(card))) {
     m_device = &m_testbed.plug(2, m_fake->descriptors(), m_fake);
     auto allow = UsbAllowList::parse({"class:0b"});

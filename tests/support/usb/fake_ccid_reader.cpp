@@ -14,7 +14,8 @@ constexpr std::uint8_t k_interrupt_in = 0x83;
 FakeCcidReader::FakeCcidReader(FakeCcidConfig config, std::optional<SimulatedCard> card)
     : m_config(config), m_card(std::move(card)) {}
 
-Bytes FakeCcidReader::class_descriptor(std::uint32_t features, std::uint32_t max_message, std::uint32_t protocols) {
+Bytes FakeCcidReader::class_descriptor(std::uint32_t features, std::uint32_t max_message,
+                                       std::uint32_t protocols) {
   Bytes d(54, 0);
   d[0] = 54;
   d[1] = 0x21;
@@ -22,14 +23,15 @@ Bytes FakeCcidReader::class_descriptor(std::uint32_t features, std::uint32_t max
   d[3] = 0x01;
   d[5] = 0x07;  // 5 V, 3 V, 1.8 V
   auto put32 = [&](std::size_t at, std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) d[at + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(v >> (8 * i));
+    for (int i = 0; i < 4; ++i)
+      d[at + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(v >> (8 * i));
   };
   put32(6, protocols);
-  put32(10, 4000);   // default clock kHz
+  put32(10, 4000);  // default clock kHz
   put32(14, 4000);
   put32(19, 10752);  // data rate
   put32(23, 10752);
-  put32(28, 254);    // max IFSD
+  put32(28, 254);  // max IFSD
   put32(40, features);
   put32(44, max_message);
   d[48] = 0xFF;
@@ -42,13 +44,25 @@ Bytes FakeCcidReader::descriptors() const {
   std::uint32_t features = 0;
   std::uint32_t protocols = 0x03;
   switch (m_config.exchange) {
-    case FakeExchange::short_apdu: features = 0x000200FE; break;
-    case FakeExchange::extended_apdu: features = 0x000400FE; break;
+    case FakeExchange::short_apdu:
+      features = 0x000200FE;
+      break;
+    case FakeExchange::extended_apdu:
+      features = 0x000400FE;
+      break;
     // TPDU readers that leave PPS and IFSD to the host, so both are exercised.
-    case FakeExchange::tpdu_t1: features = 0x0001003E; break;
-    case FakeExchange::tpdu_t0: features = 0x0001003E; protocols = 0x01; break;
+    case FakeExchange::tpdu_t1:
+      features = 0x0001003E;
+      break;
+    case FakeExchange::tpdu_t0:
+      features = 0x0001003E;
+      protocols = 0x01;
+      break;
   }
-  InterfaceSpec ccid{0x0B, 0x00, 0x00, class_descriptor(features, m_config.announced_max_message, protocols),
+  InterfaceSpec ccid{0x0B,
+                     0x00,
+                     0x00,
+                     class_descriptor(features, m_config.announced_max_message, protocols),
                      {{k_bulk_out, 2}, {k_bulk_in, 2}}};
   if (m_config.interrupt_endpoint) ccid.endpoints.push_back({k_interrupt_in, 3, 8});
   return usb_descriptors(m_config.vendor_id, m_config.product_id, {ccid});
@@ -103,15 +117,17 @@ std::uint8_t FakeCcidReader::icc_status() const {
   return m_powered ? 0 : 1;
 }
 
-void FakeCcidReader::answer(std::uint8_t type, std::uint8_t sequence, std::uint8_t status, std::uint8_t error,
-                            std::uint8_t specific, ByteView payload) {
+void FakeCcidReader::answer(std::uint8_t type, std::uint8_t sequence, std::uint8_t status,
+                            std::uint8_t error, std::uint8_t specific, ByteView payload) {
   if (m_stale_next) {
     m_stale_next = false;
-    m_bulk_in.push_back(encode_ccid_command(type, 0, static_cast<std::uint8_t>(sequence - 1), {icc_status(), 0, 0}));
+    m_bulk_in.push_back(encode_ccid_command(type, 0, static_cast<std::uint8_t>(sequence - 1),
+                                            {icc_status(), 0, 0}));
   }
   for (; m_time_extensions > 0; --m_time_extensions) {
-    m_bulk_in.push_back(encode_ccid_command(ccid::k_data_block, 0, sequence,
-                                            {static_cast<std::uint8_t>(0x80 | icc_status()), 0x01, 0x00}));
+    m_bulk_in.push_back(
+        encode_ccid_command(ccid::k_data_block, 0, sequence,
+                            {static_cast<std::uint8_t>(0x80 | icc_status()), 0x01, 0x00}));
   }
   m_bulk_in.push_back(encode_ccid_command(type, 0, sequence, {status, error, specific}, payload));
 }
@@ -134,7 +150,9 @@ EmulatedBehaviour::Outcome FakeCcidReader::out(std::uint8_t endpoint, ByteView d
   ByteView payload = data.subspan(ccid::k_header_size);
   std::uint8_t absent_failed = static_cast<std::uint8_t>(0x40 | icc_status());
   switch (type) {
-    case ccid::k_get_slot_status: answer(ccid::k_slot_status, sequence, icc_status(), 0, 0, {}); break;
+    case ccid::k_get_slot_status:
+      answer(ccid::k_slot_status, sequence, icc_status(), 0, 0, {});
+      break;
     case ccid::k_icc_power_on:
       if (!m_card) {
         answer(ccid::k_data_block, sequence, absent_failed, 0xFE, 0, {});
@@ -169,7 +187,9 @@ EmulatedBehaviour::Outcome FakeCcidReader::out(std::uint8_t endpoint, ByteView d
       xfr_block(sequence, static_cast<std::uint16_t>(data[8] | (data[9] << 8)), payload);
       break;
     }
-    default: answer(ccid::k_slot_status, sequence, static_cast<std::uint8_t>(0x40 | icc_status()), 0x00, 0, {});
+    default:
+      answer(ccid::k_slot_status, sequence, static_cast<std::uint8_t>(0x40 | icc_status()), 0x00, 0,
+             {});
   }
   return Outcome::done;
 }
@@ -188,7 +208,8 @@ void FakeCcidReader::xfr_block(std::uint8_t sequence, std::uint16_t level, ByteV
   auto send_piece = [&](bool first) {
     std::size_t n = std::min(room, m_response_rest.size());
     Bytes piece(m_response_rest.begin(), m_response_rest.begin() + static_cast<std::ptrdiff_t>(n));
-    m_response_rest.erase(m_response_rest.begin(), m_response_rest.begin() + static_cast<std::ptrdiff_t>(n));
+    m_response_rest.erase(m_response_rest.begin(),
+                          m_response_rest.begin() + static_cast<std::ptrdiff_t>(n));
     bool last = m_response_rest.empty();
     std::uint8_t chain = first ? (last ? 0x00 : 0x01) : (last ? 0x02 : 0x03);
     answer(ccid::k_data_block, sequence, 0, 0, chain, piece);
@@ -222,7 +243,8 @@ void FakeCcidReader::t1_send_response_chunk(std::uint8_t sequence) {
   std::size_t n = std::min<std::size_t>(m_ifsd, left);
   bool more = n < left;
   auto begin = m_t1_response.begin() + static_cast<std::ptrdiff_t>(m_t1_response_sent);
-  T1Block block{0, t1::i_pcb(m_card_send_sequence, more), Bytes(begin, begin + static_cast<std::ptrdiff_t>(n))};
+  T1Block block{0, t1::i_pcb(m_card_send_sequence, more),
+                Bytes(begin, begin + static_cast<std::ptrdiff_t>(n))};
   m_card_send_sequence ^= 1;
   m_t1_response_sent += n;
   t1_send(sequence, encode_t1_block(block));
@@ -252,7 +274,8 @@ void FakeCcidReader::t1_block(std::uint8_t sequence, ByteView data) {
     return;
   }
   if (block->is_receive_ready()) {
-    if (block->receive_sequence() == m_card_send_sequence && m_t1_response_sent < m_t1_response.size()) {
+    if (block->receive_sequence() == m_card_send_sequence &&
+        m_t1_response_sent < m_t1_response.size()) {
       t1_send_response_chunk(sequence);  // acknowledgement: next piece of a chained answer
     } else {
       t1_send(sequence, m_t1_last_block);  // a request to repeat the last block

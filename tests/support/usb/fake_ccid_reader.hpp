@@ -32,7 +32,8 @@ class FakeCcidReader final : public EmulatedBehaviour {
   FakeCcidReader(FakeCcidConfig config, std::optional<SimulatedCard> card);
 
   Bytes descriptors() const;
-  static Bytes class_descriptor(std::uint32_t features, std::uint32_t max_message, std::uint32_t protocols);
+  static Bytes class_descriptor(std::uint32_t features, std::uint32_t max_message,
+                                std::uint32_t protocols);
 
   Outcome out(std::uint8_t endpoint, ByteView data) override;
   InAnswer in(std::uint8_t endpoint, std::size_t max) override;
@@ -41,11 +42,11 @@ class FakeCcidReader final : public EmulatedBehaviour {
   void insert_card(SimulatedCard card);
   void remove_card();
   void stall_next_commands(int count);
-  void ignore_next_commands(int count);        // no answer at all: the host times out
+  void ignore_next_commands(int count);           // no answer at all: the host times out
   void time_extensions_before_answer(int count);  // bStatus "time extension" answers first
-  void stale_answer_before_next();             // an answer with the previous sequence first
+  void stale_answer_before_next();                // an answer with the previous sequence first
   void t1_wtx_requests(int count, std::uint8_t multiplier);  // S(WTX) before the next answer
-  void t1_corrupt_next_block();                // bad LRC once: the host must ask again
+  void t1_corrupt_next_block();  // bad LRC once: the host must ask again
   void unplug_on_next_xfr(EmulatedUsbDevice* device);
 
   // Observations.

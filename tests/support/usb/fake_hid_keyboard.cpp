@@ -21,7 +21,8 @@ std::pair<std::uint8_t, bool> usage_for(char c) {
   }
   static constexpr std::string_view plain = " -=[]\\;'`,./";
   static constexpr std::string_view shifted = " _+{}|:\"~<>?";
-  static constexpr std::uint8_t usages[] = {0x2C, 0x2D, 0x2E, 0x2F, 0x30, 0x31, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38};
+  static constexpr std::uint8_t usages[] = {0x2C, 0x2D, 0x2E, 0x2F, 0x30, 0x31,
+                                            0x33, 0x34, 0x35, 0x36, 0x37, 0x38};
   if (auto at = plain.find(c); at != std::string_view::npos) return {usages[at], false};
   if (auto at = shifted.find(c); at != std::string_view::npos) return {usages[at], true};
   throw std::invalid_argument("no US key types this character");
@@ -39,7 +40,9 @@ Bytes FakeHidKeyboard::descriptors() const {
   return usb_descriptors(m_vendor_id, m_product_id, {keyboard});
 }
 
-EmulatedBehaviour::Outcome FakeHidKeyboard::out(std::uint8_t, ByteView) { return Outcome::done; }
+EmulatedBehaviour::Outcome FakeHidKeyboard::out(std::uint8_t, ByteView) {
+  return Outcome::done;
+}
 
 EmulatedBehaviour::InAnswer FakeHidKeyboard::in(std::uint8_t endpoint, std::size_t max) {
   std::lock_guard lock(m_mutex);
@@ -64,13 +67,18 @@ EmulatedBehaviour::InAnswer FakeHidKeyboard::control(ByteView setup, ByteView) {
   return InAnswer{InAnswer::State::stall, {}};
 }
 
-std::string FakeHidKeyboard::kernel_driver(std::uint8_t) { return m_detached ? "" : "usbhid"; }
-void FakeHidKeyboard::driver_detached(std::uint8_t) { m_detached = true; }
+std::string FakeHidKeyboard::kernel_driver(std::uint8_t) {
+  return m_detached ? "" : "usbhid";
+}
+void FakeHidKeyboard::driver_detached(std::uint8_t) {
+  m_detached = true;
+}
 
 void FakeHidKeyboard::press_usages(std::initializer_list<std::pair<std::uint8_t, bool>> usages) {
   std::lock_guard lock(m_mutex);
   for (auto [usage, shift] : usages) {
-    m_reports.push_back(Bytes{static_cast<std::uint8_t>(shift ? 0x02 : 0x00), 0, usage, 0, 0, 0, 0, 0});
+    m_reports.push_back(
+        Bytes{static_cast<std::uint8_t>(shift ? 0x02 : 0x00), 0, usage, 0, 0, 0, 0, 0});
     m_reports.push_back(Bytes(8, 0));
   }
 }
@@ -79,7 +87,8 @@ void FakeHidKeyboard::type(std::string_view ascii, bool enter) {
   std::lock_guard lock(m_mutex);
   for (char c : ascii) {
     auto [usage, shift] = usage_for(c);
-    m_reports.push_back(Bytes{static_cast<std::uint8_t>(shift ? 0x02 : 0x00), 0, usage, 0, 0, 0, 0, 0});
+    m_reports.push_back(
+        Bytes{static_cast<std::uint8_t>(shift ? 0x02 : 0x00), 0, usage, 0, 0, 0, 0, 0});
     m_reports.push_back(Bytes(8, 0));
   }
   if (enter) {

@@ -36,12 +36,13 @@ void complete(UMockdevIoctlClient* client, long result, int error) {
 
 }  // namespace
 
-EmulatedUsbDevice::EmulatedUsbDevice(UsbTestbed& testbed, int address, std::shared_ptr<EmulatedBehaviour> behaviour)
+EmulatedUsbDevice::EmulatedUsbDevice(UsbTestbed& testbed, int address,
+                                     std::shared_ptr<EmulatedBehaviour> behaviour)
     : m_testbed(testbed), m_address(address), m_behaviour(std::move(behaviour)) {
   m_sysfs_path = fmt::format("/sys/devices/pci0000:00/0000:00:14.0/usb1/1-{}", address);
   auto* handler = umockdev_ioctl_base_new();
-  g_signal_connect_data(handler, "handle-ioctl", reinterpret_cast<GCallback>(&on_handle_ioctl), this, nullptr,
-                        G_CONNECT_AFTER);
+  g_signal_connect_data(handler, "handle-ioctl", reinterpret_cast<GCallback>(&on_handle_ioctl),
+                        this, nullptr, G_CONNECT_AFTER);
   m_handler = handler;
   GError* error = nullptr;
   auto* tb = static_cast<UMockdevTestbed*>(testbed.native());
@@ -63,11 +64,17 @@ EmulatedUsbDevice::~EmulatedUsbDevice() {
   g_object_unref(static_cast<UMockdevIoctlBase*>(m_handler));
 }
 
-std::string EmulatedUsbDevice::dev_node() const { return fmt::format("/dev/bus/usb/001/{:03}", m_address); }
+std::string EmulatedUsbDevice::dev_node() const {
+  return fmt::format("/dev/bus/usb/001/{:03}", m_address);
+}
 
-void EmulatedUsbDevice::unplug() { m_unplugged = true; }
+void EmulatedUsbDevice::unplug() {
+  m_unplugged = true;
+}
 
-bool EmulatedUsbDevice::unplugged() const { return m_unplugged; }
+bool EmulatedUsbDevice::unplugged() const {
+  return m_unplugged;
+}
 
 int EmulatedUsbDevice::urbs_submitted() const {
   std::lock_guard lock(m_mutex);
@@ -77,7 +84,8 @@ int EmulatedUsbDevice::urbs_submitted() const {
 void EmulatedUsbDevice::complete_ready_urbs() {
   for (auto it = m_pending_in.begin(); it != m_pending_in.end();) {
     auto& urb = *it;
-    auto answer = m_behaviour->in(urb->endpoint, static_cast<std::size_t>(urb->urb()->buffer_length));
+    auto answer =
+        m_behaviour->in(urb->endpoint, static_cast<std::size_t>(urb->urb()->buffer_length));
     if (answer.state == EmulatedBehaviour::InAnswer::State::pending) {
       ++it;
       continue;
@@ -86,7 +94,8 @@ void EmulatedUsbDevice::complete_ready_urbs() {
       urb->status = -EPIPE;
       urb->actual_length = 0;
     } else {
-      std::size_t n = std::min(answer.data.size(), static_cast<std::size_t>(urb->urb()->buffer_length));
+      std::size_t n =
+          std::min(answer.data.size(), static_cast<std::size_t>(urb->urb()->buffer_length));
       // The client shares our address space: write straight into its transfer buffer.
       std::memcpy(urb->urb()->buffer, answer.data.data(), n);
       urb->status = 0;
@@ -133,9 +142,12 @@ bool EmulatedUsbDevice::handle_ioctl(void* raw_client) {
     case USBDEVFS_RESET:
     case USBDEVFS_RESETEP:
     case USBDEVFS_SETINTERFACE:
-    case USBDEVFS_SETCONFIGURATION: complete(client, 0, 0); return true;
+    case USBDEVFS_SETCONFIGURATION:
+      complete(client, 0, 0);
+      return true;
     case USBDEVFS_GETDRIVER: {
-      UMockdevIoctlData* d = umockdev_ioctl_data_resolve(arg, 0, sizeof(usbdevfs_getdriver), nullptr);
+      UMockdevIoctlData* d =
+          umockdev_ioctl_data_resolve(arg, 0, sizeof(usbdevfs_getdriver), nullptr);
       auto* get = reinterpret_cast<usbdevfs_getdriver*>(d->data);
       std::string driver = m_behaviour->kernel_driver(static_cast<std::uint8_t>(get->interface));
       if (driver.empty()) {
@@ -170,12 +182,13 @@ bool EmulatedUsbDevice::handle_ioctl(void* raw_client) {
       ++m_submitted;
       if (urb->type == USBDEVFS_URB_TYPE_CONTROL) {
         auto length = static_cast<std::size_t>(urb->urb()->buffer_length);
-        UMockdevIoctlData* buffer = umockdev_ioctl_data_resolve(urb->data, offsetof(usbdevfs_urb, buffer),
-                                                                static_cast<gsize>(length), nullptr);
+        UMockdevIoctlData* buffer = umockdev_ioctl_data_resolve(
+            urb->data, offsetof(usbdevfs_urb, buffer), static_cast<gsize>(length), nullptr);
         ByteView whole(buffer->data, static_cast<std::size_t>(buffer->data_len));
         bool in = length >= 8 && (whole[0] & 0x80) != 0;
-        auto answer = length < 8 ? EmulatedBehaviour::InAnswer{EmulatedBehaviour::InAnswer::State::stall, {}}
-                                 : m_behaviour->control(whole.first(8), in ? ByteView{} : whole.subspan(8));
+        auto answer =
+            length < 8 ? EmulatedBehaviour::InAnswer{EmulatedBehaviour::InAnswer::State::stall, {}}
+                       : m_behaviour->control(whole.first(8), in ? ByteView{} : whole.subspan(8));
         g_object_unref(buffer);
         if (answer.state != EmulatedBehaviour::InAnswer::State::data) {
           urb->status = -EPIPE;
@@ -183,7 +196,8 @@ bool EmulatedUsbDevice::handle_ioctl(void* raw_client) {
         } else {
           std::size_t n = in ? std::min(answer.data.size(), length - 8) : length - 8;
           // The data stage follows the setup packet in the client's buffer.
-          if (in) std::memcpy(static_cast<std::uint8_t*>(urb->urb()->buffer) + 8, answer.data.data(), n);
+          if (in)
+            std::memcpy(static_cast<std::uint8_t*>(urb->urb()->buffer) + 8, answer.data.data(), n);
           urb->status = 0;
           urb->actual_length = static_cast<int>(n);
         }
@@ -191,12 +205,15 @@ bool EmulatedUsbDevice::handle_ioctl(void* raw_client) {
       } else if (urb->endpoint & 0x80) {
         m_pending_in.push_back(urb);
       } else {
-        UMockdevIoctlData* buffer = umockdev_ioctl_data_resolve(urb->data, offsetof(usbdevfs_urb, buffer),
-                                                                static_cast<gsize>(urb->urb()->buffer_length), nullptr);
-        auto outcome = m_behaviour->out(urb->endpoint, ByteView(buffer->data, static_cast<std::size_t>(buffer->data_len)));
+        UMockdevIoctlData* buffer =
+            umockdev_ioctl_data_resolve(urb->data, offsetof(usbdevfs_urb, buffer),
+                                        static_cast<gsize>(urb->urb()->buffer_length), nullptr);
+        auto outcome = m_behaviour->out(
+            urb->endpoint, ByteView(buffer->data, static_cast<std::size_t>(buffer->data_len)));
         g_object_unref(buffer);
         urb->status = outcome == EmulatedBehaviour::Outcome::stall ? -EPIPE : 0;
-        urb->actual_length = outcome == EmulatedBehaviour::Outcome::stall ? 0 : urb->urb()->buffer_length;
+        urb->actual_length =
+            outcome == EmulatedBehaviour::Outcome::stall ? 0 : urb->urb()->buffer_length;
         m_completed.push_back(urb);
       }
       complete(client, 0, 0);
@@ -234,7 +251,8 @@ bool EmulatedUsbDevice::handle_ioctl(void* raw_client) {
       complete(client, -1, EINVAL);
       return true;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -254,7 +272,8 @@ UsbTestbed::~UsbTestbed() {
   if (m_testbed) g_object_unref(static_cast<UMockdevTestbed*>(m_testbed));
 }
 
-EmulatedUsbDevice& UsbTestbed::plug(int address, const Bytes& descriptors, std::shared_ptr<EmulatedBehaviour> behaviour) {
+EmulatedUsbDevice& UsbTestbed::plug(int address, const Bytes& descriptors,
+                                    std::shared_ptr<EmulatedBehaviour> behaviour) {
   auto device = std::make_unique<EmulatedUsbDevice>(*this, address, std::move(behaviour));
   std::string record = fmt::format(
       "P: {}\n"
@@ -272,7 +291,8 @@ EmulatedUsbDevice& UsbTestbed::plug(int address, const Bytes& descriptors, std::
       "H: descriptors={}\n",
       device->sysfs_path().substr(4), address, address, address, address, to_hex(descriptors));
   GError* error = nullptr;
-  if (!umockdev_testbed_add_from_string(static_cast<UMockdevTestbed*>(m_testbed), record.c_str(), &error)) {
+  if (!umockdev_testbed_add_from_string(static_cast<UMockdevTestbed*>(m_testbed), record.c_str(),
+                                        &error)) {
     std::string message = error ? error->message : "unknown";
     g_clear_error(&error);
     throw std::runtime_error("umockdev: cannot add device: " + message);
@@ -288,27 +308,61 @@ void UsbTestbed::unplug(EmulatedUsbDevice& device) {
   umockdev_testbed_remove_device(tb, device.sysfs_path().c_str());
 }
 
-Bytes usb_descriptors(std::uint16_t vendor_id, std::uint16_t product_id, const std::vector<InterfaceSpec>& interfaces) {
-  Bytes device{18, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00, 64,
-               static_cast<std::uint8_t>(vendor_id & 0xFF), static_cast<std::uint8_t>(vendor_id >> 8),
-               static_cast<std::uint8_t>(product_id & 0xFF), static_cast<std::uint8_t>(product_id >> 8),
-               0x00, 0x01, 0x00, 0x00, 0x00, 0x01};
+Bytes usb_descriptors(std::uint16_t vendor_id, std::uint16_t product_id,
+                      const std::vector<InterfaceSpec>& interfaces) {
+  Bytes device{18,
+               0x01,
+               0x00,
+               0x02,
+               0x00,
+               0x00,
+               0x00,
+               64,
+               static_cast<std::uint8_t>(vendor_id & 0xFF),
+               static_cast<std::uint8_t>(vendor_id >> 8),
+               static_cast<std::uint8_t>(product_id & 0xFF),
+               static_cast<std::uint8_t>(product_id >> 8),
+               0x00,
+               0x01,
+               0x00,
+               0x00,
+               0x00,
+               0x01};
   Bytes body;
   std::uint8_t number = 0;
   for (const auto& interface : interfaces) {
-    Bytes d{9, 0x04, number++, 0x00, static_cast<std::uint8_t>(interface.endpoints.size()), interface.class_code,
-            interface.subclass, interface.protocol, 0x00};
+    Bytes d{9,
+            0x04,
+            number++,
+            0x00,
+            static_cast<std::uint8_t>(interface.endpoints.size()),
+            interface.class_code,
+            interface.subclass,
+            interface.protocol,
+            0x00};
     body.insert(body.end(), d.begin(), d.end());
     body.insert(body.end(), interface.class_descriptor.begin(), interface.class_descriptor.end());
     for (const auto& ep : interface.endpoints) {
-      Bytes e{7, 0x05, ep.address, ep.attributes, static_cast<std::uint8_t>(ep.max_packet & 0xFF),
-              static_cast<std::uint8_t>(ep.max_packet >> 8), static_cast<std::uint8_t>(ep.attributes == 3 ? 10 : 0)};
+      Bytes e{7,
+              0x05,
+              ep.address,
+              ep.attributes,
+              static_cast<std::uint8_t>(ep.max_packet & 0xFF),
+              static_cast<std::uint8_t>(ep.max_packet >> 8),
+              static_cast<std::uint8_t>(ep.attributes == 3 ? 10 : 0)};
       body.insert(body.end(), e.begin(), e.end());
     }
   }
   std::size_t total = 9 + body.size();
-  Bytes config{9, 0x02, static_cast<std::uint8_t>(total & 0xFF), static_cast<std::uint8_t>(total >> 8),
-               static_cast<std::uint8_t>(interfaces.size()), 0x01, 0x00, 0x80, 50};
+  Bytes config{9,
+               0x02,
+               static_cast<std::uint8_t>(total & 0xFF),
+               static_cast<std::uint8_t>(total >> 8),
+               static_cast<std::uint8_t>(interfaces.size()),
+               0x01,
+               0x00,
+               0x80,
+               50};
   Bytes out = device;
   out.insert(out.end(), config.begin(), config.end());
   out.insert(out.end(), body.begin(), body.end());

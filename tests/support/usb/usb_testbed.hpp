@@ -6,8 +6,8 @@
 // without it UsbTestbed's constructor throws, so the test fails rather than passing silently.
 #pragma once
 
-#include <cstdint>
 #include <atomic>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -36,7 +36,9 @@ class EmulatedBehaviour {
   virtual InAnswer in(std::uint8_t endpoint, std::size_t max) = 0;
   // A control request (8-byte setup packet, then the data of a host-to-device request).
   // Device-to-host requests answer with data; anything unknown STALLs, as devices do.
-  virtual InAnswer control(ByteView /*setup*/, ByteView /*out*/) { return InAnswer{InAnswer::State::stall, {}}; }
+  virtual InAnswer control(ByteView /*setup*/, ByteView /*out*/) {
+    return InAnswer{InAnswer::State::stall, {}};
+  }
   // The kernel driver bound to an interface ("usbhid"), or empty for none.
   virtual std::string kernel_driver(std::uint8_t /*interface*/) { return {}; }
   // The kernel driver was detached from an interface (USBDEVFS_DISCONNECT).
@@ -90,7 +92,8 @@ class UsbTestbed {
 
   // Plugs in a device with these raw descriptors (device + configuration) at bus 1, `address`.
   // At run time this is a hot-plug arrival.
-  EmulatedUsbDevice& plug(int address, const Bytes& descriptors, std::shared_ptr<EmulatedBehaviour> behaviour);
+  EmulatedUsbDevice& plug(int address, const Bytes& descriptors,
+                          std::shared_ptr<EmulatedBehaviour> behaviour);
   // Unplugs and announces the removal (uevent "remove").
   void unplug(EmulatedUsbDevice& device);
 
@@ -114,6 +117,7 @@ struct InterfaceSpec {
   Bytes class_descriptor;  // placed after the interface descriptor
   std::vector<EndpointSpec> endpoints;
 };
-Bytes usb_descriptors(std::uint16_t vendor_id, std::uint16_t product_id, const std::vector<InterfaceSpec>& interfaces);
+Bytes usb_descriptors(std::uint16_t vendor_id, std::uint16_t product_id,
+                      const std::vector<InterfaceSpec>& interfaces);
 
 }  // namespace shubbak::testing

@@ -49,11 +49,13 @@ TEST_CASE("a dual-protocol ATR with global interface bytes (T=15)") {
 TEST_CASE("broken ATRs are refused with a reason") {
   CHECK(parse_atr(*parse_hex("3B")).error().code == Errc::parse);
   CHECK(parse_atr(*parse_hex("3A 00")).error().message.find("TS 3A") != std::string::npos);
-  CHECK(parse_atr(*parse_hex("3B 86 81 31 0C")).error().message.find("truncated") != std::string::npos);
+  CHECK(parse_atr(*parse_hex("3B 86 81 31 0C")).error().message.find("truncated") !=
+        std::string::npos);
   // Wrong check byte.
   CHECK(parse_atr(*parse_hex("3B868131 0C45 5348424B4944 61")).error().code == Errc::integrity);
   // Missing historical bytes.
-  CHECK(parse_atr(*parse_hex("3B 05 01 02")).error().message.find("historical") != std::string::npos);
+  CHECK(parse_atr(*parse_hex("3B 05 01 02")).error().message.find("historical") !=
+        std::string::npos);
   // Trailing garbage.
   CHECK(parse_atr(*parse_hex("3B 00 FF")).has_value() == false);
   CHECK(parse_atr(Bytes(34, 0x3B)).error().message.find("33") != std::string::npos);

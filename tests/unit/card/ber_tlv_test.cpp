@@ -33,15 +33,16 @@ TEST_CASE("nested BER-TLV with multi-byte tags and long lengths") {
 }
 
 TEST_CASE("malformed BER-TLV is refused") {
-  CHECK_FALSE(parse_ber_tlv(*parse_hex("C1 05 3132")).has_value());   // length beyond the data
-  CHECK_FALSE(parse_ber_tlv(*parse_hex("5F")).has_value());           // tag truncated
-  CHECK_FALSE(parse_ber_tlv(*parse_hex("C1")).has_value());           // no length
-  CHECK_FALSE(parse_ber_tlv(*parse_hex("61 80 C1 00 00 00")).has_value());  // indefinite length
+  CHECK_FALSE(parse_ber_tlv(*parse_hex("C1 05 3132")).has_value());  // length beyond the data
+  CHECK_FALSE(parse_ber_tlv(*parse_hex("5F")).has_value());          // tag truncated
+  CHECK_FALSE(parse_ber_tlv(*parse_hex("C1")).has_value());          // no length
+  CHECK_FALSE(parse_ber_tlv(*parse_hex("61 80 C1 00 00 00")).has_value());    // indefinite length
   CHECK_FALSE(parse_ber_tlv(*parse_hex("C1 85 0000000001 00")).has_value());  // 5-byte length
-  CHECK_FALSE(parse_ber_tlv(*parse_hex("5F FF FF FF 01 00")).has_value());  // 5-byte tag
+  CHECK_FALSE(parse_ber_tlv(*parse_hex("5F FF FF FF 01 00")).has_value());    // 5-byte tag
   // Nesting deeper than the bound.
   Bytes deep;
-  for (int i = 0; i < 12; ++i) deep.insert(deep.begin(), {0x61, static_cast<std::uint8_t>(deep.size())});
+  for (int i = 0; i < 12; ++i)
+    deep.insert(deep.begin(), {0x61, static_cast<std::uint8_t>(deep.size())});
   CHECK(parse_ber_tlv(deep).error().message.find("deeper") != std::string::npos);
   CHECK_FALSE(parse_tag_path("61/XY").has_value());
   CHECK_FALSE(parse_tag_path("").has_value());

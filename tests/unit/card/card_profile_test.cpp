@@ -27,7 +27,8 @@ TEST_CASE("bad profiles are refused, each problem named by its JSON path") {
                {"op": "format_card"} ],
     "fields": { "id_number": {"source": "b", "tag": "61/ZZ"}, "shoe_size": {"source": "a", "tag": "C1"},
                 "name_en": {"source": "a", "offset": 0, "length": 4, "encoding": "ebcdic"} }
-  })", "bad.json");
+  })",
+                                    "bad.json");
   REQUIRE_FALSE(refused.has_value());
   const std::string& m = refused.error().message;
   CHECK(m.find("$.steps[0].aid expected 5 to 16 hex bytes") != std::string::npos);
@@ -77,7 +78,8 @@ TEST_CASE("a card that lacks a required field, or holds malformed data, is refus
     "steps": [ {"op": "select_aid", "aid": "F05348554242414B4944"}, {"op": "select_file", "fid": "0101"},
                {"op": "read_binary", "into": "personal"} ],
     "fields": { "id_number": {"source": "personal", "tag": "61/C9"} }
-  })", "p.json");
+  })",
+                                     "p.json");
   SimCardReader reader(SimulatedCard::demo_id_card(), true);
   auto missing = read_identity(reader, profile);
   REQUIRE_FALSE(missing.has_value());

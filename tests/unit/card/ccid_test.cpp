@@ -52,7 +52,8 @@ TEST_CASE("the quirks table corrects a reader that misreports, and only that rea
   for (const auto& q : ccid_quirks()) CHECK_FALSE(q.why.empty());
 }
 
-TEST_CASE("the CCID descriptor is found among an interface's extra descriptors; bad ones are refused") {
+TEST_CASE(
+    "the CCID descriptor is found among an interface's extra descriptors; bad ones are refused") {
   Bytes extra{0x05, 0x24, 0x00, 0x01, 0x02};  // some other class-specific descriptor first
   Bytes ccid = fixture("1d6b-0c1d-ccid.txt");
   extra.insert(extra.end(), ccid.begin(), ccid.end());
@@ -66,7 +67,8 @@ TEST_CASE("the CCID descriptor is found among an interface's extra descriptors; 
 TEST_CASE("CCID messages: encoding commands, parsing answers, errors, slot changes") {
   Bytes power_on = encode_ccid_command(ccid::k_icc_power_on, 0, 7, {0, 0, 0});
   CHECK(to_hex(power_on) == "62000000000007000000");
-  Bytes xfr = encode_ccid_command(ccid::k_xfr_block, 0, 8, {0, 0, 0}, Bytes{0x00, 0xB0, 0x00, 0x00, 0x10});
+  Bytes xfr =
+      encode_ccid_command(ccid::k_xfr_block, 0, 8, {0, 0, 0}, Bytes{0x00, 0xB0, 0x00, 0x00, 0x10});
   CHECK(to_hex(xfr) == "6F05000000000800000000B0000010");
 
   auto answer = parse_ccid_response(*parse_hex("80 02000000 00 08 00 00 00 9000"));
@@ -74,8 +76,10 @@ TEST_CASE("CCID messages: encoding commands, parsing answers, errors, slot chang
   CHECK(answer->sequence == 8);
   CHECK(answer->icc_status() == IccStatus::active);
   CHECK(to_hex(answer->payload) == "9000");
-  CHECK_FALSE(parse_ccid_response(*parse_hex("80 03000000 00 08 00 00 00 9000")).has_value());  // length lies
-  CHECK_FALSE(parse_ccid_response(*parse_hex("99 00000000 00 08 00 00 00")).has_value());       // unknown type
+  CHECK_FALSE(parse_ccid_response(*parse_hex("80 03000000 00 08 00 00 00 9000"))
+                  .has_value());  // length lies
+  CHECK_FALSE(
+      parse_ccid_response(*parse_hex("99 00000000 00 08 00 00 00")).has_value());  // unknown type
 
   auto mute = *parse_ccid_response(*parse_hex("80 00000000 00 01 41 FE 00"));
   CHECK(mute.failed());

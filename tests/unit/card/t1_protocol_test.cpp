@@ -34,8 +34,12 @@ struct ScriptedCard {
   }
 };
 
-T1Block i_block(int ns, bool more, Bytes inf) { return T1Block{0, t1::i_pcb(ns, more), std::move(inf)}; }
-T1Block r_block(int nr) { return T1Block{0, t1::r_pcb(nr), {}}; }
+T1Block i_block(int ns, bool more, Bytes inf) {
+  return T1Block{0, t1::i_pcb(ns, more), std::move(inf)};
+}
+T1Block r_block(int nr) {
+  return T1Block{0, t1::r_pcb(nr), {}};
+}
 
 }  // namespace
 
@@ -53,9 +57,11 @@ TEST_CASE("framing: LRC, LEN and the block kinds") {
   CHECK(parse_t1_block(encode_t1_block(r_block(1)))->is_receive_ready());
 }
 
-TEST_CASE("a command chained over a small IFSC and a chained answer, with sequence numbers alternating") {
+TEST_CASE(
+    "a command chained over a small IFSC and a chained answer, with sequence numbers alternating") {
   ScriptedCard card;
-  card.answers = {r_block(1), r_block(0), i_block(0, true, {0x01, 0x02}), i_block(1, false, {0x90, 0x00})};
+  card.answers = {r_block(1), r_block(0), i_block(0, true, {0x01, 0x02}),
+                  i_block(1, false, {0x90, 0x00})};
   T1Protocol t1(card.exchange(), 4);
   auto response = t1.transceive(*parse_hex("00A4040C 05 A000000001"));  // 10 bytes: 3 blocks
   REQUIRE_MESSAGE(response.has_value(), response.error().describe());
@@ -89,7 +95,8 @@ TEST_CASE("IFS negotiation, and a card changing its IFSC mid-way") {
   CHECK(card.received[2].pcb == 0xE1);  // our S(IFS response)
 }
 
-TEST_CASE("waiting-time extensions are answered with the multiplier passed to the reader, and bounded") {
+TEST_CASE(
+    "waiting-time extensions are answered with the multiplier passed to the reader, and bounded") {
   ScriptedCard card;
   card.answers = {T1Block{0, t1::k_wtx_request, {0x05}}, i_block(0, false, {0x90, 0x00})};
   T1Protocol t1(card.exchange(), 32);
@@ -122,7 +129,8 @@ TEST_CASE("errors: a garbled block is asked for again; wrong sequence numbers an
   ScriptedCard out_of_step;
   for (int i = 0; i < 6; ++i) out_of_step.answers.push_back(i_block(1, false, {0x90, 0x00}));
   T1Protocol t1_bad(out_of_step.exchange(), 32);
-  CHECK(t1_bad.transceive(*parse_hex("00B0000000")).error().message.find("out of step") != std::string::npos);
+  CHECK(t1_bad.transceive(*parse_hex("00B0000000")).error().message.find("out of step") !=
+        std::string::npos);
 
   ScriptedCard aborting;
   aborting.answers = {T1Block{0, t1::k_abort_request, {}}};

@@ -23,12 +23,12 @@ TEST_CASE("Luhn and the payment-card filter") {
   CHECK(looks_like_payment_card(";0000000000000000000=0?\n"));
   CHECK(looks_like_payment_card("123456789012=29"));
   // Not cards: barcodes, ids, phone numbers, QR payloads, long numbers.
-  CHECK_FALSE(looks_like_payment_card("6281234567890"));            // EAN-13 (Luhn fails)
-  CHECK_FALSE(looks_like_payment_card("9861031234"));               // national id
+  CHECK_FALSE(looks_like_payment_card("6281234567890"));  // EAN-13 (Luhn fails)
+  CHECK_FALSE(looks_like_payment_card("9861031234"));     // national id
   CHECK_FALSE(looks_like_payment_card("+968 9123 4567"));
   CHECK_FALSE(looks_like_payment_card("SHUBBAK:APPT=2026-11-21;REF=MOH-55821"));
   CHECK_FALSE(looks_like_payment_card("WIFI:S:kiosk;T:WPA;P:secret;;"));
-  CHECK_FALSE(looks_like_payment_card("41111111111111111111111"));   // 23 digits
+  CHECK_FALSE(looks_like_payment_card("41111111111111111111111"));  // 23 digits
   CHECK_FALSE(looks_like_payment_card("4111111111111112"));
 }
 
@@ -65,7 +65,8 @@ TEST_CASE("layouts: US symbols, keypad digits, Arabic letters (and لا from one
   CHECK_FALSE(parse_keyboard_layout("fr").has_value());
 }
 
-TEST_CASE("scan assembly: Enter, inter-key timeout, payment cards dropped, over-long scans dropped") {
+TEST_CASE(
+    "scan assembly: Enter, inter-key timeout, payment cards dropped, over-long scans dropped") {
   ScanAssembler assembler(KeyboardLayout::us, 50ms);
   auto t = ScanAssembler::Clock::now();
   auto type = [&](std::string_view usages_digits) {
