@@ -29,7 +29,9 @@ CardService::~CardService() {
 void CardService::read_identity(CardProfile profile, IdentityCallback done) {
   if (m_in_flight->fetch_add(1) > 0) {
     m_in_flight->fetch_sub(1);
-    done(fail(Errc::cancelled, "a card read is already running"));
+    m_loop.post([done = std::move(done)] {
+      done(fail(Errc::cancelled, "a card read is already running"));
+    });
     return;
   }
   auto reader = m_reader;
@@ -54,7 +56,8 @@ void CardService::read_identity(CardProfile profile, IdentityCallback done) {
   });
   if (!submitted) {
     m_in_flight->fetch_sub(1);
-    done(fail(Errc::cancelled, "the kiosk is shutting down"));
+    m_loop.post(
+        [done = std::move(done)] { done(fail(Errc::cancelled, "the kiosk is shutting down")); });
   }
 }
 

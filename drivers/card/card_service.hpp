@@ -32,8 +32,8 @@ class CardService {
   CardService(const CardService&) = delete;
   CardService& operator=(const CardService&) = delete;
 
-  // Reads the card on a worker; `done` runs on the UI thread. One read at a time: a second
-  // call while one runs is answered at once with an error.
+  // Reads the card on a worker; `done` runs on the UI thread, always later than this call.
+  // One read at a time: a second call while one runs is answered with a `cancelled` error.
   void read_identity(CardProfile profile, IdentityCallback done);
   // Starts a thread that waits on the reader's card-change notifications.
   void watch_presence(PresenceCallback on_change);

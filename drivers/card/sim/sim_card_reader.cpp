@@ -1,5 +1,7 @@
 #include "drivers/card/sim/sim_card_reader.hpp"
 
+#include <thread>
+
 #include <fmt/format.h>
 
 namespace shubbak {
@@ -29,7 +31,13 @@ Expected<void> SimCardReader::power_off() {
 }
 
 Expected<ResponseApdu> SimCardReader::transmit_raw(const CommandApdu& command) {
-  std::lock_guard lock(m_mutex);
+  std::unique_lock lock(m_mutex);
+  if (m_latency.count() > 0) {
+    auto latency = m_latency;
+    lock.unlock();
+    std::this_thread::sleep_for(latency);
+    lock.lock();
+  }
   if (m_failures_left > 0) {
     --m_failures_left;
     return fail(m_failure, "simulated reader fault");
@@ -69,6 +77,11 @@ void SimCardReader::insert_card() {
 }
 void SimCardReader::remove_card() {
   set_inserted(false);
+}
+
+void SimCardReader::set_latency(std::chrono::milliseconds latency) {
+  std::lock_guard lock(m_mutex);
+  m_latency = latency;
 }
 
 void SimCardReader::fail_next(int count, Errc code) {

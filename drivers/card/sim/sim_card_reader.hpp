@@ -30,6 +30,8 @@ class SimCardReader final : public CardReader {
   void remove_card();
   // The next `count` exchanges fail with `code` (a reader fault), then all is well again.
   void fail_next(int count, Errc code);
+  // Each exchange takes this long, as a real card's does (demo realism; timing tests).
+  void set_latency(std::chrono::milliseconds latency);
 
  private:
   void set_inserted(bool inserted);
@@ -43,6 +45,7 @@ class SimCardReader final : public CardReader {
   int m_changes_reported = 0;
   int m_failures_left = 0;
   Errc m_failure = Errc::device;
+  std::chrono::milliseconds m_latency{0};
 };
 
 }  // namespace shubbak
