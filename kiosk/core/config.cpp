@@ -1,5 +1,6 @@
 #include "kiosk/core/config.hpp"
 
+#include <algorithm>
 #include <array>
 #include <fstream>
 #include <functional>
@@ -97,6 +98,50 @@ Apply kiosk_id() {
   };
 }
 
+bool is_hex(std::string_view text, std::size_t digits) {
+  if (text.size() != digits) return false;
+  for (char ch : text) {
+    if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F'))) return false;
+  }
+  return true;
+}
+
+// "VVVV:PPPP" after `prefix`.
+bool is_vid_pid(std::string_view text) {
+  return text.size() == 9 && text[4] == ':' && is_hex(text.substr(0, 4), 4) && is_hex(text.substr(5), 4);
+}
+
+Apply usb_allow_list() {
+  return [](const SettingContext& c) -> std::optional<std::string> {
+    const toml::array* array = c.value.as_array();
+    if (array == nullptr) return fmt::format("expected an array of strings, got {}", type_name(c.value));
+    std::vector<std::string> entries;
+    for (const auto& element : *array) {
+      auto text = element.value_exact<std::string>();
+      if (!text) return fmt::format("expected strings, got {}", type_name(element));
+      bool ok = is_vid_pid(*text) || (text->starts_with("class:") && is_hex(std::string_view(*text).substr(6), 2));
+      if (!ok) return fmt::format("\"{}\" is neither VVVV:PPPP nor class:XX (hex)", *text);
+      entries.push_back(*text);
+    }
+    c.config.usb.allow = std::move(entries);
+    return std::nullopt;
+  };
+}
+
+Apply device_uri(std::vector<std::string_view> fixed, std::string_view vid_pid_scheme, std::string_view hint,
+                 std::function<std::string&(Config&)> field) {
+  return [=](const SettingContext& c) -> std::optional<std::string> {
+    auto text = c.value.value_exact<std::string>();
+    if (!text) return fmt::format("expected a string, got {}", type_name(c.value));
+    std::string_view uri = *text;
+    bool ok = std::find(fixed.begin(), fixed.end(), uri) != fixed.end() ||
+              (uri.starts_with(vid_pid_scheme) && is_vid_pid(uri.substr(vid_pid_scheme.size())));
+    if (!ok) return fmt::format("\"{}\" is not {}", uri, hint);
+    field(c.config) = *text;
+    return std::nullopt;
+  };
+}
+
 const std::vector<Setting>& settings() {
   static const std::vector<Setting> all = {
       {"kiosk.id", kiosk_id()},
@@ -134,6 +179,25 @@ const std::vector<Setting>& settings() {
       {"ui.theme",
        one_of<std::string>({{"default", "default"}, {"high-contrast", "high-contrast"}, {"large-text", "large-text"}},
                            [](Config& c) -> std::string& { return c.ui.theme; })},
+      {"usb.allow", usb_allow_list()},
+      {"card.reader", device_uri({"sim://demo", "ccid://"}, "ccid://", "sim://demo, ccid:// or ccid://VVVV:PPPP",
+                                 [](Config& c) -> std::string& { return c.card.reader; })},
+      {"card.profile",
+       [](const SettingContext& c) -> std::optional<std::string> {
+         auto value = c.value.value_exact<std::string>();
+         bool ok = value && !value->empty() && value->size() <= 64 &&
+                   value->find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
+         if (!ok) return "expected a profile name of a-z, 0-9 and '-' (a file in assets/card-profiles)";
+         c.config.card.profile = *value;
+         return std::nullopt;
+       }},
+      {"card.command_timeout_ms",
+       integer_in(100, 60000, [](Config& c) -> int& { return c.card.command_timeout_ms; })},
+      {"scanner.reader", device_uri({"none"}, "hid://", "none or hid://VVVV:PPPP",
+                                    [](Config& c) -> std::string& { return c.scanner.reader; })},
+      {"scanner.layout",
+       one_of<std::string>({{"us", "us"}, {"ar", "ar"}}, [](Config& c) -> std::string& { return c.scanner.layout; })},
+      {"scanner.end_of_scan_ms", integer_in(10, 2000, [](Config& c) -> int& { return c.scanner.end_of_scan_ms; })},
       {"log.level",
        one_of<LogLevel>({{"debug", LogLevel::debug},
                          {"info", LogLevel::info},

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kiosk/core/error.hpp"
 #include "kiosk/core/language.hpp"
@@ -55,6 +56,24 @@ struct Config {
   struct Ui {
     std::string theme = "default";  // "default", "high-contrast" or "large-text"
   } ui;
+
+  // USB devices the kiosk may open: "VVVV:PPPP" or "class:XX" (hex). Card readers by class;
+  // scanners by VID:PID, so a keyboard plugged into the kiosk is never read as a scanner.
+  struct Usb {
+    std::vector<std::string> allow = {"class:0b"};
+  } usb;
+
+  struct Card {
+    std::string reader = "sim://demo";  // "sim://demo", "ccid://" (first allowed) or "ccid://VVVV:PPPP"
+    std::string profile = "demo-national-id";  // assets/card-profiles/<profile>.json
+    int command_timeout_ms = 3000;      // one CCID command, before time extensions
+  } card;
+
+  struct Scanner {
+    std::string reader = "none";  // "none" or "hid://VVVV:PPPP" (must also be in usb.allow)
+    std::string layout = "us";    // "us" or "ar": the keyboard layout the scanner is set up for
+    int end_of_scan_ms = 80;      // a scan without Enter ends after this pause between keys
+  } scanner;
 
   struct Logging {
     LogLevel level = LogLevel::info;

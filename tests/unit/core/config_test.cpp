@@ -130,6 +130,31 @@ TEST_CASE("the shipped, commented default config parses to exactly the defaults"
   CHECK(shipped->locale.arabic_indic_digits == defaults.locale.arabic_indic_digits);
   CHECK(shipped->ui.theme == defaults.ui.theme);
   CHECK(shipped->log.level == defaults.log.level);
+  CHECK(shipped->usb.allow == defaults.usb.allow);
+  CHECK(shipped->card.reader == defaults.card.reader);
+  CHECK(shipped->card.profile == defaults.card.profile);
+  CHECK(shipped->card.command_timeout_ms == defaults.card.command_timeout_ms);
+  CHECK(shipped->scanner.reader == defaults.scanner.reader);
+  CHECK(shipped->scanner.layout == defaults.scanner.layout);
+  CHECK(shipped->scanner.end_of_scan_ms == defaults.scanner.end_of_scan_ms);
+}
+
+TEST_CASE("USB, card reader and scanner settings") {
+  auto config = parse("[usb]\nallow = [\"class:0b\", \"076b:3021\"]\n[card]\nreader = \"ccid://076b:3021\"\n"
+                      "[scanner]\nreader = \"hid://0c2e:0b61\"\nlayout = \"ar\"\nend_of_scan_ms = 50\n");
+  REQUIRE_MESSAGE(config, config.error().message);
+  CHECK(config->usb.allow == std::vector<std::string>{"class:0b", "076b:3021"});
+  CHECK(config->card.reader == "ccid://076b:3021");
+  CHECK(config->scanner.reader == "hid://0c2e:0b61");
+  CHECK(config->scanner.layout == "ar");
+  CHECK(config->scanner.end_of_scan_ms == 50);
+  CHECK(error_of("[usb]\nallow = [\"076b\"]\n") ==
+        "kiosk.toml:2: usb.allow: \"076b\" is neither VVVV:PPPP nor class:XX (hex)");
+  CHECK(error_of("[usb]\nallow = \"class:0b\"\n") == "kiosk.toml:2: usb.allow: expected an array of strings, got a string");
+  CHECK(error_of("[card]\nreader = \"pcsc://x\"\n") ==
+        "kiosk.toml:2: card.reader: \"pcsc://x\" is not sim://demo, ccid:// or ccid://VVVV:PPPP");
+  CHECK(error_of("[card]\nprofile = \"../etc/passwd\"\n").starts_with("kiosk.toml:2: card.profile: expected"));
+  CHECK(error_of("[scanner]\nlayout = \"fr\"\n") == "kiosk.toml:2: scanner.layout: \"fr\" is not one of \"us\", \"ar\"");
 }
 
 TEST_CASE("digits and theme are chosen by name") {

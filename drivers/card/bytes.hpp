@@ -1,0 +1,46 @@
+// Byte buffers for card and USB frames, and a buffer that wipes itself: anything read from a
+// citizen's card (or typed by a scanner) is overwritten before its memory goes back to the heap.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kiosk/core/error.hpp"
+
+namespace shubbak {
+
+using Bytes = std::vector<std::uint8_t>;
+using ByteView = std::span<const std::uint8_t>;
+
+// Overwrites memory in a way the optimiser may not remove.
+void secure_wipe(void* data, std::size_t size);
+inline void secure_wipe(Bytes& bytes) {
+  secure_wipe(bytes.data(), bytes.size());
+  bytes.clear();
+}
+inline void secure_wipe(std::string& text) {
+  secure_wipe(text.data(), text.size());
+  text.clear();
+}
+
+// "3B 8F 80" or "3b8f80" (spaces allowed) to bytes.
+Expected<Bytes> parse_hex(std::string_view text);
+// "3B8F80": upper case, no spaces.
+std::string to_hex(ByteView bytes);
+
+inline std::uint16_t read_le16(ByteView b, std::size_t at) {
+  return static_cast<std::uint16_t>(b[at] | (b[at + 1] << 8));
+}
+inline std::uint32_t read_le32(ByteView b, std::size_t at) {
+  return static_cast<std::uint32_t>(b[at]) | (static_cast<std::uint32_t>(b[at + 1]) << 8) |
+         (static_cast<std::uint32_t>(b[at + 2]) << 16) |
+         (static_cast<std::uint32_t>(b[at + 3]) << 24);
+}
+inline void append_le32(Bytes& out, std::uint32_t v) {
+  for (int shift = 0; shift < 32; shift += 8) out.push_back(static_cast<std::uint8_t>(v >> shift));
+}
+
+}  // namespace shubbak

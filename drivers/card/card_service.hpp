@@ -1,0 +1,59 @@
+// The card reader as the workflow sees it: read_identity() runs the profile on a worker and
+// posts the result back to the event loop; card arrivals and removals are posted too.
+// This is what the read_id_card step calls.
+//
+// Threading: construct, call and destroy on the UI thread. Callbacks run on the UI thread.
+// The service must outlive nothing it posted: destroy it before the loop and the workers stop
+// (it waits for its own work to finish).
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "drivers/card/card_profile.hpp"
+#include "drivers/card/card_reader.hpp"
+#include "kiosk/core/log.hpp"
+
+namespace shubbak {
+
+class EventLoop;
+class WorkerPool;
+
+class CardService {
+ public:
+  using IdentityCallback = std::function<void(Expected<IdentityRecord>)>;
+  using PresenceCallback = std::function<void(bool card_present)>;
+
+  CardService(std::unique_ptr<CardReader> reader, WorkerPool& workers, EventLoop& loop, Log log);
+  ~CardService();
+  CardService(const CardService&) = delete;
+  CardService& operator=(const CardService&) = delete;
+
+  // Reads the card on a worker; `done` runs on the UI thread, always later than this call.
+  // One read at a time: a second call while one runs is answered with a `cancelled` error.
+  void read_identity(CardProfile profile, IdentityCallback done);
+  // Starts a thread that waits on the reader's card-change notifications.
+  void watch_presence(PresenceCallback on_change);
+
+  const CardReader& reader() const { return *m_reader; }
+
+ private:
+  std::shared_ptr<CardReader> m_reader;
+  WorkerPool& m_workers;
+  EventLoop& m_loop;
+  Log m_log;
+  std::shared_ptr<std::atomic<int>> m_in_flight = std::make_shared<std::atomic<int>>(0);
+  std::atomic<bool> m_stop = false;
+  std::thread m_presence;
+};
+
+// Opens a reader by URI: "sim://demo" (the simulated demo card, inserted), or "ccid://" (the
+// first allowed CCID reader) or "ccid://VVVV:PPPP" (the first with that VID:PID).
+class UsbContext;
+Expected<std::unique_ptr<CardReader>> open_card_reader(std::string_view uri, UsbContext* usb,
+                                                       Log log);
+
+}  // namespace shubbak
