@@ -11,3 +11,9 @@ pkg_check_modules(HARFBUZZ REQUIRED IMPORTED_TARGET harfbuzz)
 pkg_check_modules(FREETYPE REQUIRED IMPORTED_TARGET freetype2)
 pkg_check_modules(TOMLPLUSPLUS REQUIRED IMPORTED_TARGET tomlplusplus)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
+# Signed service distribution (kiosk/trust, shubbakctl): OpenSSL for hashes and signatures,
+# libcurl for HTTPS, nlohmann-json for metadata; cpp-httplib serves repositories in tests.
+find_package(OpenSSL 3 REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
+pkg_check_modules(CPP_HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
