@@ -52,6 +52,8 @@ Expected<FileDigests> digest_file(const std::filesystem::path& path, const std::
 
 // Signing, for the admin tools: private keys are PKCS#8 PEM text.
 Expected<std::string> generate_private_key(KeyScheme scheme);
+// Which scheme a PEM private key is for (ed25519, P-256 ECDSA or RSA).
+Expected<KeyScheme> private_key_scheme(std::string_view private_pem);
 Expected<PublicKey> public_key_of(KeyScheme scheme, std::string_view private_pem);
 Expected<std::string> sign_message(KeyScheme scheme, std::string_view private_pem, std::string_view message);
 

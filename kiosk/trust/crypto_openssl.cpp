@@ -251,6 +251,17 @@ Expected<std::string> generate_private_key(KeyScheme scheme) {
   return std::string(data, static_cast<std::size_t>(size));
 }
 
+Expected<KeyScheme> private_key_scheme(std::string_view private_pem) {
+  Bio bio(BIO_new_mem_buf(private_pem.data(), static_cast<int>(private_pem.size())));
+  if (!bio) return fail(Errc::internal, "out of memory");
+  Pkey pkey(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+  if (!pkey) return fail(Errc::parse, "unreadable PEM private key: " + openssl_reason());
+  if (EVP_PKEY_is_a(pkey.get(), "ED25519")) return KeyScheme::ed25519;
+  if (EVP_PKEY_is_a(pkey.get(), "EC") && EVP_PKEY_get_bits(pkey.get()) == 256) return KeyScheme::ecdsa_p256;
+  if (EVP_PKEY_is_a(pkey.get(), "RSA") && EVP_PKEY_get_bits(pkey.get()) >= 2048) return KeyScheme::rsa_pss_sha256;
+  return fail(Errc::unsupported, "the private key is not ed25519, P-256 ECDSA or RSA of 2048 bits or more");
+}
+
 Expected<PublicKey> public_key_of(KeyScheme scheme, std::string_view private_pem) {
   auto pkey = read_private_key(scheme, private_pem);
   if (!pkey) return std::unexpected(pkey.error());
