@@ -97,6 +97,19 @@ Apply kiosk_id() {
   };
 }
 
+Apply url(std::function<std::string&(Config&)> field) {
+  return [=](const SettingContext& c) -> std::optional<std::string> {
+    auto value = c.value.value_exact<std::string>();
+    if (!value) return fmt::format("expected a URL string, got {}", type_name(c.value));
+    if (!value->empty() && !value->starts_with("https://") && !value->starts_with("http://") &&
+        !value->starts_with("file://")) {
+      return "must start with https://, http:// or file://";
+    }
+    field(c.config) = *value;
+    return std::nullopt;
+  };
+}
+
 const std::vector<Setting>& settings() {
   static const std::vector<Setting> all = {
       {"kiosk.id", kiosk_id()},
@@ -127,6 +140,15 @@ const std::vector<Setting>& settings() {
       {"text.arabic_bold_font", path([](Config& c) -> fs::path& { return c.text.arabic_bold_font; })},
       {"text.latin_font", path([](Config& c) -> fs::path& { return c.text.latin_font; })},
       {"text.latin_bold_font", path([](Config& c) -> fs::path& { return c.text.latin_bold_font; })},
+      {"updates.metadata_url", url([](Config& c) -> std::string& { return c.updates.metadata_url; })},
+      {"updates.targets_url", url([](Config& c) -> std::string& { return c.updates.targets_url; })},
+      {"updates.trusted_root", path([](Config& c) -> fs::path& { return c.updates.trusted_root; })},
+      {"updates.ca_file", path([](Config& c) -> fs::path& { return c.updates.ca_file; })},
+      {"updates.client_cert", path([](Config& c) -> fs::path& { return c.updates.client_cert; })},
+      {"updates.client_key", path([](Config& c) -> fs::path& { return c.updates.client_key; })},
+      {"updates.interval_minutes",
+       integer_in(1, 7 * 24 * 60, [](Config& c) -> int& { return c.updates.interval_minutes; })},
+      {"updates.jitter_percent", integer_in(0, 100, [](Config& c) -> int& { return c.updates.jitter_percent; })},
       {"log.level",
        one_of<LogLevel>({{"debug", LogLevel::debug},
                          {"info", LogLevel::info},

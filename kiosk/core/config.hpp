@@ -47,6 +47,19 @@ struct Config {
     std::filesystem::path latin_bold_font = "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf";
   } text;
 
+  // Signed service updates (TUF). Off until metadata_url is set; a USB repository is checked
+  // whenever a technician brings one, with the same trusted root.
+  struct Updates {
+    std::string metadata_url;  // e.g. "https://portal.example/tuf/metadata"; empty: off
+    std::string targets_url;   // e.g. "https://portal.example/tuf/targets"
+    std::filesystem::path trusted_root = "/etc/shubbak/root.json";  // installed at first start
+    std::filesystem::path ca_file;      // empty: the system's CA bundle
+    std::filesystem::path client_cert;  // the kiosk's enrolled certificate (mutual TLS); empty: none
+    std::filesystem::path client_key;
+    int interval_minutes = 60;
+    int jitter_percent = 20;
+  } updates;
+
   struct Logging {
     LogLevel level = LogLevel::info;
     JournalMode journal = JournalMode::automatic;
