@@ -254,18 +254,22 @@ Expected<std::vector<TargetInfo>> Updater::list_targets(std::string_view prefix)
   return result;
 }
 
-bool Updater::is_cached(const TargetInfo& target, const fs::path& file) const {
+bool target_file_matches(const TargetFile& target, const fs::path& file) {
   std::vector<std::string> algorithms;
-  for (const auto& [algorithm, _] : target.file.hashes) {
+  for (const auto& [algorithm, _] : target.hashes) {
     if (hash_algorithm_supported(algorithm)) algorithms.push_back(algorithm);
   }
   if (algorithms.empty()) return false;
-  auto digests = digest_file(file, algorithms, target.file.length);
-  if (!digests || digests->length != target.file.length) return false;
+  auto digests = digest_file(file, algorithms, target.length);
+  if (!digests || digests->length != target.length) return false;
   for (const auto& algorithm : algorithms) {
-    if (digests->hex.at(algorithm) != target.file.hashes.at(algorithm)) return false;
+    if (digests->hex.at(algorithm) != target.hashes.at(algorithm)) return false;
   }
   return true;
+}
+
+bool Updater::is_cached(const TargetInfo& target, const fs::path& file) const {
+  return target_file_matches(target.file, file);
 }
 
 Expected<void> Updater::download_target(const TargetInfo& target, const fs::path& file) {

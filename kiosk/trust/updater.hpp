@@ -55,6 +55,10 @@ struct TargetInfo {
 // it must parse and be signed by its own threshold.
 Expected<void> initialize_metadata_dir(const std::filesystem::path& metadata_dir, std::string_view root_bytes);
 
+// Whether `file` holds exactly `target`: its length and every supported hash (at least one).
+// Streams the file once; stops reading past the signed length.
+bool target_file_matches(const TargetFile& target, const std::filesystem::path& file);
+
 // "health/clinic" -> "health%2Fclinic": role names and target paths as single file names.
 std::string percent_encode(std::string_view text);
 
