@@ -38,19 +38,26 @@ void notify(const PersistObserver& observer, PersistStep step, const fs::path& f
 
 std::string_view to_string(PersistStep step) {
   switch (step) {
-    case PersistStep::written: return "written";
-    case PersistStep::synced: return "synced";
-    case PersistStep::renamed: return "renamed";
-    case PersistStep::directory_synced: return "directory-synced";
-    case PersistStep::removed: return "removed";
+    case PersistStep::written:
+      return "written";
+    case PersistStep::synced:
+      return "synced";
+    case PersistStep::renamed:
+      return "renamed";
+    case PersistStep::directory_synced:
+      return "directory-synced";
+    case PersistStep::removed:
+      return "removed";
   }
   return "unknown";
 }
 
 Expected<void> sync_directory(const fs::path& directory) {
   FileDescriptor fd(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() < 0) return fail_errno(Errc::io, fmt::format("cannot open directory {}", directory.string()), errno);
-  if (::fsync(fd.get()) != 0) return fail_errno(Errc::io, fmt::format("fsync {}", directory.string()), errno);
+  if (fd.get() < 0)
+    return fail_errno(Errc::io, fmt::format("cannot open directory {}", directory.string()), errno);
+  if (::fsync(fd.get()) != 0)
+    return fail_errno(Errc::io, fmt::format("fsync {}", directory.string()), errno);
   return {};
 }
 
@@ -59,7 +66,8 @@ Expected<void> write_file_atomically(const fs::path& path, std::string_view cont
   fs::path temporary = path;
   temporary += fmt::format(".tmp-{}", ::getpid());
   FileDescriptor fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (fd.get() < 0) return fail_errno(Errc::io, fmt::format("cannot create {}", temporary.string()), errno);
+  if (fd.get() < 0)
+    return fail_errno(Errc::io, fmt::format("cannot create {}", temporary.string()), errno);
   std::size_t done = 0;
   while (done < content.size()) {
     ssize_t wrote = ::write(fd.get(), content.data() + done, content.size() - done);
@@ -82,11 +90,13 @@ Expected<void> write_file_atomically(const fs::path& path, std::string_view cont
   return install_file_atomically(temporary, path, observer);
 }
 
-Expected<void> install_file_atomically(const fs::path& from, const fs::path& to, const PersistObserver& observer) {
+Expected<void> install_file_atomically(const fs::path& from, const fs::path& to,
+                                       const PersistObserver& observer) {
   if (::rename(from.c_str(), to.c_str()) != 0) {
     int error = errno;
     ::unlink(from.c_str());
-    return fail_errno(Errc::io, fmt::format("cannot rename {} to {}", from.string(), to.string()), error);
+    return fail_errno(Errc::io, fmt::format("cannot rename {} to {}", from.string(), to.string()),
+                      error);
   }
   notify(observer, PersistStep::renamed, to);
   auto synced = sync_directory(to.has_parent_path() ? to.parent_path() : fs::path("."));
@@ -111,8 +121,8 @@ Expected<std::string> read_whole_file(const fs::path& path, std::uintmax_t max_b
   FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     int error = errno;
-    return fail_errno(error == ENOENT ? Errc::not_found : Errc::io, fmt::format("cannot open {}", path.string()),
-                      error);
+    return fail_errno(error == ENOENT ? Errc::not_found : Errc::io,
+                      fmt::format("cannot open {}", path.string()), error);
   }
   std::string content;
   std::vector<char> buffer(1 << 16);
@@ -125,7 +135,8 @@ Expected<std::string> read_whole_file(const fs::path& path, std::uintmax_t max_b
     if (got == 0) return content;
     content.append(buffer.data(), static_cast<std::size_t>(got));
     if (content.size() > max_bytes) {
-      return fail(Errc::integrity, fmt::format("{} is larger than {} bytes", path.string(), max_bytes));
+      return fail(Errc::integrity,
+                  fmt::format("{} is larger than {} bytes", path.string(), max_bytes));
     }
   }
 }

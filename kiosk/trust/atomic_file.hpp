@@ -3,8 +3,8 @@
 // directory. Every step reports to an optional observer, which is where crash tests cut in.
 #pragma once
 
-#include <filesystem>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -24,11 +24,13 @@ Expected<void> write_file_atomically(const std::filesystem::path& path, std::str
                                      const PersistObserver& observer = {});
 
 // Moves an already written and synced file into place the same way (rename + directory fsync).
-Expected<void> install_file_atomically(const std::filesystem::path& from, const std::filesystem::path& to,
+Expected<void> install_file_atomically(const std::filesystem::path& from,
+                                       const std::filesystem::path& to,
                                        const PersistObserver& observer = {});
 
 // Removes a file and syncs its directory; a missing file is not an error.
-Expected<void> remove_file_durably(const std::filesystem::path& path, const PersistObserver& observer = {});
+Expected<void> remove_file_durably(const std::filesystem::path& path,
+                                   const PersistObserver& observer = {});
 
 Expected<void> sync_directory(const std::filesystem::path& directory);
 

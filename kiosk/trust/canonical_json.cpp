@@ -22,11 +22,21 @@ void write_string(const std::string& text, std::string& out) {
 std::optional<std::string> write(const nlohmann::json& value, std::string& out) {
   using Type = nlohmann::json::value_t;
   switch (value.type()) {
-    case Type::null: out += "null"; return std::nullopt;
-    case Type::boolean: out += value.get<bool>() ? "true" : "false"; return std::nullopt;
-    case Type::number_integer: out += fmt::format("{}", value.get<std::int64_t>()); return std::nullopt;
-    case Type::number_unsigned: out += fmt::format("{}", value.get<std::uint64_t>()); return std::nullopt;
-    case Type::string: write_string(value.get_ref<const std::string&>(), out); return std::nullopt;
+    case Type::null:
+      out += "null";
+      return std::nullopt;
+    case Type::boolean:
+      out += value.get<bool>() ? "true" : "false";
+      return std::nullopt;
+    case Type::number_integer:
+      out += fmt::format("{}", value.get<std::int64_t>());
+      return std::nullopt;
+    case Type::number_unsigned:
+      out += fmt::format("{}", value.get<std::uint64_t>());
+      return std::nullopt;
+    case Type::string:
+      write_string(value.get_ref<const std::string&>(), out);
+      return std::nullopt;
     case Type::array: {
       out.push_back('[');
       bool first = true;
@@ -44,8 +54,9 @@ std::optional<std::string> write(const nlohmann::json& value, std::string& out) 
       for (const auto& item : value.items()) keys.push_back(&item.key());
       std::sort(keys.begin(), keys.end(), [](const std::string* a, const std::string* b) {
         return std::lexicographical_compare(
-            a->begin(), a->end(), b->begin(), b->end(),
-            [](char x, char y) { return static_cast<unsigned char>(x) < static_cast<unsigned char>(y); });
+            a->begin(), a->end(), b->begin(), b->end(), [](char x, char y) {
+              return static_cast<unsigned char>(x) < static_cast<unsigned char>(y);
+            });
       });
       out.push_back('{');
       bool first = true;
@@ -59,9 +70,11 @@ std::optional<std::string> write(const nlohmann::json& value, std::string& out) 
       out.push_back('}');
       return std::nullopt;
     }
-    case Type::number_float: return "a floating-point number has no canonical form";
+    case Type::number_float:
+      return "a floating-point number has no canonical form";
     case Type::binary:
-    case Type::discarded: return "binary data has no canonical form";
+    case Type::discarded:
+      return "binary data has no canonical form";
   }
   return "unknown JSON value";
 }

@@ -32,7 +32,8 @@ struct PublicKey {
 
 // Verifies `signature` (raw bytes) over `message`. Fails with Errc::integrity when it does not
 // verify, or Errc::parse when the key itself cannot be read.
-Expected<void> verify_signature(const PublicKey& key, std::string_view message, std::string_view signature);
+Expected<void> verify_signature(const PublicKey& key, std::string_view message,
+                                std::string_view signature);
 
 std::string hex_encode(std::string_view bytes);
 Expected<std::string> hex_decode(std::string_view hex);
@@ -47,7 +48,8 @@ struct FileDigests {
   std::uint64_t length = 0;
   std::map<std::string, std::string> hex;  // algorithm -> lower-case hex digest
 };
-Expected<FileDigests> digest_file(const std::filesystem::path& path, const std::vector<std::string>& algorithms,
+Expected<FileDigests> digest_file(const std::filesystem::path& path,
+                                  const std::vector<std::string>& algorithms,
                                   std::uint64_t max_length);
 
 // Signing, for the admin tools: private keys are PKCS#8 PEM text.
@@ -55,6 +57,7 @@ Expected<std::string> generate_private_key(KeyScheme scheme);
 // Which scheme a PEM private key is for (ed25519, P-256 ECDSA or RSA).
 Expected<KeyScheme> private_key_scheme(std::string_view private_pem);
 Expected<PublicKey> public_key_of(KeyScheme scheme, std::string_view private_pem);
-Expected<std::string> sign_message(KeyScheme scheme, std::string_view private_pem, std::string_view message);
+Expected<std::string> sign_message(KeyScheme scheme, std::string_view private_pem,
+                                   std::string_view message);
 
 }  // namespace shubbak::trust

@@ -54,7 +54,8 @@ Expected<Pkey> read_public_key(const PublicKey& key) {
       return fail(Errc::parse, "an ed25519 public key must be 64 hex digits");
     }
     Pkey pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
-                                          reinterpret_cast<const unsigned char*>(raw->data()), raw->size()));
+                                          reinterpret_cast<const unsigned char*>(raw->data()),
+                                          raw->size()));
     if (!pkey) return fail(Errc::parse, "unreadable ed25519 public key: " + openssl_reason());
     return pkey;
   }
@@ -76,7 +77,9 @@ Expected<Pkey> read_private_key(KeyScheme scheme, std::string_view pem) {
   if (!bio) return fail(Errc::internal, "out of memory");
   Pkey pkey(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
   if (!pkey) return fail(Errc::parse, "unreadable PEM private key: " + openssl_reason());
-  const char* type = scheme == KeyScheme::ed25519 ? "ED25519" : scheme == KeyScheme::ecdsa_p256 ? "EC" : "RSA";
+  const char* type = scheme == KeyScheme::ed25519      ? "ED25519"
+                     : scheme == KeyScheme::ecdsa_p256 ? "EC"
+                                                       : "RSA";
   if (!EVP_PKEY_is_a(pkey.get(), type)) {
     return fail(Errc::parse, fmt::format("the private key is not a {} key", scheme_name(scheme)));
   }
@@ -92,7 +95,8 @@ const EVP_MD* message_digest(KeyScheme scheme) {
 bool configure_pss(EVP_PKEY_CTX* ctx, bool signing) {
   return EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PSS_PADDING) > 0 &&
          EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, EVP_sha256()) > 0 &&
-         EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, signing ? RSA_PSS_SALTLEN_DIGEST : RSA_PSS_SALTLEN_AUTO) > 0;
+         EVP_PKEY_CTX_set_rsa_pss_saltlen(
+             ctx, signing ? RSA_PSS_SALTLEN_DIGEST : RSA_PSS_SALTLEN_AUTO) > 0;
 }
 
 const EVP_MD* named_digest(std::string_view algorithm) {
@@ -109,39 +113,49 @@ Expected<KeyScheme> scheme_from_metadata(std::string_view keytype, std::string_v
     return KeyScheme::ecdsa_p256;
   }
   if (keytype == "rsa" && scheme == "rsassa-pss-sha256") return KeyScheme::rsa_pss_sha256;
-  return fail(Errc::unsupported, fmt::format("unsupported key type \"{}\" with scheme \"{}\"", keytype, scheme));
+  return fail(Errc::unsupported,
+              fmt::format("unsupported key type \"{}\" with scheme \"{}\"", keytype, scheme));
 }
 
 std::string_view keytype_name(KeyScheme scheme) {
   switch (scheme) {
-    case KeyScheme::ed25519: return "ed25519";
-    case KeyScheme::ecdsa_p256: return "ecdsa";
-    case KeyScheme::rsa_pss_sha256: return "rsa";
+    case KeyScheme::ed25519:
+      return "ed25519";
+    case KeyScheme::ecdsa_p256:
+      return "ecdsa";
+    case KeyScheme::rsa_pss_sha256:
+      return "rsa";
   }
   return "unknown";
 }
 
 std::string_view scheme_name(KeyScheme scheme) {
   switch (scheme) {
-    case KeyScheme::ed25519: return "ed25519";
-    case KeyScheme::ecdsa_p256: return "ecdsa-sha2-nistp256";
-    case KeyScheme::rsa_pss_sha256: return "rsassa-pss-sha256";
+    case KeyScheme::ed25519:
+      return "ed25519";
+    case KeyScheme::ecdsa_p256:
+      return "ecdsa-sha2-nistp256";
+    case KeyScheme::rsa_pss_sha256:
+      return "rsassa-pss-sha256";
   }
   return "unknown";
 }
 
-Expected<void> verify_signature(const PublicKey& key, std::string_view message, std::string_view signature) {
+Expected<void> verify_signature(const PublicKey& key, std::string_view message,
+                                std::string_view signature) {
   auto pkey = read_public_key(key);
   if (!pkey) return std::unexpected(pkey.error());
   MdCtx ctx(EVP_MD_CTX_new());
   EVP_PKEY_CTX* pctx = nullptr;
-  if (!ctx || EVP_DigestVerifyInit(ctx.get(), &pctx, message_digest(key.scheme), nullptr, pkey->get()) != 1) {
+  if (!ctx || EVP_DigestVerifyInit(ctx.get(), &pctx, message_digest(key.scheme), nullptr,
+                                   pkey->get()) != 1) {
     return fail(Errc::internal, "cannot start signature verification: " + openssl_reason());
   }
   if (key.scheme == KeyScheme::rsa_pss_sha256 && !configure_pss(pctx, false)) {
     return fail(Errc::internal, "cannot configure RSA-PSS: " + openssl_reason());
   }
-  int ok = EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+  int ok = EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
+                            signature.size(),
                             reinterpret_cast<const unsigned char*>(message.data()), message.size());
   ERR_clear_error();
   if (ok != 1) return fail(Errc::integrity, "signature does not verify");
@@ -178,11 +192,14 @@ Expected<std::string> hex_decode(std::string_view hex) {
   return out;
 }
 
-bool hash_algorithm_supported(std::string_view name) { return named_digest(name) != nullptr; }
+bool hash_algorithm_supported(std::string_view name) {
+  return named_digest(name) != nullptr;
+}
 
 Expected<std::string> digest_hex(std::string_view algorithm, std::string_view data) {
   const EVP_MD* md = named_digest(algorithm);
-  if (md == nullptr) return fail(Errc::unsupported, fmt::format("unsupported hash algorithm \"{}\"", algorithm));
+  if (md == nullptr)
+    return fail(Errc::unsupported, fmt::format("unsupported hash algorithm \"{}\"", algorithm));
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   if (EVP_Digest(data.data(), data.size(), out, &length, md, nullptr) != 1) {
@@ -191,12 +208,14 @@ Expected<std::string> digest_hex(std::string_view algorithm, std::string_view da
   return hex_encode(std::string_view(reinterpret_cast<const char*>(out), length));
 }
 
-Expected<FileDigests> digest_file(const std::filesystem::path& path, const std::vector<std::string>& algorithms,
+Expected<FileDigests> digest_file(const std::filesystem::path& path,
+                                  const std::vector<std::string>& algorithms,
                                   std::uint64_t max_length) {
   std::vector<MdCtx> contexts;
   for (const auto& name : algorithms) {
     const EVP_MD* md = named_digest(name);
-    if (md == nullptr) return fail(Errc::unsupported, fmt::format("unsupported hash algorithm \"{}\"", name));
+    if (md == nullptr)
+      return fail(Errc::unsupported, fmt::format("unsupported hash algorithm \"{}\"", name));
     MdCtx ctx(EVP_MD_CTX_new());
     if (!ctx || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1) {
       return fail(Errc::internal, "digest init failed: " + openssl_reason());
@@ -204,7 +223,8 @@ Expected<FileDigests> digest_file(const std::filesystem::path& path, const std::
     contexts.push_back(std::move(ctx));
   }
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return fail_errno(Errc::not_found, fmt::format("cannot open {}", path.string()), errno);
+  if (fd < 0)
+    return fail_errno(Errc::not_found, fmt::format("cannot open {}", path.string()), errno);
   std::unique_ptr<int, void (*)(int*)> closer(&fd, [](int* f) { ::close(*f); });
   // Large blocks keep syscall overhead far below the hashing cost.
   constexpr std::size_t k_block = 1 << 20;
@@ -219,15 +239,18 @@ Expected<FileDigests> digest_file(const std::filesystem::path& path, const std::
     if (got == 0) break;
     result.length += static_cast<std::uint64_t>(got);
     if (result.length > max_length) {
-      return fail(Errc::integrity, fmt::format("{} is longer than {} bytes", path.string(), max_length));
+      return fail(Errc::integrity,
+                  fmt::format("{} is longer than {} bytes", path.string(), max_length));
     }
-    for (auto& ctx : contexts) EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<std::size_t>(got));
+    for (auto& ctx : contexts)
+      EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<std::size_t>(got));
   }
   for (std::size_t i = 0; i < contexts.size(); ++i) {
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     EVP_DigestFinal_ex(contexts[i].get(), out, &length);
-    result.hex[algorithms[i]] = hex_encode(std::string_view(reinterpret_cast<const char*>(out), length));
+    result.hex[algorithms[i]] =
+        hex_encode(std::string_view(reinterpret_cast<const char*>(out), length));
   }
   return result;
 }
@@ -235,15 +258,20 @@ Expected<FileDigests> digest_file(const std::filesystem::path& path, const std::
 Expected<std::string> generate_private_key(KeyScheme scheme) {
   Pkey pkey;
   switch (scheme) {
-    case KeyScheme::ed25519: pkey.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519")); break;
-    case KeyScheme::ecdsa_p256: pkey.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256")); break;
+    case KeyScheme::ed25519:
+      pkey.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"));
+      break;
+    case KeyScheme::ecdsa_p256:
+      pkey.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+      break;
     case KeyScheme::rsa_pss_sha256:
       pkey.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(3072)));
       break;
   }
   if (!pkey) return fail(Errc::internal, "key generation failed: " + openssl_reason());
   Bio bio(BIO_new(BIO_s_mem()));
-  if (!bio || PEM_write_bio_PrivateKey(bio.get(), pkey.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+  if (!bio ||
+      PEM_write_bio_PrivateKey(bio.get(), pkey.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
     return fail(Errc::internal, "cannot write the private key: " + openssl_reason());
   }
   char* data = nullptr;
@@ -257,9 +285,12 @@ Expected<KeyScheme> private_key_scheme(std::string_view private_pem) {
   Pkey pkey(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
   if (!pkey) return fail(Errc::parse, "unreadable PEM private key: " + openssl_reason());
   if (EVP_PKEY_is_a(pkey.get(), "ED25519")) return KeyScheme::ed25519;
-  if (EVP_PKEY_is_a(pkey.get(), "EC") && EVP_PKEY_get_bits(pkey.get()) == 256) return KeyScheme::ecdsa_p256;
-  if (EVP_PKEY_is_a(pkey.get(), "RSA") && EVP_PKEY_get_bits(pkey.get()) >= 2048) return KeyScheme::rsa_pss_sha256;
-  return fail(Errc::unsupported, "the private key is not ed25519, P-256 ECDSA or RSA of 2048 bits or more");
+  if (EVP_PKEY_is_a(pkey.get(), "EC") && EVP_PKEY_get_bits(pkey.get()) == 256)
+    return KeyScheme::ecdsa_p256;
+  if (EVP_PKEY_is_a(pkey.get(), "RSA") && EVP_PKEY_get_bits(pkey.get()) >= 2048)
+    return KeyScheme::rsa_pss_sha256;
+  return fail(Errc::unsupported,
+              "the private key is not ed25519, P-256 ECDSA or RSA of 2048 bits or more");
 }
 
 Expected<PublicKey> public_key_of(KeyScheme scheme, std::string_view private_pem) {
@@ -271,7 +302,8 @@ Expected<PublicKey> public_key_of(KeyScheme scheme, std::string_view private_pem
     if (EVP_PKEY_get_raw_public_key(pkey->get(), raw, &length) != 1) {
       return fail(Errc::internal, "cannot read the ed25519 public key: " + openssl_reason());
     }
-    return PublicKey{scheme, hex_encode(std::string_view(reinterpret_cast<const char*>(raw), length))};
+    return PublicKey{scheme,
+                     hex_encode(std::string_view(reinterpret_cast<const char*>(raw), length))};
   }
   Bio bio(BIO_new(BIO_s_mem()));
   if (!bio || PEM_write_bio_PUBKEY(bio.get(), pkey->get()) != 1) {
@@ -282,12 +314,14 @@ Expected<PublicKey> public_key_of(KeyScheme scheme, std::string_view private_pem
   return PublicKey{scheme, std::string(data, static_cast<std::size_t>(size))};
 }
 
-Expected<std::string> sign_message(KeyScheme scheme, std::string_view private_pem, std::string_view message) {
+Expected<std::string> sign_message(KeyScheme scheme, std::string_view private_pem,
+                                   std::string_view message) {
   auto pkey = read_private_key(scheme, private_pem);
   if (!pkey) return std::unexpected(pkey.error());
   MdCtx ctx(EVP_MD_CTX_new());
   EVP_PKEY_CTX* pctx = nullptr;
-  if (!ctx || EVP_DigestSignInit(ctx.get(), &pctx, message_digest(scheme), nullptr, pkey->get()) != 1) {
+  if (!ctx ||
+      EVP_DigestSignInit(ctx.get(), &pctx, message_digest(scheme), nullptr, pkey->get()) != 1) {
     return fail(Errc::internal, "cannot start signing: " + openssl_reason());
   }
   if (scheme == KeyScheme::rsa_pss_sha256 && !configure_pss(pctx, true)) {
@@ -299,8 +333,8 @@ Expected<std::string> sign_message(KeyScheme scheme, std::string_view private_pe
     return fail(Errc::internal, "signing failed: " + openssl_reason());
   }
   std::string signature(length, '\0');
-  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &length, in, message.size()) !=
-      1) {
+  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &length, in,
+                     message.size()) != 1) {
     return fail(Errc::internal, "signing failed: " + openssl_reason());
   }
   signature.resize(length);

@@ -51,7 +51,9 @@ class CurlFetcher final : public Fetcher {
     char error_text[CURL_ERROR_SIZE] = {};
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https,file");
-    curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    // A redirect never downgrades an HTTPS repository to plain HTTP.
+    curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR,
+                     url.starts_with("https://") ? "https" : "http,https");
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 3L);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
@@ -64,33 +66,42 @@ class CurlFetcher final : public Fetcher {
     curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(max_bytes));
     // Slow retrieval: a hard deadline, and a minimum average rate over a window.
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.deadline.count()));
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, static_cast<long>(m_options.connect_timeout.count()));
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, static_cast<long>(m_options.min_bytes_per_second));
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(m_options.min_rate_window.count()));
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT,
+                     static_cast<long>(m_options.connect_timeout.count()));
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT,
+                     static_cast<long>(m_options.min_bytes_per_second));
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
+                     static_cast<long>(m_options.min_rate_window.count()));
     // Metadata must be fresh: ask caches in between not to serve a stale copy.
     curl_slist* headers = curl_slist_append(nullptr, "Cache-Control: no-cache");
     std::unique_ptr<curl_slist, void (*)(curl_slist*)> header_list(headers, curl_slist_free_all);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     if (m_options.ca_file) curl_easy_setopt(curl, CURLOPT_CAINFO, m_options.ca_file->c_str());
-    if (m_options.client_cert) curl_easy_setopt(curl, CURLOPT_SSLCERT, m_options.client_cert->c_str());
+    if (m_options.client_cert)
+      curl_easy_setopt(curl, CURLOPT_SSLCERT, m_options.client_cert->c_str());
     if (m_options.client_key) curl_easy_setopt(curl, CURLOPT_SSLKEY, m_options.client_key->c_str());
 
     CURLcode code = curl_easy_perform(curl);
     if (transfer.too_large || code == CURLE_FILESIZE_EXCEEDED) {
-      return fail(Errc::integrity, fmt::format("{}: more than the {} bytes allowed (endless data)", url, max_bytes));
+      return fail(Errc::integrity,
+                  fmt::format("{}: more than the {} bytes allowed (endless data)", url, max_bytes));
     }
-    if (transfer.refused) return fail(Errc::cancelled, fmt::format("{}: stopped by the receiver", url));
+    if (transfer.refused)
+      return fail(Errc::cancelled, fmt::format("{}: stopped by the receiver", url));
     if (code == CURLE_OPERATION_TIMEDOUT) {
-      return fail(Errc::timeout, fmt::format("{}: too slow or past the deadline ({})", url, error_text));
+      return fail(Errc::timeout,
+                  fmt::format("{}: too slow or past the deadline ({})", url, error_text));
     }
-    if (code == CURLE_FILE_COULDNT_READ_FILE) return fail(Errc::not_found, fmt::format("{}: no such file", url));
+    if (code == CURLE_FILE_COULDNT_READ_FILE)
+      return fail(Errc::not_found, fmt::format("{}: no such file", url));
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     if (code == CURLE_HTTP_RETURNED_ERROR && (status == 403 || status == 404)) {
       return fail(Errc::not_found, fmt::format("{}: HTTP {}", url, status));
     }
     if (code != CURLE_OK) {
-      return fail(Errc::io, fmt::format("{}: {}", url, error_text[0] ? error_text : curl_easy_strerror(code)));
+      return fail(Errc::io, fmt::format("{}: {}", url,
+                                        error_text[0] ? error_text : curl_easy_strerror(code)));
     }
     if (url.starts_with("file://")) return {};
     if (status != 200) return fail(Errc::io, fmt::format("{}: HTTP {}", url, status));

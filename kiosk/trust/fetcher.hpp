@@ -41,7 +41,8 @@ class Fetcher {
   // Streams `url` into `sink`. Errors: Errc::not_found (HTTP 403/404 or no such file),
   // Errc::integrity (more than `max_bytes`), Errc::timeout (deadline or too slow),
   // Errc::io (anything else, with the reason).
-  virtual Expected<void> fetch(const std::string& url, std::uint64_t max_bytes, const Sink& sink) = 0;
+  virtual Expected<void> fetch(const std::string& url, std::uint64_t max_bytes,
+                               const Sink& sink) = 0;
 
   // The whole body in memory, for metadata.
   Expected<std::string> fetch_bytes(const std::string& url, std::uint64_t max_bytes);
@@ -55,6 +56,7 @@ Expected<std::unique_ptr<Fetcher>> make_curl_fetcher(const FetchOptions& options
 std::unique_ptr<Fetcher> make_directory_fetcher();
 
 // A curl fetcher for "http://" and "https://" and "file://", a directory fetcher for a plain path.
-Expected<std::unique_ptr<Fetcher>> make_fetcher_for(std::string_view base_url, const FetchOptions& options);
+Expected<std::unique_ptr<Fetcher>> make_fetcher_for(std::string_view base_url,
+                                                    const FetchOptions& options);
 
 }  // namespace shubbak::trust

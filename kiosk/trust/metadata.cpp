@@ -16,26 +16,30 @@ namespace {
 using Json = nlohmann::json;
 
 // Every parse error reads "<role>: <json path>: <problem>".
-std::unexpected<Error> bad(std::string_view role, std::string_view where, std::string_view problem) {
+std::unexpected<Error> bad(std::string_view role, std::string_view where,
+                           std::string_view problem) {
   return fail(Errc::parse, fmt::format("{} metadata: {}: {}", role, where, problem));
 }
 
-Expected<const Json*> field(const Json& object, std::string_view role, std::string_view where, const char* key) {
+Expected<const Json*> field(const Json& object, std::string_view role, std::string_view where,
+                            const char* key) {
   auto it = object.find(key);
   if (it == object.end()) return bad(role, where, fmt::format("missing \"{}\"", key));
   return &*it;
 }
 
-Expected<std::string> string_field(const Json& object, std::string_view role, std::string_view where,
-                                   const char* key) {
+Expected<std::string> string_field(const Json& object, std::string_view role,
+                                   std::string_view where, const char* key) {
   auto value = field(object, role, where, key);
   if (!value) return std::unexpected(value.error());
-  if (!(*value)->is_string()) return bad(role, fmt::format("{}.{}", where, key), "expected a string");
+  if (!(*value)->is_string())
+    return bad(role, fmt::format("{}.{}", where, key), "expected a string");
   return (*value)->get<std::string>();
 }
 
-Expected<std::uint64_t> count_field(const Json& object, std::string_view role, std::string_view where,
-                                    const char* key, std::uint64_t minimum) {
+Expected<std::uint64_t> count_field(const Json& object, std::string_view role,
+                                    std::string_view where, const char* key,
+                                    std::uint64_t minimum) {
   auto value = field(object, role, where, key);
   if (!value) return std::unexpected(value.error());
   if (!(*value)->is_number_integer() || (*value)->is_number_float()) {
@@ -55,7 +59,8 @@ Expected<Json> parse_json(std::string_view bytes, std::string_view role) {
   return doc;
 }
 
-Expected<Signed> parse_envelope(const Json& doc, std::string_view role, std::string_view expected_type) {
+Expected<Signed> parse_envelope(const Json& doc, std::string_view role,
+                                std::string_view expected_type) {
   auto signed_part = field(doc, role, "$", "signed");
   if (!signed_part) return std::unexpected(signed_part.error());
   const Json& body = **signed_part;
@@ -64,14 +69,16 @@ Expected<Signed> parse_envelope(const Json& doc, std::string_view role, std::str
   auto type = string_field(body, role, "$.signed", "_type");
   if (!type) return std::unexpected(type.error());
   if (*type != expected_type) {
-    return bad(role, "$.signed._type", fmt::format("expected \"{}\", got \"{}\"", expected_type, *type));
+    return bad(role, "$.signed._type",
+               fmt::format("expected \"{}\", got \"{}\"", expected_type, *type));
   }
   meta.type = *type;
   auto spec = string_field(body, role, "$.signed", "spec_version");
   if (!spec) return std::unexpected(spec.error());
   // Only the major version must match (specification 1.0.x, section 4.3).
   if (spec->substr(0, spec->find('.')) != "1") {
-    return bad(role, "$.signed.spec_version", fmt::format("unsupported specification version \"{}\"", *spec));
+    return bad(role, "$.signed.spec_version",
+               fmt::format("unsupported specification version \"{}\"", *spec));
   }
   meta.spec_version = *spec;
   auto version = count_field(body, role, "$.signed", "version", 1);
@@ -129,12 +136,14 @@ Expected<std::map<std::string, PublicKey>> parse_keys(const Json& keys, std::str
   return result;
 }
 
-Expected<RoleKeys> parse_role_keys(const Json& role_json, std::string_view role, std::string_view where) {
+Expected<RoleKeys> parse_role_keys(const Json& role_json, std::string_view role,
+                                   std::string_view where) {
   if (!role_json.is_object()) return bad(role, where, "expected an object");
   RoleKeys keys;
   auto keyids = field(role_json, role, where, "keyids");
   if (!keyids) return std::unexpected(keyids.error());
-  if (!(*keyids)->is_array()) return bad(role, fmt::format("{}.keyids", where), "expected an array");
+  if (!(*keyids)->is_array())
+    return bad(role, fmt::format("{}.keyids", where), "expected an array");
   std::set<std::string> seen;
   for (const Json& id : **keyids) {
     if (!id.is_string()) return bad(role, fmt::format("{}.keyids", where), "expected strings");
@@ -150,8 +159,8 @@ Expected<RoleKeys> parse_role_keys(const Json& role_json, std::string_view role,
   return keys;
 }
 
-Expected<FileInfo> parse_file_info(const Json& object, std::string_view role, std::string_view where,
-                                   bool length_required) {
+Expected<FileInfo> parse_file_info(const Json& object, std::string_view role,
+                                   std::string_view where, bool length_required) {
   FileInfo info;
   if (object.contains("length") || length_required) {
     auto length = count_field(object, role, where, "length", 0);
@@ -165,14 +174,16 @@ Expected<FileInfo> parse_file_info(const Json& object, std::string_view role, st
       return bad(role, fmt::format("{}.hashes", where), "expected a non-empty object");
     }
     for (const auto& [algorithm, digest] : (*hashes)->items()) {
-      if (!digest.is_string()) return bad(role, fmt::format("{}.hashes", where), "expected hex strings");
+      if (!digest.is_string())
+        return bad(role, fmt::format("{}.hashes", where), "expected hex strings");
       info.hashes.emplace(algorithm, digest.get<std::string>());
     }
   }
   return info;
 }
 
-Expected<MetaFile> parse_meta_file(const Json& object, std::string_view role, std::string_view where) {
+Expected<MetaFile> parse_meta_file(const Json& object, std::string_view role,
+                                   std::string_view where) {
   if (!object.is_object()) return bad(role, where, "expected an object");
   auto version = count_field(object, role, where, "version", 1);
   if (!version) return std::unexpected(version.error());
@@ -181,8 +192,10 @@ Expected<MetaFile> parse_meta_file(const Json& object, std::string_view role, st
   return MetaFile{*version, std::move(*info)};
 }
 
-Expected<std::optional<std::vector<std::string>>> string_list(const Json& object, std::string_view role,
-                                                              std::string_view where, const char* key) {
+Expected<std::optional<std::vector<std::string>>> string_list(const Json& object,
+                                                              std::string_view role,
+                                                              std::string_view where,
+                                                              const char* key) {
   auto it = object.find(key);
   if (it == object.end()) return std::optional<std::vector<std::string>>();
   if (!it->is_array()) return bad(role, fmt::format("{}.{}", where, key), "expected an array");
@@ -215,13 +228,16 @@ Expected<Delegations> parse_delegations(const Json& object, std::string_view rol
     delegated.keys = std::move(*keys_of_role);
     auto name = string_field(item, role, where, "name");
     if (!name) return std::unexpected(name.error());
-    if (name->empty() || *name == "root" || *name == "timestamp" || *name == "snapshot" || *name == "targets") {
-      return bad(role, where + ".name", fmt::format("\"{}\" cannot be a delegated role name", *name));
+    if (name->empty() || *name == "root" || *name == "timestamp" || *name == "snapshot" ||
+        *name == "targets") {
+      return bad(role, where + ".name",
+                 fmt::format("\"{}\" cannot be a delegated role name", *name));
     }
     if (!names.insert(*name).second) return bad(role, where + ".name", "role names must be unique");
     delegated.name = *name;
     if (item.contains("terminating")) {
-      if (!item["terminating"].is_boolean()) return bad(role, where + ".terminating", "expected a boolean");
+      if (!item["terminating"].is_boolean())
+        return bad(role, where + ".terminating", "expected a boolean");
       delegated.terminating = item["terminating"].get<bool>();
     }
     auto paths = string_list(item, role, where, "paths");
@@ -258,7 +274,8 @@ bool DelegatedRole::covers(std::string_view target_path) const {
     std::size_t start = 0;
     for (;;) {
       std::size_t slash = text.find('/', start);
-      parts.emplace_back(text.substr(start, slash == std::string_view::npos ? slash : slash - start));
+      parts.emplace_back(
+          text.substr(start, slash == std::string_view::npos ? slash : slash - start));
       if (slash == std::string_view::npos) return parts;
       start = slash + 1;
     }
@@ -286,7 +303,8 @@ Expected<Root> parse_root(std::string_view bytes) {
   const Json& body = (*doc)["signed"];
   auto consistent = field(body, "root", "$.signed", "consistent_snapshot");
   if (!consistent) return std::unexpected(consistent.error());
-  if (!(*consistent)->is_boolean()) return bad("root", "$.signed.consistent_snapshot", "expected a boolean");
+  if (!(*consistent)->is_boolean())
+    return bad("root", "$.signed.consistent_snapshot", "expected a boolean");
   root.consistent_snapshot = (*consistent)->get<bool>();
   auto keys_json = field(body, "root", "$.signed", "keys");
   if (!keys_json) return std::unexpected(keys_json.error());
@@ -378,7 +396,8 @@ Expected<void> verify_threshold(const std::map<std::string, PublicKey>& keys, co
   std::set<std::string> counted_keys;  // the public key text: one key under two ids counts once
   for (const auto& signature : metadata.signatures) {
     if (counted_ids.contains(signature.keyid)) continue;
-    if (std::find(role.keyids.begin(), role.keyids.end(), signature.keyid) == role.keyids.end()) continue;
+    if (std::find(role.keyids.begin(), role.keyids.end(), signature.keyid) == role.keyids.end())
+      continue;
     auto key = keys.find(signature.keyid);
     if (key == keys.end()) continue;
     if (counted_keys.contains(key->second.value)) continue;
@@ -387,22 +406,25 @@ Expected<void> verify_threshold(const std::map<std::string, PublicKey>& keys, co
     counted_keys.insert(key->second.value);
   }
   if (counted_keys.size() < role.threshold) {
-    return fail(Errc::integrity, fmt::format("{}: {} of {} required signatures verify (threshold not reached)",
-                                             role_name, counted_keys.size(), role.threshold));
+    return fail(Errc::integrity,
+                fmt::format("{}: {} of {} required signatures verify (threshold not reached)",
+                            role_name, counted_keys.size(), role.threshold));
   }
   return {};
 }
 
-Expected<void> verify_file_info(const FileInfo& info, std::string_view data, std::string_view what) {
+Expected<void> verify_file_info(const FileInfo& info, std::string_view data,
+                                std::string_view what) {
   if (info.length && data.size() != *info.length) {
-    return fail(Errc::integrity,
-                fmt::format("{}: length {} does not match the expected {}", what, data.size(), *info.length));
+    return fail(Errc::integrity, fmt::format("{}: length {} does not match the expected {}", what,
+                                             data.size(), *info.length));
   }
   for (const auto& [algorithm, expected] : info.hashes) {
     if (!hash_algorithm_supported(algorithm)) continue;
     auto actual = digest_hex(algorithm, data);
     if (!actual) return std::unexpected(actual.error());
-    if (*actual != expected) return fail(Errc::integrity, fmt::format("{}: {} hash does not match", what, algorithm));
+    if (*actual != expected)
+      return fail(Errc::integrity, fmt::format("{}: {} hash does not match", what, algorithm));
   }
   return {};
 }
@@ -411,10 +433,11 @@ Expected<UnixSeconds> parse_utc_time(std::string_view text) {
   std::tm tm{};
   int consumed = 0;
   std::string copy(text);
-  if (std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-                  &tm.tm_min, &tm.tm_sec, &consumed) != 6 ||
+  if (std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) != 6 ||
       static_cast<std::size_t>(consumed) != copy.size() || copy.size() != 20) {
-    return fail(Errc::parse, fmt::format("\"{}\" is not a UTC time like 2030-01-01T00:00:00Z", text));
+    return fail(Errc::parse,
+                fmt::format("\"{}\" is not a UTC time like 2030-01-01T00:00:00Z", text));
   }
   tm.tm_year -= 1900;
   tm.tm_mon -= 1;

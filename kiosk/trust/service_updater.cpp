@@ -16,9 +16,15 @@ namespace {
 
 constexpr std::uintmax_t k_max_manifest_bytes = 4 * 1024 * 1024;
 
-fs::path services_dir(const fs::path& data_dir) { return data_dir / "services"; }
-fs::path metadata_dir(const fs::path& data_dir) { return data_dir / "trust" / "metadata"; }
-fs::path cache_dir(const fs::path& data_dir) { return data_dir / "trust" / "cache"; }
+fs::path services_dir(const fs::path& data_dir) {
+  return data_dir / "services";
+}
+fs::path metadata_dir(const fs::path& data_dir) {
+  return data_dir / "trust" / "metadata";
+}
+fs::path cache_dir(const fs::path& data_dir) {
+  return data_dir / "trust" / "cache";
+}
 
 // A target path that is safe as a relative file path: no "..", no empty or absolute parts.
 bool safe_relative(std::string_view path) {
@@ -26,7 +32,8 @@ bool safe_relative(std::string_view path) {
   std::size_t start = 0;
   while (start <= path.size()) {
     std::size_t slash = path.find('/', start);
-    std::string_view part = path.substr(start, slash == std::string_view::npos ? path.npos : slash - start);
+    std::string_view part =
+        path.substr(start, slash == std::string_view::npos ? path.npos : slash - start);
     if (part.empty() || part == "." || part == "..") return false;
     if (slash == std::string_view::npos) break;
     start = slash + 1;
@@ -37,7 +44,8 @@ bool safe_relative(std::string_view path) {
 Json manifest_json(const ServiceSet& set) {
   Json bundles = Json::array();
   for (const auto& bundle : set.bundles) {
-    bundles.push_back({{"target", bundle.target}, {"sha256", bundle.sha256}, {"length", bundle.length}});
+    bundles.push_back(
+        {{"target", bundle.target}, {"sha256", bundle.sha256}, {"length", bundle.length}});
   }
   return {{"generation", set.generation}, {"bundles", bundles}};
 }
@@ -65,17 +73,20 @@ std::optional<ServiceSet> load_current_service_set(const fs::path& data_dir) {
   auto text = read_whole_file(directory / "manifest.json", k_max_manifest_bytes);
   if (!text) return std::nullopt;
   Json manifest = Json::parse(*text, nullptr, false);
-  if (manifest.is_discarded() || !manifest.contains("generation") || !manifest.contains("bundles")) return std::nullopt;
+  if (manifest.is_discarded() || !manifest.contains("generation") || !manifest.contains("bundles"))
+    return std::nullopt;
   ServiceSet set;
   set.generation = manifest["generation"].get<std::uint64_t>();
   set.directory = directory;
   for (const auto& bundle : manifest["bundles"]) {
-    set.bundles.push_back({bundle["target"], bundle["sha256"], bundle["length"].get<std::uint64_t>()});
+    set.bundles.push_back(
+        {bundle["target"], bundle["sha256"], bundle["length"].get<std::uint64_t>()});
   }
   return set;
 }
 
-ServiceUpdater::ServiceUpdater(EventLoop& loop, WorkerPool& workers, ServiceUpdaterOptions options, Log log)
+ServiceUpdater::ServiceUpdater(EventLoop& loop, WorkerPool& workers, ServiceUpdaterOptions options,
+                               Log log)
     : m_loop(loop), m_workers(workers), m_options(std::move(options)), m_log(std::move(log)) {}
 
 ServiceUpdater::~ServiceUpdater() {
@@ -83,21 +94,28 @@ ServiceUpdater::~ServiceUpdater() {
 }
 
 Expected<std::unique_ptr<ServiceUpdater>> ServiceUpdater::open(EventLoop& loop, WorkerPool& workers,
-                                                               ServiceUpdaterOptions options, Log log) {
+                                                               ServiceUpdaterOptions options,
+                                                               Log log) {
   std::error_code ec;
-  for (const auto& dir : {services_dir(options.data_dir), metadata_dir(options.data_dir), cache_dir(options.data_dir)}) {
+  for (const auto& dir : {services_dir(options.data_dir), metadata_dir(options.data_dir),
+                          cache_dir(options.data_dir)}) {
     fs::create_directories(dir, ec);
     if (ec) return fail(Errc::io, fmt::format("cannot create {}: {}", dir.string(), ec.message()));
   }
   if (!fs::exists(metadata_dir(options.data_dir) / "root.json")) {
     auto root = read_whole_file(options.trusted_root, options.tuning.max_root_bytes);
-    if (!root) return fail(root.error().code, fmt::format("updates: no trusted root: {}", root.error().message));
-    if (auto installed = initialize_metadata_dir(metadata_dir(options.data_dir), *root); !installed) {
-      return fail(installed.error().code, fmt::format("updates: trusted root {}: {}", options.trusted_root.string(),
-                                                      installed.error().message));
+    if (!root)
+      return fail(root.error().code,
+                  fmt::format("updates: no trusted root: {}", root.error().message));
+    if (auto installed = initialize_metadata_dir(metadata_dir(options.data_dir), *root);
+        !installed) {
+      return fail(installed.error().code,
+                  fmt::format("updates: trusted root {}: {}", options.trusted_root.string(),
+                              installed.error().message));
     }
   }
-  auto updater = std::unique_ptr<ServiceUpdater>(new ServiceUpdater(loop, workers, std::move(options), std::move(log)));
+  auto updater = std::unique_ptr<ServiceUpdater>(
+      new ServiceUpdater(loop, workers, std::move(options), std::move(log)));
   updater->m_current = load_current_service_set(updater->m_options.data_dir);
   updater->m_worker_current = updater->m_current;
   return updater;
@@ -112,8 +130,10 @@ std::chrono::milliseconds ServiceUpdater::jittered(std::chrono::milliseconds bas
 void ServiceUpdater::start() {
   if (m_options.metadata_url.empty()) return;
   // The first check comes within the jitter window, so kiosks that boot together spread out.
-  auto window = std::chrono::duration_cast<std::chrono::milliseconds>(m_options.interval) * m_options.jitter_percent / 100;
-  schedule_next(std::chrono::milliseconds(std::uniform_int_distribution<std::int64_t>(0, window.count())(m_random)));
+  auto window = std::chrono::duration_cast<std::chrono::milliseconds>(m_options.interval) *
+                m_options.jitter_percent / 100;
+  schedule_next(std::chrono::milliseconds(
+      std::uniform_int_distribution<std::int64_t>(0, window.count())(m_random)));
 }
 
 void ServiceUpdater::schedule_next(std::chrono::milliseconds delay) {
@@ -145,10 +165,12 @@ bool ServiceUpdater::launch(std::string metadata_url, std::string targets_url) {
         if (m_on_refused) m_on_refused(result.error());
       } else if (*result) {
         m_current = **result;
-        m_log.info("service set {} ready: {} bundle(s)", m_current->generation, m_current->bundles.size());
+        m_log.info("service set {} ready: {} bundle(s)", m_current->generation,
+                   m_current->bundles.size());
         if (m_on_new_set) m_on_new_set(*m_current);
       }
-      if (scheduled_check && !m_options.metadata_url.empty()) schedule_next(jittered(m_options.interval));
+      if (scheduled_check && !m_options.metadata_url.empty())
+        schedule_next(jittered(m_options.interval));
       if (m_on_checked) m_on_checked();
     });
   });
@@ -157,7 +179,7 @@ bool ServiceUpdater::launch(std::string metadata_url, std::string targets_url) {
 }
 
 Expected<std::optional<ServiceSet>> ServiceUpdater::run_check(const std::string& metadata_url,
-                                                             const std::string& targets_url) {
+                                                              const std::string& targets_url) {
   auto metadata_fetcher = make_fetcher_for(metadata_url, m_options.fetch);
   if (!metadata_fetcher) return std::unexpected(metadata_fetcher.error());
   auto target_fetcher = make_fetcher_for(targets_url, m_options.fetch);
@@ -181,9 +203,11 @@ Expected<std::optional<ServiceSet>> ServiceUpdater::run_check(const std::string&
     // Every bundle is downloaded and verified before anything is installed.
     fs::path cached = cache_dir(m_options.data_dir) / percent_encode(bundle.path);
     if ((*updater)->is_cached(bundle, cached)) continue;
-    if (auto done = (*updater)->download_target(bundle, cached); !done) return std::unexpected(done.error());
+    if (auto done = (*updater)->download_target(bundle, cached); !done)
+      return std::unexpected(done.error());
   }
-  if (m_worker_current && same_bundles(m_worker_current->bundles, *bundles)) return std::optional<ServiceSet>();
+  if (m_worker_current && same_bundles(m_worker_current->bundles, *bundles))
+    return std::optional<ServiceSet>();
   auto installed = install_set(*bundles);
   if (!installed) return std::unexpected(installed.error());
   m_worker_current = *installed;
@@ -198,17 +222,21 @@ Expected<ServiceSet> ServiceUpdater::install_set(const std::vector<TargetInfo>& 
   std::error_code ec;
   fs::remove_all(set.directory, ec);  // a half-built set from a crash
   fs::create_directories(set.directory, ec);
-  if (ec) return fail(Errc::io, fmt::format("cannot create {}: {}", set.directory.string(), ec.message()));
+  if (ec)
+    return fail(Errc::io,
+                fmt::format("cannot create {}: {}", set.directory.string(), ec.message()));
   for (const auto& bundle : bundles) {
     fs::path cached = cache_dir(m_options.data_dir) / percent_encode(bundle.path);
     fs::path installed = set.directory / bundle.path.substr(m_options.prefix.size());
     fs::create_directories(installed.parent_path(), ec);
     auto bytes = read_whole_file(cached, bundle.file.length);
     if (!bytes) return std::unexpected(bytes.error());
-    if (auto written = write_file_atomically(installed, *bytes); !written) return std::unexpected(written.error());
+    if (auto written = write_file_atomically(installed, *bytes); !written)
+      return std::unexpected(written.error());
     set.bundles.push_back({bundle.path, bundle.file.hashes.at("sha256"), bundle.file.length});
   }
-  if (auto written = write_file_atomically(set.directory / "manifest.json", manifest_json(set).dump(1));
+  if (auto written =
+          write_file_atomically(set.directory / "manifest.json", manifest_json(set).dump(1));
       !written) {
     return std::unexpected(written.error());
   }
@@ -219,7 +247,8 @@ Expected<ServiceSet> ServiceUpdater::install_set(const std::vector<TargetInfo>& 
   if (::symlink(name.c_str(), temporary.c_str()) != 0) {
     return fail_errno(Errc::io, fmt::format("cannot create {}", temporary.string()), errno);
   }
-  if (auto moved = install_file_atomically(temporary, link); !moved) return std::unexpected(moved.error());
+  if (auto moved = install_file_atomically(temporary, link); !moved)
+    return std::unexpected(moved.error());
   // Keep the set before as the last known good one; older ones go.
   for (const auto& entry : fs::directory_iterator(services_dir(m_options.data_dir), ec)) {
     std::string entry_name = entry.path().filename().string();

@@ -38,7 +38,7 @@ struct ServiceUpdaterOptions {
   std::chrono::minutes interval{60};
   int jitter_percent = 20;  // each wait is interval + up to this share of it, at random
   std::string prefix = "services/";
-  UpdaterOptions tuning;    // size caps and clock; paths and URLs are filled in per check
+  UpdaterOptions tuning;  // size caps and clock; paths and URLs are filled in per check
 };
 
 struct InstalledBundle {
@@ -83,7 +83,8 @@ class ServiceUpdater {
  private:
   ServiceUpdater(EventLoop& loop, WorkerPool& workers, ServiceUpdaterOptions options, Log log);
   bool launch(std::string metadata_url, std::string targets_url);
-  Expected<std::optional<ServiceSet>> run_check(const std::string& metadata_url, const std::string& targets_url);
+  Expected<std::optional<ServiceSet>> run_check(const std::string& metadata_url,
+                                                const std::string& targets_url);
   Expected<ServiceSet> install_set(const std::vector<TargetInfo>& bundles);
   void schedule_next(std::chrono::milliseconds delay);
   // `base` plus a random share (up to jitter_percent) of it.
@@ -93,7 +94,7 @@ class ServiceUpdater {
   WorkerPool& m_workers;
   ServiceUpdaterOptions m_options;
   Log m_log;
-  std::optional<ServiceSet> m_current;        // UI thread's view
+  std::optional<ServiceSet> m_current;         // UI thread's view
   std::optional<ServiceSet> m_worker_current;  // the worker's copy, updated by the worker only
   std::atomic<bool> m_busy = false;
   std::optional<EventLoop::TimerId> m_timer;

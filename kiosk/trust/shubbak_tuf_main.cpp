@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "kiosk/trust/updater.hpp"
 
@@ -62,7 +62,8 @@ Expected<Session> open_session(const Arguments& args) {
   options.metadata_dir = args.metadata_dir;
   options.metadata_url = args.metadata_url;
   options.target_base_url = args.target_base_url;
-  auto updater = Updater::open(std::move(options), *session.metadata_fetcher, *session.target_fetcher);
+  auto updater =
+      Updater::open(std::move(options), *session.metadata_fetcher, *session.target_fetcher);
   if (!updater) return std::unexpected(updater.error());
   session.updater = std::move(*updater);
   return session;
@@ -81,14 +82,19 @@ int download(const Arguments& args) {
   if (auto done = session->updater->refresh(); !done) return report(done.error());
   std::error_code ec;
   fs::create_directories(args.target_dir, ec);
-  if (ec) return report(Error{Errc::io, fmt::format("cannot create {}: {}", args.target_dir.string(), ec.message())});
+  if (ec)
+    return report(Error{
+        Errc::io, fmt::format("cannot create {}: {}", args.target_dir.string(), ec.message())});
   for (const auto& name : args.target_names) {
     auto found = session->updater->find_target(name);
     if (!found) return report(found.error());
-    if (!*found) return report(Error{Errc::not_found, fmt::format("target {}: no trusted role lists it", name)});
+    if (!*found)
+      return report(
+          Error{Errc::not_found, fmt::format("target {}: no trusted role lists it", name)});
     fs::path file = args.target_dir / percent_encode(name);
     if (session->updater->is_cached(**found, file)) continue;
-    if (auto done = session->updater->download_target(**found, file); !done) return report(done.error());
+    if (auto done = session->updater->download_target(**found, file); !done)
+      return report(done.error());
   }
   return k_success;
 }
@@ -100,14 +106,16 @@ int main(int argc, char** argv) {
   Arguments args;
   app.add_option("--metadata-dir", args.metadata_dir, "directory of trusted metadata")->required();
   app.add_option("--metadata-url", args.metadata_url, "repository metadata URL or directory");
-  app.add_option("--target-name", args.target_names, "target path to download (repeatable, in order)");
+  app.add_option("--target-name", args.target_names,
+                 "target path to download (repeatable, in order)");
   app.add_option("--target-base-url", args.target_base_url, "repository targets URL or directory");
   app.add_option("--target-dir", args.target_dir, "where verified targets are stored");
   app.require_subcommand(1);
   auto* init = app.add_subcommand("init", "install a trusted root (no network access)");
   init->add_option("TRUSTED_ROOT", args.trusted_root, "the trusted root.json")->required();
   auto* refresh_command = app.add_subcommand("refresh", "update the trusted metadata");
-  auto* download_command = app.add_subcommand("download", "refresh, then download and verify targets");
+  auto* download_command =
+      app.add_subcommand("download", "refresh, then download and verify targets");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -115,11 +123,13 @@ int main(int argc, char** argv) {
     return code == 0 ? k_success : k_failure;
   }
   if (init->parsed()) return initialize(args);
-  if (args.metadata_url.empty()) return report(Error{Errc::invalid_argument, "--metadata-url is required"});
+  if (args.metadata_url.empty())
+    return report(Error{Errc::invalid_argument, "--metadata-url is required"});
   if (refresh_command->parsed()) return refresh(args);
   if (download_command->parsed()) {
     if (args.target_names.empty() || args.target_base_url.empty() || args.target_dir.empty()) {
-      return report(Error{Errc::invalid_argument, "download needs --target-name, --target-base-url and --target-dir"});
+      return report(Error{Errc::invalid_argument,
+                          "download needs --target-name, --target-base-url and --target-dir"});
     }
     return download(args);
   }

@@ -12,16 +12,21 @@
 
 namespace shubbak::trust {
 
-UnixSeconds build_time() { return static_cast<UnixSeconds>(SHUBBAK_BUILD_UNIX_TIME); }
+UnixSeconds build_time() {
+  return static_cast<UnixSeconds>(SHUBBAK_BUILD_UNIX_TIME);
+}
 
 UnixSeconds system_unix_time() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
-TrustedClock::TrustedClock(std::filesystem::path floor_file, std::function<UnixSeconds()> system_clock,
-                           UnixSeconds not_before)
-    : m_floor_file(std::move(floor_file)), m_system_clock(std::move(system_clock)), m_not_before(not_before) {}
+TrustedClock::TrustedClock(std::filesystem::path floor_file,
+                           std::function<UnixSeconds()> system_clock, UnixSeconds not_before)
+    : m_floor_file(std::move(floor_file)),
+      m_system_clock(std::move(system_clock)),
+      m_not_before(not_before) {}
 
 UnixSeconds TrustedClock::floor() const {
   auto text = read_whole_file(m_floor_file, 64);
@@ -32,7 +37,9 @@ UnixSeconds TrustedClock::floor() const {
   return error == std::errc() ? value : 0;
 }
 
-UnixSeconds TrustedClock::now() const { return std::max({m_system_clock(), m_not_before, floor()}); }
+UnixSeconds TrustedClock::now() const {
+  return std::max({m_system_clock(), m_not_before, floor()});
+}
 
 Expected<void> TrustedClock::advance_to(UnixSeconds verified_at, const PersistObserver& observer) {
   if (verified_at <= floor()) return {};

@@ -18,7 +18,8 @@ UnixSeconds system_unix_time();
 
 class TrustedClock {
  public:
-  TrustedClock(std::filesystem::path floor_file, std::function<UnixSeconds()> system_clock, UnixSeconds not_before);
+  TrustedClock(std::filesystem::path floor_file, std::function<UnixSeconds()> system_clock,
+               UnixSeconds not_before);
 
   // max(system clock, not_before, persisted floor).
   UnixSeconds now() const;

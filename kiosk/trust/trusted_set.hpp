@@ -33,7 +33,8 @@ class TrustedSet {
   // older than the new timestamp's snapshot); rollback and freeze checks always apply.
   Expected<void> update_snapshot(std::string_view bytes, bool from_local_store);
   // 5.6 and delegations: `role` delegated by `delegator` ("root" for top-level targets).
-  Expected<void> update_targets(std::string_view bytes, const std::string& role, const std::string& delegator);
+  Expected<void> update_targets(std::string_view bytes, const std::string& role,
+                                const std::string& delegator);
 
   // A timestamp or snapshot loaded from local storage, kept only for rollback checks.
   Expected<void> load_local_timestamp(std::string_view bytes);
@@ -45,7 +46,8 @@ class TrustedSet {
   UnixSeconds reference_time() const { return m_reference_time; }
 
  private:
-  TrustedSet(Root root, UnixSeconds reference_time) : m_root(std::move(root)), m_reference_time(reference_time) {}
+  TrustedSet(Root root, UnixSeconds reference_time)
+      : m_root(std::move(root)), m_reference_time(reference_time) {}
   Expected<void> check_final_snapshot() const;
 
   Root m_root;

@@ -28,8 +28,8 @@ std::unexpected<Error> with_role(std::string_view role, const Error& error) {
 }
 
 bool same_keys(const RoleKeys& a, const RoleKeys& b) {
-  return a.threshold == b.threshold && std::set(a.keyids.begin(), a.keyids.end()) ==
-                                           std::set(b.keyids.begin(), b.keyids.end());
+  return a.threshold == b.threshold &&
+         std::set(a.keyids.begin(), a.keyids.end()) == std::set(b.keyids.begin(), b.keyids.end());
 }
 
 // The hash a consistent snapshot puts in front of a target's file name.
@@ -43,8 +43,8 @@ std::string consistent_hash(const TargetFile& file) {
 std::string percent_encode(std::string_view text) {
   std::string out;
   for (char ch : text) {
-    bool plain = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
-                 ch == '_' || ch == '.' || ch == '~';
+    bool plain = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                 ch == '-' || ch == '_' || ch == '.' || ch == '~';
     if (plain) {
       out.push_back(ch);
     } else {
@@ -61,7 +61,8 @@ Expected<void> initialize_metadata_dir(const fs::path& metadata_dir, std::string
   if (!trusted) return std::unexpected(trusted.error());
   std::error_code ec;
   fs::create_directories(metadata_dir, ec);
-  if (ec) return fail(Errc::io, fmt::format("cannot create {}: {}", metadata_dir.string(), ec.message()));
+  if (ec)
+    return fail(Errc::io, fmt::format("cannot create {}: {}", metadata_dir.string(), ec.message()));
   return write_file_atomically(metadata_dir / "root.json", root_bytes);
 }
 
@@ -69,24 +70,35 @@ Updater::Updater(UpdaterOptions options, Fetcher& metadata_fetcher, Fetcher& tar
     : m_options(std::move(options)),
       m_metadata_fetcher(metadata_fetcher),
       m_target_fetcher(target_fetcher),
-      m_clock(m_options.metadata_dir / k_time_floor_file, m_options.system_clock, m_options.not_before) {}
+      m_clock(m_options.metadata_dir / k_time_floor_file, m_options.system_clock,
+              m_options.not_before) {}
 
 Expected<std::unique_ptr<Updater>> Updater::open(UpdaterOptions options, Fetcher& metadata_fetcher,
                                                  Fetcher& target_fetcher) {
   if (!fs::is_regular_file(options.metadata_dir / "root.json")) {
-    return fail(Errc::not_found, fmt::format("no trusted root in {}: initialize it with a trusted root.json first",
-                                             options.metadata_dir.string()));
+    return fail(Errc::not_found,
+                fmt::format("no trusted root in {}: initialize it with a trusted root.json first",
+                            options.metadata_dir.string()));
+  }
+  // Temporary files a crash left behind were never renamed into place: they hold nothing trusted.
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(options.metadata_dir, ec)) {
+    if (entry.path().filename().string().find(".tmp-") != std::string::npos)
+      fs::remove(entry.path(), ec);
   }
   options.metadata_url = strip_trailing_slash(std::move(options.metadata_url));
   options.target_base_url = strip_trailing_slash(std::move(options.target_base_url));
-  return std::unique_ptr<Updater>(new Updater(std::move(options), metadata_fetcher, target_fetcher));
+  return std::unique_ptr<Updater>(
+      new Updater(std::move(options), metadata_fetcher, target_fetcher));
 }
 
 fs::path Updater::role_file(const std::string& role) const {
   return m_options.metadata_dir / (percent_encode(role) + ".json");
 }
 
-std::string Updater::metadata_url(const std::string& file) const { return m_options.metadata_url + "/" + file; }
+std::string Updater::metadata_url(const std::string& file) const {
+  return m_options.metadata_url + "/" + file;
+}
 
 Expected<void> Updater::persist(const std::string& role, std::string_view bytes) {
   auto written = write_file_atomically(role_file(role), bytes, m_options.persist_observer);
@@ -131,7 +143,8 @@ Expected<void> Updater::update_root_chain() {
   // 5.3.11: fast-forward attack recovery. When the timestamp or snapshot keys changed, the
   // versions signed by the old keys must not block the new ones.
   const Root& root = m_trusted->root();
-  if (!same_keys(timestamp_keys, root.roles.at("timestamp")) || !same_keys(snapshot_keys, root.roles.at("snapshot"))) {
+  if (!same_keys(timestamp_keys, root.roles.at("timestamp")) ||
+      !same_keys(snapshot_keys, root.roles.at("snapshot"))) {
     for (const char* role : {"timestamp", "snapshot"}) {
       auto removed = remove_file_durably(role_file(role), m_options.persist_observer);
       if (!removed) return with_role(role, removed.error());
@@ -145,7 +158,8 @@ Expected<void> Updater::update_timestamp() {
   if (auto local = read_whole_file(role_file("timestamp"), m_options.max_timestamp_bytes)) {
     (void)m_trusted->load_local_timestamp(*local);
   }
-  auto bytes = m_metadata_fetcher.fetch_bytes(metadata_url("timestamp.json"), m_options.max_timestamp_bytes);
+  auto bytes =
+      m_metadata_fetcher.fetch_bytes(metadata_url("timestamp.json"), m_options.max_timestamp_bytes);
   if (!bytes) return with_role("timestamp", bytes.error());
   auto replaced = m_trusted->update_timestamp(*bytes);
   if (!replaced) return with_role("timestamp", replaced.error());
@@ -159,29 +173,33 @@ Expected<void> Updater::update_snapshot() {
     if (m_trusted->update_snapshot(*local, true)) return {};
   }
   const MetaFile& listed = m_trusted->timestamp()->snapshot;
-  std::string name = m_trusted->root().consistent_snapshot ? fmt::format("{}.snapshot.json", listed.version)
-                                                           : "snapshot.json";
-  auto bytes = m_metadata_fetcher.fetch_bytes(metadata_url(name), listed.info.length.value_or(m_options.max_snapshot_bytes));
+  std::string name = m_trusted->root().consistent_snapshot
+                         ? fmt::format("{}.snapshot.json", listed.version)
+                         : "snapshot.json";
+  auto bytes = m_metadata_fetcher.fetch_bytes(
+      metadata_url(name), listed.info.length.value_or(m_options.max_snapshot_bytes));
   if (!bytes) return with_role("snapshot", bytes.error());
   auto updated = m_trusted->update_snapshot(*bytes, false);
   if (!updated) return with_role("snapshot", updated.error());
   return persist("snapshot", *bytes);
 }
 
-Expected<const Targets*> Updater::load_targets(const std::string& role, const std::string& delegator) {
+Expected<const Targets*> Updater::load_targets(const std::string& role,
+                                               const std::string& delegator) {
   if (const Targets* loaded = m_trusted->targets(role)) return loaded;
   if (auto local = read_whole_file(role_file(role), m_options.max_targets_bytes)) {
     if (m_trusted->update_targets(*local, role, delegator)) return m_trusted->targets(role);
   }
   const auto& files = m_trusted->snapshot()->meta_files;
   auto listed = files.find(role + ".json");
-  if (listed == files.end()) return fail(Errc::integrity, fmt::format("{}: the snapshot does not list it", role));
+  if (listed == files.end())
+    return fail(Errc::integrity, fmt::format("{}: the snapshot does not list it", role));
   std::string encoded = percent_encode(role);
   std::string name = m_trusted->root().consistent_snapshot
                          ? fmt::format("{}.{}.json", listed->second.version, encoded)
                          : encoded + ".json";
-  auto bytes = m_metadata_fetcher.fetch_bytes(metadata_url(name),
-                                              listed->second.info.length.value_or(m_options.max_targets_bytes));
+  auto bytes = m_metadata_fetcher.fetch_bytes(
+      metadata_url(name), listed->second.info.length.value_or(m_options.max_targets_bytes));
   if (!bytes) return with_role(role, bytes.error());
   auto updated = m_trusted->update_targets(*bytes, role, delegator);
   if (!updated) return with_role(role, updated.error());
@@ -243,7 +261,8 @@ Expected<std::vector<TargetInfo>> Updater::list_targets(std::string_view prefix)
     }
     if (!(*targets)->delegations) continue;
     const auto& roles = (*targets)->delegations->roles;
-    for (auto child = roles.rbegin(); child != roles.rend(); ++child) to_visit.emplace_back(child->name, role);
+    for (auto child = roles.rbegin(); child != roles.rend(); ++child)
+      to_visit.emplace_back(child->name, role);
   }
   std::vector<TargetInfo> result;
   for (const auto& path : candidates) {
@@ -304,14 +323,17 @@ Expected<void> Updater::download_target(const TargetInfo& target, const fs::path
   ::close(fd);
   auto discard = [&](Error error) {
     ::unlink(partial.c_str());
-    return std::unexpected(Error{error.code, fmt::format("target {}: {}", target.path, error.message)});
+    return std::unexpected(
+        Error{error.code, fmt::format("target {}: {}", target.path, error.message)});
   };
-  if (write_failed || !synced) return discard(Error{Errc::io, fmt::format("cannot write {}", partial.string())});
+  if (write_failed || !synced)
+    return discard(Error{Errc::io, fmt::format("cannot write {}", partial.string())});
   if (!fetched) return discard(fetched.error());
   if (!is_cached(target, partial)) {
-    return discard(Error{Errc::integrity, fmt::format("length or hash does not match the {} metadata (tampered "
-                                                      "target)",
-                                                      target.role)});
+    return discard(Error{Errc::integrity,
+                         fmt::format("length or hash does not match the {} metadata (tampered "
+                                     "target)",
+                                     target.role)});
   }
   auto installed = install_file_atomically(partial, file, m_options.persist_observer);
   if (!installed) return discard(installed.error());

@@ -53,7 +53,8 @@ struct TargetInfo {
 
 // Installs a first trusted root into an empty (or reset) metadata directory, with no network:
 // it must parse and be signed by its own threshold.
-Expected<void> initialize_metadata_dir(const std::filesystem::path& metadata_dir, std::string_view root_bytes);
+Expected<void> initialize_metadata_dir(const std::filesystem::path& metadata_dir,
+                                       std::string_view root_bytes);
 
 // Whether `file` holds exactly `target`: its length and every supported hash (at least one).
 // Streams the file once; stops reading past the signed length.

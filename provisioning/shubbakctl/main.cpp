@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "kiosk/trust/trusted_clock.hpp"
 #include "provisioning/shubbakctl/repository.hpp"
@@ -29,7 +29,8 @@ Expected<trust::KeyScheme> parse_scheme(const std::string& name) {
   if (name == "ed25519") return trust::KeyScheme::ed25519;
   if (name == "ecdsa") return trust::KeyScheme::ecdsa_p256;
   if (name == "rsa") return trust::KeyScheme::rsa_pss_sha256;
-  return fail(Errc::invalid_argument, fmt::format("key type \"{}\" is not ed25519, ecdsa or rsa", name));
+  return fail(Errc::invalid_argument,
+              fmt::format("key type \"{}\" is not ed25519, ecdsa or rsa", name));
 }
 
 struct RepoArguments {
@@ -69,15 +70,18 @@ int main(int argc, char** argv) {
   auto* repo = app.add_subcommand("repo", "sign and publish service bundles (a TUF repository)");
   repo->require_subcommand(1);
   repo->add_option("--repo", args.repo, "the repository's working directory")->required();
-  repo->add_option("--keys", args.keys, "the admin's private key directory (never published)")->required();
+  repo->add_option("--keys", args.keys, "the admin's private key directory (never published)")
+      ->required();
 
   auto* init = repo->add_subcommand("init", "create keys and the first signed metadata");
   init->add_option("--key-type", args.key_type, "ed25519, ecdsa or rsa");
   init->add_option("--root-keys", args.root_keys, "number of root keys");
   init->add_option("--root-threshold", args.root_threshold, "root signatures required");
-  init->add_flag("--no-consistent-snapshot", args.no_consistent_snapshot, "publish unversioned names only");
+  init->add_flag("--no-consistent-snapshot", args.no_consistent_snapshot,
+                 "publish unversioned names only");
 
-  auto* add = repo->add_subcommand("add", "add or replace a target (service bundles are linted first)");
+  auto* add =
+      repo->add_subcommand("add", "add or replace a target (service bundles are linted first)");
   add->add_option("--file", args.file, "the file to sign")->required();
   add->add_option("--name", args.name, "target path, e.g. services/health/clinic.json")->required();
   add->add_option("--role", args.role, "the role that signs it (default targets)");
@@ -86,17 +90,21 @@ int main(int argc, char** argv) {
   remove->add_option("--name", args.name, "target path")->required();
   remove->add_option("--role", args.role, "the role that lists it (default targets)");
 
-  auto* delegate = repo->add_subcommand("delegate", "delegate path patterns to a ministry's new keys");
+  auto* delegate =
+      repo->add_subcommand("delegate", "delegate path patterns to a ministry's new keys");
   delegate->add_option("--name", args.name, "delegated role name, e.g. health")->required();
-  delegate->add_option("--path", args.paths, "path pattern, e.g. 'services/health/*' (repeatable)")->required();
+  delegate->add_option("--path", args.paths, "path pattern, e.g. 'services/health/*' (repeatable)")
+      ->required();
   delegate->add_option("--from", args.from, "delegating role (default targets)");
   delegate->add_option("--key-count", args.key_count, "number of keys");
   delegate->add_option("--threshold", args.threshold, "signatures required");
   delegate->add_option("--key-type", args.key_type, "ed25519, ecdsa or rsa");
-  delegate->add_flag("--terminating", args.terminating, "no other role is searched for these paths");
+  delegate->add_flag("--terminating", args.terminating,
+                     "no other role is searched for these paths");
 
   auto* rotate = repo->add_subcommand("rotate", "replace a role's keys with new ones");
-  rotate->add_option("--role", args.role, "root, targets, snapshot, timestamp or a delegated role")->required();
+  rotate->add_option("--role", args.role, "root, targets, snapshot, timestamp or a delegated role")
+      ->required();
   rotate->add_option("--key-count", args.key_count, "number of new keys");
   rotate->add_option("--threshold", args.threshold, "signatures required");
   rotate->add_option("--key-type", args.key_type, "ed25519, ecdsa or rsa");
@@ -109,8 +117,10 @@ int main(int argc, char** argv) {
   auto* at = expires->add_option("--at", args.expires, "UTC time, e.g. 2030-01-01T00:00:00Z");
   days->excludes(at);
 
-  auto* publish = repo->add_subcommand("publish", "lay out metadata and targets for static hosting");
-  publish->add_option("--out", args.out, "output directory (out/metadata, out/targets)")->required();
+  auto* publish =
+      repo->add_subcommand("publish", "lay out metadata and targets for static hosting");
+  publish->add_option("--out", args.out, "output directory (out/metadata, out/targets)")
+      ->required();
 
   try {
     app.parse(argc, argv);
@@ -128,10 +138,15 @@ int main(int argc, char** argv) {
     auto created = Repository::init(args.repo, args.keys, options);
     return created ? 0 : report(created.error());
   }
-  if (add->parsed()) return edit_repository(args, [&](Repository& r) { return r.add_target(args.name, args.file, args.role); });
-  if (remove->parsed()) return edit_repository(args, [&](Repository& r) { return r.remove_target(args.name, args.role); });
+  if (add->parsed())
+    return edit_repository(
+        args, [&](Repository& r) { return r.add_target(args.name, args.file, args.role); });
+  if (remove->parsed())
+    return edit_repository(args,
+                           [&](Repository& r) { return r.remove_target(args.name, args.role); });
   if (delegate->parsed()) {
-    DelegationRequest request{args.name, args.from, args.paths, RoleSetup{args.key_count, args.threshold},
+    DelegationRequest request{args.name,        args.from,
+                              args.paths,       RoleSetup{args.key_count, args.threshold},
                               args.terminating, *scheme};
     return edit_repository(args, [&](Repository& r) { return r.delegate(request); });
   }

@@ -25,20 +25,25 @@ bool is_top_level(const std::string& role) {
   return role == "root" || role == "timestamp" || role == "snapshot" || role == "targets";
 }
 
-trust::UnixSeconds now() { return trust::system_unix_time(); }
+trust::UnixSeconds now() {
+  return trust::system_unix_time();
+}
 
 Json new_signed(const std::string& type) {
-  return Json{{"_type", type},
-              {"spec_version", k_spec_version},
-              {"version", 0},
-              {"expires", trust::format_utc_time(now() + std::int64_t{default_expiry_days(type)} * 86400)}};
+  return Json{
+      {"_type", type},
+      {"spec_version", k_spec_version},
+      {"version", 0},
+      {"expires", trust::format_utc_time(now() + std::int64_t{default_expiry_days(type)} * 86400)}};
 }
 
 Expected<void> copy_into(const fs::path& from, const fs::path& to) {
   std::error_code ec;
   fs::create_directories(to.parent_path(), ec);
   fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
-  if (ec) return fail(Errc::io, fmt::format("cannot copy {} to {}: {}", from.string(), to.string(), ec.message()));
+  if (ec)
+    return fail(Errc::io,
+                fmt::format("cannot copy {} to {}: {}", from.string(), to.string(), ec.message()));
   return {};
 }
 
@@ -59,13 +64,18 @@ int default_expiry_days(const std::string& role) {
 
 Expected<void> minimal_bundle_lint(const fs::path& file, std::string_view bytes) {
   Json bundle = Json::parse(bytes.begin(), bytes.end(), nullptr, false);
-  if (bundle.is_discarded()) return fail(Errc::parse, fmt::format("{}: not valid JSON", file.string()));
-  if (!bundle.is_object()) return fail(Errc::parse, fmt::format("{}: a bundle must be a JSON object", file.string()));
-  if (!bundle.contains("id") || !bundle["id"].is_string() || bundle["id"].get<std::string>().empty()) {
+  if (bundle.is_discarded())
+    return fail(Errc::parse, fmt::format("{}: not valid JSON", file.string()));
+  if (!bundle.is_object())
+    return fail(Errc::parse, fmt::format("{}: a bundle must be a JSON object", file.string()));
+  if (!bundle.contains("id") || !bundle["id"].is_string() ||
+      bundle["id"].get<std::string>().empty()) {
     return fail(Errc::parse, fmt::format("{}: $.id must be a non-empty string", file.string()));
   }
-  if (!bundle.contains("version") || !(bundle["version"].is_string() || bundle["version"].is_number_integer())) {
-    return fail(Errc::parse, fmt::format("{}: $.version must be a string or an integer", file.string()));
+  if (!bundle.contains("version") ||
+      !(bundle["version"].is_string() || bundle["version"].is_number_integer())) {
+    return fail(Errc::parse,
+                fmt::format("{}: $.version must be a string or an integer", file.string()));
   }
   return {};
 }
@@ -73,9 +83,11 @@ Expected<void> minimal_bundle_lint(const fs::path& file, std::string_view bytes)
 Repository::Repository(fs::path repo_dir, fs::path keys_dir, std::vector<SigningKey> keys)
     : m_repo_dir(std::move(repo_dir)), m_keys_dir(std::move(keys_dir)), m_keys(std::move(keys)) {}
 
-Expected<Repository> Repository::init(const fs::path& repo_dir, const fs::path& keys_dir, const InitOptions& options) {
+Expected<Repository> Repository::init(const fs::path& repo_dir, const fs::path& keys_dir,
+                                      const InitOptions& options) {
   if (fs::exists(repo_dir / "metadata" / "root.json")) {
-    return fail(Errc::invalid_argument, fmt::format("{} already holds a repository", repo_dir.string()));
+    return fail(Errc::invalid_argument,
+                fmt::format("{} already holds a repository", repo_dir.string()));
   }
   std::error_code ec;
   for (const auto& dir : {repo_dir / "metadata", repo_dir / "targets", keys_dir}) {
@@ -93,8 +105,8 @@ Expected<Repository> Repository::init(const fs::path& repo_dir, const fs::path& 
                              {"snapshot", options.snapshot},
                              {"timestamp", options.timestamp}}) {
     if (setup.threshold < 1 || setup.threshold > setup.key_count) {
-      return fail(Errc::invalid_argument,
-                  fmt::format("{}: a threshold of {} needs 1 to {} keys", role, setup.threshold, setup.key_count));
+      return fail(Errc::invalid_argument, fmt::format("{}: a threshold of {} needs 1 to {} keys",
+                                                      role, setup.threshold, setup.key_count));
     }
     auto keys = repo.new_keys(role, setup, options.scheme);
     if (!keys) return std::unexpected(keys.error());
@@ -177,7 +189,8 @@ std::vector<std::string> Repository::targets_roles() {
   return roles;
 }
 
-Expected<std::pair<std::vector<std::string>, std::uint32_t>> Repository::signers_of(const std::string& role) {
+Expected<std::pair<std::vector<std::string>, std::uint32_t>> Repository::signers_of(
+    const std::string& role) {
   const Json* role_json = nullptr;
   if (is_top_level(role)) {
     role_json = &m_signed.at("root")["roles"][role];
@@ -192,7 +205,8 @@ Expected<std::pair<std::vector<std::string>, std::uint32_t>> Repository::signers
                    (*role_json)["threshold"].get<std::uint32_t>()};
 }
 
-Expected<std::vector<SigningKey>> Repository::new_keys(const std::string& role, const RoleSetup& setup,
+Expected<std::vector<SigningKey>> Repository::new_keys(const std::string& role,
+                                                       const RoleSetup& setup,
                                                        trust::KeyScheme scheme) {
   std::vector<SigningKey> made;
   for (int i = 0; i < setup.key_count; ++i) {
@@ -210,12 +224,14 @@ Expected<std::vector<SigningKey>> Repository::new_keys(const std::string& role, 
   return made;
 }
 
-Expected<Json> Repository::sign(const Json& signed_json, const std::vector<std::string>& keyids) const {
+Expected<Json> Repository::sign(const Json& signed_json,
+                                const std::vector<std::string>& keyids) const {
   auto canonical = trust::canonical_json(signed_json);
   if (!canonical) return std::unexpected(canonical.error());
   Json signatures = Json::array();
   for (const auto& keyid : keyids) {
-    auto key = std::find_if(m_keys.begin(), m_keys.end(), [&](const SigningKey& k) { return k.keyid == keyid; });
+    auto key = std::find_if(m_keys.begin(), m_keys.end(),
+                            [&](const SigningKey& k) { return k.keyid == keyid; });
     if (key == m_keys.end()) continue;
     auto signature = trust::sign_message(key->scheme, key->private_pem, *canonical);
     if (!signature) return std::unexpected(signature.error());
@@ -226,17 +242,19 @@ Expected<Json> Repository::sign(const Json& signed_json, const std::vector<std::
 
 Expected<void> Repository::write_role(const std::string& role, const Json& envelope) {
   std::string bytes = envelope.dump(1) + "\n";
-  auto written = trust::write_file_atomically(metadata_dir() / (trust::percent_encode(role) + ".json"), bytes);
+  auto written =
+      trust::write_file_atomically(metadata_dir() / (trust::percent_encode(role) + ".json"), bytes);
   if (!written) return written;
   if (role == "root") {
     auto version = envelope["signed"]["version"].get<std::uint64_t>();
-    return trust::write_file_atomically(metadata_dir() / fmt::format("{}.root.json", version), bytes);
+    return trust::write_file_atomically(metadata_dir() / fmt::format("{}.root.json", version),
+                                        bytes);
   }
   return {};
 }
 
-Expected<void> Repository::add_target(const std::string& name, const fs::path& file, const std::string& role,
-                                      const BundleLint& lint) {
+Expected<void> Repository::add_target(const std::string& name, const fs::path& file,
+                                      const std::string& role, const BundleLint& lint) {
   if (name.empty() || name.front() == '/' || name.find("..") != std::string::npos) {
     return fail(Errc::invalid_argument, fmt::format("\"{}\" is not a usable target path", name));
   }
@@ -247,11 +265,12 @@ Expected<void> Repository::add_target(const std::string& name, const fs::path& f
   }
   auto signed_json = signed_part(role);
   if (!signed_json) return std::unexpected(signed_json.error());
-  (**signed_json)["targets"][name] = {{"length", bytes->size()},
-                                      {"hashes", {{"sha256", *trust::digest_hex("sha256", *bytes)}}}};
+  (**signed_json)["targets"][name] = {
+      {"length", bytes->size()}, {"hashes", {{"sha256", *trust::digest_hex("sha256", *bytes)}}}};
   std::error_code ec;
   fs::create_directories((targets_dir() / name).parent_path(), ec);
-  if (auto copied = trust::write_file_atomically(targets_dir() / name, *bytes); !copied) return copied;
+  if (auto copied = trust::write_file_atomically(targets_dir() / name, *bytes); !copied)
+    return copied;
   m_changed.insert(role);
   return {};
 }
@@ -268,7 +287,8 @@ Expected<void> Repository::remove_target(const std::string& name, const std::str
 
 Expected<void> Repository::delegate(const DelegationRequest& request) {
   if (is_top_level(request.name) || request.name.empty()) {
-    return fail(Errc::invalid_argument, fmt::format("\"{}\" cannot be a delegated role", request.name));
+    return fail(Errc::invalid_argument,
+                fmt::format("\"{}\" cannot be a delegated role", request.name));
   }
   if (request.keys.threshold < 1 || request.keys.threshold > request.keys.key_count) {
     return fail(Errc::invalid_argument, "the threshold must be between 1 and the number of keys");
@@ -276,10 +296,12 @@ Expected<void> Repository::delegate(const DelegationRequest& request) {
   auto delegator = signed_part(request.delegator);
   if (!delegator) return std::unexpected(delegator.error());
   Json& parent = **delegator;
-  if (!parent.contains("delegations")) parent["delegations"] = {{"keys", Json::object()}, {"roles", Json::array()}};
+  if (!parent.contains("delegations"))
+    parent["delegations"] = {{"keys", Json::object()}, {"roles", Json::array()}};
   for (const auto& existing : parent["delegations"]["roles"]) {
     if (existing["name"] == request.name) {
-      return fail(Errc::invalid_argument, fmt::format("{} already delegates to {}", request.delegator, request.name));
+      return fail(Errc::invalid_argument,
+                  fmt::format("{} already delegates to {}", request.delegator, request.name));
     }
   }
   auto keys = new_keys(request.name, request.keys, request.scheme);
@@ -302,7 +324,8 @@ Expected<void> Repository::delegate(const DelegationRequest& request) {
   return {};
 }
 
-Expected<void> Repository::rotate(const std::string& role, const RoleSetup& setup, trust::KeyScheme scheme) {
+Expected<void> Repository::rotate(const std::string& role, const RoleSetup& setup,
+                                  trust::KeyScheme scheme) {
   if (setup.threshold < 1 || setup.threshold > setup.key_count) {
     return fail(Errc::invalid_argument, "the threshold must be between 1 and the number of keys");
   }
@@ -383,17 +406,19 @@ Expected<void> Repository::commit() {
       keyids.insert(keyids.end(), old_ids.begin(), old_ids.end());
       std::sort(keyids.begin(), keyids.end());
       keyids.erase(std::unique(keyids.begin(), keyids.end()), keyids.end());
-      must_reach.emplace_back(old_ids, m_root_at_open["roles"]["root"]["threshold"].get<std::uint32_t>());
+      must_reach.emplace_back(old_ids,
+                              m_root_at_open["roles"]["root"]["threshold"].get<std::uint32_t>());
     }
     for (const auto& [ids, threshold] : must_reach) {
       std::uint32_t available = 0;
       for (const auto& id : ids) {
-        available += std::any_of(m_keys.begin(), m_keys.end(), [&](const SigningKey& k) { return k.keyid == id; });
+        available += std::any_of(m_keys.begin(), m_keys.end(),
+                                 [&](const SigningKey& k) { return k.keyid == id; });
       }
       if (available < threshold) {
         return fail(Errc::invalid_argument,
-                    fmt::format("{}: {} signatures are needed but only {} of its keys are in {}", role, threshold,
-                                available, m_keys_dir.string()));
+                    fmt::format("{}: {} signatures are needed but only {} of its keys are in {}",
+                                role, threshold, available, m_keys_dir.string()));
       }
     }
     auto envelope = sign(body, keyids);
@@ -420,18 +445,21 @@ Expected<void> Repository::commit() {
   if (!snapshot) return std::unexpected(snapshot.error());
   Json meta = Json::object();
   for (const auto& role : targets_roles()) {
-    auto bytes = trust::read_whole_file(metadata_dir() / (trust::percent_encode(role) + ".json"), k_max_metadata_bytes);
+    auto bytes = trust::read_whole_file(metadata_dir() / (trust::percent_encode(role) + ".json"),
+                                        k_max_metadata_bytes);
     if (!bytes) return std::unexpected(bytes.error());
     meta[role + ".json"] = file_meta(m_signed.at(role)["version"].get<std::uint64_t>(), *bytes);
   }
   (**snapshot)["meta"] = meta;
   if (auto done = sign_role("snapshot"); !done) return done;
-  auto snapshot_bytes = trust::read_whole_file(metadata_dir() / "snapshot.json", k_max_metadata_bytes);
+  auto snapshot_bytes =
+      trust::read_whole_file(metadata_dir() / "snapshot.json", k_max_metadata_bytes);
   if (!snapshot_bytes) return std::unexpected(snapshot_bytes.error());
   auto timestamp = signed_part("timestamp");
   if (!timestamp) return std::unexpected(timestamp.error());
   (**timestamp)["meta"] = {
-      {"snapshot.json", file_meta(m_signed.at("snapshot")["version"].get<std::uint64_t>(), *snapshot_bytes)}};
+      {"snapshot.json",
+       file_meta(m_signed.at("snapshot")["version"].get<std::uint64_t>(), *snapshot_bytes)}};
   if (auto done = sign_role("timestamp"); !done) return done;
   m_changed.clear();
   m_explicit_expiry.clear();
@@ -450,7 +478,8 @@ Expected<void> Repository::publish(const fs::path& out) const {
     if (name.find(".tmp-") != std::string::npos) continue;
     if (auto done = copy_into(entry.path(), out_metadata / name); !done) return done;
   }
-  if (ec) return fail(Errc::io, fmt::format("cannot list {}: {}", metadata_dir().string(), ec.message()));
+  if (ec)
+    return fail(Errc::io, fmt::format("cannot list {}: {}", metadata_dir().string(), ec.message()));
   std::vector<std::string> versioned = self.targets_roles();
   versioned.push_back("snapshot");
   for (const auto& role : versioned) {
@@ -459,7 +488,9 @@ Expected<void> Repository::publish(const fs::path& out) const {
     if (!signed_json) return std::unexpected(signed_json.error());
     auto version = (**signed_json)["version"].get<std::uint64_t>();
     if (consistent) {
-      if (auto done = copy_into(metadata_dir() / file, out_metadata / fmt::format("{}.{}", version, file)); !done) {
+      if (auto done =
+              copy_into(metadata_dir() / file, out_metadata / fmt::format("{}.{}", version, file));
+          !done) {
         return done;
       }
     }
@@ -470,8 +501,8 @@ Expected<void> Repository::publish(const fs::path& out) const {
       if (auto done = copy_into(source, out_targets / path); !done) return done;
       if (!consistent) continue;
       fs::path relative(path);
-      fs::path hashed = relative.parent_path() /
-                        (info["hashes"]["sha256"].get<std::string>() + "." + relative.filename().string());
+      fs::path hashed = relative.parent_path() / (info["hashes"]["sha256"].get<std::string>() +
+                                                  "." + relative.filename().string());
       if (auto done = copy_into(source, out_targets / hashed); !done) return done;
     }
   }

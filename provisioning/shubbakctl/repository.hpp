@@ -33,9 +33,9 @@ struct InitOptions {
 };
 
 struct DelegationRequest {
-  std::string name;                 // e.g. "health"
+  std::string name;  // e.g. "health"
   std::string delegator = "targets";
-  std::vector<std::string> paths;   // e.g. {"services/health/*"}
+  std::vector<std::string> paths;  // e.g. {"services/health/*"}
   RoleSetup keys;
   bool terminating = false;
   trust::KeyScheme scheme = trust::KeyScheme::ed25519;
@@ -43,7 +43,8 @@ struct DelegationRequest {
 
 // Checks a service bundle before it is signed. The full bundle linter plugs in here; until
 // then, minimal_bundle_lint checks the bundle is a JSON object with "id" and "version".
-using BundleLint = std::function<Expected<void>(const std::filesystem::path& file, std::string_view bytes)>;
+using BundleLint =
+    std::function<Expected<void>(const std::filesystem::path& file, std::string_view bytes)>;
 Expected<void> minimal_bundle_lint(const std::filesystem::path& file, std::string_view bytes);
 
 // Days until a role's metadata expires when it is signed without an explicit expiry.
@@ -51,13 +52,15 @@ int default_expiry_days(const std::string& role);
 
 class Repository {
  public:
-  static Expected<Repository> init(const std::filesystem::path& repo_dir, const std::filesystem::path& keys_dir,
+  static Expected<Repository> init(const std::filesystem::path& repo_dir,
+                                   const std::filesystem::path& keys_dir,
                                    const InitOptions& options);
-  static Expected<Repository> open(const std::filesystem::path& repo_dir, const std::filesystem::path& keys_dir);
+  static Expected<Repository> open(const std::filesystem::path& repo_dir,
+                                   const std::filesystem::path& keys_dir);
 
   // Adds or replaces a target; files under "services/" pass the bundle lint first.
-  Expected<void> add_target(const std::string& name, const std::filesystem::path& file, const std::string& role,
-                            const BundleLint& lint = minimal_bundle_lint);
+  Expected<void> add_target(const std::string& name, const std::filesystem::path& file,
+                            const std::string& role, const BundleLint& lint = minimal_bundle_lint);
   Expected<void> remove_target(const std::string& name, const std::string& role);
   Expected<void> delegate(const DelegationRequest& request);
   // Replaces a role's keys with `setup.key_count` new keys (written to the key directory).
@@ -75,13 +78,15 @@ class Repository {
   // For tests and expert use: a role's signed part (loaded on demand), and signing by hand.
   Expected<nlohmann::json*> signed_part(const std::string& role);
   void mark_changed(const std::string& role) { m_changed.insert(role); }
-  Expected<nlohmann::json> sign(const nlohmann::json& signed_part, const std::vector<std::string>& keyids) const;
+  Expected<nlohmann::json> sign(const nlohmann::json& signed_part,
+                                const std::vector<std::string>& keyids) const;
   const std::vector<SigningKey>& keys() const { return m_keys; }
   std::filesystem::path metadata_dir() const { return m_repo_dir / "metadata"; }
   std::filesystem::path targets_dir() const { return m_repo_dir / "targets"; }
 
  private:
-  Repository(std::filesystem::path repo_dir, std::filesystem::path keys_dir, std::vector<SigningKey> keys);
+  Repository(std::filesystem::path repo_dir, std::filesystem::path keys_dir,
+             std::vector<SigningKey> keys);
   Expected<void> load_root();
   // The key ids and threshold that sign `role` (from root, or from its delegator).
   Expected<std::pair<std::vector<std::string>, std::uint32_t>> signers_of(const std::string& role);

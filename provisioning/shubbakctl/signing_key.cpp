@@ -39,8 +39,10 @@ Expected<SigningKey> create_key_file(const fs::path& path, trust::KeyScheme sche
   auto pem = trust::generate_private_key(scheme);
   if (!pem) return std::unexpected(pem.error());
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return fail_errno(Errc::io, fmt::format("cannot create key file {}", path.string()), errno);
-  bool ok = ::write(fd, pem->data(), pem->size()) == static_cast<ssize_t>(pem->size()) && ::fsync(fd) == 0;
+  if (fd < 0)
+    return fail_errno(Errc::io, fmt::format("cannot create key file {}", path.string()), errno);
+  bool ok = ::write(fd, pem->data(), pem->size()) == static_cast<ssize_t>(pem->size()) &&
+            ::fsync(fd) == 0;
   ::close(fd);
   if (!ok) return fail(Errc::io, fmt::format("cannot write key file {}", path.string()));
   return signing_key_from_pem(std::move(*pem));
@@ -48,16 +50,18 @@ Expected<SigningKey> create_key_file(const fs::path& path, trust::KeyScheme sche
 
 Expected<SigningKey> load_key_file(const fs::path& path) {
   struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) return fail_errno(Errc::not_found, fmt::format("key {}", path.string()), errno);
+  if (::stat(path.c_str(), &info) != 0)
+    return fail_errno(Errc::not_found, fmt::format("key {}", path.string()), errno);
   if ((info.st_mode & 0077) != 0) {
     return fail(Errc::invalid_argument,
-                fmt::format("key {} is readable by others (mode {:o}); run chmod 600 on it", path.string(),
-                            info.st_mode & 0777));
+                fmt::format("key {} is readable by others (mode {:o}); run chmod 600 on it",
+                            path.string(), info.st_mode & 0777));
   }
   auto pem = trust::read_whole_file(path, 64 * 1024);
   if (!pem) return std::unexpected(pem.error());
   auto key = signing_key_from_pem(std::move(*pem));
-  if (!key) return fail(key.error().code, fmt::format("key {}: {}", path.string(), key.error().message));
+  if (!key)
+    return fail(key.error().code, fmt::format("key {}: {}", path.string(), key.error().message));
   return key;
 }
 
@@ -67,7 +71,9 @@ Expected<std::vector<SigningKey>> load_key_dir(const fs::path& dir) {
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     if (entry.path().extension() == ".pem") files.push_back(entry.path());
   }
-  if (ec) return fail(Errc::not_found, fmt::format("cannot list keys in {}: {}", dir.string(), ec.message()));
+  if (ec)
+    return fail(Errc::not_found,
+                fmt::format("cannot list keys in {}: {}", dir.string(), ec.message()));
   std::sort(files.begin(), files.end());
   std::vector<SigningKey> keys;
   for (const auto& file : files) {

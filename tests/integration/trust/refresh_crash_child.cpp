@@ -13,8 +13,10 @@
 int main(int argc, char** argv) {
   using namespace shubbak::trust;
   if (argc != 7) {
-    std::fprintf(stderr, "usage: %s METADATA_DIR METADATA_URL TARGETS_URL KILL_AT_STEP TARGET_NAME TARGET_FILE\n",
-                 argv[0]);
+    std::fprintf(
+        stderr,
+        "usage: %s METADATA_DIR METADATA_URL TARGETS_URL KILL_AT_STEP TARGET_NAME TARGET_FILE\n",
+        argv[0]);
     return 2;
   }
   long kill_at = std::strtol(argv[4], nullptr, 10);
@@ -26,7 +28,8 @@ int main(int argc, char** argv) {
   options.persist_observer = [&](PersistStep step, const std::filesystem::path& file) {
     ++steps;
     if (steps == kill_at) {
-      std::printf("killed after step %ld: %s %s\n", steps, std::string(to_string(step)).c_str(), file.c_str());
+      std::printf("killed after step %ld: %s %s\n", steps, std::string(to_string(step)).c_str(),
+                  file.c_str());
       std::fflush(stdout);
       std::raise(SIGKILL);
     }

@@ -12,13 +12,15 @@ namespace shubbak::testing {
 namespace {
 
 constexpr std::size_t k_endless_limit = 64 * 1024 * 1024;  // bounded even if nobody hangs up
-constexpr int k_trickle_limit_bytes = 100;                  // 1 byte / 200 ms: at most 20 s
+constexpr int k_trickle_limit_bytes = 100;                 // 1 byte / 200 ms: at most 20 s
 
 }  // namespace
 
-RepoServer::RepoServer(std::filesystem::path root, std::optional<TlsFiles> tls) : m_root(std::move(root)) {
+RepoServer::RepoServer(std::filesystem::path root, std::optional<TlsFiles> tls)
+    : m_root(std::move(root)) {
   if (tls) {
-    m_server = std::make_unique<httplib::SSLServer>(tls->cert.c_str(), tls->key.c_str(), tls->client_ca.c_str());
+    m_server = std::make_unique<httplib::SSLServer>(tls->cert.c_str(), tls->key.c_str(),
+                                                    tls->client_ca.c_str());
     m_tls = true;
   } else {
     m_server = std::make_unique<httplib::Server>();
@@ -46,15 +48,15 @@ RepoServer::RepoServer(std::filesystem::path root, std::optional<TlsFiles> tls) 
       return;
     }
     if (fault == Fault::trickle) {
-      response.set_chunked_content_provider("application/octet-stream",
-                                            [this](std::size_t offset, httplib::DataSink& sink) {
-                                              if (m_stopping || offset >= k_trickle_limit_bytes) {
-                                                sink.done();
-                                                return true;
-                                              }
-                                              std::this_thread::sleep_for(std::chrono::milliseconds(200));
-                                              return sink.write("{", 1);
-                                            });
+      response.set_chunked_content_provider(
+          "application/octet-stream", [this](std::size_t offset, httplib::DataSink& sink) {
+            if (m_stopping || offset >= k_trickle_limit_bytes) {
+              sink.done();
+              return true;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            return sink.write("{", 1);
+          });
       return;
     }
     if (replaced) {
@@ -75,7 +77,8 @@ RepoServer::RepoServer(std::filesystem::path root, std::optional<TlsFiles> tls) 
   if (m_port <= 0) throw std::runtime_error("cannot bind the test HTTP server on 127.0.0.1");
   m_thread = std::thread([this] { m_server->listen_after_bind(); });
   // Bounded wait for the listening thread.
-  for (int i = 0; i < 5000 && !m_server->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  for (int i = 0; i < 5000 && !m_server->is_running(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   if (!m_server->is_running()) throw std::runtime_error("the test HTTP server did not start");
 }
 

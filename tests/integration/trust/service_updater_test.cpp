@@ -39,9 +39,12 @@ std::string read(const fs::path& file) {
 
 }  // namespace
 
-TEST_CASE("the service updater installs verified sets, keeps the last good one, and takes USB repositories") {
+TEST_CASE(
+    "the service updater installs verified sets, keeps the last good one, and takes USB "
+    "repositories") {
   TufWorld world;
-  REQUIRE(world.repo().delegate({"health", "targets", {"services/health/*"}, {1, 1}, false, KeyScheme::ed25519}));
+  REQUIRE(world.repo().delegate(
+      {"health", "targets", {"services/health/*"}, {1, 1}, false, KeyScheme::ed25519}));
   world.commit_and_publish();
   world.add_target("services/health/clinic.json", R"({"id":"clinic","version":"1"})", "health");
   world.add_target("docs/readme.txt", "not a service");
@@ -77,12 +80,14 @@ TEST_CASE("the service updater installs verified sets, keeps the last good one, 
   auto found = world.updater()->find_target("services/health/clinic.json");
   REQUIRE(found);
   REQUIRE(found->has_value());
-  world.server().replace("/targets/services/health/" + (*found)->file.hashes.at("sha256") + ".clinic.json",
-                         R"({"id":"clinic","version":"X"})");
+  world.server().replace(
+      "/targets/services/health/" + (*found)->file.hashes.at("sha256") + ".clinic.json",
+      R"({"id":"clinic","version":"X"})");
   auto attacked = run_one(loop, **updater, [&] { return (*updater)->check_now(); });
   CHECK_FALSE(attacked.ready);
   REQUIRE(attacked.refused);
-  CHECK(attacked.refused->message.find("target services/health/clinic.json: length or hash does not match") !=
+  CHECK(attacked.refused->message.find(
+            "target services/health/clinic.json: length or hash does not match") !=
         std::string::npos);
   CHECK(read(current / "health" / "clinic.json") == R"({"id":"clinic","version":"1"})");
   REQUIRE((*updater)->current());
@@ -96,7 +101,8 @@ TEST_CASE("the service updater installs verified sets, keeps the last good one, 
   CHECK(usb.ready->generation == 2);
   CHECK(read(current / "health" / "clinic.json") == R"({"id":"clinic","version":"2"})");
   // The set before is kept as the last known good one.
-  CHECK(read(options.data_dir / "services" / "set-1" / "health" / "clinic.json") == R"({"id":"clinic","version":"1"})");
+  CHECK(read(options.data_dir / "services" / "set-1" / "health" / "clinic.json") ==
+        R"({"id":"clinic","version":"1"})");
 
   // A restarted kiosk finds the installed set.
   auto reloaded = load_current_service_set(options.data_dir);
@@ -105,7 +111,9 @@ TEST_CASE("the service updater installs verified sets, keeps the last good one, 
   workers.shutdown();
 }
 
-TEST_CASE("the schedule runs checks by itself, with jitter, and a missing trusted root is a clear error") {
+TEST_CASE(
+    "the schedule runs checks by itself, with jitter, and a missing trusted root is a clear "
+    "error") {
   TufWorld world;
   world.add_target("services/a.json", R"({"id":"a","version":"1"})");
   Logger logger(LogLevel::error);

@@ -15,7 +15,9 @@ namespace fs = std::filesystem;
 
 constexpr trust::UnixSeconds k_day = 86400;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 }  // namespace
 
@@ -35,8 +37,9 @@ TEST_CASE("a clean repository refreshes, resolves and downloads, then serves the
   // Consistent snapshots: versioned metadata names and hash-prefixed target names were fetched.
   auto requests = world.server().requests();
   CHECK(std::find(requests.begin(), requests.end(), "/metadata/2.snapshot.json") != requests.end());
-  CHECK(std::any_of(requests.begin(), requests.end(),
-                    [](const std::string& r) { return r.starts_with("/targets/services/") && r.ends_with(".passport.json") && r.size() > 80; }));
+  CHECK(std::any_of(requests.begin(), requests.end(), [](const std::string& r) {
+    return r.starts_with("/targets/services/") && r.ends_with(".passport.json") && r.size() > 80;
+  }));
 }
 
 TEST_CASE("rollback of the timestamp is refused and the trusted timestamp stays") {
@@ -47,7 +50,8 @@ TEST_CASE("rollback of the timestamp is refused and the trusted timestamp stays"
   std::string trusted = world.client_file("timestamp.json");
   world.server().replace("/metadata/timestamp.json", old_timestamp);
   std::string error = world.refresh();
-  CHECK(contains(error, "timestamp: version 1 is older than the trusted version 2 (rollback attack)"));
+  CHECK(contains(error,
+                 "timestamp: version 1 is older than the trusted version 2 (rollback attack)"));
   CHECK(world.client_file("timestamp.json") == trusted);
 }
 
@@ -55,9 +59,12 @@ TEST_CASE("rollback of the snapshot through a timestamp naming an older snapshot
   TufWorld world;
   world.add_target("services/a.json", "{}");
   REQUIRE(world.refresh() == "");
-  std::string forged = world.forge("timestamp", [](Json& t) { t["meta"]["snapshot.json"]["version"] = 1; });
+  std::string forged =
+      world.forge("timestamp", [](Json& t) { t["meta"]["snapshot.json"]["version"] = 1; });
   world.server().replace("/metadata/timestamp.json", forged);
-  CHECK(contains(world.refresh(), "timestamp: it names snapshot version 1, older than the trusted 2 (rollback attack)"));
+  CHECK(contains(
+      world.refresh(),
+      "timestamp: it names snapshot version 1, older than the trusted 2 (rollback attack)"));
 }
 
 TEST_CASE("rollback of targets through a snapshot that lists an older targets version is refused") {
@@ -76,20 +83,25 @@ TEST_CASE("rollback of targets through a snapshot that lists an older targets ve
   });
   world.server().replace("/metadata/3.snapshot.json", snapshot);
   world.server().replace("/metadata/timestamp.json", timestamp);
-  CHECK(contains(world.refresh(), "snapshot: targets.json goes back from version 2 to 1 (rollback attack)"));
+  CHECK(contains(world.refresh(),
+                 "snapshot: targets.json goes back from version 2 to 1 (rollback attack)"));
   CHECK(contains(world.client_file("snapshot.json"), "\"version\": 2"));
 }
 
 TEST_CASE("a snapshot that drops a role it listed before is refused") {
   TufWorld world;
-  world.repo().delegate({"health", "targets", {"services/health/*"}, {1, 1}, false, trust::KeyScheme::ed25519});
+  world.repo().delegate(
+      {"health", "targets", {"services/health/*"}, {1, 1}, false, trust::KeyScheme::ed25519});
   world.commit_and_publish();
   REQUIRE(world.refresh() == "");
   std::string snapshot = world.forge("snapshot", [](Json& s) { s["meta"].erase("health.json"); });
-  std::string timestamp = world.forge("timestamp", [&](Json& t) { t["meta"]["snapshot.json"] = {{"version", 3}}; });
+  std::string timestamp = world.forge("timestamp", [&](Json& t) {
+    t["meta"]["snapshot.json"] = {{"version", 3}};
+  });
   world.server().replace("/metadata/3.snapshot.json", snapshot);
   world.server().replace("/metadata/timestamp.json", timestamp);
-  CHECK(contains(world.refresh(), "snapshot: the new snapshot drops health.json (rollback attack)"));
+  CHECK(
+      contains(world.refresh(), "snapshot: the new snapshot drops health.json (rollback attack)"));
 }
 
 TEST_CASE("rollback of targets content under the current version name is refused by hash") {
@@ -138,7 +150,9 @@ TEST_CASE("mix-and-match: a snapshot from another version than the timestamp nam
   CHECK(contains(error, "snapshot: "));
   CHECK(contains(error, "does not match"));
   // Without hashes in the timestamp, the version check still catches it.
-  std::string timestamp = world.forge("timestamp", [](Json& t) { t["meta"]["snapshot.json"] = {{"version", 3}}; });
+  std::string timestamp = world.forge("timestamp", [](Json& t) {
+    t["meta"]["snapshot.json"] = {{"version", 3}};
+  });
   world.server().replace("/metadata/timestamp.json", timestamp);
   CHECK(contains(world.refresh(), "snapshot: version 2 is not the version 3 the timestamp names"));
 }
@@ -149,8 +163,13 @@ TEST_CASE("a threshold of two is not reached by one key signing twice") {
   TufWorld world(options);
   REQUIRE(world.refresh() == "");
   auto keyids = world.role_keyids("targets");
-  std::string forged = world.forge("targets", [](Json& t) { t["targets"]["services/evil.json"] = {{"length", 1}, {"hashes", {{"sha256", std::string(64, 'a')}}}}; },
-                                   std::vector<std::string>{keyids[0]});
+  std::string forged = world.forge(
+      "targets",
+      [](Json& t) {
+        t["targets"]["services/evil.json"] = {{"length", 1},
+                                              {"hashes", {{"sha256", std::string(64, 'a')}}}};
+      },
+      std::vector<std::string>{keyids[0]});
   Json envelope = Json::parse(forged);
   envelope["signatures"].push_back(envelope["signatures"][0]);  // the same signature again
   REQUIRE(envelope["signatures"].size() == 2);
@@ -160,14 +179,19 @@ TEST_CASE("a threshold of two is not reached by one key signing twice") {
   std::string snapshot = world.forge("snapshot", [&](Json& s) {
     s["meta"]["targets.json"] = {{"version", 2}};
   });
-  std::string timestamp = world.forge("timestamp", [](Json& t) { t["meta"]["snapshot.json"] = {{"version", 2}}; });
+  std::string timestamp = world.forge("timestamp", [](Json& t) {
+    t["meta"]["snapshot.json"] = {{"version", 2}};
+  });
   world.server().replace("/metadata/2.targets.json", bytes);
   world.server().replace("/metadata/2.snapshot.json", snapshot);
   world.server().replace("/metadata/timestamp.json", timestamp);
-  CHECK(contains(world.refresh(), "targets: 1 of 2 required signatures verify (threshold not reached)"));
+  CHECK(contains(world.refresh(),
+                 "targets: 1 of 2 required signatures verify (threshold not reached)"));
 }
 
-TEST_CASE("root rotation: the new root is followed; a skipped version and a compromised old key are refused") {
+TEST_CASE(
+    "root rotation: the new root is followed; a skipped version and a compromised old key are "
+    "refused") {
   TufWorld world;
   REQUIRE(world.refresh() == "");
   auto old_root_keys = world.role_keyids("root");
@@ -178,28 +202,36 @@ TEST_CASE("root rotation: the new root is followed; a skipped version and a comp
   CHECK(contains(world.client_file("root.json"), "ecdsa-sha2-nistp256"));
 
   SUBCASE("the compromised old root key alone cannot sign root 3") {
-    std::string forged = world.forge("root", [](Json&) {}, old_root_keys);
+    std::string forged = world.forge(
+        "root", [](Json&) {}, old_root_keys);
     world.server().replace("/metadata/3.root.json", forged);
-    CHECK(contains(world.refresh(), "root: version 3 is not signed by the threshold of trusted version 2"));
+    CHECK(contains(world.refresh(),
+                   "root: version 3 is not signed by the threshold of trusted version 2"));
     CHECK(contains(world.client_file("root.json"), "\"version\": 2"));
   }
   SUBCASE("a root that skips a version is refused") {
     std::string forged = world.forge("root", [](Json& r) { r["version"] = 4; });
     world.server().replace("/metadata/3.root.json", forged);
-    CHECK(contains(world.refresh(), "root: expected version 3, got 4 (rollback or skipped version)"));
+    CHECK(
+        contains(world.refresh(), "root: expected version 3, got 4 (rollback or skipped version)"));
   }
   SUBCASE("a new root not signed by its own new keys is refused") {
     auto current = world.role_keyids("root");
-    std::string forged = world.forge("root", [&](Json& r) {
-      // Hand the root role to a key id that did not sign.
-      r["roles"]["root"]["keyids"] = Json::array({world.role_keyids("targets")[0]});
-    }, current);
+    std::string forged = world.forge(
+        "root",
+        [&](Json& r) {
+          // Hand the root role to a key id that did not sign.
+          r["roles"]["root"]["keyids"] = Json::array({world.role_keyids("targets")[0]});
+        },
+        current);
     world.server().replace("/metadata/3.root.json", forged);
     CHECK(contains(world.refresh(), "root: version 3 is not signed by its own threshold"));
   }
 }
 
-TEST_CASE("fast-forward recovery: after the timestamp key rotates, a lower timestamp version is accepted") {
+TEST_CASE(
+    "fast-forward recovery: after the timestamp key rotates, a lower timestamp version is "
+    "accepted") {
   TufWorld world;
   REQUIRE(world.refresh() == "");
   // An attacker with the timestamp key pushes the kiosk to a huge timestamp version.
@@ -282,16 +314,18 @@ TEST_CASE("a tampered target is refused and the installed copy stays") {
   auto done = client->download_target(**found, file);
   REQUIRE_FALSE(done);
   CHECK(contains(done.error().message,
-                 "target services/a.json: length or hash does not match the targets metadata (tampered target)"));
+                 "target services/a.json: length or hash does not match the targets metadata "
+                 "(tampered target)"));
   CHECK(*trust::read_whole_file(file, 1024) == R"({"id":"a","version":"1"})");
   CHECK_FALSE(fs::exists(world.root() / "a.json.part"));
 }
 
 TEST_CASE("delegations: path patterns, search order, terminating roles") {
   TufWorld world;
-  auto delegate = [&](const std::string& name, const std::string& from, std::vector<std::string> paths,
-                      bool terminating) {
-    REQUIRE(world.repo().delegate({name, from, std::move(paths), {1, 1}, terminating, trust::KeyScheme::ed25519}));
+  auto delegate = [&](const std::string& name, const std::string& from,
+                      std::vector<std::string> paths, bool terminating) {
+    REQUIRE(world.repo().delegate(
+        {name, from, std::move(paths), {1, 1}, terminating, trust::KeyScheme::ed25519}));
   };
   delegate("health", "targets", {"services/health/*"}, false);
   delegate("clinics", "health", {"services/health/clinic-*"}, false);
@@ -302,7 +336,8 @@ TEST_CASE("delegations: path patterns, search order, terminating roles") {
   world.add_target("services/health/vaccines.json", "from health", "health");
   // Listed by health, but outside its patterns: health is not trusted for it.
   world.add_target("services/education/exam.json", "from health (not trusted)", "health");
-  world.add_target("services/health/deep/x.json", "from health (two levels: * does not span /)", "health");
+  world.add_target("services/health/deep/x.json", "from health (two levels: * does not span /)",
+                   "health");
   auto client = world.updater();
   REQUIRE(client->refresh());
 
@@ -319,8 +354,10 @@ TEST_CASE("delegations: path patterns, search order, terminating roles") {
 
   SUBCASE("a terminating delegation stops the search") {
     TufWorld other;
-    REQUIRE(other.repo().delegate({"strict", "targets", {"services/health/*"}, {1, 1}, true, trust::KeyScheme::ed25519}));
-    REQUIRE(other.repo().delegate({"fallback", "targets", {"services/*/*"}, {1, 1}, false, trust::KeyScheme::ed25519}));
+    REQUIRE(other.repo().delegate(
+        {"strict", "targets", {"services/health/*"}, {1, 1}, true, trust::KeyScheme::ed25519}));
+    REQUIRE(other.repo().delegate(
+        {"fallback", "targets", {"services/*/*"}, {1, 1}, false, trust::KeyScheme::ed25519}));
     other.commit_and_publish();
     other.add_target("services/health/x.json", "from fallback", "fallback");
     other.add_target("services/education/y.json", "from fallback", "fallback");
@@ -338,17 +375,26 @@ TEST_CASE("delegations: path patterns, search order, terminating roles") {
 
 TEST_CASE("a delegated role signed by the wrong key is refused") {
   TufWorld world;
-  REQUIRE(world.repo().delegate({"health", "targets", {"services/health/*"}, {1, 1}, false, trust::KeyScheme::ed25519}));
+  REQUIRE(world.repo().delegate(
+      {"health", "targets", {"services/health/*"}, {1, 1}, false, trust::KeyScheme::ed25519}));
   world.commit_and_publish();
   world.add_target("services/health/a.json", "a", "health");
   // The targets key (not health's) signs a health role listing a new service.
-  std::string forged = world.forge("health", [](Json& h) {
-    h["version"] = 2;
-    h["targets"]["services/health/evil.json"] = {{"length", 4}, {"hashes", {{"sha256", std::string(64, 'e')}}}};
-  }, world.role_keyids("targets"));
+  std::string forged = world.forge(
+      "health",
+      [](Json& h) {
+        h["version"] = 2;
+        h["targets"]["services/health/evil.json"] = {
+            {"length", 4}, {"hashes", {{"sha256", std::string(64, 'e')}}}};
+      },
+      world.role_keyids("targets"));
   world.server().replace("/metadata/2.health.json", forged);
-  std::string snapshot = world.forge("snapshot", [](Json& s) { s["meta"]["health.json"] = {{"version", 2}}; });
-  std::string timestamp = world.forge("timestamp", [](Json& t) { t["meta"]["snapshot.json"] = {{"version", 4}}; });
+  std::string snapshot = world.forge("snapshot", [](Json& s) {
+    s["meta"]["health.json"] = {{"version", 2}};
+  });
+  std::string timestamp = world.forge("timestamp", [](Json& t) {
+    t["meta"]["snapshot.json"] = {{"version", 4}};
+  });
   world.server().replace("/metadata/4.snapshot.json", snapshot);
   world.server().replace("/metadata/timestamp.json", timestamp);
   auto client = world.updater();
@@ -409,5 +455,6 @@ TEST_CASE("a repository in a directory (USB stick) goes through the same checks"
   REQUIRE(stale);
   auto refused = (*stale)->refresh();
   REQUIRE_FALSE(refused);
-  CHECK(contains(refused.error().message, "timestamp: version 2 is older than the trusted version 3 (rollback attack)"));
+  CHECK(contains(refused.error().message,
+                 "timestamp: version 2 is older than the trusted version 3 (rollback attack)"));
 }

@@ -29,14 +29,18 @@ Result run(const TempDir& dir, std::vector<std::string> argv) {
   return {code, child.stdout_text(), child.stderr_text()};
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 struct CliWorld {
   TempDir dir;
-  fs::path repo = dir / "repo", keys = dir / "keys", pub = dir / "pub", md = dir / "md", td = dir / "td";
+  fs::path repo = dir / "repo", keys = dir / "keys", pub = dir / "pub", md = dir / "md",
+           td = dir / "td";
 
   Result ctl(std::vector<std::string> args) {
-    std::vector<std::string> argv = {SHUBBAKCTL_BIN, "repo", "--repo", repo.string(), "--keys", keys.string()};
+    std::vector<std::string> argv = {SHUBBAKCTL_BIN, "repo",   "--repo",
+                                     repo.string(),  "--keys", keys.string()};
     argv.insert(argv.end(), args.begin(), args.end());
     return run(dir, argv);
   }
@@ -51,7 +55,9 @@ struct CliWorld {
 
 TEST_CASE("shubbakctl and shubbak-tuf: init, delegate, add, publish, refresh, download, cache") {
   CliWorld w;
-  REQUIRE(w.ctl({"init", "--key-type", "ecdsa", "--root-keys", "2", "--root-threshold", "2"}).code == 0);
+  REQUIRE(
+      w.ctl({"init", "--key-type", "ecdsa", "--root-keys", "2", "--root-threshold", "2"}).code ==
+      0);
   // Private keys are owner-only PEM files, outside the published tree.
   for (const auto& entry : fs::directory_iterator(w.keys)) {
     struct stat info {};
@@ -62,13 +68,17 @@ TEST_CASE("shubbakctl and shubbak-tuf: init, delegate, add, publish, refresh, do
   REQUIRE(w.ctl({"delegate", "--name", "health", "--path", "services/health/*"}).code == 0);
   w.dir.write("clinic.json", R"({"id":"clinic","version":"1.0"})");
   w.dir.write("notes.txt", "not a service bundle, not linted");
-  REQUIRE(w.ctl({"add", "--file", (w.dir / "clinic.json").string(), "--name", "services/health/clinic.json",
-                 "--role", "health"}).code == 0);
-  REQUIRE(w.ctl({"add", "--file", (w.dir / "notes.txt").string(), "--name", "docs/notes.txt"}).code == 0);
+  REQUIRE(w.ctl({"add", "--file", (w.dir / "clinic.json").string(), "--name",
+                 "services/health/clinic.json", "--role", "health"})
+              .code == 0);
+  REQUIRE(
+      w.ctl({"add", "--file", (w.dir / "notes.txt").string(), "--name", "docs/notes.txt"}).code ==
+      0);
   REQUIRE(w.ctl({"publish", "--out", w.pub.string()}).code == 0);
   CHECK_FALSE(fs::exists(w.pub / "keys"));
   for (const auto& entry : fs::recursive_directory_iterator(w.pub)) {
-    if (entry.is_regular_file()) CHECK_FALSE(contains(*trust::read_whole_file(entry.path(), 1 << 20), "PRIVATE KEY"));
+    if (entry.is_regular_file())
+      CHECK_FALSE(contains(*trust::read_whole_file(entry.path(), 1 << 20), "PRIVATE KEY"));
   }
 
   RepoServer server(w.pub);
@@ -85,31 +95,36 @@ TEST_CASE("shubbakctl and shubbak-tuf: init, delegate, add, publish, refresh, do
     CHECK(fs::exists(w.md / name));
   }
 
-  auto download = w.tuf({"--metadata-url", murl, "--target-name", "services/health/clinic.json", "--target-name",
-                         "docs/notes.txt", "--target-base-url", turl, "--target-dir", w.td.string(), "download"});
+  auto download = w.tuf({"--metadata-url", murl, "--target-name", "services/health/clinic.json",
+                         "--target-name", "docs/notes.txt", "--target-base-url", turl,
+                         "--target-dir", w.td.string(), "download"});
   CHECK(download.err == "");
   REQUIRE(download.code == 0);
-  CHECK(*trust::read_whole_file(w.td / "services%2Fhealth%2Fclinic.json", 1024) == R"({"id":"clinic","version":"1.0"})");
+  CHECK(*trust::read_whole_file(w.td / "services%2Fhealth%2Fclinic.json", 1024) ==
+        R"({"id":"clinic","version":"1.0"})");
   CHECK(fs::exists(w.md / "health.json"));
 
   // Cached: the second download fetches no target.
   server.clear_requests();
-  REQUIRE(w.tuf({"--metadata-url", murl, "--target-name", "services/health/clinic.json", "--target-base-url", turl,
-                 "--target-dir", w.td.string(), "download"}).code == 0);
+  REQUIRE(w.tuf({"--metadata-url", murl, "--target-name", "services/health/clinic.json",
+                 "--target-base-url", turl, "--target-dir", w.td.string(), "download"})
+              .code == 0);
   for (const auto& request : server.requests()) CHECK_FALSE(request.starts_with("/targets/"));
 
   SUBCASE("stops with 1 at the first failing target, keeping those before it") {
     fs::remove_all(w.td);
-    auto failed = w.tuf({"--metadata-url", murl, "--target-name", "docs/notes.txt", "--target-name", "docs/missing.txt",
-                         "--target-name", "services/health/clinic.json", "--target-base-url", turl, "--target-dir",
-                         w.td.string(), "download"});
+    auto failed = w.tuf({"--metadata-url", murl, "--target-name", "docs/notes.txt", "--target-name",
+                         "docs/missing.txt", "--target-name", "services/health/clinic.json",
+                         "--target-base-url", turl, "--target-dir", w.td.string(), "download"});
     CHECK(failed.code == 1);
     CHECK(contains(failed.err, "target docs/missing.txt: no trusted role lists it"));
     CHECK(fs::exists(w.td / "docs%2Fnotes.txt"));
     CHECK_FALSE(fs::exists(w.td / "services%2Fhealth%2Fclinic.json"));
   }
   SUBCASE("a repository whose root was rotated is followed; an attack exits 1") {
-    REQUIRE(w.ctl({"rotate", "--role", "root", "--key-count", "3", "--threshold", "2", "--key-type", "rsa"}).code == 0);
+    REQUIRE(w.ctl({"rotate", "--role", "root", "--key-count", "3", "--threshold", "2", "--key-type",
+                   "rsa"})
+                .code == 0);
     REQUIRE(w.ctl({"expires", "--role", "timestamp", "--at", "2001-01-01T00:00:00Z"}).code == 0);
     REQUIRE(w.ctl({"publish", "--out", w.pub.string()}).code == 0);
     auto frozen = w.tuf({"--metadata-url", murl, "refresh"});
@@ -127,10 +142,12 @@ TEST_CASE("shubbakctl refuses a bundle that does not lint and a key others can r
   CliWorld w;
   REQUIRE(w.ctl({"init"}).code == 0);
   w.dir.write("bad.json", R"({"version": "1"})");
-  auto refused = w.ctl({"add", "--file", (w.dir / "bad.json").string(), "--name", "services/bad.json"});
+  auto refused =
+      w.ctl({"add", "--file", (w.dir / "bad.json").string(), "--name", "services/bad.json"});
   CHECK(refused.code == 1);
   CHECK(contains(refused.err, "$.id must be a non-empty string"));
-  fs::permissions(w.keys / "targets-1.pem", fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  fs::permissions(w.keys / "targets-1.pem",
+                  fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
   w.dir.write("ok.json", R"({"id": "ok", "version": 1})");
   auto loose = w.ctl({"add", "--file", (w.dir / "ok.json").string(), "--name", "services/ok.json"});
   CHECK(loose.code == 1);

@@ -28,9 +28,11 @@ std::map<std::string, std::string> snapshot_dir(const fs::path& dir) {
 
 }  // namespace
 
-TEST_CASE("a crash at any persistence step leaves old or new metadata, and the next refresh succeeds") {
+TEST_CASE(
+    "a crash at any persistence step leaves old or new metadata, and the next refresh succeeds") {
   TufWorld world;
-  REQUIRE(world.repo().delegate({"health", "targets", {"services/health/*"}, {1, 1}, false, trust::KeyScheme::ed25519}));
+  REQUIRE(world.repo().delegate(
+      {"health", "targets", {"services/health/*"}, {1, 1}, false, trust::KeyScheme::ed25519}));
   world.commit_and_publish();
   world.add_target("services/health/clinic.json", "version one", "health");
   fs::path target_file = world.root() / "clinic.json";
@@ -56,9 +58,9 @@ TEST_CASE("a crash at any persistence step leaves old or new metadata, and the n
   auto run = [&](long kill_at, const fs::path& out) {
     fs::create_directories(out);
     return std::make_unique<ChildProcess>(
-        std::vector<std::string>{REFRESH_CRASH_CHILD, world.client_metadata().string(), world.metadata_url(),
-                                 world.targets_url(), std::to_string(kill_at), "services/health/clinic.json",
-                                 target_file.string()},
+        std::vector<std::string>{REFRESH_CRASH_CHILD, world.client_metadata().string(),
+                                 world.metadata_url(), world.targets_url(), std::to_string(kill_at),
+                                 "services/health/clinic.json", target_file.string()},
         out);
   };
   auto reset = [&] {

@@ -29,34 +29,40 @@ struct Pki {
 };
 
 Pki make_pki(const TempDir& dir) {
-  Pki p{dir / "ca.key", dir / "ca.pem", dir / "server.key", dir / "server.pem", dir / "kiosk.key", dir / "kiosk.pem",
-        dir / "other-ca.pem"};
+  Pki p{dir / "ca.key",    dir / "ca.pem",    dir / "server.key",  dir / "server.pem",
+        dir / "kiosk.key", dir / "kiosk.pem", dir / "other-ca.pem"};
   auto ec_key = [&](const fs::path& key) {
-    openssl(dir, {"genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key.string()});
+    openssl(dir, {"genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out",
+                  key.string()});
   };
   ec_key(p.ca_key);
-  openssl(dir, {"req", "-x509", "-new", "-key", p.ca_key.string(), "-subj", "/CN=Test Portal CA", "-days", "2",
-                "-out", p.ca_cert.string()});
-  dir.write("server.ext", "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n");
+  openssl(dir, {"req", "-x509", "-new", "-key", p.ca_key.string(), "-subj", "/CN=Test Portal CA",
+                "-days", "2", "-out", p.ca_cert.string()});
+  dir.write("server.ext",
+            "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n");
   dir.write("client.ext", "extendedKeyUsage=clientAuth\n");
-  for (auto [key, cert, cn, ext] : {std::tuple{p.server_key, p.server_cert, "127.0.0.1", "server.ext"},
-                                    std::tuple{p.client_key, p.client_cert, "kiosk-07", "client.ext"}}) {
+  for (auto [key, cert, cn, ext] :
+       {std::tuple{p.server_key, p.server_cert, "127.0.0.1", "server.ext"},
+        std::tuple{p.client_key, p.client_cert, "kiosk-07", "client.ext"}}) {
     ec_key(key);
     fs::path csr = dir / (std::string(cn) + ".csr");
-    openssl(dir, {"req", "-new", "-key", key.string(), "-subj", std::string("/CN=") + cn, "-out", csr.string()});
-    openssl(dir, {"x509", "-req", "-in", csr.string(), "-CA", p.ca_cert.string(), "-CAkey", p.ca_key.string(),
-                  "-CAcreateserial", "-days", "2", "-extfile", (dir / ext).string(), "-out", cert.string()});
+    openssl(dir, {"req", "-new", "-key", key.string(), "-subj", std::string("/CN=") + cn, "-out",
+                  csr.string()});
+    openssl(dir, {"x509", "-req", "-in", csr.string(), "-CA", p.ca_cert.string(), "-CAkey",
+                  p.ca_key.string(), "-CAcreateserial", "-days", "2", "-extfile",
+                  (dir / ext).string(), "-out", cert.string()});
   }
   fs::path other_key = dir / "other-ca.key";
   ec_key(other_key);
-  openssl(dir, {"req", "-x509", "-new", "-key", other_key.string(), "-subj", "/CN=Someone Else", "-days", "2", "-out",
-                p.other_ca_cert.string()});
+  openssl(dir, {"req", "-x509", "-new", "-key", other_key.string(), "-subj", "/CN=Someone Else",
+                "-days", "2", "-out", p.other_ca_cert.string()});
   return p;
 }
 
 }  // namespace
 
-TEST_CASE("refresh and download over HTTPS with a client certificate; wrong CA or no certificate fails") {
+TEST_CASE(
+    "refresh and download over HTTPS with a client certificate; wrong CA or no certificate fails") {
   TufWorld world;
   world.add_target("services/a.json", R"({"id":"a","version":"1"})");
   TempDir pki_dir;

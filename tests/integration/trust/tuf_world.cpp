@@ -27,7 +27,8 @@ TufWorld::TufWorld(repo::InitOptions options) {
   m_repo = must(repo::Repository::init(m_dir / "repo", m_dir / "keys", options), "repo init");
   must(m_repo->publish(published()), "publish");
   m_server = std::make_unique<RepoServer>(published());
-  auto root = must(trust::read_whole_file(m_dir / "repo" / "metadata" / "1.root.json", 1 << 20), "read root");
+  auto root = must(trust::read_whole_file(m_dir / "repo" / "metadata" / "1.root.json", 1 << 20),
+                   "read root");
   must(trust::initialize_metadata_dir(client_metadata(), root), "client init");
   // Short limits keep the slow-retrieval tests quick.
   fetch_options.deadline = std::chrono::seconds(10);
@@ -40,7 +41,8 @@ void TufWorld::commit_and_publish() {
   must(m_repo->publish(published()), "publish");
 }
 
-void TufWorld::add_target(const std::string& name, const std::string& content, const std::string& role) {
+void TufWorld::add_target(const std::string& name, const std::string& content,
+                          const std::string& role) {
   fs::path source = m_dir / "source-file";
   m_dir.write("source-file", content);
   must(m_repo->add_target(name, source, role, {}), "add target");
@@ -49,7 +51,8 @@ void TufWorld::add_target(const std::string& name, const std::string& content, c
 
 std::vector<std::string> TufWorld::role_keyids(const std::string& role) {
   Json* root = must(m_repo->signed_part("root"), "root");
-  if (root->at("roles").contains(role)) return (*root)["roles"][role]["keyids"].get<std::vector<std::string>>();
+  if (root->at("roles").contains(role))
+    return (*root)["roles"][role]["keyids"].get<std::vector<std::string>>();
   for (const std::string parent : {"targets"}) {
     Json* targets = must(m_repo->signed_part(parent), "targets");
     for (const auto& delegated : (*targets)["delegations"]["roles"]) {
@@ -69,7 +72,8 @@ std::string TufWorld::forge(const std::string& role, const std::function<void(Js
 }
 
 std::string TufWorld::published_metadata(const std::string& name) const {
-  return must(trust::read_whole_file(published() / "metadata" / name, 64 << 20), "published metadata");
+  return must(trust::read_whole_file(published() / "metadata" / name, 64 << 20),
+              "published metadata");
 }
 
 std::string TufWorld::client_file(const std::string& name) const {
@@ -90,7 +94,9 @@ std::unique_ptr<trust::Updater> TufWorld::updater(trust::UpdaterOptions options)
   return must(trust::Updater::open(std::move(options), *m_fetcher, *m_fetcher), "updater");
 }
 
-std::string TufWorld::refresh() { return refresh(updater_options()); }
+std::string TufWorld::refresh() {
+  return refresh(updater_options());
+}
 
 std::string TufWorld::refresh(const trust::UpdaterOptions& options) {
   auto client = updater(options);

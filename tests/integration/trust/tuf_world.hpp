@@ -33,7 +33,8 @@ class TufWorld {
   // Commits the repository and publishes it to the served directory.
   void commit_and_publish();
   // Adds a target file with `content` at `name`, signed by `role`, and publishes.
-  void add_target(const std::string& name, const std::string& content, const std::string& role = "targets");
+  void add_target(const std::string& name, const std::string& content,
+                  const std::string& role = "targets");
 
   // The current signed part of `role`, changed by `mutate`, with a version one higher, signed
   // by the repository keys of `keyids` (default: the role's own keys). Does not touch the repo.

@@ -21,7 +21,8 @@ std::string canon(std::string_view text) {
 
 TEST_CASE("canonical JSON: known vectors") {
   CHECK(canon(R"({"b": 2, "a": 1})") == R"({"a":1,"b":2})");
-  CHECK(canon(R"({ "a" : [ 1 , 2 , { "d" : true , "c" : null } ] })") == R"({"a":[1,2,{"c":null,"d":true}]})");
+  CHECK(canon(R"({ "a" : [ 1 , 2 , { "d" : true , "c" : null } ] })") ==
+        R"({"a":[1,2,{"c":null,"d":true}]})");
   // Upper case sorts before lower case: byte order, not locale.
   CHECK(canon(R"({"a": 1, "B": 2, "_": 3, "A": 4})") == R"({"A":4,"B":2,"_":3,"a":1})");
   // Only '"' and '\' are escaped; everything else is written raw (here: a newline and UTF-8).
@@ -42,7 +43,8 @@ TEST_CASE("canonical JSON refuses floating-point numbers") {
 }
 
 TEST_CASE("canonical JSON matches python-tuf: its RSA-PSS root signature verifies over our bytes") {
-  auto text = read_whole_file(SHUBBAK_SOURCE_DIR "/tests/fixtures/tuf/python-tuf-legacy-root.json", 1 << 20);
+  auto text = read_whole_file(SHUBBAK_SOURCE_DIR "/tests/fixtures/tuf/python-tuf-legacy-root.json",
+                              1 << 20);
   REQUIRE(text);
   Json doc = Json::parse(*text);
   auto canonical = canonical_json(doc["signed"]);
@@ -54,6 +56,6 @@ TEST_CASE("canonical JSON matches python-tuf: its RSA-PSS root signature verifie
   CHECK(verify_signature(key, *canonical, *signature));
   // One changed byte and it no longer verifies.
   std::string altered = *canonical;
-  altered[altered.find("\"version\":1")+10] = '2';
+  altered[altered.find("\"version\":1") + 10] = '2';
   CHECK_FALSE(verify_signature(key, altered, *signature));
 }

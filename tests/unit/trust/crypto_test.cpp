@@ -41,14 +41,16 @@ TEST_CASE("ed25519, ECDSA P-256 and RSA-PSS sign and verify; a changed message d
 
 TEST_CASE("key types from metadata: the ecdsa alias, and unknown schemes refused") {
   CHECK(scheme_from_metadata("ecdsa", "ecdsa-sha2-nistp256") == KeyScheme::ecdsa_p256);
-  CHECK(scheme_from_metadata("ecdsa-sha2-nistp256", "ecdsa-sha2-nistp256") == KeyScheme::ecdsa_p256);
+  CHECK(scheme_from_metadata("ecdsa-sha2-nistp256", "ecdsa-sha2-nistp256") ==
+        KeyScheme::ecdsa_p256);
   CHECK(scheme_from_metadata("rsa", "rsassa-pss-sha256") == KeyScheme::rsa_pss_sha256);
   CHECK_FALSE(scheme_from_metadata("rsa", "rsa-pkcs1v15-sha256"));
   CHECK_FALSE(scheme_from_metadata("ed25519", "ecdsa-sha2-nistp256"));
 }
 
 TEST_CASE("SHA-256 and SHA-512 known answers") {
-  CHECK(*digest_hex("sha256", "abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(*digest_hex("sha256", "abc") ==
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   CHECK(digest_hex("sha512", "")->starts_with("cf83e1357eefb8bdf1542850d66d8007"));
   CHECK_FALSE(digest_hex("md5", "abc"));
 }
@@ -60,13 +62,15 @@ TEST_CASE("a threshold counts each key once: a repeated key id, or one key under
   meta.canonical = R"({"_type":"targets"})";
   auto sig_a = *sign_message(a.scheme, a.private_pem, meta.canonical);
   auto sig_b = *sign_message(b.scheme, b.private_pem, meta.canonical);
-  std::map<std::string, PublicKey> keys = {{"id-a", a.public_key}, {"id-a2", a.public_key}, {"id-b", b.public_key}};
+  std::map<std::string, PublicKey> keys = {
+      {"id-a", a.public_key}, {"id-a2", a.public_key}, {"id-b", b.public_key}};
 
   RoleKeys two_of_a{{"id-a", "id-a2"}, 2};
   meta.signatures = {{"id-a", sig_a}, {"id-a", sig_a}};
   auto repeated = verify_threshold(keys, two_of_a, meta, "targets");
   REQUIRE_FALSE(repeated);
-  CHECK(repeated.error().message == "targets: 1 of 2 required signatures verify (threshold not reached)");
+  CHECK(repeated.error().message ==
+        "targets: 1 of 2 required signatures verify (threshold not reached)");
   meta.signatures = {{"id-a", sig_a}, {"id-a2", sig_a}};
   CHECK_FALSE(verify_threshold(keys, two_of_a, meta, "targets"));
 

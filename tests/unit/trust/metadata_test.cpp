@@ -12,7 +12,8 @@ TEST_CASE("malformed metadata is refused naming the role and the field") {
 
   auto wrong_type = parse_timestamp(R"({"signed":{"_type":"snapshot"},"signatures":[]})");
   REQUIRE_FALSE(wrong_type);
-  CHECK(wrong_type.error().message == "timestamp metadata: $.signed._type: expected \"timestamp\", got \"snapshot\"");
+  CHECK(wrong_type.error().message ==
+        "timestamp metadata: $.signed._type: expected \"timestamp\", got \"snapshot\"");
 
   auto bad_version = parse_snapshot(
       R"({"signed":{"_type":"snapshot","spec_version":"1.0.31","version":0,"expires":"2030-01-01T00:00:00Z","meta":{}},"signatures":[]})");
@@ -37,12 +38,14 @@ TEST_CASE("malformed metadata is refused naming the role and the field") {
       R"({"signed":{"_type":"targets","spec_version":"1.0","version":1,"expires":"2030-01-01T00:00:00Z","targets":{"a":{"length":1}}},"signatures":[]})",
       "targets");
   REQUIRE_FALSE(target_without_hashes);
-  CHECK(target_without_hashes.error().message == "targets metadata: $.signed.targets[\"a\"]: missing \"hashes\"");
+  CHECK(target_without_hashes.error().message ==
+        "targets metadata: $.signed.targets[\"a\"]: missing \"hashes\"");
 
   auto both_patterns = parse_targets(
       R"({"signed":{"_type":"targets","spec_version":"1.0","version":1,"expires":"2030-01-01T00:00:00Z","targets":{},
           "delegations":{"keys":{},"roles":[{"name":"x","keyids":[],"threshold":1,"paths":[],"path_hash_prefixes":[]}]}},"signatures":[]})",
       "targets");
   REQUIRE_FALSE(both_patterns);
-  CHECK(both_patterns.error().message.find("exactly one of \"paths\" and \"path_hash_prefixes\"") != std::string::npos);
+  CHECK(both_patterns.error().message.find("exactly one of \"paths\" and \"path_hash_prefixes\"") !=
+        std::string::npos);
 }
