@@ -19,6 +19,10 @@ bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
+std::uint64_t client_version(const TufWorld& world, const std::string& role) {
+  return Json::parse(world.client_file(role + ".json"))["signed"]["version"].get<std::uint64_t>();
+}
+
 }  // namespace
 
 TEST_CASE("a clean repository refreshes, resolves and downloads, then serves the cached copy") {
@@ -457,4 +461,36 @@ TEST_CASE("a repository in a directory (USB stick) goes through the same checks"
   REQUIRE_FALSE(refused);
   CHECK(contains(refused.error().message,
                  "timestamp: version 2 is older than the trusted version 3 (rollback attack)"));
+}
+
+TEST_CASE(
+    "fast-forward recovery: after the snapshot key rotates, targets and snapshot versions "
+    "recover") {
+  TufWorld world;
+  REQUIRE(world.refresh() == "");
+  // Attackers holding the targets and snapshot keys push targets to version 99999 and the
+  // snapshot to version 5000.
+  std::string targets = world.forge("targets", [](Json& t) { t["version"] = 99999; });
+  std::string snapshot = world.forge("snapshot", [&](Json& s) {
+    s["version"] = 5000;
+    s["meta"]["targets.json"] = {{"version", 99999}};
+  });
+  std::string timestamp = world.forge("timestamp", [](Json& t) {
+    t["meta"]["snapshot.json"] = {{"version", 5000}};
+  });
+  world.server().replace("/metadata/99999.targets.json", targets);
+  world.server().replace("/metadata/5000.snapshot.json", snapshot);
+  world.server().replace("/metadata/timestamp.json", timestamp);
+  REQUIRE(world.refresh() == "");
+  CHECK(client_version(world, "targets") == 99999);
+  CHECK(client_version(world, "snapshot") == 5000);
+  world.server().clear_faults();
+
+  // The admin rotates the snapshot key and publishes honest, lower versions.
+  REQUIRE(world.repo().rotate("snapshot", {1, 1}, trust::KeyScheme::ed25519));
+  world.add_target("services/a.json", "after recovery");
+  REQUIRE(world.refresh() == "");
+  CHECK(client_version(world, "targets") == 2);
+  CHECK(client_version(world, "snapshot") == 2);
+  CHECK(client_version(world, "root") == 2);
 }
