@@ -126,8 +126,6 @@ Expected<void> Updater::refresh() {
 }
 
 Expected<void> Updater::update_root_chain() {
-  RoleKeys timestamp_keys = m_trusted->root().roles.at("timestamp");
-  RoleKeys snapshot_keys = m_trusted->root().roles.at("snapshot");
   // 5.3.2-5.3.9: walk N+1, N+2, ... until the repository has no next version.
   for (std::uint32_t step = 0; step < m_options.max_root_rotations; ++step) {
     std::uint64_t next = m_trusted->root().meta.version + 1;
@@ -135,22 +133,24 @@ Expected<void> Updater::update_root_chain() {
                                                 m_options.max_root_bytes);
     if (!bytes && bytes.error().code == Errc::not_found) break;
     if (!bytes) return with_role("root", bytes.error());
+    RoleKeys timestamp_keys = m_trusted->root().roles.at("timestamp");
+    RoleKeys snapshot_keys = m_trusted->root().roles.at("snapshot");
     auto updated = m_trusted->update_root(*bytes);
     if (!updated) return updated;
+    // 5.3.11: fast-forward attack recovery. When the new root changes the timestamp or
+    // snapshot keys, versions signed by the old keys must not block the new ones. The files go
+    // before the new root is stored, so a crash in between cannot keep them.
+    const Root& root = m_trusted->root();
+    if (!same_keys(timestamp_keys, root.roles.at("timestamp")) ||
+        !same_keys(snapshot_keys, root.roles.at("snapshot"))) {
+      for (const char* role : {"timestamp", "snapshot"}) {
+        auto removed = remove_file_durably(role_file(role), m_options.persist_observer);
+        if (!removed) return with_role(role, removed.error());
+      }
+    }
     if (auto stored = persist("root", *bytes); !stored) return stored;
   }
-  if (auto final_root = m_trusted->check_final_root(); !final_root) return final_root;
-  // 5.3.11: fast-forward attack recovery. When the timestamp or snapshot keys changed, the
-  // versions signed by the old keys must not block the new ones.
-  const Root& root = m_trusted->root();
-  if (!same_keys(timestamp_keys, root.roles.at("timestamp")) ||
-      !same_keys(snapshot_keys, root.roles.at("snapshot"))) {
-    for (const char* role : {"timestamp", "snapshot"}) {
-      auto removed = remove_file_durably(role_file(role), m_options.persist_observer);
-      if (!removed) return with_role(role, removed.error());
-    }
-  }
-  return {};
+  return m_trusted->check_final_root();
 }
 
 Expected<void> Updater::update_timestamp() {

@@ -47,6 +47,9 @@ TEST_CASE(
 
   // The next update touches every file: a root rotation, new targets, a new service version.
   REQUIRE(world.repo().rotate("root", {1, 1}, trust::KeyScheme::ed25519));
+  // A new snapshot key too: the client deletes its timestamp and snapshot (fast-forward
+  // recovery), which are durable steps of their own.
+  REQUIRE(world.repo().rotate("snapshot", {1, 1}, trust::KeyScheme::ed25519));
   world.commit_and_publish();
   world.add_target("services/health/clinic.json", "version two!", "health");
   world.add_target("services/top.json", "top-level", "targets");
@@ -74,8 +77,9 @@ TEST_CASE(
   auto full = run(0, world.root() / "full");
   REQUIRE(full->wait(std::chrono::seconds(30)) == 0);
   long total_steps = std::stol(full->stdout_text().substr(6));
-  // root, timestamp, snapshot, targets, health and the time floor: 4 steps each; the target: 2.
-  CHECK(total_steps == 26);
+  // root, timestamp, snapshot, targets, health and the time floor: 4 steps each; removing the
+  // old timestamp and snapshot: 2 each; the target: 2.
+  CHECK(total_steps == 30);
   auto after = snapshot_dir(world.client_metadata());
   std::string target_after = *trust::read_whole_file(target_file, 1024);
   REQUIRE(target_after == "version two!");
