@@ -293,6 +293,12 @@ Expected<void> Repository::delegate(const DelegationRequest& request) {
   if (request.keys.threshold < 1 || request.keys.threshold > request.keys.key_count) {
     return fail(Errc::invalid_argument, "the threshold must be between 1 and the number of keys");
   }
+  auto existing_roles = targets_roles();
+  if (std::find(existing_roles.begin(), existing_roles.end(), request.name) !=
+      existing_roles.end()) {
+    return fail(Errc::invalid_argument,
+                fmt::format("a role named {} already exists", request.name));
+  }
   auto delegator = signed_part(request.delegator);
   if (!delegator) return std::unexpected(delegator.error());
   Json& parent = **delegator;

@@ -494,3 +494,31 @@ TEST_CASE(
   CHECK(client_version(world, "snapshot") == 2);
   CHECK(client_version(world, "root") == 2);
 }
+
+TEST_CASE("the delegation search visits at most max_delegations roles") {
+  TufWorld world;
+  std::string parent = "targets";
+  for (std::string name : {"d1", "d2", "d3"}) {
+    REQUIRE(world.repo().delegate(
+        {name, parent, {"services/*"}, {1, 1}, false, trust::KeyScheme::ed25519}));
+    parent = name;
+  }
+  world.commit_and_publish();
+  world.add_target("services/deep.json", "three levels down", "d3");
+  auto refused_again =
+      world.repo().delegate({"d1", "d3", {"services/*"}, {1, 1}, false, trust::KeyScheme::ed25519});
+  CHECK_FALSE(refused_again);  // the admin tool never makes a cycle
+
+  auto options = world.updater_options();
+  options.max_delegations = 3;  // targets, d1, d2
+  auto limited = world.updater(options);
+  auto not_found = limited->find_target("services/deep.json");
+  REQUIRE(not_found);
+  CHECK_FALSE(not_found->has_value());
+  options.max_delegations = 4;
+  auto enough = world.updater(options);
+  auto found = enough->find_target("services/deep.json");
+  REQUIRE(found);
+  REQUIRE(found->has_value());
+  CHECK((*found)->role == "d3");
+}
