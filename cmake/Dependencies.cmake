@@ -17,3 +17,8 @@ pkg_check_modules(LIBUSB REQUIRED IMPORTED_TARGET libusb-1.0)
 # Tests host emulated USB devices in-process with umockdev (and run under its preload).
 pkg_check_modules(UMOCKDEV REQUIRED IMPORTED_TARGET umockdev-1.0)
 find_program(UMOCKDEV_WRAPPER umockdev-wrapper REQUIRED)
+# Signed service distribution (kiosk/trust, shubbakctl): OpenSSL for hashes and signatures,
+# libcurl for HTTPS, nlohmann-json for metadata; cpp-httplib serves repositories in tests.
+find_package(OpenSSL 3 REQUIRED)
+pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
+pkg_check_modules(CPP_HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)

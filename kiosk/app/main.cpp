@@ -20,6 +20,7 @@
 #include "kiosk/loop/event_loop.hpp"
 #include "kiosk/loop/signal_watcher.hpp"
 #include "kiosk/loop/worker_pool.hpp"
+#include "kiosk/trust/service_updater.hpp"
 #include "screens/shell/welcome_screen.hpp"
 #include "screens/text/text_engine.hpp"
 
@@ -71,6 +72,36 @@ class ShutdownRequest {
   std::atomic<bool> m_requested = false;
   std::atomic<EventLoop*> m_loop = nullptr;
 };
+
+// Signed service updates, when configured. A kiosk that cannot start them keeps running the
+// services it has: the failure is logged, not fatal.
+std::unique_ptr<trust::ServiceUpdater> start_service_updates(const Config& config, EventLoop& loop,
+                                                             WorkerPool& workers, Logger& logger) {
+  Log log(logger, "updates");
+  if (config.updates.metadata_url.empty()) return nullptr;
+  trust::ServiceUpdaterOptions options;
+  options.data_dir = config.kiosk.data_dir;
+  options.trusted_root = config.updates.trusted_root;
+  options.metadata_url = config.updates.metadata_url;
+  options.targets_url = config.updates.targets_url;
+  options.interval = std::chrono::minutes(config.updates.interval_minutes);
+  options.jitter_percent = config.updates.jitter_percent;
+  if (!config.updates.ca_file.empty()) options.fetch.ca_file = config.updates.ca_file;
+  if (!config.updates.client_cert.empty()) options.fetch.client_cert = config.updates.client_cert;
+  if (!config.updates.client_key.empty()) options.fetch.client_key = config.updates.client_key;
+  auto updater = trust::ServiceUpdater::open(loop, workers, std::move(options), log);
+  if (!updater) {
+    log.error("service updates are off: {}", updater.error().describe());
+    return nullptr;
+  }
+  // The set is installed on disk; the workflow engine takes it over between citizens.
+  (*updater)->on_new_set([log](const trust::ServiceSet& set) {
+    log.info("service set {} ready ({} bundles); it takes over between citizens", set.generation,
+             set.bundles.size());
+  });
+  (*updater)->start();
+  return std::move(*updater);
+}
 
 int run(const CommandLine& cli, Logger& logger) {
   Log log(logger, "kiosk");
@@ -148,6 +179,7 @@ int run(const CommandLine& cli, Logger& logger) {
   shutdown.attach(loop);
   WorkerPool workers(2);
   KioskApp app(loop, **display, Log(logger, "app"));
+  auto updates = start_service_updates(*config, loop, workers, logger);
   (*display)->on_close_requested([&] {
     if (config->display.mode == DisplayMode::window) loop.quit(0);  // a kiosk ignores it
   });
@@ -178,6 +210,7 @@ int run(const CommandLine& cli, Logger& logger) {
   log.info("Shubbak {} on kiosk {}", SHUBBAK_VERSION, config->kiosk.id);
   int exit_code = loop.run();
   workers.shutdown();  // finish what was handed to the workers: nothing is dropped
+  updates.reset();     // after the workers: a running check refers to it
   watcher->reset();
 
   if (runner && cli.demo) {

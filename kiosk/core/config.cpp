@@ -142,6 +142,19 @@ Apply device_uri(std::vector<std::string_view> fixed, std::string_view vid_pid_s
   };
 }
 
+Apply url(std::function<std::string&(Config&)> field) {
+  return [=](const SettingContext& c) -> std::optional<std::string> {
+    auto value = c.value.value_exact<std::string>();
+    if (!value) return fmt::format("expected a URL string, got {}", type_name(c.value));
+    if (!value->empty() && !value->starts_with("https://") && !value->starts_with("http://") &&
+        !value->starts_with("file://")) {
+      return "must start with https://, http:// or file://";
+    }
+    field(c.config) = *value;
+    return std::nullopt;
+  };
+}
+
 const std::vector<Setting>& settings() {
   static const std::vector<Setting> all = {
       {"kiosk.id", kiosk_id()},
@@ -198,6 +211,15 @@ const std::vector<Setting>& settings() {
       {"scanner.layout",
        one_of<std::string>({{"us", "us"}, {"ar", "ar"}}, [](Config& c) -> std::string& { return c.scanner.layout; })},
       {"scanner.end_of_scan_ms", integer_in(10, 2000, [](Config& c) -> int& { return c.scanner.end_of_scan_ms; })},
+      {"updates.metadata_url", url([](Config& c) -> std::string& { return c.updates.metadata_url; })},
+      {"updates.targets_url", url([](Config& c) -> std::string& { return c.updates.targets_url; })},
+      {"updates.trusted_root", path([](Config& c) -> fs::path& { return c.updates.trusted_root; })},
+      {"updates.ca_file", path([](Config& c) -> fs::path& { return c.updates.ca_file; })},
+      {"updates.client_cert", path([](Config& c) -> fs::path& { return c.updates.client_cert; })},
+      {"updates.client_key", path([](Config& c) -> fs::path& { return c.updates.client_key; })},
+      {"updates.interval_minutes",
+       integer_in(1, 7 * 24 * 60, [](Config& c) -> int& { return c.updates.interval_minutes; })},
+      {"updates.jitter_percent", integer_in(0, 100, [](Config& c) -> int& { return c.updates.jitter_percent; })},
       {"log.level",
        one_of<LogLevel>({{"debug", LogLevel::debug},
                          {"info", LogLevel::info},

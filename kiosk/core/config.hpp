@@ -74,6 +74,18 @@ struct Config {
     std::string layout = "us";    // "us" or "ar": the keyboard layout the scanner is set up for
     int end_of_scan_ms = 80;      // a scan without Enter ends after this pause between keys
   } scanner;
+  // Signed service updates (TUF). Off until metadata_url is set; a USB repository is checked
+  // whenever a technician brings one, with the same trusted root.
+  struct Updates {
+    std::string metadata_url;  // e.g. "https://portal.example/tuf/metadata"; empty: off
+    std::string targets_url;   // e.g. "https://portal.example/tuf/targets"
+    std::filesystem::path trusted_root = "/etc/shubbak/root.json";  // installed at first start
+    std::filesystem::path ca_file;      // empty: the system's CA bundle
+    std::filesystem::path client_cert;  // the kiosk's enrolled certificate (mutual TLS); empty: none
+    std::filesystem::path client_key;
+    int interval_minutes = 60;
+    int jitter_percent = 20;
+  } updates;
 
   struct Logging {
     LogLevel level = LogLevel::info;

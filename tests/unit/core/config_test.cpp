@@ -29,6 +29,28 @@ TEST_CASE("an empty file gives the documented defaults") {
   CHECK(config->display.rotation == 0);
   CHECK(config->log.level == LogLevel::info);
   CHECK(config->log.journal == JournalMode::automatic);
+  CHECK(config->updates.metadata_url.empty());
+  CHECK(config->updates.trusted_root == "/etc/shubbak/root.json");
+  CHECK(config->updates.interval_minutes == 60);
+  CHECK(config->updates.jitter_percent == 20);
+}
+
+TEST_CASE("update settings are read and checked") {
+  auto config = parse(R"(
+[updates]
+metadata_url = "https://portal.example/tuf/metadata"
+targets_url = "https://portal.example/tuf/targets"
+ca_file = "ca.pem"
+interval_minutes = 15
+)");
+  REQUIRE(config);
+  CHECK(config->updates.metadata_url == "https://portal.example/tuf/metadata");
+  CHECK(config->updates.ca_file == "/etc/shubbak/ca.pem");
+  CHECK(config->updates.interval_minutes == 15);
+  CHECK(error_of("[updates]\nmetadata_url = \"ftp://x\"\n") ==
+        "kiosk.toml:2: updates.metadata_url: must start with https://, http:// or file://");
+  CHECK(error_of("[updates]\ninterval_minutes = 0\n") ==
+        "kiosk.toml:2: updates.interval_minutes: 0 is out of range 1..10080");
 }
 
 TEST_CASE("values are read into their settings") {
@@ -137,6 +159,10 @@ TEST_CASE("the shipped, commented default config parses to exactly the defaults"
   CHECK(shipped->scanner.reader == defaults.scanner.reader);
   CHECK(shipped->scanner.layout == defaults.scanner.layout);
   CHECK(shipped->scanner.end_of_scan_ms == defaults.scanner.end_of_scan_ms);
+  CHECK(shipped->updates.metadata_url == defaults.updates.metadata_url);
+  CHECK(shipped->updates.trusted_root == defaults.updates.trusted_root);
+  CHECK(shipped->updates.interval_minutes == defaults.updates.interval_minutes);
+  CHECK(shipped->updates.jitter_percent == defaults.updates.jitter_percent);
 }
 
 TEST_CASE("USB, card reader and scanner settings") {

@@ -1,0 +1,110 @@
+// Keeps the kiosk's service bundles up to date from a TUF repository: checks on a schedule with
+// jitter (so a fleet does not arrive at once), on a technician's request, or from a repository
+// directory on a USB stick. Bundles are the targets under "services/"; a new set is installed
+// only when every bundle in it verified, into a new directory, and made current by one atomic
+// symlink switch. The set before stays on disk as the last known good one; a refused update
+// changes nothing.
+//
+// Threading: every public function is for the UI thread. Checks run on a worker, one at a time;
+// results come back through EventLoop::post(). The WorkerPool must be shut down before the
+// ServiceUpdater is destroyed.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kiosk/core/error.hpp"
+#include "kiosk/core/log.hpp"
+#include "kiosk/loop/event_loop.hpp"
+#include "kiosk/loop/worker_pool.hpp"
+#include "kiosk/trust/fetcher.hpp"
+#include "kiosk/trust/updater.hpp"
+
+namespace shubbak::trust {
+
+struct ServiceUpdaterOptions {
+  std::filesystem::path data_dir;      // services/ and trust/ live under it
+  std::filesystem::path trusted_root;  // installs the first root when trust/metadata has none
+  std::string metadata_url;            // empty: only repository directories (USB) are checked
+  std::string targets_url;
+  FetchOptions fetch;
+  std::chrono::minutes interval{60};
+  int jitter_percent = 20;  // each wait is interval + up to this share of it, at random
+  std::string prefix = "services/";
+  UpdaterOptions tuning;  // size caps and clock; paths and URLs are filled in per check
+};
+
+struct InstalledBundle {
+  std::string target;  // "services/health/clinic.json"
+  std::string sha256;
+  std::uint64_t length = 0;
+};
+
+struct ServiceSet {
+  std::uint64_t generation = 0;
+  std::filesystem::path directory;  // bundles at their path below the prefix
+  std::vector<InstalledBundle> bundles;
+};
+
+class ServiceUpdater {
+ public:
+  using ReadyHandler = std::function<void(const ServiceSet&)>;
+  using RefusedHandler = std::function<void(const Error&)>;
+
+  static Expected<std::unique_ptr<ServiceUpdater>> open(EventLoop& loop, WorkerPool& workers,
+                                                        ServiceUpdaterOptions options, Log log);
+  ~ServiceUpdater();
+  ServiceUpdater(const ServiceUpdater&) = delete;
+  ServiceUpdater& operator=(const ServiceUpdater&) = delete;
+
+  // A new set is installed and current on disk; the app switches to it between citizens.
+  void on_new_set(ReadyHandler handler) { m_on_new_set = std::move(handler); }
+  // A check was refused (attack, outage): the message names the role and the reason.
+  void on_refused(RefusedHandler handler) { m_on_refused = std::move(handler); }
+  // Called after every check, whatever its outcome (tests and the technician screen).
+  void on_checked(std::function<void()> handler) { m_on_checked = std::move(handler); }
+
+  // Starts the schedule: a first check after a random share of the jitter, then every interval.
+  void start();
+  // A technician's "check now". False if a check is already running.
+  bool check_now();
+  // A repository brought on a USB stick: `<dir>/metadata` and `<dir>/targets`.
+  bool check_directory(const std::filesystem::path& repository);
+
+  const std::optional<ServiceSet>& current() const { return m_current; }
+
+ private:
+  ServiceUpdater(EventLoop& loop, WorkerPool& workers, ServiceUpdaterOptions options, Log log);
+  bool launch(std::string metadata_url, std::string targets_url);
+  Expected<std::optional<ServiceSet>> run_check(const std::string& metadata_url,
+                                                const std::string& targets_url);
+  Expected<ServiceSet> install_set(const std::vector<TargetInfo>& bundles);
+  void schedule_next(std::chrono::milliseconds delay);
+  // `base` plus a random share (up to jitter_percent) of it.
+  std::chrono::milliseconds jittered(std::chrono::milliseconds base);
+
+  EventLoop& m_loop;
+  WorkerPool& m_workers;
+  ServiceUpdaterOptions m_options;
+  Log m_log;
+  std::optional<ServiceSet> m_current;         // UI thread's view
+  std::optional<ServiceSet> m_worker_current;  // the worker's copy, updated by the worker only
+  std::atomic<bool> m_busy = false;
+  std::optional<EventLoop::TimerId> m_timer;
+  std::mt19937_64 m_random{std::random_device{}()};
+  ReadyHandler m_on_new_set;
+  RefusedHandler m_on_refused;
+  std::function<void()> m_on_checked;
+};
+
+// Reads the current set from `<data_dir>/services/current`, if one was installed.
+std::optional<ServiceSet> load_current_service_set(const std::filesystem::path& data_dir);
+
+}  // namespace shubbak::trust

@@ -1,0 +1,182 @@
+// shubbakctl: the back-office tool. `shubbakctl repo ...` signs and publishes service bundles as
+// a TUF repository; private keys stay in the admin's key directory (PEM files, mode 0600).
+// Exit codes: 0 done, 1 refused or failed (the reason on stderr), 2 bad command line.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include "kiosk/trust/trusted_clock.hpp"
+#include "provisioning/shubbakctl/repository.hpp"
+
+namespace {
+
+using namespace shubbak;
+using namespace shubbak::repo;
+namespace fs = std::filesystem;
+
+constexpr int k_failed = 1;
+constexpr int k_bad_usage = 2;
+
+int report(const Error& error) {
+  std::fprintf(stderr, "shubbakctl: %s\n", error.describe().c_str());
+  return k_failed;
+}
+
+Expected<trust::KeyScheme> parse_scheme(const std::string& name) {
+  if (name == "ed25519") return trust::KeyScheme::ed25519;
+  if (name == "ecdsa") return trust::KeyScheme::ecdsa_p256;
+  if (name == "rsa") return trust::KeyScheme::rsa_pss_sha256;
+  return fail(Errc::invalid_argument,
+              fmt::format("key type \"{}\" is not ed25519, ecdsa or rsa", name));
+}
+
+struct RepoArguments {
+  fs::path repo;
+  fs::path keys;
+  std::string key_type = "ed25519";
+  int root_keys = 1, root_threshold = 1;
+  int key_count = 1, threshold = 1;
+  bool no_consistent_snapshot = false;
+  std::string role = "targets";
+  std::string name;
+  fs::path file;
+  std::vector<std::string> paths;
+  bool terminating = false;
+  std::string from = "targets";
+  int days = 0;
+  std::string expires;
+  fs::path out;
+};
+
+// Opens the repository, applies `edit`, commits (signs and writes).
+template <class Edit>
+int edit_repository(const RepoArguments& args, Edit edit) {
+  auto repository = Repository::open(args.repo, args.keys);
+  if (!repository) return report(repository.error());
+  if (auto done = edit(*repository); !done) return report(done.error());
+  if (auto done = repository->commit(); !done) return report(done.error());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Shubbak back-office tool"};
+  app.require_subcommand(1);
+  RepoArguments args;
+  auto* repo = app.add_subcommand("repo", "sign and publish service bundles (a TUF repository)");
+  repo->require_subcommand(1);
+  repo->add_option("--repo", args.repo, "the repository's working directory")->required();
+  repo->add_option("--keys", args.keys, "the admin's private key directory (never published)")
+      ->required();
+
+  auto* init = repo->add_subcommand("init", "create keys and the first signed metadata");
+  init->add_option("--key-type", args.key_type, "ed25519, ecdsa or rsa");
+  init->add_option("--root-keys", args.root_keys, "number of root keys");
+  init->add_option("--root-threshold", args.root_threshold, "root signatures required");
+  init->add_flag("--no-consistent-snapshot", args.no_consistent_snapshot,
+                 "publish unversioned names only");
+
+  auto* add =
+      repo->add_subcommand("add", "add or replace a target (service bundles are linted first)");
+  add->add_option("--file", args.file, "the file to sign")->required();
+  add->add_option("--name", args.name, "target path, e.g. services/health/clinic.json")->required();
+  add->add_option("--role", args.role, "the role that signs it (default targets)");
+
+  auto* remove = repo->add_subcommand("remove", "remove a target");
+  remove->add_option("--name", args.name, "target path")->required();
+  remove->add_option("--role", args.role, "the role that lists it (default targets)");
+
+  auto* delegate =
+      repo->add_subcommand("delegate", "delegate path patterns to a ministry's new keys");
+  delegate->add_option("--name", args.name, "delegated role name, e.g. health")->required();
+  delegate->add_option("--path", args.paths, "path pattern, e.g. 'services/health/*' (repeatable)")
+      ->required();
+  delegate->add_option("--from", args.from, "delegating role (default targets)");
+  delegate->add_option("--key-count", args.key_count, "number of keys");
+  delegate->add_option("--threshold", args.threshold, "signatures required");
+  delegate->add_option("--key-type", args.key_type, "ed25519, ecdsa or rsa");
+  delegate->add_flag("--terminating", args.terminating,
+                     "no other role is searched for these paths");
+
+  auto* rotate = repo->add_subcommand("rotate", "replace a role's keys with new ones");
+  rotate->add_option("--role", args.role, "root, targets, snapshot, timestamp or a delegated role")
+      ->required();
+  rotate->add_option("--key-count", args.key_count, "number of new keys");
+  rotate->add_option("--threshold", args.threshold, "signatures required");
+  rotate->add_option("--key-type", args.key_type, "ed25519, ecdsa or rsa");
+
+  auto* resign = repo->add_subcommand("resign", "re-sign snapshot and timestamp with fresh expiry");
+
+  auto* expires = repo->add_subcommand("expires", "set a role's expiry");
+  expires->add_option("--role", args.role, "the role")->required();
+  auto* days = expires->add_option("--days", args.days, "days from now");
+  auto* at = expires->add_option("--at", args.expires, "UTC time, e.g. 2030-01-01T00:00:00Z");
+  days->excludes(at);
+
+  auto* publish =
+      repo->add_subcommand("publish", "lay out metadata and targets for static hosting");
+  publish->add_option("--out", args.out, "output directory (out/metadata, out/targets)")
+      ->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : k_bad_usage;
+  }
+  auto scheme = parse_scheme(args.key_type);
+  if (!scheme) return report(scheme.error());
+
+  if (init->parsed()) {
+    InitOptions options;
+    options.scheme = *scheme;
+    options.root = RoleSetup{args.root_keys, args.root_threshold};
+    options.consistent_snapshot = !args.no_consistent_snapshot;
+    auto created = Repository::init(args.repo, args.keys, options);
+    return created ? 0 : report(created.error());
+  }
+  if (add->parsed())
+    return edit_repository(
+        args, [&](Repository& r) { return r.add_target(args.name, args.file, args.role); });
+  if (remove->parsed())
+    return edit_repository(args,
+                           [&](Repository& r) { return r.remove_target(args.name, args.role); });
+  if (delegate->parsed()) {
+    DelegationRequest request{args.name,        args.from,
+                              args.paths,       RoleSetup{args.key_count, args.threshold},
+                              args.terminating, *scheme};
+    return edit_repository(args, [&](Repository& r) { return r.delegate(request); });
+  }
+  if (rotate->parsed()) {
+    return edit_repository(args, [&](Repository& r) {
+      return r.rotate(args.role, RoleSetup{args.key_count, args.threshold}, *scheme);
+    });
+  }
+  if (resign->parsed()) {
+    return edit_repository(args, [&](Repository& r) -> Expected<void> {
+      r.resign_snapshot_and_timestamp();
+      return {};
+    });
+  }
+  if (expires->parsed()) {
+    trust::UnixSeconds when = trust::system_unix_time() + std::int64_t{args.days} * 86400;
+    if (!args.expires.empty()) {
+      auto parsed = trust::parse_utc_time(args.expires);
+      if (!parsed) return report(parsed.error());
+      when = *parsed;
+    } else if (args.days <= 0) {
+      return report(Error{Errc::invalid_argument, "give --days N (N > 0) or --at TIME"});
+    }
+    return edit_repository(args, [&](Repository& r) { return r.set_expiry(args.role, when); });
+  }
+  if (publish->parsed()) {
+    auto repository = Repository::open(args.repo, args.keys);
+    if (!repository) return report(repository.error());
+    auto done = repository->publish(args.out);
+    return done ? 0 : report(done.error());
+  }
+  return k_bad_usage;
+}

@@ -1,0 +1,110 @@
+// Signature schemes, hashes and thresholds.
+#include <doctest/doctest.h>
+
+#include "kiosk/trust/crypto.hpp"
+#include "kiosk/trust/metadata.hpp"
+
+namespace {
+
+using namespace shubbak::trust;
+
+struct Signer {
+  KeyScheme scheme;
+  std::string private_pem;
+  PublicKey public_key;
+};
+
+Signer make_signer(KeyScheme scheme) {
+  auto pem = generate_private_key(scheme);
+  REQUIRE(pem);
+  auto key = public_key_of(scheme, *pem);
+  REQUIRE(key);
+  return {scheme, *pem, *key};
+}
+
+}  // namespace
+
+TEST_CASE("ed25519, ECDSA P-256 and RSA-PSS sign and verify; a changed message does not verify") {
+  for (KeyScheme scheme : {KeyScheme::ed25519, KeyScheme::ecdsa_p256, KeyScheme::rsa_pss_sha256}) {
+    CAPTURE(scheme_name(scheme));
+    Signer signer = make_signer(scheme);
+    auto signature = sign_message(scheme, signer.private_pem, "message");
+    REQUIRE(signature);
+    CHECK(verify_signature(signer.public_key, "message", *signature));
+    auto refused = verify_signature(signer.public_key, "messagE", *signature);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == shubbak::Errc::integrity);
+    CHECK(private_key_scheme(signer.private_pem) == scheme);
+  }
+  CHECK(make_signer(KeyScheme::ed25519).public_key.value.size() == 64);  // hex of 32 bytes
+}
+
+TEST_CASE("key types from metadata: the ecdsa alias, and unknown schemes refused") {
+  CHECK(scheme_from_metadata("ecdsa", "ecdsa-sha2-nistp256") == KeyScheme::ecdsa_p256);
+  CHECK(scheme_from_metadata("ecdsa-sha2-nistp256", "ecdsa-sha2-nistp256") ==
+        KeyScheme::ecdsa_p256);
+  CHECK(scheme_from_metadata("rsa", "rsassa-pss-sha256") == KeyScheme::rsa_pss_sha256);
+  CHECK_FALSE(scheme_from_metadata("rsa", "rsa-pkcs1v15-sha256"));
+  CHECK_FALSE(scheme_from_metadata("ed25519", "ecdsa-sha2-nistp256"));
+}
+
+TEST_CASE("SHA-256 and SHA-512 known answers") {
+  CHECK(*digest_hex("sha256", "abc") ==
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(digest_hex("sha512", "")->starts_with("cf83e1357eefb8bdf1542850d66d8007"));
+  CHECK_FALSE(digest_hex("md5", "abc"));
+}
+
+TEST_CASE("a threshold counts each key once: a repeated key id, or one key under two ids") {
+  Signer a = make_signer(KeyScheme::ed25519);
+  Signer b = make_signer(KeyScheme::ed25519);
+  Signed meta;
+  meta.canonical = R"({"_type":"targets"})";
+  auto sig_a = *sign_message(a.scheme, a.private_pem, meta.canonical);
+  auto sig_b = *sign_message(b.scheme, b.private_pem, meta.canonical);
+  std::map<std::string, PublicKey> keys = {
+      {"id-a", a.public_key}, {"id-a2", a.public_key}, {"id-b", b.public_key}};
+
+  RoleKeys two_of_a{{"id-a", "id-a2"}, 2};
+  meta.signatures = {{"id-a", sig_a}, {"id-a", sig_a}};
+  auto repeated = verify_threshold(keys, two_of_a, meta, "targets");
+  REQUIRE_FALSE(repeated);
+  CHECK(repeated.error().message ==
+        "targets: 1 of 2 required signatures verify (threshold not reached)");
+  meta.signatures = {{"id-a", sig_a}, {"id-a2", sig_a}};
+  CHECK_FALSE(verify_threshold(keys, two_of_a, meta, "targets"));
+
+  RoleKeys two_distinct{{"id-a", "id-b"}, 2};
+  meta.signatures = {{"id-a", sig_a}, {"id-b", sig_b}};
+  CHECK(verify_threshold(keys, two_distinct, meta, "targets"));
+  // A signature by a key outside the role does not count.
+  RoleKeys only_b{{"id-b"}, 1};
+  meta.signatures = {{"id-a", sig_a}};
+  CHECK_FALSE(verify_threshold(keys, only_b, meta, "targets"));
+  // A bad signature among good ones is skipped, not fatal.
+  meta.signatures = {{"id-b", "garbage"}, {"id-b", sig_b}};
+  CHECK(verify_threshold(keys, only_b, meta, "targets"));
+}
+
+TEST_CASE("delegated path patterns: fnmatch per segment, hash prefixes") {
+  DelegatedRole role;
+  role.paths = std::vector<std::string>{"services/health/*", "forms/?.json", "a/[bc]/d"};
+  CHECK(role.covers("services/health/clinic.json"));
+  CHECK_FALSE(role.covers("services/health/deep/clinic.json"));
+  CHECK_FALSE(role.covers("services/education/exam.json"));
+  CHECK(role.covers("forms/1.json"));
+  CHECK_FALSE(role.covers("forms/12.json"));
+  CHECK(role.covers("a/c/d"));
+  CHECK_FALSE(role.covers("a/e/d"));
+  DelegatedRole hashed;
+  std::string digest = *digest_hex("sha256", "services/x.json");
+  hashed.path_hash_prefixes = std::vector<std::string>{digest.substr(0, 2)};
+  CHECK(hashed.covers("services/x.json"));
+}
+
+TEST_CASE("UTC times parse strictly") {
+  CHECK(parse_utc_time("1970-01-01T00:00:10Z") == 10);
+  CHECK(format_utc_time(*parse_utc_time("2030-01-01T00:00:00Z")) == "2030-01-01T00:00:00Z");
+  CHECK_FALSE(parse_utc_time("2030-01-01 00:00:00"));
+  CHECK_FALSE(parse_utc_time("2030-01-01T00:00:00+01:00"));
+}
