@@ -1,5 +1,7 @@
 // Expression::evaluate: a tree walk over immutable nodes. Every node visit spends a step, so
 // evaluation is bounded; `and`, `or` and if() evaluate only what decides the result.
+#include <limits>
+
 #include <fmt/format.h>
 
 #include "kiosk/workflow/expression/functions.hpp"
@@ -81,6 +83,7 @@ Expected<Value> money_arithmetic(Operator op, const Value& left, const Value& ri
   Decimal minor = Decimal::integer(money.minor_units);
   Expected<Decimal> result = op == Operator::multiply ? minor.multiply(factor) : minor.divide(factor, 0);
   if (result) result = result->rounded(0);
+  if (!result && factor.units() != 0) return fail(Errc::invalid_argument, "money overflow: the result is too large");
   if (!result) return std::unexpected(result.error());
   return Value{Money{result->units(), money.currency}};
 }

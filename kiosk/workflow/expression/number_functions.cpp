@@ -1,6 +1,8 @@
 // Number and money functions. Exact decimal arithmetic only; every rounding is half-even.
 #include <array>
 
+#include <limits>
+
 #include <fmt/format.h>
 
 #include "kiosk/workflow/expression/functions.hpp"

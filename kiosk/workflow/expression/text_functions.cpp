@@ -2,6 +2,8 @@
 // clusters: an Arabic letter with a haraka counts as two), which is stable across ICU versions.
 #include <array>
 
+#include <limits>
+
 #include <fmt/format.h>
 
 #include "kiosk/workflow/expression/functions.hpp"
