@@ -11,11 +11,11 @@ using namespace shubbak::workflow;
 namespace {
 Decimal d(std::string_view text) {
   auto parsed = Decimal::parse(text);
-  REQUIRE_MESSAGE(parsed.has_value(), text);
+  if (!parsed) FAIL(text << ": " << parsed.error().message);
   return *parsed;
 }
 std::string s(const Expected<Decimal>& value) {
-  REQUIRE_MESSAGE(value.has_value(), value.error().message);
+  if (!value) FAIL(value.error().message);
   return value->to_string();
 }
 }  // namespace

@@ -15,7 +15,7 @@ inline const CivilDate k_today{2026, 11, 21};
 
 inline Value number(std::string_view text) {
   auto parsed = Decimal::parse(text);
-  REQUIRE(parsed.has_value());
+  if (!parsed) FAIL(text << ": " << parsed.error().message);
   return Value{*parsed};
 }
 inline Value money(std::int64_t minor_units, std::string currency) { return Value{Money{minor_units, std::move(currency)}}; }
@@ -27,9 +27,9 @@ inline Value boolean(bool value) { return Value{value}; }
 // Evaluates a source that must parse and evaluate.
 inline Value eval(std::string_view source, const FieldValues& fields = {}, const EvaluationLimits& limits = {}) {
   auto expression = Expression::parse(source);
-  REQUIRE_MESSAGE(expression.has_value(), source, ": ", expression.error().message);
+  if (!expression) FAIL(source << ": " << expression.error().message);
   auto value = expression->evaluate(fields, k_today, limits);
-  REQUIRE_MESSAGE(value.has_value(), source, ": ", value.error().message);
+  if (!value) FAIL(source << ": " << value.error().message);
   return *value;
 }
 
@@ -41,33 +41,33 @@ inline std::string shown(std::string_view source, const FieldValues& fields = {}
 
 inline Error parse_error(std::string_view source) {
   auto expression = Expression::parse(source);
-  REQUIRE_MESSAGE(!expression.has_value(), source, " parsed but should not");
+  if (expression) FAIL(source << " parsed but should not");
   CHECK(expression.error().code == Errc::parse);
   return expression.error();
 }
 
 inline Error check_error(std::string_view source, const FieldTypes& fields = {}) {
   auto expression = Expression::parse(source);
-  REQUIRE_MESSAGE(expression.has_value(), source, ": ", expression.error().message);
+  if (!expression) FAIL(source << ": " << expression.error().message);
   auto type = expression->check(fields);
-  REQUIRE_MESSAGE(!type.has_value(), source, " checked but should not");
+  if (type) FAIL(source << " checked but should not");
   CHECK(type.error().code == Errc::invalid_argument);
   return type.error();
 }
 
 inline Type checked(std::string_view source, const FieldTypes& fields = {}) {
   auto expression = Expression::parse(source);
-  REQUIRE_MESSAGE(expression.has_value(), source, ": ", expression.error().message);
+  if (!expression) FAIL(source << ": " << expression.error().message);
   auto type = expression->check(fields);
-  REQUIRE_MESSAGE(type.has_value(), source, ": ", type.error().message);
+  if (!type) FAIL(source << ": " << type.error().message);
   return *type;
 }
 
 inline Error eval_error(std::string_view source, const FieldValues& fields = {}, const EvaluationLimits& limits = {}) {
   auto expression = Expression::parse(source);
-  REQUIRE_MESSAGE(expression.has_value(), source, ": ", expression.error().message);
+  if (!expression) FAIL(source << ": " << expression.error().message);
   auto value = expression->evaluate(fields, k_today, limits);
-  REQUIRE_MESSAGE(!value.has_value(), source, " evaluated but should not");
+  if (value) FAIL(source << " evaluated but should not");
   return value.error();
 }
 
