@@ -38,7 +38,7 @@ class Decimal {
   // Rounded half-even to `scale` digits.
   Expected<Decimal> rounded(int scale) const;
   int compare(const Decimal& other) const;  // -1, 0, 1
-  bool is_integer() const;                   // no fractional part: 3.000 is an integer
+  bool is_integer() const;                  // no fractional part: 3.000 is an integer
   std::optional<std::int64_t> to_integer() const;
   bool operator==(const Decimal& other) const { return compare(other) == 0; }
 
@@ -52,7 +52,9 @@ enum class Type { null, boolean, number, money, text, date, list };
 std::string_view to_string(Type type);
 
 struct Value {
-  std::variant<std::monostate, bool, Decimal, Money, std::string, CivilDate, std::vector<std::string>> data;
+  std::variant<std::monostate, bool, Decimal, Money, std::string, CivilDate,
+               std::vector<std::string>>
+      data;
 
   Type type() const;
   bool is_null() const { return std::holds_alternative<std::monostate>(data); }

@@ -23,15 +23,89 @@ void require(bool ok) {
   if (!ok) std::abort();
 }
 
-constexpr std::array<std::string_view, 83> k_vocabulary{
-    "$n", "$m", "$j", "$t", "$d", "$b", "$l", "$u", "$x", "1", "0", "2.5", "-1", "9223372036854775807",
-    "0.000000001", "3", "-", "+", "*", "/", "=", "!=", "<", "<=", ">", ">=", " and ", " or ", "not ", "(", ")",
-    ",", "true", "false", "null", "\"a\"", "\"سالم\"", "\"2024-02-29\"", "\"OMR\"", "\"JOD\"", "\"^[0-9]+$\"",
-    "\"(a+)+$\"", "\"luhn\"", "\"mod11\"", "\"\\\"\"", "\"12.5\"", " ", "if(", "coalesce(", "concat(", "len(",
-    "trim(", "upper(", "lower(", "contains(", "starts_with(", "substr(", "matches(", "number(", "text(", "round(",
-    "min(", "max(", "abs(", "today()", "date(", "add_days(", "add_months(", "days_between(", "years_between(",
-    "money(", "amount(", "selected(", "count(", "check_digit(", "\"79927398713\"", "$", "\"", ".", "5", "\\",
-    "#", "\xff"};
+constexpr std::array<std::string_view, 83> k_vocabulary{"$n",
+                                                        "$m",
+                                                        "$j",
+                                                        "$t",
+                                                        "$d",
+                                                        "$b",
+                                                        "$l",
+                                                        "$u",
+                                                        "$x",
+                                                        "1",
+                                                        "0",
+                                                        "2.5",
+                                                        "-1",
+                                                        "9223372036854775807",
+                                                        "0.000000001",
+                                                        "3",
+                                                        "-",
+                                                        "+",
+                                                        "*",
+                                                        "/",
+                                                        "=",
+                                                        "!=",
+                                                        "<",
+                                                        "<=",
+                                                        ">",
+                                                        ">=",
+                                                        " and ",
+                                                        " or ",
+                                                        "not ",
+                                                        "(",
+                                                        ")",
+                                                        ",",
+                                                        "true",
+                                                        "false",
+                                                        "null",
+                                                        "\"a\"",
+                                                        "\"سالم\"",
+                                                        "\"2024-02-29\"",
+                                                        "\"OMR\"",
+                                                        "\"JOD\"",
+                                                        "\"^[0-9]+$\"",
+                                                        "\"(a+)+$\"",
+                                                        "\"luhn\"",
+                                                        "\"mod11\"",
+                                                        "\"\\\"\"",
+                                                        "\"12.5\"",
+                                                        " ",
+                                                        "if(",
+                                                        "coalesce(",
+                                                        "concat(",
+                                                        "len(",
+                                                        "trim(",
+                                                        "upper(",
+                                                        "lower(",
+                                                        "contains(",
+                                                        "starts_with(",
+                                                        "substr(",
+                                                        "matches(",
+                                                        "number(",
+                                                        "text(",
+                                                        "round(",
+                                                        "min(",
+                                                        "max(",
+                                                        "abs(",
+                                                        "today()",
+                                                        "date(",
+                                                        "add_days(",
+                                                        "add_months(",
+                                                        "days_between(",
+                                                        "years_between(",
+                                                        "money(",
+                                                        "amount(",
+                                                        "selected(",
+                                                        "count(",
+                                                        "check_digit(",
+                                                        "\"79927398713\"",
+                                                        "$",
+                                                        "\"",
+                                                        ".",
+                                                        "5",
+                                                        "\\",
+                                                        "#",
+                                                        "\xff"};
 
 const FieldTypes& field_types() {
   static const FieldTypes types{
@@ -56,7 +130,9 @@ const FieldValues& field_values() {
   return values;
 }
 
-bool has_column(const Error& error) { return error.message.starts_with("column "); }
+bool has_column(const Error& error) {
+  return error.message.starts_with("column ");
+}
 
 }  // namespace
 
@@ -87,7 +163,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto value = expression->evaluate(field_values(), today, limits);
   if (!value) {
     const Error& error = value.error();
-    require(error.code == Errc::cancelled || (error.code == Errc::invalid_argument && has_column(error)));
+    require(error.code == Errc::cancelled ||
+            (error.code == Errc::invalid_argument && has_column(error)));
     return 0;
   }
   (void)value->to_display_string();

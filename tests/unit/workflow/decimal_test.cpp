@@ -28,8 +28,8 @@ TEST_CASE("decimal parsing keeps the written scale and refuses anything else") {
   CHECK(d("9223372036854775807").units() == std::numeric_limits<std::int64_t>::max());
   CHECK(d("-9223372036854775808").units() == std::numeric_limits<std::int64_t>::min());
   CHECK(d("0.000000001").scale() == 9);
-  for (const char* bad : {"", "-", "1.", ".5", "1e3", "+1", "1,5", "0x10", " 1", "1.2.3", "0.0000000001",
-                          "9223372036854775808", "99999999999999999999999999"}) {
+  for (const char* bad : {"", "-", "1.", ".5", "1e3", "+1", "1,5", "0x10", " 1", "1.2.3",
+                          "0.0000000001", "9223372036854775808", "99999999999999999999999999"}) {
     CHECK_MESSAGE(!Decimal::parse(bad).has_value(), bad);
   }
 }
@@ -50,7 +50,9 @@ TEST_CASE("decimal overflow is an error, never a wrap") {
   CHECK(sum.error().code == Errc::invalid_argument);
   CHECK(sum.error().message == "number overflow: the result is too large");
   CHECK_FALSE(max.multiply(Decimal::integer(2)).has_value());
-  CHECK_FALSE(Decimal::integer(std::numeric_limits<std::int64_t>::min()).subtract(Decimal::integer(1)).has_value());
+  CHECK_FALSE(Decimal::integer(std::numeric_limits<std::int64_t>::min())
+                  .subtract(Decimal::integer(1))
+                  .has_value());
   // Aligning scales can overflow too: 10^10 at scale 9 needs 10^19 units.
   CHECK_FALSE(d("10000000000").add(d("0.000000001")).has_value());
 }
@@ -58,9 +60,9 @@ TEST_CASE("decimal overflow is an error, never a wrap") {
 TEST_CASE("decimal multiply is exact up to scale 9, then rounds half-even") {
   CHECK(s(d("1.5").multiply(d("1.5"))) == "2.25");
   CHECK(s(d("-0.2").multiply(d("3"))) == "-0.6");
-  CHECK(s(d("0.00001").multiply(d("0.00005"))) == "0.000000000");     // 5e-10 -> half-even to 0
-  CHECK(s(d("0.00003").multiply(d("0.00005"))) == "0.000000002");     // 1.5e-9 -> 2e-9
-  CHECK(s(d("0.00005").multiply(d("0.00005"))) == "0.000000002");     // 2.5e-9 -> 2e-9
+  CHECK(s(d("0.00001").multiply(d("0.00005"))) == "0.000000000");  // 5e-10 -> half-even to 0
+  CHECK(s(d("0.00003").multiply(d("0.00005"))) == "0.000000002");  // 1.5e-9 -> 2e-9
+  CHECK(s(d("0.00005").multiply(d("0.00005"))) == "0.000000002");  // 2.5e-9 -> 2e-9
 }
 
 TEST_CASE("decimal divide is exact or rounded half-even at scale 9") {

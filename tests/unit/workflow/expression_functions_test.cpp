@@ -9,8 +9,8 @@ using namespace shubbak::workflow::testing;
 
 TEST_CASE("if() and coalesce()") {
   CHECK(shown("if(1 > 2, \"a\", \"b\")") == "text b");
-  CHECK(shown("if($urgent, $fee * 2, $fee)", {{"urgent", boolean(true)}, {"fee", money(1500, "OMR")}}) ==
-        "money 3.000 OMR");
+  CHECK(shown("if($urgent, $fee * 2, $fee)",
+              {{"urgent", boolean(true)}, {"fee", money(1500, "OMR")}}) == "money 3.000 OMR");
   CHECK(shown("coalesce($x, $y, \"none\")") == "text none");
   CHECK(shown("coalesce($x, 5)", {{"x", number("2")}}) == "number 2");
   CHECK(eval("coalesce($x)").is_null());
@@ -19,7 +19,8 @@ TEST_CASE("if() and coalesce()") {
 TEST_CASE("concat() joins text; null joins as nothing") {
   CHECK(shown("concat(\"a\", \"ب\", $x, \"c\")") == "text aبc");
   CHECK(shown("concat(\"Fee: \", text(money(1.5, \"OMR\")))") == "text Fee: 1.500 OMR");
-  CHECK(check_error("concat(\"a\", 1)").message == "column 1: concat() needs text as argument 2, not number");
+  CHECK(check_error("concat(\"a\", 1)").message ==
+        "column 1: concat() needs text as argument 2, not number");
   CHECK(check_error("concat()").message == "column 1: concat() needs at least 1 argument, not 0");
 }
 
@@ -27,7 +28,8 @@ TEST_CASE("len() counts code points, not bytes or graphemes") {
   CHECK(eval("len(\"abc\")") == number("3"));
   CHECK(eval("len(\"مرحبا\")") == number("5"));
   CHECK(eval("len(\"\")") == number("0"));
-  CHECK(eval("len(\"\xd8\xa8\xd9\x8e\")") == number("2"));  // beh + fatha: one grapheme, two code points
+  CHECK(eval("len(\"\xd8\xa8\xd9\x8e\")") ==
+        number("2"));  // beh + fatha: one grapheme, two code points
   CHECK(eval("len($x)").is_null());
 }
 
@@ -54,8 +56,10 @@ TEST_CASE("substr() takes a 0-based start and a length, in code points") {
   CHECK(shown("substr(\"abc\", 2, 10)") == "text c");
   CHECK(shown("substr(\"abc\", 5, 1)") == "text ");
   CHECK(shown("substr(\"abc\", 1, 0)") == "text ");
-  CHECK(eval_error("substr(\"abc\", -1, 1)").message == "column 1: substr(): -1 is outside 0 to 9223372036854775807");
-  CHECK(eval_error("substr(\"abc\", 0.5, 1)").message == "column 1: substr(): 0.5 is not a whole number");
+  CHECK(eval_error("substr(\"abc\", -1, 1)").message ==
+        "column 1: substr(): -1 is outside 0 to 9223372036854775807");
+  CHECK(eval_error("substr(\"abc\", 0.5, 1)").message ==
+        "column 1: substr(): 0.5 is not a whole number");
   CHECK(check_error("substr(\"abc\", \"1\", 1)").message ==
         "column 1: substr() needs number as argument 2, not text");
 }
@@ -70,9 +74,11 @@ TEST_CASE("matches() searches with an ICU regular expression given as a literal"
   CHECK(check_error("matches($p, $p)", {{"p", {Type::text, ""}}}).message ==
         "column 1: matches() needs a string literal as its pattern");
   auto bad = check_error("matches(\"a\", \"(a\")");
-  CHECK(bad.message.starts_with("column 1: matches(): the pattern \"(a\" is not a valid regular expression ("));
+  CHECK(bad.message.starts_with(
+      "column 1: matches(): the pattern \"(a\" is not a valid regular expression ("));
   auto long_pattern = check_error("matches(\"a\", \"" + std::string(257, 'a') + "\")");
-  CHECK(long_pattern.message == "column 1: matches(): the pattern is 257 bytes long; at most 256 are allowed");
+  CHECK(long_pattern.message ==
+        "column 1: matches(): the pattern is 257 bytes long; at most 256 are allowed");
 }
 
 TEST_CASE("number() parses plain decimals; anything else is null") {
@@ -81,8 +87,10 @@ TEST_CASE("number() parses plain decimals; anything else is null") {
   CHECK(shown("number(\"-0.5\") * 2") == "number -1.0");
   CHECK(eval("number(\"abc\") = null") == boolean(true));
   CHECK(eval("number(\"1e3\")").is_null());
-  CHECK(eval("number(\"١٢\")").is_null());  // Arabic-Indic digits are normalised by the form, not here
-  CHECK(check_error("number(1)").message == "column 1: number() needs text as argument 1, not number");
+  CHECK(eval("number(\"١٢\")")
+            .is_null());  // Arabic-Indic digits are normalised by the form, not here
+  CHECK(check_error("number(1)").message ==
+        "column 1: number() needs text as argument 1, not number");
 }
 
 TEST_CASE("text() formats every type") {
@@ -114,11 +122,13 @@ TEST_CASE("min(), max() and abs()") {
   CHECK(eval("min(1, $x)").is_null());
   CHECK(check_error("min(1, $fee)", {{"fee", {Type::money, "OMR"}}}).message ==
         "column 1: min() needs arguments of one type, not number and money in OMR");
-  CHECK(check_error("max(\"a\")").message == "column 1: max() needs number or money or date as argument 1, not text");
+  CHECK(check_error("max(\"a\")").message ==
+        "column 1: max() needs number or money or date as argument 1, not text");
   CHECK(shown("abs(-1.5)") == "number 1.5");
   CHECK(shown("abs(2)") == "number 2");
   CHECK(shown("abs(-$fee)", {{"fee", money(1250, "OMR")}}) == "money 1.250 OMR");
-  CHECK(eval_error("abs(-9223372036854775807 - 1)").message == "column 1: abs(): number overflow: the result is too large");
+  CHECK(eval_error("abs(-9223372036854775807 - 1)").message ==
+        "column 1: abs(): number overflow: the result is too large");
 }
 
 TEST_CASE("selected() and count() on multi-choice answers") {
@@ -128,7 +138,8 @@ TEST_CASE("selected() and count() on multi-choice answers") {
   CHECK(eval("selected($missing, \"visa\")", fields) == boolean(false));
   CHECK(eval("count($docs)", fields) == number("2"));
   CHECK(eval("count($missing)", fields) == number("0"));
-  CHECK(check_error("selected(\"a\", \"a\")").message == "column 1: selected() needs list as argument 1, not text");
+  CHECK(check_error("selected(\"a\", \"a\")").message ==
+        "column 1: selected() needs list as argument 1, not text");
 }
 
 TEST_CASE("check_digit() with Luhn and modulus 11") {
@@ -142,7 +153,8 @@ TEST_CASE("check_digit() with Luhn and modulus 11") {
   // 12345: 5*2 + 4*3 + 3*4 + 2*5 + 1*6 = 50; 50 mod 11 = 6; check digit 11 - 6 = 5.
   CHECK(eval("check_digit(\"123455\", \"mod11\")") == boolean(true));
   CHECK(eval("check_digit(\"123456\", \"mod11\")") == boolean(false));
-  // 1234567: weights 2..7 then 2 again: 7*2+6*3+5*4+4*5+3*6+2*7+1*2 = 106; 106 mod 11 = 7; 11-7 = 4.
+  // 1234567: weights 2..7 then 2 again: 7*2+6*3+5*4+4*5+3*6+2*7+1*2 = 106; 106 mod 11 = 7; 11-7
+  // = 4.
   CHECK(eval("check_digit(\"12345674\", \"mod11\")") == boolean(true));
   CHECK(eval("check_digit(\"12345675\", \"mod11\")") == boolean(false));
   CHECK(eval("check_digit(\"00\", \"mod11\")") == boolean(true));  // 11 - 0 = 11 -> 0

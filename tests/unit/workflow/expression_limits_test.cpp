@@ -21,7 +21,8 @@ std::string repeat(std::string_view piece, int count) {
 TEST_CASE("sources longer than 2000 bytes are refused") {
   std::string longest = "\"" + std::string(1998, 'a') + "\"";
   CHECK(Expression::parse(longest).has_value());
-  CHECK(parse_error(longest + " ").message == "column 1: the expression is 2001 bytes long; at most 2000 are allowed");
+  CHECK(parse_error(longest + " ").message ==
+        "column 1: the expression is 2001 bytes long; at most 2000 are allowed");
   CHECK(parse_error(std::string(1'000'000, '(')).message ==
         "column 1: the expression is 1000000 bytes long; at most 2000 are allowed");
 }
@@ -30,15 +31,18 @@ TEST_CASE("more than 500 nodes are refused") {
   std::string sum_of_250 = repeat("1+", 249) + "1";  // 250 literals + 249 additions = 499 nodes
   CHECK(eval(sum_of_250) == number("250"));
   CHECK(Expression::parse(repeat("1+", 250) + "1").has_value() == false);
-  CHECK(parse_error(repeat("1+", 250) + "1").message == "column 500: the expression has more than 500 parts");
+  CHECK(parse_error(repeat("1+", 250) + "1").message ==
+        "column 500: the expression has more than 500 parts");
   CHECK(parse_error("concat(" + repeat("\"\",", 600) + "\"\")").code == Errc::parse);
 }
 
 TEST_CASE("nesting deeper than 32 levels is refused") {
   CHECK(eval(repeat("(", 32) + "1" + repeat(")", 32)) == number("1"));
-  CHECK(parse_error(repeat("(", 33) + "1" + repeat(")", 33)).message == "column 33: nesting deeper than 32 levels");
+  CHECK(parse_error(repeat("(", 33) + "1" + repeat(")", 33)).message ==
+        "column 33: nesting deeper than 32 levels");
   CHECK(parse_error(repeat("-", 33) + "1").message == "column 33: nesting deeper than 32 levels");
-  CHECK(parse_error(repeat("not ", 33) + "true").message == "column 129: nesting deeper than 32 levels");
+  CHECK(parse_error(repeat("not ", 33) + "true").message ==
+        "column 129: nesting deeper than 32 levels");
   CHECK(parse_error(repeat("abs(", 33) + "1" + repeat(")", 33)).message ==
         "column 129: nesting deeper than 32 levels");
   CHECK(parse_error(repeat("(", 1990)).message == "column 33: nesting deeper than 32 levels");
@@ -56,7 +60,8 @@ TEST_CASE("evaluation stops after max_steps") {
   // Text work costs steps too: len() of 6400 bytes costs 101 steps on top of its 2 nodes.
   limits.max_steps = 102;
   limits.max_text_bytes = 10000;
-  CHECK(eval_error("len($t)", {{"t", text(std::string(6400, 'a'))}}, limits).code == Errc::cancelled);
+  CHECK(eval_error("len($t)", {{"t", text(std::string(6400, 'a'))}}, limits).code ==
+        Errc::cancelled);
   limits.max_steps = 103;
   CHECK(eval("len($t)", {{"t", text(std::string(6400, 'a'))}}, limits) == number("6400"));
 }

@@ -33,9 +33,9 @@ TEST_CASE("money times or divided by a number rounds half-even to the minor unit
   CHECK(shown("$fee * 0.5", {{"fee", money(1265, "OMR")}}) == "money 0.632 OMR");  // 632.5 -> 632
   CHECK(shown("$fee / 3", {{"fee", money(1000, "OMR")}}) == "money 0.333 OMR");
   CHECK(shown("$fee / 3", {{"fee", money(2000, "OMR")}}) == "money 0.667 OMR");
-  CHECK(shown("$fee / 2", {{"fee", money(5, "JOD")}}) == "money 0.002 JOD");     // 2.5 -> 2
-  CHECK(shown("$fee / 2", {{"fee", money(7, "JOD")}}) == "money 0.004 JOD");     // 3.5 -> 4
-  CHECK(shown("$fee / -2", {{"fee", money(5, "KWD")}}) == "money -0.002 KWD");   // -2.5 -> -2
+  CHECK(shown("$fee / 2", {{"fee", money(5, "JOD")}}) == "money 0.002 JOD");    // 2.5 -> 2
+  CHECK(shown("$fee / 2", {{"fee", money(7, "JOD")}}) == "money 0.004 JOD");    // 3.5 -> 4
+  CHECK(shown("$fee / -2", {{"fee", money(5, "KWD")}}) == "money -0.002 KWD");  // -2.5 -> -2
   CHECK(shown("money(1, \"USD\") / 3") == "money 0.33 USD");
   CHECK(shown("money(12.345, \"JOD\") * 2") == "money 24.690 JOD");
   // 1.0005 OMR * 1 is exact at 1000.5 baisa, rounded once: 1000.5 -> 1000.
@@ -57,7 +57,8 @@ TEST_CASE("money() and amount() convert between numbers and money") {
         "column 1: money() needs a currency code literal, like \"OMR\"");
   CHECK(check_error("money(true, \"OMR\")").message ==
         "column 1: money() needs number or text as argument 1, not boolean");
-  CHECK(check_error("amount(1)").message == "column 1: amount() needs money as argument 1, not number");
+  CHECK(check_error("amount(1)").message ==
+        "column 1: amount() needs money as argument 1, not number");
   CHECK(eval_error("money(99999999999999999, \"OMR\")").message ==
         "column 1: money(): number overflow: the result is too large");
 }
@@ -87,7 +88,8 @@ TEST_CASE("add_months clamps to the end of the month") {
 TEST_CASE("years_between counts whole years, as ages") {
   FieldValues fields{{"born", date(2008, 11, 21)}};
   CHECK(eval("years_between($born, today())", fields) == number("18"));
-  CHECK(eval("years_between($born, today()) >= 18", {{"born", date(2008, 11, 22)}}) == boolean(false));
+  CHECK(eval("years_between($born, today()) >= 18", {{"born", date(2008, 11, 22)}}) ==
+        boolean(false));
   CHECK(eval("years_between(today(), $born)", fields) == number("-18"));
   CHECK(eval("years_between(date(\"2008-02-29\"), date(\"2026-02-28\"))") == number("17"));
   CHECK(eval("years_between(date(\"2008-02-29\"), date(\"2026-03-01\"))") == number("18"));
@@ -97,21 +99,24 @@ TEST_CASE("years_between counts whole years, as ages") {
 
 TEST_CASE("date(): literal dates are checked, answers that are not dates give null") {
   CHECK(eval("date(\"2024-02-29\")") == date(2024, 2, 29));
-  CHECK(check_error("date(\"2026-02-30\")").message == "column 1: date(): \"2026-02-30\" is not a YYYY-MM-DD date");
+  CHECK(check_error("date(\"2026-02-30\")").message ==
+        "column 1: date(): \"2026-02-30\" is not a YYYY-MM-DD date");
   CHECK(eval("date($t)", {{"t", text("2026-13-01")}}).is_null());
   CHECK(eval("date($t) = null", {{"t", text("21/11/2026")}}) == boolean(true));
   CHECK(eval("today()") == date(2026, 11, 21));
 }
 
 TEST_CASE("date arithmetic refuses fractional shifts and years outside 1..9999") {
-  CHECK(eval_error("add_days(today(), 1.5)").message == "column 1: add_days(): 1.5 is not a whole number");
+  CHECK(eval_error("add_days(today(), 1.5)").message ==
+        "column 1: add_days(): 1.5 is not a whole number");
   CHECK(eval_error("add_days(date(\"9999-12-31\"), 1)").message ==
         "column 1: add_days(): the date falls outside years 1 to 9999");
   CHECK(eval_error("add_months(date(\"0001-01-01\"), -1)").message ==
         "column 1: add_months(): the date falls outside years 1 to 9999");
   CHECK(eval_error("add_days(today(), 99999999999)").message ==
         "column 1: add_days(): 99999999999 is outside -3660000 to 3660000");
-  CHECK(check_error("add_days(1, 1)").message == "column 1: add_days() needs date as argument 1, not number");
+  CHECK(check_error("add_days(1, 1)").message ==
+        "column 1: add_days() needs date as argument 1, not number");
   CHECK(check_error("days_between(today(), \"2026-01-01\")").message ==
         "column 1: days_between() needs date as argument 2, not text");
 }

@@ -18,14 +18,25 @@ inline Value number(std::string_view text) {
   if (!parsed) FAIL(text << ": " << parsed.error().message);
   return Value{*parsed};
 }
-inline Value money(std::int64_t minor_units, std::string currency) { return Value{Money{minor_units, std::move(currency)}}; }
-inline Value text(std::string value) { return Value{std::move(value)}; }
-inline Value date(int year, int month, int day) { return Value{CivilDate{year, month, day}}; }
-inline Value list(std::vector<std::string> items) { return Value{std::move(items)}; }
-inline Value boolean(bool value) { return Value{value}; }
+inline Value money(std::int64_t minor_units, std::string currency) {
+  return Value{Money{minor_units, std::move(currency)}};
+}
+inline Value text(std::string value) {
+  return Value{std::move(value)};
+}
+inline Value date(int year, int month, int day) {
+  return Value{CivilDate{year, month, day}};
+}
+inline Value list(std::vector<std::string> items) {
+  return Value{std::move(items)};
+}
+inline Value boolean(bool value) {
+  return Value{value};
+}
 
 // Evaluates a source that must parse and evaluate.
-inline Value eval(std::string_view source, const FieldValues& fields = {}, const EvaluationLimits& limits = {}) {
+inline Value eval(std::string_view source, const FieldValues& fields = {},
+                  const EvaluationLimits& limits = {}) {
   auto expression = Expression::parse(source);
   if (!expression) FAIL(source << ": " << expression.error().message);
   auto value = expression->evaluate(fields, k_today, limits);
@@ -63,7 +74,8 @@ inline Type checked(std::string_view source, const FieldTypes& fields = {}) {
   return *type;
 }
 
-inline Error eval_error(std::string_view source, const FieldValues& fields = {}, const EvaluationLimits& limits = {}) {
+inline Error eval_error(std::string_view source, const FieldValues& fields = {},
+                        const EvaluationLimits& limits = {}) {
   auto expression = Expression::parse(source);
   if (!expression) FAIL(source << ": " << expression.error().message);
   auto value = expression->evaluate(fields, k_today, limits);

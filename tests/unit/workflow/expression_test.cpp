@@ -98,14 +98,20 @@ TEST_CASE("and, or and if() evaluate only what decides the result") {
 }
 
 TEST_CASE("parse errors give the column, counted in characters") {
-  CHECK(parse_error("1 +").message == "column 4: expected a value, found the end of the expression");
+  CHECK(parse_error("1 +").message ==
+        "column 4: expected a value, found the end of the expression");
   CHECK(parse_error("(1 + 2").message == "column 7: expected ')', found the end of the expression");
-  CHECK(parse_error("1 2").message == "column 3: expected an operator or the end of the expression, found '2'");
-  CHECK(parse_error("1 < 2 < 3").message == "column 7: comparisons do not chain: write 'a < b and b < c'");
-  CHECK(parse_error("$Name").message == "column 2: a field name after '$' starts with a lowercase letter or '_'");
-  CHECK(parse_error("$").message == "column 2: a field name after '$' starts with a lowercase letter or '_'");
+  CHECK(parse_error("1 2").message ==
+        "column 3: expected an operator or the end of the expression, found '2'");
+  CHECK(parse_error("1 < 2 < 3").message ==
+        "column 7: comparisons do not chain: write 'a < b and b < c'");
+  CHECK(parse_error("$Name").message ==
+        "column 2: a field name after '$' starts with a lowercase letter or '_'");
+  CHECK(parse_error("$").message ==
+        "column 2: a field name after '$' starts with a lowercase letter or '_'");
   CHECK(parse_error("\"abc").message == "column 1: unterminated string");
-  CHECK(parse_error(R"("a\n")").message == R"(column 3: unknown escape: a string allows only \" and \\)");
+  CHECK(parse_error(R"("a\n")").message ==
+        R"(column 3: unknown escape: a string allows only \" and \\)");
   CHECK(parse_error("1 # 2").message == "column 3: unexpected character '#'");
   CHECK(parse_error("\"مرحبا\" = 1 #").message == "column 13: unexpected character '#'");
   CHECK(parse_error("1 + ب").message == "column 5: unexpected character 'ب'");
@@ -120,7 +126,8 @@ TEST_CASE("parse errors give the column, counted in characters") {
   CHECK(parse_error("\"\xff\"").message == "column 2: invalid UTF-8 in a string");
   CHECK(parse_error("1 \xc0\x80").message == "column 3: invalid UTF-8");
   CHECK(parse_error("len(\"a\" \"b\")").message == "column 9: expected ',' or ')', found a string");
-  CHECK(parse_error("len").message == "column 4: expected '(' after len, found the end of the expression");
+  CHECK(parse_error("len").message ==
+        "column 4: expected '(' after len, found the end of the expression");
   CHECK(parse_error("1 + and").message == "column 5: expected a value, found 'and'");
   CHECK(parse_error("").message == "column 1: expected a value, found the end of the expression");
   CHECK(parse_error("()").message == "column 2: expected a value, found ')'");
@@ -129,8 +136,9 @@ TEST_CASE("parse errors give the column, counted in characters") {
 }
 
 TEST_CASE("type checking: the result type of valid expressions") {
-  FieldTypes fields{{"fee", {Type::money, "OMR"}}, {"age", {Type::number, ""}}, {"phone", {Type::text, ""}},
-                    {"urgent", {Type::boolean, ""}}, {"born", {Type::date, ""}}, {"docs", {Type::list, ""}}};
+  FieldTypes fields{{"fee", {Type::money, "OMR"}}, {"age", {Type::number, ""}},
+                    {"phone", {Type::text, ""}},   {"urgent", {Type::boolean, ""}},
+                    {"born", {Type::date, ""}},    {"docs", {Type::list, ""}}};
   CHECK(checked("$fee * 2", fields) == Type::money);
   CHECK(checked("2 * $fee", fields) == Type::money);
   CHECK(checked("$fee / 3", fields) == Type::money);
@@ -149,18 +157,22 @@ TEST_CASE("type checking: the result type of valid expressions") {
 }
 
 TEST_CASE("type checking refuses what cannot work, naming the operator, field or function") {
-  FieldTypes fields{{"fee", {Type::money, "OMR"}}, {"fine", {Type::money, "JOD"}}, {"d", {Type::date, ""}},
-                    {"p", {Type::text, ""}}, {"bad", {Type::money, "XYZ"}}, {"l", {Type::list, ""}}};
+  FieldTypes fields{{"fee", {Type::money, "OMR"}}, {"fine", {Type::money, "JOD"}},
+                    {"d", {Type::date, ""}},       {"p", {Type::text, ""}},
+                    {"bad", {Type::money, "XYZ"}}, {"l", {Type::list, ""}}};
   CHECK(check_error("$x + 1", fields).message == "column 1: unknown field $x");
-  CHECK(check_error("$fee + $fine", fields).message == "column 6: '+' cannot add money in OMR and money in JOD");
+  CHECK(check_error("$fee + $fine", fields).message ==
+        "column 6: '+' cannot add money in OMR and money in JOD");
   CHECK(check_error("$fee - $fine", fields).message ==
         "column 6: '-' cannot subtract money in OMR and money in JOD");
   CHECK(check_error("$fee < $fine", fields).message ==
         "column 6: '<' cannot compare money in OMR and money in JOD");
-  CHECK(check_error("$fee + 1", fields).message == "column 6: '+' cannot add money in OMR and number");
+  CHECK(check_error("$fee + 1", fields).message ==
+        "column 6: '+' cannot add money in OMR and number");
   CHECK(check_error("$fee * $fee", fields).message ==
         "column 6: '*' cannot multiply money in OMR and money in OMR");
-  CHECK(check_error("2 / $fee", fields).message == "column 3: '/' cannot divide number and money in OMR");
+  CHECK(check_error("2 / $fee", fields).message ==
+        "column 3: '/' cannot divide number and money in OMR");
   CHECK(check_error("$fee / $fee", fields).message ==
         "column 6: '/' cannot divide money in OMR and money in OMR");
   CHECK(check_error("\"a\" + \"b\"").message == "column 5: '+' does not join text: use concat()");
@@ -170,23 +182,29 @@ TEST_CASE("type checking refuses what cannot work, naming the operator, field or
   CHECK(check_error("1 = \"1\"").message == "column 3: '=' cannot compare number and text");
   CHECK(check_error("true < false").message == "column 6: '<' cannot order boolean and boolean");
   CHECK(check_error("$l > null", fields).message == "column 4: '>' cannot order list and null");
-  CHECK(check_error("1 and true").message == "column 3: 'and' needs booleans, not number and boolean");
-  CHECK(check_error("true or \"x\"").message == "column 6: 'or' needs booleans, not boolean and text");
+  CHECK(check_error("1 and true").message ==
+        "column 3: 'and' needs booleans, not number and boolean");
+  CHECK(check_error("true or \"x\"").message ==
+        "column 6: 'or' needs booleans, not boolean and text");
   CHECK(check_error("not 1").message == "column 1: 'not' needs a boolean, not number");
   CHECK(check_error("-\"a\"").message == "column 1: unary '-' needs a number or money, not text");
   CHECK(check_error("if(true, 1)").message == "column 1: if() needs 3 arguments, not 2");
   CHECK(check_error("if(true, 1, \"a\")").message ==
         "column 1: if() needs arguments of one type, not number and text");
-  CHECK(check_error("if(1, 2, 3)").message == "column 1: if() needs boolean as argument 1, not number");
+  CHECK(check_error("if(1, 2, 3)").message ==
+        "column 1: if() needs boolean as argument 1, not number");
   CHECK(check_error("if(true, $fee, $fine)", fields).message ==
         "column 1: if() needs arguments of one type, not money in OMR and money in JOD");
-  CHECK(check_error("$bad", fields).message == "column 1: field $bad is money in an unknown currency \"XYZ\"");
-  CHECK(check_error("1 + len(2)").message == "column 5: len() needs text as argument 1, not number");
+  CHECK(check_error("$bad", fields).message ==
+        "column 1: field $bad is money in an unknown currency \"XYZ\"");
+  CHECK(check_error("1 + len(2)").message ==
+        "column 5: len() needs text as argument 1, not number");
 }
 
 TEST_CASE("the evaluator refuses the same type errors on actual values") {
   CHECK(eval_error("$a + 1", {{"a", text("1")}}).code == Errc::invalid_argument);
-  CHECK(eval_error("$a + 1", {{"a", text("1")}}).message == "column 4: '+' does not join text: use concat()");
+  CHECK(eval_error("$a + 1", {{"a", text("1")}}).message ==
+        "column 4: '+' does not join text: use concat()");
   auto mismatch = eval_error("$a + $b", {{"a", money(1, "OMR")}, {"b", money(1, "JOD")}});
   CHECK(mismatch.code == Errc::invalid_argument);
   CHECK(mismatch.message == "column 4: '+' cannot add money in OMR and money in JOD");
@@ -196,24 +214,28 @@ TEST_CASE("the evaluator refuses the same type errors on actual values") {
         "column 6: 'and' needs booleans, not boolean and number");
   CHECK(eval_error("if($a, 1, 2)", {{"a", text("yes")}}).message ==
         "column 1: if() needs boolean as argument 1, not text");
-  CHECK(eval_error("len($a)", {{"a", number("5")}}).message == "column 1: len() needs text as argument 1, not number");
-  CHECK(eval_error("count($a)", {{"a", text("a")}}).message == "column 1: count() needs list as argument 1, not text");
+  CHECK(eval_error("len($a)", {{"a", number("5")}}).message ==
+        "column 1: len() needs text as argument 1, not number");
+  CHECK(eval_error("count($a)", {{"a", text("a")}}).message ==
+        "column 1: count() needs list as argument 1, not text");
 }
 
 TEST_CASE("runtime errors: division by zero and overflow") {
   auto zero = eval_error("1 / 0");
   CHECK(zero.code == Errc::invalid_argument);
   CHECK(zero.message == "column 3: division by zero");
-  CHECK(eval_error("$fee / 0", {{"fee", money(1000, "OMR")}}).message == "column 6: division by zero");
+  CHECK(eval_error("$fee / 0", {{"fee", money(1000, "OMR")}}).message ==
+        "column 6: division by zero");
   auto overflow = eval_error("9223372036854775807 + 1");
   CHECK(overflow.code == Errc::invalid_argument);
   CHECK(overflow.message == "column 21: number overflow: the result is too large");
-  CHECK(eval_error("-$a", {{"a", money(std::numeric_limits<std::int64_t>::min(), "OMR")}}).message ==
-        "column 1: money overflow: the result is too large");
-  CHECK(eval_error("$a + $a", {{"a", money(std::numeric_limits<std::int64_t>::max(), "OMR")}}).message ==
-        "column 4: money overflow: the result is too large");
-  CHECK(eval_error("$a * 2", {{"a", money(std::numeric_limits<std::int64_t>::max(), "OMR")}}).message ==
-        "column 4: money overflow: the result is too large");
+  CHECK(
+      eval_error("-$a", {{"a", money(std::numeric_limits<std::int64_t>::min(), "OMR")}}).message ==
+      "column 1: money overflow: the result is too large");
+  CHECK(eval_error("$a + $a", {{"a", money(std::numeric_limits<std::int64_t>::max(), "OMR")}})
+            .message == "column 4: money overflow: the result is too large");
+  CHECK(eval_error("$a * 2", {{"a", money(std::numeric_limits<std::int64_t>::max(), "OMR")}})
+            .message == "column 4: money overflow: the result is too large");
 }
 
 TEST_CASE("values: display form and equality") {
