@@ -89,7 +89,7 @@ TEST_CASE("a catastrophic regular expression is stopped by the time limit") {
   auto stopped = eval_error("matches($t, \"(a+)+$\")", fields, limits);
   auto elapsed = std::chrono::steady_clock::now() - started;
   CHECK(stopped.code == Errc::cancelled);
-  CHECK(stopped.message.starts_with("matches() stopped: "));
+  CHECK(stopped.message == "matches() stopped: the pattern took too long");
   // Not a timing assertion: without the limit this would run for hours, not minutes.
   CHECK(elapsed < std::chrono::minutes(1));
   // The same pattern on a short input still matches.
