@@ -1,7 +1,7 @@
 // Fuzz target: the workflow expression language, parse -> check -> evaluate, on arbitrary bytes.
-// The first byte picks the mode: even, the rest is source text as is; odd, each further byte
-// picks a token from the language's vocabulary, so random inputs reach the checker and the
-// evaluator, not only the lexer.
+// The first byte picks the mode: the rest is source text as is; or each further byte picks a
+// token from the language's vocabulary; or the bytes drive a generator that follows the grammar,
+// so random inputs reach the checker and the evaluator, not only the lexer.
 // Invariants: no crash or sanitizer report; every error is clean (parse errors are Errc::parse
 // with a column, check errors Errc::invalid_argument with a column, evaluation errors
 // Errc::invalid_argument with a column or Errc::cancelled); a well-typed expression evaluates
@@ -134,15 +134,91 @@ bool has_column(const Error& error) {
   return error.message.starts_with("column ");
 }
 
+// Builds a syntactically plausible expression from bytes: each byte picks a production.
+class GrammarGenerator {
+ public:
+  GrammarGenerator(const std::uint8_t* data, std::size_t size) : m_data(data), m_size(size) {}
+
+  std::string expression(int depth) {
+    std::uint8_t choice = next();
+    if (depth > 5 || m_at >= m_size) return leaf();
+    switch (choice % 8) {
+      case 0:
+      case 1:
+        return leaf();
+      case 2: {
+        static constexpr std::array<std::string_view, 14> k_operators{
+            " + ",  " - ", " * ",  " / ",   " = ",  " != ", " < ",
+            " <= ", " > ", " >= ", " and ", " or ", "+",    "*"};
+        std::string left = expression(depth + 1);
+        return left + std::string(k_operators[next() % k_operators.size()]) + expression(depth + 1);
+      }
+      case 3:
+        return (next() % 2 == 0 ? "not " : "-") + expression(depth + 1);
+      case 4:
+        return "(" + expression(depth + 1) + ")";
+      default: {
+        static constexpr std::array<std::string_view, 28> k_functions{
+            "if",     "coalesce", "concat",      "len",          "trim",          "upper",
+            "lower",  "contains", "starts_with", "substr",       "matches",       "number",
+            "text",   "round",    "min",         "max",          "abs",           "today",
+            "date",   "add_days", "add_months",  "days_between", "years_between", "money",
+            "amount", "selected", "count",       "check_digit"};
+        std::string call = std::string(k_functions[next() % k_functions.size()]) + "(";
+        int arguments = next() % 4;
+        for (int i = 0; i < arguments; ++i) call += (i > 0 ? ", " : "") + expression(depth + 1);
+        return call + ")";
+      }
+    }
+  }
+
+ private:
+  std::uint8_t next() { return m_at < m_size ? m_data[m_at++] : 0; }
+
+  std::string leaf() {
+    static constexpr std::array<std::string_view, 24> k_leaves{"$n",
+                                                               "$m",
+                                                               "$j",
+                                                               "$t",
+                                                               "$d",
+                                                               "$b",
+                                                               "$l",
+                                                               "$u",
+                                                               "1",
+                                                               "0",
+                                                               "2.5",
+                                                               "0.001",
+                                                               "9223372036854775807",
+                                                               "\"OMR\"",
+                                                               "\"JOD\"",
+                                                               "\"a\"",
+                                                               "\"2024-02-29\"",
+                                                               "\"^[0-9]+$\"",
+                                                               "\"(a+)+$\"",
+                                                               "\"luhn\"",
+                                                               "\"mod11\"",
+                                                               "true",
+                                                               "null",
+                                                               "today()"};
+    return std::string(k_leaves[next() % k_leaves.size()]);
+  }
+
+  const std::uint8_t* m_data;
+  std::size_t m_size;
+  std::size_t m_at = 0;
+};
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
   std::string source;
-  if (data[0] % 2 == 0) {
+  if (data[0] % 3 == 0) {
     source.assign(reinterpret_cast<const char*>(data + 1), size - 1);
-  } else {
+  } else if (data[0] % 3 == 1) {
     for (std::size_t i = 1; i < size; ++i) source += k_vocabulary[data[i] % k_vocabulary.size()];
+  } else {
+    source = GrammarGenerator(data + 1, size - 1).expression(0);
   }
 
   auto expression = Expression::parse(source);
