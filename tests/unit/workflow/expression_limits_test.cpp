@@ -1,6 +1,9 @@
 // Limits: source size, node count, nesting, evaluation steps, text size and regex time.
 // Each is a clean error, never a crash, a hang or unbounded memory.
+#include <array>
 #include <chrono>
+#include <thread>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -103,4 +106,23 @@ TEST_CASE("an Expression is immutable and reusable across evaluations") {
   CHECK(copy.evaluate({{"a", number("2")}}, k_today).value() == number("4"));
   CHECK(expression->evaluate({{"a", number("3")}}, k_today).value() == number("6"));
   CHECK(expression->evaluate({}, k_today).value().is_null());
+}
+
+TEST_CASE("one Expression evaluates on several threads at once") {
+  auto expression = Expression::parse(
+      "if(matches($t, \"^[0-9]+$\"), money(number($t), \"OMR\") * 1.5, money(0, \"OMR\"))");
+  REQUIRE(expression.has_value());
+  std::vector<std::thread> threads;
+  std::array<int, 4> correct{};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) {
+        auto value = expression->evaluate({{"t", text(std::to_string(i))}}, k_today);
+        if (value && *value == money(static_cast<std::int64_t>(i) * 1500, "OMR"))
+          ++correct[static_cast<std::size_t>(t)];
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (int count : correct) CHECK(count == 200);
 }
