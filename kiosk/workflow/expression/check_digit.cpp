@@ -6,7 +6,8 @@ namespace shubbak::workflow {
 namespace {
 
 bool all_digits(std::string_view text) {
-  return text.size() >= 2 && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return text.size() >= 2 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace

@@ -26,7 +26,8 @@ Expected<void> check_arity(const Node& call, const FunctionSpec& spec) {
   } else {
     wanted = fmt::format("{} to {} arguments", spec.min_arguments, spec.max_arguments);
   }
-  return fail(Errc::invalid_argument, fmt::format("{}() needs {}, not {}", call.name, wanted, count));
+  return fail(Errc::invalid_argument,
+              fmt::format("{}() needs {}, not {}", call.name, wanted, count));
 }
 
 namespace {
@@ -37,8 +38,10 @@ class Checker {
 
   Expected<TypeInfo> check(const Node& node) {
     switch (node.kind) {
-      case Node::Kind::literal: return type_of(node.literal);
-      case Node::Kind::field: return field(node);
+      case Node::Kind::literal:
+        return type_of(node.literal);
+      case Node::Kind::field:
+        return field(node);
       case Node::Kind::unary: {
         auto operand = check(*node.children[0]);
         if (!operand) return operand;
@@ -55,7 +58,8 @@ class Checker {
         if (!result) return at_column(node, result.error());
         return result;
       }
-      case Node::Kind::call: return call(node);
+      case Node::Kind::call:
+        return call(node);
     }
     return fail(Errc::internal, "unknown node");
   }
@@ -64,20 +68,22 @@ class Checker {
   Expected<TypeInfo> field(const Node& node) {
     auto found = m_fields.find(node.name);
     if (found == m_fields.end()) {
-      return at_column(node, Error{Errc::invalid_argument, fmt::format("unknown field ${}", node.name)});
+      return at_column(node,
+                       Error{Errc::invalid_argument, fmt::format("unknown field ${}", node.name)});
     }
     const FieldType& declared = found->second;
     if (declared.type == Type::money && !currency_exponent(declared.currency)) {
       return at_column(node, Error{Errc::invalid_argument,
-                                   fmt::format("field ${} is money in an unknown currency \"{}\"", node.name,
-                                               declared.currency)});
+                                   fmt::format("field ${} is money in an unknown currency \"{}\"",
+                                               node.name, declared.currency)});
     }
     return TypeInfo{declared.type, declared.type == Type::money ? declared.currency : ""};
   }
 
   Expected<TypeInfo> call(const Node& node) {
     const FunctionSpec* spec = find_function(node.name);
-    if (spec == nullptr) return at_column(node, Error{Errc::invalid_argument, "unknown function " + node.name + "()"});
+    if (spec == nullptr)
+      return at_column(node, Error{Errc::invalid_argument, "unknown function " + node.name + "()"});
     if (auto ok = check_arity(node, *spec); !ok) return at_column(node, ok.error());
     std::vector<TypeInfo> arguments;
     for (const auto& child : node.children) {

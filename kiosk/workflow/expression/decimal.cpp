@@ -54,7 +54,8 @@ Expected<Decimal> Decimal::parse(std::string_view text) {
   if (negative) rest.remove_prefix(1);
   auto point = rest.find('.');
   std::string_view whole = rest.substr(0, point);
-  std::string_view fraction = point == std::string_view::npos ? std::string_view{} : rest.substr(point + 1);
+  std::string_view fraction =
+      point == std::string_view::npos ? std::string_view{} : rest.substr(point + 1);
   auto all_digits = [](std::string_view part) {
     return std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
   };
@@ -75,7 +76,8 @@ Expected<Decimal> Decimal::parse(std::string_view text) {
 
 std::string Decimal::to_string() const {
   bool negative = m_units < 0;
-  std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(m_units) : static_cast<std::uint64_t>(m_units);
+  std::uint64_t magnitude =
+      negative ? 0 - static_cast<std::uint64_t>(m_units) : static_cast<std::uint64_t>(m_units);
   std::string digits = std::to_string(magnitude);
   auto width = static_cast<std::size_t>(m_scale);
   if (digits.size() <= width) digits.insert(0, width + 1 - digits.size(), '0');
@@ -87,13 +89,15 @@ std::string Decimal::to_string() const {
 
 Expected<Decimal> Decimal::add(const Decimal& other) const {
   int scale = std::max(m_scale, other.m_scale);
-  return make(Wide{m_units} * power_of_ten(scale - m_scale) + Wide{other.m_units} * power_of_ten(scale - other.m_scale),
+  return make(Wide{m_units} * power_of_ten(scale - m_scale) +
+                  Wide{other.m_units} * power_of_ten(scale - other.m_scale),
               scale);
 }
 
 Expected<Decimal> Decimal::subtract(const Decimal& other) const {
   int scale = std::max(m_scale, other.m_scale);
-  return make(Wide{m_units} * power_of_ten(scale - m_scale) - Wide{other.m_units} * power_of_ten(scale - other.m_scale),
+  return make(Wide{m_units} * power_of_ten(scale - m_scale) -
+                  Wide{other.m_units} * power_of_ten(scale - other.m_scale),
               scale);
 }
 
@@ -150,7 +154,9 @@ int Decimal::compare(const Decimal& other) const {
   return left < right ? -1 : (left > right ? 1 : 0);
 }
 
-bool Decimal::is_integer() const { return m_units % static_cast<std::int64_t>(power_of_ten(m_scale)) == 0; }
+bool Decimal::is_integer() const {
+  return m_units % static_cast<std::int64_t>(power_of_ten(m_scale)) == 0;
+}
 
 std::optional<std::int64_t> Decimal::to_integer() const {
   if (!is_integer()) return std::nullopt;

@@ -1,5 +1,7 @@
 // Expression::evaluate: a tree walk over immutable nodes. Every node visit spends a step, so
 // evaluation is bounded; `and`, `or` and if() evaluate only what decides the result.
+#include <limits>
+
 #include <fmt/format.h>
 
 #include "kiosk/workflow/expression/functions.hpp"
@@ -7,9 +9,6 @@
 #include "kiosk/workflow/expression/type_rules.hpp"
 
 namespace shubbak::workflow {
-
-std::unexpected<Error> at_column(const Node& node, const Error& error);
-Expected<void> check_arity(const Node& call, const FunctionSpec& spec);
 
 namespace {
 
@@ -19,18 +18,28 @@ std::unexpected<Error> located(const Node& node, const Error& error) {
   return at_column(node, error);
 }
 
-bool is_true(const Value& value) { return value.type() == Type::boolean && std::get<bool>(value.data); }
+bool is_true(const Value& value) {
+  return value.type() == Type::boolean && std::get<bool>(value.data);
+}
 
 int compare_values(const Value& left, const Value& right) {
   auto three_way = [](const auto& a, const auto& b) { return a < b ? -1 : (a > b ? 1 : 0); };
   switch (left.type()) {
-    case Type::number: return std::get<Decimal>(left.data).compare(std::get<Decimal>(right.data));
-    case Type::money: return three_way(std::get<Money>(left.data).minor_units, std::get<Money>(right.data).minor_units);
-    case Type::text: return three_way(std::get<std::string>(left.data), std::get<std::string>(right.data));
-    case Type::date: return three_way(std::get<CivilDate>(left.data), std::get<CivilDate>(right.data));
-    case Type::boolean: return three_way(std::get<bool>(left.data), std::get<bool>(right.data));
-    case Type::list: return left == right ? 0 : 1;
-    case Type::null: return 0;
+    case Type::number:
+      return std::get<Decimal>(left.data).compare(std::get<Decimal>(right.data));
+    case Type::money:
+      return three_way(std::get<Money>(left.data).minor_units,
+                       std::get<Money>(right.data).minor_units);
+    case Type::text:
+      return three_way(std::get<std::string>(left.data), std::get<std::string>(right.data));
+    case Type::date:
+      return three_way(std::get<CivilDate>(left.data), std::get<CivilDate>(right.data));
+    case Type::boolean:
+      return three_way(std::get<bool>(left.data), std::get<bool>(right.data));
+    case Type::list:
+      return left == right ? 0 : 1;
+    case Type::null:
+      return 0;
   }
   return 0;
 }
@@ -46,12 +55,18 @@ Value compare(Operator op, const Value& left, const Value& right) {
   }
   int order = compare_values(left, right);
   switch (op) {
-    case Operator::equal: return Value{order == 0};
-    case Operator::not_equal: return Value{order != 0};
-    case Operator::less: return Value{order < 0};
-    case Operator::less_equal: return Value{order <= 0};
-    case Operator::greater: return Value{order > 0};
-    default: return Value{order >= 0};
+    case Operator::equal:
+      return Value{order == 0};
+    case Operator::not_equal:
+      return Value{order != 0};
+    case Operator::less:
+      return Value{order < 0};
+    case Operator::less_equal:
+      return Value{order <= 0};
+    case Operator::greater:
+      return Value{order > 0};
+    default:
+      return Value{order >= 0};
   }
 }
 
@@ -69,8 +84,9 @@ Expected<Value> money_arithmetic(Operator op, const Value& left, const Value& ri
     const auto& a = std::get<Money>(left.data);
     const auto& b = std::get<Money>(right.data);
     std::int64_t sum = 0;
-    bool overflow = op == Operator::add ? __builtin_add_overflow(a.minor_units, b.minor_units, &sum)
-                                        : __builtin_sub_overflow(a.minor_units, b.minor_units, &sum);
+    bool overflow = op == Operator::add
+                        ? __builtin_add_overflow(a.minor_units, b.minor_units, &sum)
+                        : __builtin_sub_overflow(a.minor_units, b.minor_units, &sum);
     if (overflow) return fail(Errc::invalid_argument, "money overflow: the result is too large");
     return Value{Money{sum, a.currency}};
   }
@@ -79,24 +95,33 @@ Expected<Value> money_arithmetic(Operator op, const Value& left, const Value& ri
   const auto& money = std::get<Money>((money_left ? left : right).data);
   const auto& factor = std::get<Decimal>((money_left ? right : left).data);
   Decimal minor = Decimal::integer(money.minor_units);
-  Expected<Decimal> result = op == Operator::multiply ? minor.multiply(factor) : minor.divide(factor, 0);
+  Expected<Decimal> result =
+      op == Operator::multiply ? minor.multiply(factor) : minor.divide(factor, 0);
   if (result) result = result->rounded(0);
+  if (!result && factor.units() != 0)
+    return fail(Errc::invalid_argument, "money overflow: the result is too large");
   if (!result) return std::unexpected(result.error());
   return Value{Money{result->units(), money.currency}};
 }
 
 class Evaluator {
  public:
-  Evaluator(const FieldValues& fields, EvaluationBudget& budget) : m_fields(fields), m_budget(budget) {}
+  Evaluator(const FieldValues& fields, EvaluationBudget& budget)
+      : m_fields(fields), m_budget(budget) {}
 
   Expected<Value> evaluate(const Node& node) {
     if (auto ok = m_budget.spend(1); !ok) return std::unexpected(ok.error());
     switch (node.kind) {
-      case Node::Kind::literal: return node.literal;
-      case Node::Kind::field: return field(node);
-      case Node::Kind::unary: return unary(node);
-      case Node::Kind::binary: return binary(node);
-      case Node::Kind::call: return call(node);
+      case Node::Kind::literal:
+        return node.literal;
+      case Node::Kind::field:
+        return field(node);
+      case Node::Kind::unary:
+        return unary(node);
+      case Node::Kind::binary:
+        return binary(node);
+      case Node::Kind::call:
+        return call(node);
     }
     return fail(Errc::internal, "unknown node");
   }
@@ -115,13 +140,15 @@ class Evaluator {
   Expected<Value> unary(const Node& node) {
     auto operand = evaluate(*node.children[0]);
     if (!operand) return operand;
-    if (auto type = unary_type(node.op, type_of(*operand)); !type) return located(node, type.error());
+    if (auto type = unary_type(node.op, type_of(*operand)); !type)
+      return located(node, type.error());
     if (node.op == Operator::logical_not) return Value{!is_true(*operand)};
     if (operand->is_null()) return operand;
     if (operand->type() == Type::money) {
       Money money = std::get<Money>(operand->data);
       if (money.minor_units == std::numeric_limits<std::int64_t>::min()) {
-        return located(node, Error{Errc::invalid_argument, "money overflow: the result is too large"});
+        return located(node,
+                       Error{Errc::invalid_argument, "money overflow: the result is too large"});
       }
       money.minor_units = -money.minor_units;
       return Value{money};
@@ -135,7 +162,8 @@ class Evaluator {
   Expected<Value> binary(const Node& node) {
     auto left = evaluate(*node.children[0]);
     if (!left) return left;
-    if (node.op == Operator::logical_and || node.op == Operator::logical_or) return logical(node, *left);
+    if (node.op == Operator::logical_and || node.op == Operator::logical_or)
+      return logical(node, *left);
     auto right = evaluate(*node.children[1]);
     if (!right) return right;
     auto type = binary_type(node.op, type_of(*left), type_of(*right));
@@ -143,7 +171,8 @@ class Evaluator {
     if (is_comparison(node.op)) return compare(node.op, *left, *right);
     if (left->is_null() || right->is_null()) return Value{};
     Expected<Value> result = left->type() == Type::number && right->type() == Type::number
-                                 ? number_arithmetic(node.op, std::get<Decimal>(left->data), std::get<Decimal>(right->data))
+                                 ? number_arithmetic(node.op, std::get<Decimal>(left->data),
+                                                     std::get<Decimal>(right->data))
                                  : money_arithmetic(node.op, *left, *right);
     if (!result) return located(node, result.error());
     return result;
@@ -152,12 +181,14 @@ class Evaluator {
   // Short-circuit; null counts as false.
   Expected<Value> logical(const Node& node, const Value& left) {
     TypeInfo boolean{Type::boolean, ""};
-    if (auto type = binary_type(node.op, type_of(left), boolean); !type) return located(node, type.error());
+    if (auto type = binary_type(node.op, type_of(left), boolean); !type)
+      return located(node, type.error());
     bool decided = node.op == Operator::logical_and ? !is_true(left) : is_true(left);
     if (decided) return Value{node.op == Operator::logical_or};
     auto right = evaluate(*node.children[1]);
     if (!right) return right;
-    if (auto type = binary_type(node.op, boolean, type_of(*right)); !type) return located(node, type.error());
+    if (auto type = binary_type(node.op, boolean, type_of(*right)); !type)
+      return located(node, type.error());
     return Value{is_true(*right)};
   }
 

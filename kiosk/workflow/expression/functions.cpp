@@ -10,21 +10,23 @@ namespace shubbak::workflow {
 Expected<void> EvaluationBudget::spend(int steps) {
   m_steps += steps;
   if (m_steps > m_limits.max_steps) {
-    return fail(Errc::cancelled, fmt::format("evaluation stopped after {} steps", m_limits.max_steps));
+    return fail(Errc::cancelled,
+                fmt::format("evaluation stopped after {} steps", m_limits.max_steps));
   }
   return {};
 }
 
 Expected<void> EvaluationBudget::check_text_size(std::size_t bytes) const {
   if (bytes > m_limits.max_text_bytes) {
-    return fail(Errc::cancelled, fmt::format("a text of {} bytes exceeds the limit of {} bytes", bytes,
-                                             m_limits.max_text_bytes));
+    return fail(Errc::cancelled, fmt::format("a text of {} bytes exceeds the limit of {} bytes",
+                                             bytes, m_limits.max_text_bytes));
   }
   return {};
 }
 
 const FunctionSpec* find_function(std::string_view name) {
-  for (auto group : {control_functions(), text_functions(), number_functions(), date_functions(), list_functions()}) {
+  for (auto group : {control_functions(), text_functions(), number_functions(), date_functions(),
+                     list_functions()}) {
     for (const auto& spec : group) {
       if (spec.name == name) return &spec;
     }
@@ -36,8 +38,8 @@ std::unexpected<Error> runtime_error(std::string_view function, std::string_view
   return fail(Errc::invalid_argument, fmt::format("{}(): {}", function, message));
 }
 
-Expected<void> require_argument(const Node& call, std::span<const TypeInfo> arguments, std::size_t index,
-                                std::initializer_list<Type> allowed) {
+Expected<void> require_argument(const Node& call, std::span<const TypeInfo> arguments,
+                                std::size_t index, std::initializer_list<Type> allowed) {
   Type type = arguments[index].type;
   if (type == Type::null) return {};
   std::string wanted;
@@ -46,8 +48,8 @@ Expected<void> require_argument(const Node& call, std::span<const TypeInfo> argu
     if (!wanted.empty()) wanted += " or ";
     wanted += to_string(candidate);
   }
-  return fail(Errc::invalid_argument, fmt::format("{}() needs {} as argument {}, not {}", call.name, wanted,
-                                                  index + 1, describe(arguments[index])));
+  return fail(Errc::invalid_argument, fmt::format("{}() needs {} as argument {}, not {}", call.name,
+                                                  wanted, index + 1, describe(arguments[index])));
 }
 
 const std::string* text_literal(const Node& call, std::size_t index) {
@@ -65,8 +67,9 @@ Expected<TypeInfo> unify(const Node& call, std::span<const TypeInfo> arguments, 
       continue;
     }
     if (argument.type != common.type || argument.currency != common.currency) {
-      return fail(Errc::invalid_argument, fmt::format("{}() needs arguments of one type, not {} and {}", call.name,
-                                                      describe(common), describe(argument)));
+      return fail(Errc::invalid_argument,
+                  fmt::format("{}() needs arguments of one type, not {} and {}", call.name,
+                              describe(common), describe(argument)));
     }
   }
   return common;
@@ -75,7 +78,9 @@ Expected<TypeInfo> unify(const Node& call, std::span<const TypeInfo> arguments, 
 Expected<std::int64_t> whole_number(std::string_view function, const Value& value, std::int64_t low,
                                     std::int64_t high) {
   auto integer = std::get<Decimal>(value.data).to_integer();
-  if (!integer) return runtime_error(function, fmt::format("{} is not a whole number", value.to_display_string()));
+  if (!integer)
+    return runtime_error(function,
+                         fmt::format("{} is not a whole number", value.to_display_string()));
   if (*integer < low || *integer > high) {
     return runtime_error(function, fmt::format("{} is outside {} to {}", *integer, low, high));
   }
@@ -85,7 +90,8 @@ Expected<std::int64_t> whole_number(std::string_view function, const Value& valu
 namespace {
 
 Expected<TypeInfo> check_if(const Node& call, std::span<const TypeInfo> arguments) {
-  if (auto ok = require_argument(call, arguments, 0, {Type::boolean}); !ok) return std::unexpected(ok.error());
+  if (auto ok = require_argument(call, arguments, 0, {Type::boolean}); !ok)
+    return std::unexpected(ok.error());
   return unify(call, arguments, 1);
 }
 
@@ -107,6 +113,8 @@ constexpr std::array k_control{
 
 }  // namespace
 
-std::span<const FunctionSpec> control_functions() { return k_control; }
+std::span<const FunctionSpec> control_functions() {
+  return k_control;
+}
 
 }  // namespace shubbak::workflow

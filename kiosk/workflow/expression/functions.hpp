@@ -17,14 +17,17 @@ namespace shubbak::workflow {
 // What one evaluation may still spend; shared by the evaluator and the functions.
 class EvaluationBudget {
  public:
-  EvaluationBudget(const CivilDate& today, const EvaluationLimits& limits) : m_today(today), m_limits(limits) {}
+  EvaluationBudget(const CivilDate& today, const EvaluationLimits& limits)
+      : m_today(today), m_limits(limits) {}
 
   const CivilDate& today() const { return m_today; }
   const EvaluationLimits& limits() const { return m_limits; }
   // Errc::cancelled once more than limits().max_steps have been spent.
   Expected<void> spend(int steps);
   // Text work costs one step per 64 bytes read, so long texts cannot buy unbounded work.
-  Expected<void> spend_on_text(std::size_t bytes) { return spend(1 + static_cast<int>(bytes / 64)); }
+  Expected<void> spend_on_text(std::size_t bytes) {
+    return spend(1 + static_cast<int>(bytes / 64));
+  }
   // Errc::cancelled when a text would exceed limits().max_text_bytes.
   Expected<void> check_text_size(std::size_t bytes) const;
 
@@ -35,7 +38,8 @@ class EvaluationBudget {
 };
 
 using FunctionCheck = Expected<TypeInfo> (*)(const Node& call, std::span<const TypeInfo> arguments);
-using FunctionBody = Expected<Value> (*)(std::span<const Value> arguments, EvaluationBudget& budget);
+using FunctionBody = Expected<Value> (*)(std::span<const Value> arguments,
+                                         EvaluationBudget& budget);
 
 struct FunctionSpec {
   std::string_view name;
@@ -50,6 +54,8 @@ struct FunctionSpec {
 constexpr int k_any_count = 1000;
 
 const FunctionSpec* find_function(std::string_view name);
+// "if() needs 3 arguments, not 2" unless the call has an argument count the function accepts.
+Expected<void> check_arity(const Node& call, const FunctionSpec& spec);
 
 // The groups of the library, one file each.
 std::span<const FunctionSpec> control_functions();  // if, coalesce
@@ -60,8 +66,8 @@ std::span<const FunctionSpec> list_functions();     // selected, count, check_di
 
 // Helpers for the type rules. Messages name the function and the argument:
 // "len() needs text as argument 1, not number".
-Expected<void> require_argument(const Node& call, std::span<const TypeInfo> arguments, std::size_t index,
-                                std::initializer_list<Type> allowed);
+Expected<void> require_argument(const Node& call, std::span<const TypeInfo> arguments,
+                                std::size_t index, std::initializer_list<Type> allowed);
 // The text of argument `index` when it is written as a string literal, else nullptr.
 const std::string* text_literal(const Node& call, std::size_t index);
 // The common type of several arguments (null joins anything), or an error naming them.

@@ -5,9 +5,15 @@
 namespace shubbak::workflow {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || c == '_'; }
-bool is_name_part(char c) { return is_name_start(c) || is_digit(c); }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_name_start(char c) {
+  return (c >= 'a' && c <= 'z') || c == '_';
+}
+bool is_name_part(char c) {
+  return is_name_start(c) || is_digit(c);
+}
 
 // Length of the valid UTF-8 sequence at `at`, or 0 when it is not valid (overlong forms,
 // surrogates and code points above U+10FFFF are refused).
@@ -21,9 +27,9 @@ std::size_t utf8_length(std::string_view text, std::size_t at) {
     if ((byte(at + i) & 0xC0) != 0x80) return 0;
   }
   unsigned char second = byte(at + 1);
-  if (lead == 0xE0 && second < 0xA0) return 0;  // overlong
+  if (lead == 0xE0 && second < 0xA0) return 0;   // overlong
   if (lead == 0xED && second >= 0xA0) return 0;  // surrogate
-  if (lead == 0xF0 && second < 0x90) return 0;  // overlong
+  if (lead == 0xF0 && second < 0x90) return 0;   // overlong
   if (lead == 0xF4 && second >= 0x90) return 0;  // above U+10FFFF
   return length;
 }
@@ -47,8 +53,8 @@ class Lexer {
 
  private:
   void skip_spaces() {
-    while (m_at < m_source.size() &&
-           (m_source[m_at] == ' ' || m_source[m_at] == '\t' || m_source[m_at] == '\n' || m_source[m_at] == '\r')) {
+    while (m_at < m_source.size() && (m_source[m_at] == ' ' || m_source[m_at] == '\t' ||
+                                      m_source[m_at] == '\n' || m_source[m_at] == '\r')) {
       advance(1);
     }
   }
@@ -73,7 +79,8 @@ class Lexer {
     if (c == '$') {
       advance(1);
       if (!is_name_start(peek())) {
-        return parse_error(m_column, "a field name after '$' starts with a lowercase letter or '_'");
+        return parse_error(m_column,
+                           "a field name after '$' starts with a lowercase letter or '_'");
       }
       return Token{Token::Kind::field, name(), column};
     }
@@ -91,7 +98,8 @@ class Lexer {
     std::size_t length = utf8_length(m_source, m_at);
     if (length == 0) return parse_error(column, "invalid UTF-8");
     if (c == '!') return parse_error(column, "unexpected '!': write 'not' or '!='");
-    return parse_error(column, fmt::format("unexpected character '{}'", m_source.substr(m_at, length)));
+    return parse_error(column,
+                       fmt::format("unexpected character '{}'", m_source.substr(m_at, length)));
   }
 
   std::string name() {
@@ -108,9 +116,11 @@ class Lexer {
       if (!is_digit(peek())) return parse_error(m_column, "a digit must follow the decimal point");
       std::size_t fraction_start = m_at;
       while (is_digit(peek())) advance(1);
-      if (m_at - fraction_start > 9) return parse_error(column, "a number has at most 9 decimal places");
+      if (m_at - fraction_start > 9)
+        return parse_error(column, "a number has at most 9 decimal places");
     }
-    if (is_name_part(peek())) return parse_error(m_column, fmt::format("unexpected '{}' after a number", peek()));
+    if (is_name_part(peek()))
+      return parse_error(m_column, fmt::format("unexpected '{}' after a number", peek()));
     return Token{Token::Kind::number, std::string(m_source.substr(start, m_at - start)), column};
   }
 
@@ -151,6 +161,8 @@ std::unexpected<Error> parse_error(int column, std::string_view message) {
   return fail(Errc::parse, fmt::format("column {}: {}", column, message));
 }
 
-Expected<std::vector<Token>> tokenize(std::string_view source) { return Lexer(source).run(); }
+Expected<std::vector<Token>> tokenize(std::string_view source) {
+  return Lexer(source).run();
+}
 
 }  // namespace shubbak::workflow

@@ -35,15 +35,18 @@ struct Expression::Node {
   enum class Kind { literal, field, unary, binary, call };
 
   Kind kind = Kind::literal;
-  int column = 1;       // where it starts, 1-based, counted in characters (code points)
-  Value literal;        // Kind::literal
-  std::string name;     // Kind::field (without '$') and Kind::call (the function)
-  Operator op{};        // Kind::unary and Kind::binary
+  int column = 1;    // where it starts, 1-based, counted in characters (code points)
+  Value literal;     // Kind::literal
+  std::string name;  // Kind::field (without '$') and Kind::call (the function)
+  Operator op{};     // Kind::unary and Kind::binary
   std::vector<std::unique_ptr<const Node>> children;  // operands or arguments, in order
 
   bool is_text_literal() const { return kind == Kind::literal && literal.type() == Type::text; }
 };
 
 using Node = Expression::Node;
+
+// The error with "column N: " of the node in front of its message.
+std::unexpected<Error> at_column(const Node& node, const Error& error);
 
 }  // namespace shubbak::workflow

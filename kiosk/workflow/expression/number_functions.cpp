@@ -1,6 +1,8 @@
 // Number and money functions. Exact decimal arithmetic only; every rounding is half-even.
 #include <array>
 
+#include <limits>
+
 #include <fmt/format.h>
 
 #include "kiosk/workflow/expression/functions.hpp"
@@ -8,10 +10,13 @@
 namespace shubbak::workflow {
 namespace {
 
-const Decimal& number_of(const Value& value) { return std::get<Decimal>(value.data); }
+const Decimal& number_of(const Value& value) {
+  return std::get<Decimal>(value.data);
+}
 
 Expected<TypeInfo> check_number(const Node& call, std::span<const TypeInfo> arguments) {
-  if (auto ok = require_argument(call, arguments, 0, {Type::text}); !ok) return std::unexpected(ok.error());
+  if (auto ok = require_argument(call, arguments, 0, {Type::text}); !ok)
+    return std::unexpected(ok.error());
   return TypeInfo{Type::number, ""};
 }
 
@@ -30,7 +35,8 @@ Expected<Value> number(std::span<const Value> arguments, EvaluationBudget&) {
 
 Expected<TypeInfo> check_round(const Node& call, std::span<const TypeInfo> arguments) {
   for (std::size_t i = 0; i < arguments.size(); ++i) {
-    if (auto ok = require_argument(call, arguments, i, {Type::number}); !ok) return std::unexpected(ok.error());
+    if (auto ok = require_argument(call, arguments, i, {Type::number}); !ok)
+      return std::unexpected(ok.error());
   }
   return TypeInfo{Type::number, ""};
 }
@@ -58,7 +64,8 @@ Expected<TypeInfo> check_extreme(const Node& call, std::span<const TypeInfo> arg
 // Negative when a < b; the check has made both the same type.
 int order(const Value& a, const Value& b) {
   switch (a.type()) {
-    case Type::number: return number_of(a).compare(number_of(b));
+    case Type::number:
+      return number_of(a).compare(number_of(b));
     case Type::money: {
       auto x = std::get<Money>(a.data).minor_units, y = std::get<Money>(b.data).minor_units;
       return x < y ? -1 : (x > y ? 1 : 0);
@@ -67,7 +74,8 @@ int order(const Value& a, const Value& b) {
       auto x = std::get<CivilDate>(a.data), y = std::get<CivilDate>(b.data);
       return x < y ? -1 : (x > y ? 1 : 0);
     }
-    default: return 0;
+    default:
+      return 0;
   }
 }
 
@@ -90,7 +98,8 @@ Expected<TypeInfo> check_abs(const Node& call, std::span<const TypeInfo> argumen
 Expected<Value> abs(std::span<const Value> arguments, EvaluationBudget&) {
   if (arguments[0].type() == Type::money) {
     Money money = std::get<Money>(arguments[0].data);
-    if (money.minor_units == std::numeric_limits<std::int64_t>::min()) return runtime_error("abs", "overflow");
+    if (money.minor_units == std::numeric_limits<std::int64_t>::min())
+      return runtime_error("abs", "overflow");
     money.minor_units = money.minor_units < 0 ? -money.minor_units : money.minor_units;
     return Value{money};
   }
@@ -106,7 +115,8 @@ Expected<TypeInfo> check_money(const Node& call, std::span<const TypeInfo> argum
     return std::unexpected(ok.error());
   }
   const std::string* currency = text_literal(call, 1);
-  if (currency == nullptr) return fail(Errc::invalid_argument, "money() needs a currency code literal, like \"OMR\"");
+  if (currency == nullptr)
+    return fail(Errc::invalid_argument, "money() needs a currency code literal, like \"OMR\"");
   if (!currency_exponent(*currency)) {
     return fail(Errc::invalid_argument, fmt::format("money(): unknown currency \"{}\"", *currency));
   }
@@ -136,14 +146,16 @@ Expected<Value> money(std::span<const Value> arguments, EvaluationBudget&) {
 }
 
 Expected<TypeInfo> check_amount(const Node& call, std::span<const TypeInfo> arguments) {
-  if (auto ok = require_argument(call, arguments, 0, {Type::money}); !ok) return std::unexpected(ok.error());
+  if (auto ok = require_argument(call, arguments, 0, {Type::money}); !ok)
+    return std::unexpected(ok.error());
   return TypeInfo{Type::number, ""};
 }
 
 Expected<Value> amount(std::span<const Value> arguments, EvaluationBudget&) {
   const auto& money = std::get<Money>(arguments[0].data);
   auto exponent = currency_exponent(money.currency);
-  if (!exponent) return runtime_error("amount", fmt::format("unknown currency \"{}\"", money.currency));
+  if (!exponent)
+    return runtime_error("amount", fmt::format("unknown currency \"{}\"", money.currency));
   return Value{Decimal(money.minor_units, *exponent)};
 }
 
@@ -159,6 +171,8 @@ constexpr std::array k_number{
 
 }  // namespace
 
-std::span<const FunctionSpec> number_functions() { return k_number; }
+std::span<const FunctionSpec> number_functions() {
+  return k_number;
+}
 
 }  // namespace shubbak::workflow

@@ -24,7 +24,8 @@ class Parser {
   Expected<NodePtr> run() {
     auto root = parse_or();
     if (!root) return root;
-    if (current().kind != Token::Kind::end) return expected_here("an operator or the end of the expression");
+    if (current().kind != Token::Kind::end)
+      return expected_here("an operator or the end of the expression");
     return root;
   }
 
@@ -41,7 +42,7 @@ class Parser {
 
   std::unexpected<Error> expected_here(std::string_view what) const {
     const Token& token = current();
-    std::string found = token.kind == Token::Kind::end ? "the end of the expression"
+    std::string found = token.kind == Token::Kind::end      ? "the end of the expression"
                         : token.kind == Token::Kind::string ? "a string"
                         : token.kind == Token::Kind::field  ? "$" + token.text
                                                             : "'" + token.text + "'";
@@ -61,7 +62,8 @@ class Parser {
   // Parentheses, unary operators and function calls nest; the nesting is bounded so that
   // neither this parser nor the evaluator can recurse deeply.
   Expected<void> enter(int column) {
-    if (++m_depth > k_max_depth) return parse_error(column, fmt::format("nesting deeper than {} levels", k_max_depth));
+    if (++m_depth > k_max_depth)
+      return parse_error(column, fmt::format("nesting deeper than {} levels", k_max_depth));
     return {};
   }
   void leave() { --m_depth; }
@@ -77,7 +79,8 @@ class Parser {
 
   // A left-associative chain: operand { op operand }.
   template <class Next>
-  Expected<NodePtr> chain(Next next, std::initializer_list<std::pair<std::string_view, Operator>> operators,
+  Expected<NodePtr> chain(Next next,
+                          std::initializer_list<std::pair<std::string_view, Operator>> operators,
                           bool keywords) {
     auto left = (this->*next)();
     if (!left) return left;
@@ -95,8 +98,12 @@ class Parser {
     }
   }
 
-  Expected<NodePtr> parse_or() { return chain(&Parser::parse_and, {{"or", Operator::logical_or}}, true); }
-  Expected<NodePtr> parse_and() { return chain(&Parser::parse_not, {{"and", Operator::logical_and}}, true); }
+  Expected<NodePtr> parse_or() {
+    return chain(&Parser::parse_and, {{"or", Operator::logical_or}}, true);
+  }
+  Expected<NodePtr> parse_and() {
+    return chain(&Parser::parse_not, {{"and", Operator::logical_and}}, true);
+  }
 
   Expected<NodePtr> parse_not() {
     if (!at_keyword("not")) return parse_comparison();
@@ -105,8 +112,8 @@ class Parser {
 
   Expected<NodePtr> parse_comparison() {
     static constexpr std::pair<std::string_view, Operator> k_comparisons[] = {
-        {"=", Operator::equal},     {"!=", Operator::not_equal},   {"<", Operator::less},
-        {"<=", Operator::less_equal}, {">", Operator::greater}, {">=", Operator::greater_equal},
+        {"=", Operator::equal},       {"!=", Operator::not_equal}, {"<", Operator::less},
+        {"<=", Operator::less_equal}, {">", Operator::greater},    {">=", Operator::greater_equal},
     };
     auto left = parse_additive();
     if (!left) return left;
@@ -127,7 +134,8 @@ class Parser {
   }
 
   Expected<NodePtr> parse_additive() {
-    return chain(&Parser::parse_multiplicative, {{"+", Operator::add}, {"-", Operator::subtract}}, false);
+    return chain(&Parser::parse_multiplicative, {{"+", Operator::add}, {"-", Operator::subtract}},
+                 false);
   }
   Expected<NodePtr> parse_multiplicative() {
     return chain(&Parser::parse_unary, {{"*", Operator::multiply}, {"/", Operator::divide}}, false);
@@ -161,7 +169,8 @@ class Parser {
         if (!number) return parse_error(column, number.error().message);
         return literal(Value{*number}, column);
       }
-      case Token::Kind::string: return literal(Value{token.text}, column);
+      case Token::Kind::string:
+        return literal(Value{token.text}, column);
       case Token::Kind::field: {
         if (std::find(m_references.begin(), m_references.end(), token.text) == m_references.end()) {
           m_references.push_back(token.text);
@@ -189,7 +198,8 @@ class Parser {
           return inner;
         }
         break;
-      case Token::Kind::end: break;
+      case Token::Kind::end:
+        break;
     }
     return expected_here("a value");
   }
@@ -207,7 +217,8 @@ class Parser {
     int column = token.column;
     std::string name = token.text;
     if (name == "and" || name == "or" || name == "not") return expected_here("a value");
-    if (find_function(name) == nullptr) return parse_error(column, fmt::format("unknown function {}()", name));
+    if (find_function(name) == nullptr)
+      return parse_error(column, fmt::format("unknown function {}()", name));
     ++m_at;
     if (!at_symbol("(")) return expected_here(fmt::format("'(' after {}", name));
     ++m_at;
@@ -241,35 +252,50 @@ class Parser {
 
 std::string_view symbol(Operator op) {
   switch (op) {
-    case Operator::negate: return "-";
-    case Operator::logical_not: return "not";
-    case Operator::multiply: return "*";
-    case Operator::divide: return "/";
-    case Operator::add: return "+";
-    case Operator::subtract: return "-";
-    case Operator::equal: return "=";
-    case Operator::not_equal: return "!=";
-    case Operator::less: return "<";
-    case Operator::less_equal: return "<=";
-    case Operator::greater: return ">";
-    case Operator::greater_equal: return ">=";
-    case Operator::logical_and: return "and";
-    case Operator::logical_or: return "or";
+    case Operator::negate:
+      return "-";
+    case Operator::logical_not:
+      return "not";
+    case Operator::multiply:
+      return "*";
+    case Operator::divide:
+      return "/";
+    case Operator::add:
+      return "+";
+    case Operator::subtract:
+      return "-";
+    case Operator::equal:
+      return "=";
+    case Operator::not_equal:
+      return "!=";
+    case Operator::less:
+      return "<";
+    case Operator::less_equal:
+      return "<=";
+    case Operator::greater:
+      return ">";
+    case Operator::greater_equal:
+      return ">=";
+    case Operator::logical_and:
+      return "and";
+    case Operator::logical_or:
+      return "or";
   }
   return "?";
 }
 
 Expected<Expression> Expression::parse(std::string_view source) {
   if (source.size() > k_max_source_bytes) {
-    return parse_error(1, fmt::format("the expression is {} bytes long; at most {} are allowed", source.size(),
-                                      k_max_source_bytes));
+    return parse_error(1, fmt::format("the expression is {} bytes long; at most {} are allowed",
+                                      source.size(), k_max_source_bytes));
   }
   auto tokens = tokenize(source);
   if (!tokens) return std::unexpected(tokens.error());
   Parser parser(std::move(*tokens));
   auto root = parser.run();
   if (!root) return std::unexpected(root.error());
-  return Expression(std::string(source), std::shared_ptr<const Node>(std::move(*root)), parser.take_references());
+  return Expression(std::string(source), std::shared_ptr<const Node>(std::move(*root)),
+                    parser.take_references());
 }
 
 }  // namespace shubbak::workflow

@@ -2,6 +2,8 @@
 // clusters: an Arabic letter with a haraka counts as two), which is stable across ICU versions.
 #include <array>
 
+#include <limits>
+
 #include <fmt/format.h>
 
 #include "kiosk/workflow/expression/functions.hpp"
@@ -10,9 +12,13 @@
 namespace shubbak::workflow {
 namespace {
 
-const std::string& text_of(const Value& value) { return std::get<std::string>(value.data); }
+const std::string& text_of(const Value& value) {
+  return std::get<std::string>(value.data);
+}
 
-bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+bool is_continuation(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+}
 
 std::int64_t code_points(std::string_view text) {
   std::int64_t count = 0;
@@ -29,11 +35,14 @@ std::size_t byte_offset(std::string_view text, std::int64_t index) {
   return text.size();
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 Expected<TypeInfo> texts_to(const Node& call, std::span<const TypeInfo> arguments, Type result) {
   for (std::size_t i = 0; i < arguments.size(); ++i) {
-    if (auto ok = require_argument(call, arguments, i, {Type::text}); !ok) return std::unexpected(ok.error());
+    if (auto ok = require_argument(call, arguments, i, {Type::text}); !ok)
+      return std::unexpected(ok.error());
   }
   return TypeInfo{result, ""};
 }
@@ -103,9 +112,11 @@ Expected<Value> starts_with(std::span<const Value> arguments, EvaluationBudget&)
 }
 
 Expected<TypeInfo> check_substr(const Node& call, std::span<const TypeInfo> arguments) {
-  if (auto ok = require_argument(call, arguments, 0, {Type::text}); !ok) return std::unexpected(ok.error());
+  if (auto ok = require_argument(call, arguments, 0, {Type::text}); !ok)
+    return std::unexpected(ok.error());
   for (std::size_t i = 1; i < 3; ++i) {
-    if (auto ok = require_argument(call, arguments, i, {Type::number}); !ok) return std::unexpected(ok.error());
+    if (auto ok = require_argument(call, arguments, i, {Type::number}); !ok)
+      return std::unexpected(ok.error());
   }
   return TypeInfo{Type::text, ""};
 }
@@ -118,17 +129,21 @@ Expected<Value> substr(std::span<const Value> arguments, EvaluationBudget& budge
   auto length = whole_number("substr", arguments[2], 0, std::numeric_limits<std::int64_t>::max());
   if (!length) return std::unexpected(length.error());
   std::size_t from = byte_offset(text, *start);
-  std::int64_t end_index = *length > std::numeric_limits<std::int64_t>::max() - *start ? *length : *start + *length;
+  std::int64_t end_index =
+      *length > std::numeric_limits<std::int64_t>::max() - *start ? *length : *start + *length;
   std::size_t to = byte_offset(text, end_index);
   return sized_text(text.substr(from, to - from), budget);
 }
 
 Expected<TypeInfo> check_matches(const Node& call, std::span<const TypeInfo> arguments) {
-  if (auto ok = require_argument(call, arguments, 0, {Type::text}); !ok) return std::unexpected(ok.error());
+  if (auto ok = require_argument(call, arguments, 0, {Type::text}); !ok)
+    return std::unexpected(ok.error());
   // The pattern is part of the bundle, never an answer: a citizen cannot supply a regex.
   const std::string* pattern = text_literal(call, 1);
-  if (pattern == nullptr) return fail(Errc::invalid_argument, "matches() needs a string literal as its pattern");
-  if (auto ok = validate_pattern(*pattern); !ok) return std::unexpected(Error{Errc::invalid_argument, "matches(): " + ok.error().message});
+  if (pattern == nullptr)
+    return fail(Errc::invalid_argument, "matches() needs a string literal as its pattern");
+  if (auto ok = validate_pattern(*pattern); !ok)
+    return std::unexpected(Error{Errc::invalid_argument, "matches(): " + ok.error().message});
   return TypeInfo{Type::boolean, ""};
 }
 
@@ -140,7 +155,9 @@ Expected<Value> matches(std::span<const Value> arguments, EvaluationBudget& budg
   return Value{*found};
 }
 
-Expected<TypeInfo> check_text(const Node&, std::span<const TypeInfo>) { return TypeInfo{Type::text, ""}; }
+Expected<TypeInfo> check_text(const Node&, std::span<const TypeInfo>) {
+  return TypeInfo{Type::text, ""};
+}
 
 Expected<Value> text(std::span<const Value> arguments, EvaluationBudget& budget) {
   return sized_text(arguments[0].to_display_string(), budget);
@@ -161,6 +178,8 @@ constexpr std::array k_text{
 
 }  // namespace
 
-std::span<const FunctionSpec> text_functions() { return k_text; }
+std::span<const FunctionSpec> text_functions() {
+  return k_text;
+}
 
 }  // namespace shubbak::workflow

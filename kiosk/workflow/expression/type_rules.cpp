@@ -5,11 +5,14 @@
 namespace shubbak::workflow {
 namespace {
 
-bool same_currency(const TypeInfo& left, const TypeInfo& right) { return left.currency == right.currency; }
+bool same_currency(const TypeInfo& left, const TypeInfo& right) {
+  return left.currency == right.currency;
+}
 
-std::unexpected<Error> refuse(Operator op, std::string_view verb, const TypeInfo& left, const TypeInfo& right) {
-  return fail(Errc::invalid_argument,
-              fmt::format("'{}' cannot {} {} and {}", symbol(op), verb, describe(left), describe(right)));
+std::unexpected<Error> refuse(Operator op, std::string_view verb, const TypeInfo& left,
+                              const TypeInfo& right) {
+  return fail(Errc::invalid_argument, fmt::format("'{}' cannot {} {} and {}", symbol(op), verb,
+                                                  describe(left), describe(right)));
 }
 
 }  // namespace
@@ -32,11 +35,15 @@ bool is_comparison(Operator op) {
 
 Expected<TypeInfo> unary_type(Operator op, const TypeInfo& operand) {
   if (op == Operator::logical_not) {
-    if (operand.type == Type::boolean || operand.type == Type::null) return TypeInfo{Type::boolean, ""};
-    return fail(Errc::invalid_argument, fmt::format("'not' needs a boolean, not {}", describe(operand)));
+    if (operand.type == Type::boolean || operand.type == Type::null)
+      return TypeInfo{Type::boolean, ""};
+    return fail(Errc::invalid_argument,
+                fmt::format("'not' needs a boolean, not {}", describe(operand)));
   }
-  if (operand.type == Type::number || operand.type == Type::money || operand.type == Type::null) return operand;
-  return fail(Errc::invalid_argument, fmt::format("unary '-' needs a number or money, not {}", describe(operand)));
+  if (operand.type == Type::number || operand.type == Type::money || operand.type == Type::null)
+    return operand;
+  return fail(Errc::invalid_argument,
+              fmt::format("unary '-' needs a number or money, not {}", describe(operand)));
 }
 
 Expected<TypeInfo> binary_type(Operator op, const TypeInfo& left, const TypeInfo& right) {
@@ -49,8 +56,8 @@ Expected<TypeInfo> binary_type(Operator op, const TypeInfo& left, const TypeInfo
       if ((l == Type::boolean || l == Type::null) && (r == Type::boolean || r == Type::null)) {
         return TypeInfo{Type::boolean, ""};
       }
-      return fail(Errc::invalid_argument, fmt::format("'{}' needs booleans, not {} and {}", symbol(op),
-                                                      describe(left), describe(right)));
+      return fail(Errc::invalid_argument, fmt::format("'{}' needs booleans, not {} and {}",
+                                                      symbol(op), describe(left), describe(right)));
     case Operator::add:
     case Operator::subtract: {
       std::string_view verb = op == Operator::add ? "add" : "subtract";
@@ -62,7 +69,8 @@ Expected<TypeInfo> binary_type(Operator op, const TypeInfo& left, const TypeInfo
       }
       if (any_null) {
         TypeInfo other = l == Type::null ? right : left;
-        if (other.type == Type::null || other.type == Type::number || other.type == Type::money) return other;
+        if (other.type == Type::null || other.type == Type::number || other.type == Type::money)
+          return other;
         return refuse(op, verb, left, right);
       }
       if (l == Type::number && r == Type::number) return left;
@@ -72,7 +80,8 @@ Expected<TypeInfo> binary_type(Operator op, const TypeInfo& left, const TypeInfo
     case Operator::multiply: {
       if (any_null) {
         TypeInfo other = l == Type::null ? right : left;
-        if (other.type == Type::null || other.type == Type::number || other.type == Type::money) return other;
+        if (other.type == Type::null || other.type == Type::number || other.type == Type::money)
+          return other;
         return refuse(op, "multiply", left, right);
       }
       if (l == Type::number && r == Type::number) return left;
@@ -82,7 +91,8 @@ Expected<TypeInfo> binary_type(Operator op, const TypeInfo& left, const TypeInfo
     }
     case Operator::divide: {
       if (any_null) {
-        if ((l == Type::null || l == Type::number || l == Type::money) && (r == Type::null || r == Type::number)) {
+        if ((l == Type::null || l == Type::number || l == Type::money) &&
+            (r == Type::null || r == Type::number)) {
           return l == Type::null ? (r == Type::null ? left : right) : left;
         }
         return refuse(op, "divide", left, right);
@@ -107,12 +117,15 @@ Expected<TypeInfo> binary_type(Operator op, const TypeInfo& left, const TypeInfo
         }
         return boolean;
       }
-      if (l != r || (l == Type::money && !same_currency(left, right))) return refuse(op, "compare", left, right);
-      if (ordering && (l == Type::boolean || l == Type::list)) return refuse(op, "order", left, right);
+      if (l != r || (l == Type::money && !same_currency(left, right)))
+        return refuse(op, "compare", left, right);
+      if (ordering && (l == Type::boolean || l == Type::list))
+        return refuse(op, "order", left, right);
       return boolean;
     }
     case Operator::negate:
-    case Operator::logical_not: break;
+    case Operator::logical_not:
+      break;
   }
   return fail(Errc::internal, "not a binary operator");
 }

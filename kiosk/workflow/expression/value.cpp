@@ -5,13 +5,20 @@ namespace shubbak::workflow {
 
 std::string_view to_string(Type type) {
   switch (type) {
-    case Type::null: return "null";
-    case Type::boolean: return "boolean";
-    case Type::number: return "number";
-    case Type::money: return "money";
-    case Type::text: return "text";
-    case Type::date: return "date";
-    case Type::list: return "list";
+    case Type::null:
+      return "null";
+    case Type::boolean:
+      return "boolean";
+    case Type::number:
+      return "number";
+    case Type::money:
+      return "money";
+    case Type::text:
+      return "text";
+    case Type::date:
+      return "date";
+    case Type::list:
+      return "list";
   }
   return "unknown";
 }
@@ -25,16 +32,21 @@ Type Value::type() const {
 
 std::string Value::to_display_string() const {
   switch (type()) {
-    case Type::null: return "";
-    case Type::boolean: return std::get<bool>(data) ? "true" : "false";
-    case Type::number: return std::get<Decimal>(data).to_string();
+    case Type::null:
+      return "";
+    case Type::boolean:
+      return std::get<bool>(data) ? "true" : "false";
+    case Type::number:
+      return std::get<Decimal>(data).to_string();
     case Type::money: {
       const auto& money = std::get<Money>(data);
       auto amount = to_decimal_string(money);
       return (amount ? *amount : std::to_string(money.minor_units)) + " " + money.currency;
     }
-    case Type::text: return std::get<std::string>(data);
-    case Type::date: return to_iso_string(std::get<CivilDate>(data));
+    case Type::text:
+      return std::get<std::string>(data);
+    case Type::date:
+      return to_iso_string(std::get<CivilDate>(data));
     case Type::list: {
       std::string joined;
       for (const auto& item : std::get<std::vector<std::string>>(data)) {
@@ -47,6 +59,8 @@ std::string Value::to_display_string() const {
   return "";
 }
 
-bool Value::operator==(const Value& other) const { return data == other.data; }
+bool Value::operator==(const Value& other) const {
+  return data == other.data;
+}
 
 }  // namespace shubbak::workflow

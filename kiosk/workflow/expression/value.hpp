@@ -38,7 +38,7 @@ class Decimal {
   // Rounded half-even to `scale` digits.
   Expected<Decimal> rounded(int scale) const;
   int compare(const Decimal& other) const;  // -1, 0, 1
-  bool is_integer() const;                   // no fractional part: 3.000 is an integer
+  bool is_integer() const;                  // no fractional part: 3.000 is an integer
   std::optional<std::int64_t> to_integer() const;
   bool operator==(const Decimal& other) const { return compare(other) == 0; }
 
