@@ -3,6 +3,7 @@
 // APDU (short or extended, with CCID chaining) or TPDU (T=1 blocks or T=0).
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -66,7 +67,7 @@ class CcidReader final : public CardReader {
   Bytes m_read_buffer;  // wiped after every answer
   int m_protocol = -1;
   std::optional<T1Protocol> m_t1;
-  bool m_gone = false;
+  std::atomic<bool> m_gone = false;    // read by the presence thread too
   std::optional<bool> m_last_present;  // for polled card-change detection
 };
 
