@@ -53,12 +53,16 @@ class CcidReader final : public CardReader {
   Expected<void> set_parameters(const Atr& atr);
   Expected<ResponseApdu> transmit_t0(const CommandApdu& command);
   void note_failure(const Error& error, std::uint8_t endpoint);
+  // After a command timed out: the CCID abort sequence (class request ABORT on the control
+  // endpoint, then PC_to_RDR_Abort on bulk), so the reader stops working on it.
+  void abort_command(std::uint8_t sequence);
 
   std::unique_ptr<UsbDevice> m_device;
   Log m_log;
   CcidOptions m_options;
   CcidDescriptor m_descriptor;
   const CcidQuirk* m_quirk = nullptr;
+  std::uint8_t m_interface = 0;
   std::uint8_t m_bulk_out = 0;
   std::uint8_t m_bulk_in = 0;
   std::uint8_t m_interrupt_in = 0;  // 0: the reader has none; slot status is polled

@@ -67,7 +67,8 @@ TEST_CASE(
   auto took = std::chrono::steady_clock::now() - started;
   REQUIRE_FALSE(silent.has_value());
   CHECK(silent.error().code == Errc::timeout);
-  CHECK(took < 3s);  // bounded by the command timeout, not hung
+  CHECK(took < 3s);                  // bounded by the command timeout, not hung
+  CHECK(ccid.fake().aborts() == 1);  // control ABORT then PC_to_RDR_Abort with the same bSeq
   auto next = reader->transmit_raw(k_select_demo);
   REQUIRE_MESSAGE(next.has_value(), next.error().describe());
   CHECK(next->ok());
