@@ -17,11 +17,15 @@ using ByteView = std::span<const std::uint8_t>;
 
 // Overwrites memory in a way the optimiser may not remove.
 void secure_wipe(void* data, std::size_t size);
+// The whole capacity, not just the current size: bytes left over from earlier, longer content
+// (or from a short string's inline buffer after a move) are wiped too.
 inline void secure_wipe(Bytes& bytes) {
+  bytes.resize(bytes.capacity());
   secure_wipe(bytes.data(), bytes.size());
   bytes.clear();
 }
 inline void secure_wipe(std::string& text) {
+  text.resize(text.capacity());
   secure_wipe(text.data(), text.size());
   text.clear();
 }

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <thread>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -26,6 +27,25 @@ CardService::~CardService() {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
 }
 
+std::shared_ptr<CardReader> CardService::current_reader() const {
+  std::lock_guard lock(m_reader_mutex);
+  return m_reader;
+}
+
+bool CardService::has_reader() const {
+  return current_reader() != nullptr;
+}
+
+void CardService::replace_reader(std::unique_ptr<CardReader> reader) {
+  bool attached = reader != nullptr;
+  std::shared_ptr<CardReader> old;
+  {
+    std::lock_guard lock(m_reader_mutex);
+    old = std::exchange(m_reader, std::shared_ptr<CardReader>(std::move(reader)));
+  }
+  m_log.info("card reader {}", attached ? "attached" : "detached");
+}
+
 void CardService::read_identity(CardProfile profile, IdentityCallback done) {
   if (m_in_flight->fetch_add(1) > 0) {
     m_in_flight->fetch_sub(1);
@@ -34,7 +54,13 @@ void CardService::read_identity(CardProfile profile, IdentityCallback done) {
     });
     return;
   }
-  auto reader = m_reader;
+  auto reader = current_reader();
+  if (!reader) {
+    m_in_flight->fetch_sub(1);
+    m_loop.post(
+        [done = std::move(done)] { done(fail(Errc::not_found, "no card reader is connected")); });
+    return;
+  }
   auto in_flight = m_in_flight;
   auto& loop = m_loop;
   Log log = m_log;
@@ -66,12 +92,15 @@ void CardService::watch_presence(PresenceCallback on_change) {
   m_presence = std::thread([this, on_change = std::move(on_change)] {
     int failures = 0;
     while (!m_stop) {
-      auto change = m_reader->wait_for_card_change(std::chrono::milliseconds(200));
+      auto reader = current_reader();
+      if (!reader) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        continue;
+      }
+      auto change = reader->wait_for_card_change(std::chrono::milliseconds(200));
       if (!change) {
-        if (change.error().code == Errc::not_found || ++failures > 50) {
-          m_log.warn("card presence watch stopped: {}", change.error().describe());
-          return;
-        }
+        // An unplugged reader fails until it is replaced; keep watching for its successor.
+        if (++failures == 1) m_log.warn("card presence: {}", change.error().describe());
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
         continue;
       }
@@ -84,34 +113,45 @@ void CardService::watch_presence(PresenceCallback on_change) {
   });
 }
 
+namespace {
+
+// "ccid://" (any reader: nullopt) or "ccid://VVVV:PPPP"; anything else is a config error.
+Expected<std::optional<std::pair<unsigned, unsigned>>> parse_ccid_uri(std::string_view uri) {
+  if (!uri.starts_with("ccid://")) {
+    return fail(Errc::config,
+                fmt::format("card reader \"{}\": expected sim://demo or ccid://[VID:PID]", uri));
+  }
+  std::string_view wanted = uri.substr(7);
+  if (wanted.empty()) return std::nullopt;
+  unsigned vid = 0;
+  unsigned pid = 0;
+  bool ok = wanted.size() == 9 && wanted[4] == ':' &&
+            std::from_chars(wanted.data(), wanted.data() + 4, vid, 16).ec == std::errc() &&
+            std::from_chars(wanted.data() + 5, wanted.data() + 9, pid, 16).ec == std::errc();
+  if (!ok)
+    return fail(Errc::config, fmt::format("card reader \"{}\": expected ccid://VVVV:PPPP", uri));
+  return std::optional<std::pair<unsigned, unsigned>>(std::pair{vid, pid});
+}
+
+}  // namespace
+
+bool ccid_uri_matches(std::string_view uri, const UsbDeviceInfo& device) {
+  auto id = parse_ccid_uri(uri);
+  if (!id || device.find_interface(usb_class::k_smart_card) == nullptr) return false;
+  return !*id || ((*id)->first == device.vendor_id && (*id)->second == device.product_id);
+}
+
 Expected<std::unique_ptr<CardReader>> open_card_reader(std::string_view uri, UsbContext* usb,
                                                        Log log) {
   if (uri == "sim://demo") {
     return std::make_unique<SimCardReader>(SimulatedCard::demo_id_card(), true);
   }
-  if (!uri.starts_with("ccid://")) {
-    return fail(Errc::config,
-                fmt::format("card reader \"{}\": expected sim://demo or ccid://[VID:PID]", uri));
-  }
+  if (auto id = parse_ccid_uri(uri); !id) return std::unexpected(id.error());
   if (usb == nullptr) return fail(Errc::unsupported, "ccid:// readers need the USB stack");
-  std::string_view wanted = uri.substr(7);
-  std::optional<std::pair<unsigned, unsigned>> id;
-  if (!wanted.empty()) {
-    unsigned vid = 0;
-    unsigned pid = 0;
-    auto colon = wanted.find(':');
-    bool ok = colon == 4 && wanted.size() == 9 &&
-              std::from_chars(wanted.data(), wanted.data() + 4, vid, 16).ec == std::errc() &&
-              std::from_chars(wanted.data() + 5, wanted.data() + 9, pid, 16).ec == std::errc();
-    if (!ok)
-      return fail(Errc::config, fmt::format("card reader \"{}\": expected ccid://VVVV:PPPP", uri));
-    id = std::pair{vid, pid};
-  }
   auto devices = usb->list_devices();
   if (!devices) return std::unexpected(devices.error());
   for (const auto& device : *devices) {
-    if (device.find_interface(usb_class::k_smart_card) == nullptr) continue;
-    if (id && (device.vendor_id != id->first || device.product_id != id->second)) continue;
+    if (!ccid_uri_matches(uri, device)) continue;
     auto opened = usb->open_device(device);
     if (!opened) return std::unexpected(opened.error());
     auto reader = CcidReader::open(std::move(*opened), log.child("ccid"));

@@ -27,6 +27,7 @@ class CardService {
   using IdentityCallback = std::function<void(Expected<IdentityRecord>)>;
   using PresenceCallback = std::function<void(bool card_present)>;
 
+  // `reader` may be null: the service then answers "no card reader" until one is attached.
   CardService(std::unique_ptr<CardReader> reader, WorkerPool& workers, EventLoop& loop, Log log);
   ~CardService();
   CardService(const CardService&) = delete;
@@ -38,9 +39,15 @@ class CardService {
   // Starts a thread that waits on the reader's card-change notifications.
   void watch_presence(PresenceCallback on_change);
 
-  const CardReader& reader() const { return *m_reader; }
+  // Swaps the reader (null: none), as hot-plug supervision does. A read already running
+  // finishes on the reader it started with.
+  void replace_reader(std::unique_ptr<CardReader> reader);
+  bool has_reader() const;
 
  private:
+  std::shared_ptr<CardReader> current_reader() const;
+
+  mutable std::mutex m_reader_mutex;
   std::shared_ptr<CardReader> m_reader;
   WorkerPool& m_workers;
   EventLoop& m_loop;
@@ -53,7 +60,10 @@ class CardService {
 // Opens a reader by URI: "sim://demo" (the simulated demo card, inserted), or "ccid://" (the
 // first allowed CCID reader) or "ccid://VVVV:PPPP" (the first with that VID:PID).
 class UsbContext;
+struct UsbDeviceInfo;
 Expected<std::unique_ptr<CardReader>> open_card_reader(std::string_view uri, UsbContext* usb,
                                                        Log log);
+// Whether a USB device is a CCID reader a "ccid://[VVVV:PPPP]" URI names.
+bool ccid_uri_matches(std::string_view uri, const UsbDeviceInfo& device);
 
 }  // namespace shubbak

@@ -49,6 +49,7 @@ Expected<std::unique_ptr<CcidReader>> CcidReader::open(std::unique_ptr<UsbDevice
     return fail(Errc::unsupported,
                 fmt::format("{}: character-level readers are not supported", info.describe()));
   }
+  reader->m_interface = interface->number;
   if (auto claimed = reader->m_device->claim_interface(interface->number); !claimed) {
     return std::unexpected(claimed.error());
   }
@@ -104,6 +105,7 @@ Expected<CcidResponse> CcidReader::command(std::uint8_t type, std::array<std::ui
     auto read = m_device->bulk_read(m_bulk_in, m_read_buffer, m_options.command_timeout);
     if (!read) {
       note_failure(read.error(), m_bulk_in);
+      if (read.error().code == Errc::timeout) abort_command(sequence);
       return fail(read.error().code, fmt::format("{}: {}", what, read.error().message));
     }
     auto response = parse_ccid_response(ByteView(m_read_buffer).first(*read));
@@ -128,6 +130,33 @@ Expected<CcidResponse> CcidReader::command(std::uint8_t type, std::array<std::ui
     if (response->slot != 0)
       return fail(Errc::device, fmt::format("{}: answer for slot {}", what, response->slot));
     return response;
+  }
+}
+
+void CcidReader::abort_command(std::uint8_t sequence) {
+  constexpr std::chrono::milliseconds k_abort_timeout{500};
+  std::span<std::uint8_t> no_data;
+  // CCID 1.1 section 5.3.1: ABORT, wValue = bSeq << 8 | bSlot.
+  auto requested = m_device->control_transfer(
+      {0x21, 0x01, static_cast<std::uint16_t>(sequence << 8), m_interface}, no_data,
+      k_abort_timeout);
+  if (!requested) {
+    m_log.warn("abort of command {} refused: {}", sequence, requested.error().message);
+    return;
+  }
+  Bytes message = encode_ccid_command(ccid::k_abort, 0, sequence, {0, 0, 0});
+  if (!m_device->bulk_write(m_bulk_out, message, k_abort_timeout)) return;
+  // The reader answers the abort with a SlotStatus of the same sequence; answers to the
+  // aborted command may come first.
+  for (int i = 0; i < 4; ++i) {
+    auto read = m_device->bulk_read(m_bulk_in, m_read_buffer, k_abort_timeout);
+    if (!read) return;
+    auto response = parse_ccid_response(ByteView(m_read_buffer).first(*read));
+    secure_wipe(m_read_buffer.data(), *read);
+    if (response && response->type == ccid::k_slot_status && response->sequence == sequence) {
+      m_log.info("command {} aborted", sequence);
+      return;
+    }
   }
 }
 

@@ -3,6 +3,7 @@
 // APDU (short or extended, with CCID chaining) or TPDU (T=1 blocks or T=0).
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -52,12 +53,16 @@ class CcidReader final : public CardReader {
   Expected<void> set_parameters(const Atr& atr);
   Expected<ResponseApdu> transmit_t0(const CommandApdu& command);
   void note_failure(const Error& error, std::uint8_t endpoint);
+  // After a command timed out: the CCID abort sequence (class request ABORT on the control
+  // endpoint, then PC_to_RDR_Abort on bulk), so the reader stops working on it.
+  void abort_command(std::uint8_t sequence);
 
   std::unique_ptr<UsbDevice> m_device;
   Log m_log;
   CcidOptions m_options;
   CcidDescriptor m_descriptor;
   const CcidQuirk* m_quirk = nullptr;
+  std::uint8_t m_interface = 0;
   std::uint8_t m_bulk_out = 0;
   std::uint8_t m_bulk_in = 0;
   std::uint8_t m_interrupt_in = 0;  // 0: the reader has none; slot status is polled
@@ -66,7 +71,7 @@ class CcidReader final : public CardReader {
   Bytes m_read_buffer;  // wiped after every answer
   int m_protocol = -1;
   std::optional<T1Protocol> m_t1;
-  bool m_gone = false;
+  std::atomic<bool> m_gone = false;    // read by the presence thread too
   std::optional<bool> m_last_present;  // for polled card-change detection
 };
 

@@ -11,7 +11,7 @@ ScanAssembler::ScanAssembler(KeyboardLayout layout, std::chrono::milliseconds in
 }
 
 ScanAssembler::~ScanAssembler() {
-  secure_wipe(m_buffer.data(), m_buffer.capacity());
+  secure_wipe(m_buffer);
 }
 
 void ScanAssembler::append(char32_t c) {

@@ -37,8 +37,10 @@ class UsbContext {
   // Opens one allowed device by bus and address.
   virtual Expected<std::unique_ptr<UsbDevice>> open_device(const UsbDeviceInfo& device) = 0;
   // Allowed devices arriving and leaving, from now on (present ones are reported as arrivals
-  // first); `listener` runs on `loop`'s thread.
+  // first); `listener` runs on `loop`'s thread. One listener at a time: a new one replaces it.
   virtual Expected<void> watch_hotplug(EventLoop& loop, HotplugListener listener) = 0;
+  // No more hot-plug events; events already posted still reach the old listener.
+  virtual void stop_hotplug() = 0;
 };
 
 }  // namespace shubbak

@@ -191,7 +191,7 @@ class LibusbContext final : public UsbContext {
   }
 
   ~LibusbContext() override {
-    if (m_hotplug_registered) libusb_hotplug_deregister_callback(m_context, m_hotplug_handle);
+    stop_hotplug();
     m_stop = 1;
     libusb_interrupt_event_handler(m_context);
     m_events.join();
@@ -244,6 +244,7 @@ class LibusbContext final : public UsbContext {
     if (!libusb_has_capability(LIBUSB_CAP_HAS_HOTPLUG)) {
       return fail(Errc::unsupported, "this libusb has no hot-plug support");
     }
+    stop_hotplug();
     {
       std::lock_guard lock(m_hotplug_mutex);
       m_loop = &loop;
@@ -261,6 +262,15 @@ class LibusbContext final : public UsbContext {
   }
 
  private:
+  void stop_hotplug() override {
+    if (m_hotplug_registered) libusb_hotplug_deregister_callback(m_context, m_hotplug_handle);
+    m_hotplug_registered = false;
+    std::lock_guard lock(m_hotplug_mutex);
+    m_loop = nullptr;
+    std::lock_guard known(m_known_mutex);
+    m_known.clear();
+  }
+
   // Runs on the event thread (or inside register, for present devices): describe and post.
   static int LIBUSB_CALL on_hotplug(libusb_context*, libusb_device* device,
                                     libusb_hotplug_event event, void* self_pointer) {

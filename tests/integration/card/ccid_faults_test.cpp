@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include "drivers/card/card_reader_supervisor.hpp"
 #include "drivers/card/card_service.hpp"
 #include "kiosk/loop/event_loop.hpp"
 #include "kiosk/loop/worker_pool.hpp"
@@ -66,7 +67,8 @@ TEST_CASE(
   auto took = std::chrono::steady_clock::now() - started;
   REQUIRE_FALSE(silent.has_value());
   CHECK(silent.error().code == Errc::timeout);
-  CHECK(took < 3s);  // bounded by the command timeout, not hung
+  CHECK(took < 3s);                  // bounded by the command timeout, not hung
+  CHECK(ccid.fake().aborts() == 1);  // control ABORT then PC_to_RDR_Abort with the same bSeq
   auto next = reader->transmit_raw(k_select_demo);
   REQUIRE_MESSAGE(next.has_value(), next.error().describe());
   CHECK(next->ok());
@@ -241,4 +243,55 @@ TEST_CASE(
   run_until(loop, [&] { return events.size() >= 2; });
   REQUIRE(events.size() == 2);
   CHECK(events[1] == std::pair{UsbHotplugEvent::Kind::left, std::uint16_t{0x0C2A}});
+}
+
+TEST_CASE(
+    "the supervisor attaches a reader plugged in later, detaches it when pulled, and reattaches") {
+  CapturedLog log;
+  UsbTestbed testbed;
+  auto usb = UsbContext::open(log.log("usb"), *UsbAllowList::parse({"class:0b"}));
+  REQUIRE(usb.has_value());
+  EventLoop loop;
+  WorkerPool workers(1);
+  auto profile =
+      load_card_profile(std::string(SHUBBAK_ASSETS_DIR) + "/card-profiles/demo-national-id.json");
+  REQUIRE(profile.has_value());
+  CardService service(nullptr, workers, loop, log.log("card"));
+  std::vector<bool> changes;
+  CardReaderSupervisor supervisor(**usb, loop, workers, service, "ccid://1d6b:0c2b",
+                                  log.log("sup"));
+  REQUIRE(supervisor.start([&](bool connected) { changes.push_back(connected); }).has_value());
+
+  auto read_once = [&] {
+    std::optional<Expected<IdentityRecord>> result;
+    service.read_identity(*profile, [&](Expected<IdentityRecord> r) { result = std::move(r); });
+    run_until(loop, [&] { return result.has_value(); });
+    REQUIRE(result.has_value());
+    return std::move(*result);
+  };
+  auto none = read_once();
+  REQUIRE_FALSE(none.has_value());
+  CHECK(none.error().message == "no card reader is connected");
+
+  FakeCcidConfig config{.product_id = 0x0C2B, .exchange = FakeExchange::tpdu_t1};
+  auto first = std::make_shared<FakeCcidReader>(config, SimulatedCard::demo_id_card());
+  auto& first_device = testbed.plug(7, first->descriptors(), first);
+  run_until(loop, [&] { return changes.size() >= 1; });
+  REQUIRE(changes == std::vector<bool>{true});
+  auto id = read_once();
+  REQUIRE_MESSAGE(id.has_value(), id.error().describe());
+  CHECK(id->id_number == "9861031234");
+
+  testbed.unplug(first_device);
+  run_until(loop, [&] { return changes.size() >= 2; });
+  CHECK(changes == std::vector<bool>{true, false});
+  CHECK_FALSE(service.has_reader());
+
+  auto second = std::make_shared<FakeCcidReader>(config, SimulatedCard::demo_id_card());
+  testbed.plug(8, second->descriptors(), second);
+  run_until(loop, [&] { return changes.size() >= 3; });
+  CHECK(changes == std::vector<bool>{true, false, true});
+  auto again = read_once();
+  REQUIRE_MESSAGE(again.has_value(), again.error().describe());
+  CHECK(again->name_en == "AHMED BIN SALIM AL BALUSHI");
 }

@@ -132,6 +132,16 @@ void FakeCcidReader::answer(std::uint8_t type, std::uint8_t sequence, std::uint8
   m_bulk_in.push_back(encode_ccid_command(type, 0, sequence, {status, error, specific}, payload));
 }
 
+EmulatedBehaviour::InAnswer FakeCcidReader::control(ByteView setup, ByteView) {
+  std::lock_guard lock(m_mutex);
+  // CCID class request ABORT (0x01) to interface 0: remember bSeq for PC_to_RDR_Abort.
+  if (setup[0] == 0x21 && setup[1] == 0x01 && setup[4] == 0) {
+    m_abort_requested = setup[3];
+    return InAnswer{InAnswer::State::data, {}};
+  }
+  return InAnswer{InAnswer::State::stall, {}};
+}
+
 EmulatedBehaviour::Outcome FakeCcidReader::out(std::uint8_t endpoint, ByteView data) {
   std::lock_guard lock(m_mutex);
   if (endpoint != k_bulk_out) return Outcome::stall;
@@ -150,6 +160,16 @@ EmulatedBehaviour::Outcome FakeCcidReader::out(std::uint8_t endpoint, ByteView d
   ByteView payload = data.subspan(ccid::k_header_size);
   std::uint8_t absent_failed = static_cast<std::uint8_t>(0x40 | icc_status());
   switch (type) {
+    case ccid::k_abort:
+      if (m_abort_requested == sequence) {
+        ++m_aborts;
+        m_abort_requested.reset();
+        answer(ccid::k_slot_status, sequence, icc_status(), 0, 0, {});
+      } else {
+        answer(ccid::k_slot_status, sequence, static_cast<std::uint8_t>(0x40 | icc_status()), 0x05,
+               0, {});
+      }
+      break;
     case ccid::k_get_slot_status:
       answer(ccid::k_slot_status, sequence, icc_status(), 0, 0, {});
       break;

@@ -36,6 +36,7 @@ class FakeCcidReader final : public EmulatedBehaviour {
                                 std::uint32_t protocols);
 
   Outcome out(std::uint8_t endpoint, ByteView data) override;
+  InAnswer control(ByteView setup, ByteView out) override;
   InAnswer in(std::uint8_t endpoint, std::size_t max) override;
 
   // Test controls (any thread).
@@ -53,6 +54,7 @@ class FakeCcidReader final : public EmulatedBehaviour {
   int t1_protocol_set() const { return m_protocol_set; }
   int xfr_blocks() const { return m_xfr_blocks; }
   int stalls() const { return m_stalls; }
+  int aborts() const { return m_aborts; }
   std::size_t largest_apdu() const { return m_largest_apdu; }
   int wtx_answered() const { return m_wtx_answered; }
   std::uint8_t negotiated_ifsd() const { return m_ifsd; }
@@ -95,6 +97,8 @@ class FakeCcidReader final : public EmulatedBehaviour {
   std::atomic<int> m_protocol_set = -1;
   std::atomic<int> m_xfr_blocks = 0;
   std::atomic<int> m_stalls = 0;
+  std::atomic<int> m_aborts = 0;
+  std::optional<std::uint8_t> m_abort_requested;  // bSeq of a control ABORT awaiting its bulk half
   std::atomic<std::size_t> m_largest_apdu = 0;
   std::atomic<int> m_wtx_answered = 0;
 };

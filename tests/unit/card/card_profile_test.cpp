@@ -105,3 +105,19 @@ TEST_CASE("IdentityRecord wipes itself") {
   CHECK(record.id_number.empty());
   CHECK(record.name_en.empty());
 }
+
+TEST_CASE("secure_wipe clears a string's whole buffer, including what a move left behind") {
+  std::string short_text = "9861031234";  // fits the inline buffer
+  const char* inline_buffer = short_text.data();
+  std::string moved = std::move(short_text);
+  secure_wipe(short_text);
+  for (std::size_t i = 0; i < 15; ++i) CHECK(inline_buffer[i] == '\0');
+  CHECK(moved == "9861031234");
+
+  Bytes bytes{1, 2, 3, 4, 5, 6, 7, 8};
+  bytes.resize(2);
+  const std::uint8_t* storage = bytes.data();
+  secure_wipe(bytes);
+  CHECK(bytes.empty());
+  for (std::size_t i = 0; i < 8; ++i) CHECK(storage[i] == 0);
+}

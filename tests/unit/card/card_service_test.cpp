@@ -4,6 +4,7 @@
 
 #include "drivers/card/card_service.hpp"
 #include "drivers/card/sim/sim_card_reader.hpp"
+#include "drivers/usb/usb_device.hpp"
 #include "kiosk/loop/event_loop.hpp"
 #include "kiosk/loop/worker_pool.hpp"
 
@@ -30,7 +31,14 @@ TEST_CASE("readers open by URI; bad URIs are refused with what was expected") {
   REQUIRE(sim.has_value());
   CHECK((*sim)->describe() == "sim://demo");
   CHECK(open_card_reader("pcsc://reader", nullptr, log).error().code == Errc::config);
-  CHECK(open_card_reader("ccid://076b", nullptr, log).error().code == Errc::unsupported);
+  CHECK(open_card_reader("ccid://076b", nullptr, log).error().code == Errc::config);
+  CHECK(open_card_reader("ccid://", nullptr, log).error().code == Errc::unsupported);
+  UsbDeviceInfo reader{0x076B, 0x3021, 1, 4, {UsbInterfaceInfo{0, 0x0B, 0, 0, {}, {}}}};
+  UsbDeviceInfo keyboard{0x076B, 0x3021, 1, 5, {UsbInterfaceInfo{0, 0x03, 1, 1, {}, {}}}};
+  CHECK(ccid_uri_matches("ccid://", reader));
+  CHECK(ccid_uri_matches("ccid://076b:3021", reader));
+  CHECK_FALSE(ccid_uri_matches("ccid://076b:3022", reader));
+  CHECK_FALSE(ccid_uri_matches("ccid://076b:3021", keyboard));
 }
 
 TEST_CASE(

@@ -1,0 +1,81 @@
+#include "drivers/card/card_reader_supervisor.hpp"
+
+#include "drivers/card/ccid_reader.hpp"
+#include "kiosk/loop/event_loop.hpp"
+#include "kiosk/loop/worker_pool.hpp"
+
+namespace shubbak {
+
+// Touched on the UI thread only (workers post back to it).
+struct CardReaderSupervisor::State {
+  bool alive = true;
+  bool opening = false;
+  std::optional<std::pair<std::uint8_t, std::uint8_t>> attached;  // bus, address
+};
+
+CardReaderSupervisor::CardReaderSupervisor(UsbContext& usb, EventLoop& loop, WorkerPool& workers,
+                                           CardService& service, std::string uri, Log log)
+    : m_usb(usb),
+      m_loop(loop),
+      m_workers(workers),
+      m_service(service),
+      m_uri(std::move(uri)),
+      m_log(std::move(log)),
+      m_state(std::make_shared<State>()) {}
+
+CardReaderSupervisor::~CardReaderSupervisor() {
+  m_state->alive = false;
+  m_usb.stop_hotplug();
+}
+
+Expected<void> CardReaderSupervisor::start(ChangeCallback on_change) {
+  m_on_change = std::move(on_change);
+  return m_usb.watch_hotplug(m_loop, [this, state = m_state](const UsbHotplugEvent& event) {
+    if (state->alive) on_hotplug(event);
+  });
+}
+
+void CardReaderSupervisor::on_hotplug(const UsbHotplugEvent& event) {
+  std::pair<std::uint8_t, std::uint8_t> where{event.device.bus, event.device.address};
+  if (event.kind == UsbHotplugEvent::Kind::left) {
+    if (m_state->attached != where) return;
+    m_state->attached.reset();
+    m_service.replace_reader(nullptr);
+    m_log.warn("card reader {} unplugged", event.device.describe());
+    if (m_on_change) m_on_change(false);
+    return;
+  }
+  if (m_state->attached || m_state->opening || !ccid_uri_matches(m_uri, event.device)) return;
+  m_state->opening = true;
+  // The worker touches only what outlives the supervisor (the context, a log, the loop);
+  // the result comes back through the loop, where `state` says whether anyone still cares.
+  bool submitted = m_workers.submit([this, state = m_state, usb = &m_usb, loop = &m_loop,
+                                     log = m_log, device = event.device, where] {
+    // Opening claims the interface and reads descriptors: USB I/O, so not on the UI thread.
+    Expected<std::unique_ptr<CardReader>> reader = fail(Errc::internal, "not opened");
+    auto opened = usb->open_device(device);
+    if (!opened) {
+      reader = std::unexpected(opened.error());
+    } else if (auto ccid = CcidReader::open(std::move(*opened), log.child("ccid")); ccid) {
+      reader = std::unique_ptr<CardReader>(std::move(*ccid));
+    } else {
+      reader = std::unexpected(ccid.error());
+    }
+    auto shared = std::make_shared<Expected<std::unique_ptr<CardReader>>>(std::move(reader));
+    loop->post([this, state, shared, where, name = device.describe()] {
+      if (!state->alive) return;
+      state->opening = false;
+      if (!*shared) {
+        m_log.error("card reader {} could not be opened: {}", name, shared->error().describe());
+        return;
+      }
+      state->attached = where;
+      m_service.replace_reader(std::move(**shared));
+      m_log.info("card reader {} attached", name);
+      if (m_on_change) m_on_change(true);
+    });
+  });
+  if (!submitted) m_state->opening = false;
+}
+
+}  // namespace shubbak
