@@ -41,6 +41,7 @@ Expected<Database> Database::open(const std::filesystem::path& path, int flags) 
 Expected<void> Database::exec(std::string_view sql) {
   std::string text(sql);
   int rc = sqlite3_exec(m_db.get(), text.c_str(), nullptr, nullptr, nullptr);
+  if (is_full_code(rc)) *m_full = true;
   if (rc != SQLITE_OK) return std::unexpected(error_for(rc, m_db.get(), fmt::format("sql \"{:.60}\"", sql)));
   return {};
 }
@@ -53,7 +54,7 @@ Expected<Statement> Database::prepare(std::string_view sql) {
     sqlite3_finalize(stmt);
     return std::unexpected(error_for(rc, m_db.get(), fmt::format("prepare \"{:.60}\"", sql)));
   }
-  return Statement(stmt, m_db.get());
+  return Statement(stmt, m_db.get(), m_full.get());
 }
 
 Expected<std::int64_t> Database::query_int(std::string_view sql) {
@@ -103,6 +104,7 @@ Expected<bool> Statement::step() {
   int rc = sqlite3_step(m_stmt.get());
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
+  if (is_full_code(rc)) *m_full = true;
   return std::unexpected(error_for(rc, m_db, fmt::format("sql \"{:.60}\"", sqlite3_sql(m_stmt.get()))));
 }
 

@@ -18,6 +18,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "kiosk/core/error.hpp"
 
@@ -45,17 +46,18 @@ class Database {
   Expected<std::string> query_text(std::string_view sql);
 
   sqlite3* handle() const { return m_db.get(); }
-  // True when the last failed call on this connection failed because the database or the disk
-  // is full. Ask before rolling back: the rollback resets it.
-  bool last_error_was_full() const { return is_full_code(sqlite3_extended_errcode(m_db.get())); }
+  // True when a call on this connection (or one of its statements) failed because the
+  // database or the disk was full since the last time this was asked; asking clears it.
+  bool take_full_flag() { return std::exchange(*m_full, false); }
   std::int64_t changes() const { return sqlite3_changes64(m_db.get()); }
 
  private:
   struct Close {
     void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
   };
-  explicit Database(sqlite3* db) : m_db(db) {}
+  explicit Database(sqlite3* db) : m_db(db), m_full(std::make_unique<bool>(false)) {}
   std::unique_ptr<sqlite3, Close> m_db;
+  std::unique_ptr<bool> m_full;  // on the heap so statements keep a stable pointer across moves
 };
 
 class Statement {
@@ -86,9 +88,10 @@ class Statement {
   struct Finalize {
     void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
   };
-  Statement(sqlite3_stmt* stmt, sqlite3* db) : m_stmt(stmt), m_db(db) {}
+  Statement(sqlite3_stmt* stmt, sqlite3* db, bool* full) : m_stmt(stmt), m_db(db), m_full(full) {}
   std::unique_ptr<sqlite3_stmt, Finalize> m_stmt;
   sqlite3* m_db;
+  bool* m_full;
   int m_bind_rc = SQLITE_OK;
 };
 

@@ -40,30 +40,23 @@ Expected<void> check_identifier(std::string_view what, std::string_view value) {
 }  // namespace
 
 bool looks_like_card_number(std::string_view text) {
-  // Scan every maximal run of digits separated only by single spaces or dashes, and every
-  // 13-19 digit window inside it, so "ref 4111 1111 1111 1111" is caught as well.
+  // Every maximal run of digits, allowing single spaces or dashes between groups, is checked as
+  // a whole: "4111 1111 1111 1111" is one 16-digit candidate.
   std::string digits;
-  auto check_run = [&]() {
-    for (std::size_t length = 13; length <= 19 && length <= digits.size(); ++length) {
-      for (std::size_t start = 0; start + length <= digits.size(); ++start) {
-        if (luhn_valid(digits.substr(start, length))) return true;
-      }
-    }
-    return false;
-  };
+  auto run_is_card = [&] { return digits.size() >= 13 && digits.size() <= 19 && luhn_valid(digits); };
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
-    if (c >= '0' && c <= '9') {
+    bool digit = c >= '0' && c <= '9';
+    bool separator = (c == ' ' || c == '-') && !digits.empty() && i + 1 < text.size() && text[i + 1] >= '0' &&
+                     text[i + 1] <= '9';
+    if (digit) {
       digits.push_back(c);
-    } else if ((c == ' ' || c == '-') && !digits.empty() && i + 1 < text.size() && text[i + 1] >= '0' &&
-               text[i + 1] <= '9') {
-      continue;
-    } else {
-      if (check_run()) return true;
+    } else if (!separator) {
+      if (run_is_card()) return true;
       digits.clear();
     }
   }
-  return check_run();
+  return run_is_card();
 }
 
 Expected<void> validate_draft(const TransactionDraft& draft) {

@@ -91,13 +91,14 @@ OutOfServiceReason out_of_service_reason(const Error& open_error) {
 
 struct TransactionStore::Impl {
   Options options;
+  Log log;
   sqlite::Database db;
   mutable std::mutex mutex;
   Uuid7Generator ids;
   std::optional<OutOfService> fault;
   std::int64_t page_size = 4096;
 
-  Impl(Options o, sqlite::Database d) : options(std::move(o)), db(std::move(d)) {}
+  Impl(Options o, Log l, sqlite::Database d) : options(std::move(o)), log(std::move(l)), db(std::move(d)) {}
 
   std::int64_t now() const { return options.wall_clock_ms(); }
 
@@ -126,9 +127,9 @@ struct TransactionStore::Impl {
 
   // Notes a failure; a full disk takes the store out of service.
   Error note_failure(Error error) {
-    if (db.last_error_was_full() && !fault) {
+    if (db.take_full_flag() && !fault) {
       fault = OutOfService{OutOfServiceReason::storage_full, error.message};
-      options.log.error("out of service: storage full ({})", error.message);
+      log.error("out of service: storage full ({})", error.message);
     }
     return error;
   }
@@ -159,12 +160,12 @@ struct TransactionStore::Impl {
     if (shortage) {
       if (!fault) {
         fault = OutOfService{OutOfServiceReason::storage_full, *shortage};
-        options.log.error("out of service: storage full ({})", *shortage);
+        log.error("out of service: storage full ({})", *shortage);
       }
       return fail(Errc::io, "storage full: " + *shortage);
     }
     if (fault) {
-      options.log.info("storage has room again; back in service");
+      log.info("storage has room again; back in service");
       fault.reset();
     }
     return {};
@@ -174,7 +175,7 @@ struct TransactionStore::Impl {
 TransactionStore::TransactionStore(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 TransactionStore::~TransactionStore() = default;
 
-Expected<std::unique_ptr<TransactionStore>> TransactionStore::open(Options options) {
+Expected<std::unique_ptr<TransactionStore>> TransactionStore::open(Options options, Log log) {
   if (options.device_key == nullptr) return fail(Errc::invalid_argument, "the store needs a device key");
   if (!options.wall_clock_ms) options.wall_clock_ms = system_wall_ms;
   if (options.boot_id.empty()) options.boot_id = read_boot_id();
@@ -202,7 +203,7 @@ Expected<std::unique_ptr<TransactionStore>> TransactionStore::open(Options optio
       std::string why = problem ? *problem : problem.error().message;
       auto aside = move_aside(path, options.wall_clock_ms());
       if (!aside) return std::unexpected(aside.error());
-      options.log.error("{} failed its integrity check ({}); moved aside to {}", path.string(), why,
+      log.error("{} failed its integrity check ({}); moved aside to {}", path.string(), why,
                         aside->string());
       return fail(Errc::integrity, fmt::format("{} is corrupt ({}); moved aside to {}", path.string(), why,
                                                aside->string()));
@@ -224,14 +225,14 @@ Expected<std::unique_ptr<TransactionStore>> TransactionStore::open(Options optio
   auto page_size = db->query_int("PRAGMA page_size");
   if (!page_size) return std::unexpected(page_size.error());
 
-  auto impl = std::make_unique<Impl>(std::move(options), std::move(*db));
+  auto impl = std::make_unique<Impl>(std::move(options), log, std::move(*db));
   impl->page_size = *page_size;
   std::unique_ptr<TransactionStore> store(new TransactionStore(std::move(impl)));
   // A full disk at start is not fatal: the store opens out of service and says why.
   (void)store->check_capacity();
   Json detail = {{"schema", store_schema::current_version()}, {"kiosk_id", store->m_impl->options.kiosk_id}};
   if (auto opened = store->record_event(audit_kind::store_opened, detail.dump()); !opened) {
-    store->m_impl->options.log.warn("cannot audit the store opening: {}", opened.error().describe());
+    store->m_impl->log.warn("cannot audit the store opening: {}", opened.error().describe());
   }
   return store;
 }
@@ -351,7 +352,7 @@ Expected<void> TransactionStore::apply_results(const std::vector<UploadResult>& 
       if (auto audited = s.append_audit(audit_kind::upload_rejected, detail.dump()); !audited) {
         return std::unexpected(s.note_failure(audited.error()));
       }
-      s.options.log.warn("portal rejected transaction {}: {}; quarantined", result.id, result.reason);
+      s.log.warn("portal rejected transaction {}: {}; quarantined", result.id, result.reason);
     } else {
       sent->reset();
       if (auto ok = sent->bind(1, now).bind(2, outcome_name(result.outcome)).bind(3, result.id).run(); !ok) {

@@ -85,7 +85,6 @@ class TransactionStore final {
     std::filesystem::path path;  // the SQLite file, e.g. DATA_DIR/journal.db
     std::string kiosk_id;
     const DeviceKey* device_key = nullptr;  // signs every record; must outlive the store
-    Log log;
     // New transactions are refused while the filesystem has less free space than this, or, with
     // max_page_count set, while the database has fewer free pages than this many bytes.
     std::int64_t min_free_bytes = 64LL * 1024 * 1024;
@@ -101,7 +100,7 @@ class TransactionStore final {
   // a corrupt one is moved aside to "<path>.corrupt-<unix ms>" and Errc::integrity returned.
   // While such a moved-aside file exists and `path` does not, open refuses to create a new store
   // (Errc::integrity): a technician decides, the kiosk never silently starts from empty.
-  static Expected<std::unique_ptr<TransactionStore>> open(Options options);
+  static Expected<std::unique_ptr<TransactionStore>> open(Options options, Log log);
 
   ~TransactionStore();
   TransactionStore(const TransactionStore&) = delete;

@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   cli.add_option("--static", options.static_dir, "Directory served under /repository/ (the TUF repository)");
   cli.add_option("--drop-replies-after-commit", options.drop_replies_after_commit,
                  "Testing: cut off the reply to the first N committed batches");
+  cli.add_option("--reply-delay-ms", options.reply_delay_ms, "Testing: wait this long between commit and reply");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

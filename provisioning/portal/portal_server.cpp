@@ -61,6 +61,7 @@ struct PortalServer::Impl {
       if (r.outcome == UploadOutcome::rejected) ++rejected;
     }
     log.info("batch from {}: {} accepted, {} duplicate, {} rejected", kiosk, accepted, duplicates, rejected);
+    if (options.reply_delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(options.reply_delay_ms));
     if (int left = drops_left.load(); left > 0 && drops_left.compare_exchange_strong(left, left - 1)) {
       log.warn("fault injection: cutting off the reply to a committed batch");
       // The headers go out, then the body provider fails: the connection closes mid-reply.
@@ -104,7 +105,12 @@ Expected<std::unique_ptr<PortalServer>> PortalServer::start(ServerOptions option
   s.server = std::make_unique<httplib::SSLServer>(s.options.cert.c_str(), s.options.key.c_str(),
                                                   s.options.client_ca.c_str());
   if (!s.server->is_valid()) return fail(Errc::config, "cannot set up TLS with the given certificate, key and CA");
-  SSL_CTX_set_min_proto_version(s.server->ssl_context(), TLS1_2_VERSION);
+  SSL_CTX* ctx = s.server->ssl_context();
+  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  // With client verification on, OpenSSL refuses to resume a session (alert "internal error")
+  // unless the context has a session id context; kiosks resume sessions after every reconnect.
+  static constexpr unsigned char k_session_context[] = "shubbak-portal";
+  SSL_CTX_set_session_id_context(ctx, k_session_context, sizeof k_session_context - 1);
   s.server->set_payload_max_length(k_max_request_bytes);
   s.server->set_keep_alive_max_count(10'000);
   s.drops_left = s.options.drop_replies_after_commit;

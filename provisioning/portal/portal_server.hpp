@@ -27,6 +27,9 @@ struct ServerOptions {
   // Fault injection for protocol tests: the reply to this many transaction batches is cut off
   // after the batch was committed, as a network failure would.
   int drop_replies_after_commit = 0;
+  // Fault injection: wait this long between committing a batch and replying, so a test can
+  // kill the kiosk while its batch is stored but unacknowledged.
+  int reply_delay_ms = 0;
 };
 
 class PortalServer final {
