@@ -97,6 +97,18 @@ Apply kiosk_id() {
   };
 }
 
+Apply portal_url() {
+  return [](const SettingContext& c) -> std::optional<std::string> {
+    auto value = c.value.value_exact<std::string>();
+    if (!value) return fmt::format("expected a string, got {}", type_name(c.value));
+    if (!value->empty() && (!value->starts_with("https://") || value->size() <= 8)) {
+      return "must be an https:// URL (or empty for no upload)";
+    }
+    c.config.portal.url = *value;
+    return std::nullopt;
+  };
+}
+
 const std::vector<Setting>& settings() {
   static const std::vector<Setting> all = {
       {"kiosk.id", kiosk_id()},
@@ -127,6 +139,13 @@ const std::vector<Setting>& settings() {
       {"text.arabic_bold_font", path([](Config& c) -> fs::path& { return c.text.arabic_bold_font; })},
       {"text.latin_font", path([](Config& c) -> fs::path& { return c.text.latin_font; })},
       {"text.latin_bold_font", path([](Config& c) -> fs::path& { return c.text.latin_bold_font; })},
+      {"portal.url", portal_url()},
+      {"portal.ca_file", path([](Config& c) -> fs::path& { return c.portal.ca_file; })},
+      {"portal.client_cert", path([](Config& c) -> fs::path& { return c.portal.client_cert; })},
+      {"portal.client_key", path([](Config& c) -> fs::path& { return c.portal.client_key; })},
+      {"portal.heartbeat_seconds", integer_in(5, 86'400, [](Config& c) -> int& { return c.portal.heartbeat_seconds; })},
+      {"store.retention_days", integer_in(1, 3650, [](Config& c) -> int& { return c.store.retention_days; })},
+      {"store.min_free_mb", integer_in(1, 1'000'000, [](Config& c) -> int& { return c.store.min_free_mb; })},
       {"log.level",
        one_of<LogLevel>({{"debug", LogLevel::debug},
                          {"info", LogLevel::info},
@@ -200,6 +219,12 @@ Expected<Config> parse_config(std::string_view text, std::string_view source_nam
         problems.push_back(fmt::format("{}: {}: {}", at(source_name, value.source()), full, *refused));
       }
     }
+  }
+  if (!config.portal.url.empty() &&
+      (config.portal.ca_file.empty() || config.portal.client_cert.empty() || config.portal.client_key.empty())) {
+    problems.push_back(fmt::format("{}: portal.url is set, so portal.ca_file, portal.client_cert and "
+                                   "portal.client_key are needed too",
+                                   source_name));
   }
   if (!problems.empty()) return fail(Errc::config, fmt::format("{}", fmt::join(problems, "\n")));
   return config;

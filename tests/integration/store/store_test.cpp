@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "kiosk/core/messages.hpp"
 #include "kiosk/crypto/bytes.hpp"
 #include "kiosk/store/sqlite.hpp"
 #include "kiosk/store/uuid7.hpp"
@@ -205,4 +206,16 @@ TEST_CASE("migrations: a new file gets the current schema; a newer schema is ref
   REQUIRE_FALSE(refused);
   CHECK(refused.error().code == Errc::unsupported);
   CHECK(std::filesystem::exists(f.db_path()));  // not moved aside: it is not corrupt
+}
+
+TEST_CASE("every out-of-service reason has its citizen text in Arabic and English") {
+  auto messages = Messages::load(std::filesystem::path(SHUBBAK_ASSETS_DIR) / "i18n" / "messages.toml");
+  REQUIRE_MESSAGE(messages, (messages ? "" : messages.error().describe()));
+  for (auto reason : {OutOfServiceReason::storage_full, OutOfServiceReason::storage_corrupt,
+                      OutOfServiceReason::storage_unavailable}) {
+    std::string key(message_key(reason));
+    CAPTURE(key);
+    CHECK(messages->contains(key));
+    CHECK(messages->get(key, Language::ar) != messages->get(key, Language::en));
+  }
 }

@@ -127,4 +127,36 @@ TEST_CASE("the shipped, commented default config parses to exactly the defaults"
   CHECK(shipped->text.arabic_font == defaults.text.arabic_font);
   CHECK(shipped->text.latin_bold_font == defaults.text.latin_bold_font);
   CHECK(shipped->log.level == defaults.log.level);
+  CHECK(shipped->portal.url == defaults.portal.url);
+  CHECK(shipped->portal.heartbeat_seconds == defaults.portal.heartbeat_seconds);
+  CHECK(shipped->store.retention_days == defaults.store.retention_days);
+  CHECK(shipped->store.min_free_mb == defaults.store.min_free_mb);
+}
+
+TEST_CASE("portal and store settings: read, and refused when incomplete or not https") {
+  auto config = parse(R"(
+[portal]
+url = "https://portal.example.gov:8443"
+ca_file = "portal-ca.pem"
+client_cert = "kiosk.pem"
+client_key = "/secure/kiosk.key"
+heartbeat_seconds = 30
+[store]
+retention_days = 30
+min_free_mb = 128
+)");
+  REQUIRE_MESSAGE(config, (config ? "" : config.error().message));
+  CHECK(config->portal.url == "https://portal.example.gov:8443");
+  CHECK(config->portal.ca_file == "/etc/shubbak/portal-ca.pem");
+  CHECK(config->portal.client_key == "/secure/kiosk.key");
+  CHECK(config->portal.heartbeat_seconds == 30);
+  CHECK(config->store.retention_days == 30);
+  CHECK(config->store.min_free_mb == 128);
+  CHECK(Config{}.portal.url.empty());
+  CHECK(Config{}.store.retention_days == 90);
+
+  CHECK(error_of("[portal]\nurl = \"http://portal\"\n") ==
+        "kiosk.toml:2: portal.url: must be an https:// URL (or empty for no upload)");
+  CHECK(error_of("[portal]\nurl = \"https://portal\"\n").find("portal.client_cert") != std::string::npos);
+  CHECK(error_of("[store]\nretention_days = 0\n") == "kiosk.toml:2: store.retention_days: 0 is out of range 1..3650");
 }
