@@ -20,8 +20,10 @@ TEST_CASE("200 SIGKILLs at random points lose no reported transaction and leave 
   CHECK(result.integrity_failures == 0);
   CHECK(result.lost == 0);
   CHECK(result.partial == 0);
-  // The sweep must really have exercised commits, and kills at varied moments.
-  CHECK(result.reported > 500);
+  // The sweep must really have exercised commits, and kills at varied moments: during start-up
+  // and recovery, and in the middle of a run of commits.
+  CHECK(result.reported >= result.rounds / 2);
   CHECK(result.stored >= result.reported);
-  CHECK(result.kills_before_first_commit < result.rounds);
+  CHECK(result.kills_before_first_commit > 0);
+  CHECK(result.kills_amid_commits > result.rounds / 4);
 }

@@ -95,6 +95,8 @@ KillSweepResult run_kill_sweep(const fs::path& tool, const fs::path& work_dir, i
   KillSweepResult result;
   std::mt19937_64 random(seed);
   std::uniform_int_distribution<int> delay(0, max_delay_us);
+  std::uniform_int_distribution<int> startup_delay(0, 15'000);
+  std::uniform_int_distribution<int> early(0, 4);
   std::set<std::string> reported_in_database;
   fs::path data;
   for (int round = 0; round < rounds; ++round) {
@@ -109,7 +111,16 @@ KillSweepResult run_kill_sweep(const fs::path& tool, const fs::path& work_dir, i
     std::set<std::string> reported_now;
     {
       ChildProcess child({tool.string(), "commit", data.string(), "0"}, out);
-      std::this_thread::sleep_for(std::chrono::microseconds(delay(random)));
+      // One round in five is killed early, while the child opens (and recovers) the store; the
+      // others once it has committed, at a random point of the commits that follow.
+      if (early(random) == 0) {
+        std::this_thread::sleep_for(std::chrono::microseconds(startup_delay(random)));
+      } else {
+        for (int i = 0; i < 20'000 && child.stdout_text().find("committed") == std::string::npos; ++i) {
+          std::this_thread::sleep_for(std::chrono::microseconds(250));
+        }
+        std::this_thread::sleep_for(std::chrono::microseconds(delay(random)));
+      }
       child.signal(SIGKILL);
       child.wait(std::chrono::seconds(10));
       std::istringstream lines(child.stdout_text());
@@ -119,6 +130,7 @@ KillSweepResult run_kill_sweep(const fs::path& tool, const fs::path& work_dir, i
       }
     }
     if (reported_now.empty()) ++result.kills_before_first_commit;
+    if (reported_now.size() > 1) ++result.kills_amid_commits;
     result.reported += static_cast<std::int64_t>(reported_now.size());
     reported_in_database.insert(reported_now.begin(), reported_now.end());
     check_database(data / "journal.db", reported_now, result, false);
