@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 #include <httplib.h>
+#include <nlohmann/json.hpp>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -28,7 +29,7 @@ std::string client_common_name(const httplib::Request& request) {
 
 void reply_error(httplib::Response& response, int status, const std::string& message) {
   response.status = status;
-  response.set_content(fmt::format("{{\"error\":\"{}\"}}", message), "application/json");
+  response.set_content(nlohmann::json{{"error", message}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
 }
 
 }  // namespace
