@@ -30,7 +30,9 @@ StoreAndForward::StoreAndForward(const Config& config, Logger& logger, std::stri
   if (auto fault = m_store->out_of_service()) m_log.error("out of service: {}", fault->detail);
 }
 
-StoreAndForward::~StoreAndForward() { stop(); }
+StoreAndForward::~StoreAndForward() {
+  stop();
+}
 
 std::optional<OutOfService> StoreAndForward::out_of_service() const {
   if (m_open_failure) return m_open_failure;
@@ -43,8 +45,10 @@ void StoreAndForward::start(EventLoop& loop, WorkerPool& workers) {
   auto purge = [this, &workers] {
     workers.submit([store = m_store.get(), days = m_config.store.retention_days, log = m_log] {
       auto purged = store->purge_acknowledged(std::chrono::days(days));
-      if (!purged) log.warn("retention purge failed: {}", purged.error().describe());
-      else if (*purged > 0) log.info("purged {} acknowledged transactions older than {} days", *purged, days);
+      if (!purged)
+        log.warn("retention purge failed: {}", purged.error().describe());
+      else if (*purged > 0)
+        log.info("purged {} acknowledged transactions older than {} days", *purged, days);
     });
   };
   purge();

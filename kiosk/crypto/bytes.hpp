@@ -21,7 +21,9 @@ inline std::span<const std::uint8_t> as_bytes(std::string_view text) {
 }
 
 Sha256 sha256(std::span<const std::uint8_t> data);
-inline Sha256 sha256(std::string_view text) { return sha256(as_bytes(text)); }
+inline Sha256 sha256(std::string_view text) {
+  return sha256(as_bytes(text));
+}
 
 // Lower-case hex.
 std::string to_hex(std::span<const std::uint8_t> bytes);

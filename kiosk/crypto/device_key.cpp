@@ -59,8 +59,9 @@ Expected<std::string> read_private_file(const std::filesystem::path& path) {
   }
   if ((info.st_mode & 077) != 0) {
     ::close(fd);
-    return fail(Errc::integrity, fmt::format("device key {} is readable by others (mode {:o}); expected 0600",
-                                             path.string(), info.st_mode & 0777));
+    return fail(Errc::integrity,
+                fmt::format("device key {} is readable by others (mode {:o}); expected 0600",
+                            path.string(), info.st_mode & 0777));
   }
   std::string text;
   char buffer[4096];
@@ -83,7 +84,8 @@ Expected<std::string> read_private_file(const std::filesystem::path& path) {
 // power cut that follows the first transaction it signs.
 Expected<void> write_private_file(const std::filesystem::path& path, const std::string& pem) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) return fail_errno(Errc::io, fmt::format("cannot create device key {}", path.string()), errno);
+  if (fd < 0)
+    return fail_errno(Errc::io, fmt::format("cannot create device key {}", path.string()), errno);
   std::size_t done = 0;
   while (done < pem.size()) {
     ssize_t wrote = ::write(fd, pem.data() + done, pem.size() - done);
@@ -136,9 +138,11 @@ Expected<std::unique_ptr<DeviceKey>> DeviceKey::load(const std::filesystem::path
   BioPtr bio(BIO_new_mem_buf(pem->data(), static_cast<int>(pem->size())));
   PkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
   OPENSSL_cleanse(pem->data(), pem->size());
-  if (!key) return fail(Errc::parse, fmt::format("device key {} is not a PEM private key", path.string()));
+  if (!key)
+    return fail(Errc::parse, fmt::format("device key {} is not a PEM private key", path.string()));
   if (EVP_PKEY_get_id(key.get()) != EVP_PKEY_ED25519) {
-    return fail(Errc::unsupported, fmt::format("device key {} is not an Ed25519 key", path.string()));
+    return fail(Errc::unsupported,
+                fmt::format("device key {} is not an Ed25519 key", path.string()));
   }
   auto public_raw = raw_public_key(key.get());
   if (!public_raw) return std::unexpected(public_raw.error());
@@ -160,7 +164,8 @@ Expected<std::unique_ptr<DeviceKey>> DeviceKey::load_or_create(const std::filesy
   }
   PkeyPtr key(generated);
   BioPtr bio(BIO_new(BIO_s_mem()));
-  if (!bio || PEM_write_bio_PrivateKey(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+  if (!bio ||
+      PEM_write_bio_PrivateKey(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
     return fail(Errc::internal, "cannot encode the device key: " + openssl_reason());
   }
   char* data = nullptr;
@@ -184,7 +189,9 @@ Expected<Bytes> DeviceKey::sign(std::span<const std::uint8_t> message) const {
   return signature;
 }
 
-Expected<Bytes> DeviceKey::sign(std::string_view message) const { return sign(as_bytes(message)); }
+Expected<Bytes> DeviceKey::sign(std::string_view message) const {
+  return sign(as_bytes(message));
+}
 
 std::string DeviceKey::public_key_pem() const {
   BioPtr bio(BIO_new(BIO_s_mem()));
@@ -196,14 +203,18 @@ std::string DeviceKey::public_key_pem() const {
 
 bool verify_ed25519(std::span<const std::uint8_t> public_key, std::span<const std::uint8_t> message,
                     std::span<const std::uint8_t> signature) {
-  if (public_key.size() != k_ed25519_public_key_size || signature.size() != k_ed25519_signature_size) return false;
-  PkeyPtr key(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, public_key.data(), public_key.size()));
+  if (public_key.size() != k_ed25519_public_key_size ||
+      signature.size() != k_ed25519_signature_size)
+    return false;
+  PkeyPtr key(
+      EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, public_key.data(), public_key.size()));
   MdCtxPtr ctx(EVP_MD_CTX_new());
   if (!key || !ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1) {
     ERR_clear_error();
     return false;
   }
-  bool ok = EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), message.data(), message.size()) == 1;
+  bool ok = EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), message.data(),
+                             message.size()) == 1;
   ERR_clear_error();
   return ok;
 }

@@ -28,22 +28,28 @@ void init_curl_once() {
 
 Errc errc_for(CURLcode code) {
   switch (code) {
-    case CURLE_OPERATION_TIMEDOUT: return Errc::timeout;
-    case CURLE_ABORTED_BY_CALLBACK: return Errc::cancelled;
+    case CURLE_OPERATION_TIMEDOUT:
+      return Errc::timeout;
+    case CURLE_ABORTED_BY_CALLBACK:
+      return Errc::cancelled;
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH: return Errc::integrity;
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+      return Errc::integrity;
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_UNSUPPORTED_PROTOCOL:
-    case CURLE_URL_MALFORMAT: return Errc::config;
-    default: return Errc::io;
+    case CURLE_URL_MALFORMAT:
+      return Errc::config;
+    default:
+      return Errc::io;
   }
 }
 
 Expected<void> readable(const std::filesystem::path& path, std::string_view what) {
   if (path.empty()) return fail(Errc::config, fmt::format("no {} given", what));
-  if (::access(path.c_str(), R_OK) != 0) return fail_errno(Errc::config, fmt::format("{} {}", what, path.string()), errno);
+  if (::access(path.c_str(), R_OK) != 0)
+    return fail_errno(Errc::config, fmt::format("{} {}", what, path.string()), errno);
   return {};
 }
 
@@ -76,10 +82,11 @@ struct HttpsClient::Impl {
     return static_cast<Transfer*>(user)->self->cancelled.load() ? 1 : 0;
   }
 
-  Expected<HttpResponse> perform(std::string_view url, const std::string* post_body, std::size_t max_bytes,
-                                 std::chrono::milliseconds deadline) {
+  Expected<HttpResponse> perform(std::string_view url, const std::string* post_body,
+                                 std::size_t max_bytes, std::chrono::milliseconds deadline) {
     if (cancelled) return fail(Errc::cancelled, "HTTPS client was cancelled");
-    if (!url.starts_with("https://")) return fail(Errc::config, fmt::format("not an https:// URL: {}", url));
+    if (!url.starts_with("https://"))
+      return fail(Errc::config, fmt::format("not an https:// URL: {}", url));
     CURL* c = easy.get();
     curl_easy_reset(c);  // keeps the connection cache, drops the last request's options
     Transfer transfer{this, {}, max_bytes};
@@ -98,7 +105,8 @@ struct HttpsClient::Impl {
       curl_easy_setopt(c, CURLOPT_SSLKEY, tls.client_key.c_str());
     }
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(deadline.count()));
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, std::min<long>(k_max_connect_ms, static_cast<long>(deadline.count())));
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+                     std::min<long>(k_max_connect_ms, static_cast<long>(deadline.count())));
     curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(max_bytes));
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &Impl::on_data);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &transfer);
@@ -122,7 +130,9 @@ struct HttpsClient::Impl {
       if (transfer.too_big || code == CURLE_FILESIZE_EXCEEDED) {
         return fail(Errc::io, fmt::format("{}: response larger than {} bytes", url, max_bytes));
       }
-      return fail(errc_for(code), fmt::format("{}: {}", url, detail[0] != '\0' ? detail : curl_easy_strerror(code)));
+      return fail(
+          errc_for(code),
+          fmt::format("{}: {}", url, detail[0] != '\0' ? detail : curl_easy_strerror(code)));
     }
     HttpResponse response;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
@@ -137,7 +147,8 @@ HttpsClient::~HttpsClient() = default;
 Expected<std::unique_ptr<HttpsClient>> HttpsClient::create(TlsOptions tls) {
   if (auto ok = readable(tls.ca_file, "CA file"); !ok) return std::unexpected(ok.error());
   if (!tls.client_cert.empty()) {
-    if (auto ok = readable(tls.client_cert, "client certificate"); !ok) return std::unexpected(ok.error());
+    if (auto ok = readable(tls.client_cert, "client certificate"); !ok)
+      return std::unexpected(ok.error());
     if (auto ok = readable(tls.client_key, "client key"); !ok) return std::unexpected(ok.error());
   }
   init_curl_once();
@@ -149,7 +160,8 @@ Expected<std::unique_ptr<HttpsClient>> HttpsClient::create(TlsOptions tls) {
 }
 
 Expected<HttpResponse> HttpsClient::post_json(std::string_view url, std::string_view json,
-                                              std::chrono::milliseconds deadline, std::size_t max_response_bytes) {
+                                              std::chrono::milliseconds deadline,
+                                              std::size_t max_response_bytes) {
   std::string body(json);
   return m_impl->perform(url, &body, max_response_bytes, deadline);
 }
@@ -159,6 +171,8 @@ Expected<HttpResponse> HttpsClient::get(std::string_view url, std::size_t max_by
   return m_impl->perform(url, nullptr, max_bytes, deadline);
 }
 
-void HttpsClient::cancel() { m_impl->cancelled = true; }
+void HttpsClient::cancel() {
+  m_impl->cancelled = true;
+}
 
 }  // namespace shubbak

@@ -44,10 +44,12 @@ class HttpsClient final {
   // POSTs `json` with Content-Type application/json. Any HTTP status is a response; only
   // transport failures are errors: Errc::timeout past `deadline`, Errc::integrity when the TLS
   // peer does not verify, Errc::cancelled after cancel(), Errc::io otherwise.
-  Expected<HttpResponse> post_json(std::string_view url, std::string_view json, std::chrono::milliseconds deadline,
+  Expected<HttpResponse> post_json(std::string_view url, std::string_view json,
+                                   std::chrono::milliseconds deadline,
                                    std::size_t max_response_bytes = k_default_max_response);
   // GETs at most `max_bytes` of body (more is Errc::io, and the transfer stops there).
-  Expected<HttpResponse> get(std::string_view url, std::size_t max_bytes, std::chrono::milliseconds deadline);
+  Expected<HttpResponse> get(std::string_view url, std::size_t max_bytes,
+                             std::chrono::milliseconds deadline);
 
   void cancel();
 

@@ -8,8 +8,10 @@
 namespace shubbak {
 
 std::string audit_entry_hash(std::string_view prev_hash, const AuditEntry& entry) {
-  nlohmann::json fields = nlohmann::json::array({entry.seq, entry.wall_ms, entry.boot_id, entry.kind, entry.detail});
-  std::string material = std::string(prev_hash) + "\n" + fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  nlohmann::json fields =
+      nlohmann::json::array({entry.seq, entry.wall_ms, entry.boot_id, entry.kind, entry.detail});
+  std::string material = std::string(prev_hash) + "\n" +
+                         fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return to_hex(sha256(material));
 }
 
@@ -30,7 +32,8 @@ bool AuditChainVerifier::add(const AuditEntry& entry) {
   if (entry.prev_hash != m_report.head_hash) {
     return broken("does not follow the previous entry (prev_hash differs)");
   }
-  if (audit_entry_hash(entry.prev_hash, entry) != entry.hash) return broken("content was altered (hash differs)");
+  if (audit_entry_hash(entry.prev_hash, entry) != entry.hash)
+    return broken("content was altered (hash differs)");
   m_report.head_seq = entry.seq;
   m_report.head_hash = entry.hash;
   ++m_expected_seq;

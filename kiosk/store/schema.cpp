@@ -47,21 +47,25 @@ INSERT INTO counters(name, value) VALUES ('last_sequence', 0);
 
 }  // namespace
 
-int current_version() { return static_cast<int>(k_migrations.size()); }
+int current_version() {
+  return static_cast<int>(k_migrations.size());
+}
 
 Expected<void> migrate(sqlite::Database& db) {
   auto version = db.query_int("PRAGMA user_version");
   if (!version) return std::unexpected(version.error());
   if (*version > current_version()) {
-    return fail(Errc::unsupported, fmt::format("the transaction store has schema version {}, newer than this "
-                                               "build's {}; refusing to touch it",
-                                               *version, current_version()));
+    return fail(Errc::unsupported,
+                fmt::format("the transaction store has schema version {}, newer than this "
+                            "build's {}; refusing to touch it",
+                            *version, current_version()));
   }
   for (auto v = static_cast<std::size_t>(*version); v < k_migrations.size(); ++v) {
     auto tx = sqlite::Transaction::begin(db);
     if (!tx) return std::unexpected(tx.error());
     if (auto applied = db.exec(k_migrations[v]); !applied) return applied;
-    if (auto bumped = db.exec(fmt::format("PRAGMA user_version = {}", v + 1)); !bumped) return bumped;
+    if (auto bumped = db.exec(fmt::format("PRAGMA user_version = {}", v + 1)); !bumped)
+      return bumped;
     if (auto done = tx->commit(); !done) return done;
   }
   return {};

@@ -32,7 +32,8 @@ bool luhn_valid(const std::string& digits) {
 
 Expected<void> check_identifier(std::string_view what, std::string_view value) {
   if (value.empty() || value.size() > k_max_id_length) {
-    return fail(Errc::invalid_argument, fmt::format("{} must be 1 to {} characters", what, k_max_id_length));
+    return fail(Errc::invalid_argument,
+                fmt::format("{} must be 1 to {} characters", what, k_max_id_length));
   }
   return {};
 }
@@ -43,12 +44,14 @@ bool looks_like_card_number(std::string_view text) {
   // Every maximal run of digits, allowing single spaces or dashes between groups, is checked as
   // a whole: "4111 1111 1111 1111" is one 16-digit candidate.
   std::string digits;
-  auto run_is_card = [&] { return digits.size() >= 13 && digits.size() <= 19 && luhn_valid(digits); };
+  auto run_is_card = [&] {
+    return digits.size() >= 13 && digits.size() <= 19 && luhn_valid(digits);
+  };
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     bool digit = c >= '0' && c <= '9';
-    bool separator = (c == ' ' || c == '-') && !digits.empty() && i + 1 < text.size() && text[i + 1] >= '0' &&
-                     text[i + 1] <= '9';
+    bool separator = (c == ' ' || c == '-') && !digits.empty() && i + 1 < text.size() &&
+                     text[i + 1] >= '0' && text[i + 1] <= '9';
     if (digit) {
       digits.push_back(c);
     } else if (!separator) {
@@ -69,9 +72,11 @@ Expected<void> validate_draft(const TransactionDraft& draft) {
     return fail(Errc::invalid_argument, "payment reference is too long");
   }
   if (looks_like_card_number(draft.payment_reference)) {
-    return fail(Errc::invalid_argument, "payment reference looks like a card number; it is never stored");
+    return fail(Errc::invalid_argument,
+                "payment reference looks like a card number; it is never stored");
   }
-  if (draft.fields.size() > k_max_fields) return fail(Errc::invalid_argument, "too many form fields");
+  if (draft.fields.size() > k_max_fields)
+    return fail(Errc::invalid_argument, "too many form fields");
   for (const auto& [name, value] : draft.fields) {
     if (auto ok = check_identifier("field name", name); !ok) return ok;
     if (value.size() > k_max_field_value) {
@@ -99,7 +104,8 @@ std::string canonical_json(const TransactionRecord& record) {
       {"wall_ms", record.wall_ms},
       {"boot_id", record.boot_id},
       {"service", {{"id", record.service_id}, {"version", record.service_version}}},
-      {"amount", {{"minor_units", record.amount.minor_units}, {"currency", record.amount.currency}}},
+      {"amount",
+       {{"minor_units", record.amount.minor_units}, {"currency", record.amount.currency}}},
       {"payment_reference", record.payment_reference},
       {"fields", fields},
   };
@@ -108,7 +114,8 @@ std::string canonical_json(const TransactionRecord& record) {
 
 Expected<TransactionRecord> parse_record(std::string_view canonical) {
   Json json = Json::parse(canonical, nullptr, false);
-  if (json.is_discarded() || !json.is_object()) return fail(Errc::parse, "record is not a JSON object");
+  if (json.is_discarded() || !json.is_object())
+    return fail(Errc::parse, "record is not a JSON object");
   try {
     if (json.at("v").get<int>() != k_record_format_version) {
       return fail(Errc::unsupported, "record format version is not 1");
@@ -124,8 +131,10 @@ Expected<TransactionRecord> parse_record(std::string_view canonical) {
     record.amount.minor_units = json.at("amount").at("minor_units").get<std::int64_t>();
     record.amount.currency = json.at("amount").at("currency").get<std::string>();
     record.payment_reference = json.at("payment_reference").get<std::string>();
-    for (auto& [name, value] : json.at("fields").items()) record.fields.emplace_back(name, value.get<std::string>());
-    if (canonical_json(record) != canonical) return fail(Errc::parse, "record is not in canonical form");
+    for (auto& [name, value] : json.at("fields").items())
+      record.fields.emplace_back(name, value.get<std::string>());
+    if (canonical_json(record) != canonical)
+      return fail(Errc::parse, "record is not in canonical form");
     record.canonical = std::string(canonical);
     return record;
   } catch (const Json::exception& e) {

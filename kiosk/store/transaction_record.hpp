@@ -20,9 +20,9 @@ inline constexpr int k_record_format_version = 1;
 
 // What the workflow engine hands to the store at `submit`.
 struct TransactionDraft {
-  std::string service_id;       // e.g. "health.appointment"
-  std::string service_version;  // the signed bundle's version
-  Money amount;                 // zero for free services
+  std::string service_id;         // e.g. "health.appointment"
+  std::string service_version;    // the signed bundle's version
+  Money amount;                   // zero for free services
   std::string payment_reference;  // the terminal's approval reference, if paid; never a card number
   std::vector<std::pair<std::string, std::string>> fields;  // the form's answers, by field name
 };

@@ -20,15 +20,19 @@ using Json = nlohmann::json;
 namespace {
 
 std::int64_t system_wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
 std::string_view outcome_name(UploadOutcome outcome) {
   switch (outcome) {
-    case UploadOutcome::accepted: return "accepted";
-    case UploadOutcome::duplicate: return "duplicate";
-    case UploadOutcome::rejected: return "rejected";
+    case UploadOutcome::accepted:
+      return "accepted";
+    case UploadOutcome::duplicate:
+      return "duplicate";
+    case UploadOutcome::rejected:
+      return "rejected";
   }
   return "rejected";
 }
@@ -40,7 +44,8 @@ std::optional<fs::path> moved_aside_copy(const fs::path& path) {
   std::string prefix = path.filename().string() + ".corrupt-";
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     std::string name = entry.path().filename().string();
-    if (name.starts_with(prefix) && name.find('-', prefix.size()) == std::string::npos) return entry.path();
+    if (name.starts_with(prefix) && name.find('-', prefix.size()) == std::string::npos)
+      return entry.path();
   }
   return std::nullopt;
 }
@@ -69,7 +74,8 @@ Expected<fs::path> move_aside(const fs::path& path, std::int64_t now_ms) {
     if (fs::exists(side, ec)) fs::rename(side, side_aside, ec);
   }
   fs::rename(path, aside, ec);
-  if (ec) return fail(Errc::io, fmt::format("cannot move {} aside: {}", path.string(), ec.message()));
+  if (ec)
+    return fail(Errc::io, fmt::format("cannot move {} aside: {}", path.string(), ec.message()));
   return aside;
 }
 
@@ -77,9 +83,12 @@ Expected<fs::path> move_aside(const fs::path& path, std::int64_t now_ms) {
 
 std::string_view message_key(OutOfServiceReason reason) {
   switch (reason) {
-    case OutOfServiceReason::storage_full: return "out_of_service.storage_full";
-    case OutOfServiceReason::storage_corrupt: return "out_of_service.storage_corrupt";
-    case OutOfServiceReason::storage_unavailable: return "out_of_service.storage_unavailable";
+    case OutOfServiceReason::storage_full:
+      return "out_of_service.storage_full";
+    case OutOfServiceReason::storage_corrupt:
+      return "out_of_service.storage_corrupt";
+    case OutOfServiceReason::storage_unavailable:
+      return "out_of_service.storage_unavailable";
   }
   return "out_of_service.storage_unavailable";
 }
@@ -98,7 +107,8 @@ struct TransactionStore::Impl {
   std::optional<OutOfService> fault;
   std::int64_t page_size = 4096;
 
-  Impl(Options o, Log l, sqlite::Database d) : options(std::move(o)), log(std::move(l)), db(std::move(d)) {}
+  Impl(Options o, Log l, sqlite::Database d)
+      : options(std::move(o)), log(std::move(l)), db(std::move(d)) {}
 
   std::int64_t now() const { return options.wall_clock_ms(); }
 
@@ -117,7 +127,8 @@ struct TransactionStore::Impl {
     entry.detail = std::string(detail);
     entry.hash = audit_entry_hash(entry.prev_hash, entry);
     auto insert = db.prepare(
-        "INSERT INTO audit(seq, wall_ms, boot_id, kind, detail, prev_hash, hash) VALUES (?,?,?,?,?,?,?)");
+        "INSERT INTO audit(seq, wall_ms, boot_id, kind, detail, prev_hash, hash) VALUES "
+        "(?,?,?,?,?,?,?)");
     if (!insert) return std::unexpected(insert.error());
     insert->bind(1, entry.seq).bind(2, entry.wall_ms).bind(3, entry.boot_id).bind(4, entry.kind);
     insert->bind(5, entry.detail).bind(6, entry.prev_hash).bind(7, entry.hash);
@@ -142,15 +153,18 @@ struct TransactionStore::Impl {
     struct statvfs fs_info {};
     fs::path dir = options.path.parent_path().empty() ? fs::path(".") : options.path.parent_path();
     if (::statvfs(dir.c_str(), &fs_info) == 0) {
-      auto free_bytes = static_cast<std::int64_t>(fs_info.f_bavail) * static_cast<std::int64_t>(fs_info.f_frsize);
+      auto free_bytes =
+          static_cast<std::int64_t>(fs_info.f_bavail) * static_cast<std::int64_t>(fs_info.f_frsize);
       if (free_bytes < options.min_free_bytes) {
-        shortage = fmt::format("{} bytes free on {}, {} needed", free_bytes, dir.string(), options.min_free_bytes);
+        shortage = fmt::format("{} bytes free on {}, {} needed", free_bytes, dir.string(),
+                               options.min_free_bytes);
       }
     }
     if (!shortage && options.max_page_count > 0) {
       auto pages = db.query_int("PRAGMA page_count");
       auto freelist = db.query_int("PRAGMA freelist_count");
-      if (!pages || !freelist) return std::unexpected(note_failure(pages ? freelist.error() : pages.error()));
+      if (!pages || !freelist)
+        return std::unexpected(note_failure(pages ? freelist.error() : pages.error()));
       std::int64_t free_bytes = (options.max_page_count - *pages + *freelist) * page_size;
       if (free_bytes < options.min_free_bytes) {
         shortage = fmt::format("{} bytes left in the database's {} pages, {} needed", free_bytes,
@@ -176,7 +190,8 @@ TransactionStore::TransactionStore(std::unique_ptr<Impl> impl) : m_impl(std::mov
 TransactionStore::~TransactionStore() = default;
 
 Expected<std::unique_ptr<TransactionStore>> TransactionStore::open(Options options, Log log) {
-  if (options.device_key == nullptr) return fail(Errc::invalid_argument, "the store needs a device key");
+  if (options.device_key == nullptr)
+    return fail(Errc::invalid_argument, "the store needs a device key");
   if (!options.wall_clock_ms) options.wall_clock_ms = system_wall_ms;
   if (options.boot_id.empty()) options.boot_id = read_boot_id();
   const fs::path& path = options.path;
@@ -184,10 +199,12 @@ Expected<std::unique_ptr<TransactionStore>> TransactionStore::open(Options optio
   bool exists = fs::exists(path, ec);
   if (!exists) {
     if (auto aside = moved_aside_copy(path)) {
-      return fail(Errc::integrity,
-                  fmt::format("{} was found corrupt and moved aside to {}; a technician must restore or clear it "
-                              "before a new store is created",
-                              path.string(), aside->string()));
+      return fail(
+          Errc::integrity,
+          fmt::format(
+              "{} was found corrupt and moved aside to {}; a technician must restore or clear it "
+              "before a new store is created",
+              path.string(), aside->string()));
     }
   }
 
@@ -197,16 +214,17 @@ Expected<std::unique_ptr<TransactionStore>> TransactionStore::open(Options optio
     if (!checked) return std::unexpected(checked.error());
     auto problem = integrity_problem(*checked);
     bool corrupt = problem ? !problem->empty() : problem.error().code == Errc::integrity;
-    if (!problem && !corrupt) return std::unexpected(problem.error());  // e.g. locked: not corruption
+    if (!problem && !corrupt)
+      return std::unexpected(problem.error());  // e.g. locked: not corruption
     checked = sqlite::Database::open(":memory:", SQLITE_OPEN_READWRITE);
     if (corrupt) {
       std::string why = problem ? *problem : problem.error().message;
       auto aside = move_aside(path, options.wall_clock_ms());
       if (!aside) return std::unexpected(aside.error());
       log.error("{} failed its integrity check ({}); moved aside to {}", path.string(), why,
-                        aside->string());
-      return fail(Errc::integrity, fmt::format("{} is corrupt ({}); moved aside to {}", path.string(), why,
-                                               aside->string()));
+                aside->string());
+      return fail(Errc::integrity, fmt::format("{} is corrupt ({}); moved aside to {}",
+                                               path.string(), why, aside->string()));
     }
   }
 
@@ -214,14 +232,18 @@ Expected<std::unique_ptr<TransactionStore>> TransactionStore::open(Options optio
   if (!db) return std::unexpected(db.error());
   auto mode = db->query_text("PRAGMA journal_mode=WAL");
   if (!mode) return std::unexpected(mode.error());
-  if (*mode != "wal") return fail(Errc::unsupported, fmt::format("{} cannot use WAL (mode {})", path.string(), *mode));
-  if (auto ok = db->exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON"); !ok) return std::unexpected(ok.error());
+  if (*mode != "wal")
+    return fail(Errc::unsupported,
+                fmt::format("{} cannot use WAL (mode {})", path.string(), *mode));
+  if (auto ok = db->exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON"); !ok)
+    return std::unexpected(ok.error());
   if (options.max_page_count > 0) {
     if (auto ok = db->exec(fmt::format("PRAGMA max_page_count={}", options.max_page_count)); !ok) {
       return std::unexpected(ok.error());
     }
   }
-  if (auto migrated = store_schema::migrate(*db); !migrated) return std::unexpected(migrated.error());
+  if (auto migrated = store_schema::migrate(*db); !migrated)
+    return std::unexpected(migrated.error());
   auto page_size = db->query_int("PRAGMA page_size");
   if (!page_size) return std::unexpected(page_size.error());
 
@@ -230,7 +252,8 @@ Expected<std::unique_ptr<TransactionStore>> TransactionStore::open(Options optio
   std::unique_ptr<TransactionStore> store(new TransactionStore(std::move(impl)));
   // A full disk at start is not fatal: the store opens out of service and says why.
   (void)store->check_capacity();
-  Json detail = {{"schema", store_schema::current_version()}, {"kiosk_id", store->m_impl->options.kiosk_id}};
+  Json detail = {{"schema", store_schema::current_version()},
+                 {"kiosk_id", store->m_impl->options.kiosk_id}};
   if (auto opened = store->record_event(audit_kind::store_opened, detail.dump()); !opened) {
     store->m_impl->log.warn("cannot audit the store opening: {}", opened.error().describe());
   }
@@ -281,15 +304,20 @@ Expected<TransactionRecord> TransactionStore::commit(const TransactionDraft& dra
     auto counter = s.db.prepare("UPDATE counters SET value = ? WHERE name = 'last_sequence'");
     if (!counter) return std::unexpected(counter.error());
     if (auto ok = counter->bind(1, record.sequence).run(); !ok) return ok;
-    auto journal = s.db.prepare("INSERT INTO journal(sequence, id, wall_ms, record, signature) VALUES (?,?,?,?,?)");
+    auto journal = s.db.prepare(
+        "INSERT INTO journal(sequence, id, wall_ms, record, signature) VALUES (?,?,?,?,?)");
     if (!journal) return std::unexpected(journal.error());
-    journal->bind(1, record.sequence).bind(2, record.id).bind(3, record.wall_ms).bind(4, record.canonical);
+    journal->bind(1, record.sequence)
+        .bind(2, record.id)
+        .bind(3, record.wall_ms)
+        .bind(4, record.canonical);
     journal->bind(5, base64_encode(record.signature));
     if (auto ok = journal->run(); !ok) return ok;
     auto outbox = s.db.prepare("INSERT INTO outbox(sequence, state) VALUES (?, 'pending')");
     if (!outbox) return std::unexpected(outbox.error());
     if (auto ok = outbox->bind(1, record.sequence).run(); !ok) return ok;
-    Json detail = {{"id", record.id}, {"sequence", record.sequence}, {"service", record.service_id}};
+    Json detail = {
+        {"id", record.id}, {"sequence", record.sequence}, {"service", record.service_id}};
     if (auto audited = s.append_audit(audit_kind::submit, detail.dump()); !audited) {
       return std::unexpected(audited.error());
     }
@@ -304,7 +332,8 @@ Expected<void> TransactionStore::record_event(std::string_view kind, std::string
   std::lock_guard lock(s.mutex);
   auto tx = sqlite::Transaction::begin(s.db);
   if (!tx) return std::unexpected(s.note_failure(tx.error()));
-  if (auto entry = s.append_audit(kind, detail_json); !entry) return std::unexpected(s.note_failure(entry.error()));
+  if (auto entry = s.append_audit(kind, detail_json); !entry)
+    return std::unexpected(s.note_failure(entry.error()));
   if (auto done = tx->commit(); !done) return std::unexpected(s.note_failure(done.error()));
   return {};
 }
@@ -313,7 +342,8 @@ Expected<std::vector<OutboxItem>> TransactionStore::next_batch(std::size_t limit
   Impl& s = *m_impl;
   std::lock_guard lock(s.mutex);
   auto stmt = s.db.prepare(
-      "SELECT o.sequence, j.id, j.record, j.signature FROM outbox o JOIN journal j ON j.sequence = o.sequence "
+      "SELECT o.sequence, j.id, j.record, j.signature FROM outbox o JOIN journal j ON j.sequence = "
+      "o.sequence "
       "WHERE o.state = 'pending' ORDER BY o.sequence LIMIT ?");
   if (!stmt) return std::unexpected(stmt.error());
   stmt->bind(1, static_cast<std::int64_t>(limit));
@@ -322,7 +352,8 @@ Expected<std::vector<OutboxItem>> TransactionStore::next_batch(std::size_t limit
     auto row = stmt->step();
     if (!row) return std::unexpected(row.error());
     if (!*row) break;
-    items.push_back(OutboxItem{stmt->column_int(0), stmt->column_text(1), stmt->column_text(2), stmt->column_text(3)});
+    items.push_back(OutboxItem{stmt->column_int(0), stmt->column_text(1), stmt->column_text(2),
+                               stmt->column_text(3)});
   }
   return items;
 }
@@ -355,7 +386,9 @@ Expected<void> TransactionStore::apply_results(const std::vector<UploadResult>& 
       s.log.warn("portal rejected transaction {}: {}; quarantined", result.id, result.reason);
     } else {
       sent->reset();
-      if (auto ok = sent->bind(1, now).bind(2, outcome_name(result.outcome)).bind(3, result.id).run(); !ok) {
+      if (auto ok =
+              sent->bind(1, now).bind(2, outcome_name(result.outcome)).bind(3, result.id).run();
+          !ok) {
         return std::unexpected(s.note_failure(ok.error()));
       }
     }
@@ -371,9 +404,11 @@ Expected<StoreHealth> TransactionStore::health() {
   auto counts = s.db.prepare(
       "SELECT (SELECT count(*) FROM outbox WHERE state = 'pending'), "
       "(SELECT count(*) FROM outbox WHERE state = 'quarantined'), "
-      "(SELECT min(j.wall_ms) FROM outbox o JOIN journal j ON j.sequence = o.sequence WHERE o.state = 'pending'), "
+      "(SELECT min(j.wall_ms) FROM outbox o JOIN journal j ON j.sequence = o.sequence WHERE "
+      "o.state = 'pending'), "
       "(SELECT value FROM counters WHERE name = 'last_sequence'), "
-      "(SELECT seq FROM audit ORDER BY seq DESC LIMIT 1), (SELECT hash FROM audit ORDER BY seq DESC LIMIT 1)");
+      "(SELECT seq FROM audit ORDER BY seq DESC LIMIT 1), (SELECT hash FROM audit ORDER BY seq "
+      "DESC LIMIT 1)");
   if (!counts) return std::unexpected(counts.error());
   auto row = counts->step();
   if (!row) return std::unexpected(row.error());
@@ -382,7 +417,8 @@ Expected<StoreHealth> TransactionStore::health() {
   if (!counts->column_is_null(2)) health.oldest_pending_wall_ms = counts->column_int(2);
   health.last_sequence = counts->column_int(3);
   health.audit_head_seq = counts->column_int(4);
-  health.audit_head_hash = counts->column_is_null(5) ? std::string(k_audit_genesis_hash) : counts->column_text(5);
+  health.audit_head_hash =
+      counts->column_is_null(5) ? std::string(k_audit_genesis_hash) : counts->column_text(5);
   health.out_of_service = s.fault;
   return health;
 }
@@ -391,7 +427,8 @@ Expected<std::vector<QuarantinedItem>> TransactionStore::quarantined() {
   Impl& s = *m_impl;
   std::lock_guard lock(s.mutex);
   auto stmt = s.db.prepare(
-      "SELECT o.sequence, j.id, coalesce(o.reason, '') FROM outbox o JOIN journal j ON j.sequence = o.sequence "
+      "SELECT o.sequence, j.id, coalesce(o.reason, '') FROM outbox o JOIN journal j ON j.sequence "
+      "= o.sequence "
       "WHERE o.state = 'quarantined' ORDER BY o.sequence");
   if (!stmt) return std::unexpected(stmt.error());
   std::vector<QuarantinedItem> items;
@@ -399,7 +436,8 @@ Expected<std::vector<QuarantinedItem>> TransactionStore::quarantined() {
     auto row = stmt->step();
     if (!row) return std::unexpected(row.error());
     if (!*row) break;
-    items.push_back(QuarantinedItem{stmt->column_int(0), stmt->column_text(1), stmt->column_text(2)});
+    items.push_back(
+        QuarantinedItem{stmt->column_int(0), stmt->column_text(1), stmt->column_text(2)});
   }
   return items;
 }
@@ -414,7 +452,8 @@ Expected<void> TransactionStore::requeue(std::string_view id) {
       "WHERE state = 'quarantined' AND sequence = (SELECT sequence FROM journal WHERE id = ?)");
   if (!stmt) return std::unexpected(stmt.error());
   if (auto ok = stmt->bind(1, id).run(); !ok) return std::unexpected(s.note_failure(ok.error()));
-  if (s.db.changes() == 0) return fail(Errc::not_found, fmt::format("no quarantined transaction {}", id));
+  if (s.db.changes() == 0)
+    return fail(Errc::not_found, fmt::format("no quarantined transaction {}", id));
   Json detail = {{"id", id}, {"action", "requeue"}};
   if (auto audited = s.append_audit("upload.requeued", detail.dump()); !audited) {
     return std::unexpected(s.note_failure(audited.error()));
@@ -426,15 +465,18 @@ Expected<void> TransactionStore::requeue(std::string_view id) {
 Expected<std::int64_t> TransactionStore::purge_acknowledged(std::chrono::days retention) {
   Impl& s = *m_impl;
   std::lock_guard lock(s.mutex);
-  std::int64_t cutoff = s.now() - std::chrono::duration_cast<std::chrono::milliseconds>(retention).count();
+  std::int64_t cutoff =
+      s.now() - std::chrono::duration_cast<std::chrono::milliseconds>(retention).count();
   auto tx = sqlite::Transaction::begin(s.db);
   if (!tx) return std::unexpected(s.note_failure(tx.error()));
-  auto doomed = s.db.exec(fmt::format(
-      "CREATE TEMP TABLE IF NOT EXISTS purge_set(sequence INTEGER PRIMARY KEY); DELETE FROM purge_set; "
-      "INSERT INTO purge_set SELECT sequence FROM outbox WHERE state = 'sent' AND acknowledged_wall_ms < {};"
-      "DELETE FROM outbox WHERE sequence IN (SELECT sequence FROM purge_set);"
-      "DELETE FROM journal WHERE sequence IN (SELECT sequence FROM purge_set);",
-      cutoff));
+  auto doomed = s.db.exec(
+      fmt::format("CREATE TEMP TABLE IF NOT EXISTS purge_set(sequence INTEGER PRIMARY KEY); DELETE "
+                  "FROM purge_set; "
+                  "INSERT INTO purge_set SELECT sequence FROM outbox WHERE state = 'sent' AND "
+                  "acknowledged_wall_ms < {};"
+                  "DELETE FROM outbox WHERE sequence IN (SELECT sequence FROM purge_set);"
+                  "DELETE FROM journal WHERE sequence IN (SELECT sequence FROM purge_set);",
+                  cutoff));
   if (!doomed) return std::unexpected(s.note_failure(doomed.error()));
   std::int64_t purged = s.db.changes();
   if (purged > 0) {
@@ -450,15 +492,17 @@ Expected<std::int64_t> TransactionStore::purge_acknowledged(std::chrono::days re
 Expected<AuditReport> TransactionStore::verify_audit() {
   Impl& s = *m_impl;
   std::lock_guard lock(s.mutex);
-  auto stmt = s.db.prepare("SELECT seq, wall_ms, boot_id, kind, detail, prev_hash, hash FROM audit ORDER BY seq");
+  auto stmt = s.db.prepare(
+      "SELECT seq, wall_ms, boot_id, kind, detail, prev_hash, hash FROM audit ORDER BY seq");
   if (!stmt) return std::unexpected(stmt.error());
   AuditChainVerifier verifier;
   for (;;) {
     auto row = stmt->step();
     if (!row) return std::unexpected(row.error());
     if (!*row) break;
-    verifier.add(AuditEntry{stmt->column_int(0), stmt->column_int(1), stmt->column_text(2), stmt->column_text(3),
-                            stmt->column_text(4), stmt->column_text(5), stmt->column_text(6)});
+    verifier.add(AuditEntry{stmt->column_int(0), stmt->column_int(1), stmt->column_text(2),
+                            stmt->column_text(3), stmt->column_text(4), stmt->column_text(5),
+                            stmt->column_text(6)});
   }
   return verifier.report();
 }

@@ -31,8 +31,8 @@
 namespace shubbak {
 
 enum class OutOfServiceReason {
-  storage_full,     // no room for another transaction
-  storage_corrupt,  // the database failed its integrity check and was moved aside
+  storage_full,         // no room for another transaction
+  storage_corrupt,      // the database failed its integrity check and was moved aside
   storage_unavailable,  // the database could not be opened or used
 };
 

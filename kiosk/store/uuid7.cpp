@@ -19,14 +19,15 @@ Expected<std::string> Uuid7Generator::next(std::int64_t unix_ms) {
     m_counter = 0;
   }
   auto ms = static_cast<std::uint64_t>(m_last_ms);
-  for (int i = 0; i < 6; ++i) bytes[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(ms >> (40 - 8 * i));
+  for (int i = 0; i < 6; ++i)
+    bytes[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(ms >> (40 - 8 * i));
   bytes[6] = static_cast<std::uint8_t>(0x70 | ((m_counter >> 8) & 0x0F));
   bytes[7] = static_cast<std::uint8_t>(m_counter & 0xFF);
   bytes[8] = static_cast<std::uint8_t>(0x80 | (bytes[8] & 0x3F));
 
   std::string hex = to_hex(bytes);
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
-         hex.substr(20);
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20);
 }
 
 bool is_uuid7(std::string_view text) {
@@ -39,7 +40,8 @@ bool is_uuid7(std::string_view text) {
       return false;
     }
   }
-  return text[14] == '7' && (text[19] == '8' || text[19] == '9' || text[19] == 'a' || text[19] == 'b');
+  return text[14] == '7' &&
+         (text[19] == '8' || text[19] == '9' || text[19] == 'a' || text[19] == 'b');
 }
 
 }  // namespace shubbak

@@ -4,8 +4,11 @@
 
 namespace shubbak {
 
-Backoff::Backoff(std::chrono::milliseconds initial, std::chrono::milliseconds max, std::uint64_t seed)
-    : m_initial(std::max(initial, std::chrono::milliseconds(1))), m_max(std::max(max, m_initial)), m_random(seed) {}
+Backoff::Backoff(std::chrono::milliseconds initial, std::chrono::milliseconds max,
+                 std::uint64_t seed)
+    : m_initial(std::max(initial, std::chrono::milliseconds(1))),
+      m_max(std::max(max, m_initial)),
+      m_random(seed) {}
 
 std::chrono::milliseconds Backoff::next_delay() {
   std::int64_t ceiling = m_initial.count();

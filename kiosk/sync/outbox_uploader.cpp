@@ -14,16 +14,20 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 std::int64_t wall_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
-bool worth_retrying(long status) { return status >= 500 || status == 408 || status == 429; }
+bool worth_retrying(long status) {
+  return status >= 500 || status == 408 || status == 429;
+}
 }  // namespace
 
 OutboxUploader::OutboxUploader(Options options, TransactionStore& store, const DeviceKey& key,
                                std::unique_ptr<HttpsClient> client, Log log, Post post,
-                               std::function<void(const UploadStatus&)> on_status, DeviceHealth device_health)
+                               std::function<void(const UploadStatus&)> on_status,
+                               DeviceHealth device_health)
     : m_options(std::move(options)),
       m_store(store),
       m_key(key),
@@ -35,28 +39,30 @@ OutboxUploader::OutboxUploader(Options options, TransactionStore& store, const D
       m_device_key_b64(base64_encode(key.public_key())),
       m_boot_id(read_boot_id()) {}
 
-Expected<std::unique_ptr<OutboxUploader>> OutboxUploader::start(Options options, TransactionStore& store,
-                                                                const DeviceKey& key,
-                                                                std::unique_ptr<HttpsClient> client, Log log,
-                                                                Post post,
-                                                                std::function<void(const UploadStatus&)> on_status,
-                                                                DeviceHealth device_health) {
+Expected<std::unique_ptr<OutboxUploader>> OutboxUploader::start(
+    Options options, TransactionStore& store, const DeviceKey& key,
+    std::unique_ptr<HttpsClient> client, Log log, Post post,
+    std::function<void(const UploadStatus&)> on_status, DeviceHealth device_health) {
   if (!options.portal_url.starts_with("https://")) {
-    return fail(Errc::config, fmt::format("portal url must be https://, got \"{}\"", options.portal_url));
+    return fail(Errc::config,
+                fmt::format("portal url must be https://, got \"{}\"", options.portal_url));
   }
   while (options.portal_url.ends_with('/')) options.portal_url.pop_back();
   if (options.batch_size == 0 || options.batch_size > portal_protocol::k_max_batch) {
-    return fail(Errc::config, fmt::format("batch size must be 1 to {}", portal_protocol::k_max_batch));
+    return fail(Errc::config,
+                fmt::format("batch size must be 1 to {}", portal_protocol::k_max_batch));
   }
   if (!client) return fail(Errc::invalid_argument, "the uploader needs an HTTPS client");
-  std::unique_ptr<OutboxUploader> uploader(new OutboxUploader(std::move(options), store, key, std::move(client),
-                                                              std::move(log), std::move(post), std::move(on_status),
-                                                              std::move(device_health)));
+  std::unique_ptr<OutboxUploader> uploader(
+      new OutboxUploader(std::move(options), store, key, std::move(client), std::move(log),
+                         std::move(post), std::move(on_status), std::move(device_health)));
   uploader->m_thread = std::thread([raw = uploader.get()] { raw->run(); });
   return uploader;
 }
 
-OutboxUploader::~OutboxUploader() { stop(); }
+OutboxUploader::~OutboxUploader() {
+  stop();
+}
 
 void OutboxUploader::notify() {
   std::lock_guard lock(m_mutex);
@@ -83,7 +89,8 @@ bool OutboxUploader::wait(std::chrono::milliseconds delay) {
 
 void OutboxUploader::run() {
   std::random_device entropy;
-  Backoff backoff(m_options.backoff_initial, m_options.backoff_max, (std::uint64_t{entropy()} << 32) | entropy());
+  Backoff backoff(m_options.backoff_initial, m_options.backoff_max,
+                  (std::uint64_t{entropy()} << 32) | entropy());
   Clock::time_point next_heartbeat = Clock::now();
   m_log.info("uploading to {}", m_options.portal_url);
   for (;;) {
@@ -107,7 +114,8 @@ void OutboxUploader::run() {
       if (more) continue;
       delay = m_options.idle_recheck;
     }
-    auto until_heartbeat = std::chrono::duration_cast<std::chrono::milliseconds>(next_heartbeat - Clock::now());
+    auto until_heartbeat =
+        std::chrono::duration_cast<std::chrono::milliseconds>(next_heartbeat - Clock::now());
     if (ok) delay = std::max(std::chrono::milliseconds(0), std::min(delay, until_heartbeat));
     if (!wait(delay)) break;
   }
@@ -125,20 +133,24 @@ bool OutboxUploader::upload_one_batch(bool& more) {
   if (items->empty()) return true;
 
   portal_protocol::Batch batch{m_options.kiosk_id, m_device_key_b64, std::move(*items)};
-  m_log.debug("posting {} transactions from sequence {}", batch.items.size(), batch.items.front().sequence);
-  auto response = m_client->post_json(m_options.portal_url + std::string(portal_protocol::k_transactions_path),
-                                      portal_protocol::encode_batch(batch), m_options.request_timeout);
+  m_log.debug("posting {} transactions from sequence {}", batch.items.size(),
+              batch.items.front().sequence);
+  auto response =
+      m_client->post_json(m_options.portal_url + std::string(portal_protocol::k_transactions_path),
+                          portal_protocol::encode_batch(batch), m_options.request_timeout);
   if (!response) {
     m_status.portal_reachable = false;
     m_status.last_error = response.error().describe();
-    if (response.error().code != Errc::cancelled) m_log.warn("upload failed: {}", m_status.last_error);
+    if (response.error().code != Errc::cancelled)
+      m_log.warn("upload failed: {}", m_status.last_error);
     return false;
   }
   m_status.portal_reachable = true;
   if (response->status != 200 && response->status != 422) {
     m_status.last_error = fmt::format("portal answered HTTP {}", response->status);
-    m_log.warn("upload refused: {}{}", m_status.last_error,
-               worth_retrying(response->status) ? "" : " (not a temporary status; check the portal)");
+    m_log.warn(
+        "upload refused: {}{}", m_status.last_error,
+        worth_retrying(response->status) ? "" : " (not a temporary status; check the portal)");
     return false;
   }
   auto results = portal_protocol::decode_results(response->body);
@@ -169,7 +181,8 @@ bool OutboxUploader::upload_one_batch(bool& more) {
   if (known.size() < batch.items.size()) {
     // Items without an answer stay pending; back off so a portal that keeps skipping them is
     // not asked in a tight loop.
-    m_status.last_error = fmt::format("portal answered {} of {} items", known.size(), batch.items.size());
+    m_status.last_error =
+        fmt::format("portal answered {} of {} items", known.size(), batch.items.size());
     m_log.warn("{}", m_status.last_error);
     return false;
   }
@@ -186,21 +199,26 @@ void OutboxUploader::send_heartbeat() {
   heartbeat.kiosk_id = m_options.kiosk_id;
   heartbeat.version = m_options.version;
   heartbeat.boot_id = m_boot_id;
-  heartbeat.uptime_s = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - m_started).count();
+  heartbeat.uptime_s =
+      std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - m_started).count();
   heartbeat.queue_depth = health->queue_depth;
   heartbeat.quarantined = health->quarantined;
   if (health->oldest_pending_wall_ms) {
-    heartbeat.oldest_pending_age_s = std::max<std::int64_t>(0, (wall_now_ms() - *health->oldest_pending_wall_ms) / 1000);
+    heartbeat.oldest_pending_age_s =
+        std::max<std::int64_t>(0, (wall_now_ms() - *health->oldest_pending_wall_ms) / 1000);
   }
   heartbeat.last_sequence = health->last_sequence;
   heartbeat.audit_head_seq = health->audit_head_seq;
   heartbeat.audit_head_hash = health->audit_head_hash;
-  if (health->out_of_service) heartbeat.out_of_service = std::string(message_key(health->out_of_service->reason));
+  if (health->out_of_service)
+    heartbeat.out_of_service = std::string(message_key(health->out_of_service->reason));
   if (m_device_health) heartbeat.devices = m_device_health();
-  auto response = m_client->post_json(m_options.portal_url + std::string(portal_protocol::k_heartbeat_path),
-                                      portal_protocol::encode_heartbeat(heartbeat), m_options.request_timeout);
+  auto response =
+      m_client->post_json(m_options.portal_url + std::string(portal_protocol::k_heartbeat_path),
+                          portal_protocol::encode_heartbeat(heartbeat), m_options.request_timeout);
   if (!response) {
-    if (response.error().code != Errc::cancelled) m_log.warn("heartbeat failed: {}", response.error().describe());
+    if (response.error().code != Errc::cancelled)
+      m_log.warn("heartbeat failed: {}", response.error().describe());
   } else if (response->status / 100 != 2) {
     m_log.warn("heartbeat refused: HTTP {}", response->status);
   }

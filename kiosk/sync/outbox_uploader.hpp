@@ -60,10 +60,10 @@ class OutboxUploader final {
   };
 
   // Starts the upload thread. `store`, `key` must outlive the uploader.
-  static Expected<std::unique_ptr<OutboxUploader>> start(Options options, TransactionStore& store, const DeviceKey& key,
-                                                         std::unique_ptr<HttpsClient> client, Log log, Post post = {},
-                                                         std::function<void(const UploadStatus&)> on_status = {},
-                                                         DeviceHealth device_health = {});
+  static Expected<std::unique_ptr<OutboxUploader>> start(
+      Options options, TransactionStore& store, const DeviceKey& key,
+      std::unique_ptr<HttpsClient> client, Log log, Post post = {},
+      std::function<void(const UploadStatus&)> on_status = {}, DeviceHealth device_health = {});
   ~OutboxUploader();  // stop()
   OutboxUploader(const OutboxUploader&) = delete;
   OutboxUploader& operator=(const OutboxUploader&) = delete;
@@ -75,8 +75,9 @@ class OutboxUploader final {
   void stop();
 
  private:
-  OutboxUploader(Options options, TransactionStore& store, const DeviceKey& key, std::unique_ptr<HttpsClient> client,
-                 Log log, Post post, std::function<void(const UploadStatus&)> on_status, DeviceHealth device_health);
+  OutboxUploader(Options options, TransactionStore& store, const DeviceKey& key,
+                 std::unique_ptr<HttpsClient> client, Log log, Post post,
+                 std::function<void(const UploadStatus&)> on_status, DeviceHealth device_health);
 
   void run();
   // One batch: true when the exchange worked (even if nothing was pending), false to back off.

@@ -10,16 +10,20 @@ using Json = nlohmann::json;
 
 Expected<Json> parse_object(std::string_view text, std::string_view what) {
   Json json = Json::parse(text, nullptr, false);
-  if (json.is_discarded() || !json.is_object()) return fail(Errc::parse, fmt::format("{} is not a JSON object", what));
+  if (json.is_discarded() || !json.is_object())
+    return fail(Errc::parse, fmt::format("{} is not a JSON object", what));
   return json;
 }
 }  // namespace
 
 std::string_view outcome_name(UploadOutcome outcome) {
   switch (outcome) {
-    case UploadOutcome::accepted: return "accepted";
-    case UploadOutcome::duplicate: return "duplicate";
-    case UploadOutcome::rejected: return "rejected";
+    case UploadOutcome::accepted:
+      return "accepted";
+    case UploadOutcome::duplicate:
+      return "duplicate";
+    case UploadOutcome::rejected:
+      return "rejected";
   }
   return "rejected";
 }
@@ -29,7 +33,8 @@ std::string encode_batch(const Batch& batch) {
   for (const auto& item : batch.items) {
     items.push_back({{"id", item.id}, {"record", item.record}, {"signature", item.signature}});
   }
-  Json json = {{"kiosk_id", batch.kiosk_id}, {"device_key", batch.device_key}, {"transactions", items}};
+  Json json = {
+      {"kiosk_id", batch.kiosk_id}, {"device_key", batch.device_key}, {"transactions", items}};
   return json.dump();
 }
 
@@ -43,10 +48,12 @@ Expected<Batch> decode_batch(std::string_view text) {
     const Json& items = json->at("transactions");
     if (!items.is_array()) return fail(Errc::parse, "transactions is not an array");
     if (items.size() > k_max_batch) {
-      return fail(Errc::invalid_argument, fmt::format("batch of {} transactions; at most {}", items.size(), k_max_batch));
+      return fail(Errc::invalid_argument,
+                  fmt::format("batch of {} transactions; at most {}", items.size(), k_max_batch));
     }
     for (const auto& item : items) {
-      batch.items.push_back(OutboxItem{0, item.at("id").get<std::string>(), item.at("record").get<std::string>(),
+      batch.items.push_back(OutboxItem{0, item.at("id").get<std::string>(),
+                                       item.at("record").get<std::string>(),
                                        item.at("signature").get<std::string>()});
     }
     return batch;
@@ -101,7 +108,8 @@ std::string encode_heartbeat(const Heartbeat& h) {
                {"uptime_s", h.uptime_s},
                {"queue_depth", h.queue_depth},
                {"quarantined", h.quarantined},
-               {"oldest_pending_age_s", h.oldest_pending_age_s ? Json(*h.oldest_pending_age_s) : Json(nullptr)},
+               {"oldest_pending_age_s",
+                h.oldest_pending_age_s ? Json(*h.oldest_pending_age_s) : Json(nullptr)},
                {"last_sequence", h.last_sequence},
                {"audit_head", {{"seq", h.audit_head_seq}, {"hash", h.audit_head_hash}}},
                {"out_of_service", h.out_of_service ? Json(*h.out_of_service) : Json(nullptr)},
@@ -120,12 +128,15 @@ Expected<Heartbeat> decode_heartbeat(std::string_view text) {
     h.uptime_s = json->at("uptime_s").get<std::int64_t>();
     h.queue_depth = json->at("queue_depth").get<std::int64_t>();
     h.quarantined = json->at("quarantined").get<std::int64_t>();
-    if (!json->at("oldest_pending_age_s").is_null()) h.oldest_pending_age_s = json->at("oldest_pending_age_s").get<std::int64_t>();
+    if (!json->at("oldest_pending_age_s").is_null())
+      h.oldest_pending_age_s = json->at("oldest_pending_age_s").get<std::int64_t>();
     h.last_sequence = json->at("last_sequence").get<std::int64_t>();
     h.audit_head_seq = json->at("audit_head").at("seq").get<std::int64_t>();
     h.audit_head_hash = json->at("audit_head").at("hash").get<std::string>();
-    if (!json->at("out_of_service").is_null()) h.out_of_service = json->at("out_of_service").get<std::string>();
-    for (auto& [name, status] : json->at("devices").items()) h.devices.emplace_back(name, status.get<std::string>());
+    if (!json->at("out_of_service").is_null())
+      h.out_of_service = json->at("out_of_service").get<std::string>();
+    for (auto& [name, status] : json->at("devices").items())
+      h.devices.emplace_back(name, status.get<std::string>());
     return h;
   } catch (const Json::exception& e) {
     return fail(Errc::parse, fmt::format("heartbeat: {}", e.what()));

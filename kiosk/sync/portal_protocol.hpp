@@ -2,7 +2,8 @@
 //
 // POST /api/v1/transactions   (mutual TLS; the client certificate's CN is the kiosk id)
 //   {"kiosk_id": "...", "device_key": "<base64 raw Ed25519 public key>",
-//    "transactions": [{"id": "<uuid7>", "record": "<canonical JSON>", "signature": "<base64>"}, ...]}
+//    "transactions": [{"id": "<uuid7>", "record": "<canonical JSON>", "signature": "<base64>"},
+//    ...]}
 // -> 200 when no item was rejected, 422 when at least one was; the body always lists every item:
 //   {"results": [{"id": "...", "result": "accepted"|"duplicate"|"rejected", "reason": "..."}]}
 //   "accepted": stored now; "duplicate": the same id with the same record was stored before;
@@ -34,7 +35,7 @@ inline constexpr std::size_t k_max_batch = 100;
 
 struct Batch {
   std::string kiosk_id;
-  std::string device_key;  // base64
+  std::string device_key;         // base64
   std::vector<OutboxItem> items;  // sequence is not sent; the record carries it
 };
 

@@ -27,19 +27,24 @@ int wait_for_stop_signal() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App cli{"Shubbak reference portal: transactions, heartbeats and the service repository over mutual TLS"};
+  CLI::App cli{
+      "Shubbak reference portal: transactions, heartbeats and the service repository over mutual "
+      "TLS"};
   portal::ServerOptions options;
   std::string database = "portal.db";
   cli.add_option("--listen", options.host, "Address to listen on (default 127.0.0.1)");
   cli.add_option("--port", options.port, "Port (default 8443; 0 picks a free one)");
   cli.add_option("--cert", options.cert, "Server certificate, PEM")->required();
   cli.add_option("--key", options.key, "Server private key, PEM")->required();
-  cli.add_option("--client-ca", options.client_ca, "CA that issues kiosk client certificates, PEM")->required();
+  cli.add_option("--client-ca", options.client_ca, "CA that issues kiosk client certificates, PEM")
+      ->required();
   cli.add_option("--db", database, "SQLite database (default portal.db)");
-  cli.add_option("--static", options.static_dir, "Directory served under /repository/ (the TUF repository)");
+  cli.add_option("--static", options.static_dir,
+                 "Directory served under /repository/ (the TUF repository)");
   cli.add_option("--drop-replies-after-commit", options.drop_replies_after_commit,
                  "Testing: cut off the reply to the first N committed batches");
-  cli.add_option("--reply-delay-ms", options.reply_delay_ms, "Testing: wait this long between commit and reply");
+  cli.add_option("--reply-delay-ms", options.reply_delay_ms,
+                 "Testing: wait this long between commit and reply");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -19,10 +19,10 @@ namespace shubbak::portal {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 8443;  // 0: any free port (see PortalServer::port())
-  std::filesystem::path cert;       // server certificate (PEM)
-  std::filesystem::path key;        // its private key (PEM)
-  std::filesystem::path client_ca;  // CA that issues kiosk certificates (PEM)
+  int port = 8443;                   // 0: any free port (see PortalServer::port())
+  std::filesystem::path cert;        // server certificate (PEM)
+  std::filesystem::path key;         // its private key (PEM)
+  std::filesystem::path client_ca;   // CA that issues kiosk certificates (PEM)
   std::filesystem::path static_dir;  // served under /repository/; empty: none
   // Fault injection for protocol tests: the reply to this many transaction batches is cut off
   // after the batch was committed, as a network failure would.
@@ -34,7 +34,8 @@ struct ServerOptions {
 
 class PortalServer final {
  public:
-  static Expected<std::unique_ptr<PortalServer>> start(ServerOptions options, PortalStore& store, Log log);
+  static Expected<std::unique_ptr<PortalServer>> start(ServerOptions options, PortalStore& store,
+                                                       Log log);
   ~PortalServer();  // stop()
   PortalServer(const PortalServer&) = delete;
   PortalServer& operator=(const PortalServer&) = delete;

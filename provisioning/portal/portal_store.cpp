@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS heartbeats (
 )sql";
 
 std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -63,7 +64,8 @@ struct PortalStore::Impl {
     auto row = select->bind(1, kiosk_id).step();
     if (!row) return std::unexpected(row.error());
     if (*row) return select->column_text(0);
-    auto insert = db.prepare("INSERT INTO kiosks(kiosk_id, device_key, first_seen_ms) VALUES (?,?,?)");
+    auto insert =
+        db.prepare("INSERT INTO kiosks(kiosk_id, device_key, first_seen_ms) VALUES (?,?,?)");
     if (!insert) return std::unexpected(insert.error());
     if (auto ok = insert->bind(1, kiosk_id).bind(2, offered).bind(3, now_ms()).run(); !ok) {
       return std::unexpected(ok.error());
@@ -79,7 +81,8 @@ struct PortalStore::Impl {
     if (record->id != item.id) return "record id differs from the item id";
     if (!is_uuid7(record->id)) return "id is not a UUIDv7";
     if (record->kiosk_id != kiosk_id) return "record belongs to another kiosk";
-    if (!make_money(record->amount.minor_units, record->amount.currency)) return "invalid amount or currency";
+    if (!make_money(record->amount.minor_units, record->amount.currency))
+      return "invalid amount or currency";
     auto signature = base64_decode(item.signature);
     if (!signature || !verify_ed25519(device_key, as_bytes(item.record), *signature)) {
       return "device signature does not verify";
@@ -91,7 +94,8 @@ struct PortalStore::Impl {
 PortalStore::PortalStore(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 PortalStore::~PortalStore() = default;
 
-Expected<std::unique_ptr<PortalStore>> PortalStore::open(const std::filesystem::path& path, Log log) {
+Expected<std::unique_ptr<PortalStore>> PortalStore::open(const std::filesystem::path& path,
+                                                         Log log) {
   auto db = sqlite::Database::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   if (!db) return std::unexpected(db.error());
   auto mode = db->query_text("PRAGMA journal_mode=WAL");
@@ -109,25 +113,29 @@ Expected<std::vector<UploadResult>> PortalStore::ingest(std::string_view client_
   std::vector<UploadResult> results;
   results.reserve(batch.items.size());
   auto reject_all = [&](const std::string& reason) {
-    for (const auto& item : batch.items) results.push_back(UploadResult{item.id, UploadOutcome::rejected, reason});
+    for (const auto& item : batch.items)
+      results.push_back(UploadResult{item.id, UploadOutcome::rejected, reason});
     return results;
   };
   if (batch.kiosk_id != client_kiosk_id) {
-    return reject_all(fmt::format("batch names kiosk \"{}\" but the client certificate is \"{}\"", batch.kiosk_id,
-                                  client_kiosk_id));
+    return reject_all(fmt::format("batch names kiosk \"{}\" but the client certificate is \"{}\"",
+                                  batch.kiosk_id, client_kiosk_id));
   }
   auto offered_key = base64_decode(batch.device_key);
-  if (!offered_key || offered_key->size() != k_ed25519_public_key_size) return reject_all("malformed device key");
+  if (!offered_key || offered_key->size() != k_ed25519_public_key_size)
+    return reject_all("malformed device key");
 
   auto tx = sqlite::Transaction::begin(s.db);
   if (!tx) return std::unexpected(tx.error());
   auto pinned = s.device_key_for(client_kiosk_id, batch.device_key);
   if (!pinned) return std::unexpected(pinned.error());
-  if (*pinned != batch.device_key) return reject_all("device key differs from the key this kiosk enrolled with");
+  if (*pinned != batch.device_key)
+    return reject_all("device key differs from the key this kiosk enrolled with");
 
   auto existing = s.db.prepare("SELECT record_sha256 FROM transactions WHERE id = ?");
   auto insert = s.db.prepare(
-      "INSERT INTO transactions(id, kiosk_id, sequence, record, record_sha256, signature, received_ms) "
+      "INSERT INTO transactions(id, kiosk_id, sequence, record, record_sha256, signature, "
+      "received_ms) "
       "VALUES (?,?,?,?,?,?,?)");
   if (!existing) return std::unexpected(existing.error());
   if (!insert) return std::unexpected(insert.error());
@@ -141,7 +149,8 @@ Expected<std::vector<UploadResult>> PortalStore::ingest(std::string_view client_
       if (existing->column_text(0) == digest) {
         results.push_back(UploadResult{item.id, UploadOutcome::duplicate, {}});
       } else {
-        results.push_back(UploadResult{item.id, UploadOutcome::rejected, "conflict: this id was stored with another record"});
+        results.push_back(UploadResult{item.id, UploadOutcome::rejected,
+                                       "conflict: this id was stored with another record"});
       }
       continue;
     }
@@ -151,7 +160,10 @@ Expected<std::vector<UploadResult>> PortalStore::ingest(std::string_view client_
     }
     auto record = parse_record(item.record);
     insert->reset();
-    insert->bind(1, item.id).bind(2, client_kiosk_id).bind(3, record->sequence).bind(4, item.record);
+    insert->bind(1, item.id)
+        .bind(2, client_kiosk_id)
+        .bind(3, record->sequence)
+        .bind(4, item.record);
     insert->bind(5, digest).bind(6, item.signature).bind(7, received);
     if (auto ok = insert->run(); !ok) return std::unexpected(ok.error());
     results.push_back(UploadResult{item.id, UploadOutcome::accepted, {}});
@@ -161,12 +173,15 @@ Expected<std::vector<UploadResult>> PortalStore::ingest(std::string_view client_
 }
 
 Expected<void> PortalStore::record_heartbeat(std::string_view client_kiosk_id,
-                                             const portal_protocol::Heartbeat& heartbeat, std::string_view raw_json) {
+                                             const portal_protocol::Heartbeat& heartbeat,
+                                             std::string_view raw_json) {
   Impl& s = *m_impl;
   std::lock_guard lock(s.mutex);
   auto upsert = s.db.prepare(
-      "INSERT INTO heartbeats(kiosk_id, received_ms, queue_depth, audit_head_seq, audit_head_hash, body) "
-      "VALUES (?,?,?,?,?,?) ON CONFLICT(kiosk_id) DO UPDATE SET received_ms = excluded.received_ms, "
+      "INSERT INTO heartbeats(kiosk_id, received_ms, queue_depth, audit_head_seq, audit_head_hash, "
+      "body) "
+      "VALUES (?,?,?,?,?,?) ON CONFLICT(kiosk_id) DO UPDATE SET received_ms = "
+      "excluded.received_ms, "
       "queue_depth = excluded.queue_depth, audit_head_seq = excluded.audit_head_seq, "
       "audit_head_hash = excluded.audit_head_hash, body = excluded.body");
   if (!upsert) return std::unexpected(upsert.error());

@@ -31,7 +31,8 @@ class PortalStore final {
   // another kiosk, malformed). The first batch of a kiosk pins its device key.
   Expected<std::vector<UploadResult>> ingest(std::string_view client_kiosk_id,
                                              const portal_protocol::Batch& batch);
-  Expected<void> record_heartbeat(std::string_view client_kiosk_id, const portal_protocol::Heartbeat& heartbeat,
+  Expected<void> record_heartbeat(std::string_view client_kiosk_id,
+                                  const portal_protocol::Heartbeat& heartbeat,
                                   std::string_view raw_json);
 
   Expected<std::int64_t> transaction_count();

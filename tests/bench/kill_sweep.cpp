@@ -22,11 +22,14 @@ int main(int argc, char** argv) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("kill_sweep (%d SIGKILLs at random points, seed %llu, %.1f s)\n", result.rounds,
               static_cast<unsigned long long>(seed), seconds);
-  std::printf("  reported committed %lld, stored %lld, lost %lld, partial %lld, integrity failures %d\n",
-              static_cast<long long>(result.reported), static_cast<long long>(result.stored),
-              static_cast<long long>(result.lost), static_cast<long long>(result.partial), result.integrity_failures);
-  std::printf("  kills before the first commit %d, amid commits %d\n", result.kills_before_first_commit,
-              result.kills_amid_commits);
-  if (!result.first_problem.empty()) std::printf("  first problem: %s\n", result.first_problem.c_str());
+  std::printf(
+      "  reported committed %lld, stored %lld, lost %lld, partial %lld, integrity failures %d\n",
+      static_cast<long long>(result.reported), static_cast<long long>(result.stored),
+      static_cast<long long>(result.lost), static_cast<long long>(result.partial),
+      result.integrity_failures);
+  std::printf("  kills before the first commit %d, amid commits %d\n",
+              result.kills_before_first_commit, result.kills_amid_commits);
+  if (!result.first_problem.empty())
+    std::printf("  first problem: %s\n", result.first_problem.c_str());
   return result.lost == 0 && result.partial == 0 && result.integrity_failures == 0 ? 0 : 1;
 }

@@ -31,14 +31,16 @@ int main(int argc, char** argv) {
   auto server = pki.issue_server("server");
   auto client_cert = pki.issue_client("kiosk", "bench-kiosk");
   std::filesystem::create_directories(dir / "portal");
-  testing::ChildProcess portal({argv[1], "--port", "0", "--cert", server.cert.string(), "--key", server.key.string(),
-                                "--client-ca", pki.ca_cert().string(), "--db", (dir / "portal.db").string()},
-                               dir / "portal");
+  testing::ChildProcess portal(
+      {argv[1], "--port", "0", "--cert", server.cert.string(), "--key", server.key.string(),
+       "--client-ca", pki.ca_cert().string(), "--db", (dir / "portal.db").string()},
+      dir / "portal");
   std::string url;
   std::smatch match;
   for (int i = 0; i < 500 && url.empty(); ++i) {
     std::string out = portal.stdout_text();
-    if (std::regex_search(out, match, std::regex("listening on (https://[0-9.:]+)"))) url = match[1];
+    if (std::regex_search(out, match, std::regex("listening on (https://[0-9.:]+)")))
+      url = match[1];
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   if (url.empty()) {
@@ -69,7 +71,8 @@ int main(int argc, char** argv) {
   upload.version = "bench";
   upload.heartbeat_interval = std::chrono::hours(1);
   auto start = Clock::now();
-  auto uploader = OutboxUploader::start(upload, **store, **key, std::move(*client), Log(logger, "upload"));
+  auto uploader =
+      OutboxUploader::start(upload, **store, **key, std::move(*client), Log(logger, "upload"));
   bool drained = false;
   while (!drained && Clock::now() - start < std::chrono::seconds(120)) {
     drained = (*store)->health()->queue_depth == 0;

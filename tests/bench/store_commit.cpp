@@ -42,7 +42,8 @@ std::vector<double> fdatasync_latencies(const std::filesystem::path& dir, int co
   std::vector<double> samples;
   for (int i = 0; i < count; ++i) {
     auto start = Clock::now();
-    if (::write(fd, page.data(), page.size()) != static_cast<ssize_t>(page.size()) || ::fdatasync(fd) != 0) {
+    if (::write(fd, page.data(), page.size()) != static_cast<ssize_t>(page.size()) ||
+        ::fdatasync(fd) != 0) {
       std::perror("write/fdatasync");
       std::exit(1);
     }
@@ -100,8 +101,8 @@ int main(int argc, char** argv) {
 
   double sync_p50 = percentile(syncs, 0.50), sync_p99 = percentile(syncs, 0.99);
   double commit_p50 = percentile(commits, 0.50), commit_p99 = percentile(commits, 0.99);
-  std::printf("store_commit (%zu commits, WAL + synchronous=FULL, signed; filesystem of %s)\n", commits.size(),
-              base.c_str());
+  std::printf("store_commit (%zu commits, WAL + synchronous=FULL, signed; filesystem of %s)\n",
+              commits.size(), base.c_str());
   std::printf("  fdatasync  p50 %8.1f us   p99 %8.1f us\n", sync_p50, sync_p99);
   std::printf("  commit     p50 %8.1f us   p99 %8.1f us\n", commit_p50, commit_p99);
   std::printf("  ratio      p50 %8.2f      p99 %8.2f      (aim: <= 1.5)\n", commit_p50 / sync_p50,

@@ -56,8 +56,8 @@ void add_extension(X509* cert, X509* issuer, int nid, const char* value) {
   X509_EXTENSION_free(ext);
 }
 
-X509Ptr make_cert(EVP_PKEY* subject_key, const std::string& cn, long serial, std::chrono::hours not_before,
-                  std::chrono::hours not_after) {
+X509Ptr make_cert(EVP_PKEY* subject_key, const std::string& cn, long serial,
+                  std::chrono::hours not_before, std::chrono::hours not_after) {
   X509Ptr cert(X509_new());
   check(cert != nullptr, "X509_new");
   X509_set_version(cert.get(), 2);
@@ -66,7 +66,8 @@ X509Ptr make_cert(EVP_PKEY* subject_key, const std::string& cn, long serial, std
   X509_gmtime_adj(X509_getm_notAfter(cert.get()), static_cast<long>(not_after.count()) * 3600);
   X509_set_pubkey(cert.get(), subject_key);
   X509_NAME* name = X509_get_subject_name(cert.get());
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+                             reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
   return cert;
 }
 
@@ -84,7 +85,8 @@ struct TestPki::Key {
   }
 };
 
-TestPki::TestPki(std::filesystem::path dir, std::string name) : m_dir(std::move(dir)), m_name(std::move(name)) {
+TestPki::TestPki(std::filesystem::path dir, std::string name)
+    : m_dir(std::move(dir)), m_name(std::move(name)) {
   EVP_PKEY* key = new_ec_key();
   X509Ptr cert = make_cert(key, m_name, 1, std::chrono::hours(-1), std::chrono::hours(24 * 30));
   X509_set_issuer_name(cert.get(), X509_get_subject_name(cert.get()));
@@ -102,7 +104,8 @@ TestPki::~TestPki() = default;
 
 CertFiles TestPki::issue_server(const std::string& file_stem) {
   EVP_PKEY* key = new_ec_key();
-  X509Ptr cert = make_cert(key, "localhost", m_next_serial++, std::chrono::hours(-1), std::chrono::hours(24));
+  X509Ptr cert =
+      make_cert(key, "localhost", m_next_serial++, std::chrono::hours(-1), std::chrono::hours(24));
   X509_set_issuer_name(cert.get(), X509_get_subject_name(m_ca_key->cert));
   add_extension(cert.get(), m_ca_key->cert, NID_basic_constraints, "critical,CA:FALSE");
   add_extension(cert.get(), m_ca_key->cert, NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1");

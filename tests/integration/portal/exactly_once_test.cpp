@@ -38,8 +38,8 @@ TEST_CASE("replies cut off after the portal committed: the batches are resent an
   auto store = kiosk.open();
   for (int i = 0; i < 250; ++i) REQUIRE(store->commit(sample_draft(i)));
 
-  auto uploader = OutboxUploader::start(fast_upload_options(portal.url()), *store, kiosk.key(), portal.kiosk_client(),
-                                        Log(kiosk.logger(), "upload"));
+  auto uploader = OutboxUploader::start(fast_upload_options(portal.url()), *store, kiosk.key(),
+                                        portal.kiosk_client(), Log(kiosk.logger(), "upload"));
   REQUIRE(uploader);
   REQUIRE(wait_until_drained(*store, std::chrono::seconds(30)));
   (*uploader)->stop();
@@ -49,8 +49,10 @@ TEST_CASE("replies cut off after the portal committed: the batches are resent an
   CHECK(portal.query_int("SELECT count(DISTINCT id) FROM transactions") == 250);
   // The first batch was stored, its reply lost; the resend was found duplicate and its reply
   // lost too; the third send's reply came through: 100 duplicates, never a second record.
-  CHECK(kiosk_count(kiosk.db_path(), "SELECT count(*) FROM outbox WHERE portal_result = 'duplicate'") == 100);
-  CHECK(kiosk_count(kiosk.db_path(), "SELECT count(*) FROM outbox WHERE portal_result = 'accepted'") == 150);
+  CHECK(kiosk_count(kiosk.db_path(),
+                    "SELECT count(*) FROM outbox WHERE portal_result = 'duplicate'") == 100);
+  CHECK(kiosk_count(kiosk.db_path(),
+                    "SELECT count(*) FROM outbox WHERE portal_result = 'accepted'") == 150);
   CHECK(kiosk_count(kiosk.db_path(), "SELECT count(*) FROM outbox WHERE state = 'sent'") == 250);
 }
 
@@ -63,15 +65,18 @@ TEST_CASE("duplicate, reordered and conflicting batches: idempotent by transacti
   auto client = portal.kiosk_client();
   std::string url = portal.url() + "/api/v1/transactions";
   auto post = [&](std::vector<OutboxItem> batch_items) {
-    portal_protocol::Batch batch{"kiosk-7", base64_encode(kiosk.key().public_key()), std::move(batch_items)};
-    auto response = client->post_json(url, portal_protocol::encode_batch(batch), std::chrono::seconds(10));
+    portal_protocol::Batch batch{"kiosk-7", base64_encode(kiosk.key().public_key()),
+                                 std::move(batch_items)};
+    auto response =
+        client->post_json(url, portal_protocol::encode_batch(batch), std::chrono::seconds(10));
     REQUIRE_MESSAGE(response, (response ? "" : response.error().describe()));
     auto results = portal_protocol::decode_results(response->body);
     REQUIRE(results);
     return std::pair{response->status, *results};
   };
   auto outcomes = [](const std::vector<UploadResult>& results, UploadOutcome outcome) {
-    return std::count_if(results.begin(), results.end(), [&](const auto& r) { return r.outcome == outcome; });
+    return std::count_if(results.begin(), results.end(),
+                         [&](const auto& r) { return r.outcome == outcome; });
   };
 
   std::vector<OutboxItem> first_half(items.begin(), items.begin() + 10);
@@ -109,7 +114,8 @@ TEST_CASE("duplicate, reordered and conflicting batches: idempotent by transacti
                          to_hex(sha256(items[3].record)) + "'") == 1);
 }
 
-TEST_CASE("a kiosk killed while its batch is committed but unacknowledged resends it: one record each") {
+TEST_CASE(
+    "a kiosk killed while its batch is committed but unacknowledged resends it: one record each") {
   PortalFixture portal({"--reply-delay-ms", "300"});
   StoreFixture kiosk;
   {
@@ -117,8 +123,12 @@ TEST_CASE("a kiosk killed while its batch is committed but unacknowledged resend
     for (int i = 0; i < 300; ++i) REQUIRE(store->commit(sample_draft(i)));
   }
   auto upload_args = [&] {
-    return std::vector<std::string>{SHUBBAK_STORE_TOOL, "upload", kiosk.dir().path().string(), portal.url(),
-                                    portal.pki().ca_cert().string(), portal.client_cert().cert.string(),
+    return std::vector<std::string>{SHUBBAK_STORE_TOOL,
+                                    "upload",
+                                    kiosk.dir().path().string(),
+                                    portal.url(),
+                                    portal.pki().ca_cert().string(),
+                                    portal.client_cert().cert.string(),
                                     portal.client_cert().key.string()};
   };
   std::filesystem::create_directories(kiosk.dir() / "child");
@@ -145,7 +155,8 @@ TEST_CASE("a kiosk killed while its batch is committed but unacknowledged resend
   CHECK(portal.stored_transactions() == 300);
   CHECK(portal.query_int("SELECT count(DISTINCT id) FROM transactions") == 300);
   CHECK(kiosk_count(kiosk.db_path(), "SELECT count(*) FROM outbox WHERE state = 'sent'") == 300);
-  CHECK(kiosk_count(kiosk.db_path(), "SELECT count(*) FROM outbox WHERE portal_result = 'duplicate'") == 100);
+  CHECK(kiosk_count(kiosk.db_path(),
+                    "SELECT count(*) FROM outbox WHERE portal_result = 'duplicate'") == 100);
   // Every portal record is the kiosk's record, byte for byte.
   CHECK(portal.query_int("SELECT min(sequence) FROM transactions") == 1);
   CHECK(portal.query_int("SELECT max(sequence) FROM transactions") == 300);

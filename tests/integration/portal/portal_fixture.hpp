@@ -23,7 +23,8 @@ namespace shubbak::testing {
 class PortalFixture {
  public:
   explicit PortalFixture(std::vector<std::string> extra_args = {})
-      : m_pki(m_dir.path(), "portal-test"), m_server(m_pki.issue_server("server")),
+      : m_pki(m_dir.path(), "portal-test"),
+        m_server(m_pki.issue_server("server")),
         m_client(m_pki.issue_client("kiosk-7", "kiosk-7")) {
     std::filesystem::create_directories(m_dir / "repository");
     std::filesystem::create_directories(m_dir / "portal-out");
@@ -33,10 +34,18 @@ class PortalFixture {
 
   void start(std::vector<std::string> extra_args = {}) {
     bool port_given = std::find(extra_args.begin(), extra_args.end(), "--port") != extra_args.end();
-    std::vector<std::string> args = {SHUBBAK_PORTAL_BIN, "--port", port_given ? extra_args[1] : "0",
-                                     "--cert", m_server.cert.string(),
-                                     "--key", m_server.key.string(), "--client-ca", m_pki.ca_cert().string(),
-                                     "--db", (m_dir / "portal.db").string(), "--static",
+    std::vector<std::string> args = {SHUBBAK_PORTAL_BIN,
+                                     "--port",
+                                     port_given ? extra_args[1] : "0",
+                                     "--cert",
+                                     m_server.cert.string(),
+                                     "--key",
+                                     m_server.key.string(),
+                                     "--client-ca",
+                                     m_pki.ca_cert().string(),
+                                     "--db",
+                                     (m_dir / "portal.db").string(),
+                                     "--static",
                                      (m_dir / "repository").string()};
     args.insert(args.end(), extra_args.begin() + (port_given ? 2 : 0), extra_args.end());
     m_process = std::make_unique<ChildProcess>(args, m_dir / "portal-out");

@@ -14,7 +14,9 @@
 using namespace shubbak;
 using namespace shubbak::testing;
 
-TEST_CASE("a rejected transaction is quarantined without blocking the rest; status reaches the event loop") {
+TEST_CASE(
+    "a rejected transaction is quarantined without blocking the rest; status reaches the event "
+    "loop") {
   PortalFixture portal;
   StoreFixture kiosk;
   auto store = kiosk.open();
@@ -23,8 +25,9 @@ TEST_CASE("a rejected transaction is quarantined without blocking the rest; stat
   {
     // Someone edits the third record on disk: its signature no longer matches.
     auto db = sqlite::Database::open(kiosk.db_path(), SQLITE_OPEN_READWRITE);
-    REQUIRE(db->exec(R"(UPDATE journal SET record = replace(record, '"minor_units":1252', '"minor_units":1') )"
-                     "WHERE sequence = 3"));
+    REQUIRE(db->exec(
+        R"(UPDATE journal SET record = replace(record, '"minor_units":1252', '"minor_units":1') )"
+        "WHERE sequence = 3"));
     REQUIRE(db->changes() == 1);
   }
 
@@ -42,7 +45,10 @@ TEST_CASE("a rejected transaction is quarantined without blocking the rest; stat
         statuses.push_back(status);
         if (status.queue_depth == 0) loop.quit(0);
       },
-      [] { return std::vector<std::pair<std::string, std::string>>{{"printer", "media-low"}, {"card", "online"}}; });
+      [] {
+        return std::vector<std::pair<std::string, std::string>>{{"printer", "media-low"},
+                                                                {"card", "online"}};
+      });
   REQUIRE(uploader);
   REQUIRE(wait_until_drained(*store, std::chrono::seconds(20)));
   ui.join();  // the loop quits once it saw an empty queue
@@ -62,19 +68,23 @@ TEST_CASE("a rejected transaction is quarantined without blocking the rest; stat
   CHECK(quarantined->front().reason == "device signature does not verify");
   CHECK(portal.stored_transactions() == 4);
   CHECK(portal.query_int("SELECT count(*) FROM transactions WHERE sequence = 3") == 0);
-  CHECK(portal.query_int("SELECT count(*) FROM transactions WHERE sequence > 3") == 2);  // not blocked
+  CHECK(portal.query_int("SELECT count(*) FROM transactions WHERE sequence > 3") ==
+        2);  // not blocked
   auto audit = store->verify_audit();
   REQUIRE(audit);
   CHECK_FALSE(audit->broken);
   auto db = sqlite::Database::open(kiosk.db_path(), SQLITE_OPEN_READWRITE);
-  CHECK(db->query_int("SELECT count(*) FROM audit WHERE kind = 'upload.rejected' AND detail LIKE '%" + ids[2] + "%'")
-            .value_or(0) == 1);
+  CHECK(
+      db->query_int("SELECT count(*) FROM audit WHERE kind = 'upload.rejected' AND detail LIKE '%" +
+                    ids[2] + "%'")
+          .value_or(0) == 1);
 
   // The heartbeat went out first: queue depth, device health and the audit head.
   CHECK(portal.query_int("SELECT count(*) FROM heartbeats WHERE kiosk_id = 'kiosk-7'") == 1);
   CHECK(portal.query_int("SELECT queue_depth FROM heartbeats") == 5);
   CHECK(portal.query_int("SELECT audit_head_seq FROM heartbeats") >= 6);
-  CHECK(portal.query_int("SELECT count(*) FROM heartbeats WHERE body LIKE '%\"printer\":\"media-low\"%'") == 1);
+  CHECK(portal.query_int(
+            "SELECT count(*) FROM heartbeats WHERE body LIKE '%\"printer\":\"media-low\"%'") == 1);
 }
 
 TEST_CASE("an unreachable portal changes nothing and is retried with backoff until it is back") {
@@ -85,8 +95,8 @@ TEST_CASE("an unreachable portal changes nothing and is retried with backoff unt
   std::string url = portal.url();
   portal.stop();  // the network is down
 
-  auto uploader = OutboxUploader::start(fast_upload_options(url), *store, kiosk.key(), portal.kiosk_client(),
-                                        Log(kiosk.logger(), "upload"));
+  auto uploader = OutboxUploader::start(fast_upload_options(url), *store, kiosk.key(),
+                                        portal.kiosk_client(), Log(kiosk.logger(), "upload"));
   REQUIRE(uploader);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   CHECK(store->health()->queue_depth == 3);
@@ -96,8 +106,8 @@ TEST_CASE("an unreachable portal changes nothing and is retried with backoff unt
   auto port = url.substr(url.rfind(':') + 1);
   portal.start({"--port", port});
   REQUIRE(portal.url() == url);
-  auto second = OutboxUploader::start(fast_upload_options(url), *store, kiosk.key(), portal.kiosk_client(),
-                                      Log(kiosk.logger(), "upload"));
+  auto second = OutboxUploader::start(fast_upload_options(url), *store, kiosk.key(),
+                                      portal.kiosk_client(), Log(kiosk.logger(), "upload"));
   REQUIRE(second);
   REQUIRE(wait_until_drained(*store, std::chrono::seconds(20)));
   CHECK(portal.stored_transactions() == 3);

@@ -18,7 +18,9 @@ using namespace std::chrono_literals;
 using testing::ChildProcess;
 
 namespace {
-std::string describe(const ChildProcess& child) { return "stderr:\n" + child.stderr_text(); }
+std::string describe(const ChildProcess& child) {
+  return "stderr:\n" + child.stderr_text();
+}
 }  // namespace
 
 TEST_CASE("first start: a 0600 device key and an audited journal appear in the data directory") {
@@ -45,7 +47,8 @@ TEST_CASE("a corrupt journal: the kiosk keeps running out of service and never r
   auto config = dir.write("kiosk.toml", "[kiosk]\ndata_dir = \"data\"\n");
   for (int start = 0; start < 2; ++start) {
     CAPTURE(start);
-    ChildProcess kiosk({SHUBBAK_RUNTIME_BIN, "--headless", "--config", config.string()}, dir.path());
+    ChildProcess kiosk({SHUBBAK_RUNTIME_BIN, "--headless", "--config", config.string()},
+                       dir.path());
     REQUIRE_MESSAGE(kiosk.wait_for_stderr("on kiosk demo-kiosk", 30s), describe(kiosk));
     kiosk.signal(SIGTERM);
     CHECK(kiosk.wait(10s) == 0);
@@ -64,13 +67,15 @@ TEST_CASE("with a portal configured the kiosk uploads its outbox and sends a hea
   testing::TempDir dir;
   // Transactions taken earlier (while offline), by a real store in the kiosk's data directory.
   std::filesystem::create_directories(dir / "data" / "out");
-  ChildProcess committer({SHUBBAK_STORE_TOOL, "commit", (dir / "data").string(), "25"}, dir / "data" / "out");
+  ChildProcess committer({SHUBBAK_STORE_TOOL, "commit", (dir / "data").string(), "25"},
+                         dir / "data" / "out");
   REQUIRE(committer.wait(30s) == 0);
 
-  auto config = dir.write("kiosk.toml", "[kiosk]\nid = \"kiosk-7\"\ndata_dir = \"data\"\n[portal]\nurl = \"" +
-                                            portal.url() + "\"\nca_file = \"" + portal.pki().ca_cert().string() +
-                                            "\"\nclient_cert = \"" + portal.client_cert().cert.string() +
-                                            "\"\nclient_key = \"" + portal.client_cert().key.string() + "\"\n");
+  auto config = dir.write("kiosk.toml",
+                          "[kiosk]\nid = \"kiosk-7\"\ndata_dir = \"data\"\n[portal]\nurl = \"" +
+                              portal.url() + "\"\nca_file = \"" + portal.pki().ca_cert().string() +
+                              "\"\nclient_cert = \"" + portal.client_cert().cert.string() +
+                              "\"\nclient_key = \"" + portal.client_cert().key.string() + "\"\n");
   ChildProcess kiosk({SHUBBAK_RUNTIME_BIN, "--headless", "--config", config.string()}, dir.path());
   // Done when the kiosk has recorded the portal's acknowledgement of all of them.
   auto sent = [&] {

@@ -23,17 +23,20 @@ void problem(KillSweepResult& result, std::string what) {
   if (result.first_problem.empty()) result.first_problem = std::move(what);
 }
 
-std::int64_t count(sqlite::Database& db, std::string_view sql) { return db.query_int(sql).value_or(-1); }
+std::int64_t count(sqlite::Database& db, std::string_view sql) {
+  return db.query_int(sql).value_or(-1);
+}
 
 // Checks one database after a kill: integrity, no partial transaction, audit chain, and that
 // every id in `reported` is there.
-void check_database(const fs::path& path, const std::set<std::string>& reported, KillSweepResult& result,
-                    bool final_check) {
+void check_database(const fs::path& path, const std::set<std::string>& reported,
+                    KillSweepResult& result, bool final_check) {
   auto db = sqlite::Database::open(path, SQLITE_OPEN_READWRITE);
   if (!db) {
     // A kill before the file was first created leaves nothing to check, which is fine only if
     // nothing was reported.
-    if (!reported.empty()) problem(result, "cannot open " + path.string() + ": " + db.error().message);
+    if (!reported.empty())
+      problem(result, "cannot open " + path.string() + ": " + db.error().message);
     result.lost += static_cast<std::int64_t>(reported.size());
     return;
   }
@@ -50,8 +53,12 @@ void check_database(const fs::path& path, const std::set<std::string>& reported,
     return;
   }
   std::int64_t orphans =
-      count(*db, "SELECT count(*) FROM journal j LEFT JOIN outbox o ON o.sequence = j.sequence WHERE o.sequence IS NULL") +
-      count(*db, "SELECT count(*) FROM outbox o LEFT JOIN journal j ON j.sequence = o.sequence WHERE j.sequence IS NULL") +
+      count(*db,
+            "SELECT count(*) FROM journal j LEFT JOIN outbox o ON o.sequence = j.sequence WHERE "
+            "o.sequence IS NULL") +
+      count(*db,
+            "SELECT count(*) FROM outbox o LEFT JOIN journal j ON j.sequence = o.sequence WHERE "
+            "j.sequence IS NULL") +
       count(*db,
             "SELECT count(*) FROM journal WHERE id NOT IN "
             "(SELECT json_extract(detail, '$.id') FROM audit WHERE kind = 'transaction.submit')") +
@@ -63,14 +70,16 @@ void check_database(const fs::path& path, const std::set<std::string>& reported,
   std::int64_t counter = count(*db, "SELECT value FROM counters WHERE name = 'last_sequence'");
   if (orphans != 0 || rows != max_sequence || counter != max_sequence) {
     result.partial += orphans != 0 ? orphans : 1;
-    problem(result, fmt::format("partial state: {} orphans, {} rows, max sequence {}, counter {}", orphans, rows,
-                                max_sequence, counter));
+    problem(result, fmt::format("partial state: {} orphans, {} rows, max sequence {}, counter {}",
+                                orphans, rows, max_sequence, counter));
   }
-  auto stmt = db->prepare("SELECT seq, wall_ms, boot_id, kind, detail, prev_hash, hash FROM audit ORDER BY seq");
+  auto stmt = db->prepare(
+      "SELECT seq, wall_ms, boot_id, kind, detail, prev_hash, hash FROM audit ORDER BY seq");
   AuditChainVerifier verifier;
   while (stmt && stmt->step().value_or(false)) {
-    verifier.add(AuditEntry{stmt->column_int(0), stmt->column_int(1), stmt->column_text(2), stmt->column_text(3),
-                            stmt->column_text(4), stmt->column_text(5), stmt->column_text(6)});
+    verifier.add(AuditEntry{stmt->column_int(0), stmt->column_int(1), stmt->column_text(2),
+                            stmt->column_text(3), stmt->column_text(4), stmt->column_text(5),
+                            stmt->column_text(6)});
   }
   if (verifier.report().broken) {
     ++result.integrity_failures;
@@ -90,8 +99,8 @@ void check_database(const fs::path& path, const std::set<std::string>& reported,
 
 }  // namespace
 
-KillSweepResult run_kill_sweep(const fs::path& tool, const fs::path& work_dir, int rounds, int rounds_per_database,
-                               int max_delay_us, std::uint64_t seed) {
+KillSweepResult run_kill_sweep(const fs::path& tool, const fs::path& work_dir, int rounds,
+                               int rounds_per_database, int max_delay_us, std::uint64_t seed) {
   KillSweepResult result;
   std::mt19937_64 random(seed);
   std::uniform_int_distribution<int> delay(0, max_delay_us);
@@ -116,7 +125,8 @@ KillSweepResult run_kill_sweep(const fs::path& tool, const fs::path& work_dir, i
       if (early(random) == 0) {
         std::this_thread::sleep_for(std::chrono::microseconds(startup_delay(random)));
       } else {
-        for (int i = 0; i < 20'000 && child.stdout_text().find("committed") == std::string::npos; ++i) {
+        for (int i = 0; i < 20'000 && child.stdout_text().find("committed") == std::string::npos;
+             ++i) {
           std::this_thread::sleep_for(std::chrono::microseconds(250));
         }
         std::this_thread::sleep_for(std::chrono::microseconds(delay(random)));

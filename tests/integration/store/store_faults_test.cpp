@@ -17,7 +17,8 @@ std::vector<fs::path> corrupt_copies(const fs::path& dir) {
   std::vector<fs::path> found;
   for (const auto& entry : fs::directory_iterator(dir)) {
     std::string name = entry.path().filename().string();
-    if (name.starts_with("journal.db.corrupt-") && !name.ends_with("-wal") && !name.ends_with("-shm")) {
+    if (name.starts_with("journal.db.corrupt-") && !name.ends_with("-wal") &&
+        !name.ends_with("-shm")) {
       found.push_back(entry.path());
     }
   }
@@ -33,7 +34,9 @@ void sql(const fs::path& path, std::string_view statement) {
 
 }  // namespace
 
-TEST_CASE("disk full: a commit that hits SQLITE_FULL is rolled back whole, and the store goes out of service") {
+TEST_CASE(
+    "disk full: a commit that hits SQLITE_FULL is rolled back whole, and the store goes out of "
+    "service") {
   StoreFixture f;
   auto options = f.options();
   options.max_page_count = 40;  // about 160 KiB
@@ -71,11 +74,12 @@ TEST_CASE("disk full: a commit that hits SQLITE_FULL is rolled back whole, and t
   CHECK(db->query_text("PRAGMA integrity_check").value_or("") == "ok");
 }
 
-TEST_CASE("disk nearly full: new transactions are refused before SQLite runs out, with a clear reason") {
+TEST_CASE(
+    "disk nearly full: new transactions are refused before SQLite runs out, with a clear reason") {
   StoreFixture f;
   auto options = f.options();
-  options.max_page_count = 64;            // 256 KiB
-  options.min_free_bytes = 128 * 1024;    // keep room for what is in flight
+  options.max_page_count = 64;          // 256 KiB
+  options.min_free_bytes = 128 * 1024;  // keep room for what is in flight
   auto store = f.open(options);
   auto big = sample_draft();
   big.fields.emplace_back("remarks", std::string(3000, 'x'));
@@ -156,11 +160,14 @@ TEST_CASE("a file that is not a database at all counts as corrupt") {
   CHECK(corrupt_copies(f.dir().path()).size() == 1);
 }
 
-TEST_CASE("audit tampering: a flipped byte, a deleted entry and a reordering are each detected at their entry") {
+TEST_CASE(
+    "audit tampering: a flipped byte, a deleted entry and a reordering are each detected at their "
+    "entry") {
   StoreFixture f;
   auto build = [&] {
     auto store = f.open();
-    for (int i = 0; i < 6; ++i) REQUIRE(store->record_event(audit_kind::technician_login, R"({"technician":"t-1"})"));
+    for (int i = 0; i < 6; ++i)
+      REQUIRE(store->record_event(audit_kind::technician_login, R"({"technician":"t-1"})"));
     auto report = store->verify_audit();
     REQUIRE(report);
     REQUIRE_FALSE(report->broken);
@@ -191,7 +198,8 @@ TEST_CASE("audit tampering: a flipped byte, a deleted entry and a reordering are
   }
   SUBCASE("delete and renumber") {
     build();
-    sql(f.db_path(), "DELETE FROM audit WHERE seq = 3; UPDATE audit SET seq = seq - 1 WHERE seq > 3");
+    sql(f.db_path(),
+        "DELETE FROM audit WHERE seq = 3; UPDATE audit SET seq = seq - 1 WHERE seq > 3");
     auto report = verify();
     REQUIRE(report.broken);
     CHECK(report.broken->seq == 3);

@@ -23,7 +23,8 @@ std::int64_t count(const std::filesystem::path& db_path, const std::string& sql)
 }
 }  // namespace
 
-TEST_CASE("a commit writes the journal row, the outbox row and the audit entry, signed and durable") {
+TEST_CASE(
+    "a commit writes the journal row, the outbox row and the audit entry, signed and durable") {
   StoreFixture f;
   std::string id;
   {
@@ -47,8 +48,9 @@ TEST_CASE("a commit writes the journal row, the outbox row and the audit entry, 
   CHECK(db->query_text("PRAGMA journal_mode").value_or("") == "wal");
   CHECK(count(f.db_path(), "SELECT count(*) FROM journal") == 1);
   CHECK(count(f.db_path(), "SELECT count(*) FROM outbox WHERE state = 'pending'") == 1);
-  CHECK(count(f.db_path(), "SELECT count(*) FROM audit WHERE kind = 'transaction.submit' AND detail LIKE '%" + id +
-                               "%'") == 1);
+  CHECK(count(f.db_path(),
+              "SELECT count(*) FROM audit WHERE kind = 'transaction.submit' AND detail LIKE '%" +
+                  id + "%'") == 1);
 
   // Reopened: the record is there, and sequences continue rather than restart.
   auto store = f.open();
@@ -64,7 +66,9 @@ TEST_CASE("a commit writes the journal row, the outbox row and the audit entry, 
   CHECK(audit->entries >= 4);  // two opens, two submits
 }
 
-TEST_CASE("drafts with card numbers, unknown currencies or missing ids are refused and nothing is stored") {
+TEST_CASE(
+    "drafts with card numbers, unknown currencies or missing ids are refused and nothing is "
+    "stored") {
   StoreFixture f;
   auto store = f.open();
   auto with_pan = sample_draft();
@@ -99,9 +103,10 @@ TEST_CASE("the outbox hands out batches in sequence order; results mark sent or 
     CHECK(batch->at(i).sequence == static_cast<std::int64_t>(i + 1));
     CHECK(batch->at(i).id == ids[i]);
   }
-  REQUIRE(store->apply_results({{ids[0], UploadOutcome::accepted, ""},
-                                {ids[1], UploadOutcome::duplicate, ""},
-                                {ids[2], UploadOutcome::rejected, "device signature does not verify"}}));
+  REQUIRE(store->apply_results(
+      {{ids[0], UploadOutcome::accepted, ""},
+       {ids[1], UploadOutcome::duplicate, ""},
+       {ids[2], UploadOutcome::rejected, "device signature does not verify"}}));
   auto next = store->next_batch(100);
   REQUIRE(next);
   REQUIRE(next->size() == 4);  // 3 (index 3) onwards; the quarantined one does not block them
@@ -148,13 +153,15 @@ TEST_CASE("clock jumps change neither order nor ids: the sequence decides") {
   CHECK(batch->at(2).id == third->id);
 }
 
-TEST_CASE("retention purges acknowledged records older than N days, never pending or quarantined ones") {
+TEST_CASE(
+    "retention purges acknowledged records older than N days, never pending or quarantined ones") {
   StoreFixture f;
   auto store = f.open();
   auto old_sent = store->commit(sample_draft(1))->id;
   auto old_pending = store->commit(sample_draft(2))->id;
   auto old_rejected = store->commit(sample_draft(3))->id;
-  REQUIRE(store->apply_results({{old_sent, UploadOutcome::accepted, ""}, {old_rejected, UploadOutcome::rejected, "x"}}));
+  REQUIRE(store->apply_results(
+      {{old_sent, UploadOutcome::accepted, ""}, {old_rejected, UploadOutcome::rejected, "x"}}));
   f.wall_ms() += 29LL * 86'400'000;
   auto recent_sent = store->commit(sample_draft(4))->id;
   REQUIRE(store->apply_results({{recent_sent, UploadOutcome::accepted, ""}}));
@@ -209,7 +216,8 @@ TEST_CASE("migrations: a new file gets the current schema; a newer schema is ref
 }
 
 TEST_CASE("every out-of-service reason has its citizen text in Arabic and English") {
-  auto messages = Messages::load(std::filesystem::path(SHUBBAK_ASSETS_DIR) / "i18n" / "messages.toml");
+  auto messages =
+      Messages::load(std::filesystem::path(SHUBBAK_ASSETS_DIR) / "i18n" / "messages.toml");
   REQUIRE_MESSAGE(messages, (messages ? "" : messages.error().describe()));
   for (auto reason : {OutOfServiceReason::storage_full, OutOfServiceReason::storage_corrupt,
                       OutOfServiceReason::storage_unavailable}) {

@@ -71,7 +71,8 @@ int main(int argc, char** argv) {
         return 1;
       }
       // Only now is it durable: this line is the child's promise to the test.
-      std::printf("committed %lld %s\n", static_cast<long long>(record->sequence), record->id.c_str());
+      std::printf("committed %lld %s\n", static_cast<long long>(record->sequence),
+                  record->id.c_str());
       std::fflush(stdout);
     }
     return 0;
@@ -91,7 +92,8 @@ int main(int argc, char** argv) {
     upload.backoff_max = std::chrono::milliseconds(200);
     upload.heartbeat_interval = std::chrono::hours(1);
     upload.idle_recheck = std::chrono::milliseconds(20);
-    auto uploader = OutboxUploader::start(upload, **store, **key, std::move(*client), Log(logger, "upload"));
+    auto uploader =
+        OutboxUploader::start(upload, **store, **key, std::move(*client), Log(logger, "upload"));
     if (!uploader) {
       std::fprintf(stderr, "%s\n", uploader.error().describe().c_str());
       return 1;

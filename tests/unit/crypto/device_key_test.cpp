@@ -62,5 +62,6 @@ TEST_CASE("hex and base64 round-trip; bad input is refused") {
   CHECK(base64_encode(as_bytes("Shubbak")) == "U2h1YmJhaw==");
   CHECK_FALSE(base64_decode("abc"));
   CHECK_FALSE(base64_decode("ab!="));
-  CHECK(to_hex(sha256("abc")) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(to_hex(sha256("abc")) ==
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }

@@ -26,7 +26,9 @@ TEST_CASE("money: three-decimal Gulf and Levant currencies, integer minor units"
   CHECK(make_money(0, "BHD"));
 }
 
-TEST_CASE("UUIDv7: well formed, time-ordered, monotonic within a millisecond and across a clock step back") {
+TEST_CASE(
+    "UUIDv7: well formed, time-ordered, monotonic within a millisecond and across a clock step "
+    "back") {
   Uuid7Generator ids;
   std::string previous;
   std::set<std::string> seen;
@@ -52,7 +54,7 @@ TEST_CASE("card numbers are recognised, ordinary numbers are not") {
   CHECK(looks_like_card_number("card 4111 1111 1111 1111 ok"));
   CHECK(looks_like_card_number("5500-0000-0000-0004"));
   CHECK_FALSE(looks_like_card_number("4111111111111112"));  // fails Luhn
-  CHECK_FALSE(looks_like_card_number("+968 9123 4567"));     // a phone number
+  CHECK_FALSE(looks_like_card_number("+968 9123 4567"));    // a phone number
   CHECK_FALSE(looks_like_card_number("APPROVAL-123456"));
   CHECK_FALSE(looks_like_card_number("2026-11-22T09:30"));
 }

@@ -26,7 +26,8 @@ TEST_CASE("backoff doubles with jitter in [ceiling/2, ceiling], caps, and resets
 }
 
 TEST_CASE("the portal protocol round-trips batches, results and heartbeats") {
-  portal_protocol::Batch batch{"kiosk-7", "a2V5", {{1, "id-1", R"({"v":1})", "c2ln"}, {2, "id-2", "{}", "c2ln"}}};
+  portal_protocol::Batch batch{
+      "kiosk-7", "a2V5", {{1, "id-1", R"({"v":1})", "c2ln"}, {2, "id-2", "{}", "c2ln"}}};
   auto decoded = portal_protocol::decode_batch(portal_protocol::encode_batch(batch));
   REQUIRE(decoded);
   CHECK(decoded->kiosk_id == "kiosk-7");
