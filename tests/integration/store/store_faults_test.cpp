@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <limits>
 
 #include "kiosk/store/sqlite.hpp"
 #include "tests/integration/store/store_fixture.hpp"
@@ -112,6 +113,21 @@ TEST_CASE(
   }
   CHECK_FALSE(store->out_of_service());
   CHECK(store->commit(sample_draft()));
+}
+
+TEST_CASE("a filesystem with less free space than the configured reserve refuses new transactions") {
+  StoreFixture f;
+  auto options = f.options();
+  options.min_free_bytes = std::numeric_limits<std::int64_t>::max() / 2;  // more than any disk here
+  auto store = f.open(options);
+  auto fault = store->out_of_service();  // noticed at open already
+  REQUIRE(fault);
+  CHECK(fault->reason == OutOfServiceReason::storage_full);
+  CHECK(fault->detail.find("bytes free on") != std::string::npos);
+  auto refused = store->commit(sample_draft());
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message.starts_with("storage full:"));
+  CHECK(store->health()->last_sequence == 0);
 }
 
 TEST_CASE("a corrupt file is detected at open, moved aside, and never silently replaced") {
