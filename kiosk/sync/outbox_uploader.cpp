@@ -131,6 +131,17 @@ bool OutboxUploader::upload_one_batch(bool& more) {
   }
   more = items->size() == m_options.batch_size;
   if (items->empty()) return true;
+  // Keep a request well under the portal's size limit: large records go in smaller batches
+  // (always at least one), so no batch is refused for its size forever.
+  std::size_t bytes = 0, keep = 0;
+  for (; keep < items->size(); ++keep) {
+    bytes += (*items)[keep].record.size() + (*items)[keep].signature.size() + 64;
+    if (keep > 0 && bytes > portal_protocol::k_max_batch_bytes) break;
+  }
+  if (keep < items->size()) {
+    items->resize(keep);
+    more = true;
+  }
 
   portal_protocol::Batch batch{m_options.kiosk_id, m_device_key_b64, std::move(*items)};
   m_log.debug("posting {} transactions from sequence {}", batch.items.size(),

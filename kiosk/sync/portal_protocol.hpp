@@ -32,6 +32,10 @@ namespace shubbak::portal_protocol {
 inline constexpr std::string_view k_transactions_path = "/api/v1/transactions";
 inline constexpr std::string_view k_heartbeat_path = "/api/v1/heartbeat";
 inline constexpr std::size_t k_max_batch = 100;
+// A batch's records take at most this many bytes (a single larger record goes alone); the
+// portal accepts requests of up to k_max_request_bytes.
+inline constexpr std::size_t k_max_batch_bytes = 1024 * 1024;
+inline constexpr std::size_t k_max_request_bytes = 8 * 1024 * 1024;
 
 struct Batch {
   std::string kiosk_id;

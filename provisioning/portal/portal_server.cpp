@@ -14,7 +14,6 @@ namespace shubbak::portal {
 
 namespace {
 
-constexpr std::size_t k_max_request_bytes = 8 * 1024 * 1024;
 
 // The CN of the verified client certificate; empty when there is none.
 std::string client_common_name(const httplib::Request& request) {
@@ -128,7 +127,7 @@ Expected<std::unique_ptr<PortalServer>> PortalServer::start(ServerOptions option
   // unless the context has a session id context; kiosks resume sessions after every reconnect.
   static constexpr unsigned char k_session_context[] = "shubbak-portal";
   SSL_CTX_set_session_id_context(ctx, k_session_context, sizeof k_session_context - 1);
-  s.server->set_payload_max_length(k_max_request_bytes);
+  s.server->set_payload_max_length(portal_protocol::k_max_request_bytes);
   s.server->set_keep_alive_max_count(10'000);
   // Replies are small writes (headers, then body): without TCP_NODELAY, Nagle's algorithm and
   // the client's delayed ACK add some 40 ms to every batch.

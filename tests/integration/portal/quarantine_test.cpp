@@ -112,3 +112,20 @@ TEST_CASE("an unreachable portal changes nothing and is retried with backoff unt
   REQUIRE(wait_until_drained(*store, std::chrono::seconds(20)));
   CHECK(portal.stored_transactions() == 3);
 }
+
+TEST_CASE("large records go in smaller batches, so no batch is ever too big for the portal") {
+  PortalFixture portal;
+  StoreFixture kiosk;
+  auto store = kiosk.open();
+  auto big = sample_draft();
+  for (int f = 0; f < 150; ++f)
+    big.fields.emplace_back("attachment_" + std::to_string(f), std::string(4000, 'a'));
+  for (int i = 0; i < 16; ++i) REQUIRE(store->commit(big));  // about 600 KB each, 9.6 MB in all
+  auto uploader = OutboxUploader::start(fast_upload_options(portal.url()), *store, kiosk.key(),
+                                        portal.kiosk_client(), Log(kiosk.logger(), "upload"));
+  REQUIRE(uploader);
+  REQUIRE(wait_until_drained(*store, std::chrono::seconds(30)));
+  (*uploader)->stop();
+  CHECK(portal.stored_transactions() == 16);
+  CHECK(store->quarantined()->empty());
+}
