@@ -22,3 +22,7 @@ find_program(UMOCKDEV_WRAPPER umockdev-wrapper REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
 pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
 pkg_check_modules(CPP_HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+# Transaction store, device key, portal upload (kiosk/crypto, kiosk/store, kiosk/net, the portal).
+find_package(SQLite3 REQUIRED)
+find_package(CURL REQUIRED)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)

@@ -14,6 +14,7 @@
 
 #include "drivers/display/display.hpp"
 #include "kiosk/app/kiosk_app.hpp"
+#include "kiosk/app/store_and_forward.hpp"
 #include "kiosk/app/touch_script.hpp"
 #include "kiosk/core/config.hpp"
 #include "kiosk/core/messages.hpp"
@@ -140,6 +141,10 @@ int run(const CommandLine& cli, Logger& logger) {
     return k_exit_failure;
   }
 
+  // The journal before anything else that could take a citizen's transaction. A corrupt store
+  // or a full disk is logged and leaves the kiosk running, out of service.
+  StoreAndForward transactions(*config, logger, SHUBBAK_VERSION);
+
   std::optional<std::vector<ScriptStep>> script;
   if (cli.script) {
     auto text = read_file(*cli.script);
@@ -188,7 +193,16 @@ int run(const CommandLine& cli, Logger& logger) {
                config->locale.arabic_indic_digits ? DigitStyle::arabic_indic : DigitStyle::western, Log(logger, "ui"));
   ui.set_theme(**theme_named(config->ui.theme));  // the config only accepts known names
   auto screen = std::make_unique<WelcomeScreen>(ui, WelcomeScreen::Options{config->kiosk.id, SHUBBAK_VERSION});
-  screen->on_start([&] { log.info("citizen session started"); });
+  screen->on_start([&] {
+    log.info("citizen session started");
+    if (TransactionStore* store = transactions.store()) {
+      workers.submit([store, log] {
+        if (auto audited = store->record_event(audit_kind::session_start, "{}"); !audited) {
+          log.warn("cannot audit the session start: {}", audited.error().describe());
+        }
+      });
+    }
+  });
   app.show(std::move(screen));
 
   if (cli.exit_after_first_frame) {
@@ -207,8 +221,10 @@ int run(const CommandLine& cli, Logger& logger) {
     runner->start();
   }
 
+  transactions.start(loop, workers);
   log.info("Shubbak {} on kiosk {}", SHUBBAK_VERSION, config->kiosk.id);
   int exit_code = loop.run();
+  transactions.stop();
   workers.shutdown();  // finish what was handed to the workers: nothing is dropped
   updates.reset();     // after the workers: a running check refers to it
   watcher->reset();

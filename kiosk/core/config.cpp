@@ -155,6 +155,18 @@ Apply url(std::function<std::string&(Config&)> field) {
   };
 }
 
+Apply portal_url() {
+  return [](const SettingContext& c) -> std::optional<std::string> {
+    auto value = c.value.value_exact<std::string>();
+    if (!value) return fmt::format("expected a string, got {}", type_name(c.value));
+    if (!value->empty() && (!value->starts_with("https://") || value->size() <= 8)) {
+      return "must be an https:// URL (or empty for no upload)";
+    }
+    c.config.portal.url = *value;
+    return std::nullopt;
+  };
+}
+
 const std::vector<Setting>& settings() {
   static const std::vector<Setting> all = {
       {"kiosk.id", kiosk_id()},
@@ -220,6 +232,13 @@ const std::vector<Setting>& settings() {
       {"updates.interval_minutes",
        integer_in(1, 7 * 24 * 60, [](Config& c) -> int& { return c.updates.interval_minutes; })},
       {"updates.jitter_percent", integer_in(0, 100, [](Config& c) -> int& { return c.updates.jitter_percent; })},
+      {"portal.url", portal_url()},
+      {"portal.ca_file", path([](Config& c) -> fs::path& { return c.portal.ca_file; })},
+      {"portal.client_cert", path([](Config& c) -> fs::path& { return c.portal.client_cert; })},
+      {"portal.client_key", path([](Config& c) -> fs::path& { return c.portal.client_key; })},
+      {"portal.heartbeat_seconds", integer_in(5, 86'400, [](Config& c) -> int& { return c.portal.heartbeat_seconds; })},
+      {"store.retention_days", integer_in(1, 3650, [](Config& c) -> int& { return c.store.retention_days; })},
+      {"store.min_free_mb", integer_in(1, 1'000'000, [](Config& c) -> int& { return c.store.min_free_mb; })},
       {"log.level",
        one_of<LogLevel>({{"debug", LogLevel::debug},
                          {"info", LogLevel::info},
@@ -293,6 +312,12 @@ Expected<Config> parse_config(std::string_view text, std::string_view source_nam
         problems.push_back(fmt::format("{}: {}: {}", at(source_name, value.source()), full, *refused));
       }
     }
+  }
+  if (!config.portal.url.empty() &&
+      (config.portal.ca_file.empty() || config.portal.client_cert.empty() || config.portal.client_key.empty())) {
+    problems.push_back(fmt::format("{}: portal.url is set, so portal.ca_file, portal.client_cert and "
+                                   "portal.client_key are needed too",
+                                   source_name));
   }
   if (!problems.empty()) return fail(Errc::config, fmt::format("{}", fmt::join(problems, "\n")));
   return config;

@@ -87,6 +87,21 @@ struct Config {
     int jitter_percent = 20;
   } updates;
 
+  // Where the kiosk uploads its transactions and heartbeats (mutual TLS). No url: no upload;
+  // transactions wait in the outbox.
+  struct Portal {
+    std::string url;  // "https://portal.example.gov:8443"; empty: offline
+    std::filesystem::path ca_file;      // CA bundle the portal's certificate must chain to
+    std::filesystem::path client_cert;  // this kiosk's enrolled certificate (PEM)
+    std::filesystem::path client_key;   // its private key (PEM, 0600)
+    int heartbeat_seconds = 60;
+  } portal;
+
+  struct Store {
+    int retention_days = 90;  // acknowledged transactions are purged after this many days
+    int min_free_mb = 64;     // below this much free space, new transactions are refused
+  } store;
+
   struct Logging {
     LogLevel level = LogLevel::info;
     JournalMode journal = JournalMode::automatic;

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "kiosk/core/error.hpp"
+
 namespace shubbak {
 
 struct Money {
@@ -18,6 +20,12 @@ struct Money {
 
 // ISO 4217 minor-unit digits of the currencies Shubbak knows; nullopt for any other code.
 std::optional<int> currency_exponent(std::string_view code);
+
+// Refuses unknown currencies and negative amounts (refunds are their own record kind).
+Expected<Money> make_money(std::int64_t minor_units, std::string_view currency);
+
+// "1.250 OMR", with exactly the currency's decimals (logs, records; screens use ICU's form).
+std::string format_money(const Money& money);
 
 // "1.250" for 1250 OMR minor units; "-0.05" for -5 USD minor units. Exact: no floating point.
 // nullopt for an unknown currency.

@@ -163,6 +163,10 @@ TEST_CASE("the shipped, commented default config parses to exactly the defaults"
   CHECK(shipped->updates.trusted_root == defaults.updates.trusted_root);
   CHECK(shipped->updates.interval_minutes == defaults.updates.interval_minutes);
   CHECK(shipped->updates.jitter_percent == defaults.updates.jitter_percent);
+  CHECK(shipped->portal.url == defaults.portal.url);
+  CHECK(shipped->portal.heartbeat_seconds == defaults.portal.heartbeat_seconds);
+  CHECK(shipped->store.retention_days == defaults.store.retention_days);
+  CHECK(shipped->store.min_free_mb == defaults.store.min_free_mb);
 }
 
 TEST_CASE("USB, card reader and scanner settings") {
@@ -190,4 +194,32 @@ TEST_CASE("digits and theme are chosen by name") {
   CHECK(config->ui.theme == "high-contrast");
   CHECK(error_of("[ui]\ntheme = \"dark\"\n") ==
         "kiosk.toml:2: ui.theme: \"dark\" is not one of \"default\", \"high-contrast\", \"large-text\"");
+}
+
+TEST_CASE("portal and store settings: read, and refused when incomplete or not https") {
+  auto config = parse(R"(
+[portal]
+url = "https://portal.example.gov:8443"
+ca_file = "portal-ca.pem"
+client_cert = "kiosk.pem"
+client_key = "/secure/kiosk.key"
+heartbeat_seconds = 30
+[store]
+retention_days = 30
+min_free_mb = 128
+)");
+  REQUIRE_MESSAGE(config, (config ? "" : config.error().message));
+  CHECK(config->portal.url == "https://portal.example.gov:8443");
+  CHECK(config->portal.ca_file == "/etc/shubbak/portal-ca.pem");
+  CHECK(config->portal.client_key == "/secure/kiosk.key");
+  CHECK(config->portal.heartbeat_seconds == 30);
+  CHECK(config->store.retention_days == 30);
+  CHECK(config->store.min_free_mb == 128);
+  CHECK(Config{}.portal.url.empty());
+  CHECK(Config{}.store.retention_days == 90);
+
+  CHECK(error_of("[portal]\nurl = \"http://portal\"\n") ==
+        "kiosk.toml:2: portal.url: must be an https:// URL (or empty for no upload)");
+  CHECK(error_of("[portal]\nurl = \"https://portal\"\n").find("portal.client_cert") != std::string::npos);
+  CHECK(error_of("[store]\nretention_days = 0\n") == "kiosk.toml:2: store.retention_days: 0 is out of range 1..3650");
 }

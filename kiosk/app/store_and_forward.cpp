@@ -1,0 +1,91 @@
+#include "kiosk/app/store_and_forward.hpp"
+
+namespace shubbak {
+
+namespace {
+constexpr auto k_purge_interval = std::chrono::hours(6);
+}
+
+StoreAndForward::StoreAndForward(const Config& config, Logger& logger, std::string version)
+    : m_config(config), m_logger(logger), m_log(logger, "store"), m_version(std::move(version)) {
+  auto key = DeviceKey::load_or_create(config.kiosk.data_dir / "device-key.pem");
+  if (!key) {
+    m_open_failure = OutOfService{OutOfServiceReason::storage_unavailable, key.error().describe()};
+    m_log.error("out of service: no device key: {}", key.error().describe());
+    return;
+  }
+  m_key = std::move(*key);
+  TransactionStore::Options options;
+  options.path = config.kiosk.data_dir / "journal.db";
+  options.kiosk_id = config.kiosk.id;
+  options.device_key = m_key.get();
+  options.min_free_bytes = static_cast<std::int64_t>(config.store.min_free_mb) * 1024 * 1024;
+  auto store = TransactionStore::open(options, m_log);
+  if (!store) {
+    m_open_failure = OutOfService{out_of_service_reason(store.error()), store.error().describe()};
+    m_log.error("out of service: {}", store.error().describe());
+    return;
+  }
+  m_store = std::move(*store);
+  if (auto fault = m_store->out_of_service()) m_log.error("out of service: {}", fault->detail);
+}
+
+StoreAndForward::~StoreAndForward() {
+  stop();
+}
+
+std::optional<OutOfService> StoreAndForward::out_of_service() const {
+  if (m_open_failure) return m_open_failure;
+  return m_store ? m_store->out_of_service() : std::nullopt;
+}
+
+void StoreAndForward::start(EventLoop& loop, WorkerPool& workers) {
+  if (!m_store) return;
+  m_loop = &loop;
+  auto purge = [this, &workers] {
+    workers.submit([store = m_store.get(), days = m_config.store.retention_days, log = m_log] {
+      auto purged = store->purge_acknowledged(std::chrono::days(days));
+      if (!purged)
+        log.warn("retention purge failed: {}", purged.error().describe());
+      else if (*purged > 0)
+        log.info("purged {} acknowledged transactions older than {} days", *purged, days);
+    });
+  };
+  purge();
+  m_purge_timer = loop.add_repeating_timer(k_purge_interval, purge);
+
+  if (m_config.portal.url.empty()) {
+    m_log.info("no portal configured: transactions stay in the outbox");
+    return;
+  }
+  auto client = HttpsClient::create(
+      TlsOptions{m_config.portal.ca_file, m_config.portal.client_cert, m_config.portal.client_key});
+  if (!client) {
+    m_log.error("cannot upload: {}", client.error().describe());
+    return;
+  }
+  OutboxUploader::Options options;
+  options.portal_url = m_config.portal.url;
+  options.kiosk_id = m_config.kiosk.id;
+  options.version = m_version;
+  options.heartbeat_interval = std::chrono::seconds(m_config.portal.heartbeat_seconds);
+  auto uploader = OutboxUploader::start(
+      options, *m_store, *m_key, std::move(*client), Log(m_logger, "upload"),
+      [&loop](OutboxUploader::Task task) { loop.post(std::move(task)); },
+      [this](const UploadStatus& status) { m_last_status = status; });
+  if (!uploader) {
+    m_log.error("cannot upload: {}", uploader.error().describe());
+    return;
+  }
+  m_uploader = std::move(*uploader);
+}
+
+void StoreAndForward::stop() {
+  if (m_uploader) m_uploader->stop();
+  m_uploader.reset();
+  if (m_loop != nullptr && m_purge_timer != 0) m_loop->cancel_timer(m_purge_timer);
+  m_purge_timer = 0;
+  m_loop = nullptr;
+}
+
+}  // namespace shubbak

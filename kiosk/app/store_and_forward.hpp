@@ -1,0 +1,54 @@
+// The kiosk's transaction side, wired together: the device key, the transaction store in the
+// data directory, the outbox uploader when a portal is configured, and the daily retention
+// purge. A store that cannot be opened (corrupt, disk full, unreadable) never stops the kiosk:
+// it is logged, and the kiosk runs out of service (out_of_service() says why).
+//
+// Threading: created, started and stopped on the UI thread; the store itself may be used from
+// workers.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "kiosk/core/config.hpp"
+#include "kiosk/core/log.hpp"
+#include "kiosk/crypto/device_key.hpp"
+#include "kiosk/loop/event_loop.hpp"
+#include "kiosk/loop/worker_pool.hpp"
+#include "kiosk/store/transaction_store.hpp"
+#include "kiosk/sync/outbox_uploader.hpp"
+
+namespace shubbak {
+
+class StoreAndForward final {
+ public:
+  // Opens the device key and the store; never fails, see out_of_service().
+  StoreAndForward(const Config& config, Logger& logger, std::string version);
+  ~StoreAndForward();
+  StoreAndForward(const StoreAndForward&) = delete;
+  StoreAndForward& operator=(const StoreAndForward&) = delete;
+
+  // Starts the uploader (if a portal url is configured) and the retention purge.
+  void start(EventLoop& loop, WorkerPool& workers);
+  // Stops the uploader; call before the loop goes away.
+  void stop();
+
+  TransactionStore* store() { return m_store.get(); }
+  std::optional<OutOfService> out_of_service() const;
+  const std::optional<UploadStatus>& last_upload_status() const { return m_last_status; }
+
+ private:
+  const Config& m_config;
+  Logger& m_logger;
+  Log m_log;
+  std::string m_version;
+  std::unique_ptr<DeviceKey> m_key;
+  std::unique_ptr<TransactionStore> m_store;
+  std::optional<OutOfService> m_open_failure;
+  std::unique_ptr<OutboxUploader> m_uploader;
+  std::optional<UploadStatus> m_last_status;  // UI thread
+  EventLoop* m_loop = nullptr;
+  EventLoop::TimerId m_purge_timer = 0;
+};
+
+}  // namespace shubbak

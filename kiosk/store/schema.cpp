@@ -1,0 +1,74 @@
+#include "kiosk/store/schema.hpp"
+
+#include <array>
+#include <string_view>
+
+#include <fmt/format.h>
+
+namespace shubbak::store_schema {
+
+namespace {
+
+// Append only: a released migration is never edited, a change is a new entry.
+constexpr std::array<std::string_view, 1> k_migrations = {
+    // 1: journal, outbox, audit chain, counters.
+    R"sql(
+CREATE TABLE journal (
+  sequence INTEGER PRIMARY KEY,          -- per kiosk, strictly increasing, never reused
+  id TEXT NOT NULL UNIQUE,               -- UUIDv7, the portal's idempotency key
+  wall_ms INTEGER NOT NULL,
+  record TEXT NOT NULL,                  -- canonical JSON, exactly the signed bytes
+  signature TEXT NOT NULL                -- base64 Ed25519 over `record`
+) STRICT;
+CREATE TABLE outbox (
+  sequence INTEGER PRIMARY KEY REFERENCES journal(sequence),
+  state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'quarantined')),
+  acknowledged_wall_ms INTEGER,          -- when the portal said accepted or duplicate
+  portal_result TEXT,                    -- 'accepted', 'duplicate' or 'rejected'
+  reason TEXT                            -- the portal's reason when rejected
+) STRICT;
+CREATE INDEX outbox_by_state ON outbox(state, sequence);
+CREATE TABLE audit (
+  seq INTEGER PRIMARY KEY,
+  wall_ms INTEGER NOT NULL,
+  boot_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+) STRICT;
+CREATE TABLE counters (
+  name TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) STRICT;
+INSERT INTO counters(name, value) VALUES ('last_sequence', 0);
+)sql",
+};
+
+}  // namespace
+
+int current_version() {
+  return static_cast<int>(k_migrations.size());
+}
+
+Expected<void> migrate(sqlite::Database& db) {
+  auto version = db.query_int("PRAGMA user_version");
+  if (!version) return std::unexpected(version.error());
+  if (*version > current_version()) {
+    return fail(Errc::unsupported,
+                fmt::format("the transaction store has schema version {}, newer than this "
+                            "build's {}; refusing to touch it",
+                            *version, current_version()));
+  }
+  for (auto v = static_cast<std::size_t>(*version); v < k_migrations.size(); ++v) {
+    auto tx = sqlite::Transaction::begin(db);
+    if (!tx) return std::unexpected(tx.error());
+    if (auto applied = db.exec(k_migrations[v]); !applied) return applied;
+    if (auto bumped = db.exec(fmt::format("PRAGMA user_version = {}", v + 1)); !bumped)
+      return bumped;
+    if (auto done = tx->commit(); !done) return done;
+  }
+  return {};
+}
+
+}  // namespace shubbak::store_schema

@@ -1,0 +1,97 @@
+#include "kiosk/store/store_file.hpp"
+
+#include <optional>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "kiosk/store/sqlite.hpp"
+
+namespace shubbak {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// A file moved aside by an earlier open, if any: "<name>.corrupt-<ms>" beside `path`.
+std::optional<fs::path> moved_aside_copy(const fs::path& path) {
+  std::error_code ec;
+  fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  std::string prefix = path.filename().string() + ".corrupt-";
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.starts_with(prefix) && name.find('-', prefix.size()) == std::string::npos)
+      return entry.path();
+  }
+  return std::nullopt;
+}
+
+// Runs PRAGMA integrity_check; an empty string means "ok", otherwise the first problem.
+Expected<std::string> integrity_problem(sqlite::Database& db) {
+  auto stmt = db.prepare("PRAGMA integrity_check(1)");
+  if (!stmt) return std::unexpected(stmt.error());
+  auto row = stmt->step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return std::string("integrity_check returned nothing");
+  std::string result = stmt->column_text(0);
+  return result == "ok" ? std::string() : result;
+}
+
+Expected<fs::path> move_aside(const fs::path& path, std::int64_t now_ms) {
+  fs::path aside = path;
+  aside += fmt::format(".corrupt-{}", now_ms);
+  std::error_code ec;
+  // The -wal and -shm files belong to the same database state: keep them with it.
+  for (std::string_view suffix : {"-wal", "-shm"}) {
+    fs::path side = path;
+    side += suffix;
+    fs::path side_aside = aside;
+    side_aside += suffix;
+    if (fs::exists(side, ec)) fs::rename(side, side_aside, ec);
+  }
+  fs::rename(path, aside, ec);
+  if (ec)
+    return fail(Errc::io, fmt::format("cannot move {} aside: {}", path.string(), ec.message()));
+  return aside;
+}
+
+}  // namespace
+
+Expected<void> check_store_file(const fs::path& path, std::int64_t now_ms, const Log& log) {
+  std::error_code ec;
+  bool exists = fs::exists(path, ec);
+  if (!exists) {
+    if (auto aside = moved_aside_copy(path)) {
+      return fail(
+          Errc::integrity,
+          fmt::format(
+              "{} was found corrupt and moved aside to {}; a technician must restore or clear it "
+              "before a new store is created",
+              path.string(), aside->string()));
+    }
+  }
+
+  if (exists) {
+    // Checked on a connection of its own, closed before the file may be moved aside.
+    auto checked = sqlite::Database::open(path, SQLITE_OPEN_READWRITE);
+    if (!checked) return std::unexpected(checked.error());
+    auto problem = integrity_problem(*checked);
+    bool corrupt = problem ? !problem->empty() : problem.error().code == Errc::integrity;
+    if (!problem && !corrupt)
+      return std::unexpected(problem.error());  // e.g. locked: not corruption
+    checked = sqlite::Database::open(":memory:", SQLITE_OPEN_READWRITE);
+    if (corrupt) {
+      std::string why = problem ? *problem : problem.error().message;
+      auto aside = move_aside(path, now_ms);
+      if (!aside) return std::unexpected(aside.error());
+      log.error("{} failed its integrity check ({}); moved aside to {}", path.string(), why,
+                aside->string());
+      return fail(Errc::integrity, fmt::format("{} is corrupt ({}); moved aside to {}",
+                                               path.string(), why, aside->string()));
+    }
+  }
+
+  return {};
+}
+
+}  // namespace shubbak

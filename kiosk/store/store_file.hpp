@@ -1,0 +1,20 @@
+// Checking the transaction store's file before it is opened. Private to kiosk/store.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+
+#include "kiosk/core/error.hpp"
+#include "kiosk/core/log.hpp"
+
+namespace shubbak {
+
+// When `path` exists: runs PRAGMA integrity_check on it, and if it is corrupt moves it (with its
+// -wal and -shm files) aside to "<path>.corrupt-<now_ms>" and returns Errc::integrity.
+// When `path` does not exist but a moved-aside copy does: Errc::integrity, because creating an
+// empty store would silently drop what the corrupt one held. Other failures (a locked or
+// unreadable file) are returned as they are, and nothing is moved.
+Expected<void> check_store_file(const std::filesystem::path& path, std::int64_t now_ms,
+                                const Log& log);
+
+}  // namespace shubbak

@@ -1,0 +1,152 @@
+#include "kiosk/store/transaction_record.hpp"
+
+#include <fstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace shubbak {
+
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr std::size_t k_max_id_length = 128;
+constexpr std::size_t k_max_field_value = 4096;
+constexpr std::size_t k_max_fields = 200;
+
+bool luhn_valid(const std::string& digits) {
+  int sum = 0;
+  bool twice = false;
+  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
+    int d = *it - '0';
+    if (twice) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    twice = !twice;
+  }
+  return sum % 10 == 0;
+}
+
+Expected<void> check_identifier(std::string_view what, std::string_view value) {
+  if (value.empty() || value.size() > k_max_id_length) {
+    return fail(Errc::invalid_argument,
+                fmt::format("{} must be 1 to {} characters", what, k_max_id_length));
+  }
+  return {};
+}
+
+}  // namespace
+
+bool looks_like_card_number(std::string_view text) {
+  // Every maximal run of digits, allowing single spaces or dashes between groups, is checked as
+  // a whole: "4111 1111 1111 1111" is one 16-digit candidate.
+  std::string digits;
+  auto run_is_card = [&] {
+    return digits.size() >= 13 && digits.size() <= 19 && luhn_valid(digits);
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    bool digit = c >= '0' && c <= '9';
+    bool separator = (c == ' ' || c == '-') && !digits.empty() && i + 1 < text.size() &&
+                     text[i + 1] >= '0' && text[i + 1] <= '9';
+    if (digit) {
+      digits.push_back(c);
+    } else if (!separator) {
+      if (run_is_card()) return true;
+      digits.clear();
+    }
+  }
+  return run_is_card();
+}
+
+Expected<void> validate_draft(const TransactionDraft& draft) {
+  if (auto ok = check_identifier("service id", draft.service_id); !ok) return ok;
+  if (auto ok = check_identifier("service version", draft.service_version); !ok) return ok;
+  if (auto money = make_money(draft.amount.minor_units, draft.amount.currency); !money) {
+    return std::unexpected(money.error());
+  }
+  if (draft.payment_reference.size() > k_max_id_length) {
+    return fail(Errc::invalid_argument, "payment reference is too long");
+  }
+  if (looks_like_card_number(draft.payment_reference)) {
+    return fail(Errc::invalid_argument,
+                "payment reference looks like a card number; it is never stored");
+  }
+  if (draft.fields.size() > k_max_fields)
+    return fail(Errc::invalid_argument, "too many form fields");
+  for (const auto& [name, value] : draft.fields) {
+    if (auto ok = check_identifier("field name", name); !ok) return ok;
+    if (value.size() > k_max_field_value) {
+      return fail(Errc::invalid_argument, fmt::format("field {} is too long", name));
+    }
+    // Name only the field: its value may be the very number that must not be logged.
+    if (looks_like_card_number(value)) {
+      return fail(Errc::invalid_argument,
+                  fmt::format("field {} looks like a card number; it is never stored", name));
+    }
+  }
+  return {};
+}
+
+std::string canonical_json(const TransactionRecord& record) {
+  // nlohmann::json objects keep keys sorted, and dump() without indent has no spaces: the same
+  // record always gives the same bytes.
+  Json fields = Json::object();
+  for (const auto& [name, value] : record.fields) fields[name] = value;
+  Json json = {
+      {"v", k_record_format_version},
+      {"id", record.id},
+      {"kiosk_id", record.kiosk_id},
+      {"sequence", record.sequence},
+      {"wall_ms", record.wall_ms},
+      {"boot_id", record.boot_id},
+      {"service", {{"id", record.service_id}, {"version", record.service_version}}},
+      {"amount",
+       {{"minor_units", record.amount.minor_units}, {"currency", record.amount.currency}}},
+      {"payment_reference", record.payment_reference},
+      {"fields", fields},
+  };
+  return json.dump(-1, ' ', false, Json::error_handler_t::strict);
+}
+
+Expected<TransactionRecord> parse_record(std::string_view canonical) {
+  Json json = Json::parse(canonical, nullptr, false);
+  if (json.is_discarded() || !json.is_object())
+    return fail(Errc::parse, "record is not a JSON object");
+  try {
+    if (json.at("v").get<int>() != k_record_format_version) {
+      return fail(Errc::unsupported, "record format version is not 1");
+    }
+    TransactionRecord record;
+    record.id = json.at("id").get<std::string>();
+    record.kiosk_id = json.at("kiosk_id").get<std::string>();
+    record.sequence = json.at("sequence").get<std::int64_t>();
+    record.wall_ms = json.at("wall_ms").get<std::int64_t>();
+    record.boot_id = json.at("boot_id").get<std::string>();
+    record.service_id = json.at("service").at("id").get<std::string>();
+    record.service_version = json.at("service").at("version").get<std::string>();
+    record.amount.minor_units = json.at("amount").at("minor_units").get<std::int64_t>();
+    record.amount.currency = json.at("amount").at("currency").get<std::string>();
+    record.payment_reference = json.at("payment_reference").get<std::string>();
+    for (auto& [name, value] : json.at("fields").items())
+      record.fields.emplace_back(name, value.get<std::string>());
+    if (canonical_json(record) != canonical)
+      return fail(Errc::parse, "record is not in canonical form");
+    record.canonical = std::string(canonical);
+    return record;
+  } catch (const Json::exception& e) {
+    return fail(Errc::parse, fmt::format("record: {}", e.what()));
+  }
+}
+
+std::string read_boot_id() {
+  std::ifstream in("/proc/sys/kernel/random/boot_id");
+  std::string id;
+  if (!(in >> id) || id.empty()) return "unknown";
+  return id;
+}
+
+}  // namespace shubbak

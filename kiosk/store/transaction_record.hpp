@@ -1,0 +1,63 @@
+// The transaction record: what a citizen's submitted service request leaves behind, and what the
+// portal receives. The canonical form is a JSON object with sorted keys and no spaces; the
+// device signature covers exactly those bytes, and the portal checks them as received.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "kiosk/core/error.hpp"
+#include "kiosk/crypto/bytes.hpp"
+#include "kiosk/core/money.hpp"
+
+namespace shubbak {
+
+inline constexpr int k_record_format_version = 1;
+
+// What the workflow engine hands to the store at `submit`.
+struct TransactionDraft {
+  std::string service_id;         // e.g. "health.appointment"
+  std::string service_version;    // the signed bundle's version
+  Money amount;                   // zero for free services
+  std::string payment_reference;  // the terminal's approval reference, if paid; never a card number
+  std::vector<std::pair<std::string, std::string>> fields;  // the form's answers, by field name
+};
+
+struct TransactionRecord {
+  std::string id;  // UUIDv7
+  std::string kiosk_id;
+  std::int64_t sequence = 0;  // per kiosk, strictly increasing, never reused
+  std::int64_t wall_ms = 0;   // Unix milliseconds when committed (may jump: order by sequence)
+  std::string boot_id;        // /proc/sys/kernel/random/boot_id of the boot that committed it
+  std::string service_id;
+  std::string service_version;
+  Money amount;
+  std::string payment_reference;
+  std::vector<std::pair<std::string, std::string>> fields;
+
+  std::string canonical;  // the signed bytes (canonical JSON of everything above)
+  Bytes signature;        // Ed25519 by the device key over `canonical`
+};
+
+// Refuses drafts the store must never keep: empty or over-long ids, unknown currency, negative
+// amounts, and any value that looks like a payment card number (13 to 19 digits passing Luhn).
+Expected<void> validate_draft(const TransactionDraft& draft);
+
+// The canonical JSON of `record` (its `canonical` and `signature` are ignored).
+std::string canonical_json(const TransactionRecord& record);
+
+// Parses canonical JSON back into a record (signature left empty); the portal's view.
+Expected<TransactionRecord> parse_record(std::string_view canonical);
+
+// True when `text` contains a run of 13-19 digits (spaces and dashes allowed between them)
+// that passes the Luhn check: what a payment card number looks like.
+bool looks_like_card_number(std::string_view text);
+
+// The kernel's id of this boot, or "unknown" when /proc does not say.
+std::string read_boot_id();
+
+}  // namespace shubbak

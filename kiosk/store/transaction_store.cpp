@@ -1,0 +1,483 @@
+#include "kiosk/store/transaction_store.hpp"
+
+#include <sys/statvfs.h>
+
+#include <cerrno>
+#include <map>
+#include <mutex>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "kiosk/store/schema.hpp"
+#include "kiosk/store/sqlite.hpp"
+#include "kiosk/store/store_file.hpp"
+#include "kiosk/store/uuid7.hpp"
+
+namespace shubbak {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+namespace {
+
+std::int64_t system_wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string_view outcome_name(UploadOutcome outcome) {
+  switch (outcome) {
+    case UploadOutcome::accepted:
+      return "accepted";
+    case UploadOutcome::duplicate:
+      return "duplicate";
+    case UploadOutcome::rejected:
+      return "rejected";
+  }
+  return "rejected";
+}
+
+}  // namespace
+
+std::string_view message_key(OutOfServiceReason reason) {
+  switch (reason) {
+    case OutOfServiceReason::storage_full:
+      return "out_of_service.storage_full";
+    case OutOfServiceReason::storage_corrupt:
+      return "out_of_service.storage_corrupt";
+    case OutOfServiceReason::storage_unavailable:
+      return "out_of_service.storage_unavailable";
+  }
+  return "out_of_service.storage_unavailable";
+}
+
+OutOfServiceReason out_of_service_reason(const Error& open_error) {
+  return open_error.code == Errc::integrity ? OutOfServiceReason::storage_corrupt
+                                            : OutOfServiceReason::storage_unavailable;
+}
+
+struct TransactionStore::Impl {
+  Options options;
+  Log log;
+  sqlite::Database db;
+  mutable std::mutex mutex;
+  Uuid7Generator ids;
+  std::optional<OutOfService> fault;
+  std::int64_t page_size = 4096;
+
+  Impl(Options o, Log l, sqlite::Database d)
+      : options(std::move(o)), log(std::move(l)), db(std::move(d)) {}
+
+  std::int64_t now() const { return options.wall_clock_ms(); }
+
+  // Statements on the commit path are prepared once and reused: preparing costs about as much
+  // as the rest of a commit's CPU work.
+  std::map<std::string, sqlite::Statement, std::less<>> statements;
+  Expected<sqlite::Statement*> cached(std::string_view sql) {
+    auto found = statements.find(sql);
+    if (found == statements.end()) {
+      auto prepared = db.prepare(sql);
+      if (!prepared) return std::unexpected(prepared.error());
+      found = statements.emplace(std::string(sql), std::move(*prepared)).first;
+    }
+    found->second.reset();
+    return &found->second;
+  }
+
+  // Appends an audit entry inside the caller's SQLite transaction.
+  Expected<AuditEntry> append_audit(std::string_view kind, std::string_view detail) {
+    auto head = cached("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+    if (!head) return std::unexpected(head.error());
+    auto row = (*head)->step();
+    if (!row) return std::unexpected(row.error());
+    AuditEntry entry;
+    entry.seq = *row ? (*head)->column_int(0) + 1 : 1;
+    entry.prev_hash = *row ? (*head)->column_text(1) : std::string(k_audit_genesis_hash);
+    (*head)->reset();
+    entry.wall_ms = now();
+    entry.boot_id = options.boot_id;
+    entry.kind = std::string(kind);
+    entry.detail = std::string(detail);
+    entry.hash = audit_entry_hash(entry.prev_hash, entry);
+    auto insert = cached(
+        "INSERT INTO audit(seq, wall_ms, boot_id, kind, detail, prev_hash, hash) VALUES "
+        "(?,?,?,?,?,?,?)");
+    if (!insert) return std::unexpected(insert.error());
+    sqlite::Statement& stmt = **insert;
+    stmt.bind(1, entry.seq).bind(2, entry.wall_ms).bind(3, entry.boot_id).bind(4, entry.kind);
+    stmt.bind(5, entry.detail).bind(6, entry.prev_hash).bind(7, entry.hash);
+    if (auto done = stmt.run(); !done) return std::unexpected(done.error());
+    return entry;
+  }
+
+  // Notes a failure; a full disk takes the store out of service.
+  Error note_failure(Error error) {
+    if (db.take_full_flag() && !fault) {
+      fault = OutOfService{OutOfServiceReason::storage_full, error.message};
+      log.error("out of service: storage full ({})", error.message);
+    }
+    return error;
+  }
+
+  Expected<void> capacity_locked() {
+    if (fault && fault->reason != OutOfServiceReason::storage_full) {
+      return fail(Errc::unsupported, "out of service: " + fault->detail);
+    }
+    std::optional<std::string> shortage;
+    struct statvfs fs_info {};
+    fs::path dir = options.path.parent_path().empty() ? fs::path(".") : options.path.parent_path();
+    if (::statvfs(dir.c_str(), &fs_info) == 0) {
+      auto free_bytes =
+          static_cast<std::int64_t>(fs_info.f_bavail) * static_cast<std::int64_t>(fs_info.f_frsize);
+      if (free_bytes < options.min_free_bytes) {
+        shortage = fmt::format("{} bytes free on {}, {} needed", free_bytes, dir.string(),
+                               options.min_free_bytes);
+      }
+    }
+    if (!shortage && options.max_page_count > 0) {
+      auto pages = db.query_int("PRAGMA page_count");
+      auto freelist = db.query_int("PRAGMA freelist_count");
+      if (!pages || !freelist)
+        return std::unexpected(note_failure(pages ? freelist.error() : pages.error()));
+      std::int64_t free_bytes = (options.max_page_count - *pages + *freelist) * page_size;
+      if (free_bytes < options.min_free_bytes) {
+        shortage = fmt::format("{} bytes left in the database's {} pages, {} needed", free_bytes,
+                               options.max_page_count, options.min_free_bytes);
+      }
+    }
+    if (shortage) {
+      if (!fault) {
+        fault = OutOfService{OutOfServiceReason::storage_full, *shortage};
+        log.error("out of service: storage full ({})", *shortage);
+      }
+      return fail(Errc::io, "storage full: " + *shortage);
+    }
+    if (fault) {
+      log.info("storage has room again; back in service");
+      fault.reset();
+    }
+    return {};
+  }
+};
+
+TransactionStore::TransactionStore(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+TransactionStore::~TransactionStore() = default;
+
+Expected<std::unique_ptr<TransactionStore>> TransactionStore::open(Options options, Log log) {
+  if (options.device_key == nullptr)
+    return fail(Errc::invalid_argument, "the store needs a device key");
+  if (!options.wall_clock_ms) options.wall_clock_ms = system_wall_ms;
+  if (options.boot_id.empty()) options.boot_id = read_boot_id();
+  const fs::path& path = options.path;
+  std::error_code ec;
+  bool exists = fs::exists(path, ec);
+  if (auto checked = check_store_file(path, options.wall_clock_ms(), log); !checked) {
+    return std::unexpected(checked.error());
+  }
+
+  auto db = sqlite::Database::open(path, SQLITE_OPEN_READWRITE | (exists ? 0 : SQLITE_OPEN_CREATE));
+  if (!db) return std::unexpected(db.error());
+  auto mode = db->query_text("PRAGMA journal_mode=WAL");
+  if (!mode) return std::unexpected(mode.error());
+  if (*mode != "wal")
+    return fail(Errc::unsupported,
+                fmt::format("{} cannot use WAL (mode {})", path.string(), *mode));
+  if (auto ok = db->exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON"); !ok)
+    return std::unexpected(ok.error());
+  if (options.max_page_count > 0) {
+    if (auto ok = db->exec(fmt::format("PRAGMA max_page_count={}", options.max_page_count)); !ok) {
+      return std::unexpected(ok.error());
+    }
+  }
+  if (auto migrated = store_schema::migrate(*db); !migrated)
+    return std::unexpected(migrated.error());
+  auto page_size = db->query_int("PRAGMA page_size");
+  if (!page_size) return std::unexpected(page_size.error());
+
+  auto impl = std::make_unique<Impl>(std::move(options), log, std::move(*db));
+  impl->page_size = *page_size;
+  std::unique_ptr<TransactionStore> store(new TransactionStore(std::move(impl)));
+  // A full disk at start is not fatal: the store opens out of service and says why.
+  (void)store->check_capacity();
+  Json detail = {{"schema", store_schema::current_version()},
+                 {"kiosk_id", store->m_impl->options.kiosk_id}};
+  if (auto opened = store->record_event(audit_kind::store_opened, detail.dump()); !opened) {
+    store->m_impl->log.warn("cannot audit the store opening: {}", opened.error().describe());
+  }
+  return store;
+}
+
+Expected<void> TransactionStore::check_capacity() {
+  std::lock_guard lock(m_impl->mutex);
+  return m_impl->capacity_locked();
+}
+
+std::optional<OutOfService> TransactionStore::out_of_service() const {
+  std::lock_guard lock(m_impl->mutex);
+  return m_impl->fault;
+}
+
+Expected<TransactionRecord> TransactionStore::commit(const TransactionDraft& draft) {
+  if (auto valid = validate_draft(draft); !valid) return std::unexpected(valid.error());
+  Impl& s = *m_impl;
+  std::lock_guard lock(s.mutex);
+  // Refuse before anything is taken: the citizen has not been told "submitted" yet.
+  if (auto room = s.capacity_locked(); !room) return std::unexpected(room.error());
+
+  TransactionRecord record;
+  record.kiosk_id = s.options.kiosk_id;
+  record.wall_ms = s.now();
+  record.boot_id = s.options.boot_id;
+  record.service_id = draft.service_id;
+  record.service_version = draft.service_version;
+  record.amount = draft.amount;
+  record.payment_reference = draft.payment_reference;
+  record.fields = draft.fields;
+  auto id = s.ids.next(record.wall_ms);
+  if (!id) return std::unexpected(id.error());
+  record.id = std::move(*id);
+
+  auto tx = sqlite::Transaction::begin(s.db);
+  if (!tx) return std::unexpected(s.note_failure(tx.error()));
+  auto read_last = [&]() -> Expected<std::int64_t> {
+    auto last = s.cached("SELECT value FROM counters WHERE name = 'last_sequence'");
+    if (!last) return std::unexpected(last.error());
+    auto row = (*last)->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return fail(Errc::integrity, "the sequence counter is missing");
+    std::int64_t value = (*last)->column_int(0);
+    (*last)->reset();
+    return value;
+  };
+  auto last = read_last();
+  if (!last) return std::unexpected(s.note_failure(last.error()));
+  record.sequence = *last + 1;
+  record.canonical = canonical_json(record);
+  auto signature = s.options.device_key->sign(record.canonical);
+  if (!signature) return std::unexpected(signature.error());
+  record.signature = std::move(*signature);
+
+  auto step = [&]() -> Expected<void> {
+    auto counter = s.cached("UPDATE counters SET value = ? WHERE name = 'last_sequence'");
+    if (!counter) return std::unexpected(counter.error());
+    if (auto ok = (*counter)->bind(1, record.sequence).run(); !ok) return ok;
+    auto journal = s.cached(
+        "INSERT INTO journal(sequence, id, wall_ms, record, signature) VALUES (?,?,?,?,?)");
+    if (!journal) return std::unexpected(journal.error());
+    sqlite::Statement& insert = **journal;
+    insert.bind(1, record.sequence).bind(2, record.id).bind(3, record.wall_ms);
+    insert.bind(4, record.canonical).bind(5, base64_encode(record.signature));
+    if (auto ok = insert.run(); !ok) return ok;
+    auto outbox = s.cached("INSERT INTO outbox(sequence, state) VALUES (?, 'pending')");
+    if (!outbox) return std::unexpected(outbox.error());
+    if (auto ok = (*outbox)->bind(1, record.sequence).run(); !ok) return ok;
+    Json detail = {
+        {"id", record.id}, {"sequence", record.sequence}, {"service", record.service_id}};
+    if (auto audited = s.append_audit(audit_kind::submit, detail.dump()); !audited) {
+      return std::unexpected(audited.error());
+    }
+    return tx->commit();
+  };
+  if (auto done = step(); !done) return std::unexpected(s.note_failure(done.error()));
+  return record;
+}
+
+Expected<void> TransactionStore::record_event(std::string_view kind, std::string_view detail_json) {
+  Impl& s = *m_impl;
+  std::lock_guard lock(s.mutex);
+  auto tx = sqlite::Transaction::begin(s.db);
+  if (!tx) return std::unexpected(s.note_failure(tx.error()));
+  if (auto entry = s.append_audit(kind, detail_json); !entry)
+    return std::unexpected(s.note_failure(entry.error()));
+  if (auto done = tx->commit(); !done) return std::unexpected(s.note_failure(done.error()));
+  return {};
+}
+
+Expected<std::vector<OutboxItem>> TransactionStore::next_batch(std::size_t limit) {
+  Impl& s = *m_impl;
+  std::lock_guard lock(s.mutex);
+  auto stmt = s.db.prepare(
+      "SELECT o.sequence, j.id, j.record, j.signature FROM outbox o JOIN journal j ON j.sequence = "
+      "o.sequence "
+      "WHERE o.state = 'pending' ORDER BY o.sequence LIMIT ?");
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->bind(1, static_cast<std::int64_t>(limit));
+  std::vector<OutboxItem> items;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    items.push_back(OutboxItem{stmt->column_int(0), stmt->column_text(1), stmt->column_text(2),
+                               stmt->column_text(3)});
+  }
+  return items;
+}
+
+Expected<void> TransactionStore::apply_results(const std::vector<UploadResult>& results) {
+  Impl& s = *m_impl;
+  std::lock_guard lock(s.mutex);
+  auto tx = sqlite::Transaction::begin(s.db);
+  if (!tx) return std::unexpected(s.note_failure(tx.error()));
+  auto sent = s.db.prepare(
+      "UPDATE outbox SET state = 'sent', acknowledged_wall_ms = ?, portal_result = ? "
+      "WHERE state = 'pending' AND sequence = (SELECT sequence FROM journal WHERE id = ?)");
+  auto quarantine = s.db.prepare(
+      "UPDATE outbox SET state = 'quarantined', portal_result = 'rejected', reason = ? "
+      "WHERE state = 'pending' AND sequence = (SELECT sequence FROM journal WHERE id = ?)");
+  if (!sent) return std::unexpected(sent.error());
+  if (!quarantine) return std::unexpected(quarantine.error());
+  std::int64_t now = s.now();
+  for (const auto& result : results) {
+    if (result.outcome == UploadOutcome::rejected) {
+      quarantine->reset();
+      if (auto ok = quarantine->bind(1, result.reason).bind(2, result.id).run(); !ok) {
+        return std::unexpected(s.note_failure(ok.error()));
+      }
+      if (s.db.changes() == 0) continue;  // not pending (already handled): nothing to audit
+      Json detail = {{"id", result.id}, {"reason", result.reason}};
+      if (auto audited = s.append_audit(audit_kind::upload_rejected, detail.dump()); !audited) {
+        return std::unexpected(s.note_failure(audited.error()));
+      }
+      s.log.warn("portal rejected transaction {}: {}; quarantined", result.id, result.reason);
+    } else {
+      sent->reset();
+      if (auto ok =
+              sent->bind(1, now).bind(2, outcome_name(result.outcome)).bind(3, result.id).run();
+          !ok) {
+        return std::unexpected(s.note_failure(ok.error()));
+      }
+    }
+  }
+  if (auto done = tx->commit(); !done) return std::unexpected(s.note_failure(done.error()));
+  return {};
+}
+
+Expected<StoreHealth> TransactionStore::health() {
+  Impl& s = *m_impl;
+  std::lock_guard lock(s.mutex);
+  StoreHealth health;
+  auto counts = s.db.prepare(
+      "SELECT (SELECT count(*) FROM outbox WHERE state = 'pending'), "
+      "(SELECT count(*) FROM outbox WHERE state = 'quarantined'), "
+      "(SELECT min(j.wall_ms) FROM outbox o JOIN journal j ON j.sequence = o.sequence WHERE "
+      "o.state = 'pending'), "
+      "(SELECT value FROM counters WHERE name = 'last_sequence'), "
+      "(SELECT seq FROM audit ORDER BY seq DESC LIMIT 1), (SELECT hash FROM audit ORDER BY seq "
+      "DESC LIMIT 1)");
+  if (!counts) return std::unexpected(counts.error());
+  auto row = counts->step();
+  if (!row) return std::unexpected(row.error());
+  health.queue_depth = counts->column_int(0);
+  health.quarantined = counts->column_int(1);
+  if (!counts->column_is_null(2)) health.oldest_pending_wall_ms = counts->column_int(2);
+  health.last_sequence = counts->column_int(3);
+  health.audit_head_seq = counts->column_int(4);
+  health.audit_head_hash =
+      counts->column_is_null(5) ? std::string(k_audit_genesis_hash) : counts->column_text(5);
+  health.out_of_service = s.fault;
+  return health;
+}
+
+Expected<std::vector<QuarantinedItem>> TransactionStore::quarantined() {
+  Impl& s = *m_impl;
+  std::lock_guard lock(s.mutex);
+  auto stmt = s.db.prepare(
+      "SELECT o.sequence, j.id, coalesce(o.reason, '') FROM outbox o JOIN journal j ON j.sequence "
+      "= o.sequence "
+      "WHERE o.state = 'quarantined' ORDER BY o.sequence");
+  if (!stmt) return std::unexpected(stmt.error());
+  std::vector<QuarantinedItem> items;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    items.push_back(
+        QuarantinedItem{stmt->column_int(0), stmt->column_text(1), stmt->column_text(2)});
+  }
+  return items;
+}
+
+Expected<void> TransactionStore::requeue(std::string_view id) {
+  Impl& s = *m_impl;
+  std::lock_guard lock(s.mutex);
+  auto tx = sqlite::Transaction::begin(s.db);
+  if (!tx) return std::unexpected(s.note_failure(tx.error()));
+  auto stmt = s.db.prepare(
+      "UPDATE outbox SET state = 'pending', portal_result = NULL, reason = NULL "
+      "WHERE state = 'quarantined' AND sequence = (SELECT sequence FROM journal WHERE id = ?)");
+  if (!stmt) return std::unexpected(stmt.error());
+  if (auto ok = stmt->bind(1, id).run(); !ok) return std::unexpected(s.note_failure(ok.error()));
+  if (s.db.changes() == 0)
+    return fail(Errc::not_found, fmt::format("no quarantined transaction {}", id));
+  Json detail = {{"id", id}, {"action", "requeue"}};
+  if (auto audited = s.append_audit("upload.requeued", detail.dump()); !audited) {
+    return std::unexpected(s.note_failure(audited.error()));
+  }
+  if (auto done = tx->commit(); !done) return std::unexpected(s.note_failure(done.error()));
+  return {};
+}
+
+Expected<std::int64_t> TransactionStore::purge_acknowledged(std::chrono::days retention) {
+  Impl& s = *m_impl;
+  std::lock_guard lock(s.mutex);
+  std::int64_t cutoff =
+      s.now() - std::chrono::duration_cast<std::chrono::milliseconds>(retention).count();
+  auto tx = sqlite::Transaction::begin(s.db);
+  if (!tx) return std::unexpected(s.note_failure(tx.error()));
+  auto doomed = s.db.exec(
+      fmt::format("CREATE TEMP TABLE IF NOT EXISTS purge_set(sequence INTEGER PRIMARY KEY); DELETE "
+                  "FROM purge_set; "
+                  "INSERT INTO purge_set SELECT sequence FROM outbox WHERE state = 'sent' AND "
+                  "acknowledged_wall_ms < {};"
+                  "DELETE FROM outbox WHERE sequence IN (SELECT sequence FROM purge_set);"
+                  "DELETE FROM journal WHERE sequence IN (SELECT sequence FROM purge_set);",
+                  cutoff));
+  if (!doomed) return std::unexpected(s.note_failure(doomed.error()));
+  std::int64_t purged = s.db.changes();
+  if (purged > 0) {
+    Json detail = {{"purged", purged}, {"retention_days", retention.count()}};
+    if (auto audited = s.append_audit(audit_kind::retention_purge, detail.dump()); !audited) {
+      return std::unexpected(s.note_failure(audited.error()));
+    }
+  }
+  if (auto done = tx->commit(); !done) return std::unexpected(s.note_failure(done.error()));
+  return purged;
+}
+
+Expected<AuditReport> TransactionStore::verify_audit() {
+  Impl& s = *m_impl;
+  std::lock_guard lock(s.mutex);
+  auto stmt = s.db.prepare(
+      "SELECT seq, wall_ms, boot_id, kind, detail, prev_hash, hash FROM audit ORDER BY seq");
+  if (!stmt) return std::unexpected(stmt.error());
+  AuditChainVerifier verifier;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    verifier.add(AuditEntry{stmt->column_int(0), stmt->column_int(1), stmt->column_text(2),
+                            stmt->column_text(3), stmt->column_text(4), stmt->column_text(5),
+                            stmt->column_text(6)});
+  }
+  return verifier.report();
+}
+
+Expected<TransactionRecord> TransactionStore::find(std::string_view id) {
+  Impl& s = *m_impl;
+  std::lock_guard lock(s.mutex);
+  auto stmt = s.db.prepare("SELECT record, signature FROM journal WHERE id = ?");
+  if (!stmt) return std::unexpected(stmt.error());
+  auto row = stmt->bind(1, id).step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return fail(Errc::not_found, fmt::format("no transaction {}", id));
+  auto record = parse_record(stmt->column_text(0));
+  if (!record) return record;
+  auto signature = base64_decode(stmt->column_text(1));
+  if (!signature) return std::unexpected(signature.error());
+  record->signature = std::move(*signature);
+  return record;
+}
+
+}  // namespace shubbak

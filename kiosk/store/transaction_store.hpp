@@ -1,0 +1,143 @@
+// The kiosk's durable transaction journal, its upload outbox and its audit log, in one SQLite
+// file (WAL, synchronous=FULL). commit() writes the journal row, the outbox row and the audit
+// entry in one SQLite transaction: when it returns a record, that record survives a crash or a
+// power cut, and only then may the kiosk say "submitted".
+//
+// Faults put the store out of service instead of losing data: a full disk refuses new
+// transactions before they are taken; a corrupt file found at open is moved aside and never
+// silently replaced by an empty one.
+//
+// Threading: every method may be called from any thread; calls are serialised inside. Calls are
+// short (one SQLite transaction), but commit() waits for an fsync: the UI thread should call it
+// from a worker and post the result back.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kiosk/core/error.hpp"
+#include "kiosk/core/log.hpp"
+#include "kiosk/crypto/device_key.hpp"
+#include "kiosk/store/audit_log.hpp"
+#include "kiosk/store/transaction_record.hpp"
+
+namespace shubbak {
+
+enum class OutOfServiceReason {
+  storage_full,         // no room for another transaction
+  storage_corrupt,      // the database failed its integrity check and was moved aside
+  storage_unavailable,  // the database could not be opened or used
+};
+
+struct OutOfService {
+  OutOfServiceReason reason;
+  std::string detail;  // for the log and the technician, never for the citizen
+};
+
+// The messages.toml key of the citizen-facing text for `reason`.
+std::string_view message_key(OutOfServiceReason reason);
+// What a failed TransactionStore::open() means for the kiosk.
+OutOfServiceReason out_of_service_reason(const Error& open_error);
+
+// One transaction waiting for (or done with) upload.
+struct OutboxItem {
+  std::int64_t sequence = 0;
+  std::string id;
+  std::string record;     // canonical JSON
+  std::string signature;  // base64
+};
+
+enum class UploadOutcome { accepted, duplicate, rejected };
+
+// The portal's word on one transaction.
+struct UploadResult {
+  std::string id;
+  UploadOutcome outcome = UploadOutcome::rejected;
+  std::string reason;  // why, when rejected
+};
+
+struct QuarantinedItem {
+  std::int64_t sequence = 0;
+  std::string id;
+  std::string reason;
+};
+
+struct StoreHealth {
+  std::int64_t queue_depth = 0;  // pending upload
+  std::int64_t quarantined = 0;
+  std::optional<std::int64_t> oldest_pending_wall_ms;
+  std::int64_t last_sequence = 0;
+  std::int64_t audit_head_seq = 0;
+  std::string audit_head_hash;
+  std::optional<OutOfService> out_of_service;
+};
+
+class TransactionStore final {
+ public:
+  struct Options {
+    std::filesystem::path path;  // the SQLite file, e.g. DATA_DIR/journal.db
+    std::string kiosk_id;
+    const DeviceKey* device_key = nullptr;  // signs every record; must outlive the store
+    // New transactions are refused while the filesystem has less free space than this, or, with
+    // max_page_count set, while the database has fewer free pages than this many bytes.
+    std::int64_t min_free_bytes = 64LL * 1024 * 1024;
+    // SQLite's max_page_count for this connection; 0 leaves SQLite's default. A small value
+    // stands in for a small disk (tests, benchmarks).
+    std::int64_t max_page_count = 0;
+    // Wall time in Unix milliseconds; the system clock unless a test injects a jumping one.
+    std::function<std::int64_t()> wall_clock_ms;
+    std::string boot_id;  // empty: read from /proc
+  };
+
+  // Opens or creates the store. An existing file is checked with PRAGMA integrity_check first;
+  // a corrupt one is moved aside to "<path>.corrupt-<unix ms>" and Errc::integrity returned.
+  // While such a moved-aside file exists and `path` does not, open refuses to create a new store
+  // (Errc::integrity): a technician decides, the kiosk never silently starts from empty.
+  static Expected<std::unique_ptr<TransactionStore>> open(Options options, Log log);
+
+  ~TransactionStore();
+  TransactionStore(const TransactionStore&) = delete;
+  TransactionStore& operator=(const TransactionStore&) = delete;
+
+  // Makes `draft` durable: journal + outbox + audit in one transaction, signed by the device key.
+  Expected<TransactionRecord> commit(const TransactionDraft& draft);
+  // Appends one audit entry on its own (`detail`: a JSON object, never citizen data).
+  Expected<void> record_event(std::string_view kind, std::string_view detail_json);
+
+  // Whether a new citizen session may start: refuses (Errc::io) when the disk is too full to take
+  // its transaction, putting the store out of service; clears a full-disk state once there is
+  // room again.
+  Expected<void> check_capacity();
+  std::optional<OutOfService> out_of_service() const;
+
+  // Upload side: the oldest `limit` pending items in sequence order, and the portal's results.
+  Expected<std::vector<OutboxItem>> next_batch(std::size_t limit);
+  Expected<void> apply_results(const std::vector<UploadResult>& results);
+  Expected<StoreHealth> health();
+
+  // Technician side: what the portal refused, and putting one back in the queue.
+  Expected<std::vector<QuarantinedItem>> quarantined();
+  Expected<void> requeue(std::string_view id);
+
+  // Deletes journal rows the portal acknowledged more than `retention` ago (by wall time).
+  // Pending and quarantined rows are never purged, nor is the audit log. Returns how many.
+  Expected<std::int64_t> purge_acknowledged(std::chrono::days retention);
+
+  Expected<AuditReport> verify_audit();
+  // A committed record by id, or Errc::not_found.
+  Expected<TransactionRecord> find(std::string_view id);
+
+ private:
+  struct Impl;
+  explicit TransactionStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace shubbak

@@ -1,0 +1,251 @@
+#include "kiosk/sync/outbox_uploader.hpp"
+
+#include <random>
+
+#include <fmt/format.h>
+
+#include "kiosk/crypto/bytes.hpp"
+#include "kiosk/sync/backoff.hpp"
+#include "kiosk/sync/portal_protocol.hpp"
+
+namespace shubbak {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+std::int64_t wall_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool worth_retrying(long status) {
+  return status >= 500 || status == 408 || status == 429;
+}
+}  // namespace
+
+OutboxUploader::OutboxUploader(Options options, TransactionStore& store, const DeviceKey& key,
+                               std::unique_ptr<HttpsClient> client, Log log, Post post,
+                               std::function<void(const UploadStatus&)> on_status,
+                               DeviceHealth device_health)
+    : m_options(std::move(options)),
+      m_store(store),
+      m_key(key),
+      m_client(std::move(client)),
+      m_log(std::move(log)),
+      m_post(std::move(post)),
+      m_on_status(std::move(on_status)),
+      m_device_health(std::move(device_health)),
+      m_device_key_b64(base64_encode(key.public_key())),
+      m_boot_id(read_boot_id()) {}
+
+Expected<std::unique_ptr<OutboxUploader>> OutboxUploader::start(
+    Options options, TransactionStore& store, const DeviceKey& key,
+    std::unique_ptr<HttpsClient> client, Log log, Post post,
+    std::function<void(const UploadStatus&)> on_status, DeviceHealth device_health) {
+  if (!options.portal_url.starts_with("https://")) {
+    return fail(Errc::config,
+                fmt::format("portal url must be https://, got \"{}\"", options.portal_url));
+  }
+  while (options.portal_url.ends_with('/')) options.portal_url.pop_back();
+  if (options.batch_size == 0 || options.batch_size > portal_protocol::k_max_batch) {
+    return fail(Errc::config,
+                fmt::format("batch size must be 1 to {}", portal_protocol::k_max_batch));
+  }
+  if (!client) return fail(Errc::invalid_argument, "the uploader needs an HTTPS client");
+  std::unique_ptr<OutboxUploader> uploader(
+      new OutboxUploader(std::move(options), store, key, std::move(client), std::move(log),
+                         std::move(post), std::move(on_status), std::move(device_health)));
+  uploader->m_thread = std::thread([raw = uploader.get()] { raw->run(); });
+  return uploader;
+}
+
+OutboxUploader::~OutboxUploader() {
+  stop();
+}
+
+void OutboxUploader::notify() {
+  std::lock_guard lock(m_mutex);
+  m_notified = true;
+  m_wake.notify_one();
+}
+
+void OutboxUploader::stop() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_stopping = true;
+    m_wake.notify_one();
+  }
+  m_client->cancel();
+  if (m_thread.joinable()) m_thread.join();
+}
+
+bool OutboxUploader::wait(std::chrono::milliseconds delay) {
+  std::unique_lock lock(m_mutex);
+  m_wake.wait_for(lock, delay, [&] { return m_stopping || m_notified; });
+  m_notified = false;
+  return !m_stopping;
+}
+
+void OutboxUploader::run() {
+  std::random_device entropy;
+  Backoff backoff(m_options.backoff_initial, m_options.backoff_max,
+                  (std::uint64_t{entropy()} << 32) | entropy());
+  Clock::time_point next_heartbeat = Clock::now();
+  m_log.info("uploading to {}", m_options.portal_url);
+  for (;;) {
+    {
+      std::lock_guard lock(m_mutex);
+      if (m_stopping) break;
+    }
+    if (Clock::now() >= next_heartbeat) {
+      send_heartbeat();
+      next_heartbeat = Clock::now() + m_options.heartbeat_interval;
+    }
+    bool more = false;
+    bool ok = upload_one_batch(more);
+    report();
+    std::chrono::milliseconds delay;
+    if (!ok) {
+      delay = backoff.next_delay();
+      m_log.info("retrying the portal in {} ms (failure {})", delay.count(), backoff.failures());
+    } else {
+      backoff.reset();
+      if (more) continue;
+      delay = m_options.idle_recheck;
+    }
+    auto until_heartbeat =
+        std::chrono::duration_cast<std::chrono::milliseconds>(next_heartbeat - Clock::now());
+    if (ok) delay = std::max(std::chrono::milliseconds(0), std::min(delay, until_heartbeat));
+    if (!wait(delay)) break;
+  }
+  m_log.info("upload stopped");
+}
+
+bool OutboxUploader::upload_one_batch(bool& more) {
+  auto items = m_store.next_batch(m_options.batch_size);
+  if (!items) {
+    m_status.last_error = items.error().describe();
+    m_log.error("cannot read the outbox: {}", m_status.last_error);
+    return false;
+  }
+  more = items->size() == m_options.batch_size;
+  if (items->empty()) return true;
+  // Keep a request well under the portal's size limit: large records go in smaller batches
+  // (always at least one), so no batch is refused for its size forever.
+  std::size_t bytes = 0, keep = 0;
+  for (; keep < items->size(); ++keep) {
+    bytes += (*items)[keep].record.size() + (*items)[keep].signature.size() + 64;
+    if (keep > 0 && bytes > portal_protocol::k_max_batch_bytes) break;
+  }
+  if (keep < items->size()) {
+    items->resize(keep);
+    more = true;
+  }
+
+  portal_protocol::Batch batch{m_options.kiosk_id, m_device_key_b64, std::move(*items)};
+  m_log.debug("posting {} transactions from sequence {}", batch.items.size(),
+              batch.items.front().sequence);
+  auto response =
+      m_client->post_json(m_options.portal_url + std::string(portal_protocol::k_transactions_path),
+                          portal_protocol::encode_batch(batch), m_options.request_timeout);
+  if (!response) {
+    m_status.portal_reachable = false;
+    m_status.last_error = response.error().describe();
+    if (response.error().code != Errc::cancelled)
+      m_log.warn("upload failed: {}", m_status.last_error);
+    return false;
+  }
+  m_status.portal_reachable = true;
+  if (response->status != 200 && response->status != 422) {
+    m_status.last_error = fmt::format("portal answered HTTP {}", response->status);
+    m_log.warn(
+        "upload refused: {}{}", m_status.last_error,
+        worth_retrying(response->status) ? "" : " (not a temporary status; check the portal)");
+    return false;
+  }
+  auto results = portal_protocol::decode_results(response->body);
+  if (!results) {
+    m_status.last_error = results.error().describe();
+    m_log.warn("unreadable portal reply: {}", m_status.last_error);
+    return false;
+  }
+  // Only results for ids we sent count: a confused reply must not touch other rows.
+  std::vector<UploadResult> known;
+  for (auto& result : *results) {
+    for (const auto& item : batch.items) {
+      if (item.id == result.id) {
+        known.push_back(std::move(result));
+        break;
+      }
+    }
+  }
+  if (auto applied = m_store.apply_results(known); !applied) {
+    m_status.last_error = applied.error().describe();
+    m_log.error("cannot record the portal's results: {}", m_status.last_error);
+    return false;
+  }
+  for (const auto& result : known) {
+    if (result.outcome != UploadOutcome::rejected) ++m_status.uploaded;
+  }
+  m_status.last_error.clear();
+  if (known.size() < batch.items.size()) {
+    // Items without an answer stay pending; back off so a portal that keeps skipping them is
+    // not asked in a tight loop.
+    m_status.last_error =
+        fmt::format("portal answered {} of {} items", known.size(), batch.items.size());
+    m_log.warn("{}", m_status.last_error);
+    return false;
+  }
+  return true;
+}
+
+void OutboxUploader::send_heartbeat() {
+  auto health = m_store.health();
+  if (!health) {
+    m_log.warn("no heartbeat: {}", health.error().describe());
+    return;
+  }
+  portal_protocol::Heartbeat heartbeat;
+  heartbeat.kiosk_id = m_options.kiosk_id;
+  heartbeat.version = m_options.version;
+  heartbeat.boot_id = m_boot_id;
+  heartbeat.uptime_s =
+      std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - m_started).count();
+  heartbeat.queue_depth = health->queue_depth;
+  heartbeat.quarantined = health->quarantined;
+  if (health->oldest_pending_wall_ms) {
+    heartbeat.oldest_pending_age_s =
+        std::max<std::int64_t>(0, (wall_now_ms() - *health->oldest_pending_wall_ms) / 1000);
+  }
+  heartbeat.last_sequence = health->last_sequence;
+  heartbeat.audit_head_seq = health->audit_head_seq;
+  heartbeat.audit_head_hash = health->audit_head_hash;
+  if (health->out_of_service)
+    heartbeat.out_of_service = std::string(message_key(health->out_of_service->reason));
+  if (m_device_health) heartbeat.devices = m_device_health();
+  auto response =
+      m_client->post_json(m_options.portal_url + std::string(portal_protocol::k_heartbeat_path),
+                          portal_protocol::encode_heartbeat(heartbeat), m_options.request_timeout);
+  if (!response) {
+    if (response.error().code != Errc::cancelled)
+      m_log.warn("heartbeat failed: {}", response.error().describe());
+  } else if (response->status / 100 != 2) {
+    m_log.warn("heartbeat refused: HTTP {}", response->status);
+  }
+}
+
+void OutboxUploader::report() {
+  if (auto health = m_store.health()) {
+    m_status.queue_depth = health->queue_depth;
+    m_status.quarantined = health->quarantined;
+  }
+  if (!m_on_status) return;
+  if (m_post) {
+    m_post([callback = m_on_status, status = m_status] { callback(status); });
+  } else {
+    m_on_status(m_status);
+  }
+}
+
+}  // namespace shubbak

@@ -1,0 +1,198 @@
+#include "provisioning/portal/portal_store.hpp"
+
+#include <chrono>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "kiosk/crypto/bytes.hpp"
+#include "kiosk/crypto/device_key.hpp"
+#include "kiosk/core/money.hpp"
+#include "kiosk/store/sqlite.hpp"
+#include "kiosk/store/transaction_record.hpp"
+#include "kiosk/store/uuid7.hpp"
+
+namespace shubbak::portal {
+
+namespace {
+
+constexpr std::string_view k_schema = R"sql(
+CREATE TABLE IF NOT EXISTS transactions (
+  id TEXT PRIMARY KEY,
+  kiosk_id TEXT NOT NULL,
+  sequence INTEGER NOT NULL,
+  record TEXT NOT NULL,
+  record_sha256 TEXT NOT NULL,
+  signature TEXT NOT NULL,
+  received_ms INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS transactions_by_kiosk ON transactions(kiosk_id, sequence);
+CREATE TABLE IF NOT EXISTS kiosks (
+  kiosk_id TEXT PRIMARY KEY,
+  device_key TEXT NOT NULL,
+  first_seen_ms INTEGER NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS heartbeats (
+  kiosk_id TEXT PRIMARY KEY,
+  received_ms INTEGER NOT NULL,
+  queue_depth INTEGER NOT NULL,
+  audit_head_seq INTEGER NOT NULL,
+  audit_head_hash TEXT NOT NULL,
+  body TEXT NOT NULL
+) STRICT;
+)sql";
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+struct PortalStore::Impl {
+  Impl(sqlite::Database d, Log l) : db(std::move(d)), log(std::move(l)) {}
+
+  sqlite::Database db;
+  Log log;
+  std::mutex mutex;
+
+  // The kiosk's pinned device key (base64), pinning `offered` when the kiosk is new.
+  Expected<std::string> device_key_for(std::string_view kiosk_id, const std::string& offered) {
+    auto select = db.prepare("SELECT device_key FROM kiosks WHERE kiosk_id = ?");
+    if (!select) return std::unexpected(select.error());
+    auto row = select->bind(1, kiosk_id).step();
+    if (!row) return std::unexpected(row.error());
+    if (*row) return select->column_text(0);
+    auto insert =
+        db.prepare("INSERT INTO kiosks(kiosk_id, device_key, first_seen_ms) VALUES (?,?,?)");
+    if (!insert) return std::unexpected(insert.error());
+    if (auto ok = insert->bind(1, kiosk_id).bind(2, offered).bind(3, now_ms()).run(); !ok) {
+      return std::unexpected(ok.error());
+    }
+    log.info("kiosk {} seen for the first time; device key pinned", kiosk_id);
+    return offered;
+  }
+
+  // Why `item` cannot be stored, or empty when it may.
+  std::string check(std::string_view kiosk_id, const Bytes& device_key, const OutboxItem& item) {
+    auto record = parse_record(item.record);
+    if (!record) return "malformed record: " + record.error().message;
+    if (record->id != item.id) return "record id differs from the item id";
+    if (!is_uuid7(record->id)) return "id is not a UUIDv7";
+    if (record->kiosk_id != kiosk_id) return "record belongs to another kiosk";
+    if (!make_money(record->amount.minor_units, record->amount.currency))
+      return "invalid amount or currency";
+    auto signature = base64_decode(item.signature);
+    if (!signature || !verify_ed25519(device_key, as_bytes(item.record), *signature)) {
+      return "device signature does not verify";
+    }
+    return {};
+  }
+};
+
+PortalStore::PortalStore(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+PortalStore::~PortalStore() = default;
+
+Expected<std::unique_ptr<PortalStore>> PortalStore::open(const std::filesystem::path& path,
+                                                         Log log) {
+  auto db = sqlite::Database::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  if (!db) return std::unexpected(db.error());
+  auto mode = db->query_text("PRAGMA journal_mode=WAL");
+  if (!mode) return std::unexpected(mode.error());
+  if (auto ok = db->exec("PRAGMA synchronous=FULL"); !ok) return std::unexpected(ok.error());
+  if (auto ok = db->exec(k_schema); !ok) return std::unexpected(ok.error());
+  auto impl = std::make_unique<Impl>(std::move(*db), std::move(log));
+  return std::unique_ptr<PortalStore>(new PortalStore(std::move(impl)));
+}
+
+Expected<std::vector<UploadResult>> PortalStore::ingest(std::string_view client_kiosk_id,
+                                                        const portal_protocol::Batch& batch) {
+  Impl& s = *m_impl;
+  std::lock_guard lock(s.mutex);
+  std::vector<UploadResult> results;
+  results.reserve(batch.items.size());
+  auto reject_all = [&](const std::string& reason) {
+    for (const auto& item : batch.items)
+      results.push_back(UploadResult{item.id, UploadOutcome::rejected, reason});
+    return results;
+  };
+  if (batch.kiosk_id != client_kiosk_id) {
+    return reject_all(fmt::format("batch names kiosk \"{}\" but the client certificate is \"{}\"",
+                                  batch.kiosk_id, client_kiosk_id));
+  }
+  auto offered_key = base64_decode(batch.device_key);
+  if (!offered_key || offered_key->size() != k_ed25519_public_key_size)
+    return reject_all("malformed device key");
+
+  auto tx = sqlite::Transaction::begin(s.db);
+  if (!tx) return std::unexpected(tx.error());
+  auto pinned = s.device_key_for(client_kiosk_id, batch.device_key);
+  if (!pinned) return std::unexpected(pinned.error());
+  if (*pinned != batch.device_key)
+    return reject_all("device key differs from the key this kiosk enrolled with");
+
+  auto existing = s.db.prepare("SELECT record_sha256 FROM transactions WHERE id = ?");
+  auto insert = s.db.prepare(
+      "INSERT INTO transactions(id, kiosk_id, sequence, record, record_sha256, signature, "
+      "received_ms) "
+      "VALUES (?,?,?,?,?,?,?)");
+  if (!existing) return std::unexpected(existing.error());
+  if (!insert) return std::unexpected(insert.error());
+  std::int64_t received = now_ms();
+  for (const auto& item : batch.items) {
+    std::string digest = to_hex(sha256(item.record));
+    existing->reset();
+    auto row = existing->bind(1, item.id).step();
+    if (!row) return std::unexpected(row.error());
+    if (*row) {
+      if (existing->column_text(0) == digest) {
+        results.push_back(UploadResult{item.id, UploadOutcome::duplicate, {}});
+      } else {
+        results.push_back(UploadResult{item.id, UploadOutcome::rejected,
+                                       "conflict: this id was stored with another record"});
+      }
+      continue;
+    }
+    if (std::string why = s.check(client_kiosk_id, *offered_key, item); !why.empty()) {
+      results.push_back(UploadResult{item.id, UploadOutcome::rejected, why});
+      continue;
+    }
+    auto record = parse_record(item.record);
+    insert->reset();
+    insert->bind(1, item.id)
+        .bind(2, client_kiosk_id)
+        .bind(3, record->sequence)
+        .bind(4, item.record);
+    insert->bind(5, digest).bind(6, item.signature).bind(7, received);
+    if (auto ok = insert->run(); !ok) return std::unexpected(ok.error());
+    results.push_back(UploadResult{item.id, UploadOutcome::accepted, {}});
+  }
+  if (auto done = tx->commit(); !done) return std::unexpected(done.error());
+  return results;
+}
+
+Expected<void> PortalStore::record_heartbeat(std::string_view client_kiosk_id,
+                                             const portal_protocol::Heartbeat& heartbeat,
+                                             std::string_view raw_json) {
+  Impl& s = *m_impl;
+  std::lock_guard lock(s.mutex);
+  auto upsert = s.db.prepare(
+      "INSERT INTO heartbeats(kiosk_id, received_ms, queue_depth, audit_head_seq, audit_head_hash, "
+      "body) "
+      "VALUES (?,?,?,?,?,?) ON CONFLICT(kiosk_id) DO UPDATE SET received_ms = "
+      "excluded.received_ms, "
+      "queue_depth = excluded.queue_depth, audit_head_seq = excluded.audit_head_seq, "
+      "audit_head_hash = excluded.audit_head_hash, body = excluded.body");
+  if (!upsert) return std::unexpected(upsert.error());
+  upsert->bind(1, client_kiosk_id).bind(2, now_ms()).bind(3, heartbeat.queue_depth);
+  upsert->bind(4, heartbeat.audit_head_seq).bind(5, heartbeat.audit_head_hash).bind(6, raw_json);
+  return upsert->run();
+}
+
+Expected<std::int64_t> PortalStore::transaction_count() {
+  std::lock_guard lock(m_impl->mutex);
+  return m_impl->db.query_int("SELECT count(*) FROM transactions");
+}
+
+}  // namespace shubbak::portal
