@@ -32,7 +32,7 @@ Expected<Bytes> parse_hex(std::string_view text) {
   return out;
 }
 
-std::string to_hex(ByteView bytes) {
+std::string to_hex_upper(ByteView bytes) {
   static constexpr char k_digits[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(bytes.size() * 2);

@@ -33,7 +33,7 @@ inline void secure_wipe(std::string& text) {
 // "3B 8F 80" or "3b8f80" (spaces allowed) to bytes.
 Expected<Bytes> parse_hex(std::string_view text);
 // "3B8F80": upper case, no spaces.
-std::string to_hex(ByteView bytes);
+std::string to_hex_upper(ByteView bytes);
 
 inline std::uint16_t read_le16(ByteView b, std::size_t at) {
   return static_cast<std::uint16_t>(b[at] | (b[at + 1] << 8));

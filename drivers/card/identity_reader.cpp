@@ -125,11 +125,11 @@ Expected<std::string> decode_field(const std::string& name, const CardProfileFie
       return text;
     }
     case CardProfileField::Encoding::hex:
-      return to_hex(bytes);
+      return to_hex_upper(bytes);
     case CardProfileField::Encoding::bcd_date: {
       if (bytes.size() != 4)
         return fail(Errc::parse, fmt::format("field {}: BCD date of {} bytes", name, bytes.size()));
-      std::string digits = to_hex(bytes);
+      std::string digits = to_hex_upper(bytes);
       text = fmt::format("{}-{}-{}", digits.substr(0, 4), digits.substr(4, 2), digits.substr(6, 2));
       break;
     }

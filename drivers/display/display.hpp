@@ -81,6 +81,8 @@ class Display {
   // Pushes a touch at a logical point through the platform's real input queue, as a touch
   // panel would deliver it (scripted demos, end-to-end tests).
   virtual void inject_touch(PointerEvent::Kind kind, Point logical) = 0;
+  // Pushes typed text through the platform's real text-input queue, as a USB keyboard would.
+  virtual void inject_text(std::string_view utf8) = 0;
 };
 
 }  // namespace shubbak

@@ -2,18 +2,27 @@
 
 namespace shubbak {
 
-KioskShell::KioskShell(UiContext& ui, KioskApp& app, SessionServices& services, const workflow::Catalog& catalog,
+KioskShell::KioskShell(UiContext& ui, KioskApp& app, SessionServices& services, workflow::Catalog catalog,
                        std::function<CivilDate()> today, Options options, Log log)
     : m_ui(ui),
       m_app(app),
       m_services(services),
-      m_catalog(catalog),
+      m_catalog(std::move(catalog)),
       m_today(std::move(today)),
       m_options(std::move(options)),
       m_log(std::move(log)) {
   m_app.on_activity([this] {
     if (m_session) m_session->activity();
   });
+}
+
+void KioskShell::replace_catalog(workflow::Catalog catalog) {
+  if (m_session) {
+    m_next_catalog = std::move(catalog);
+    return;
+  }
+  m_catalog = std::move(catalog);
+  m_log.info("{} service(s) now offered", m_catalog.services.size());
 }
 
 void KioskShell::show_welcome() {
@@ -51,10 +60,16 @@ void KioskShell::start_service(std::string_view id) {
       [this](workflow::EndResult result) {
         // The next citizen starts from a clean kiosk in its default language.
         m_session.reset();
+        if (m_next_catalog) {
+          m_catalog = std::move(*m_next_catalog);
+          m_next_catalog.reset();
+          m_log.info("{} service(s) now offered", m_catalog.services.size());
+        }
         if (m_ui.language() != m_options.default_language) m_ui.set_language(m_options.default_language);
         show_welcome();
         if (m_on_session_end) m_on_session_end(result);
       });
+  if (m_on_session_start) m_on_session_start(*bundle);
   m_session->start();
 }
 

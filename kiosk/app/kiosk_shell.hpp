@@ -24,8 +24,13 @@ class KioskShell {
     WorkflowSession::Options session;
   };
 
-  KioskShell(UiContext& ui, KioskApp& app, SessionServices& services, const workflow::Catalog& catalog,
+  KioskShell(UiContext& ui, KioskApp& app, SessionServices& services, workflow::Catalog catalog,
              std::function<CivilDate()> today, Options options, Log log);
+
+  // A new verified set of services: taken over now if nobody is mid-session, else when the
+  // current citizen's session ends. A citizen never sees a service change under them.
+  void replace_catalog(workflow::Catalog catalog);
+  const workflow::Catalog& catalog() const { return m_catalog; }
 
   void show_welcome();
   void show_menu();
@@ -34,17 +39,20 @@ class KioskShell {
   WorkflowSession* session() { return m_session.get(); }
   // Called with each finished session's result (tests, the demo's script).
   void on_session_end(std::function<void(workflow::EndResult)> h) { m_on_session_end = std::move(h); }
+  void on_session_start(std::function<void(const workflow::Bundle&)> h) { m_on_session_start = std::move(h); }
 
  private:
   UiContext& m_ui;
   KioskApp& m_app;
   SessionServices& m_services;
-  const workflow::Catalog& m_catalog;
+  workflow::Catalog m_catalog;
+  std::optional<workflow::Catalog> m_next_catalog;
   std::function<CivilDate()> m_today;
   Options m_options;
   Log m_log;
   std::unique_ptr<WorkflowSession> m_session;
   std::function<void(workflow::EndResult)> m_on_session_end;
+  std::function<void(const workflow::Bundle&)> m_on_session_start;
 };
 
 }  // namespace shubbak

@@ -5,6 +5,7 @@
 #include <csignal>
 
 #include <atomic>
+#include <ctime>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -13,7 +14,12 @@
 #include <CLI/CLI.hpp>
 
 #include "drivers/display/display.hpp"
+#include "drivers/payment/simulated_terminal.hpp"
+#include "drivers/printer/file_printer.hpp"
 #include "kiosk/app/kiosk_app.hpp"
+#include "kiosk/app/kiosk_services.hpp"
+#include "kiosk/app/kiosk_shell.hpp"
+#include "kiosk/app/reader_devices.hpp"
 #include "kiosk/app/store_and_forward.hpp"
 #include "kiosk/app/touch_script.hpp"
 #include "kiosk/core/config.hpp"
@@ -57,6 +63,25 @@ Expected<std::string> read_file(const fs::path& path) {
   return text.str();
 }
 
+// Today's date where the kiosk stands (its local time zone).
+CivilDate local_today() {
+  std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  return {local.tm_year + 1900, local.tm_mon + 1, local.tm_mday};
+}
+
+// The services to offer: the verified set the updater installed, else the bundles in assets
+// (the demo's). A bundle that fails validation is refused and logged; the others are offered.
+workflow::Catalog load_services(const fs::path& directory, const Log& log) {
+  auto catalog = workflow::load_catalog(directory);
+  for (const auto& refused : catalog.refused) {
+    log.error("service bundle {} refused:\n{}", refused.file.string(), workflow::format_errors(refused.errors));
+  }
+  log.info("{} service(s) from {}", catalog.services.size(), directory.string());
+  return catalog;
+}
+
 // Routes SIGTERM/SIGINT to the loop once it exists; a signal before that stops it at once.
 class ShutdownRequest {
  public:
@@ -77,7 +102,8 @@ class ShutdownRequest {
 // Signed service updates, when configured. A kiosk that cannot start them keeps running the
 // services it has: the failure is logged, not fatal.
 std::unique_ptr<trust::ServiceUpdater> start_service_updates(const Config& config, EventLoop& loop,
-                                                             WorkerPool& workers, Logger& logger) {
+                                                             WorkerPool& workers, Logger& logger,
+                                                             trust::ServiceUpdater::ReadyHandler on_new_set) {
   Log log(logger, "updates");
   if (config.updates.metadata_url.empty()) return nullptr;
   trust::ServiceUpdaterOptions options;
@@ -95,10 +121,11 @@ std::unique_ptr<trust::ServiceUpdater> start_service_updates(const Config& confi
     log.error("service updates are off: {}", updater.error().describe());
     return nullptr;
   }
-  // The set is installed on disk; the workflow engine takes it over between citizens.
-  (*updater)->on_new_set([log](const trust::ServiceSet& set) {
+  // The set is installed on disk; the shell takes it over between citizens.
+  (*updater)->on_new_set([log, on_new_set](const trust::ServiceSet& set) {
     log.info("service set {} ready ({} bundles); it takes over between citizens", set.generation,
              set.bundles.size());
+    on_new_set(set);
   });
   (*updater)->start();
   return std::move(*updater);
@@ -184,7 +211,6 @@ int run(const CommandLine& cli, Logger& logger) {
   shutdown.attach(loop);
   WorkerPool workers(2);
   KioskApp app(loop, **display, Log(logger, "app"));
-  auto updates = start_service_updates(*config, loop, workers, logger);
   (*display)->on_close_requested([&] {
     if (config->display.mode == DisplayMode::window) loop.quit(0);  // a kiosk ignores it
   });
@@ -192,18 +218,55 @@ int run(const CommandLine& cli, Logger& logger) {
   UiContext ui(**text, loop, *messages, (*display)->size(), config->display.dpi, config->kiosk.language,
                config->locale.arabic_indic_digits ? DigitStyle::arabic_indic : DigitStyle::western, Log(logger, "ui"));
   ui.set_theme(**theme_named(config->ui.theme));  // the config only accepts known names
-  auto screen = std::make_unique<WelcomeScreen>(ui, WelcomeScreen::Options{config->kiosk.id, SHUBBAK_VERSION});
-  screen->on_start([&] {
-    log.info("citizen session started");
+
+  // Devices. A device that cannot be opened is logged; the services that need it fail cleanly.
+  auto readers = ReaderDevices::open(*config, assets, loop, workers, Log(logger, "readers"), {});
+  if (!readers) log.error("card reader and scanner: {}", readers.error().describe());
+  std::unique_ptr<SimulatedTerminal> terminal;
+  std::optional<PaymentJournal> payment_journal;
+  std::unique_ptr<PaymentDesk> payments;
+  if (config->payment.terminal == "sim://demo") {
+    terminal = std::make_unique<SimulatedTerminal>(std::chrono::milliseconds(400));
+    if (auto opened_journal = PaymentJournal::open(config->kiosk.data_dir / "payments")) {
+      payment_journal = std::move(*opened_journal);
+      payments = std::make_unique<PaymentDesk>(*terminal, *payment_journal, Log(logger, "payments"));
+    } else {
+      log.error("payments are off: {}", opened_journal.error().describe());
+    }
+  }
+  std::unique_ptr<ReceiptPrinter> printer;
+  if (config->printer.uri == "sim://receipts") {
+    if (auto opened = FilePrinter::open(config->kiosk.data_dir / "receipts", config->printer.width_dots)) {
+      printer = std::move(*opened);
+    } else {
+      log.error("printer: {}", opened.error().describe());
+    }
+  }
+  auto receipt_text = TextEngine::open(config->text);  // the printer's worker has its own
+  KioskServices services(ui, loop, workers,
+                         {readers ? readers->get() : nullptr, payments.get(), transactions.store(), printer.get(),
+                          receipt_text ? receipt_text->get() : nullptr, assets / "card-profiles"},
+                         config->kiosk.id, Log(logger, "services"));
+  services.reconcile_payments();
+
+  fs::path installed = config->kiosk.data_dir / "services" / "current";
+  KioskShell shell(ui, app, services, load_services(fs::exists(installed) ? installed : assets / "services", log),
+                   local_today, {config->kiosk.language, {config->kiosk.id, SHUBBAK_VERSION}, {}},
+                   Log(logger, "shell"));
+  shell.on_session_start([&](const workflow::Bundle& bundle) {
     if (TransactionStore* store = transactions.store()) {
-      workers.submit([store, log] {
-        if (auto audited = store->record_event(audit_kind::session_start, "{}"); !audited) {
+      workers.submit([store, log, id = bundle.id] {
+        if (auto audited = store->record_event(audit_kind::session_start, fmt::format("{{\"service\":\"{}\"}}", id));
+            !audited) {
           log.warn("cannot audit the session start: {}", audited.error().describe());
         }
       });
     }
   });
-  app.show(std::move(screen));
+  auto updates = start_service_updates(*config, loop, workers, logger, [&](const trust::ServiceSet& set) {
+    shell.replace_catalog(load_services(set.directory, log));
+  });
+  shell.show_welcome();
 
   if (cli.exit_after_first_frame) {
     app.on_first_frame([&] {

@@ -7,6 +7,9 @@ namespace shubbak {
 
 namespace {
 
+constexpr std::chrono::milliseconds k_retry{50};
+constexpr std::chrono::milliseconds k_element_wait{3000};
+
 std::optional<int> to_int(const std::string& word) {
   int value = 0;
   auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), value);
@@ -26,12 +29,72 @@ bool is_safe_name(const std::string& name) {
 }  // namespace
 
 std::string_view demo_touch_script() {
-  return R"(# The demo citizen reads the welcome screen in Arabic, switches to English and back.
-shot 01-welcome-ar
+  // Three citizens, one for each demo service, on simulated devices: a card reader holding the
+  // demo ID card, a payment terminal that approves, a printer that writes PNG receipts.
+  return R"(shot 01-welcome-ar
 tap @language
 shot 02-welcome-en
 tap @language
-shot 03-welcome-ar
+tap @start
+shot 03-menu
+# 1. Municipal fees, paid by card.
+tap @option:muscat.municipality.fees
+shot 04-fees-intro
+tap @primary
+shot 05-fees-choose
+tap @option:waste
+tap @account_number
+shot 06-fees-form-keyboard
+type 12345678
+tap @key:enter
+tap @primary
+shot 07-fees-review
+tap @primary
+shot 08-fees-pay
+tap @option:terminal
+wait 1500
+shot 09-fees-done
+tap @primary
+# 2. A birth certificate: the ID card, a form, card payment, a queue ticket.
+tap @start
+tap @option:oman.civil-status.birth-certificate
+tap @primary
+wait 1500
+shot 10-certificate-details
+tap @certificate_for:choice:self
+tap @primary
+shot 11-certificate-review
+tap @primary
+wait 1500
+shot 12-certificate-done
+tap @primary
+# 3. A health appointment, free, with skip logic and a choice filter.
+tap @start
+tap @option:jordan.health.appointment
+tap @primary
+tap @national_id
+type 9861031236
+tap @key:enter
+tap @governorate:choice:amman
+tap @phone
+type 0791234567
+tap @key:enter
+shot 13-health-about-you
+tap @primary
+tap @clinic:choice:general
+tap @has_chronic:choice:yes
+wait 100
+shot 14-health-clinic
+tap @chronic_details
+type Diabetes
+tap @key:enter
+tap @primary
+shot 15-health-review
+tap @primary
+wait 1000
+shot 16-health-done
+tap @primary
+shot 17-welcome-again
 )";
 }
 
@@ -58,6 +121,10 @@ Expected<std::vector<ScriptStep>> parse_touch_script(std::string_view text, std:
       if (!x || !y) return bad("tap takes @ELEMENT or X Y");
       step.kind = ScriptStep::Kind::tap;
       step.point = {*x, *y};
+    } else if (w[0] == "type" && w.size() >= 2) {
+      step.kind = ScriptStep::Kind::type;
+      step.name = line.substr(line.find("type") + 5);
+      while (!step.name.empty() && step.name.back() == ' ') step.name.pop_back();
     } else if (w[0] == "wait" && w.size() == 2) {
       auto ms = to_int(w[1]);
       if (!ms || *ms < 0 || *ms > 600000) return bad("wait takes milliseconds from 0 to 600000");
@@ -112,16 +179,26 @@ void ScriptRunner::step() {
       if (!s.element.empty()) {
         auto rect = m_app.screen() ? m_app.screen()->find_element(s.element) : std::nullopt;
         if (!rect) {
+          // The screen may still be changing (a device answer, a posted switch): look again,
+          // for at most k_element_wait, as a person waits for the button to appear.
+          if (++m_element_tries * k_retry < k_element_wait) {
+            m_loop.add_timer(k_retry, [this] { step(); });
+            return;
+          }
           m_log.error("script line {}: no element @{} on this screen", s.line, s.element);
           return stop(1);
         }
         at = rect->center();
       }
+      m_element_tries = 0;
       m_log.debug("script: tap {},{}", at.x, at.y);
       m_display.inject_touch(PointerEvent::Kind::down, at);
       m_display.inject_touch(PointerEvent::Kind::up, at);
       return next();
     }
+    case ScriptStep::Kind::type:
+      m_display.inject_text(s.name);
+      return next();
     case ScriptStep::Kind::wait:
       m_loop.add_timer(std::chrono::milliseconds(s.milliseconds), [this] { next(); });
       return;

@@ -2,8 +2,10 @@
 // runtime through the display's real input queue and saves screenshots along the way.
 //
 // One command a line; '#' starts a comment:
-//   tap @ELEMENT      touch the centre of a screen element (e.g. @language)
+//   tap @ELEMENT      touch the centre of a screen element (e.g. @language), waiting up to 3 s
+//                     for it to appear
 //   tap X Y           touch a logical point
+//   type TEXT         type TEXT (the rest of the line) into the focused field, as a USB keyboard
 //   wait MS           let MS milliseconds pass
 //   shot NAME         save the next frame as NAME.png in the output directory
 //   quit              stop the kiosk (exit code 0); the end of the script does the same
@@ -20,12 +22,12 @@
 namespace shubbak {
 
 struct ScriptStep {
-  enum class Kind { tap, wait, shot, quit };
+  enum class Kind { tap, type, wait, shot, quit };
   Kind kind;
   std::string element;  // tap @element
   Point point;          // tap X Y
   int milliseconds = 0;
-  std::string name;  // shot NAME
+  std::string name;  // shot NAME; type TEXT
   int line = 0;
 };
 
@@ -53,6 +55,7 @@ class ScriptRunner {
   KioskApp& m_app;
   std::vector<ScriptStep> m_steps;
   std::size_t m_index = 0;
+  int m_element_tries = 0;
   std::filesystem::path m_out_dir;
   Log m_log;
   std::function<void(int)> m_finished;

@@ -123,10 +123,13 @@ StepView WorkflowSession::view() const {
               if (const auto* l = std::get_if<std::vector<std::string>>(&value->data)) field.selected = *l;
             }
             break;
-          default:
+          default: {
+            // A text answer whose pattern allows digits only (an account number) gets the digit pad.
+            bool digits_only = f->pattern && f->pattern->find_first_not_of("[0-9]{},+*?^$0123456789") == std::string::npos;
             field.input = f->kind == workflow::FieldKind::number || f->kind == workflow::FieldKind::money
                               ? StepField::Input::number
-                          : f->kind == workflow::FieldKind::phone || f->kind == workflow::FieldKind::national_id
+                          : f->kind == workflow::FieldKind::phone || f->kind == workflow::FieldKind::national_id ||
+                                    digits_only
                               ? StepField::Input::phone
                               : StepField::Input::text;
             if (value && !value->is_null()) field.text = value->to_display_string();
@@ -134,6 +137,7 @@ StepView WorkflowSession::view() const {
               if (const auto* m = std::get_if<Money>(&value->data)) field.text = to_decimal_string(*m).value_or("");
             }
             break;
+          }
         }
         if (auto e = m_errors.find(f->name); e != m_errors.end()) field.error = e->second;
         v.fields.push_back(std::move(field));

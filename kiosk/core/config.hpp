@@ -102,6 +102,15 @@ struct Config {
     int min_free_mb = 64;     // below this much free space, new transactions are refused
   } store;
 
+  struct Payment {
+    std::string terminal = "sim://demo";  // "sim://demo" (the simulated terminal) or "none"
+  } payment;
+
+  struct Printer {
+    std::string uri = "sim://receipts";  // "sim://receipts": PNG files in DATA_DIR/receipts; "none"
+    int width_dots = 576;                // 576 for 80 mm paper, 384 for 58 mm, at 203 dpi
+  } printer;
+
   struct Logging {
     LogLevel level = LogLevel::info;
     JournalMode journal = JournalMode::automatic;

@@ -65,7 +65,9 @@ bool looks_like_card_number(std::string_view text) {
 Expected<void> validate_draft(const TransactionDraft& draft) {
   if (auto ok = check_identifier("service id", draft.service_id); !ok) return ok;
   if (auto ok = check_identifier("service version", draft.service_version); !ok) return ok;
-  if (auto money = make_money(draft.amount.minor_units, draft.amount.currency); !money) {
+  // A free service has no amount at all (zero, no currency); anything else must be real money.
+  bool free_service = draft.amount.minor_units == 0 && draft.amount.currency.empty();
+  if (auto money = make_money(draft.amount.minor_units, draft.amount.currency); !money && !free_service) {
     return std::unexpected(money.error());
   }
   if (draft.payment_reference.size() > k_max_id_length) {

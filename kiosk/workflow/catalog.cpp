@@ -23,7 +23,7 @@ Catalog load_catalog(const std::filesystem::path& directory) {
   Catalog catalog;
   std::error_code ec;
   std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(directory, ec)) {
     if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path());
   }
   if (ec) {

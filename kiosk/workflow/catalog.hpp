@@ -23,7 +23,8 @@ struct Catalog {
   const Bundle* find(std::string_view id) const;
 };
 
-// Reads every *.json in `directory` (not recursively). A bundle file over 1 MiB is refused.
+// Reads every *.json below `directory` (a TUF set keeps them under services/<ministry>/). A
+// bundle file over 1 MiB is refused.
 Catalog load_catalog(const std::filesystem::path& directory);
 
 }  // namespace shubbak::workflow

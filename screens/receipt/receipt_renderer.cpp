@@ -40,21 +40,26 @@ class ReceiptLayout {
     auto v = m_text.layout(value, {size, weight}, inner, TextDirection::automatic);
     if (!l) return std::unexpected(l.error());
     if (!v) return std::unexpected(v.error());
+    // The value goes to the document's end edge (left on an Arabic receipt), whatever its own
+    // direction: "12345678" in an Arabic receipt is flush left, not over the label.
+    TextAlign value_align = (*v)->right_to_left == (m_direction == TextDirection::right_to_left) ? TextAlign::end
+                                                                                                   : TextAlign::start;
     if ((*l)->width + (*v)->width + m_margin <= inner) {
       int h = std::max((*l)->height, (*v)->height);
       m_blocks.push_back({*l, {m_margin, m_y, inner, h}, TextAlign::start});
-      m_blocks.push_back({*v, {m_margin, m_y, inner, h}, TextAlign::end});
+      m_blocks.push_back({*v, {m_margin, m_y, inner, h}, value_align});
       m_y += h + 4;
       return {};
     }
     m_blocks.push_back({*l, {m_margin, m_y, inner, (*l)->height}, TextAlign::start});
     m_y += (*l)->height;
-    m_blocks.push_back({*v, {m_margin, m_y, inner, (*v)->height}, TextAlign::end});
+    m_blocks.push_back({*v, {m_margin, m_y, inner, (*v)->height}, value_align});
     m_y += (*v)->height + 4;
     return {};
   }
 
   void rule() {
+    if (!m_rules.empty() && m_rules.back() == m_y - 8) return;  // nothing since the last rule
     m_rules.push_back(m_y + 4);
     m_y += 12;
   }

@@ -82,7 +82,10 @@ TextField::Geometry TextField::geometry() {
   g.inner = {m_bounds.x + pad, m_bounds.y + (m_bounds.height - g.layout->line_height) / 2, m_bounds.width - 2 * pad,
              g.layout->line_height};
   const TextLine& line = g.layout->lines.front();
-  int natural = TextEngine::line_left(*g.layout, line, g.inner, TextAlign::start);
+  // Whatever the text's own direction, it sits at the UI's start edge: digits in an Arabic form
+  // are flush right like the Arabic around them.
+  TextAlign align = g.layout->right_to_left == m_ui.right_to_left() ? TextAlign::start : TextAlign::end;
+  int natural = TextEngine::line_left(*g.layout, line, g.inner, align);
   // Keep the caret inside the field when the text is longer than it.
   if (line.width <= g.inner.width) m_scroll = 0;
   int caret_x = natural + m_scroll + caret_at(stops(*g.layout), m_caret).x;
@@ -132,7 +135,7 @@ void TextField::draw(Canvas& canvas) {
       }
     }
     Rect box{g.line_left, g.inner.y, g.layout->width, g.inner.height};
-    m_ui.text().draw(canvas, *g.layout, box, TextAlign::start, t.text);
+    m_ui.text().draw(canvas, *g.layout, box, TextAlign::start, t.text);  // box is exactly the line
   }
   if (focused()) {
     int x = g.line_left + caret_at(stops(*g.layout), m_caret).x;

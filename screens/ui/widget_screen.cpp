@@ -105,7 +105,6 @@ std::optional<Rect> WidgetScreen::find_element(std::string_view id) const {
   if (id.starts_with("key:")) return m_keyboard ? m_keyboard->key_bounds(id.substr(4)) : std::nullopt;
   if (auto colon = id.find(':'); colon != std::string_view::npos) {
     if (auto* date = dynamic_cast<DateInput*>(m_root->find(id.substr(0, colon)))) return date->part_bounds(id.substr(colon + 1));
-    return std::nullopt;
   }
   if (m_dialog) {
     if (Widget* w = m_dialog->find(id)) return w->bounds();

@@ -30,13 +30,31 @@ class Page final : public Container {
     Widget::arrange(bounds);
     int inner = bounds.width - 2 * m_padding;
     int buttons_h = m_buttons->measure(inner).height;
+    int content_h = m_content->measure(inner).height;
+    // With the keyboard open the page is short: the buttons step aside (the keyboard's Done
+    // key closes it and brings them back) rather than cover the questions.
+    m_show_buttons = content_h + buttons_h + 3 * m_padding <= bounds.height;
     Rect buttons{bounds.x + m_padding, bounds.bottom() - m_padding - buttons_h, inner, buttons_h};
-    m_buttons->arrange(buttons);
-    m_content->arrange({bounds.x + m_padding, bounds.y + m_padding, inner, buttons.y - bounds.y - 2 * m_padding});
+    m_buttons->arrange(m_show_buttons ? buttons : Rect{bounds.x, bounds.bottom(), 0, 0});
+    int bottom = m_show_buttons ? buttons.y - m_padding : bounds.bottom();
+    m_content->arrange({bounds.x + m_padding, bounds.y + m_padding, inner, bottom - bounds.y - m_padding});
+  }
+  void draw(Canvas& canvas) override {
+    std::optional<Rect> clip;
+    ClipScope scope(canvas, clip, m_bounds);
+    m_content->draw(canvas);
+    if (m_show_buttons) m_buttons->draw(canvas);
+  }
+  bool on_pointer(const PointerEvent& event) override {
+    if (!m_show_buttons && event.kind == PointerEvent::Kind::down && m_buttons->bounds().contains(event.position)) {
+      return false;
+    }
+    return Container::on_pointer(event);
   }
 
  private:
   int m_padding;
+  bool m_show_buttons = true;
   Column* m_content = nullptr;
   Row* m_buttons = nullptr;
 };

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <condition_variable>
+#include <cstring>
 #include <cstdlib>
 #include <mutex>
 #include <utility>
@@ -247,6 +248,21 @@ class SdlDisplay final : public Display {
 
   void request_screenshot(std::filesystem::path png, std::function<void(Expected<void>)> done) override {
     m_screenshots.push_back({std::move(png), std::move(done)});
+  }
+
+  void inject_text(std::string_view utf8) override {
+    // SDL_TEXTINPUT carries at most 31 bytes: send the text in whole characters that fit.
+    std::size_t at = 0;
+    while (at < utf8.size()) {
+      std::size_t end = std::min(utf8.size(), at + sizeof(SDL_TextInputEvent::text) - 1);
+      while (end > at && end < utf8.size() && (static_cast<unsigned char>(utf8[end]) & 0xC0) == 0x80) --end;
+      SDL_Event event{};
+      event.type = SDL_TEXTINPUT;
+      std::memcpy(event.text.text, utf8.data() + at, end - at);
+      SDL_PushEvent(&event);
+      at = end;
+    }
+    m_backend.wake();
   }
 
   void inject_touch(PointerEvent::Kind kind, Point logical) override {

@@ -66,7 +66,7 @@ TEST_CASE("a short-APDU-level reader with a card that wants GET RESPONSE and exa
                       CommandApdu{0x00, 0xA4, 0x04, 0x00, *parse_hex("F05348554242414B4944"), 256});
   REQUIRE(fci.has_value());
   CHECK(fci->sw == 0x9000);
-  CHECK(to_hex(fci->data) == "6F0C840AF05348554242414B4944");
+  CHECK(to_hex_upper(fci->data) == "6F0C840AF05348554242414B4944");
   // Le corrected after 6Cxx: asking 200 bytes of a 16-byte EF.
   REQUIRE(
       transmit(**reader, CommandApdu{0x00, 0xA4, 0x02, 0x0C, {0x01, 0x02}, std::nullopt})->ok());
@@ -106,7 +106,7 @@ TEST_CASE("a contactless reader answers the PC/SC GET DATA pseudo-APDU with the 
   REQUIRE((*reader)->power_on().has_value());
   auto uid = read_contactless_uid(**reader);
   REQUIRE_MESSAGE(uid.has_value(), uid.error().describe());
-  CHECK(to_hex(*uid) == "04A23B7C115280");
+  CHECK(to_hex_upper(*uid) == "04A23B7C115280");
 }
 
 TEST_CASE("a reader that lies about its maximum message length") {

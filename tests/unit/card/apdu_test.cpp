@@ -21,7 +21,7 @@ TEST_CASE("the four ISO 7816-4 cases, short and extended, encode and parse back"
   for (const auto& c : cases) {
     auto wire = c.command.encode();
     REQUIRE(wire.has_value());
-    CHECK(to_hex(*wire) == c.wire);
+    CHECK(to_hex_upper(*wire) == c.wire);
     auto parsed = parse_command_apdu(*wire);
     REQUIRE(parsed.has_value());
     CHECK(parsed->data == c.command.data);
@@ -33,7 +33,7 @@ TEST_CASE("the four ISO 7816-4 cases, short and extended, encode and parse back"
   auto wire = big.encode();
   REQUIRE(wire.has_value());
   CHECK(wire->size() == 4 + 3 + 300 + 2);
-  CHECK(to_hex(ByteView(*wire).first(7)) == "00D6000000012C");
+  CHECK(to_hex_upper(ByteView(*wire).first(7)) == "00D6000000012C");
   auto parsed = parse_command_apdu(*wire);
   REQUIRE(parsed.has_value());
   CHECK(parsed->data.size() == 300);

@@ -66,16 +66,16 @@ TEST_CASE(
 
 TEST_CASE("CCID messages: encoding commands, parsing answers, errors, slot changes") {
   Bytes power_on = encode_ccid_command(ccid::k_icc_power_on, 0, 7, {0, 0, 0});
-  CHECK(to_hex(power_on) == "62000000000007000000");
+  CHECK(to_hex_upper(power_on) == "62000000000007000000");
   Bytes xfr =
       encode_ccid_command(ccid::k_xfr_block, 0, 8, {0, 0, 0}, Bytes{0x00, 0xB0, 0x00, 0x00, 0x10});
-  CHECK(to_hex(xfr) == "6F05000000000800000000B0000010");
+  CHECK(to_hex_upper(xfr) == "6F05000000000800000000B0000010");
 
   auto answer = parse_ccid_response(*parse_hex("80 02000000 00 08 00 00 00 9000"));
   REQUIRE(answer.has_value());
   CHECK(answer->sequence == 8);
   CHECK(answer->icc_status() == IccStatus::active);
-  CHECK(to_hex(answer->payload) == "9000");
+  CHECK(to_hex_upper(answer->payload) == "9000");
   CHECK_FALSE(parse_ccid_response(*parse_hex("80 03000000 00 08 00 00 00 9000"))
                   .has_value());  // length lies
   CHECK_FALSE(

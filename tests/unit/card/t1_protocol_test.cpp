@@ -45,7 +45,7 @@ T1Block r_block(int nr) {
 
 TEST_CASE("framing: LRC, LEN and the block kinds") {
   Bytes wire = encode_t1_block(i_block(1, true, {0x00, 0xA4}));
-  CHECK(to_hex(wire) == "00600200A4C6");
+  CHECK(to_hex_upper(wire) == "00600200A4C6");
   auto parsed = parse_t1_block(wire);
   REQUIRE(parsed.has_value());
   CHECK(parsed->is_information());
@@ -65,7 +65,7 @@ TEST_CASE(
   T1Protocol t1(card.exchange(), 4);
   auto response = t1.transceive(*parse_hex("00A4040C 05 A000000001"));  // 10 bytes: 3 blocks
   REQUIRE_MESSAGE(response.has_value(), response.error().describe());
-  CHECK(to_hex(*response) == "01029000");
+  CHECK(to_hex_upper(*response) == "01029000");
   REQUIRE(card.received.size() == 4);
   CHECK(card.received[0].pcb == t1::i_pcb(0, true));
   CHECK(card.received[1].pcb == t1::i_pcb(1, true));
@@ -123,7 +123,7 @@ TEST_CASE("errors: a garbled block is asked for again; wrong sequence numbers an
   T1Protocol t1(card.exchange(), 32);
   auto response = t1.transceive(*parse_hex("00B0000000"));
   REQUIRE_MESSAGE(response.has_value(), response.error().describe());
-  CHECK(to_hex(*response) == "9000");
+  CHECK(to_hex_upper(*response) == "9000");
   CHECK(card.received[1].pcb == t1::r_pcb(0, 0x01));  // R-block with the EDC error bit
 
   ScriptedCard out_of_step;

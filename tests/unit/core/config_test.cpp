@@ -91,7 +91,9 @@ TEST_CASE("an unknown key is refused with file, line and key") {
 }
 
 TEST_CASE("an unknown section is refused") {
-  CHECK(error_of("\n[printer]\nuri = \"ipp://x\"\n") == "kiosk.toml:2: unknown section [printer]");
+  CHECK(error_of("\n[fax]\nnumber = \"+968\"\n") == "kiosk.toml:2: unknown section [fax]");
+  CHECK(error_of("[printer]\nuri = \"ipp://x\"\n") ==
+        "kiosk.toml:2: printer.uri: \"ipp://x\" is not one of \"sim://receipts\", \"none\"");
 }
 
 TEST_CASE("bad values are refused with what was expected") {
@@ -152,6 +154,9 @@ TEST_CASE("the shipped, commented default config parses to exactly the defaults"
   CHECK(shipped->locale.arabic_indic_digits == defaults.locale.arabic_indic_digits);
   CHECK(shipped->ui.theme == defaults.ui.theme);
   CHECK(shipped->log.level == defaults.log.level);
+  CHECK(shipped->payment.terminal == defaults.payment.terminal);
+  CHECK(shipped->printer.uri == defaults.printer.uri);
+  CHECK(shipped->printer.width_dots == defaults.printer.width_dots);
   CHECK(shipped->usb.allow == defaults.usb.allow);
   CHECK(shipped->card.reader == defaults.card.reader);
   CHECK(shipped->card.profile == defaults.card.profile);

@@ -1,0 +1,201 @@
+#include "kiosk/app/kiosk_services.hpp"
+
+#include <chrono>
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "drivers/card/card_profile.hpp"
+#include "screens/receipt/receipt_renderer.hpp"
+
+namespace shubbak {
+
+KioskServices::KioskServices(UiContext& ui, EventLoop& loop, WorkerPool& workers, Devices devices,
+                             std::string kiosk_id, Log log)
+    : m_ui(ui), m_loop(loop), m_workers(workers), m_devices(devices), m_kiosk_id(std::move(kiosk_id)), m_log(std::move(log)) {}
+
+KioskServices::~KioskServices() = default;
+
+template <class T>
+void KioskServices::on_worker(std::function<Expected<T>()> work, Done<T> done) {
+  bool queued = m_workers.submit([this, work = std::move(work), done = std::move(done), alive = std::weak_ptr<int>(m_alive)] {
+    auto result = std::make_shared<Expected<T>>(work());
+    m_loop.post([done, result, alive] {
+      if (alive.lock()) done(std::move(*result));
+    });
+  });
+  if (!queued) m_log.warn("a device request was refused: the kiosk is stopping");
+}
+
+void KioskServices::read_identity(const std::string& profile_id, Done<std::map<std::string, std::string>> done) {
+  if (!m_devices.readers) return done(fail(Errc::device, "no card reader is configured"));
+  auto profile = load_card_profile(m_devices.card_profiles / (profile_id + ".json"));
+  if (!profile) {
+    m_log.error("card profile {}: {}", profile_id, profile.error().describe());
+    return done(std::unexpected(profile.error()));
+  }
+  m_devices.readers->card().read_identity(std::move(*profile), [done](Expected<IdentityRecord> card) {
+    if (!card) return done(std::unexpected(card.error()));
+    // Only what the profile read; the record itself wipes its buffers when it goes.
+    done(std::map<std::string, std::string>{{"id_number", card->id_number},     {"name_ar", card->name_ar},
+                                            {"name_en", card->name_en},         {"birth_date", card->birth_date},
+                                            {"expiry_date", card->expiry_date}, {"nationality", card->nationality}});
+  });
+}
+
+void KioskServices::scan_code(Done<std::string> done) {
+  // Scans arrive through ReaderDevices' listener; a scan step with no scanner is a device error.
+  done(fail(Errc::unsupported, "no scanner is configured for scan steps"));
+}
+
+void KioskServices::pay(const PaymentRequest& request, const std::string& service_id, Done<PaymentResult> done) {
+  if (!m_devices.payments) return done(fail(Errc::device, "no payment terminal is configured"));
+  PaymentDesk* desk = m_devices.payments;
+  on_worker<PaymentResult>([desk, request, service_id] { return desk->pay(request, service_id); }, std::move(done));
+}
+
+std::string KioskServices::payment_reference() { return PaymentDesk::new_reference(m_kiosk_id); }
+
+void KioskServices::record(const workflow::TransactionDraft& draft, Done<std::string> done) {
+  TransactionStore* store = m_devices.store;
+  if (!store) return done(fail(Errc::io, "the transaction store is out of service"));
+  TransactionDraft stored;
+  stored.service_id = draft.service_id;
+  stored.service_version = draft.service_version;
+  stored.fields = draft.fields;
+  if (draft.payment) {
+    stored.amount = draft.payment->amount;
+    stored.payment_reference = draft.payment->reference;
+    stored.fields.emplace_back("payment_method", draft.payment->method);
+  }
+  PaymentDesk* desk = m_devices.payments;
+  std::string paid_reference =
+      draft.payment && draft.payment->method == "terminal" ? draft.payment->reference : std::string();
+  on_worker<std::string>(
+      [store, stored, desk, paid_reference, log = m_log]() -> Expected<std::string> {
+        auto record = store->commit(stored);
+        if (!record) return std::unexpected(record.error());
+        // The payment is now part of a durable transaction: it is no longer open.
+        if (desk && !paid_reference.empty()) {
+          if (auto settled = desk->settle(paid_reference); !settled) {
+            log.warn("payment {} stored but not closed in the journal: {}", paid_reference, settled.error().describe());
+          }
+        }
+        log.info("transaction {} stored (sequence {})", record->id, record->sequence);
+        return record->id;
+      },
+      std::move(done));
+}
+
+std::vector<std::pair<std::string, std::string>> KioskServices::details(const std::string& transaction_id) const {
+  std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm local{};
+  localtime_r(&now, &local);
+  char when[32];
+  std::strftime(when, sizeof when, "%Y-%m-%d %H:%M", &local);
+  return {{std::string(m_ui.message("receipt.transaction")), transaction_id},
+          {std::string(m_ui.message("receipt.time")), when},
+          {std::string(m_ui.message("receipt.kiosk")), m_kiosk_id}};
+}
+
+void KioskServices::print_receipt(const workflow::WorkflowEngine& session, const std::string& transaction_id,
+                                  Done<PrintedDocument> done) {
+  const workflow::Bundle& bundle = session.bundle();
+  if (!bundle.receipt) return done(fail(Errc::invalid_argument, "the service has no receipt"));
+  Language language = m_ui.language();
+  ReceiptDocument document;
+  document.language = language;
+  document.issuer = bundle.title.in(language);
+  document.title = bundle.receipt->title.in(language);
+  for (const auto& line : bundle.receipt->lines) {
+    auto value = session.evaluate(line.value);
+    std::string shown = value ? value->to_display_string() : "—";
+    if (value) {
+      if (const auto* money = std::get_if<Money>(&value->data)) shown = m_ui.format().money(*money).value_or(shown);
+      // A choice prints as its label in the citizen's language, not its stored value.
+      if (const auto* text = std::get_if<std::string>(&value->data); text && line.value.references().size() == 1) {
+        if (const workflow::Field* field = bundle.field(line.value.references().front())) {
+          for (const auto& choice : field->choices) {
+            if (choice.value == *text) shown = choice.label.in(language);
+          }
+        }
+      }
+    }
+    document.lines.emplace_back(line.label.in(language), shown);
+  }
+  if (session.payment()) {
+    document.total_label = std::string(m_ui.message("receipt.total"));
+    document.total = m_ui.format().money(session.payment()->amount).value_or(format_money(session.payment()->amount));
+    if (session.payment()->method == "reference") {
+      document.lines.emplace_back(std::string(m_ui.message("receipt.pay_with")), session.payment()->reference);
+    }
+  }
+  document.details = details(transaction_id);
+  if (bundle.receipt->footer) document.footer = bundle.receipt->footer->in(language);
+  print(std::move(document), "receipt-" + transaction_id, std::move(done));
+}
+
+void KioskServices::issue_ticket(const std::string& counter, const std::string& transaction_id, Done<std::string> done) {
+  int number = ++m_ticket_numbers[counter];
+  std::string ticket = fmt::format("{}-{:03}", counter, number);
+  for (auto& c : ticket) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  ReceiptDocument document;
+  document.language = m_ui.language();
+  document.issuer = std::string(m_ui.message("ticket.issuer"));
+  document.title = std::string(m_ui.message("ticket.title"));
+  document.big_number = ticket;
+  document.details = details(transaction_id);
+  document.footer = std::string(m_ui.message("ticket.footer"));
+  print(std::move(document), "ticket-" + transaction_id,
+        [done, ticket](Expected<PrintedDocument> printed) {
+          if (!printed) return done(std::unexpected(printed.error()));
+          done(ticket);
+        });
+}
+
+void KioskServices::print(ReceiptDocument document, std::string job, Done<PrintedDocument> done) {
+  if (!m_devices.printer || !m_devices.receipt_text) return done(fail(Errc::device, "no printer is configured"));
+  ReceiptPrinter* printer = m_devices.printer;
+  TextEngine* text = m_devices.receipt_text;
+  on_worker<PrintedDocument>(
+      [this, printer, text, document = std::move(document), job]() -> Expected<PrintedDocument> {
+        std::lock_guard lock(m_render_mutex);
+        auto page = render_receipt(*text, document, printer->width_dots());
+        if (!page) return std::unexpected(page.error());
+        auto printed = printer->print(*page, job);
+        if (!printed) return std::unexpected(printed.error());
+        return PrintedDocument{job, printed->id};
+      },
+      std::move(done));
+}
+
+void KioskServices::refund(const std::string& reference) {
+  if (!m_devices.payments) return;
+  PaymentDesk* desk = m_devices.payments;
+  m_workers.submit([desk, reference, log = m_log] {
+    if (auto refunded = desk->refund(reference); !refunded) {
+      log.error("payment {} could not be reversed now ({}); the next start retries", reference,
+                refunded.error().describe());
+    }
+  });
+}
+
+void KioskServices::abandon() {
+  // Results of work already started are dropped by the session that asked for them; a card
+  // read in progress ends by its own timeout and its buffers are wiped.
+  m_log.info("session abandoned");
+}
+
+void KioskServices::reconcile_payments() {
+  if (!m_devices.payments) return;
+  PaymentDesk* desk = m_devices.payments;
+  m_workers.submit([desk, log = m_log] {
+    auto report = desk->reconcile();
+    if (report.reversed + report.closed + report.failed > 0) {
+      log.info("payments reconciled: {} reversed, {} closed, {} left for later", report.reversed, report.closed,
+               report.failed);
+    }
+  });
+}
+
+}  // namespace shubbak

@@ -1,0 +1,70 @@
+// The kiosk's real SessionServices: the card reader (ReaderDevices), the payment terminal behind
+// the payment journal (PaymentDesk), the transaction store, and the receipt printer with a
+// receipt renderer of its own (the screen's text engine belongs to the UI thread). Blocking
+// work runs on the worker pool; every `done` is posted back to the UI thread.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "drivers/payment/payment_terminal.hpp"
+#include "drivers/printer/receipt_printer.hpp"
+#include "kiosk/app/reader_devices.hpp"
+#include "kiosk/app/session_services.hpp"
+#include "kiosk/loop/event_loop.hpp"
+#include "kiosk/loop/worker_pool.hpp"
+#include "kiosk/payments/payment_desk.hpp"
+#include "kiosk/store/transaction_store.hpp"
+#include "screens/text/text_engine.hpp"
+#include "screens/ui/ui_context.hpp"
+
+namespace shubbak {
+
+class KioskServices final : public SessionServices {
+ public:
+  struct Devices {
+    ReaderDevices* readers = nullptr;    // none: card steps fail as device errors
+    PaymentDesk* payments = nullptr;     // none: terminal payments fail as device errors
+    TransactionStore* store = nullptr;   // none (out of service): submit fails
+    ReceiptPrinter* printer = nullptr;   // none: printing fails as a device error
+    TextEngine* receipt_text = nullptr;  // a text engine for the printer's worker
+    std::filesystem::path card_profiles;  // assets/card-profiles
+  };
+
+  KioskServices(UiContext& ui, EventLoop& loop, WorkerPool& workers, Devices devices, std::string kiosk_id, Log log);
+  ~KioskServices() override;
+
+  void read_identity(const std::string& profile, Done<std::map<std::string, std::string>> done) override;
+  void scan_code(Done<std::string> done) override;
+  void pay(const PaymentRequest& request, const std::string& service_id, Done<PaymentResult> done) override;
+  std::string payment_reference() override;
+  void record(const workflow::TransactionDraft& draft, Done<std::string> done) override;
+  void print_receipt(const workflow::WorkflowEngine& session, const std::string& transaction_id,
+                     Done<PrintedDocument> done) override;
+  void issue_ticket(const std::string& counter, const std::string& transaction_id, Done<std::string> done) override;
+  void refund(const std::string& payment_reference) override;
+  void abandon() override;
+
+  // At start: payments of sessions that died before their transaction (see PaymentDesk).
+  void reconcile_payments();
+
+ private:
+  // Runs `work` on a worker and hands its result to `done` on the UI thread.
+  template <class T>
+  void on_worker(std::function<Expected<T>()> work, Done<T> done);
+  void print(ReceiptDocument document, std::string job, Done<PrintedDocument> done);
+  std::vector<std::pair<std::string, std::string>> details(const std::string& transaction_id) const;
+
+  UiContext& m_ui;
+  EventLoop& m_loop;
+  WorkerPool& m_workers;
+  Devices m_devices;
+  std::string m_kiosk_id;
+  Log m_log;
+  std::mutex m_render_mutex;  // one receipt rendered at a time with the receipt text engine
+  std::map<std::string, int> m_ticket_numbers;  // per counter, since the kiosk started
+  std::shared_ptr<int> m_alive = std::make_shared<int>(0);
+};
+
+}  // namespace shubbak
