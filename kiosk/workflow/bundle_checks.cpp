@@ -24,7 +24,9 @@ class Checker {
     check_names();
     check_money();
     for (std::size_t i = 0; i < m_b.fields.size(); ++i) check_field(m_b.fields[i], fmt::format("$.fields[{}]", i));
-    if (!m_step_index.contains(m_b.start)) error("$.start", fmt::format("unknown step \"{}\"", m_b.start));
+    if (!m_b.start.empty() && !m_step_index.contains(m_b.start)) {
+      error("$.start", fmt::format("unknown step \"{}\"", m_b.start));
+    }
     for (std::size_t i = 0; i < m_b.steps.size(); ++i) check_step(m_b.steps[i], fmt::format("$.steps[{}]", i));
     check_graph();
     check_record_and_receipt();

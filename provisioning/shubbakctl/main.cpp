@@ -2,13 +2,17 @@
 // a TUF repository; private keys stay in the admin's key directory (PEM files, mode 0600).
 // Exit codes: 0 done, 1 refused or failed (the reason on stderr), 2 bad command line.
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 
 #include "kiosk/trust/trusted_clock.hpp"
+#include "provisioning/shubbakctl/bundle_lint.hpp"
 #include "provisioning/shubbakctl/repository.hpp"
 
 namespace {
@@ -63,6 +67,28 @@ int edit_repository(const RepoArguments& args, Edit edit) {
 
 }  // namespace
 
+// Every file checked, every error printed; exit 1 if any bundle is invalid.
+int lint_bundles(const std::vector<std::string>& files) {
+  int exit_code = 0;
+  for (const auto& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      std::fprintf(stderr, "%s: cannot read\n", file.c_str());
+      exit_code = 1;
+      continue;
+    }
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    if (auto ok = lint_service_bundle(file, bytes.str()); !ok) {
+      std::fprintf(stderr, "%s\n", ok.error().message.c_str());
+      exit_code = 1;
+    } else {
+      std::printf("%s: ok\n", file.c_str());
+    }
+  }
+  return exit_code;
+}
+
 int main(int argc, char** argv) {
   CLI::App app{"Shubbak back-office tool"};
   app.require_subcommand(1);
@@ -72,6 +98,7 @@ int main(int argc, char** argv) {
   repo->add_option("--repo", args.repo, "the repository's working directory")->required();
   repo->add_option("--keys", args.keys, "the admin's private key directory (never published)")
       ->required();
+  repo->fallthrough(false);
 
   auto* init = repo->add_subcommand("init", "create keys and the first signed metadata");
   init->add_option("--key-type", args.key_type, "ed25519, ecdsa or rsa");
@@ -119,6 +146,12 @@ int main(int argc, char** argv) {
 
   auto* publish =
       repo->add_subcommand("publish", "lay out metadata and targets for static hosting");
+
+  std::vector<std::string> lint_files;
+  auto* bundle = app.add_subcommand("bundle", "service bundles");
+  bundle->require_subcommand(1);
+  auto* lint = bundle->add_subcommand("lint", "check bundles as a kiosk would (exit 1 on any error)");
+  lint->add_option("files", lint_files, "bundle files")->required();
   publish->add_option("--out", args.out, "output directory (out/metadata, out/targets)")
       ->required();
 
@@ -127,6 +160,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : k_bad_usage;
   }
+  if (lint->parsed()) return lint_bundles(lint_files);
   auto scheme = parse_scheme(args.key_type);
   if (!scheme) return report(scheme.error());
 
@@ -140,7 +174,7 @@ int main(int argc, char** argv) {
   }
   if (add->parsed())
     return edit_repository(
-        args, [&](Repository& r) { return r.add_target(args.name, args.file, args.role); });
+        args, [&](Repository& r) { return r.add_target(args.name, args.file, args.role, lint_service_bundle); });
   if (remove->parsed())
     return edit_repository(args,
                            [&](Repository& r) { return r.remove_target(args.name, args.role); });

@@ -41,8 +41,9 @@ struct DelegationRequest {
   trust::KeyScheme scheme = trust::KeyScheme::ed25519;
 };
 
-// Checks a service bundle before it is signed. The full bundle linter plugs in here; until
-// then, minimal_bundle_lint checks the bundle is a JSON object with "id" and "version".
+// Checks a service bundle before it is signed. shubbakctl passes the full validator
+// (bundle_lint.hpp); the library's default, minimal_bundle_lint, only checks for a JSON object
+// with "id" and "version" (the TUF tests sign such stand-ins).
 using BundleLint =
     std::function<Expected<void>(const std::filesystem::path& file, std::string_view bytes)>;
 Expected<void> minimal_bundle_lint(const std::filesystem::path& file, std::string_view bytes);

@@ -1,0 +1,96 @@
+// Each demo service completed by touches on the real headless kiosk (the real `shubbak` binary
+// running its demo script), producing the right transactions in the real SQLite store, the
+// receipts and the ticket on the simulated printer, and no payment left open.
+#include <doctest/doctest.h>
+
+#include "kiosk/crypto/device_key.hpp"
+#include "kiosk/store/transaction_store.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/png_image.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace shubbak;
+using namespace std::chrono_literals;
+
+namespace {
+std::string field(const TransactionRecord& r, const std::string& name) {
+  for (const auto& [k, v] : r.fields) {
+    if (k == name) return v;
+  }
+  return "<none>";
+}
+}  // namespace
+
+TEST_CASE("the demo walks three citizens through the three services and stores their transactions") {
+  testing::TempDir dir;
+  auto config = dir.write("kiosk.toml", "[kiosk]\nid = \"MCT-07\"\ndata_dir = \"data\"\n");
+  testing::ChildProcess kiosk({SHUBBAK_RUNTIME_BIN, "--demo", "--headless", "--config", config.string(), "--out",
+                               (dir / "shots").string()},
+                              dir.path());
+  auto code = kiosk.wait(90s);
+  INFO(kiosk.stderr_text());
+  REQUIRE(code == 0);
+  CHECK(kiosk.stdout_text().find("demo: 17 screenshot(s)") != std::string::npos);
+  for (const char* shot : {"04-fees-intro", "06-fees-form-keyboard", "07-fees-review", "08-fees-pay", "09-fees-done",
+                           "10-certificate-details", "11-certificate-review", "12-certificate-done",
+                           "13-health-about-you", "14-health-clinic", "15-health-review", "16-health-done"}) {
+    CAPTURE(shot);
+    auto image = testing::load_png(dir / "shots" / (std::string(shot) + ".png"));
+    REQUIRE(image);
+    CHECK(image->width == 1920);
+  }
+
+  // The transactions, from the kiosk's own journal, in order.
+  Logger logger(LogLevel::error);
+  auto key = DeviceKey::load_or_create(dir / "data/device-key.pem");
+  REQUIRE(key);
+  TransactionStore::Options options;
+  options.path = dir / "data/journal.db";
+  options.kiosk_id = "MCT-07";
+  options.device_key = key->get();
+  auto store = TransactionStore::open(options, Log(logger, "store"));
+  REQUIRE_MESSAGE(store, (store ? "" : store.error().message));
+  auto batch = (*store)->next_batch(10);
+  REQUIRE(batch);
+  REQUIRE(batch->size() == 3);
+  std::vector<TransactionRecord> records;
+  for (const auto& item : *batch) records.push_back(*parse_record(item.record));
+
+  CHECK(records[0].service_id == "muscat.municipality.fees");
+  CHECK(records[0].kiosk_id == "MCT-07");
+  CHECK(records[0].amount == Money{2500, "OMR"});  // waste collection, one month
+  CHECK_FALSE(records[0].payment_reference.empty());
+  CHECK(field(records[0], "fee_type") == "waste");
+  CHECK(field(records[0], "account_number") == "12345678");
+  CHECK(field(records[0], "payment_method") == "terminal");
+
+  CHECK(records[1].service_id == "oman.civil-status.birth-certificate");
+  CHECK(records[1].amount == Money{1000, "OMR"});
+  CHECK(field(records[1], "national_id") == "9861031234");  // read from the ID card
+  CHECK(field(records[1], "certificate_for") == "self");
+  // The name on the card was shown to the citizen but is not in `record`: it is not kept.
+  CHECK(field(records[1], "name_ar") == "<none>");
+
+  CHECK(records[2].service_id == "jordan.health.appointment");
+  CHECK(records[2].amount.minor_units == 0);
+  CHECK(records[2].payment_reference.empty());
+  CHECK(field(records[2], "clinic") == "general");
+  CHECK(field(records[2], "national_id") == "9861031236");
+  CHECK(records[0].sequence < records[1].sequence);
+  CHECK(records[1].sequence < records[2].sequence);
+
+  // Two receipts and one queue ticket on the simulated printer, 80 mm wide.
+  int receipts = 0, tickets = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir / "data/receipts")) {
+    auto image = testing::load_png(entry.path());
+    REQUIRE(image);
+    CHECK(image->width == 576);
+    std::string name = entry.path().filename().string();
+    receipts += name.starts_with("receipt-" + records[0].id) || name.starts_with("receipt-" + records[2].id);
+    tickets += name.starts_with("ticket-" + records[1].id);
+  }
+  CHECK(receipts == 2);
+  CHECK(tickets == 1);
+  // Both card payments are part of their transactions: nothing left open to reconcile.
+  CHECK(std::filesystem::is_empty(dir / "data/payments"));
+}

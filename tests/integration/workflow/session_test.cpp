@@ -1,0 +1,94 @@
+// Sessions on the real headless UI: the idle warning with its countdown, "I need more time",
+// the wipe when nobody answers, and a device step that fails going where the bundle says.
+#include <doctest/doctest.h>
+
+#include "kiosk/app/kiosk_services.hpp"
+#include "kiosk/app/kiosk_shell.hpp"
+#include "tests/support/ui_harness.hpp"
+
+using namespace shubbak;
+using namespace std::chrono_literals;
+using testing::UiHarness;
+
+namespace {
+
+struct Kiosk {
+  explicit Kiosk(UiHarness& h, WorkflowSession::Options session)
+      : services(h.ui(), h.loop(), workers, {}, "K-1", Log(logger, "services")),
+        shell(h.ui(), h.app(), services, workflow::load_catalog(std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services"),
+              [] { return CivilDate{2026, 11, 21}; }, {Language::ar, {"K-1", "0.1.0"}, session}, Log(logger, "shell")) {
+    shell.on_session_end([this](workflow::EndResult r) { ended = r; });
+  }
+  Logger logger{LogLevel::error};
+  WorkerPool workers{1};
+  KioskServices services;
+  KioskShell shell;
+  std::optional<workflow::EndResult> ended;
+};
+
+}  // namespace
+
+TEST_CASE("an idle citizen is warned, may ask for more time, and is wiped when gone") {
+  UiHarness h(Language::ar);
+  Kiosk kiosk(h, {1, 1, 30});
+  kiosk.shell.show_welcome();
+  kiosk.shell.start_service("jordan.health.appointment");
+  REQUIRE(kiosk.shell.session() != nullptr);
+  h.tap("primary");  // past the introduction, to the first form
+  REQUIRE(kiosk.shell.session()->engine().step().id == "who");
+
+  // One second without a touch: the warning, with its countdown and the button for more time.
+  REQUIRE(h.run_until([&] { return h.app().screen()->find_element("more-time").has_value(); }, 3s));
+  auto shot = h.screenshot();
+  CHECK(shot.rgb(960, 10) != shot.rgb(960, 600));  // the banner sits across the top
+  h.tap("more-time");
+  CHECK_FALSE(h.app().screen()->find_element("more-time").has_value());
+  CHECK(kiosk.shell.session() != nullptr);
+
+  // Nobody answers the next warning: the session is wiped and the kiosk is ready for the next.
+  REQUIRE(h.run_until([&] { return kiosk.ended.has_value(); }, 8s));
+  CHECK(*kiosk.ended == workflow::EndResult::cancelled);
+  CHECK(kiosk.shell.session() == nullptr);
+  CHECK(h.app().screen()->find_element("start").has_value());  // the welcome screen
+}
+
+TEST_CASE("touches keep a session alive") {
+  UiHarness h(Language::en);
+  Kiosk kiosk(h, {1, 1, 30});
+  kiosk.shell.start_service("jordan.health.appointment");
+  h.tap("primary");
+  for (int i = 0; i < 4; ++i) {
+    h.run_until([] { return false; }, 600ms);
+    h.tap_at({5, 5});  // an empty corner: the citizen is still there
+  }
+  CHECK_FALSE(h.app().screen()->find_element("more-time").has_value());
+  CHECK_FALSE(kiosk.ended.has_value());
+}
+
+TEST_CASE("a card step without a card reader ends where the bundle sends a device error") {
+  UiHarness h(Language::ar);
+  Kiosk kiosk(h, {60, 20, 30});
+  kiosk.shell.start_service("oman.civil-status.birth-certificate");
+  h.tap("primary");
+  REQUIRE(h.run_until([&] { return kiosk.shell.session() && kiosk.shell.session()->engine().finished(); }, 3s));
+  CHECK(kiosk.shell.session()->engine().step().id == "card_failed");
+  h.tap("primary");  // finish
+  REQUIRE(h.run_until([&] { return kiosk.ended.has_value(); }, 3s));
+  CHECK(*kiosk.ended == workflow::EndResult::failed);
+}
+
+TEST_CASE("a form refuses a bad answer with the reason under the field, in Arabic") {
+  UiHarness h(Language::ar);
+  Kiosk kiosk(h, {60, 20, 30});
+  kiosk.shell.start_service("jordan.health.appointment");
+  h.tap("primary");
+  h.tap("national_id");
+  h.display().inject_text("1234567890");  // not Luhn-valid
+  h.settle();
+  h.tap("key:enter");
+  h.tap("primary");
+  auto error = h.app().screen()->find_element("national_id:error");
+  REQUIRE(error.has_value());
+  CHECK(kiosk.shell.session()->engine().step().id == "who");
+  CHECK(kiosk.shell.session()->engine().answers().at("national_id").to_display_string() == "1234567890");
+}
