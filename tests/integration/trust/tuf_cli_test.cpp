@@ -66,7 +66,10 @@ TEST_CASE("shubbakctl and shubbak-tuf: init, delegate, add, publish, refresh, do
     CHECK(contains(*trust::read_whole_file(entry.path(), 8192), "BEGIN PRIVATE KEY"));
   }
   REQUIRE(w.ctl({"delegate", "--name", "health", "--path", "services/health/*"}).code == 0);
-  w.dir.write("clinic.json", R"({"id":"clinic","version":"1.0"})");
+  // A real service bundle: shubbakctl lints what it signs as a kiosk would.
+  const std::string clinic = *trust::read_whole_file(
+      std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services/jordan.health.appointment.json", 1 << 20);
+  w.dir.write("clinic.json", clinic);
   w.dir.write("notes.txt", "not a service bundle, not linted");
   REQUIRE(w.ctl({"add", "--file", (w.dir / "clinic.json").string(), "--name",
                  "services/health/clinic.json", "--role", "health"})
@@ -100,8 +103,7 @@ TEST_CASE("shubbakctl and shubbak-tuf: init, delegate, add, publish, refresh, do
                          "--target-dir", w.td.string(), "download"});
   CHECK(download.err == "");
   REQUIRE(download.code == 0);
-  CHECK(*trust::read_whole_file(w.td / "services%2Fhealth%2Fclinic.json", 1024) ==
-        R"({"id":"clinic","version":"1.0"})");
+  CHECK(*trust::read_whole_file(w.td / "services%2Fhealth%2Fclinic.json", 1 << 20) == clinic);
   CHECK(fs::exists(w.md / "health.json"));
 
   // Cached: the second download fetches no target.
@@ -145,10 +147,11 @@ TEST_CASE("shubbakctl refuses a bundle that does not lint and a key others can r
   auto refused =
       w.ctl({"add", "--file", (w.dir / "bad.json").string(), "--name", "services/bad.json"});
   CHECK(refused.code == 1);
-  CHECK(contains(refused.err, "$.id must be a non-empty string"));
+  CHECK(contains(refused.err, "$.id: required"));
   fs::permissions(w.keys / "targets-1.pem",
                   fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
-  w.dir.write("ok.json", R"({"id": "ok", "version": 1})");
+  w.dir.write("ok.json", *trust::read_whole_file(
+      std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services/jordan.health.appointment.json", 1 << 20));
   auto loose = w.ctl({"add", "--file", (w.dir / "ok.json").string(), "--name", "services/ok.json"});
   CHECK(loose.code == 1);
   CHECK(contains(loose.err, "is readable by others"));
