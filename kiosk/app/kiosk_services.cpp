@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -43,9 +44,31 @@ void KioskServices::read_identity(const std::string& profile_id, Done<std::map<s
   });
 }
 
+namespace {
+constexpr std::chrono::seconds k_scan_wait{60};
+}
+
 void KioskServices::scan_code(Done<std::string> done) {
-  // Scans arrive through ReaderDevices' listener; a scan step with no scanner is a device error.
-  done(fail(Errc::unsupported, "no scanner is configured for scan steps"));
+  if (!m_devices.scanner) return done(fail(Errc::device, "no scanner is configured"));
+  abandon();  // one waiting scan at a time
+  m_waiting_scan = std::move(done);
+  m_scan_timer = m_loop.add_timer(k_scan_wait, [this] {
+    m_scan_timer = 0;
+    if (auto waiting = std::exchange(m_waiting_scan, nullptr)) waiting(fail(Errc::timeout, "nothing was scanned"));
+  });
+}
+
+void KioskServices::scanned(Scan scan) {
+  auto waiting = std::exchange(m_waiting_scan, nullptr);
+  if (m_scan_timer) m_loop.cancel_timer(m_scan_timer);
+  m_scan_timer = 0;
+  if (!waiting) return;
+  if (scan.outcome != Scan::Outcome::text) {
+    // The scanner's filter dropped it (a payment card swiped, an over-long read): never kept.
+    m_log.warn("a scan was dropped by the scanner's filter");
+    return waiting(fail(Errc::invalid_argument, "the scanned input was refused"));
+  }
+  waiting(std::move(scan.text));
 }
 
 void KioskServices::pay(const PaymentRequest& request, const std::string& service_id, Done<PaymentResult> done) {
@@ -183,7 +206,9 @@ void KioskServices::refund(const std::string& reference) {
 void KioskServices::abandon() {
   // Results of work already started are dropped by the session that asked for them; a card
   // read in progress ends by its own timeout and its buffers are wiped.
-  m_log.info("session abandoned");
+  m_waiting_scan = nullptr;
+  if (m_scan_timer) m_loop.cancel_timer(m_scan_timer);
+  m_scan_timer = 0;
 }
 
 void KioskServices::reconcile_payments() {

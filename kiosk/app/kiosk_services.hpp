@@ -10,6 +10,7 @@
 
 #include "drivers/payment/payment_terminal.hpp"
 #include "drivers/printer/receipt_printer.hpp"
+#include "drivers/hid/scan_assembler.hpp"
 #include "kiosk/app/reader_devices.hpp"
 #include "kiosk/app/session_services.hpp"
 #include "kiosk/loop/event_loop.hpp"
@@ -30,6 +31,7 @@ class KioskServices final : public SessionServices {
     ReceiptPrinter* printer = nullptr;   // none: printing fails as a device error
     TextEngine* receipt_text = nullptr;  // a text engine for the printer's worker
     std::filesystem::path card_profiles;  // assets/card-profiles
+    bool scanner = false;                  // a QR/barcode scanner is configured
   };
 
   KioskServices(UiContext& ui, EventLoop& loop, WorkerPool& workers, Devices devices, std::string kiosk_id, Log log);
@@ -48,6 +50,9 @@ class KioskServices final : public SessionServices {
 
   // At start: payments of sessions that died before their transaction (see PaymentDesk).
   void reconcile_payments();
+  // A scan from the scanner (ReaderDevices' listener, UI thread): answers a waiting scan step.
+  // Scans nobody waits for are dropped: a code is only read when a step asks for one.
+  void scanned(Scan scan);
 
  private:
   // Runs `work` on a worker and hands its result to `done` on the UI thread.
@@ -64,6 +69,8 @@ class KioskServices final : public SessionServices {
   Log m_log;
   std::mutex m_render_mutex;  // one receipt rendered at a time with the receipt text engine
   std::map<std::string, int> m_ticket_numbers;  // per counter, since the kiosk started
+  Done<std::string> m_waiting_scan;
+  EventLoop::TimerId m_scan_timer = 0;
   std::shared_ptr<int> m_alive = std::make_shared<int>(0);
 };
 

@@ -220,7 +220,12 @@ int run(const CommandLine& cli, Logger& logger) {
   ui.set_theme(**theme_named(config->ui.theme));  // the config only accepts known names
 
   // Devices. A device that cannot be opened is logged; the services that need it fail cleanly.
-  auto readers = ReaderDevices::open(*config, assets, loop, workers, Log(logger, "readers"), {});
+  KioskServices* services_for_scans = nullptr;  // set once the services exist, below
+  ReaderDevices::Listeners listeners;
+  listeners.on_scan = [&services_for_scans](Scan scan) {
+    if (services_for_scans) services_for_scans->scanned(std::move(scan));
+  };
+  auto readers = ReaderDevices::open(*config, assets, loop, workers, Log(logger, "readers"), listeners);
   if (!readers) log.error("card reader and scanner: {}", readers.error().describe());
   std::unique_ptr<SimulatedTerminal> terminal;
   std::optional<PaymentJournal> payment_journal;
@@ -245,8 +250,10 @@ int run(const CommandLine& cli, Logger& logger) {
   auto receipt_text = TextEngine::open(config->text);  // the printer's worker has its own
   KioskServices services(ui, loop, workers,
                          {readers ? readers->get() : nullptr, payments.get(), transactions.store(), printer.get(),
-                          receipt_text ? receipt_text->get() : nullptr, assets / "card-profiles"},
+                          receipt_text ? receipt_text->get() : nullptr, assets / "card-profiles",
+                          readers && config->scanner.reader != "none"},
                          config->kiosk.id, Log(logger, "services"));
+  services_for_scans = &services;
   services.reconcile_payments();
 
   fs::path installed = config->kiosk.data_dir / "services" / "current";

@@ -29,7 +29,7 @@ bool is_safe_name(const std::string& name) {
 }  // namespace
 
 std::string_view demo_touch_script() {
-  // Three citizens, one for each demo service, on simulated devices: a card reader holding the
+  // Four citizens, at least one for each demo service, on simulated devices: a card reader holding the
   // demo ID card, a payment terminal that approves, a printer that writes PNG receipts.
   return R"(shot 01-welcome-ar
 tap @language
@@ -94,7 +94,21 @@ tap @primary
 wait 1000
 shot 16-health-done
 tap @primary
-shot 17-welcome-again
+# 4. A shop licence, with a payment reference to pay later at a bank.
+tap @start
+tap @option:muscat.municipality.fees
+tap @primary
+tap @option:shop_licence
+tap @account_number
+type 87654321
+tap @key:enter
+tap @primary
+tap @primary
+tap @option:reference
+wait 500
+shot 17-fees-reference-done
+tap @primary
+shot 18-welcome-again
 )";
 }
 

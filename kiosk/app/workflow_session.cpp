@@ -180,9 +180,17 @@ StepView WorkflowSession::view() const {
         v.body += (v.body.empty() ? "" : "\n") +
                   m_ui.messages().format("session.reference", m_ui.language(), {{"reference", m_transaction_id}});
       }
-      if (m_engine.payment() && m_engine.payment()->method == "reference") {
-        v.body += "\n" + m_ui.messages().format("payment.reference_to_pay", m_ui.language(),
-                                                {{"reference", m_engine.payment()->reference}});
+      // Not paid yet: whatever the bundle's last screen says, the citizen must read that the
+      // request waits for a payment, how much, and with which reference.
+      if (m_engine.payment() && m_engine.payment()->method == "reference" && step.result == EndResult::completed) {
+        v.title = std::string(m_ui.message("payment.awaiting_title"));
+        v.body = m_ui.messages().format(
+            "payment.awaiting_body", m_ui.language(),
+            {{"amount", m_ui.format().money(m_engine.payment()->amount).value_or(format_money(m_engine.payment()->amount))},
+             {"reference", m_engine.payment()->reference}});
+        if (!m_transaction_id.empty()) {
+          v.body += "\n" + m_ui.messages().format("session.reference", m_ui.language(), {{"reference", m_transaction_id}});
+        }
       }
       break;
   }

@@ -30,10 +30,11 @@ TEST_CASE("the demo walks three citizens through the three services and stores t
   auto code = kiosk.wait(90s);
   INFO(kiosk.stderr_text());
   REQUIRE(code == 0);
-  CHECK(kiosk.stdout_text().find("demo: 17 screenshot(s)") != std::string::npos);
+  CHECK(kiosk.stdout_text().find("demo: 18 screenshot(s)") != std::string::npos);
   for (const char* shot : {"04-fees-intro", "06-fees-form-keyboard", "07-fees-review", "08-fees-pay", "09-fees-done",
                            "10-certificate-details", "11-certificate-review", "12-certificate-done",
-                           "13-health-about-you", "14-health-clinic", "15-health-review", "16-health-done"}) {
+                           "13-health-about-you", "14-health-clinic", "15-health-review", "16-health-done",
+                           "17-fees-reference-done", "18-welcome-again"}) {
     CAPTURE(shot);
     auto image = testing::load_png(dir / "shots" / (std::string(shot) + ".png"));
     REQUIRE(image);
@@ -52,7 +53,7 @@ TEST_CASE("the demo walks three citizens through the three services and stores t
   REQUIRE_MESSAGE(store, (store ? "" : store.error().message));
   auto batch = (*store)->next_batch(10);
   REQUIRE(batch);
-  REQUIRE(batch->size() == 3);
+  REQUIRE(batch->size() == 4);
   std::vector<TransactionRecord> records;
   for (const auto& item : *batch) records.push_back(*parse_record(item.record));
 
@@ -79,18 +80,27 @@ TEST_CASE("the demo walks three citizens through the three services and stores t
   CHECK(records[0].sequence < records[1].sequence);
   CHECK(records[1].sequence < records[2].sequence);
 
+  // Paid later with a reference: the amount is recorded with the reference, no card involved.
+  CHECK(records[3].service_id == "muscat.municipality.fees");
+  CHECK(records[3].amount == Money{25000, "OMR"});
+  CHECK(field(records[3], "fee_type") == "shop_licence");
+  CHECK(field(records[3], "payment_method") == "reference");
+  CHECK(records[3].payment_reference.starts_with("MCT-07-"));
+
   // Two receipts and one queue ticket on the simulated printer, 80 mm wide.
-  int receipts = 0, tickets = 0;
+  int receipts = 0, tickets = 0, reference_receipts = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir / "data/receipts")) {
     auto image = testing::load_png(entry.path());
     REQUIRE(image);
     CHECK(image->width == 576);
     std::string name = entry.path().filename().string();
     receipts += name.starts_with("receipt-" + records[0].id) || name.starts_with("receipt-" + records[2].id);
+    reference_receipts += name.starts_with("receipt-" + records[3].id);
     tickets += name.starts_with("ticket-" + records[1].id);
   }
-  CHECK(receipts == 2);
+  CHECK(receipts == 2);  // (and the reference payment's receipt)
   CHECK(tickets == 1);
+  CHECK(reference_receipts == 1);
   // Both card payments are part of their transactions: nothing left open to reconcile.
   CHECK(std::filesystem::is_empty(dir / "data/payments"));
 }

@@ -92,3 +92,34 @@ TEST_CASE("a form refuses a bad answer with the reason under the field, in Arabi
   CHECK(kiosk.shell.session()->engine().step().id == "who");
   CHECK(kiosk.shell.session()->engine().answers().at("national_id").to_display_string() == "1234567890");
 }
+
+TEST_CASE("a scan answers the step waiting for one; a dropped payment card is refused, never passed on") {
+  UiHarness h(Language::en);
+  Logger logger(LogLevel::error);
+  WorkerPool workers(1);
+  KioskServices::Devices devices;
+  devices.scanner = true;
+  KioskServices services(h.ui(), h.loop(), workers, devices, "K-1", Log(logger, "services"));
+
+  services.scanned({Scan::Outcome::text, "IGNORED"});  // nobody asked: dropped
+  std::optional<Expected<std::string>> got;
+  services.scan_code([&](Expected<std::string> r) { got = std::move(r); });
+  CHECK_FALSE(got.has_value());
+  services.scanned({Scan::Outcome::text, "APPT-2026-0042"});
+  REQUIRE(got.has_value());
+  REQUIRE(got->has_value());
+  CHECK(**got == "APPT-2026-0042");
+
+  got.reset();
+  services.scan_code([&](Expected<std::string> r) { got = std::move(r); });
+  services.scanned({Scan::Outcome::dropped_payment_card, ""});
+  REQUIRE(got.has_value());
+  CHECK_FALSE(got->has_value());
+
+  KioskServices::Devices none;
+  KioskServices without(h.ui(), h.loop(), workers, none, "K-1", Log(logger, "services"));
+  got.reset();
+  without.scan_code([&](Expected<std::string> r) { got = std::move(r); });
+  REQUIRE(got.has_value());
+  CHECK(got->error().code == Errc::device);
+}
