@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <unicode/regex.h>
 
-#include "kiosk/workflow/check_digit.hpp"
+#include "kiosk/workflow/expression/check_digit.hpp"
 
 namespace shubbak::workflow {
 
@@ -199,7 +199,10 @@ std::optional<FieldIssue> WorkflowEngine::validate(const Field& f) const {
   }
   if (const auto* text = std::get_if<std::string>(&value.data)) {
     if (f.pattern && !matches_whole(*f.pattern, *text)) return issue(FieldIssue::Kind::pattern);
-    if (f.check_digit && !check_digit_valid(*text, *f.check_digit)) return issue(FieldIssue::Kind::check_digit);
+    if (f.check_digit) {
+      bool valid = *f.check_digit == "luhn" ? luhn_valid(*text) : mod11_valid(*text);
+      if (!valid) return issue(FieldIssue::Kind::check_digit);
+    }
   }
   auto bound = [&](const std::optional<Expression>& e) -> std::optional<Value> {
     if (!e) return std::nullopt;
