@@ -35,8 +35,13 @@ void KioskServices::read_identity(const std::string& profile_id, Done<std::map<s
     m_log.error("card profile {}: {}", profile_id, profile.error().describe());
     return done(std::unexpected(profile.error()));
   }
-  m_devices.readers->card().read_identity(std::move(*profile), [done](Expected<IdentityRecord> card) {
-    if (!card) return done(std::unexpected(card.error()));
+  m_devices.readers->card().read_identity(std::move(*profile), [this, done, alive = std::weak_ptr<int>(m_alive)](Expected<IdentityRecord> card) {
+    if (!card) {
+      if (alive.lock() && card.error().code != Errc::timeout && card.error().code != Errc::cancelled) {
+        audit_fault("card_reader", card.error());
+      }
+      return done(std::unexpected(card.error()));
+    }
     // Only what the profile read; the record itself wipes its buffers when it goes.
     done(std::map<std::string, std::string>{{"id_number", card->id_number},     {"name_ar", card->name_ar},
                                             {"name_en", card->name_en},         {"birth_date", card->birth_date},
@@ -74,7 +79,11 @@ void KioskServices::scanned(Scan scan) {
 void KioskServices::pay(const PaymentRequest& request, const std::string& service_id, Done<PaymentResult> done) {
   if (!m_devices.payments) return done(fail(Errc::device, "no payment terminal is configured"));
   PaymentDesk* desk = m_devices.payments;
-  on_worker<PaymentResult>([desk, request, service_id] { return desk->pay(request, service_id); }, std::move(done));
+  on_worker<PaymentResult>([desk, request, service_id] { return desk->pay(request, service_id); },
+                           [this, done = std::move(done)](Expected<PaymentResult> result) {
+                             if (!result) audit_fault("payment_terminal", result.error());
+                             done(std::move(result));
+                           });
 }
 
 std::string KioskServices::payment_reference() { return PaymentDesk::new_reference(m_kiosk_id); }
@@ -158,6 +167,10 @@ void KioskServices::print_receipt(const workflow::WorkflowEngine& session, const
   print(std::move(document), "receipt-" + transaction_id, std::move(done));
 }
 
+void KioskServices::audit_fault(std::string_view device, const Error& error) {
+  if (m_devices.audit) m_devices.audit->record(audit_kind::device_fault, {{"device", std::string(device)}, {"error", std::string(to_string(error.code))}});
+}
+
 void KioskServices::issue_ticket(const std::string& counter, const std::string& transaction_id, Done<std::string> done) {
   int number = ++m_ticket_numbers[counter];
   std::string ticket = fmt::format("{}-{:03}", counter, number);
@@ -189,7 +202,14 @@ void KioskServices::print(ReceiptDocument document, std::string job, Done<Printe
         if (!printed) return std::unexpected(printed.error());
         return PrintedDocument{job, printed->id};
       },
-      std::move(done));
+      [this, job, done = std::move(done)](Expected<PrintedDocument> printed) {
+        if (printed) {
+          if (m_devices.audit) m_devices.audit->record(audit_kind::print, {{"job", job}});
+        } else {
+          audit_fault("printer", printed.error());
+        }
+        done(std::move(printed));
+      });
 }
 
 void KioskServices::refund(const std::string& reference) {

@@ -11,6 +11,7 @@
 #include "drivers/payment/payment_terminal.hpp"
 #include "drivers/printer/receipt_printer.hpp"
 #include "drivers/hid/scan_assembler.hpp"
+#include "kiosk/app/audit_trail.hpp"
 #include "kiosk/app/reader_devices.hpp"
 #include "kiosk/app/session_services.hpp"
 #include "kiosk/loop/event_loop.hpp"
@@ -32,6 +33,7 @@ class KioskServices final : public SessionServices {
     TextEngine* receipt_text = nullptr;  // a text engine for the printer's worker
     std::filesystem::path card_profiles;  // assets/card-profiles
     bool scanner = false;                  // a QR/barcode scanner is configured
+    AuditTrail* audit = nullptr;           // device faults and prints are audited here
   };
 
   KioskServices(UiContext& ui, EventLoop& loop, WorkerPool& workers, Devices devices, std::string kiosk_id, Log log);
@@ -60,6 +62,7 @@ class KioskServices final : public SessionServices {
   void on_worker(std::function<Expected<T>()> work, Done<T> done);
   void print(ReceiptDocument document, std::string job, Done<PrintedDocument> done);
   std::vector<std::pair<std::string, std::string>> details(const std::string& transaction_id) const;
+  void audit_fault(std::string_view device, const Error& error);
 
   UiContext& m_ui;
   EventLoop& m_loop;

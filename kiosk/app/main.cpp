@@ -103,7 +103,8 @@ class ShutdownRequest {
 // services it has: the failure is logged, not fatal.
 std::unique_ptr<trust::ServiceUpdater> start_service_updates(const Config& config, EventLoop& loop,
                                                              WorkerPool& workers, Logger& logger,
-                                                             trust::ServiceUpdater::ReadyHandler on_new_set) {
+                                                             trust::ServiceUpdater::ReadyHandler on_new_set,
+                                                             trust::ServiceUpdater::RefusedHandler on_refused) {
   Log log(logger, "updates");
   if (config.updates.metadata_url.empty()) return nullptr;
   trust::ServiceUpdaterOptions options;
@@ -127,6 +128,7 @@ std::unique_ptr<trust::ServiceUpdater> start_service_updates(const Config& confi
              set.bundles.size());
     on_new_set(set);
   });
+  (*updater)->on_refused(std::move(on_refused));
   (*updater)->start();
   return std::move(*updater);
 }
@@ -248,10 +250,11 @@ int run(const CommandLine& cli, Logger& logger) {
     }
   }
   auto receipt_text = TextEngine::open(config->text);  // the printer's worker has its own
+  AuditTrail audit(transactions.store(), workers, Log(logger, "audit"));
   KioskServices services(ui, loop, workers,
                          {readers ? readers->get() : nullptr, payments.get(), transactions.store(), printer.get(),
                           receipt_text ? receipt_text->get() : nullptr, assets / "card-profiles",
-                          readers && config->scanner.reader != "none"},
+                          readers && config->scanner.reader != "none", &audit},
                          config->kiosk.id, Log(logger, "services"));
   services_for_scans = &services;
   services.reconcile_payments();
@@ -261,17 +264,20 @@ int run(const CommandLine& cli, Logger& logger) {
                    local_today, {config->kiosk.language, {config->kiosk.id, SHUBBAK_VERSION}, {}},
                    Log(logger, "shell"));
   shell.on_session_start([&](const workflow::Bundle& bundle) {
-    if (TransactionStore* store = transactions.store()) {
-      workers.submit([store, log, id = bundle.id] {
-        if (auto audited = store->record_event(audit_kind::session_start, fmt::format("{{\"service\":\"{}\"}}", id));
-            !audited) {
-          log.warn("cannot audit the session start: {}", audited.error().describe());
-        }
-      });
-    }
+    audit.record(audit_kind::session_start, {{"service", bundle.id}, {"version", bundle.version}});
+  });
+  shell.on_session_end([&](workflow::EndResult result) {
+    audit.record(audit_kind::session_end, {{"result", result == workflow::EndResult::completed   ? "completed"
+                                                      : result == workflow::EndResult::cancelled ? "cancelled"
+                                                                                                 : "failed"}});
   });
   auto updates = start_service_updates(*config, loop, workers, logger, [&](const trust::ServiceSet& set) {
+    audit.record(audit_kind::update, {{"generation", std::to_string(set.generation)},
+                                      {"bundles", std::to_string(set.bundles.size())}});
     shell.replace_catalog(load_services(set.directory, log));
+  }, [&](const Error& refused) {
+    // An attack or a broken repository: refused, audited, and the last good services stay.
+    audit.record(audit_kind::update, {{"refused", refused.message}});
   });
   shell.show_welcome();
 

@@ -101,6 +101,13 @@ TEST_CASE("the demo walks three citizens through the three services and stores t
   CHECK(receipts == 2);  // (and the reference payment's receipt)
   CHECK(tickets == 1);
   CHECK(reference_receipts == 1);
+  // The audit chain verifies and holds each citizen's start, submit, print and end.
+  auto audit = (*store)->verify_audit();
+  REQUIRE(audit);
+  CHECK_FALSE(audit->broken.has_value());
+  // The kiosk opened the store, four sessions wrote four events each, and this test opened it again.
+  CHECK(audit->entries == 1 + 4 * 4 + 1);
+
   // Both card payments are part of their transactions: nothing left open to reconcile.
   CHECK(std::filesystem::is_empty(dir / "data/payments"));
 }
