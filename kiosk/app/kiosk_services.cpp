@@ -190,13 +190,17 @@ void KioskServices::issue_ticket(const std::string& counter, const std::string& 
 }
 
 void KioskServices::print(ReceiptDocument document, std::string job, Done<PrintedDocument> done) {
-  if (!m_devices.printer || !m_devices.receipt_text) return done(fail(Errc::device, "no printer is configured"));
+  if (!m_devices.printer) return done(fail(Errc::device, "no printer is configured"));
   ReceiptPrinter* printer = m_devices.printer;
-  TextEngine* text = m_devices.receipt_text;
   on_worker<PrintedDocument>(
-      [this, printer, text, document = std::move(document), job]() -> Expected<PrintedDocument> {
+      [this, printer, document = std::move(document), job]() -> Expected<PrintedDocument> {
         std::lock_guard lock(m_render_mutex);
-        auto page = render_receipt(*text, document, printer->width_dots());
+        if (!m_receipt_text) {
+          auto opened = TextEngine::open(m_devices.fonts);
+          if (!opened) return std::unexpected(opened.error());
+          m_receipt_text = std::move(*opened);
+        }
+        auto page = render_receipt(*m_receipt_text, document, printer->width_dots());
         if (!page) return std::unexpected(page.error());
         auto printed = printer->print(*page, job);
         if (!printed) return std::unexpected(printed.error());

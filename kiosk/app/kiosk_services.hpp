@@ -30,7 +30,7 @@ class KioskServices final : public SessionServices {
     PaymentDesk* payments = nullptr;     // none: terminal payments fail as device errors
     TransactionStore* store = nullptr;   // none (out of service): submit fails
     ReceiptPrinter* printer = nullptr;   // none: printing fails as a device error
-    TextEngine* receipt_text = nullptr;  // a text engine for the printer's worker
+    Config::Text fonts;                    // for the printer's own text engine, opened at first print
     std::filesystem::path card_profiles;  // assets/card-profiles
     bool scanner = false;                  // a QR/barcode scanner is configured
     AuditTrail* audit = nullptr;           // device faults and prints are audited here
@@ -70,7 +70,8 @@ class KioskServices final : public SessionServices {
   Devices m_devices;
   std::string m_kiosk_id;
   Log m_log;
-  std::mutex m_render_mutex;  // one receipt rendered at a time with the receipt text engine
+  std::mutex m_render_mutex;  // one receipt rendered at a time; guards m_receipt_text
+  std::unique_ptr<TextEngine> m_receipt_text;  // the screen's engine belongs to the UI thread
   std::map<std::string, int> m_ticket_numbers;  // per counter, since the kiosk started
   Done<std::string> m_waiting_scan;
   EventLoop::TimerId m_scan_timer = 0;

@@ -249,11 +249,10 @@ int run(const CommandLine& cli, Logger& logger) {
       log.error("printer: {}", opened.error().describe());
     }
   }
-  auto receipt_text = TextEngine::open(config->text);  // the printer's worker has its own
   AuditTrail audit(transactions.store(), workers, Log(logger, "audit"));
   KioskServices services(ui, loop, workers,
                          {readers ? readers->get() : nullptr, payments.get(), transactions.store(), printer.get(),
-                          receipt_text ? receipt_text->get() : nullptr, assets / "card-profiles",
+                          config->text, assets / "card-profiles",
                           readers && config->scanner.reader != "none", &audit},
                          config->kiosk.id, Log(logger, "services"));
   services_for_scans = &services;
