@@ -27,6 +27,8 @@ std::int64_t system_wall_ms() {
       .count();
 }
 
+}  // namespace
+
 std::string_view outcome_name(UploadOutcome outcome) {
   switch (outcome) {
     case UploadOutcome::accepted:
@@ -38,8 +40,6 @@ std::string_view outcome_name(UploadOutcome outcome) {
   }
   return "rejected";
 }
-
-}  // namespace
 
 std::string_view message_key(OutOfServiceReason reason) {
   switch (reason) {

@@ -56,6 +56,9 @@ struct OutboxItem {
 
 enum class UploadOutcome { accepted, duplicate, rejected };
 
+// "accepted", "duplicate", "rejected": as stored, and as the portal protocol says it.
+std::string_view outcome_name(UploadOutcome outcome);
+
 // The portal's word on one transaction.
 struct UploadResult {
   std::string id;

@@ -16,17 +16,6 @@ Expected<Json> parse_object(std::string_view text, std::string_view what) {
 }
 }  // namespace
 
-std::string_view outcome_name(UploadOutcome outcome) {
-  switch (outcome) {
-    case UploadOutcome::accepted:
-      return "accepted";
-    case UploadOutcome::duplicate:
-      return "duplicate";
-    case UploadOutcome::rejected:
-      return "rejected";
-  }
-  return "rejected";
-}
 
 std::string encode_batch(const Batch& batch) {
   Json items = Json::array();

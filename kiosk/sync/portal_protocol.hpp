@@ -67,6 +67,4 @@ Expected<std::vector<UploadResult>> decode_results(std::string_view json);
 std::string encode_heartbeat(const Heartbeat& heartbeat);
 Expected<Heartbeat> decode_heartbeat(std::string_view json);
 
-std::string_view outcome_name(UploadOutcome outcome);
-
 }  // namespace shubbak::portal_protocol
