@@ -42,6 +42,7 @@ void KioskServices::read_identity(const std::string& profile_id, Done<std::map<s
       }
       return done(std::unexpected(card.error()));
     }
+    if (alive.lock()) healthy("card_reader");
     // Only what the profile read; the record itself wipes its buffers when it goes.
     done(std::map<std::string, std::string>{{"id_number", card->id_number},     {"name_ar", card->name_ar},
                                             {"name_en", card->name_en},         {"birth_date", card->birth_date},
@@ -81,7 +82,11 @@ void KioskServices::pay(const PaymentRequest& request, const std::string& servic
   PaymentDesk* desk = m_devices.payments;
   on_worker<PaymentResult>([desk, request, service_id] { return desk->pay(request, service_id); },
                            [this, done = std::move(done)](Expected<PaymentResult> result) {
-                             if (!result) audit_fault("payment_terminal", result.error());
+                             if (!result) {
+                               audit_fault("payment_terminal", result.error());
+                             } else {
+                               healthy("payment_terminal");
+                             }
                              done(std::move(result));
                            });
 }
@@ -169,6 +174,11 @@ void KioskServices::print_receipt(const workflow::WorkflowEngine& session, const
 
 void KioskServices::audit_fault(std::string_view device, const Error& error) {
   if (m_devices.audit) m_devices.audit->record(audit_kind::device_fault, {{"device", std::string(device)}, {"error", std::string(to_string(error.code))}});
+  if (m_devices.health) m_devices.health->set(std::string(device), "fault:" + std::string(to_string(error.code)));
+}
+
+void KioskServices::healthy(const std::string& device) {
+  if (m_devices.health) m_devices.health->set(device, "ok");
 }
 
 void KioskServices::issue_ticket(const std::string& counter, const std::string& transaction_id, Done<std::string> done) {
@@ -208,6 +218,7 @@ void KioskServices::print(ReceiptDocument document, std::string job, Done<Printe
       },
       [this, job, done = std::move(done)](Expected<PrintedDocument> printed) {
         if (printed) {
+          healthy("printer");
           if (m_devices.audit) m_devices.audit->record(audit_kind::print, {{"job", job}});
         } else {
           audit_fault("printer", printed.error());

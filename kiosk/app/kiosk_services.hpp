@@ -12,6 +12,7 @@
 #include "drivers/printer/receipt_printer.hpp"
 #include "drivers/hid/scan_assembler.hpp"
 #include "kiosk/app/audit_trail.hpp"
+#include "kiosk/app/device_health.hpp"
 #include "kiosk/app/reader_devices.hpp"
 #include "kiosk/app/session_services.hpp"
 #include "kiosk/loop/event_loop.hpp"
@@ -34,6 +35,7 @@ class KioskServices final : public SessionServices {
     std::filesystem::path card_profiles;  // assets/card-profiles
     bool scanner = false;                  // a QR/barcode scanner is configured
     AuditTrail* audit = nullptr;           // device faults and prints are audited here
+    DeviceHealthBoard* health = nullptr;   // what the heartbeat says of each device
   };
 
   KioskServices(UiContext& ui, EventLoop& loop, WorkerPool& workers, Devices devices, std::string kiosk_id, Log log);
@@ -63,6 +65,7 @@ class KioskServices final : public SessionServices {
   void print(ReceiptDocument document, std::string job, Done<PrintedDocument> done);
   std::vector<std::pair<std::string, std::string>> details(const std::string& transaction_id) const;
   void audit_fault(std::string_view device, const Error& error);
+  void healthy(const std::string& device);
 
   UiContext& m_ui;
   EventLoop& m_loop;

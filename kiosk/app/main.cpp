@@ -222,8 +222,14 @@ int run(const CommandLine& cli, Logger& logger) {
   ui.set_theme(**theme_named(config->ui.theme));  // the config only accepts known names
 
   // Devices. A device that cannot be opened is logged; the services that need it fail cleanly.
+  // What the heartbeat tells the portal about each device; updated as the kiosk sees them.
+  DeviceHealthBoard health;
+  health.set("printer", config->printer.uri == "none" ? "none" : "ok");
+  health.set("payment_terminal", config->payment.terminal == "none" ? "none" : "ok");
+  health.set("store", transactions.store() ? "ok" : "out_of_service");
   KioskServices* services_for_scans = nullptr;  // set once the services exist, below
   ReaderDevices::Listeners listeners;
+  listeners.on_card_reader = [&health](bool connected) { health.set("card_reader", connected ? "ok" : "absent"); };
   listeners.on_scan = [&services_for_scans](Scan scan) {
     if (services_for_scans) services_for_scans->scanned(std::move(scan));
   };
@@ -253,7 +259,7 @@ int run(const CommandLine& cli, Logger& logger) {
   KioskServices services(ui, loop, workers,
                          {readers ? readers->get() : nullptr, payments.get(), transactions.store(), printer.get(),
                           config->text, assets / "card-profiles",
-                          readers && config->scanner.reader != "none", &audit},
+                          readers && config->scanner.reader != "none", &audit, &health},
                          config->kiosk.id, Log(logger, "services"));
   services_for_scans = &services;
   services.reconcile_payments();
@@ -296,7 +302,7 @@ int run(const CommandLine& cli, Logger& logger) {
     runner->start();
   }
 
-  transactions.start(loop, workers);
+  transactions.start(loop, workers, [&health] { return health.snapshot(); });
   log.info("Shubbak {} on kiosk {}", SHUBBAK_VERSION, config->kiosk.id);
   int exit_code = loop.run();
   transactions.stop();

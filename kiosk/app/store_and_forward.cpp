@@ -39,7 +39,7 @@ std::optional<OutOfService> StoreAndForward::out_of_service() const {
   return m_store ? m_store->out_of_service() : std::nullopt;
 }
 
-void StoreAndForward::start(EventLoop& loop, WorkerPool& workers) {
+void StoreAndForward::start(EventLoop& loop, WorkerPool& workers, OutboxUploader::DeviceHealth device_health) {
   if (!m_store) return;
   m_loop = &loop;
   auto purge = [this, &workers] {
@@ -72,7 +72,7 @@ void StoreAndForward::start(EventLoop& loop, WorkerPool& workers) {
   auto uploader = OutboxUploader::start(
       options, *m_store, *m_key, std::move(*client), Log(m_logger, "upload"),
       [&loop](OutboxUploader::Task task) { loop.post(std::move(task)); },
-      [this](const UploadStatus& status) { m_last_status = status; });
+      [this](const UploadStatus& status) { m_last_status = status; }, std::move(device_health));
   if (!uploader) {
     m_log.error("cannot upload: {}", uploader.error().describe());
     return;

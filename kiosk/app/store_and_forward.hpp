@@ -28,8 +28,9 @@ class StoreAndForward final {
   StoreAndForward(const StoreAndForward&) = delete;
   StoreAndForward& operator=(const StoreAndForward&) = delete;
 
-  // Starts the uploader (if a portal url is configured) and the retention purge.
-  void start(EventLoop& loop, WorkerPool& workers);
+  // Starts the uploader (if a portal url is configured) and the retention purge. The heartbeat
+  // reports `device_health` (called on the uploader's thread).
+  void start(EventLoop& loop, WorkerPool& workers, OutboxUploader::DeviceHealth device_health = {});
   // Stops the uploader; call before the loop goes away.
   void stop();
 
