@@ -25,7 +25,21 @@ void KioskShell::replace_catalog(workflow::Catalog catalog) {
   m_log.info("{} service(s) now offered", m_catalog.services.size());
 }
 
+void KioskShell::set_out_of_service(std::string reason_key) {
+  m_out_of_service = std::move(reason_key);
+  m_log.info("{}", m_out_of_service.empty() ? "back in service" : "out of service: " + m_out_of_service);
+  if (!m_session) show_welcome();
+}
+
 void KioskShell::show_welcome() {
+  if (!m_out_of_service.empty()) {
+    StepView notice;
+    notice.kind = StepView::Kind::finished;
+    notice.title = std::string(m_ui.message("out_of_service.title"));
+    notice.body = std::string(m_ui.message(m_out_of_service));
+    m_app.show(std::make_unique<StepScreen>(m_ui, std::move(notice), StepActions{}));
+    return;
+  }
   auto welcome = std::make_unique<WelcomeScreen>(m_ui, m_options.welcome);
   welcome->on_start([this] { show_menu(); });
   m_app.show(std::move(welcome));
@@ -47,6 +61,7 @@ void KioskShell::show_menu() {
 }
 
 void KioskShell::start_service(std::string_view id) {
+  if (!m_out_of_service.empty()) return show_welcome();
   std::shared_ptr<const workflow::Bundle> bundle;
   for (const auto& s : m_catalog.services) {
     if (s->id == id) bundle = s;

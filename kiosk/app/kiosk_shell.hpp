@@ -33,6 +33,11 @@ class KioskShell {
   const workflow::Catalog& catalog() const { return m_catalog; }
 
   void show_welcome();
+  // The kiosk cannot serve anyone (its store is full or damaged): instead of the welcome screen,
+  // a bilingual notice (the messages.toml key of the reason); no session starts. An empty key
+  // returns the kiosk to service.
+  void set_out_of_service(std::string reason_key);
+  bool out_of_service() const { return !m_out_of_service.empty(); }
   void show_menu();
   void start_service(std::string_view id);
 
@@ -51,6 +56,7 @@ class KioskShell {
   Options m_options;
   Log m_log;
   std::unique_ptr<WorkflowSession> m_session;
+  std::string m_out_of_service;  // messages.toml key of the reason; empty: in service
   std::function<void(workflow::EndResult)> m_on_session_end;
   std::function<void(const workflow::Bundle&)> m_on_session_start;
 };

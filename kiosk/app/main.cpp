@@ -284,7 +284,11 @@ int run(const CommandLine& cli, Logger& logger) {
     // An attack or a broken repository: refused, audited, and the last good services stay.
     audit.record(audit_kind::update, {{"refused", refused.message}});
   });
-  shell.show_welcome();
+  if (auto fault = transactions.out_of_service()) {
+    shell.set_out_of_service(std::string(message_key(fault->reason)));
+  } else {
+    shell.show_welcome();
+  }
 
   if (cli.exit_after_first_frame) {
     app.on_first_frame([&] {

@@ -123,3 +123,17 @@ TEST_CASE("a scan answers the step waiting for one; a dropped payment card is re
   REQUIRE(got.has_value());
   CHECK(got->error().code == Errc::device);
 }
+
+TEST_CASE("a kiosk out of service shows its reason in the citizen's language and starts no session") {
+  UiHarness h(Language::ar);
+  Kiosk kiosk(h, {60, 20, 30});
+  kiosk.shell.set_out_of_service("out_of_service.storage_full");
+  h.settle();
+  CHECK_FALSE(h.app().screen()->find_element("start").has_value());
+  CHECK(h.app().screen()->find_element("title").has_value());
+  kiosk.shell.start_service("jordan.health.appointment");
+  CHECK(kiosk.shell.session() == nullptr);
+  kiosk.shell.set_out_of_service("");
+  h.settle();
+  CHECK(h.app().screen()->find_element("start").has_value());
+}
