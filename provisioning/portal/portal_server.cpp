@@ -183,6 +183,9 @@ Expected<std::unique_ptr<PortalServer>> PortalServer::start(ServerOptions option
       if (q.path == portal_protocol::k_enroll_path || has_verified_client_certificate(q))
         return httplib::Server::HandlerResponse::Unhandled;
       reply_error(r, 403, "a client certificate is required");
+      // The refusal comes before cpp-httplib reads a request body: close the connection, or
+      // the unread body would be parsed as the next request on it.
+      r.set_header("Connection", "close");
       return httplib::Server::HandlerResponse::Handled;
     });
   }
