@@ -84,11 +84,13 @@ Expected<std::unique_ptr<KioskCa>> KioskCa::open(const std::filesystem::path& ce
                                                  const std::filesystem::path& key_path) {
   auto impl = std::make_unique<Impl>();
   FilePtr cert_file = open_file(cert_path);
-  if (!cert_file) return fail_errno(Errc::config, "cannot read kiosk CA " + cert_path.string(), errno);
+  if (!cert_file)
+    return fail_errno(Errc::config, "cannot read kiosk CA " + cert_path.string(), errno);
   impl->cert.reset(PEM_read_X509(cert_file.get(), nullptr, nullptr, nullptr));
   if (!impl->cert) return fail(Errc::config, cert_path.string() + " is not a PEM certificate");
   FilePtr key_file = open_file(key_path);
-  if (!key_file) return fail_errno(Errc::config, "cannot read kiosk CA key " + key_path.string(), errno);
+  if (!key_file)
+    return fail_errno(Errc::config, "cannot read kiosk CA key " + key_path.string(), errno);
   impl->key.reset(PEM_read_PrivateKey(key_file.get(), nullptr, nullptr, nullptr));
   if (!impl->key) return fail(Errc::config, key_path.string() + " is not a PEM private key");
   if (X509_check_private_key(impl->cert.get(), impl->key.get()) != 1)
@@ -107,8 +109,9 @@ Expected<std::string> KioskCa::issue(std::string_view csr_pem, std::string_view 
     return fail(Errc::integrity, "the certificate request's signature does not verify");
   std::string cn = common_name(X509_REQ_get_subject_name(csr.get()));
   if (cn != kiosk_id) {
-    return fail(Errc::integrity,
-                fmt::format("the certificate request is for \"{}\", the token for \"{}\"", cn, kiosk_id));
+    return fail(
+        Errc::integrity,
+        fmt::format("the certificate request is for \"{}\", the token for \"{}\"", cn, kiosk_id));
   }
 
   std::lock_guard lock(m_impl->mutex);
@@ -128,9 +131,10 @@ Expected<std::string> KioskCa::issue(std::string_view csr_pem, std::string_view 
   X509_set_issuer_name(cert.get(), X509_get_subject_name(m_impl->cert.get()));
   X509_set_pubkey(cert.get(), subject_key.get());
   // Only what a kiosk client certificate needs; nothing the CSR asks for is copied.
-  bool extended = add_extension(cert.get(), m_impl->cert.get(), NID_basic_constraints, "critical,CA:FALSE") &&
-                  add_extension(cert.get(), m_impl->cert.get(), NID_key_usage, "critical,digitalSignature") &&
-                  add_extension(cert.get(), m_impl->cert.get(), NID_ext_key_usage, "clientAuth");
+  bool extended =
+      add_extension(cert.get(), m_impl->cert.get(), NID_basic_constraints, "critical,CA:FALSE") &&
+      add_extension(cert.get(), m_impl->cert.get(), NID_key_usage, "critical,digitalSignature") &&
+      add_extension(cert.get(), m_impl->cert.get(), NID_ext_key_usage, "clientAuth");
   if (!extended) return fail(Errc::internal, "cannot add certificate extensions");
   if (X509_sign(cert.get(), m_impl->key.get(), EVP_sha256()) <= 0)
     return fail(Errc::internal, "signing the kiosk certificate failed");

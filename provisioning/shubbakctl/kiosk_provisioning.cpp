@@ -132,7 +132,8 @@ Expected<std::string> enrol(const ProvisionOptions& o, const TlsClientKey& tls_k
       !body["certificate_chain"].is_string())
     return fail(Errc::parse, "the portal's enrolment reply has no certificate_chain");
   std::string chain = body["certificate_chain"].get<std::string>();
-  if (auto ok = tls_key.check_certificate(chain, o.kiosk_id); !ok) return std::unexpected(ok.error());
+  if (auto ok = tls_key.check_certificate(chain, o.kiosk_id); !ok)
+    return std::unexpected(ok.error());
   return chain;
 }
 
@@ -151,8 +152,9 @@ std::string config_text(const ProvisionOptions& o, const fs::path& data_dir) {
       fmt::arg("site", site), fmt::arg("id", toml_string(o.kiosk_id)),
       fmt::arg("data", toml_string(data_dir.string())), fmt::arg("url", toml_string(o.portal_url)),
       fmt::arg("ca", ca), fmt::arg("cert", cert), fmt::arg("key", key),
-      fmt::arg("metadata", toml_string(o.metadata_url.empty() ? o.portal_url + "/repository/metadata"
-                                                              : o.metadata_url)),
+      fmt::arg("metadata",
+               toml_string(o.metadata_url.empty() ? o.portal_url + "/repository/metadata"
+                                                  : o.metadata_url)),
       fmt::arg("targets", toml_string(o.targets_url.empty() ? o.portal_url + "/repository/targets"
                                                             : o.targets_url)),
       fmt::arg("root", path(k_trusted_root_file)));
@@ -160,7 +162,8 @@ std::string config_text(const ProvisionOptions& o, const fs::path& data_dir) {
 
 Expected<void> provision(ProvisionOptions o, const Console& console) {
   if (!valid_kiosk_id(o.kiosk_id))
-    return fail(Errc::invalid_argument, "--kiosk-id must be 1 to 64 characters of A-Z a-z 0-9 - _ .");
+    return fail(Errc::invalid_argument,
+                "--kiosk-id must be 1 to 64 characters of A-Z a-z 0-9 - _ .");
   if (!o.portal_url.starts_with("https://"))
     return fail(Errc::invalid_argument, "--portal must be an https:// URL");
   while (o.portal_url.ends_with('/')) o.portal_url.pop_back();
@@ -182,10 +185,9 @@ Expected<void> provision(ProvisionOptions o, const Console& console) {
 
   auto chain = enrol(o, **tls_key, **device_key);
   if (!chain) return std::unexpected(chain.error());
-  for (const auto& [file, content] :
-       {std::pair{k_tls_cert_file, std::string_view(*chain)},
-        std::pair{k_portal_ca_file, std::string_view(*portal_ca)},
-        std::pair{k_trusted_root_file, std::string_view(*root)}}) {
+  for (const auto& [file, content] : {std::pair{k_tls_cert_file, std::string_view(*chain)},
+                                      std::pair{k_portal_ca_file, std::string_view(*portal_ca)},
+                                      std::pair{k_trusted_root_file, std::string_view(*root)}}) {
     if (auto ok = trust::write_file_atomically(data_dir / file, content); !ok) return ok;
   }
   std::fprintf(console.out, "Enrolled as %s; certificate, portal CA and trusted root installed\n",

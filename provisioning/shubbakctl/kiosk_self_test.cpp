@@ -67,8 +67,8 @@ Expected<std::string> check_portal(const Config& config, const StoreHealth* heal
     heartbeat.audit_head_hash = health->audit_head_hash;
   }
   std::string url = config.portal.url + std::string(portal_protocol::k_heartbeat_path);
-  auto response = (*client)->post_json(url, portal_protocol::encode_heartbeat(heartbeat),
-                                       k_heartbeat_deadline);
+  auto response =
+      (*client)->post_json(url, portal_protocol::encode_heartbeat(heartbeat), k_heartbeat_deadline);
   if (!response) return std::unexpected(response.error());
   if (response->status != 204)
     return fail(Errc::io, fmt::format("the portal answered HTTP {}: {}", response->status,

@@ -65,10 +65,12 @@ Expected<void> write_new_private_file(const std::filesystem::path& path, const s
 Expected<KeyPtr> read_private_key(const std::filesystem::path& path) {
   struct stat info {};
   if (::lstat(path.c_str(), &info) != 0) return fail_errno(Errc::not_found, path.string(), errno);
-  if (!S_ISREG(info.st_mode)) return fail(Errc::integrity, path.string() + " is not a regular file");
+  if (!S_ISREG(info.st_mode))
+    return fail(Errc::integrity, path.string() + " is not a regular file");
   if ((info.st_mode & 077) != 0) {
     return fail(Errc::integrity, fmt::format("TLS client key {} is readable by others (mode {:o}); "
-                                             "expected 0600", path.string(), info.st_mode & 0777));
+                                             "expected 0600",
+                                             path.string(), info.st_mode & 0777));
   }
   auto pem = trust::read_whole_file(path, 64 * 1024);
   if (!pem) return std::unexpected(pem.error());
@@ -89,7 +91,8 @@ struct TlsClientKey::Impl {
 TlsClientKey::TlsClientKey(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 TlsClientKey::~TlsClientKey() = default;
 
-Expected<std::unique_ptr<TlsClientKey>> TlsClientKey::load_or_create(const std::filesystem::path& path) {
+Expected<std::unique_ptr<TlsClientKey>> TlsClientKey::load_or_create(
+    const std::filesystem::path& path) {
   auto impl = std::make_unique<Impl>();
   auto existing = read_private_key(path);
   if (existing) {
@@ -118,7 +121,8 @@ Expected<std::string> TlsClientKey::certificate_request(std::string_view common_
   std::string cn(common_name);
   X509_NAME* name = X509_REQ_get_subject_name(request.get());
   if (X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
-                                 reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0) != 1 ||
+                                 reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1,
+                                 0) != 1 ||
       X509_REQ_set_pubkey(request.get(), m_impl->key.get()) != 1 ||
       X509_REQ_sign(request.get(), m_impl->key.get(), EVP_sha256()) <= 0)
     return fail(Errc::internal, "cannot make the certificate request");
@@ -137,9 +141,11 @@ Expected<void> TlsClientKey::check_certificate(std::string_view chain_pem,
   if (X509_check_private_key(leaf.get(), m_impl->key.get()) != 1)
     return fail(Errc::integrity, "the returned certificate is not for this kiosk's TLS key");
   char cn[256] = {};
-  int length = X509_NAME_get_text_by_NID(X509_get_subject_name(leaf.get()), NID_commonName, cn, sizeof cn);
+  int length =
+      X509_NAME_get_text_by_NID(X509_get_subject_name(leaf.get()), NID_commonName, cn, sizeof cn);
   if (length < 0 || std::string_view(cn, static_cast<std::size_t>(length)) != common_name)
-    return fail(Errc::integrity, fmt::format("the returned certificate is not for kiosk \"{}\"", common_name));
+    return fail(Errc::integrity,
+                fmt::format("the returned certificate is not for kiosk \"{}\"", common_name));
   if (!issuer) return fail(Errc::integrity, "the returned chain has no issuer certificate");
   KeyPtr issuer_key(X509_get_pubkey(issuer.get()));
   if (!issuer_key || X509_verify(leaf.get(), issuer_key.get()) != 1)

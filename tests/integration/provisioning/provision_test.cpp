@@ -72,10 +72,24 @@ class ProvisioningWorld {
 
   std::vector<std::string> provision_args(const std::string& kiosk_id, const std::string& token,
                                           const fs::path& kiosk_dir, const fs::path& root) {
-    return {SHUBBAK_CTL_BIN, "kiosk",     "provision", "--kiosk-id", kiosk_id,
-            "--site",        "Test hall", "--portal",  m_portal.url(), "--ca-file",
-            m_portal.pki().ca_cert().string(), "--token", token, "--root", root.string(),
-            "--data-dir", (kiosk_dir / "data").string(), "--config",
+    return {SHUBBAK_CTL_BIN,
+            "kiosk",
+            "provision",
+            "--kiosk-id",
+            kiosk_id,
+            "--site",
+            "Test hall",
+            "--portal",
+            m_portal.url(),
+            "--ca-file",
+            m_portal.pki().ca_cert().string(),
+            "--token",
+            token,
+            "--root",
+            root.string(),
+            "--data-dir",
+            (kiosk_dir / "data").string(),
+            "--config",
             (kiosk_dir / "kiosk.toml").string()};
   }
 
@@ -119,7 +133,8 @@ std::pair<bool, std::string> verify_leaf(const fs::path& chain_file, const fs::p
   X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_CLIENT);
   bool verified = X509_verify_cert(ctx) == 1;
   char cn[256] = {};
-  int length = X509_NAME_get_text_by_NID(X509_get_subject_name(leaf), NID_commonName, cn, sizeof cn);
+  int length =
+      X509_NAME_get_text_by_NID(X509_get_subject_name(leaf), NID_commonName, cn, sizeof cn);
   X509_STORE_CTX_free(ctx);
   X509_STORE_free(store);
   X509_free(leaf);
@@ -173,12 +188,14 @@ TEST_CASE("a technician provisions a kiosk: keys, certificate, root, kiosk.toml,
   for (const char* check : {"config", "device-key", "store", "printer", "payment", "portal"})
     CHECK(run.out.find(std::string("PASS ") + check) != std::string::npos);
   CHECK(run.out.find("FAIL") == std::string::npos);
-  CHECK(world.portal().query_int("SELECT count(*) FROM heartbeats WHERE kiosk_id = 'kiosk-21'") == 1);
+  CHECK(world.portal().query_int("SELECT count(*) FROM heartbeats WHERE kiosk_id = 'kiosk-21'") ==
+        1);
   CHECK(fs::exists(data / "journal.db"));
   // The device key was pinned at enrolment.
   auto device_key = DeviceKey::load(data / "device-key.pem");
   REQUIRE(device_key);
-  CHECK(pinned_device_key(world.portal(), "kiosk-21") == base64_encode((*device_key)->public_key()));
+  CHECK(pinned_device_key(world.portal(), "kiosk-21") ==
+        base64_encode((*device_key)->public_key()));
 
   // The token is spent: a second provision with it is refused, and says why.
   auto again = world.provision("kiosk-21", token, world.path("kiosk-21-again"));
@@ -267,9 +284,9 @@ TEST_CASE("with enrolment on, only the enrolment path is open without a client c
   heartbeat.version = "test";
   heartbeat.boot_id = "b";
   heartbeat.audit_head_hash = "00";
-  auto refused = anonymous->post_json(world.portal().url() + "/api/v1/heartbeat",
-                                      portal_protocol::encode_heartbeat(heartbeat),
-                                      std::chrono::seconds(10));
+  auto refused =
+      anonymous->post_json(world.portal().url() + "/api/v1/heartbeat",
+                           portal_protocol::encode_heartbeat(heartbeat), std::chrono::seconds(10));
   REQUIRE(refused);
   CHECK(refused->status == 403);
   auto repository =
@@ -286,9 +303,9 @@ TEST_CASE("with enrolment on, only the enrolment path is open without a client c
                                       std::chrono::seconds(10)));
   // The kiosk's own certificate gets in.
   auto kiosk = world.portal().kiosk_client();
-  auto accepted = kiosk->post_json(world.portal().url() + "/api/v1/heartbeat",
-                                   portal_protocol::encode_heartbeat(heartbeat),
-                                   std::chrono::seconds(10));
+  auto accepted =
+      kiosk->post_json(world.portal().url() + "/api/v1/heartbeat",
+                       portal_protocol::encode_heartbeat(heartbeat), std::chrono::seconds(10));
   REQUIRE(accepted);
   CHECK(accepted->status == 204);
   CHECK(world.portal().query_int("SELECT count(*) FROM heartbeats") == 1);
