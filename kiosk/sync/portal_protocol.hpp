@@ -15,6 +15,12 @@
 //    "oldest_pending_age_s", "last_sequence", "audit_head": {"seq", "hash"},
 //    "out_of_service": null|"reason", "devices": {"name": "status", ...}}
 // -> 204
+//
+// POST /api/v1/enroll   (TLS, server-authenticated only: the kiosk has no certificate yet)
+//   {"kiosk_id", "token": "<one-time token>", "csr_pem": "<PKCS#10, CN = kiosk_id>",
+//    "device_public_key": "<base64 raw Ed25519 public key>"}
+// -> 200 {"certificate_chain": "<PEM: kiosk certificate, then the kiosk CA>"}
+//    403 {"error"} for an unknown, used or expired token, or a CSR for another kiosk id
 #pragma once
 
 #include <cstdint>
@@ -31,6 +37,7 @@ namespace shubbak::portal_protocol {
 
 inline constexpr std::string_view k_transactions_path = "/api/v1/transactions";
 inline constexpr std::string_view k_heartbeat_path = "/api/v1/heartbeat";
+inline constexpr std::string_view k_enroll_path = "/api/v1/enroll";
 inline constexpr std::size_t k_max_batch = 100;
 // A batch's records take at most this many bytes (a single larger record goes alone); the
 // portal accepts requests of up to k_max_request_bytes.

@@ -1,6 +1,8 @@
 // shubbak-portal: the reference portal. Receives kiosks' transactions and heartbeats over
-// mutual TLS and serves the service repository as static files. Exit codes: 0 clean stop
-// (SIGTERM/SIGINT), 1 failure, 2 bad command line.
+// mutual TLS, enrols new kiosks, and serves the service repository as static files.
+// `shubbak-portal issue-token --db DB --kiosk-id ID` prints a one-time enrolment token.
+// Exit codes: 0 clean stop (SIGTERM/SIGINT) or done, 1 failure, 2 bad command line.
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 
@@ -24,6 +26,26 @@ int wait_for_stop_signal() {
   return received;
 }
 
+int print_enrolment_token(const std::string& database, const std::string& kiosk_id, int hours) {
+  Logger logger(LogLevel::warn);
+  logger.add_sink(make_stderr_sink());
+  auto store = portal::PortalStore::open(database, Log(logger, "store"));
+  if (!store) {
+    std::fprintf(stderr, "shubbak-portal: %s\n", store.error().describe().c_str());
+    return 1;
+  }
+  auto token = (*store)->issue_enrolment_token(kiosk_id, std::chrono::hours(hours));
+  if (!token) {
+    std::fprintf(stderr, "shubbak-portal: %s\n", token.error().describe().c_str());
+    return 1;
+  }
+  // Only the token on stdout, for scripts; it is shown once and stored only as a hash.
+  std::printf("%s\n", token->c_str());
+  std::fprintf(stderr, "enrolment token for kiosk %s, valid for %d hours, usable once\n",
+               kiosk_id.c_str(), hours);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -34,11 +56,25 @@ int main(int argc, char** argv) {
   std::string database = "portal.db";
   cli.add_option("--listen", options.host, "Address to listen on (default 127.0.0.1)");
   cli.add_option("--port", options.port, "Port (default 8443; 0 picks a free one)");
-  cli.add_option("--cert", options.cert, "Server certificate, PEM")->required();
-  cli.add_option("--key", options.key, "Server private key, PEM")->required();
-  cli.add_option("--client-ca", options.client_ca, "CA that issues kiosk client certificates, PEM")
-      ->required();
+  cli.add_option("--cert", options.cert, "Server certificate, PEM (required to serve)");
+  cli.add_option("--key", options.key, "Server private key, PEM (required to serve)");
+  cli.add_option("--client-ca", options.client_ca,
+                 "CA that issues kiosk client certificates, PEM (required to serve)");
+  cli.add_option("--client-ca-key", options.client_ca_key,
+                 "The client CA's private key, PEM: enables enrolment (POST /api/v1/enroll)");
+  cli.add_option("--certificate-days", options.certificate_days,
+                 "Lifetime of a kiosk certificate issued at enrolment (default 365)")
+      ->check(CLI::Range(1, 3650));
   cli.add_option("--db", database, "SQLite database (default portal.db)");
+  std::string token_kiosk_id;
+  int token_hours = 24;
+  auto* issue_token = cli.add_subcommand(
+      "issue-token", "Print a one-time enrolment token for a kiosk id (stored hashed)");
+  issue_token->add_option("--kiosk-id", token_kiosk_id, "The kiosk id the token enrols")
+      ->required();
+  issue_token->add_option("--hours", token_hours, "Hours until the token expires (default 24)")
+      ->check(CLI::Range(1, 24 * 30));
+  issue_token->add_option("--db", database, "SQLite database (default portal.db)");
   cli.add_option("--static", options.static_dir,
                  "Directory served under /repository/ (the TUF repository)");
   cli.add_option("--drop-replies-after-commit", options.drop_replies_after_commit,
@@ -50,6 +86,12 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     int code = cli.exit(e);
     return code == 0 ? 0 : 2;
+  }
+
+  if (issue_token->parsed()) return print_enrolment_token(database, token_kiosk_id, token_hours);
+  if (options.cert.empty() || options.key.empty() || options.client_ca.empty()) {
+    std::fprintf(stderr, "shubbak-portal: --cert, --key and --client-ca are required\n");
+    return 2;
   }
 
   // Blocked before any thread starts, so only sigwait() below sees them.

@@ -10,6 +10,10 @@
 #include <openssl/x509.h>
 #include <nlohmann/json.hpp>
 
+#include "kiosk/crypto/bytes.hpp"
+#include "kiosk/crypto/device_key.hpp"
+#include "provisioning/portal/kiosk_ca.hpp"
+
 namespace shubbak::portal {
 
 namespace {
@@ -25,6 +29,15 @@ std::string client_common_name(const httplib::Request& request) {
       X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, name, sizeof name);
   X509_free(cert);
   return length > 0 ? std::string(name, static_cast<std::size_t>(length)) : std::string();
+}
+
+// A client certificate was presented and verified against the client CA during the handshake.
+bool has_verified_client_certificate(const httplib::Request& request) {
+  if (request.ssl == nullptr) return false;
+  X509* cert = SSL_get1_peer_certificate(request.ssl);
+  if (cert == nullptr) return false;
+  X509_free(cert);
+  return SSL_get_verify_result(request.ssl) == X509_V_OK;
 }
 
 void reply_error(httplib::Response& response, int status, const std::string& message) {
@@ -44,6 +57,7 @@ struct PortalServer::Impl {
   std::thread thread;
   int port = 0;
   std::atomic<int> drops_left = 0;
+  std::unique_ptr<KioskCa> kiosk_ca;  // null: enrolment is off
 
   Impl(ServerOptions o, PortalStore& s, Log l)
       : options(std::move(o)), store(s), log(std::move(l)) {}
@@ -95,6 +109,37 @@ struct PortalServer::Impl {
              heartbeat->audit_head_seq);
     response.status = 204;
   }
+
+  void on_enroll(const httplib::Request& request, httplib::Response& response) {
+    if (!kiosk_ca) return reply_error(response, 503, "enrolment is not configured on this portal");
+    auto body = nlohmann::json::parse(request.body, nullptr, false);
+    if (!body.is_object()) return reply_error(response, 400, "the body is not a JSON object");
+    std::string fields[4];
+    const char* names[4] = {"kiosk_id", "token", "csr_pem", "device_public_key"};
+    for (int i = 0; i < 4; ++i) {
+      auto field = body.find(names[i]);
+      if (field == body.end() || !field->is_string() || field->get<std::string>().empty())
+        return reply_error(response, 400, fmt::format("\"{}\" is missing or not a string", names[i]));
+      fields[i] = field->get<std::string>();
+    }
+    const auto& [kiosk_id, token, csr_pem, device_key] = fields;
+    auto raw_key = base64_decode(device_key);
+    if (!raw_key || raw_key->size() != k_ed25519_public_key_size)
+      return reply_error(response, 400, "device_public_key is not a base64 Ed25519 public key");
+    auto chain = store.enrol(token, kiosk_id, device_key, [&] {
+      return kiosk_ca->issue(csr_pem, kiosk_id, std::chrono::hours(24 * options.certificate_days));
+    });
+    if (!chain) {
+      if (chain.error().code == Errc::integrity) {
+        log.warn("enrolment of {} refused: {}", kiosk_id, chain.error().message);
+        return reply_error(response, 403, chain.error().message);
+      }
+      log.error("enrolment of {} failed: {}", kiosk_id, chain.error().describe());
+      return reply_error(response, 503, "enrolment failed on the portal");
+    }
+    response.status = 200;
+    response.set_content(nlohmann::json{{"certificate_chain", *chain}}.dump(), "application/json");
+  }
 };
 
 PortalServer::PortalServer(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -123,6 +168,27 @@ Expected<std::unique_ptr<PortalServer>> PortalServer::start(ServerOptions option
     return fail(Errc::config, "cannot set up TLS with the given certificate, key and CA");
   SSL_CTX* ctx = s.server->ssl_context();
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  if (!s.options.client_ca_key.empty()) {
+    auto ca = KioskCa::open(s.options.client_ca, s.options.client_ca_key);
+    if (!ca) return std::unexpected(ca.error());
+    s.kiosk_ca = std::move(*ca);
+    // Enrolment: a new kiosk has no client certificate, so the handshake may not demand one.
+    // One listener stays simplest: the server still asks for a certificate and OpenSSL still
+    // refuses one that does not verify (another CA, expired) at the handshake; only its absence
+    // is let through, and the pre-routing handler below answers 403 to every path but enrolment
+    // when there is no verified certificate. A second, certificate-less listener would need
+    // its own port, address and firewall rule for one request per kiosk lifetime.
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+    s.server->set_pre_routing_handler([](const httplib::Request& q, httplib::Response& r) {
+      if (q.path == portal_protocol::k_enroll_path || has_verified_client_certificate(q))
+        return httplib::Server::HandlerResponse::Unhandled;
+      reply_error(r, 403, "a client certificate is required");
+      // The refusal comes before cpp-httplib reads a request body: close the connection, or
+      // the unread body would be parsed as the next request on it.
+      r.set_header("Connection", "close");
+      return httplib::Server::HandlerResponse::Handled;
+    });
+  }
   // With client verification on, OpenSSL refuses to resume a session (alert "internal error")
   // unless the context has a session id context; kiosks resume sessions after every reconnect.
   static constexpr unsigned char k_session_context[] = "shubbak-portal";
@@ -138,6 +204,8 @@ Expected<std::unique_ptr<PortalServer>> PortalServer::start(ServerOptions option
       [&s](const httplib::Request& q, httplib::Response& r) { s.on_transactions(q, r); });
   s.server->Post(std::string(portal_protocol::k_heartbeat_path),
                  [&s](const httplib::Request& q, httplib::Response& r) { s.on_heartbeat(q, r); });
+  s.server->Post(std::string(portal_protocol::k_enroll_path),
+                 [&s](const httplib::Request& q, httplib::Response& r) { s.on_enroll(q, r); });
   if (!s.options.static_dir.empty() &&
       !s.server->set_mount_point("/repository", s.options.static_dir.string())) {
     return fail(Errc::config,

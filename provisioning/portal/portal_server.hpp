@@ -1,7 +1,8 @@
 // The reference portal's HTTPS server: mutual TLS (a kiosk must present a certificate issued by
 // the client CA; its CN is the kiosk id), the transaction and heartbeat API of
-// kiosk/sync/portal_protocol.hpp, and a static directory (the TUF service repository) under
-// /repository/.
+// kiosk/sync/portal_protocol.hpp, a static directory (the TUF service repository) under
+// /repository/, and enrolment (POST /api/v1/enroll, the one path open without a client
+// certificate: a new kiosk has none yet; a one-time token authorises it instead).
 //
 // Threading: start() and stop() from one thread; requests are served on the server's threads.
 #pragma once
@@ -23,6 +24,8 @@ struct ServerOptions {
   std::filesystem::path cert;        // server certificate (PEM)
   std::filesystem::path key;         // its private key (PEM)
   std::filesystem::path client_ca;   // CA that issues kiosk certificates (PEM)
+  std::filesystem::path client_ca_key;  // its private key (PEM); empty: enrolment is off
+  int certificate_days = 365;           // lifetime of a kiosk certificate issued at enrolment
   std::filesystem::path static_dir;  // served under /repository/; empty: none
   // Fault injection for protocol tests: the reply to this many transaction batches is cut off
   // after the batch was committed, as a network failure would.

@@ -40,6 +40,12 @@ CREATE TABLE IF NOT EXISTS heartbeats (
   audit_head_hash TEXT NOT NULL,
   body TEXT NOT NULL
 ) STRICT;
+CREATE TABLE IF NOT EXISTS enrolment_tokens (
+  token_sha256 TEXT PRIMARY KEY,
+  kiosk_id TEXT NOT NULL,
+  expires_ms INTEGER NOT NULL,
+  used_ms INTEGER
+) STRICT;
 )sql";
 
 std::int64_t now_ms() {
@@ -193,6 +199,59 @@ Expected<void> PortalStore::record_heartbeat(std::string_view client_kiosk_id,
 Expected<std::int64_t> PortalStore::transaction_count() {
   std::lock_guard lock(m_impl->mutex);
   return m_impl->db.query_int("SELECT count(*) FROM transactions");
+}
+
+Expected<std::string> PortalStore::issue_enrolment_token(std::string_view kiosk_id,
+                                                         std::chrono::seconds lifetime) {
+  Bytes secret(16);
+  if (auto ok = random_bytes(secret); !ok) return std::unexpected(ok.error());
+  std::string token = to_hex(secret);
+  std::lock_guard lock(m_impl->mutex);
+  auto insert = m_impl->db.prepare(
+      "INSERT INTO enrolment_tokens(token_sha256, kiosk_id, expires_ms) VALUES (?,?,?)");
+  if (!insert) return std::unexpected(insert.error());
+  std::int64_t expires = now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(lifetime).count();
+  insert->bind(1, to_hex(sha256(token))).bind(2, kiosk_id).bind(3, expires);
+  if (auto ok = insert->run(); !ok) return std::unexpected(ok.error());
+  return token;
+}
+
+Expected<std::string> PortalStore::enrol(std::string_view token, std::string_view kiosk_id,
+                                         std::string_view device_key,
+                                         const std::function<Expected<std::string>()>& issue_certificate) {
+  Impl& s = *m_impl;
+  std::lock_guard lock(s.mutex);
+  auto tx = sqlite::Transaction::begin(s.db);
+  if (!tx) return std::unexpected(tx.error());
+  auto select = s.db.prepare(
+      "SELECT kiosk_id, expires_ms, used_ms IS NOT NULL FROM enrolment_tokens WHERE token_sha256 = ?");
+  if (!select) return std::unexpected(select.error());
+  auto row = select->bind(1, to_hex(sha256(token))).step();
+  if (!row) return std::unexpected(row.error());
+  // One message for unknown and wrong-kiosk tokens: the reply does not tell which ids have one.
+  if (!*row || select->column_text(0) != kiosk_id)
+    return fail(Errc::integrity, "the enrolment token is not valid for this kiosk id");
+  bool used = select->column_int(2) != 0;
+  std::int64_t expires_ms = select->column_int(1);
+  select->reset();
+  if (used) return fail(Errc::integrity, "the enrolment token was already used");
+  if (expires_ms <= now_ms()) return fail(Errc::integrity, "the enrolment token has expired");
+
+  auto chain = issue_certificate();
+  if (!chain) return std::unexpected(chain.error());
+  auto spend = s.db.prepare("UPDATE enrolment_tokens SET used_ms = ? WHERE token_sha256 = ?");
+  if (!spend) return std::unexpected(spend.error());
+  if (auto ok = spend->bind(1, now_ms()).bind(2, to_hex(sha256(token))).run(); !ok)
+    return std::unexpected(ok.error());
+  auto pin = s.db.prepare(
+      "INSERT INTO kiosks(kiosk_id, device_key, first_seen_ms) VALUES (?,?,?) "
+      "ON CONFLICT(kiosk_id) DO UPDATE SET device_key = excluded.device_key");
+  if (!pin) return std::unexpected(pin.error());
+  if (auto ok = pin->bind(1, kiosk_id).bind(2, device_key).bind(3, now_ms()).run(); !ok)
+    return std::unexpected(ok.error());
+  if (auto done = tx->commit(); !done) return std::unexpected(done.error());
+  s.log.info("kiosk {} enrolled; device key pinned", kiosk_id);
+  return chain;
 }
 
 }  // namespace shubbak::portal

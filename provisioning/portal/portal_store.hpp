@@ -6,7 +6,9 @@
 #pragma once
 
 #include <cstdint>
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,7 +30,8 @@ class PortalStore final {
   // Checks and stores `batch` from the kiosk authenticated as `client_kiosk_id` (the client
   // certificate's CN). Per item: accepted (new), duplicate (same id, same record bytes) or
   // rejected (same id with another record, signature or key that does not verify, record of
-  // another kiosk, malformed). The first batch of a kiosk pins its device key.
+  // another kiosk, malformed). A kiosk's device key is pinned at enrolment; a kiosk that was
+  // never enrolled (certificate made by hand) has its key pinned by its first batch.
   Expected<std::vector<UploadResult>> ingest(std::string_view client_kiosk_id,
                                              const portal_protocol::Batch& batch);
   Expected<void> record_heartbeat(std::string_view client_kiosk_id,
@@ -36,6 +39,19 @@ class PortalStore final {
                                   std::string_view raw_json);
 
   Expected<std::int64_t> transaction_count();
+
+  // Enrolment. A one-time token lets one technician enrol one kiosk id once, before it expires.
+  // Only the token's SHA-256 is stored; the token itself is returned once, here (32 hex digits).
+  Expected<std::string> issue_enrolment_token(std::string_view kiosk_id,
+                                              std::chrono::seconds lifetime);
+  // Redeems `token` for `kiosk_id`: refused with Errc::integrity when the token is unknown, used,
+  // expired or for another kiosk id, or when `issue_certificate` refuses. Otherwise, in one
+  // SQLite transaction, the token is spent and `device_key` (base64 raw Ed25519) is pinned for
+  // the kiosk (replacing an earlier pin: the token is the admin's word that this is the kiosk).
+  // Returns what `issue_certificate` returned.
+  Expected<std::string> enrol(std::string_view token, std::string_view kiosk_id,
+                              std::string_view device_key,
+                              const std::function<Expected<std::string>()>& issue_certificate);
 
  private:
   struct Impl;

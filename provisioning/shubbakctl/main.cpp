@@ -1,8 +1,10 @@
 // shubbakctl: the back-office tool. `shubbakctl repo ...` signs and publishes service bundles as
 // a TUF repository; private keys stay in the admin's key directory (PEM files, mode 0600).
+// `shubbakctl kiosk provision ...` is the technician's side: it runs on the kiosk and enrols it.
 // Exit codes: 0 done, 1 refused or failed (the reason on stderr), 2 bad command line.
 #include <cstdio>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -11,7 +13,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "kiosk/core/config.hpp"
 #include "kiosk/trust/trusted_clock.hpp"
+#include "provisioning/shubbakctl/kiosk_provisioning.hpp"
 #include "provisioning/shubbakctl/bundle_lint.hpp"
 #include "provisioning/shubbakctl/repository.hpp"
 
@@ -155,12 +159,48 @@ int main(int argc, char** argv) {
   publish->add_option("--out", args.out, "output directory (out/metadata, out/targets)")
       ->required();
 
+  provision::ProvisionOptions provisioning;
+  auto* kiosk = app.add_subcommand("kiosk", "set up the kiosk this runs on (technicians)");
+  kiosk->require_subcommand(1);
+  auto* provision_cmd = kiosk->add_subcommand(
+      "provision", "make device keys, enrol at the portal, install the trusted root, write "
+                   "kiosk.toml, run the self-test (exit 0 only when every check passes)");
+  provision_cmd->add_option("--kiosk-id", provisioning.kiosk_id, "this kiosk's id")->required();
+  provision_cmd->add_option("--site", provisioning.site, "where it stands (a comment in kiosk.toml)");
+  provision_cmd->add_option("--portal", provisioning.portal_url, "the portal, https://HOST:PORT")
+      ->required();
+  provision_cmd->add_option("--ca-file", provisioning.portal_ca, "the portal's CA certificate (PEM)")
+      ->required();
+  provision_cmd->add_option("--token", provisioning.token, "the one-time enrolment token")
+      ->required();
+  provision_cmd->add_option("--root", provisioning.root, "the trusted TUF root.json")->required();
+  provisioning.data_dir = "/var/lib/shubbak";
+  provision_cmd->add_option("--data-dir", provisioning.data_dir,
+                            "keys, certificate and journal (default /var/lib/shubbak)");
+  provisioning.config_path = std::string(k_default_config_path);
+  provision_cmd->add_option("--config", provisioning.config_path,
+                            "the kiosk.toml to write (default /etc/shubbak/kiosk.toml)");
+  provision_cmd->add_option("--metadata-url", provisioning.metadata_url,
+                            "TUF metadata (default PORTAL/repository/metadata)");
+  provision_cmd->add_option("--targets-url", provisioning.targets_url,
+                            "TUF targets (default PORTAL/repository/targets)");
+  provision_cmd->add_flag("--yes", provisioning.assume_yes,
+                          "do not ask to confirm the root's fingerprint");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : k_bad_usage;
   }
   if (lint->parsed()) return lint_bundles(lint_files);
+  if (provision_cmd->parsed()) {
+    provision::Console console{[] {
+      std::string line;
+      std::getline(std::cin, line);
+      return line;
+    }};
+    return provision::provision_kiosk(provisioning, console);
+  }
   auto scheme = parse_scheme(args.key_type);
   if (!scheme) return report(scheme.error());
 
