@@ -311,6 +311,7 @@ int run(const CommandLine& cli, Logger& logger) {
   int exit_code = loop.run();
   transactions.stop();
   workers.shutdown();  // finish what was handed to the workers: nothing is dropped
+  loop.discard_pending();  // while the screens and the UI context they hold are alive
   updates.reset();     // after the workers: a running check refers to it
   watcher->reset();
 

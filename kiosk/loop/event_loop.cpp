@@ -77,6 +77,17 @@ void EventLoop::cancel_timer(TimerId id) {
   m_timer_due.erase(due);
 }
 
+void EventLoop::discard_pending() {
+  std::vector<Task> posted;
+  {
+    std::lock_guard lock(m_posted_mutex);
+    posted.swap(m_posted);
+  }
+  posted.clear();  // outside the lock: a destructor may post
+  m_timers.clear();
+  m_timer_due.clear();
+}
+
 void EventLoop::add_before_sleep(Task hook) { m_before_sleep.push_back(std::move(hook)); }
 
 void EventLoop::run_posted() {

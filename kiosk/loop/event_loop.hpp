@@ -50,6 +50,11 @@ class EventLoop {
 
   bool running() const { return m_running; }
 
+  // UI thread, after run(): destroys the tasks still queued and the timers, unrun. Call it while
+  // the objects those tasks hold on to (screens, the UI context) are still alive, so they are
+  // not destroyed later by ~EventLoop, after what they refer to.
+  void discard_pending();
+
  private:
   struct Timer {
     Task task;

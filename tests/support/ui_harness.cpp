@@ -25,6 +25,10 @@ UiHarness::UiHarness(Language language, Size size, Rotation rotation) {
   m_app = std::make_unique<KioskApp>(*m_loop, *m_display, Log(m_logger, "app"));
 }
 
+// Queued tasks may hold screens (a replaced screen lives until its event returns): destroy them
+// while the UI context they refer to is still alive.
+UiHarness::~UiHarness() { m_loop->discard_pending(); }
+
 bool UiHarness::run_until(const std::function<bool()>& done, std::chrono::milliseconds limit) {
   bool reached = false;
   auto deadline = m_loop->add_timer(limit, [this] { m_loop->quit(0); });

@@ -20,6 +20,7 @@ namespace shubbak::testing {
 class UiHarness {
  public:
   explicit UiHarness(Language language, Size size = {1920, 1080}, Rotation rotation = Rotation::none);
+  ~UiHarness();
 
   UiContext& ui() { return *m_ui; }
   KioskApp& app() { return *m_app; }

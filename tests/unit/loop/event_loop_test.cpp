@@ -122,3 +122,19 @@ TEST_CASE("a repeating timer does not fire a burst of missed beats after a stall
   CHECK(beats <= 5);
   CHECK(beats >= 1);
 }
+
+TEST_CASE("discard_pending destroys queued tasks and timers without running them") {
+  EventLoop loop;
+  auto held = std::make_shared<int>(0);
+  bool ran = false;
+  loop.add_timer(1ms, [&] { loop.quit(0); });
+  loop.run();
+  loop.post([&ran, held] { ran = true; });
+  loop.add_timer(1ms, [&ran] { ran = true; });
+  CHECK(held.use_count() == 2);
+  loop.discard_pending();
+  CHECK(held.use_count() == 1);  // the task and what it held are gone now, not at ~EventLoop
+  loop.add_timer(20ms, [&] { loop.quit(0); });
+  loop.run();
+  CHECK_FALSE(ran);
+}
