@@ -137,3 +137,21 @@ TEST_CASE("a kiosk out of service shows its reason in the citizen's language and
   h.settle();
   CHECK(h.app().screen()->find_element("start").has_value());
 }
+
+TEST_CASE("a new set of services takes over between citizens, never under one") {
+  UiHarness h(Language::en);
+  Kiosk kiosk(h, {60, 20, 30});
+  REQUIRE(kiosk.shell.catalog().services.size() == 3);
+  kiosk.shell.start_service("jordan.health.appointment");
+  REQUIRE(kiosk.shell.session() != nullptr);
+  kiosk.shell.replace_catalog(workflow::Catalog{});  // an update lands mid-session
+  CHECK(kiosk.shell.catalog().services.size() == 3);  // the citizen keeps the services they started with
+  h.tap("primary");
+  CHECK(kiosk.shell.session()->engine().step().id == "who");
+  h.tap("cancel");
+  h.tap("primary");  // finish on the end screen
+  REQUIRE(h.run_until([&] { return kiosk.ended.has_value(); }, 3s));
+  CHECK(kiosk.shell.catalog().services.empty());  // the next citizen sees the new set
+  kiosk.shell.replace_catalog(workflow::load_catalog(std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services"));
+  CHECK(kiosk.shell.catalog().services.size() == 3);  // idle: at once
+}
