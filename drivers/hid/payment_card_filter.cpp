@@ -12,21 +12,6 @@ bool is_digit(char c) {
 }
 }  // namespace
 
-bool passes_luhn(std::string_view digits) {
-  int sum = 0;
-  bool doubled = false;
-  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
-    int d = *it - '0';
-    if (doubled) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    doubled = !doubled;
-  }
-  return !digits.empty() && sum % 10 == 0;
-}
-
 bool looks_like_payment_card(std::string_view text) {
   // Track framing: a swipe starts with a start sentinel and ends with the end sentinel.
   std::string_view trimmed = text;

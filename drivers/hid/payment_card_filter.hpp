@@ -5,9 +5,10 @@
 
 #include <string_view>
 
+#include "kiosk/core/luhn.hpp"  // passes_luhn
+
 namespace shubbak {
 
-bool passes_luhn(std::string_view digits);
 bool looks_like_payment_card(std::string_view text);
 
 }  // namespace shubbak

@@ -24,7 +24,6 @@ class KioskApp {
   void show(std::unique_ptr<Screen> screen);
   Screen* screen() const { return m_screen.get(); }
 
-  void request_redraw() { m_dirty = true; }
   // Saves the next frame; draws one even if nothing changed, since the caller asked for it.
   void request_screenshot(std::filesystem::path png, std::function<void(Expected<void>)> done);
   void on_first_frame(std::function<void()> handler) { m_on_first_frame = std::move(handler); }

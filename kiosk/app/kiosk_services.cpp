@@ -30,12 +30,17 @@ void KioskServices::on_worker(std::function<Expected<T>()> work, Done<T> done) {
 
 void KioskServices::read_identity(const std::string& profile_id, Done<std::map<std::string, std::string>> done) {
   if (!m_devices.readers) return done(fail(Errc::device, "no card reader is configured"));
-  auto profile = load_card_profile(m_devices.card_profiles / (profile_id + ".json"));
-  if (!profile) {
-    m_log.error("card profile {}: {}", profile_id, profile.error().describe());
-    return done(std::unexpected(profile.error()));
+  // Profiles are small files, read once: no disk access on the UI thread at every card step.
+  auto cached = m_card_profiles.find(profile_id);
+  if (cached == m_card_profiles.end()) {
+    auto profile = load_card_profile(m_devices.card_profiles / (profile_id + ".json"));
+    if (!profile) {
+      m_log.error("card profile {}: {}", profile_id, profile.error().describe());
+      return done(std::unexpected(profile.error()));
+    }
+    cached = m_card_profiles.emplace(profile_id, std::move(*profile)).first;
   }
-  m_devices.readers->card().read_identity(std::move(*profile), [this, done, alive = std::weak_ptr<int>(m_alive)](Expected<IdentityRecord> card) {
+  m_devices.readers->card().read_identity(cached->second, [this, done, alive = std::weak_ptr<int>(m_alive)](Expected<IdentityRecord> card) {
     if (!card) {
       if (alive.lock() && card.error().code != Errc::timeout && card.error().code != Errc::cancelled) {
         audit_fault("card_reader", card.error());

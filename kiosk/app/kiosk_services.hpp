@@ -10,6 +10,7 @@
 
 #include "drivers/payment/payment_terminal.hpp"
 #include "drivers/printer/receipt_printer.hpp"
+#include "drivers/card/card_profile.hpp"
 #include "drivers/hid/scan_assembler.hpp"
 #include "kiosk/app/audit_trail.hpp"
 #include "kiosk/app/device_health.hpp"
@@ -76,6 +77,7 @@ class KioskServices final : public SessionServices {
   std::mutex m_render_mutex;  // one receipt rendered at a time; guards m_receipt_text
   std::unique_ptr<TextEngine> m_receipt_text;  // the screen's engine belongs to the UI thread
   std::map<std::string, int> m_ticket_numbers;  // per counter, since the kiosk started
+  std::map<std::string, CardProfile> m_card_profiles;  // read from assets once, by id
   Done<std::string> m_waiting_scan;
   EventLoop::TimerId m_scan_timer = 0;
   std::shared_ptr<int> m_alive = std::make_shared<int>(0);

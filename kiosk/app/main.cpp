@@ -279,7 +279,11 @@ int run(const CommandLine& cli, Logger& logger) {
   auto updates = start_service_updates(*config, loop, workers, logger, [&](const trust::ServiceSet& set) {
     audit.record(audit_kind::update, {{"generation", std::to_string(set.generation)},
                                       {"bundles", std::to_string(set.bundles.size())}});
-    shell.replace_catalog(load_services(set.directory, log));
+    // Reading and validating the bundles is disk work: on a worker, then back to the shell.
+    workers.submit([&loop, &shell, log, directory = set.directory] {
+      auto catalog = std::make_shared<workflow::Catalog>(load_services(directory, log));
+      loop.post([&shell, catalog] { shell.replace_catalog(std::move(*catalog)); });
+    });
   }, [&](const Error& refused) {
     // An attack or a broken repository: refused, audited, and the last good services stay.
     audit.record(audit_kind::update, {{"refused", refused.message}});

@@ -1,5 +1,7 @@
 #include "kiosk/store/transaction_record.hpp"
 
+#include "kiosk/core/luhn.hpp"
+
 #include <fstream>
 
 #include <fmt/format.h>
@@ -14,21 +16,6 @@ using Json = nlohmann::json;
 constexpr std::size_t k_max_id_length = 128;
 constexpr std::size_t k_max_field_value = 4096;
 constexpr std::size_t k_max_fields = 200;
-
-bool luhn_valid(const std::string& digits) {
-  int sum = 0;
-  bool twice = false;
-  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
-    int d = *it - '0';
-    if (twice) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    twice = !twice;
-  }
-  return sum % 10 == 0;
-}
 
 Expected<void> check_identifier(std::string_view what, std::string_view value) {
   if (value.empty() || value.size() > k_max_id_length) {
@@ -45,7 +32,7 @@ bool looks_like_card_number(std::string_view text) {
   // a whole: "4111 1111 1111 1111" is one 16-digit candidate.
   std::string digits;
   auto run_is_card = [&] {
-    return digits.size() >= 13 && digits.size() <= 19 && luhn_valid(digits);
+    return digits.size() >= 13 && digits.size() <= 19 && passes_luhn(digits);
   };
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];

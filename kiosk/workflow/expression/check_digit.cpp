@@ -1,5 +1,7 @@
 #include "kiosk/workflow/expression/check_digit.hpp"
 
+#include "kiosk/core/luhn.hpp"
+
 #include <algorithm>
 
 namespace shubbak::workflow {
@@ -12,18 +14,7 @@ bool all_digits(std::string_view text) {
 
 }  // namespace
 
-bool luhn_valid(std::string_view digits) {
-  if (!all_digits(digits)) return false;
-  int sum = 0;
-  bool doubled = false;
-  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
-    int digit = *it - '0';
-    if (doubled) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
-    sum += digit;
-    doubled = !doubled;
-  }
-  return sum % 10 == 0;
-}
+bool luhn_valid(std::string_view digits) { return all_digits(digits) && passes_luhn(digits); }
 
 bool mod11_valid(std::string_view digits) {
   if (!all_digits(digits)) return false;
