@@ -26,3 +26,29 @@ pkg_check_modules(CPP_HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 find_package(SQLite3 REQUIRED)
 find_package(CURL REQUIRED)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+# Receipt printers (drivers/printer/cups): libcups for IPP and raster. Debian's libcups2-dev has
+# no cups.pc, so ask cups-config.
+find_program(CUPS_CONFIG cups-config REQUIRED)
+execute_process(COMMAND ${CUPS_CONFIG} --cflags OUTPUT_VARIABLE CUPS_CFLAGS OUTPUT_STRIP_TRAILING_WHITESPACE)
+execute_process(COMMAND ${CUPS_CONFIG} --libs OUTPUT_VARIABLE CUPS_LIBS OUTPUT_STRIP_TRAILING_WHITESPACE)
+add_library(shubbak_cups INTERFACE)
+separate_arguments(CUPS_CFLAGS_LIST UNIX_COMMAND "${CUPS_CFLAGS}")
+separate_arguments(CUPS_LIBS_LIST UNIX_COMMAND "${CUPS_LIBS}")
+target_compile_options(shubbak_cups INTERFACE ${CUPS_CFLAGS_LIST})
+target_link_libraries(shubbak_cups INTERFACE ${CUPS_LIBS_LIST})
+# Signed QR codes on receipts: libqrencode makes them; zxing-cpp reads them back
+# (shubbakctl receipt verify IMAGE, and tests).
+pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
+pkg_check_modules(ZXING REQUIRED IMPORTED_TARGET zxing)
+# Spoken guidance (accessibility): espeak-ng synthesises in process.
+find_path(ESPEAK_NG_INCLUDE_DIR espeak-ng/speak_lib.h REQUIRED)
+find_library(ESPEAK_NG_LIBRARY espeak-ng REQUIRED)
+add_library(shubbak_espeak_ng INTERFACE)
+target_include_directories(shubbak_espeak_ng INTERFACE ${ESPEAK_NG_INCLUDE_DIR})
+target_link_libraries(shubbak_espeak_ng INTERFACE ${ESPEAK_NG_LIBRARY})
+# Tests start a real IPP printer and a private cupsd.
+find_program(IPPEVEPRINTER ippeveprinter PATHS /usr/sbin /usr/bin REQUIRED)
+find_program(CUPSD cupsd PATHS /usr/sbin REQUIRED)
+find_program(LPADMIN lpadmin PATHS /usr/sbin REQUIRED)
+find_program(DBUS_DAEMON dbus-daemon REQUIRED)
+find_program(ESPEAK_NG espeak-ng REQUIRED)

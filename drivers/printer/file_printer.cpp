@@ -4,6 +4,7 @@
 #include <png.h>
 
 #include <cstdio>
+#include <fstream>
 #include <memory>
 
 #include <fmt/format.h>
@@ -23,7 +24,30 @@ Expected<std::unique_ptr<FilePrinter>> FilePrinter::open(const std::filesystem::
   return std::unique_ptr<FilePrinter>(new FilePrinter(directory, width_dots));
 }
 
-Expected<PrintJob> FilePrinter::print(const MonoBitmap& page, const std::string& name) {
+PrinterState FilePrinter::state() {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(m_directory, ec)) return PrinterState::offline;
+  std::ifstream in(m_directory / "STATE");
+  std::string name;
+  if (!in || !(in >> name)) return PrinterState::ok;
+  for (auto state : {PrinterState::ok, PrinterState::media_low, PrinterState::media_empty, PrinterState::jam,
+                     PrinterState::door_open, PrinterState::offline}) {
+    if (name == printer_state_name(state)) return state;
+  }
+  return PrinterState::offline;  // a state it does not know: fail closed
+}
+
+PrintResult FilePrinter::print(const MonoBitmap& page, const std::string& name) {
+  PrinterState now = state();
+  if (!printer_can_print(now)) {
+    return std::unexpected(PrintFailure{now, Error{Errc::device, fmt::format("printer is {}", printer_state_name(now))}});
+  }
+  auto written = write_png(page, name);
+  if (!written) return std::unexpected(PrintFailure{PrinterState::offline, written.error()});
+  return *written;
+}
+
+Expected<PrintJob> FilePrinter::write_png(const MonoBitmap& page, const std::string& name) {
   if (page.width != m_width) return fail(Errc::invalid_argument, fmt::format("page is {} dots wide, paper {}", page.width, m_width));
   bool safe = !name.empty() && name.find('/') == std::string::npos && name.find("..") == std::string::npos;
   if (!safe) return fail(Errc::invalid_argument, "print job name is not a plain file name");

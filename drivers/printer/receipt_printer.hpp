@@ -1,25 +1,61 @@
-// Where receipts and tickets go. Backends: a file (PNG, the demo's simulated printer) today;
-// ESC/POS raw through CUPS or IPP, and PWG raster, beside it. Printing blocks: call it from a
-// worker.
+// Where receipts and tickets go, behind one interface. Backends: a file (PNG, the demo's
+// simulated printer), and IPP/CUPS printers (ESC/POS raw or PWG raster). Printing and asking
+// for the status block: call them from a worker.
 #pragma once
 
+#include <expected>
 #include <string>
+#include <string_view>
 
 #include "kiosk/core/error.hpp"
 #include "screens/receipt/receipt_document.hpp"
 
 namespace shubbak {
 
+// The device status model shared by every backend, the technician's screen and the heartbeat.
+// IPP printer-state-reasons map onto it (media-low, media-empty, media-jam, door-open, and an
+// unreachable or stopped printer as offline).
+enum class PrinterState { ok, media_low, media_empty, jam, door_open, offline };
+
+constexpr std::string_view printer_state_name(PrinterState state) {
+  switch (state) {
+    case PrinterState::ok: return "ok";
+    case PrinterState::media_low: return "media-low";
+    case PrinterState::media_empty: return "media-empty";
+    case PrinterState::jam: return "jam";
+    case PrinterState::door_open: return "door-open";
+    case PrinterState::offline: return "offline";
+  }
+  return "offline";
+}
+
+// Whether a receipt can be printed in this state (paper running low still prints).
+constexpr bool printer_can_print(PrinterState state) {
+  return state == PrinterState::ok || state == PrinterState::media_low;
+}
+
 struct PrintJob {
-  std::string id;  // the backend's name for it: a file path, an IPP job id
+  std::string id;  // the backend's name for it: a file path, an IPP job URI or id
 };
+
+// A print that failed says why in the device model, so the kiosk can tell the citizen
+// ("the printer is out of paper") and the technician (which fault) precisely.
+struct PrintFailure {
+  PrinterState state = PrinterState::offline;
+  Error error;
+};
+
+using PrintResult = std::expected<PrintJob, PrintFailure>;
 
 class ReceiptPrinter {
  public:
   virtual ~ReceiptPrinter() = default;
   virtual int width_dots() const = 0;
+  // Prints one page and waits until the printer has it done (or has failed it).
   // `name` identifies the job without citizen data (a transaction id).
-  virtual Expected<PrintJob> print(const MonoBitmap& page, const std::string& name) = 0;
+  virtual PrintResult print(const MonoBitmap& page, const std::string& name) = 0;
+  // The printer's state now (asks the device; blocks up to the backend's timeout).
+  virtual PrinterState state() = 0;
 };
 
 }  // namespace shubbak

@@ -218,7 +218,7 @@ void KioskServices::print(ReceiptDocument document, std::string job, Done<Printe
         auto page = render_receipt(*m_receipt_text, document, printer->width_dots());
         if (!page) return std::unexpected(page.error());
         auto printed = printer->print(*page, job);
-        if (!printed) return std::unexpected(printed.error());
+        if (!printed) return std::unexpected(printed.error().error);
         return PrintedDocument{job, printed->id};
       },
       [this, job, done = std::move(done)](Expected<PrintedDocument> printed) {
