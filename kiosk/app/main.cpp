@@ -19,6 +19,7 @@
 #include "kiosk/app/kiosk_app.hpp"
 #include "kiosk/app/kiosk_services.hpp"
 #include "kiosk/app/kiosk_shell.hpp"
+#include "kiosk/app/printer_monitor.hpp"
 #include "kiosk/app/reader_devices.hpp"
 #include "kiosk/app/store_and_forward.hpp"
 #include "kiosk/app/touch_script.hpp"
@@ -224,6 +225,7 @@ int run(const CommandLine& cli, Logger& logger) {
   // Devices. A device that cannot be opened is logged; the services that need it fail cleanly.
   // What the heartbeat tells the portal about each device; updated as the kiosk sees them.
   DeviceHealthBoard health;
+  // Until the printer first answers (the monitor asks at once), it is taken to be as configured.
   health.set("printer", config->printer.uri == "none" ? "none" : "ok");
   health.set("payment_terminal", config->payment.terminal == "none" ? "none" : "ok");
   health.set("store", transactions.store() ? "ok" : "out_of_service");
@@ -233,8 +235,12 @@ int run(const CommandLine& cli, Logger& logger) {
   listeners.on_scan = [&services_for_scans](Scan scan) {
     if (services_for_scans) services_for_scans->scanned(std::move(scan));
   };
+  // A USB reader counts once it is attached (present at boot or plugged in later); the
+  // simulated one is there as soon as it is opened.
+  health.set("card_reader", "absent");
   auto readers = ReaderDevices::open(*config, assets, loop, workers, Log(logger, "readers"), listeners);
   if (!readers) log.error("card reader and scanner: {}", readers.error().describe());
+  if (readers && !config->card.reader.starts_with("ccid://")) health.set("card_reader", "ok");
   std::unique_ptr<SimulatedTerminal> terminal;
   std::optional<PaymentJournal> payment_journal;
   std::unique_ptr<PaymentDesk> payments;
@@ -255,6 +261,13 @@ int run(const CommandLine& cli, Logger& logger) {
       log.error("printer: {}", opened.error().describe());
     }
   }
+  if (!printer) health.set("printer", "none");
+  health.set("scanner", readers && config->scanner.reader != "none" ? "ok" : "none");
+  std::optional<PrinterMonitor> printer_monitor;
+  if (printer) {
+    printer_monitor.emplace(loop, workers, *printer, health, std::chrono::seconds(config->shell.device_poll_seconds),
+                            Log(logger, "printer"));
+  }
   AuditTrail audit(transactions.store(), workers, Log(logger, "audit"));
   KioskServices services(ui, loop, workers,
                          {readers ? readers->get() : nullptr, payments.get(), transactions.store(), printer.get(),
@@ -264,10 +277,26 @@ int run(const CommandLine& cli, Logger& logger) {
   services_for_scans = &services;
   services.reconcile_payments();
 
+  // A kiosk fed by a signed repository offers only what it verified: until its first set is
+  // installed it has none, and says so. Without a repository (the demo, a developer's machine)
+  // it offers the bundles shipped in assets.
   fs::path installed = config->kiosk.data_dir / "services" / "current";
-  KioskShell shell(ui, app, services, load_services(fs::exists(installed) ? installed : assets / "services", log),
-                   local_today, {config->kiosk.language, {config->kiosk.id, SHUBBAK_VERSION}, {}},
-                   Log(logger, "shell"));
+  auto initial_services = [&] {
+    if (fs::exists(installed)) return load_services(installed, log);
+    if (!config->updates.metadata_url.empty()) {
+      log.warn("no verified service set is installed yet");
+      return workflow::Catalog{};
+    }
+    return load_services(assets / "services", log);
+  };
+  KioskShell::Options shell_options;
+  shell_options.default_language = config->kiosk.language;
+  shell_options.welcome = {config->kiosk.id, SHUBBAK_VERSION};
+  shell_options.attract_cycle = std::chrono::seconds(config->shell.attract_cycle_seconds);
+  shell_options.menu_idle = std::chrono::seconds(config->shell.menu_idle_seconds);
+  KioskShell shell(ui, app, services, health,
+                   initial_services(), local_today,
+                   shell_options, Log(logger, "shell"));
   shell.on_session_start([&](const workflow::Bundle& bundle) {
     audit.record(audit_kind::session_start, {{"service", bundle.id}, {"version", bundle.version}});
   });
@@ -310,6 +339,7 @@ int run(const CommandLine& cli, Logger& logger) {
     runner->start();
   }
 
+  if (printer_monitor) printer_monitor->start();
   transactions.start(loop, workers, [&health] { return health.snapshot(); });
   log.info("Shubbak {} on kiosk {}", SHUBBAK_VERSION, config->kiosk.id);
   int exit_code = loop.run();
