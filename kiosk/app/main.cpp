@@ -16,10 +16,12 @@
 #include "drivers/display/display.hpp"
 #include "drivers/payment/simulated_terminal.hpp"
 #include "drivers/printer/file_printer.hpp"
+#include "kiosk/app/default_assets_dir.hpp"
 #include "kiosk/app/kiosk_app.hpp"
 #include "kiosk/app/kiosk_services.hpp"
 #include "kiosk/app/kiosk_shell.hpp"
 #include "kiosk/app/reader_devices.hpp"
+#include "kiosk/app/service_notifier.hpp"
 #include "kiosk/app/store_and_forward.hpp"
 #include "kiosk/app/touch_script.hpp"
 #include "kiosk/core/config.hpp"
@@ -157,7 +159,7 @@ int run(const CommandLine& cli, Logger& logger) {
                  (config->log.journal == JournalMode::automatic && journal_available());
   if (journal) logger.add_sink(make_journal_sink());
 
-  fs::path assets = config->kiosk.assets_dir.empty() ? fs::path(SHUBBAK_ASSETS_DIR) : config->kiosk.assets_dir;
+  fs::path assets = config->kiosk.assets_dir.empty() ? default_assets_dir() : config->kiosk.assets_dir;
   auto messages = Messages::load(assets / "i18n" / "messages.toml");
   if (!messages) {
     log.error("{}", messages.error().describe());
@@ -211,6 +213,7 @@ int run(const CommandLine& cli, Logger& logger) {
 
   EventLoop loop((*display)->loop_backend());
   shutdown.attach(loop);
+  ServiceNotifier service_manager(Log(logger, "service"));
   WorkerPool workers(2);
   KioskApp app(loop, **display, Log(logger, "app"));
   (*display)->on_close_requested([&] {
@@ -269,9 +272,11 @@ int run(const CommandLine& cli, Logger& logger) {
                    local_today, {config->kiosk.language, {config->kiosk.id, SHUBBAK_VERSION}, {}},
                    Log(logger, "shell"));
   shell.on_session_start([&](const workflow::Bundle& bundle) {
+    service_manager.status(fmt::format("in service, serving a citizen: {}", bundle.id));
     audit.record(audit_kind::session_start, {{"service", bundle.id}, {"version", bundle.version}});
   });
   shell.on_session_end([&](workflow::EndResult result) {
+    service_manager.status("in service");
     audit.record(audit_kind::session_end, {{"result", result == workflow::EndResult::completed   ? "completed"
                                                       : result == workflow::EndResult::cancelled ? "cancelled"
                                                                                                  : "failed"}});
@@ -288,19 +293,23 @@ int run(const CommandLine& cli, Logger& logger) {
     // An attack or a broken repository: refused, audited, and the last good services stay.
     audit.record(audit_kind::update, {{"refused", refused.message}});
   });
+  std::string service_status = "in service";
   if (auto fault = transactions.out_of_service()) {
     shell.set_out_of_service(std::string(message_key(fault->reason)));
+    service_status = fmt::format("out of service: {}", message_key(fault->reason));
   } else {
     shell.show_welcome();
   }
 
-  if (cli.exit_after_first_frame) {
-    app.on_first_frame([&] {
+  // Ready when a citizen can see the kiosk: the first frame is on the screen.
+  app.on_first_frame([&] {
+    service_manager.ready(service_status);
+    if (cli.exit_after_first_frame) {
       std::fputs("first-frame\n", stdout);
       std::fflush(stdout);
       loop.quit(0);
-    });
-  }
+    }
+  });
 
   std::unique_ptr<ScriptRunner> runner;
   if (script) {
@@ -312,7 +321,9 @@ int run(const CommandLine& cli, Logger& logger) {
 
   transactions.start(loop, workers, [&health] { return health.snapshot(); });
   log.info("Shubbak {} on kiosk {}", SHUBBAK_VERSION, config->kiosk.id);
+  service_manager.start_watchdog(loop);
   int exit_code = loop.run();
+  service_manager.stopping();
   transactions.stop();
   workers.shutdown();  // finish what was handed to the workers: nothing is dropped
   loop.discard_pending();  // while the screens and the UI context they hold are alive
