@@ -23,7 +23,7 @@ ServiceNotifier::ServiceNotifier(Log log) : m_log(std::move(log)) {
     m_log.warn("ignoring a malformed WATCHDOG_USEC: {}", std::strerror(-enabled));
   } else if (enabled > 0 && usec > 0) {
     // Half the manager's interval, as sd_watchdog_enabled(3) advises: one late ping is no kill.
-    auto half = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::microseconds(usec / 2));
+    auto half = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::microseconds(static_cast<std::int64_t>(usec / 2)));
     m_ping_interval = std::max(half, std::chrono::milliseconds(1));
   }
 }

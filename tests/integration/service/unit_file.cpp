@@ -1,6 +1,8 @@
 #include "tests/integration/service/unit_file.hpp"
 
+#include <cctype>
 #include <fstream>
+#include <string>
 #include <sstream>
 
 namespace shubbak::testing {

@@ -297,7 +297,7 @@ TEST_CASE("Ctrl+Alt+F2, Alt+F4, Alt+Tab, Ctrl+Alt+Backspace and Super neither le
   struct Combo {
     const char* name;
     std::vector<SDL_Keycode> keys;  // modifiers first
-    Uint16 mod;
+    int mod;
   };
   const std::vector<Combo> combos = {
       {"Ctrl+Alt+F2", {SDLK_LCTRL, SDLK_LALT, SDLK_F2}, KMOD_LCTRL | KMOD_LALT},
@@ -315,7 +315,7 @@ TEST_CASE("Ctrl+Alt+F2, Alt+F4, Alt+Tab, Ctrl+Alt+Backspace and Super neither le
         SDL_Event event{};
         event.type = down ? SDL_KEYDOWN : SDL_KEYUP;
         event.key.keysym.sym = key;
-        event.key.keysym.mod = combo.mod;
+        event.key.keysym.mod = static_cast<Uint16>(combo.mod);
         SDL_PushEvent(&event);
       }
     }
