@@ -32,22 +32,38 @@ NotifySocket::NotifySocket(std::filesystem::path path) : m_path(std::move(path))
     ::close(m_fd);
     throw std::runtime_error("bind " + m_path.string() + ": " + std::strerror(error));
   }
+  m_reader = std::thread([this] { read_socket(); });
 }
 
 NotifySocket::~NotifySocket() {
+  m_stop = true;
+  m_reader.join();
   ::close(m_fd);
   std::error_code ec;
   std::filesystem::remove(m_path, ec);
 }
 
+void NotifySocket::read_socket() {
+  while (!m_stop) {
+    pollfd ready{m_fd, POLLIN, 0};
+    if (::poll(&ready, 1, 20) <= 0) continue;  // wakes every 20 ms to see m_stop
+    char buffer[4096];
+    ssize_t n = ::recv(m_fd, buffer, sizeof buffer, 0);
+    if (n < 0) continue;
+    {
+      std::lock_guard lock(m_mutex);
+      m_messages.push_back({std::string(buffer, static_cast<std::size_t>(n)), std::chrono::steady_clock::now()});
+    }
+    m_arrived.notify_all();
+  }
+}
+
 std::optional<NotifySocket::Message> NotifySocket::receive(std::chrono::milliseconds limit) {
-  pollfd ready{m_fd, POLLIN, 0};
-  int polled = ::poll(&ready, 1, static_cast<int>(limit.count()));
-  if (polled <= 0) return std::nullopt;
-  char buffer[4096];
-  ssize_t n = ::recv(m_fd, buffer, sizeof buffer, 0);
-  if (n < 0) return std::nullopt;
-  return Message{std::string(buffer, static_cast<std::size_t>(n)), std::chrono::steady_clock::now()};
+  std::unique_lock lock(m_mutex);
+  if (!m_arrived.wait_for(lock, limit, [this] { return !m_messages.empty(); })) return std::nullopt;
+  Message next = std::move(m_messages.front());
+  m_messages.pop_front();
+  return next;
 }
 
 std::optional<NotifySocket::Message> NotifySocket::wait_for(std::string_view line, std::chrono::milliseconds limit) {
