@@ -2,6 +2,8 @@
 
 namespace shubbak {
 
-std::filesystem::path default_assets_dir() { return SHUBBAK_ASSETS_DIR; }
+std::filesystem::path default_assets_dir() {
+  return SHUBBAK_ASSETS_DIR;
+}
 
 }  // namespace shubbak

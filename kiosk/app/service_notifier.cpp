@@ -23,7 +23,8 @@ ServiceNotifier::ServiceNotifier(Log log) : m_log(std::move(log)) {
     m_log.warn("ignoring a malformed WATCHDOG_USEC: {}", std::strerror(-enabled));
   } else if (enabled > 0 && usec > 0) {
     // Half the manager's interval, as sd_watchdog_enabled(3) advises: one late ping is no kill.
-    auto half = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::microseconds(static_cast<std::int64_t>(usec / 2)));
+    auto half = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::microseconds(static_cast<std::int64_t>(usec / 2)));
     m_ping_interval = std::max(half, std::chrono::milliseconds(1));
   }
 }
@@ -32,9 +33,13 @@ ServiceNotifier::~ServiceNotifier() {
   if (m_loop && m_ping_timer) m_loop->cancel_timer(m_ping_timer);
 }
 
-void ServiceNotifier::ready(std::string_view status) { send(fmt::format("READY=1\nSTATUS={}", status)); }
+void ServiceNotifier::ready(std::string_view status) {
+  send(fmt::format("READY=1\nSTATUS={}", status));
+}
 
-void ServiceNotifier::status(std::string_view text) { send(fmt::format("STATUS={}", text)); }
+void ServiceNotifier::status(std::string_view text) {
+  send(fmt::format("STATUS={}", text));
+}
 
 void ServiceNotifier::start_watchdog(EventLoop& loop) {
   if (!m_active || !m_ping_interval || m_ping_timer) return;

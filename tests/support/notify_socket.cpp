@@ -23,7 +23,8 @@ bool NotifySocket::Message::has(std::string_view line) const {
 NotifySocket::NotifySocket(std::filesystem::path path) : m_path(std::move(path)) {
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
-  if (m_path.string().size() >= sizeof address.sun_path) throw std::runtime_error("notify socket path too long");
+  if (m_path.string().size() >= sizeof address.sun_path)
+    throw std::runtime_error("notify socket path too long");
   std::strncpy(address.sun_path, m_path.c_str(), sizeof address.sun_path - 1);
   m_fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (m_fd < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
@@ -52,7 +53,8 @@ void NotifySocket::read_socket() {
     if (n < 0) continue;
     {
       std::lock_guard lock(m_mutex);
-      m_messages.push_back({std::string(buffer, static_cast<std::size_t>(n)), std::chrono::steady_clock::now()});
+      m_messages.push_back(
+          {std::string(buffer, static_cast<std::size_t>(n)), std::chrono::steady_clock::now()});
     }
     m_arrived.notify_all();
   }
@@ -66,9 +68,11 @@ std::optional<NotifySocket::Message> NotifySocket::receive(std::chrono::millisec
   return next;
 }
 
-std::optional<NotifySocket::Message> NotifySocket::wait_for(std::string_view line, std::chrono::milliseconds limit) {
+std::optional<NotifySocket::Message> NotifySocket::wait_for(std::string_view line,
+                                                            std::chrono::milliseconds limit) {
   auto deadline = std::chrono::steady_clock::now() + limit;
-  for (auto now = std::chrono::steady_clock::now(); now < deadline; now = std::chrono::steady_clock::now()) {
+  for (auto now = std::chrono::steady_clock::now(); now < deadline;
+       now = std::chrono::steady_clock::now()) {
     auto message = receive(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
     if (message && message->has(line)) return message;
   }

@@ -38,7 +38,9 @@ std::string run(const TempDir& dir, const std::string& name, std::vector<std::st
 }
 
 bool lists(const std::string& contents, const std::string& path) {
-  return std::regex_search(contents, std::regex(" \\./?" + std::regex_replace(path, std::regex("[.]"), "\\.") + "( |\n|$)"));
+  return std::regex_search(
+      contents,
+      std::regex(" \\./?" + std::regex_replace(path, std::regex("[.]"), "\\.") + "( |\n|$)"));
 }
 
 }  // namespace
@@ -46,8 +48,8 @@ bool lists(const std::string& contents, const std::string& path) {
 TEST_CASE("cpack builds a .deb with the right dependencies, files, conffile and scripts") {
   TempDir dir;
   run(dir, "cpack",
-      {CPACK_COMMAND, "-G", "DEB", "--config", std::string(SHUBBAK_BINARY_DIR) + "/CPackConfig.cmake", "-B",
-       (dir / "out").string()},
+      {CPACK_COMMAND, "-G", "DEB", "--config",
+       std::string(SHUBBAK_BINARY_DIR) + "/CPackConfig.cmake", "-B", (dir / "out").string()},
       240s);
   fs::path deb;
   for (const auto& entry : fs::directory_iterator(dir / "out")) {
@@ -69,8 +71,9 @@ TEST_CASE("cpack builds a .deb with the right dependencies, files, conffile and 
     return false;
   };
   // From dpkg-shlibdeps: the libraries the binaries link, at least these...
-  for (const char* package : {"libc6", "libstdc++6", "libsdl2-2.0-0", "libusb-1.0-0", "libsqlite3-0", "libssl3",
-                              "libcurl4", "libharfbuzz0b", "libfreetype6", "libicu72", "libsystemd0"}) {
+  for (const char* package :
+       {"libc6", "libstdc++6", "libsdl2-2.0-0", "libusb-1.0-0", "libsqlite3-0", "libssl3",
+        "libcurl4", "libharfbuzz0b", "libfreetype6", "libicu72", "libsystemd0"}) {
     CAPTURE(package);
     CHECK(depends_on(package));
   }
@@ -80,26 +83,30 @@ TEST_CASE("cpack builds a .deb with the right dependencies, files, conffile and 
     CHECK(depends_on(package));
   }
   CHECK(run(dir, "name", {DPKG_DEB, "-f", deb.string(), "Package"}) == "shubbak\n");
-  CHECK(run(dir, "recommends", {DPKG_DEB, "-f", deb.string(), "Recommends"}).find("cups-daemon") != std::string::npos);
+  CHECK(run(dir, "recommends", {DPKG_DEB, "-f", deb.string(), "Recommends"}).find("cups-daemon") !=
+        std::string::npos);
 
   std::string contents = run(dir, "contents", {DPKG_DEB, "-c", deb.string()});
   CAPTURE(contents);
-  for (const char* path : {"usr/bin/shubbak", "usr/bin/shubbakctl", "usr/bin/shubbak-tuf",
-                           "usr/share/shubbak/i18n/messages.toml", "etc/shubbak/kiosk.toml",
-                           "lib/systemd/system/shubbak.service", "lib/udev/rules.d/60-shubbak-readers.rules",
-                           "usr/lib/systemd/logind.conf.d/60-shubbak.conf",
-                           "usr/lib/systemd/system.conf.d/60-shubbak.conf", "usr/lib/sysctl.d/60-shubbak.conf",
-                           "usr/share/doc/shubbak/README.md"}) {
+  for (const char* path :
+       {"usr/bin/shubbak", "usr/bin/shubbakctl", "usr/bin/shubbak-tuf",
+        "usr/share/shubbak/i18n/messages.toml", "etc/shubbak/kiosk.toml",
+        "lib/systemd/system/shubbak.service", "lib/udev/rules.d/60-shubbak-readers.rules",
+        "usr/lib/systemd/logind.conf.d/60-shubbak.conf",
+        "usr/lib/systemd/system.conf.d/60-shubbak.conf", "usr/lib/sysctl.d/60-shubbak.conf",
+        "usr/share/doc/shubbak/README.md"}) {
     CAPTURE(path);
     CHECK(lists(contents, path));
   }
   CHECK_FALSE(lists(contents, "usr/bin/shubbak-portal"));  // a back-office server, not for kiosks
 
   // The configuration survives upgrades: a conffile.
-  CHECK(run(dir, "conffiles", {DPKG_DEB, "-I", deb.string(), "conffiles"}) == "/etc/shubbak/kiosk.toml\n");
+  CHECK(run(dir, "conffiles", {DPKG_DEB, "-I", deb.string(), "conffiles"}) ==
+        "/etc/shubbak/kiosk.toml\n");
   std::string postinst = run(dir, "postinst", {DPKG_DEB, "-I", deb.string(), "postinst"});
   CHECK(postinst.find("adduser --system") != std::string::npos);
-  CHECK(postinst.find("install -d -m 0700 -o shubbak -g shubbak /var/lib/shubbak") != std::string::npos);
+  CHECK(postinst.find("install -d -m 0700 -o shubbak -g shubbak /var/lib/shubbak") !=
+        std::string::npos);
   CHECK(postinst.find("udevadm trigger") != std::string::npos);
   CHECK(postinst.find("systemctl daemon-reload") != std::string::npos);
   std::string postrm = run(dir, "postrm", {DPKG_DEB, "-I", deb.string(), "postrm"});
@@ -114,7 +121,8 @@ TEST_CASE("cpack builds a .deb with the right dependencies, files, conffile and 
   fs::path root = dir / "root";
   run(dir, "extract", {DPKG_DEB, "-x", deb.string(), root.string()});
   fs::path source(SHUBBAK_SOURCE_DIR);
-  CHECK(slurp(root / "lib/systemd/system/shubbak.service") == slurp(source / "provisioning/systemd/shubbak.service"));
+  CHECK(slurp(root / "lib/systemd/system/shubbak.service") ==
+        slurp(source / "provisioning/systemd/shubbak.service"));
   // kiosk.toml: the commented defaults, with the data directory the service may write to.
   std::string shipped = slurp(root / "etc/shubbak/kiosk.toml");
   std::string defaults = slurp(source / "provisioning/etc/kiosk.toml");
@@ -130,9 +138,12 @@ TEST_CASE("cpack builds a .deb with the right dependencies, files, conffile and 
                               {READELF, "-d", (root / "usr/bin" / program).string()});
     std::regex needed_entry("\\(NEEDED\\)[^\\[]*\\[([^\\]]+)\\]");
     int libraries = 0;
-    for (std::sregex_iterator it(dynamic.begin(), dynamic.end(), needed_entry), end; it != end; ++it) {
+    for (std::sregex_iterator it(dynamic.begin(), dynamic.end(), needed_entry), end; it != end;
+         ++it) {
       std::string soname = (*it)[1].str();
-      std::string owner = run(dir, "owner-" + soname, {DPKG_QUERY, "-S", std::string("/*/") + SHUBBAK_MULTIARCH + "/" + soname});
+      std::string owner =
+          run(dir, "owner-" + soname,
+              {DPKG_QUERY, "-S", std::string("/*/") + SHUBBAK_MULTIARCH + "/" + soname});
       std::string package = owner.substr(0, owner.find_first_of(":,"));
       CAPTURE(program);
       CAPTURE(soname);
@@ -146,8 +157,9 @@ TEST_CASE("cpack builds a .deb with the right dependencies, files, conffile and 
   fs::create_directories(dir / "kiosk");
   auto config = dir.write("kiosk.toml", "[kiosk]\ndata_dir = \"data\"\n");
   fs::create_directories(dir / "run-missing");
-  ChildProcess missing({(root / "usr/bin/shubbak").string(), "--headless", "--config", config.string()},
-                       dir / "run-missing");
+  ChildProcess missing(
+      {(root / "usr/bin/shubbak").string(), "--headless", "--config", config.string()},
+      dir / "run-missing");
   if (!fs::exists("/usr/share/shubbak")) {
     CHECK(missing.wait(30s) == 1);
     CHECK(missing.stderr_text().find("/usr/share/shubbak/i18n/messages.toml") != std::string::npos);
@@ -156,7 +168,7 @@ TEST_CASE("cpack builds a .deb with the right dependencies, files, conffile and 
   auto relocated = dir.write("relocated.toml", "[kiosk]\ndata_dir = \"data\"\nassets_dir = \"" +
                                                    (root / "usr/share/shubbak").string() + "\"\n");
   std::string first = run(dir, "first-frame",
-                          {(root / "usr/bin/shubbak").string(), "--headless", "--exit-after-first-frame", "--config",
-                           relocated.string()});
+                          {(root / "usr/bin/shubbak").string(), "--headless",
+                           "--exit-after-first-frame", "--config", relocated.string()});
   CHECK(first.find("first-frame") != std::string::npos);
 }

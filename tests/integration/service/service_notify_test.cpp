@@ -59,24 +59,29 @@ std::string integrity_of(const std::filesystem::path& db) {
 
 }  // namespace
 
-TEST_CASE("READY=1 with the first frame, WATCHDOG=1 at half WatchdogSec from the UI loop, STOPPING=1 on SIGTERM") {
+TEST_CASE(
+    "READY=1 with the first frame, WATCHDOG=1 at half WatchdogSec from the UI loop, STOPPING=1 on "
+    "SIGTERM") {
   testing::TempDir dir;
   auto config = dir.write("kiosk.toml", "[kiosk]\ndata_dir = \"data\"\n");
   NotifySocket manager(dir / "notify");
   constexpr auto watchdog = 400ms;  // WatchdogSec: pings are due every 200 ms
-  ChildProcess kiosk(service_command(config), dir.path(),
-                     {manager.notify_env(), "WATCHDOG_USEC=" + std::to_string(watchdog.count() * 1000)});
+  ChildProcess kiosk(
+      service_command(config), dir.path(),
+      {manager.notify_env(), "WATCHDOG_USEC=" + std::to_string(watchdog.count() * 1000)});
 
   auto ready = manager.wait_for("READY=1", 30s);
   REQUIRE_MESSAGE(ready.has_value(), describe(kiosk));
   CHECK(ready->has("STATUS=in service"));
   // The interval comes from WATCHDOG_USEC, halved.
-  CHECK(kiosk.stderr_text().find("watchdog: pinging the service manager every 200 ms") != std::string::npos);
+  CHECK(kiosk.stderr_text().find("watchdog: pinging the service manager every 200 ms") !=
+        std::string::npos);
 
   std::vector<Clock::time_point> pings;
   auto until = Clock::now() + 2400ms;
   while (Clock::now() < until && pings.size() < 100) {
-    auto message = manager.receive(std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()));
+    auto message = manager.receive(
+        std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()));
     if (message && message->has("WATCHDOG=1")) pings.push_back(message->received);
   }
   INFO(describe(kiosk));
@@ -110,7 +115,9 @@ TEST_CASE("the watchdog belongs to the process systemd named: another WATCHDOG_P
   CHECK(kiosk.wait(10s) == 0);
 }
 
-TEST_CASE("killed mid-session and started again as systemd would, the kiosk is back on the attract screen with its transactions") {
+TEST_CASE(
+    "killed mid-session and started again as systemd would, the kiosk is back on the attract "
+    "screen with its transactions") {
   // SIGABRT dumps core by default: not into the test directory.
   rlimit no_core{0, 0};
   setrlimit(RLIMIT_CORE, &no_core);
@@ -121,15 +128,16 @@ TEST_CASE("killed mid-session and started again as systemd would, the kiosk is b
   std::vector<std::string> stored_ids;
   {
     NotifySocket manager(dir / "notify-demo");
-    ChildProcess demo({SHUBBAK_RUNTIME_BIN, "--demo", "--headless", "--config", config.string(), "--out",
-                       (dir / "shots").string()},
+    ChildProcess demo({SHUBBAK_RUNTIME_BIN, "--demo", "--headless", "--config", config.string(),
+                       "--out", (dir / "shots").string()},
                       dir.path(), {manager.notify_env(), "WATCHDOG_USEC=2000000"});
     REQUIRE_MESSAGE(demo.wait_for_stderr("stored (sequence 2)", 120s), describe(demo));
     demo.signal(SIGKILL);
     CHECK_FALSE(demo.wait(10s).has_value());  // died of the signal
     std::string log = demo.stderr_text();
     std::regex stored("transaction ([0-9a-f-]+) stored");
-    for (std::sregex_iterator it(log.begin(), log.end(), stored), end; it != end; ++it) stored_ids.push_back((*it)[1].str());
+    for (std::sregex_iterator it(log.begin(), log.end(), stored), end; it != end; ++it)
+      stored_ids.push_back((*it)[1].str());
   }
   REQUIRE(stored_ids.size() >= 2);
 
@@ -138,7 +146,8 @@ TEST_CASE("killed mid-session and started again as systemd would, the kiosk is b
     CAPTURE(signo);
     NotifySocket manager(dir / "notify");
     auto started = Clock::now();
-    ChildProcess kiosk(service_command(config), dir.path(), {manager.notify_env(), "WATCHDOG_USEC=2000000"});
+    ChildProcess kiosk(service_command(config), dir.path(),
+                       {manager.notify_env(), "WATCHDOG_USEC=2000000"});
     auto ready = manager.wait_for("READY=1", 30s);
     REQUIRE_MESSAGE(ready.has_value(), describe(kiosk));
     auto to_first_frame = ms_between(started, ready->received);

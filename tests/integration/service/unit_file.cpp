@@ -2,8 +2,8 @@
 
 #include <cctype>
 #include <fstream>
-#include <string>
 #include <sstream>
+#include <string>
 
 namespace shubbak::testing {
 
@@ -28,7 +28,8 @@ UnitFile UnitFile::read(const std::filesystem::path& path) {
     }
     auto equals = line.find('=');
     if (equals == std::string::npos) continue;
-    unit.m_entries[{section, trim(line.substr(0, equals))}].push_back(trim(line.substr(equals + 1)));
+    unit.m_entries[{section, trim(line.substr(0, equals))}].push_back(
+        trim(line.substr(equals + 1)));
   }
   return unit;
 }
@@ -37,7 +38,8 @@ bool UnitFile::has(const std::string& section, const std::string& key) const {
   return m_entries.contains({section, key});
 }
 
-std::vector<std::string> UnitFile::values(const std::string& section, const std::string& key) const {
+std::vector<std::string> UnitFile::values(const std::string& section,
+                                          const std::string& key) const {
   auto found = m_entries.find({section, key});
   return found == m_entries.end() ? std::vector<std::string>{} : found->second;
 }

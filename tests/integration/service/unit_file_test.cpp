@@ -20,7 +20,8 @@ using testing::UnitFile;
 
 namespace {
 
-const std::filesystem::path k_provisioning = std::filesystem::path(SHUBBAK_SOURCE_DIR) / "provisioning";
+const std::filesystem::path k_provisioning =
+    std::filesystem::path(SHUBBAK_SOURCE_DIR) / "provisioning";
 
 bool contains_word(const std::string& list, const std::string& word) {
   std::istringstream words(list);
@@ -59,32 +60,48 @@ TEST_CASE("the unit restarts the kiosk quickly and forever, with a watchdog, as 
   CHECK(unit.value("Install", "WantedBy") == "multi-user.target");
 }
 
-TEST_CASE("the unit is hardened: read-only system, no capabilities, only the devices and sockets it needs") {
+TEST_CASE(
+    "the unit is hardened: read-only system, no capabilities, only the devices and sockets it "
+    "needs") {
   auto unit = UnitFile::read(k_provisioning / "systemd/shubbak.service");
   const std::vector<std::pair<std::string, std::string>> required = {
-      {"NoNewPrivileges", "yes"},     {"ProtectSystem", "strict"},        {"ProtectHome", "yes"},
-      {"PrivateTmp", "yes"},          {"ProtectKernelTunables", "yes"},   {"ProtectKernelModules", "yes"},
-      {"ProtectKernelLogs", "yes"},   {"ProtectControlGroups", "yes"},    {"RestrictNamespaces", "yes"},
-      {"RestrictRealtime", "yes"},    {"LockPersonality", "yes"},         {"RestrictSUIDSGID", "yes"},
-      {"SystemCallArchitectures", "native"}, {"CapabilityBoundingSet", ""}, {"AmbientCapabilities", ""},
-      {"UMask", "0077"},              {"DevicePolicy", "closed"}};
+      {"NoNewPrivileges", "yes"},
+      {"ProtectSystem", "strict"},
+      {"ProtectHome", "yes"},
+      {"PrivateTmp", "yes"},
+      {"ProtectKernelTunables", "yes"},
+      {"ProtectKernelModules", "yes"},
+      {"ProtectKernelLogs", "yes"},
+      {"ProtectControlGroups", "yes"},
+      {"RestrictNamespaces", "yes"},
+      {"RestrictRealtime", "yes"},
+      {"LockPersonality", "yes"},
+      {"RestrictSUIDSGID", "yes"},
+      {"SystemCallArchitectures", "native"},
+      {"CapabilityBoundingSet", ""},
+      {"AmbientCapabilities", ""},
+      {"UMask", "0077"},
+      {"DevicePolicy", "closed"}};
   for (const auto& [key, expected] : required) {
     CAPTURE(key);
     CHECK(unit.value("Service", key) == expected);
   }
   std::string families = unit.value("Service", "RestrictAddressFamilies");
-  for (const char* family : {"AF_UNIX", "AF_INET", "AF_INET6", "AF_NETLINK"}) CHECK(contains_word(families, family));
+  for (const char* family : {"AF_UNIX", "AF_INET", "AF_INET6", "AF_NETLINK"})
+    CHECK(contains_word(families, family));
   CHECK_FALSE(contains_word(families, "AF_PACKET"));
   // PrivateDevices= would hide the display, the touch panel and the readers.
   CHECK_FALSE(unit.has("Service", "PrivateDevices"));
   auto devices = unit.values("Service", "DeviceAllow");
-  for (const char* device : {"char-drm rw", "char-input r", "char-usb_device rw", "char-alsa rw", "/dev/tty1 rw"}) {
+  for (const char* device :
+       {"char-drm rw", "char-input r", "char-usb_device rw", "char-alsa rw", "/dev/tty1 rw"}) {
     CAPTURE(device);
     CHECK(std::find(devices.begin(), devices.end(), device) != devices.end());
   }
 }
 
-TEST_CASE("the lock-down drop-ins: no spare consoles, no SysRq, no Ctrl+Alt+Del reboot, no power key") {
+TEST_CASE(
+    "the lock-down drop-ins: no spare consoles, no SysRq, no Ctrl+Alt+Del reboot, no power key") {
   auto logind = UnitFile::read(k_provisioning / "systemd/logind.conf.d/60-shubbak.conf");
   CHECK(logind.value("Login", "NAutoVTs") == "0");
   CHECK(logind.value("Login", "ReserveVT") == "0");
@@ -113,20 +130,26 @@ TEST_CASE("systemd-analyze verify accepts the unit without a warning, and rates 
   CHECK(verify.stdout_text().empty());
 
   // A broken copy must be caught the same way: the check is not blind.
-  auto broken = dir.write("broken.service", std::regex_replace(rewritten, std::regex("Restart=always"), "Restart=often"));
+  auto broken =
+      dir.write("broken.service",
+                std::regex_replace(rewritten, std::regex("Restart=always"), "Restart=often"));
   std::filesystem::create_directory(dir / "broken");
   testing::ChildProcess verify_broken({SYSTEMD_ANALYZE, "verify", broken.string()}, dir / "broken");
   verify_broken.wait(60s);
-  CHECK(verify_broken.stderr_text().find("restart specifier, ignoring: often") != std::string::npos);
+  CHECK(verify_broken.stderr_text().find("restart specifier, ignoring: often") !=
+        std::string::npos);
 
   std::filesystem::create_directory(dir / "security");
-  testing::ChildProcess security({SYSTEMD_ANALYZE, "security", "--offline=true", "--no-pager", unit.string()},
-                                 dir / "security");
+  testing::ChildProcess security(
+      {SYSTEMD_ANALYZE, "security", "--offline=true", "--no-pager", unit.string()},
+      dir / "security");
   CHECK(security.wait(60s) == 0);
   std::smatch match;
   std::string report = security.stdout_text() + security.stderr_text();
-  REQUIRE_MESSAGE(std::regex_search(report, match, std::regex("Overall exposure level for shubbak.service: ([0-9.]+)")),
-                  report);
+  REQUIRE_MESSAGE(
+      std::regex_search(report, match,
+                        std::regex("Overall exposure level for shubbak.service: ([0-9.]+)")),
+      report);
   double exposure = std::stod(match[1].str());
   MESSAGE("systemd-analyze security exposure: " << exposure);
   CHECK(exposure <= 2.5);  // systemd calls up to 3.9 "OK"; 10 is an unprotected service
