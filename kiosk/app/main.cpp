@@ -4,6 +4,7 @@
 
 #include <csignal>
 
+#include <algorithm>
 #include <atomic>
 #include <ctime>
 #include <cstdio>
@@ -82,6 +83,13 @@ workflow::Catalog load_services(const fs::path& directory, const Log& log) {
   }
   log.info("{} service(s) from {}", catalog.services.size(), directory.string());
   return catalog;
+}
+
+// "out_of_service.storage_full" -> "storage full", for `systemctl status`.
+std::string status_reason(std::string_view message_key) {
+  std::string reason(message_key.substr(message_key.find('.') + 1));
+  std::replace(reason.begin(), reason.end(), '_', ' ');
+  return reason;
 }
 
 // Routes SIGTERM/SIGINT to the loop once it exists; a signal before that stops it at once.
@@ -296,7 +304,7 @@ int run(const CommandLine& cli, Logger& logger) {
   std::string service_status = "in service";
   if (auto fault = transactions.out_of_service()) {
     shell.set_out_of_service(std::string(message_key(fault->reason)));
-    service_status = fmt::format("out of service: {}", message_key(fault->reason));
+    service_status = "out of service: " + status_reason(message_key(fault->reason));
   } else {
     shell.show_welcome();
   }

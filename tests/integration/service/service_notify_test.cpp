@@ -116,6 +116,22 @@ TEST_CASE("the watchdog belongs to the process systemd named: another WATCHDOG_P
 }
 
 TEST_CASE(
+    "a kiosk out of service says why in its status line, and is still READY: its screen says so "
+    "too") {
+  testing::TempDir dir;
+  std::filesystem::create_directories(dir / "data");
+  dir.write("data/journal.db", std::string(16384, 'J'));  // not a database
+  auto config = dir.write("kiosk.toml", "[kiosk]\ndata_dir = \"data\"\n");
+  NotifySocket manager(dir / "notify");
+  ChildProcess kiosk(service_command(config), dir.path(), {manager.notify_env()});
+  auto ready = manager.wait_for("READY=1", 30s);
+  REQUIRE_MESSAGE(ready.has_value(), describe(kiosk));
+  CHECK_MESSAGE(ready->has("STATUS=out of service: storage corrupt"), ready->text);
+  kiosk.signal(SIGTERM);
+  CHECK(kiosk.wait(10s) == 0);
+}
+
+TEST_CASE(
     "killed mid-session and started again as systemd would, the kiosk is back on the attract "
     "screen with its transactions") {
   // SIGABRT dumps core by default: not into the test directory.
