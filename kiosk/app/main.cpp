@@ -4,6 +4,7 @@
 
 #include <csignal>
 
+#include <algorithm>
 #include <atomic>
 #include <ctime>
 #include <cstdio>
@@ -16,11 +17,13 @@
 #include "drivers/display/display.hpp"
 #include "drivers/payment/simulated_terminal.hpp"
 #include "drivers/printer/file_printer.hpp"
+#include "kiosk/app/default_assets_dir.hpp"
 #include "kiosk/app/kiosk_app.hpp"
 #include "kiosk/app/kiosk_services.hpp"
 #include "kiosk/app/kiosk_shell.hpp"
 #include "kiosk/app/printer_monitor.hpp"
 #include "kiosk/app/reader_devices.hpp"
+#include "kiosk/app/service_notifier.hpp"
 #include "kiosk/app/store_and_forward.hpp"
 #include "kiosk/app/touch_script.hpp"
 #include "kiosk/core/config.hpp"
@@ -81,6 +84,13 @@ workflow::Catalog load_services(const fs::path& directory, const Log& log) {
   }
   log.info("{} service(s) from {}", catalog.services.size(), directory.string());
   return catalog;
+}
+
+// "out_of_service.storage_full" -> "storage full", for `systemctl status`.
+std::string status_reason(std::string_view message_key) {
+  std::string reason(message_key.substr(message_key.find('.') + 1));
+  std::replace(reason.begin(), reason.end(), '_', ' ');
+  return reason;
 }
 
 // Routes SIGTERM/SIGINT to the loop once it exists; a signal before that stops it at once.
@@ -158,7 +168,7 @@ int run(const CommandLine& cli, Logger& logger) {
                  (config->log.journal == JournalMode::automatic && journal_available());
   if (journal) logger.add_sink(make_journal_sink());
 
-  fs::path assets = config->kiosk.assets_dir.empty() ? fs::path(SHUBBAK_ASSETS_DIR) : config->kiosk.assets_dir;
+  fs::path assets = config->kiosk.assets_dir.empty() ? default_assets_dir() : config->kiosk.assets_dir;
   auto messages = Messages::load(assets / "i18n" / "messages.toml");
   if (!messages) {
     log.error("{}", messages.error().describe());
@@ -212,6 +222,7 @@ int run(const CommandLine& cli, Logger& logger) {
 
   EventLoop loop((*display)->loop_backend());
   shutdown.attach(loop);
+  ServiceNotifier service_manager(Log(logger, "service"));
   WorkerPool workers(2);
   KioskApp app(loop, **display, Log(logger, "app"));
   (*display)->on_close_requested([&] {
@@ -298,9 +309,11 @@ int run(const CommandLine& cli, Logger& logger) {
                    initial_services(), local_today,
                    shell_options, Log(logger, "shell"));
   shell.on_session_start([&](const workflow::Bundle& bundle) {
+    service_manager.status(fmt::format("in service, serving a citizen: {}", bundle.id));
     audit.record(audit_kind::session_start, {{"service", bundle.id}, {"version", bundle.version}});
   });
   shell.on_session_end([&](workflow::EndResult result) {
+    service_manager.status("in service");
     audit.record(audit_kind::session_end, {{"result", result == workflow::EndResult::completed   ? "completed"
                                                       : result == workflow::EndResult::cancelled ? "cancelled"
                                                                                                  : "failed"}});
@@ -317,19 +330,23 @@ int run(const CommandLine& cli, Logger& logger) {
     // An attack or a broken repository: refused, audited, and the last good services stay.
     audit.record(audit_kind::update, {{"refused", refused.message}});
   });
+  std::string service_status = "in service";
   if (auto fault = transactions.out_of_service()) {
     shell.set_out_of_service(std::string(message_key(fault->reason)));
+    service_status = "out of service: " + status_reason(message_key(fault->reason));
   } else {
     shell.show_welcome();
   }
 
-  if (cli.exit_after_first_frame) {
-    app.on_first_frame([&] {
+  // Ready when a citizen can see the kiosk: the first frame is on the screen.
+  app.on_first_frame([&] {
+    service_manager.ready(service_status);
+    if (cli.exit_after_first_frame) {
       std::fputs("first-frame\n", stdout);
       std::fflush(stdout);
       loop.quit(0);
-    });
-  }
+    }
+  });
 
   std::unique_ptr<ScriptRunner> runner;
   if (script) {
@@ -342,7 +359,9 @@ int run(const CommandLine& cli, Logger& logger) {
   if (printer_monitor) printer_monitor->start();
   transactions.start(loop, workers, [&health] { return health.snapshot(); });
   log.info("Shubbak {} on kiosk {}", SHUBBAK_VERSION, config->kiosk.id);
+  service_manager.start_watchdog(loop);
   int exit_code = loop.run();
+  service_manager.stopping();
   transactions.stop();
   workers.shutdown();  // finish what was handed to the workers: nothing is dropped
   loop.discard_pending();  // while the screens and the UI context they hold are alive
