@@ -259,10 +259,12 @@ int run(const CommandLine& cli, Logger& logger) {
   KioskServices services(ui, loop, workers,
                          {readers ? readers->get() : nullptr, payments.get(), transactions.store(), printer.get(),
                           config->text, assets / "card-profiles",
-                          readers && config->scanner.reader != "none", &audit, &health},
+                          readers && config->scanner.reader != "none", &audit, &health,
+                          PrintPolicy{config->printer.attempts, std::chrono::milliseconds(config->printer.retry_backoff_ms)}},
                          config->kiosk.id, Log(logger, "services"));
   services_for_scans = &services;
   services.reconcile_payments();
+  services.recover_receipts();
 
   fs::path installed = config->kiosk.data_dir / "services" / "current";
   KioskShell shell(ui, app, services, load_services(fs::exists(installed) ? installed : assets / "services", log),
