@@ -7,13 +7,17 @@
 #include <fmt/format.h>
 
 #include "drivers/card/card_profile.hpp"
-#include "screens/receipt/receipt_renderer.hpp"
 
 namespace shubbak {
 
 KioskServices::KioskServices(UiContext& ui, EventLoop& loop, WorkerPool& workers, Devices devices,
                              std::string kiosk_id, Log log)
-    : m_ui(ui), m_loop(loop), m_workers(workers), m_devices(devices), m_kiosk_id(std::move(kiosk_id)), m_log(std::move(log)) {}
+    : m_ui(ui), m_loop(loop), m_workers(workers), m_devices(devices), m_kiosk_id(std::move(kiosk_id)), m_log(std::move(log)) {
+  if (m_devices.store) m_journal = std::make_unique<ReceiptJournal>(*m_devices.store);
+  if (m_journal && m_devices.printer) {
+    m_receipts = std::make_unique<ReceiptDesk>(*m_journal, *m_devices.printer, m_devices.fonts, m_devices.printing, m_log);
+  }
+}
 
 KioskServices::~KioskServices() = default;
 
@@ -61,7 +65,7 @@ constexpr std::chrono::seconds k_scan_wait{60};
 
 void KioskServices::scan_code(Done<std::string> done) {
   if (!m_devices.scanner) return done(fail(Errc::device, "no scanner is configured"));
-  abandon();  // one waiting scan at a time
+  cancel_scan();  // one waiting scan at a time
   m_waiting_scan = std::move(done);
   m_scan_timer = m_loop.add_timer(k_scan_wait, [this] {
     m_scan_timer = 0;
@@ -174,7 +178,7 @@ void KioskServices::print_receipt(const workflow::WorkflowEngine& session, const
   }
   document.details = details(transaction_id);
   if (bundle.receipt->footer) document.footer = bundle.receipt->footer->in(language);
-  print(std::move(document), "receipt-" + transaction_id, std::move(done));
+  print(ReceiptKind::receipt, std::move(document), transaction_id, std::move(done));
 }
 
 void KioskServices::audit_fault(std::string_view device, const Error& error) {
@@ -186,7 +190,8 @@ void KioskServices::healthy(const std::string& device) {
   if (m_devices.health) m_devices.health->set(device, "ok");
 }
 
-void KioskServices::issue_ticket(const std::string& counter, const std::string& transaction_id, Done<std::string> done) {
+void KioskServices::issue_ticket(const std::string& counter, const std::string& transaction_id,
+                                 Done<PrintedDocument> done) {
   int number = ++m_ticket_numbers[counter];
   std::string ticket = fmt::format("{}-{:03}", counter, number);
   for (auto& c : ticket) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -197,39 +202,115 @@ void KioskServices::issue_ticket(const std::string& counter, const std::string& 
   document.big_number = ticket;
   document.details = details(transaction_id);
   document.footer = std::string(m_ui.message("ticket.footer"));
-  print(std::move(document), "ticket-" + transaction_id,
-        [done, ticket](Expected<PrintedDocument> printed) {
-          if (!printed) return done(std::unexpected(printed.error()));
-          done(ticket);
-        });
+  print(ReceiptKind::ticket, std::move(document), transaction_id, [done, ticket](Expected<PrintedDocument> printed) {
+    if (printed) printed->ticket = ticket;
+    done(std::move(printed));
+  });
 }
 
-void KioskServices::print(ReceiptDocument document, std::string job, Done<PrintedDocument> done) {
+namespace {
+
+PrintedDocument printed_document(const ReceiptOutcome& outcome) {
+  PrintedDocument document;
+  document.transaction_id = outcome.receipt.transaction_id;
+  document.path_or_job = outcome.job;
+  document.receipt_id = outcome.receipt.id;
+  document.counter_reference = outcome.receipt.reference;
+  document.printed = outcome.printed;
+  if (outcome.printer_state) document.printer_state = std::string(printer_state_name(*outcome.printer_state));
+  return document;
+}
+
+}  // namespace
+
+void KioskServices::print(ReceiptKind kind, ReceiptDocument document, std::string transaction_id,
+                          Done<PrintedDocument> done) {
   if (!m_devices.printer) return done(fail(Errc::device, "no printer is configured"));
-  ReceiptPrinter* printer = m_devices.printer;
-  on_worker<PrintedDocument>(
-      [this, printer, document = std::move(document), job]() -> Expected<PrintedDocument> {
-        std::lock_guard lock(m_render_mutex);
-        if (!m_receipt_text) {
-          auto opened = TextEngine::open(m_devices.fonts);
-          if (!opened) return std::unexpected(opened.error());
-          m_receipt_text = std::move(*opened);
-        }
-        auto page = render_receipt(*m_receipt_text, document, printer->width_dots());
-        if (!page) return std::unexpected(page.error());
-        auto printed = printer->print(*page, job);
-        if (!printed) return std::unexpected(printed.error().error);
-        return PrintedDocument{job, printed->id};
+  if (!m_receipts) return done(fail(Errc::device, "the receipt journal is out of service"));
+  ReceiptDesk* desk = m_receipts.get();
+  auto session = m_session;
+  std::uint64_t ours = session->load();
+  on_worker<ReceiptOutcome>(
+      [desk, kind, document = std::move(document), transaction_id, session, ours] {
+        return desk->issue(transaction_id, kind, document, [session, ours] { return session->load() == ours; });
       },
-      [this, job, done = std::move(done)](Expected<PrintedDocument> printed) {
-        if (printed) {
-          healthy("printer");
-          if (m_devices.audit) m_devices.audit->record(audit_kind::print, {{"job", job}});
-        } else {
-          audit_fault("printer", printed.error());
+      [this, done = std::move(done)](Expected<ReceiptOutcome> outcome) {
+        if (!outcome) {
+          m_log.error("receipt not journaled, so not printed: {}", outcome.error().describe());
+          return done(std::unexpected(outcome.error()));
         }
-        done(std::move(printed));
+        report(*outcome);
+        done(printed_document(*outcome));
       });
+}
+
+void KioskServices::retry_print(const std::string& receipt_id, Done<PrintedDocument> done) {
+  reprint(receipt_id, true, std::move(done));
+}
+
+void KioskServices::reprint_receipt(const std::string& receipt_id, Done<PrintedDocument> done) {
+  reprint(receipt_id, false, std::move(done));
+}
+
+void KioskServices::reprint(const std::string& receipt_id, bool unless_printed, Done<PrintedDocument> done) {
+  if (!m_receipts) return done(fail(Errc::device, "no printer or no receipt journal"));
+  ReceiptDesk* desk = m_receipts.get();
+  on_worker<ReceiptOutcome>([desk, receipt_id, unless_printed] { return desk->reprint(receipt_id, unless_printed); },
+                            [this, unless_printed, done = std::move(done)](Expected<ReceiptOutcome> outcome) {
+                              if (!outcome) return done(std::unexpected(outcome.error()));
+                              if (!unless_printed && m_devices.audit) {
+                                m_devices.audit->record(audit_kind::reprint,
+                                                        {{"receipt", outcome->receipt.id},
+                                                         {"printed", outcome->printed ? "yes" : "no"}});
+                              }
+                              report(*outcome);
+                              done(printed_document(*outcome));
+                            });
+}
+
+void KioskServices::report(const ReceiptOutcome& outcome) {
+  const JournaledReceipt& receipt = outcome.receipt;
+  if (outcome.printer_state && m_devices.health) {
+    m_devices.health->set("printer", std::string(printer_state_name(*outcome.printer_state)));
+  }
+  if (outcome.printed) {
+    if (!outcome.job.empty() && m_devices.audit) {
+      m_devices.audit->record(audit_kind::print, {{"job", ReceiptDesk::job_name(receipt)}});
+    }
+    return;
+  }
+  std::string state = outcome.printer_state ? std::string(printer_state_name(*outcome.printer_state)) : "not-asked";
+  m_log.warn("{} {} not printed (printer {}): {}; reference {} at the counter", receipt_kind_name(receipt.kind),
+             receipt.id, state, outcome.error, receipt.reference);
+  if (!m_devices.audit) return;
+  if (outcome.printer_state) {
+    m_devices.audit->record(audit_kind::device_fault, {{"device", "printer"}, {"state", state}});
+  }
+  if (receipt.state == ReceiptState::collect_at_counter) {
+    m_devices.audit->record(audit_kind::print_collect, {{"receipt", receipt.id}, {"reference", receipt.reference}});
+  }
+}
+
+void KioskServices::recover_receipts() {
+  if (!m_journal) return;
+  ReceiptJournal* journal = m_journal.get();
+  m_workers.submit([journal, log = m_log] {
+    auto recovered = journal->recover_interrupted();
+    if (!recovered) return log.error("receipts left by a crash not checked: {}", recovered.error().describe());
+    if (*recovered > 0) log.warn("{} receipt(s) left unprinted by a crash; listed for the technician", *recovered);
+  });
+}
+
+void KioskServices::unprinted_receipts(std::size_t limit, Done<std::vector<JournaledReceipt>> done) {
+  if (!m_journal) return done(fail(Errc::device, "the receipt journal is out of service"));
+  ReceiptJournal* journal = m_journal.get();
+  on_worker<std::vector<JournaledReceipt>>([journal, limit] { return journal->unprinted(limit); }, std::move(done));
+}
+
+void KioskServices::recent_receipts(std::size_t limit, Done<std::vector<JournaledReceipt>> done) {
+  if (!m_journal) return done(fail(Errc::device, "the receipt journal is out of service"));
+  ReceiptJournal* journal = m_journal.get();
+  on_worker<std::vector<JournaledReceipt>>([journal, limit] { return journal->recent(limit); }, std::move(done));
 }
 
 void KioskServices::refund(const std::string& reference) {
@@ -245,7 +326,13 @@ void KioskServices::refund(const std::string& reference) {
 
 void KioskServices::abandon() {
   // Results of work already started are dropped by the session that asked for them; a card
-  // read in progress ends by its own timeout and its buffers are wiped.
+  // read in progress ends by its own timeout and its buffers are wiped. Prints queued for this
+  // session and not started see the new session number and stay journaled for the counter.
+  m_session->fetch_add(1);
+  cancel_scan();
+}
+
+void KioskServices::cancel_scan() {
   m_waiting_scan = nullptr;
   if (m_scan_timer) m_loop.cancel_timer(m_scan_timer);
   m_scan_timer = 0;

@@ -4,6 +4,7 @@
 // work runs on the worker pool; every `done` is posted back to the UI thread.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -14,6 +15,7 @@
 #include "drivers/hid/scan_assembler.hpp"
 #include "kiosk/app/audit_trail.hpp"
 #include "kiosk/app/device_health.hpp"
+#include "kiosk/app/receipt_desk.hpp"
 #include "kiosk/app/reader_devices.hpp"
 #include "kiosk/app/session_services.hpp"
 #include "kiosk/loop/event_loop.hpp"
@@ -37,6 +39,7 @@ class KioskServices final : public SessionServices {
     bool scanner = false;                  // a QR/barcode scanner is configured
     AuditTrail* audit = nullptr;           // device faults and prints are audited here
     DeviceHealthBoard* health = nullptr;   // what the heartbeat says of each device
+    PrintPolicy printing;                  // retries while the printer can print
   };
 
   KioskServices(UiContext& ui, EventLoop& loop, WorkerPool& workers, Devices devices, std::string kiosk_id, Log log);
@@ -49,7 +52,9 @@ class KioskServices final : public SessionServices {
   void record(const workflow::TransactionDraft& draft, Done<std::string> done) override;
   void print_receipt(const workflow::WorkflowEngine& session, const std::string& transaction_id,
                      Done<PrintedDocument> done) override;
-  void issue_ticket(const std::string& counter, const std::string& transaction_id, Done<std::string> done) override;
+  void issue_ticket(const std::string& counter, const std::string& transaction_id,
+                    Done<PrintedDocument> done) override;
+  void retry_print(const std::string& receipt_id, Done<PrintedDocument> done) override;
   void refund(const std::string& payment_reference) override;
   void abandon() override;
 
@@ -59,11 +64,27 @@ class KioskServices final : public SessionServices {
   // Scans nobody waits for are dropped: a code is only read when a step asks for one.
   void scanned(Scan scan);
 
+  // The receipt journal for the technician's screen (UI thread; `done` on the UI thread). With
+  // no store or no printer these fail with Errc::device.
+  // At start: receipts a crash left pending are listed as unprinted, never printed by themselves.
+  void recover_receipts();
+  // Receipts and tickets not printed (failed, waiting at the counter, interrupted), newest first.
+  void unprinted_receipts(std::size_t limit, Done<std::vector<JournaledReceipt>> done);
+  // Everything journaled, newest first.
+  void recent_receipts(std::size_t limit, Done<std::vector<JournaledReceipt>> done);
+  // Prints a journaled receipt again, once, as it was first journaled (also one already printed:
+  // the technician decides). The result says whether it printed and the printer's state.
+  void reprint_receipt(const std::string& receipt_id, Done<PrintedDocument> done);
+
  private:
   // Runs `work` on a worker and hands its result to `done` on the UI thread.
   template <class T>
   void on_worker(std::function<Expected<T>()> work, Done<T> done);
-  void print(ReceiptDocument document, std::string job, Done<PrintedDocument> done);
+  void print(ReceiptKind kind, ReceiptDocument document, std::string transaction_id, Done<PrintedDocument> done);
+  void reprint(const std::string& receipt_id, bool unless_printed, Done<PrintedDocument> done);
+  // The heartbeat, the audit log and the log hear of every print outcome (UI thread).
+  void report(const ReceiptOutcome& outcome);
+  void cancel_scan();
   std::vector<std::pair<std::string, std::string>> details(const std::string& transaction_id) const;
   void audit_fault(std::string_view device, const Error& error);
   void healthy(const std::string& device);
@@ -74,8 +95,10 @@ class KioskServices final : public SessionServices {
   Devices m_devices;
   std::string m_kiosk_id;
   Log m_log;
-  std::mutex m_render_mutex;  // one receipt rendered at a time; guards m_receipt_text
-  std::unique_ptr<TextEngine> m_receipt_text;  // the screen's engine belongs to the UI thread
+  std::unique_ptr<ReceiptJournal> m_journal;  // with a store
+  std::unique_ptr<ReceiptDesk> m_receipts;    // with a store and a printer
+  // Bumped by abandon(): a print queued under an older session is not sent (read by workers).
+  std::shared_ptr<std::atomic<std::uint64_t>> m_session = std::make_shared<std::atomic<std::uint64_t>>(0);
   std::map<std::string, int> m_ticket_numbers;  // per counter, since the kiosk started
   std::map<std::string, CardProfile> m_card_profiles;  // read from assets once, by id
   Done<std::string> m_waiting_scan;

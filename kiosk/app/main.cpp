@@ -283,10 +283,12 @@ int run(const CommandLine& cli, Logger& logger) {
   KioskServices services(ui, loop, workers,
                          {readers ? readers->get() : nullptr, payments.get(), transactions.store(), printer.get(),
                           config->text, assets / "card-profiles",
-                          readers && config->scanner.reader != "none", &audit, &health},
+                          readers && config->scanner.reader != "none", &audit, &health,
+                          PrintPolicy{config->printer.attempts, std::chrono::milliseconds(config->printer.retry_backoff_ms)}},
                          config->kiosk.id, Log(logger, "services"));
   services_for_scans = &services;
   services.reconcile_payments();
+  services.recover_receipts();
 
   // A kiosk fed by a signed repository offers only what it verified: until its first set is
   // installed it has none, and says so. Without a repository (the demo, a developer's machine)

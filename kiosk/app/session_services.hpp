@@ -13,9 +13,17 @@
 
 namespace shubbak {
 
+// A receipt or ticket, journaled before it was printed. `printed` false: the printer could not
+// print it (`printer_state` says why, e.g. "media-empty"); the citizen collects it at the
+// counter with `counter_reference`, and may try again with retry_print(receipt_id).
 struct PrintedDocument {
   std::string transaction_id;
-  std::string path_or_job;  // where it went: a file, a print job
+  std::string path_or_job;  // where it went: a file, a print job; empty when not printed
+  std::string receipt_id;         // its row in the receipt journal
+  std::string counter_reference;  // what the citizen reads out at the counter
+  bool printed = true;
+  std::string printer_state;      // printer_state_name at the last attempt
+  std::string ticket;             // a queue ticket's number; empty on receipts
 };
 
 class SessionServices {
@@ -38,11 +46,16 @@ class SessionServices {
   // Prints the receipt of the stored transaction.
   virtual void print_receipt(const workflow::WorkflowEngine& session, const std::string& transaction_id,
                              Done<PrintedDocument> done) = 0;
-  // Prints a queue ticket for `counter`; `done` gets the ticket number.
-  virtual void issue_ticket(const std::string& counter, const std::string& transaction_id, Done<std::string> done) = 0;
+  // Prints a queue ticket for `counter`; `done` gets it with its number (`ticket`).
+  virtual void issue_ticket(const std::string& counter, const std::string& transaction_id,
+                            Done<PrintedDocument> done) = 0;
+  // The citizen's "try printing again" for a document of this session that was not printed;
+  // never prints one twice.
+  virtual void retry_print(const std::string& receipt_id, Done<PrintedDocument> done) = 0;
   // The session ended after a payment but without its transaction: give the money back.
   virtual void refund(const std::string& payment_reference) = 0;
-  // Whatever a device is still doing for this session is abandoned (the citizen walked away).
+  // Whatever a device is still doing for this session is abandoned (the citizen walked away);
+  // prints of this session not yet started are never sent later (they wait at the counter).
   virtual void abandon() = 0;
 };
 

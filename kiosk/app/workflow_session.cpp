@@ -192,6 +192,17 @@ StepView WorkflowSession::view() const {
           v.body += "\n" + m_ui.messages().format("session.reference", m_ui.language(), {{"reference", m_transaction_id}});
         }
       }
+      // The printer let the citizen down: say so plainly (never the raw error), where to collect
+      // the receipt, and offer to try again once the printer is back. It replaces the bundle's
+      // "keep your receipt"; what the citizen must still do (pay by reference) stays.
+      if (m_uncollected) {
+        bool awaiting_payment = m_engine.payment() && m_engine.payment()->method == "reference";
+        v.body = awaiting_payment ? v.body + "\n" + collect_text() : collect_text();
+        if (!awaiting_payment && !m_transaction_id.empty()) {
+          v.body += "\n" + m_ui.messages().format("session.reference", m_ui.language(), {{"reference", m_transaction_id}});
+        }
+        if (!m_retrying) v.options.push_back({"print-again", std::string(m_ui.message("print.try_again")), {}});
+      }
       break;
   }
   return v;
@@ -218,6 +229,7 @@ void WorkflowSession::show() {
   };
   actions.choose = [this](const std::string& id) {
     if (m_engine.step().kind == StepKind::payment) return pay(id);
+    if (m_engine.step().kind == StepKind::end && id == "print-again") return retry_print();
     if (m_engine.choose(id)) show();
   };
   actions.text_changed = [this](const std::string& field, const std::string& typed) {
@@ -332,19 +344,60 @@ void WorkflowSession::run_device_step() {
       break;
     case StepKind::print_receipt:
       m_services.print_receipt(m_engine, m_transaction_id, guarded<PrintedDocument>([this](auto result) {
-        if (!result) m_log.warn("receipt not printed: {}", result.error().describe());
-        device_done(result ? Outcome::ok
-                           : result.error().code == Errc::timeout ? Outcome::timeout : Outcome::device_error);
+        printed(std::move(result), "receipt");
       }));
       break;
     case StepKind::queue_ticket:
-      m_services.issue_ticket(m_engine.step().counter, m_transaction_id, guarded<std::string>([this](auto result) {
-        if (!result) m_log.warn("queue ticket not printed: {}", result.error().describe());
-        device_done(result ? Outcome::ok : Outcome::device_error);
+      m_services.issue_ticket(m_engine.step().counter, m_transaction_id, guarded<PrintedDocument>([this](auto result) {
+        printed(std::move(result), "queue ticket");
       }));
       break;
     default: break;
   }
+}
+
+void WorkflowSession::printed(Expected<PrintedDocument> result, std::string_view what) {
+  if (!result) {
+    m_log.warn("{} not printed: {}", what, result.error().describe());
+    return device_done(result.error().code == Errc::timeout ? Outcome::timeout : Outcome::device_error);
+  }
+  if (!result->printed) {
+    // Journaled but not printed: the end screen sends the citizen to the counter with the
+    // reference and offers to try again. The bundle routes it as a device error.
+    m_log.warn("{} not printed (printer {}); reference {} at the counter", what, result->printer_state,
+               result->counter_reference);
+    m_uncollected = std::move(*result);
+    return device_done(Outcome::device_error);
+  }
+  device_done(Outcome::ok);
+}
+
+void WorkflowSession::retry_print() {
+  if (!m_uncollected || m_retrying) return;
+  m_retrying = true;
+  m_services.retry_print(m_uncollected->receipt_id, guarded<PrintedDocument>([this](auto result) {
+    m_retrying = false;
+    if (!result) {
+      m_log.warn("printing again failed: {}", result.error().describe());
+    } else if (result->printed) {
+      m_log.info("receipt {} printed on the citizen's request", result->receipt_id);
+      m_uncollected.reset();
+    } else {
+      m_uncollected = std::move(*result);  // the printer's new word, same reference
+    }
+    if (!m_done) show();
+  }));
+}
+
+std::string WorkflowSession::collect_text() const {
+  const PrintedDocument& d = *m_uncollected;
+  std::string_view problem = d.printer_state == "media-empty" ? "print.problem.media_empty"
+                             : d.printer_state == "jam"       ? "print.problem.jam"
+                             : d.printer_state == "door-open" ? "print.problem.door_open"
+                                                              : "print.problem.other";
+  std::string collect = m_ui.messages().format(d.ticket.empty() ? "print.collect_receipt" : "print.collect_ticket",
+                                               m_ui.language(), {{"reference", d.counter_reference}});
+  return std::string(m_ui.message(problem)) + "\n" + collect;
 }
 
 void WorkflowSession::device_done(Outcome outcome, std::map<std::string, std::string> data) {

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "kiosk/app/kiosk_app.hpp"
 #include "kiosk/app/session_services.hpp"
@@ -37,6 +38,8 @@ class WorkflowSession {
 
   const workflow::WorkflowEngine& engine() const { return m_engine; }
   const std::string& transaction_id() const { return m_transaction_id; }
+  // A receipt or ticket of this session the printer could not print: it waits at the counter.
+  const std::optional<PrintedDocument>& uncollected() const { return m_uncollected; }
 
  private:
   void show();
@@ -50,6 +53,9 @@ class WorkflowSession {
   void warn();
   void expire();
   void finish();
+  void printed(Expected<PrintedDocument> result, std::string_view what);
+  void retry_print();
+  std::string collect_text() const;
 
   std::string text(const workflow::Text& t) const;
   std::string display(const workflow::Field& field, const workflow::Value& value) const;
@@ -70,6 +76,8 @@ class WorkflowSession {
   bool m_choosing_method = false;               // a payment step offering card or reference
   bool m_method_chosen = false;
   std::string m_transaction_id;
+  std::optional<PrintedDocument> m_uncollected;
+  bool m_retrying = false;  // a "try printing again" is under way
   WidgetScreen* m_screen = nullptr;
   EventLoop::TimerId m_idle_timer = 0;
   EventLoop::TimerId m_end_timer = 0;

@@ -251,6 +251,8 @@ const std::vector<Setting>& settings() {
        one_of<std::string>({{"sim://receipts", "sim://receipts"}, {"none", "none"}},
                            [](Config& c) -> std::string& { return c.printer.uri; })},
       {"printer.width_dots", integer_in(200, 2400, [](Config& c) -> int& { return c.printer.width_dots; })},
+      {"printer.attempts", integer_in(1, 5, [](Config& c) -> int& { return c.printer.attempts; })},
+      {"printer.retry_backoff_ms", integer_in(0, 5000, [](Config& c) -> int& { return c.printer.retry_backoff_ms; })},
       {"log.level",
        one_of<LogLevel>({{"debug", LogLevel::debug},
                          {"info", LogLevel::info},

@@ -116,6 +116,8 @@ struct Config {
   struct Printer {
     std::string uri = "sim://receipts";  // "sim://receipts": PNG files in DATA_DIR/receipts; "none"
     int width_dots = 576;                // 576 for 80 mm paper, 384 for 58 mm, at 203 dpi
+    int attempts = 3;           // tries of one receipt while the printer says it can print
+    int retry_backoff_ms = 500;  // wait before the second try, doubled before each further one
   } printer;
 
   struct Logging {

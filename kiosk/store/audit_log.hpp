@@ -29,6 +29,9 @@ inline constexpr std::string_view update = "update.install";
 inline constexpr std::string_view upload_rejected = "upload.rejected";
 inline constexpr std::string_view storage_full = "storage.full";
 inline constexpr std::string_view retention_purge = "retention.purge";
+inline constexpr std::string_view print_interrupted = "receipt.interrupted";
+inline constexpr std::string_view print_collect = "receipt.collect_at_counter";
+inline constexpr std::string_view reprint = "receipt.reprint";
 }  // namespace audit_kind
 
 struct AuditEntry {

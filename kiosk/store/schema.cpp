@@ -10,7 +10,7 @@ namespace shubbak::store_schema {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new entry.
-constexpr std::array<std::string_view, 1> k_migrations = {
+constexpr std::array<std::string_view, 2> k_migrations = {
     // 1: journal, outbox, audit chain, counters.
     R"sql(
 CREATE TABLE journal (
@@ -42,6 +42,26 @@ CREATE TABLE counters (
   value INTEGER NOT NULL
 ) STRICT;
 INSERT INTO counters(name, value) VALUES ('last_sequence', 0);
+)sql",
+    // 2: the receipt journal. No foreign key to `journal`: acknowledged transactions are purged
+    // while their receipts may still wait at the counter.
+    R"sql(
+CREATE TABLE receipts (
+  id TEXT PRIMARY KEY,                   -- UUIDv7
+  transaction_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('receipt', 'ticket')),
+  reference TEXT NOT NULL UNIQUE,        -- what the citizen reads out at the counter
+  document TEXT NOT NULL,                -- the serialised ReceiptDocument, to print it again
+  state TEXT NOT NULL CHECK (state IN ('pending', 'printed', 'failed', 'collect_at_counter')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  printer_state TEXT NOT NULL DEFAULT '',
+  error TEXT NOT NULL DEFAULT '',
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  printed_ms INTEGER
+) STRICT;
+CREATE INDEX receipts_by_state ON receipts(state, created_ms);
+CREATE INDEX receipts_by_transaction ON receipts(transaction_id);
 )sql",
 };
 

@@ -12,6 +12,7 @@
 #include "kiosk/store/schema.hpp"
 #include "kiosk/store/sqlite.hpp"
 #include "kiosk/store/store_file.hpp"
+#include "kiosk/store/store_transaction.hpp"
 #include "kiosk/store/uuid7.hpp"
 
 namespace shubbak {
@@ -291,6 +292,21 @@ Expected<void> TransactionStore::record_event(std::string_view kind, std::string
   if (!tx) return std::unexpected(s.note_failure(tx.error()));
   if (auto entry = s.append_audit(kind, detail_json); !entry)
     return std::unexpected(s.note_failure(entry.error()));
+  if (auto done = tx->commit(); !done) return std::unexpected(s.note_failure(done.error()));
+  return {};
+}
+
+Expected<void> TransactionStore::in_transaction(const std::function<Expected<void>(StoreTransaction&)>& work) {
+  Impl& s = *m_impl;
+  std::lock_guard lock(s.mutex);
+  auto tx = sqlite::Transaction::begin(s.db);
+  if (!tx) return std::unexpected(s.note_failure(tx.error()));
+  StoreTransaction access{s.db, s.now(), [&s](std::string_view kind, std::string_view detail) -> Expected<void> {
+                            auto entry = s.append_audit(kind, detail);
+                            if (!entry) return std::unexpected(entry.error());
+                            return {};
+                          }};
+  if (auto done = work(access); !done) return std::unexpected(s.note_failure(done.error()));
   if (auto done = tx->commit(); !done) return std::unexpected(s.note_failure(done.error()));
   return {};
 }

@@ -30,6 +30,8 @@
 
 namespace shubbak {
 
+struct StoreTransaction;  // kiosk/store/store_transaction.hpp, private to kiosk/store
+
 enum class OutOfServiceReason {
   storage_full,         // no room for another transaction
   storage_corrupt,      // the database failed its integrity check and was moved aside
@@ -138,6 +140,11 @@ class TransactionStore final {
   Expected<TransactionRecord> find(std::string_view id);
 
  private:
+  // The receipt journal lives in the same file, under the same lock and audit chain
+  // (kiosk/store/receipt_journal.hpp); it reaches the database only through this.
+  friend class ReceiptJournal;
+  Expected<void> in_transaction(const std::function<Expected<void>(StoreTransaction&)>& work);
+
   struct Impl;
   explicit TransactionStore(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> m_impl;

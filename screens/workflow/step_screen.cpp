@@ -186,7 +186,9 @@ std::unique_ptr<Widget> build(UiContext& ui, const StepView& view, const StepAct
       if (actions.cancel) actions.cancel();
     });
   }
-  for (const auto& method : view.kind == StepView::Kind::message ? view.options : std::vector<StepOption>{}) {
+  // Choices as buttons: payment methods on a message, "try printing again" on the last screen.
+  bool buttons_for_options = view.kind == StepView::Kind::message || view.kind == StepView::Kind::finished;
+  for (const auto& method : buttons_for_options ? view.options : std::vector<StepOption>{}) {
     buttons.add<Button>(method.label, Button::Style::primary, "option:" + method.id).on_click([actions, id = method.id] {
       if (actions.choose) actions.choose(id);
     });

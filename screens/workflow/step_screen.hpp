@@ -17,6 +17,8 @@ class StepScreen final : public WidgetScreen {
   StepScreen(UiContext& ui, StepView view, StepActions actions);
 
   std::optional<Rect> find_element(std::string_view id) const override;
+  // What the screen shows (for tests and the screen reader).
+  const StepView& view() const { return m_view; }
 
  private:
   StepView m_view;
