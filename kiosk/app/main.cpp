@@ -15,7 +15,7 @@
 
 #include "drivers/display/display.hpp"
 #include "drivers/payment/simulated_terminal.hpp"
-#include "drivers/printer/file_printer.hpp"
+#include "drivers/printer/printer_factory.hpp"
 #include "kiosk/app/kiosk_app.hpp"
 #include "kiosk/app/kiosk_services.hpp"
 #include "kiosk/app/kiosk_shell.hpp"
@@ -135,6 +135,8 @@ std::unique_ptr<trust::ServiceUpdater> start_service_updates(const Config& confi
 
 int run(const CommandLine& cli, Logger& logger) {
   Log log(logger, "kiosk");
+  // A printer or portal that drops a connection mid-write must fail that write, not end the kiosk.
+  std::signal(SIGPIPE, SIG_IGN);
   ShutdownRequest shutdown;
   // First, before any thread exists, so every thread inherits the blocked signal mask.
   auto watcher = SignalWatcher::start([&](int signal) {
@@ -248,12 +250,10 @@ int run(const CommandLine& cli, Logger& logger) {
     }
   }
   std::unique_ptr<ReceiptPrinter> printer;
-  if (config->printer.uri == "sim://receipts") {
-    if (auto opened = FilePrinter::open(config->kiosk.data_dir / "receipts", config->printer.width_dots)) {
-      printer = std::move(*opened);
-    } else {
-      log.error("printer: {}", opened.error().describe());
-    }
+  if (auto opened = open_receipt_printer(config->printer, config->kiosk.data_dir, Log(logger, "printer"))) {
+    printer = std::move(*opened);
+  } else {
+    log.error("printer: {}", opened.error().describe());
   }
   AuditTrail audit(transactions.store(), workers, Log(logger, "audit"));
   KioskServices services(ui, loop, workers,
