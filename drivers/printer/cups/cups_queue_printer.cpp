@@ -22,7 +22,8 @@ PrintResult CupsQueuePrinter::print(const MonoBitmap& page, const std::string& n
   if (!printer_can_print(now)) {
     return std::unexpected(PrintFailure{now, Error{Errc::device, fmt::format("CUPS queue {} is {}", m_options.queue, printer_state_name(now))}});
   }
-  IppJobLimits limits{m_options.job_timeout, std::max(m_options.status_timeout, std::chrono::milliseconds{5'000})};
+  IppJobLimits limits{m_options.job_timeout, std::max(m_options.status_timeout, std::chrono::milliseconds{5'000}),
+                      /*forgotten_job_is_done=*/true};
   auto bytes = encode_escpos_raster(page, m_options.escpos);
   return print_and_follow(m_endpoint, bytes, "application/vnd.cups-raw", name, limits, m_log);
 }

@@ -73,6 +73,11 @@ PrintResult print_and_follow(const IppEndpoint& endpoint, std::span<const std::u
   milliseconds pause{10};
   while (Clock::now() < deadline) {
     auto status = (*session)->job_status(job->id);
+    if (!status && status.error().code == Errc::not_found) {
+      if (limits.forgotten_job_is_done) return PrintJob{job->uri};
+      return failed(PrinterState::offline, Errc::device,
+                    fmt::format("{} forgot job {} before saying how it ended", endpoint.printer_uri, job->id));
+    }
     if (!status) {
       return failed(PrinterState::offline, Errc::device,
                     fmt::format("lost the printer while job {} was printing: {}", job->id, status.error().message));

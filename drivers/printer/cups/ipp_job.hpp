@@ -16,6 +16,9 @@ namespace shubbak {
 struct IppJobLimits {
   std::chrono::milliseconds job_timeout{30'000};   // from sending to the job's end
   std::chrono::milliseconds request_timeout{5'000};  // one request; also the connect timeout
+  // A cupsd with PreserveJobHistory No forgets a job as soon as it ends: there a job that
+  // vanished has ended. A printer that forgets a job before saying how it ended has failed it.
+  bool forgotten_job_is_done = false;
 };
 
 // Job names reach the printer, its logs and cupsd: a transaction id, never citizen data.

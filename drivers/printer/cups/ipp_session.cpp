@@ -61,6 +61,9 @@ struct IppSession::Connection {
 
   // What went wrong with the last request, as one of the three failures IppSession promises.
   Error failure(const IppEndpoint& endpoint, std::string_view what, ipp_t* response) const {
+    if (response != nullptr && ippGetStatusCode(response) == IPP_STATUS_ERROR_NOT_FOUND) {
+      return Error{Errc::not_found, fmt::format("{} does not know {}", endpoint.printer_uri, what)};
+    }
     if (response != nullptr && ippGetStatusCode(response) > IPP_STATUS_OK_CONFLICTING) {
       return Error{Errc::unsupported, fmt::format("{} refused {}: {} ({})", endpoint.printer_uri, what,
                                                   ippErrorString(ippGetStatusCode(response)), cupsLastErrorString())};
@@ -150,7 +153,7 @@ Expected<IppJobStatus> IppSession::job_status(int job_id) {
   ippAddStrings(r, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes", 4, nullptr, k_wanted);
   IppMessage response(cupsDoRequest(m_connection->http, request.release(), m_endpoint.resource.c_str()));
   if (!response || ippGetStatusCode(response.get()) > IPP_STATUS_OK_CONFLICTING) {
-    return std::unexpected(m_connection->failure(m_endpoint, fmt::format("the status of job {}", job_id), response.get()));
+    return std::unexpected(m_connection->failure(m_endpoint, fmt::format("job {}", job_id), response.get()));
   }
   ipp_attribute_t* state = ippFindAttribute(response.get(), "job-state", IPP_TAG_ENUM);
   if (state == nullptr) return fail(Errc::device, fmt::format("{} gave no state for job {}", m_endpoint.printer_uri, job_id));

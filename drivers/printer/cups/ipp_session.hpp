@@ -51,7 +51,8 @@ struct SubmittedJob {
 
 // Failures: Errc::device when the service cannot be reached or stops answering (the printer is
 // offline), Errc::timeout when it does not answer in time, Errc::unsupported when it answers
-// but refuses the request (the IPP status is in the message).
+// but refuses the request (the IPP status is in the message), Errc::not_found for a job it does
+// not (or no longer) know.
 class IppSession {
  public:
   static Expected<std::unique_ptr<IppSession>> open(const IppEndpoint& endpoint, std::chrono::milliseconds timeout);
