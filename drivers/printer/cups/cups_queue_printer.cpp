@@ -17,11 +17,6 @@ PrintResult CupsQueuePrinter::print(const MonoBitmap& page, const std::string& n
     return std::unexpected(PrintFailure{PrinterState::ok, Error{Errc::invalid_argument,
         fmt::format("page is {} dots wide, paper {}", page.width, m_options.width_dots)}});
   }
-  // A stopped queue would hold the job and print it when restarted, long after the citizen left.
-  PrinterState now = state();
-  if (!printer_can_print(now)) {
-    return std::unexpected(PrintFailure{now, Error{Errc::device, fmt::format("CUPS queue {} is {}", m_options.queue, printer_state_name(now))}});
-  }
   IppJobLimits limits{m_options.job_timeout, std::max(m_options.status_timeout, std::chrono::milliseconds{5'000}),
                       /*forgotten_job_is_done=*/true};
   auto bytes = encode_escpos_raster(page, m_options.escpos);

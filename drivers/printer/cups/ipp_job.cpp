@@ -60,7 +60,23 @@ PrintResult print_and_follow(const IppEndpoint& endpoint, std::span<const std::u
   auto session = IppSession::open(endpoint, std::min(limits.request_timeout, limits.job_timeout));
   if (!session) return failed(PrinterState::offline, session.error().code, session.error().message);
 
+  // A printer out of paper or jammed would hold the job and print it once fixed, long after the
+  // citizen left: nothing is sent to a printer that says it cannot print.
+  if (auto printer = (*session)->printer_status(); !printer) {
+    return failed(PrinterState::offline, printer.error().code, printer.error().message);
+  } else if (PrinterState now = printer_state_from(printer->stopped, printer->reasons); !printer_can_print(now)) {
+    return failed(now, Errc::device,
+                  fmt::format("{} is {}: printer-state-reasons {}", endpoint.printer_uri, printer_state_name(now),
+                              joined(printer->reasons)));
+  }
+
   auto job = (*session)->print_job(document, format, job_name);
+  // A printer still finishing the previous job says "busy": send again until the deadline.
+  for (milliseconds pause{20}; !job && (*session)->printer_was_busy() && Clock::now() + pause < deadline;
+       pause = std::min(pause * 2, milliseconds{500})) {
+    std::this_thread::sleep_for(pause);
+    job = (*session)->print_job(document, format, job_name);
+  }
   if (!job) {
     if (job.error().code != Errc::unsupported) return failed(PrinterState::offline, job.error().code, job.error().message);
     // The printer answered but refused: its state says whether a fault is why.
@@ -86,24 +102,21 @@ PrintResult print_and_follow(const IppEndpoint& endpoint, std::span<const std::u
       case IppJobState::completed: return PrintJob{job->uri};
       case IppJobState::aborted:
       case IppJobState::canceled: return job_failed(**session, job->id, *status);
-      case IppJobState::stopped:
-      case IppJobState::held: {
-        // The printer stopped on a fault (paper, jam, door): the citizen is told now, and the job
-        // is cancelled so it is not printed later for nobody.
-        auto printer = (*session)->printer_status();
-        if (printer) {
-          auto fault = state_from_reasons(printer->reasons);
-          if (fault && !printer_can_print(*fault)) {
-            if (auto cancelled = (*session)->cancel_job(job->id); !cancelled) log.warn("{}", cancelled.error().message);
-            return failed(*fault, Errc::device,
-                          fmt::format("job {} at {} stopped: printer-state-reasons {}", job->id, endpoint.printer_uri,
-                                      joined(printer->reasons)));
-          }
-        }
-        break;
-      }
       case IppJobState::pending:
-      case IppJobState::processing: break;
+      case IppJobState::processing:
+      case IppJobState::held:
+      case IppJobState::stopped: break;
+    }
+    // A printer that runs out of paper (or jams, or opens) mid-job holds it until fixed: the
+    // citizen is told now, and the job is cancelled so it is not printed later for nobody.
+    if (auto printer = (*session)->printer_status()) {
+      PrinterState now = printer_state_from(printer->stopped, printer->reasons);
+      if (!printer_can_print(now)) {
+        if (auto cancelled = (*session)->cancel_job(job->id); !cancelled) log.warn("{}", cancelled.error().message);
+        return failed(now, Errc::device,
+                      fmt::format("job {} at {} stopped, printer {}: printer-state-reasons {}", job->id,
+                                  endpoint.printer_uri, printer_state_name(now), joined(printer->reasons)));
+      }
     }
     auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
     std::this_thread::sleep_for(std::clamp(pause, milliseconds{0}, std::max(left, milliseconds{0})));

@@ -25,9 +25,11 @@ struct IppJobLimits {
 // 1..127 characters of A-Z, a-z, 0-9, '-', '_' and '.'.
 bool is_plain_job_name(const std::string& name);
 
-// Sends the document, then asks Get-Job-Attributes until the job is completed, aborted or
+// Asks the printer's state first and sends nothing to a printer that cannot print. Sends the
+// document (again while the printer says busy), then asks Get-Job-Attributes until the job is completed, aborted or
 // canceled, or the deadline passes (then the job is cancelled so a late printer does not print a
-// receipt nobody waits for). A job that fails reports the printer's fault (from the job's
+// receipt nobody waits for); a printer that reports a fault while the job waits gets it cancelled
+// too. A job that fails reports the printer's fault (from the job's
 // reasons, else the printer's) as the PrintFailure's state; an unreachable printer is offline.
 PrintResult print_and_follow(const IppEndpoint& endpoint, std::span<const std::uint8_t> document,
                              const std::string& format, const std::string& job_name, const IppJobLimits& limits,

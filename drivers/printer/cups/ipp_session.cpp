@@ -123,7 +123,8 @@ Expected<SubmittedJob> IppSession::print_job(std::span<const std::uint8_t> docum
   ippAddString(r, IPP_TAG_OPERATION, IPP_TAG_MIMETYPE, "document-format", nullptr, format.c_str());
 
   http_t* http = m_connection->http;
-  http_status_t status = cupsSendRequest(http, r, m_endpoint.resource.c_str(), document.size());
+  // The HTTP body is the IPP request followed by the document: its length counts both.
+  http_status_t status = cupsSendRequest(http, r, m_endpoint.resource.c_str(), ippLength(r) + document.size());
   std::size_t sent = 0;
   constexpr std::size_t k_chunk = 64 * 1024;
   while (status == HTTP_STATUS_CONTINUE && sent < document.size()) {
@@ -133,6 +134,7 @@ Expected<SubmittedJob> IppSession::print_job(std::span<const std::uint8_t> docum
   }
   if (status != HTTP_STATUS_CONTINUE) return std::unexpected(m_connection->failure(m_endpoint, "the print job", nullptr));
   IppMessage response(cupsGetResponse(http, m_endpoint.resource.c_str()));
+  m_printer_was_busy = response && ippGetStatusCode(response.get()) == IPP_STATUS_ERROR_BUSY;
   if (!response || ippGetStatusCode(response.get()) > IPP_STATUS_OK_CONFLICTING) {
     return std::unexpected(m_connection->failure(m_endpoint, "the print job", response.get()));
   }

@@ -63,6 +63,9 @@ class IppSession {
   // Print-Job with the whole document; requesting-user-name is always "shubbak".
   Expected<SubmittedJob> print_job(std::span<const std::uint8_t> document, const std::string& format,
                                    const std::string& job_name);
+  // Whether the last print_job() was refused only because the printer is busy with another job
+  // (server-error-busy): worth sending again shortly.
+  bool printer_was_busy() const { return m_printer_was_busy; }
   Expected<IppJobStatus> job_status(int job_id);
   Expected<IppPrinterStatus> printer_status();
   Expected<void> cancel_job(int job_id);
@@ -74,6 +77,7 @@ class IppSession {
   IppSession(IppEndpoint endpoint, std::unique_ptr<Connection> connection);
   IppEndpoint m_endpoint;
   std::unique_ptr<Connection> m_connection;
+  bool m_printer_was_busy = false;
 };
 
 }  // namespace shubbak
