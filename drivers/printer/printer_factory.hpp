@@ -12,7 +12,7 @@
 
 namespace shubbak {
 
-Expected<std::unique_ptr<ReceiptPrinter>> open_receipt_printer(const Config::Printer& config,
-                                                               const std::filesystem::path& data_dir, Log log);
+Expected<std::unique_ptr<ReceiptPrinter>> open_receipt_printer(
+    const Config::Printer& config, const std::filesystem::path& data_dir, Log log);
 
 }  // namespace shubbak

@@ -7,12 +7,13 @@ namespace shubbak {
 namespace {
 
 constexpr std::string_view k_accepted =
-    "expected \"sim://receipts\", \"none\", \"ipp://HOST[:PORT]/PATH\", \"ipps://HOST[:PORT]/PATH\", "
+    "expected \"sim://receipts\", \"none\", \"ipp://HOST[:PORT]/PATH\", "
+    "\"ipps://HOST[:PORT]/PATH\", "
     "\"cups://QUEUE\" or \"cups://QUEUE@/PATH/TO/cups.sock\"";
 
 bool is_name_char(char ch) {
-  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
-         ch == '_' || ch == '.';
+  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+         ch == '-' || ch == '_' || ch == '.';
 }
 
 bool is_port(std::string_view port) {
@@ -50,7 +51,8 @@ bool is_ipp_rest(std::string_view rest) {
       if (!is_name_char(ch)) return false;
     }
   }
-  if (!after_host.empty() && !(after_host.starts_with(':') && is_port(after_host.substr(1)))) return false;
+  if (!after_host.empty() && !(after_host.starts_with(':') && is_port(after_host.substr(1))))
+    return false;
   for (char ch : rest.substr(slash)) {
     if (ch <= ' ' || ch == 0x7f) return false;
   }
@@ -65,7 +67,8 @@ Expected<PrinterAddress> parse_printer_uri(std::string_view uri) {
   for (std::string_view scheme : {"ipp://", "ipps://"}) {
     if (uri.starts_with(scheme)) {
       if (!is_ipp_rest(uri.substr(scheme.size()))) {
-        return fail(Errc::config, fmt::format("\"{}\" is not a valid printer URI: {}", uri, k_accepted));
+        return fail(Errc::config,
+                    fmt::format("\"{}\" is not a valid printer URI: {}", uri, k_accepted));
       }
       return PrinterAddress{PrinterAddress::Kind::ipp, std::string(uri), {}, {}};
     }
@@ -74,15 +77,18 @@ Expected<PrinterAddress> parse_printer_uri(std::string_view uri) {
     std::string_view rest = uri.substr(7);
     auto at = rest.find('@');
     std::string_view queue = rest.substr(0, at);
-    std::string_view socket = at == std::string_view::npos ? k_default_cups_socket : rest.substr(at + 1);
+    std::string_view socket =
+        at == std::string_view::npos ? k_default_cups_socket : rest.substr(at + 1);
     bool queue_ok = !queue.empty() && queue.size() <= 127;
     for (char ch : queue) queue_ok = queue_ok && is_name_char(ch);
     bool socket_ok = socket.starts_with('/') && socket.size() < 108;  // sun_path's limit
     for (char ch : socket) socket_ok = socket_ok && ch > ' ' && ch != 0x7f;
     if (!queue_ok || !socket_ok) {
-      return fail(Errc::config, fmt::format("\"{}\" is not a valid printer URI: {}", uri, k_accepted));
+      return fail(Errc::config,
+                  fmt::format("\"{}\" is not a valid printer URI: {}", uri, k_accepted));
     }
-    return PrinterAddress{PrinterAddress::Kind::cups_queue, {}, std::string(queue), std::string(socket)};
+    return PrinterAddress{
+        PrinterAddress::Kind::cups_queue, {}, std::string(queue), std::string(socket)};
   }
   return fail(Errc::config, fmt::format("\"{}\" is not a printer URI: {}", uri, k_accepted));
 }

@@ -29,7 +29,8 @@ bool wait_until(milliseconds limit, Ready ready) {
 }
 
 void require_program(const char* path) {
-  if (::access(path, X_OK) != 0) throw std::runtime_error(std::string(path) + " is not installed (it is needed)");
+  if (::access(path, X_OK) != 0)
+    throw std::runtime_error(std::string(path) + " is not installed (it is needed)");
 }
 
 }  // namespace
@@ -101,33 +102,43 @@ IppTestPrinter::~IppTestPrinter() {
   }
 }
 
-std::string IppTestPrinter::uri() const { return "ipp://localhost:" + std::to_string(m_port) + "/ipp/print"; }
+std::string IppTestPrinter::uri() const {
+  return "ipp://localhost:" + std::to_string(m_port) + "/ipp/print";
+}
 
 void IppTestPrinter::start_printer() {
   auto output = m_dir / ("printer-" + std::to_string(++m_starts));
   fs::create_directories(output);
   // -n localhost: listen on loopback only. -k: keep documents in the spool for the test.
   m_printer = std::make_unique<ChildProcess>(
-      std::vector<std::string>{SHUBBAK_IPPEVEPRINTER, "-n", "localhost", "-d", m_spool.string(), "-k", "-c",
-                               SHUBBAK_SOURCE_DIR "/tests/fixtures/printer/ipp_hook.sh", "-f",
-                               "application/vnd.cups-raw,image/pwg-raster", "-r", "off", "-p", std::to_string(m_port),
-                               "Shubbak Test Printer"},
+      std::vector<std::string>{SHUBBAK_IPPEVEPRINTER, "-n", "localhost", "-d", m_spool.string(),
+                               "-k", "-c", SHUBBAK_SOURCE_DIR "/tests/fixtures/printer/ipp_hook.sh",
+                               "-f", "application/vnd.cups-raw,image/pwg-raster", "-r", "off", "-p",
+                               std::to_string(m_port), "Shubbak Test Printer"},
       output,
       std::vector<std::string>{"DBUS_SYSTEM_BUS_ADDRESS=unix:path=" + (m_dir / "bus").string(),
                                "SHUBBAK_PRINTER_CONTROL=" + m_control.string()});
   if (!wait_until(milliseconds(5000), [&] { return accepts_connections(m_port); })) {
-    throw std::runtime_error("ippeveprinter did not listen on port " + std::to_string(m_port) + ": " +
-                             m_printer->stderr_text());
+    throw std::runtime_error("ippeveprinter did not listen on port " + std::to_string(m_port) +
+                             ": " + m_printer->stderr_text());
   }
 }
 
 void IppTestPrinter::set_behaviour(HookBehaviour behaviour) const {
   const char* word = "ok";
   switch (behaviour) {
-    case HookBehaviour::succeed: word = "ok"; break;
-    case HookBehaviour::media_empty: word = "media-empty"; break;
-    case HookBehaviour::media_jam: word = "media-jam"; break;
-    case HookBehaviour::hang: word = "hang"; break;
+    case HookBehaviour::succeed:
+      word = "ok";
+      break;
+    case HookBehaviour::media_empty:
+      word = "media-empty";
+      break;
+    case HookBehaviour::media_jam:
+      word = "media-jam";
+      break;
+    case HookBehaviour::hang:
+      word = "hang";
+      break;
   }
   // Written whole and renamed, so the hook never reads half a word.
   auto staging = m_control.string() + ".new";

@@ -41,7 +41,8 @@ class IppTestPrinter {
   void restart_printer();
 
   // The spooled document of job `job_id`, once it is there (for at most `limit`).
-  std::optional<std::filesystem::path> spool_file(int job_id, std::chrono::milliseconds limit) const;
+  std::optional<std::filesystem::path> spool_file(int job_id,
+                                                  std::chrono::milliseconds limit) const;
 
  private:
   void start_printer();

@@ -16,12 +16,14 @@ using std::chrono::milliseconds;
 PrivateCupsd::PrivateCupsd(const fs::path& dir, const fs::path& shipped_cupsd_conf)
     : m_dir(dir), m_socket(dir / "cups.sock"), m_spool(dir / "spool"), m_conf(dir / "cupsd.conf") {
   for (const char* program : {SHUBBAK_CUPSD, SHUBBAK_LPADMIN}) {
-    if (::access(program, X_OK) != 0) throw std::runtime_error(std::string(program) + " is not installed (it is needed)");
+    if (::access(program, X_OK) != 0)
+      throw std::runtime_error(std::string(program) + " is not installed (it is needed)");
   }
   // cupsd runs its backends as the unprivileged "lp" user: they must reach the spool.
   fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                            fs::perms::others_read | fs::perms::others_exec);
-  for (const char* sub : {"spool", "cache", "state", "tmp", "log", "check", "run"}) fs::create_directories(dir / sub);
+  for (const char* sub : {"spool", "cache", "state", "tmp", "log", "check", "run"})
+    fs::create_directories(dir / sub);
 
   std::ifstream shipped(shipped_cupsd_conf);
   if (!shipped) throw std::runtime_error("cannot read " + shipped_cupsd_conf.string());
@@ -33,16 +35,18 @@ PrivateCupsd::PrivateCupsd(const fs::path& dir, const fs::path& shipped_cupsd_co
     conf << line << "\n";
   }
   std::ofstream(m_conf) << conf.str();
-  std::ofstream(dir / "cups-files.conf") << "ServerRoot " << dir.string() << "\n"
-                                         << "RequestRoot " << m_spool.string() << "\n"
-                                         << "CacheDir " << (dir / "cache").string() << "\n"
-                                         << "StateDir " << (dir / "state").string() << "\n"
-                                         << "TempDir " << (dir / "tmp").string() << "\n"
-                                         << "ErrorLog " << (dir / "log/error_log").string() << "\n"
-                                         << "AccessLog " << (dir / "log/access_log").string() << "\n"
-                                         << "PageLog " << (dir / "log/page_log").string() << "\n";
+  std::ofstream(dir / "cups-files.conf")
+      << "ServerRoot " << dir.string() << "\n"
+      << "RequestRoot " << m_spool.string() << "\n"
+      << "CacheDir " << (dir / "cache").string() << "\n"
+      << "StateDir " << (dir / "state").string() << "\n"
+      << "TempDir " << (dir / "tmp").string() << "\n"
+      << "ErrorLog " << (dir / "log/error_log").string() << "\n"
+      << "AccessLog " << (dir / "log/access_log").string() << "\n"
+      << "PageLog " << (dir / "log/page_log").string() << "\n";
 
-  std::vector<std::string> config_args{"-c", m_conf.string(), "-s", (dir / "cups-files.conf").string()};
+  std::vector<std::string> config_args{"-c", m_conf.string(), "-s",
+                                       (dir / "cups-files.conf").string()};
   {
     std::vector<std::string> check{SHUBBAK_CUPSD, "-t"};
     check.insert(check.end(), config_args.begin(), config_args.end());
@@ -60,7 +64,8 @@ PrivateCupsd::PrivateCupsd(const fs::path& dir, const fs::path& shipped_cupsd_co
   while (!fs::exists(m_socket) && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(milliseconds(5));
   }
-  if (!fs::exists(m_socket)) throw std::runtime_error("cupsd did not come up: " + m_cupsd->stderr_text());
+  if (!fs::exists(m_socket))
+    throw std::runtime_error("cupsd did not come up: " + m_cupsd->stderr_text());
 }
 
 PrivateCupsd::~PrivateCupsd() {

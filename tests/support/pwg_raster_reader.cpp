@@ -12,7 +12,8 @@ namespace shubbak::testing {
 Expected<PwgPage> read_pwg_raster(const std::filesystem::path& file) {
   int fd = ::open(file.c_str(), O_RDONLY);
   if (fd < 0) return fail_errno(Errc::io, "open " + file.string(), errno);
-  std::unique_ptr<cups_raster_t, void (*)(cups_raster_t*)> raster(cupsRasterOpen(fd, CUPS_RASTER_READ), cupsRasterClose);
+  std::unique_ptr<cups_raster_t, void (*)(cups_raster_t*)> raster(
+      cupsRasterOpen(fd, CUPS_RASTER_READ), cupsRasterClose);
   if (!raster) {
     ::close(fd);
     return fail(Errc::parse, "not a raster stream: " + file.string());
@@ -30,8 +31,10 @@ Expected<PwgPage> read_pwg_raster(const std::filesystem::path& file) {
   page.bitmap.height = static_cast<int>(header.cupsHeight);
   page.bitmap.bits.resize(static_cast<std::size_t>(header.cupsBytesPerLine) * header.cupsHeight);
   for (unsigned y = 0; y < header.cupsHeight; ++y) {
-    unsigned char* row = page.bitmap.bits.data() + static_cast<std::size_t>(y) * header.cupsBytesPerLine;
-    if (cupsRasterReadPixels(raster.get(), row, header.cupsBytesPerLine) != header.cupsBytesPerLine) {
+    unsigned char* row =
+        page.bitmap.bits.data() + static_cast<std::size_t>(y) * header.cupsBytesPerLine;
+    if (cupsRasterReadPixels(raster.get(), row, header.cupsBytesPerLine) !=
+        header.cupsBytesPerLine) {
       ::close(fd);
       return fail(Errc::parse, "raster ends at row " + std::to_string(y));
     }

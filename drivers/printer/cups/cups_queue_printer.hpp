@@ -41,7 +41,8 @@ class CupsQueuePrinter final : public ReceiptPrinter {
 
  private:
   CupsQueuePrinter(CupsQueueOptions options, Log log)
-      : m_options(std::move(options)), m_endpoint(cups_queue_endpoint(m_options.queue, m_options.socket)),
+      : m_options(std::move(options)),
+        m_endpoint(cups_queue_endpoint(m_options.queue, m_options.socket)),
         m_log(std::move(log)) {}
   CupsQueueOptions m_options;
   IppEndpoint m_endpoint;

@@ -14,7 +14,7 @@
 namespace shubbak {
 
 struct IppJobLimits {
-  std::chrono::milliseconds job_timeout{30'000};   // from sending to the job's end
+  std::chrono::milliseconds job_timeout{30'000};     // from sending to the job's end
   std::chrono::milliseconds request_timeout{5'000};  // one request; also the connect timeout
   // A cupsd with PreserveJobHistory No forgets a job as soon as it ends: there a job that
   // vanished has ended. A printer that forgets a job before saying how it ended has failed it.
@@ -26,16 +26,17 @@ struct IppJobLimits {
 bool is_plain_job_name(const std::string& name);
 
 // Asks the printer's state first and sends nothing to a printer that cannot print. Sends the
-// document (again while the printer says busy), then asks Get-Job-Attributes until the job is completed, aborted or
-// canceled, or the deadline passes (then the job is cancelled so a late printer does not print a
-// receipt nobody waits for); a printer that reports a fault while the job waits gets it cancelled
-// too. A job that fails reports the printer's fault (from the job's
+// document (again while the printer says busy), then asks Get-Job-Attributes until the job is
+// completed, aborted or canceled, or the deadline passes (then the job is cancelled so a late
+// printer does not print a receipt nobody waits for); a printer that reports a fault while the job
+// waits gets it cancelled too. A job that fails reports the printer's fault (from the job's
 // reasons, else the printer's) as the PrintFailure's state; an unreachable printer is offline.
 PrintResult print_and_follow(const IppEndpoint& endpoint, std::span<const std::uint8_t> document,
-                             const std::string& format, const std::string& job_name, const IppJobLimits& limits,
-                             const Log& log);
+                             const std::string& format, const std::string& job_name,
+                             const IppJobLimits& limits, const Log& log);
 
 // The printer's state from Get-Printer-Attributes; offline when it does not answer in `timeout`.
-PrinterState ask_printer_state(const IppEndpoint& endpoint, std::chrono::milliseconds timeout, const Log& log);
+PrinterState ask_printer_state(const IppEndpoint& endpoint, std::chrono::milliseconds timeout,
+                               const Log& log);
 
 }  // namespace shubbak

@@ -16,7 +16,7 @@ namespace shubbak {
 
 // Where requests go and whom they name.
 struct IppEndpoint {
-  std::string host;         // a host name, an address, or the absolute path of a local socket
+  std::string host;  // a host name, an address, or the absolute path of a local socket
   int port = 631;
   bool tls = false;
   std::string resource;     // the HTTP path requests are POSTed to, e.g. "/ipp/print"
@@ -55,14 +55,15 @@ struct SubmittedJob {
 // not (or no longer) know.
 class IppSession {
  public:
-  static Expected<std::unique_ptr<IppSession>> open(const IppEndpoint& endpoint, std::chrono::milliseconds timeout);
+  static Expected<std::unique_ptr<IppSession>> open(const IppEndpoint& endpoint,
+                                                    std::chrono::milliseconds timeout);
   ~IppSession();
   IppSession(const IppSession&) = delete;
   IppSession& operator=(const IppSession&) = delete;
 
   // Print-Job with the whole document; requesting-user-name is always "shubbak".
-  Expected<SubmittedJob> print_job(std::span<const std::uint8_t> document, const std::string& format,
-                                   const std::string& job_name);
+  Expected<SubmittedJob> print_job(std::span<const std::uint8_t> document,
+                                   const std::string& format, const std::string& job_name);
   // Whether the last print_job() was refused only because the printer is busy with another job
   // (server-error-busy): worth sending again shortly.
   bool printer_was_busy() const { return m_printer_was_busy; }

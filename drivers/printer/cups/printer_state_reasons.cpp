@@ -30,12 +30,18 @@ std::optional<PrinterState> state_of(std::string_view keyword) {
 // Higher is more serious: the state the citizen and technician must hear about first.
 int severity(PrinterState state) {
   switch (state) {
-    case PrinterState::ok: return 0;
-    case PrinterState::media_low: return 1;
-    case PrinterState::media_empty: return 2;
-    case PrinterState::door_open: return 3;
-    case PrinterState::jam: return 4;
-    case PrinterState::offline: return 5;
+    case PrinterState::ok:
+      return 0;
+    case PrinterState::media_low:
+      return 1;
+    case PrinterState::media_empty:
+      return 2;
+    case PrinterState::door_open:
+      return 3;
+    case PrinterState::jam:
+      return 4;
+    case PrinterState::offline:
+      return 5;
   }
   return 5;
 }
@@ -54,7 +60,8 @@ std::optional<PrinterState> state_from_reasons(std::span<const std::string> reas
 PrinterState printer_state_from(bool stopped, std::span<const std::string> reasons) {
   auto state = state_from_reasons(reasons);
   if (state && *state != PrinterState::media_low) return *state;
-  if (stopped) return PrinterState::offline;  // stopped for a reason it does not say, or not only low paper
+  if (stopped)
+    return PrinterState::offline;  // stopped for a reason it does not say, or not only low paper
   return state.value_or(PrinterState::ok);
 }
 

@@ -26,10 +26,13 @@ ssize_t append_to_vector(void* context, unsigned char* buffer, size_t length) {
 }  // namespace
 
 Expected<std::vector<std::uint8_t>> encode_pwg_raster(const MonoBitmap& page, int dpi) {
-  if (page.width <= 0 || page.height <= 0 || page.bits.size() != static_cast<std::size_t>(page.stride() * page.height)) {
-    return fail(Errc::invalid_argument, fmt::format("page of {}x{} dots has {} bytes", page.width, page.height, page.bits.size()));
+  if (page.width <= 0 || page.height <= 0 ||
+      page.bits.size() != static_cast<std::size_t>(page.stride() * page.height)) {
+    return fail(Errc::invalid_argument, fmt::format("page of {}x{} dots has {} bytes", page.width,
+                                                    page.height, page.bits.size()));
   }
-  if (dpi < 50 || dpi > 2400) return fail(Errc::invalid_argument, fmt::format("{} dpi is not a printer resolution", dpi));
+  if (dpi < 50 || dpi > 2400)
+    return fail(Errc::invalid_argument, fmt::format("{} dpi is not a printer resolution", dpi));
 
   // The media is the page itself (hundredths of a millimetre), so the header's page size,
   // imageable area and pixel counts all agree with the bitmap.
@@ -50,7 +53,8 @@ Expected<std::vector<std::uint8_t>> encode_pwg_raster(const MonoBitmap& page, in
 
   std::vector<std::uint8_t> out;
   out.reserve(page.bits.size() / 4 + 2048);
-  std::unique_ptr<cups_raster_t, RasterCloser> raster(cupsRasterOpenIO(append_to_vector, &out, CUPS_RASTER_WRITE_PWG));
+  std::unique_ptr<cups_raster_t, RasterCloser> raster(
+      cupsRasterOpenIO(append_to_vector, &out, CUPS_RASTER_WRITE_PWG));
   if (!raster) return fail(Errc::internal, fmt::format("PWG raster: {}", cupsRasterErrorString()));
   if (!cupsRasterWriteHeader2(raster.get(), &header)) {
     return fail(Errc::internal, fmt::format("PWG raster header: {}", cupsRasterErrorString()));
@@ -58,8 +62,10 @@ Expected<std::vector<std::uint8_t>> encode_pwg_raster(const MonoBitmap& page, in
   // libcups wants a writable row; 1 = black in black_1, as in MonoBitmap.
   std::vector<unsigned char> row(static_cast<std::size_t>(page.stride()));
   for (int y = 0; y < page.height; ++y) {
-    std::memcpy(row.data(), page.bits.data() + static_cast<std::size_t>(y * page.stride()), row.size());
-    if (cupsRasterWritePixels(raster.get(), row.data(), static_cast<unsigned>(row.size())) != row.size()) {
+    std::memcpy(row.data(), page.bits.data() + static_cast<std::size_t>(y * page.stride()),
+                row.size());
+    if (cupsRasterWritePixels(raster.get(), row.data(), static_cast<unsigned>(row.size())) !=
+        row.size()) {
       return fail(Errc::internal, fmt::format("PWG raster row {}: {}", y, cupsRasterErrorString()));
     }
   }

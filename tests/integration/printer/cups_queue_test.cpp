@@ -69,8 +69,9 @@ TEST_CASE("cupsd accepts the shipped privacy directives") {
   CHECK(cupsd.config_check_output().find("is OK") != std::string::npos);
   CHECK(cupsd.config_check_output().find("Unknown directive") == std::string::npos);
   auto conf = text_of(cupsd.cupsd_conf());
-  for (const char* directive : {"PreserveJobFiles No", "PreserveJobHistory No", "Browsing No", "DefaultShared No",
-                                "BrowseLocalProtocols none", "WebInterface No"}) {
+  for (const char* directive :
+       {"PreserveJobFiles No", "PreserveJobHistory No", "Browsing No", "DefaultShared No",
+        "BrowseLocalProtocols none", "WebInterface No"}) {
     CHECK_MESSAGE(conf.find(std::string("\n") + directive + "\n") != std::string::npos, directive);
   }
   // Only the private socket: no TCP listener was left in.
@@ -78,7 +79,9 @@ TEST_CASE("cupsd accepts the shipped privacy directives") {
   CHECK(conf.find("Listen " + cupsd.socket().string()) != std::string::npos);
 }
 
-TEST_CASE("through the cupsd raw queue the printer receives the encoder's bytes under the name given, and cupsd keeps nothing") {
+TEST_CASE(
+    "through the cupsd raw queue the printer receives the encoder's bytes under the name given, "
+    "and cupsd keeps nothing") {
   QueueWorld world;
   CHECK(world.printer->state() == PrinterState::ok);
   auto page = test_page();
@@ -99,7 +102,8 @@ TEST_CASE("through the cupsd raw queue the printer receives the encoder's bytes 
 
   // PreserveJobFiles No, PreserveJobHistory No: neither the document nor the job record stays.
   auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (!job_files(world.cupsd.request_root()).empty() && std::chrono::steady_clock::now() < deadline) {
+  while (!job_files(world.cupsd.request_root()).empty() &&
+         std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(20ms);
   }
   CHECK(job_files(world.cupsd.request_root()).empty());

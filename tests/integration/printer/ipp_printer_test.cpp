@@ -53,7 +53,8 @@ struct PrinterWorld {
 
 }  // namespace
 
-TEST_CASE("ESC/POS over IPP: the printer receives the encoder's bytes exactly, under the name given") {
+TEST_CASE(
+    "ESC/POS over IPP: the printer receives the encoder's bytes exactly, under the name given") {
   PrinterWorld world;
   auto page = test_page();
   auto printed = world.printer->print(page, "T-20260315-000042");
@@ -84,7 +85,9 @@ TEST_CASE("PWG raster over IPP: libcups' reader decodes the spooled page back to
   CHECK(fs::file_size(*spooled) < page.bits.size());
 }
 
-TEST_CASE("paper out and a jam come back as failures with the printer's fault; nothing is sent while it lasts") {
+TEST_CASE(
+    "paper out and a jam come back as failures with the printer's fault; nothing is sent while it "
+    "lasts") {
   PrinterWorld world;
   auto page = test_page();
 
@@ -129,12 +132,15 @@ TEST_CASE("state() reads ok from a running printer and offline once it is gone")
   CHECK(std::chrono::steady_clock::now() - start < 3s);
 }
 
-TEST_CASE("a printer killed mid-job is offline within the deadline; after it restarts a reprint lands byte-exact") {
+TEST_CASE(
+    "a printer killed mid-job is offline within the deadline; after it restarts a reprint lands "
+    "byte-exact") {
   PrinterWorld world(IppDocumentFormat::escpos_raw, 10s);
   auto page = test_page();
   world.device.set_behaviour(HookBehaviour::hang);
   auto start = std::chrono::steady_clock::now();
-  auto pending = std::async(std::launch::async, [&] { return world.printer->print(page, "T-KILLED-1"); });
+  auto pending =
+      std::async(std::launch::async, [&] { return world.printer->print(page, "T-KILLED-1"); });
   REQUIRE(world.device.wait_for_job_start(5s));
   world.device.kill_printer();
   REQUIRE(pending.wait_for(8s) == std::future_status::ready);
@@ -146,7 +152,8 @@ TEST_CASE("a printer killed mid-job is offline within the deadline; after it res
 
   world.device.set_behaviour(HookBehaviour::succeed);
   world.device.restart_printer();
-  for (const auto& entry : fs::directory_iterator(world.device.spool_dir())) fs::remove(entry.path());
+  for (const auto& entry : fs::directory_iterator(world.device.spool_dir()))
+    fs::remove(entry.path());
   auto reprinted = world.printer->print(page, "T-KILLED-1");
   REQUIRE_MESSAGE(reprinted, (reprinted ? "" : reprinted.error().error.message));
   auto spooled = world.device.spool_file(job_id_of(reprinted->id), 2s);

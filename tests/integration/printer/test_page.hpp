@@ -21,12 +21,15 @@ inline MonoBitmap test_page(int width = 576, int height = 1200) {
   }
   // White margins as on real receipts, so long runs are compressed too (PWG's run length).
   for (int y = 0; y < 100; ++y) {
-    for (int i = 0; i < page.stride(); ++i) page.bits[static_cast<std::size_t>(y * page.stride() + i)] = 0;
+    for (int i = 0; i < page.stride(); ++i)
+      page.bits[static_cast<std::size_t>(y * page.stride() + i)] = 0;
   }
   return page;
 }
 
 // "ipp://localhost:631/ipp/print/7" -> 7
-inline int job_id_of(const std::string& job_uri) { return std::stoi(job_uri.substr(job_uri.rfind('/') + 1)); }
+inline int job_id_of(const std::string& job_uri) {
+  return std::stoi(job_uri.substr(job_uri.rfind('/') + 1));
+}
 
 }  // namespace shubbak::testing

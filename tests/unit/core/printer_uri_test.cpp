@@ -25,11 +25,12 @@ TEST_CASE("printer URIs: the simulated printer, none, IPP straight and CUPS queu
 }
 
 TEST_CASE("printer URIs that cannot work are refused, naming the accepted forms") {
-  for (const char* bad : {"ipp://", "ipp://host", "ipp:///ipp/print", "ipp://host:0/ipp/print",
-                          "ipp://host:99999/ipp/print", "ipp://ho st/ipp/print", "ipp://host/ipp print",
-                          "cups://", "cups://re ceipts", "cups://receipts@relative.sock", "cups://a@",
-                          "lpd://host/queue", "socket://10.0.0.7:9100", "file:///dev/usb/lp0", "sim://other",
-                          "", "IPP://host/ipp/print"}) {
+  for (const char* bad :
+       {"ipp://", "ipp://host", "ipp:///ipp/print", "ipp://host:0/ipp/print",
+        "ipp://host:99999/ipp/print", "ipp://ho st/ipp/print", "ipp://host/ipp print", "cups://",
+        "cups://re ceipts", "cups://receipts@relative.sock", "cups://a@", "lpd://host/queue",
+        "socket://10.0.0.7:9100", "file:///dev/usb/lp0", "sim://other", "",
+        "IPP://host/ipp/print"}) {
     auto refused = parse_printer_uri(bad);
     CHECK_MESSAGE(!refused, bad);
     if (!refused) CHECK(refused.error().message.find("cups://QUEUE") != std::string::npos);

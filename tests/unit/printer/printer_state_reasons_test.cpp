@@ -8,10 +8,13 @@
 using namespace shubbak;
 
 namespace {
-std::optional<PrinterState> from(std::vector<std::string> reasons) { return state_from_reasons(reasons); }
+std::optional<PrinterState> from(std::vector<std::string> reasons) {
+  return state_from_reasons(reasons);
+}
 }  // namespace
 
-TEST_CASE("IPP reason keywords map onto the kiosk's printer states, whatever their severity suffix") {
+TEST_CASE(
+    "IPP reason keywords map onto the kiosk's printer states, whatever their severity suffix") {
   CHECK(from({"media-empty-error"}) == PrinterState::media_empty);
   CHECK(from({"media-empty-report"}) == PrinterState::media_empty);
   CHECK(from({"media-needed"}) == PrinterState::media_empty);
@@ -35,7 +38,8 @@ TEST_CASE("the most serious of several reasons wins") {
   CHECK(from({"media-jam", "offline-report"}) == PrinterState::offline);
 }
 
-TEST_CASE("a stopped printer with no fault it names is offline; low paper alone does not stop printing") {
+TEST_CASE(
+    "a stopped printer with no fault it names is offline; low paper alone does not stop printing") {
   std::vector<std::string> none{"none"};
   std::vector<std::string> low{"media-low-report"};
   std::vector<std::string> jam{"media-jam-error"};
