@@ -1,19 +1,32 @@
 #include "kiosk/app/kiosk_shell.hpp"
 
+#include "screens/shell/out_of_service_screen.hpp"
+
 namespace shubbak {
 
-KioskShell::KioskShell(UiContext& ui, KioskApp& app, SessionServices& services, workflow::Catalog catalog,
-                       std::function<CivilDate()> today, Options options, Log log)
+KioskShell::KioskShell(UiContext& ui, KioskApp& app, SessionServices& services, DeviceHealthBoard& health,
+                       workflow::Catalog catalog, std::function<CivilDate()> today, Options options, Log log)
     : m_ui(ui),
       m_app(app),
       m_services(services),
+      m_health(health),
       m_catalog(std::move(catalog)),
       m_today(std::move(today)),
       m_options(std::move(options)),
       m_log(std::move(log)) {
   m_app.on_activity([this] {
     if (m_session) m_session->activity();
+    if (m_state == ShellState::menu) arm_menu_idle();
   });
+  m_health.on_change([this, alive = std::weak_ptr<int>(m_alive)] {
+    if (alive.lock()) devices_changed();
+  });
+}
+
+KioskShell::~KioskShell() { stop_timers(); }
+
+ServiceAvailability KioskShell::availability() const {
+  return assess_services(m_catalog, [this](const std::string& device) { return m_health.state(device); });
 }
 
 void KioskShell::replace_catalog(workflow::Catalog catalog) {
@@ -23,69 +36,137 @@ void KioskShell::replace_catalog(workflow::Catalog catalog) {
   }
   m_catalog = std::move(catalog);
   m_log.info("{} service(s) now offered", m_catalog.services.size());
+  devices_changed();
 }
 
 void KioskShell::set_out_of_service(std::string reason_key) {
-  m_out_of_service = std::move(reason_key);
-  m_log.info("{}", m_out_of_service.empty() ? "back in service" : "out of service: " + m_out_of_service);
+  m_forced_reason = std::move(reason_key);
+  m_log.info("{}", m_forced_reason.empty() ? "no longer held out of service" : "out of service: " + m_forced_reason);
   if (!m_session) show_welcome();
 }
 
-void KioskShell::show_welcome() {
-  if (!m_out_of_service.empty()) {
-    StepView notice;
-    notice.kind = StepView::Kind::finished;
-    notice.title = std::string(m_ui.message("out_of_service.title"));
-    notice.body = std::string(m_ui.message(m_out_of_service));
-    m_app.show(std::make_unique<StepScreen>(m_ui, std::move(notice), StepActions{}));
+// A device came or went, or a new set of services arrived. A citizen mid-session is never
+// interrupted; on the attract screen, the menu or the notice, the kiosk follows at once.
+void KioskShell::devices_changed() {
+  if (m_session) return;
+  auto now = availability();
+  std::string reason = !m_forced_reason.empty() ? m_forced_reason : now.out_of_service_reason;
+  if (m_state == ShellState::out_of_service) {
+    if (reason != m_shown_reason) show_welcome();
     return;
   }
+  if (!reason.empty()) return show_welcome();
+  if (m_state == ShellState::menu) {
+    std::vector<std::string> ids;
+    for (const auto& service : now.offered) ids.push_back(service->id);
+    if (ids != m_menu_ids) show_menu();
+  }
+}
+
+void KioskShell::stop_timers() {
+  EventLoop& loop = m_ui.loop();
+  if (m_attract_timer) loop.cancel_timer(std::exchange(m_attract_timer, 0));
+  if (m_menu_timer) loop.cancel_timer(std::exchange(m_menu_timer, 0));
+}
+
+void KioskShell::show_out_of_service(const std::string& reason_key) {
+  if (m_shown_reason != reason_key) m_log.warn("out of service: {}", reason_key);
+  m_state = ShellState::out_of_service;
+  m_shown_reason = reason_key;
+  m_app.show(std::make_unique<OutOfServiceScreen>(m_ui, reason_key, m_options.welcome.kiosk_id));
+}
+
+void KioskShell::show_welcome() {
+  stop_timers();
+  if (m_ui.language() != m_options.default_language) m_ui.set_language(m_options.default_language);
+  auto now = availability();
+  std::string reason = !m_forced_reason.empty() ? m_forced_reason : now.out_of_service_reason;
+  if (!reason.empty()) return show_out_of_service(reason);
+  if (m_state == ShellState::out_of_service) m_log.info("back in service");
+  m_state = ShellState::attract;
+  m_shown_reason.clear();
   auto welcome = std::make_unique<WelcomeScreen>(m_ui, m_options.welcome);
   welcome->on_start([this] { show_menu(); });
+  start_attract_loop(*welcome);
   m_app.show(std::move(welcome));
 }
 
+// The attract screen names one offered service at a time, in the language on screen. The
+// screen redraws only when the line changes: one frame per cycle while nobody is there.
+void KioskShell::start_attract_loop(WelcomeScreen& screen) {
+  auto next_line = [this, &screen] {
+    if (m_state != ShellState::attract) return;
+    auto now = availability();
+    if (now.offered.empty()) return screen.set_highlight({}, {});
+    const auto& service = *now.offered[m_highlight++ % now.offered.size()];
+    screen.set_highlight(service.title.in(Language::ar), service.title.in(Language::en));
+  };
+  m_highlight = 0;
+  next_line();
+  m_attract_timer = m_ui.loop().add_repeating_timer(m_options.attract_cycle, next_line);
+}
+
+void KioskShell::arm_menu_idle() {
+  EventLoop& loop = m_ui.loop();
+  if (m_menu_timer) loop.cancel_timer(m_menu_timer);
+  // A citizen who opened the menu and left: the next one finds the attract screen.
+  m_menu_timer = loop.add_timer(m_options.menu_idle, [this] {
+    m_menu_timer = 0;
+    if (m_state != ShellState::menu) return;
+    m_log.info("menu left untouched; back to the attract screen");
+    show_welcome();
+  });
+}
+
 void KioskShell::show_menu() {
+  stop_timers();
+  auto now = availability();
+  if (!m_forced_reason.empty() || !now.out_of_service_reason.empty()) return show_welcome();
+  m_state = ShellState::menu;
   StepView menu;
   menu.kind = StepView::Kind::menu;
   menu.title = std::string(m_ui.message("menu.title"));
   menu.can_go_back = true;
-  for (const auto& service : m_catalog.services) {
+  m_menu_ids.clear();
+  for (const auto& service : now.offered) {
+    m_menu_ids.push_back(service->id);
     menu.options.push_back({service->id, service->title.in(m_ui.language()), service->description.in(m_ui.language())});
   }
-  if (menu.options.empty()) menu.body = std::string(m_ui.message("menu.empty"));
   StepActions actions;
   actions.back = [this] { show_welcome(); };
   actions.choose = [this](const std::string& id) { start_service(id); };
   m_app.show(std::make_unique<StepScreen>(m_ui, std::move(menu), std::move(actions)));
+  arm_menu_idle();
 }
 
 void KioskShell::start_service(std::string_view id) {
-  if (!m_out_of_service.empty()) return show_welcome();
   std::shared_ptr<const workflow::Bundle> bundle;
-  for (const auto& s : m_catalog.services) {
-    if (s->id == id) bundle = s;
+  for (const auto& service : availability().offered) {
+    if (service->id == id) bundle = service;
   }
-  if (!bundle) {
-    m_log.error("no service {}", id);
-    return show_menu();
+  if (!m_forced_reason.empty() || !bundle) {
+    m_log.error("service {} is not offered now", id);
+    return show_welcome();
   }
-  m_session = std::make_unique<WorkflowSession>(
-      m_ui, m_app, m_services, bundle, m_today(), m_options.session, m_log.child("session"),
-      [this](workflow::EndResult result) {
-        // The next citizen starts from a clean kiosk in its default language.
-        m_session.reset();
-        if (m_next_catalog) {
-          m_catalog = std::move(*m_next_catalog);
-          m_next_catalog.reset();
-          m_log.info("{} service(s) now offered", m_catalog.services.size());
-        }
-        if (m_ui.language() != m_options.default_language) m_ui.set_language(m_options.default_language);
-        show_welcome();
-        if (m_on_session_end) m_on_session_end(result);
-      });
+  stop_timers();
+  m_state = ShellState::in_service;
+  m_session = std::make_unique<WorkflowSession>(m_ui, m_app, m_services, bundle, m_today(), m_options.session,
+                                                m_log.child("session"),
+                                                [this](workflow::EndResult result) { end_session(result); });
   if (m_on_session_start) m_on_session_start(*bundle);
   m_session->start();
+}
+
+void KioskShell::end_session(workflow::EndResult result) {
+  // The next citizen starts from a clean kiosk in its default language.
+  m_session.reset();
+  if (m_next_catalog) {
+    m_catalog = std::move(*m_next_catalog);
+    m_next_catalog.reset();
+    m_log.info("{} service(s) now offered", m_catalog.services.size());
+  }
+  show_welcome();
+  if (m_on_session_end) m_on_session_end(result);
 }
 
 }  // namespace shubbak

@@ -1,6 +1,9 @@
-// The citizen's path through the kiosk: the welcome screen, the service menu (the verified
-// bundles), one service session, and back to the welcome screen for the next citizen, in the
-// kiosk's default language, with nothing of the previous citizen left.
+// The citizen's path through the kiosk: the attract screen (a loop through what the kiosk
+// offers, and the language choice), the service menu (the verified bundles whose devices are
+// usable), one service session, and back to the attract screen for the next citizen, in the
+// kiosk's default language, with nothing of the previous citizen left. When no service can run
+// (no verified services, the printer out of paper, a full disk...) the kiosk is out of service
+// and says why, in both languages.
 //
 // UI thread only.
 #pragma once
@@ -8,7 +11,9 @@
 #include <functional>
 #include <memory>
 
+#include "kiosk/app/device_health.hpp"
 #include "kiosk/app/kiosk_app.hpp"
+#include "kiosk/app/service_availability.hpp"
 #include "kiosk/app/session_services.hpp"
 #include "kiosk/app/workflow_session.hpp"
 #include "kiosk/workflow/catalog.hpp"
@@ -16,30 +21,43 @@
 
 namespace shubbak {
 
+enum class ShellState { attract, menu, in_service, out_of_service };
+
 class KioskShell {
  public:
   struct Options {
     Language default_language = Language::ar;
     WelcomeScreen::Options welcome;
     WorkflowSession::Options session;
+    std::chrono::milliseconds attract_cycle{6000};  // the attract screen's next service line
+    std::chrono::milliseconds menu_idle{60000};     // an untouched menu returns to attract
   };
 
-  KioskShell(UiContext& ui, KioskApp& app, SessionServices& services, workflow::Catalog catalog,
-             std::function<CivilDate()> today, Options options, Log log);
+  // `health` decides which services are offered; the shell follows its changes.
+  KioskShell(UiContext& ui, KioskApp& app, SessionServices& services, DeviceHealthBoard& health,
+             workflow::Catalog catalog, std::function<CivilDate()> today, Options options, Log log);
+  ~KioskShell();
+  KioskShell(const KioskShell&) = delete;
+  KioskShell& operator=(const KioskShell&) = delete;
 
   // A new verified set of services: taken over now if nobody is mid-session, else when the
   // current citizen's session ends. A citizen never sees a service change under them.
   void replace_catalog(workflow::Catalog catalog);
   const workflow::Catalog& catalog() const { return m_catalog; }
 
+  // Shows the attract screen, or the out-of-service notice when nothing can be offered.
   void show_welcome();
-  // The kiosk cannot serve anyone (its store is full or damaged): instead of the welcome screen,
-  // a bilingual notice (the messages.toml key of the reason); no session starts. An empty key
-  // returns the kiosk to service.
+  // The kiosk must not serve anyone whatever its devices say (its store is full or damaged, a
+  // technician took it out): the messages.toml key of the reason. An empty key lifts it.
   void set_out_of_service(std::string reason_key);
-  bool out_of_service() const { return !m_out_of_service.empty(); }
+  bool out_of_service() const { return m_state == ShellState::out_of_service; }
+  // Why the kiosk is out of service ("" when it is not).
+  const std::string& out_of_service_reason() const { return m_shown_reason; }
+  ShellState state() const { return m_state; }
   void show_menu();
   void start_service(std::string_view id);
+  // The services a citizen may start now.
+  ServiceAvailability availability() const;
 
   WorkflowSession* session() { return m_session.get(); }
   // Called with each finished session's result (tests, the demo's script).
@@ -47,18 +65,33 @@ class KioskShell {
   void on_session_start(std::function<void(const workflow::Bundle&)> h) { m_on_session_start = std::move(h); }
 
  private:
+  void devices_changed();
+  void end_session(workflow::EndResult result);
+  void show_out_of_service(const std::string& reason_key);
+  void start_attract_loop(WelcomeScreen& screen);
+  void stop_timers();
+  void arm_menu_idle();
+
   UiContext& m_ui;
   KioskApp& m_app;
   SessionServices& m_services;
+  DeviceHealthBoard& m_health;
   workflow::Catalog m_catalog;
   std::optional<workflow::Catalog> m_next_catalog;
   std::function<CivilDate()> m_today;
   Options m_options;
   Log m_log;
   std::unique_ptr<WorkflowSession> m_session;
-  std::string m_out_of_service;  // messages.toml key of the reason; empty: in service
+  ShellState m_state = ShellState::attract;
+  std::string m_forced_reason;  // set_out_of_service's key; empty: the devices decide
+  std::string m_shown_reason;   // the reason on screen while out of service
+  std::vector<std::string> m_menu_ids;  // the services the menu on screen offers
+  EventLoop::TimerId m_attract_timer = 0;
+  EventLoop::TimerId m_menu_timer = 0;
+  std::size_t m_highlight = 0;
   std::function<void(workflow::EndResult)> m_on_session_end;
   std::function<void(const workflow::Bundle&)> m_on_session_start;
+  std::shared_ptr<int> m_alive = std::make_shared<int>(0);
 };
 
 }  // namespace shubbak

@@ -4,6 +4,7 @@
 
 #include <csignal>
 
+#include <algorithm>
 #include <atomic>
 #include <ctime>
 #include <cstdio>
@@ -16,10 +17,13 @@
 #include "drivers/display/display.hpp"
 #include "drivers/payment/simulated_terminal.hpp"
 #include "drivers/printer/printer_factory.hpp"
+#include "kiosk/app/default_assets_dir.hpp"
 #include "kiosk/app/kiosk_app.hpp"
 #include "kiosk/app/kiosk_services.hpp"
 #include "kiosk/app/kiosk_shell.hpp"
+#include "kiosk/app/printer_monitor.hpp"
 #include "kiosk/app/reader_devices.hpp"
+#include "kiosk/app/service_notifier.hpp"
 #include "kiosk/app/store_and_forward.hpp"
 #include "kiosk/app/touch_script.hpp"
 #include "kiosk/core/config.hpp"
@@ -80,6 +84,13 @@ workflow::Catalog load_services(const fs::path& directory, const Log& log) {
   }
   log.info("{} service(s) from {}", catalog.services.size(), directory.string());
   return catalog;
+}
+
+// "out_of_service.storage_full" -> "storage full", for `systemctl status`.
+std::string status_reason(std::string_view message_key) {
+  std::string reason(message_key.substr(message_key.find('.') + 1));
+  std::replace(reason.begin(), reason.end(), '_', ' ');
+  return reason;
 }
 
 // Routes SIGTERM/SIGINT to the loop once it exists; a signal before that stops it at once.
@@ -159,7 +170,7 @@ int run(const CommandLine& cli, Logger& logger) {
                  (config->log.journal == JournalMode::automatic && journal_available());
   if (journal) logger.add_sink(make_journal_sink());
 
-  fs::path assets = config->kiosk.assets_dir.empty() ? fs::path(SHUBBAK_ASSETS_DIR) : config->kiosk.assets_dir;
+  fs::path assets = config->kiosk.assets_dir.empty() ? default_assets_dir() : config->kiosk.assets_dir;
   auto messages = Messages::load(assets / "i18n" / "messages.toml");
   if (!messages) {
     log.error("{}", messages.error().describe());
@@ -213,6 +224,7 @@ int run(const CommandLine& cli, Logger& logger) {
 
   EventLoop loop((*display)->loop_backend());
   shutdown.attach(loop);
+  ServiceNotifier service_manager(Log(logger, "service"));
   WorkerPool workers(2);
   KioskApp app(loop, **display, Log(logger, "app"));
   (*display)->on_close_requested([&] {
@@ -226,6 +238,7 @@ int run(const CommandLine& cli, Logger& logger) {
   // Devices. A device that cannot be opened is logged; the services that need it fail cleanly.
   // What the heartbeat tells the portal about each device; updated as the kiosk sees them.
   DeviceHealthBoard health;
+  // Until the printer first answers (the monitor asks at once), it is taken to be as configured.
   health.set("printer", config->printer.uri == "none" ? "none" : "ok");
   health.set("payment_terminal", config->payment.terminal == "none" ? "none" : "ok");
   health.set("store", transactions.store() ? "ok" : "out_of_service");
@@ -235,8 +248,12 @@ int run(const CommandLine& cli, Logger& logger) {
   listeners.on_scan = [&services_for_scans](Scan scan) {
     if (services_for_scans) services_for_scans->scanned(std::move(scan));
   };
+  // A USB reader counts once it is attached (present at boot or plugged in later); the
+  // simulated one is there as soon as it is opened.
+  health.set("card_reader", "absent");
   auto readers = ReaderDevices::open(*config, assets, loop, workers, Log(logger, "readers"), listeners);
   if (!readers) log.error("card reader and scanner: {}", readers.error().describe());
+  if (readers && !config->card.reader.starts_with("ccid://")) health.set("card_reader", "ok");
   std::unique_ptr<SimulatedTerminal> terminal;
   std::optional<PaymentJournal> payment_journal;
   std::unique_ptr<PaymentDesk> payments;
@@ -255,6 +272,13 @@ int run(const CommandLine& cli, Logger& logger) {
   } else {
     log.error("printer: {}", opened.error().describe());
   }
+  if (!printer) health.set("printer", "none");
+  health.set("scanner", readers && config->scanner.reader != "none" ? "ok" : "none");
+  std::optional<PrinterMonitor> printer_monitor;
+  if (printer) {
+    printer_monitor.emplace(loop, workers, *printer, health, std::chrono::seconds(config->shell.device_poll_seconds),
+                            Log(logger, "printer"));
+  }
   AuditTrail audit(transactions.store(), workers, Log(logger, "audit"));
   KioskServices services(ui, loop, workers,
                          {readers ? readers->get() : nullptr, payments.get(), transactions.store(), printer.get(),
@@ -264,14 +288,32 @@ int run(const CommandLine& cli, Logger& logger) {
   services_for_scans = &services;
   services.reconcile_payments();
 
+  // A kiosk fed by a signed repository offers only what it verified: until its first set is
+  // installed it has none, and says so. Without a repository (the demo, a developer's machine)
+  // it offers the bundles shipped in assets.
   fs::path installed = config->kiosk.data_dir / "services" / "current";
-  KioskShell shell(ui, app, services, load_services(fs::exists(installed) ? installed : assets / "services", log),
-                   local_today, {config->kiosk.language, {config->kiosk.id, SHUBBAK_VERSION}, {}},
-                   Log(logger, "shell"));
+  auto initial_services = [&] {
+    if (fs::exists(installed)) return load_services(installed, log);
+    if (!config->updates.metadata_url.empty()) {
+      log.warn("no verified service set is installed yet");
+      return workflow::Catalog{};
+    }
+    return load_services(assets / "services", log);
+  };
+  KioskShell::Options shell_options;
+  shell_options.default_language = config->kiosk.language;
+  shell_options.welcome = {config->kiosk.id, SHUBBAK_VERSION};
+  shell_options.attract_cycle = std::chrono::seconds(config->shell.attract_cycle_seconds);
+  shell_options.menu_idle = std::chrono::seconds(config->shell.menu_idle_seconds);
+  KioskShell shell(ui, app, services, health,
+                   initial_services(), local_today,
+                   shell_options, Log(logger, "shell"));
   shell.on_session_start([&](const workflow::Bundle& bundle) {
+    service_manager.status(fmt::format("in service, serving a citizen: {}", bundle.id));
     audit.record(audit_kind::session_start, {{"service", bundle.id}, {"version", bundle.version}});
   });
   shell.on_session_end([&](workflow::EndResult result) {
+    service_manager.status("in service");
     audit.record(audit_kind::session_end, {{"result", result == workflow::EndResult::completed   ? "completed"
                                                       : result == workflow::EndResult::cancelled ? "cancelled"
                                                                                                  : "failed"}});
@@ -288,19 +330,23 @@ int run(const CommandLine& cli, Logger& logger) {
     // An attack or a broken repository: refused, audited, and the last good services stay.
     audit.record(audit_kind::update, {{"refused", refused.message}});
   });
+  std::string service_status = "in service";
   if (auto fault = transactions.out_of_service()) {
     shell.set_out_of_service(std::string(message_key(fault->reason)));
+    service_status = "out of service: " + status_reason(message_key(fault->reason));
   } else {
     shell.show_welcome();
   }
 
-  if (cli.exit_after_first_frame) {
-    app.on_first_frame([&] {
+  // Ready when a citizen can see the kiosk: the first frame is on the screen.
+  app.on_first_frame([&] {
+    service_manager.ready(service_status);
+    if (cli.exit_after_first_frame) {
       std::fputs("first-frame\n", stdout);
       std::fflush(stdout);
       loop.quit(0);
-    });
-  }
+    }
+  });
 
   std::unique_ptr<ScriptRunner> runner;
   if (script) {
@@ -310,9 +356,12 @@ int run(const CommandLine& cli, Logger& logger) {
     runner->start();
   }
 
+  if (printer_monitor) printer_monitor->start();
   transactions.start(loop, workers, [&health] { return health.snapshot(); });
   log.info("Shubbak {} on kiosk {}", SHUBBAK_VERSION, config->kiosk.id);
+  service_manager.start_watchdog(loop);
   int exit_code = loop.run();
+  service_manager.stopping();
   transactions.stop();
   workers.shutdown();  // finish what was handed to the workers: nothing is dropped
   loop.discard_pending();  // while the screens and the UI context they hold are alive

@@ -61,6 +61,13 @@ struct Config {
     std::string theme = "default";  // "default", "high-contrast" or "large-text"
   } ui;
 
+  // The citizen's path between sessions (kiosk/app/kiosk_shell.hpp).
+  struct Shell {
+    int attract_cycle_seconds = 6;  // the attract screen shows the next available service
+    int menu_idle_seconds = 60;     // an untouched service menu returns to the attract screen
+    int device_poll_seconds = 20;   // how often the printer is asked for its state
+  } shell;
+
   // USB devices the kiosk may open: "VVVV:PPPP" or "class:XX" (hex). Card readers by class;
   // scanners by VID:PID, so a keyboard plugged into the kiosk is never read as a scanner.
   struct Usb {

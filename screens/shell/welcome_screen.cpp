@@ -35,6 +35,7 @@ void WelcomeScreen::lay_out() {
   const int start_w = std::clamp(w * 45 / 100, touch * 3, w - 2 * margin);
   const int start_h = std::max(13 * unit, touch);
   m_start_button = {(w - start_w) / 2, h * 62 / 100, start_w, start_h};
+  m_highlight = {margin, m_start_button.y - 14 * unit, w - 2 * margin, 8 * unit};
   m_footer = {margin, h - 8 * unit, w - 2 * margin, 5 * unit};
   changed();
 }
@@ -73,6 +74,12 @@ void WelcomeScreen::draw(Canvas& canvas) {
   draw_text(canvas, m_ui.message("welcome.subtitle"), scaled(4 * unit, FontWeight::regular), m_subtitle,
             TextAlign::center, t.text_muted, dir);
 
+  const std::string& highlight = m_ui.language() == Language::ar ? m_highlight_ar : m_highlight_en;
+  if (!highlight.empty()) {
+    draw_text(canvas, m_ui.messages().format("welcome.available", m_ui.language(), {{"service", highlight}}),
+              scaled(5 * unit, FontWeight::bold), m_highlight, TextAlign::center, t.primary, dir, true);
+  }
+
   canvas.fill_rect(m_start_button, m_pressed == Element::start ? t.primary_pressed : t.primary);
   draw_text(canvas, m_ui.message("welcome.start"), scaled(5 * unit, FontWeight::bold), m_start_button,
             TextAlign::center, t.on_primary, dir, true);
@@ -80,6 +87,13 @@ void WelcomeScreen::draw(Canvas& canvas) {
   std::string footer = m_ui.messages().format("welcome.footer", m_ui.language(),
                                               {{"kiosk", m_options.kiosk_id}, {"version", m_options.version}});
   draw_text(canvas, footer, scaled(3 * unit, FontWeight::regular), m_footer, TextAlign::start, t.text_muted, dir);
+}
+
+void WelcomeScreen::set_highlight(std::string title_ar, std::string title_en) {
+  if (title_ar == m_highlight_ar && title_en == m_highlight_en) return;
+  m_highlight_ar = std::move(title_ar);
+  m_highlight_en = std::move(title_en);
+  changed();
 }
 
 WelcomeScreen::Element WelcomeScreen::hit(Point p) const {

@@ -26,6 +26,9 @@ class WelcomeScreen final : public Screen {
 
   Language language() const { return m_ui.language(); }
   void on_start(std::function<void()> h) { m_on_start = std::move(h); }
+  // The attract loop's current service ("Available here: <title>"), its title in each language
+  // so a language switch shows it at once; empty titles show nothing. Redraws only on change.
+  void set_highlight(std::string title_ar, std::string title_en);
 
  private:
   enum class Element { none, language, start };
@@ -38,7 +41,8 @@ class WelcomeScreen final : public Screen {
 
   UiContext& m_ui;
   Options m_options;
-  Rect m_header, m_language_button, m_start_button, m_title, m_subtitle, m_footer;
+  Rect m_header, m_language_button, m_start_button, m_title, m_subtitle, m_highlight, m_footer;
+  std::string m_highlight_ar, m_highlight_en;
   Element m_pressed = Element::none;
   std::function<void()> m_on_start;
 };

@@ -45,7 +45,7 @@ constexpr std::string_view k_switch_script = "shot before\ntap @language\nshot a
 
 TEST_CASE("a tap on the language button switches the welcome screen from Arabic to English") {
   testing::TempDir dir;
-  run_kiosk(dir, "[kiosk]\ndata_dir = \"data\"\nid = \"MCT-07\"\n", k_switch_script);
+  run_kiosk(dir, "[kiosk]\ndata_dir = \"data\"\nid = \"MCT-07\"\n[shell]\nattract_cycle_seconds = 600\n", k_switch_script);
   auto before = load(dir / "shots/before.png");
   auto after = load(dir / "shots/after.png");
   CHECK(before.width == 1920);
@@ -69,7 +69,7 @@ TEST_CASE("a tap on the language button switches the welcome screen from Arabic 
 
 TEST_CASE("a panel mounted at 90 degrees shows the same screen turned, and taps still land") {
   testing::TempDir dir;
-  run_kiosk(dir, "[kiosk]\ndata_dir = \"data\"\nid = \"MCT-07\"\n[display]\nrotation = 90\n", k_switch_script);
+  run_kiosk(dir, "[kiosk]\ndata_dir = \"data\"\nid = \"MCT-07\"\n[shell]\nattract_cycle_seconds = 600\n[display]\nrotation = 90\n", k_switch_script);
   auto before = load(dir / "shots/before.png");
   auto after = load(dir / "shots/after.png");
   REQUIRE(before.width == 1080);

@@ -14,6 +14,7 @@
 #include "screens/ui/label.hpp"
 #include "screens/ui/list_view.hpp"
 #include "tests/integration/ui/gallery.hpp"
+#include "tests/support/png_image.hpp"
 #include "tests/support/ui_harness.hpp"
 
 using namespace shubbak;
@@ -276,6 +277,66 @@ TEST_CASE("a USB keyboard types into the focused field; key combinations are ign
   h.display().loop_backend().wake();
   h.settle();
   CHECK(field.text() == "سلا");
+}
+
+TEST_CASE("Ctrl+Alt+F2, Alt+F4, Alt+Tab, Ctrl+Alt+Backspace and Super neither leave nor change the kiosk") {
+  UiHarness h(Language::ar);
+  auto root = std::make_unique<Column>(h.ui(), 10, 40, Align::stretch, "root");
+  auto& field = root->add<TextField>("", InputKind::text, "field");
+  h.show(std::make_unique<WidgetScreen>(h.ui(), std::move(root)));
+  h.tap("field");
+  field.set_text("سلام");
+  h.settle();
+  auto before = h.screenshot();
+  int keys_seen = 0, close_requests = 0;
+  h.app().on_activity([&] { ++keys_seen; });
+  h.display().on_close_requested([&] { ++close_requests; });
+
+  // Each combination as a keyboard sends it: modifiers down, the key down and up, modifiers up.
+  // Under X11 a window manager would also turn Alt+F4 into a close request (SDL_QUIT).
+  struct Combo {
+    const char* name;
+    std::vector<SDL_Keycode> keys;  // modifiers first
+    int mod;
+  };
+  const std::vector<Combo> combos = {
+      {"Ctrl+Alt+F2", {SDLK_LCTRL, SDLK_LALT, SDLK_F2}, KMOD_LCTRL | KMOD_LALT},
+      {"Alt+F4", {SDLK_LALT, SDLK_F4}, KMOD_LALT},
+      {"Alt+Tab", {SDLK_LALT, SDLK_TAB}, KMOD_LALT},
+      {"Ctrl+Alt+Backspace", {SDLK_LCTRL, SDLK_LALT, SDLK_BACKSPACE}, KMOD_LCTRL | KMOD_LALT},
+      {"Super", {SDLK_LGUI}, KMOD_LGUI},
+      {"Super+D", {SDLK_LGUI, SDLK_d}, KMOD_LGUI},
+      {"Ctrl+Alt+Delete", {SDLK_LCTRL, SDLK_LALT, SDLK_DELETE}, KMOD_LCTRL | KMOD_LALT},
+  };
+  for (const auto& combo : combos) {
+    CAPTURE(combo.name);
+    for (bool down : {true, false}) {
+      for (SDL_Keycode key : combo.keys) {
+        SDL_Event event{};
+        event.type = down ? SDL_KEYDOWN : SDL_KEYUP;
+        event.key.keysym.sym = key;
+        event.key.keysym.mod = static_cast<Uint16>(combo.mod);
+        SDL_PushEvent(&event);
+      }
+    }
+    h.display().loop_backend().wake();
+    h.settle();
+  }
+  SDL_Event quit{};
+  quit.type = SDL_QUIT;
+  SDL_PushEvent(&quit);
+  h.display().loop_backend().wake();
+  h.settle();
+
+  // Nothing typed, nothing moved, nothing drawn differently, and the loop still runs: the
+  // display only reports a close request, which a kiosk (not in window mode) ignores in main.
+  CHECK(field.text() == "سلام");
+  CHECK(keys_seen == 0);
+  CHECK(close_requests == 1);
+  CHECK(testing::count_differences(before, h.screenshot()) == 0);
+  bool still_running = false;
+  h.loop().post([&] { still_running = true; });
+  CHECK(h.run_until([&] { return still_running; }));
 }
 
 TEST_CASE("a modal dialog takes every touch until a button closes it") {

@@ -15,12 +15,15 @@ namespace {
 struct Kiosk {
   explicit Kiosk(UiHarness& h, WorkflowSession::Options session)
       : services(h.ui(), h.loop(), workers, {}, "K-1", Log(logger, "services")),
-        shell(h.ui(), h.app(), services, workflow::load_catalog(std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services"),
+        shell(h.ui(), h.app(), services, health, workflow::load_catalog(std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services"),
               [] { return CivilDate{2026, 11, 21}; }, {Language::ar, {"K-1", "0.1.0"}, session}, Log(logger, "shell")) {
+    for (const char* device : {"printer", "card_reader", "payment_terminal", "scanner"}) health.set(device, "ok");
     shell.on_session_end([this](workflow::EndResult r) { ended = r; });
   }
   Logger logger{LogLevel::error};
   WorkerPool workers{1};
+  // Every device reported working: the sessions below meet their faults when they use them.
+  DeviceHealthBoard health;
   KioskServices services;
   KioskShell shell;
   std::optional<workflow::EndResult> ended;
@@ -124,13 +127,14 @@ TEST_CASE("a scan answers the step waiting for one; a dropped payment card is re
   CHECK(got->error().code == Errc::device);
 }
 
-TEST_CASE("a kiosk out of service shows its reason in the citizen's language and starts no session") {
+TEST_CASE("a kiosk held out of service shows its reason and starts no session") {
   UiHarness h(Language::ar);
   Kiosk kiosk(h, {60, 20, 30});
   kiosk.shell.set_out_of_service("out_of_service.storage_full");
   h.settle();
   CHECK_FALSE(h.app().screen()->find_element("start").has_value());
-  CHECK(h.app().screen()->find_element("title").has_value());
+  CHECK(h.app().screen()->find_element("out-of-service").has_value());
+  CHECK(kiosk.shell.out_of_service_reason() == "out_of_service.storage_full");
   kiosk.shell.start_service("jordan.health.appointment");
   CHECK(kiosk.shell.session() == nullptr);
   kiosk.shell.set_out_of_service("");
