@@ -16,7 +16,7 @@
 
 #include "drivers/display/display.hpp"
 #include "drivers/payment/simulated_terminal.hpp"
-#include "drivers/printer/file_printer.hpp"
+#include "drivers/printer/printer_factory.hpp"
 #include "kiosk/app/default_assets_dir.hpp"
 #include "kiosk/app/kiosk_app.hpp"
 #include "kiosk/app/kiosk_services.hpp"
@@ -146,6 +146,8 @@ std::unique_ptr<trust::ServiceUpdater> start_service_updates(const Config& confi
 
 int run(const CommandLine& cli, Logger& logger) {
   Log log(logger, "kiosk");
+  // A printer or portal that drops a connection mid-write must fail that write, not end the kiosk.
+  std::signal(SIGPIPE, SIG_IGN);
   ShutdownRequest shutdown;
   // First, before any thread exists, so every thread inherits the blocked signal mask.
   auto watcher = SignalWatcher::start([&](int signal) {
@@ -265,12 +267,10 @@ int run(const CommandLine& cli, Logger& logger) {
     }
   }
   std::unique_ptr<ReceiptPrinter> printer;
-  if (config->printer.uri == "sim://receipts") {
-    if (auto opened = FilePrinter::open(config->kiosk.data_dir / "receipts", config->printer.width_dots)) {
-      printer = std::move(*opened);
-    } else {
-      log.error("printer: {}", opened.error().describe());
-    }
+  if (auto opened = open_receipt_printer(config->printer, config->kiosk.data_dir, Log(logger, "printer"))) {
+    printer = std::move(*opened);
+  } else {
+    log.error("printer: {}", opened.error().describe());
   }
   if (!printer) health.set("printer", "none");
   health.set("scanner", readers && config->scanner.reader != "none" ? "ok" : "none");

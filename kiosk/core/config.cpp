@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "kiosk/core/printer_uri.hpp"
+
 namespace shubbak {
 
 namespace {
@@ -248,11 +250,22 @@ const std::vector<Setting>& settings() {
        one_of<std::string>({{"sim://demo", "sim://demo"}, {"none", "none"}},
                            [](Config& c) -> std::string& { return c.payment.terminal; })},
       {"printer.uri",
-       one_of<std::string>({{"sim://receipts", "sim://receipts"}, {"none", "none"}},
-                           [](Config& c) -> std::string& { return c.printer.uri; })},
+       [](const SettingContext& c) -> std::optional<std::string> {
+         auto value = c.value.value_exact<std::string>();
+         if (!value) return fmt::format("expected a string, got {}", type_name(c.value));
+         if (auto parsed = parse_printer_uri(*value); !parsed) return parsed.error().message;
+         c.config.printer.uri = *value;
+         return std::nullopt;
+       }},
       {"printer.width_dots", integer_in(200, 2400, [](Config& c) -> int& { return c.printer.width_dots; })},
       {"printer.attempts", integer_in(1, 5, [](Config& c) -> int& { return c.printer.attempts; })},
       {"printer.retry_backoff_ms", integer_in(0, 5000, [](Config& c) -> int& { return c.printer.retry_backoff_ms; })},
+      {"printer.format",
+       one_of<PrinterFormat>({{"escpos", PrinterFormat::escpos}, {"pwg", PrinterFormat::pwg}},
+                             [](Config& c) -> PrinterFormat& { return c.printer.format; })},
+      {"printer.resolution_dpi", integer_in(100, 1200, [](Config& c) -> int& { return c.printer.resolution_dpi; })},
+      {"printer.job_timeout_seconds",
+       integer_in(1, 600, [](Config& c) -> int& { return c.printer.job_timeout_seconds; })},
       {"log.level",
        one_of<LogLevel>({{"debug", LogLevel::debug},
                          {"info", LogLevel::info},

@@ -92,8 +92,14 @@ TEST_CASE("an unknown key is refused with file, line and key") {
 
 TEST_CASE("an unknown section is refused") {
   CHECK(error_of("\n[fax]\nnumber = \"+968\"\n") == "kiosk.toml:2: unknown section [fax]");
-  CHECK(error_of("[printer]\nuri = \"ipp://x\"\n") ==
-        "kiosk.toml:2: printer.uri: \"ipp://x\" is not one of \"sim://receipts\", \"none\"");
+  CHECK(error_of("[printer]\nuri = \"ipp://x\"\n").starts_with(
+      "kiosk.toml:2: printer.uri: \"ipp://x\" is not a valid printer URI: expected \"sim://receipts\""));
+  CHECK(error_of("[printer]\nuri = \"lpd://host/queue\"\n").starts_with(
+      "kiosk.toml:2: printer.uri: \"lpd://host/queue\" is not a printer URI"));
+  CHECK(error_of("\n[printer]\nformat = \"pdf\"\n") ==
+        "kiosk.toml:3: printer.format: \"pdf\" is not one of \"escpos\", \"pwg\"");
+  CHECK(error_of("[printer]\njob_timeout_seconds = 0\n") ==
+        "kiosk.toml:2: printer.job_timeout_seconds: 0 is out of range 1..600");
 }
 
 TEST_CASE("bad values are refused with what was expected") {
@@ -157,6 +163,9 @@ TEST_CASE("the shipped, commented default config parses to exactly the defaults"
   CHECK(shipped->payment.terminal == defaults.payment.terminal);
   CHECK(shipped->printer.uri == defaults.printer.uri);
   CHECK(shipped->printer.width_dots == defaults.printer.width_dots);
+  CHECK(shipped->printer.format == defaults.printer.format);
+  CHECK(shipped->printer.resolution_dpi == defaults.printer.resolution_dpi);
+  CHECK(shipped->printer.job_timeout_seconds == defaults.printer.job_timeout_seconds);
   CHECK(shipped->usb.allow == defaults.usb.allow);
   CHECK(shipped->card.reader == defaults.card.reader);
   CHECK(shipped->card.profile == defaults.card.profile);
