@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "drivers/card/card_profile.hpp"
+#include "kiosk/crypto/receipt_seal.hpp"
 #include "screens/receipt/receipt_renderer.hpp"
 
 namespace shubbak {
@@ -174,7 +175,8 @@ void KioskServices::print_receipt(const workflow::WorkflowEngine& session, const
   }
   document.details = details(transaction_id);
   if (bundle.receipt->footer) document.footer = bundle.receipt->footer->in(language);
-  print(std::move(document), "receipt-" + transaction_id, std::move(done));
+  document.qr_caption = std::string(m_ui.message("receipt.qr_caption"));
+  print(std::move(document), "receipt-" + transaction_id, transaction_id, std::move(done));
 }
 
 void KioskServices::audit_fault(std::string_view device, const Error& error) {
@@ -197,18 +199,38 @@ void KioskServices::issue_ticket(const std::string& counter, const std::string& 
   document.big_number = ticket;
   document.details = details(transaction_id);
   document.footer = std::string(m_ui.message("ticket.footer"));
-  print(std::move(document), "ticket-" + transaction_id,
+  // A ticket has no seal: its number is the kiosk's count since it started, not part of the
+  // stored transaction, so a signature could not vouch for it; the receipt carries the seal.
+  print(std::move(document), "ticket-" + transaction_id, {},
         [done, ticket](Expected<PrintedDocument> printed) {
           if (!printed) return done(std::unexpected(printed.error()));
           done(ticket);
         });
 }
 
-void KioskServices::print(ReceiptDocument document, std::string job, Done<PrintedDocument> done) {
+Expected<std::string> KioskServices::receipt_seal(const std::string& transaction_id) const {
+  if (!m_devices.store || !m_devices.device_key) return fail(Errc::unsupported, "no store or device key to seal with");
+  auto record = m_devices.store->find(transaction_id);
+  if (!record) return std::unexpected(record.error());
+  ReceiptFacts facts{record->id, record->service_id, record->amount, record->wall_ms, record->kiosk_id};
+  return seal_receipt(facts, *m_devices.device_key);
+}
+
+void KioskServices::print(ReceiptDocument document, std::string job, std::string sealed_transaction,
+                          Done<PrintedDocument> done) {
   if (!m_devices.printer) return done(fail(Errc::device, "no printer is configured"));
   ReceiptPrinter* printer = m_devices.printer;
   on_worker<PrintedDocument>(
-      [this, printer, document = std::move(document), job]() -> Expected<PrintedDocument> {
+      [this, printer, document = std::move(document), job, sealed_transaction]() mutable -> Expected<PrintedDocument> {
+        if (!sealed_transaction.empty()) {
+          // A receipt without its seal still proves more to the citizen than no receipt at all.
+          if (auto seal = receipt_seal(sealed_transaction)) {
+            document.qr_text = std::move(*seal);
+          } else {
+            m_log.error("receipt {} printed without its seal: {}", sealed_transaction, seal.error().describe());
+            document.qr_caption.clear();
+          }
+        }
         std::lock_guard lock(m_render_mutex);
         if (!m_receipt_text) {
           auto opened = TextEngine::open(m_devices.fonts);

@@ -16,6 +16,7 @@
 #include "kiosk/app/device_health.hpp"
 #include "kiosk/app/reader_devices.hpp"
 #include "kiosk/app/session_services.hpp"
+#include "kiosk/crypto/device_key.hpp"
 #include "kiosk/loop/event_loop.hpp"
 #include "kiosk/loop/worker_pool.hpp"
 #include "kiosk/payments/payment_desk.hpp"
@@ -37,6 +38,7 @@ class KioskServices final : public SessionServices {
     bool scanner = false;                  // a QR/barcode scanner is configured
     AuditTrail* audit = nullptr;           // device faults and prints are audited here
     DeviceHealthBoard* health = nullptr;   // what the heartbeat says of each device
+    const DeviceKey* device_key = nullptr; // signs receipt seals (QR codes); none: receipts have none
   };
 
   KioskServices(UiContext& ui, EventLoop& loop, WorkerPool& workers, Devices devices, std::string kiosk_id, Log log);
@@ -63,7 +65,10 @@ class KioskServices final : public SessionServices {
   // Runs `work` on a worker and hands its result to `done` on the UI thread.
   template <class T>
   void on_worker(std::function<Expected<T>()> work, Done<T> done);
-  void print(ReceiptDocument document, std::string job, Done<PrintedDocument> done);
+  // `sealed_transaction`: a stored transaction whose signed seal is printed as a QR code.
+  void print(ReceiptDocument document, std::string job, std::string sealed_transaction, Done<PrintedDocument> done);
+  // The QR text of a stored transaction's seal (worker thread: reads the store, signs).
+  Expected<std::string> receipt_seal(const std::string& transaction_id) const;
   std::vector<std::pair<std::string, std::string>> details(const std::string& transaction_id) const;
   void audit_fault(std::string_view device, const Error& error);
   void healthy(const std::string& device);

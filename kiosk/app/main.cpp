@@ -259,7 +259,7 @@ int run(const CommandLine& cli, Logger& logger) {
   KioskServices services(ui, loop, workers,
                          {readers ? readers->get() : nullptr, payments.get(), transactions.store(), printer.get(),
                           config->text, assets / "card-profiles",
-                          readers && config->scanner.reader != "none", &audit, &health},
+                          readers && config->scanner.reader != "none", &audit, &health, transactions.device_key()},
                          config->kiosk.id, Log(logger, "services"));
   services_for_scans = &services;
   services.reconcile_payments();
