@@ -177,7 +177,7 @@ TEST_CASE("golden receipts: Arabic and English at 576 dots, Arabic at 384, each 
   std::string seal = testing::placeholder_sample_seal();
   REQUIRE(parse_receipt_seal(seal));
   struct Case {
-    const char* golden;
+    std::string golden;
     Language language;
     int width;
   };
