@@ -34,7 +34,8 @@ std::string base45_encode(std::span<const std::uint8_t> bytes) {
 }
 
 Expected<Bytes> base45_decode(std::string_view text) {
-  if (text.size() % 3 == 1) return fail(Errc::parse, fmt::format("base45 text of {} characters is truncated", text.size()));
+  if (text.size() % 3 == 1)
+    return fail(Errc::parse, fmt::format("base45 text of {} characters is truncated", text.size()));
   Bytes out;
   out.reserve(text.size() / 3 * 2 + 1);
   for (std::size_t i = 0; i < text.size(); i += 3) {
@@ -47,11 +48,15 @@ Expected<Bytes> base45_decode(std::string_view text) {
       scale *= 45;
     }
     if (count == 3) {
-      if (n > 0xFFFF) return fail(Errc::parse, fmt::format("base45 group at character {} is out of range", i + 1));
+      if (n > 0xFFFF)
+        return fail(Errc::parse,
+                    fmt::format("base45 group at character {} is out of range", i + 1));
       out.push_back(static_cast<std::uint8_t>(n >> 8));
       out.push_back(static_cast<std::uint8_t>(n & 0xFF));
     } else {
-      if (n > 0xFF) return fail(Errc::parse, fmt::format("base45 group at character {} is out of range", i + 1));
+      if (n > 0xFF)
+        return fail(Errc::parse,
+                    fmt::format("base45 group at character {} is out of range", i + 1));
       out.push_back(static_cast<std::uint8_t>(n));
     }
   }

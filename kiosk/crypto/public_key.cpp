@@ -30,7 +30,8 @@ std::unique_ptr<BIO, BioFree> memory_bio(std::string_view text) {
 
 Expected<Bytes> raw_ed25519(EVP_PKEY* key, std::string_view where) {
   if (EVP_PKEY_get_id(key) != EVP_PKEY_ED25519) {
-    return fail(Errc::unsupported, std::string(where) + " holds a " + OBJ_nid2sn(EVP_PKEY_get_id(key)) +
+    return fail(Errc::unsupported, std::string(where) + " holds a " +
+                                       OBJ_nid2sn(EVP_PKEY_get_id(key)) +
                                        " key, not the kiosk's Ed25519 device key");
   }
   Bytes raw(32);
@@ -46,15 +47,19 @@ Expected<Bytes> raw_ed25519(EVP_PKEY* key, std::string_view where) {
 
 Expected<Bytes> ed25519_key_from_pem(std::string_view pem) {
   auto bio = memory_bio(pem);
-  std::unique_ptr<EVP_PKEY, PkeyFree> key(bio ? PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  std::unique_ptr<EVP_PKEY, PkeyFree> key(
+      bio ? PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr) : nullptr);
   ERR_clear_error();
-  if (!key) return fail(Errc::parse, "the key file is not a PEM public key (\"-----BEGIN PUBLIC KEY-----\")");
+  if (!key)
+    return fail(Errc::parse,
+                "the key file is not a PEM public key (\"-----BEGIN PUBLIC KEY-----\")");
   return raw_ed25519(key.get(), "the key file");
 }
 
 Expected<CertifiedKey> ed25519_key_from_certificate(std::string_view pem) {
   auto bio = memory_bio(pem);
-  std::unique_ptr<X509, X509Free> cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  std::unique_ptr<X509, X509Free> cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)
+                                           : nullptr);
   ERR_clear_error();
   if (!cert) return fail(Errc::parse, "the certificate file is not a PEM X.509 certificate");
   std::unique_ptr<EVP_PKEY, PkeyFree> key(X509_get_pubkey(cert.get()));
@@ -71,7 +76,8 @@ Expected<CertifiedKey> ed25519_key_from_certificate(std::string_view pem) {
     ASN1_STRING* cn = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, at));
     unsigned char* utf8 = nullptr;
     int length = ASN1_STRING_to_UTF8(&utf8, cn);
-    if (length >= 0) out.common_name.assign(reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(length));
+    if (length >= 0)
+      out.common_name.assign(reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(length));
     OPENSSL_free(utf8);
   }
   return out;

@@ -21,9 +21,12 @@ constexpr std::size_t k_max_kiosk_id = 64;
 constexpr std::string_view k_no_currency = "XXX";
 constexpr std::int64_t k_max_wall_ms = (std::int64_t{1} << 48) - 1;
 
-bool service_char(char c) { return c > ' ' && c < 0x7F; }
+bool service_char(char c) {
+  return c > ' ' && c < 0x7F;
+}
 bool kiosk_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_' || c == '.';
 }
 
 template <class Allowed>
@@ -43,7 +46,9 @@ int hex_value(char c) {
 
 // "0190a0b1-5c2e-7xxx-yxxx-xxxxxxxxxxxx" (lower case, version 7, RFC 9562 variant) to 16 bytes.
 Expected<Bytes> uuid7_bytes(std::string_view text) {
-  auto refuse = [&] { return fail(Errc::invalid_argument, "the transaction id is not a lower-case UUIDv7"); };
+  auto refuse = [&] {
+    return fail(Errc::invalid_argument, "the transaction id is not a lower-case UUIDv7");
+  };
   if (text.size() != 36) return refuse();
   Bytes out;
   for (std::size_t i = 0; i < text.size();) {
@@ -63,7 +68,8 @@ Expected<Bytes> uuid7_bytes(std::string_view text) {
 
 std::string uuid_text(std::span<const std::uint8_t> b) {
   std::string hex = to_hex(b);
-  return fmt::format("{}-{}-{}-{}-{}", hex.substr(0, 8), hex.substr(8, 4), hex.substr(12, 4), hex.substr(16, 4), hex.substr(20));
+  return fmt::format("{}-{}-{}-{}-{}", hex.substr(0, 8), hex.substr(8, 4), hex.substr(12, 4),
+                     hex.substr(16, 4), hex.substr(20));
 }
 
 void put_varint(Bytes& out, std::uint64_t value) {
@@ -80,7 +86,8 @@ class Reader {
   explicit Reader(std::span<const std::uint8_t> bytes) : m_bytes(bytes) {}
 
   Expected<std::span<const std::uint8_t>> take(std::size_t count, std::string_view what) {
-    if (m_bytes.size() - m_at < count) return fail(Errc::parse, fmt::format("the seal ends inside its {}", what));
+    if (m_bytes.size() - m_at < count)
+      return fail(Errc::parse, fmt::format("the seal ends inside its {}", what));
     auto part = m_bytes.subspan(m_at, count);
     m_at += count;
     return part;
@@ -96,7 +103,8 @@ class Reader {
       if (shift == 56 && b > 0x7F) break;  // a tenth byte: past 63 bits
       value |= std::uint64_t{b & 0x7Fu} << shift;
       if ((b & 0x80) == 0) {
-        if (b == 0 && shift > 0) return fail(Errc::parse, fmt::format("the {} is not in its shortest form", what));
+        if (b == 0 && shift > 0)
+          return fail(Errc::parse, fmt::format("the {} is not in its shortest form", what));
         return value;
       }
     }
@@ -123,15 +131,20 @@ Expected<Bytes> binary_facts(const ReceiptFacts& f) {
   auto id = uuid7_bytes(f.transaction_id);
   if (!id) return std::unexpected(id.error());
   if (!identifier_ok(f.service_id, k_max_service_id, service_char))
-    return fail(Errc::invalid_argument, "the service id must be 1 to 128 printable ASCII characters without spaces");
+    return fail(Errc::invalid_argument,
+                "the service id must be 1 to 128 printable ASCII characters without spaces");
   if (!identifier_ok(f.kiosk_id, k_max_kiosk_id, kiosk_char))
-    return fail(Errc::invalid_argument, "the kiosk id must be 1 to 64 of A-Z, a-z, 0-9, '-', '_' or '.'");
+    return fail(Errc::invalid_argument,
+                "the kiosk id must be 1 to 64 of A-Z, a-z, 0-9, '-', '_' or '.'");
   bool free_service = f.amount.currency.empty() && f.amount.minor_units == 0;
   if (!free_service && (!currency_exponent(f.amount.currency) || f.amount.minor_units < 0))
-    return fail(Errc::invalid_argument, fmt::format("the amount {} cannot be sealed", format_money(f.amount)));
-  if (f.wall_ms < 0 || f.wall_ms > k_max_wall_ms) return fail(Errc::invalid_argument, "the transaction time is out of range");
+    return fail(Errc::invalid_argument,
+                fmt::format("the amount {} cannot be sealed", format_money(f.amount)));
+  if (f.wall_ms < 0 || f.wall_ms > k_max_wall_ms)
+    return fail(Errc::invalid_argument, "the transaction time is out of range");
   Bytes out = std::move(*id);
-  for (int shift = 40; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(f.wall_ms >> shift));
+  for (int shift = 40; shift >= 0; shift -= 8)
+    out.push_back(static_cast<std::uint8_t>(f.wall_ms >> shift));
   put_varint(out, static_cast<std::uint64_t>(f.amount.minor_units));
   std::string_view currency = free_service ? k_no_currency : std::string_view(f.amount.currency);
   out.insert(out.end(), currency.begin(), currency.end());
@@ -145,7 +158,8 @@ Expected<Bytes> binary_facts(const ReceiptFacts& f) {
 Bytes signed_message(std::span<const std::uint8_t> facts) {
   Bytes message(k_domain_tag.size() + facts.size());
   std::copy(k_domain_tag.begin(), k_domain_tag.end(), message.begin());
-  std::copy(facts.begin(), facts.end(), message.begin() + static_cast<std::ptrdiff_t>(k_domain_tag.size()));
+  std::copy(facts.begin(), facts.end(),
+            message.begin() + static_cast<std::ptrdiff_t>(k_domain_tag.size()));
   return message;
 }
 
@@ -162,11 +176,13 @@ Expected<std::string> seal_receipt(const ReceiptFacts& facts, const DeviceKey& k
 
 Expected<ReceiptSeal> parse_receipt_seal(std::string_view text) {
   if (text.size() > k_receipt_seal_max_text)
-    return fail(Errc::parse, fmt::format("{} characters is too long for a receipt seal", text.size()));
+    return fail(Errc::parse,
+                fmt::format("{} characters is too long for a receipt seal", text.size()));
   if (!text.starts_with(k_receipt_seal_prefix)) {
     bool other_version = text.size() >= 4 && text.starts_with("SR") && text[3] == ':';
-    return fail(Errc::parse, other_version ? "this receipt seal is of a format version this tool does not know"
-                                           : "the text is not a Shubbak receipt seal (no \"SR1:\" prefix)");
+    return fail(Errc::parse,
+                other_version ? "this receipt seal is of a format version this tool does not know"
+                              : "the text is not a Shubbak receipt seal (no \"SR1:\" prefix)");
   }
   auto bytes = base45_decode(text.substr(k_receipt_seal_prefix.size()));
   if (!bytes) return fail(Errc::parse, "the receipt seal is damaged: " + bytes.error().message);
@@ -174,7 +190,8 @@ Expected<ReceiptSeal> parse_receipt_seal(std::string_view text) {
   ReceiptSeal seal;
   auto id = in.take(k_uuid_bytes, "transaction id");
   if (!id) return std::unexpected(id.error());
-  if (((*id)[6] >> 4) != 7 || ((*id)[8] >> 6) != 2) return fail(Errc::parse, "the transaction id is not a UUIDv7");
+  if (((*id)[6] >> 4) != 7 || ((*id)[8] >> 6) != 2)
+    return fail(Errc::parse, "the transaction id is not a UUIDv7");
   seal.facts.transaction_id = uuid_text(*id);
   auto time = in.take(k_time_bytes, "time");
   if (!time) return std::unexpected(time.error());
@@ -186,28 +203,33 @@ Expected<ReceiptSeal> parse_receipt_seal(std::string_view text) {
   if (!currency) return std::unexpected(currency.error());
   seal.facts.amount.currency.assign(currency->begin(), currency->end());
   if (seal.facts.amount.currency == k_no_currency) {
-    if (seal.facts.amount.minor_units != 0) return fail(Errc::parse, "an amount without a currency must be zero");
+    if (seal.facts.amount.minor_units != 0)
+      return fail(Errc::parse, "an amount without a currency must be zero");
     seal.facts.amount.currency.clear();
   } else if (!currency_exponent(seal.facts.amount.currency)) {
     return fail(Errc::parse, "the currency is not one Shubbak knows");
   }
   auto service = in.text("service id");
   if (!service) return std::unexpected(service.error());
-  if (!identifier_ok(*service, k_max_service_id, service_char)) return fail(Errc::parse, "the service id is malformed");
+  if (!identifier_ok(*service, k_max_service_id, service_char))
+    return fail(Errc::parse, "the service id is malformed");
   seal.facts.service_id = std::move(*service);
   auto kiosk = in.text("kiosk id");
   if (!kiosk) return std::unexpected(kiosk.error());
-  if (!identifier_ok(*kiosk, k_max_kiosk_id, kiosk_char)) return fail(Errc::parse, "the kiosk id is malformed");
+  if (!identifier_ok(*kiosk, k_max_kiosk_id, kiosk_char))
+    return fail(Errc::parse, "the kiosk id is malformed");
   seal.facts.kiosk_id = std::move(*kiosk);
   if (in.left() != k_ed25519_signature_size)
-    return fail(Errc::parse, fmt::format("the signature is {} bytes, not {}", in.left(), k_ed25519_signature_size));
+    return fail(Errc::parse, fmt::format("the signature is {} bytes, not {}", in.left(),
+                                         k_ed25519_signature_size));
   seal.signed_message = signed_message(std::span(*bytes).first(in.at()));
   seal.signature.assign(bytes->begin() + static_cast<std::ptrdiff_t>(in.at()), bytes->end());
   return seal;
 }
 
 Expected<void> ReceiptSeal::verify(std::span<const std::uint8_t> public_key) const {
-  if (public_key.size() != k_ed25519_public_key_size) return fail(Errc::invalid_argument, "the public key is not a raw Ed25519 key");
+  if (public_key.size() != k_ed25519_public_key_size)
+    return fail(Errc::invalid_argument, "the public key is not a raw Ed25519 key");
   if (!verify_ed25519(public_key, signed_message, signature))
     return fail(Errc::integrity, "the signature does not verify with this kiosk's key");
   return {};

@@ -28,10 +28,11 @@ Expected<GreyImage> read_grey_png(const std::filesystem::path& path) {
     png_image_free(&image);
     return fail(Errc::parse, fmt::format("{} is not a readable PNG ({})", path.string(), why));
   }
-  if (image.width == 0 || image.height == 0 || image.width > k_max_side || image.height > k_max_side ||
-      std::size_t{image.width} * image.height > k_max_pixels) {
+  if (image.width == 0 || image.height == 0 || image.width > k_max_side ||
+      image.height > k_max_side || std::size_t{image.width} * image.height > k_max_pixels) {
     png_image_free(&image);
-    return fail(Errc::parse, fmt::format("{}: a {}x{} image is too large", path.string(), image.width, image.height));
+    return fail(Errc::parse, fmt::format("{}: a {}x{} image is too large", path.string(),
+                                         image.width, image.height));
   }
   image.format = PNG_FORMAT_GRAY;  // alpha composited over the white background below
   GreyImage out{static_cast<int>(image.width), static_cast<int>(image.height), {}};

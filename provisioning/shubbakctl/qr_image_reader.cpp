@@ -8,7 +8,8 @@ namespace shubbak::receipt_tools {
 
 Expected<std::string> read_qr_code(const GreyImage& image) {
   if (image.width <= 0 || image.height <= 0 ||
-      image.pixels.size() != static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height))
+      image.pixels.size() !=
+          static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height))
     return fail(Errc::invalid_argument, "the image is empty");
   ZXing::ImageView view(image.pixels.data(), image.width, image.height, ZXing::ImageFormat::Lum);
   ZXing::DecodeHints hints;

@@ -20,7 +20,9 @@ Expected<std::string> read_small_file(const std::filesystem::path& path) {
   std::error_code ec;
   auto size = std::filesystem::file_size(path, ec);
   if (ec) return fail(Errc::not_found, fmt::format("{}: {}", path.string(), ec.message()));
-  if (size > k_max_key_file) return fail(Errc::invalid_argument, fmt::format("{} is too large for a key or certificate", path.string()));
+  if (size > k_max_key_file)
+    return fail(Errc::invalid_argument,
+                fmt::format("{} is too large for a key or certificate", path.string()));
   std::ifstream in(path, std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
@@ -42,7 +44,8 @@ std::string utc_time(std::int64_t unix_ms) {
 bool names_an_image(const std::string& subject) {
   std::error_code ec;
   if (subject.starts_with(k_receipt_seal_prefix)) return false;
-  return std::filesystem::exists(subject, ec) || subject.ends_with(".png") || subject.ends_with(".PNG");
+  return std::filesystem::exists(subject, ec) || subject.ends_with(".png") ||
+         subject.ends_with(".PNG");
 }
 
 struct TrustedKey {
@@ -74,7 +77,8 @@ int verify_receipt(const VerifyRequest& request, std::FILE* out, std::FILE* err)
     trusted.public_key = std::move(*key);
   } else {
     auto certified = ed25519_key_from_certificate(*key_text);
-    if (!certified) return usage(fmt::format("{}: {}", key_path.string(), certified.error().message));
+    if (!certified)
+      return usage(fmt::format("{}: {}", key_path.string(), certified.error().message));
     trusted.public_key = std::move(certified->public_key);
     trusted.kiosk_id = std::move(certified->common_name);
   }
@@ -93,13 +97,18 @@ int verify_receipt(const VerifyRequest& request, std::FILE* out, std::FILE* err)
   const ReceiptFacts& facts = seal->facts;
   std::fprintf(out, "transaction: %s\n", facts.transaction_id.c_str());
   std::fprintf(out, "service:     %s\n", facts.service_id.c_str());
-  std::fprintf(out, "amount:      %s\n", (facts.amount.currency.empty() ? std::string("none (a free service)") : format_money(facts.amount)).c_str());
+  std::fprintf(out, "amount:      %s\n",
+               (facts.amount.currency.empty() ? std::string("none (a free service)")
+                                              : format_money(facts.amount))
+                   .c_str());
   std::fprintf(out, "time:        %s\n", utc_time(facts.wall_ms).c_str());
   std::fprintf(out, "kiosk:       %s\n", facts.kiosk_id.c_str());
-  if (auto verified = seal->verify(trusted.public_key); !verified) return invalid(verified.error().message);
+  if (auto verified = seal->verify(trusted.public_key); !verified)
+    return invalid(verified.error().message);
   if (!trusted.kiosk_id.empty() && trusted.kiosk_id != facts.kiosk_id) {
-    return invalid(fmt::format("the certificate is for kiosk \"{}\", the receipt names kiosk \"{}\"", trusted.kiosk_id,
-                               facts.kiosk_id));
+    return invalid(
+        fmt::format("the certificate is for kiosk \"{}\", the receipt names kiosk \"{}\"",
+                    trusted.kiosk_id, facts.kiosk_id));
   }
   std::fprintf(out, "valid\n");
   return k_receipt_valid;

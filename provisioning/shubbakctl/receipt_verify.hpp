@@ -14,9 +14,9 @@ inline constexpr int k_receipt_invalid = 1;  // a bad signature, or not a well-f
 inline constexpr int k_receipt_usage = 2;    // the command line or its files are wrong
 
 struct VerifyRequest {
-  std::string subject;                // the seal's text, or the path of a PNG
-  std::filesystem::path key_file;     // PEM public key, or empty
-  std::filesystem::path cert_file;    // PEM certificate, or empty; exactly one of the two
+  std::string subject;              // the seal's text, or the path of a PNG
+  std::filesystem::path key_file;   // PEM public key, or empty
+  std::filesystem::path cert_file;  // PEM certificate, or empty; exactly one of the two
 };
 
 // Prints the seal's fields and "valid" or "INVALID: reason" to `out`, usage errors to `err`.

@@ -19,10 +19,14 @@ struct QrcodeFree {
 
 QRecLevel to_qrencode(QrErrorCorrection level) {
   switch (level) {
-    case QrErrorCorrection::low: return QR_ECLEVEL_L;
-    case QrErrorCorrection::medium: return QR_ECLEVEL_M;
-    case QrErrorCorrection::quartile: return QR_ECLEVEL_Q;
-    case QrErrorCorrection::high: return QR_ECLEVEL_H;
+    case QrErrorCorrection::low:
+      return QR_ECLEVEL_L;
+    case QrErrorCorrection::medium:
+      return QR_ECLEVEL_M;
+    case QrErrorCorrection::quartile:
+      return QR_ECLEVEL_Q;
+    case QrErrorCorrection::high:
+      return QR_ECLEVEL_H;
   }
   return QR_ECLEVEL_M;
 }
@@ -31,12 +35,16 @@ QRecLevel to_qrencode(QrErrorCorrection level) {
 
 Expected<QrMatrix> encode_qr(std::string_view text, QrErrorCorrection level) {
   if (text.empty()) return fail(Errc::invalid_argument, "a QR code needs some text");
-  if (text.find('\0') != std::string_view::npos) return fail(Errc::invalid_argument, "QR text cannot hold a NUL byte");
+  if (text.find('\0') != std::string_view::npos)
+    return fail(Errc::invalid_argument, "QR text cannot hold a NUL byte");
   std::string terminated(text);
   // Version 0: the smallest that fits. Case-sensitive, so the splitter keeps alphanumeric runs.
-  std::unique_ptr<QRcode, QrcodeFree> code(QRcode_encodeString(terminated.c_str(), 0, to_qrencode(level), QR_MODE_8, 1));
+  std::unique_ptr<QRcode, QrcodeFree> code(
+      QRcode_encodeString(terminated.c_str(), 0, to_qrencode(level), QR_MODE_8, 1));
   if (!code) {
-    if (errno == ERANGE) return fail(Errc::invalid_argument, fmt::format("{} characters do not fit in a QR code", text.size()));
+    if (errno == ERANGE)
+      return fail(Errc::invalid_argument,
+                  fmt::format("{} characters do not fit in a QR code", text.size()));
     return fail_errno(Errc::internal, "libqrencode failed", errno);
   }
   QrMatrix out;

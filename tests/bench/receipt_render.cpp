@@ -43,7 +43,8 @@ int die(const Error& error) {
 int main(int argc, char** argv) {
   int runs = argc > 1 ? std::atoi(argv[1]) : 30;
   int width = argc > 2 ? std::atoi(argv[2]) : 576;
-  if (runs < 1 || runs > 10000) return die(Error{Errc::invalid_argument, "RUNS must be 1 to 10000"});
+  if (runs < 1 || runs > 10000)
+    return die(Error{Errc::invalid_argument, "RUNS must be 1 to 10000"});
   testing::TempDir dir;
   auto key = DeviceKey::load_or_create(dir / "device-key.pem");
   if (!key) return die(key.error());
@@ -76,8 +77,10 @@ int main(int argc, char** argv) {
     escpos_ms.push_back(time_ms([&] { bytes = encode_escpos_raster(*page); }));
     escpos_bytes = bytes.size();
   }
-  std::printf("receipt_render (%d runs, 40-line Arabic receipt, %d x %d dots, QR version %d, seal %zu chars)\n", runs,
-              width, height, qr_version, seal.size());
+  std::printf(
+      "receipt_render (%d runs, 40-line Arabic receipt, %d x %d dots, QR version %d, seal %zu "
+      "chars)\n",
+      runs, width, height, qr_version, seal.size());
   std::printf("  seal + QR     median %8.3f ms\n", median_ms(seal_ms));
   std::printf("  render        median %8.3f ms   (layout + raster)\n", median_ms(render_ms));
   std::printf("  ESC/POS       median %8.3f ms\n", median_ms(escpos_ms));

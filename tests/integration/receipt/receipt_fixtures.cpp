@@ -18,7 +18,8 @@ std::string placeholder_sample_seal() {
   ReceiptFacts f = sample_receipt_facts();
   auto id = from_hex("0190a0b15c2e7a3f9b214c5d6e7f8091").value();
   Bytes b = id;
-  for (int shift = 40; shift >= 0; shift -= 8) b.push_back(static_cast<std::uint8_t>(f.wall_ms >> shift));
+  for (int shift = 40; shift >= 0; shift -= 8)
+    b.push_back(static_cast<std::uint8_t>(f.wall_ms >> shift));
   b.insert(b.end(), {0xE2, 0x09});  // 1250 as a varint
   b.insert(b.end(), f.amount.currency.begin(), f.amount.currency.end());
   b.push_back(static_cast<std::uint8_t>(f.service_id.size()));
@@ -29,10 +30,13 @@ std::string placeholder_sample_seal() {
   return std::string(k_receipt_seal_prefix) + base45_encode(b);
 }
 
-ReceiptDocument sample_receipt(Language language, const ReceiptFacts& facts, const std::string& seal, int extra_lines) {
+ReceiptDocument sample_receipt(Language language, const ReceiptFacts& facts,
+                               const std::string& seal, int extra_lines) {
   bool ar = language == Language::ar;
   LocaleFormatter format(language, DigitStyle::western);
-  auto money = [&](std::int64_t minor) { return format.money(Money{minor, facts.amount.currency}).value(); };
+  auto money = [&](std::int64_t minor) {
+    return format.money(Money{minor, facts.amount.currency}).value();
+  };
   ReceiptDocument d;
   d.language = language;
   d.issuer = ar ? "بلدية مسقط" : "Muscat Municipality";
@@ -42,7 +46,8 @@ ReceiptDocument sample_receipt(Language language, const ReceiptFacts& facts, con
              {ar ? "رسوم الخدمة" : "Service fee", money(1000)},
              {ar ? "رسوم البلدية" : "Municipal fee", money(250)}};
   for (int i = 0; i < extra_lines; ++i) {
-    d.lines.emplace_back(ar ? fmt::format("بند رقم {}", i + 1) : fmt::format("Item {}", i + 1), money(125 * (i + 1)));
+    d.lines.emplace_back(ar ? fmt::format("بند رقم {}", i + 1) : fmt::format("Item {}", i + 1),
+                         money(125 * (i + 1)));
   }
   d.total_label = ar ? "المجموع" : "Total";
   d.total = money(facts.amount.minor_units);
@@ -55,7 +60,8 @@ ReceiptDocument sample_receipt(Language language, const ReceiptFacts& facts, con
                {ar ? "الوقت" : "Time", when},
                {ar ? "الكشك" : "Kiosk", facts.kiosk_id}};
   d.qr_text = seal;
-  d.qr_caption = ar ? "رمز موقَّع من الكشك: امسحه للتحقق من صحة الإيصال" : "Signed by the kiosk: scan to check this receipt";
+  d.qr_caption = ar ? "رمز موقَّع من الكشك: امسحه للتحقق من صحة الإيصال"
+                    : "Signed by the kiosk: scan to check this receipt";
   d.footer = ar ? "شكراً لاستخدامكم شبّاك" : "Thank you for using Shubbak";
   return d;
 }
@@ -64,7 +70,8 @@ Image to_image(const MonoBitmap& page) {
   Image image{page.width, page.height, {}};
   image.argb.reserve(static_cast<std::size_t>(page.width) * static_cast<std::size_t>(page.height));
   for (int y = 0; y < page.height; ++y) {
-    for (int x = 0; x < page.width; ++x) image.argb.push_back(page.black(x, y) ? 0xFF000000u : 0xFFFFFFFFu);
+    for (int x = 0; x < page.width; ++x)
+      image.argb.push_back(page.black(x, y) ? 0xFF000000u : 0xFFFFFFFFu);
   }
   return image;
 }

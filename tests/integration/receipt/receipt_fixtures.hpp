@@ -19,8 +19,8 @@ std::string placeholder_sample_seal();
 
 // The receipt for `facts` in `language`, with `seal` as its QR code and `extra_lines` more
 // fee lines (the benchmark's long receipt).
-ReceiptDocument sample_receipt(Language language, const ReceiptFacts& facts, const std::string& seal,
-                               int extra_lines = 0);
+ReceiptDocument sample_receipt(Language language, const ReceiptFacts& facts,
+                               const std::string& seal, int extra_lines = 0);
 
 // The printer's dots as a picture: black on white.
 Image to_image(const MonoBitmap& page);

@@ -53,9 +53,11 @@ struct Kiosk {
   }
 
   // The receipt with `seal` as its QR code, printed; returns the PNG's path.
-  std::string print(const std::string& seal, const std::string& job, Language language = Language::ar) {
-    auto page = render_receipt(*text, testing::sample_receipt(language, testing::sample_receipt_facts(), seal),
-                               printer->width_dots());
+  std::string print(const std::string& seal, const std::string& job,
+                    Language language = Language::ar) {
+    auto page = render_receipt(
+        *text, testing::sample_receipt(language, testing::sample_receipt_facts(), seal),
+        printer->width_dots());
     REQUIRE_MESSAGE(page, (page ? "" : page.error().describe()));
     auto printed = printer->print(*page, job);
     REQUIRE(printed);
@@ -72,7 +74,9 @@ std::string with_one_fact_bit_flipped(const std::string& seal) {
 
 }  // namespace
 
-TEST_CASE("a printed Arabic receipt's QR code verifies with the real shubbakctl, and a one-bit change does not") {
+TEST_CASE(
+    "a printed Arabic receipt's QR code verifies with the real shubbakctl, and a one-bit change "
+    "does not") {
   Kiosk kiosk;
   auto seal = seal_receipt(testing::sample_receipt_facts(), *kiosk.key);
   REQUIRE(seal);
@@ -98,11 +102,13 @@ TEST_CASE("a printed Arabic receipt's QR code verifies with the real shubbakctl,
   auto bad = run_shubbakctl(kiosk.dir, {"receipt", "verify", bad_png, "--key", kiosk.public_pem});
   INFO(bad.out, bad.err);
   CHECK(bad.exit_code == 1);
-  CHECK(bad.out.find("time:        2024-05-01 10:22:33.121 UTC\n") != std::string::npos);  // read, then refused
+  CHECK(bad.out.find("time:        2024-05-01 10:22:33.121 UTC\n") !=
+        std::string::npos);  // read, then refused
   CHECK(bad.out.find("INVALID: the signature does not verify") != std::string::npos);
   CHECK(bad.out.find("\nvalid") == std::string::npos);
 
-  auto bad_text = run_shubbakctl(kiosk.dir, {"receipt", "verify", altered, "--key", kiosk.public_pem});
+  auto bad_text =
+      run_shubbakctl(kiosk.dir, {"receipt", "verify", altered, "--key", kiosk.public_pem});
   CHECK(bad_text.exit_code == 1);
 }
 
@@ -122,20 +128,24 @@ TEST_CASE("--cert takes a certificate for the device key and checks it names the
   auto seal = seal_receipt(testing::sample_receipt_facts(), *kiosk.key).value();
   auto certify = [&](const std::string& name, const std::string& cn) {
     auto cert = kiosk.dir / name;
-    testing::ChildProcess openssl({OPENSSL_BIN, "req", "-new", "-x509", "-key", kiosk.dir / "device-key.pem", "-subj",
-                                   "/CN=" + cn, "-days", "1", "-out", cert},
-                                  kiosk.dir.path());
+    testing::ChildProcess openssl(
+        {OPENSSL_BIN, "req", "-new", "-x509", "-key", kiosk.dir / "device-key.pem", "-subj",
+         "/CN=" + cn, "-days", "1", "-out", cert},
+        kiosk.dir.path());
     REQUIRE(openssl.wait(30s) == 0);
     return cert.string();
   };
-  auto right = run_shubbakctl(kiosk.dir, {"receipt", "verify", seal, "--cert", certify("kiosk.pem", "MCT-SEEB-07")});
+  auto right = run_shubbakctl(
+      kiosk.dir, {"receipt", "verify", seal, "--cert", certify("kiosk.pem", "MCT-SEEB-07")});
   INFO(right.out, right.err);
   CHECK(right.exit_code == 0);
   CHECK(right.out.ends_with("valid\n"));
 
-  auto other = run_shubbakctl(kiosk.dir, {"receipt", "verify", seal, "--cert", certify("other.pem", "MCT-RUWI-02")});
+  auto other = run_shubbakctl(
+      kiosk.dir, {"receipt", "verify", seal, "--cert", certify("other.pem", "MCT-RUWI-02")});
   CHECK(other.exit_code == 1);
-  CHECK(other.out.find("INVALID: the certificate is for kiosk \"MCT-RUWI-02\"") != std::string::npos);
+  CHECK(other.out.find("INVALID: the certificate is for kiosk \"MCT-RUWI-02\"") !=
+        std::string::npos);
 
   // The TLS enrolment certificate certifies an ECDSA key: it cannot vouch for a receipt.
   testing::TestPki pki(kiosk.dir.path(), "portal");
@@ -145,25 +155,33 @@ TEST_CASE("--cert takes a certificate for the device key and checks it names the
   CHECK(ecdsa.err.find("not the kiosk's Ed25519 device key") != std::string::npos);
 }
 
-TEST_CASE("shubbakctl receipt verify: usage errors exit 2, unreadable seals and pictures without a code exit 1") {
+TEST_CASE(
+    "shubbakctl receipt verify: usage errors exit 2, unreadable seals and pictures without a code "
+    "exit 1") {
   Kiosk kiosk;
   auto seal = seal_receipt(testing::sample_receipt_facts(), *kiosk.key).value();
   CHECK(run_shubbakctl(kiosk.dir, {"receipt", "verify", seal}).exit_code == 2);
-  CHECK(run_shubbakctl(kiosk.dir, {"receipt", "verify", seal, "--key", kiosk.public_pem, "--cert", kiosk.public_pem})
+  CHECK(run_shubbakctl(kiosk.dir, {"receipt", "verify", seal, "--key", kiosk.public_pem, "--cert",
+                                   kiosk.public_pem})
             .exit_code == 2);
-  CHECK(run_shubbakctl(kiosk.dir, {"receipt", "verify", seal, "--key", kiosk.dir / "missing.pem"}).exit_code == 2);
-  auto not_a_key = run_shubbakctl(kiosk.dir, {"receipt", "verify", seal, "--key", kiosk.dir.write("x.pem", "hello")});
+  CHECK(run_shubbakctl(kiosk.dir, {"receipt", "verify", seal, "--key", kiosk.dir / "missing.pem"})
+            .exit_code == 2);
+  auto not_a_key = run_shubbakctl(
+      kiosk.dir, {"receipt", "verify", seal, "--key", kiosk.dir.write("x.pem", "hello")});
   CHECK(not_a_key.exit_code == 2);
   CHECK(not_a_key.err.find("not a PEM public key") != std::string::npos);
-  CHECK(run_shubbakctl(kiosk.dir, {"receipt", "verify", (kiosk.dir / "nope.png").string(), "--key", kiosk.public_pem})
+  CHECK(run_shubbakctl(kiosk.dir, {"receipt", "verify", (kiosk.dir / "nope.png").string(), "--key",
+                                   kiosk.public_pem})
             .exit_code == 2);
 
-  auto garbage = run_shubbakctl(kiosk.dir, {"receipt", "verify", "SR1:HELLO", "--key", kiosk.public_pem});
+  auto garbage =
+      run_shubbakctl(kiosk.dir, {"receipt", "verify", "SR1:HELLO", "--key", kiosk.public_pem});
   CHECK(garbage.exit_code == 1);
   CHECK(garbage.out.starts_with("INVALID: "));
 
   // A receipt printed without a code.
-  auto page = render_receipt(*kiosk.text, testing::sample_receipt(Language::ar, testing::sample_receipt_facts(), ""), 576);
+  auto page = render_receipt(
+      *kiosk.text, testing::sample_receipt(Language::ar, testing::sample_receipt_facts(), ""), 576);
   REQUIRE(page);
   auto png = kiosk.printer->print(*page, "no-code").value().id;
   auto blank = run_shubbakctl(kiosk.dir, {"receipt", "verify", png, "--key", kiosk.public_pem});
@@ -181,10 +199,13 @@ TEST_CASE("golden receipts: Arabic and English at 576 dots, Arabic at 384, each 
     Language language;
     int width;
   };
-  for (Case c : {Case{"receipt-ar-576", Language::ar, 576}, Case{"receipt-en-576", Language::en, 576},
-                 Case{"receipt-ar-384", Language::ar, 384}}) {
+  for (Case c :
+       {Case{"receipt-ar-576", Language::ar, 576}, Case{"receipt-en-576", Language::en, 576},
+        Case{"receipt-ar-384", Language::ar, 384}}) {
     CAPTURE(c.golden);
-    auto page = render_receipt(**text, testing::sample_receipt(c.language, testing::sample_receipt_facts(), seal), c.width);
+    auto page = render_receipt(
+        **text, testing::sample_receipt(c.language, testing::sample_receipt_facts(), seal),
+        c.width);
     REQUIRE(page);
     auto image = testing::to_image(*page);
     CHECK(testing::compare_with_golden(image, c.golden) == "");
@@ -196,7 +217,8 @@ TEST_CASE("golden receipts: Arabic and English at 576 dots, Arabic at 384, each 
   }
 }
 
-TEST_CASE("the QR code keeps whole modules of at least 3 dots and a 4-module quiet zone, centered") {
+TEST_CASE(
+    "the QR code keeps whole modules of at least 3 dots and a 4-module quiet zone, centered") {
   auto text = TextEngine::open(Config::Text{});
   REQUIRE(text);
   ReceiptDocument only_code;  // nothing but the layout's rules and the code
@@ -231,7 +253,7 @@ TEST_CASE("the QR code keeps whole modules of at least 3 dots and a 4-module qui
     CHECK(module >= 3);
     CHECK(module <= 6);
     CHECK(side % module == 0);
-    CHECK((side / module - 21) % 4 == 0);  // version N is 17 + 4N modules
+    CHECK((side / module - 21) % 4 == 0);              // version N is 17 + 4N modules
     CHECK(std::abs((left + right + 1) - width) <= 1);  // centered
     CHECK(top - last_rule > 4 * module);               // the quiet zone above
     CHECK(page->height - 1 - bottom >= 4 * module);    // and below

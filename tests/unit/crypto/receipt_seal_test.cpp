@@ -14,7 +14,8 @@ ReceiptFacts sample_facts() {
           1'714'558'953'120, "MCT-SEEB-07"};
 }
 
-std::unique_ptr<DeviceKey> make_key(const testing::TempDir& dir, const char* name = "device-key.pem") {
+std::unique_ptr<DeviceKey> make_key(const testing::TempDir& dir,
+                                    const char* name = "device-key.pem") {
   auto key = DeviceKey::load_or_create(dir / name);
   REQUIRE_MESSAGE(key, (key ? "" : key.error().describe()));
   return std::move(*key);
@@ -36,9 +37,9 @@ TEST_CASE("base45 matches RFC 9285's examples and refuses what is not base45") {
   auto decoded = base45_decode("QED8WEX0");
   REQUIRE(decoded);
   CHECK(std::string(decoded->begin(), decoded->end()) == "ietf!");
-  CHECK(base45_decode("GGW").error().code == Errc::parse);   // 65535 + 1: RFC 9285's invalid example
-  CHECK(base45_decode("ZZZ").error().code == Errc::parse);   // over 65535
-  CHECK(base45_decode("U:").error().code == Errc::parse);    // a pair over 255
+  CHECK(base45_decode("GGW").error().code == Errc::parse);  // 65535 + 1: RFC 9285's invalid example
+  CHECK(base45_decode("ZZZ").error().code == Errc::parse);  // over 65535
+  CHECK(base45_decode("U:").error().code == Errc::parse);   // a pair over 255
   CHECK(base45_decode("BB8A").error().code == Errc::parse);  // 3n+1 characters
   CHECK(base45_decode("bb8").error().code == Errc::parse);   // lower case is not in the alphabet
   CHECK(base45_decode("").value().empty());
@@ -51,7 +52,8 @@ TEST_CASE("a receipt seal round-trips every fact and verifies with the device ke
   REQUIRE_MESSAGE(text, (text ? "" : text.error().describe()));
   CHECK(text->starts_with("SR1:"));
   // Only QR alphanumeric characters, and small: version 8 at ECC M holds 221 of them.
-  CHECK(text->find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:") == std::string::npos);
+  CHECK(text->find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:") ==
+        std::string::npos);
   CHECK(text->size() <= 221);
   auto seal = parse_receipt_seal(*text);
   REQUIRE_MESSAGE(seal, (seal ? "" : seal.error().describe()));
@@ -132,14 +134,15 @@ TEST_CASE("malformed seals are refused with a clear reason") {
   CHECK(reason("https://example.com/").find("not a Shubbak receipt seal") != std::string::npos);
   CHECK(reason("SR2:" + text.substr(4)).find("format version") != std::string::npos);
   CHECK(reason("SR1:" + text.substr(4) + "0").find("damaged") != std::string::npos);
-  CHECK(reason(std::string(k_receipt_seal_max_text + 1, 'A')).find("too long") != std::string::npos);
-  CHECK(reason("SR1:" + base45_encode(std::span(bytes).first(bytes.size() - 1))).find("signature is 63 bytes") !=
+  CHECK(reason(std::string(k_receipt_seal_max_text + 1, 'A')).find("too long") !=
         std::string::npos);
+  CHECK(reason("SR1:" + base45_encode(std::span(bytes).first(bytes.size() - 1)))
+            .find("signature is 63 bytes") != std::string::npos);
   Bytes longer = bytes;
   longer.push_back(0);
   CHECK(reason("SR1:" + base45_encode(longer)).find("signature is 65 bytes") != std::string::npos);
-  CHECK(reason("SR1:" + base45_encode(std::span(bytes).first(10))).find("ends inside its transaction id") !=
-        std::string::npos);
+  CHECK(reason("SR1:" + base45_encode(std::span(bytes).first(10)))
+            .find("ends inside its transaction id") != std::string::npos);
 }
 
 TEST_CASE("facts the format cannot carry are refused when sealing") {
@@ -169,6 +172,8 @@ TEST_CASE("facts the format cannot carry are refused when sealing") {
 
 TEST_CASE("public keys of other kinds are refused clearly") {
   CHECK(ed25519_key_from_pem("not a key").error().code == Errc::parse);
-  CHECK(ed25519_key_from_certificate("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n").error().code ==
-        Errc::parse);
+  CHECK(
+      ed25519_key_from_certificate("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+          .error()
+          .code == Errc::parse);
 }
