@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "drivers/card/card_profile.hpp"
+#include "kiosk/crypto/receipt_seal.hpp"
 
 namespace shubbak {
 
@@ -178,6 +179,7 @@ void KioskServices::print_receipt(const workflow::WorkflowEngine& session, const
   }
   document.details = details(transaction_id);
   if (bundle.receipt->footer) document.footer = bundle.receipt->footer->in(language);
+  document.qr_caption = std::string(m_ui.message("receipt.qr_caption"));
   print(ReceiptKind::receipt, std::move(document), transaction_id, std::move(done));
 }
 
@@ -202,10 +204,20 @@ void KioskServices::issue_ticket(const std::string& counter, const std::string& 
   document.big_number = ticket;
   document.details = details(transaction_id);
   document.footer = std::string(m_ui.message("ticket.footer"));
+  // A ticket has no seal: its number is the kiosk's count since it started, not part of the
+  // stored transaction, so a signature could not vouch for it; the receipt carries the seal.
   print(ReceiptKind::ticket, std::move(document), transaction_id, [done, ticket](Expected<PrintedDocument> printed) {
     if (printed) printed->ticket = ticket;
     done(std::move(printed));
   });
+}
+
+Expected<std::string> KioskServices::receipt_seal(const std::string& transaction_id) const {
+  if (!m_devices.store || !m_devices.device_key) return fail(Errc::unsupported, "no store or device key to seal with");
+  auto record = m_devices.store->find(transaction_id);
+  if (!record) return std::unexpected(record.error());
+  ReceiptFacts facts{record->id, record->service_id, record->amount, record->wall_ms, record->kiosk_id};
+  return seal_receipt(facts, *m_devices.device_key);
 }
 
 namespace {
@@ -231,7 +243,17 @@ void KioskServices::print(ReceiptKind kind, ReceiptDocument document, std::strin
   auto session = m_session;
   std::uint64_t ours = session->load();
   on_worker<ReceiptOutcome>(
-      [desk, kind, document = std::move(document), transaction_id, session, ours] {
+      [this, desk, kind, document = std::move(document), transaction_id, session, ours]() mutable {
+        if (kind == ReceiptKind::receipt) {
+          // Signed before it is journaled, so a reprint carries the same seal. A receipt without
+          // its seal still proves more to the citizen than no receipt at all.
+          if (auto seal = receipt_seal(transaction_id)) {
+            document.qr_text = std::move(*seal);
+          } else {
+            m_log.error("receipt of {} printed without its seal: {}", transaction_id, seal.error().describe());
+            document.qr_caption.clear();
+          }
+        }
         return desk->issue(transaction_id, kind, document, [session, ours] { return session->load() == ours; });
       },
       [this, done = std::move(done)](Expected<ReceiptOutcome> outcome) {

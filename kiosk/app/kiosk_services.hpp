@@ -18,6 +18,7 @@
 #include "kiosk/app/receipt_desk.hpp"
 #include "kiosk/app/reader_devices.hpp"
 #include "kiosk/app/session_services.hpp"
+#include "kiosk/crypto/device_key.hpp"
 #include "kiosk/loop/event_loop.hpp"
 #include "kiosk/loop/worker_pool.hpp"
 #include "kiosk/payments/payment_desk.hpp"
@@ -40,6 +41,7 @@ class KioskServices final : public SessionServices {
     AuditTrail* audit = nullptr;           // device faults and prints are audited here
     DeviceHealthBoard* health = nullptr;   // what the heartbeat says of each device
     PrintPolicy printing;                  // retries while the printer can print
+    const DeviceKey* device_key = nullptr; // signs receipt seals (QR codes); none: receipts have none
   };
 
   KioskServices(UiContext& ui, EventLoop& loop, WorkerPool& workers, Devices devices, std::string kiosk_id, Log log);
@@ -85,6 +87,8 @@ class KioskServices final : public SessionServices {
   // The heartbeat, the audit log and the log hear of every print outcome (UI thread).
   void report(const ReceiptOutcome& outcome);
   void cancel_scan();
+  // The QR text of a stored transaction's seal (worker thread: reads the store, signs).
+  Expected<std::string> receipt_seal(const std::string& transaction_id) const;
   std::vector<std::pair<std::string, std::string>> details(const std::string& transaction_id) const;
   void audit_fault(std::string_view device, const Error& error);
   void healthy(const std::string& device);

@@ -284,7 +284,8 @@ int run(const CommandLine& cli, Logger& logger) {
                          {readers ? readers->get() : nullptr, payments.get(), transactions.store(), printer.get(),
                           config->text, assets / "card-profiles",
                           readers && config->scanner.reader != "none", &audit, &health,
-                          PrintPolicy{config->printer.attempts, std::chrono::milliseconds(config->printer.retry_backoff_ms)}},
+                          PrintPolicy{config->printer.attempts, std::chrono::milliseconds(config->printer.retry_backoff_ms)},
+                          transactions.device_key()},
                          config->kiosk.id, Log(logger, "services"));
   services_for_scans = &services;
   services.reconcile_payments();

@@ -35,6 +35,8 @@ class StoreAndForward final {
   void stop();
 
   TransactionStore* store() { return m_store.get(); }
+  // The kiosk's one device key (it signs records and receipt seals); null when it could not load.
+  const DeviceKey* device_key() const { return m_key.get(); }
   std::optional<OutOfService> out_of_service() const;
   const std::optional<UploadStatus>& last_upload_status() const { return m_last_status; }
 

@@ -37,13 +37,20 @@ JournaledReceipt read_row(const sqlite::Statement& row) {
 }
 
 // The store's card-number guard over every text of the document. The transaction's own id is
-// left out: the store issued it, and a UUID's hex groups can read as a run of digits.
+// left out: the store issued it, and a UUID's hex groups can read as a run of digits. So is the
+// receipt's seal: the kiosk's own signed base45 text, not anything a citizen gave.
 bool holds_card_number(const Json& value, std::string_view transaction_id) {
   if (value.is_string()) {
     const auto& text = value.get_ref<const std::string&>();
     return text != transaction_id && looks_like_card_number(text);
   }
-  if (value.is_array() || value.is_object()) {
+  if (value.is_object()) {
+    for (const auto& [key, item] : value.items()) {
+      if (key != "qr_text" && holds_card_number(item, transaction_id)) return true;
+    }
+    return false;
+  }
+  if (value.is_array()) {
     for (const auto& item : value) {
       if (holds_card_number(item, transaction_id)) return true;
     }

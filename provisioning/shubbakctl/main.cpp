@@ -16,6 +16,7 @@
 #include "kiosk/core/config.hpp"
 #include "kiosk/trust/trusted_clock.hpp"
 #include "provisioning/shubbakctl/kiosk_provisioning.hpp"
+#include "provisioning/shubbakctl/receipt_verify.hpp"
 #include "provisioning/shubbakctl/bundle_lint.hpp"
 #include "provisioning/shubbakctl/repository.hpp"
 
@@ -187,12 +188,25 @@ int main(int argc, char** argv) {
   provision_cmd->add_flag("--yes", provisioning.assume_yes,
                           "do not ask to confirm the root's fingerprint");
 
+  receipt_tools::VerifyRequest receipt_request;
+  auto* receipt = app.add_subcommand("receipt", "receipts printed by kiosks");
+  receipt->require_subcommand(1);
+  auto* receipt_verify = receipt->add_subcommand(
+      "verify", "check a receipt's signed QR code offline (exit 0 valid, 1 invalid, 2 usage)");
+  receipt_verify->add_option("subject", receipt_request.subject, "the QR code's text (SR1:...) or a PNG of the receipt")
+      ->required();
+  auto* key_option = receipt_verify->add_option("--key", receipt_request.key_file, "the kiosk's device public key (PEM)");
+  auto* cert_option =
+      receipt_verify->add_option("--cert", receipt_request.cert_file, "a certificate for the kiosk's device key (PEM)");
+  key_option->excludes(cert_option);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : k_bad_usage;
   }
   if (lint->parsed()) return lint_bundles(lint_files);
+  if (receipt_verify->parsed()) return receipt_tools::verify_receipt(receipt_request, stdout, stderr);
   if (provision_cmd->parsed()) {
     provision::Console console{[] {
       std::string line;

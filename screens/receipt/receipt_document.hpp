@@ -20,6 +20,10 @@ struct ReceiptDocument {
   std::string total;        // formatted money; empty when free
   std::vector<std::pair<std::string, std::string>> details;  // transaction id, time, kiosk
   std::string footer;
+  // Printed as a QR code (error correction M) under the details, centered, with its caption
+  // under it; empty: no code. A stored transaction's receipt carries its seal here.
+  std::string qr_text;
+  std::string qr_caption;
 };
 
 // A 1-bit image as a thermal printer prints it: `width` dots a row, rows of

@@ -31,7 +31,9 @@ std::string to_json(const ReceiptDocument& d) {
             {"total_label", d.total_label},
             {"total", d.total},
             {"details", pairs(d.details)},
-            {"footer", d.footer}};
+            {"footer", d.footer},
+            {"qr_text", d.qr_text},
+            {"qr_caption", d.qr_caption}};
   return j.dump();
 }
 
@@ -51,6 +53,8 @@ Expected<ReceiptDocument> receipt_document_from_json(std::string_view json) {
     d.total = j.value("total", std::string());
     if (j.contains("details")) d.details = read_pairs(j.at("details"));
     d.footer = j.value("footer", std::string());
+    d.qr_text = j.value("qr_text", std::string());
+    d.qr_caption = j.value("qr_caption", std::string());
     return d;
   } catch (const Json::exception& e) {
     return fail(Errc::invalid_argument, std::string("a receipt document is malformed: ") + e.what());

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "drivers/display/bitmap_canvas.hpp"
+#include "screens/receipt/qr_code.hpp"
 
 namespace shubbak {
 
@@ -10,6 +11,12 @@ namespace {
 
 constexpr Color k_white{255, 255, 255};
 constexpr Color k_black{0, 0, 0};
+
+// A QR code's modules are whole dots (a scanner needs sharp, equal modules) and at least this
+// many: 3 dots is 0.375 mm at 203 dpi, the smallest a phone camera reads off thermal paper.
+constexpr int k_min_module_dots = 3;
+constexpr int k_max_module_dots = 6;
+constexpr int k_quiet_zone_modules = 4;  // ISO/IEC 18004's light margin on every side
 
 // One block of the receipt, laid out, with where it goes.
 struct Block {
@@ -58,6 +65,22 @@ class ReceiptLayout {
     return {};
   }
 
+  // A QR code centered on the paper, with its quiet zone inside the space it takes. It takes at
+  // most about three fifths of the paper's width, so a receipt stays short.
+  Expected<void> qr(const std::string& text) {
+    if (text.empty()) return {};
+    auto matrix = encode_qr(text, QrErrorCorrection::medium);
+    if (!matrix) return std::unexpected(matrix.error());
+    int modules = matrix->size + 2 * k_quiet_zone_modules;
+    int module = std::clamp(m_width * 3 / 5 / modules, k_min_module_dots, k_max_module_dots);
+    if (modules * module > m_width) return fail(Errc::invalid_argument, "the QR code is too large for the paper");
+    int side = modules * module;
+    m_codes.push_back({std::move(*matrix), (m_width - side) / 2 + k_quiet_zone_modules * module,
+                       m_y + k_quiet_zone_modules * module, module});
+    m_y += side;
+    return {};
+  }
+
   void rule() {
     if (!m_rules.empty() && m_rules.back() == m_y - 8) return;  // nothing since the last rule
     m_rules.push_back(m_y + 4);
@@ -71,6 +94,13 @@ class ReceiptLayout {
     canvas.clear(k_white);
     for (int y : m_rules) canvas.fill_rect({m_margin, y, m_width - 2 * m_margin, 2}, k_black);
     for (const auto& b : m_blocks) m_text.draw(canvas, *b.layout, b.box, b.align, k_black);
+    for (const auto& code : m_codes) {
+      for (int y = 0; y < code.matrix.size; ++y) {
+        for (int x = 0; x < code.matrix.size; ++x) {
+          if (code.matrix.is_dark(x, y)) canvas.fill_rect({code.x + x * code.module, code.y + y * code.module, code.module, code.module}, k_black);
+        }
+      }
+    }
     MonoBitmap out{m_width, height, {}};
     out.bits.assign(static_cast<std::size_t>(out.stride() * height), 0);
     for (int y = 0; y < height; ++y) {
@@ -91,6 +121,11 @@ class ReceiptLayout {
   int m_y = 12;
   std::vector<Block> m_blocks;
   std::vector<int> m_rules;
+  struct PlacedCode {
+    QrMatrix matrix;
+    int x, y, module;  // top-left of the first module (inside the quiet zone), module size in dots
+  };
+  std::vector<PlacedCode> m_codes;
 };
 
 }  // namespace
@@ -112,6 +147,11 @@ Expected<MonoBitmap> render_receipt(TextEngine& text, const ReceiptDocument& d, 
   }
   r.rule();
   for (const auto& [label, value] : d.details) ok = ok && step(r.pair(label, value, size(18), FontWeight::regular));
+  if (!d.qr_text.empty()) {
+    r.space(4);
+    if (auto drawn = r.qr(d.qr_text); !drawn) return std::unexpected(drawn.error());
+    ok = ok && step(r.paragraph(d.qr_caption, size(16), FontWeight::regular, TextAlign::center));
+  }
   r.space(8);
   ok = ok && step(r.paragraph(d.footer, size(18), FontWeight::regular, TextAlign::center));
   if (!ok) return fail(Errc::internal, "receipt text could not be laid out");

@@ -101,6 +101,29 @@ TEST_CASE("the demo walks three citizens through the three services and stores t
   CHECK(receipts == 2);  // (and the reference payment's receipt)
   CHECK(tickets == 1);
   CHECK(reference_receipts == 1);
+
+  // Each receipt carries its transaction's seal, signed by the kiosk's device key: the real
+  // `shubbakctl receipt verify` reads it off the printed PNG.
+  auto public_pem = dir.write("device-public.pem", (*key)->public_key_pem());
+  for (const auto& [record, amount] : {std::pair{records[0], std::string("2.500 OMR")},
+                                       std::pair{records[2], std::string("none (a free service)")},
+                                       std::pair{records[3], std::string("25.000 OMR")}}) {
+    CAPTURE(record.id);
+    std::filesystem::path printed;  // receipt-<transaction>-<counter reference>.png
+    for (const auto& entry : std::filesystem::directory_iterator(dir / "data/receipts")) {
+      if (entry.path().filename().string().starts_with("receipt-" + record.id + "-")) printed = entry.path();
+    }
+    REQUIRE_FALSE(printed.empty());
+    testing::ChildProcess verify({SHUBBAKCTL_BIN, "receipt", "verify", printed.string(), "--key", public_pem.string()},
+                                 dir.path());
+    REQUIRE(verify.wait(30s) == 0);
+    std::string out = verify.stdout_text();
+    CHECK(out.find("transaction: " + record.id + "\n") != std::string::npos);
+    CHECK(out.find("service:     " + record.service_id + "\n") != std::string::npos);
+    CHECK(out.find("amount:      " + amount + "\n") != std::string::npos);
+    CHECK(out.find("kiosk:       MCT-07\n") != std::string::npos);
+    CHECK(out.ends_with("valid\n"));
+  }
   // The audit chain verifies and holds each citizen's start, submit, print and end.
   auto audit = (*store)->verify_audit();
   REQUIRE(audit);

@@ -1,0 +1,23 @@
+// A photo, scan or printer PNG as 8-bit grey pixels, for the QR reader. grey_image.cpp is the
+// only file of shubbakctl that includes png.h.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <vector>
+
+#include "kiosk/core/error.hpp"
+
+namespace shubbak::receipt_tools {
+
+struct GreyImage {
+  int width = 0;
+  int height = 0;
+  std::vector<std::uint8_t> pixels;  // row-major, 0 = black, 255 = white
+};
+
+// Any PNG (1-bit printer output, grey, colour, with alpha over white). Errc::not_found or
+// Errc::io when the file cannot be read, Errc::parse when it is not a PNG.
+Expected<GreyImage> read_grey_png(const std::filesystem::path& path);
+
+}  // namespace shubbak::receipt_tools
