@@ -42,6 +42,7 @@ void KioskShell::show_welcome() {
   }
   auto welcome = std::make_unique<WelcomeScreen>(m_ui, m_options.welcome);
   welcome->on_start([this] { show_menu(); });
+  if (m_guidance) welcome->offer_speech_toggle(m_guidance->enabled(), [this] { return m_guidance->toggle(); });
   m_app.show(std::move(welcome));
 }
 
@@ -81,6 +82,7 @@ void KioskShell::start_service(std::string_view id) {
           m_log.info("{} service(s) now offered", m_catalog.services.size());
         }
         if (m_ui.language() != m_options.default_language) m_ui.set_language(m_options.default_language);
+        if (m_guidance) m_guidance->set_enabled(false);
         show_welcome();
         if (m_on_session_end) m_on_session_end(result);
       });

@@ -10,6 +10,7 @@
 
 #include "kiosk/app/kiosk_app.hpp"
 #include "kiosk/app/session_services.hpp"
+#include "kiosk/app/spoken_guidance.hpp"
 #include "kiosk/app/workflow_session.hpp"
 #include "kiosk/workflow/catalog.hpp"
 #include "screens/shell/welcome_screen.hpp"
@@ -31,6 +32,10 @@ class KioskShell {
   // current citizen's session ends. A citizen never sees a service change under them.
   void replace_catalog(workflow::Catalog catalog);
   const workflow::Catalog& catalog() const { return m_catalog; }
+
+  // Offers the spoken-guidance toggle on the welcome screen; null: no toggle (ui.speech = "off").
+  // Guidance is turned off when a citizen's session ends, so the next one starts without it.
+  void set_spoken_guidance(SpokenGuidance* guidance) { m_guidance = guidance; }
 
   void show_welcome();
   // The kiosk cannot serve anyone (its store is full or damaged): instead of the welcome screen,
@@ -56,6 +61,7 @@ class KioskShell {
   Options m_options;
   Log m_log;
   std::unique_ptr<WorkflowSession> m_session;
+  SpokenGuidance* m_guidance = nullptr;
   std::string m_out_of_service;  // messages.toml key of the reason; empty: in service
   std::function<void(workflow::EndResult)> m_on_session_end;
   std::function<void(const workflow::Bundle&)> m_on_session_start;

@@ -55,6 +55,8 @@ struct Config {
 
   struct Ui {
     std::string theme = "default";  // "default", "high-contrast" or "large-text"
+    bool speech_toggle = true;       // ui.speech: "toggle" offers spoken guidance, "off" does not
+    bool controls_lower = false;     // ui.controls: "lower" puts step controls in the lower half
   } ui;
 
   // USB devices the kiosk may open: "VVVV:PPPP" or "class:XX" (hex). Card readers by class;

@@ -26,9 +26,13 @@ class WelcomeScreen final : public Screen {
 
   Language language() const { return m_ui.language(); }
   void on_start(std::function<void()> h) { m_on_start = std::move(h); }
+  // Shows the spoken-guidance toggle in state `on`; a tap calls `toggle`, which returns the new
+  // state. Without this call the toggle is not shown (ui.speech = "off").
+  void offer_speech_toggle(bool on, std::function<bool()> toggle);
+  std::string spoken_text() const override;
 
  private:
-  enum class Element { none, language, start };
+  enum class Element { none, language, start, speech };
 
   void lay_out();
   Element hit(Point p) const;
@@ -38,9 +42,13 @@ class WelcomeScreen final : public Screen {
 
   UiContext& m_ui;
   Options m_options;
-  Rect m_header, m_language_button, m_start_button, m_title, m_subtitle, m_footer;
+  void draw_speech_toggle(Canvas& canvas);
+
+  Rect m_header, m_language_button, m_start_button, m_title, m_subtitle, m_footer, m_speech_toggle;
   Element m_pressed = Element::none;
   std::function<void()> m_on_start;
+  std::function<bool()> m_toggle_speech;  // empty: no toggle shown
+  bool m_speech_on = false;
 };
 
 }  // namespace shubbak

@@ -17,10 +17,13 @@ class StepScreen final : public WidgetScreen {
   StepScreen(UiContext& ui, StepView view, StepActions actions);
 
   std::optional<Rect> find_element(std::string_view id) const override;
+  std::string spoken_text() const override;
 
  private:
   StepView m_view;
   StepActions m_actions;
+  const Messages& m_messages;
+  Language m_language;  // the view's texts are in the language of the moment it was built
 };
 
 }  // namespace shubbak

@@ -148,6 +148,8 @@ TEST_CASE("the shipped, commented default config parses to exactly the defaults"
   CHECK(shipped->display.rotation == defaults.display.rotation);
   CHECK(shipped->display.dpi == defaults.display.dpi);
   CHECK(shipped->display.mode == defaults.display.mode);
+  CHECK(shipped->ui.speech_toggle == defaults.ui.speech_toggle);
+  CHECK(shipped->ui.controls_lower == defaults.ui.controls_lower);
   CHECK(shipped->text.arabic_font == defaults.text.arabic_font);
   CHECK(shipped->text.latin_bold_font == defaults.text.latin_bold_font);
   CHECK(shipped->text.symbol_font == defaults.text.symbol_font);
