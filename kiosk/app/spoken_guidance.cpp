@@ -9,7 +9,9 @@ SpokenGuidance::SpokenGuidance(UiContext& ui, KioskApp& app, Speaker& speaker, L
   });
 }
 
-SpokenGuidance::~SpokenGuidance() { m_app.on_screen_shown(nullptr); }
+SpokenGuidance::~SpokenGuidance() {
+  m_app.on_screen_shown(nullptr);
+}
 
 void SpokenGuidance::set_enabled(bool on) {
   if (on == m_enabled) return;

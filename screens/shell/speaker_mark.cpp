@@ -24,10 +24,12 @@ void draw_speaker_mark(Canvas& canvas, const Rect& box, bool sounding, bool mirr
   if (!sounding) return;
   // Two arcs: rings around the cone's mouth, clipped to the side the sound goes.
   const int mouth_x = cone_x + cone_w, thickness = std::max(2, s / 14);
-  canvas.set_clip(Rect{span(mouth_x + thickness, left + s - mouth_x - thickness), top, left + s - mouth_x - thickness, s});
+  canvas.set_clip(Rect{span(mouth_x + thickness, left + s - mouth_x - thickness), top,
+                       left + s - mouth_x - thickness, s});
   for (int diameter : {s * 40 / 100, s * 72 / 100}) {
     int centre_x = mirrored ? left + s - (mouth_x - left) : mouth_x;
-    stroke_circle(canvas, {centre_x - diameter / 2, top + (s - diameter) / 2}, diameter, thickness, color);
+    stroke_circle(canvas, {centre_x - diameter / 2, top + (s - diameter) / 2}, diameter, thickness,
+                  color);
   }
   canvas.set_clip(std::nullopt);
 }

@@ -5,7 +5,8 @@
 namespace shubbak {
 
 void append_sentence(std::string& text, std::string_view sentence) {
-  while (!sentence.empty() && (sentence.back() == ' ' || sentence.back() == '\n')) sentence.remove_suffix(1);
+  while (!sentence.empty() && (sentence.back() == ' ' || sentence.back() == '\n'))
+    sentence.remove_suffix(1);
   if (sentence.empty()) return;
   if (!text.empty()) text += ' ';
   text += sentence;
@@ -41,7 +42,8 @@ std::string spoken_step(const StepView& view, const Messages& messages, Language
       break;
     case StepView::Kind::message:
     case StepView::Kind::waiting:
-    case StepView::Kind::finished: break;
+    case StepView::Kind::finished:
+      break;
   }
 
   // The buttons in the order the screen lays them out (start to end of the reading direction).

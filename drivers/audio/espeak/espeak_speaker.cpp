@@ -23,12 +23,17 @@ thread_local Job* t_job = nullptr;
 
 }  // namespace
 
-std::unique_ptr<EspeakSpeaker> EspeakSpeaker::start(std::unique_ptr<AudioOutput> output, Options options, Log log) {
-  return std::unique_ptr<EspeakSpeaker>(new EspeakSpeaker(std::move(output), std::move(options), std::move(log)));
+std::unique_ptr<EspeakSpeaker> EspeakSpeaker::start(std::unique_ptr<AudioOutput> output,
+                                                    Options options, Log log) {
+  return std::unique_ptr<EspeakSpeaker>(
+      new EspeakSpeaker(std::move(output), std::move(options), std::move(log)));
 }
 
 EspeakSpeaker::EspeakSpeaker(std::unique_ptr<AudioOutput> output, Options options, Log log)
-    : m_output(std::move(output)), m_options(std::move(options)), m_log(std::move(log)), m_worker([this] { run(); }) {}
+    : m_output(std::move(output)),
+      m_options(std::move(options)),
+      m_log(std::move(log)),
+      m_worker([this] { run(); }) {}
 
 EspeakSpeaker::~EspeakSpeaker() {
   {
@@ -49,7 +54,9 @@ void EspeakSpeaker::say(std::string text, Language language) {
   m_wake.notify_all();
 }
 
-void EspeakSpeaker::stop() { say({}, Language::ar); }
+void EspeakSpeaker::stop() {
+  say({}, Language::ar);
+}
 
 Expected<void> EspeakSpeaker::wait_until_started() {
   std::unique_lock lock(m_mutex);
@@ -65,35 +72,45 @@ std::string describe(espeak_ng_STATUS status) {
   return text;
 }
 
+// espeak-ng is process-wide state and cannot be stopped and started again: the second
+// espeak_ng_Terminate() hangs joining espeak-ng's own threads. So it starts once, with the
+// first speaker's data folder, and stays until the process exits.
+Expected<void> start_espeak_once(const std::filesystem::path& data_dir) {
+  static std::mutex mutex;
+  static std::optional<Expected<void>> outcome;
+  std::lock_guard lock(mutex);
+  if (outcome) return *outcome;
+  outcome = [&]() -> Expected<void> {
+    std::string dir = data_dir.string();
+    // espeak_ng_Initialize, not espeak_Initialize: the latter ends the whole process (or, with
+    // DONT_EXIT, carries on as if it had worked) when the voice data is missing.
+    espeak_ng_InitializePath(dir.empty() ? nullptr : dir.c_str());
+    espeak_ng_ERROR_CONTEXT context = nullptr;
+    espeak_ng_STATUS status = espeak_ng_Initialize(&context);
+    espeak_ng_ClearErrorContext(&context);
+    if (status != ENS_OK) return fail(Errc::device, "espeak-ng cannot start: " + describe(status));
+    status = espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, 100, nullptr);
+    if (status != ENS_OK) return fail(Errc::device, "espeak-ng cannot start: " + describe(status));
+    // Both voices must be there: a kiosk that can speak only one language would mislead.
+    for (const char* voice : {"en", "ar"}) {
+      if (status = espeak_ng_SetVoiceByName(voice); status != ENS_OK) {
+        return fail(Errc::device, fmt::format("espeak-ng has no voice \"{}\": {}", voice, describe(status)));
+      }
+    }
+    return {};
+  }();
+  return *outcome;
+}
+
 }  // namespace
 
 Expected<void> EspeakSpeaker::start_engine() {
-  std::string dir = m_options.data_dir.string();
-  // espeak_ng_Initialize, not espeak_Initialize: the latter ends the whole process (or, with
-  // DONT_EXIT, carries on as if it had worked) when the voice data is missing.
-  espeak_ng_InitializePath(dir.empty() ? nullptr : dir.c_str());
-  espeak_ng_ERROR_CONTEXT context = nullptr;
-  espeak_ng_STATUS status = espeak_ng_Initialize(&context);
-  espeak_ng_ClearErrorContext(&context);
-  if (status != ENS_OK) return fail(Errc::device, "espeak-ng cannot start: " + describe(status));
-  status = espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, 100, nullptr);
-  if (status != ENS_OK) {
-    espeak_ng_Terminate();
-    return fail(Errc::device, "espeak-ng cannot start: " + describe(status));
-  }
+  if (auto started = start_espeak_once(m_options.data_dir); !started) return started;
   if (int rate = espeak_ng_GetSampleRate(); rate != m_output->sample_rate()) {
-    espeak_ng_Terminate();
     return fail(Errc::device, fmt::format("espeak-ng speaks at {} Hz, the audio output runs at {} Hz", rate,
                                           m_output->sample_rate()));
   }
-  // Both voices must be there: a kiosk that can speak only one language would mislead.
-  for (const char* voice : {"en", "ar"}) {
-    if (status = espeak_ng_SetVoiceByName(voice); status != ENS_OK) {
-      espeak_ng_Terminate();
-      return fail(Errc::device, fmt::format("espeak-ng has no voice \"{}\": {}", voice, describe(status)));
-    }
-  }
-  m_voice = Language::ar;
+  m_voice.reset();  // another speaker may have left espeak-ng with either voice
   espeak_SetSynthCallback(
       [](short* samples, int count, espeak_EVENT* events) { return on_samples(samples, count, events); });
   espeak_ng_SetParameter(espeakRATE, m_options.words_per_minute, 0);
@@ -126,7 +143,6 @@ void EspeakSpeaker::run() {
     m_output->clear();
     if (!next.text.empty()) speak(next, generation);
   }
-  if (started) espeak_ng_Terminate();
 }
 
 void EspeakSpeaker::speak(const Utterance& utterance, std::uint64_t generation) {
@@ -141,17 +157,19 @@ void EspeakSpeaker::speak(const Utterance& utterance, std::uint64_t generation) 
   }
   Job job{m_output.get(), &m_generation, &m_quitting, generation};
   t_job = &job;
-  espeak_ERROR result = espeak_Synth(utterance.text.c_str(), utterance.text.size() + 1, 0, POS_CHARACTER, 0,
-                                     espeakCHARS_UTF8, nullptr, nullptr);
+  espeak_ERROR result = espeak_Synth(utterance.text.c_str(), utterance.text.size() + 1, 0,
+                                     POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr, nullptr);
   t_job = nullptr;
-  if (result != EE_OK) m_log.error("espeak-ng could not speak an utterance (error {})", static_cast<int>(result));
+  if (result != EE_OK)
+    m_log.error("espeak-ng could not speak an utterance (error {})", static_cast<int>(result));
 }
 
 int EspeakSpeaker::on_samples(short* samples, int count, void*) {
   Job* job = t_job;
   // 1 tells espeak-ng to stop: a newer utterance is waiting, or the speaker is closing.
   if (!job || *job->quitting || *job->generation != job->mine) return 1;
-  if (samples && count > 0) job->output->queue(std::span<const std::int16_t>(samples, static_cast<std::size_t>(count)));
+  if (samples && count > 0)
+    job->output->queue(std::span<const std::int16_t>(samples, static_cast<std::size_t>(count)));
   return 0;
 }
 

@@ -3,7 +3,8 @@
 // espeak-ng's "ar" voice, English "en". A new utterance aborts the synthesis in progress and
 // drops the audio already queued.
 //
-// espeak-ng is one global state per process: at most one EspeakSpeaker exists at a time.
+// espeak-ng is one global state per process: at most one EspeakSpeaker exists at a time, and
+// espeak-ng itself starts once (with the first speaker's data folder) and stays until exit.
 // Threading: say()/stop() from any thread; the worker alone touches espeak-ng and the output.
 #pragma once
 
@@ -34,7 +35,8 @@ class EspeakSpeaker final : public Speaker {
 
   // Starts the worker, which then starts espeak-ng. If espeak-ng cannot start, speech is off:
   // the reason is logged and say() does nothing. Never throws, never exits the process.
-  static std::unique_ptr<EspeakSpeaker> start(std::unique_ptr<AudioOutput> output, Options options, Log log);
+  static std::unique_ptr<EspeakSpeaker> start(std::unique_ptr<AudioOutput> output, Options options,
+                                              Log log);
   ~EspeakSpeaker() override;
   EspeakSpeaker(const EspeakSpeaker&) = delete;
   EspeakSpeaker& operator=(const EspeakSpeaker&) = delete;
@@ -63,13 +65,13 @@ class EspeakSpeaker final : public Speaker {
 
   std::mutex m_mutex;
   std::condition_variable m_wake;
-  std::optional<Utterance> m_pending;             // guarded by m_mutex
-  std::optional<Expected<void>> m_started;        // guarded by m_mutex
-  bool m_quit = false;                            // guarded by m_mutex
-  std::atomic<std::uint64_t> m_generation{0};     // bumped by each say()/stop(): aborts synthesis
+  std::optional<Utterance> m_pending;          // guarded by m_mutex
+  std::optional<Expected<void>> m_started;     // guarded by m_mutex
+  bool m_quit = false;                         // guarded by m_mutex
+  std::atomic<std::uint64_t> m_generation{0};  // bumped by each say()/stop(): aborts synthesis
   std::atomic<bool> m_quitting{false};
-  std::optional<Language> m_voice;                // worker only
-  std::thread m_worker;                           // last: starts after everything above exists
+  std::optional<Language> m_voice;  // worker only
+  std::thread m_worker;             // last: starts after everything above exists
 };
 
 }  // namespace shubbak

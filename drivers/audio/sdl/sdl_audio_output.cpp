@@ -10,7 +10,8 @@ namespace {
 
 class SdlAudioOutput final : public AudioOutput {
  public:
-  SdlAudioOutput(SDL_AudioDeviceID device, int sample_rate) : m_device(device), m_sample_rate(sample_rate) {}
+  SdlAudioOutput(SDL_AudioDeviceID device, int sample_rate)
+      : m_device(device), m_sample_rate(sample_rate) {}
   ~SdlAudioOutput() override {
     SDL_CloseAudioDevice(m_device);
     SDL_QuitSubSystem(SDL_INIT_AUDIO);

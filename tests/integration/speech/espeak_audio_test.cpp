@@ -4,16 +4,9 @@
 // Without espeak-ng (library or voice data) these tests fail: no voice, no loud samples.
 #include <doctest/doctest.h>
 
-#include <cstdlib>
-#include <fstream>
-#include <thread>
-
-#include "drivers/audio/espeak/espeak_speaker.hpp"
-#include "drivers/audio/sdl/sdl_audio_output.hpp"
 #include "kiosk/app/spoken_guidance.hpp"
 #include "screens/workflow/step_screen.hpp"
-#include "tests/support/memory_log_sink.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/integration/speech/disk_audio.hpp"
 #include "tests/support/ui_harness.hpp"
 
 using namespace shubbak;
@@ -22,46 +15,8 @@ using testing::UiHarness;
 
 namespace {
 
-constexpr int k_loud = 500;  // of 32767: far above dither, far below speech peaks
+using testing::DiskAudio;
 constexpr std::size_t k_rate = EspeakSpeaker::k_sample_rate;
-
-// SDL's disk driver writes into SDL_DISKAUDIOFILE, in real time, from the moment it opens.
-class DiskAudio {
- public:
-  DiskAudio() {
-    ::setenv("SDL_AUDIODRIVER", "disk", 1);
-    ::setenv("SDL_DISKAUDIOFILE", (m_dir / "out.raw").c_str(), 1);
-  }
-  Expected<std::unique_ptr<AudioOutput>> open() { return open_sdl_audio_output(EspeakSpeaker::k_sample_rate); }
-
-  // How many samples of the file so far are louder than k_loud.
-  std::size_t loud_samples() const {
-    std::ifstream in(m_dir / "out.raw", std::ios::binary);
-    std::size_t loud = 0;
-    std::int16_t sample = 0;
-    while (in.read(reinterpret_cast<char*>(&sample), sizeof sample)) {
-      if (sample > k_loud || sample < -k_loud) ++loud;
-    }
-    return loud;
-  }
-  std::uintmax_t bytes() const {
-    std::error_code ec;
-    auto size = std::filesystem::file_size(m_dir / "out.raw", ec);
-    return ec ? 0 : size;
-  }
-  // Polls (bounded by `limit`) until at least `samples` loud samples are in the file.
-  bool wait_for_loud(std::size_t samples, std::chrono::milliseconds limit) const {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (loud_samples() >= samples) return true;
-      std::this_thread::sleep_for(100ms);
-    }
-    return loud_samples() >= samples;
-  }
-
- private:
-  testing::TempDir m_dir;
-};
 
 StepView renewal_step(Language language) {
   StepView view;
@@ -97,7 +52,7 @@ void show_step_with_guidance(Language language, bool on, DiskAudio& audio) {
     CHECK(audio.wait_for_loud(k_rate / 2, 15s));
   } else {
     std::this_thread::sleep_for(1500ms);
-    CHECK(audio.bytes() > 0);  // the device ran, and played...
+    CHECK(audio.bytes() > 0);          // the device ran, and played...
     CHECK(audio.loud_samples() == 0);  // ...only silence
   }
 }
@@ -138,21 +93,4 @@ TEST_CASE("a new utterance interrupts the one being spoken") {
 
   speaker->say("Next", Language::en);
   CHECK(audio.wait_for_loud(audio.loud_samples() + k_rate / 10, 10s));  // and speech resumes
-}
-
-TEST_CASE("if espeak-ng cannot start, speech is off and logged, and nothing crashes") {
-  DiskAudio audio;
-  auto output = audio.open();
-  REQUIRE(output);
-  testing::CapturedLog log;
-  // An existing folder without voice data (a missing one makes espeak-ng fall back to Debian's).
-  testing::TempDir empty;
-  auto speaker = EspeakSpeaker::start(std::move(*output), {empty.path()}, log.log("speech"));
-  auto started = speaker->wait_until_started();
-  REQUIRE_FALSE(started);
-  CHECK(started.error().message.find("espeak-ng cannot start") != std::string::npos);
-  CHECK(log.contains("speech is off"));
-  speaker->say("مرحبا", Language::ar);
-  std::this_thread::sleep_for(500ms);
-  CHECK(audio.loud_samples() == 0);
 }

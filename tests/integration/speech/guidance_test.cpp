@@ -23,7 +23,9 @@ class RecordingSpeaker final : public Speaker {
     std::string text;
     Language language;
   };
-  void say(std::string text, Language language) override { said.push_back({std::move(text), language}); }
+  void say(std::string text, Language language) override {
+    said.push_back({std::move(text), language});
+  }
   void stop() override { ++stops; }
 
   std::vector<Said> said;
@@ -33,10 +35,13 @@ class RecordingSpeaker final : public Speaker {
 struct Kiosk {
   explicit Kiosk(UiHarness& h)
       : services(h.ui(), h.loop(), workers, {}, "K-1", Log(logger, "services")),
-        shell(h.ui(), h.app(), services,
-              workflow::load_catalog(std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services"),
-              [] { return CivilDate{2026, 11, 21}; }, {Language::ar, {"K-1", "0.1.0"}, {1, 1, 30}},
-              Log(logger, "shell")),
+        shell(
+            h.ui(), h.app(), services,
+            workflow::load_catalog(std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services"),
+            [] {
+              return CivilDate{2026, 11, 21};
+            },
+            {Language::ar, {"K-1", "0.1.0"}, {1, 1, 30}}, Log(logger, "shell")),
         guidance(h.ui(), h.app(), speaker, Log(logger, "guidance")) {
     shell.set_spoken_guidance(&guidance);
     shell.on_session_end([this](workflow::EndResult r) { ended = r; });
@@ -50,17 +55,22 @@ struct Kiosk {
   std::optional<workflow::EndResult> ended;
 };
 
-bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, std::string_view part) {
+  return text.find(part) != std::string::npos;
+}
 
-StepView passport_menu(const UiContext& ui) {
+StepView passport_menu(const UiContext& ui, std::size_t options = 3) {
   StepView view;
   view.kind = StepView::Kind::menu;
   view.service_title = ui.language() == Language::ar ? "الأحوال المدنية" : "Civil status";
   view.title = ui.language() == Language::ar ? "اختر الخدمة" : "Choose a service";
-  view.body = ui.language() == Language::ar ? "رسوم كل خدمة ظاهرة بجانبها" : "Each service shows its fee";
-  view.options = {{"birth", ui.language() == Language::ar ? "شهادة ميلاد" : "Birth certificate", "1.000"},
-                  {"id", ui.language() == Language::ar ? "بطاقة شخصية" : "Identity card", "5.000"},
-                  {"passport", ui.language() == Language::ar ? "جواز سفر" : "Passport", "20.000"}};
+  view.body =
+      ui.language() == Language::ar ? "رسوم كل خدمة ظاهرة بجانبها" : "Each service shows its fee";
+  view.options = {
+      {"birth", ui.language() == Language::ar ? "شهادة ميلاد" : "Birth certificate", "1.000"},
+      {"id", ui.language() == Language::ar ? "بطاقة شخصية" : "Identity card", "5.000"},
+      {"passport", ui.language() == Language::ar ? "جواز سفر" : "Passport", "20.000"}};
+  view.options.resize(options);
   view.can_go_back = true;
   view.primary = std::string(ui.message("step.continue"));
   return view;
@@ -68,7 +78,9 @@ StepView passport_menu(const UiContext& ui) {
 
 }  // namespace
 
-TEST_CASE("guidance is off at first; a real tap on the toggle turns it on and the next screens are read in Arabic") {
+TEST_CASE(
+    "guidance is off at first; a real tap on the toggle turns it on and the next screens are read "
+    "in Arabic") {
   UiHarness h(Language::ar);
   Kiosk kiosk(h);
   kiosk.shell.show_welcome();
@@ -110,7 +122,8 @@ TEST_CASE("the next citizen starts with guidance off, and is not read to") {
   h.settle();
   CHECK_FALSE(kiosk.guidance.enabled());
   CHECK(kiosk.speaker.stops >= 1);  // the voice was silenced, not left talking to nobody
-  REQUIRE(h.app().screen()->find_element("speech").has_value());  // the welcome screen, toggle offered
+  REQUIRE(
+      h.app().screen()->find_element("speech").has_value());  // the welcome screen, toggle offered
   h.tap("start");
   CHECK(kiosk.speaker.said.size() == read_in_session);  // neither the welcome screen nor the menu
 }
@@ -139,10 +152,12 @@ TEST_CASE("a step screen is read from the same view it shows; the same words are
   SpokenGuidance guidance(h.ui(), h.app(), speaker, Log(logger, "guidance"));
   guidance.set_enabled(true);
   h.show(std::make_unique<StepScreen>(h.ui(), passport_menu(h.ui()), StepActions{}));
-  h.show(std::make_unique<StepScreen>(h.ui(), passport_menu(h.ui()), StepActions{}));  // redrawn, same words
+  h.show(std::make_unique<StepScreen>(h.ui(), passport_menu(h.ui()),
+                                      StepActions{}));  // redrawn, same words
   REQUIRE(speaker.said.size() == 1);
   CHECK(speaker.said[0].text ==
-        "اختر الخدمة. رسوم كل خدمة ظاهرة بجانبها. خيار: شهادة ميلاد. خيار: بطاقة شخصية. خيار: جواز سفر. زر: رجوع. زر: "
+        "اختر الخدمة. رسوم كل خدمة ظاهرة بجانبها. خيار: شهادة ميلاد. خيار: بطاقة شخصية. خيار: جواز "
+        "سفر. زر: رجوع. زر: "
         "متابعة.");
   guidance.repeat();
   CHECK(speaker.said.size() == 2);
@@ -168,11 +183,13 @@ TEST_CASE("golden: the welcome screen's guidance toggle, off in Arabic and on in
   }
 }
 
-TEST_CASE("ui.controls = lower puts the menu and the buttons in the lower half; anywhere does not") {
+TEST_CASE(
+    "ui.controls = lower puts the menu and the buttons in the lower half; anywhere does not") {
   for (ControlsReach reach : {ControlsReach::anywhere, ControlsReach::lower}) {
     UiHarness h(Language::ar);
     h.ui().set_controls_reach(reach);
-    auto screen = std::make_unique<StepScreen>(h.ui(), passport_menu(h.ui()), StepActions{});
+    // Two options fit in the lower half of a 1080-pixel screen; more start as low as they fit.
+    auto screen = std::make_unique<StepScreen>(h.ui(), passport_menu(h.ui(), 2), StepActions{});
     StepScreen* step = screen.get();
     h.show(std::move(screen));
     auto shot = h.screenshot();
@@ -183,7 +200,8 @@ TEST_CASE("ui.controls = lower puts the menu and the buttons in the lower half; 
     CHECK(step->find_element("title")->y < half);  // the text stays at the top
     if (reach == ControlsReach::lower) {
       CHECK(first_option->y >= half);
-      CHECK_MESSAGE(testing::compare_with_golden(shot, "step-controls-lower") == "", "step-controls-lower");
+      CHECK_MESSAGE(testing::compare_with_golden(shot, "step-controls-lower") == "",
+                    "step-controls-lower");
     } else {
       CHECK(first_option->y < half);
     }

@@ -11,7 +11,8 @@ using namespace shubbak;
 namespace {
 
 const Messages& messages() {
-  static Messages loaded = *Messages::load(std::filesystem::path(SHUBBAK_ASSETS_DIR) / "i18n/messages.toml");
+  static Messages loaded =
+      *Messages::load(std::filesystem::path(SHUBBAK_ASSETS_DIR) / "i18n/messages.toml");
   return loaded;
 }
 
@@ -53,7 +54,8 @@ TEST_CASE("an English menu announces each option, then the buttons") {
   view.options = {{"a", "Birth certificate", "Oman"}, {"b", "Health appointment", "Jordan"}};
   view.can_go_back = true;
   std::string text = spoken_step(view, messages(), Language::en);
-  CHECK(text == "Choose a service. Option: Birth certificate. Option: Health appointment. Button: Back.");
+  CHECK(text ==
+        "Choose a service. Option: Birth certificate. Option: Health appointment. Button: Back.");
 }
 
 TEST_CASE("a form reads each question, its choices and why an answer is refused") {
@@ -74,7 +76,8 @@ TEST_CASE("a form reads each question, its choices and why an answer is refused"
   view.primary = "التالي";
   std::string text = spoken_step(view, messages(), Language::ar);
   CHECK(text ==
-        "بيانات المراجع. حقل: الجنس. خيار: ذكر. خيار: أنثى. حقل: رقم الهاتف. تنبيه: الرقم غير صحيح. زر: التالي.");
+        "بيانات المراجع. حقل: الجنس. خيار: ذكر. خيار: أنثى. حقل: رقم الهاتف. تنبيه: الرقم غير "
+        "صحيح. زر: التالي.");
 }
 
 TEST_CASE("a review reads each answer with its label") {
