@@ -230,3 +230,14 @@ min_free_mb = 128
   CHECK(error_of("[portal]\nurl = \"https://portal\"\n").find("portal.client_cert") != std::string::npos);
   CHECK(error_of("[store]\nretention_days = 0\n") == "kiosk.toml:2: store.retention_days: 0 is out of range 1..3650");
 }
+
+TEST_CASE("ui.speech and ui.controls take their named values and refuse others") {
+  auto config = parse("[ui]\nspeech = \"off\"\ncontrols = \"lower\"\n");
+  REQUIRE(config);
+  CHECK_FALSE(config->ui.speech_toggle);
+  CHECK(config->ui.controls_lower);
+  CHECK(Config{}.ui.speech_toggle);
+  CHECK_FALSE(Config{}.ui.controls_lower);
+  CHECK_FALSE(parse("[ui]\nspeech = \"on\"\n"));
+  CHECK_FALSE(parse("[ui]\ncontrols = \"bottom\"\n"));
+}

@@ -36,7 +36,7 @@ TEST_CASE("an Arabic step reads its title, text, then its buttons in Arabic, in 
   std::string text = spoken_step(view, messages(), Language::ar);
 
   std::size_t title = position(text, "تجديد جواز السفر.");
-  std::size_t body = position(text, "١٢٫٥٠٠");
+  std::size_t body = position(text, "١٢ فاصلة ٥٠٠ ر.ع.");
   std::size_t back = position(text, "زر: رجوع.");
   std::size_t cancel = position(text, "زر: إلغاء.");
   std::size_t next = position(text, "زر: متابعة.");
