@@ -22,7 +22,13 @@ void KioskApp::show(std::unique_ptr<Screen> screen) {
   if (m_screen) m_loop.post([old = std::shared_ptr<Screen>(std::move(m_screen))] {});
   m_screen = std::move(screen);
   if (m_screen) m_screen->on_changed([this] { m_dirty = true; });
+  if (m_screen) {
+    m_screen->on_speak_again([this] {
+      if (m_on_screen_shown && m_screen) m_on_screen_shown(*m_screen);
+    });
+  }
   m_dirty = true;
+  if (m_on_screen_shown && m_screen) m_on_screen_shown(*m_screen);
 }
 
 void KioskApp::request_screenshot(std::filesystem::path png, std::function<void(Expected<void>)> done) {

@@ -88,6 +88,7 @@ void KioskShell::show_welcome() {
   auto welcome = std::make_unique<WelcomeScreen>(m_ui, m_options.welcome);
   welcome->on_start([this] { show_menu(); });
   start_attract_loop(*welcome);
+  if (m_guidance) welcome->offer_speech_toggle(m_guidance->enabled(), [this] { return m_guidance->toggle(); });
   m_app.show(std::move(welcome));
 }
 
@@ -158,8 +159,9 @@ void KioskShell::start_service(std::string_view id) {
 }
 
 void KioskShell::end_session(workflow::EndResult result) {
-  // The next citizen starts from a clean kiosk in its default language.
+  // The next citizen starts from a clean kiosk: its default language, no spoken guidance.
   m_session.reset();
+  if (m_guidance) m_guidance->set_enabled(false);
   if (m_next_catalog) {
     m_catalog = std::move(*m_next_catalog);
     m_next_catalog.reset();

@@ -15,6 +15,7 @@
 #include "kiosk/app/kiosk_app.hpp"
 #include "kiosk/app/service_availability.hpp"
 #include "kiosk/app/session_services.hpp"
+#include "kiosk/app/spoken_guidance.hpp"
 #include "kiosk/app/workflow_session.hpp"
 #include "kiosk/workflow/catalog.hpp"
 #include "screens/shell/welcome_screen.hpp"
@@ -44,6 +45,10 @@ class KioskShell {
   // current citizen's session ends. A citizen never sees a service change under them.
   void replace_catalog(workflow::Catalog catalog);
   const workflow::Catalog& catalog() const { return m_catalog; }
+
+  // Offers the spoken-guidance toggle on the attract screen; null: no toggle (ui.speech = "off").
+  // Guidance is turned off when a citizen's session ends, so the next one starts without it.
+  void set_spoken_guidance(SpokenGuidance* guidance) { m_guidance = guidance; }
 
   // Shows the attract screen, or the out-of-service notice when nothing can be offered.
   void show_welcome();
@@ -89,6 +94,7 @@ class KioskShell {
   EventLoop::TimerId m_attract_timer = 0;
   EventLoop::TimerId m_menu_timer = 0;
   std::size_t m_highlight = 0;
+  SpokenGuidance* m_guidance = nullptr;
   std::function<void(workflow::EndResult)> m_on_session_end;
   std::function<void(const workflow::Bundle&)> m_on_session_start;
   std::shared_ptr<int> m_alive = std::make_shared<int>(0);

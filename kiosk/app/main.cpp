@@ -14,6 +14,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "drivers/audio/espeak/espeak_speaker.hpp"
+#include "drivers/audio/sdl/sdl_audio_output.hpp"
 #include "drivers/display/display.hpp"
 #include "drivers/payment/simulated_terminal.hpp"
 #include "drivers/printer/printer_factory.hpp"
@@ -24,6 +26,7 @@
 #include "kiosk/app/printer_monitor.hpp"
 #include "kiosk/app/reader_devices.hpp"
 #include "kiosk/app/service_notifier.hpp"
+#include "kiosk/app/spoken_guidance.hpp"
 #include "kiosk/app/store_and_forward.hpp"
 #include "kiosk/app/touch_script.hpp"
 #include "kiosk/core/config.hpp"
@@ -234,6 +237,7 @@ int run(const CommandLine& cli, Logger& logger) {
   UiContext ui(**text, loop, *messages, (*display)->size(), config->display.dpi, config->kiosk.language,
                config->locale.arabic_indic_digits ? DigitStyle::arabic_indic : DigitStyle::western, Log(logger, "ui"));
   ui.set_theme(**theme_named(config->ui.theme));  // the config only accepts known names
+  ui.set_controls_reach(config->ui.controls_lower ? ControlsReach::lower : ControlsReach::anywhere);
 
   // Devices. A device that cannot be opened is logged; the services that need it fail cleanly.
   // What the heartbeat tells the portal about each device; updated as the kiosk sees them.
@@ -334,6 +338,18 @@ int run(const CommandLine& cli, Logger& logger) {
     audit.record(audit_kind::update, {{"refused", refused.message}});
   });
   std::string service_status = "in service";
+  // Spoken guidance, if offered and the kiosk has a sound card; espeak-ng starts on its own thread.
+  std::unique_ptr<EspeakSpeaker> speaker;
+  std::unique_ptr<SpokenGuidance> guidance;
+  if (config->ui.speech_toggle) {
+    if (auto output = open_sdl_audio_output(EspeakSpeaker::k_sample_rate)) {
+      speaker = EspeakSpeaker::start(std::move(*output), {}, Log(logger, "speech"));
+      guidance = std::make_unique<SpokenGuidance>(ui, app, *speaker, Log(logger, "guidance"));
+      shell.set_spoken_guidance(guidance.get());
+    } else {
+      log.error("speech is off: {}", output.error().describe());
+    }
+  }
   if (auto fault = transactions.out_of_service()) {
     shell.set_out_of_service(std::string(message_key(fault->reason)));
     service_status = "out of service: " + status_reason(message_key(fault->reason));

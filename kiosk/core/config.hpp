@@ -59,6 +59,8 @@ struct Config {
 
   struct Ui {
     std::string theme = "default";  // "default", "high-contrast" or "large-text"
+    bool speech_toggle = true;       // ui.speech: "toggle" offers spoken guidance, "off" does not
+    bool controls_lower = false;     // ui.controls: "lower" puts step controls in the lower half
   } ui;
 
   // The citizen's path between sessions (kiosk/app/kiosk_shell.hpp).

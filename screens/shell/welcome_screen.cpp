@@ -4,6 +4,8 @@
 #include <cmath>
 #include <utility>
 
+#include "screens/shell/speaker_mark.hpp"
+
 namespace shubbak {
 
 WelcomeScreen::WelcomeScreen(UiContext& ui, Options options) : m_ui(ui), m_options(std::move(options)) {
@@ -37,6 +39,8 @@ void WelcomeScreen::lay_out() {
   m_start_button = {(w - start_w) / 2, h * 62 / 100, start_w, start_h};
   m_highlight = {margin, m_start_button.y - 14 * unit, w - 2 * margin, 8 * unit};
   m_footer = {margin, h - 8 * unit, w - 2 * margin, 5 * unit};
+  // Below the start button, within reach from a wheelchair, as wide as the start button.
+  m_speech_toggle = {m_start_button.x, m_start_button.bottom() + 4 * unit, start_w, std::max(10 * unit, touch)};
   changed();
 }
 
@@ -84,6 +88,8 @@ void WelcomeScreen::draw(Canvas& canvas) {
   draw_text(canvas, m_ui.message("welcome.start"), scaled(5 * unit, FontWeight::bold), m_start_button,
             TextAlign::center, t.on_primary, dir, true);
 
+  if (m_toggle_speech) draw_speech_toggle(canvas);
+
   std::string footer = m_ui.messages().format("welcome.footer", m_ui.language(),
                                               {{"kiosk", m_options.kiosk_id}, {"version", m_options.version}});
   draw_text(canvas, footer, scaled(3 * unit, FontWeight::regular), m_footer, TextAlign::start, t.text_muted, dir);
@@ -99,6 +105,7 @@ void WelcomeScreen::set_highlight(std::string title_ar, std::string title_en) {
 WelcomeScreen::Element WelcomeScreen::hit(Point p) const {
   if (m_language_button.contains(p)) return Element::language;
   if (m_start_button.contains(p)) return Element::start;
+  if (m_toggle_speech && m_speech_toggle.contains(p)) return Element::speech;
   return Element::none;
 }
 
@@ -125,6 +132,12 @@ void WelcomeScreen::on_pointer(const PointerEvent& event) {
         Language next = other_language(m_ui.language());
         m_ui.log().info("language switched to {}", to_string(next));
         m_ui.set_language(next);
+        speak_again();
+      } else if (pressed == Element::speech) {
+        m_speech_on = m_toggle_speech();
+        m_ui.log().info("spoken guidance {}", m_speech_on ? "on" : "off");
+        changed();
+        speak_again();
       } else if (pressed == Element::start && m_on_start) {
         m_on_start();
       }
@@ -136,7 +149,56 @@ void WelcomeScreen::on_pointer(const PointerEvent& event) {
 std::optional<Rect> WelcomeScreen::find_element(std::string_view id) const {
   if (id == "language") return m_language_button;
   if (id == "start") return m_start_button;
+  if (id == "speech" && m_toggle_speech) return m_speech_toggle;
   return std::nullopt;
+}
+
+void WelcomeScreen::offer_speech_toggle(bool on, std::function<bool()> toggle) {
+  m_speech_on = on;
+  m_toggle_speech = std::move(toggle);
+  changed();
+}
+
+void WelcomeScreen::draw_speech_toggle(Canvas& canvas) {
+  const Theme& t = m_ui.theme();
+  const int unit = m_ui.unit();
+  const bool rtl = m_ui.right_to_left();
+  // On: filled like a primary button; off: an outlined surface. The mark and the words agree.
+  Color fill = m_speech_on ? (m_pressed == Element::speech ? t.primary_pressed : t.primary)
+                           : (m_pressed == Element::speech ? t.surface_pressed : t.surface);
+  Color ink = m_speech_on ? t.on_primary : t.primary;
+  const Rect& r = m_speech_toggle;
+  canvas.fill_rect(r, t.primary);
+  const int b = t.border_px;
+  canvas.fill_rect({r.x + b, r.y + b, r.width - 2 * b, r.height - 2 * b}, fill);
+
+  const int mark = r.height - 2 * unit;
+  Rect mark_box{rtl ? r.right() - unit - mark : r.x + unit, r.y + unit, mark, mark};
+  draw_speaker_mark(canvas, mark_box, m_speech_on, rtl, ink);
+
+  // Both languages, the citizen's first: someone who cannot read this one still finds it.
+  std::string_view key = m_speech_on ? "welcome.speech_on" : "welcome.speech_off";
+  Language first = m_ui.language(), second = other_language(first);
+  Rect words{rtl ? r.x + unit : mark_box.right() + unit, r.y, r.width - mark - 3 * unit, r.height / 2};
+  draw_text(canvas, m_ui.messages().get(key, first), scaled(4 * unit, FontWeight::bold),
+            {words.x, words.y + unit / 2, words.width, words.height}, TextAlign::start, ink, m_ui.direction(), true);
+  draw_text(canvas, m_ui.messages().get(key, second), scaled(3 * unit, FontWeight::regular),
+            {words.x, words.y + words.height - unit / 2, words.width, words.height}, TextAlign::start, ink,
+            m_ui.direction(), true);
+}
+
+std::string WelcomeScreen::spoken_text() const {
+  std::string text;
+  auto sentence = [&](std::string_view s) {
+    if (!text.empty()) text += ' ';
+    text += s;
+    text += '.';
+  };
+  const Language language = m_ui.language();
+  sentence(m_ui.messages().get(m_speech_on ? "welcome.speech_on" : "welcome.speech_off", language));
+  sentence(m_ui.message("welcome.title"));
+  sentence(m_ui.messages().format("speech.button", language, {{"label", m_ui.message("welcome.start")}}));
+  return text;
 }
 
 }  // namespace shubbak

@@ -29,22 +29,29 @@ class WelcomeScreen final : public Screen {
   // The attract loop's current service ("Available here: <title>"), its title in each language
   // so a language switch shows it at once; empty titles show nothing. Redraws only on change.
   void set_highlight(std::string title_ar, std::string title_en);
+  // Shows the spoken-guidance toggle in state `on`; a tap calls `toggle`, which returns the new
+  // state. Without this call the toggle is not shown (ui.speech = "off").
+  void offer_speech_toggle(bool on, std::function<bool()> toggle);
+  std::string spoken_text() const override;
 
  private:
-  enum class Element { none, language, start };
+  enum class Element { none, language, start, speech };
 
   void lay_out();
   Element hit(Point p) const;
   TextStyle scaled(int size_px, FontWeight weight) const;
   void draw_text(Canvas& canvas, std::string_view text, const TextStyle& style, const Rect& box, TextAlign align,
                  Color color, TextDirection direction, bool centre_vertically = false);
+  void draw_speech_toggle(Canvas& canvas);
 
   UiContext& m_ui;
   Options m_options;
-  Rect m_header, m_language_button, m_start_button, m_title, m_subtitle, m_highlight, m_footer;
+  Rect m_header, m_language_button, m_start_button, m_title, m_subtitle, m_highlight, m_footer, m_speech_toggle;
   std::string m_highlight_ar, m_highlight_en;
   Element m_pressed = Element::none;
   std::function<void()> m_on_start;
+  std::function<bool()> m_toggle_speech;  // empty: no toggle shown
+  bool m_speech_on = false;
 };
 
 }  // namespace shubbak

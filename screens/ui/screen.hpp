@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "drivers/display/canvas.hpp"
@@ -22,16 +23,27 @@ class Screen {
   // The rectangle of a named element ("language", "start"), for scripted touches and tests.
   virtual std::optional<Rect> find_element(std::string_view id) const = 0;
 
+  // What spoken guidance reads aloud for this screen, in the screen's language: its title and
+  // text, then its controls in order ("Button: Next"). Empty: nothing to read.
+  virtual std::string spoken_text() const { return {}; }
+
   // The screen calls this when what it shows has changed; nothing is drawn otherwise.
   void on_changed(std::function<void()> handler) { m_on_changed = std::move(handler); }
+  // The screen calls this when its spoken text changed in a way the citizen should hear now
+  // (its language was switched, guidance was turned on).
+  void on_speak_again(std::function<void()> handler) { m_on_speak_again = std::move(handler); }
 
  protected:
   void changed() {
     if (m_on_changed) m_on_changed();
   }
+  void speak_again() {
+    if (m_on_speak_again) m_on_speak_again();
+  }
 
  private:
   std::function<void()> m_on_changed;
+  std::function<void()> m_on_speak_again;
 };
 
 // Physical size to pixels, for touch targets that stay a finger wide at any density.

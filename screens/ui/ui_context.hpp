@@ -20,6 +20,10 @@ class Widget;
 
 enum class TextRole { title, heading, body, button, caption };
 
+// Where step screens put what the citizen touches: anywhere, or all in the lower half of the
+// screen, within reach from a wheelchair (EN 301 549, limited reach).
+enum class ControlsReach { anywhere, lower };
+
 class UiContext {
  public:
   UiContext(TextEngine& text, EventLoop& loop, const Messages& messages, Size screen, int dpi, Language language,
@@ -56,6 +60,9 @@ class UiContext {
   }
   void on_redraw(std::function<void()> handler) { m_on_redraw = std::move(handler); }
 
+  ControlsReach controls_reach() const { return m_controls_reach; }
+  void set_controls_reach(ControlsReach reach) { m_controls_reach = reach; }
+
   Widget* focused() const { return m_focused; }
   void set_focus(Widget* widget);
   void forget(Widget* widget) {
@@ -74,6 +81,7 @@ class UiContext {
   const Theme* m_theme;
   Log m_log;
   Widget* m_focused = nullptr;
+  ControlsReach m_controls_reach = ControlsReach::anywhere;
   std::function<void()> m_on_redraw;
   std::function<void()> m_on_appearance;
 };

@@ -8,20 +8,27 @@
 #include "screens/ui/label.hpp"
 #include "screens/ui/list_view.hpp"
 #include "screens/ui/progress.hpp"
+#include "screens/workflow/step_speech.hpp"
 
 namespace shubbak {
 
 namespace {
 
-// The page: content from the top, the buttons pinned to the bottom edge.
+// The page: content from the top, the buttons pinned to the bottom edge. With the controls in
+// reach (ControlsReach::lower) the menu and the form's questions have their own column, laid
+// out in the lower half of the screen, just above the buttons.
 class Page final : public Container {
  public:
   Page(UiContext& ui, int padding) : Container(ui, "page"), m_padding(padding) {}
 
   Column& content() { return *m_content; }
+  Column& controls() { return *m_controls; }
   Row& buttons() { return *m_buttons; }
   void build() {
     m_content = &add<Column>(m_ui.unit() * 2, 0, Align::stretch, "content");
+    m_controls = m_ui.controls_reach() == ControlsReach::lower
+                     ? &add<Column>(m_ui.unit() * 2, 0, Align::stretch, "controls")
+                     : m_content;
     m_buttons = &add<Row>(m_ui.unit() * 2, "buttons");
   }
 
@@ -31,18 +38,29 @@ class Page final : public Container {
     int inner = bounds.width - 2 * m_padding;
     int buttons_h = m_buttons->measure(inner).height;
     int content_h = m_content->measure(inner).height;
+    int controls_h = separate_controls() ? m_controls->measure(inner).height + m_padding : 0;
     // With the keyboard open the page is short: the buttons step aside (the keyboard's Done
     // key closes it and brings them back) rather than cover the questions.
-    m_show_buttons = content_h + buttons_h + 3 * m_padding <= bounds.height;
+    m_show_buttons = content_h + controls_h + buttons_h + 3 * m_padding <= bounds.height;
     Rect buttons{bounds.x + m_padding, bounds.bottom() - m_padding - buttons_h, inner, buttons_h};
     m_buttons->arrange(m_show_buttons ? buttons : Rect{bounds.x, bounds.bottom(), 0, 0});
     int bottom = m_show_buttons ? buttons.y - m_padding : bounds.bottom();
-    m_content->arrange({bounds.x + m_padding, bounds.y + m_padding, inner, bottom - bounds.y - m_padding});
+    int top = bounds.y + m_padding;
+    if (!separate_controls()) {
+      m_content->arrange({bounds.x + m_padding, top, inner, bottom - top});
+      return;
+    }
+    // The controls start at the middle of the screen, or higher when they would not fit below
+    // it, but never over the text above them.
+    int controls_y = std::max(top + content_h + m_padding, std::min(bounds.y + bounds.height / 2, bottom - controls_h));
+    m_content->arrange({bounds.x + m_padding, top, inner, std::max(0, controls_y - m_padding - top)});
+    m_controls->arrange({bounds.x + m_padding, controls_y, inner, std::max(0, bottom - controls_y)});
   }
   void draw(Canvas& canvas) override {
     std::optional<Rect> clip;
     ClipScope scope(canvas, clip, m_bounds);
     m_content->draw(canvas);
+    if (separate_controls()) m_controls->draw(canvas);
     if (m_show_buttons) m_buttons->draw(canvas);
   }
   bool on_pointer(const PointerEvent& event) override {
@@ -54,8 +72,11 @@ class Page final : public Container {
 
  private:
   int m_padding;
+  bool separate_controls() const { return m_controls != m_content; }
+
   bool m_show_buttons = true;
   Column* m_content = nullptr;
+  Column* m_controls = nullptr;
   Row* m_buttons = nullptr;
 };
 
@@ -140,7 +161,7 @@ std::unique_ptr<Widget> build(UiContext& ui, const StepView& view, const StepAct
     case StepView::Kind::menu: {
       std::vector<ListItem> items;
       for (const auto& o : view.options) items.push_back({o.label, o.detail});
-      auto& list = content.add<ListView>(items, "options", 5);
+      auto& list = page->controls().add<ListView>(items, "options", 5);
       list.on_select([actions, options = view.options](std::size_t i) {
         if (actions.choose) actions.choose(options[i].id);
       });
@@ -150,14 +171,15 @@ std::unique_ptr<Widget> build(UiContext& ui, const StepView& view, const StepAct
       // Two columns on a landscape panel when there is more than a couple of questions.
       Size screen = ui.screen();
       bool two = screen.width > screen.height && view.fields.size() > 2;
+      Column& questions = page->controls();
       if (two) {
-        auto& row = content.add<Row>(4 * u);
+        auto& row = questions.add<Row>(4 * u);
         auto& first = row.add<Column>(u, 0, Align::stretch);
         auto& second = row.add<Column>(u, 0, Align::stretch);
         std::size_t half = (view.fields.size() + 1) / 2;
         for (std::size_t i = 0; i < view.fields.size(); ++i) add_field(i < half ? first : second, view.fields[i], actions);
       } else {
-        for (const auto& field : view.fields) add_field(content, field, actions);
+        for (const auto& field : view.fields) add_field(questions, field, actions);
       }
       break;
     }
@@ -204,7 +226,13 @@ std::unique_ptr<Widget> build(UiContext& ui, const StepView& view, const StepAct
 }  // namespace
 
 StepScreen::StepScreen(UiContext& ui, StepView view, StepActions actions)
-    : WidgetScreen(ui, build(ui, view, actions)), m_view(std::move(view)), m_actions(std::move(actions)) {}
+    : WidgetScreen(ui, build(ui, view, actions)),
+      m_view(std::move(view)),
+      m_actions(std::move(actions)),
+      m_messages(ui.messages()),
+      m_language(ui.language()) {}
+
+std::string StepScreen::spoken_text() const { return spoken_step(m_view, m_messages, m_language); }
 
 std::optional<Rect> StepScreen::find_element(std::string_view id) const {
   if (id.starts_with("option:") && m_view.kind == StepView::Kind::menu) {

@@ -19,10 +19,13 @@ class StepScreen final : public WidgetScreen {
   std::optional<Rect> find_element(std::string_view id) const override;
   // What the screen shows (for tests and the screen reader).
   const StepView& view() const { return m_view; }
+  std::string spoken_text() const override;
 
  private:
   StepView m_view;
   StepActions m_actions;
+  const Messages& m_messages;
+  Language m_language;  // the view's texts are in the language of the moment it was built
 };
 
 }  // namespace shubbak

@@ -154,6 +154,8 @@ TEST_CASE("the shipped, commented default config parses to exactly the defaults"
   CHECK(shipped->display.rotation == defaults.display.rotation);
   CHECK(shipped->display.dpi == defaults.display.dpi);
   CHECK(shipped->display.mode == defaults.display.mode);
+  CHECK(shipped->ui.speech_toggle == defaults.ui.speech_toggle);
+  CHECK(shipped->ui.controls_lower == defaults.ui.controls_lower);
   CHECK(shipped->text.arabic_font == defaults.text.arabic_font);
   CHECK(shipped->text.latin_bold_font == defaults.text.latin_bold_font);
   CHECK(shipped->text.symbol_font == defaults.text.symbol_font);
@@ -236,4 +238,15 @@ min_free_mb = 128
         "kiosk.toml:2: portal.url: must be an https:// URL (or empty for no upload)");
   CHECK(error_of("[portal]\nurl = \"https://portal\"\n").find("portal.client_cert") != std::string::npos);
   CHECK(error_of("[store]\nretention_days = 0\n") == "kiosk.toml:2: store.retention_days: 0 is out of range 1..3650");
+}
+
+TEST_CASE("ui.speech and ui.controls take their named values and refuse others") {
+  auto config = parse("[ui]\nspeech = \"off\"\ncontrols = \"lower\"\n");
+  REQUIRE(config);
+  CHECK_FALSE(config->ui.speech_toggle);
+  CHECK(config->ui.controls_lower);
+  CHECK(Config{}.ui.speech_toggle);
+  CHECK_FALSE(Config{}.ui.controls_lower);
+  CHECK_FALSE(parse("[ui]\nspeech = \"on\"\n"));
+  CHECK_FALSE(parse("[ui]\ncontrols = \"bottom\"\n"));
 }

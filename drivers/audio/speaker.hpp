@@ -1,0 +1,23 @@
+// Spoken guidance's voice: reads a text aloud in Arabic or English. A new utterance interrupts
+// the one being spoken, so the citizen always hears the screen in front of them.
+//
+// Threading: say() and stop() may be called from any thread and return at once; the work
+// (synthesis, audio) happens elsewhere.
+#pragma once
+
+#include <string>
+
+#include "kiosk/core/language.hpp"
+
+namespace shubbak {
+
+class Speaker {
+ public:
+  virtual ~Speaker() = default;
+
+  virtual void say(std::string text, Language language) = 0;
+  // Silence now: whatever is being spoken or queued stops.
+  virtual void stop() = 0;
+};
+
+}  // namespace shubbak

@@ -1,0 +1,96 @@
+// The real voice: espeak-ng synthesising in process into SDL's queued audio, with SDL's disk
+// audio driver writing what the sound card would play into a file in a temp dir. The file is
+// 16-bit mono at 22050 Hz; a sample louder than k_loud is speech (silence is exactly 0).
+// Without espeak-ng (library or voice data) these tests fail: no voice, no loud samples.
+#include <doctest/doctest.h>
+
+#include "kiosk/app/spoken_guidance.hpp"
+#include "screens/workflow/step_screen.hpp"
+#include "tests/integration/speech/disk_audio.hpp"
+#include "tests/support/ui_harness.hpp"
+
+using namespace shubbak;
+using namespace std::chrono_literals;
+using testing::UiHarness;
+
+namespace {
+
+using testing::DiskAudio;
+constexpr std::size_t k_rate = EspeakSpeaker::k_sample_rate;
+
+StepView renewal_step(Language language) {
+  StepView view;
+  view.kind = StepView::Kind::message;
+  if (language == Language::ar) {
+    view.title = "تجديد جواز السفر";
+    view.body = "رسوم الخدمة ١٢٫٥٠٠ ريال عماني، تدفع في الخطوة الأخيرة.";
+    view.primary = "متابعة";
+  } else {
+    view.title = "Passport renewal";
+    view.body = "The fee is 12.500 Omani rials, paid at the last step.";
+    view.primary = "Continue";
+  }
+  view.can_go_back = true;
+  return view;
+}
+
+// A step screen in `language`, shown with guidance in state `on`, through the real voice.
+void show_step_with_guidance(Language language, bool on, DiskAudio& audio) {
+  UiHarness h(language);
+  auto output = audio.open();
+  REQUIRE_MESSAGE(output, (output ? "" : output.error().describe()));
+  Logger logger{LogLevel::error};
+  auto speaker = EspeakSpeaker::start(std::move(*output), {}, Log(logger, "speech"));
+  auto started = speaker->wait_until_started();
+  REQUIRE_MESSAGE(started, (started ? "" : started.error().describe()));
+  SpokenGuidance guidance(h.ui(), h.app(), *speaker, Log(logger, "guidance"));
+  guidance.set_enabled(on);
+  h.show(std::make_unique<StepScreen>(h.ui(), renewal_step(language), StepActions{}));
+  h.settle();
+  if (on) {
+    // Half a second of speech at least: a real sentence, not a click.
+    CHECK(audio.wait_for_loud(k_rate / 2, 15s));
+  } else {
+    std::this_thread::sleep_for(1500ms);
+    CHECK(audio.bytes() > 0);          // the device ran, and played...
+    CHECK(audio.loud_samples() == 0);  // ...only silence
+  }
+}
+
+}  // namespace
+
+TEST_CASE("an Arabic step with guidance on comes out of the sound card as speech") {
+  DiskAudio audio;
+  show_step_with_guidance(Language::ar, true, audio);
+}
+
+TEST_CASE("an English step with guidance on comes out as speech too") {
+  DiskAudio audio;
+  show_step_with_guidance(Language::en, true, audio);
+}
+
+TEST_CASE("with guidance off the sound card plays only silence") {
+  DiskAudio audio;
+  show_step_with_guidance(Language::ar, false, audio);
+}
+
+TEST_CASE("a new utterance interrupts the one being spoken") {
+  DiskAudio audio;
+  auto output = audio.open();
+  REQUIRE(output);
+  Logger logger{LogLevel::error};
+  auto speaker = EspeakSpeaker::start(std::move(*output), {}, Log(logger, "speech"));
+  REQUIRE(speaker->wait_until_started());
+  std::string long_text;
+  for (int i = 0; i < 12; ++i) long_text += "هذه جملة طويلة للتجربة يقرؤها الصوت ببطء. ";
+  speaker->say(long_text, Language::ar);  // some twenty seconds of speech
+  REQUIRE(audio.wait_for_loud(k_rate / 10, 10s));
+  speaker->stop();
+  std::size_t at_stop = audio.loud_samples();
+  std::this_thread::sleep_for(1500ms);
+  // What was already in the device's buffer may still play (about 50 ms); the rest is gone.
+  CHECK(audio.loud_samples() - at_stop < k_rate / 2);
+
+  speaker->say("Next", Language::en);
+  CHECK(audio.wait_for_loud(audio.loud_samples() + k_rate / 10, 10s));  // and speech resumes
+}
