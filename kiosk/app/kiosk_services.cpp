@@ -204,6 +204,22 @@ void KioskServices::issue_ticket(const std::string& counter, const std::string& 
         });
 }
 
+void KioskServices::print_test_page(const std::string& version, Done<PrintedDocument> done) {
+  // Both languages on one page, whatever the UI shows: the Arabic and Latin fonts, shaping and
+  // bidi all have to work for it to come out right.
+  ReceiptDocument document;
+  document.language = m_ui.language();
+  document.issuer = std::string(m_ui.messages().get("app.name", Language::ar)) + " · " +
+                    std::string(m_ui.messages().get("app.name", Language::en));
+  document.title = std::string(m_ui.messages().get("technician.test_page", Language::ar));
+  document.big_number = "0123456789";
+  document.lines.emplace_back(std::string(m_ui.messages().get("technician.test_page", Language::en)), version);
+  document.details = details("test-page");
+  document.footer = std::string(m_ui.messages().get("technician.test_page_footer", Language::ar)) + " — " +
+                    std::string(m_ui.messages().get("technician.test_page_footer", Language::en));
+  print(std::move(document), "test-page", std::move(done));
+}
+
 void KioskServices::print(ReceiptDocument document, std::string job, Done<PrintedDocument> done) {
   if (!m_devices.printer) return done(fail(Errc::device, "no printer is configured"));
   ReceiptPrinter* printer = m_devices.printer;

@@ -1,5 +1,7 @@
 #include "kiosk/app/kiosk_shell.hpp"
 
+#include "screens/shell/secret_corner.hpp"
+
 namespace shubbak {
 
 KioskShell::KioskShell(UiContext& ui, KioskApp& app, SessionServices& services, workflow::Catalog catalog,
@@ -37,11 +39,15 @@ void KioskShell::show_welcome() {
     notice.kind = StepView::Kind::finished;
     notice.title = std::string(m_ui.message("out_of_service.title"));
     notice.body = std::string(m_ui.message(m_out_of_service));
-    m_app.show(std::make_unique<StepScreen>(m_ui, std::move(notice), StepActions{}));
+    auto screen = std::make_unique<StepScreen>(m_ui, std::move(notice), StepActions{});
+    if (!m_on_technician) return m_app.show(std::move(screen));
+    // A technician must be able to get in to put the kiosk back in service.
+    m_app.show(std::make_unique<SecretCorner>(m_ui, std::move(screen), [this] { m_on_technician(); }));
     return;
   }
   auto welcome = std::make_unique<WelcomeScreen>(m_ui, m_options.welcome);
   welcome->on_start([this] { show_menu(); });
+  if (m_on_technician) welcome->on_technician([this] { m_on_technician(); });
   m_app.show(std::move(welcome));
 }
 

@@ -45,6 +45,8 @@ class KioskShell {
   // Called with each finished session's result (tests, the demo's script).
   void on_session_end(std::function<void(workflow::EndResult)> h) { m_on_session_end = std::move(h); }
   void on_session_start(std::function<void(const workflow::Bundle&)> h) { m_on_session_start = std::move(h); }
+  // The hidden technician gesture, on the welcome screen and on the out-of-service notice.
+  void on_technician(std::function<void()> h) { m_on_technician = std::move(h); }
 
  private:
   UiContext& m_ui;
@@ -59,6 +61,7 @@ class KioskShell {
   std::string m_out_of_service;  // messages.toml key of the reason; empty: in service
   std::function<void(workflow::EndResult)> m_on_session_end;
   std::function<void(const workflow::Bundle&)> m_on_session_start;
+  std::function<void()> m_on_technician;
 };
 
 }  // namespace shubbak

@@ -22,6 +22,8 @@
 #include "kiosk/app/reader_devices.hpp"
 #include "kiosk/app/store_and_forward.hpp"
 #include "kiosk/app/touch_script.hpp"
+#include "kiosk/app/demo_defaults.hpp"
+#include "kiosk/app/technician_mode.hpp"
 #include "kiosk/core/config.hpp"
 #include "kiosk/core/messages.hpp"
 #include "kiosk/loop/event_loop.hpp"
@@ -52,7 +54,9 @@ Expected<Config> load_configuration(const CommandLine& cli) {
   if (cli.config) return load_config(*cli.config);
   // The demo runs on the built-in defaults; an installed kiosk reads its system config.
   if (!cli.demo && fs::exists(k_default_config_path)) return load_config(k_default_config_path);
-  return Config{};
+  Config defaults;
+  if (cli.demo) defaults.technician.pin_hash = k_demo_technician_pin_hash;
+  return defaults;
 }
 
 Expected<std::string> read_file(const fs::path& path) {
@@ -233,8 +237,12 @@ int run(const CommandLine& cli, Logger& logger) {
   listeners.on_scan = [&services_for_scans](Scan scan) {
     if (services_for_scans) services_for_scans->scanned(std::move(scan));
   };
+  // A CCID reader reports itself when the supervisor finds it; the simulated one is always there.
+  health.set("card_reader", config->card.reader.starts_with("sim://") ? "ok" : "absent");
   auto readers = ReaderDevices::open(*config, assets, loop, workers, Log(logger, "readers"), listeners);
   if (!readers) log.error("card reader and scanner: {}", readers.error().describe());
+  if (!readers) health.set("card_reader", "absent");
+  health.set("scanner", config->scanner.reader == "none" ? "none" : readers ? "ok" : "absent");
   std::unique_ptr<SimulatedTerminal> terminal;
   std::optional<PaymentJournal> payment_journal;
   std::unique_ptr<PaymentDesk> payments;
@@ -288,6 +296,22 @@ int run(const CommandLine& cli, Logger& logger) {
     // An attack or a broken repository: refused, audited, and the last good services stay.
     audit.record(audit_kind::update, {{"refused", refused.message}});
   });
+  // Technician mode: the hidden gesture on the attract screen, then the PIN.
+  TechnicianAccess technician_access(
+      loop, workers, &audit,
+      {config->technician.pin_hash,
+       {config->technician.max_failures, std::chrono::minutes(config->technician.lockout_minutes)},
+       config->kiosk.data_dir / "technician" / "lockout.json"},
+      Log(logger, "technician"));
+  TechnicianMode technician(ui, app, shell, services, workers, technician_access,
+                            {readers ? readers->get() : nullptr, printer.get(), transactions.store(), &health,
+                             updates.get(), &audit},
+                            {config->kiosk.id, SHUBBAK_VERSION, config->kiosk.data_dir, config->technician.export_dir,
+                             config->portal.url,
+                             {config->portal.ca_file, config->portal.client_cert, config->portal.client_key},
+                             std::chrono::seconds(config->technician.idle_seconds)},
+                            Log(logger, "technician"));
+  shell.on_technician([&technician] { technician.open(); });
   if (auto fault = transactions.out_of_service()) {
     shell.set_out_of_service(std::string(message_key(fault->reason)));
   } else {

@@ -36,6 +36,7 @@ void WelcomeScreen::lay_out() {
   const int start_h = std::max(13 * unit, touch);
   m_start_button = {(w - start_w) / 2, h * 62 / 100, start_w, start_h};
   m_footer = {margin, h - 8 * unit, w - 2 * margin, 5 * unit};
+  m_technician_corner = {rtl ? w - touch : 0, 0, touch, touch};
   changed();
 }
 
@@ -91,6 +92,11 @@ WelcomeScreen::Element WelcomeScreen::hit(Point p) const {
 void WelcomeScreen::on_pointer(const PointerEvent& event) {
   switch (event.kind) {
     case PointerEvent::Kind::down:
+      if (!m_technician_corner.contains(event.position)) {
+        m_secret_taps.reset();
+      } else if (m_secret_taps.tap(SecretTaps::Clock::now()) && m_on_technician) {
+        return m_on_technician();
+      }
       m_pressed = hit(event.position);
       if (m_pressed != Element::none) changed();
       break;
@@ -122,6 +128,7 @@ void WelcomeScreen::on_pointer(const PointerEvent& event) {
 std::optional<Rect> WelcomeScreen::find_element(std::string_view id) const {
   if (id == "language") return m_language_button;
   if (id == "start") return m_start_button;
+  if (id == "technician_corner") return m_technician_corner;
   return std::nullopt;
 }
 

@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 
+#include "screens/shell/secret_taps.hpp"
 #include "screens/ui/screen.hpp"
 #include "screens/ui/ui_context.hpp"
 
@@ -26,6 +27,9 @@ class WelcomeScreen final : public Screen {
 
   Language language() const { return m_ui.language(); }
   void on_start(std::function<void()> h) { m_on_start = std::move(h); }
+  // The hidden technician gesture (SecretTaps) in the top corner on the start side (above the
+  // kiosk id): element "technician_corner".
+  void on_technician(std::function<void()> h) { m_on_technician = std::move(h); }
 
  private:
   enum class Element { none, language, start };
@@ -38,9 +42,11 @@ class WelcomeScreen final : public Screen {
 
   UiContext& m_ui;
   Options m_options;
-  Rect m_header, m_language_button, m_start_button, m_title, m_subtitle, m_footer;
+  Rect m_header, m_language_button, m_start_button, m_title, m_subtitle, m_footer, m_technician_corner;
   Element m_pressed = Element::none;
   std::function<void()> m_on_start;
+  std::function<void()> m_on_technician;
+  SecretTaps m_secret_taps;
 };
 
 }  // namespace shubbak
