@@ -180,6 +180,7 @@ void TechnicianMode::show_technician_screen() {
   for (const auto& id : diagnostic_ids()) {
     rows.push_back({id, std::string(m_ui.message("technician.diag." + id)), std::string(m_ui.message("technician.checking"))});
   }
+  rows.back().wide = true;  // the bundle list
   rows[0].value = m_options.kiosk_id;
   rows[1].value = m_options.version;
   auto action = [this](std::string id, std::string key, bool danger = false) {
@@ -253,7 +254,7 @@ void TechnicianMode::show_diagnostics(const Diagnostics& d) {
       break;
   }
   std::string bundles;
-  for (const auto& [id, version] : d.bundles) bundles += (bundles.empty() ? "" : ", ") + id + " " + version;
+  for (const auto& [id, version] : d.bundles) bundles += (bundles.empty() ? "" : "   ") + id + " " + version;
   s->set_value("bundles", bundles.empty() ? std::string(m_ui.message("technician.none")) : bundles);
 }
 

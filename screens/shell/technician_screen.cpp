@@ -24,8 +24,17 @@ TechnicianScreen::TechnicianScreen(UiContext& ui, std::string heading, std::vect
   Row& columns = page.content().add<Row>(4 * u);
   Column& first = columns.add<Column>(u, 0, Align::stretch);
   Column& second = columns.add<Column>(u, 0, Align::stretch);
-  std::size_t half = (rows.size() + 1) / 2;
-  for (std::size_t i = 0; i < rows.size(); ++i) add_row(i < half ? first : second, rows[i], 2 * u);
+  std::size_t narrow = 0;
+  for (const auto& row : rows) narrow += row.wide ? 0 : 1;
+  std::size_t half = (narrow + 1) / 2, placed = 0;
+  for (const auto& row : rows) {
+    if (!row.wide) add_row(placed++ < half ? first : second, row, 2 * u);
+  }
+  for (const auto& row : rows) {
+    if (!row.wide) continue;
+    page.content().add<Label>(row.label, TextRole::body, TextAlign::start).set_tone(Label::Tone::muted);
+    page.content().add<Label>(row.value, TextRole::body, TextAlign::start, "diag:" + row.id);
+  }
   page.content().add<Label>(" ", TextRole::body, TextAlign::start, "action_status");
   for (const auto& actions : action_rows) {
     Row& buttons = page.bar().add<Row>(2 * u);

@@ -17,6 +17,7 @@ struct DiagnosticRow {
   std::string id;     // "outbox": the value is element "diag:outbox"
   std::string label;  // in the UI's language
   std::string value;
+  bool wide = false;  // a long value (the bundle list): a full-width row under the two columns
 };
 
 struct TechnicianAction {
