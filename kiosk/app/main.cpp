@@ -51,12 +51,18 @@ struct CommandLine {
 };
 
 Expected<Config> load_configuration(const CommandLine& cli) {
-  if (cli.config) return load_config(*cli.config);
-  // The demo runs on the built-in defaults; an installed kiosk reads its system config.
-  if (!cli.demo && fs::exists(k_default_config_path)) return load_config(k_default_config_path);
-  Config defaults;
-  if (cli.demo) defaults.technician.pin_hash = k_demo_technician_pin_hash;
-  return defaults;
+  Expected<Config> config = Config{};
+  if (cli.config) {
+    config = load_config(*cli.config);
+  } else if (!cli.demo && fs::exists(k_default_config_path)) {
+    // The demo runs on the built-in defaults; an installed kiosk reads its system config.
+    config = load_config(k_default_config_path);
+  }
+  // The demo's documented PIN, unless its config sets one: never outside --demo.
+  if (config && cli.demo && config->technician.pin_hash.empty()) {
+    config->technician.pin_hash = k_demo_technician_pin_hash;
+  }
+  return config;
 }
 
 Expected<std::string> read_file(const fs::path& path) {

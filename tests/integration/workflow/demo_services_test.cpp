@@ -30,11 +30,12 @@ TEST_CASE("the demo walks three citizens through the three services and stores t
   auto code = kiosk.wait(90s);
   INFO(kiosk.stderr_text());
   REQUIRE(code == 0);
-  CHECK(kiosk.stdout_text().find("demo: 18 screenshot(s)") != std::string::npos);
+  CHECK(kiosk.stdout_text().find("demo: 21 screenshot(s)") != std::string::npos);
   for (const char* shot : {"04-fees-intro", "06-fees-form-keyboard", "07-fees-review", "08-fees-pay", "09-fees-done",
                            "10-certificate-details", "11-certificate-review", "12-certificate-done",
                            "13-health-about-you", "14-health-clinic", "15-health-review", "16-health-done",
-                           "17-fees-reference-done", "18-welcome-again"}) {
+                           "17-fees-reference-done", "18-welcome-again", "19-technician-pin", "20-technician-ar",
+                           "21-technician-en"}) {
     CAPTURE(shot);
     auto image = testing::load_png(dir / "shots" / (std::string(shot) + ".png"));
     REQUIRE(image);
