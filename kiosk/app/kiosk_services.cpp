@@ -212,6 +212,40 @@ void KioskServices::issue_ticket(const std::string& counter, const std::string& 
   });
 }
 
+void KioskServices::print_test_page(const std::string& version, Done<PrintedDocument> done) {
+  // Both languages on one page, whatever the UI shows: the Arabic and Latin fonts, shaping and
+  // bidi all have to work for it to come out right.
+  ReceiptDocument document;
+  document.language = m_ui.language();
+  document.issuer = std::string(m_ui.messages().get("app.name", Language::ar)) + " · " +
+                    std::string(m_ui.messages().get("app.name", Language::en));
+  document.title = std::string(m_ui.messages().get("technician.test_page", Language::ar));
+  document.big_number = "0123456789";
+  document.lines.emplace_back(std::string(m_ui.messages().get("technician.test_page", Language::en)), version);
+  document.details = details("test-page");
+  document.footer = std::string(m_ui.messages().get("technician.test_page_footer", Language::ar)) + " — " +
+                    std::string(m_ui.messages().get("technician.test_page_footer", Language::en));
+  if (!m_receipts) return done(fail(Errc::device, "no printer is configured"));
+  ReceiptDesk* desk = m_receipts.get();
+  // Not journaled: it belongs to no transaction, and a technician stands at the printer.
+  on_worker<PrintedDocument>(
+      [desk, document = std::move(document)]() -> Expected<PrintedDocument> {
+        auto printed = desk->print_once(document, "test-page");
+        if (!printed) return std::unexpected(printed.error().error);
+        PrintedDocument result;
+        result.path_or_job = printed->id;
+        result.printed = true;
+        return result;
+      },
+      [this, done = std::move(done)](Expected<PrintedDocument> printed) {
+        if (printed) {
+          if (m_devices.health) m_devices.health->set("printer", "ok");
+          if (m_devices.audit) m_devices.audit->record(audit_kind::print, {{"job", "test-page"}});
+        }
+        done(std::move(printed));
+      });
+}
+
 Expected<std::string> KioskServices::receipt_seal(const std::string& transaction_id) const {
   if (!m_devices.store || !m_devices.device_key) return fail(Errc::unsupported, "no store or device key to seal with");
   auto record = m_devices.store->find(transaction_id);

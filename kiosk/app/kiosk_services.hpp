@@ -60,6 +60,8 @@ class KioskServices final : public SessionServices {
   void refund(const std::string& payment_reference) override;
   void abandon() override;
 
+  // The technician's test page: a bilingual page through the same printer path as receipts.
+  void print_test_page(const std::string& version, Done<PrintedDocument> done);
   // At start: payments of sessions that died before their transaction (see PaymentDesk).
   void reconcile_payments();
   // A scan from the scanner (ReaderDevices' listener, UI thread): answers a waiting scan step.

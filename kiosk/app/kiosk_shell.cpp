@@ -1,6 +1,7 @@
 #include "kiosk/app/kiosk_shell.hpp"
 
 #include "screens/shell/out_of_service_screen.hpp"
+#include "screens/shell/secret_corner.hpp"
 
 namespace shubbak {
 
@@ -42,13 +43,14 @@ void KioskShell::replace_catalog(workflow::Catalog catalog) {
 void KioskShell::set_out_of_service(std::string reason_key) {
   m_forced_reason = std::move(reason_key);
   m_log.info("{}", m_forced_reason.empty() ? "no longer held out of service" : "out of service: " + m_forced_reason);
-  if (!m_session) show_welcome();
+  // A technician's screens stay up; the attract screen follows when they leave.
+  if (!m_session && m_state != ShellState::technician) show_welcome();
 }
 
 // A device came or went, or a new set of services arrived. A citizen mid-session is never
 // interrupted; on the attract screen, the menu or the notice, the kiosk follows at once.
 void KioskShell::devices_changed() {
-  if (m_session) return;
+  if (m_session || m_state == ShellState::technician) return;
   auto now = availability();
   std::string reason = !m_forced_reason.empty() ? m_forced_reason : now.out_of_service_reason;
   if (m_state == ShellState::out_of_service) {
@@ -73,7 +75,18 @@ void KioskShell::show_out_of_service(const std::string& reason_key) {
   if (m_shown_reason != reason_key) m_log.warn("out of service: {}", reason_key);
   m_state = ShellState::out_of_service;
   m_shown_reason = reason_key;
-  m_app.show(std::make_unique<OutOfServiceScreen>(m_ui, reason_key, m_options.welcome.kiosk_id));
+  auto notice = std::make_unique<OutOfServiceScreen>(m_ui, reason_key, m_options.welcome.kiosk_id);
+  if (!m_on_technician) return m_app.show(std::move(notice));
+  // A technician must be able to get in to put the kiosk back in service.
+  m_app.show(std::make_unique<SecretCorner>(m_ui, std::move(notice), [this] { enter_technician(); }));
+}
+
+// The technician's screens take over: the shell's own timers stop and devices changing no
+// longer swap screens, until the technician leaves and the attract screen is shown again.
+void KioskShell::enter_technician() {
+  stop_timers();
+  m_state = ShellState::technician;
+  m_on_technician();
 }
 
 void KioskShell::show_welcome() {
@@ -89,6 +102,7 @@ void KioskShell::show_welcome() {
   welcome->on_start([this] { show_menu(); });
   start_attract_loop(*welcome);
   if (m_guidance) welcome->offer_speech_toggle(m_guidance->enabled(), [this] { return m_guidance->toggle(); });
+  if (m_on_technician) welcome->on_technician([this] { enter_technician(); });
   m_app.show(std::move(welcome));
 }
 

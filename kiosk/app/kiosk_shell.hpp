@@ -22,7 +22,7 @@
 
 namespace shubbak {
 
-enum class ShellState { attract, menu, in_service, out_of_service };
+enum class ShellState { attract, menu, in_service, out_of_service, technician };
 
 class KioskShell {
  public:
@@ -56,6 +56,8 @@ class KioskShell {
   // technician took it out): the messages.toml key of the reason. An empty key lifts it.
   void set_out_of_service(std::string reason_key);
   bool out_of_service() const { return m_state == ShellState::out_of_service; }
+  // Whether set_out_of_service holds the kiosk (whatever is on screen now).
+  bool held_out_of_service() const { return !m_forced_reason.empty(); }
   // Why the kiosk is out of service ("" when it is not).
   const std::string& out_of_service_reason() const { return m_shown_reason; }
   ShellState state() const { return m_state; }
@@ -68,11 +70,14 @@ class KioskShell {
   // Called with each finished session's result (tests, the demo's script).
   void on_session_end(std::function<void(workflow::EndResult)> h) { m_on_session_end = std::move(h); }
   void on_session_start(std::function<void(const workflow::Bundle&)> h) { m_on_session_start = std::move(h); }
+  // The hidden technician gesture, on the welcome screen and on the out-of-service notice.
+  void on_technician(std::function<void()> h) { m_on_technician = std::move(h); }
 
  private:
   void devices_changed();
   void end_session(workflow::EndResult result);
   void show_out_of_service(const std::string& reason_key);
+  void enter_technician();
   void start_attract_loop(WelcomeScreen& screen);
   void stop_timers();
   void arm_menu_idle();
@@ -97,6 +102,7 @@ class KioskShell {
   SpokenGuidance* m_guidance = nullptr;
   std::function<void(workflow::EndResult)> m_on_session_end;
   std::function<void(const workflow::Bundle&)> m_on_session_start;
+  std::function<void()> m_on_technician;
   std::shared_ptr<int> m_alive = std::make_shared<int>(0);
 };
 

@@ -29,6 +29,8 @@
 #include "kiosk/app/spoken_guidance.hpp"
 #include "kiosk/app/store_and_forward.hpp"
 #include "kiosk/app/touch_script.hpp"
+#include "kiosk/app/demo_defaults.hpp"
+#include "kiosk/app/technician_mode.hpp"
 #include "kiosk/core/config.hpp"
 #include "kiosk/core/messages.hpp"
 #include "kiosk/loop/event_loop.hpp"
@@ -56,10 +58,18 @@ struct CommandLine {
 };
 
 Expected<Config> load_configuration(const CommandLine& cli) {
-  if (cli.config) return load_config(*cli.config);
-  // The demo runs on the built-in defaults; an installed kiosk reads its system config.
-  if (!cli.demo && fs::exists(k_default_config_path)) return load_config(k_default_config_path);
-  return Config{};
+  Expected<Config> config = Config{};
+  if (cli.config) {
+    config = load_config(*cli.config);
+  } else if (!cli.demo && fs::exists(k_default_config_path)) {
+    // The demo runs on the built-in defaults; an installed kiosk reads its system config.
+    config = load_config(k_default_config_path);
+  }
+  // The demo's documented PIN, unless its config sets one: never outside --demo.
+  if (config && cli.demo && config->technician.pin_hash.empty()) {
+    config->technician.pin_hash = k_demo_technician_pin_hash;
+  }
+  return config;
 }
 
 Expected<std::string> read_file(const fs::path& path) {
@@ -258,6 +268,7 @@ int run(const CommandLine& cli, Logger& logger) {
   auto readers = ReaderDevices::open(*config, assets, loop, workers, Log(logger, "readers"), listeners);
   if (!readers) log.error("card reader and scanner: {}", readers.error().describe());
   if (readers && !config->card.reader.starts_with("ccid://")) health.set("card_reader", "ok");
+  health.set("scanner", config->scanner.reader == "none" ? "none" : readers ? "ok" : "absent");
   std::unique_ptr<SimulatedTerminal> terminal;
   std::optional<PaymentJournal> payment_journal;
   std::unique_ptr<PaymentDesk> payments;
@@ -277,7 +288,6 @@ int run(const CommandLine& cli, Logger& logger) {
     log.error("printer: {}", opened.error().describe());
   }
   if (!printer) health.set("printer", "none");
-  health.set("scanner", readers && config->scanner.reader != "none" ? "ok" : "none");
   std::optional<PrinterMonitor> printer_monitor;
   if (printer) {
     printer_monitor.emplace(loop, workers, *printer, health, std::chrono::seconds(config->shell.device_poll_seconds),
@@ -350,6 +360,22 @@ int run(const CommandLine& cli, Logger& logger) {
       log.error("speech is off: {}", output.error().describe());
     }
   }
+  // Technician mode: the hidden gesture on the attract screen, then the PIN.
+  TechnicianAccess technician_access(
+      loop, workers, &audit,
+      {config->technician.pin_hash,
+       {config->technician.max_failures, std::chrono::minutes(config->technician.lockout_minutes)},
+       config->kiosk.data_dir / "technician" / "lockout.json"},
+      Log(logger, "technician"));
+  TechnicianMode technician(ui, app, shell, services, workers, technician_access,
+                            {readers ? readers->get() : nullptr, printer.get(), transactions.store(), &health,
+                             updates.get(), &audit},
+                            {config->kiosk.id, SHUBBAK_VERSION, config->kiosk.data_dir, config->technician.export_dir,
+                             config->portal.url,
+                             {config->portal.ca_file, config->portal.client_cert, config->portal.client_key},
+                             std::chrono::seconds(config->technician.idle_seconds)},
+                            Log(logger, "technician"));
+  shell.on_technician([&technician] { technician.open(); });
   if (auto fault = transactions.out_of_service()) {
     shell.set_out_of_service(std::string(message_key(fault->reason)));
     service_status = "out of service: " + status_reason(message_key(fault->reason));

@@ -21,7 +21,7 @@ std::string ReceiptDesk::job_name(const JournaledReceipt& receipt) {
   return fmt::format("{}-{}-{}", receipt_kind_name(receipt.kind), receipt.transaction_id, receipt.reference);
 }
 
-PrintResult ReceiptDesk::attempt(const JournaledReceipt& receipt, const ReceiptDocument& document) {
+PrintResult ReceiptDesk::print_once(const ReceiptDocument& document, const std::string& job) {
   std::lock_guard lock(m_print_mutex);
   if (!m_text) {
     auto opened = TextEngine::open(m_fonts);
@@ -31,7 +31,7 @@ PrintResult ReceiptDesk::attempt(const JournaledReceipt& receipt, const ReceiptD
   auto page = render_receipt(*m_text, document, m_printer.width_dots());
   // A rendering fault is ours, not the printer's: it says "ok" and the error says what broke.
   if (!page) return std::unexpected(PrintFailure{PrinterState::ok, page.error()});
-  return m_printer.print(*page, job_name(receipt));
+  return m_printer.print(*page, job);
 }
 
 ReceiptOutcome ReceiptDesk::settle(JournaledReceipt receipt, const PrintResult& result, bool collect_at_counter) {
@@ -77,7 +77,7 @@ Expected<ReceiptOutcome> ReceiptDesk::issue(const std::string& transaction_id, R
       outcome.receipt = std::move(receipt);
       return outcome;
     }
-    PrintResult result = attempt(receipt, document);
+    PrintResult result = print_once(document, job_name(receipt));
     if (result) return settle(std::move(receipt), result, false);
     bool out = !printer_can_print(result.error().state);
     bool last = n >= m_policy.attempts;
@@ -101,7 +101,7 @@ Expected<ReceiptOutcome> ReceiptDesk::reprint(const std::string& receipt_id, boo
   }
   auto document = receipt_document_from_json(receipt->document);
   if (!document) return std::unexpected(document.error());
-  PrintResult result = attempt(*receipt, *document);
+  PrintResult result = print_once(*document, job_name(*receipt));
   // A failed reprint leaves the receipt where it was (the journal keeps collect_at_counter).
   return settle(std::move(*receipt), result, false);
 }

@@ -55,6 +55,10 @@ class ReceiptDesk {
   // (the citizen's "try again") a receipt printed meanwhile is not printed twice.
   Expected<ReceiptOutcome> reprint(const std::string& receipt_id, bool unless_printed);
 
+  // Renders and prints a page that belongs to no transaction (the technician's test page), once,
+  // under job name `job`; nothing is journaled.
+  PrintResult print_once(const ReceiptDocument& document, const std::string& job);
+
   Expected<std::vector<JournaledReceipt>> unprinted(std::size_t limit) { return m_journal.unprinted(limit); }
   Expected<std::vector<JournaledReceipt>> recent(std::size_t limit) { return m_journal.recent(limit); }
   Expected<std::int64_t> recover_interrupted() { return m_journal.recover_interrupted(); }
@@ -63,7 +67,6 @@ class ReceiptDesk {
   static std::string job_name(const JournaledReceipt& receipt);
 
  private:
-  PrintResult attempt(const JournaledReceipt& receipt, const ReceiptDocument& document);
   ReceiptOutcome settle(JournaledReceipt receipt, const PrintResult& result, bool collect_at_counter);
 
   ReceiptJournal& m_journal;

@@ -29,7 +29,7 @@ bool is_safe_name(const std::string& name) {
 }  // namespace
 
 std::string_view demo_touch_script() {
-  // Four citizens, at least one for each demo service, on simulated devices: a card reader holding the
+  // Four citizens, at least one for each demo service, then a technician, on simulated devices: a card reader holding the
   // demo ID card, a payment terminal that approves, a printer that writes PNG receipts.
   return R"(shot 01-welcome-ar
 tap @language
@@ -109,6 +109,28 @@ wait 500
 shot 17-fees-reference-done
 tap @primary
 shot 18-welcome-again
+# 5. A technician: five taps in the top corner, the demo PIN 246810 (kiosk/app/demo_defaults.hpp),
+# the diagnostics in Arabic and English, a test print, then logout.
+tap @technician_corner
+tap @technician_corner
+tap @technician_corner
+tap @technician_corner
+tap @technician_corner
+shot 19-technician-pin
+tap @pin:2
+tap @pin:4
+tap @pin:6
+tap @pin:8
+tap @pin:1
+tap @pin:0
+tap @pin:enter
+wait 1500
+shot 20-technician-ar
+tap @action:language
+tap @action:print
+wait 1500
+shot 21-technician-en
+tap @action:logout
 )";
 }
 

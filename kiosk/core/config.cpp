@@ -280,6 +280,23 @@ const std::vector<Setting>& settings() {
        one_of<JournalMode>(
            {{"auto", JournalMode::automatic}, {"on", JournalMode::on}, {"off", JournalMode::off}},
            [](Config& c) -> JournalMode& { return c.log.journal; })},
+      {"technician.pin_hash",
+       [](const SettingContext& c) -> std::optional<std::string> {
+         // The full check (cost bounds, base64) is the PIN verifier's; this catches a pasted PIN
+         // or a truncated line at start.
+         auto value = c.value.value_exact<std::string>();
+         if (!value) return fmt::format("expected a string, got {}", type_name(c.value));
+         if (!value->empty() && (!value->starts_with("scrypt$") || std::count(value->begin(), value->end(), '$') != 5)) {
+           return "expected \"scrypt$ln=..$r=..$p=..$<salt>$<hash>\" (shubbakctl kiosk set-pin), or empty";
+         }
+         c.config.technician.pin_hash = *value;
+         return std::nullopt;
+       }},
+      {"technician.max_failures", integer_in(1, 20, [](Config& c) -> int& { return c.technician.max_failures; })},
+      {"technician.lockout_minutes",
+       integer_in(1, 24 * 60, [](Config& c) -> int& { return c.technician.lockout_minutes; })},
+      {"technician.idle_seconds", integer_in(1, 86'400, [](Config& c) -> int& { return c.technician.idle_seconds; })},
+      {"technician.export_dir", path([](Config& c) -> fs::path& { return c.technician.export_dir; })},
   };
   return all;
 }

@@ -135,6 +135,15 @@ struct Config {
     LogLevel level = LogLevel::info;
     JournalMode journal = JournalMode::automatic;
   } log;
+
+  // Technician mode on the kiosk (hidden gesture + PIN). No pin_hash: the mode is disabled.
+  struct Technician {
+    std::string pin_hash;  // "scrypt$ln=15$r=8$p=1$<salt>$<hash>" from `shubbakctl kiosk set-pin`
+    int max_failures = 5;      // wrong PINs in a row before the lockout
+    int lockout_minutes = 30;  // how long the lockout lasts (survives a restart)
+    int idle_seconds = 900;    // a technician session ends after this long untouched
+    std::filesystem::path export_dir = "/media/shubbak-usb";  // where the USB stick is mounted
+  } technician;
 };
 
 // Parses TOML text; `source_name` names it in errors. Relative paths resolve against `base_dir`.

@@ -480,6 +480,21 @@ Expected<AuditReport> TransactionStore::verify_audit() {
   return verifier.report();
 }
 
+Expected<void> TransactionStore::for_each_audit_entry(const std::function<void(const AuditEntry&)>& visit) {
+  Impl& s = *m_impl;
+  std::lock_guard lock(s.mutex);
+  auto stmt = s.db.prepare(
+      "SELECT seq, wall_ms, boot_id, kind, detail, prev_hash, hash FROM audit ORDER BY seq");
+  if (!stmt) return std::unexpected(stmt.error());
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return {};
+    visit(AuditEntry{stmt->column_int(0), stmt->column_int(1), stmt->column_text(2), stmt->column_text(3),
+                     stmt->column_text(4), stmt->column_text(5), stmt->column_text(6)});
+  }
+}
+
 Expected<TransactionRecord> TransactionStore::find(std::string_view id) {
   Impl& s = *m_impl;
   std::lock_guard lock(s.mutex);

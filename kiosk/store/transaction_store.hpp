@@ -136,6 +136,8 @@ class TransactionStore final {
   Expected<std::int64_t> purge_acknowledged(std::chrono::days retention);
 
   Expected<AuditReport> verify_audit();
+  // Every audit entry in sequence order, one at a time (the technician's log export).
+  Expected<void> for_each_audit_entry(const std::function<void(const AuditEntry&)>& visit);
   // A committed record by id, or Errc::not_found.
   Expected<TransactionRecord> find(std::string_view id);
 

@@ -41,6 +41,7 @@ void WelcomeScreen::lay_out() {
   m_footer = {margin, h - 8 * unit, w - 2 * margin, 5 * unit};
   // Below the start button, within reach from a wheelchair, as wide as the start button.
   m_speech_toggle = {m_start_button.x, m_start_button.bottom() + 4 * unit, start_w, std::max(10 * unit, touch)};
+  m_technician_corner = {rtl ? w - touch : 0, 0, touch, touch};
   changed();
 }
 
@@ -112,6 +113,11 @@ WelcomeScreen::Element WelcomeScreen::hit(Point p) const {
 void WelcomeScreen::on_pointer(const PointerEvent& event) {
   switch (event.kind) {
     case PointerEvent::Kind::down:
+      if (!m_technician_corner.contains(event.position)) {
+        m_secret_taps.reset();
+      } else if (m_secret_taps.tap(SecretTaps::Clock::now()) && m_on_technician) {
+        return m_on_technician();
+      }
       m_pressed = hit(event.position);
       if (m_pressed != Element::none) changed();
       break;
@@ -150,6 +156,7 @@ std::optional<Rect> WelcomeScreen::find_element(std::string_view id) const {
   if (id == "language") return m_language_button;
   if (id == "start") return m_start_button;
   if (id == "speech" && m_toggle_speech) return m_speech_toggle;
+  if (id == "technician_corner") return m_technician_corner;
   return std::nullopt;
 }
 

@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 
+#include "screens/shell/secret_taps.hpp"
 #include "screens/ui/screen.hpp"
 #include "screens/ui/ui_context.hpp"
 
@@ -33,6 +34,9 @@ class WelcomeScreen final : public Screen {
   // state. Without this call the toggle is not shown (ui.speech = "off").
   void offer_speech_toggle(bool on, std::function<bool()> toggle);
   std::string spoken_text() const override;
+  // The hidden technician gesture (SecretTaps) in the top corner on the start side (above the
+  // kiosk id): element "technician_corner".
+  void on_technician(std::function<void()> h) { m_on_technician = std::move(h); }
 
  private:
   enum class Element { none, language, start, speech };
@@ -46,12 +50,15 @@ class WelcomeScreen final : public Screen {
 
   UiContext& m_ui;
   Options m_options;
-  Rect m_header, m_language_button, m_start_button, m_title, m_subtitle, m_highlight, m_footer, m_speech_toggle;
+  Rect m_header, m_language_button, m_start_button, m_title, m_subtitle, m_highlight, m_footer, m_speech_toggle,
+      m_technician_corner;
   std::string m_highlight_ar, m_highlight_en;
   Element m_pressed = Element::none;
   std::function<void()> m_on_start;
   std::function<bool()> m_toggle_speech;  // empty: no toggle shown
   bool m_speech_on = false;
+  std::function<void()> m_on_technician;
+  SecretTaps m_secret_taps;
 };
 
 }  // namespace shubbak

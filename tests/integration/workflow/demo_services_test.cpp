@@ -30,11 +30,12 @@ TEST_CASE("the demo walks three citizens through the three services and stores t
   auto code = kiosk.wait(90s);
   INFO(kiosk.stderr_text());
   REQUIRE(code == 0);
-  CHECK(kiosk.stdout_text().find("demo: 18 screenshot(s)") != std::string::npos);
+  CHECK(kiosk.stdout_text().find("demo: 21 screenshot(s)") != std::string::npos);
   for (const char* shot : {"04-fees-intro", "06-fees-form-keyboard", "07-fees-review", "08-fees-pay", "09-fees-done",
                            "10-certificate-details", "11-certificate-review", "12-certificate-done",
                            "13-health-about-you", "14-health-clinic", "15-health-review", "16-health-done",
-                           "17-fees-reference-done", "18-welcome-again"}) {
+                           "17-fees-reference-done", "18-welcome-again", "19-technician-pin", "20-technician-ar",
+                           "21-technician-en"}) {
     CAPTURE(shot);
     auto image = testing::load_png(dir / "shots" / (std::string(shot) + ".png"));
     REQUIRE(image);
@@ -128,8 +129,9 @@ TEST_CASE("the demo walks three citizens through the three services and stores t
   auto audit = (*store)->verify_audit();
   REQUIRE(audit);
   CHECK_FALSE(audit->broken.has_value());
-  // The kiosk opened the store, four sessions wrote four events each, and this test opened it again.
-  CHECK(audit->entries == 1 + 4 * 4 + 1);
+  // The kiosk opened the store, four sessions wrote four events each, the technician logged in,
+  // printed a test page (the print and the action), logged out, and this test opened it again.
+  CHECK(audit->entries == 1 + 4 * 4 + 4 + 1);
 
   // Both card payments are part of their transactions: nothing left open to reconcile.
   CHECK(std::filesystem::is_empty(dir / "data/payments"));

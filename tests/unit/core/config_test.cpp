@@ -183,6 +183,23 @@ TEST_CASE("the shipped, commented default config parses to exactly the defaults"
   CHECK(shipped->portal.heartbeat_seconds == defaults.portal.heartbeat_seconds);
   CHECK(shipped->store.retention_days == defaults.store.retention_days);
   CHECK(shipped->store.min_free_mb == defaults.store.min_free_mb);
+  CHECK(shipped->technician.pin_hash.empty());  // no default PIN on an installed kiosk
+  CHECK(shipped->technician.pin_hash == defaults.technician.pin_hash);
+  CHECK(shipped->technician.max_failures == defaults.technician.max_failures);
+  CHECK(shipped->technician.lockout_minutes == defaults.technician.lockout_minutes);
+  CHECK(shipped->technician.idle_seconds == defaults.technician.idle_seconds);
+  CHECK(shipped->technician.export_dir == defaults.technician.export_dir);
+}
+
+TEST_CASE("technician settings") {
+  auto config = parse("[technician]\npin_hash = \"scrypt$ln=15$r=8$p=1$c2FsdA==$aGFzaA==\"\nidle_seconds = 5\n"
+                      "max_failures = 3\nlockout_minutes = 10\n");
+  REQUIRE_MESSAGE(config, config.error().message);
+  CHECK(config->technician.idle_seconds == 5);
+  CHECK(config->technician.max_failures == 3);
+  CHECK(config->technician.lockout_minutes == 10);
+  CHECK(error_of("[technician]\npin_hash = \"246810\"\n").starts_with("kiosk.toml:2: technician.pin_hash: expected"));
+  CHECK(error_of("[technician]\nmax_failures = 0\n") == "kiosk.toml:2: technician.max_failures: 0 is out of range 1..20");
 }
 
 TEST_CASE("USB, card reader and scanner settings") {
