@@ -76,9 +76,20 @@ void KioskShell::show_out_of_service(const std::string& reason_key) {
   m_state = ShellState::out_of_service;
   m_shown_reason = reason_key;
   auto notice = std::make_unique<OutOfServiceScreen>(m_ui, reason_key, m_options.welcome.kiosk_id);
-  if (!m_on_technician) return m_app.show(std::move(notice));
+  if (!m_on_technician) {
+    m_app.show(std::move(notice));
+    return state_shown();
+  }
   // A technician must be able to get in to put the kiosk back in service.
   m_app.show(std::make_unique<SecretCorner>(m_ui, std::move(notice), [this] { enter_technician(); }));
+  state_shown();
+}
+
+void KioskShell::state_shown() {
+  std::pair<ShellState, std::string> now{m_state, m_shown_reason};
+  if (now == m_announced) return;
+  m_announced = std::move(now);
+  if (m_on_state_change) m_on_state_change();
 }
 
 // The technician's screens take over: the shell's own timers stop and devices changing no
@@ -86,6 +97,7 @@ void KioskShell::show_out_of_service(const std::string& reason_key) {
 void KioskShell::enter_technician() {
   stop_timers();
   m_state = ShellState::technician;
+  state_shown();
   m_on_technician();
 }
 
@@ -101,6 +113,7 @@ void KioskShell::show_welcome() {
   auto welcome = std::make_unique<WelcomeScreen>(m_ui, m_options.welcome);
   welcome->on_start([this] { show_menu(); });
   start_attract_loop(*welcome);
+  state_shown();
   if (m_guidance) welcome->offer_speech_toggle(m_guidance->enabled(), [this] { return m_guidance->toggle(); });
   if (m_on_technician) welcome->on_technician([this] { enter_technician(); });
   m_app.show(std::move(welcome));
@@ -152,6 +165,7 @@ void KioskShell::show_menu() {
   actions.choose = [this](const std::string& id) { start_service(id); };
   m_app.show(std::make_unique<StepScreen>(m_ui, std::move(menu), std::move(actions)));
   arm_menu_idle();
+  state_shown();
 }
 
 void KioskShell::start_service(std::string_view id) {
@@ -168,6 +182,7 @@ void KioskShell::start_service(std::string_view id) {
   m_session = std::make_unique<WorkflowSession>(m_ui, m_app, m_services, bundle, m_today(), m_options.session,
                                                 m_log.child("session"),
                                                 [this](workflow::EndResult result) { end_session(result); });
+  state_shown();
   if (m_on_session_start) m_on_session_start(*bundle);
   m_session->start();
 }

@@ -70,6 +70,8 @@ class KioskShell {
   // Called with each finished session's result (tests, the demo's script).
   void on_session_end(std::function<void(workflow::EndResult)> h) { m_on_session_end = std::move(h); }
   void on_session_start(std::function<void(const workflow::Bundle&)> h) { m_on_session_start = std::move(h); }
+  // Called when the state or the out-of-service reason changes (the service manager's status line).
+  void on_state_change(std::function<void()> h) { m_on_state_change = std::move(h); }
   // The hidden technician gesture, on the welcome screen and on the out-of-service notice.
   void on_technician(std::function<void()> h) { m_on_technician = std::move(h); }
 
@@ -78,6 +80,7 @@ class KioskShell {
   void end_session(workflow::EndResult result);
   void show_out_of_service(const std::string& reason_key);
   void enter_technician();
+  void state_shown();
   void start_attract_loop(WelcomeScreen& screen);
   void stop_timers();
   void arm_menu_idle();
@@ -103,6 +106,8 @@ class KioskShell {
   std::function<void(workflow::EndResult)> m_on_session_end;
   std::function<void(const workflow::Bundle&)> m_on_session_start;
   std::function<void()> m_on_technician;
+  std::function<void()> m_on_state_change;
+  std::pair<ShellState, std::string> m_announced{ShellState::attract, "-"};
   std::shared_ptr<int> m_alive = std::make_shared<int>(0);
 };
 

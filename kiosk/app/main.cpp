@@ -106,6 +106,18 @@ std::string status_reason(std::string_view message_key) {
   return reason;
 }
 
+// The status line the service manager shows for the shell's state.
+std::string service_status(const KioskShell& shell) {
+  switch (shell.state()) {
+    case ShellState::out_of_service: return "out of service: " + status_reason(shell.out_of_service_reason());
+    case ShellState::in_service: return "in service, serving a citizen";
+    case ShellState::technician: return "technician mode";
+    case ShellState::attract:
+    case ShellState::menu: break;
+  }
+  return "in service";
+}
+
 // Routes SIGTERM/SIGINT to the loop once it exists; a signal before that stops it at once.
 class ShutdownRequest {
  public:
@@ -326,11 +338,9 @@ int run(const CommandLine& cli, Logger& logger) {
                    initial_services(), local_today,
                    shell_options, Log(logger, "shell"));
   shell.on_session_start([&](const workflow::Bundle& bundle) {
-    service_manager.status(fmt::format("in service, serving a citizen: {}", bundle.id));
     audit.record(audit_kind::session_start, {{"service", bundle.id}, {"version", bundle.version}});
   });
   shell.on_session_end([&](workflow::EndResult result) {
-    service_manager.status("in service");
     audit.record(audit_kind::session_end, {{"result", result == workflow::EndResult::completed   ? "completed"
                                                       : result == workflow::EndResult::cancelled ? "cancelled"
                                                                                                  : "failed"}});
@@ -347,7 +357,6 @@ int run(const CommandLine& cli, Logger& logger) {
     // An attack or a broken repository: refused, audited, and the last good services stay.
     audit.record(audit_kind::update, {{"refused", refused.message}});
   });
-  std::string service_status = "in service";
   // Spoken guidance, if offered and the kiosk has a sound card; espeak-ng starts on its own thread.
   std::unique_ptr<EspeakSpeaker> speaker;
   std::unique_ptr<SpokenGuidance> guidance;
@@ -376,16 +385,21 @@ int run(const CommandLine& cli, Logger& logger) {
                              std::chrono::seconds(config->technician.idle_seconds)},
                             Log(logger, "technician"));
   shell.on_technician([&technician] { technician.open(); });
+  // `systemctl status` follows the shell: in service, serving a citizen, out of service and why.
+  bool ready = false;
+  shell.on_state_change([&] {
+    if (ready) service_manager.status(service_status(shell));
+  });
   if (auto fault = transactions.out_of_service()) {
     shell.set_out_of_service(std::string(message_key(fault->reason)));
-    service_status = "out of service: " + status_reason(message_key(fault->reason));
   } else {
     shell.show_welcome();
   }
 
   // Ready when a citizen can see the kiosk: the first frame is on the screen.
   app.on_first_frame([&] {
-    service_manager.ready(service_status);
+    ready = true;
+    service_manager.ready(service_status(shell));
     if (cli.exit_after_first_frame) {
       std::fputs("first-frame\n", stdout);
       std::fflush(stdout);

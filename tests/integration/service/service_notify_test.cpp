@@ -131,6 +131,25 @@ TEST_CASE(
   CHECK(kiosk.wait(10s) == 0);
 }
 
+TEST_CASE("the status line follows the kiosk: a printer out of paper, then refilled") {
+  testing::TempDir dir;
+  std::filesystem::create_directories(dir / "data/receipts");
+  auto config = dir.write("kiosk.toml", "[kiosk]\ndata_dir = \"data\"\n[shell]\ndevice_poll_seconds = 1\n");
+  NotifySocket manager(dir / "notify");
+  ChildProcess kiosk(service_command(config), dir.path(), {manager.notify_env()});
+  auto ready = manager.wait_for("READY=1", 30s);
+  REQUIRE_MESSAGE(ready.has_value(), describe(kiosk));
+  CHECK_MESSAGE(ready->has("STATUS=in service"), ready->text);
+  dir.write("data/receipts/STATE", "media-empty\n");  // the simulated printer's roll runs out
+  auto empty = manager.wait_for("STATUS=out of service: printer empty", 10s);
+  CHECK_MESSAGE(empty.has_value(), describe(kiosk));
+  std::filesystem::remove(dir / "data/receipts/STATE");
+  auto back = manager.wait_for("STATUS=in service", 10s);
+  CHECK_MESSAGE(back.has_value(), describe(kiosk));
+  kiosk.signal(SIGTERM);
+  CHECK(kiosk.wait(10s) == 0);
+}
+
 TEST_CASE(
     "killed mid-session and started again as systemd would, the kiosk is back on the attract "
     "screen with its transactions") {
