@@ -142,6 +142,7 @@ void KioskShell::arm_menu_idle() {
     m_menu_timer = 0;
     if (m_state != ShellState::menu) return;
     m_log.info("menu left untouched; back to the attract screen");
+    reset_for_next_citizen();
     show_welcome();
   });
 }
@@ -187,10 +188,16 @@ void KioskShell::start_service(std::string_view id) {
   m_session->start();
 }
 
-void KioskShell::end_session(workflow::EndResult result) {
-  // The next citizen starts from a clean kiosk: its default language, no spoken guidance.
-  m_session.reset();
+// The next citizen starts from a clean kiosk: the configured display, no spoken guidance (the
+// default language comes with the attract screen).
+void KioskShell::reset_for_next_citizen() {
   if (m_guidance) m_guidance->set_enabled(false);
+  if (m_options.theme && &m_ui.theme() != m_options.theme) m_ui.set_theme(*m_options.theme);
+}
+
+void KioskShell::end_session(workflow::EndResult result) {
+  m_session.reset();
+  reset_for_next_citizen();
   if (m_next_catalog) {
     m_catalog = std::move(*m_next_catalog);
     m_next_catalog.reset();

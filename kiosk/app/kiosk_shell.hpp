@@ -32,6 +32,7 @@ class KioskShell {
     WorkflowSession::Options session;
     std::chrono::milliseconds attract_cycle{6000};  // the attract screen's next service line
     std::chrono::milliseconds menu_idle{60000};     // an untouched menu returns to attract
+    const Theme* theme = nullptr;  // the configured theme, restored for each citizen (none: left as is)
   };
 
   // `health` decides which services are offered; the shell follows its changes.
@@ -78,6 +79,7 @@ class KioskShell {
  private:
   void devices_changed();
   void end_session(workflow::EndResult result);
+  void reset_for_next_citizen();
   void show_out_of_service(const std::string& reason_key);
   void enter_technician();
   void state_shown();

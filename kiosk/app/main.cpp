@@ -334,6 +334,7 @@ int run(const CommandLine& cli, Logger& logger) {
   shell_options.welcome = {config->kiosk.id, SHUBBAK_VERSION};
   shell_options.attract_cycle = std::chrono::seconds(config->shell.attract_cycle_seconds);
   shell_options.menu_idle = std::chrono::seconds(config->shell.menu_idle_seconds);
+  shell_options.theme = *theme_named(config->ui.theme);
   KioskShell shell(ui, app, services, health,
                    initial_services(), local_today,
                    shell_options, Log(logger, "shell"));

@@ -31,6 +31,10 @@ void WelcomeScreen::lay_out() {
   const int lang_w = std::max(24 * unit, touch), lang_h = std::max(header_height - 3 * unit, touch);
   // The language button sits at the end of the reading direction: right in English, left in Arabic.
   m_language_button = {rtl ? margin : w - margin - lang_w, (header_height - lang_h) / 2, lang_w, lang_h};
+  // Beside it, the display button: larger text, then high contrast, then back.
+  const int display_w = std::max(34 * unit, touch);
+  m_display_button = {rtl ? m_language_button.right() + 2 * unit : m_language_button.x - 2 * unit - display_w,
+                      m_language_button.y, display_w, lang_h};
 
   m_title = {margin, h * 26 / 100, w - 2 * margin, 14 * unit};
   m_subtitle = {margin, m_title.bottom() + 2 * unit, w - 2 * margin, 14 * unit};
@@ -74,6 +78,10 @@ void WelcomeScreen::draw(Canvas& canvas) {
   draw_text(canvas, m_ui.message("welcome.switch_language"), scaled(4 * unit, FontWeight::bold), m_language_button,
             TextAlign::center, t.primary, TextDirection::automatic, true);
 
+  canvas.fill_rect(m_display_button, m_pressed == Element::display ? t.surface_pressed : t.surface);
+  draw_text(canvas, m_ui.message(display_label_key()), scaled(4 * unit, FontWeight::bold), m_display_button,
+            TextAlign::center, t.primary, dir, true);
+
   draw_text(canvas, m_ui.message("welcome.title"), scaled(9 * unit, FontWeight::bold), m_title, TextAlign::center,
             t.text, dir);
   draw_text(canvas, m_ui.message("welcome.subtitle"), scaled(4 * unit, FontWeight::regular), m_subtitle,
@@ -103,8 +111,24 @@ void WelcomeScreen::set_highlight(std::string title_ar, std::string title_en) {
   changed();
 }
 
+// Default, then large text, then high contrast (which is large too), then back to default.
+const Theme& WelcomeScreen::next_display_theme(const Theme& now) {
+  if (&now == &default_theme()) return large_text_theme();
+  if (&now == &large_text_theme()) return high_contrast_theme();
+  return default_theme();
+}
+
+// The button names what a tap gives.
+std::string_view WelcomeScreen::display_label_key() const {
+  const Theme& next = next_display_theme(m_ui.theme());
+  if (&next == &large_text_theme()) return "welcome.display_large";
+  if (&next == &high_contrast_theme()) return "welcome.display_contrast";
+  return "welcome.display_standard";
+}
+
 WelcomeScreen::Element WelcomeScreen::hit(Point p) const {
   if (m_language_button.contains(p)) return Element::language;
+  if (m_display_button.contains(p)) return Element::display;
   if (m_start_button.contains(p)) return Element::start;
   if (m_toggle_speech && m_speech_toggle.contains(p)) return Element::speech;
   return Element::none;
@@ -139,6 +163,11 @@ void WelcomeScreen::on_pointer(const PointerEvent& event) {
         m_ui.log().info("language switched to {}", to_string(next));
         m_ui.set_language(next);
         speak_again();
+      } else if (pressed == Element::display) {
+        const Theme& next = next_display_theme(m_ui.theme());
+        m_ui.log().info("display switched to {}", next.name);
+        m_ui.set_theme(next);
+        speak_again();
       } else if (pressed == Element::speech) {
         m_speech_on = m_toggle_speech();
         m_ui.log().info("spoken guidance {}", m_speech_on ? "on" : "off");
@@ -154,6 +183,7 @@ void WelcomeScreen::on_pointer(const PointerEvent& event) {
 
 std::optional<Rect> WelcomeScreen::find_element(std::string_view id) const {
   if (id == "language") return m_language_button;
+  if (id == "display") return m_display_button;
   if (id == "start") return m_start_button;
   if (id == "speech" && m_toggle_speech) return m_speech_toggle;
   if (id == "technician_corner") return m_technician_corner;

@@ -287,3 +287,29 @@ TEST_CASE("a citizen who walks away leaves nothing for the next one, on screen o
   std::ofstream(kiosk.dir / "planted") << "x" << phone << "y";
   CHECK(files_containing(kiosk.dir.path(), phone) == std::vector<std::filesystem::path>{kiosk.dir / "planted"});
 }
+
+TEST_CASE("a citizen can switch to larger text and high contrast; the next citizen gets the configured display") {
+  UiHarness h(Language::ar);
+  KioskShell::Options options;
+  options.theme = &default_theme();
+  options.session = {1, 1, 30};
+  Kiosk kiosk(h, options);
+  kiosk.shell->show_welcome();
+  auto standard = h.screenshot();
+  h.tap("display");
+  CHECK(&h.ui().theme() == &large_text_theme());
+  auto large = h.screenshot();
+  CHECK(testing::count_differences(standard, large) > 1000);
+  h.tap("display");
+  CHECK(&h.ui().theme() == &high_contrast_theme());
+  CHECK(testing::compare_with_golden(h.screenshot(), "welcome-high-contrast-ar") == "");
+
+  // The display stays for the citizen's session, and goes back when they walk away.
+  h.tap("start");
+  h.tap("option:jordan.health.appointment");
+  REQUIRE(kiosk.shell->session() != nullptr);
+  CHECK(&h.ui().theme() == &high_contrast_theme());
+  REQUIRE(h.run_until([&] { return kiosk.ended.has_value(); }, 8s));
+  CHECK(&h.ui().theme() == &default_theme());
+  CHECK(testing::count_differences(standard, h.screenshot()) == 0);
+}
