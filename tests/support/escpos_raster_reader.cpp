@@ -42,17 +42,19 @@ Expected<void> read_band(Cursor& cursor, EscPosRaster& raster) {
   std::uint8_t mode = cursor.peek(3);
   // 0/48 is normal density; the double-width and double-height modes would need scaling, and
   // the kiosk never sends them.
-  if (mode != 0 && mode != 48) return std::unexpected(refused(cursor, fmt::format("GS v 0 mode {} is not normal", mode)));
+  if (mode != 0 && mode != 48)
+    return std::unexpected(refused(cursor, fmt::format("GS v 0 mode {} is not normal", mode)));
   int stride = cursor.peek(4) + 256 * cursor.peek(5);
   int rows = cursor.peek(6) + 256 * cursor.peek(7);
   if (stride == 0 || rows == 0) return std::unexpected(refused(cursor, "GS v 0 band with no dots"));
   if (raster.bands > 0 && stride != raster.page.stride()) {
-    return std::unexpected(
-        refused(cursor, fmt::format("band {} bytes a row, earlier bands {}", stride, raster.page.stride())));
+    return std::unexpected(refused(cursor, fmt::format("band {} bytes a row, earlier bands {}",
+                                                       stride, raster.page.stride())));
   }
   std::size_t size = static_cast<std::size_t>(stride) * static_cast<std::size_t>(rows);
   if (cursor.left() - 8 < size) {
-    return std::unexpected(refused(cursor, fmt::format("band of {} bytes, only {} left", size, cursor.left() - 8)));
+    return std::unexpected(
+        refused(cursor, fmt::format("band of {} bytes, only {} left", size, cursor.left() - 8)));
   }
   cursor.take(8);
   auto dots = cursor.take(size);
@@ -84,7 +86,8 @@ Expected<void> read_cut(Cursor& cursor) {
 Expected<EscPosRaster> read_escpos_raster(std::span<const std::uint8_t> bytes) {
   Cursor cursor(bytes);
   EscPosRaster raster;
-  if (!cursor.next_is(k_esc, '@')) return std::unexpected(refused(cursor, "does not start with ESC @"));
+  if (!cursor.next_is(k_esc, '@'))
+    return std::unexpected(refused(cursor, "does not start with ESC @"));
   cursor.take(2);
   while (cursor.left() >= 3 && cursor.next_is(k_gs, 'v') && cursor.peek(2) == '0') {
     if (auto band = read_band(cursor, raster); !band) return std::unexpected(band.error());
@@ -99,7 +102,8 @@ Expected<EscPosRaster> read_escpos_raster(std::span<const std::uint8_t> bytes) {
     raster.cut = true;
   }
   if (!cursor.done()) {
-    return std::unexpected(refused(cursor, fmt::format("unexpected byte 0x{:02X} after the page", cursor.peek(0))));
+    return std::unexpected(
+        refused(cursor, fmt::format("unexpected byte 0x{:02X} after the page", cursor.peek(0))));
   }
   return raster;
 }

@@ -16,10 +16,10 @@
 namespace shubbak::testing {
 
 struct EscPosRaster {
-  MonoBitmap page;        // width = 8 x the bands' bytes a row (ESC/POS has no narrower unit)
-  int bands = 0;          // GS v 0 commands
-  int feed_lines = 0;     // ESC d n; 0 when absent
-  bool cut = false;       // GS V present
+  MonoBitmap page;     // width = 8 x the bands' bytes a row (ESC/POS has no narrower unit)
+  int bands = 0;       // GS v 0 commands
+  int feed_lines = 0;  // ESC d n; 0 when absent
+  bool cut = false;    // GS V present
 };
 
 Expected<EscPosRaster> read_escpos_raster(std::span<const std::uint8_t> bytes);

@@ -125,7 +125,8 @@ fs::path save_page(const MonoBitmap& page, const fs::path& file) {
   Image image{page.width, page.height, {}};
   image.argb.reserve(static_cast<std::size_t>(page.width) * static_cast<std::size_t>(page.height));
   for (int y = 0; y < page.height; ++y) {
-    for (int x = 0; x < page.width; ++x) image.argb.push_back(page.black(x, y) ? 0xFF000000u : 0xFFFFFFFFu);
+    for (int x = 0; x < page.width; ++x)
+      image.argb.push_back(page.black(x, y) ? 0xFF000000u : 0xFFFFFFFFu);
   }
   REQUIRE(save_png(image, file));
   return file;
@@ -136,7 +137,9 @@ fs::path save_page(const MonoBitmap& page, const fs::path& file) {
 void verify_printed_receipt(const TempDir& dir, const fs::path& png, const DeviceKey& key,
                             const TransactionRecord& record, const std::string& amount) {
   auto public_pem = dir.write("device-public.pem", key.public_key_pem());
-  ChildProcess verify({SHUBBAKCTL_BIN, "receipt", "verify", png.string(), "--key", public_pem.string()}, dir.path());
+  ChildProcess verify(
+      {SHUBBAKCTL_BIN, "receipt", "verify", png.string(), "--key", public_pem.string()},
+      dir.path());
   auto code = verify.wait(30s);
   std::string out = verify.stdout_text();
   INFO(out);
@@ -161,7 +164,9 @@ TransactionRecord the_fees_transaction(KioskStore& kiosk) {
 
 }  // namespace
 
-TEST_CASE("an Arabic citizen's receipt reaches a real IPP printer as ESC/POS raster whose QR seal verifies") {
+TEST_CASE(
+    "an Arabic citizen's receipt reaches a real IPP printer as ESC/POS raster whose QR seal "
+    "verifies") {
   TempDir dir;
   IppTestPrinter printer(made(dir / "printer"));
   auto run = run_kiosk(dir, printer, "escpos", fees_script("tap @primary\n"));
@@ -174,13 +179,15 @@ TEST_CASE("an Arabic citizen's receipt reaches a real IPP printer as ESC/POS ras
   // Exactly one job, named after the receipt, holding nothing but ESC/POS raster for 80 mm paper.
   auto jobs = spooled_jobs(printer);
   REQUIRE(jobs.size() == 1);
-  CHECK(jobs[0].filename().string().starts_with(fmt::format("1-receipt-{}-{}", record.id, record.sequence)));
+  CHECK(jobs[0].filename().string().starts_with(
+      fmt::format("1-receipt-{}-{}", record.id, record.sequence)));
   auto raster = read_escpos_raster(read_bytes(jobs[0]));
   REQUIRE_MESSAGE(raster, (raster ? "" : raster.error().message));
   CHECK(raster->page.width == 576);
   CHECK(raster->page.height > 400);
   CHECK(raster->cut);
-  verify_printed_receipt(dir, save_page(raster->page, dir / "printed.png"), *kiosk.key, record, "2.500 OMR");
+  verify_printed_receipt(dir, save_page(raster->page, dir / "printed.png"), *kiosk.key, record,
+                         "2.500 OMR");
 
   // The journal says printed, once, with the printer's word.
   ReceiptJournal journal(*kiosk.store);
@@ -194,7 +201,8 @@ TEST_CASE("an Arabic citizen's receipt reaches a real IPP printer as ESC/POS ras
   CHECK(run.log.find("not printed") == std::string::npos);
 }
 
-TEST_CASE("the same receipt as PWG raster (IPP Everywhere) decodes to a page whose QR seal verifies") {
+TEST_CASE(
+    "the same receipt as PWG raster (IPP Everywhere) decodes to a page whose QR seal verifies") {
   TempDir dir;
   IppTestPrinter printer(made(dir / "printer"));
   auto run = run_kiosk(dir, printer, "pwg", fees_script("tap @primary\n"));
@@ -210,7 +218,8 @@ TEST_CASE("the same receipt as PWG raster (IPP Everywhere) decodes to a page who
   CHECK(page->bitmap.width == 576);
   CHECK(page->bits_per_pixel == 1);
   CHECK(page->x_dpi == 203);
-  verify_printed_receipt(dir, save_page(page->bitmap, dir / "printed.png"), *kiosk.key, record, "2.500 OMR");
+  verify_printed_receipt(dir, save_page(page->bitmap, dir / "printed.png"), *kiosk.key, record,
+                         "2.500 OMR");
   ReceiptJournal journal(*kiosk.store);
   auto receipts = journal.recent(10);
   REQUIRE(receipts);
@@ -218,13 +227,16 @@ TEST_CASE("the same receipt as PWG raster (IPP Everywhere) decodes to a page who
   CHECK(receipts->front().state == ReceiptState::printed);
 }
 
-TEST_CASE("out of paper on a citizen's receipt: counter reference, nothing lost, out of service, exact reprint") {
+TEST_CASE(
+    "out of paper on a citizen's receipt: counter reference, nothing lost, out of service, exact "
+    "reprint") {
   TempDir dir;
   IppTestPrinter printer(made(dir / "printer"));
   printer.set_behaviour(HookBehaviour::media_empty);
   // The citizen's end screen, then back to the shell, which now has no service it can offer.
-  auto run = run_kiosk(dir, printer, "escpos",
-                       "shot welcome\n" + fees_script("tap @primary\nwait 500\nshot out-of-service\n"));
+  auto run =
+      run_kiosk(dir, printer, "escpos",
+                "shot welcome\n" + fees_script("tap @primary\nwait 500\nshot out-of-service\n"));
   INFO(run.log);
   REQUIRE(run.exit_code == 0);
   CHECK(run.log.find("out of service: out_of_service.printer_empty") != std::string::npos);
@@ -269,7 +281,8 @@ TEST_CASE("out of paper on a citizen's receipt: counter reference, nothing lost,
   printer_config.format = PrinterFormat::escpos;
   auto ipp = open_receipt_printer(printer_config, dir / "data", Log(kiosk.logger, "printer"));
   REQUIRE_MESSAGE(ipp, (ipp ? "" : ipp.error().message));
-  ReceiptDesk desk(journal, **ipp, Config::Text{}, PrintPolicy{1, 0ms}, Log(kiosk.logger, "receipts"));
+  ReceiptDesk desk(journal, **ipp, Config::Text{}, PrintPolicy{1, 0ms},
+                   Log(kiosk.logger, "receipts"));
   auto reprinted = desk.reprint(waiting.id, false);
   REQUIRE_MESSAGE(reprinted, (reprinted ? "" : reprinted.error().message));
   INFO(reprinted->error);
@@ -277,7 +290,8 @@ TEST_CASE("out of paper on a citizen's receipt: counter reference, nothing lost,
   CHECK(reprinted->receipt.state == ReceiptState::printed);
   CHECK(reprinted->receipt.reference == waiting.reference);
 
-  auto spooled = printer.spool_file(std::stoi(reprinted->job.substr(reprinted->job.rfind('/') + 1)), 2s);
+  auto spooled =
+      printer.spool_file(std::stoi(reprinted->job.substr(reprinted->job.rfind('/') + 1)), 2s);
   REQUIRE(spooled);
   CHECK(spooled_jobs(printer).size() == 1);
   const auto second_sent = read_bytes(*spooled);
@@ -285,5 +299,6 @@ TEST_CASE("out of paper on a citizen's receipt: counter reference, nothing lost,
   auto raster = read_escpos_raster(second_sent);
   REQUIRE(raster);
   CHECK(raster->page.width == 576);
-  verify_printed_receipt(dir, save_page(raster->page, dir / "reprinted.png"), *kiosk.key, record, "2.500 OMR");
+  verify_printed_receipt(dir, save_page(raster->page, dir / "reprinted.png"), *kiosk.key, record,
+                         "2.500 OMR");
 }

@@ -32,8 +32,9 @@ TEST_CASE("round trip: the encoder's pages come back dot for dot, in one band or
     int width, height, band_rows, feed;
     bool cut;
   };
-  for (Case c : {Case{576, 1, 256, 4, true}, Case{576, 600, 256, 4, true}, Case{576, 512, 256, 0, false},
-                 Case{384, 300, 7, 9, true}, Case{8, 2047, 2047, 255, false}, Case{576, 2048, 2047, 1, true}}) {
+  for (Case c : {Case{576, 1, 256, 4, true}, Case{576, 600, 256, 4, true},
+                 Case{576, 512, 256, 0, false}, Case{384, 300, 7, 9, true},
+                 Case{8, 2047, 2047, 255, false}, Case{576, 2048, 2047, 1, true}}) {
     CAPTURE(c.width);
     CAPTURE(c.height);
     CAPTURE(c.band_rows);
@@ -97,7 +98,8 @@ TEST_CASE("anything but ESC @, GS v 0 bands, ESC d and GS V is refused, with the
 
   auto band_after_feed = std::vector<std::uint8_t>(good.begin(), good.begin() + 29);
   band_after_feed.insert(band_after_feed.end(), good.begin() + 2, good.begin() + 14);
-  CHECK(error_of(band_after_feed) == "ESC/POS raster, byte 29: unexpected byte 0x1D after the page");
+  CHECK(error_of(band_after_feed) ==
+        "ESC/POS raster, byte 29: unexpected byte 0x1D after the page");
 
   auto text = good;
   text.insert(text.begin() + 2, {'A'});  // printer-font text: the kiosk never sends any
