@@ -29,7 +29,8 @@ constexpr std::uintmax_t k_max_config_bytes = 1 << 20;
 // A PIN in memory: wiped when it goes, so it does not linger in freed heap pages.
 class SecretLine {
  public:
-  SecretLine() = default;
+  // Room for any PIN up front, so reading one never reallocates and leaves a copy behind.
+  SecretLine() { m_text.reserve(256); }
   ~SecretLine() { explicit_bzero(m_text.data(), m_text.size()); }
   SecretLine(const SecretLine&) = delete;
   SecretLine& operator=(const SecretLine&) = delete;
