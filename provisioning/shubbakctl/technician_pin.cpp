@@ -71,10 +71,13 @@ class EchoOff {
   EchoOff& operator=(const EchoOff&) = delete;
 };
 
-// One line from stdin without its line ending; false at end of input.
+// One line from stdin without its line ending; false at end of input. The prompt only for a
+// person at a terminal: from a pipe it would just run into the error messages.
 bool read_pin(std::FILE* err, const char* prompt, SecretLine& pin) {
-  std::fputs(prompt, err);
-  std::fflush(err);
+  if (::isatty(STDIN_FILENO)) {
+    std::fputs(prompt, err);
+    std::fflush(err);
+  }
   if (!std::getline(std::cin, pin.text())) return false;
   if (pin.text().ends_with('\r')) pin.text().pop_back();
   return true;
