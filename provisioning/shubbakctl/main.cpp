@@ -17,6 +17,7 @@
 #include "kiosk/trust/trusted_clock.hpp"
 #include "provisioning/shubbakctl/kiosk_provisioning.hpp"
 #include "provisioning/shubbakctl/receipt_verify.hpp"
+#include "provisioning/shubbakctl/technician_pin.hpp"
 #include "provisioning/shubbakctl/bundle_lint.hpp"
 #include "provisioning/shubbakctl/repository.hpp"
 
@@ -188,6 +189,13 @@ int main(int argc, char** argv) {
   provision_cmd->add_flag("--yes", provisioning.assume_yes,
                           "do not ask to confirm the root's fingerprint");
 
+  provision::SetPinOptions set_pin;
+  auto* set_pin_cmd = kiosk->add_subcommand(
+      "set-pin", "set the technician mode's PIN (read twice from stdin; exit 0 set, 1 refused, "
+                 "2 usage or file error)");
+  set_pin_cmd->add_option("--config", set_pin.config_path,
+                          "set [technician] pin_hash in this kiosk.toml (default: print the line)");
+
   receipt_tools::VerifyRequest receipt_request;
   auto* receipt = app.add_subcommand("receipt", "receipts printed by kiosks");
   receipt->require_subcommand(1);
@@ -207,6 +215,7 @@ int main(int argc, char** argv) {
   }
   if (lint->parsed()) return lint_bundles(lint_files);
   if (receipt_verify->parsed()) return receipt_tools::verify_receipt(receipt_request, stdout, stderr);
+  if (set_pin_cmd->parsed()) return provision::set_technician_pin(set_pin, stdout, stderr);
   if (provision_cmd->parsed()) {
     provision::Console console{[] {
       std::string line;

@@ -25,7 +25,7 @@ std::string slurp(const std::filesystem::path& path) {
 }  // namespace
 
 ChildProcess::ChildProcess(std::vector<std::string> argv, const std::filesystem::path& output_dir,
-                           std::vector<std::string> extra_env)
+                           std::vector<std::string> extra_env, const std::filesystem::path& stdin_file)
     : m_stdout(output_dir / "stdout.txt"), m_stderr(output_dir / "stderr.txt") {
   std::vector<char*> args;
   for (auto& a : argv) args.push_back(a.data());
@@ -38,7 +38,7 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, const std::filesystem:
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 0, stdin_file.c_str(), O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, m_stdout.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, 2, m_stderr.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   // The child starts with the default signal mask, whatever the test runner blocked.

@@ -1,5 +1,6 @@
 // Runs a real program for an integration test: arguments, extra environment, stdout and stderr
-// captured to files, a bounded wait, and a kill by pid if it overstays.
+// captured to files, stdin from a file (default /dev/null), a bounded wait, and a kill by pid if
+// it overstays.
 #pragma once
 
 #include <sys/types.h>
@@ -15,7 +16,8 @@ namespace shubbak::testing {
 class ChildProcess {
  public:
   ChildProcess(std::vector<std::string> argv, const std::filesystem::path& output_dir,
-               std::vector<std::string> extra_env = {});
+               std::vector<std::string> extra_env = {},
+               const std::filesystem::path& stdin_file = "/dev/null");
   ~ChildProcess();  // kills the child if it still runs
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;

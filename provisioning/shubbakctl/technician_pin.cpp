@@ -1,0 +1,177 @@
+#include "provisioning/shubbakctl/technician_pin.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <iostream>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "kiosk/core/config.hpp"
+#include "kiosk/crypto/pin_hash.hpp"
+#include "kiosk/trust/atomic_file.hpp"
+#include "provisioning/shubbakctl/pin_hash_config_edit.hpp"
+
+namespace shubbak::provision {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::uintmax_t k_max_config_bytes = 1 << 20;
+
+// A PIN in memory: wiped when it goes, so it does not linger in freed heap pages.
+class SecretLine {
+ public:
+  // Room for any PIN up front, so reading one never reallocates and leaves a copy behind.
+  SecretLine() { m_text.reserve(256); }
+  ~SecretLine() { explicit_bzero(m_text.data(), m_text.size()); }
+  SecretLine(const SecretLine&) = delete;
+  SecretLine& operator=(const SecretLine&) = delete;
+  std::string& text() { return m_text; }
+
+ private:
+  std::string m_text;
+};
+
+// The terminal's settings while echo is off, restored on every way out: normal return, and the
+// signals a technician sends with the keyboard (Ctrl+C, Ctrl+\) or a closed session.
+struct termios g_saved_terminal;
+volatile sig_atomic_t g_echo_off = 0;
+
+void restore_terminal_and_die(int signo) {
+  if (g_echo_off) ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &g_saved_terminal);
+  ::signal(signo, SIG_DFL);
+  ::raise(signo);
+}
+
+class EchoOff {
+ public:
+  EchoOff() {
+    if (::tcgetattr(STDIN_FILENO, &g_saved_terminal) != 0) return;
+    struct sigaction action {};
+    action.sa_handler = restore_terminal_and_die;
+    for (int signo : {SIGINT, SIGQUIT, SIGTERM, SIGHUP}) ::sigaction(signo, &action, nullptr);
+    struct termios quiet = g_saved_terminal;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    quiet.c_lflag |= ECHONL;  // the Enter still shows, so the prompts stay on their own lines
+    g_echo_off = ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+  }
+  ~EchoOff() {
+    if (g_echo_off) ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &g_saved_terminal);
+    g_echo_off = 0;
+  }
+  EchoOff(const EchoOff&) = delete;
+  EchoOff& operator=(const EchoOff&) = delete;
+};
+
+// One line from stdin without its line ending; false at end of input. The prompt only for a
+// person at a terminal: from a pipe it would just run into the error messages.
+bool read_pin(std::FILE* err, const char* prompt, SecretLine& pin) {
+  if (::isatty(STDIN_FILENO)) {
+    std::fputs(prompt, err);
+    std::fflush(err);
+  }
+  if (!std::getline(std::cin, pin.text())) return false;
+  if (pin.text().ends_with('\r')) pin.text().pop_back();
+  return true;
+}
+
+int refuse(std::FILE* err, std::string_view why) {
+  std::fprintf(err, "shubbakctl: %.*s; nothing was changed\n", static_cast<int>(why.size()), why.data());
+  return k_pin_refused;
+}
+
+int file_error(std::FILE* err, const Error& error) {
+  std::fprintf(err, "shubbakctl: %s\n", error.describe().c_str());
+  return k_pin_file_error;
+}
+
+// The new file beside the old one, with its mode and owner, written and fsynced, then renamed
+// over it (atomic_file.hpp), so a crash leaves the old or the new file, never a mix.
+Expected<void> replace_keeping_mode(const fs::path& path, const struct stat& old, std::string_view content) {
+  fs::path temporary = path;
+  temporary += fmt::format(".set-pin-{}", ::getpid());
+  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return fail_errno(Errc::io, fmt::format("cannot create {}", temporary.string()), errno);
+  auto give_up = [&](std::string_view what) {
+    int error = errno;
+    ::close(fd);
+    ::unlink(temporary.c_str());
+    return fail_errno(Errc::io, fmt::format("{} {}", what, temporary.string()), error);
+  };
+  // Owner first: fchown may clear set-id bits that fchmod then puts back.
+  if ((old.st_uid != ::geteuid() || old.st_gid != ::getegid()) && ::fchown(fd, old.st_uid, old.st_gid) != 0) {
+    return give_up("cannot give the old owner to");
+  }
+  if (::fchmod(fd, old.st_mode & 07777) != 0) return give_up("cannot set the mode of");
+  for (std::size_t done = 0; done < content.size();) {
+    ssize_t wrote = ::write(fd, content.data() + done, content.size() - done);
+    if (wrote < 0 && errno == EINTR) continue;
+    if (wrote < 0) return give_up("cannot write");
+    done += static_cast<std::size_t>(wrote);
+  }
+  if (::fsync(fd) != 0) return give_up("fsync");
+  if (::close(fd) != 0) {
+    int error = errno;
+    ::unlink(temporary.c_str());
+    return fail_errno(Errc::io, fmt::format("cannot close {}", temporary.string()), error);
+  }
+  return trust::install_file_atomically(temporary, path);
+}
+
+Expected<void> set_in_config(const fs::path& given, std::string_view encoded) {
+  // A symlinked kiosk.toml is edited where it really lives, and stays a symlink.
+  std::error_code ec;
+  fs::path path = fs::canonical(given, ec);
+  if (ec) return fail(Errc::not_found, fmt::format("cannot find {}: {}", given.string(), ec.message()));
+  struct stat old {};
+  if (::stat(path.c_str(), &old) != 0) return fail_errno(Errc::io, fmt::format("cannot stat {}", path.string()), errno);
+  if (!S_ISREG(old.st_mode)) return fail(Errc::invalid_argument, fmt::format("{} is not a regular file", path.string()));
+  auto text = trust::read_whole_file(path, k_max_config_bytes);
+  if (!text) return std::unexpected(text.error());
+  // A file the kiosk already refuses is fixed first, by hand: editing it would hide the problem.
+  if (auto loaded = parse_config(*text, path.string(), path.parent_path()); !loaded) {
+    return fail(Errc::config, fmt::format("{} does not load ({}); fix it first", path.string(), loaded.error().message));
+  }
+  std::string edited = with_pin_hash(*text, encoded);
+  auto loaded = parse_config(edited, path.string(), path.parent_path());
+  if (!loaded || loaded->technician.pin_hash != encoded) {
+    return fail(Errc::config, fmt::format("cannot set [technician] pin_hash in {} by editing its lines{}; set it by hand",
+                                          path.string(), loaded ? "" : " (" + loaded.error().message + ")"));
+  }
+  return replace_keeping_mode(path, old, edited);
+}
+
+}  // namespace
+
+int set_technician_pin(const SetPinOptions& options, std::FILE* out, std::FILE* err) {
+  SecretLine pin, again;
+  {
+    std::optional<EchoOff> quiet;
+    if (::isatty(STDIN_FILENO)) quiet.emplace();
+    if (!read_pin(err, "New technician PIN (6 to 12 digits): ", pin)) return refuse(err, "no PIN was given");
+    if (auto format = check_pin_format(pin.text()); !format) return refuse(err, format.error().message);
+    if (!read_pin(err, "The same PIN again: ", again)) return refuse(err, "the PIN was not repeated");
+  }
+  if (pin.text() != again.text()) return refuse(err, "the two PINs differ");
+
+  auto encoded = hash_pin(pin.text());
+  if (!encoded) return file_error(err, encoded.error());
+  if (!options.config_path) {
+    std::fprintf(out, "pin_hash = \"%s\"\n", encoded->c_str());
+    return k_pin_set;
+  }
+  if (auto done = set_in_config(*options.config_path, *encoded); !done) return file_error(err, done.error());
+  std::fprintf(out, "Technician PIN set in %s; it takes effect when the kiosk restarts (systemctl restart shubbak).\n",
+               options.config_path->c_str());
+  return k_pin_set;
+}
+
+}  // namespace shubbak::provision
