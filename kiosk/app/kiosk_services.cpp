@@ -180,6 +180,7 @@ void KioskServices::print_receipt(const workflow::WorkflowEngine& session, const
   document.details = details(transaction_id);
   if (bundle.receipt->footer) document.footer = bundle.receipt->footer->in(language);
   document.qr_caption = std::string(m_ui.message("receipt.qr_caption"));
+  document.logo = m_devices.receipt_logo.string();
   print(ReceiptKind::receipt, std::move(document), transaction_id, std::move(done));
 }
 
@@ -204,6 +205,7 @@ void KioskServices::issue_ticket(const std::string& counter, const std::string& 
   document.big_number = ticket;
   document.details = details(transaction_id);
   document.footer = std::string(m_ui.message("ticket.footer"));
+  document.logo = m_devices.receipt_logo.string();
   // A ticket has no seal: its number is the kiosk's count since it started, not part of the
   // stored transaction, so a signature could not vouch for it; the receipt carries the seal.
   print(ReceiptKind::ticket, std::move(document), transaction_id, [done, ticket](Expected<PrintedDocument> printed) {

@@ -42,6 +42,7 @@ class KioskServices final : public SessionServices {
     DeviceHealthBoard* health = nullptr;   // what the heartbeat says of each device
     PrintPolicy printing;                  // retries while the printer can print
     const DeviceKey* device_key = nullptr; // signs receipt seals (QR codes); none: receipts have none
+    std::filesystem::path receipt_logo;    // printed at the top of receipts and tickets; empty: none
   };
 
   KioskServices(UiContext& ui, EventLoop& loop, WorkerPool& workers, Devices devices, std::string kiosk_id, Log log);

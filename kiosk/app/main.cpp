@@ -37,6 +37,7 @@
 #include "kiosk/loop/signal_watcher.hpp"
 #include "kiosk/loop/worker_pool.hpp"
 #include "kiosk/trust/service_updater.hpp"
+#include "screens/receipt/grey_image.hpp"
 #include "screens/shell/welcome_screen.hpp"
 #include "screens/text/text_engine.hpp"
 
@@ -104,6 +105,18 @@ std::string status_reason(std::string_view message_key) {
   std::string reason(message_key.substr(message_key.find('.') + 1));
   std::replace(reason.begin(), reason.end(), '_', ' ');
   return reason;
+}
+
+// The logo printed on receipts: the configured one (the demo's own when --demo sets none),
+// checked once here so that a missing or broken file is logged at start, not at each receipt.
+fs::path receipt_logo(const Config& config, const fs::path& assets, bool demo, const Log& log) {
+  fs::path logo = config.printer.logo.empty() && demo ? assets / "receipt-logo.png" : config.printer.logo;
+  if (logo.empty()) return {};
+  if (auto readable = read_grey_png(logo); !readable) {
+    log.error("receipts are printed without a logo: {}", readable.error().describe());
+    return {};
+  }
+  return logo;
 }
 
 // The status line the service manager shows for the shell's state.
@@ -311,7 +324,7 @@ int run(const CommandLine& cli, Logger& logger) {
                           config->text, assets / "card-profiles",
                           readers && config->scanner.reader != "none", &audit, &health,
                           PrintPolicy{config->printer.attempts, std::chrono::milliseconds(config->printer.retry_backoff_ms)},
-                          transactions.device_key()},
+                          transactions.device_key(), receipt_logo(*config, assets, cli.demo, log)},
                          config->kiosk.id, Log(logger, "services"));
   services_for_scans = &services;
   services.reconcile_payments();

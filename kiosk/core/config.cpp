@@ -270,6 +270,7 @@ const std::vector<Setting>& settings() {
       {"printer.resolution_dpi", integer_in(100, 1200, [](Config& c) -> int& { return c.printer.resolution_dpi; })},
       {"printer.job_timeout_seconds",
        integer_in(1, 600, [](Config& c) -> int& { return c.printer.job_timeout_seconds; })},
+      {"printer.logo", path([](Config& c) -> fs::path& { return c.printer.logo; })},
       {"log.level",
        one_of<LogLevel>({{"debug", LogLevel::debug},
                          {"info", LogLevel::info},

@@ -129,6 +129,7 @@ struct Config {
     PrinterFormat format = PrinterFormat::escpos;  // for ipp(s):// (cups:// is always ESC/POS raw)
     int resolution_dpi = 203;            // the PWG raster's resolution
     int job_timeout_seconds = 30;        // from sending a job to its end, before it counts as failed
+    std::filesystem::path logo;          // a PNG printed dithered at the top of each receipt; empty: none
   } printer;
 
   struct Logging {

@@ -12,6 +12,7 @@ namespace shubbak {
 
 struct ReceiptDocument {
   Language language = Language::ar;
+  std::string logo;         // a PNG file (the issuer's logo), printed dithered at the top; empty: none
   std::string issuer;       // the ministry or the kiosk's site, at the top
   std::string title;
   std::string big_number;   // a queue ticket's number, printed large; empty on receipts

@@ -24,6 +24,7 @@ std::vector<std::pair<std::string, std::string>> read_pairs(const Json& list) {
 
 std::string to_json(const ReceiptDocument& d) {
   Json j = {{"language", std::string(to_string(d.language))},
+            {"logo", d.logo},
             {"issuer", d.issuer},
             {"title", d.title},
             {"big_number", d.big_number},
@@ -45,6 +46,7 @@ Expected<ReceiptDocument> receipt_document_from_json(std::string_view json) {
     auto language = parse_language(j.value("language", std::string("ar")));
     if (!language) return fail(Errc::invalid_argument, "a receipt document has an unknown language");
     d.language = *language;
+    d.logo = j.value("logo", std::string());
     d.issuer = j.value("issuer", std::string());
     d.title = j.value("title", std::string());
     d.big_number = j.value("big_number", std::string());

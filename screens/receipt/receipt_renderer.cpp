@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "drivers/display/bitmap_canvas.hpp"
+#include "screens/receipt/dither.hpp"
 #include "screens/receipt/qr_code.hpp"
 
 namespace shubbak {
@@ -81,6 +82,14 @@ class ReceiptLayout {
     return {};
   }
 
+  // A picture already in dots (the logo), centered on the paper.
+  void image(MonoBitmap dots) {
+    if (dots.width == 0) return;
+    int x = (m_width - dots.width) / 2, y = m_y;
+    m_y += dots.height + 8;
+    m_images.push_back({std::move(dots), x, y});
+  }
+
   void rule() {
     if (!m_rules.empty() && m_rules.back() == m_y - 8) return;  // nothing since the last rule
     m_rules.push_back(m_y + 4);
@@ -111,6 +120,15 @@ class ReceiptLayout {
         if (luminance < 128) out.bits[static_cast<std::size_t>(y * out.stride() + x / 8)] |= static_cast<unsigned char>(0x80 >> (x % 8));
       }
     }
+    for (const auto& placed : m_images) {
+      for (int y = 0; y < placed.dots.height; ++y) {
+        for (int x = 0; x < placed.dots.width; ++x) {
+          if (!placed.dots.black(x, y)) continue;
+          int ox = placed.x + x, oy = placed.y + y;
+          out.bits[static_cast<std::size_t>(oy * out.stride() + ox / 8)] |= static_cast<unsigned char>(0x80 >> (ox % 8));
+        }
+      }
+    }
     return out;
   }
 
@@ -126,6 +144,11 @@ class ReceiptLayout {
     int x, y, module;  // top-left of the first module (inside the quiet zone), module size in dots
   };
   std::vector<PlacedCode> m_codes;
+  struct PlacedImage {
+    MonoBitmap dots;
+    int x, y;
+  };
+  std::vector<PlacedImage> m_images;
 };
 
 }  // namespace
@@ -136,6 +159,11 @@ Expected<MonoBitmap> render_receipt(TextEngine& text, const ReceiptDocument& d, 
   auto size = [&](int at_576) { return std::max(12, at_576 * width_dots / 576); };
   ReceiptLayout r(text, width_dots, d.language);
   auto step = [](Expected<void> ok) { return ok.has_value(); };
+  // The issuer's logo, a third of the paper wide. One that cannot be read is left out: the
+  // receipt matters more than its logo, and the kiosk checked the file when it started.
+  if (!d.logo.empty()) {
+    if (auto grey = read_grey_png(d.logo)) r.image(dither_to_dots(*grey, width_dots / 3));
+  }
   bool ok = step(r.paragraph(d.issuer, size(22), FontWeight::bold, TextAlign::center)) &&
             step(r.paragraph(d.title, size(30), FontWeight::bold, TextAlign::center, 10));
   if (ok && !d.big_number.empty()) ok = step(r.paragraph(d.big_number, size(96), FontWeight::bold, TextAlign::center, 10));

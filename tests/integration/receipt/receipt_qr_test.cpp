@@ -189,6 +189,38 @@ TEST_CASE(
   CHECK(blank.out.find("no readable QR code") != std::string::npos);
 }
 
+TEST_CASE("the issuer's logo prints dithered at the top; an unreadable one is left out, not the receipt") {
+  auto text = TextEngine::open(Config::Text{});
+  REQUIRE(text);
+  std::string seal = testing::placeholder_sample_seal();
+  auto document = testing::sample_receipt(Language::ar, testing::sample_receipt_facts(), seal);
+  auto without = render_receipt(**text, document, 576);
+  document.logo = std::string(SHUBBAK_SOURCE_DIR) + "/assets/receipt-logo.png";
+  auto with = render_receipt(**text, document, 576);
+  REQUIRE((without && with));
+  CHECK(with->height > without->height + 150);  // a 192-dot logo above the issuer
+  // The logo's grey disc prints as scattered dots, neither solid nor empty.
+  int ink = 0;
+  for (int y = 40; y < 60; ++y) {
+    for (int x = 288 - 10; x < 288 + 10; ++x) ink += with->black(x, y);
+  }
+  CHECK(ink > 40);
+  CHECK(ink < 360);
+  CHECK(testing::compare_with_golden(testing::to_image(*with), "receipt-ar-576-logo") == "");
+  // Its QR code still reads.
+  auto image = testing::to_image(*with);
+  GreyImage grey{with->width, with->height, {}};
+  for (auto argb : image.argb) grey.pixels.push_back(static_cast<std::uint8_t>(argb & 0xFF));
+  auto read = receipt_tools::read_qr_code(grey);
+  REQUIRE(read);
+  CHECK(*read == seal);
+
+  document.logo = "/nonexistent/logo.png";
+  auto missing = render_receipt(**text, document, 576);
+  REQUIRE(missing);
+  CHECK(missing->height == without->height);
+}
+
 TEST_CASE("golden receipts: Arabic and English at 576 dots, Arabic at 384, each QR code readable") {
   auto text = TextEngine::open(Config::Text{});
   REQUIRE(text);
@@ -209,7 +241,7 @@ TEST_CASE("golden receipts: Arabic and English at 576 dots, Arabic at 384, each 
     REQUIRE(page);
     auto image = testing::to_image(*page);
     CHECK(testing::compare_with_golden(image, c.golden) == "");
-    receipt_tools::GreyImage grey{page->width, page->height, {}};
+    GreyImage grey{page->width, page->height, {}};
     for (auto argb : image.argb) grey.pixels.push_back(static_cast<std::uint8_t>(argb & 0xFF));
     auto read = receipt_tools::read_qr_code(grey);
     REQUIRE_MESSAGE(read, (read ? "" : read.error().describe()));

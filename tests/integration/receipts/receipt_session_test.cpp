@@ -101,7 +101,7 @@ struct Kiosk {
   explicit Kiosk(UiHarness& h)
       : services(h.ui(), h.loop(), workers,
                  {nullptr, nullptr, store.get(), printer.get(), Config::Text{}, {}, false, &audit, &health,
-                  PrintPolicy{3, 5ms}},
+                  PrintPolicy{3, 5ms}, nullptr, {}},
                  "MCT-07", Log(f.logger(), "services")) {}
 
   void set_printer_state(std::string_view state) {

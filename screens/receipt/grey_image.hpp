@@ -1,5 +1,5 @@
-// A photo, scan or printer PNG as 8-bit grey pixels, for the QR reader. grey_image.cpp is the
-// only file of shubbakctl that includes png.h.
+// A PNG as 8-bit grey pixels: a receipt's logo before it is dithered, and a photo, scan or
+// printer PNG for shubbakctl's QR reader. grey_image.cpp is the only file here that includes png.h.
 #pragma once
 
 #include <cstdint>
@@ -8,7 +8,7 @@
 
 #include "kiosk/core/error.hpp"
 
-namespace shubbak::receipt_tools {
+namespace shubbak {
 
 struct GreyImage {
   int width = 0;
@@ -20,4 +20,4 @@ struct GreyImage {
 // Errc::io when the file cannot be read, Errc::parse when it is not a PNG.
 Expected<GreyImage> read_grey_png(const std::filesystem::path& path);
 
-}  // namespace shubbak::receipt_tools
+}  // namespace shubbak

@@ -1,5 +1,5 @@
 // libpng's simplified reading API: any PNG to 8-bit grey.
-#include "provisioning/shubbakctl/grey_image.hpp"
+#include "screens/receipt/grey_image.hpp"
 
 #include <png.h>
 
@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-namespace shubbak::receipt_tools {
+namespace shubbak {
 
 namespace {
 // Larger than any receipt or phone photo; refuses decompression bombs before allocating.
@@ -46,4 +46,4 @@ Expected<GreyImage> read_grey_png(const std::filesystem::path& path) {
   return out;
 }
 
-}  // namespace shubbak::receipt_tools
+}  // namespace shubbak
