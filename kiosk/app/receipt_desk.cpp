@@ -28,7 +28,10 @@ PrintResult ReceiptDesk::print_once(const ReceiptDocument& document, const std::
     if (!opened) return std::unexpected(PrintFailure{PrinterState::ok, opened.error()});
     m_text = std::move(*opened);
   }
-  auto page = render_receipt(*m_text, document, m_printer.width_dots());
+  // A logo that cannot be read is left out: the receipt matters more than its logo, and the
+  // kiosk checked the file when it started.
+  auto page = render_receipt(*m_text, document, m_printer.width_dots(),
+                             m_logos.dots(document.logo, m_printer.width_dots()));
   // A rendering fault is ours, not the printer's: it says "ok" and the error says what broke.
   if (!page) return std::unexpected(PrintFailure{PrinterState::ok, page.error()});
   return m_printer.print(*page, job);

@@ -21,6 +21,7 @@
 #include "kiosk/core/log.hpp"
 #include "kiosk/store/receipt_journal.hpp"
 #include "screens/receipt/receipt_document.hpp"
+#include "screens/receipt/receipt_logos.hpp"
 #include "screens/text/text_engine.hpp"
 
 namespace shubbak {
@@ -76,6 +77,7 @@ class ReceiptDesk {
   Log m_log;
   std::mutex m_print_mutex;  // one document rendered and printed at a time; guards m_text
   std::unique_ptr<TextEngine> m_text;  // the receipt's own engine: the screen's belongs to the UI thread
+  ReceiptLogos m_logos;                // guarded by m_print_mutex too
 };
 
 }  // namespace shubbak

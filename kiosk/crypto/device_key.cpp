@@ -14,36 +14,16 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "kiosk/crypto/openssl_handles.hpp"
+
 namespace shubbak {
 
 namespace {
 
-struct PkeyFree {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct PkeyCtxFree {
-  void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
-};
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
-};
-struct BioFree {
-  void operator()(BIO* p) const { BIO_free(p); }
-};
-using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
-using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
-using BioPtr = std::unique_ptr<BIO, BioFree>;
-
-// The reason OpenSSL gives for its last failure, for the log (never key material).
-std::string openssl_reason() {
-  unsigned long code = ERR_get_error();
-  ERR_clear_error();
-  if (code == 0) return "unknown OpenSSL error";
-  char text[256];
-  ERR_error_string_n(code, text, sizeof text);
-  return text;
-}
+using openssl::BioPtr;
+using openssl::MdCtxPtr;
+using openssl::PkeyCtxPtr;
+using openssl::PkeyPtr;
 
 Expected<std::string> read_private_file(const std::filesystem::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -118,7 +98,7 @@ Expected<Bytes> raw_public_key(EVP_PKEY* key) {
   Bytes raw(k_ed25519_public_key_size);
   std::size_t size = raw.size();
   if (EVP_PKEY_get_raw_public_key(key, raw.data(), &size) != 1 || size != raw.size()) {
-    return fail(Errc::internal, "cannot read the device public key: " + openssl_reason());
+    return fail(Errc::internal, "cannot read the device public key: " + openssl::last_error());
   }
   return raw;
 }
@@ -160,13 +140,13 @@ Expected<std::unique_ptr<DeviceKey>> DeviceKey::load_or_create(const std::filesy
   PkeyCtxPtr ctx(EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr));
   EVP_PKEY* generated = nullptr;
   if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1 || EVP_PKEY_keygen(ctx.get(), &generated) != 1) {
-    return fail(Errc::internal, "cannot generate an Ed25519 device key: " + openssl_reason());
+    return fail(Errc::internal, "cannot generate an Ed25519 device key: " + openssl::last_error());
   }
   PkeyPtr key(generated);
   BioPtr bio(BIO_new(BIO_s_mem()));
   if (!bio ||
       PEM_write_bio_PrivateKey(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
-    return fail(Errc::internal, "cannot encode the device key: " + openssl_reason());
+    return fail(Errc::internal, "cannot encode the device key: " + openssl::last_error());
   }
   char* data = nullptr;
   long size = BIO_get_mem_data(bio.get(), &data);
@@ -183,7 +163,7 @@ Expected<Bytes> DeviceKey::sign(std::span<const std::uint8_t> message) const {
   std::size_t size = signature.size();
   if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, m_impl->key.get()) != 1 ||
       EVP_DigestSign(ctx.get(), signature.data(), &size, message.data(), message.size()) != 1) {
-    return fail(Errc::internal, "Ed25519 signing failed: " + openssl_reason());
+    return fail(Errc::internal, "Ed25519 signing failed: " + openssl::last_error());
   }
   signature.resize(size);
   return signature;

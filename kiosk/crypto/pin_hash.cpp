@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "kiosk/crypto/bytes.hpp"
+#include "kiosk/crypto/openssl_handles.hpp"
 
 namespace shubbak {
 
@@ -24,16 +25,11 @@ constexpr std::size_t k_hash_bytes = 32;
 // (1 GiB with r=8) would stall the kiosk.
 constexpr int k_min_log2_n = 10, k_max_log2_n = 20;
 
-struct KdfDeleter {
-  void operator()(EVP_KDF* kdf) const { EVP_KDF_free(kdf); }
-  void operator()(EVP_KDF_CTX* ctx) const { EVP_KDF_CTX_free(ctx); }
-};
-
 Expected<std::string> derive(std::string_view pin, std::string_view salt, const ScryptCost& cost,
                              std::size_t length) {
-  std::unique_ptr<EVP_KDF, KdfDeleter> kdf(EVP_KDF_fetch(nullptr, "SCRYPT", nullptr));
+  openssl::KdfPtr kdf(EVP_KDF_fetch(nullptr, "SCRYPT", nullptr));
   if (!kdf) return fail(Errc::unsupported, "OpenSSL has no SCRYPT key derivation");
-  std::unique_ptr<EVP_KDF_CTX, KdfDeleter> ctx(EVP_KDF_CTX_new(kdf.get()));
+  openssl::KdfCtxPtr ctx(EVP_KDF_CTX_new(kdf.get()));
   if (!ctx) return fail(Errc::internal, "cannot create a SCRYPT context");
   std::uint64_t n = std::uint64_t{1} << cost.log2_n;
   auto r = static_cast<std::uint32_t>(cost.r), p = static_cast<std::uint32_t>(cost.p);

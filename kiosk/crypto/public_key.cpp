@@ -10,22 +10,14 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "kiosk/crypto/openssl_handles.hpp"
+
 namespace shubbak {
 
 namespace {
 
-struct BioFree {
-  void operator()(BIO* p) const { BIO_free(p); }
-};
-struct PkeyFree {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct X509Free {
-  void operator()(X509* p) const { X509_free(p); }
-};
-
-std::unique_ptr<BIO, BioFree> memory_bio(std::string_view text) {
-  return std::unique_ptr<BIO, BioFree>(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
+openssl::BioPtr memory_bio(std::string_view text) {
+  return openssl::BioPtr(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
 }
 
 Expected<Bytes> raw_ed25519(EVP_PKEY* key, std::string_view where) {
@@ -47,7 +39,7 @@ Expected<Bytes> raw_ed25519(EVP_PKEY* key, std::string_view where) {
 
 Expected<Bytes> ed25519_key_from_pem(std::string_view pem) {
   auto bio = memory_bio(pem);
-  std::unique_ptr<EVP_PKEY, PkeyFree> key(
+  openssl::PkeyPtr key(
       bio ? PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr) : nullptr);
   ERR_clear_error();
   if (!key)
@@ -58,11 +50,11 @@ Expected<Bytes> ed25519_key_from_pem(std::string_view pem) {
 
 Expected<CertifiedKey> ed25519_key_from_certificate(std::string_view pem) {
   auto bio = memory_bio(pem);
-  std::unique_ptr<X509, X509Free> cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)
+  openssl::X509Ptr cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)
                                            : nullptr);
   ERR_clear_error();
   if (!cert) return fail(Errc::parse, "the certificate file is not a PEM X.509 certificate");
-  std::unique_ptr<EVP_PKEY, PkeyFree> key(X509_get_pubkey(cert.get()));
+  openssl::PkeyPtr key(X509_get_pubkey(cert.get()));
   if (!key) {
     ERR_clear_error();
     return fail(Errc::parse, "the certificate's public key cannot be read");

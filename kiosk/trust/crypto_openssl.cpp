@@ -13,39 +13,20 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
+#include "kiosk/crypto/openssl_handles.hpp"
 #include "kiosk/trust/crypto.hpp"
 
 namespace shubbak::trust {
 
 namespace {
 
-struct PkeyFree {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
-};
-struct PkeyCtxFree {
-  void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
-};
-struct BioFree {
-  void operator()(BIO* p) const { BIO_free(p); }
-};
-using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
-using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
-using PkeyCtx = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
-using Bio = std::unique_ptr<BIO, BioFree>;
+using Pkey = openssl::PkeyPtr;
+using MdCtx = openssl::MdCtxPtr;
+using PkeyCtx = openssl::PkeyCtxPtr;
+using Bio = openssl::BioPtr;
 
 constexpr std::size_t k_ed25519_key_length = 32;
 
-std::string openssl_reason() {
-  unsigned long code = ERR_get_error();
-  ERR_clear_error();
-  if (code == 0) return "no detail";
-  char text[256];
-  ERR_error_string_n(code, text, sizeof text);
-  return text;
-}
 
 Expected<Pkey> read_public_key(const PublicKey& key) {
   if (key.scheme == KeyScheme::ed25519) {
@@ -56,13 +37,13 @@ Expected<Pkey> read_public_key(const PublicKey& key) {
     Pkey pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
                                           reinterpret_cast<const unsigned char*>(raw->data()),
                                           raw->size()));
-    if (!pkey) return fail(Errc::parse, "unreadable ed25519 public key: " + openssl_reason());
+    if (!pkey) return fail(Errc::parse, "unreadable ed25519 public key: " + openssl::last_error());
     return pkey;
   }
   Bio bio(BIO_new_mem_buf(key.value.data(), static_cast<int>(key.value.size())));
   if (!bio) return fail(Errc::internal, "out of memory");
   Pkey pkey(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
-  if (!pkey) return fail(Errc::parse, "unreadable PEM public key: " + openssl_reason());
+  if (!pkey) return fail(Errc::parse, "unreadable PEM public key: " + openssl::last_error());
   bool matches = key.scheme == KeyScheme::ecdsa_p256
                      ? EVP_PKEY_is_a(pkey.get(), "EC") && EVP_PKEY_get_bits(pkey.get()) == 256
                      : EVP_PKEY_is_a(pkey.get(), "RSA") && EVP_PKEY_get_bits(pkey.get()) >= 2048;
@@ -76,7 +57,7 @@ Expected<Pkey> read_private_key(KeyScheme scheme, std::string_view pem) {
   Bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   if (!bio) return fail(Errc::internal, "out of memory");
   Pkey pkey(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
-  if (!pkey) return fail(Errc::parse, "unreadable PEM private key: " + openssl_reason());
+  if (!pkey) return fail(Errc::parse, "unreadable PEM private key: " + openssl::last_error());
   const char* type = scheme == KeyScheme::ed25519      ? "ED25519"
                      : scheme == KeyScheme::ecdsa_p256 ? "EC"
                                                        : "RSA";
@@ -149,10 +130,10 @@ Expected<void> verify_signature(const PublicKey& key, std::string_view message,
   EVP_PKEY_CTX* pctx = nullptr;
   if (!ctx || EVP_DigestVerifyInit(ctx.get(), &pctx, message_digest(key.scheme), nullptr,
                                    pkey->get()) != 1) {
-    return fail(Errc::internal, "cannot start signature verification: " + openssl_reason());
+    return fail(Errc::internal, "cannot start signature verification: " + openssl::last_error());
   }
   if (key.scheme == KeyScheme::rsa_pss_sha256 && !configure_pss(pctx, false)) {
-    return fail(Errc::internal, "cannot configure RSA-PSS: " + openssl_reason());
+    return fail(Errc::internal, "cannot configure RSA-PSS: " + openssl::last_error());
   }
   int ok = EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
                             signature.size(),
@@ -203,7 +184,7 @@ Expected<std::string> digest_hex(std::string_view algorithm, std::string_view da
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   if (EVP_Digest(data.data(), data.size(), out, &length, md, nullptr) != 1) {
-    return fail(Errc::internal, "digest failed: " + openssl_reason());
+    return fail(Errc::internal, "digest failed: " + openssl::last_error());
   }
   return hex_encode(std::string_view(reinterpret_cast<const char*>(out), length));
 }
@@ -218,7 +199,7 @@ Expected<FileDigests> digest_file(const std::filesystem::path& path,
       return fail(Errc::unsupported, fmt::format("unsupported hash algorithm \"{}\"", name));
     MdCtx ctx(EVP_MD_CTX_new());
     if (!ctx || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1) {
-      return fail(Errc::internal, "digest init failed: " + openssl_reason());
+      return fail(Errc::internal, "digest init failed: " + openssl::last_error());
     }
     contexts.push_back(std::move(ctx));
   }
@@ -268,11 +249,11 @@ Expected<std::string> generate_private_key(KeyScheme scheme) {
       pkey.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(3072)));
       break;
   }
-  if (!pkey) return fail(Errc::internal, "key generation failed: " + openssl_reason());
+  if (!pkey) return fail(Errc::internal, "key generation failed: " + openssl::last_error());
   Bio bio(BIO_new(BIO_s_mem()));
   if (!bio ||
       PEM_write_bio_PrivateKey(bio.get(), pkey.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
-    return fail(Errc::internal, "cannot write the private key: " + openssl_reason());
+    return fail(Errc::internal, "cannot write the private key: " + openssl::last_error());
   }
   char* data = nullptr;
   long size = BIO_get_mem_data(bio.get(), &data);
@@ -283,7 +264,7 @@ Expected<KeyScheme> private_key_scheme(std::string_view private_pem) {
   Bio bio(BIO_new_mem_buf(private_pem.data(), static_cast<int>(private_pem.size())));
   if (!bio) return fail(Errc::internal, "out of memory");
   Pkey pkey(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
-  if (!pkey) return fail(Errc::parse, "unreadable PEM private key: " + openssl_reason());
+  if (!pkey) return fail(Errc::parse, "unreadable PEM private key: " + openssl::last_error());
   if (EVP_PKEY_is_a(pkey.get(), "ED25519")) return KeyScheme::ed25519;
   if (EVP_PKEY_is_a(pkey.get(), "EC") && EVP_PKEY_get_bits(pkey.get()) == 256)
     return KeyScheme::ecdsa_p256;
@@ -300,14 +281,14 @@ Expected<PublicKey> public_key_of(KeyScheme scheme, std::string_view private_pem
     unsigned char raw[k_ed25519_key_length];
     std::size_t length = sizeof raw;
     if (EVP_PKEY_get_raw_public_key(pkey->get(), raw, &length) != 1) {
-      return fail(Errc::internal, "cannot read the ed25519 public key: " + openssl_reason());
+      return fail(Errc::internal, "cannot read the ed25519 public key: " + openssl::last_error());
     }
     return PublicKey{scheme,
                      hex_encode(std::string_view(reinterpret_cast<const char*>(raw), length))};
   }
   Bio bio(BIO_new(BIO_s_mem()));
   if (!bio || PEM_write_bio_PUBKEY(bio.get(), pkey->get()) != 1) {
-    return fail(Errc::internal, "cannot write the public key: " + openssl_reason());
+    return fail(Errc::internal, "cannot write the public key: " + openssl::last_error());
   }
   char* data = nullptr;
   long size = BIO_get_mem_data(bio.get(), &data);
@@ -322,20 +303,20 @@ Expected<std::string> sign_message(KeyScheme scheme, std::string_view private_pe
   EVP_PKEY_CTX* pctx = nullptr;
   if (!ctx ||
       EVP_DigestSignInit(ctx.get(), &pctx, message_digest(scheme), nullptr, pkey->get()) != 1) {
-    return fail(Errc::internal, "cannot start signing: " + openssl_reason());
+    return fail(Errc::internal, "cannot start signing: " + openssl::last_error());
   }
   if (scheme == KeyScheme::rsa_pss_sha256 && !configure_pss(pctx, true)) {
-    return fail(Errc::internal, "cannot configure RSA-PSS: " + openssl_reason());
+    return fail(Errc::internal, "cannot configure RSA-PSS: " + openssl::last_error());
   }
   std::size_t length = 0;
   auto* in = reinterpret_cast<const unsigned char*>(message.data());
   if (EVP_DigestSign(ctx.get(), nullptr, &length, in, message.size()) != 1) {
-    return fail(Errc::internal, "signing failed: " + openssl_reason());
+    return fail(Errc::internal, "signing failed: " + openssl::last_error());
   }
   std::string signature(length, '\0');
   if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &length, in,
                      message.size()) != 1) {
-    return fail(Errc::internal, "signing failed: " + openssl_reason());
+    return fail(Errc::internal, "signing failed: " + openssl::last_error());
   }
   signature.resize(length);
   return signature;

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "drivers/display/bitmap_canvas.hpp"
-#include "screens/receipt/dither.hpp"
 #include "screens/receipt/qr_code.hpp"
 
 namespace shubbak {
@@ -83,11 +82,10 @@ class ReceiptLayout {
   }
 
   // A picture already in dots (the logo), centered on the paper.
-  void image(MonoBitmap dots) {
-    if (dots.width == 0) return;
+  void image(const MonoBitmap& dots) {
     int x = (m_width - dots.width) / 2, y = m_y;
     m_y += dots.height + 8;
-    m_images.push_back({std::move(dots), x, y});
+    m_images.push_back({&dots, x, y});
   }
 
   void rule() {
@@ -121,9 +119,9 @@ class ReceiptLayout {
       }
     }
     for (const auto& placed : m_images) {
-      for (int y = 0; y < placed.dots.height; ++y) {
-        for (int x = 0; x < placed.dots.width; ++x) {
-          if (!placed.dots.black(x, y)) continue;
+      for (int y = 0; y < placed.dots->height; ++y) {
+        for (int x = 0; x < placed.dots->width; ++x) {
+          if (!placed.dots->black(x, y)) continue;
           int ox = placed.x + x, oy = placed.y + y;
           out.bits[static_cast<std::size_t>(oy * out.stride() + ox / 8)] |= static_cast<unsigned char>(0x80 >> (ox % 8));
         }
@@ -145,7 +143,7 @@ class ReceiptLayout {
   };
   std::vector<PlacedCode> m_codes;
   struct PlacedImage {
-    MonoBitmap dots;
+    const MonoBitmap* dots;  // the caller's, alive while the receipt is rendered
     int x, y;
   };
   std::vector<PlacedImage> m_images;
@@ -153,17 +151,13 @@ class ReceiptLayout {
 
 }  // namespace
 
-Expected<MonoBitmap> render_receipt(TextEngine& text, const ReceiptDocument& d, int width_dots) {
+Expected<MonoBitmap> render_receipt(TextEngine& text, const ReceiptDocument& d, int width_dots, const MonoBitmap* logo) {
   if (width_dots < 200 || width_dots > 2400) return fail(Errc::invalid_argument, "receipt width out of range");
   // Sizes in dots scale with the paper: 576 dots (80 mm) gets 24-dot body text.
   auto size = [&](int at_576) { return std::max(12, at_576 * width_dots / 576); };
   ReceiptLayout r(text, width_dots, d.language);
   auto step = [](Expected<void> ok) { return ok.has_value(); };
-  // The issuer's logo, a third of the paper wide. One that cannot be read is left out: the
-  // receipt matters more than its logo, and the kiosk checked the file when it started.
-  if (!d.logo.empty()) {
-    if (auto grey = read_grey_png(d.logo)) r.image(dither_to_dots(*grey, width_dots / 3));
-  }
+  if (logo && logo->width <= width_dots) r.image(*logo);
   bool ok = step(r.paragraph(d.issuer, size(22), FontWeight::bold, TextAlign::center)) &&
             step(r.paragraph(d.title, size(30), FontWeight::bold, TextAlign::center, 10));
   if (ok && !d.big_number.empty()) ok = step(r.paragraph(d.big_number, size(96), FontWeight::bold, TextAlign::center, 10));

@@ -9,6 +9,8 @@
 
 namespace shubbak {
 
-Expected<MonoBitmap> render_receipt(TextEngine& text, const ReceiptDocument& document, int width_dots);
+// `logo`: the document's logo already as dots (ReceiptLogos); null prints none.
+Expected<MonoBitmap> render_receipt(TextEngine& text, const ReceiptDocument& document, int width_dots,
+                                    const MonoBitmap* logo = nullptr);
 
 }  // namespace shubbak

@@ -16,6 +16,7 @@
 #include "kiosk/store/transaction_store.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/escpos_raster_reader.hpp"
+#include "tests/support/kiosk_store.hpp"
 #include "tests/support/ipp_test_printer.hpp"
 #include "tests/support/png_image.hpp"
 #include "tests/support/pwg_raster_reader.hpp"
@@ -77,39 +78,6 @@ KioskRun run_kiosk(const TempDir& dir, const IppTestPrinter& printer, std::strin
   run.log = kiosk.stderr_text();
   return run;
 }
-
-// The kiosk's own store and device key, opened after it stopped (the same files).
-struct KioskStore {
-  Logger logger{LogLevel::error};
-  std::unique_ptr<DeviceKey> key;
-  std::unique_ptr<TransactionStore> store;
-
-  explicit KioskStore(const fs::path& data_dir) {
-    auto loaded = DeviceKey::load_or_create(data_dir / "device-key.pem");
-    REQUIRE(loaded);
-    key = std::move(*loaded);
-    TransactionStore::Options options;
-    options.path = data_dir / "journal.db";
-    options.kiosk_id = std::string(k_kiosk_id);
-    options.device_key = key.get();
-    options.min_free_bytes = 0;
-    auto opened = TransactionStore::open(options, Log(logger, "store"));
-    REQUIRE_MESSAGE(opened, (opened ? "" : opened.error().message));
-    store = std::move(*opened);
-  }
-
-  std::vector<TransactionRecord> transactions() {
-    auto batch = store->next_batch(10);
-    REQUIRE(batch);
-    std::vector<TransactionRecord> records;
-    for (const auto& item : *batch) {
-      auto record = parse_record(item.record);
-      REQUIRE(record);
-      records.push_back(*record);
-    }
-    return records;
-  }
-};
 
 // The spooled documents (ippeveprinter keeps each job's document; ".prn" is its own output).
 std::vector<fs::path> spooled_jobs(const IppTestPrinter& printer) {
@@ -173,7 +141,7 @@ TEST_CASE(
   INFO(run.log);
   REQUIRE(run.exit_code == 0);
 
-  KioskStore kiosk(dir / "data");
+  KioskStore kiosk(dir / "data", std::string(k_kiosk_id));
   auto record = the_fees_transaction(kiosk);
 
   // Exactly one job, named after the receipt, holding nothing but ESC/POS raster for 80 mm paper.
@@ -209,7 +177,7 @@ TEST_CASE(
   INFO(run.log);
   REQUIRE(run.exit_code == 0);
 
-  KioskStore kiosk(dir / "data");
+  KioskStore kiosk(dir / "data", std::string(k_kiosk_id));
   auto record = the_fees_transaction(kiosk);
   auto jobs = spooled_jobs(printer);
   REQUIRE(jobs.size() == 1);
@@ -251,7 +219,7 @@ TEST_CASE(
 
   // Nothing lost: the paid transaction is stored, and its receipt waits at the counter under the
   // transaction's sequence number, with the whole document (seal included) journaled.
-  KioskStore kiosk(dir / "data");
+  KioskStore kiosk(dir / "data", std::string(k_kiosk_id));
   auto record = the_fees_transaction(kiosk);
   ReceiptJournal journal(*kiosk.store);
   auto receipts = journal.recent(10);

@@ -8,6 +8,7 @@
 #include "kiosk/crypto/base45.hpp"
 #include "kiosk/crypto/receipt_seal.hpp"
 #include "provisioning/shubbakctl/qr_image_reader.hpp"
+#include "screens/receipt/receipt_logos.hpp"
 #include "screens/receipt/receipt_renderer.hpp"
 #include "tests/integration/receipt/receipt_fixtures.hpp"
 #include "tests/support/child_process.hpp"
@@ -194,9 +195,10 @@ TEST_CASE("the issuer's logo prints dithered at the top; an unreadable one is le
   REQUIRE(text);
   std::string seal = testing::placeholder_sample_seal();
   auto document = testing::sample_receipt(Language::ar, testing::sample_receipt_facts(), seal);
-  auto without = render_receipt(**text, document, 576);
+  ReceiptLogos logos;
+  auto without = render_receipt(**text, document, 576, logos.dots(document.logo, 576));
   document.logo = std::string(SHUBBAK_SOURCE_DIR) + "/assets/receipt-logo.png";
-  auto with = render_receipt(**text, document, 576);
+  auto with = render_receipt(**text, document, 576, logos.dots(document.logo, 576));
   REQUIRE((without && with));
   CHECK(with->height > without->height + 150);  // a 192-dot logo above the issuer
   // The logo's grey disc prints as scattered dots, neither solid nor empty.
@@ -216,7 +218,7 @@ TEST_CASE("the issuer's logo prints dithered at the top; an unreadable one is le
   CHECK(*read == seal);
 
   document.logo = "/nonexistent/logo.png";
-  auto missing = render_receipt(**text, document, 576);
+  auto missing = render_receipt(**text, document, 576, logos.dots(document.logo, 576));
   REQUIRE(missing);
   CHECK(missing->height == without->height);
 }

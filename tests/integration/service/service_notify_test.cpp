@@ -15,6 +15,7 @@
 #include "kiosk/crypto/device_key.hpp"
 #include "kiosk/store/transaction_store.hpp"
 #include "tests/support/child_process.hpp"
+#include "tests/support/kiosk_store.hpp"
 #include "tests/support/notify_socket.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -200,19 +201,9 @@ TEST_CASE(
   }
 
   CHECK(integrity_of(dir / "data/journal.db") == "ok");
-  Logger logger(LogLevel::error);
-  auto key = DeviceKey::load_or_create(dir / "data/device-key.pem");
-  REQUIRE(key);
-  TransactionStore::Options options;
-  options.path = dir / "data/journal.db";
-  options.kiosk_id = "MCT-07";
-  options.device_key = key->get();
-  auto store = TransactionStore::open(options, Log(logger, "store"));
-  REQUIRE_MESSAGE(store, (store ? "" : store.error().message));
-  auto batch = (*store)->next_batch(100);
-  REQUIRE(batch);
+  testing::KioskStore kiosk_store(dir / "data", "MCT-07");
   std::vector<std::string> kept;
-  for (const auto& item : *batch) kept.push_back(parse_record(item.record)->id);
+  for (const auto& record : kiosk_store.transactions()) kept.push_back(record.id);
   for (const auto& id : stored_ids) {
     CAPTURE(id);
     CHECK(std::find(kept.begin(), kept.end(), id) != kept.end());

@@ -11,6 +11,7 @@
 #include "kiosk/crypto/pin_hash.hpp"
 #include "kiosk/store/transaction_store.hpp"
 #include "tests/support/child_process.hpp"
+#include "tests/support/kiosk_store.hpp"
 #include "tests/support/png_image.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -39,24 +40,14 @@ std::string pin_taps(std::string_view pin) {
 
 // Three transactions waiting for upload in the kiosk's own store (same files it opens).
 void seed_store(const std::filesystem::path& data_dir) {
-  std::filesystem::create_directories(data_dir);
-  auto key = DeviceKey::load_or_create(data_dir / "device-key.pem");
-  REQUIRE(key);
-  Logger logger(LogLevel::error);
-  TransactionStore::Options options;
-  options.path = data_dir / "journal.db";
-  options.kiosk_id = "MCT-07";
-  options.device_key = key->get();
-  options.min_free_bytes = 0;
-  auto store = TransactionStore::open(options, Log(logger, "store"));
-  REQUIRE(store);
+  testing::KioskStore kiosk(data_dir, "MCT-07");
   for (int i = 0; i < 3; ++i) {
     TransactionDraft draft;
     draft.service_id = "muscat.municipality.fees";
     draft.service_version = "1.0.0";
     draft.amount = Money{1250 + i, "OMR"};
     draft.payment_reference = "APPROVAL-" + std::to_string(i);
-    REQUIRE((*store)->commit(draft));
+    REQUIRE(kiosk.store->commit(draft));
   }
 }
 

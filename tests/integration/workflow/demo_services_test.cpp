@@ -6,6 +6,7 @@
 #include "kiosk/crypto/device_key.hpp"
 #include "kiosk/store/transaction_store.hpp"
 #include "tests/support/child_process.hpp"
+#include "tests/support/kiosk_store.hpp"
 #include "tests/support/png_image.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -43,20 +44,9 @@ TEST_CASE("the demo walks three citizens through the three services and stores t
   }
 
   // The transactions, from the kiosk's own journal, in order.
-  Logger logger(LogLevel::error);
-  auto key = DeviceKey::load_or_create(dir / "data/device-key.pem");
-  REQUIRE(key);
-  TransactionStore::Options options;
-  options.path = dir / "data/journal.db";
-  options.kiosk_id = "MCT-07";
-  options.device_key = key->get();
-  auto store = TransactionStore::open(options, Log(logger, "store"));
-  REQUIRE_MESSAGE(store, (store ? "" : store.error().message));
-  auto batch = (*store)->next_batch(10);
-  REQUIRE(batch);
-  REQUIRE(batch->size() == 4);
-  std::vector<TransactionRecord> records;
-  for (const auto& item : *batch) records.push_back(*parse_record(item.record));
+  testing::KioskStore kiosk_store(dir / "data", "MCT-07");
+  auto records = kiosk_store.transactions(10);
+  REQUIRE(records.size() == 4);
 
   CHECK(records[0].service_id == "muscat.municipality.fees");
   CHECK(records[0].kiosk_id == "MCT-07");
@@ -105,7 +95,7 @@ TEST_CASE("the demo walks three citizens through the three services and stores t
 
   // Each receipt carries its transaction's seal, signed by the kiosk's device key: the real
   // `shubbakctl receipt verify` reads it off the printed PNG.
-  auto public_pem = dir.write("device-public.pem", (*key)->public_key_pem());
+  auto public_pem = dir.write("device-public.pem", kiosk_store.key->public_key_pem());
   for (const auto& [record, amount] : {std::pair{records[0], std::string("2.500 OMR")},
                                        std::pair{records[2], std::string("none (a free service)")},
                                        std::pair{records[3], std::string("25.000 OMR")}}) {
@@ -126,7 +116,7 @@ TEST_CASE("the demo walks three citizens through the three services and stores t
     CHECK(out.ends_with("valid\n"));
   }
   // The audit chain verifies and holds each citizen's start, submit, print and end.
-  auto audit = (*store)->verify_audit();
+  auto audit = kiosk_store.store->verify_audit();
   REQUIRE(audit);
   CHECK_FALSE(audit->broken.has_value());
   // The kiosk opened the store, four sessions wrote four events each, the technician logged in,
