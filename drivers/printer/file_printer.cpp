@@ -38,6 +38,7 @@ PrinterState FilePrinter::state() {
 }
 
 PrintResult FilePrinter::print(const MonoBitmap& page, const std::string& name) {
+  if (auto misfit = page_misfit(page, m_width)) return std::unexpected(std::move(*misfit));
   PrinterState now = state();
   if (!printer_can_print(now)) {
     return std::unexpected(PrintFailure{now, Error{Errc::device, fmt::format("printer is {}", printer_state_name(now))}});
@@ -48,7 +49,6 @@ PrintResult FilePrinter::print(const MonoBitmap& page, const std::string& name) 
 }
 
 Expected<PrintJob> FilePrinter::write_png(const MonoBitmap& page, const std::string& name) {
-  if (page.width != m_width) return fail(Errc::invalid_argument, fmt::format("page is {} dots wide, paper {}", page.width, m_width));
   bool safe = !name.empty() && name.find('/') == std::string::npos && name.find("..") == std::string::npos;
   if (!safe) return fail(Errc::invalid_argument, "print job name is not a plain file name");
   auto path = m_directory / (name + ".png");

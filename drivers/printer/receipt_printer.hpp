@@ -4,6 +4,7 @@
 #pragma once
 
 #include <expected>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -46,6 +47,15 @@ struct PrintFailure {
 };
 
 using PrintResult = std::expected<PrintJob, PrintFailure>;
+
+// Every backend's first check: a page the paper cannot take is the caller's mistake, not a
+// printer fault, so the printer's state stays ok.
+inline std::optional<PrintFailure> page_misfit(const MonoBitmap& page, int width_dots) {
+  if (page.width == width_dots) return std::nullopt;
+  return PrintFailure{PrinterState::ok, Error{Errc::invalid_argument, "page is " + std::to_string(page.width) +
+                                                                          " dots wide, paper " +
+                                                                          std::to_string(width_dots)}};
+}
 
 class ReceiptPrinter {
  public:

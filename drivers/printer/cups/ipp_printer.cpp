@@ -15,12 +15,7 @@ Expected<std::unique_ptr<IppPrinter>> IppPrinter::open(IppPrinterOptions options
 }
 
 PrintResult IppPrinter::print(const MonoBitmap& page, const std::string& name) {
-  if (page.width != m_options.width_dots) {
-    return std::unexpected(PrintFailure{
-        PrinterState::ok,
-        Error{Errc::invalid_argument,
-              fmt::format("page is {} dots wide, paper {}", page.width, m_options.width_dots)}});
-  }
+  if (auto misfit = page_misfit(page, m_options.width_dots)) return std::unexpected(std::move(*misfit));
   IppJobLimits limits{m_options.job_timeout,
                       std::max(m_options.status_timeout, std::chrono::milliseconds{5'000})};
   if (m_options.format == IppDocumentFormat::pwg_raster) {
