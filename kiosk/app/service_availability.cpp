@@ -11,14 +11,25 @@ std::string out_of_service_key(const std::string& device, const std::string& sta
   if (device == "card_reader") return "out_of_service.card_reader";
   if (device == "payment_terminal") return "out_of_service.payment_terminal";
   if (device == "scanner") return "out_of_service.scanner";
+  if (device == "store") {
+    return state.starts_with("storage_") ? "out_of_service." + state
+                                         : "out_of_service.storage_unavailable";
+  }
   return "out_of_service.device";
 }
 
-ServiceAvailability assess_services(const workflow::Catalog& catalog,
-                                    const std::function<std::string(const std::string&)>& device_state) {
+ServiceAvailability assess_services(
+    const workflow::Catalog& catalog,
+    const std::function<std::string(const std::string&)>& device_state) {
   ServiceAvailability result;
   if (catalog.services.empty()) {
     result.out_of_service_reason = "out_of_service.no_services";
+    return result;
+  }
+  // Every service ends in a stored transaction: a store that cannot take one stops them all,
+  // before a citizen begins (and before anyone pays). "" is a board that has not heard of it.
+  if (std::string store = device_state("store"); !store.empty() && !device_usable(store)) {
+    result.out_of_service_reason = out_of_service_key("store", store);
     return result;
   }
   std::string first_blocker;  // the device that hid the first hidden service, and its state
@@ -37,7 +48,8 @@ ServiceAvailability assess_services(const workflow::Catalog& catalog,
     }
     if (usable) result.offered.push_back(service);
   }
-  if (result.offered.empty()) result.out_of_service_reason = out_of_service_key(first_blocker, blocker_state);
+  if (result.offered.empty())
+    result.out_of_service_reason = out_of_service_key(first_blocker, blocker_state);
   return result;
 }
 

@@ -1,6 +1,8 @@
 // Which services a citizen may start now, and when none can, why the kiosk is out of service.
 // A service is offered only while every device it requires is usable (device_health.hpp): a
 // citizen is never led into a service that the printer's empty roll would break at the end.
+// Every service needs the store ("store" on the board): while it cannot take a transaction,
+// nothing is offered.
 #pragma once
 
 #include <functional>
@@ -20,8 +22,9 @@ struct ServiceAvailability {
 };
 
 // `device_state` gives a device's state by name ("printer", "card_reader", ...).
-ServiceAvailability assess_services(const workflow::Catalog& catalog,
-                                    const std::function<std::string(const std::string&)>& device_state);
+ServiceAvailability assess_services(
+    const workflow::Catalog& catalog,
+    const std::function<std::string(const std::string&)>& device_state);
 
 // The messages.toml key that tells a citizen why a device in `state` stops the kiosk.
 std::string out_of_service_key(const std::string& device, const std::string& state);

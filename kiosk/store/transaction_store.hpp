@@ -112,13 +112,19 @@ class TransactionStore final {
   TransactionStore& operator=(const TransactionStore&) = delete;
 
   // Makes `draft` durable: journal + outbox + audit in one transaction, signed by the device key.
+  // A draft naming a payment intent (its payment_reference) settles that intent in the same
+  // transaction, and is refused while that intent is not open (being reversed, reversed).
   Expected<TransactionRecord> commit(const TransactionDraft& draft);
+  // The pre-flight: every check commit() would run on `draft` before writing (the record's rules,
+  // room in the store, its payment still open), by the same code. Run it before the terminal is
+  // asked for money: a draft it refuses would be refused after the citizen paid.
+  Expected<void> check(const TransactionDraft& draft);
   // Appends one audit entry on its own (`detail`: a JSON object, never citizen data).
   Expected<void> record_event(std::string_view kind, std::string_view detail_json);
 
   // Whether a new citizen session may start: refuses (Errc::io) when the disk is too full to take
-  // its transaction, putting the store out of service; clears a full-disk state once there is
-  // room again.
+  // its transaction or the directory does not take a write (StorageProbe), putting the store out
+  // of service; clears that state once there is room again. Also run after each commit.
   Expected<void> check_capacity();
   std::optional<OutOfService> out_of_service() const;
 
@@ -145,6 +151,7 @@ class TransactionStore final {
   // The receipt journal lives in the same file, under the same lock and audit chain
   // (kiosk/store/receipt_journal.hpp); it reaches the database only through this.
   friend class ReceiptJournal;
+  friend class PaymentIntentTable;
   Expected<void> in_transaction(const std::function<Expected<void>(StoreTransaction&)>& work);
 
   struct Impl;

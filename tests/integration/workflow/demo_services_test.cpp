@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "kiosk/crypto/device_key.hpp"
+#include "kiosk/store/payment_intents.hpp"
 #include "kiosk/store/transaction_store.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/kiosk_store.hpp"
@@ -22,21 +23,23 @@ std::string field(const TransactionRecord& r, const std::string& name) {
 }
 }  // namespace
 
-TEST_CASE("the demo walks three citizens through the three services and stores their transactions") {
+TEST_CASE(
+    "the demo walks three citizens through the three services and stores their transactions") {
   testing::TempDir dir;
   auto config = dir.write("kiosk.toml", "[kiosk]\nid = \"MCT-07\"\ndata_dir = \"data\"\n");
-  testing::ChildProcess kiosk({SHUBBAK_RUNTIME_BIN, "--demo", "--headless", "--config", config.string(), "--out",
-                               (dir / "shots").string()},
+  testing::ChildProcess kiosk({SHUBBAK_RUNTIME_BIN, "--demo", "--headless", "--config",
+                               config.string(), "--out", (dir / "shots").string()},
                               dir.path());
   auto code = kiosk.wait(90s);
   INFO(kiosk.stderr_text());
   REQUIRE(code == 0);
   CHECK(kiosk.stdout_text().find("demo: 21 screenshot(s)") != std::string::npos);
-  for (const char* shot : {"04-fees-intro", "06-fees-form-keyboard", "07-fees-review", "08-fees-pay", "09-fees-done",
-                           "10-certificate-details", "11-certificate-review", "12-certificate-done",
-                           "13-health-about-you", "14-health-clinic", "15-health-review", "16-health-done",
-                           "17-fees-reference-done", "18-welcome-again", "19-technician-pin", "20-technician-ar",
-                           "21-technician-en"}) {
+  for (const char* shot :
+       {"04-fees-intro", "06-fees-form-keyboard", "07-fees-review", "08-fees-pay", "09-fees-done",
+        "10-certificate-details", "11-certificate-review", "12-certificate-done",
+        "13-health-about-you", "14-health-clinic", "15-health-review", "16-health-done",
+        "17-fees-reference-done", "18-welcome-again", "19-technician-pin", "20-technician-ar",
+        "21-technician-en"}) {
     CAPTURE(shot);
     auto image = testing::load_png(dir / "shots" / (std::string(shot) + ".png"));
     REQUIRE(image);
@@ -85,7 +88,8 @@ TEST_CASE("the demo walks three citizens through the three services and stores t
     REQUIRE(image);
     CHECK(image->width == 576);
     std::string name = entry.path().filename().string();
-    receipts += name.starts_with("receipt-" + records[0].id) || name.starts_with("receipt-" + records[2].id);
+    receipts += name.starts_with("receipt-" + records[0].id) ||
+                name.starts_with("receipt-" + records[2].id);
     reference_receipts += name.starts_with("receipt-" + records[3].id);
     tickets += name.starts_with("ticket-" + records[1].id);
   }
@@ -102,11 +106,13 @@ TEST_CASE("the demo walks three citizens through the three services and stores t
     CAPTURE(record.id);
     std::filesystem::path printed;  // receipt-<transaction>-<counter reference>.png
     for (const auto& entry : std::filesystem::directory_iterator(dir / "data/receipts")) {
-      if (entry.path().filename().string().starts_with("receipt-" + record.id + "-")) printed = entry.path();
+      if (entry.path().filename().string().starts_with("receipt-" + record.id + "-"))
+        printed = entry.path();
     }
     REQUIRE_FALSE(printed.empty());
-    testing::ChildProcess verify({SHUBBAKCTL_BIN, "receipt", "verify", printed.string(), "--key", public_pem.string()},
-                                 dir.path());
+    testing::ChildProcess verify(
+        {SHUBBAKCTL_BIN, "receipt", "verify", printed.string(), "--key", public_pem.string()},
+        dir.path());
     REQUIRE(verify.wait(30s) == 0);
     std::string out = verify.stdout_text();
     CHECK(out.find("transaction: " + record.id + "\n") != std::string::npos);
@@ -120,9 +126,23 @@ TEST_CASE("the demo walks three citizens through the three services and stores t
   REQUIRE(audit);
   CHECK_FALSE(audit->broken.has_value());
   // The kiosk opened the store, four sessions wrote four events each, the technician logged in,
-  // printed a test page (the print and the action), logged out, and this test opened it again.
-  CHECK(audit->entries == 1 + 4 * 4 + 4 + 1);
+  // printed a test page (the print and the action), logged out, and this test opened it again;
+  // the two card payments were settled by the commits of their transactions.
+  CHECK(audit->entries == 1 + 4 * 4 + 4 + 1 + 2);
 
-  // Both card payments are part of their transactions: nothing left open to reconcile.
-  CHECK(std::filesystem::is_empty(dir / "data/payments"));
+  // Both card payments are part of their transactions, settled in the same commit: nothing left
+  // open to reconcile, and no payment files beside the store.
+  PaymentIntentTable intents(*kiosk_store.store);
+  auto open = intents.unresolved();
+  REQUIRE(open);
+  CHECK(open->empty());
+  for (const auto& record : records) {
+    if (field(record, "payment_method") != "terminal") continue;
+    auto intent = intents.find(record.payment_reference);
+    REQUIRE(intent);
+    REQUIRE(intent->has_value());
+    CHECK((*intent)->state == "settled");
+    CHECK((*intent)->transaction_id == record.id);
+  }
+  CHECK_FALSE(std::filesystem::exists(dir / "data/payments"));
 }

@@ -1,0 +1,56 @@
+// Keeps the device board's "store" entry true to whether the transaction store can take a
+// transaction now (TransactionStore::check_capacity: free space, a write probe, the database's
+// page budget). The shell offers no service while it is not "ok", so a kiosk whose disk fills or
+// turns read-only goes out of service before the next citizen begins, with the reason on screen
+// and in the service manager's status, and comes back by itself once the store is well again.
+//
+// Checked before each session starts (check_now, on the UI thread: a statvfs and one small
+// synced write), after each commit by the store itself, and every `period` on a worker.
+//
+// Threading: UI thread; the periodic check runs on a worker and posts its result back.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "kiosk/app/device_health.hpp"
+#include "kiosk/core/log.hpp"
+#include "kiosk/loop/event_loop.hpp"
+#include "kiosk/loop/worker_pool.hpp"
+#include "kiosk/store/transaction_store.hpp"
+
+namespace shubbak {
+
+// The board's state for a store out of service for `reason`: "storage_full", "storage_corrupt",
+// "storage_unavailable" (also the messages.toml key after "out_of_service.").
+std::string store_health_state(OutOfServiceReason reason);
+
+class StoreWatch {
+ public:
+  // `store` null: the store never opened; the board says `open_failure` and nothing changes it.
+  StoreWatch(EventLoop& loop, WorkerPool& workers, TransactionStore* store,
+             DeviceHealthBoard& health, std::chrono::milliseconds period, Log log);
+  ~StoreWatch();
+  StoreWatch(const StoreWatch&) = delete;
+  StoreWatch& operator=(const StoreWatch&) = delete;
+
+  // Checks now, on this thread, and updates the board. True when the store can take a transaction.
+  bool check_now();
+  // Starts the periodic check.
+  void start();
+
+ private:
+  void publish(const std::string& state);
+
+  EventLoop& m_loop;
+  WorkerPool& m_workers;
+  TransactionStore* m_store;
+  DeviceHealthBoard& m_health;
+  std::chrono::milliseconds m_period;
+  Log m_log;
+  EventLoop::TimerId m_timer = 0;
+  std::shared_ptr<int> m_alive = std::make_shared<int>(0);
+};
+
+}  // namespace shubbak
