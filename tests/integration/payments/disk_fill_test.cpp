@@ -132,10 +132,14 @@ bool serve_citizen(UiHarness& h, Kiosk& kiosk) {
   h.tap("primary");  // the review
   h.tap("option:terminal");
   // Paying, submitting, printing: then the end screen, finished by the citizen.
-  for (int i = 0; i < 50 && !kiosk.ended; ++i) {
-    h.run_until([&] { return kiosk.ended.has_value(); }, 200ms);
-    if (!kiosk.ended && h.app().screen()->find_element("primary")) h.tap("primary");
-  }
+  auto at_end = [&] {
+    WorkflowSession* session = kiosk.shell->session();
+    return !session || session->engine().step().kind == workflow::StepKind::end;
+  };
+  REQUIRE(h.run_until(at_end, 10s));
+  h.settle();
+  if (kiosk.shell->session()) h.tap("primary");
+  h.run_until([&] { return kiosk.ended.has_value(); }, 5s);
   REQUIRE(kiosk.ended.has_value());
   return true;
 }
@@ -159,7 +163,7 @@ TEST_CASE(
       break;
     }
     ++served;
-    kiosk.other_data(4);
+    kiosk.other_data(8);
     // After every citizen: every charge standing is a stored transaction, none was reversed.
     CHECK(kiosk.terminal.charges() == kiosk.paid_transactions());
   }

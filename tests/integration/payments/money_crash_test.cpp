@@ -18,6 +18,12 @@ TEST_CASE("the money survives 200 SIGKILLs at every durable step of pay, store a
   INFO("seed ", seed);
   auto result = run_money_matrix(SHUBBAK_MONEY_CHILD, dir.path(), 230, seed);
   INFO("first problem: ", result.first_problem);
+  std::string points;
+  for (const auto& [point, n] : result.kills_at) points += " " + point + "=" + std::to_string(n);
+  MESSAGE("rounds ", result.rounds, ", SIGKILLs ", result.kills, " (", points,
+          "), restarts checked ", result.checks, ", intents reconciled ", result.reconciled,
+          ", stored ", result.stored, ", charges standing ", result.charged, ", reversed ",
+          result.reversed);
   CHECK(result.taken_and_reversed == 0);
   CHECK(result.charged_unstored == 0);
   CHECK(result.double_charged == 0);

@@ -1,6 +1,7 @@
 #include "tests/integration/payments/money_matrix.hpp"
 
 #include <csignal>
+#include <cstdio>
 
 #include <map>
 #include <random>
