@@ -36,7 +36,7 @@ class KioskShell {
         nullptr;  // the configured theme, restored for each citizen (none: left as is)
     // Refreshes the board's view of the store before a session starts and once one ends (e.g.
     // StoreWatch::check_now): a kiosk that cannot store serves nobody. None: not checked here.
-    std::function<void()> check_store;
+    std::function<void()> check_store = {};
   };
 
   // `health` decides which services are offered; the shell follows its changes.

@@ -4,10 +4,11 @@ namespace shubbak {
 
 namespace {
 
-std::string state_of(TransactionStore& store) {
-  if (store.check_capacity()) return "ok";
+// The store's latest conclusion, whichever check reached it (this one, a commit's, another
+// thread's): never an older reading that a newer check has overtaken.
+std::string state_of(const TransactionStore& store) {
   auto fault = store.out_of_service();
-  return store_health_state(fault ? fault->reason : OutOfServiceReason::storage_unavailable);
+  return fault ? store_health_state(fault->reason) : "ok";
 }
 
 }  // namespace
@@ -32,6 +33,7 @@ StoreWatch::~StoreWatch() {
 
 bool StoreWatch::check_now() {
   if (!m_store) return false;
+  (void)m_store->check_capacity();
   std::string state = state_of(*m_store);
   publish(state);
   return state == "ok";
@@ -42,9 +44,9 @@ void StoreWatch::start() {
   m_timer = m_loop.add_repeating_timer(m_period, [this] {
     TransactionStore* store = m_store;
     m_workers.submit([this, store, alive = std::weak_ptr<int>(m_alive)] {
-      std::string state = state_of(*store);
-      m_loop.post([this, state, alive] {
-        if (alive.lock()) publish(state);
+      (void)store->check_capacity();
+      m_loop.post([this, store, alive] {
+        if (alive.lock()) publish(state_of(*store));
       });
     });
   });

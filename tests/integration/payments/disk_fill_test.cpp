@@ -167,7 +167,7 @@ TEST_CASE(
     // After every citizen: every charge standing is a stored transaction, none was reversed.
     CHECK(kiosk.terminal.charges() == kiosk.paid_transactions());
   }
-  INFO("citizens served before the store filled: ", served);
+  MESSAGE("citizens served before the store filled: ", served);
   REQUIRE(refused);
   CHECK(served >= 2);
   // Out of service with the reason on screen, before anyone began; the terminal untouched.
