@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "kiosk/app/kiosk_app.hpp"
+#include "kiosk/session/kiosk_app.hpp"
 #include "kiosk/core/error.hpp"
 
 namespace shubbak {

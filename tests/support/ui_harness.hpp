@@ -8,7 +8,7 @@
 #include <memory>
 
 #include "drivers/display/display.hpp"
-#include "kiosk/app/kiosk_app.hpp"
+#include "kiosk/session/kiosk_app.hpp"
 #include "kiosk/core/messages.hpp"
 #include "kiosk/loop/event_loop.hpp"
 #include "screens/text/text_engine.hpp"

@@ -2,7 +2,7 @@
 // a scanner over emulated USB, driven through the same ReaderDevices the runtime uses.
 #include <doctest/doctest.h>
 
-#include "kiosk/app/reader_devices.hpp"
+#include "kiosk/session/reader_devices.hpp"
 #include "kiosk/loop/event_loop.hpp"
 #include "kiosk/loop/worker_pool.hpp"
 #include "tests/support/memory_log_sink.hpp"

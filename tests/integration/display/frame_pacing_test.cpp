@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "drivers/display/display.hpp"
-#include "kiosk/app/kiosk_app.hpp"
+#include "kiosk/session/kiosk_app.hpp"
 #include "kiosk/core/messages.hpp"
 #include "kiosk/loop/event_loop.hpp"
 #include "screens/shell/welcome_screen.hpp"

@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 
 #include "drivers/printer/printer_factory.hpp"
-#include "kiosk/app/receipt_desk.hpp"
+#include "kiosk/session/receipt_desk.hpp"
 #include "kiosk/crypto/device_key.hpp"
 #include "kiosk/store/receipt_journal.hpp"
 #include "kiosk/store/transaction_store.hpp"
