@@ -18,7 +18,8 @@ Expected<std::unique_ptr<PaymentTerminal>> open_payment_terminal(std::string_vie
     if (auto opened = terminal->open(); !opened) return std::unexpected(opened.error());
     return std::unique_ptr<PaymentTerminal>(std::move(terminal));
   }
-  return fail(Errc::config, fmt::format("payment terminal \"{}\": unknown scheme (sim://demo or none)", uri));
+  return fail(Errc::config,
+              fmt::format("payment terminal \"{}\": unknown scheme (sim://demo or none)", uri));
 }
 
 }  // namespace shubbak

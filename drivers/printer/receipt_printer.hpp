@@ -40,12 +40,18 @@ constexpr std::string_view printer_state_name(PrinterState state) {
 // The printer's state in the model every device shares.
 constexpr DeviceStatus device_status(PrinterState state) {
   switch (state) {
-    case PrinterState::ok: return DeviceStatus::online;
-    case PrinterState::media_low: return DeviceStatus::media_low;
-    case PrinterState::media_empty: return DeviceStatus::media_empty;
-    case PrinterState::jam: return DeviceStatus::jam;
-    case PrinterState::door_open: return DeviceStatus::door_open;
-    case PrinterState::offline: return DeviceStatus::offline;
+    case PrinterState::ok:
+      return DeviceStatus::online;
+    case PrinterState::media_low:
+      return DeviceStatus::media_low;
+    case PrinterState::media_empty:
+      return DeviceStatus::media_empty;
+    case PrinterState::jam:
+      return DeviceStatus::jam;
+    case PrinterState::door_open:
+      return DeviceStatus::door_open;
+    case PrinterState::offline:
+      return DeviceStatus::offline;
   }
   return DeviceStatus::offline;
 }

@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -20,23 +20,23 @@
 #include "drivers/payment/payment_terminal.hpp"
 #include "drivers/printer/printer_factory.hpp"
 #include "kiosk/app/default_assets_dir.hpp"
-#include "kiosk/session/kiosk_app.hpp"
-#include "kiosk/session/kiosk_services.hpp"
-#include "kiosk/session/kiosk_shell.hpp"
-#include "kiosk/session/printer_monitor.hpp"
-#include "kiosk/session/reader_devices.hpp"
+#include "kiosk/app/demo_defaults.hpp"
 #include "kiosk/app/service_notifier.hpp"
-#include "kiosk/session/spoken_guidance.hpp"
 #include "kiosk/app/store_and_forward.hpp"
 #include "kiosk/app/touch_script.hpp"
-#include "kiosk/app/demo_defaults.hpp"
-#include "kiosk/session/technician_mode.hpp"
 #include "kiosk/core/config.hpp"
 #include "kiosk/core/messages.hpp"
 #include "kiosk/loop/event_loop.hpp"
 #include "kiosk/loop/signal_watcher.hpp"
 #include "kiosk/session/device_hub.hpp"
 #include "kiosk/session/device_lanes.hpp"
+#include "kiosk/session/kiosk_app.hpp"
+#include "kiosk/session/kiosk_services.hpp"
+#include "kiosk/session/kiosk_shell.hpp"
+#include "kiosk/session/printer_monitor.hpp"
+#include "kiosk/session/reader_devices.hpp"
+#include "kiosk/session/spoken_guidance.hpp"
+#include "kiosk/session/technician_mode.hpp"
 #include "kiosk/trust/service_updater.hpp"
 #include "screens/receipt/grey_image.hpp"
 #include "screens/shell/welcome_screen.hpp"
@@ -95,7 +95,8 @@ CivilDate local_today() {
 workflow::Catalog load_services(const fs::path& directory, const Log& log) {
   auto catalog = workflow::load_catalog(directory);
   for (const auto& refused : catalog.refused) {
-    log.error("service bundle {} refused:\n{}", refused.file.string(), workflow::format_errors(refused.errors));
+    log.error("service bundle {} refused:\n{}", refused.file.string(),
+              workflow::format_errors(refused.errors));
   }
   log.info("{} service(s) from {}", catalog.services.size(), directory.string());
   return catalog;
@@ -111,7 +112,8 @@ std::string status_reason(std::string_view message_key) {
 // The logo printed on receipts: the configured one (the demo's own when --demo sets none),
 // checked once here so that a missing or broken file is logged at start, not at each receipt.
 fs::path receipt_logo(const Config& config, const fs::path& assets, bool demo, const Log& log) {
-  fs::path logo = config.printer.logo.empty() && demo ? assets / "receipt-logo.png" : config.printer.logo;
+  fs::path logo =
+      config.printer.logo.empty() && demo ? assets / "receipt-logo.png" : config.printer.logo;
   if (logo.empty()) return {};
   if (auto readable = read_grey_png(logo); !readable) {
     log.error("receipts are printed without a logo: {}", readable.error().describe());
@@ -123,11 +125,15 @@ fs::path receipt_logo(const Config& config, const fs::path& assets, bool demo, c
 // The status line the service manager shows for the shell's state.
 std::string service_status(const KioskShell& shell) {
   switch (shell.state()) {
-    case ShellState::out_of_service: return "out of service: " + status_reason(shell.out_of_service_reason());
-    case ShellState::in_service: return "in service, serving a citizen";
-    case ShellState::technician: return "technician mode";
+    case ShellState::out_of_service:
+      return "out of service: " + status_reason(shell.out_of_service_reason());
+    case ShellState::in_service:
+      return "in service, serving a citizen";
+    case ShellState::technician:
+      return "technician mode";
     case ShellState::attract:
-    case ShellState::menu: break;
+    case ShellState::menu:
+      break;
   }
   return "in service";
 }
@@ -151,10 +157,10 @@ class ShutdownRequest {
 
 // Signed service updates, when configured. A kiosk that cannot start them keeps running the
 // services it has: the failure is logged, not fatal.
-std::unique_ptr<trust::ServiceUpdater> start_service_updates(const Config& config, EventLoop& loop,
-                                                             Lane& updates_lane, Logger& logger,
-                                                             trust::ServiceUpdater::ReadyHandler on_new_set,
-                                                             trust::ServiceUpdater::RefusedHandler on_refused) {
+std::unique_ptr<trust::ServiceUpdater> start_service_updates(
+    const Config& config, EventLoop& loop, Lane& updates_lane, Logger& logger,
+    trust::ServiceUpdater::ReadyHandler on_new_set,
+    trust::ServiceUpdater::RefusedHandler on_refused) {
   Log log(logger, "updates");
   if (config.updates.metadata_url.empty()) return nullptr;
   trust::ServiceUpdaterOptions options;
@@ -167,7 +173,8 @@ std::unique_ptr<trust::ServiceUpdater> start_service_updates(const Config& confi
   if (!config.updates.ca_file.empty()) options.fetch.ca_file = config.updates.ca_file;
   if (!config.updates.client_cert.empty()) options.fetch.client_cert = config.updates.client_cert;
   if (!config.updates.client_key.empty()) options.fetch.client_key = config.updates.client_key;
-  auto updater = trust::ServiceUpdater::open(loop, updates_lane.executor(), std::move(options), log);
+  auto updater =
+      trust::ServiceUpdater::open(loop, updates_lane.executor(), std::move(options), log);
   if (!updater) {
     log.error("service updates are off: {}", updater.error().describe());
     return nullptr;
@@ -201,15 +208,17 @@ int run(const CommandLine& cli, Logger& logger) {
   auto config = load_configuration(cli);
   if (!config) {
     std::fprintf(stderr, "shubbak: %s\n", config.error().describe().c_str());
-    return config.error().code == Errc::config || config.error().code == Errc::not_found ? k_exit_bad_config
-                                                                                        : k_exit_failure;
+    return config.error().code == Errc::config || config.error().code == Errc::not_found
+               ? k_exit_bad_config
+               : k_exit_failure;
   }
   logger.set_threshold(config->log.level);
   bool journal = config->log.journal == JournalMode::on ||
                  (config->log.journal == JournalMode::automatic && journal_available());
   if (journal) logger.add_sink(make_journal_sink());
 
-  fs::path assets = config->kiosk.assets_dir.empty() ? default_assets_dir() : config->kiosk.assets_dir;
+  fs::path assets =
+      config->kiosk.assets_dir.empty() ? default_assets_dir() : config->kiosk.assets_dir;
   auto messages = Messages::load(assets / "i18n" / "messages.toml");
   if (!messages) {
     log.error("{}", messages.error().describe());
@@ -270,8 +279,10 @@ int run(const CommandLine& cli, Logger& logger) {
     if (config->display.mode == DisplayMode::window) loop.quit(0);  // a kiosk ignores it
   });
 
-  UiContext ui(**text, loop, *messages, (*display)->size(), config->display.dpi, config->kiosk.language,
-               config->locale.arabic_indic_digits ? DigitStyle::arabic_indic : DigitStyle::western, Log(logger, "ui"));
+  UiContext ui(**text, loop, *messages, (*display)->size(), config->display.dpi,
+               config->kiosk.language,
+               config->locale.arabic_indic_digits ? DigitStyle::arabic_indic : DigitStyle::western,
+               Log(logger, "ui"));
   ui.set_theme(**theme_named(config->ui.theme));  // the config only accepts known names
   ui.set_controls_reach(config->ui.controls_lower ? ControlsReach::lower : ControlsReach::anywhere);
 
@@ -279,15 +290,18 @@ int run(const CommandLine& cli, Logger& logger) {
   // The hub holds each device's status: the menu, the heartbeat and the technician read it.
   DeviceHub devices;
   // Until the printer first answers (the monitor asks at once), it is taken to be as configured.
-  devices.set_status(DeviceId::printer, config->printer.uri == "none" ? DeviceStatus::not_installed : DeviceStatus::online);
-  devices.set_status(DeviceId::store, !transactions.out_of_service() ? DeviceStatus::online
-                                      : transactions.out_of_service()->reason == OutOfServiceReason::storage_full
-                                          ? DeviceStatus::storage_full
-                                          : DeviceStatus::storage_damaged);
+  devices.set_status(DeviceId::printer, config->printer.uri == "none" ? DeviceStatus::not_installed
+                                                                      : DeviceStatus::online);
+  devices.set_status(DeviceId::store,
+                     !transactions.out_of_service() ? DeviceStatus::online
+                     : transactions.out_of_service()->reason == OutOfServiceReason::storage_full
+                         ? DeviceStatus::storage_full
+                         : DeviceStatus::storage_damaged);
   KioskServices* services_for_scans = nullptr;  // set once the services exist, below
   ReaderDevices::Listeners listeners;
   listeners.on_card_reader = [&devices](bool connected) {
-    devices.set_status(DeviceId::card_reader, connected ? DeviceStatus::online : DeviceStatus::offline);
+    devices.set_status(DeviceId::card_reader,
+                       connected ? DeviceStatus::online : DeviceStatus::offline);
   };
   listeners.on_scan = [&services_for_scans](Scan scan) {
     if (services_for_scans) services_for_scans->scanned(std::move(scan));
@@ -295,12 +309,15 @@ int run(const CommandLine& cli, Logger& logger) {
   // A USB reader counts once it is attached (present at boot or plugged in later); the
   // simulated one is there as soon as it is opened.
   devices.set_status(DeviceId::card_reader, DeviceStatus::offline);
-  auto readers = ReaderDevices::open(*config, assets, loop, lanes.card.executor(), Log(logger, "readers"), listeners);
+  auto readers = ReaderDevices::open(*config, assets, loop, lanes.card.executor(),
+                                     Log(logger, "readers"), listeners);
   if (!readers) log.error("card reader and scanner: {}", readers.error().describe());
-  if (readers && !config->card.reader.starts_with("ccid://")) devices.set_status(DeviceId::card_reader, DeviceStatus::online);
-  devices.set_status(DeviceId::scanner, config->scanner.reader == "none" ? DeviceStatus::not_installed
-                                        : readers                        ? DeviceStatus::online
-                                                                         : DeviceStatus::offline);
+  if (readers && !config->card.reader.starts_with("ccid://"))
+    devices.set_status(DeviceId::card_reader, DeviceStatus::online);
+  devices.set_status(DeviceId::scanner, config->scanner.reader == "none"
+                                            ? DeviceStatus::not_installed
+                                        : readers ? DeviceStatus::online
+                                                  : DeviceStatus::offline);
   std::unique_ptr<PaymentTerminal> terminal;
   if (auto opened = open_payment_terminal(config->payment.terminal)) {
     terminal = std::move(*opened);
@@ -312,16 +329,19 @@ int run(const CommandLine& cli, Logger& logger) {
   if (terminal) {
     if (auto opened_journal = PaymentJournal::open(config->kiosk.data_dir / "payments")) {
       payment_journal = std::move(*opened_journal);
-      payments = std::make_unique<PaymentDesk>(*terminal, *payment_journal, Log(logger, "payments"));
+      payments =
+          std::make_unique<PaymentDesk>(*terminal, *payment_journal, Log(logger, "payments"));
     } else {
       log.error("payments are off: {}", opened_journal.error().describe());
     }
   }
-  devices.set_status(DeviceId::payment_terminal, config->payment.terminal == "none" ? DeviceStatus::not_installed
-                                                 : payments                         ? terminal->device_status()
-                                                                                    : DeviceStatus::offline);
+  devices.set_status(DeviceId::payment_terminal, config->payment.terminal == "none"
+                                                     ? DeviceStatus::not_installed
+                                                 : payments ? terminal->device_status()
+                                                            : DeviceStatus::offline);
   std::unique_ptr<ReceiptPrinter> printer;
-  if (auto opened = open_receipt_printer(config->printer, config->kiosk.data_dir, Log(logger, "printer"))) {
+  if (auto opened =
+          open_receipt_printer(config->printer, config->kiosk.data_dir, Log(logger, "printer"))) {
     printer = std::move(*opened);
   } else {
     log.error("printer: {}", opened.error().describe());
@@ -329,15 +349,17 @@ int run(const CommandLine& cli, Logger& logger) {
   if (!printer) devices.set_status(DeviceId::printer, DeviceStatus::not_installed);
   std::optional<PrinterMonitor> printer_monitor;
   if (printer) {
-    printer_monitor.emplace(loop, lanes.printer, *printer, devices, std::chrono::seconds(config->shell.device_poll_seconds),
+    printer_monitor.emplace(loop, lanes.printer, *printer, devices,
+                            std::chrono::seconds(config->shell.device_poll_seconds),
                             Log(logger, "printer"));
   }
   AuditTrail audit(transactions.store(), lanes.store, Log(logger, "audit"));
   KioskServices services(ui, loop, lanes,
-                         {readers ? readers->get() : nullptr, payments.get(), transactions.store(), printer.get(),
-                          config->text, assets / "card-profiles",
+                         {readers ? readers->get() : nullptr, payments.get(), transactions.store(),
+                          printer.get(), config->text, assets / "card-profiles",
                           readers && config->scanner.reader != "none", &audit, &devices,
-                          PrintPolicy{config->printer.attempts, std::chrono::milliseconds(config->printer.retry_backoff_ms)},
+                          PrintPolicy{config->printer.attempts,
+                                      std::chrono::milliseconds(config->printer.retry_backoff_ms)},
                           transactions.device_key(), receipt_logo(*config, assets, cli.demo, log)},
                          config->kiosk.id, Log(logger, "services"));
   services_for_scans = &services;
@@ -362,29 +384,33 @@ int run(const CommandLine& cli, Logger& logger) {
   shell_options.attract_cycle = std::chrono::seconds(config->shell.attract_cycle_seconds);
   shell_options.menu_idle = std::chrono::seconds(config->shell.menu_idle_seconds);
   shell_options.theme = *theme_named(config->ui.theme);
-  KioskShell shell(ui, app, services, devices,
-                   initial_services(), local_today,
-                   shell_options, Log(logger, "shell"));
+  KioskShell shell(ui, app, services, devices, initial_services(), local_today, shell_options,
+                   Log(logger, "shell"));
   Liveness shell_alive;  // a service set that finishes loading after the shell is gone is dropped
   shell.on_session_start([&](const workflow::Bundle& bundle) {
     audit.record(audit_kind::session_start, {{"service", bundle.id}, {"version", bundle.version}});
   });
   shell.on_session_end([&](workflow::EndResult result) {
-    audit.record(audit_kind::session_end, {{"result", result == workflow::EndResult::completed   ? "completed"
-                                                      : result == workflow::EndResult::cancelled ? "cancelled"
-                                                                                                 : "failed"}});
+    audit.record(audit_kind::session_end,
+                 {{"result", result == workflow::EndResult::completed   ? "completed"
+                             : result == workflow::EndResult::cancelled ? "cancelled"
+                                                                        : "failed"}});
   });
-  auto updates = start_service_updates(*config, loop, lanes.updates, logger, [&](const trust::ServiceSet& set) {
-    audit.record(audit_kind::update, {{"generation", std::to_string(set.generation)},
-                                      {"bundles", std::to_string(set.bundles.size())}});
-    // Reading and validating the bundles is disk work: on the updates lane, then to the shell.
-    run_on_lane(
-        lanes.updates, loop, shell_alive.token(), [log, directory = set.directory] { return load_services(directory, log); },
-        [&shell](workflow::Catalog catalog) { shell.replace_catalog(std::move(catalog)); });
-  }, [&](const Error& refused) {
-    // An attack or a broken repository: refused, audited, and the last good services stay.
-    audit.record(audit_kind::update, {{"refused", refused.message}});
-  });
+  auto updates = start_service_updates(
+      *config, loop, lanes.updates, logger,
+      [&](const trust::ServiceSet& set) {
+        audit.record(audit_kind::update, {{"generation", std::to_string(set.generation)},
+                                          {"bundles", std::to_string(set.bundles.size())}});
+        // Reading and validating the bundles is disk work: on the updates lane, then to the shell.
+        run_on_lane(
+            lanes.updates, loop, shell_alive.token(),
+            [log, directory = set.directory] { return load_services(directory, log); },
+            [&shell](workflow::Catalog catalog) { shell.replace_catalog(std::move(catalog)); });
+      },
+      [&](const Error& refused) {
+        // An attack or a broken repository: refused, audited, and the last good services stay.
+        audit.record(audit_kind::update, {{"refused", refused.message}});
+      });
   // Spoken guidance, if offered and the kiosk has a sound card; espeak-ng starts on its own thread.
   std::unique_ptr<EspeakSpeaker> speaker;
   std::unique_ptr<SpokenGuidance> guidance;
@@ -404,14 +430,18 @@ int run(const CommandLine& cli, Logger& logger) {
        {config->technician.max_failures, std::chrono::minutes(config->technician.lockout_minutes)},
        config->kiosk.data_dir / "technician" / "lockout.json"},
       Log(logger, "technician"));
-  TechnicianMode technician(ui, app, shell, services, lanes.background, technician_access,
-                            {readers ? readers->get() : nullptr, printer.get(), transactions.store(), &devices,
-                             updates.get(), &audit},
-                            {config->kiosk.id, SHUBBAK_VERSION, config->kiosk.data_dir, config->technician.export_dir,
-                             config->portal.url,
-                             {config->portal.ca_file, config->portal.client_cert, config->portal.client_key},
-                             std::chrono::seconds(config->technician.idle_seconds)},
-                            Log(logger, "technician"));
+  TechnicianMode technician(
+      ui, app, shell, services, lanes.background, technician_access,
+      {readers ? readers->get() : nullptr, printer.get(), transactions.store(), &devices,
+       updates.get(), &audit},
+      {config->kiosk.id,
+       SHUBBAK_VERSION,
+       config->kiosk.data_dir,
+       config->technician.export_dir,
+       config->portal.url,
+       {config->portal.ca_file, config->portal.client_cert, config->portal.client_key},
+       std::chrono::seconds(config->technician.idle_seconds)},
+      Log(logger, "technician"));
   shell.on_technician([&technician] { technician.open(); });
   // `systemctl status` follows the shell: in service, serving a citizen, out of service and why.
   bool ready = false;
@@ -438,7 +468,8 @@ int run(const CommandLine& cli, Logger& logger) {
   std::unique_ptr<ScriptRunner> runner;
   if (script) {
     fs::path out = fs::absolute(cli.out_dir);
-    runner = std::make_unique<ScriptRunner>(loop, **display, app, std::move(*script), out, Log(logger, "script"),
+    runner = std::make_unique<ScriptRunner>(loop, **display, app, std::move(*script), out,
+                                            Log(logger, "script"),
                                             [&loop](int code) { loop.quit(code); });
     runner->start();
   }
@@ -450,9 +481,9 @@ int run(const CommandLine& cli, Logger& logger) {
   int exit_code = loop.run();
   service_manager.stopping();
   transactions.stop();
-  lanes.shutdown();  // finish what was handed to the lanes: nothing is dropped
+  lanes.shutdown();        // finish what was handed to the lanes: nothing is dropped
   loop.discard_pending();  // while the screens and the UI context they hold are alive
-  updates.reset();     // after the lanes: a running check refers to it
+  updates.reset();         // after the lanes: a running check refers to it
   watcher->reset();
 
   if (runner && cli.demo) {
@@ -472,10 +503,13 @@ int main(int argc, char** argv) {
   CLI::App cli_app{"Shubbak kiosk runtime"};
   CommandLine cli;
   std::string config_path, script_path;
-  cli_app.add_option("--config", config_path, "Configuration file (default: /etc/shubbak/kiosk.toml)");
-  cli_app.add_flag("--demo", cli.demo, "Built-in demo: demo services, simulated devices, scripted when headless");
+  cli_app.add_option("--config", config_path,
+                     "Configuration file (default: /etc/shubbak/kiosk.toml)");
+  cli_app.add_flag("--demo", cli.demo,
+                   "Built-in demo: demo services, simulated devices, scripted when headless");
   cli_app.add_flag("--headless", cli.headless, "No display: SDL dummy driver, software rendering");
-  cli_app.add_option("--script", script_path, "Touch script to run (see kiosk/app/touch_script.hpp)");
+  cli_app.add_option("--script", script_path,
+                     "Touch script to run (see kiosk/app/touch_script.hpp)");
   cli_app.add_option("--out", cli.out_dir, "Where scripted screenshots go (default: demo-out)");
   cli_app.add_flag("--exit-after-first-frame", cli.exit_after_first_frame,
                    "Print 'first-frame' when the first frame is presented, then exit (benchmarks)");

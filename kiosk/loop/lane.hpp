@@ -59,12 +59,13 @@ class Liveness {
 template <class Work, class Done>
 bool run_on_lane(Lane& lane, EventLoop& loop, Liveness::Token owner, Work work, Done done) {
   using Result = std::invoke_result_t<Work&>;
-  return lane.submit([&loop, owner = std::move(owner), work = std::move(work), done = std::move(done)]() mutable {
-    auto result = std::make_shared<Result>(work());
-    loop.post([owner, done = std::move(done), result]() mutable {
-      if (owner.lock()) done(std::move(*result));
-    });
-  });
+  return lane.submit(
+      [&loop, owner = std::move(owner), work = std::move(work), done = std::move(done)]() mutable {
+        auto result = std::make_shared<Result>(work());
+        loop.post([owner, done = std::move(done), result]() mutable {
+          if (owner.lock()) done(std::move(*result));
+        });
+      });
 }
 
 }  // namespace shubbak

@@ -1,7 +1,7 @@
 // Security-relevant events into the store's hash-chained audit log (kiosk/store/audit_log.hpp),
-// written on the store's lane so the UI never waits for the fsync, in the order recorded. Details are facts about the kiosk
-// (service ids, results, device names, error kinds), never citizen data. With the store out of
-// service, events go to the log only.
+// written on the store's lane so the UI never waits for the fsync, in the order recorded. Details
+// are facts about the kiosk (service ids, results, device names, error kinds), never citizen data.
+// With the store out of service, events go to the log only.
 #pragma once
 
 #include <initializer_list>

@@ -3,11 +3,12 @@
 namespace shubbak {
 
 namespace {
-constexpr std::pair<DeviceId, std::string_view> k_names[] = {{DeviceId::card_reader, "card_reader"},
-                                                             {DeviceId::scanner, "scanner"},
-                                                             {DeviceId::payment_terminal, "payment_terminal"},
-                                                             {DeviceId::printer, "printer"},
-                                                             {DeviceId::store, "store"}};
+constexpr std::pair<DeviceId, std::string_view> k_names[] = {
+    {DeviceId::card_reader, "card_reader"},
+    {DeviceId::scanner, "scanner"},
+    {DeviceId::payment_terminal, "payment_terminal"},
+    {DeviceId::printer, "printer"},
+    {DeviceId::store, "store"}};
 }
 
 std::string_view to_string(DeviceId device) {
@@ -63,7 +64,8 @@ std::vector<std::pair<std::string, std::string>> DeviceHub::heartbeat() const {
   for (const auto& [device, state] : snapshot()) {
     out.emplace_back(std::string(to_string(device)), std::string(to_string(state.status)));
     if (state.last_failure) {
-      out.emplace_back(std::string(to_string(device)) + ".last_failure", std::string(to_string(*state.last_failure)));
+      out.emplace_back(std::string(to_string(device)) + ".last_failure",
+                       std::string(to_string(*state.last_failure)));
     }
   }
   return out;

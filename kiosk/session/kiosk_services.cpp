@@ -13,10 +13,16 @@ namespace shubbak {
 
 KioskServices::KioskServices(UiContext& ui, EventLoop& loop, DeviceLanes& lanes, Devices devices,
                              std::string kiosk_id, Log log)
-    : m_ui(ui), m_loop(loop), m_lanes(lanes), m_devices(devices), m_kiosk_id(std::move(kiosk_id)), m_log(std::move(log)) {
+    : m_ui(ui),
+      m_loop(loop),
+      m_lanes(lanes),
+      m_devices(devices),
+      m_kiosk_id(std::move(kiosk_id)),
+      m_log(std::move(log)) {
   if (m_devices.store) m_journal = std::make_unique<ReceiptJournal>(*m_devices.store);
   if (m_journal && m_devices.printer) {
-    m_receipts = std::make_unique<ReceiptDesk>(*m_journal, *m_devices.printer, m_devices.fonts, m_devices.printing, m_log);
+    m_receipts = std::make_unique<ReceiptDesk>(*m_journal, *m_devices.printer, m_devices.fonts,
+                                               m_devices.printing, m_log);
   }
 }
 
@@ -41,19 +47,21 @@ void KioskServices::read_identity(const std::string& profile_id, Done<CardIdenti
     }
     cached = m_card_profiles.emplace(profile_id, std::move(*profile)).first;
   }
-  m_devices.readers->card().read_identity(cached->second, [this, done, alive = m_alive.token()](Expected<IdentityRecord> card) {
-    if (!card) {
-      // A citizen who took too long or walked away is no fault of the reader.
-      if (alive.lock() && card.error().code != Errc::timeout && card.error().code != Errc::cancelled) {
-        used(DeviceId::card_reader, &card.error());
-      }
-      return done(std::unexpected(card.error()));
-    }
-    if (alive.lock()) used(DeviceId::card_reader, nullptr);
-    // Only what the profile read; the record itself wipes its buffers when it goes.
-    done(CardIdentity{card->id_number, card->name_ar, card->name_en, card->birth_date, card->expiry_date,
-                      card->nationality});
-  });
+  m_devices.readers->card().read_identity(
+      cached->second, [this, done, alive = m_alive.token()](Expected<IdentityRecord> card) {
+        if (!card) {
+          // A citizen who took too long or walked away is no fault of the reader.
+          if (alive.lock() && card.error().code != Errc::timeout &&
+              card.error().code != Errc::cancelled) {
+            used(DeviceId::card_reader, &card.error());
+          }
+          return done(std::unexpected(card.error()));
+        }
+        if (alive.lock()) used(DeviceId::card_reader, nullptr);
+        // Only what the profile read; the record itself wipes its buffers when it goes.
+        done(CardIdentity{card->id_number, card->name_ar, card->name_en, card->birth_date,
+                          card->expiry_date, card->nationality});
+      });
 }
 
 namespace {
@@ -66,7 +74,8 @@ void KioskServices::scan_code(Done<std::string> done) {
   m_waiting_scan = std::move(done);
   m_scan_timer = m_loop.add_timer(k_scan_wait, [this] {
     m_scan_timer = 0;
-    if (auto waiting = std::exchange(m_waiting_scan, nullptr)) waiting(fail(Errc::timeout, "nothing was scanned"));
+    if (auto waiting = std::exchange(m_waiting_scan, nullptr))
+      waiting(fail(Errc::timeout, "nothing was scanned"));
   });
 }
 
@@ -88,14 +97,17 @@ void KioskServices::pay(const PaymentRequest& request, const workflow::Transacti
   if (!m_devices.payments) return done(fail(Errc::device, "no payment terminal is configured"));
   PaymentDesk* desk = m_devices.payments;
   std::string service_id = draft.service_id;
-  on_lane<PaymentResult>(m_lanes.payment, [desk, request, service_id] { return desk->pay(request, service_id); },
-                         [this, done = std::move(done)](Expected<PaymentResult> result) {
-                           used(DeviceId::payment_terminal, result ? nullptr : &result.error());
-                           done(std::move(result));
-                         });
+  on_lane<PaymentResult>(
+      m_lanes.payment, [desk, request, service_id] { return desk->pay(request, service_id); },
+      [this, done = std::move(done)](Expected<PaymentResult> result) {
+        used(DeviceId::payment_terminal, result ? nullptr : &result.error());
+        done(std::move(result));
+      });
 }
 
-std::string KioskServices::payment_reference() { return PaymentDesk::new_reference(m_kiosk_id); }
+std::string KioskServices::payment_reference() {
+  return PaymentDesk::new_reference(m_kiosk_id);
+}
 
 void KioskServices::record(const workflow::TransactionDraft& draft, Done<std::string> done) {
   TransactionStore* store = m_devices.store;
@@ -110,16 +122,19 @@ void KioskServices::record(const workflow::TransactionDraft& draft, Done<std::st
     stored.fields.emplace_back("payment_method", draft.payment->method);
   }
   PaymentDesk* desk = m_devices.payments;
-  std::string paid_reference =
-      draft.payment && draft.payment->method == "terminal" ? draft.payment->reference : std::string();
+  std::string paid_reference = draft.payment && draft.payment->method == "terminal"
+                                   ? draft.payment->reference
+                                   : std::string();
   on_lane<std::string>(
-      m_lanes.store, [store, stored, desk, paid_reference, log = m_log]() -> Expected<std::string> {
+      m_lanes.store,
+      [store, stored, desk, paid_reference, log = m_log]() -> Expected<std::string> {
         auto record = store->commit(stored);
         if (!record) return std::unexpected(record.error());
         // The payment is now part of a durable transaction: it is no longer open.
         if (desk && !paid_reference.empty()) {
           if (auto settled = desk->settle(paid_reference); !settled) {
-            log.warn("payment {} stored but not closed in the journal: {}", paid_reference, settled.error().describe());
+            log.warn("payment {} stored but not closed in the journal: {}", paid_reference,
+                     settled.error().describe());
           }
         }
         log.info("transaction {} stored (sequence {})", record->id, record->sequence);
@@ -128,7 +143,8 @@ void KioskServices::record(const workflow::TransactionDraft& draft, Done<std::st
       std::move(done));
 }
 
-std::vector<std::pair<std::string, std::string>> KioskServices::details(const std::string& transaction_id) const {
+std::vector<std::pair<std::string, std::string>> KioskServices::details(
+    const std::string& transaction_id) const {
   std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm local{};
   localtime_r(&now, &local);
@@ -139,8 +155,8 @@ std::vector<std::pair<std::string, std::string>> KioskServices::details(const st
           {std::string(m_ui.message("receipt.kiosk")), m_kiosk_id}};
 }
 
-void KioskServices::print_receipt(const workflow::WorkflowEngine& session, const std::string& transaction_id,
-                                  Done<PrintedDocument> done) {
+void KioskServices::print_receipt(const workflow::WorkflowEngine& session,
+                                  const std::string& transaction_id, Done<PrintedDocument> done) {
   const workflow::Bundle& bundle = session.bundle();
   if (!bundle.receipt) return done(fail(Errc::invalid_argument, "the service has no receipt"));
   Language language = m_ui.language();
@@ -152,9 +168,11 @@ void KioskServices::print_receipt(const workflow::WorkflowEngine& session, const
     auto value = session.evaluate(line.value);
     std::string shown = value ? value->to_display_string() : "—";
     if (value) {
-      if (const auto* money = std::get_if<Money>(&value->data)) shown = m_ui.format().money(*money).value_or(shown);
+      if (const auto* money = std::get_if<Money>(&value->data))
+        shown = m_ui.format().money(*money).value_or(shown);
       // A choice prints as its label in the citizen's language, not its stored value.
-      if (const auto* text = std::get_if<std::string>(&value->data); text && line.value.references().size() == 1) {
+      if (const auto* text = std::get_if<std::string>(&value->data);
+          text && line.value.references().size() == 1) {
         if (const workflow::Field* field = bundle.field(line.value.references().front())) {
           for (const auto& choice : field->choices) {
             if (choice.value == *text) shown = choice.label.in(language);
@@ -166,9 +184,12 @@ void KioskServices::print_receipt(const workflow::WorkflowEngine& session, const
   }
   if (session.payment()) {
     document.total_label = std::string(m_ui.message("receipt.total"));
-    document.total = m_ui.format().money(session.payment()->amount).value_or(format_money(session.payment()->amount));
+    document.total = m_ui.format()
+                         .money(session.payment()->amount)
+                         .value_or(format_money(session.payment()->amount));
     if (session.payment()->method == "reference") {
-      document.lines.emplace_back(std::string(m_ui.message("receipt.pay_with")), session.payment()->reference);
+      document.lines.emplace_back(std::string(m_ui.message("receipt.pay_with")),
+                                  session.payment()->reference);
     }
   }
   document.details = details(transaction_id);
@@ -180,10 +201,12 @@ void KioskServices::print_receipt(const workflow::WorkflowEngine& session, const
 
 void KioskServices::used(DeviceId device, const Error* failure) {
   if (failure && m_devices.audit) {
-    m_devices.audit->record(audit_kind::device_fault, {{"device", std::string(to_string(device))},
-                                                       {"error", std::string(to_string(failure->code))}});
+    m_devices.audit->record(audit_kind::device_fault,
+                            {{"device", std::string(to_string(device))},
+                             {"error", std::string(to_string(failure->code))}});
   }
-  if (m_devices.hub) m_devices.hub->used(device, failure ? std::optional(failure->code) : std::nullopt);
+  if (m_devices.hub)
+    m_devices.hub->used(device, failure ? std::optional(failure->code) : std::nullopt);
 }
 
 void KioskServices::issue_ticket(const std::string& counter, const std::string& transaction_id,
@@ -201,10 +224,11 @@ void KioskServices::issue_ticket(const std::string& counter, const std::string& 
   document.logo = m_devices.receipt_logo.string();
   // A ticket has no seal: its number is the kiosk's count since it started, not part of the
   // stored transaction, so a signature could not vouch for it; the receipt carries the seal.
-  print(ReceiptKind::ticket, std::move(document), transaction_id, [done, ticket](Expected<PrintedDocument> printed) {
-    if (printed) printed->ticket = ticket;
-    done(std::move(printed));
-  });
+  print(ReceiptKind::ticket, std::move(document), transaction_id,
+        [done, ticket](Expected<PrintedDocument> printed) {
+          if (printed) printed->ticket = ticket;
+          done(std::move(printed));
+        });
 }
 
 void KioskServices::print_test_page(const std::string& version, Done<PrintedDocument> done) {
@@ -216,15 +240,18 @@ void KioskServices::print_test_page(const std::string& version, Done<PrintedDocu
                     std::string(m_ui.messages().get("app.name", Language::en));
   document.title = std::string(m_ui.messages().get("technician.test_page", Language::ar));
   document.big_number = "0123456789";
-  document.lines.emplace_back(std::string(m_ui.messages().get("technician.test_page", Language::en)), version);
+  document.lines.emplace_back(
+      std::string(m_ui.messages().get("technician.test_page", Language::en)), version);
   document.details = details("test-page");
-  document.footer = std::string(m_ui.messages().get("technician.test_page_footer", Language::ar)) + " — " +
+  document.footer = std::string(m_ui.messages().get("technician.test_page_footer", Language::ar)) +
+                    " — " +
                     std::string(m_ui.messages().get("technician.test_page_footer", Language::en));
   if (!m_receipts) return done(fail(Errc::device, "no printer is configured"));
   ReceiptDesk* desk = m_receipts.get();
   // Not journaled: it belongs to no transaction, and a technician stands at the printer.
   on_lane<PrintedDocument>(
-      m_lanes.printer, [desk, document = std::move(document)]() -> Expected<PrintedDocument> {
+      m_lanes.printer,
+      [desk, document = std::move(document)]() -> Expected<PrintedDocument> {
         auto printed = desk->print_once(document, "test-page");
         if (!printed) return std::unexpected(printed.error().error);
         PrintedDocument result;
@@ -242,10 +269,12 @@ void KioskServices::print_test_page(const std::string& version, Done<PrintedDocu
 }
 
 Expected<std::string> KioskServices::receipt_seal(const std::string& transaction_id) const {
-  if (!m_devices.store || !m_devices.device_key) return fail(Errc::unsupported, "no store or device key to seal with");
+  if (!m_devices.store || !m_devices.device_key)
+    return fail(Errc::unsupported, "no store or device key to seal with");
   auto record = m_devices.store->find(transaction_id);
   if (!record) return std::unexpected(record.error());
-  ReceiptFacts facts{record->id, record->service_id, record->amount, record->wall_ms, record->kiosk_id};
+  ReceiptFacts facts{record->id, record->service_id, record->amount, record->wall_ms,
+                     record->kiosk_id};
   return seal_receipt(facts, *m_devices.device_key);
 }
 
@@ -258,7 +287,8 @@ PrintedDocument printed_document(const ReceiptOutcome& outcome) {
   document.receipt_id = outcome.receipt.id;
   document.counter_reference = outcome.receipt.reference;
   document.printed = outcome.printed;
-  if (outcome.printer_state) document.printer_state = std::string(printer_state_name(*outcome.printer_state));
+  if (outcome.printer_state)
+    document.printer_state = std::string(printer_state_name(*outcome.printer_state));
   return document;
 }
 
@@ -272,18 +302,21 @@ void KioskServices::print(ReceiptKind kind, ReceiptDocument document, std::strin
   auto session = m_session;
   std::uint64_t ours = session->load();
   on_lane<ReceiptOutcome>(
-      m_lanes.printer, [this, desk, kind, document = std::move(document), transaction_id, session, ours]() mutable {
+      m_lanes.printer,
+      [this, desk, kind, document = std::move(document), transaction_id, session, ours]() mutable {
         if (kind == ReceiptKind::receipt) {
           // Signed before it is journaled, so a reprint carries the same seal. A receipt without
           // its seal still proves more to the citizen than no receipt at all.
           if (auto seal = receipt_seal(transaction_id)) {
             document.qr_text = std::move(*seal);
           } else {
-            m_log.error("receipt of {} printed without its seal: {}", transaction_id, seal.error().describe());
+            m_log.error("receipt of {} printed without its seal: {}", transaction_id,
+                        seal.error().describe());
             document.qr_caption.clear();
           }
         }
-        return desk->issue(transaction_id, kind, document, [session, ours] { return session->load() == ours; });
+        return desk->issue(transaction_id, kind, document,
+                           [session, ours] { return session->load() == ours; });
       },
       [this, done = std::move(done)](Expected<ReceiptOutcome> outcome) {
         if (!outcome) {
@@ -303,20 +336,23 @@ void KioskServices::reprint_receipt(const std::string& receipt_id, Done<PrintedD
   reprint(receipt_id, false, std::move(done));
 }
 
-void KioskServices::reprint(const std::string& receipt_id, bool unless_printed, Done<PrintedDocument> done) {
+void KioskServices::reprint(const std::string& receipt_id, bool unless_printed,
+                            Done<PrintedDocument> done) {
   if (!m_receipts) return done(fail(Errc::device, "no printer or no receipt journal"));
   ReceiptDesk* desk = m_receipts.get();
-  on_lane<ReceiptOutcome>(m_lanes.printer, [desk, receipt_id, unless_printed] { return desk->reprint(receipt_id, unless_printed); },
-                            [this, unless_printed, done = std::move(done)](Expected<ReceiptOutcome> outcome) {
-                              if (!outcome) return done(std::unexpected(outcome.error()));
-                              if (!unless_printed && m_devices.audit) {
-                                m_devices.audit->record(audit_kind::reprint,
-                                                        {{"receipt", outcome->receipt.id},
-                                                         {"printed", outcome->printed ? "yes" : "no"}});
-                              }
-                              report(*outcome);
-                              done(printed_document(*outcome));
-                            });
+  on_lane<ReceiptOutcome>(
+      m_lanes.printer,
+      [desk, receipt_id, unless_printed] { return desk->reprint(receipt_id, unless_printed); },
+      [this, unless_printed, done = std::move(done)](Expected<ReceiptOutcome> outcome) {
+        if (!outcome) return done(std::unexpected(outcome.error()));
+        if (!unless_printed && m_devices.audit) {
+          m_devices.audit->record(
+              audit_kind::reprint,
+              {{"receipt", outcome->receipt.id}, {"printed", outcome->printed ? "yes" : "no"}});
+        }
+        report(*outcome);
+        done(printed_document(*outcome));
+      });
 }
 
 void KioskServices::report(const ReceiptOutcome& outcome) {
@@ -330,15 +366,17 @@ void KioskServices::report(const ReceiptOutcome& outcome) {
     }
     return;
   }
-  std::string state = outcome.printer_state ? std::string(printer_state_name(*outcome.printer_state)) : "not-asked";
-  m_log.warn("{} {} not printed (printer {}): {}; reference {} at the counter", receipt_kind_name(receipt.kind),
-             receipt.id, state, outcome.error, receipt.reference);
+  std::string state =
+      outcome.printer_state ? std::string(printer_state_name(*outcome.printer_state)) : "not-asked";
+  m_log.warn("{} {} not printed (printer {}): {}; reference {} at the counter",
+             receipt_kind_name(receipt.kind), receipt.id, state, outcome.error, receipt.reference);
   if (!m_devices.audit) return;
   if (outcome.printer_state) {
     m_devices.audit->record(audit_kind::device_fault, {{"device", "printer"}, {"state", state}});
   }
   if (receipt.state == ReceiptState::collect_at_counter) {
-    m_devices.audit->record(audit_kind::print_collect, {{"receipt", receipt.id}, {"reference", receipt.reference}});
+    m_devices.audit->record(audit_kind::print_collect,
+                            {{"receipt", receipt.id}, {"reference", receipt.reference}});
   }
 }
 
@@ -347,23 +385,26 @@ void KioskServices::recover_receipts() {
   ReceiptJournal* journal = m_journal.get();
   m_lanes.store.submit([journal, log = m_log] {
     auto recovered = journal->recover_interrupted();
-    if (!recovered) return log.error("receipts left by a crash not checked: {}", recovered.error().describe());
-    if (*recovered > 0) log.warn("{} receipt(s) left unprinted by a crash; listed for the technician", *recovered);
+    if (!recovered)
+      return log.error("receipts left by a crash not checked: {}", recovered.error().describe());
+    if (*recovered > 0)
+      log.warn("{} receipt(s) left unprinted by a crash; listed for the technician", *recovered);
   });
 }
 
-void KioskServices::unprinted_receipts(std::size_t limit, Done<std::vector<JournaledReceipt>> done) {
+void KioskServices::unprinted_receipts(std::size_t limit,
+                                       Done<std::vector<JournaledReceipt>> done) {
   if (!m_journal) return done(fail(Errc::device, "the receipt journal is out of service"));
   ReceiptJournal* journal = m_journal.get();
-  on_lane<std::vector<JournaledReceipt>>(m_lanes.store, [journal, limit] { return journal->unprinted(limit); },
-                                         std::move(done));
+  on_lane<std::vector<JournaledReceipt>>(
+      m_lanes.store, [journal, limit] { return journal->unprinted(limit); }, std::move(done));
 }
 
 void KioskServices::recent_receipts(std::size_t limit, Done<std::vector<JournaledReceipt>> done) {
   if (!m_journal) return done(fail(Errc::device, "the receipt journal is out of service"));
   ReceiptJournal* journal = m_journal.get();
-  on_lane<std::vector<JournaledReceipt>>(m_lanes.store, [journal, limit] { return journal->recent(limit); },
-                                         std::move(done));
+  on_lane<std::vector<JournaledReceipt>>(
+      m_lanes.store, [journal, limit] { return journal->recent(limit); }, std::move(done));
 }
 
 void KioskServices::refund(const std::string& reference) {
@@ -397,8 +438,8 @@ void KioskServices::reconcile_payments() {
   m_lanes.payment.submit([desk, log = m_log] {
     auto report = desk->reconcile();
     if (report.reversed + report.closed + report.failed > 0) {
-      log.info("payments reconciled: {} reversed, {} closed, {} left for later", report.reversed, report.closed,
-               report.failed);
+      log.info("payments reconciled: {} reversed, {} closed, {} left for later", report.reversed,
+               report.closed, report.failed);
     }
   });
 }

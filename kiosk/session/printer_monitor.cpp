@@ -2,8 +2,8 @@
 
 namespace shubbak {
 
-PrinterMonitor::PrinterMonitor(EventLoop& loop, Lane& printer_lane, ReceiptPrinter& printer, DeviceHub& devices,
-                               std::chrono::milliseconds interval, Log log)
+PrinterMonitor::PrinterMonitor(EventLoop& loop, Lane& printer_lane, ReceiptPrinter& printer,
+                               DeviceHub& devices, std::chrono::milliseconds interval, Log log)
     : m_loop(loop),
       m_lane(printer_lane),
       m_printer(printer),
@@ -29,7 +29,8 @@ void PrinterMonitor::check_now() {
       [this](PrinterState state) {
         m_asking = false;
         DeviceStatus status = device_status(state);
-        if (m_devices.state(DeviceId::printer).status != status) m_log.info("printer is {}", to_string(status));
+        if (m_devices.state(DeviceId::printer).status != status)
+          m_log.info("printer is {}", to_string(status));
         m_devices.set_status(DeviceId::printer, status);
       });
 }

@@ -6,13 +6,18 @@ std::string out_of_service_key(DeviceId device, DeviceStatus status) {
   switch (device) {
     case DeviceId::printer:
       if (status == DeviceStatus::media_empty) return "out_of_service.printer_empty";
-      if (status == DeviceStatus::jam || status == DeviceStatus::door_open) return "out_of_service.printer_jam";
+      if (status == DeviceStatus::jam || status == DeviceStatus::door_open)
+        return "out_of_service.printer_jam";
       return "out_of_service.printer_offline";
-    case DeviceId::card_reader: return "out_of_service.card_reader";
-    case DeviceId::payment_terminal: return "out_of_service.payment_terminal";
-    case DeviceId::scanner: return "out_of_service.scanner";
+    case DeviceId::card_reader:
+      return "out_of_service.card_reader";
+    case DeviceId::payment_terminal:
+      return "out_of_service.payment_terminal";
+    case DeviceId::scanner:
+      return "out_of_service.scanner";
     case DeviceId::store:
-      return status == DeviceStatus::storage_full ? "out_of_service.storage_full" : "out_of_service.storage_corrupt";
+      return status == DeviceStatus::storage_full ? "out_of_service.storage_full"
+                                                  : "out_of_service.storage_corrupt";
   }
   return "out_of_service.device";
 }
@@ -33,7 +38,8 @@ ServiceAvailability assess_services(const workflow::Catalog& catalog, const Devi
       DeviceStatus status = device ? devices.state(*device).status : DeviceStatus::not_installed;
       if (device && usable(status)) continue;
       offerable = false;
-      if (first_blocker.empty()) first_blocker = device ? out_of_service_key(*device, status) : "out_of_service.device";
+      if (first_blocker.empty())
+        first_blocker = device ? out_of_service_key(*device, status) : "out_of_service.device";
       break;
     }
     if (offerable) result.offered.push_back(service);

@@ -19,12 +19,12 @@ namespace shubbak {
 // counter with `counter_reference`, and may try again with retry_print(receipt_id).
 struct PrintedDocument {
   std::string transaction_id;
-  std::string path_or_job;  // where it went: a file, a print job; empty when not printed
+  std::string path_or_job;        // where it went: a file, a print job; empty when not printed
   std::string receipt_id;         // its row in the receipt journal
   std::string counter_reference;  // what the citizen reads out at the counter
   bool printed = true;
-  std::string printer_state;      // printer_state_name at the last attempt
-  std::string ticket;             // a queue ticket's number; empty on receipts
+  std::string printer_state;  // printer_state_name at the last attempt
+  std::string ticket;         // a queue ticket's number; empty on receipts
 };
 
 // What an ID card gave the session: only the fields a profile reads.
@@ -37,8 +37,8 @@ struct CardIdentity {
   std::string nationality;
   // By the names a bundle's read_id_card step "fills" from.
   std::map<std::string, std::string> answers() const {
-    return {{"id_number", id_number},     {"name_ar", name_ar},         {"name_en", name_en},
-            {"birth_date", birth_date},   {"expiry_date", expiry_date}, {"nationality", nationality}};
+    return {{"id_number", id_number},   {"name_ar", name_ar},         {"name_en", name_en},
+            {"birth_date", birth_date}, {"expiry_date", expiry_date}, {"nationality", nationality}};
   }
 };
 
@@ -63,8 +63,8 @@ class SessionServices {
   // Stores the transaction durably; `done` gets its id once it is committed.
   virtual void record(const workflow::TransactionDraft& draft, Done<std::string> done) = 0;
   // Prints the receipt of the stored transaction.
-  virtual void print_receipt(const workflow::WorkflowEngine& session, const std::string& transaction_id,
-                             Done<PrintedDocument> done) = 0;
+  virtual void print_receipt(const workflow::WorkflowEngine& session,
+                             const std::string& transaction_id, Done<PrintedDocument> done) = 0;
   // Prints a queue ticket for `counter`; `done` gets it with its number (`ticket`).
   virtual void issue_ticket(const std::string& counter, const std::string& transaction_id,
                             Done<PrintedDocument> done) = 0;

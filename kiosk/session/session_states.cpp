@@ -79,33 +79,54 @@ std::optional<SessionState> next_state(SessionState from, SessionEvent event) {
 
 std::string_view to_string(SessionState state) {
   switch (state) {
-    case S::asking: return "asking";
-    case S::choosing_payment: return "choosing_payment";
-    case S::device_work: return "device_work";
-    case S::paying: return "paying";
-    case S::submitting: return "submitting";
-    case S::printing: return "printing";
-    case S::collect_at_counter: return "collect_at_counter";
-    case S::ended: return "ended";
-    case S::wiped: return "wiped";
+    case S::asking:
+      return "asking";
+    case S::choosing_payment:
+      return "choosing_payment";
+    case S::device_work:
+      return "device_work";
+    case S::paying:
+      return "paying";
+    case S::submitting:
+      return "submitting";
+    case S::printing:
+      return "printing";
+    case S::collect_at_counter:
+      return "collect_at_counter";
+    case S::ended:
+      return "ended";
+    case S::wiped:
+      return "wiped";
   }
   return "?";
 }
 
 std::string_view to_string(SessionEvent event) {
   switch (event) {
-    case E::ask: return "ask";
-    case E::offer_methods: return "offer_methods";
-    case E::device_step: return "device_step";
-    case E::pay: return "pay";
-    case E::submit: return "submit";
-    case E::print: return "print";
-    case E::print_failed: return "print_failed";
-    case E::end: return "end";
-    case E::retry_print: return "retry_print";
-    case E::reprinted: return "reprinted";
-    case E::wipe: return "wipe";
-    case E::fail: return "fail";
+    case E::ask:
+      return "ask";
+    case E::offer_methods:
+      return "offer_methods";
+    case E::device_step:
+      return "device_step";
+    case E::pay:
+      return "pay";
+    case E::submit:
+      return "submit";
+    case E::print:
+      return "print";
+    case E::print_failed:
+      return "print_failed";
+    case E::end:
+      return "end";
+    case E::retry_print:
+      return "retry_print";
+    case E::reprinted:
+      return "reprinted";
+    case E::wipe:
+      return "wipe";
+    case E::fail:
+      return "fail";
   }
   return "?";
 }

@@ -49,7 +49,7 @@ enum class SessionEvent {
   retry_print,    // the citizen's "try printing again"
   reprinted,      // that retry printed: nothing waits at the counter any more
   wipe,           // the session is over (finished or timed out): wipe it
-  fail,           // the workflow led where this table forbids: end it, give back what was not stored
+  fail,  // the workflow led where this table forbids: end it, give back what was not stored
 };
 
 std::string_view to_string(SessionState state);

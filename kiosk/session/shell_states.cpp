@@ -18,7 +18,8 @@ struct Transition {
 constexpr std::array k_transitions{
     Transition{S::attract, E::welcome, S::attract},
     Transition{S::attract, E::open_menu, S::menu},
-    Transition{S::attract, E::start_service, S::in_service},  // a kiosk's one service, straight away
+    Transition{S::attract, E::start_service,
+               S::in_service},  // a kiosk's one service, straight away
     Transition{S::attract, E::fault, S::out_of_service},
     Transition{S::attract, E::technician, S::technician},
 
@@ -48,23 +49,34 @@ std::optional<ShellState> next_state(ShellState from, ShellEvent event) {
 
 std::string_view to_string(ShellState state) {
   switch (state) {
-    case S::attract: return "attract";
-    case S::menu: return "menu";
-    case S::in_service: return "in_service";
-    case S::out_of_service: return "out_of_service";
-    case S::technician: return "technician";
+    case S::attract:
+      return "attract";
+    case S::menu:
+      return "menu";
+    case S::in_service:
+      return "in_service";
+    case S::out_of_service:
+      return "out_of_service";
+    case S::technician:
+      return "technician";
   }
   return "?";
 }
 
 std::string_view to_string(ShellEvent event) {
   switch (event) {
-    case E::welcome: return "welcome";
-    case E::open_menu: return "open_menu";
-    case E::start_service: return "start_service";
-    case E::session_ended: return "session_ended";
-    case E::fault: return "fault";
-    case E::technician: return "technician";
+    case E::welcome:
+      return "welcome";
+    case E::open_menu:
+      return "open_menu";
+    case E::start_service:
+      return "start_service";
+    case E::session_ended:
+      return "session_ended";
+    case E::fault:
+      return "fault";
+    case E::technician:
+      return "technician";
   }
   return "?";
 }

@@ -9,8 +9,8 @@
 #include <string>
 
 #include "drivers/audio/speaker.hpp"
-#include "kiosk/session/kiosk_app.hpp"
 #include "kiosk/core/log.hpp"
+#include "kiosk/session/kiosk_app.hpp"
 #include "screens/ui/ui_context.hpp"
 
 namespace shubbak {

@@ -12,17 +12,17 @@
 #include <optional>
 #include <string>
 
-#include "kiosk/session/audit_trail.hpp"
-#include "kiosk/session/technician_lockout.hpp"
 #include "kiosk/loop/event_loop.hpp"
 #include "kiosk/loop/lane.hpp"
+#include "kiosk/session/audit_trail.hpp"
+#include "kiosk/session/technician_lockout.hpp"
 
 namespace shubbak {
 
 struct PinAttempt {
   enum class Outcome { granted, wrong, locked, disabled, error };
   Outcome outcome = Outcome::error;
-  int attempts_left = 0;                 // wrong: failures allowed before the lockout
+  int attempts_left = 0;                    // wrong: failures allowed before the lockout
   std::chrono::milliseconds locked_for{0};  // locked: how long from now
 };
 
@@ -31,7 +31,7 @@ std::string_view to_string(PinAttempt::Outcome outcome);
 class TechnicianAccess {
  public:
   struct Options {
-    std::string pin_hash;            // technician.pin_hash; empty: disabled
+    std::string pin_hash;  // technician.pin_hash; empty: disabled
     LockoutPolicy policy;
     std::filesystem::path state_file;  // DATA_DIR/technician/lockout.json
     LockoutClock clock = LockoutClock::system();

@@ -1,11 +1,12 @@
 // Technician mode on the kiosk: from the hidden gesture to the PIN screen (checked by
-// TechnicianAccess on the background lane), then the technician's screen with the diagnostics and the
-// actions (test print, card read test, out of service and back, update check, requeue of
+// TechnicianAccess on the background lane), then the technician's screen with the diagnostics and
+// the actions (test print, card read test, out of service and back, update check, requeue of
 // quarantined transactions, log export to USB, logout). A session ends on logout or after
 // `idle` without a touch, back to the attract screen; both are audited.
 //
 // Everything that blocks (printer, card, store, disk, portal, updates) runs on the background
-// lane (the printer and card tests on their own lanes); the results come back to the UI thread and land on the screen if it is still showing.
+// lane (the printer and card tests on their own lanes); the results come back to the UI thread and
+// land on the screen if it is still showing.
 //
 // Threading: UI thread only.
 #pragma once
@@ -34,9 +35,9 @@ class ServiceUpdater;
 class TechnicianMode {
  public:
   struct Devices {
-    ReaderDevices* readers = nullptr;        // none: the card test says so
-    ReceiptPrinter* printer = nullptr;       // for its state; printing goes through KioskServices
-    TransactionStore* store = nullptr;       // none: the store is out of service
+    ReaderDevices* readers = nullptr;   // none: the card test says so
+    ReceiptPrinter* printer = nullptr;  // for its state; printing goes through KioskServices
+    TransactionStore* store = nullptr;  // none: the store is out of service
     DeviceHub* devices = nullptr;
     trust::ServiceUpdater* updater = nullptr;  // none: updates are not configured
     AuditTrail* audit = nullptr;
@@ -51,8 +52,8 @@ class TechnicianMode {
     std::chrono::milliseconds idle{std::chrono::minutes(15)};
   };
 
-  TechnicianMode(UiContext& ui, KioskApp& app, KioskShell& shell, KioskServices& services, Lane& lane,
-                 TechnicianAccess& access, Devices devices, Options options, Log log);
+  TechnicianMode(UiContext& ui, KioskApp& app, KioskShell& shell, KioskServices& services,
+                 Lane& lane, TechnicianAccess& access, Devices devices, Options options, Log log);
   ~TechnicianMode();
   TechnicianMode(const TechnicianMode&) = delete;
   TechnicianMode& operator=(const TechnicianMode&) = delete;

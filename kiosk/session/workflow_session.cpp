@@ -9,8 +9,8 @@ using workflow::Outcome;
 using workflow::StepKind;
 
 WorkflowSession::WorkflowSession(UiContext& ui, KioskApp& app, SessionServices& services,
-                                 std::shared_ptr<const workflow::Bundle> bundle, CivilDate today, Options options,
-                                 Log log, std::function<void(EndResult)> finished)
+                                 std::shared_ptr<const workflow::Bundle> bundle, CivilDate today,
+                                 Options options, Log log, std::function<void(EndResult)> finished)
     : m_ui(ui),
       m_app(app),
       m_services(services),
@@ -19,7 +19,9 @@ WorkflowSession::WorkflowSession(UiContext& ui, KioskApp& app, SessionServices& 
       m_log(std::move(log)),
       m_finished(std::move(finished)) {}
 
-WorkflowSession::~WorkflowSession() { cancel_timers(); }
+WorkflowSession::~WorkflowSession() {
+  cancel_timers();
+}
 
 template <class T>
 SessionServices::Done<T> WorkflowSession::guarded(std::function<void(Expected<T>)> body) {
@@ -41,15 +43,21 @@ SessionEvent WorkflowSession::event_for_step() const {
     case StepKind::info:
     case StepKind::menu:
     case StepKind::form:
-    case StepKind::review: return SessionEvent::ask;
+    case StepKind::review:
+      return SessionEvent::ask;
     case StepKind::read_id_card:
-    case StepKind::scan_code: return SessionEvent::device_step;
+    case StepKind::scan_code:
+      return SessionEvent::device_step;
     case StepKind::payment:
-      return step.methods.size() > 1 && !m_engine.payment() ? SessionEvent::offer_methods : SessionEvent::pay;
-    case StepKind::submit: return SessionEvent::submit;
+      return step.methods.size() > 1 && !m_engine.payment() ? SessionEvent::offer_methods
+                                                            : SessionEvent::pay;
+    case StepKind::submit:
+      return SessionEvent::submit;
     case StepKind::print_receipt:
-    case StepKind::queue_ticket: return SessionEvent::print;
-    case StepKind::end: return SessionEvent::end;
+    case StepKind::queue_ticket:
+      return SessionEvent::print;
+    case StepKind::end:
+      return SessionEvent::end;
   }
   return SessionEvent::fail;
 }
@@ -61,14 +69,16 @@ bool WorkflowSession::transition(SessionEvent event) {
                 m_engine.step().id);
     return false;
   }
-  if (*next != m_state) m_log.debug("session: {} -> {} on {}", to_string(m_state), to_string(*next), to_string(event));
+  if (*next != m_state)
+    m_log.debug("session: {} -> {} on {}", to_string(m_state), to_string(*next), to_string(event));
   m_state = *next;
   return true;
 }
 
 void WorkflowSession::advance() {
   m_log.debug("step {} ({})", m_engine.step().id, to_string(m_engine.step().kind));
-  if (!transition(event_for_step())) return fail("the service led to a step the session cannot take now");
+  if (!transition(event_for_step()))
+    return fail("the service led to a step the session cannot take now");
   render();
   arm_idle_timer();
   start_state_work();
@@ -79,31 +89,37 @@ void WorkflowSession::start_state_work() {
     case SessionState::device_work:
       if (m_engine.step().kind == StepKind::read_id_card) return read_card();
       return scan();
-    case SessionState::paying: return take_payment();
-    case SessionState::submitting: return store_transaction();
-    case SessionState::printing: return print_document();
+    case SessionState::paying:
+      return take_payment();
+    case SessionState::submitting:
+      return store_transaction();
+    case SessionState::printing:
+      return print_document();
     case SessionState::ended:
     case SessionState::collect_at_counter:
       if (m_engine.step().kind != StepKind::end) return;
       cancel_timers();
-      m_end_timer = m_ui.loop().add_timer(std::chrono::seconds(m_options.end_screen_seconds), [this] {
-        m_end_timer = 0;
-        finish();
-      });
+      m_end_timer =
+          m_ui.loop().add_timer(std::chrono::seconds(m_options.end_screen_seconds), [this] {
+            m_end_timer = 0;
+            finish();
+          });
       return;
     case SessionState::asking:
     case SessionState::choosing_payment:
-    case SessionState::wiped: return;
+    case SessionState::wiped:
+      return;
   }
 }
 
 void WorkflowSession::read_card() {
   m_services.read_identity(m_engine.step().profile, guarded<CardIdentity>([this](auto result) {
-    if (result) return device_done(Outcome::ok, result->answers());
-    device_done(result.error().code == Errc::timeout     ? Outcome::timeout
-                : result.error().code == Errc::cancelled ? Outcome::cancelled
-                                                         : Outcome::device_error);
-  }));
+                             if (result) return device_done(Outcome::ok, result->answers());
+                             device_done(result.error().code == Errc::timeout ? Outcome::timeout
+                                         : result.error().code == Errc::cancelled
+                                             ? Outcome::cancelled
+                                             : Outcome::device_error);
+                           }));
 }
 
 void WorkflowSession::scan() {
@@ -116,7 +132,8 @@ void WorkflowSession::scan() {
 void WorkflowSession::choose_payment_method(const std::string& method) {
   if (method == "reference") {
     // Paid elsewhere later: the transaction records the reference and "awaiting payment".
-    return device_done(Outcome::ok, {{"method", "reference"}, {"reference", m_services.payment_reference()}});
+    return device_done(Outcome::ok,
+                       {{"method", "reference"}, {"reference", m_services.payment_reference()}});
   }
   if (!transition(SessionEvent::pay)) return;
   render();  // the waiting screen
@@ -125,7 +142,8 @@ void WorkflowSession::choose_payment_method(const std::string& method) {
 
 void WorkflowSession::take_payment() {
   const workflow::Step& step = m_engine.step();
-  if (step.methods.size() == 1 && step.methods.front() == "reference") return choose_payment_method("reference");
+  if (step.methods.size() == 1 && step.methods.front() == "reference")
+    return choose_payment_method("reference");
   auto amount = m_engine.payment_amount();
   if (!amount) {
     m_log.error("payment amount: {}", amount.error().describe());
@@ -136,52 +154,57 @@ void WorkflowSession::take_payment() {
   workflow::TransactionDraft draft = m_engine.transaction_draft();
   draft.payment = workflow::Payment{*amount, "terminal", request.reference, {}};
   m_services.pay(request, draft, guarded<PaymentResult>([this, request](auto result) {
-    if (!result) return device_done(Outcome::device_error);
-    switch (result->status) {
-      case PaymentStatus::approved:
-        return device_done(Outcome::ok, {{"method", "terminal"},
-                                         {"reference", request.reference},
-                                         {"masked_card", result->masked_card}});
-      case PaymentStatus::declined: return device_done(Outcome::declined);
-      case PaymentStatus::cancelled: return device_done(Outcome::cancelled);
-      case PaymentStatus::timeout: return device_done(Outcome::timeout);
-      default: return device_done(Outcome::device_error);
-    }
-  }));
+                   if (!result) return device_done(Outcome::device_error);
+                   switch (result->status) {
+                     case PaymentStatus::approved:
+                       return device_done(Outcome::ok, {{"method", "terminal"},
+                                                        {"reference", request.reference},
+                                                        {"masked_card", result->masked_card}});
+                     case PaymentStatus::declined:
+                       return device_done(Outcome::declined);
+                     case PaymentStatus::cancelled:
+                       return device_done(Outcome::cancelled);
+                     case PaymentStatus::timeout:
+                       return device_done(Outcome::timeout);
+                     default:
+                       return device_done(Outcome::device_error);
+                   }
+                 }));
 }
 
 void WorkflowSession::store_transaction() {
   m_services.record(m_engine.transaction_draft(), guarded<std::string>([this](auto result) {
-    if (!result) {
-      m_log.error("transaction not stored: {}", result.error().describe());
-      return device_done(Outcome::failed);
-    }
-    m_transaction_id = *result;
-    device_done(Outcome::ok, {{"transaction_id", *result}});
-  }));
+                      if (!result) {
+                        m_log.error("transaction not stored: {}", result.error().describe());
+                        return device_done(Outcome::failed);
+                      }
+                      m_transaction_id = *result;
+                      device_done(Outcome::ok, {{"transaction_id", *result}});
+                    }));
 }
 
 void WorkflowSession::print_document() {
   if (m_engine.step().kind == StepKind::print_receipt) {
-    return m_services.print_receipt(m_engine, m_transaction_id, guarded<PrintedDocument>([this](auto result) {
-      printed(std::move(result), "receipt");
-    }));
+    return m_services.print_receipt(
+        m_engine, m_transaction_id,
+        guarded<PrintedDocument>([this](auto result) { printed(std::move(result), "receipt"); }));
   }
-  m_services.issue_ticket(m_engine.step().counter, m_transaction_id, guarded<PrintedDocument>([this](auto result) {
-    printed(std::move(result), "queue ticket");
-  }));
+  m_services.issue_ticket(m_engine.step().counter, m_transaction_id,
+                          guarded<PrintedDocument>(
+                              [this](auto result) { printed(std::move(result), "queue ticket"); }));
 }
 
 void WorkflowSession::printed(Expected<PrintedDocument> result, std::string_view what) {
   if (!result) {
     m_log.warn("{} not printed: {}", what, result.error().describe());
-    return device_done(result.error().code == Errc::timeout ? Outcome::timeout : Outcome::device_error);
+    return device_done(result.error().code == Errc::timeout ? Outcome::timeout
+                                                            : Outcome::device_error);
   }
   if (!result->printed) {
     // Journaled but not printed: the end screen sends the citizen to the counter with the
     // reference and offers to try again. The bundle routes it as a device error.
-    m_log.warn("{} not printed (printer {}); reference {} at the counter", what, result->printer_state,
-               result->counter_reference);
+    m_log.warn("{} not printed (printer {}); reference {} at the counter", what,
+               result->printer_state, result->counter_reference);
     m_uncollected = std::move(*result);
     transition(SessionEvent::print_failed);
     return device_done(Outcome::device_error);
@@ -193,19 +216,20 @@ void WorkflowSession::retry_print() {
   if (!m_uncollected || m_retrying || !transition(SessionEvent::retry_print)) return;
   m_retrying = true;
   render();  // the "try again" button goes while it tries
-  m_services.retry_print(m_uncollected->receipt_id, guarded<PrintedDocument>([this](auto result) {
-    m_retrying = false;
-    if (!result) {
-      m_log.warn("printing again failed: {}", result.error().describe());
-    } else if (result->printed) {
-      m_log.info("receipt {} printed on the citizen's request", result->receipt_id);
-      m_uncollected.reset();
-      transition(SessionEvent::reprinted);
-    } else {
-      m_uncollected = std::move(*result);  // the printer's new word, same reference
-    }
-    render();
-  }));
+  m_services.retry_print(
+      m_uncollected->receipt_id, guarded<PrintedDocument>([this](auto result) {
+        m_retrying = false;
+        if (!result) {
+          m_log.warn("printing again failed: {}", result.error().describe());
+        } else if (result->printed) {
+          m_log.info("receipt {} printed on the citizen's request", result->receipt_id);
+          m_uncollected.reset();
+          transition(SessionEvent::reprinted);
+        } else {
+          m_uncollected = std::move(*result);  // the printer's new word, same reference
+        }
+        render();
+      }));
 }
 
 void WorkflowSession::device_done(Outcome outcome, std::map<std::string, std::string> data) {
@@ -217,14 +241,18 @@ void WorkflowSession::device_done(Outcome outcome, std::map<std::string, std::st
 void WorkflowSession::primary() {
   switch (m_engine.step().kind) {
     case StepKind::info:
-    case StepKind::review: m_engine.next(); break;
+    case StepKind::review:
+      m_engine.next();
+      break;
     case StepKind::form: {
       m_errors.clear();
       for (const auto& issue : m_engine.next()) m_errors[issue.field] = issue_text(issue);
       break;
     }
-    case StepKind::end: return finish();
-    default: return;
+    case StepKind::end:
+      return finish();
+    default:
+      return;
   }
   advance();
 }

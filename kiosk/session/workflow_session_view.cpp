@@ -10,9 +10,12 @@ namespace shubbak {
 using workflow::EndResult;
 using workflow::StepKind;
 
-std::string WorkflowSession::text(const workflow::Text& t) const { return t.in(m_ui.language()); }
+std::string WorkflowSession::text(const workflow::Text& t) const {
+  return t.in(m_ui.language());
+}
 
-std::string WorkflowSession::display(const workflow::Field& field, const workflow::Value& value) const {
+std::string WorkflowSession::display(const workflow::Field& field,
+                                     const workflow::Value& value) const {
   if (value.is_null()) return "—";
   if (const auto* s = std::get_if<std::string>(&value.data)) {
     for (const auto& c : field.choices) {
@@ -29,7 +32,8 @@ std::string WorkflowSession::display(const workflow::Field& field, const workflo
     }
     return out;
   }
-  if (const auto* money = std::get_if<Money>(&value.data)) return m_ui.format().money(*money).value_or(value.to_display_string());
+  if (const auto* money = std::get_if<Money>(&value.data))
+    return m_ui.format().money(*money).value_or(value.to_display_string());
   if (const auto* date = std::get_if<CivilDate>(&value.data)) {
     return m_ui.format().date(*date, CalendarKind::gregorian).value_or(value.to_display_string());
   }
@@ -43,13 +47,20 @@ std::string WorkflowSession::issue_text(const workflow::FieldIssue& issue) const
   using Kind = workflow::FieldIssue::Kind;
   if (issue.kind == Kind::constraint && issue.message) return text(*issue.message);
   switch (issue.kind) {
-    case Kind::required: return std::string(m_ui.message("field.required"));
-    case Kind::invalid: return std::string(m_ui.message("field.invalid"));
-    case Kind::pattern: return std::string(m_ui.message("field.pattern"));
-    case Kind::check_digit: return std::string(m_ui.message("field.check_digit"));
-    case Kind::too_small: return std::string(m_ui.message("field.too_small"));
-    case Kind::too_large: return std::string(m_ui.message("field.too_large"));
-    case Kind::constraint: return std::string(m_ui.message("field.invalid"));
+    case Kind::required:
+      return std::string(m_ui.message("field.required"));
+    case Kind::invalid:
+      return std::string(m_ui.message("field.invalid"));
+    case Kind::pattern:
+      return std::string(m_ui.message("field.pattern"));
+    case Kind::check_digit:
+      return std::string(m_ui.message("field.check_digit"));
+    case Kind::too_small:
+      return std::string(m_ui.message("field.too_small"));
+    case Kind::too_large:
+      return std::string(m_ui.message("field.too_large"));
+    case Kind::constraint:
+      return std::string(m_ui.message("field.invalid"));
   }
   return {};
 }
@@ -81,7 +92,8 @@ StepView WorkflowSession::view() const {
         field.label = text(f->label) + (m_engine.is_required(*f) ? " *" : "");
         if (f->hint) field.hint = text(*f->hint);
         auto answer = m_engine.answers().find(f->name);
-        const workflow::Value* value = answer == m_engine.answers().end() ? nullptr : &answer->second;
+        const workflow::Value* value =
+            answer == m_engine.answers().end() ? nullptr : &answer->second;
         switch (f->kind) {
           case workflow::FieldKind::date:
             field.input = StepField::Input::date;
@@ -91,25 +103,32 @@ StepView WorkflowSession::view() const {
             break;
           case workflow::FieldKind::choice:
           case workflow::FieldKind::multi_choice:
-            field.input = f->kind == workflow::FieldKind::choice ? StepField::Input::choice : StepField::Input::multi_choice;
-            for (const workflow::Choice* c : m_engine.offered_choices(*f)) field.choices.push_back({c->value, text(c->label), {}});
+            field.input = f->kind == workflow::FieldKind::choice ? StepField::Input::choice
+                                                                 : StepField::Input::multi_choice;
+            for (const workflow::Choice* c : m_engine.offered_choices(*f))
+              field.choices.push_back({c->value, text(c->label), {}});
             if (value) {
               if (const auto* s = std::get_if<std::string>(&value->data)) field.selected = {*s};
-              if (const auto* l = std::get_if<std::vector<std::string>>(&value->data)) field.selected = *l;
+              if (const auto* l = std::get_if<std::vector<std::string>>(&value->data))
+                field.selected = *l;
             }
             break;
           default: {
-            // A text answer whose pattern allows digits only (an account number) gets the digit pad.
-            bool digits_only = f->pattern && f->pattern->find_first_not_of("[0-9]{},+*?^$0123456789") == std::string::npos;
-            field.input = f->kind == workflow::FieldKind::number || f->kind == workflow::FieldKind::money
-                              ? StepField::Input::number
-                          : f->kind == workflow::FieldKind::phone || f->kind == workflow::FieldKind::national_id ||
-                                    digits_only
-                              ? StepField::Input::phone
-                              : StepField::Input::text;
+            // A text answer whose pattern allows digits only (an account number) gets the digit
+            // pad.
+            bool digits_only = f->pattern && f->pattern->find_first_not_of(
+                                                 "[0-9]{},+*?^$0123456789") == std::string::npos;
+            field.input =
+                f->kind == workflow::FieldKind::number || f->kind == workflow::FieldKind::money
+                    ? StepField::Input::number
+                : f->kind == workflow::FieldKind::phone ||
+                        f->kind == workflow::FieldKind::national_id || digits_only
+                    ? StepField::Input::phone
+                    : StepField::Input::text;
             if (value && !value->is_null()) field.text = value->to_display_string();
             if (f->kind == workflow::FieldKind::money && value) {
-              if (const auto* m = std::get_if<Money>(&value->data)) field.text = to_decimal_string(*m).value_or("");
+              if (const auto* m = std::get_if<Money>(&value->data))
+                field.text = to_decimal_string(*m).value_or("");
             }
             break;
           }
@@ -123,7 +142,9 @@ StepView WorkflowSession::view() const {
       v.primary = std::string(m_ui.message("step.confirm"));
       for (const workflow::Field* f : m_engine.visible_fields()) {
         auto answer = m_engine.answers().find(f->name);
-        v.summary.emplace_back(text(f->label), display(*f, answer == m_engine.answers().end() ? workflow::Value{} : answer->second));
+        v.summary.emplace_back(
+            text(f->label),
+            display(*f, answer == m_engine.answers().end() ? workflow::Value{} : answer->second));
       }
       break;
     case StepKind::payment:
@@ -133,7 +154,11 @@ StepView WorkflowSession::view() const {
           v.body = fmt::format("{}\n{}", v.body, m_ui.format().money(*amount).value_or(""));
         }
         for (const auto& method : step.methods) {
-          v.options.push_back({method, std::string(m_ui.message(method == "terminal" ? "payment.by_card" : "payment.by_reference")), {}});
+          v.options.push_back(
+              {method,
+               std::string(
+                   m_ui.message(method == "terminal" ? "payment.by_card" : "payment.by_reference")),
+               {}});
         }
         break;
       }
@@ -153,18 +178,23 @@ StepView WorkflowSession::view() const {
       v.primary = std::string(m_ui.message("step.finish"));
       if (!m_transaction_id.empty()) {
         v.body += (v.body.empty() ? "" : "\n") +
-                  m_ui.messages().format("session.reference", m_ui.language(), {{"reference", m_transaction_id}});
+                  m_ui.messages().format("session.reference", m_ui.language(),
+                                         {{"reference", m_transaction_id}});
       }
       // Not paid yet: whatever the bundle's last screen says, the citizen must read that the
       // request waits for a payment, how much, and with which reference.
-      if (m_engine.payment() && m_engine.payment()->method == "reference" && step.result == EndResult::completed) {
+      if (m_engine.payment() && m_engine.payment()->method == "reference" &&
+          step.result == EndResult::completed) {
         v.title = std::string(m_ui.message("payment.awaiting_title"));
         v.body = m_ui.messages().format(
             "payment.awaiting_body", m_ui.language(),
-            {{"amount", m_ui.format().money(m_engine.payment()->amount).value_or(format_money(m_engine.payment()->amount))},
+            {{"amount", m_ui.format()
+                            .money(m_engine.payment()->amount)
+                            .value_or(format_money(m_engine.payment()->amount))},
              {"reference", m_engine.payment()->reference}});
         if (!m_transaction_id.empty()) {
-          v.body += "\n" + m_ui.messages().format("session.reference", m_ui.language(), {{"reference", m_transaction_id}});
+          v.body += "\n" + m_ui.messages().format("session.reference", m_ui.language(),
+                                                  {{"reference", m_transaction_id}});
         }
       }
       // The printer let the citizen down: say so plainly (never the raw error), where to collect
@@ -174,9 +204,11 @@ StepView WorkflowSession::view() const {
         bool awaiting_payment = m_engine.payment() && m_engine.payment()->method == "reference";
         v.body = awaiting_payment ? v.body + "\n" + collect_text() : collect_text();
         if (!awaiting_payment && !m_transaction_id.empty()) {
-          v.body += "\n" + m_ui.messages().format("session.reference", m_ui.language(), {{"reference", m_transaction_id}});
+          v.body += "\n" + m_ui.messages().format("session.reference", m_ui.language(),
+                                                  {{"reference", m_transaction_id}});
         }
-        if (!m_retrying) v.options.push_back({"print-again", std::string(m_ui.message("print.try_again")), {}});
+        if (!m_retrying)
+          v.options.push_back({"print-again", std::string(m_ui.message("print.try_again")), {}});
       }
       break;
   }
@@ -212,14 +244,16 @@ void WorkflowSession::render() {
     const workflow::Field* f = m_engine.bundle().field(field);
     auto before = m_engine.visible_fields();
     if (f && f->kind == workflow::FieldKind::choice) {
-      m_engine.set_value(field, values.empty() ? workflow::Value{} : workflow::Value{values.front()});
+      m_engine.set_value(field,
+                         values.empty() ? workflow::Value{} : workflow::Value{values.front()});
     } else {
       m_engine.set_value(field, workflow::Value{std::move(values)});
     }
     // A choice can show or hide other questions (skip logic): redraw the form when it does.
-    if (m_engine.visible_fields() != before) m_ui.loop().post([this, alive = m_alive.token()] {
-      if (alive.lock()) render();
-    });
+    if (m_engine.visible_fields() != before)
+      m_ui.loop().post([this, alive = m_alive.token()] {
+        if (alive.lock()) render();
+      });
   };
   auto screen = std::make_unique<StepScreen>(m_ui, view(), std::move(actions));
   m_screen = screen.get();
@@ -232,8 +266,9 @@ std::string WorkflowSession::collect_text() const {
                              : d.printer_state == "jam"       ? "print.problem.jam"
                              : d.printer_state == "door-open" ? "print.problem.door_open"
                                                               : "print.problem.other";
-  std::string collect = m_ui.messages().format(d.ticket.empty() ? "print.collect_receipt" : "print.collect_ticket",
-                                               m_ui.language(), {{"reference", d.counter_reference}});
+  std::string collect =
+      m_ui.messages().format(d.ticket.empty() ? "print.collect_receipt" : "print.collect_ticket",
+                             m_ui.language(), {{"reference", d.counter_reference}});
   return std::string(m_ui.message(problem)) + "\n" + collect;
 }
 

@@ -43,7 +43,8 @@ struct Kiosk {
             },
             {Language::ar, {"K-1", "0.1.0"}, {1, 1, 30}}, Log(logger, "shell")),
         guidance(h.ui(), h.app(), speaker, Log(logger, "guidance")) {
-    for (auto device : {DeviceId::printer, DeviceId::card_reader, DeviceId::payment_terminal, DeviceId::scanner}) {
+    for (auto device : {DeviceId::printer, DeviceId::card_reader, DeviceId::payment_terminal,
+                        DeviceId::scanner}) {
       health.set_status(device, DeviceStatus::online);
     }
     shell.set_spoken_guidance(&guidance);

@@ -7,10 +7,10 @@
 #include <iterator>
 
 #include "drivers/printer/file_printer.hpp"
+#include "kiosk/crypto/device_key.hpp"
 #include "kiosk/session/kiosk_services.hpp"
 #include "kiosk/session/kiosk_shell.hpp"
 #include "kiosk/session/printer_monitor.hpp"
-#include "kiosk/crypto/device_key.hpp"
 #include "kiosk/store/transaction_store.hpp"
 #include "screens/shell/welcome_screen.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -23,7 +23,8 @@ using testing::UiHarness;
 
 namespace {
 
-const std::filesystem::path k_services = std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services";
+const std::filesystem::path k_services =
+    std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services";
 
 // A kiosk with a real store and the real file printer in a temp dir, all devices working.
 struct Kiosk {
@@ -40,13 +41,19 @@ struct Kiosk {
     devices.store = store.get();
     devices.printer = printer.get();
     devices.hub = &health;
-    services = std::make_unique<KioskServices>(h.ui(), h.loop(), lanes, devices, "K-1", Log(logger, "services"));
-    for (auto device : {DeviceId::printer, DeviceId::card_reader, DeviceId::payment_terminal, DeviceId::scanner}) {
+    services = std::make_unique<KioskServices>(h.ui(), h.loop(), lanes, devices, "K-1",
+                                               Log(logger, "services"));
+    for (auto device : {DeviceId::printer, DeviceId::card_reader, DeviceId::payment_terminal,
+                        DeviceId::scanner}) {
       health.set_status(device, DeviceStatus::online);
     }
     options.welcome = {"K-1", "0.1.0"};
-    shell = std::make_unique<KioskShell>(h.ui(), h.app(), *services, health, workflow::load_catalog(k_services),
-                                         [] { return CivilDate{2026, 11, 21}; }, options, Log(logger, "shell"));
+    shell = std::make_unique<KioskShell>(
+        h.ui(), h.app(), *services, health, workflow::load_catalog(k_services),
+        [] {
+          return CivilDate{2026, 11, 21};
+        },
+        options, Log(logger, "shell"));
     shell->on_session_end([this](workflow::EndResult r) { ended = r; });
   }
   ~Kiosk() { lanes.shutdown(); }
@@ -69,8 +76,12 @@ struct Kiosk {
   std::optional<workflow::EndResult> ended;
 };
 
-bool on_attract(UiHarness& h) { return h.app().screen()->find_element("start").has_value(); }
-bool out_of_service(UiHarness& h) { return h.app().screen()->find_element("out-of-service").has_value(); }
+bool on_attract(UiHarness& h) {
+  return h.app().screen()->find_element("start").has_value();
+}
+bool out_of_service(UiHarness& h) {
+  return h.app().screen()->find_element("out-of-service").has_value();
+}
 
 std::string read_all(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -78,10 +89,12 @@ std::string read_all(const std::filesystem::path& path) {
 }
 
 // Every regular file below `dir` whose bytes contain `text`.
-std::vector<std::filesystem::path> files_containing(const std::filesystem::path& dir, const std::string& text) {
+std::vector<std::filesystem::path> files_containing(const std::filesystem::path& dir,
+                                                    const std::string& text) {
   std::vector<std::filesystem::path> found;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (entry.is_regular_file() && read_all(entry.path()).find(text) != std::string::npos) found.push_back(entry.path());
+    if (entry.is_regular_file() && read_all(entry.path()).find(text) != std::string::npos)
+      found.push_back(entry.path());
   }
   return found;
 }
@@ -91,10 +104,13 @@ std::vector<std::filesystem::path> files_containing(const std::filesystem::path&
 TEST_CASE("a service is offered only while the devices it requires are usable") {
   UiHarness h(Language::en);
   Kiosk kiosk(h);
-  CHECK(kiosk.menu() == std::vector<std::string>{"jordan.health.appointment", "muscat.municipality.fees",
+  CHECK(kiosk.menu() == std::vector<std::string>{"jordan.health.appointment",
+                                                 "muscat.municipality.fees",
                                                  "oman.civil-status.birth-certificate"});
-  kiosk.health.set_status(DeviceId::card_reader, DeviceStatus::offline);  // unplugged: the certificate needs it
-  CHECK(kiosk.menu() == std::vector<std::string>{"jordan.health.appointment", "muscat.municipality.fees"});
+  kiosk.health.set_status(DeviceId::card_reader,
+                          DeviceStatus::offline);  // unplugged: the certificate needs it
+  CHECK(kiosk.menu() ==
+        std::vector<std::string>{"jordan.health.appointment", "muscat.municipality.fees"});
   kiosk.health.set_status(DeviceId::payment_terminal, DeviceStatus::not_installed);
   CHECK(kiosk.menu() == std::vector<std::string>{"jordan.health.appointment"});
   kiosk.health.used(DeviceId::payment_terminal, Errc::device);  // one failed payment hides nothing
@@ -109,7 +125,8 @@ TEST_CASE("a service is offered only while the devices it requires are usable") 
   kiosk.health.set_status(DeviceId::card_reader, DeviceStatus::offline);
   h.settle();
   CHECK(kiosk.shell->state() == ShellState::menu);
-  CHECK_FALSE(h.app().screen()->find_element("option:oman.civil-status.birth-certificate").has_value());
+  CHECK_FALSE(
+      h.app().screen()->find_element("option:oman.civil-status.birth-certificate").has_value());
   kiosk.shell->start_service("oman.civil-status.birth-certificate");
   CHECK(kiosk.shell->session() == nullptr);
 }
@@ -129,7 +146,8 @@ TEST_CASE("each fault that stops every service puts the kiosk out of service wit
   };
   for (const auto& [state, reason] : faults) {
     CAPTURE(state);
-    kiosk.health.set_status(DeviceId::printer, *device_status_named(state));  // every demo service prints
+    kiosk.health.set_status(DeviceId::printer,
+                            *device_status_named(state));  // every demo service prints
     h.settle();
     CHECK(kiosk.shell->state() == ShellState::out_of_service);
     CHECK(kiosk.shell->out_of_service_reason() == reason);
@@ -152,7 +170,8 @@ TEST_CASE("each fault that stops every service puts the kiosk out of service wit
   CHECK(kiosk.shell->out_of_service_reason() == "out_of_service.no_services");
   kiosk.shell->replace_catalog(workflow::load_catalog(k_services));
   h.settle();
-  CHECK(kiosk.shell->state() == ShellState::attract);  // the health appointment needs the printer only
+  CHECK(kiosk.shell->state() ==
+        ShellState::attract);  // the health appointment needs the printer only
 
   // A reason the kiosk is held by (a full store, a technician) wins over the devices.
   kiosk.shell->set_out_of_service("out_of_service.storage_full");
@@ -175,7 +194,8 @@ TEST_CASE("the out-of-service notice says why in Arabic and in English at once")
   CHECK(testing::compare_with_golden(shot, "out-of-service-printer-empty") == "");
 }
 
-TEST_CASE("a printer that runs out of paper mid-session lets the citizen finish, then stops the kiosk") {
+TEST_CASE(
+    "a printer that runs out of paper mid-session lets the citizen finish, then stops the kiosk") {
   UiHarness h(Language::en);
   Kiosk kiosk(h);
   kiosk.shell->start_service("jordan.health.appointment");
@@ -194,9 +214,11 @@ TEST_CASE("the printer monitor reports the printer's own state to the board") {
   UiHarness h(Language::en);
   Kiosk kiosk(h);
   kiosk.shell->show_welcome();
-  PrinterMonitor monitor(h.loop(), kiosk.lanes.printer, *kiosk.printer, kiosk.health, 50ms, Log(kiosk.logger, "printer"));
+  PrinterMonitor monitor(h.loop(), kiosk.lanes.printer, *kiosk.printer, kiosk.health, 50ms,
+                         Log(kiosk.logger, "printer"));
   monitor.start();
-  REQUIRE(h.run_until([&] { return kiosk.health.state(DeviceId::printer).status == DeviceStatus::online; }, 3s));
+  REQUIRE(h.run_until(
+      [&] { return kiosk.health.state(DeviceId::printer).status == DeviceStatus::online; }, 3s));
   std::ofstream(kiosk.dir / "receipts" / "STATE") << "media-empty\n";  // the roll runs out
   REQUIRE(h.run_until([&] { return kiosk.shell->state() == ShellState::out_of_service; }, 3s));
   CHECK(kiosk.health.state(DeviceId::printer).status == DeviceStatus::media_empty);
@@ -287,10 +309,13 @@ TEST_CASE("a citizen who walks away leaves nothing for the next one, on screen o
   CHECK(files_containing(kiosk.dir.path(), phone).empty());
   // The scan does find what is there (so an empty answer above means something).
   std::ofstream(kiosk.dir / "planted") << "x" << phone << "y";
-  CHECK(files_containing(kiosk.dir.path(), phone) == std::vector<std::filesystem::path>{kiosk.dir / "planted"});
+  CHECK(files_containing(kiosk.dir.path(), phone) ==
+        std::vector<std::filesystem::path>{kiosk.dir / "planted"});
 }
 
-TEST_CASE("a citizen can switch to larger text and high contrast; the next citizen gets the configured display") {
+TEST_CASE(
+    "a citizen can switch to larger text and high contrast; the next citizen gets the configured "
+    "display") {
   UiHarness h(Language::ar);
   KioskShell::Options options;
   options.theme = &default_theme();

@@ -19,11 +19,13 @@ TEST_CASE("a lane runs its work in order; the result comes back on the loop's th
   bool on_loop = true;
   Liveness owner;
   for (int i = 0; i < 20; ++i) {
-    REQUIRE(run_on_lane(lane, loop, owner.token(), [i] { return i; }, [&](int n) {
-      on_loop = on_loop && std::this_thread::get_id() == loop_thread;
-      order.push_back(n);
-      if (order.size() == 20) loop.quit(0);
-    }));
+    REQUIRE(run_on_lane(
+        lane, loop, owner.token(), [i] { return i; },
+        [&](int n) {
+          on_loop = on_loop && std::this_thread::get_id() == loop_thread;
+          order.push_back(n);
+          if (order.size() == 20) loop.quit(0);
+        }));
   }
   auto guard = loop.add_timer(5s, [&] { loop.quit(1); });
   CHECK(loop.run() == 0);
@@ -41,7 +43,8 @@ TEST_CASE("a result for an owner that is gone is dropped, but the work itself st
   bool delivered = false;
   {
     Liveness owner;
-    run_on_lane(lane, loop, owner.token(), [&] { return ++ran; }, [&](int) { delivered = true; });
+    run_on_lane(
+        lane, loop, owner.token(), [&] { return ++ran; }, [&](int) { delivered = true; });
   }  // the owner goes before the lane runs the work's answer on the loop
   lane.shutdown();
   loop.post([&] { loop.quit(0); });

@@ -59,10 +59,16 @@ TEST_CASE("device status names round-trip and say which states can serve") {
 }
 
 TEST_CASE("the reason a kiosk is out of service follows the blocking device's status") {
-  CHECK(out_of_service_key(DeviceId::printer, DeviceStatus::media_empty) == "out_of_service.printer_empty");
-  CHECK(out_of_service_key(DeviceId::printer, DeviceStatus::door_open) == "out_of_service.printer_jam");
-  CHECK(out_of_service_key(DeviceId::printer, DeviceStatus::offline) == "out_of_service.printer_offline");
-  CHECK(out_of_service_key(DeviceId::payment_terminal, DeviceStatus::offline) == "out_of_service.payment_terminal");
-  CHECK(out_of_service_key(DeviceId::store, DeviceStatus::storage_full) == "out_of_service.storage_full");
-  CHECK(out_of_service_key(DeviceId::store, DeviceStatus::storage_damaged) == "out_of_service.storage_corrupt");
+  CHECK(out_of_service_key(DeviceId::printer, DeviceStatus::media_empty) ==
+        "out_of_service.printer_empty");
+  CHECK(out_of_service_key(DeviceId::printer, DeviceStatus::door_open) ==
+        "out_of_service.printer_jam");
+  CHECK(out_of_service_key(DeviceId::printer, DeviceStatus::offline) ==
+        "out_of_service.printer_offline");
+  CHECK(out_of_service_key(DeviceId::payment_terminal, DeviceStatus::offline) ==
+        "out_of_service.payment_terminal");
+  CHECK(out_of_service_key(DeviceId::store, DeviceStatus::storage_full) ==
+        "out_of_service.storage_full");
+  CHECK(out_of_service_key(DeviceId::store, DeviceStatus::storage_damaged) ==
+        "out_of_service.storage_corrupt");
 }

@@ -12,10 +12,12 @@ using E = SessionEvent;
 
 namespace {
 
-constexpr S k_states[] = {S::asking,   S::choosing_payment,   S::device_work, S::paying, S::submitting,
-                          S::printing, S::collect_at_counter, S::ended,       S::wiped};
-constexpr E k_events[] = {E::ask,   E::offer_methods, E::device_step, E::pay,       E::submit, E::print,
-                          E::print_failed, E::end,    E::retry_print, E::reprinted, E::wipe,   E::fail};
+constexpr S k_states[] = {S::asking,     S::choosing_payment, S::device_work,        S::paying,
+                          S::submitting, S::printing,         S::collect_at_counter, S::ended,
+                          S::wiped};
+constexpr E k_events[] = {E::ask,         E::offer_methods, E::device_step,  E::pay,
+                          E::submit,      E::print,         E::print_failed, E::end,
+                          E::retry_print, E::reprinted,     E::wipe,         E::fail};
 
 // The specification, written out independently of the table it checks.
 const std::map<std::pair<S, E>, S>& legal() {
@@ -65,7 +67,9 @@ const std::map<std::pair<S, E>, S>& legal() {
 
 }  // namespace
 
-TEST_CASE("every session transition: the legal ones lead where the specification says, the rest are refused") {
+TEST_CASE(
+    "every session transition: the legal ones lead where the specification says, the rest are "
+    "refused") {
   int allowed = 0, refused = 0;
   for (S from : k_states) {
     for (E event : k_events) {

@@ -10,7 +10,9 @@ using namespace shubbak;
 using S = ShellState;
 using E = ShellEvent;
 
-TEST_CASE("every shell transition: the legal ones lead where the specification says, the rest are refused") {
+TEST_CASE(
+    "every shell transition: the legal ones lead where the specification says, the rest are "
+    "refused") {
   const std::map<std::pair<S, E>, S> legal{
       {{S::attract, E::welcome}, S::attract},
       {{S::attract, E::open_menu}, S::menu},
@@ -30,7 +32,8 @@ TEST_CASE("every shell transition: the legal ones lead where the specification s
   };
   int checked = 0;
   for (S from : {S::attract, S::menu, S::in_service, S::out_of_service, S::technician}) {
-    for (E event : {E::welcome, E::open_menu, E::start_service, E::session_ended, E::fault, E::technician}) {
+    for (E event :
+         {E::welcome, E::open_menu, E::start_service, E::session_ended, E::fault, E::technician}) {
       CAPTURE(to_string(from));
       CAPTURE(to_string(event));
       auto expected = legal.find({from, event});
@@ -47,7 +50,8 @@ TEST_CASE("every shell transition: the legal ones lead where the specification s
   CHECK(checked == 30);
 }
 
-TEST_CASE("a citizen mid-session is never interrupted: only the session's own end leaves in_service") {
+TEST_CASE(
+    "a citizen mid-session is never interrupted: only the session's own end leaves in_service") {
   for (E event : {E::welcome, E::open_menu, E::start_service, E::fault, E::technician}) {
     CAPTURE(to_string(event));
     CHECK_FALSE(next_state(S::in_service, event).has_value());
