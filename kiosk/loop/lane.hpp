@@ -55,9 +55,9 @@ class Liveness {
 // Runs `work()` on `lane`, then `done(result)` on the loop's thread if `owner` is still alive.
 // The work itself always runs: a commit or a refund handed over must happen whoever waits.
 // Returns false when the lane refused the work (the kiosk is stopping); `done` is then never
-// called.
-template <class Work, class Done>
-bool run_on_lane(Lane& lane, EventLoop& loop, Liveness::Token owner, Work work, Done done) {
+// called. `lane` is a Lane or any executor with the same submit() (a WorkerPool).
+template <class Executor, class Work, class Done>
+bool run_on_lane(Executor& lane, EventLoop& loop, Liveness::Token owner, Work work, Done done) {
   using Result = std::invoke_result_t<Work&>;
   return lane.submit(
       [&loop, owner = std::move(owner), work = std::move(work), done = std::move(done)]() mutable {
