@@ -101,7 +101,7 @@ void TechnicianAccess::attempt(std::string pin, std::function<void(PinAttempt)> 
   };
   bool queued = run_on_lane(
       m_lane, m_loop, m_alive.token(),
-      [shared = m_shared, pin = std::move(pin)] { return check(*shared, pin); }, finish);
+      [shared = m_shared, pin = std::move(pin)]() mutable { return check(*shared, pin); }, finish);
   if (!queued) {
     // The kiosk is stopping: answer on the loop so `done` still never runs inside this call.
     m_loop.post([finish, alive = m_alive.token()] {
