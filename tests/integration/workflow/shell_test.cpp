@@ -113,6 +113,7 @@ TEST_CASE("a service is offered only while the devices it requires are usable") 
         std::vector<std::string>{"jordan.health.appointment", "muscat.municipality.fees"});
   kiosk.health.set_status(DeviceId::payment_terminal, DeviceStatus::not_installed);
   CHECK(kiosk.menu() == std::vector<std::string>{"jordan.health.appointment"});
+  kiosk.health.set_status(DeviceId::payment_terminal, DeviceStatus::online);
   kiosk.health.used(DeviceId::payment_terminal, Errc::device);  // one failed payment hides nothing
   kiosk.health.set_status(DeviceId::card_reader, DeviceStatus::online);
   kiosk.health.set_status(DeviceId::printer, DeviceStatus::media_low);  // low paper still prints
