@@ -8,6 +8,7 @@
 // kiosk that crashes (the crash matrix reads it as the ground truth).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -36,6 +37,9 @@ class SimulatedTerminal final : public PaymentTerminal {
   };
   std::vector<LedgerEntry> ledger() const;
 
+  Expected<void> open() override;
+  void close() override;
+  DeviceStatus device_status() const override;
   Expected<PaymentResult> pay(const PaymentRequest& request) override;
   Expected<PaymentResult> status(const std::string& reference) override;
   Expected<void> reverse(const std::string& reference) override;
@@ -53,6 +57,8 @@ class SimulatedTerminal final : public PaymentTerminal {
   Next m_next = Next::approve;
   std::map<std::string, Entry> m_ledger;
   int m_sequence = 0;
+  bool m_open = true;  // a simulated terminal needs no connection: open from the start
+  std::atomic<bool> m_busy = false;  // a payment is in progress
 };
 
 }  // namespace shubbak

@@ -6,24 +6,31 @@ namespace {
 
 // The store's latest conclusion, whichever check reached it (this one, a commit's, another
 // thread's): never an older reading that a newer check has overtaken.
-std::string state_of(const TransactionStore& store) {
+DeviceStatus status_of(const TransactionStore& store) {
   auto fault = store.out_of_service();
-  return fault ? store_health_state(fault->reason) : "ok";
+  return fault ? store_device_status(fault->reason) : DeviceStatus::online;
 }
 
 }  // namespace
 
-std::string store_health_state(OutOfServiceReason reason) {
-  std::string_view key = message_key(reason);
-  return std::string(key.substr(key.find('.') + 1));
+DeviceStatus store_device_status(OutOfServiceReason reason) {
+  switch (reason) {
+    case OutOfServiceReason::storage_full:
+      return DeviceStatus::storage_full;
+    case OutOfServiceReason::storage_corrupt:
+      return DeviceStatus::storage_damaged;
+    case OutOfServiceReason::storage_unavailable:
+      return DeviceStatus::offline;
+  }
+  return DeviceStatus::offline;
 }
 
-StoreWatch::StoreWatch(EventLoop& loop, WorkerPool& workers, TransactionStore* store,
-                       DeviceHealthBoard& health, std::chrono::milliseconds period, Log log)
+StoreWatch::StoreWatch(EventLoop& loop, WorkerPool& lane, TransactionStore* store, DeviceHub& devices,
+                       std::chrono::milliseconds period, Log log)
     : m_loop(loop),
-      m_workers(workers),
+      m_workers(lane),
       m_store(store),
-      m_health(health),
+      m_devices(devices),
       m_period(period),
       m_log(std::move(log)) {}
 
@@ -34,9 +41,9 @@ StoreWatch::~StoreWatch() {
 bool StoreWatch::check_now() {
   if (!m_store) return false;
   (void)m_store->check_capacity();
-  std::string state = state_of(*m_store);
-  publish(state);
-  return state == "ok";
+  DeviceStatus status = status_of(*m_store);
+  publish(status);
+  return status == DeviceStatus::online;
 }
 
 void StoreWatch::start() {
@@ -46,21 +53,21 @@ void StoreWatch::start() {
     m_workers.submit([this, store, alive = std::weak_ptr<int>(m_alive)] {
       (void)store->check_capacity();
       m_loop.post([this, store, alive] {
-        if (alive.lock()) publish(state_of(*store));
+        if (alive.lock()) publish(status_of(*store));
       });
     });
   });
 }
 
-void StoreWatch::publish(const std::string& state) {
-  std::string before = m_health.state("store");
-  if (before == state) return;
-  if (state == "ok") {
+void StoreWatch::publish(DeviceStatus status) {
+  DeviceStatus before = m_devices.state(DeviceId::store).status;
+  if (before == status) return;
+  if (status == DeviceStatus::online) {
     m_log.info("the store can take transactions again");
   } else {
-    m_log.error("the store cannot take a transaction ({}); no new citizen is served", state);
+    m_log.error("the store cannot take a transaction ({}); no new citizen is served", to_string(status));
   }
-  m_health.set("store", state);
+  m_devices.set_status(DeviceId::store, status);
 }
 
 }  // namespace shubbak

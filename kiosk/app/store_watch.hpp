@@ -1,4 +1,4 @@
-// Keeps the device board's "store" entry true to whether the transaction store can take a
+// Keeps the device hub's store status true to whether the transaction store can take a
 // transaction now (TransactionStore::check_capacity: free space, a write probe, the database's
 // page budget). The shell offers no service while it is not "ok", so a kiosk whose disk fills or
 // turns read-only goes out of service before the next citizen begins, with the reason on screen
@@ -14,17 +14,18 @@
 #include <memory>
 #include <string>
 
-#include "kiosk/app/device_health.hpp"
+#include "kiosk/core/device_status.hpp"
 #include "kiosk/core/log.hpp"
 #include "kiosk/loop/event_loop.hpp"
 #include "kiosk/loop/worker_pool.hpp"
+#include "kiosk/session/device_hub.hpp"
 #include "kiosk/store/transaction_store.hpp"
 
 namespace shubbak {
 
-// The board's state for a store out of service for `reason`: "storage_full", "storage_corrupt",
-// "storage_unavailable" (also the messages.toml key after "out_of_service.").
-std::string store_health_state(OutOfServiceReason reason);
+// The hub's status for a store out of service for `reason`: storage_full; storage_damaged
+// (corrupt); offline (it does not take a write: unavailable).
+DeviceStatus store_device_status(OutOfServiceReason reason);
 
 class StoreWatch {
  public:
@@ -35,18 +36,18 @@ class StoreWatch {
   StoreWatch(const StoreWatch&) = delete;
   StoreWatch& operator=(const StoreWatch&) = delete;
 
-  // Checks now, on this thread, and updates the board. True when the store can take a transaction.
+  // Checks now, on this thread, and updates the hub. True when the store can take a transaction.
   bool check_now();
   // Starts the periodic check.
   void start();
 
  private:
-  void publish(const std::string& state);
+  void publish(DeviceStatus status);
 
   EventLoop& m_loop;
   WorkerPool& m_workers;
   TransactionStore* m_store;
-  DeviceHealthBoard& m_health;
+  DeviceHub& m_devices;
   std::chrono::milliseconds m_period;
   Log m_log;
   EventLoop::TimerId m_timer = 0;

@@ -10,11 +10,12 @@
 
 #include "drivers/payment/simulated_terminal.hpp"
 #include "drivers/printer/file_printer.hpp"
-#include "kiosk/app/kiosk_services.hpp"
-#include "kiosk/app/kiosk_shell.hpp"
 #include "kiosk/app/store_watch.hpp"
 #include "kiosk/crypto/device_key.hpp"
 #include "kiosk/payments/payment_desk.hpp"
+#include "kiosk/session/device_lanes.hpp"
+#include "kiosk/session/kiosk_services.hpp"
+#include "kiosk/session/kiosk_shell.hpp"
 #include "kiosk/store/transaction_store.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/ui_harness.hpp"
@@ -47,13 +48,15 @@ struct Kiosk {
     devices.store = store.get();
     devices.payments = desk.get();
     devices.printer = printer.get();
-    devices.health = &health;
-    services = std::make_unique<KioskServices>(h.ui(), h.loop(), workers, devices, "K-1",
+    devices.hub = &health;
+    services = std::make_unique<KioskServices>(h.ui(), h.loop(), lanes, devices, "K-1",
                                                Log(logger, "services"));
-    for (const char* device : {"printer", "card_reader", "payment_terminal", "scanner"})
-      health.set(device, "ok");
-    watch = std::make_unique<StoreWatch>(h.loop(), workers, store.get(), health, 50ms,
-                                         Log(logger, "store"));
+    for (auto device : {DeviceId::printer, DeviceId::card_reader, DeviceId::payment_terminal,
+                        DeviceId::scanner, DeviceId::store}) {
+      health.set_status(device, DeviceStatus::online);
+    }
+    watch = std::make_unique<StoreWatch>(h.loop(), lanes.store.executor(), store.get(), health,
+                                         50ms, Log(logger, "store"));
     KioskShell::Options shell_options;
     shell_options.welcome = {"K-1", "0.1.0"};
     shell_options.check_store = [this] { watch->check_now(); };
@@ -67,7 +70,7 @@ struct Kiosk {
     watch->check_now();
     watch->start();
   }
-  ~Kiosk() { workers.shutdown(); }
+  ~Kiosk() { lanes.shutdown(); }
 
   // Another writer on the same "disk" between citizens: a few kilobytes at a time.
   void other_data(int count) {
@@ -97,8 +100,8 @@ struct Kiosk {
   TempDir dir;
   Logger logger{LogLevel::error};
   std::atomic<std::int64_t> wall_ms{1'790'000'000'000};
-  WorkerPool workers{2};
-  DeviceHealthBoard health;
+  DeviceLanes lanes;
+  DeviceHub health;
   std::unique_ptr<DeviceKey> key;
   std::unique_ptr<TransactionStore> store;
   std::unique_ptr<FilePrinter> printer;
@@ -175,7 +178,7 @@ TEST_CASE(
   CHECK(kiosk.shell->state() == ShellState::out_of_service);
   CHECK(kiosk.shell->out_of_service_reason() == "out_of_service.storage_full");
   CHECK(h.app().screen()->find_element("out-of-service").has_value());
-  CHECK(kiosk.health.state("store") == "storage_full");
+  CHECK(kiosk.health.state(DeviceId::store).status == DeviceStatus::storage_full);
   int charges = kiosk.terminal.charges();
   CHECK(charges == served);
   CHECK(charges == kiosk.paid_transactions());
@@ -194,7 +197,7 @@ TEST_CASE(
   kiosk.wall_ms += 40LL * 86'400'000;
   REQUIRE(kiosk.store->purge_acknowledged(std::chrono::days(30)));
   REQUIRE(h.run_until([&] { return kiosk.shell->state() == ShellState::attract; }, 5s));
-  CHECK(kiosk.health.state("store") == "ok");
+  CHECK(kiosk.health.state(DeviceId::store).status == DeviceStatus::online);
   REQUIRE(serve_citizen(h, kiosk));
   CHECK(kiosk.terminal.charges() == charges + 1);
   CHECK(kiosk.paid_transactions() == 1);  // the others were acknowledged and purged
