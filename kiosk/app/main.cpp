@@ -294,9 +294,10 @@ int run(const CommandLine& cli, Logger& logger) {
   devices.set_status(DeviceId::printer, config->printer.uri == "none" ? DeviceStatus::not_installed
                                                                       : DeviceStatus::online);
   // A full disk at start clears itself once there is room (StoreWatch, below).
-  devices.set_status(DeviceId::store, transactions.out_of_service()
-                                          ? store_device_status(transactions.out_of_service()->reason)
-                                          : DeviceStatus::online);
+  devices.set_status(DeviceId::store,
+                     transactions.out_of_service()
+                         ? store_device_status(transactions.out_of_service()->reason)
+                         : DeviceStatus::online);
   KioskServices* services_for_scans = nullptr;  // set once the services exist, below
   ReaderDevices::Listeners listeners;
   listeners.on_card_reader = [&devices](bool connected) {

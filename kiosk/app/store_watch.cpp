@@ -25,8 +25,8 @@ DeviceStatus store_device_status(OutOfServiceReason reason) {
   return DeviceStatus::offline;
 }
 
-StoreWatch::StoreWatch(EventLoop& loop, WorkerPool& lane, TransactionStore* store, DeviceHub& devices,
-                       std::chrono::milliseconds period, Log log)
+StoreWatch::StoreWatch(EventLoop& loop, WorkerPool& lane, TransactionStore* store,
+                       DeviceHub& devices, std::chrono::milliseconds period, Log log)
     : m_loop(loop),
       m_workers(lane),
       m_store(store),
@@ -65,7 +65,8 @@ void StoreWatch::publish(DeviceStatus status) {
   if (status == DeviceStatus::online) {
     m_log.info("the store can take transactions again");
   } else {
-    m_log.error("the store cannot take a transaction ({}); no new citizen is served", to_string(status));
+    m_log.error("the store cannot take a transaction ({}); no new citizen is served",
+                to_string(status));
   }
   m_devices.set_status(DeviceId::store, status);
 }

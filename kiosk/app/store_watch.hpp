@@ -29,9 +29,10 @@ DeviceStatus store_device_status(OutOfServiceReason reason);
 
 class StoreWatch {
  public:
-  // `store` null: the store never opened; the board says `open_failure` and nothing changes it.
-  StoreWatch(EventLoop& loop, WorkerPool& workers, TransactionStore* store,
-             DeviceHealthBoard& health, std::chrono::milliseconds period, Log log);
+  // `store` null: the store never opened; the hub keeps what main set and nothing changes it.
+  // `lane`: the store's lane (its executor), where the periodic check runs.
+  StoreWatch(EventLoop& loop, WorkerPool& lane, TransactionStore* store, DeviceHub& devices,
+             std::chrono::milliseconds period, Log log);
   ~StoreWatch();
   StoreWatch(const StoreWatch&) = delete;
   StoreWatch& operator=(const StoreWatch&) = delete;
