@@ -2,6 +2,9 @@
 // screenshots show, a rotated panel shows the same picture turned, a broken config is refused
 // with exit code 2, and SIGTERM stops it cleanly.
 #include <signal.h>
+#include <unistd.h>
+
+#include <fstream>
 
 #include <doctest/doctest.h>
 
@@ -13,6 +16,7 @@
 using namespace shubbak;
 using namespace std::chrono_literals;
 using testing::ChildProcess;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -27,11 +31,12 @@ testing::Image load(const std::filesystem::path& path) {
 }
 
 // Runs the kiosk headless with `config` and `script`; returns the exit code.
-std::optional<int> run_kiosk(const testing::TempDir& dir, std::string_view config, std::string_view script) {
+std::optional<int> run_kiosk(const testing::TempDir& dir, std::string_view config,
+                             std::string_view script) {
   auto config_file = dir.write("kiosk.toml", config);
   auto script_file = dir.write("script.txt", script);
-  ChildProcess kiosk({SHUBBAK_RUNTIME_BIN, "--headless", "--config", config_file.string(), "--script",
-                      script_file.string(), "--out", (dir / "shots").string()},
+  ChildProcess kiosk({SHUBBAK_RUNTIME_BIN, "--headless", "--config", config_file.string(),
+                      "--script", script_file.string(), "--out", (dir / "shots").string()},
                      dir.path());
   auto code = kiosk.wait(30s);
   INFO(describe(kiosk));
@@ -45,7 +50,9 @@ constexpr std::string_view k_switch_script = "shot before\ntap @language\nshot a
 
 TEST_CASE("a tap on the language button switches the welcome screen from Arabic to English") {
   testing::TempDir dir;
-  run_kiosk(dir, "[kiosk]\ndata_dir = \"data\"\nid = \"MCT-07\"\n[shell]\nattract_cycle_seconds = 600\n", k_switch_script);
+  run_kiosk(dir,
+            "[kiosk]\ndata_dir = \"data\"\nid = \"MCT-07\"\n[shell]\nattract_cycle_seconds = 600\n",
+            k_switch_script);
   auto before = load(dir / "shots/before.png");
   auto after = load(dir / "shots/after.png");
   CHECK(before.width == 1920);
@@ -69,7 +76,10 @@ TEST_CASE("a tap on the language button switches the welcome screen from Arabic 
 
 TEST_CASE("a panel mounted at 90 degrees shows the same screen turned, and taps still land") {
   testing::TempDir dir;
-  run_kiosk(dir, "[kiosk]\ndata_dir = \"data\"\nid = \"MCT-07\"\n[shell]\nattract_cycle_seconds = 600\n[display]\nrotation = 90\n", k_switch_script);
+  run_kiosk(dir,
+            "[kiosk]\ndata_dir = \"data\"\nid = \"MCT-07\"\n[shell]\nattract_cycle_seconds = "
+            "600\n[display]\nrotation = 90\n",
+            k_switch_script);
   auto before = load(dir / "shots/before.png");
   auto after = load(dir / "shots/after.png");
   REQUIRE(before.width == 1080);
@@ -85,8 +95,10 @@ TEST_CASE("a panel mounted at 90 degrees shows the same screen turned, and taps 
     }
     return out;
   };
-  CHECK_MESSAGE(testing::compare_with_golden(upright(before), "welcome-ar") == "", "rotated welcome-ar");
-  CHECK_MESSAGE(testing::compare_with_golden(upright(after), "welcome-en") == "", "rotated welcome-en");
+  CHECK_MESSAGE(testing::compare_with_golden(upright(before), "welcome-ar") == "",
+                "rotated welcome-ar");
+  CHECK_MESSAGE(testing::compare_with_golden(upright(after), "welcome-en") == "",
+                "rotated welcome-en");
 }
 
 TEST_CASE("a broken config stops the kiosk with exit code 2 and names file, line and key") {
@@ -96,9 +108,11 @@ TEST_CASE("a broken config stops the kiosk with exit code 2 and names file, line
   CHECK(kiosk.wait(30s) == 2);
   std::string err = kiosk.stderr_text();
   INFO(err);
-  CHECK(err.find(bad.string() + ":4: display.rotation: expected one of 0, 90, 180, 270") != std::string::npos);
+  CHECK(err.find(bad.string() + ":4: display.rotation: expected one of 0, 90, 180, 270") !=
+        std::string::npos);
 
-  ChildProcess missing({SHUBBAK_RUNTIME_BIN, "--headless", "--config", (dir / "none.toml").string()}, dir.path());
+  ChildProcess missing(
+      {SHUBBAK_RUNTIME_BIN, "--headless", "--config", (dir / "none.toml").string()}, dir.path());
   CHECK(missing.wait(30s) == 2);
   CHECK(missing.stderr_text().find("none.toml") != std::string::npos);
 
@@ -111,13 +125,15 @@ TEST_CASE("SIGTERM stops a running kiosk cleanly with exit code 0") {
   auto config = dir.write("kiosk.toml", "[kiosk]\ndata_dir = \"data\"\n");
   for (int signo : {SIGTERM, SIGINT}) {
     CAPTURE(signo);
-    ChildProcess kiosk({SHUBBAK_RUNTIME_BIN, "--headless", "--config", config.string()}, dir.path());
+    ChildProcess kiosk({SHUBBAK_RUNTIME_BIN, "--headless", "--config", config.string()},
+                       dir.path());
     REQUIRE_MESSAGE(kiosk.wait_for_stderr("on kiosk demo-kiosk", 30s), describe(kiosk));
     kiosk.signal(signo);
     CHECK(kiosk.wait(10s) == 0);
     std::string err = kiosk.stderr_text();
     INFO(err);
-    CHECK(err.find(signo == SIGTERM ? "stopping on SIGTERM" : "stopping on SIGINT") != std::string::npos);
+    CHECK(err.find(signo == SIGTERM ? "stopping on SIGTERM" : "stopping on SIGINT") !=
+          std::string::npos);
     CHECK(err.find("stopped: 1 frames") != std::string::npos);  // idle: one frame, then asleep
   }
 }
@@ -126,17 +142,89 @@ TEST_CASE("a script that names no such element fails the run") {
   testing::TempDir dir;
   auto config = dir.write("kiosk.toml", "[kiosk]\ndata_dir = \"data\"\n");
   auto script = dir.write("s.txt", "tap @nothing-here\n");
-  ChildProcess kiosk({SHUBBAK_RUNTIME_BIN, "--headless", "--config", config.string(), "--script", script.string()},
-                     dir.path());
+  ChildProcess kiosk(
+      {SHUBBAK_RUNTIME_BIN, "--headless", "--config", config.string(), "--script", script.string()},
+      dir.path());
   CHECK(kiosk.wait(30s) == 1);
   CHECK(kiosk.stderr_text().find("no element @nothing-here") != std::string::npos);
 }
 
 TEST_CASE("the configured theme and digits take effect") {
   testing::TempDir dir;
-  run_kiosk(dir, "[kiosk]\ndata_dir = \"data\"\n[ui]\ntheme = \"high-contrast\"\n[locale]\ndigits = \"arabic-indic\"\n",
+  run_kiosk(dir,
+            "[kiosk]\ndata_dir = \"data\"\n[ui]\ntheme = \"high-contrast\"\n[locale]\ndigits = "
+            "\"arabic-indic\"\n",
             "shot themed\n");
   auto shot = load(dir / "shots/themed.png");
   CHECK(shot.rgb(960, 600) == 0x000000u);  // black page
   CHECK(shot.rgb(960, 20) == 0xFFDD00u);   // yellow header
+}
+
+TEST_CASE(
+    "--config naming no usable file is exit 2 with the file and the reason, and nothing is made") {
+  // Before, a directory read as an empty file: the kiosk ran on the built-in defaults and made
+  // a new device key and journal in its working directory.
+  testing::TempDir dir;
+  fs::path cwd = dir / "cwd";
+  fs::create_directories(cwd);
+  fs::create_directories(dir / "conf.d");
+  // The kiosk runs in `cwd` (env -C), so anything it made there would show.
+  auto run = [&](const std::string& config, bool as_nobody = false) {
+    std::vector<std::string> argv;
+    if (as_nobody) argv = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
+    argv.insert(argv.end(), {"/usr/bin/env", "-C", cwd.string(), SHUBBAK_RUNTIME_BIN, "--headless",
+                             "--config", config});
+    ChildProcess kiosk(argv, dir.path());
+    auto code = kiosk.wait(30s);
+    return std::pair{code, kiosk.stderr_text()};
+  };
+  auto refused = [&](const std::string& config, const std::string& reason, bool as_nobody = false) {
+    CAPTURE(config);
+    auto [code, err] = run(config, as_nobody);
+    INFO(err);
+    CHECK(code == 2);
+    CHECK(err.find(reason) != std::string::npos);
+  };
+
+  refused((dir / "conf.d").string(),
+          "the configuration " + (dir / "conf.d").string() + " is a directory, not a file");
+  refused("", "no configuration file named (an empty path)");
+  refused((dir / "absent.toml").string(),
+          (dir / "absent.toml").string() + ": No such file or directory");
+  refused("/dev/null", "the configuration /dev/null is a device, pipe or socket, not a file");
+
+  // Unreadable: root reads any file, so as root the kiosk runs as nobody for this one.
+  auto locked = dir.write("locked.toml", "[kiosk]\nid = \"MCT-07\"\n");
+  fs::permissions(locked, fs::perms::none);
+  fs::permissions(dir.path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                  fs::perms::others_read | fs::perms::others_exec);
+  fs::permissions(cwd, fs::perms::all);
+  refused(locked.string(),
+          "cannot read the configuration " + locked.string() + ": Permission denied",
+          ::geteuid() == 0);
+
+  std::string big = "[kiosk]\nid = \"MCT-07\"\n" + std::string(2 * 1024 * 1024, '#') + "\n";
+  auto huge = dir.write("huge.toml", big);
+  refused(huge.string(),
+          huge.string() + ": " + std::to_string(big.size()) + " bytes, more than the 1048576");
+
+  std::string deep = "[kiosk]\n";
+  for (int i = 0; i < 100000; ++i) deep += "a.";
+  auto deep_file = dir.write("deep.toml", deep + "b = 1\n");
+  refused(deep_file.string(),
+          deep_file.string() + ":2: more than 16 dots outside strings on one line");
+
+  // The hostile corpus, each with the reason its .expected file names (see config_test).
+  int cases = 0;
+  for (const auto& entry :
+       fs::directory_iterator(fs::path(SHUBBAK_SOURCE_DIR) / "tests/fixtures/hostile/kiosk-toml")) {
+    if (entry.path().extension() != ".toml") continue;
+    ++cases;
+    std::ifstream in(fs::path(entry.path()).replace_extension(".expected"));
+    std::string expected;
+    std::getline(in, expected);
+    refused(entry.path().string(), entry.path().string() + expected);
+  }
+  CHECK(cases >= 15);
+  CHECK(fs::is_empty(cwd));
 }

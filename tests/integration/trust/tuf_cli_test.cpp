@@ -6,6 +6,7 @@
 
 #include "kiosk/trust/atomic_file.hpp"
 #include "tests/integration/trust/repo_server.hpp"
+#include "tests/integration/trust/tuf_diamond.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -68,7 +69,8 @@ TEST_CASE("shubbakctl and shubbak-tuf: init, delegate, add, publish, refresh, do
   REQUIRE(w.ctl({"delegate", "--name", "health", "--path", "services/health/*"}).code == 0);
   // A real service bundle: shubbakctl lints what it signs as a kiosk would.
   const std::string clinic = *trust::read_whole_file(
-      std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services/jordan.health.appointment.json", 1 << 20);
+      std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services/jordan.health.appointment.json",
+      1 << 20);
   w.dir.write("clinic.json", clinic);
   w.dir.write("notes.txt", "not a service bundle, not linted");
   REQUIRE(w.ctl({"add", "--file", (w.dir / "clinic.json").string(), "--name",
@@ -150,8 +152,10 @@ TEST_CASE("shubbakctl refuses a bundle that does not lint and a key others can r
   CHECK(contains(refused.err, "$.id: required"));
   fs::permissions(w.keys / "targets-1.pem",
                   fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
-  w.dir.write("ok.json", *trust::read_whole_file(
-      std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services/jordan.health.appointment.json", 1 << 20));
+  w.dir.write("ok.json",
+              *trust::read_whole_file(std::filesystem::path(SHUBBAK_SOURCE_DIR) /
+                                          "assets/services/jordan.health.appointment.json",
+                                      1 << 20));
   auto loose = w.ctl({"add", "--file", (w.dir / "ok.json").string(), "--name", "services/ok.json"});
   CHECK(loose.code == 1);
   CHECK(contains(loose.err, "is readable by others"));
@@ -166,4 +170,26 @@ TEST_CASE("shubbak-tuf exits 1 on bad usage and on an untrusted root") {
   CHECK(bad_root.code == 1);
   CHECK(contains(bad_root.err, "root metadata: $.signed: missing \"_type\""));
   CHECK(w.tuf({"--metadata-url", "http://127.0.0.1:9/metadata", "refresh"}).code == 1);
+}
+
+TEST_CASE(
+    "shubbak-tuf, as the conformance suite runs it: two targets through a diamond delegation") {
+  // One process, one Updater, two --target-name: the second reaches "shared" through a
+  // delegator that never signed it, and must not download it.
+  TufWorld world;
+  make_diamond(world, false);
+  TempDir dir;
+  fs::path target_dir = dir / "targets";
+  auto download =
+      run(dir, {SHUBBAK_TUF_BIN, "--metadata-dir", world.client_metadata().string(),
+                "--metadata-url", world.metadata_url(), "--target-name", k_diamond_path_b,
+                "--target-name", k_diamond_path_a, "--target-base-url", world.targets_url(),
+                "--target-dir", target_dir.string(), "download"});
+  INFO(download.err);
+  CHECK(download.code == 1);
+  CHECK(contains(download.err,
+                 "shared: 0 of 1 required signatures verify (threshold not "
+                 "reached) for the delegation from a"));
+  CHECK(fs::exists(target_dir / trust::percent_encode(k_diamond_path_b)));
+  CHECK_FALSE(fs::exists(target_dir / trust::percent_encode(k_diamond_path_a)));
 }

@@ -1,5 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
+#include <fstream>
+
 #include "kiosk/core/config.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -7,7 +11,9 @@ using namespace shubbak;
 namespace fs = std::filesystem;
 
 namespace {
-Expected<Config> parse(std::string_view text) { return parse_config(text, "kiosk.toml", "/etc/shubbak"); }
+Expected<Config> parse(std::string_view text) {
+  return parse_config(text, "kiosk.toml", "/etc/shubbak");
+}
 
 std::string error_of(std::string_view text) {
   auto config = parse(text);
@@ -87,15 +93,17 @@ journal = "off"
 }
 
 TEST_CASE("an unknown key is refused with file, line and key") {
-  CHECK(error_of("[display]\nwidth = 800\nrotaton = 90\n") == "kiosk.toml:3: unknown key display.rotaton");
+  CHECK(error_of("[display]\nwidth = 800\nrotaton = 90\n") ==
+        "kiosk.toml:3: unknown key display.rotaton");
 }
 
 TEST_CASE("an unknown section is refused") {
   CHECK(error_of("\n[fax]\nnumber = \"+968\"\n") == "kiosk.toml:2: unknown section [fax]");
-  CHECK(error_of("[printer]\nuri = \"ipp://x\"\n").starts_with(
-      "kiosk.toml:2: printer.uri: \"ipp://x\" is not a valid printer URI: expected \"sim://receipts\""));
-  CHECK(error_of("[printer]\nuri = \"lpd://host/queue\"\n").starts_with(
-      "kiosk.toml:2: printer.uri: \"lpd://host/queue\" is not a printer URI"));
+  CHECK(error_of("[printer]\nuri = \"ipp://x\"\n")
+            .starts_with("kiosk.toml:2: printer.uri: \"ipp://x\" is not a valid printer URI: "
+                         "expected \"sim://receipts\""));
+  CHECK(error_of("[printer]\nuri = \"lpd://host/queue\"\n")
+            .starts_with("kiosk.toml:2: printer.uri: \"lpd://host/queue\" is not a printer URI"));
   CHECK(error_of("\n[printer]\nformat = \"pdf\"\n") ==
         "kiosk.toml:3: printer.format: \"pdf\" is not one of \"escpos\", \"pwg\"");
   CHECK(error_of("[printer]\njob_timeout_seconds = 0\n") ==
@@ -105,14 +113,17 @@ TEST_CASE("an unknown section is refused") {
 TEST_CASE("bad values are refused with what was expected") {
   CHECK(error_of("[display]\nrotation = 45\n") ==
         "kiosk.toml:2: display.rotation: expected one of 0, 90, 180, 270 (degrees clockwise)");
-  CHECK(error_of("[display]\nwidth = 100\n") == "kiosk.toml:2: display.width: 100 is out of range 240..7680");
+  CHECK(error_of("[display]\nwidth = 100\n") ==
+        "kiosk.toml:2: display.width: 100 is out of range 240..7680");
   CHECK(error_of("[display]\nwidth = \"wide\"\n") ==
         "kiosk.toml:2: display.width: expected an integer, got a string");
   CHECK(error_of("[kiosk]\nlanguage = \"fr\"\n") ==
         "kiosk.toml:2: kiosk.language: \"fr\" is not one of \"ar\", \"en\"");
-  CHECK(error_of("[kiosk]\nid = \"kiosk 7; rm -rf\"\n").starts_with("kiosk.toml:2: kiosk.id: must be 1 to 64"));
+  CHECK(error_of("[kiosk]\nid = \"kiosk 7; rm -rf\"\n")
+            .starts_with("kiosk.toml:2: kiosk.id: must be 1 to 64"));
   CHECK(error_of("[log]\nlevel = 3\n") ==
-        "kiosk.toml:2: log.level: expected one of \"debug\", \"info\", \"warn\", \"error\", got an integer");
+        "kiosk.toml:2: log.level: expected one of \"debug\", \"info\", \"warn\", \"error\", got an "
+        "integer");
   CHECK(error_of("display = 3\n") == "kiosk.toml:1: display: expected a table, got an integer");
 }
 
@@ -141,6 +152,100 @@ TEST_CASE("load_config reads a file and says when it cannot") {
   REQUIRE_FALSE(missing);
   CHECK(missing.error().code == Errc::not_found);
   CHECK(missing.error().message.find("absent.toml") != std::string::npos);
+}
+
+TEST_CASE("load_config refuses a directory, an empty path, a device and a pipe, naming each") {
+  testing::TempDir dir;
+  fs::create_directories(dir / "conf.d");
+  auto directory = load_config(dir / "conf.d");
+  REQUIRE_FALSE(directory);
+  CHECK(directory.error().code == Errc::config);
+  CHECK(directory.error().message ==
+        "the configuration " + (dir / "conf.d").string() + " is a directory, not a file");
+
+  auto empty = load_config("");
+  REQUIRE_FALSE(empty);
+  CHECK(empty.error().code == Errc::config);
+  CHECK(empty.error().message == "no configuration file named (an empty path)");
+
+  auto device = load_config("/dev/null");
+  REQUIRE_FALSE(device);
+  CHECK(device.error().message ==
+        "the configuration /dev/null is a device, pipe or socket, not a file");
+
+  REQUIRE(::mkfifo((dir / "fifo").c_str(), 0600) == 0);
+  auto fifo = load_config(dir / "fifo");  // must not block waiting for a writer
+  REQUIRE_FALSE(fifo);
+  CHECK(fifo.error().message.find("is a device, pipe or socket") != std::string::npos);
+
+  auto missing = load_config(dir / "conf.d" / "absent.toml");
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().code == Errc::not_found);
+  CHECK(missing.error().message.find("absent.toml: No such file or directory") !=
+        std::string::npos);
+}
+
+TEST_CASE("load_config and parse_config refuse a file over the size limit") {
+  testing::TempDir dir;
+  std::string big = "[kiosk]\nid = \"MCT-07\"\n" + std::string(k_max_config_bytes, '#') + "\n";
+  auto file = dir.write("big.toml", big);
+  auto loaded = load_config(file);
+  REQUIRE_FALSE(loaded);
+  CHECK(loaded.error().code == Errc::config);
+  CHECK(loaded.error().message.find(file.string() + ": " + std::to_string(big.size()) +
+                                    " bytes, more than the 1048576") != std::string::npos);
+  CHECK(error_of(big).find("kiosk.toml: " + std::to_string(big.size()) + " bytes") == 0);
+}
+
+TEST_CASE("a dotted key deep enough to overflow toml++'s stack is refused before parsing") {
+  // 60,000 parts crash toml++ 3.3 with a stack overflow here; the kiosk must say why instead.
+  std::string deep = "[kiosk]\n";
+  for (int i = 0; i < 200000; ++i) deep += "a.";
+  deep += "b = 1\n";
+  CHECK(error_of(deep) ==
+        "kiosk.toml:2: more than 16 dots outside strings on one line (keys nest at "
+        "most a section and a key deep)");
+  std::string header = "[";
+  for (int i = 0; i < 100000; ++i) header += "kiosk.";
+  std::string header_error = error_of(header + "id]\n");
+  CHECK_MESSAGE(header_error.starts_with("kiosk.toml:1: more than 16 dots"), header_error);
+  // Dots inside strings and comments are not keys: a real file with many is fine, multi-line
+  // strings (with an escaped quote and a line-ending backslash) included.
+  std::string dotted_strings =
+      "# a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z\n"
+      "[kiosk]\nid = \"a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r\"\n"
+      "assets_dir = '''\nx.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x'''\n"
+      "data_dir = \"\"\"q.q.q.q.q.q.q.q.q.q.\\\"\"\".q.q.q.q.q.q.q.q.q.q.q.q\\\n  "
+      "r.r.r.r.r.r.r.r.r.r.r.r.r.r.r.r.r\"\"\"\n";
+  auto config = parse(dotted_strings);
+  REQUIRE_MESSAGE(config, (config ? "" : config.error().message));
+  CHECK(config->kiosk.id == "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r");
+  CHECK(config->kiosk.assets_dir == "/etc/shubbak/x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x");
+  CHECK(config->kiosk.data_dir ==
+        "/etc/shubbak/"
+        "q.q.q.q.q.q.q.q.q.q.\"\"\".q.q.q.q.q.q.q.q.q.q.q.qr.r.r.r.r.r.r.r.r.r.r.r.r.r.r.r.r");
+}
+
+TEST_CASE("hostile configuration files are each refused with the reason expected") {
+  // tests/fixtures/hostile/kiosk-toml: NAME.toml and NAME.expected, the text the error must hold
+  // right after the file's name. The same files go to the real binary in runtime_test.
+  fs::path corpus = fs::path(SHUBBAK_SOURCE_DIR) / "tests/fixtures/hostile/kiosk-toml";
+  int cases = 0;
+  for (const auto& entry : fs::directory_iterator(corpus)) {
+    if (entry.path().extension() != ".toml") continue;
+    ++cases;
+    CAPTURE(entry.path().filename().string());
+    std::ifstream in(fs::path(entry.path()).replace_extension(".expected"));
+    std::string expected;
+    std::getline(in, expected);
+    REQUIRE_FALSE(expected.empty());
+    auto loaded = load_config(entry.path());
+    REQUIRE_FALSE(loaded);
+    CHECK(loaded.error().code == Errc::config);
+    CHECK_MESSAGE(loaded.error().message.starts_with(entry.path().string() + expected),
+                  loaded.error().message);
+  }
+  CHECK(cases >= 15);
 }
 
 TEST_CASE("the shipped, commented default config parses to exactly the defaults") {
@@ -192,19 +297,23 @@ TEST_CASE("the shipped, commented default config parses to exactly the defaults"
 }
 
 TEST_CASE("technician settings") {
-  auto config = parse("[technician]\npin_hash = \"scrypt$ln=15$r=8$p=1$c2FsdA==$aGFzaA==\"\nidle_seconds = 5\n"
-                      "max_failures = 3\nlockout_minutes = 10\n");
+  auto config = parse(
+      "[technician]\npin_hash = \"scrypt$ln=15$r=8$p=1$c2FsdA==$aGFzaA==\"\nidle_seconds = 5\n"
+      "max_failures = 3\nlockout_minutes = 10\n");
   REQUIRE_MESSAGE(config, config.error().message);
   CHECK(config->technician.idle_seconds == 5);
   CHECK(config->technician.max_failures == 3);
   CHECK(config->technician.lockout_minutes == 10);
-  CHECK(error_of("[technician]\npin_hash = \"246810\"\n").starts_with("kiosk.toml:2: technician.pin_hash: expected"));
-  CHECK(error_of("[technician]\nmax_failures = 0\n") == "kiosk.toml:2: technician.max_failures: 0 is out of range 1..20");
+  CHECK(error_of("[technician]\npin_hash = \"246810\"\n")
+            .starts_with("kiosk.toml:2: technician.pin_hash: expected"));
+  CHECK(error_of("[technician]\nmax_failures = 0\n") ==
+        "kiosk.toml:2: technician.max_failures: 0 is out of range 1..20");
 }
 
 TEST_CASE("USB, card reader and scanner settings") {
-  auto config = parse("[usb]\nallow = [\"class:0b\", \"076b:3021\"]\n[card]\nreader = \"ccid://076b:3021\"\n"
-                      "[scanner]\nreader = \"hid://0c2e:0b61\"\nlayout = \"ar\"\nend_of_scan_ms = 50\n");
+  auto config = parse(
+      "[usb]\nallow = [\"class:0b\", \"076b:3021\"]\n[card]\nreader = \"ccid://076b:3021\"\n"
+      "[scanner]\nreader = \"hid://0c2e:0b61\"\nlayout = \"ar\"\nend_of_scan_ms = 50\n");
   REQUIRE_MESSAGE(config, config.error().message);
   CHECK(config->usb.allow == std::vector<std::string>{"class:0b", "076b:3021"});
   CHECK(config->card.reader == "ccid://076b:3021");
@@ -213,11 +322,14 @@ TEST_CASE("USB, card reader and scanner settings") {
   CHECK(config->scanner.end_of_scan_ms == 50);
   CHECK(error_of("[usb]\nallow = [\"076b\"]\n") ==
         "kiosk.toml:2: usb.allow: \"076b\" is neither VVVV:PPPP nor class:XX (hex)");
-  CHECK(error_of("[usb]\nallow = \"class:0b\"\n") == "kiosk.toml:2: usb.allow: expected an array of strings, got a string");
+  CHECK(error_of("[usb]\nallow = \"class:0b\"\n") ==
+        "kiosk.toml:2: usb.allow: expected an array of strings, got a string");
   CHECK(error_of("[card]\nreader = \"pcsc://x\"\n") ==
         "kiosk.toml:2: card.reader: \"pcsc://x\" is not sim://demo, ccid:// or ccid://VVVV:PPPP");
-  CHECK(error_of("[card]\nprofile = \"../etc/passwd\"\n").starts_with("kiosk.toml:2: card.profile: expected"));
-  CHECK(error_of("[scanner]\nlayout = \"fr\"\n") == "kiosk.toml:2: scanner.layout: \"fr\" is not one of \"us\", \"ar\"");
+  CHECK(error_of("[card]\nprofile = \"../etc/passwd\"\n")
+            .starts_with("kiosk.toml:2: card.profile: expected"));
+  CHECK(error_of("[scanner]\nlayout = \"fr\"\n") ==
+        "kiosk.toml:2: scanner.layout: \"fr\" is not one of \"us\", \"ar\"");
 }
 
 TEST_CASE("digits and theme are chosen by name") {
@@ -226,7 +338,8 @@ TEST_CASE("digits and theme are chosen by name") {
   CHECK(config->locale.arabic_indic_digits);
   CHECK(config->ui.theme == "high-contrast");
   CHECK(error_of("[ui]\ntheme = \"dark\"\n") ==
-        "kiosk.toml:2: ui.theme: \"dark\" is not one of \"default\", \"high-contrast\", \"large-text\"");
+        "kiosk.toml:2: ui.theme: \"dark\" is not one of \"default\", \"high-contrast\", "
+        "\"large-text\"");
 }
 
 TEST_CASE("portal and store settings: read, and refused when incomplete or not https") {
@@ -253,8 +366,10 @@ min_free_mb = 128
 
   CHECK(error_of("[portal]\nurl = \"http://portal\"\n") ==
         "kiosk.toml:2: portal.url: must be an https:// URL (or empty for no upload)");
-  CHECK(error_of("[portal]\nurl = \"https://portal\"\n").find("portal.client_cert") != std::string::npos);
-  CHECK(error_of("[store]\nretention_days = 0\n") == "kiosk.toml:2: store.retention_days: 0 is out of range 1..3650");
+  CHECK(error_of("[portal]\nurl = \"https://portal\"\n").find("portal.client_cert") !=
+        std::string::npos);
+  CHECK(error_of("[store]\nretention_days = 0\n") ==
+        "kiosk.toml:2: store.retention_days: 0 is out of range 1..3650");
 }
 
 TEST_CASE("ui.speech and ui.controls take their named values and refuse others") {
