@@ -226,5 +226,14 @@ TEST_CASE(
     refused(entry.path().string(), entry.path().string() + expected);
   }
   CHECK(cases >= 15);
+
+  // A touch script that is a directory is refused too, not run as an empty script.
+  auto config = dir.write("ok.toml", "[kiosk]\ndata_dir = \"data\"\n");
+  ChildProcess scripted({"/usr/bin/env", "-C", cwd.string(), SHUBBAK_RUNTIME_BIN, "--headless",
+                         "--config", config.string(), "--script", (dir / "conf.d").string()},
+                        dir.path());
+  CHECK(scripted.wait(30s) == 2);
+  CHECK(scripted.stderr_text().find((dir / "conf.d").string() + " is not a file") !=
+        std::string::npos);
   CHECK(fs::is_empty(cwd));
 }
