@@ -1,6 +1,10 @@
 #include "kiosk/app/store_and_forward.hpp"
 
+#include "kiosk/store/journal_marks.hpp"
+
 namespace shubbak {
+
+namespace fs = std::filesystem;
 
 namespace {
 constexpr auto k_purge_interval = std::chrono::hours(6);
@@ -8,7 +12,13 @@ constexpr auto k_purge_interval = std::chrono::hours(6);
 
 StoreAndForward::StoreAndForward(const Config& config, Logger& logger, std::string version)
     : m_config(config), m_logger(logger), m_log(logger, "store"), m_version(std::move(version)) {
-  auto key = DeviceKey::load_or_create(config.kiosk.data_dir / "device-key.pem");
+  // A kiosk whose journal has marks has run before: its key must be there. A new one would sign
+  // new records but fail every record it has not verified yet, so it is never made silently.
+  fs::path journal = config.kiosk.data_dir / "journal.db";
+  std::error_code ec;
+  bool has_run = fs::exists(journal_marks_path(journal), ec);
+  auto key = has_run ? DeviceKey::load(config.kiosk.data_dir / "device-key.pem")
+                     : DeviceKey::load_or_create(config.kiosk.data_dir / "device-key.pem");
   if (!key) {
     m_open_failure = OutOfService{OutOfServiceReason::storage_unavailable, key.error().describe()};
     m_log.error("out of service: no device key: {}", key.error().describe());
@@ -16,7 +26,7 @@ StoreAndForward::StoreAndForward(const Config& config, Logger& logger, std::stri
   }
   m_key = std::move(*key);
   TransactionStore::Options options;
-  options.path = config.kiosk.data_dir / "journal.db";
+  options.path = journal;
   options.kiosk_id = config.kiosk.id;
   options.device_key = m_key.get();
   options.min_free_bytes = static_cast<std::int64_t>(config.store.min_free_mb) * 1024 * 1024;
@@ -39,7 +49,8 @@ std::optional<OutOfService> StoreAndForward::out_of_service() const {
   return m_store ? m_store->out_of_service() : std::nullopt;
 }
 
-void StoreAndForward::start(EventLoop& loop, WorkerPool& workers, OutboxUploader::DeviceHealth device_health) {
+void StoreAndForward::start(EventLoop& loop, WorkerPool& workers,
+                            OutboxUploader::DeviceHealth device_health) {
   if (!m_store) return;
   m_loop = &loop;
   auto purge = [this, &workers] {

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 
 #include "kiosk/core/error.hpp"
 #include "kiosk/core/log.hpp"
@@ -16,5 +17,13 @@ namespace shubbak {
 // unreadable file) are returned as they are, and nothing is moved.
 Expected<void> check_store_file(const std::filesystem::path& path, std::int64_t now_ms,
                                 const Log& log);
+
+// Moves the store (with its -wal and -shm files) aside to "<path>.corrupt-<now_ms>", kept whole
+// for a technician; returns where it went.
+Expected<std::filesystem::path> move_store_aside(const std::filesystem::path& path,
+                                                 std::int64_t now_ms);
+
+// A copy an earlier start moved aside, if any.
+std::optional<std::filesystem::path> moved_aside_copy(const std::filesystem::path& path);
 
 }  // namespace shubbak

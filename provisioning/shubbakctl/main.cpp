@@ -15,11 +15,12 @@
 
 #include "kiosk/core/config.hpp"
 #include "kiosk/trust/trusted_clock.hpp"
+#include "provisioning/shubbakctl/bundle_lint.hpp"
+#include "provisioning/shubbakctl/journal_acceptance.hpp"
 #include "provisioning/shubbakctl/kiosk_provisioning.hpp"
 #include "provisioning/shubbakctl/receipt_verify.hpp"
-#include "provisioning/shubbakctl/technician_pin.hpp"
-#include "provisioning/shubbakctl/bundle_lint.hpp"
 #include "provisioning/shubbakctl/repository.hpp"
+#include "provisioning/shubbakctl/technician_pin.hpp"
 
 namespace {
 
@@ -156,7 +157,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> lint_files;
   auto* bundle = app.add_subcommand("bundle", "service bundles");
   bundle->require_subcommand(1);
-  auto* lint = bundle->add_subcommand("lint", "check bundles as a kiosk would (exit 1 on any error)");
+  auto* lint =
+      bundle->add_subcommand("lint", "check bundles as a kiosk would (exit 1 on any error)");
   lint->add_option("files", lint_files, "bundle files")->required();
   publish->add_option("--out", args.out, "output directory (out/metadata, out/targets)")
       ->required();
@@ -165,13 +167,16 @@ int main(int argc, char** argv) {
   auto* kiosk = app.add_subcommand("kiosk", "set up the kiosk this runs on (technicians)");
   kiosk->require_subcommand(1);
   auto* provision_cmd = kiosk->add_subcommand(
-      "provision", "make device keys, enrol at the portal, install the trusted root, write "
-                   "kiosk.toml, run the self-test (exit 0 only when every check passes)");
+      "provision",
+      "make device keys, enrol at the portal, install the trusted root, write "
+      "kiosk.toml, run the self-test (exit 0 only when every check passes)");
   provision_cmd->add_option("--kiosk-id", provisioning.kiosk_id, "this kiosk's id")->required();
-  provision_cmd->add_option("--site", provisioning.site, "where it stands (a comment in kiosk.toml)");
+  provision_cmd->add_option("--site", provisioning.site,
+                            "where it stands (a comment in kiosk.toml)");
   provision_cmd->add_option("--portal", provisioning.portal_url, "the portal, https://HOST:PORT")
       ->required();
-  provision_cmd->add_option("--ca-file", provisioning.portal_ca, "the portal's CA certificate (PEM)")
+  provision_cmd
+      ->add_option("--ca-file", provisioning.portal_ca, "the portal's CA certificate (PEM)")
       ->required();
   provision_cmd->add_option("--token", provisioning.token, "the one-time enrolment token")
       ->required();
@@ -191,21 +196,45 @@ int main(int argc, char** argv) {
 
   provision::SetPinOptions set_pin;
   auto* set_pin_cmd = kiosk->add_subcommand(
-      "set-pin", "set the technician mode's PIN (read twice from stdin; exit 0 set, 1 refused, "
-                 "2 usage or file error)");
+      "set-pin",
+      "set the technician mode's PIN (read twice from stdin; exit 0 set, 1 refused, "
+      "2 usage or file error)");
   set_pin_cmd->add_option("--config", set_pin.config_path,
                           "set [technician] pin_hash in this kiosk.toml (default: print the line)");
+
+  provision::AcceptJournalOptions accept_journal;
+  accept_journal.config_path = std::string(k_default_config_path);
+  std::string accept_data_dir;
+  auto* accept_journal_cmd =
+      kiosk->add_subcommand("accept-new-journal",
+                            "after a lost or emptied journal: start a new one that continues the "
+                            "sequence (kiosk stopped; "
+                            "exit 0 accepted, 1 refused, 2 usage)");
+  accept_journal_cmd->add_option("--config", accept_journal.config_path,
+                                 "the kiosk's kiosk.toml (default /etc/shubbak/kiosk.toml)");
+  accept_journal_cmd->add_option("--data-dir", accept_data_dir,
+                                 "the data directory (default: the configuration's)");
+  accept_journal_cmd
+      ->add_option("--reason", accept_journal.reason, "why (recorded in the audit log)")
+      ->required();
+  accept_journal_cmd->add_option(
+      "--continue-after", accept_journal.continue_after,
+      "continue after this sequence if it is higher than the kiosk's own mark "
+      "(e.g. the portal's last sequence for this kiosk)");
 
   receipt_tools::VerifyRequest receipt_request;
   auto* receipt = app.add_subcommand("receipt", "receipts printed by kiosks");
   receipt->require_subcommand(1);
   auto* receipt_verify = receipt->add_subcommand(
       "verify", "check a receipt's signed QR code offline (exit 0 valid, 1 invalid, 2 usage)");
-  receipt_verify->add_option("subject", receipt_request.subject, "the QR code's text (SR1:...) or a PNG of the receipt")
+  receipt_verify
+      ->add_option("subject", receipt_request.subject,
+                   "the QR code's text (SR1:...) or a PNG of the receipt")
       ->required();
-  auto* key_option = receipt_verify->add_option("--key", receipt_request.key_file, "the kiosk's device public key (PEM)");
-  auto* cert_option =
-      receipt_verify->add_option("--cert", receipt_request.cert_file, "a certificate for the kiosk's device key (PEM)");
+  auto* key_option = receipt_verify->add_option("--key", receipt_request.key_file,
+                                                "the kiosk's device public key (PEM)");
+  auto* cert_option = receipt_verify->add_option("--cert", receipt_request.cert_file,
+                                                 "a certificate for the kiosk's device key (PEM)");
   key_option->excludes(cert_option);
 
   try {
@@ -214,8 +243,13 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : k_bad_usage;
   }
   if (lint->parsed()) return lint_bundles(lint_files);
-  if (receipt_verify->parsed()) return receipt_tools::verify_receipt(receipt_request, stdout, stderr);
+  if (receipt_verify->parsed())
+    return receipt_tools::verify_receipt(receipt_request, stdout, stderr);
   if (set_pin_cmd->parsed()) return provision::set_technician_pin(set_pin, stdout, stderr);
+  if (accept_journal_cmd->parsed()) {
+    if (!accept_data_dir.empty()) accept_journal.data_dir = accept_data_dir;
+    return provision::accept_new_journal(accept_journal, stdout, stderr);
+  }
   if (provision_cmd->parsed()) {
     provision::Console console{[] {
       std::string line;
@@ -236,8 +270,9 @@ int main(int argc, char** argv) {
     return created ? 0 : report(created.error());
   }
   if (add->parsed())
-    return edit_repository(
-        args, [&](Repository& r) { return r.add_target(args.name, args.file, args.role, lint_service_bundle); });
+    return edit_repository(args, [&](Repository& r) {
+      return r.add_target(args.name, args.file, args.role, lint_service_bundle);
+    });
   if (remove->parsed())
     return edit_repository(args,
                            [&](Repository& r) { return r.remove_target(args.name, args.role); });

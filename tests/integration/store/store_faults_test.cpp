@@ -5,6 +5,8 @@
 #include <fstream>
 #include <limits>
 
+#include <fmt/format.h>
+
 #include "kiosk/store/sqlite.hpp"
 #include "tests/integration/store/store_fixture.hpp"
 
@@ -115,7 +117,8 @@ TEST_CASE(
   CHECK(store->commit(sample_draft()));
 }
 
-TEST_CASE("a filesystem with less free space than the configured reserve refuses new transactions") {
+TEST_CASE(
+    "a filesystem with less free space than the configured reserve refuses new transactions") {
   StoreFixture f;
   auto options = f.options();
   options.min_free_bytes = std::numeric_limits<std::int64_t>::max() / 2;  // more than any disk here
@@ -180,8 +183,10 @@ TEST_CASE("a file that is not a database at all counts as corrupt") {
 
 TEST_CASE(
     "audit tampering: a flipped byte, a deleted entry and a reordering are each detected at their "
-    "entry") {
+    "entry, by verify_audit() and by the next open") {
   StoreFixture f;
+  // Tampering happens while the store is open (its own open verified nothing yet), through
+  // another connection, as an editor of the file would.
   auto build = [&] {
     auto store = f.open();
     for (int i = 0; i < 6; ++i)
@@ -190,45 +195,62 @@ TEST_CASE(
     REQUIRE(report);
     REQUIRE_FALSE(report->broken);
     REQUIRE(report->entries == 7);  // store.opened + 6
+    return store;
   };
-  auto verify = [&] {
-    auto store = f.open();
-    auto report = store->verify_audit();
+  auto verify = [&](TransactionStore& store) {
+    auto report = store.verify_audit();
     REQUIRE(report);
     return *report;
   };
+  // The next start finds the same break, and moves the journal aside.
+  auto reopen_fails_at = [&](std::int64_t seq) {
+    auto opened = TransactionStore::open(f.options(), Log(f.logger(), "store"));
+    REQUIRE_FALSE(opened);
+    CHECK(opened.error().code == Errc::integrity);
+    CHECK(opened.error().message.find(fmt::format("audit entry {} is damaged", seq)) !=
+          std::string::npos);
+    CHECK(corrupt_copies(f.dir().path()).size() == 1);
+  };
 
   SUBCASE("flip") {
-    build();
+    auto store = build();
     sql(f.db_path(), R"(UPDATE audit SET detail = '{"technician":"t-2"}' WHERE seq = 4)");
-    auto report = verify();
+    auto report = verify(*store);
     REQUIRE(report.broken);
     CHECK(report.broken->seq == 4);
     CHECK(report.broken->reason.find("altered") != std::string::npos);
+    store.reset();
+    reopen_fails_at(4);
   }
   SUBCASE("delete") {
-    build();
+    auto store = build();
     sql(f.db_path(), "DELETE FROM audit WHERE seq = 3");
-    auto report = verify();
+    auto report = verify(*store);
     REQUIRE(report.broken);
     CHECK(report.broken->seq == 4);
     CHECK(report.broken->reason.find("missing") != std::string::npos);
+    store.reset();
+    reopen_fails_at(4);
   }
   SUBCASE("delete and renumber") {
-    build();
+    auto store = build();
     sql(f.db_path(),
         "DELETE FROM audit WHERE seq = 3; UPDATE audit SET seq = seq - 1 WHERE seq > 3");
-    auto report = verify();
+    auto report = verify(*store);
     REQUIRE(report.broken);
     CHECK(report.broken->seq == 3);
+    store.reset();
+    reopen_fails_at(3);
   }
   SUBCASE("reorder") {
-    build();
+    auto store = build();
     sql(f.db_path(),
         "UPDATE audit SET seq = -5 WHERE seq = 5; UPDATE audit SET seq = 5 WHERE seq = 6; "
         "UPDATE audit SET seq = 6 WHERE seq = -5");
-    auto report = verify();
+    auto report = verify(*store);
     REQUIRE(report.broken);
     CHECK(report.broken->seq == 5);
+    store.reset();
+    reopen_fails_at(5);
   }
 }
