@@ -461,7 +461,12 @@ int run(const CommandLine& cli, Logger& logger) {
   }
 
   if (printer_monitor) printer_monitor->start();
-  transactions.start(loop, workers, [&health] { return health.snapshot(); });
+  transactions.start(
+      loop, workers, [&health] { return health.snapshot(); },
+      [&](const OutOfService& fault) {
+        health.set("store", "out_of_service");
+        shell.set_out_of_service(std::string(message_key(fault.reason)));
+      });
   log.info("Shubbak {} on kiosk {}", SHUBBAK_VERSION, config->kiosk.id);
   service_manager.start_watchdog(loop);
   int exit_code = loop.run();

@@ -50,9 +50,21 @@ std::optional<OutOfService> StoreAndForward::out_of_service() const {
 }
 
 void StoreAndForward::start(EventLoop& loop, WorkerPool& workers,
-                            OutboxUploader::DeviceHealth device_health) {
+                            OutboxUploader::DeviceHealth device_health,
+                            std::function<void(const OutOfService&)> on_fault) {
   if (!m_store) return;
   m_loop = &loop;
+  m_stop_integrity_check = false;
+  m_integrity_check = std::thread([this, &loop, on_fault = std::move(on_fault)] {
+    auto checked = m_store->check_integrity(&m_stop_integrity_check);
+    if (checked || checked.error().code == Errc::cancelled) return;
+    auto fault = m_store->out_of_service();
+    if (!fault) {
+      m_log.warn("integrity check could not run: {}", checked.error().describe());
+      return;
+    }
+    if (on_fault) loop.post([on_fault, fault = *fault] { on_fault(fault); });
+  });
   auto purge = [this, &workers] {
     workers.submit([store = m_store.get(), days = m_config.store.retention_days, log = m_log] {
       auto purged = store->purge_acknowledged(std::chrono::days(days));
@@ -92,6 +104,8 @@ void StoreAndForward::start(EventLoop& loop, WorkerPool& workers,
 }
 
 void StoreAndForward::stop() {
+  m_stop_integrity_check = true;
+  if (m_integrity_check.joinable()) m_integrity_check.join();
   if (m_uploader) m_uploader->stop();
   m_uploader.reset();
   if (m_loop != nullptr && m_purge_timer != 0) m_loop->cancel_timer(m_purge_timer);

@@ -91,6 +91,7 @@ Expected<std::optional<JournalMarks>> read_journal_marks(const fs::path& path) {
       *field = *value;
     }
     marks.verified_audit_hash = json.at("verified_audit_hash").get<std::string>();
+    marks.damage = json.at("damage").get<std::string>();
     return std::optional<JournalMarks>(std::move(marks));
   } catch (const Json::exception& e) {
     return damaged(e.what());
@@ -103,7 +104,8 @@ Expected<void> write_journal_marks(const fs::path& path, const JournalMarks& mar
                {"reserved_sequence", marks.reserved_sequence},
                {"verified_sequence", marks.verified_sequence},
                {"verified_audit_seq", marks.verified_audit_seq},
-               {"verified_audit_hash", marks.verified_audit_hash}};
+               {"verified_audit_hash", marks.verified_audit_hash},
+               {"damage", marks.damage}};
   std::string line = json.dump(-1, ' ', false, Json::error_handler_t::replace);
   std::string content = line + "\n" + to_hex(sha256(line)) + "\n";
 

@@ -12,6 +12,8 @@
 //   hash), at an earlier start. A start checks only what lies beyond.
 // - journal_id: a random number stored in the journal itself, so that marks are never applied to
 //   another journal than the one they describe.
+// - damage: what SQLite's integrity check found, when the check that runs after a start (it reads
+//   every page, so it is kept off the start path) failed; the next start moves the journal aside.
 //
 // The file is a line of JSON and the SHA-256 of that line; it is replaced atomically (temporary
 // file, fsync, rename, directory fsync). A file that does not verify is damage, never a default.
@@ -38,6 +40,7 @@ struct JournalMarks {
   std::int64_t verified_sequence = 0;
   std::int64_t verified_audit_seq = 0;
   std::string verified_audit_hash = std::string(k_audit_genesis_hash);
+  std::string damage;  // empty: none found
 
   bool operator==(const JournalMarks&) const = default;
 };

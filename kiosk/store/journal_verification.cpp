@@ -1,5 +1,7 @@
 #include "kiosk/store/journal_verification.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "kiosk/crypto/device_key.hpp"

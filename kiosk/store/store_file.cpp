@@ -1,5 +1,6 @@
 #include "kiosk/store/store_file.hpp"
 
+#include <atomic>
 #include <optional>
 #include <string>
 
@@ -66,7 +67,27 @@ Expected<fs::path> move_store_aside(const fs::path& path, std::int64_t now_ms) {
   return aside;
 }
 
-Expected<void> check_store_file(const fs::path& path, std::int64_t now_ms, const Log& log) {
+Expected<std::string> structural_problem(const fs::path& path, const std::atomic<bool>* cancel) {
+  if (cancel != nullptr && cancel->load()) return fail(Errc::cancelled, "integrity check stopped");
+  auto db = sqlite::Database::open(path, SQLITE_OPEN_READONLY);
+  if (!db) return std::unexpected(db.error());
+  if (cancel != nullptr) {
+    // SQLite asks between virtual machine steps; a non-zero answer interrupts the check. (The
+    // b-tree walk is one step: a stop waits for it, about a second for 100,000 transactions.)
+    sqlite3_progress_handler(
+        db->handle(), 100,
+        [](void* flag) { return static_cast<const std::atomic<bool>*>(flag)->load() ? 1 : 0; },
+        const_cast<std::atomic<bool>*>(cancel));
+  }
+  auto problem = integrity_problem(*db);
+  if (!problem && cancel != nullptr && cancel->load())
+    return fail(Errc::cancelled, "integrity check stopped");
+  if (!problem && problem.error().code == Errc::integrity) return problem.error().message;
+  return problem;
+}
+
+Expected<void> check_store_file(const fs::path& path, std::int64_t now_ms, const Log& log,
+                                bool structural_check) {
   std::error_code ec;
   bool exists = fs::exists(path, ec);
   if (!exists) {
@@ -80,7 +101,7 @@ Expected<void> check_store_file(const fs::path& path, std::int64_t now_ms, const
     }
   }
 
-  if (exists) {
+  if (exists && structural_check) {
     // Checked on a connection of its own, closed before the file may be moved aside.
     auto checked = sqlite::Database::open(path, SQLITE_OPEN_READWRITE);
     if (!checked) return std::unexpected(checked.error());

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <map>
 #include <mutex>
@@ -253,7 +254,7 @@ Expected<std::int64_t> new_journal_id() {
   std::array<std::uint8_t, 8> bytes{};
   if (auto ok = random_bytes(bytes); !ok) return std::unexpected(ok.error());
   std::uint64_t value = 0;
-  for (auto b : bytes) value = (value << 8) | b;
+  for (auto b : bytes) value = (value << 8) | static_cast<std::uint64_t>(b);
   // Positive and never zero: zero is "no journal" in the marks.
   return static_cast<std::int64_t>(value >> 1) | 1;
 }
@@ -334,7 +335,7 @@ Expected<Opening> open_and_verify(const TransactionStore::Options& options,
       return fail(
           Errc::integrity,
           fmt::format(
-              "it ends at sequence {} but this kiosk has used sequences up to {}: an older copy",
+              "it ends at sequence {} but this kiosk has used sequence {} or later: an older copy",
               *last, marks.reserved_sequence - k_sequence_reservation));
     }
   } else {
@@ -363,9 +364,9 @@ Error lost_journal(const TransactionStore::Options& options,
       what += fmt::format(" ({})", aside.error().message);
     }
   }
-  std::string used = marks ? fmt::format("has used sequence numbers up to {}",
-                                         marks->reserved_sequence - k_sequence_reservation)
-                           : "has used it";
+  std::string used =
+      marks ? fmt::format("has reserved sequence numbers up to {}", marks->reserved_sequence)
+            : "has used it";
   fs::path data_dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
   std::string message = fmt::format(
       "{} {} on a kiosk that {}; out of service until a technician accepts a new journal "
@@ -399,7 +400,19 @@ Expected<std::unique_ptr<TransactionStore>> TransactionStore::open(Options optio
       (file == JournalFile::absent && *marks && !moved_aside_copy(path))) {
     return std::unexpected(lost_journal(options, *marks, file, log));
   }
-  if (auto checked = check_store_file(path, options.wall_clock_ms(), log); !checked) {
+  // SQLite's structural check reads every page: it runs here only for a journal met for the first
+  // time (no marks yet); otherwise check_integrity() runs it after the start, and what it found
+  // then is acted on here.
+  if (file == JournalFile::present && *marks && !(*marks)->damage.empty()) {
+    auto aside = move_store_aside(path, options.wall_clock_ms());
+    if (!aside) return std::unexpected(aside.error());
+    std::string message =
+        fmt::format("{} failed its integrity check after the last start ({}); moved aside to {}",
+                    path.string(), (*marks)->damage, aside->string());
+    log.error("{}", message);
+    return fail(Errc::integrity, message);
+  }
+  if (auto checked = check_store_file(path, options.wall_clock_ms(), log, !*marks); !checked) {
     return std::unexpected(checked.error());
   }
   if (file == JournalFile::absent) {
@@ -503,6 +516,34 @@ Expected<std::unique_ptr<TransactionStore>> TransactionStore::accept_new_journal
   log.warn("a technician accepted a new journal at {}: sequences continue after {} ({})",
            path.string(), last, reason);
   return store;
+}
+
+Expected<void> TransactionStore::check_integrity(const std::atomic<bool>* cancel) {
+  Impl& s = *m_impl;
+  auto started = std::chrono::steady_clock::now();
+  auto problem = structural_problem(s.options.path, cancel);
+  if (!problem) return std::unexpected(problem.error());
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  started);
+  if (problem->empty()) {
+    s.log.info("integrity check passed ({} ms)", ms.count());
+    return {};
+  }
+  std::string found = problem->substr(0, 1000);
+  std::lock_guard lock(s.mutex);
+  s.fault = OutOfService{
+      OutOfServiceReason::storage_corrupt,
+      fmt::format("{} failed its integrity check ({}); it is moved aside at the next start",
+                  s.options.path.string(), found)};
+  s.log.error("out of service: {}", s.fault->detail);
+  JournalMarks marked = s.marks;
+  marked.damage = found;
+  if (auto written = write_journal_marks(journal_marks_path(s.options.path), marked); written) {
+    s.marks = marked;
+  } else {
+    s.log.error("cannot note the damage beside the journal: {}", written.error().describe());
+  }
+  return fail(Errc::integrity, s.fault->detail);
 }
 
 Expected<void> TransactionStore::check_capacity() {

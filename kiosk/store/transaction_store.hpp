@@ -18,6 +18,7 @@
 // from a worker and post the result back.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -160,6 +161,12 @@ class TransactionStore final {
   const StartupVerification& startup_verification() const;
   // Appends one audit entry on its own (`detail`: a JSON object, never citizen data).
   Expected<void> record_event(std::string_view kind, std::string_view detail_json);
+
+  // SQLite's structural check (PRAGMA integrity_check) on a connection of its own, beside the
+  // store's work: it reads every page, so it runs after a start rather than in open(). When it
+  // finds damage, the store goes out of service (storage_corrupt) at once and the next open moves
+  // the journal aside. Errc::cancelled when `cancel` turns true; blocks for as long as it reads.
+  Expected<void> check_integrity(const std::atomic<bool>* cancel = nullptr);
 
   // Whether a new citizen session may start: refuses (Errc::io) when the disk is too full to take
   // its transaction, putting the store out of service; clears a full-disk state once there is

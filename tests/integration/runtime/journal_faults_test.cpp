@@ -259,3 +259,37 @@ TEST_CASE(
   CHECK(count("SELECT count(*) FROM audit WHERE kind = 'upload.unencodable'") == 1);
   CHECK(process.stderr_text().find("out of service") == std::string::npos);
 }
+
+TEST_CASE(
+    "damage SQLite's own check sees, on a kiosk that has run: found after the start, moved aside "
+    "at the next") {
+  KioskDir kiosk(50);
+  kiosk.verify();  // nothing at start-up reads the old records again
+  std::string bytes;
+  {
+    std::ifstream in(kiosk.journal(), std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  auto at = bytes.find("\"APPROVAL-10\"");
+  REQUIRE(at != std::string::npos);
+  {
+    std::fstream file(kiosk.journal(), std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(static_cast<std::streamoff>(at / 4096 * 4096));
+    std::string garbage(2000, '\x5a');
+    file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  {
+    ChildProcess process({SHUBBAK_RUNTIME_BIN, "--headless", "--config", kiosk.config.string()},
+                         kiosk.dir.path());
+    CHECK_MESSAGE(process.wait_for_stderr("failed its integrity check", 30s), describe(process));
+    CHECK(process.wait_for_stderr("out of service", 10s));
+    process.signal(SIGTERM);
+    CHECK(process.wait(10s) == 0);
+  }
+  std::string log = kiosk.run_kiosk();
+  INFO(log);
+  CHECK(log.find("failed its integrity check after the last start") != std::string::npos);
+  CHECK(log.find("out of service") != std::string::npos);
+  CHECK_FALSE(fs::exists(kiosk.journal()));
+  CHECK(kiosk.moved_aside().size() == 1);
+}
