@@ -49,11 +49,13 @@ std::optional<OutOfService> StoreAndForward::out_of_service() const {
   return m_store ? m_store->out_of_service() : std::nullopt;
 }
 
-void StoreAndForward::start(EventLoop& loop, WorkerPool& workers,
+void StoreAndForward::start(EventLoop& loop, Lane& store_lane,
                             OutboxUploader::DeviceHealth device_health,
                             std::function<void(const OutOfService&)> on_fault) {
   if (!m_store) return;
   m_loop = &loop;
+  // Not on the store lane: the check reads every page (about a second for 100,000
+  // transactions), and commits must not wait behind it. It reads on a connection of its own.
   m_stop_integrity_check = false;
   m_integrity_check = std::thread([this, &loop, on_fault = std::move(on_fault)] {
     auto checked = m_store->check_integrity(&m_stop_integrity_check);
@@ -65,8 +67,8 @@ void StoreAndForward::start(EventLoop& loop, WorkerPool& workers,
     }
     if (on_fault) loop.post([on_fault, fault = *fault] { on_fault(fault); });
   });
-  auto purge = [this, &workers] {
-    workers.submit([store = m_store.get(), days = m_config.store.retention_days, log = m_log] {
+  auto purge = [this, &store_lane] {
+    store_lane.submit([store = m_store.get(), days = m_config.store.retention_days, log = m_log] {
       auto purged = store->purge_acknowledged(std::chrono::days(days));
       if (!purged)
         log.warn("retention purge failed: {}", purged.error().describe());

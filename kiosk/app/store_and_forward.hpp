@@ -17,7 +17,7 @@
 #include "kiosk/core/log.hpp"
 #include "kiosk/crypto/device_key.hpp"
 #include "kiosk/loop/event_loop.hpp"
-#include "kiosk/loop/worker_pool.hpp"
+#include "kiosk/loop/lane.hpp"
 #include "kiosk/store/transaction_store.hpp"
 #include "kiosk/sync/outbox_uploader.hpp"
 
@@ -31,11 +31,11 @@ class StoreAndForward final {
   StoreAndForward(const StoreAndForward&) = delete;
   StoreAndForward& operator=(const StoreAndForward&) = delete;
 
-  // Starts the uploader (if a portal url is configured), the retention purge, and SQLite's
-  // integrity check of the journal on a thread of its own (it reads every page, so it is not on
-  // the start path). The heartbeat reports `device_health` (called on the uploader's thread).
-  // Damage found after the start reaches `on_fault` on the loop's thread.
-  void start(EventLoop& loop, WorkerPool& workers, OutboxUploader::DeviceHealth device_health = {},
+  // Starts the uploader (if a portal url is configured), the retention purge (on `store_lane`),
+  // and SQLite's integrity check of the journal on a thread of its own (it reads every page, so
+  // it is not on the start path). The heartbeat reports `device_health` (called on the
+  // uploader's thread). Damage found after the start reaches `on_fault` on the loop's thread.
+  void start(EventLoop& loop, Lane& store_lane, OutboxUploader::DeviceHealth device_health = {},
              std::function<void(const OutOfService&)> on_fault = {});
   // Stops the uploader and the integrity check; call before the loop goes away.
   void stop();
