@@ -76,6 +76,11 @@ Expected<Config> load_configuration(const CommandLine& cli) {
 }
 
 Expected<std::string> read_file(const fs::path& path) {
+  // A directory opens and reads as empty: a script that silently does nothing.
+  std::error_code ec;
+  if (fs::exists(path, ec) && !fs::is_regular_file(path, ec)) {
+    return fail(Errc::invalid_argument, fmt::format("{} is not a file", path.string()));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail_errno(Errc::not_found, fmt::format("cannot read {}", path.string()), errno);
   std::ostringstream text;
@@ -123,10 +128,16 @@ fs::path receipt_logo(const Config& config, const fs::path& assets, bool demo, c
   return logo;
 }
 
-// The status line the service manager shows for the shell's state.
-std::string service_status(const KioskShell& shell) {
+// The status line the service manager shows for the shell's state. A store fault adds its detail
+// (what was found, and where a damaged journal was moved) for the technician.
+std::string service_status(const KioskShell& shell,
+                           const std::optional<OutOfService>& store_fault = {}) {
   switch (shell.state()) {
     case ShellState::out_of_service:
+      if (store_fault && shell.out_of_service_reason() == message_key(store_fault->reason)) {
+        return "out of service: " + status_reason(shell.out_of_service_reason()) + ": " +
+               store_fault->detail;
+      }
       return "out of service: " + status_reason(shell.out_of_service_reason());
     case ShellState::in_service:
       return "in service, serving a citizen";
@@ -452,7 +463,7 @@ int run(const CommandLine& cli, Logger& logger) {
   // `systemctl status` follows the shell: in service, serving a citizen, out of service and why.
   bool ready = false;
   shell.on_state_change([&] {
-    if (ready) service_manager.status(service_status(shell));
+    if (ready) service_manager.status(service_status(shell, transactions.out_of_service()));
   });
   // Out of service while the store cannot take a transaction (the hub's store status says why).
   shell.show_welcome();
@@ -460,7 +471,7 @@ int run(const CommandLine& cli, Logger& logger) {
   // Ready when a citizen can see the kiosk: the first frame is on the screen.
   app.on_first_frame([&] {
     ready = true;
-    service_manager.ready(service_status(shell));
+    service_manager.ready(service_status(shell, transactions.out_of_service()));
     if (cli.exit_after_first_frame) {
       std::fputs("first-frame\n", stdout);
       std::fflush(stdout);
@@ -479,7 +490,12 @@ int run(const CommandLine& cli, Logger& logger) {
 
   if (printer_monitor) printer_monitor->start();
   store_watch.start();
-  transactions.start(loop, lanes.store, [&devices] { return devices.heartbeat(); });
+  transactions.start(
+      loop, lanes.store, [&devices] { return devices.heartbeat(); },
+      [&](const OutOfService& fault) {  // damage the integrity check found after the start
+        devices.set_status(DeviceId::store, DeviceStatus::storage_damaged);
+        shell.set_out_of_service(std::string(message_key(fault.reason)));
+      });
   log.info("Shubbak {} on kiosk {}", SHUBBAK_VERSION, config->kiosk.id);
   service_manager.start_watchdog(loop);
   int exit_code = loop.run();
@@ -507,8 +523,8 @@ int main(int argc, char** argv) {
   CLI::App cli_app{"Shubbak kiosk runtime"};
   CommandLine cli;
   std::string config_path, script_path;
-  cli_app.add_option("--config", config_path,
-                     "Configuration file (default: /etc/shubbak/kiosk.toml)");
+  auto* config_option = cli_app.add_option("--config", config_path,
+                                           "Configuration file (default: /etc/shubbak/kiosk.toml)");
   cli_app.add_flag("--demo", cli.demo,
                    "Built-in demo: demo services, simulated devices, scripted when headless");
   cli_app.add_flag("--headless", cli.headless, "No display: SDL dummy driver, software rendering");
@@ -524,7 +540,9 @@ int main(int argc, char** argv) {
     int code = cli_app.exit(e);
     return code == 0 ? 0 : k_exit_bad_config;
   }
-  if (!config_path.empty()) cli.config = config_path;
+  // `--config ""` names no file: load_config refuses it, rather than the kiosk running on the
+  // built-in defaults as if no --config had been given.
+  if (config_option->count() > 0) cli.config = config_path;
   if (!script_path.empty()) cli.script = script_path;
 
   Logger logger(LogLevel::info);
