@@ -18,6 +18,7 @@ DeviceStatus store_device_status(OutOfServiceReason reason) {
     case OutOfServiceReason::storage_full:
       return DeviceStatus::storage_full;
     case OutOfServiceReason::storage_corrupt:
+    case OutOfServiceReason::storage_missing:  // a technician decides: never cleared here
       return DeviceStatus::storage_damaged;
     case OutOfServiceReason::storage_unavailable:
       return DeviceStatus::offline;

@@ -46,6 +46,9 @@ void reached(const std::string& point) {
 class PointedTerminal final : public PaymentTerminal {
  public:
   explicit PointedTerminal(SimulatedTerminal& inner) : m_inner(inner) {}
+  Expected<void> open() override { return m_inner.open(); }
+  void close() override { m_inner.close(); }
+  DeviceStatus device_status() const override { return m_inner.device_status(); }
   Expected<PaymentResult> pay(const PaymentRequest& request) override {
     reached("terminal_before_pay");
     auto result = m_inner.pay(request);
