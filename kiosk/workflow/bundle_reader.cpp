@@ -9,6 +9,7 @@
 #include "kiosk/core/pattern.hpp"
 #include "kiosk/core/strict_json.hpp"
 #include "kiosk/workflow/bundle_limits.hpp"
+#include "kiosk/workflow/expression/regex_match.hpp"
 
 namespace shubbak::workflow {
 
@@ -220,7 +221,14 @@ class Reader {
     f.min = expression(j, "min", path);
     f.max = expression(j, "max", path);
     std::string pattern = string(j, "pattern", path, false);
-    if (!pattern.empty()) f.pattern = pattern;
+    if (!pattern.empty()) {
+      f.pattern = pattern;
+      if (auto compiled = compile_pattern(pattern)) {
+        f.compiled_pattern = std::make_shared<const Pattern>(std::move(*compiled));
+      } else {
+        error(path + ".pattern", "not a regular expression: " + compiled.error().message);
+      }
+    }
     std::string digit = string(j, "check_digit", path, false);
     if (!digit.empty()) {
       if (digit != "luhn" && digit != "mod11") error(path + ".check_digit", "expected \"luhn\" or \"mod11\"");

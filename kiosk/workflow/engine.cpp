@@ -4,7 +4,6 @@
 #include <memory>
 
 #include <fmt/format.h>
-#include <unicode/regex.h>
 
 #include "kiosk/workflow/expression/check_digit.hpp"
 
@@ -46,16 +45,6 @@ bool is_empty(const Value& v) {
   if (const auto* s = std::get_if<std::string>(&v.data)) return s->empty();
   if (const auto* l = std::get_if<std::vector<std::string>>(&v.data)) return l->empty();
   return false;
-}
-
-bool matches_whole(const std::string& pattern, const std::string& text) {
-  UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<icu::RegexMatcher> matcher(
-      new icu::RegexMatcher(icu::UnicodeString::fromUTF8(pattern), icu::UnicodeString::fromUTF8(text), 0, status));
-  if (U_FAILURE(status)) return false;
-  matcher->setTimeLimit(50, status);  // bounded: a pathological pattern cannot hang the kiosk
-  bool whole = matcher->matches(status);
-  return U_SUCCESS(status) && whole;
 }
 
 // -1, 0, 1 for two values of one ordered type; nullopt when they cannot be compared.
@@ -198,7 +187,10 @@ std::optional<FieldIssue> WorkflowEngine::validate(const Field& f) const {
     return std::nullopt;
   }
   if (const auto* text = std::get_if<std::string>(&value.data)) {
-    if (f.pattern && !matches_whole(*f.pattern, *text)) return issue(FieldIssue::Kind::pattern);
+    // A pattern that did not compile never loads; fail closed all the same.
+    if (f.pattern && (!f.compiled_pattern || !f.compiled_pattern->full_match(*text))) {
+      return issue(FieldIssue::Kind::pattern);
+    }
     if (f.check_digit) {
       bool valid = *f.check_digit == "luhn" ? luhn_valid(*text) : mod11_valid(*text);
       if (!valid) return issue(FieldIssue::Kind::check_digit);
