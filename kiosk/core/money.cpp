@@ -46,7 +46,8 @@ Expected<Money> make_money(std::int64_t minor_units, std::string_view currency) 
 
 std::string format_money(const Money& money) {
   auto decimal = to_decimal_string(money);
-  return fmt::format("{} {}", decimal ? *decimal : std::to_string(money.minor_units), money.currency);
+  return fmt::format("{} {}", decimal ? *decimal : std::to_string(money.minor_units),
+                     money.currency);
 }
 
 }  // namespace shubbak

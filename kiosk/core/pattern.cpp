@@ -34,20 +34,22 @@ Expected<Pattern> Pattern::compile(std::string_view source, const PatternLimits&
   options.set_log_errors(false);
   options.set_never_capture(true);  // match or not: no submatches, the fastest engines
   options.set_max_mem(limits.max_memory_bytes);
-  auto compiled = std::make_shared<const RE2>(re2::StringPiece(source.data(), source.size()), options);
+  auto compiled =
+      std::make_shared<const RE2>(re2::StringPiece(source.data(), source.size()), options);
   if (!compiled->ok()) {
     std::string reason = compiled->error();
     if (compiled->error_code() == RE2::ErrorPatternTooLarge) reason = "too complex";
     return fail(Errc::invalid_argument,
-                fmt::format("the pattern \"{}\" is not a valid regular expression ({})", shown(source),
-                            shown(reason)));
+                fmt::format("the pattern \"{}\" is not a valid regular expression ({})",
+                            shown(source), shown(reason)));
   }
   int size = compiled->ProgramSize();
   if (size > limits.max_program_size) {
-    return fail(Errc::invalid_argument,
-                fmt::format("the pattern \"{}\" is too complex: its program has {} instructions; at "
-                            "most {} are allowed",
-                            shown(source), size, limits.max_program_size));
+    return fail(
+        Errc::invalid_argument,
+        fmt::format("the pattern \"{}\" is too complex: its program has {} instructions; at "
+                    "most {} are allowed",
+                    shown(source), size, limits.max_program_size));
   }
   return Pattern(std::string(source), std::move(compiled), size);
 }

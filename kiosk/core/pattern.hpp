@@ -52,7 +52,9 @@ class Pattern {
 
  private:
   Pattern(std::string source, std::shared_ptr<const re2::RE2> compiled, int program_size)
-      : m_source(std::move(source)), m_compiled(std::move(compiled)), m_program_size(program_size) {}
+      : m_source(std::move(source)),
+        m_compiled(std::move(compiled)),
+        m_program_size(program_size) {}
 
   std::string m_source;
   std::shared_ptr<const re2::RE2> m_compiled;

@@ -56,14 +56,16 @@ class StrictBuilder {
   bool number_float(double value, const std::string& raw) {
     bool integral = raw.find_first_of(".eE") == std::string::npos;
     if (integral) {
-      return refuse(fmt::format("the integer {} is out of range (integers must lie within "
-                                "-9223372036854775808 .. 18446744073709551615)",
-                                printable(raw, 40)));
+      return refuse(
+          fmt::format("the integer {} is out of range (integers must lie within "
+                      "-9223372036854775808 .. 18446744073709551615)",
+                      printable(raw, 40)));
     }
     if (!m_limits.allow_fractions) {
-      return refuse(fmt::format("{} is not an integer (numbers with a fraction or an exponent "
-                                "are not accepted here)",
-                                printable(raw, 40)));
+      return refuse(
+          fmt::format("{} is not an integer (numbers with a fraction or an exponent "
+                      "are not accepted here)",
+                      printable(raw, 40)));
     }
     if (!std::isfinite(value)) return refuse(fmt::format("{} is out of range", printable(raw, 40)));
     return add(Json(value));
@@ -92,7 +94,8 @@ class StrictBuilder {
                                 m_limits.max_key_bytes));
     }
     if (key.find('\0') != std::string::npos) return refuse("a key holds U+0000");
-    if (frame.container->contains(key)) return refuse(fmt::format("duplicate key \"{}\"", printable(key, 64)));
+    if (frame.container->contains(key))
+      return refuse(fmt::format("duplicate key \"{}\"", printable(key, 64)));
     if (frame.count >= m_limits.max_object_members) {
       return refuse(fmt::format("more than {} members in one object", m_limits.max_object_members));
     }
@@ -105,7 +108,8 @@ class StrictBuilder {
   bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) {
     std::string_view what = e.what();
     // "[json.exception.parse_error.101] parse error at line 1, column 5: ..." without the tag.
-    if (auto tag_end = what.find("] "); what.starts_with("[json.exception") && tag_end != std::string_view::npos) {
+    if (auto tag_end = what.find("] ");
+        what.starts_with("[json.exception") && tag_end != std::string_view::npos) {
       what.remove_prefix(tag_end + 2);
     }
     return refuse(fmt::format("not JSON (byte {}): {}", position, printable(what, 300)));
@@ -231,14 +235,17 @@ std::string json_path_index(std::string_view path, std::size_t index) {
   return fmt::format("{}[{}]", path, index);
 }
 
-std::expected<Json, JsonProblem> read_strict_json(std::string_view bytes, const JsonLimits& limits) {
+std::expected<Json, JsonProblem> read_strict_json(std::string_view bytes,
+                                                  const JsonLimits& limits) {
   if (bytes.size() > limits.max_bytes) {
-    return std::unexpected(JsonProblem{
-        "$", fmt::format("the document is {} bytes; at most {} are allowed", bytes.size(), limits.max_bytes)});
+    return std::unexpected(
+        JsonProblem{"$", fmt::format("the document is {} bytes; at most {} are allowed",
+                                     bytes.size(), limits.max_bytes)});
   }
   StrictBuilder builder(limits);
-  bool ok = Json::sax_parse(bytes.begin(), bytes.end(), &builder, nlohmann::detail::input_format_t::json,
-                            /*strict=*/true, /*ignore_comments=*/false);
+  bool ok =
+      Json::sax_parse(bytes.begin(), bytes.end(), &builder, nlohmann::detail::input_format_t::json,
+                      /*strict=*/true, /*ignore_comments=*/false);
   if (!ok || builder.problem()) {
     if (builder.problem()) return std::unexpected(*builder.problem());
     return std::unexpected(JsonProblem{"$", "not JSON"});

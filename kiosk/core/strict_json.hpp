@@ -43,7 +43,7 @@ namespace shubbak {
 
 struct JsonLimits {
   std::size_t max_bytes = 1 << 20;
-  std::size_t max_depth = 64;              // nested arrays and objects; the root is depth 1
+  std::size_t max_depth = 64;                // nested arrays and objects; the root is depth 1
   std::size_t max_string_bytes = 64 * 1024;  // each string value, after unescaping
   std::size_t max_key_bytes = 256;           // each object key, after unescaping
   std::size_t max_array_items = 10'000;      // in each array

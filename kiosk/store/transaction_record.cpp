@@ -54,7 +54,8 @@ Expected<void> validate_draft(const TransactionDraft& draft) {
   if (auto ok = check_identifier("service version", draft.service_version); !ok) return ok;
   // A free service has no amount at all (zero, no currency); anything else must be real money.
   bool free_service = draft.amount.minor_units == 0 && draft.amount.currency.empty();
-  if (auto money = make_money(draft.amount.minor_units, draft.amount.currency); !money && !free_service) {
+  if (auto money = make_money(draft.amount.minor_units, draft.amount.currency);
+      !money && !free_service) {
     return std::unexpected(money.error());
   }
   if (draft.payment_reference.size() > k_max_id_length) {

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "kiosk/core/error.hpp"
-#include "kiosk/crypto/bytes.hpp"
 #include "kiosk/core/money.hpp"
+#include "kiosk/crypto/bytes.hpp"
 
 namespace shubbak {
 

@@ -16,7 +16,6 @@ Expected<Json> parse_object(std::string_view text, std::string_view what) {
 }
 }  // namespace
 
-
 std::string encode_batch(const Batch& batch) {
   Json items = Json::array();
   for (const auto& item : batch.items) {

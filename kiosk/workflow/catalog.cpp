@@ -23,12 +23,15 @@ Catalog load_catalog(const std::filesystem::path& directory) {
   // Nothing here throws: one unreadable entry or bundle is refused on its own, and the kiosk
   // still starts with the others.
   std::filesystem::recursive_directory_iterator it(directory, ec), end;
-  for (std::size_t entries = 0; !ec && it != end && entries < 100'000; it.increment(ec), ++entries) {
+  for (std::size_t entries = 0; !ec && it != end && entries < 100'000;
+       it.increment(ec), ++entries) {
     std::error_code type_ec;
-    if (it->is_regular_file(type_ec) && it->path().extension() == ".json") files.push_back(it->path());
+    if (it->is_regular_file(type_ec) && it->path().extension() == ".json")
+      files.push_back(it->path());
   }
   if (ec) {
-    catalog.refused.push_back({directory, {{"$", fmt::format("cannot read the directory: {}", ec.message())}}});
+    catalog.refused.push_back(
+        {directory, {{"$", fmt::format("cannot read the directory: {}", ec.message())}}});
     if (files.empty()) return catalog;
   }
   std::sort(files.begin(), files.end());
@@ -43,7 +46,8 @@ Catalog load_catalog(const std::filesystem::path& directory) {
     in.read(text.data(), static_cast<std::streamsize>(text.size()));
     text.resize(static_cast<std::size_t>(in.gcount()));
     if (text.size() > k_max_bundle_bytes) {
-      catalog.refused.push_back({file, {{"$", fmt::format("the file is larger than {} bytes", k_max_bundle_bytes)}}});
+      catalog.refused.push_back(
+          {file, {{"$", fmt::format("the file is larger than {} bytes", k_max_bundle_bytes)}}});
       continue;
     }
     auto loaded = load_bundle(text);
@@ -53,12 +57,14 @@ Catalog load_catalog(const std::filesystem::path& directory) {
     }
     auto bundle = std::get<std::shared_ptr<const Bundle>>(loaded);
     if (catalog.find(bundle->id)) {
-      catalog.refused.push_back({file, {{"$.id", fmt::format("another bundle already has id \"{}\"", bundle->id)}}});
+      catalog.refused.push_back(
+          {file, {{"$.id", fmt::format("another bundle already has id \"{}\"", bundle->id)}}});
       continue;
     }
     catalog.services.push_back(std::move(bundle));
   }
-  std::sort(catalog.services.begin(), catalog.services.end(), [](const auto& a, const auto& b) { return a->id < b->id; });
+  std::sort(catalog.services.begin(), catalog.services.end(),
+            [](const auto& a, const auto& b) { return a->id < b->id; });
   return catalog;
 }
 

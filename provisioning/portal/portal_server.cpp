@@ -18,7 +18,6 @@ namespace shubbak::portal {
 
 namespace {
 
-
 // The CN of the verified client certificate; empty when there is none.
 std::string client_common_name(const httplib::Request& request) {
   if (request.ssl == nullptr) return {};
@@ -119,7 +118,8 @@ struct PortalServer::Impl {
     for (int i = 0; i < 4; ++i) {
       auto field = body.find(names[i]);
       if (field == body.end() || !field->is_string() || field->get<std::string>().empty())
-        return reply_error(response, 400, fmt::format("\"{}\" is missing or not a string", names[i]));
+        return reply_error(response, 400,
+                           fmt::format("\"{}\" is missing or not a string", names[i]));
       fields[i] = field->get<std::string>();
     }
     const auto& [kiosk_id, token, csr_pem, device_key] = fields;

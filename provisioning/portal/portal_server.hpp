@@ -20,13 +20,13 @@ namespace shubbak::portal {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 8443;                   // 0: any free port (see PortalServer::port())
-  std::filesystem::path cert;        // server certificate (PEM)
-  std::filesystem::path key;         // its private key (PEM)
-  std::filesystem::path client_ca;   // CA that issues kiosk certificates (PEM)
+  int port = 8443;                      // 0: any free port (see PortalServer::port())
+  std::filesystem::path cert;           // server certificate (PEM)
+  std::filesystem::path key;            // its private key (PEM)
+  std::filesystem::path client_ca;      // CA that issues kiosk certificates (PEM)
   std::filesystem::path client_ca_key;  // its private key (PEM); empty: enrolment is off
   int certificate_days = 365;           // lifetime of a kiosk certificate issued at enrolment
-  std::filesystem::path static_dir;  // served under /repository/; empty: none
+  std::filesystem::path static_dir;     // served under /repository/; empty: none
   // Fault injection for protocol tests: the reply to this many transaction batches is cut off
   // after the batch was committed, as a network failure would.
   int drop_replies_after_commit = 0;

@@ -5,9 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "kiosk/core/money.hpp"
 #include "kiosk/crypto/bytes.hpp"
 #include "kiosk/crypto/device_key.hpp"
-#include "kiosk/core/money.hpp"
 #include "kiosk/store/sqlite.hpp"
 #include "kiosk/store/transaction_record.hpp"
 #include "kiosk/store/uuid7.hpp"
@@ -210,21 +210,23 @@ Expected<std::string> PortalStore::issue_enrolment_token(std::string_view kiosk_
   auto insert = m_impl->db.prepare(
       "INSERT INTO enrolment_tokens(token_sha256, kiosk_id, expires_ms) VALUES (?,?,?)");
   if (!insert) return std::unexpected(insert.error());
-  std::int64_t expires = now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(lifetime).count();
+  std::int64_t expires =
+      now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(lifetime).count();
   insert->bind(1, to_hex(sha256(token))).bind(2, kiosk_id).bind(3, expires);
   if (auto ok = insert->run(); !ok) return std::unexpected(ok.error());
   return token;
 }
 
-Expected<std::string> PortalStore::enrol(std::string_view token, std::string_view kiosk_id,
-                                         std::string_view device_key,
-                                         const std::function<Expected<std::string>()>& issue_certificate) {
+Expected<std::string> PortalStore::enrol(
+    std::string_view token, std::string_view kiosk_id, std::string_view device_key,
+    const std::function<Expected<std::string>()>& issue_certificate) {
   Impl& s = *m_impl;
   std::lock_guard lock(s.mutex);
   auto tx = sqlite::Transaction::begin(s.db);
   if (!tx) return std::unexpected(tx.error());
   auto select = s.db.prepare(
-      "SELECT kiosk_id, expires_ms, used_ms IS NOT NULL FROM enrolment_tokens WHERE token_sha256 = ?");
+      "SELECT kiosk_id, expires_ms, used_ms IS NOT NULL FROM enrolment_tokens WHERE token_sha256 = "
+      "?");
   if (!select) return std::unexpected(select.error());
   auto row = select->bind(1, to_hex(sha256(token))).step();
   if (!row) return std::unexpected(row.error());

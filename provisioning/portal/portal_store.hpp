@@ -5,8 +5,8 @@
 // Threading: any thread; calls are serialised inside.
 #pragma once
 
-#include <cstdint>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>

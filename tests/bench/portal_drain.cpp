@@ -14,8 +14,8 @@
 #include "kiosk/sync/outbox_uploader.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/temp_dir.hpp"
-#include "tests/support/text_scan.hpp"
 #include "tests/support/test_pki.hpp"
+#include "tests/support/text_scan.hpp"
 
 using namespace shubbak;
 using Clock = std::chrono::steady_clock;

@@ -15,7 +15,8 @@ namespace shubbak::testing {
 inline std::optional<std::string> text_after(std::string_view text, std::string_view marker,
                                              std::string_view allowed, std::size_t from = 0,
                                              std::size_t* end = nullptr) {
-  for (auto at = text.find(marker, from); at != std::string_view::npos; at = text.find(marker, at + 1)) {
+  for (auto at = text.find(marker, from); at != std::string_view::npos;
+       at = text.find(marker, at + 1)) {
     std::size_t start = at + marker.size();
     std::size_t stop = text.find_first_not_of(allowed, start);
     if (stop == std::string_view::npos) stop = text.size();
@@ -28,7 +29,8 @@ inline std::optional<std::string> text_after(std::string_view text, std::string_
 }
 
 // Every such run, in order.
-inline std::vector<std::string> all_after(std::string_view text, std::string_view marker, std::string_view allowed) {
+inline std::vector<std::string> all_after(std::string_view text, std::string_view marker,
+                                          std::string_view allowed) {
   std::vector<std::string> out;
   std::size_t from = 0, end = 0;
   while (auto found = text_after(text, marker, allowed, from, &end)) {
@@ -58,6 +60,7 @@ inline std::string without_lines(std::string text, std::string_view prefix) {
 
 inline constexpr std::string_view k_digits = "0123456789";
 inline constexpr std::string_view k_hex_and_dash = "0123456789abcdef-";
-inline constexpr std::string_view k_base64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
+inline constexpr std::string_view k_base64 =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
 
 }  // namespace shubbak::testing

@@ -139,8 +139,8 @@ class Evaluator {
     if (found->second.type() == Type::list) {
       std::size_t items = std::get<std::vector<std::string>>(found->second.data).size();
       if (items > m_budget.limits().max_list_items) {
-        return fail(Errc::cancelled, fmt::format("a list of {} items exceeds the limit of {} items", items,
-                                                 m_budget.limits().max_list_items));
+        return fail(Errc::cancelled, fmt::format("a list of {} items exceeds the limit of {} items",
+                                                 items, m_budget.limits().max_list_items));
       }
     }
     return found->second;
@@ -259,7 +259,8 @@ std::int64_t bound(const Node& node, const EvaluationLimits& limits, std::int64_
     std::int64_t text = 1 + static_cast<std::int64_t>(limits.max_text_bytes / 64);
     std::int64_t list = 1 + static_cast<std::int64_t>(limits.max_list_items / 16);
     std::int64_t body = std::max(text, list);
-    if (node.name == "contains") body = contains_steps(limits.max_text_bytes, limits.max_text_bytes);
+    if (node.name == "contains")
+      body = contains_steps(limits.max_text_bytes, limits.max_text_bytes);
     if (node.pattern) {
       std::int64_t match = match_steps(node.pattern->program_size(), limits.max_text_bytes);
       largest = std::max(largest, match);

@@ -20,8 +20,9 @@ Expected<void> EvaluationBudget::spend(std::int64_t steps) {
 Expected<void> WorkBudget::spend(std::int64_t steps) {
   m_spent += steps;
   if (m_spent > m_limit) {
-    return fail(Errc::cancelled,
-                fmt::format("the work budget of {} steps for one screen or keystroke is spent", m_limit));
+    return fail(
+        Errc::cancelled,
+        fmt::format("the work budget of {} steps for one screen or keystroke is spent", m_limit));
   }
   return {};
 }

@@ -46,7 +46,8 @@ class EvaluationBudget {
 
 // What contains() charges: (text / 64 + 1) x (part / 64 + 1).
 constexpr std::int64_t contains_steps(std::size_t text_bytes, std::size_t part_bytes) {
-  return (1 + static_cast<std::int64_t>(text_bytes / 64)) * (1 + static_cast<std::int64_t>(part_bytes / 64));
+  return (1 + static_cast<std::int64_t>(text_bytes / 64)) *
+         (1 + static_cast<std::int64_t>(part_bytes / 64));
 }
 
 using FunctionCheck = Expected<TypeInfo> (*)(const Node& call, std::span<const TypeInfo> arguments);

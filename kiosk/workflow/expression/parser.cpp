@@ -241,8 +241,10 @@ class Parser {
     ++m_at;
     // The pattern is compiled once, here; a pattern that does not compile is left for the
     // checker to report with its reason.
-    if (name == "matches" && (*node)->children.size() == 2 && (*node)->children[1]->is_text_literal()) {
-      if (auto pattern = compile_pattern(std::get<std::string>((*node)->children[1]->literal.data))) {
+    if (name == "matches" && (*node)->children.size() == 2 &&
+        (*node)->children[1]->is_text_literal()) {
+      if (auto pattern =
+              compile_pattern(std::get<std::string>((*node)->children[1]->literal.data))) {
         (*node)->pattern = std::make_shared<const Pattern>(std::move(*pattern));
       }
     }

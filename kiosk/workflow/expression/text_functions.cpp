@@ -105,7 +105,8 @@ Expected<Value> contains(std::span<const Value> arguments, EvaluationBudget& bud
   const auto& text = text_of(arguments[0]);
   const auto& part = text_of(arguments[1]);
   // A plain search compares up to every byte of `part` at every position of `text`.
-  if (auto ok = budget.spend(contains_steps(text.size(), part.size())); !ok) return std::unexpected(ok.error());
+  if (auto ok = budget.spend(contains_steps(text.size(), part.size())); !ok)
+    return std::unexpected(ok.error());
   return Value{text.find(part) != std::string::npos};
 }
 
@@ -148,7 +149,8 @@ Expected<TypeInfo> check_matches(const Node& call, std::span<const TypeInfo> arg
     // The parser compiles every pattern that can be; this one cannot: say why.
     auto compiled = compile_pattern(*pattern);
     return fail(Errc::invalid_argument,
-                "matches(): " + (compiled ? std::string("the pattern was not compiled") : compiled.error().message));
+                "matches(): " + (compiled ? std::string("the pattern was not compiled")
+                                          : compiled.error().message));
   }
   return TypeInfo{Type::boolean, ""};
 }
@@ -156,7 +158,8 @@ Expected<TypeInfo> check_matches(const Node& call, std::span<const TypeInfo> arg
 Expected<Value> matches(std::span<const Value> arguments, EvaluationBudget& budget) {
   const auto& text = text_of(arguments[0]);
   const Node* call = budget.call();
-  if (call == nullptr || !call->pattern) return fail(Errc::internal, "matches() without a compiled pattern");
+  if (call == nullptr || !call->pattern)
+    return fail(Errc::internal, "matches() without a compiled pattern");
   if (auto ok = budget.spend_on_text(text.size()); !ok) return std::unexpected(ok.error());
   if (auto ok = budget.spend(match_steps(call->pattern->program_size(), text.size())); !ok)
     return std::unexpected(ok.error());

@@ -15,8 +15,8 @@
 #include "kiosk/store/sqlite.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/temp_dir.hpp"
-#include "tests/support/text_scan.hpp"
 #include "tests/support/test_pki.hpp"
+#include "tests/support/text_scan.hpp"
 
 namespace shubbak::testing {
 
@@ -51,7 +51,8 @@ class PortalFixture {
     m_process = std::make_unique<ChildProcess>(args, m_dir / "portal-out");
     for (int i = 0; i < 500; ++i) {
       std::string out = m_process->stdout_text();
-      if (auto port = testing::text_after(out, "listening on https://127.0.0.1:", testing::k_digits)) {
+      if (auto port =
+              testing::text_after(out, "listening on https://127.0.0.1:", testing::k_digits)) {
         m_url = "https://127.0.0.1:" + *port;
         return;
       }

@@ -40,7 +40,8 @@ std::string run(const TempDir& dir, const std::string& name, std::vector<std::st
 // Whether a `dpkg-deb -c` listing names `path` (as " ./path" or " path", ending the entry).
 bool lists(const std::string& contents, const std::string& path) {
   for (const std::string& entry : {" ./" + path, " " + path}) {
-    for (auto at = contents.find(entry); at != std::string::npos; at = contents.find(entry, at + 1)) {
+    for (auto at = contents.find(entry); at != std::string::npos;
+         at = contents.find(entry, at + 1)) {
       std::size_t end = at + entry.size();
       if (end == contents.size() || contents[end] == ' ' || contents[end] == '\n') return true;
     }
@@ -143,7 +144,8 @@ TEST_CASE("cpack builds a .deb with the right dependencies, files, conffile and 
                               {READELF, "-d", (root / "usr/bin" / program).string()});
     // "0x... (NEEDED)   Shared library: [libfoo.so.1]"
     std::vector<std::string> sonames;
-    for (auto at = dynamic.find("(NEEDED)"); at != std::string::npos; at = dynamic.find("(NEEDED)", at + 1)) {
+    for (auto at = dynamic.find("(NEEDED)"); at != std::string::npos;
+         at = dynamic.find("(NEEDED)", at + 1)) {
       auto open = dynamic.find('[', at), close = dynamic.find(']', open);
       auto line_end = dynamic.find('\n', at);
       if (open == std::string::npos || close == std::string::npos || open > line_end) continue;

@@ -119,7 +119,7 @@ TEST_CASE("systemd-analyze verify accepts the unit without a warning, and rates 
   std::ifstream in(k_provisioning / "systemd/shubbak.service");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   auto rewritten = testing::replace_all(text, "ExecStart=/usr/bin/shubbak",
-                                       std::string("ExecStart=") + SHUBBAK_RUNTIME_BIN);
+                                        std::string("ExecStart=") + SHUBBAK_RUNTIME_BIN);
   REQUIRE(rewritten != text);
   auto unit = dir.write("shubbak.service", rewritten);
 
@@ -130,9 +130,8 @@ TEST_CASE("systemd-analyze verify accepts the unit without a warning, and rates 
   CHECK(verify.stdout_text().empty());
 
   // A broken copy must be caught the same way: the check is not blind.
-  auto broken =
-      dir.write("broken.service",
-                testing::replace_all(rewritten, "Restart=always", "Restart=often"));
+  auto broken = dir.write("broken.service",
+                          testing::replace_all(rewritten, "Restart=always", "Restart=often"));
   std::filesystem::create_directory(dir / "broken");
   testing::ChildProcess verify_broken({SYSTEMD_ANALYZE, "verify", broken.string()}, dir / "broken");
   verify_broken.wait(60s);
@@ -145,7 +144,8 @@ TEST_CASE("systemd-analyze verify accepts the unit without a warning, and rates 
       dir / "security");
   CHECK(security.wait(60s) == 0);
   std::string report = security.stdout_text() + security.stderr_text();
-  auto level = testing::text_after(report, "Overall exposure level for shubbak.service: ", "0123456789.");
+  auto level =
+      testing::text_after(report, "Overall exposure level for shubbak.service: ", "0123456789.");
   REQUIRE_MESSAGE(level, report);
   double exposure = std::stod(*level);
   MESSAGE("systemd-analyze security exposure: " << exposure);

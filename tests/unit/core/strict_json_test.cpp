@@ -25,7 +25,8 @@ TEST_CASE("a plain document is read whole") {
 TEST_CASE("duplicate keys are refused at every depth, with their path") {
   CHECK(refused(R"({"id": "a", "id": "b"})").path == "$.id");
   CHECK(refused(R"({"id": "a", "id": "b"})").reason == "duplicate key \"id\"");
-  CHECK(refused(R"({"steps": [{}, {}, {}, {"id": 1, "kind": 2, "id": 3}]})").path == "$.steps[3].id");
+  CHECK(refused(R"({"steps": [{}, {}, {}, {"id": 1, "kind": 2, "id": 3}]})").path ==
+        "$.steps[3].id");
   CHECK(refused(R"({"a": {"b": {"c": [0, {"d": 1, "d": 1}]}}})").path == "$.a.b.c[1].d");
   CHECK(refused(R"({"x": {"services/a.json": 1, "services/a.json": 2}})").path ==
         R"($.x["services/a.json"])");
@@ -55,7 +56,8 @@ TEST_CASE("json_integer checks the caller's type and range") {
   auto t = json_integer<int>(doc["t"], "$.steps[0].timeout_seconds");
   REQUIRE(!t);
   CHECK(t.error().message ==
-        "$.steps[0].timeout_seconds: expected an integer from -2147483648 to 2147483647, got 4294967306");
+        "$.steps[0].timeout_seconds: expected an integer from -2147483648 to 2147483647, got "
+        "4294967306");
   CHECK(!json_integer<std::uint32_t>(doc["n"], "$.n"));
   CHECK(*json_integer<std::int64_t>(doc["n"], "$.n") == -1);
   CHECK(*json_integer<int>(doc["ok"], "$.ok", 5, 900) == 30);
@@ -67,9 +69,9 @@ TEST_CASE("json_integer checks the caller's type and range") {
 
 TEST_CASE("invalid UTF-8, lone surrogates and U+0000 are refused where they are") {
   CHECK(refused("{\"a\": [\"ok\", \"\xff\"]}").path == "$.a[1]");
-  CHECK(refused("{\"a\": \"\xc0\xaf\"}").path == "$.a");              // overlong '/'
-  CHECK(refused("{\"a\": \"\xed\xa0\x80\"}").path == "$.a");          // encoded surrogate
-  CHECK(refused(R"({"a": "\ud800"})").path == "$.a");                 // lone escaped surrogate
+  CHECK(refused("{\"a\": \"\xc0\xaf\"}").path == "$.a");      // overlong '/'
+  CHECK(refused("{\"a\": \"\xed\xa0\x80\"}").path == "$.a");  // encoded surrogate
+  CHECK(refused(R"({"a": "\ud800"})").path == "$.a");         // lone escaped surrogate
   CHECK(refused(R"({"a": "x\u0000y"})").reason == "a string holds U+0000");
   CHECK(refused(R"({"a\u0000": 1})").reason == "a key holds U+0000");
   // The message carries no raw bytes of the input.
@@ -80,7 +82,8 @@ TEST_CASE("invalid UTF-8, lone surrogates and U+0000 are refused where they are"
 TEST_CASE("limits: size, depth, strings, keys, counts") {
   JsonLimits limits;
   limits.max_bytes = 100;
-  CHECK(refused(std::string(101, ' ') , limits).reason == "the document is 101 bytes; at most 100 are allowed");
+  CHECK(refused(std::string(101, ' '), limits).reason ==
+        "the document is 101 bytes; at most 100 are allowed");
 
   limits = {};
   limits.max_depth = 3;
@@ -96,7 +99,8 @@ TEST_CASE("limits: size, depth, strings, keys, counts") {
   CHECK(refused(R"({"a": ["abcd", "abcde"]})", limits).path == "$.a[1]");
   limits = {};
   limits.max_key_bytes = 3;
-  CHECK(refused(R"({"abc": {"abcd": 1}})", limits).reason == "a key of 4 bytes; at most 3 are allowed");
+  CHECK(refused(R"({"abc": {"abcd": 1}})", limits).reason ==
+        "a key of 4 bytes; at most 3 are allowed");
 
   limits = {};
   limits.max_array_items = 2;
@@ -118,7 +122,8 @@ TEST_CASE("syntax errors say where") {
   CHECK(refused(R"({"a": [1, tru]})").path == "$.a[1]");
   CHECK(refused("").reason.starts_with("not JSON"));
   CHECK(refused(R"({"a": 1, // comment
-  })").reason.starts_with("not JSON"));
+  })")
+            .reason.starts_with("not JSON"));
   auto error = parse_strict_json(R"({"a": [1,]})", {});
   REQUIRE(!error);
   CHECK(error.error().code == Errc::parse);

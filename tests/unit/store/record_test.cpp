@@ -2,8 +2,8 @@
 
 #include <set>
 
-#include "kiosk/store/audit_log.hpp"
 #include "kiosk/core/money.hpp"
+#include "kiosk/store/audit_log.hpp"
 #include "kiosk/store/transaction_record.hpp"
 #include "kiosk/store/uuid7.hpp"
 

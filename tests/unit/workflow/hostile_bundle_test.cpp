@@ -23,11 +23,14 @@ std::string demo_text(const std::string& name) {
   return text.str();
 }
 
-json demo(const std::string& name = "muscat.municipality.fees") { return json::parse(demo_text(name)); }
+json demo(const std::string& name = "muscat.municipality.fees") {
+  return json::parse(demo_text(name));
+}
 
 std::vector<BundleError> errors_of(const std::string& text) {
   auto loaded = load_bundle(text);
-  REQUIRE_MESSAGE(std::holds_alternative<std::vector<BundleError>>(loaded), "the hostile bundle was accepted");
+  REQUIRE_MESSAGE(std::holds_alternative<std::vector<BundleError>>(loaded),
+                  "the hostile bundle was accepted");
   return std::get<std::vector<BundleError>>(loaded);
 }
 
@@ -36,7 +39,8 @@ void refused_at(const std::string& text, const std::string& path, const std::str
   auto errors = errors_of(text);
   INFO(format_errors(errors).substr(0, 2000));
   bool found = false;
-  for (const auto& e : errors) found = found || (e.path == path && e.message.find(message) != std::string::npos);
+  for (const auto& e : errors)
+    found = found || (e.path == path && e.message.find(message) != std::string::npos);
   CHECK_MESSAGE(found, "expected ", path, ": ", message);
 }
 
@@ -81,10 +85,12 @@ TEST_CASE("duplicate keys at any depth are refused with their path") {
   // The fourth step (review) gets a second id.
   json b = demo();
   std::string steps = b.dump();
-  refused_at(inserted(steps, R"("id":"review")", R"(,"id":"pay")"), "$.steps[3].id", "duplicate key \"id\"");
+  refused_at(inserted(steps, R"("id":"review")", R"(,"id":"pay")"), "$.steps[3].id",
+             "duplicate key \"id\"");
   refused_at(inserted(text, R"("receipt":{)", R"("title":{"ar":"x","en":"y"},)"), "$.receipt.title",
              "duplicate key \"title\"");
-  refused_at(inserted(text, R"("record":{)", R"("fields":[],)"), "$.record.fields", "duplicate key \"fields\"");
+  refused_at(inserted(text, R"("record":{)", R"("fields":[],)"), "$.record.fields",
+             "duplicate key \"fields\"");
 }
 
 TEST_CASE("integers out of their type's range are refused, never truncated") {
@@ -94,8 +100,8 @@ TEST_CASE("integers out of their type's range are refused, never truncated") {
   std::string text = demo().dump();
   refused_at(inserted(text, R"("kind":"form",)", R"("timeout_seconds":99999999999999999999999,)"),
              "$.steps[2].timeout_seconds", "out of range");
-  refused_at(inserted(text, R"("kind":"form",)", R"("timeout_seconds":30.5,)"), "$.steps[2].timeout_seconds",
-             "not an integer");
+  refused_at(inserted(text, R"("kind":"form",)", R"("timeout_seconds":30.5,)"),
+             "$.steps[2].timeout_seconds", "not an integer");
 }
 
 TEST_CASE("invalid UTF-8 is refused where it is") {
@@ -117,5 +123,6 @@ TEST_CASE("over-size and over-depth bundles are refused with the limit") {
   std::string deep = demo().dump();
   deep.insert(deep.size() - 1, R"(,"x":)" + std::string(100, '[') + std::string(100, ']'));
   // $ is the first level, $.x the second: the sixteenth array down is one too many.
-  refused_at(deep, "$.x[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]", "nesting deeper than 16 levels");
+  refused_at(deep, "$.x[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]",
+             "nesting deeper than 16 levels");
 }
