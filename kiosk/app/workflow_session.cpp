@@ -37,8 +37,11 @@ void WorkflowSession::start() {
   show();
 }
 
+// The bundle's text with its {field} placeholders filled in, answers shown as on the screens.
 std::string WorkflowSession::text(const workflow::Text& t) const {
-  return t.in(m_ui.language());
+  return m_engine.text(
+      t, m_ui.language(),
+      [this](const workflow::Field& f, const workflow::Value& v) { return display(f, v); });
 }
 
 std::string WorkflowSession::display(const workflow::Field& field,
@@ -245,6 +248,13 @@ StepView WorkflowSession::view() const {
 void WorkflowSession::show() {
   const workflow::Step& step = m_engine.step();
   m_log.debug("step {} ({})", step.id, to_string(step.kind));
+  if (m_engine.stopped()) m_log.error("service stopped: {}", m_engine.stopped()->describe());
+  // Not from inside the screen's own callback: the screen is replaced once it has returned.
+  auto show_later = [this] {
+    m_ui.loop().post([this, alive = std::weak_ptr<int>(m_alive)] {
+      if (alive.lock()) show();
+    });
+  };
   if (step.kind == StepKind::payment && step.methods.size() > 1 && !m_engine.payment() &&
       !m_method_chosen) {
     m_choosing_method = true;
@@ -267,12 +277,14 @@ void WorkflowSession::show() {
     if (m_engine.step().kind == StepKind::end && id == "print-again") return retry_print();
     if (m_engine.choose(id)) show();
   };
-  actions.text_changed = [this](const std::string& field, const std::string& typed) {
+  actions.text_changed = [this, show_later](const std::string& field, const std::string& typed) {
     m_errors.erase(field);
     m_engine.set_answer(field, typed);
+    if (m_engine.stopped()) show_later();
   };
-  actions.date_changed = [this](const std::string& field, CivilDate date) {
+  actions.date_changed = [this, show_later](const std::string& field, CivilDate date) {
     m_engine.set_value(field, workflow::Value{date});
+    if (m_engine.stopped()) show_later();
   };
   actions.choices_changed = [this](const std::string& field, std::vector<std::string> values) {
     m_errors.erase(field);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 #include "kiosk/core/strict_json.hpp"
 
@@ -32,5 +33,15 @@ inline constexpr std::size_t k_max_steps = 200;
 inline constexpr std::size_t k_max_text_bytes = 2000;  // each language of a Text
 inline constexpr int k_min_timeout_seconds = 5;
 inline constexpr int k_max_timeout_seconds = 900;
+inline constexpr std::size_t k_max_choices =
+    500;  // of one field: a multi-choice answer's list limit
+inline constexpr std::size_t k_max_choice_value_bytes = 64;
+inline constexpr std::size_t k_max_placeholders = 16;  // `{field}` in one text
+
+// Evaluation work per citizen action, in expression steps (EXPRESSIONS.md, Limits): entering a
+// screen, one keystroke or choice, one "continue". The engine stops a session that spends more
+// (it cannot, for a bundle that lints), and lint refuses a bundle whose static bound for any
+// action exceeds it. The ui_stall benchmark measures the worst action of bundles that lint.
+inline constexpr std::int64_t k_work_steps_per_action = 200'000;
 
 }  // namespace shubbak::workflow

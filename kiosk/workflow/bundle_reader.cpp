@@ -56,7 +56,8 @@ const NameRule& step_id_rule() {
   return r;
 }
 const NameRule& counter_rule() {
-  static const NameRule r = make_rule("a counter name", k_max_identifier_bytes, "[a-z0-9_]+");
+  static const NameRule r =
+      make_rule("a counter name (letters, digits, _ or -)", 16, "[A-Za-z0-9_-]+");
   return r;
 }
 const NameRule& currency_rule() {

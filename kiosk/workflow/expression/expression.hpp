@@ -68,6 +68,10 @@ class Expression {
   // The result type given the fields' types; Errc::invalid_argument naming the problem
   // ("unknown field $x", "'+' cannot add money in OMR and JOD", "if() needs 3 arguments").
   Expected<Type> check(const FieldTypes& fields) const;
+  // The same, with the currency of a money result.
+  Expected<FieldType> check_typed(const FieldTypes& fields) const;
+  // The currencies its money() calls name, in order.
+  std::vector<std::string> money_currencies() const;
 
   // Evaluates against the answers so far (a missing or unanswered field is null). Errors:
   // Errc::invalid_argument for a runtime type problem, Errc::cancelled when a limit is hit.
