@@ -17,6 +17,13 @@ namespace shubbak::workflow {
 
 namespace {
 
+// A name from the bundle in a message: quoted, or only its length when no name could be that
+// long (names are at most k_max_identifier_bytes).
+std::string shown(const std::string& name) {
+  if (name.size() > k_max_identifier_bytes) return fmt::format("(a name of {} bytes)", name.size());
+  return fmt::format("\"{}\"", name);
+}
+
 class Checker {
  public:
   Checker(const Bundle& b, std::vector<BundleError>& errors)
@@ -30,7 +37,7 @@ class Checker {
     for (std::size_t i = 0; i < m_b.fields.size(); ++i)
       check_field(m_b.fields[i], fmt::format("$.fields[{}]", i));
     if (!m_b.start.empty() && !m_step_index.contains(m_b.start)) {
-      error("$.start", fmt::format("unknown step \"{}\"", m_b.start));
+      error("$.start", fmt::format("unknown step {}", shown(m_b.start)));
     }
     for (std::size_t i = 0; i < m_b.steps.size(); ++i)
       check_step(m_b.steps[i], fmt::format("$.steps[{}]", i));
@@ -136,12 +143,12 @@ class Checker {
 
   void target(const std::string& id, const std::string& path) {
     if (!id.empty() && !m_step_index.contains(id))
-      error(path, fmt::format("unknown step \"{}\"", id));
+      error(path, fmt::format("unknown step {}", shown(id)));
   }
 
   const Field* known_field(const std::string& name, const std::string& path) {
     const Field* f = m_b.field(name);
-    if (!f && !name.empty()) error(path, fmt::format("unknown field \"{}\"", name));
+    if (!f && !name.empty()) error(path, fmt::format("unknown field {}", shown(name)));
     return f;
   }
 
@@ -421,7 +428,9 @@ class Checker {
     }
   };
 
-  static std::int64_t bound(const std::optional<Expression>& e) { return e ? e->cost_bound() : 0; }
+  std::int64_t bound(const std::optional<Expression>& e) const {
+    return e ? e->cost_bound({}, &m_types) : 0;
+  }
 
   void add_field_screen(Work& work, const Field& f, const std::string& path) {
     work.add(bound(f.relevant), path + ".relevant");

@@ -109,6 +109,14 @@ Worst walk(const std::shared_ptr<const Bundle>& bundle, const std::string& answe
   }
   for (const Field* f : engine->visible_fields()) {
     auto offered = engine->offered_choices(*f);
+    if (f->kind == FieldKind::multi_choice && !offered.empty()) {
+      std::vector<std::string> all;
+      for (const Choice* c : offered) all.push_back(c->value);
+      measure("a multi-choice answer", [&] {
+        engine->set_value(f->name, Value{all});
+        return engine->last_action_work();
+      });
+    }
     if (f->kind == FieldKind::choice && !offered.empty()) {
       measure("a choice", [&] {
         (void)engine->set_answer(f->name, offered.back()->value);
@@ -184,6 +192,29 @@ int main(int argc, char** argv) {
            asked.push_back("c" + std::to_string(f));
          }
          return bundle_with(fields, asked);
+       },
+       static_cast<int>(k_max_choices)},
+      {"choice filters reading a long multi-choice answer",
+       [&](int n) {
+         json many = json::array();
+         for (int i = 0; i < static_cast<int>(k_max_choices); ++i) {
+           many.push_back({{"value", "m" + std::to_string(i)}, {"label", text("M")}});
+         }
+         json choices = json::array();
+         for (int i = 0; i < n; ++i) {
+           choices.push_back(
+               {{"value", "c" + std::to_string(i)},
+                {"label", text("C")},
+                {"filter", "selected($m, \"m499\") and count($m) > 3 or selected($m, \"x\")"}});
+         }
+         return bundle_with(
+             json::array(
+                 {{{"name", "m"},
+                   {"type", "multi_choice"},
+                   {"label", text("M")},
+                   {"choices", many}},
+                  {{"name", "c"}, {"type", "choice"}, {"label", text("C")}, {"choices", choices}}}),
+             {"m", "c"});
        },
        static_cast<int>(k_max_choices)},
       {"contains() on long texts in filters",

@@ -142,6 +142,8 @@ class Evaluator {
         return fail(Errc::cancelled, fmt::format("a list of {} items exceeds the limit of {} items",
                                                  items, m_budget.limits().max_list_items));
       }
+      // The list is copied: one step per few items.
+      if (auto ok = m_budget.spend(list_read_steps(items)); !ok) return std::unexpected(ok.error());
     }
     return found->second;
   }
@@ -252,9 +254,19 @@ namespace {
 // What evaluating `node` can spend, following the evaluator's accounting: one step per node,
 // and for a call what its body may spend on text (at most max_text_bytes), on a list (at most
 // max_list_items) and on a pattern. `largest` is the largest single spend seen.
-std::int64_t bound(const Node& node, const EvaluationLimits& limits, std::int64_t& largest) {
+std::int64_t bound(const Node& node, const EvaluationLimits& limits, const FieldTypes* types,
+                   std::int64_t& largest) {
   std::int64_t total = 1;
-  for (const auto& child : node.children) total += bound(*child, limits, largest);
+  if (node.kind == Node::Kind::field) {
+    // A list read costs by its size; without the declared types, any field may be a list.
+    auto declared = types ? types->find(node.name) : FieldTypes::const_iterator{};
+    if (!types || declared == types->end() || declared->second.type == Type::list) {
+      std::int64_t list = list_read_steps(limits.max_list_items);
+      largest = std::max(largest, list);
+      total += list;
+    }
+  }
+  for (const auto& child : node.children) total += bound(*child, limits, types, largest);
   if (node.kind == Node::Kind::call) {
     std::int64_t text = 1 + static_cast<std::int64_t>(limits.max_text_bytes / 64);
     std::int64_t list = 1 + static_cast<std::int64_t>(limits.max_list_items / 16);
@@ -274,9 +286,9 @@ std::int64_t bound(const Node& node, const EvaluationLimits& limits, std::int64_
 
 }  // namespace
 
-std::int64_t Expression::cost_bound(const EvaluationLimits& limits) const {
+std::int64_t Expression::cost_bound(const EvaluationLimits& limits, const FieldTypes* types) const {
   std::int64_t largest = 1;
-  std::int64_t tree = bound(*m_root, limits, largest);
+  std::int64_t tree = bound(*m_root, limits, types, largest);
   // The evaluation stops at the first spend that passes max_steps.
   return std::min(tree, static_cast<std::int64_t>(limits.max_steps) + largest);
 }

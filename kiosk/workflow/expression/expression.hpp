@@ -81,7 +81,9 @@ class Expression {
 
   // The most steps one evaluate() with `limits` can spend, whatever the answers: what a
   // bundle's checks add up per screen to refuse one that could stall the kiosk.
-  std::int64_t cost_bound(const EvaluationLimits& limits = {}) const;
+  // With the declared `types`, the bound is tighter (only list fields pay for list reads).
+  std::int64_t cost_bound(const EvaluationLimits& limits = {},
+                          const FieldTypes* types = nullptr) const;
 
   // The fields it reads ("$name" references), each once, in order of first use.
   const std::vector<std::string>& references() const { return m_references; }

@@ -50,6 +50,11 @@ constexpr std::int64_t contains_steps(std::size_t text_bytes, std::size_t part_b
          (1 + static_cast<std::int64_t>(part_bytes / 64));
 }
 
+// What reading a list of `items` answers from a field charges (it is copied).
+constexpr std::int64_t list_read_steps(std::size_t items) {
+  return 1 + static_cast<std::int64_t>(items / 4);
+}
+
 using FunctionCheck = Expected<TypeInfo> (*)(const Node& call, std::span<const TypeInfo> arguments);
 using FunctionBody = Expected<Value> (*)(std::span<const Value> arguments,
                                          EvaluationBudget& budget);
