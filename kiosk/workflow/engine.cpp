@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "kiosk/core/record_rules.hpp"
+#include "kiosk/core/utf8.hpp"
 #include "kiosk/workflow/expression/check_digit.hpp"
 #include "kiosk/workflow/expression/regex_match.hpp"
 #include "kiosk/workflow/placeholders.hpp"
@@ -239,7 +240,7 @@ std::optional<FieldIssue> WorkflowEngine::set_answer(std::string_view name, std:
   auto invalid = FieldIssue{f->name, FieldIssue::Kind::invalid, std::nullopt};
   // No answer the store could not keep: over its size, or shaped like a card number when it
   // would be recorded.
-  if (text.size() > k_max_record_field_bytes) return invalid;
+  if (text.size() > k_max_record_field_bytes || !is_valid_utf8(text)) return invalid;
   std::string typed = trimmed(text);
   if (typed.empty()) {
     assign(name, Value{});
@@ -476,9 +477,10 @@ Expected<void> WorkflowEngine::record_acceptable() const {
     return fail(Errc::invalid_argument, "too many recorded fields");
   for (const auto& [name, value] : draft.fields) {
     // Name only the field: its value may be the very number that must not be logged.
-    if (value.size() > k_max_record_field_bytes) {
-      return fail(Errc::invalid_argument,
-                  fmt::format("the answer to {} is too long to be recorded", name));
+    if (value.size() > k_max_record_field_bytes || !is_valid_utf8(value)) {
+      return fail(
+          Errc::invalid_argument,
+          fmt::format("the answer to {} is too long or not UTF-8: it cannot be recorded", name));
     }
     if (looks_like_card_number(value)) {
       return fail(
