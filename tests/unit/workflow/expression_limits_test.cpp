@@ -85,8 +85,8 @@ TEST_CASE("texts larger than max_text_bytes are refused") {
 
 TEST_CASE("a catastrophic pattern runs in linear time, and its work is counted") {
   // (a+)+$ against "aaaa...ab" takes exponential time in a backtracking engine; RE2 does not
-  // backtrack: it answers at once, on the longest text the limits allow.
-  FieldValues fields{{"t", text(std::string(4000, 'a') + "b")}};
+  // backtrack: it answers at once, on as long a text as its step cost allows.
+  FieldValues fields{{"t", text(std::string(1000, 'a') + "b")}};
   CHECK(eval("matches($t, \"(a+)+$\")", fields) == boolean(false));
   CHECK(eval("matches($t, \"(a|aa)+b\")", fields) == boolean(true));
   CHECK(eval("matches(\"aaa\", \"(a+)+$\")") == boolean(true));
