@@ -2,8 +2,12 @@
 
 #include <fnmatch.h>
 
+#include <algorithm>
 #include <ctime>
+#include <functional>
+#include <optional>
 #include <set>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -52,9 +56,107 @@ Expected<std::uint64_t> count_field(const Json& object, std::string_view role,
   return bad(role, fmt::format("{}.{}", where, key), fmt::format("must be at least {}", minimum));
 }
 
+// The deepest nesting of arrays and objects in `bytes`, counted outside strings, stopping as
+// soon as it passes `limit`. Checked before parsing: signatures are checked only after
+// parsing, so unsigned bytes from any mirror or USB stick reach the parser.
+int nesting_depth(std::string_view bytes, int limit) {
+  int depth = 0;
+  int deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < bytes.size() && deepest <= limit; ++i) {
+    char ch = bytes[i];
+    if (in_string) {
+      if (ch == '\\') {
+        ++i;
+      } else if (ch == '"') {
+        in_string = false;
+      }
+    } else if (ch == '"') {
+      in_string = true;
+    } else if (ch == '[' || ch == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if (ch == ']' || ch == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+// Finds the first object key given twice, with its JSON path, while nlohmann parses. A plain
+// parse keeps the last value: a reviewer, or another TUF client, would read one value where the
+// kiosk uses another, and when both copies are equal the signature still verifies. (To be
+// replaced by kiosk/core/strict_json once it is on main.)
+class DuplicateKeyFinder {
+ public:
+  bool operator()(int /*depth*/, Json::parse_event_t event, Json& parsed) {
+    using Event = Json::parse_event_t;
+    switch (event) {
+      case Event::object_start:
+      case Event::array_start:
+        count_element();
+        m_frames.push_back(Frame{event == Event::object_start, {}, {}, 0});
+        break;
+      case Event::object_end:
+      case Event::array_end:
+        if (!m_frames.empty()) m_frames.pop_back();
+        break;
+      case Event::key:
+        if (!m_frames.empty() && parsed.is_string()) {
+          Frame& frame = m_frames.back();
+          frame.key = parsed.get<std::string>();
+          if (!frame.keys.insert(frame.key).second && !m_duplicate) {
+            m_duplicate = std::pair{path(m_frames.size() - 1), frame.key};
+          }
+        }
+        break;
+      case Event::value:
+        count_element();
+        break;
+    }
+    return true;
+  }
+
+  // The path of the object holding the duplicate, and the key.
+  const std::optional<std::pair<std::string, std::string>>& duplicate() const {
+    return m_duplicate;
+  }
+
+ private:
+  struct Frame {
+    bool object;
+    std::set<std::string> keys;
+    std::string key;        // the key being read, in an object
+    std::size_t index = 0;  // elements seen so far, in an array
+  };
+
+  void count_element() {
+    if (!m_frames.empty() && !m_frames.back().object) ++m_frames.back().index;
+  }
+
+  // "$.signed.roles[0]": the frames below `depth`, each by the key or index that holds the next.
+  std::string path(std::size_t depth) const {
+    std::string out = "$";
+    for (std::size_t i = 0; i < depth; ++i) {
+      const Frame& frame = m_frames[i];
+      out += frame.object ? "." + frame.key : fmt::format("[{}]", frame.index - 1);
+    }
+    return out;
+  }
+
+  std::vector<Frame> m_frames;
+  std::optional<std::pair<std::string, std::string>> m_duplicate;
+};
+
 Expected<Json> parse_json(std::string_view bytes, std::string_view role) {
-  Json doc = Json::parse(bytes.begin(), bytes.end(), nullptr, false);
+  if (nesting_depth(bytes, k_max_metadata_depth) > k_max_metadata_depth) {
+    return bad(role, "$", fmt::format("nested more than {} levels deep", k_max_metadata_depth));
+  }
+  DuplicateKeyFinder duplicates;
+  Json doc = Json::parse(bytes.begin(), bytes.end(), std::ref(duplicates), false);
   if (doc.is_discarded()) return bad(role, "$", "not valid JSON");
+  if (const auto& found = duplicates.duplicate()) {
+    return bad(role, found->first, fmt::format("duplicate key \"{}\"", found->second));
+  }
   if (!doc.is_object()) return bad(role, "$", "expected an object");
   return doc;
 }
@@ -97,11 +199,19 @@ Expected<Signed> parse_envelope(const Json& doc, std::string_view role,
   if (!signatures) return std::unexpected(signatures.error());
   if (!(*signatures)->is_array()) return bad(role, "$.signatures", "expected an array");
   std::size_t index = 0;
+  std::set<std::string> keyids;
   for (const Json& item : **signatures) {
     std::string where = fmt::format("$.signatures[{}]", index++);
     if (!item.is_object()) return bad(role, where, "expected an object");
     auto keyid = string_field(item, role, where, "keyid");
     if (!keyid) return std::unexpected(keyid.error());
+    // Specification 1.0.x, section 4.2.1: "the keyid MUST be unique in the signatures array".
+    // Counting a repeated key once would also hold the threshold, but metadata that breaks a
+    // MUST of the format is refused whole, as the conformance suite expects.
+    if (!keyids.insert(*keyid).second) {
+      return bad(role, where + ".keyid",
+                 fmt::format("key id {} signs more than once (key ids must be unique)", *keyid));
+    }
     auto sig = string_field(item, role, where, "sig");
     if (!sig) return std::unexpected(sig.error());
     // An undecodable signature simply never verifies; it must not break the parse, because
@@ -394,8 +504,14 @@ Expected<void> verify_threshold(const std::map<std::string, PublicKey>& keys, co
                                 const Signed& metadata, std::string_view role_name) {
   std::set<std::string> counted_ids;
   std::set<std::string> counted_keys;  // the public key text: one key under two ids counts once
+  std::set<std::string> seen_ids;
   for (const auto& signature : metadata.signatures) {
-    if (counted_ids.contains(signature.keyid)) continue;
+    // The parser refuses these already; metadata put together in memory is held to it too.
+    if (!seen_ids.insert(signature.keyid).second) {
+      return fail(Errc::integrity,
+                  fmt::format("{}: key id {} signs more than once (key ids must be unique)",
+                              role_name, signature.keyid));
+    }
     if (std::find(role.keyids.begin(), role.keyids.end(), signature.keyid) == role.keyids.end())
       continue;
     auto key = keys.find(signature.keyid);
@@ -441,7 +557,12 @@ Expected<UnixSeconds> parse_utc_time(std::string_view text) {
   }
   tm.tm_year -= 1900;
   tm.tm_mon -= 1;
-  return static_cast<UnixSeconds>(::timegm(&tm));
+  auto seconds = static_cast<UnixSeconds>(::timegm(&tm));
+  // timegm() normalizes "2030-02-31" to March 3rd: only a time that reads back the same is one.
+  if (format_utc_time(seconds) != copy) {
+    return fail(Errc::parse, fmt::format("\"{}\" is not a valid UTC time", text));
+  }
+  return seconds;
 }
 
 std::string format_utc_time(UnixSeconds seconds) {
