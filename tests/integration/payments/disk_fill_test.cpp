@@ -42,6 +42,7 @@ struct Kiosk {
     options.wall_clock_ms = [this] { return wall_ms.load(); };
     store = std::move(*TransactionStore::open(options, Log(logger, "store")));
     printer = std::move(*FilePrinter::open(dir / "receipts", 576));
+    REQUIRE(terminal.open());  // as main opens it
     journal = std::make_unique<PaymentJournal>(*store);
     desk = std::make_unique<PaymentDesk>(terminal, *journal, Log(logger, "payments"));
     KioskServices::Devices devices;
