@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "kiosk/core/kiosk_id.hpp"
 #include "kiosk/core/printer_uri.hpp"
 
 namespace shubbak {
@@ -32,13 +33,20 @@ struct Setting {
 
 std::string type_name(const toml::node& node) {
   switch (node.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    default: return "a date or time";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    default:
+      return "a date or time";
   }
 }
 
@@ -55,13 +63,15 @@ Apply integer_in(std::int64_t low, std::int64_t high, std::function<int&(Config&
 }
 
 template <class T>
-Apply one_of(std::vector<std::pair<std::string_view, T>> choices, std::function<T&(Config&)> field) {
+Apply one_of(std::vector<std::pair<std::string_view, T>> choices,
+             std::function<T&(Config&)> field) {
   return [=](const SettingContext& c) -> std::optional<std::string> {
     std::vector<std::string_view> names;
     for (auto& [name, _] : choices) names.push_back(name);
     auto text = c.value.value_exact<std::string>();
     if (!text) {
-      return fmt::format("expected one of \"{}\", got {}", fmt::join(names, "\", \""), type_name(c.value));
+      return fmt::format("expected one of \"{}\", got {}", fmt::join(names, "\", \""),
+                         type_name(c.value));
     }
     for (auto& [name, choice] : choices) {
       if (*text == name) {
@@ -88,13 +98,7 @@ Apply kiosk_id() {
   return [](const SettingContext& c) -> std::optional<std::string> {
     auto value = c.value.value_exact<std::string>();
     if (!value) return fmt::format("expected a string, got {}", type_name(c.value));
-    bool ok = !value->empty() && value->size() <= 64;
-    for (char ch : *value) {
-      bool allowed = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-                     ch == '-' || ch == '_' || ch == '.';
-      ok = ok && allowed;
-    }
-    if (!ok) return "must be 1 to 64 characters of A-Z, a-z, 0-9, '-', '_' or '.'";
+    if (!is_valid_kiosk_id(*value)) return "must be " + std::string(k_kiosk_id_rule);
     c.config.kiosk.id = *value;
     return std::nullopt;
   };
@@ -103,25 +107,29 @@ Apply kiosk_id() {
 bool is_hex(std::string_view text, std::size_t digits) {
   if (text.size() != digits) return false;
   for (char ch : text) {
-    if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F'))) return false;
+    if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F')))
+      return false;
   }
   return true;
 }
 
 // "VVVV:PPPP" after `prefix`.
 bool is_vid_pid(std::string_view text) {
-  return text.size() == 9 && text[4] == ':' && is_hex(text.substr(0, 4), 4) && is_hex(text.substr(5), 4);
+  return text.size() == 9 && text[4] == ':' && is_hex(text.substr(0, 4), 4) &&
+         is_hex(text.substr(5), 4);
 }
 
 Apply usb_allow_list() {
   return [](const SettingContext& c) -> std::optional<std::string> {
     const toml::array* array = c.value.as_array();
-    if (array == nullptr) return fmt::format("expected an array of strings, got {}", type_name(c.value));
+    if (array == nullptr)
+      return fmt::format("expected an array of strings, got {}", type_name(c.value));
     std::vector<std::string> entries;
     for (const auto& element : *array) {
       auto text = element.value_exact<std::string>();
       if (!text) return fmt::format("expected strings, got {}", type_name(element));
-      bool ok = is_vid_pid(*text) || (text->starts_with("class:") && is_hex(std::string_view(*text).substr(6), 2));
+      bool ok = is_vid_pid(*text) ||
+                (text->starts_with("class:") && is_hex(std::string_view(*text).substr(6), 2));
       if (!ok) return fmt::format("\"{}\" is neither VVVV:PPPP nor class:XX (hex)", *text);
       entries.push_back(*text);
     }
@@ -130,8 +138,8 @@ Apply usb_allow_list() {
   };
 }
 
-Apply device_uri(std::vector<std::string_view> fixed, std::string_view vid_pid_scheme, std::string_view hint,
-                 std::function<std::string&(Config&)> field) {
+Apply device_uri(std::vector<std::string_view> fixed, std::string_view vid_pid_scheme,
+                 std::string_view hint, std::function<std::string&(Config&)> field) {
   return [=](const SettingContext& c) -> std::optional<std::string> {
     auto text = c.value.value_exact<std::string>();
     if (!text) return fmt::format("expected a string, got {}", type_name(c.value));
@@ -172,9 +180,8 @@ Apply portal_url() {
 const std::vector<Setting>& settings() {
   static const std::vector<Setting> all = {
       {"kiosk.id", kiosk_id()},
-      {"kiosk.language",
-       one_of<Language>({{"ar", Language::ar}, {"en", Language::en}},
-                        [](Config& c) -> Language& { return c.kiosk.language; })},
+      {"kiosk.language", one_of<Language>({{"ar", Language::ar}, {"en", Language::en}},
+                                          [](Config& c) -> Language& { return c.kiosk.language; })},
       {"kiosk.data_dir", path([](Config& c) -> fs::path& { return c.kiosk.data_dir; })},
       {"kiosk.assets_dir", path([](Config& c) -> fs::path& { return c.kiosk.assets_dir; })},
       {"display.mode",
@@ -196,19 +203,22 @@ const std::vector<Setting>& settings() {
        }},
       {"display.dpi", integer_in(50, 600, [](Config& c) -> int& { return c.display.dpi; })},
       {"text.arabic_font", path([](Config& c) -> fs::path& { return c.text.arabic_font; })},
-      {"text.arabic_bold_font", path([](Config& c) -> fs::path& { return c.text.arabic_bold_font; })},
+      {"text.arabic_bold_font",
+       path([](Config& c) -> fs::path& { return c.text.arabic_bold_font; })},
       {"text.latin_font", path([](Config& c) -> fs::path& { return c.text.latin_font; })},
       {"text.latin_bold_font", path([](Config& c) -> fs::path& { return c.text.latin_bold_font; })},
       {"text.symbol_font", path([](Config& c) -> fs::path& { return c.text.symbol_font; })},
       {"locale.digits",
        one_of<bool>({{"western", false}, {"arabic-indic", true}},
                     [](Config& c) -> bool& { return c.locale.arabic_indic_digits; })},
-      {"ui.theme",
-       one_of<std::string>({{"default", "default"}, {"high-contrast", "high-contrast"}, {"large-text", "large-text"}},
-                           [](Config& c) -> std::string& { return c.ui.theme; })},
+      {"ui.theme", one_of<std::string>({{"default", "default"},
+                                        {"high-contrast", "high-contrast"},
+                                        {"large-text", "large-text"}},
+                                       [](Config& c) -> std::string& { return c.ui.theme; })},
       {"shell.attract_cycle_seconds",
        integer_in(2, 600, [](Config& c) -> int& { return c.shell.attract_cycle_seconds; })},
-      {"shell.menu_idle_seconds", integer_in(10, 3600, [](Config& c) -> int& { return c.shell.menu_idle_seconds; })},
+      {"shell.menu_idle_seconds",
+       integer_in(10, 3600, [](Config& c) -> int& { return c.shell.menu_idle_seconds; })},
       {"shell.device_poll_seconds",
        integer_in(1, 3600, [](Config& c) -> int& { return c.shell.device_poll_seconds; })},
       {"ui.speech", one_of<bool>({{"off", false}, {"toggle", true}},
@@ -216,25 +226,35 @@ const std::vector<Setting>& settings() {
       {"ui.controls", one_of<bool>({{"anywhere", false}, {"lower", true}},
                                    [](Config& c) -> bool& { return c.ui.controls_lower; })},
       {"usb.allow", usb_allow_list()},
-      {"card.reader", device_uri({"sim://demo", "ccid://"}, "ccid://", "sim://demo, ccid:// or ccid://VVVV:PPPP",
-                                 [](Config& c) -> std::string& { return c.card.reader; })},
+      {"card.reader",
+       device_uri({"sim://demo", "ccid://"}, "ccid://", "sim://demo, ccid:// or ccid://VVVV:PPPP",
+                  [](Config& c) -> std::string& { return c.card.reader; })},
       {"card.profile",
-       [](const SettingContext& c) -> std::optional<std::string> {
-         auto value = c.value.value_exact<std::string>();
-         bool ok = value && !value->empty() && value->size() <= 64 &&
-                   value->find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
-         if (!ok) return "expected a profile name of a-z, 0-9 and '-' (a file in assets/card-profiles)";
-         c.config.card.profile = *value;
-         return std::nullopt;
-       }},
+       [](const SettingContext& c) -> std::
+                                       optional<std::string> {
+                                         auto value = c.value.value_exact<std::string>();
+                                         bool ok = value && !value->empty() &&
+                                                   value->size() <= 64 &&
+                                                   value->find_first_not_of(
+                                                       "abcdefghijklmnopqrstuvwxyz0123456789-") ==
+                                                       std::string::npos;
+                                         if (!ok)
+                                           return "expected a profile name of a-z, 0-9 and '-' (a "
+                                                  "file in assets/card-profiles)";
+                                         c.config.card.profile = *value;
+                                         return std::nullopt;
+                                       }},
       {"card.command_timeout_ms",
        integer_in(100, 60000, [](Config& c) -> int& { return c.card.command_timeout_ms; })},
       {"scanner.reader", device_uri({"none"}, "hid://", "none or hid://VVVV:PPPP",
                                     [](Config& c) -> std::string& { return c.scanner.reader; })},
       {"scanner.layout",
-       one_of<std::string>({{"us", "us"}, {"ar", "ar"}}, [](Config& c) -> std::string& { return c.scanner.layout; })},
-      {"scanner.end_of_scan_ms", integer_in(10, 2000, [](Config& c) -> int& { return c.scanner.end_of_scan_ms; })},
-      {"updates.metadata_url", url([](Config& c) -> std::string& { return c.updates.metadata_url; })},
+       one_of<std::string>({{"us", "us"}, {"ar", "ar"}},
+                           [](Config& c) -> std::string& { return c.scanner.layout; })},
+      {"scanner.end_of_scan_ms",
+       integer_in(10, 2000, [](Config& c) -> int& { return c.scanner.end_of_scan_ms; })},
+      {"updates.metadata_url",
+       url([](Config& c) -> std::string& { return c.updates.metadata_url; })},
       {"updates.targets_url", url([](Config& c) -> std::string& { return c.updates.targets_url; })},
       {"updates.trusted_root", path([](Config& c) -> fs::path& { return c.updates.trusted_root; })},
       {"updates.ca_file", path([](Config& c) -> fs::path& { return c.updates.ca_file; })},
@@ -242,62 +262,79 @@ const std::vector<Setting>& settings() {
       {"updates.client_key", path([](Config& c) -> fs::path& { return c.updates.client_key; })},
       {"updates.interval_minutes",
        integer_in(1, 7 * 24 * 60, [](Config& c) -> int& { return c.updates.interval_minutes; })},
-      {"updates.jitter_percent", integer_in(0, 100, [](Config& c) -> int& { return c.updates.jitter_percent; })},
+      {"updates.jitter_percent",
+       integer_in(0, 100, [](Config& c) -> int& { return c.updates.jitter_percent; })},
       {"portal.url", portal_url()},
       {"portal.ca_file", path([](Config& c) -> fs::path& { return c.portal.ca_file; })},
       {"portal.client_cert", path([](Config& c) -> fs::path& { return c.portal.client_cert; })},
       {"portal.client_key", path([](Config& c) -> fs::path& { return c.portal.client_key; })},
-      {"portal.heartbeat_seconds", integer_in(5, 86'400, [](Config& c) -> int& { return c.portal.heartbeat_seconds; })},
-      {"store.retention_days", integer_in(1, 3650, [](Config& c) -> int& { return c.store.retention_days; })},
-      {"store.min_free_mb", integer_in(1, 1'000'000, [](Config& c) -> int& { return c.store.min_free_mb; })},
+      {"portal.heartbeat_seconds",
+       integer_in(5, 86'400, [](Config& c) -> int& { return c.portal.heartbeat_seconds; })},
+      {"store.retention_days",
+       integer_in(1, 3650, [](Config& c) -> int& { return c.store.retention_days; })},
+      {"store.min_free_mb",
+       integer_in(1, 1'000'000, [](Config& c) -> int& { return c.store.min_free_mb; })},
       {"payment.terminal",
        one_of<std::string>({{"sim://demo", "sim://demo"}, {"none", "none"}},
                            [](Config& c) -> std::string& { return c.payment.terminal; })},
       {"printer.uri",
-       [](const SettingContext& c) -> std::optional<std::string> {
-         auto value = c.value.value_exact<std::string>();
-         if (!value) return fmt::format("expected a string, got {}", type_name(c.value));
-         if (auto parsed = parse_printer_uri(*value); !parsed) return parsed.error().message;
-         c.config.printer.uri = *value;
-         return std::nullopt;
-       }},
-      {"printer.width_dots", integer_in(200, 2400, [](Config& c) -> int& { return c.printer.width_dots; })},
+       [](const SettingContext& c) -> std::
+                                       optional<std::string> {
+                                         auto value = c.value.value_exact<std::string>();
+                                         if (!value)
+                                           return fmt::format("expected a string, got {}",
+                                                              type_name(c.value));
+                                         if (auto parsed = parse_printer_uri(*value); !parsed)
+                                           return parsed.error().message;
+                                         c.config.printer.uri = *value;
+                                         return std::nullopt;
+                                       }},
+      {"printer.width_dots",
+       integer_in(200, 2400, [](Config& c) -> int& { return c.printer.width_dots; })},
       {"printer.attempts", integer_in(1, 5, [](Config& c) -> int& { return c.printer.attempts; })},
-      {"printer.retry_backoff_ms", integer_in(0, 5000, [](Config& c) -> int& { return c.printer.retry_backoff_ms; })},
+      {"printer.retry_backoff_ms",
+       integer_in(0, 5000, [](Config& c) -> int& { return c.printer.retry_backoff_ms; })},
       {"printer.format",
        one_of<PrinterFormat>({{"escpos", PrinterFormat::escpos}, {"pwg", PrinterFormat::pwg}},
                              [](Config& c) -> PrinterFormat& { return c.printer.format; })},
-      {"printer.resolution_dpi", integer_in(100, 1200, [](Config& c) -> int& { return c.printer.resolution_dpi; })},
+      {"printer.resolution_dpi",
+       integer_in(100, 1200, [](Config& c) -> int& { return c.printer.resolution_dpi; })},
       {"printer.job_timeout_seconds",
        integer_in(1, 600, [](Config& c) -> int& { return c.printer.job_timeout_seconds; })},
       {"printer.logo", path([](Config& c) -> fs::path& { return c.printer.logo; })},
-      {"log.level",
-       one_of<LogLevel>({{"debug", LogLevel::debug},
-                         {"info", LogLevel::info},
-                         {"warn", LogLevel::warn},
-                         {"error", LogLevel::error}},
-                        [](Config& c) -> LogLevel& { return c.log.level; })},
+      {"log.level", one_of<LogLevel>({{"debug", LogLevel::debug},
+                                      {"info", LogLevel::info},
+                                      {"warn", LogLevel::warn},
+                                      {"error", LogLevel::error}},
+                                     [](Config& c) -> LogLevel& { return c.log.level; })},
       {"log.journal",
        one_of<JournalMode>(
            {{"auto", JournalMode::automatic}, {"on", JournalMode::on}, {"off", JournalMode::off}},
            [](Config& c) -> JournalMode& { return c.log.journal; })},
       {"technician.pin_hash",
-       [](const SettingContext& c) -> std::optional<std::string> {
-         // The full check (cost bounds, base64) is the PIN verifier's; this catches a pasted PIN
-         // or a truncated line at start.
-         auto value = c.value.value_exact<std::string>();
-         if (!value) return fmt::format("expected a string, got {}", type_name(c.value));
-         if (!value->empty() && (!value->starts_with("scrypt$") || std::count(value->begin(), value->end(), '$') != 5)) {
-           return "expected \"scrypt$ln=..$r=..$p=..$<salt>$<hash>\" (shubbakctl kiosk set-pin), or empty";
-         }
-         c.config.technician.pin_hash = *value;
-         return std::nullopt;
-       }},
-      {"technician.max_failures", integer_in(1, 20, [](Config& c) -> int& { return c.technician.max_failures; })},
+       [](const SettingContext& c)
+           -> std::
+               optional<std::string> {
+                 // The full check (cost bounds, base64) is the PIN verifier's; this catches a
+                 // pasted PIN or a truncated line at start.
+                 auto value = c.value.value_exact<std::string>();
+                 if (!value) return fmt::format("expected a string, got {}", type_name(c.value));
+                 if (!value->empty() && (!value->starts_with("scrypt$") ||
+                                         std::count(value->begin(), value->end(), '$') != 5)) {
+                   return "expected \"scrypt$ln=..$r=..$p=..$<salt>$<hash>\" (shubbakctl kiosk "
+                          "set-pin), or empty";
+                 }
+                 c.config.technician.pin_hash = *value;
+                 return std::nullopt;
+               }},
+      {"technician.max_failures",
+       integer_in(1, 20, [](Config& c) -> int& { return c.technician.max_failures; })},
       {"technician.lockout_minutes",
        integer_in(1, 24 * 60, [](Config& c) -> int& { return c.technician.lockout_minutes; })},
-      {"technician.idle_seconds", integer_in(1, 86'400, [](Config& c) -> int& { return c.technician.idle_seconds; })},
-      {"technician.export_dir", path([](Config& c) -> fs::path& { return c.technician.export_dir; })},
+      {"technician.idle_seconds",
+       integer_in(1, 86'400, [](Config& c) -> int& { return c.technician.idle_seconds; })},
+      {"technician.export_dir",
+       path([](Config& c) -> fs::path& { return c.technician.export_dir; })},
   };
   return all;
 }
@@ -328,9 +365,8 @@ Expected<Config> parse_config(std::string_view text, std::string_view source_nam
   try {
     root = toml::parse(text, source_name);
   } catch (const toml::parse_error& e) {
-    return fail(Errc::config,
-                fmt::format("{}:{}:{}: {}", source_name, e.source().begin.line,
-                            e.source().begin.column, e.description()));
+    return fail(Errc::config, fmt::format("{}:{}:{}: {}", source_name, e.source().begin.line,
+                                          e.source().begin.column, e.description()));
   }
 
   Config config;
@@ -339,8 +375,8 @@ Expected<Config> parse_config(std::string_view text, std::string_view source_nam
   for (auto&& [section_key, section] : root) {
     std::string_view section_name = section_key.str();
     if (!is_section(section_name)) {
-      problems.push_back(fmt::format("{}: unknown section [{}]", at(source_name, section_key.source()),
-                                     section_name));
+      problems.push_back(fmt::format("{}: unknown section [{}]",
+                                     at(source_name, section_key.source()), section_name));
       continue;
     }
     const toml::table* table = section.as_table();
@@ -358,15 +394,18 @@ Expected<Config> parse_config(std::string_view text, std::string_view source_nam
         continue;
       }
       if (auto refused = setting->apply(SettingContext{value, config, base_dir})) {
-        problems.push_back(fmt::format("{}: {}: {}", at(source_name, value.source()), full, *refused));
+        problems.push_back(
+            fmt::format("{}: {}: {}", at(source_name, value.source()), full, *refused));
       }
     }
   }
   if (!config.portal.url.empty() &&
-      (config.portal.ca_file.empty() || config.portal.client_cert.empty() || config.portal.client_key.empty())) {
-    problems.push_back(fmt::format("{}: portal.url is set, so portal.ca_file, portal.client_cert and "
-                                   "portal.client_key are needed too",
-                                   source_name));
+      (config.portal.ca_file.empty() || config.portal.client_cert.empty() ||
+       config.portal.client_key.empty())) {
+    problems.push_back(
+        fmt::format("{}: portal.url is set, so portal.ca_file, portal.client_cert and "
+                    "portal.client_key are needed too",
+                    source_name));
   }
   if (!problems.empty()) return fail(Errc::config, fmt::format("{}", fmt::join(problems, "\n")));
   return config;
