@@ -11,16 +11,22 @@ std::uint32_t pack(Color c) {
 }  // namespace
 
 BitmapCanvas::BitmapCanvas(Size size)
-    : m_size(size), m_pixels(static_cast<std::size_t>(std::max(0, size.width) * std::max(0, size.height))) {}
+    : m_size(size),
+      m_pixels(static_cast<std::size_t>(std::max(0, size.width) * std::max(0, size.height))) {}
 
-void BitmapCanvas::clear(Color color) { std::fill(m_pixels.begin(), m_pixels.end(), pack(color)); }
+void BitmapCanvas::clear(Color color) {
+  std::fill(m_pixels.begin(), m_pixels.end(), pack(color));
+}
 
 void BitmapCanvas::blend(int x, int y, Color c, std::uint32_t coverage) {
   std::uint32_t alpha = coverage * c.a / 255;
   if (alpha == 0) return;
   std::uint32_t& dst = m_pixels[static_cast<std::size_t>(y * m_size.width + x)];
-  auto mix = [alpha](std::uint32_t src, std::uint32_t d) { return (src * alpha + d * (255 - alpha) + 127) / 255; };
-  std::uint32_t r = mix(c.r, (dst >> 16) & 0xFF), g = mix(c.g, (dst >> 8) & 0xFF), b = mix(c.b, dst & 0xFF);
+  auto mix = [alpha](std::uint32_t src, std::uint32_t d) {
+    return (src * alpha + d * (255 - alpha) + 127) / 255;
+  };
+  std::uint32_t r = mix(c.r, (dst >> 16) & 0xFF), g = mix(c.g, (dst >> 8) & 0xFF),
+                b = mix(c.b, dst & 0xFF);
   dst = 0xFF000000u | (r << 16) | (g << 8) | b;
 }
 

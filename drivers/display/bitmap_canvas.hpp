@@ -16,10 +16,13 @@ class BitmapCanvas final : public Canvas {
   Size size() const override { return m_size; }
   void clear(Color color) override;
   void fill_rect(const Rect& rect, Color color) override;
-  void draw_mask(std::uint64_t cache_key, const AlphaMask& mask, Point top_left, Color color) override;
+  void draw_mask(std::uint64_t cache_key, const AlphaMask& mask, Point top_left,
+                 Color color) override;
   void set_clip(std::optional<Rect> clip) override { m_clip = clip; }
 
-  std::uint32_t pixel(int x, int y) const { return m_pixels[static_cast<std::size_t>(y * m_size.width + x)]; }
+  std::uint32_t pixel(int x, int y) const {
+    return m_pixels[static_cast<std::size_t>(y * m_size.width + x)];
+  }
   const std::vector<std::uint32_t>& pixels() const { return m_pixels; }
 
  private:

@@ -23,7 +23,9 @@ struct Rect {
   int width = 0;
   int height = 0;
 
-  bool contains(Point p) const { return p.x >= x && p.x < x + width && p.y >= y && p.y < y + height; }
+  bool contains(Point p) const {
+    return p.x >= x && p.x < x + width && p.y >= y && p.y < y + height;
+  }
   Point center() const { return {x + width / 2, y + height / 2}; }
   int right() const { return x + width; }
   int bottom() const { return y + height; }

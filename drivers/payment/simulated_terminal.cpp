@@ -9,12 +9,18 @@ namespace shubbak {
 
 std::string_view to_string(PaymentStatus status) {
   switch (status) {
-    case PaymentStatus::approved: return "approved";
-    case PaymentStatus::declined: return "declined";
-    case PaymentStatus::cancelled: return "cancelled";
-    case PaymentStatus::timeout: return "timeout";
-    case PaymentStatus::unknown: return "unknown";
-    case PaymentStatus::reversed: return "reversed";
+    case PaymentStatus::approved:
+      return "approved";
+    case PaymentStatus::declined:
+      return "declined";
+    case PaymentStatus::cancelled:
+      return "cancelled";
+    case PaymentStatus::timeout:
+      return "timeout";
+    case PaymentStatus::unknown:
+      return "unknown";
+    case PaymentStatus::reversed:
+      return "reversed";
   }
   return "unknown";
 }
@@ -29,13 +35,15 @@ void SimulatedTerminal::set_next(Next behaviour) {
 int SimulatedTerminal::charges() const {
   std::lock_guard lock(m_mutex);
   int n = 0;
-  for (const auto& [reference, entry] : m_ledger) n += entry.result.status == PaymentStatus::approved;
+  for (const auto& [reference, entry] : m_ledger)
+    n += entry.result.status == PaymentStatus::approved;
   return n;
 }
 
 Expected<PaymentResult> SimulatedTerminal::pay(const PaymentRequest& request) {
   if (request.reference.empty()) return fail(Errc::invalid_argument, "payment without a reference");
-  if (request.amount.minor_units <= 0) return fail(Errc::invalid_argument, "payment amount is not positive");
+  if (request.amount.minor_units <= 0)
+    return fail(Errc::invalid_argument, "payment amount is not positive");
   std::this_thread::sleep_for(m_latency);
   std::lock_guard lock(m_mutex);
   // Idempotent: a reference seen before gets its first answer again, and is not charged twice.
@@ -49,13 +57,20 @@ Expected<PaymentResult> SimulatedTerminal::pay(const PaymentRequest& request) {
       result.status = PaymentStatus::approved;
       result.masked_card = "**** **** **** 4242";
       break;
-    case Next::decline: result.status = PaymentStatus::declined; break;
-    case Next::cancel: result.status = PaymentStatus::cancelled; break;
-    case Next::time_out: return fail(Errc::timeout, "terminal did not answer");
-    case Next::fail: return fail(Errc::device, "terminal reports a hardware error");
+    case Next::decline:
+      result.status = PaymentStatus::declined;
+      break;
+    case Next::cancel:
+      result.status = PaymentStatus::cancelled;
+      break;
+    case Next::time_out:
+      return fail(Errc::timeout, "terminal did not answer");
+    case Next::fail:
+      return fail(Errc::device, "terminal reports a hardware error");
   }
   m_ledger[request.reference] = {result, request.amount};
-  if (next == Next::approve_then_lose_answer) return fail(Errc::timeout, "terminal approved, then the answer was lost");
+  if (next == Next::approve_then_lose_answer)
+    return fail(Errc::timeout, "terminal approved, then the answer was lost");
   return result;
 }
 
@@ -70,7 +85,8 @@ Expected<void> SimulatedTerminal::reverse(const std::string& reference) {
   std::lock_guard lock(m_mutex);
   auto it = m_ledger.find(reference);
   if (it == m_ledger.end() || it->second.result.status != PaymentStatus::approved) {
-    return fail(Errc::invalid_argument, fmt::format("no approved payment {} to reverse", reference));
+    return fail(Errc::invalid_argument,
+                fmt::format("no approved payment {} to reverse", reference));
   }
   it->second.result.status = PaymentStatus::reversed;
   return {};

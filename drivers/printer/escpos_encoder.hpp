@@ -19,6 +19,7 @@ struct EscPosOptions {
   bool cut = true;
 };
 
-std::vector<std::uint8_t> encode_escpos_raster(const MonoBitmap& page, const EscPosOptions& options = {});
+std::vector<std::uint8_t> encode_escpos_raster(const MonoBitmap& page,
+                                               const EscPosOptions& options = {});
 
 }  // namespace shubbak

@@ -14,14 +14,16 @@ namespace shubbak {
 
 class FilePrinter final : public ReceiptPrinter {
  public:
-  static Expected<std::unique_ptr<FilePrinter>> open(const std::filesystem::path& directory, int width_dots);
+  static Expected<std::unique_ptr<FilePrinter>> open(const std::filesystem::path& directory,
+                                                     int width_dots);
 
   int width_dots() const override { return m_width; }
   PrintResult print(const MonoBitmap& page, const std::string& name) override;
   PrinterState state() override;
 
  private:
-  FilePrinter(std::filesystem::path directory, int width) : m_directory(std::move(directory)), m_width(width) {}
+  FilePrinter(std::filesystem::path directory, int width)
+      : m_directory(std::move(directory)), m_width(width) {}
   Expected<PrintJob> write_png(const MonoBitmap& page, const std::string& name);
   std::filesystem::path m_directory;
   int m_width;

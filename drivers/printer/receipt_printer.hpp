@@ -20,12 +20,18 @@ enum class PrinterState { ok, media_low, media_empty, jam, door_open, offline };
 
 constexpr std::string_view printer_state_name(PrinterState state) {
   switch (state) {
-    case PrinterState::ok: return "ok";
-    case PrinterState::media_low: return "media-low";
-    case PrinterState::media_empty: return "media-empty";
-    case PrinterState::jam: return "jam";
-    case PrinterState::door_open: return "door-open";
-    case PrinterState::offline: return "offline";
+    case PrinterState::ok:
+      return "ok";
+    case PrinterState::media_low:
+      return "media-low";
+    case PrinterState::media_empty:
+      return "media-empty";
+    case PrinterState::jam:
+      return "jam";
+    case PrinterState::door_open:
+      return "door-open";
+    case PrinterState::offline:
+      return "offline";
   }
   return "offline";
 }
@@ -52,9 +58,10 @@ using PrintResult = std::expected<PrintJob, PrintFailure>;
 // printer fault, so the printer's state stays ok.
 inline std::optional<PrintFailure> page_misfit(const MonoBitmap& page, int width_dots) {
   if (page.width == width_dots) return std::nullopt;
-  return PrintFailure{PrinterState::ok, Error{Errc::invalid_argument, "page is " + std::to_string(page.width) +
-                                                                          " dots wide, paper " +
-                                                                          std::to_string(width_dots)}};
+  return PrintFailure{
+      PrinterState::ok,
+      Error{Errc::invalid_argument, "page is " + std::to_string(page.width) + " dots wide, paper " +
+                                        std::to_string(width_dots)}};
 }
 
 class ReceiptPrinter {

@@ -4,7 +4,8 @@
 
 namespace shubbak {
 
-void AuditTrail::record(std::string_view kind, std::initializer_list<std::pair<std::string_view, std::string>> detail) {
+void AuditTrail::record(std::string_view kind,
+                        std::initializer_list<std::pair<std::string_view, std::string>> detail) {
   nlohmann::json object = nlohmann::json::object();
   for (const auto& [key, value] : detail) object[std::string(key)] = value;
   std::string text = object.dump();

@@ -21,7 +21,8 @@ class AuditTrail {
       : m_store(store), m_workers(workers), m_log(std::move(log)) {}
 
   // Any thread. `detail` becomes a JSON object of strings.
-  void record(std::string_view kind, std::initializer_list<std::pair<std::string_view, std::string>> detail);
+  void record(std::string_view kind,
+              std::initializer_list<std::pair<std::string_view, std::string>> detail);
 
  private:
   TransactionStore* m_store;

@@ -31,7 +31,8 @@ void KioskApp::show(std::unique_ptr<Screen> screen) {
   if (m_on_screen_shown && m_screen) m_on_screen_shown(*m_screen);
 }
 
-void KioskApp::request_screenshot(std::filesystem::path png, std::function<void(Expected<void>)> done) {
+void KioskApp::request_screenshot(std::filesystem::path png,
+                                  std::function<void(Expected<void>)> done) {
   m_display.request_screenshot(std::move(png), std::move(done));
   m_dirty = true;
 }

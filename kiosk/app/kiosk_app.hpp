@@ -30,7 +30,9 @@ class KioskApp {
   // Any touch or key: someone is at the kiosk.
   void on_activity(std::function<void()> handler) { m_on_activity = std::move(handler); }
   // Each screen put up, and again when it asks to be read again (spoken guidance listens).
-  void on_screen_shown(std::function<void(const Screen&)> handler) { m_on_screen_shown = std::move(handler); }
+  void on_screen_shown(std::function<void(const Screen&)> handler) {
+    m_on_screen_shown = std::move(handler);
+  }
 
   std::uint64_t frames_drawn() const { return m_display.frames_presented(); }
 

@@ -13,10 +13,16 @@ namespace shubbak {
 
 KioskServices::KioskServices(UiContext& ui, EventLoop& loop, WorkerPool& workers, Devices devices,
                              std::string kiosk_id, Log log)
-    : m_ui(ui), m_loop(loop), m_workers(workers), m_devices(devices), m_kiosk_id(std::move(kiosk_id)), m_log(std::move(log)) {
+    : m_ui(ui),
+      m_loop(loop),
+      m_workers(workers),
+      m_devices(devices),
+      m_kiosk_id(std::move(kiosk_id)),
+      m_log(std::move(log)) {
   if (m_devices.store) m_journal = std::make_unique<ReceiptJournal>(*m_devices.store);
   if (m_journal && m_devices.printer) {
-    m_receipts = std::make_unique<ReceiptDesk>(*m_journal, *m_devices.printer, m_devices.fonts, m_devices.printing, m_log);
+    m_receipts = std::make_unique<ReceiptDesk>(*m_journal, *m_devices.printer, m_devices.fonts,
+                                               m_devices.printing, m_log);
   }
 }
 
@@ -24,16 +30,18 @@ KioskServices::~KioskServices() = default;
 
 template <class T>
 void KioskServices::on_worker(std::function<Expected<T>()> work, Done<T> done) {
-  bool queued = m_workers.submit([this, work = std::move(work), done = std::move(done), alive = std::weak_ptr<int>(m_alive)] {
-    auto result = std::make_shared<Expected<T>>(work());
-    m_loop.post([done, result, alive] {
-      if (alive.lock()) done(std::move(*result));
-    });
-  });
+  bool queued = m_workers.submit(
+      [this, work = std::move(work), done = std::move(done), alive = std::weak_ptr<int>(m_alive)] {
+        auto result = std::make_shared<Expected<T>>(work());
+        m_loop.post([done, result, alive] {
+          if (alive.lock()) done(std::move(*result));
+        });
+      });
   if (!queued) m_log.warn("a device request was refused: the kiosk is stopping");
 }
 
-void KioskServices::read_identity(const std::string& profile_id, Done<std::map<std::string, std::string>> done) {
+void KioskServices::read_identity(const std::string& profile_id,
+                                  Done<std::map<std::string, std::string>> done) {
   if (!m_devices.readers) return done(fail(Errc::device, "no card reader is configured"));
   // Profiles are small files, read once: no disk access on the UI thread at every card step.
   auto cached = m_card_profiles.find(profile_id);
@@ -45,19 +53,25 @@ void KioskServices::read_identity(const std::string& profile_id, Done<std::map<s
     }
     cached = m_card_profiles.emplace(profile_id, std::move(*profile)).first;
   }
-  m_devices.readers->card().read_identity(cached->second, [this, done, alive = std::weak_ptr<int>(m_alive)](Expected<IdentityRecord> card) {
-    if (!card) {
-      if (alive.lock() && card.error().code != Errc::timeout && card.error().code != Errc::cancelled) {
-        audit_fault("card_reader", card.error());
-      }
-      return done(std::unexpected(card.error()));
-    }
-    if (alive.lock()) healthy("card_reader");
-    // Only what the profile read; the record itself wipes its buffers when it goes.
-    done(std::map<std::string, std::string>{{"id_number", card->id_number},     {"name_ar", card->name_ar},
-                                            {"name_en", card->name_en},         {"birth_date", card->birth_date},
-                                            {"expiry_date", card->expiry_date}, {"nationality", card->nationality}});
-  });
+  m_devices.readers->card().read_identity(
+      cached->second,
+      [this, done, alive = std::weak_ptr<int>(m_alive)](Expected<IdentityRecord> card) {
+        if (!card) {
+          if (alive.lock() && card.error().code != Errc::timeout &&
+              card.error().code != Errc::cancelled) {
+            audit_fault("card_reader", card.error());
+          }
+          return done(std::unexpected(card.error()));
+        }
+        if (alive.lock()) healthy("card_reader");
+        // Only what the profile read; the record itself wipes its buffers when it goes.
+        done(std::map<std::string, std::string>{{"id_number", card->id_number},
+                                                {"name_ar", card->name_ar},
+                                                {"name_en", card->name_en},
+                                                {"birth_date", card->birth_date},
+                                                {"expiry_date", card->expiry_date},
+                                                {"nationality", card->nationality}});
+      });
 }
 
 namespace {
@@ -70,7 +84,8 @@ void KioskServices::scan_code(Done<std::string> done) {
   m_waiting_scan = std::move(done);
   m_scan_timer = m_loop.add_timer(k_scan_wait, [this] {
     m_scan_timer = 0;
-    if (auto waiting = std::exchange(m_waiting_scan, nullptr)) waiting(fail(Errc::timeout, "nothing was scanned"));
+    if (auto waiting = std::exchange(m_waiting_scan, nullptr))
+      waiting(fail(Errc::timeout, "nothing was scanned"));
   });
 }
 
@@ -87,7 +102,8 @@ void KioskServices::scanned(Scan scan) {
   waiting(std::move(scan.text));
 }
 
-void KioskServices::pay(const PaymentRequest& request, const std::string& service_id, Done<PaymentResult> done) {
+void KioskServices::pay(const PaymentRequest& request, const std::string& service_id,
+                        Done<PaymentResult> done) {
   if (!m_devices.payments) return done(fail(Errc::device, "no payment terminal is configured"));
   PaymentDesk* desk = m_devices.payments;
   on_worker<PaymentResult>([desk, request, service_id] { return desk->pay(request, service_id); },
@@ -101,7 +117,9 @@ void KioskServices::pay(const PaymentRequest& request, const std::string& servic
                            });
 }
 
-std::string KioskServices::payment_reference() { return PaymentDesk::new_reference(m_kiosk_id); }
+std::string KioskServices::payment_reference() {
+  return PaymentDesk::new_reference(m_kiosk_id);
+}
 
 void KioskServices::record(const workflow::TransactionDraft& draft, Done<std::string> done) {
   TransactionStore* store = m_devices.store;
@@ -116,8 +134,9 @@ void KioskServices::record(const workflow::TransactionDraft& draft, Done<std::st
     stored.fields.emplace_back("payment_method", draft.payment->method);
   }
   PaymentDesk* desk = m_devices.payments;
-  std::string paid_reference =
-      draft.payment && draft.payment->method == "terminal" ? draft.payment->reference : std::string();
+  std::string paid_reference = draft.payment && draft.payment->method == "terminal"
+                                   ? draft.payment->reference
+                                   : std::string();
   on_worker<std::string>(
       [store, stored, desk, paid_reference, log = m_log]() -> Expected<std::string> {
         auto record = store->commit(stored);
@@ -125,7 +144,8 @@ void KioskServices::record(const workflow::TransactionDraft& draft, Done<std::st
         // The payment is now part of a durable transaction: it is no longer open.
         if (desk && !paid_reference.empty()) {
           if (auto settled = desk->settle(paid_reference); !settled) {
-            log.warn("payment {} stored but not closed in the journal: {}", paid_reference, settled.error().describe());
+            log.warn("payment {} stored but not closed in the journal: {}", paid_reference,
+                     settled.error().describe());
           }
         }
         log.info("transaction {} stored (sequence {})", record->id, record->sequence);
@@ -134,7 +154,8 @@ void KioskServices::record(const workflow::TransactionDraft& draft, Done<std::st
       std::move(done));
 }
 
-std::vector<std::pair<std::string, std::string>> KioskServices::details(const std::string& transaction_id) const {
+std::vector<std::pair<std::string, std::string>> KioskServices::details(
+    const std::string& transaction_id) const {
   std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm local{};
   localtime_r(&now, &local);
@@ -145,8 +166,8 @@ std::vector<std::pair<std::string, std::string>> KioskServices::details(const st
           {std::string(m_ui.message("receipt.kiosk")), m_kiosk_id}};
 }
 
-void KioskServices::print_receipt(const workflow::WorkflowEngine& session, const std::string& transaction_id,
-                                  Done<PrintedDocument> done) {
+void KioskServices::print_receipt(const workflow::WorkflowEngine& session,
+                                  const std::string& transaction_id, Done<PrintedDocument> done) {
   const workflow::Bundle& bundle = session.bundle();
   if (!bundle.receipt) return done(fail(Errc::invalid_argument, "the service has no receipt"));
   Language language = m_ui.language();
@@ -158,9 +179,11 @@ void KioskServices::print_receipt(const workflow::WorkflowEngine& session, const
     auto value = session.evaluate(line.value);
     std::string shown = value ? value->to_display_string() : "—";
     if (value) {
-      if (const auto* money = std::get_if<Money>(&value->data)) shown = m_ui.format().money(*money).value_or(shown);
+      if (const auto* money = std::get_if<Money>(&value->data))
+        shown = m_ui.format().money(*money).value_or(shown);
       // A choice prints as its label in the citizen's language, not its stored value.
-      if (const auto* text = std::get_if<std::string>(&value->data); text && line.value.references().size() == 1) {
+      if (const auto* text = std::get_if<std::string>(&value->data);
+          text && line.value.references().size() == 1) {
         if (const workflow::Field* field = bundle.field(line.value.references().front())) {
           for (const auto& choice : field->choices) {
             if (choice.value == *text) shown = choice.label.in(language);
@@ -172,9 +195,12 @@ void KioskServices::print_receipt(const workflow::WorkflowEngine& session, const
   }
   if (session.payment()) {
     document.total_label = std::string(m_ui.message("receipt.total"));
-    document.total = m_ui.format().money(session.payment()->amount).value_or(format_money(session.payment()->amount));
+    document.total = m_ui.format()
+                         .money(session.payment()->amount)
+                         .value_or(format_money(session.payment()->amount));
     if (session.payment()->method == "reference") {
-      document.lines.emplace_back(std::string(m_ui.message("receipt.pay_with")), session.payment()->reference);
+      document.lines.emplace_back(std::string(m_ui.message("receipt.pay_with")),
+                                  session.payment()->reference);
     }
   }
   document.details = details(transaction_id);
@@ -185,8 +211,12 @@ void KioskServices::print_receipt(const workflow::WorkflowEngine& session, const
 }
 
 void KioskServices::audit_fault(std::string_view device, const Error& error) {
-  if (m_devices.audit) m_devices.audit->record(audit_kind::device_fault, {{"device", std::string(device)}, {"error", std::string(to_string(error.code))}});
-  if (m_devices.health) m_devices.health->set(std::string(device), "fault:" + std::string(to_string(error.code)));
+  if (m_devices.audit)
+    m_devices.audit->record(
+        audit_kind::device_fault,
+        {{"device", std::string(device)}, {"error", std::string(to_string(error.code))}});
+  if (m_devices.health)
+    m_devices.health->set(std::string(device), "fault:" + std::string(to_string(error.code)));
 }
 
 void KioskServices::healthy(const std::string& device) {
@@ -208,10 +238,11 @@ void KioskServices::issue_ticket(const std::string& counter, const std::string& 
   document.logo = m_devices.receipt_logo.string();
   // A ticket has no seal: its number is the kiosk's count since it started, not part of the
   // stored transaction, so a signature could not vouch for it; the receipt carries the seal.
-  print(ReceiptKind::ticket, std::move(document), transaction_id, [done, ticket](Expected<PrintedDocument> printed) {
-    if (printed) printed->ticket = ticket;
-    done(std::move(printed));
-  });
+  print(ReceiptKind::ticket, std::move(document), transaction_id,
+        [done, ticket](Expected<PrintedDocument> printed) {
+          if (printed) printed->ticket = ticket;
+          done(std::move(printed));
+        });
 }
 
 void KioskServices::print_test_page(const std::string& version, Done<PrintedDocument> done) {
@@ -223,9 +254,11 @@ void KioskServices::print_test_page(const std::string& version, Done<PrintedDocu
                     std::string(m_ui.messages().get("app.name", Language::en));
   document.title = std::string(m_ui.messages().get("technician.test_page", Language::ar));
   document.big_number = "0123456789";
-  document.lines.emplace_back(std::string(m_ui.messages().get("technician.test_page", Language::en)), version);
+  document.lines.emplace_back(
+      std::string(m_ui.messages().get("technician.test_page", Language::en)), version);
   document.details = details("test-page");
-  document.footer = std::string(m_ui.messages().get("technician.test_page_footer", Language::ar)) + " — " +
+  document.footer = std::string(m_ui.messages().get("technician.test_page_footer", Language::ar)) +
+                    " — " +
                     std::string(m_ui.messages().get("technician.test_page_footer", Language::en));
   if (!m_receipts) return done(fail(Errc::device, "no printer is configured"));
   ReceiptDesk* desk = m_receipts.get();
@@ -249,10 +282,12 @@ void KioskServices::print_test_page(const std::string& version, Done<PrintedDocu
 }
 
 Expected<std::string> KioskServices::receipt_seal(const std::string& transaction_id) const {
-  if (!m_devices.store || !m_devices.device_key) return fail(Errc::unsupported, "no store or device key to seal with");
+  if (!m_devices.store || !m_devices.device_key)
+    return fail(Errc::unsupported, "no store or device key to seal with");
   auto record = m_devices.store->find(transaction_id);
   if (!record) return std::unexpected(record.error());
-  ReceiptFacts facts{record->id, record->service_id, record->amount, record->wall_ms, record->kiosk_id};
+  ReceiptFacts facts{record->id, record->service_id, record->amount, record->wall_ms,
+                     record->kiosk_id};
   return seal_receipt(facts, *m_devices.device_key);
 }
 
@@ -265,7 +300,8 @@ PrintedDocument printed_document(const ReceiptOutcome& outcome) {
   document.receipt_id = outcome.receipt.id;
   document.counter_reference = outcome.receipt.reference;
   document.printed = outcome.printed;
-  if (outcome.printer_state) document.printer_state = std::string(printer_state_name(*outcome.printer_state));
+  if (outcome.printer_state)
+    document.printer_state = std::string(printer_state_name(*outcome.printer_state));
   return document;
 }
 
@@ -286,11 +322,13 @@ void KioskServices::print(ReceiptKind kind, ReceiptDocument document, std::strin
           if (auto seal = receipt_seal(transaction_id)) {
             document.qr_text = std::move(*seal);
           } else {
-            m_log.error("receipt of {} printed without its seal: {}", transaction_id, seal.error().describe());
+            m_log.error("receipt of {} printed without its seal: {}", transaction_id,
+                        seal.error().describe());
             document.qr_caption.clear();
           }
         }
-        return desk->issue(transaction_id, kind, document, [session, ours] { return session->load() == ours; });
+        return desk->issue(transaction_id, kind, document,
+                           [session, ours] { return session->load() == ours; });
       },
       [this, done = std::move(done)](Expected<ReceiptOutcome> outcome) {
         if (!outcome) {
@@ -310,20 +348,22 @@ void KioskServices::reprint_receipt(const std::string& receipt_id, Done<PrintedD
   reprint(receipt_id, false, std::move(done));
 }
 
-void KioskServices::reprint(const std::string& receipt_id, bool unless_printed, Done<PrintedDocument> done) {
+void KioskServices::reprint(const std::string& receipt_id, bool unless_printed,
+                            Done<PrintedDocument> done) {
   if (!m_receipts) return done(fail(Errc::device, "no printer or no receipt journal"));
   ReceiptDesk* desk = m_receipts.get();
-  on_worker<ReceiptOutcome>([desk, receipt_id, unless_printed] { return desk->reprint(receipt_id, unless_printed); },
-                            [this, unless_printed, done = std::move(done)](Expected<ReceiptOutcome> outcome) {
-                              if (!outcome) return done(std::unexpected(outcome.error()));
-                              if (!unless_printed && m_devices.audit) {
-                                m_devices.audit->record(audit_kind::reprint,
-                                                        {{"receipt", outcome->receipt.id},
-                                                         {"printed", outcome->printed ? "yes" : "no"}});
-                              }
-                              report(*outcome);
-                              done(printed_document(*outcome));
-                            });
+  on_worker<ReceiptOutcome>(
+      [desk, receipt_id, unless_printed] { return desk->reprint(receipt_id, unless_printed); },
+      [this, unless_printed, done = std::move(done)](Expected<ReceiptOutcome> outcome) {
+        if (!outcome) return done(std::unexpected(outcome.error()));
+        if (!unless_printed && m_devices.audit) {
+          m_devices.audit->record(
+              audit_kind::reprint,
+              {{"receipt", outcome->receipt.id}, {"printed", outcome->printed ? "yes" : "no"}});
+        }
+        report(*outcome);
+        done(printed_document(*outcome));
+      });
 }
 
 void KioskServices::report(const ReceiptOutcome& outcome) {
@@ -337,15 +377,17 @@ void KioskServices::report(const ReceiptOutcome& outcome) {
     }
     return;
   }
-  std::string state = outcome.printer_state ? std::string(printer_state_name(*outcome.printer_state)) : "not-asked";
-  m_log.warn("{} {} not printed (printer {}): {}; reference {} at the counter", receipt_kind_name(receipt.kind),
-             receipt.id, state, outcome.error, receipt.reference);
+  std::string state =
+      outcome.printer_state ? std::string(printer_state_name(*outcome.printer_state)) : "not-asked";
+  m_log.warn("{} {} not printed (printer {}): {}; reference {} at the counter",
+             receipt_kind_name(receipt.kind), receipt.id, state, outcome.error, receipt.reference);
   if (!m_devices.audit) return;
   if (outcome.printer_state) {
     m_devices.audit->record(audit_kind::device_fault, {{"device", "printer"}, {"state", state}});
   }
   if (receipt.state == ReceiptState::collect_at_counter) {
-    m_devices.audit->record(audit_kind::print_collect, {{"receipt", receipt.id}, {"reference", receipt.reference}});
+    m_devices.audit->record(audit_kind::print_collect,
+                            {{"receipt", receipt.id}, {"reference", receipt.reference}});
   }
 }
 
@@ -354,21 +396,26 @@ void KioskServices::recover_receipts() {
   ReceiptJournal* journal = m_journal.get();
   m_workers.submit([journal, log = m_log] {
     auto recovered = journal->recover_interrupted();
-    if (!recovered) return log.error("receipts left by a crash not checked: {}", recovered.error().describe());
-    if (*recovered > 0) log.warn("{} receipt(s) left unprinted by a crash; listed for the technician", *recovered);
+    if (!recovered)
+      return log.error("receipts left by a crash not checked: {}", recovered.error().describe());
+    if (*recovered > 0)
+      log.warn("{} receipt(s) left unprinted by a crash; listed for the technician", *recovered);
   });
 }
 
-void KioskServices::unprinted_receipts(std::size_t limit, Done<std::vector<JournaledReceipt>> done) {
+void KioskServices::unprinted_receipts(std::size_t limit,
+                                       Done<std::vector<JournaledReceipt>> done) {
   if (!m_journal) return done(fail(Errc::device, "the receipt journal is out of service"));
   ReceiptJournal* journal = m_journal.get();
-  on_worker<std::vector<JournaledReceipt>>([journal, limit] { return journal->unprinted(limit); }, std::move(done));
+  on_worker<std::vector<JournaledReceipt>>([journal, limit] { return journal->unprinted(limit); },
+                                           std::move(done));
 }
 
 void KioskServices::recent_receipts(std::size_t limit, Done<std::vector<JournaledReceipt>> done) {
   if (!m_journal) return done(fail(Errc::device, "the receipt journal is out of service"));
   ReceiptJournal* journal = m_journal.get();
-  on_worker<std::vector<JournaledReceipt>>([journal, limit] { return journal->recent(limit); }, std::move(done));
+  on_worker<std::vector<JournaledReceipt>>([journal, limit] { return journal->recent(limit); },
+                                           std::move(done));
 }
 
 void KioskServices::refund(const std::string& reference) {
@@ -402,8 +449,8 @@ void KioskServices::reconcile_payments() {
   m_workers.submit([desk, log = m_log] {
     auto report = desk->reconcile();
     if (report.reversed + report.closed + report.failed > 0) {
-      log.info("payments reconciled: {} reversed, {} closed, {} left for later", report.reversed, report.closed,
-               report.failed);
+      log.info("payments reconciled: {} reversed, {} closed, {} left for later", report.reversed,
+               report.closed, report.failed);
     }
   });
 }

@@ -9,14 +9,14 @@
 #include <memory>
 #include <mutex>
 
-#include "drivers/payment/payment_terminal.hpp"
-#include "drivers/printer/receipt_printer.hpp"
 #include "drivers/card/card_profile.hpp"
 #include "drivers/hid/scan_assembler.hpp"
+#include "drivers/payment/payment_terminal.hpp"
+#include "drivers/printer/receipt_printer.hpp"
 #include "kiosk/app/audit_trail.hpp"
 #include "kiosk/app/device_health.hpp"
-#include "kiosk/app/receipt_desk.hpp"
 #include "kiosk/app/reader_devices.hpp"
+#include "kiosk/app/receipt_desk.hpp"
 #include "kiosk/app/session_services.hpp"
 #include "kiosk/crypto/device_key.hpp"
 #include "kiosk/loop/event_loop.hpp"
@@ -31,26 +31,30 @@ namespace shubbak {
 class KioskServices final : public SessionServices {
  public:
   struct Devices {
-    ReaderDevices* readers = nullptr;    // none: card steps fail as device errors
-    PaymentDesk* payments = nullptr;     // none: terminal payments fail as device errors
-    TransactionStore* store = nullptr;   // none (out of service): submit fails
-    ReceiptPrinter* printer = nullptr;   // none: printing fails as a device error
-    Config::Text fonts;                    // for the printer's own text engine, opened at first print
+    ReaderDevices* readers = nullptr;   // none: card steps fail as device errors
+    PaymentDesk* payments = nullptr;    // none: terminal payments fail as device errors
+    TransactionStore* store = nullptr;  // none (out of service): submit fails
+    ReceiptPrinter* printer = nullptr;  // none: printing fails as a device error
+    Config::Text fonts;                 // for the printer's own text engine, opened at first print
     std::filesystem::path card_profiles;  // assets/card-profiles
-    bool scanner = false;                  // a QR/barcode scanner is configured
-    AuditTrail* audit = nullptr;           // device faults and prints are audited here
-    DeviceHealthBoard* health = nullptr;   // what the heartbeat says of each device
-    PrintPolicy printing;                  // retries while the printer can print
-    const DeviceKey* device_key = nullptr; // signs receipt seals (QR codes); none: receipts have none
-    std::filesystem::path receipt_logo;    // printed at the top of receipts and tickets; empty: none
+    bool scanner = false;                 // a QR/barcode scanner is configured
+    AuditTrail* audit = nullptr;          // device faults and prints are audited here
+    DeviceHealthBoard* health = nullptr;  // what the heartbeat says of each device
+    PrintPolicy printing;                 // retries while the printer can print
+    const DeviceKey* device_key =
+        nullptr;                         // signs receipt seals (QR codes); none: receipts have none
+    std::filesystem::path receipt_logo;  // printed at the top of receipts and tickets; empty: none
   };
 
-  KioskServices(UiContext& ui, EventLoop& loop, WorkerPool& workers, Devices devices, std::string kiosk_id, Log log);
+  KioskServices(UiContext& ui, EventLoop& loop, WorkerPool& workers, Devices devices,
+                std::string kiosk_id, Log log);
   ~KioskServices() override;
 
-  void read_identity(const std::string& profile, Done<std::map<std::string, std::string>> done) override;
+  void read_identity(const std::string& profile,
+                     Done<std::map<std::string, std::string>> done) override;
   void scan_code(Done<std::string> done) override;
-  void pay(const PaymentRequest& request, const std::string& service_id, Done<PaymentResult> done) override;
+  void pay(const PaymentRequest& request, const std::string& service_id,
+           Done<PaymentResult> done) override;
   std::string payment_reference() override;
   void record(const workflow::TransactionDraft& draft, Done<std::string> done) override;
   void print_receipt(const workflow::WorkflowEngine& session, const std::string& transaction_id,
@@ -85,7 +89,8 @@ class KioskServices final : public SessionServices {
   // Runs `work` on a worker and hands its result to `done` on the UI thread.
   template <class T>
   void on_worker(std::function<Expected<T>()> work, Done<T> done);
-  void print(ReceiptKind kind, ReceiptDocument document, std::string transaction_id, Done<PrintedDocument> done);
+  void print(ReceiptKind kind, ReceiptDocument document, std::string transaction_id,
+             Done<PrintedDocument> done);
   void reprint(const std::string& receipt_id, bool unless_printed, Done<PrintedDocument> done);
   // The heartbeat, the audit log and the log hear of every print outcome (UI thread).
   void report(const ReceiptOutcome& outcome);
@@ -105,8 +110,9 @@ class KioskServices final : public SessionServices {
   std::unique_ptr<ReceiptJournal> m_journal;  // with a store
   std::unique_ptr<ReceiptDesk> m_receipts;    // with a store and a printer
   // Bumped by abandon(): a print queued under an older session is not sent (read by workers).
-  std::shared_ptr<std::atomic<std::uint64_t>> m_session = std::make_shared<std::atomic<std::uint64_t>>(0);
-  std::map<std::string, int> m_ticket_numbers;  // per counter, since the kiosk started
+  std::shared_ptr<std::atomic<std::uint64_t>> m_session =
+      std::make_shared<std::atomic<std::uint64_t>>(0);
+  std::map<std::string, int> m_ticket_numbers;         // per counter, since the kiosk started
   std::map<std::string, CardProfile> m_card_profiles;  // read from assets once, by id
   Done<std::string> m_waiting_scan;
   EventLoop::TimerId m_scan_timer = 0;

@@ -5,8 +5,9 @@
 
 namespace shubbak {
 
-KioskShell::KioskShell(UiContext& ui, KioskApp& app, SessionServices& services, DeviceHealthBoard& health,
-                       workflow::Catalog catalog, std::function<CivilDate()> today, Options options, Log log)
+KioskShell::KioskShell(UiContext& ui, KioskApp& app, SessionServices& services,
+                       DeviceHealthBoard& health, workflow::Catalog catalog,
+                       std::function<CivilDate()> today, Options options, Log log)
     : m_ui(ui),
       m_app(app),
       m_services(services),
@@ -24,10 +25,13 @@ KioskShell::KioskShell(UiContext& ui, KioskApp& app, SessionServices& services, 
   });
 }
 
-KioskShell::~KioskShell() { stop_timers(); }
+KioskShell::~KioskShell() {
+  stop_timers();
+}
 
 ServiceAvailability KioskShell::availability() const {
-  return assess_services(m_catalog, [this](const std::string& device) { return m_health.state(device); });
+  return assess_services(m_catalog,
+                         [this](const std::string& device) { return m_health.state(device); });
 }
 
 void KioskShell::replace_catalog(workflow::Catalog catalog) {
@@ -42,7 +46,8 @@ void KioskShell::replace_catalog(workflow::Catalog catalog) {
 
 void KioskShell::set_out_of_service(std::string reason_key) {
   m_forced_reason = std::move(reason_key);
-  m_log.info("{}", m_forced_reason.empty() ? "no longer held out of service" : "out of service: " + m_forced_reason);
+  m_log.info("{}", m_forced_reason.empty() ? "no longer held out of service"
+                                           : "out of service: " + m_forced_reason);
   // A technician's screens stay up; the attract screen follows when they leave.
   if (!m_session && m_state != ShellState::technician) show_welcome();
 }
@@ -81,7 +86,8 @@ void KioskShell::show_out_of_service(const std::string& reason_key) {
     return state_shown();
   }
   // A technician must be able to get in to put the kiosk back in service.
-  m_app.show(std::make_unique<SecretCorner>(m_ui, std::move(notice), [this] { enter_technician(); }));
+  m_app.show(
+      std::make_unique<SecretCorner>(m_ui, std::move(notice), [this] { enter_technician(); }));
   state_shown();
 }
 
@@ -114,7 +120,8 @@ void KioskShell::show_welcome() {
   welcome->on_start([this] { show_menu(); });
   start_attract_loop(*welcome);
   state_shown();
-  if (m_guidance) welcome->offer_speech_toggle(m_guidance->enabled(), [this] { return m_guidance->toggle(); });
+  if (m_guidance)
+    welcome->offer_speech_toggle(m_guidance->enabled(), [this] { return m_guidance->toggle(); });
   if (m_on_technician) welcome->on_technician([this] { enter_technician(); });
   m_app.show(std::move(welcome));
 }
@@ -159,7 +166,8 @@ void KioskShell::show_menu() {
   m_menu_ids.clear();
   for (const auto& service : now.offered) {
     m_menu_ids.push_back(service->id);
-    menu.options.push_back({service->id, service->title.in(m_ui.language()), service->description.in(m_ui.language())});
+    menu.options.push_back({service->id, service->title.in(m_ui.language()),
+                            service->description.in(m_ui.language())});
   }
   StepActions actions;
   actions.back = [this] { show_welcome(); };
@@ -180,9 +188,9 @@ void KioskShell::start_service(std::string_view id) {
   }
   stop_timers();
   m_state = ShellState::in_service;
-  m_session = std::make_unique<WorkflowSession>(m_ui, m_app, m_services, bundle, m_today(), m_options.session,
-                                                m_log.child("session"),
-                                                [this](workflow::EndResult result) { end_session(result); });
+  m_session = std::make_unique<WorkflowSession>(
+      m_ui, m_app, m_services, bundle, m_today(), m_options.session, m_log.child("session"),
+      [this](workflow::EndResult result) { end_session(result); });
   state_shown();
   if (m_on_session_start) m_on_session_start(*bundle);
   m_session->start();

@@ -32,7 +32,8 @@ class KioskShell {
     WorkflowSession::Options session;
     std::chrono::milliseconds attract_cycle{6000};  // the attract screen's next service line
     std::chrono::milliseconds menu_idle{60000};     // an untouched menu returns to attract
-    const Theme* theme = nullptr;  // the configured theme, restored for each citizen (none: left as is)
+    const Theme* theme =
+        nullptr;  // the configured theme, restored for each citizen (none: left as is)
   };
 
   // `health` decides which services are offered; the shell follows its changes.
@@ -69,8 +70,12 @@ class KioskShell {
 
   WorkflowSession* session() { return m_session.get(); }
   // Called with each finished session's result (tests, the demo's script).
-  void on_session_end(std::function<void(workflow::EndResult)> h) { m_on_session_end = std::move(h); }
-  void on_session_start(std::function<void(const workflow::Bundle&)> h) { m_on_session_start = std::move(h); }
+  void on_session_end(std::function<void(workflow::EndResult)> h) {
+    m_on_session_end = std::move(h);
+  }
+  void on_session_start(std::function<void(const workflow::Bundle&)> h) {
+    m_on_session_start = std::move(h);
+  }
   // Called when the state or the out-of-service reason changes (the service manager's status line).
   void on_state_change(std::function<void()> h) { m_on_state_change = std::move(h); }
   // The hidden technician gesture, on the welcome screen and on the out-of-service notice.
@@ -98,8 +103,8 @@ class KioskShell {
   Log m_log;
   std::unique_ptr<WorkflowSession> m_session;
   ShellState m_state = ShellState::attract;
-  std::string m_forced_reason;  // set_out_of_service's key; empty: the devices decide
-  std::string m_shown_reason;   // the reason on screen while out of service
+  std::string m_forced_reason;          // set_out_of_service's key; empty: the devices decide
+  std::string m_shown_reason;           // the reason on screen while out of service
   std::vector<std::string> m_menu_ids;  // the services the menu on screen offers
   EventLoop::TimerId m_attract_timer = 0;
   EventLoop::TimerId m_menu_timer = 0;

@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -20,6 +20,7 @@
 #include "drivers/payment/simulated_terminal.hpp"
 #include "drivers/printer/printer_factory.hpp"
 #include "kiosk/app/default_assets_dir.hpp"
+#include "kiosk/app/demo_defaults.hpp"
 #include "kiosk/app/kiosk_app.hpp"
 #include "kiosk/app/kiosk_services.hpp"
 #include "kiosk/app/kiosk_shell.hpp"
@@ -28,9 +29,8 @@
 #include "kiosk/app/service_notifier.hpp"
 #include "kiosk/app/spoken_guidance.hpp"
 #include "kiosk/app/store_and_forward.hpp"
-#include "kiosk/app/touch_script.hpp"
-#include "kiosk/app/demo_defaults.hpp"
 #include "kiosk/app/technician_mode.hpp"
+#include "kiosk/app/touch_script.hpp"
 #include "kiosk/core/config.hpp"
 #include "kiosk/core/messages.hpp"
 #include "kiosk/loop/event_loop.hpp"
@@ -94,7 +94,8 @@ CivilDate local_today() {
 workflow::Catalog load_services(const fs::path& directory, const Log& log) {
   auto catalog = workflow::load_catalog(directory);
   for (const auto& refused : catalog.refused) {
-    log.error("service bundle {} refused:\n{}", refused.file.string(), workflow::format_errors(refused.errors));
+    log.error("service bundle {} refused:\n{}", refused.file.string(),
+              workflow::format_errors(refused.errors));
   }
   log.info("{} service(s) from {}", catalog.services.size(), directory.string());
   return catalog;
@@ -110,7 +111,8 @@ std::string status_reason(std::string_view message_key) {
 // The logo printed on receipts: the configured one (the demo's own when --demo sets none),
 // checked once here so that a missing or broken file is logged at start, not at each receipt.
 fs::path receipt_logo(const Config& config, const fs::path& assets, bool demo, const Log& log) {
-  fs::path logo = config.printer.logo.empty() && demo ? assets / "receipt-logo.png" : config.printer.logo;
+  fs::path logo =
+      config.printer.logo.empty() && demo ? assets / "receipt-logo.png" : config.printer.logo;
   if (logo.empty()) return {};
   if (auto readable = read_grey_png(logo); !readable) {
     log.error("receipts are printed without a logo: {}", readable.error().describe());
@@ -122,11 +124,15 @@ fs::path receipt_logo(const Config& config, const fs::path& assets, bool demo, c
 // The status line the service manager shows for the shell's state.
 std::string service_status(const KioskShell& shell) {
   switch (shell.state()) {
-    case ShellState::out_of_service: return "out of service: " + status_reason(shell.out_of_service_reason());
-    case ShellState::in_service: return "in service, serving a citizen";
-    case ShellState::technician: return "technician mode";
+    case ShellState::out_of_service:
+      return "out of service: " + status_reason(shell.out_of_service_reason());
+    case ShellState::in_service:
+      return "in service, serving a citizen";
+    case ShellState::technician:
+      return "technician mode";
     case ShellState::attract:
-    case ShellState::menu: break;
+    case ShellState::menu:
+      break;
   }
   return "in service";
 }
@@ -150,10 +156,10 @@ class ShutdownRequest {
 
 // Signed service updates, when configured. A kiosk that cannot start them keeps running the
 // services it has: the failure is logged, not fatal.
-std::unique_ptr<trust::ServiceUpdater> start_service_updates(const Config& config, EventLoop& loop,
-                                                             WorkerPool& workers, Logger& logger,
-                                                             trust::ServiceUpdater::ReadyHandler on_new_set,
-                                                             trust::ServiceUpdater::RefusedHandler on_refused) {
+std::unique_ptr<trust::ServiceUpdater> start_service_updates(
+    const Config& config, EventLoop& loop, WorkerPool& workers, Logger& logger,
+    trust::ServiceUpdater::ReadyHandler on_new_set,
+    trust::ServiceUpdater::RefusedHandler on_refused) {
   Log log(logger, "updates");
   if (config.updates.metadata_url.empty()) return nullptr;
   trust::ServiceUpdaterOptions options;
@@ -200,15 +206,17 @@ int run(const CommandLine& cli, Logger& logger) {
   auto config = load_configuration(cli);
   if (!config) {
     std::fprintf(stderr, "shubbak: %s\n", config.error().describe().c_str());
-    return config.error().code == Errc::config || config.error().code == Errc::not_found ? k_exit_bad_config
-                                                                                        : k_exit_failure;
+    return config.error().code == Errc::config || config.error().code == Errc::not_found
+               ? k_exit_bad_config
+               : k_exit_failure;
   }
   logger.set_threshold(config->log.level);
   bool journal = config->log.journal == JournalMode::on ||
                  (config->log.journal == JournalMode::automatic && journal_available());
   if (journal) logger.add_sink(make_journal_sink());
 
-  fs::path assets = config->kiosk.assets_dir.empty() ? default_assets_dir() : config->kiosk.assets_dir;
+  fs::path assets =
+      config->kiosk.assets_dir.empty() ? default_assets_dir() : config->kiosk.assets_dir;
   auto messages = Messages::load(assets / "i18n" / "messages.toml");
   if (!messages) {
     log.error("{}", messages.error().describe());
@@ -269,8 +277,10 @@ int run(const CommandLine& cli, Logger& logger) {
     if (config->display.mode == DisplayMode::window) loop.quit(0);  // a kiosk ignores it
   });
 
-  UiContext ui(**text, loop, *messages, (*display)->size(), config->display.dpi, config->kiosk.language,
-               config->locale.arabic_indic_digits ? DigitStyle::arabic_indic : DigitStyle::western, Log(logger, "ui"));
+  UiContext ui(**text, loop, *messages, (*display)->size(), config->display.dpi,
+               config->kiosk.language,
+               config->locale.arabic_indic_digits ? DigitStyle::arabic_indic : DigitStyle::western,
+               Log(logger, "ui"));
   ui.set_theme(**theme_named(config->ui.theme));  // the config only accepts known names
   ui.set_controls_reach(config->ui.controls_lower ? ControlsReach::lower : ControlsReach::anywhere);
 
@@ -283,14 +293,17 @@ int run(const CommandLine& cli, Logger& logger) {
   health.set("store", transactions.store() ? "ok" : "out_of_service");
   KioskServices* services_for_scans = nullptr;  // set once the services exist, below
   ReaderDevices::Listeners listeners;
-  listeners.on_card_reader = [&health](bool connected) { health.set("card_reader", connected ? "ok" : "absent"); };
+  listeners.on_card_reader = [&health](bool connected) {
+    health.set("card_reader", connected ? "ok" : "absent");
+  };
   listeners.on_scan = [&services_for_scans](Scan scan) {
     if (services_for_scans) services_for_scans->scanned(std::move(scan));
   };
   // A USB reader counts once it is attached (present at boot or plugged in later); the
   // simulated one is there as soon as it is opened.
   health.set("card_reader", "absent");
-  auto readers = ReaderDevices::open(*config, assets, loop, workers, Log(logger, "readers"), listeners);
+  auto readers =
+      ReaderDevices::open(*config, assets, loop, workers, Log(logger, "readers"), listeners);
   if (!readers) log.error("card reader and scanner: {}", readers.error().describe());
   if (readers && !config->card.reader.starts_with("ccid://")) health.set("card_reader", "ok");
   health.set("scanner", config->scanner.reader == "none" ? "none" : readers ? "ok" : "absent");
@@ -301,13 +314,15 @@ int run(const CommandLine& cli, Logger& logger) {
     terminal = std::make_unique<SimulatedTerminal>(std::chrono::milliseconds(400));
     if (auto opened_journal = PaymentJournal::open(config->kiosk.data_dir / "payments")) {
       payment_journal = std::move(*opened_journal);
-      payments = std::make_unique<PaymentDesk>(*terminal, *payment_journal, Log(logger, "payments"));
+      payments =
+          std::make_unique<PaymentDesk>(*terminal, *payment_journal, Log(logger, "payments"));
     } else {
       log.error("payments are off: {}", opened_journal.error().describe());
     }
   }
   std::unique_ptr<ReceiptPrinter> printer;
-  if (auto opened = open_receipt_printer(config->printer, config->kiosk.data_dir, Log(logger, "printer"))) {
+  if (auto opened =
+          open_receipt_printer(config->printer, config->kiosk.data_dir, Log(logger, "printer"))) {
     printer = std::move(*opened);
   } else {
     log.error("printer: {}", opened.error().describe());
@@ -315,15 +330,17 @@ int run(const CommandLine& cli, Logger& logger) {
   if (!printer) health.set("printer", "none");
   std::optional<PrinterMonitor> printer_monitor;
   if (printer) {
-    printer_monitor.emplace(loop, workers, *printer, health, std::chrono::seconds(config->shell.device_poll_seconds),
+    printer_monitor.emplace(loop, workers, *printer, health,
+                            std::chrono::seconds(config->shell.device_poll_seconds),
                             Log(logger, "printer"));
   }
   AuditTrail audit(transactions.store(), workers, Log(logger, "audit"));
   KioskServices services(ui, loop, workers,
-                         {readers ? readers->get() : nullptr, payments.get(), transactions.store(), printer.get(),
-                          config->text, assets / "card-profiles",
+                         {readers ? readers->get() : nullptr, payments.get(), transactions.store(),
+                          printer.get(), config->text, assets / "card-profiles",
                           readers && config->scanner.reader != "none", &audit, &health,
-                          PrintPolicy{config->printer.attempts, std::chrono::milliseconds(config->printer.retry_backoff_ms)},
+                          PrintPolicy{config->printer.attempts,
+                                      std::chrono::milliseconds(config->printer.retry_backoff_ms)},
                           transactions.device_key(), receipt_logo(*config, assets, cli.demo, log)},
                          config->kiosk.id, Log(logger, "services"));
   services_for_scans = &services;
@@ -348,29 +365,32 @@ int run(const CommandLine& cli, Logger& logger) {
   shell_options.attract_cycle = std::chrono::seconds(config->shell.attract_cycle_seconds);
   shell_options.menu_idle = std::chrono::seconds(config->shell.menu_idle_seconds);
   shell_options.theme = *theme_named(config->ui.theme);
-  KioskShell shell(ui, app, services, health,
-                   initial_services(), local_today,
-                   shell_options, Log(logger, "shell"));
+  KioskShell shell(ui, app, services, health, initial_services(), local_today, shell_options,
+                   Log(logger, "shell"));
   shell.on_session_start([&](const workflow::Bundle& bundle) {
     audit.record(audit_kind::session_start, {{"service", bundle.id}, {"version", bundle.version}});
   });
   shell.on_session_end([&](workflow::EndResult result) {
-    audit.record(audit_kind::session_end, {{"result", result == workflow::EndResult::completed   ? "completed"
-                                                      : result == workflow::EndResult::cancelled ? "cancelled"
-                                                                                                 : "failed"}});
+    audit.record(audit_kind::session_end,
+                 {{"result", result == workflow::EndResult::completed   ? "completed"
+                             : result == workflow::EndResult::cancelled ? "cancelled"
+                                                                        : "failed"}});
   });
-  auto updates = start_service_updates(*config, loop, workers, logger, [&](const trust::ServiceSet& set) {
-    audit.record(audit_kind::update, {{"generation", std::to_string(set.generation)},
-                                      {"bundles", std::to_string(set.bundles.size())}});
-    // Reading and validating the bundles is disk work: on a worker, then back to the shell.
-    workers.submit([&loop, &shell, log, directory = set.directory] {
-      auto catalog = std::make_shared<workflow::Catalog>(load_services(directory, log));
-      loop.post([&shell, catalog] { shell.replace_catalog(std::move(*catalog)); });
-    });
-  }, [&](const Error& refused) {
-    // An attack or a broken repository: refused, audited, and the last good services stay.
-    audit.record(audit_kind::update, {{"refused", refused.message}});
-  });
+  auto updates = start_service_updates(
+      *config, loop, workers, logger,
+      [&](const trust::ServiceSet& set) {
+        audit.record(audit_kind::update, {{"generation", std::to_string(set.generation)},
+                                          {"bundles", std::to_string(set.bundles.size())}});
+        // Reading and validating the bundles is disk work: on a worker, then back to the shell.
+        workers.submit([&loop, &shell, log, directory = set.directory] {
+          auto catalog = std::make_shared<workflow::Catalog>(load_services(directory, log));
+          loop.post([&shell, catalog] { shell.replace_catalog(std::move(*catalog)); });
+        });
+      },
+      [&](const Error& refused) {
+        // An attack or a broken repository: refused, audited, and the last good services stay.
+        audit.record(audit_kind::update, {{"refused", refused.message}});
+      });
   // Spoken guidance, if offered and the kiosk has a sound card; espeak-ng starts on its own thread.
   std::unique_ptr<EspeakSpeaker> speaker;
   std::unique_ptr<SpokenGuidance> guidance;
@@ -390,14 +410,18 @@ int run(const CommandLine& cli, Logger& logger) {
        {config->technician.max_failures, std::chrono::minutes(config->technician.lockout_minutes)},
        config->kiosk.data_dir / "technician" / "lockout.json"},
       Log(logger, "technician"));
-  TechnicianMode technician(ui, app, shell, services, workers, technician_access,
-                            {readers ? readers->get() : nullptr, printer.get(), transactions.store(), &health,
-                             updates.get(), &audit},
-                            {config->kiosk.id, SHUBBAK_VERSION, config->kiosk.data_dir, config->technician.export_dir,
-                             config->portal.url,
-                             {config->portal.ca_file, config->portal.client_cert, config->portal.client_key},
-                             std::chrono::seconds(config->technician.idle_seconds)},
-                            Log(logger, "technician"));
+  TechnicianMode technician(
+      ui, app, shell, services, workers, technician_access,
+      {readers ? readers->get() : nullptr, printer.get(), transactions.store(), &health,
+       updates.get(), &audit},
+      {config->kiosk.id,
+       SHUBBAK_VERSION,
+       config->kiosk.data_dir,
+       config->technician.export_dir,
+       config->portal.url,
+       {config->portal.ca_file, config->portal.client_cert, config->portal.client_key},
+       std::chrono::seconds(config->technician.idle_seconds)},
+      Log(logger, "technician"));
   shell.on_technician([&technician] { technician.open(); });
   // `systemctl status` follows the shell: in service, serving a citizen, out of service and why.
   bool ready = false;
@@ -424,7 +448,8 @@ int run(const CommandLine& cli, Logger& logger) {
   std::unique_ptr<ScriptRunner> runner;
   if (script) {
     fs::path out = fs::absolute(cli.out_dir);
-    runner = std::make_unique<ScriptRunner>(loop, **display, app, std::move(*script), out, Log(logger, "script"),
+    runner = std::make_unique<ScriptRunner>(loop, **display, app, std::move(*script), out,
+                                            Log(logger, "script"),
                                             [&loop](int code) { loop.quit(code); });
     runner->start();
   }
@@ -436,9 +461,9 @@ int run(const CommandLine& cli, Logger& logger) {
   int exit_code = loop.run();
   service_manager.stopping();
   transactions.stop();
-  workers.shutdown();  // finish what was handed to the workers: nothing is dropped
+  workers.shutdown();      // finish what was handed to the workers: nothing is dropped
   loop.discard_pending();  // while the screens and the UI context they hold are alive
-  updates.reset();     // after the workers: a running check refers to it
+  updates.reset();         // after the workers: a running check refers to it
   watcher->reset();
 
   if (runner && cli.demo) {
@@ -458,10 +483,13 @@ int main(int argc, char** argv) {
   CLI::App cli_app{"Shubbak kiosk runtime"};
   CommandLine cli;
   std::string config_path, script_path;
-  cli_app.add_option("--config", config_path, "Configuration file (default: /etc/shubbak/kiosk.toml)");
-  cli_app.add_flag("--demo", cli.demo, "Built-in demo: demo services, simulated devices, scripted when headless");
+  cli_app.add_option("--config", config_path,
+                     "Configuration file (default: /etc/shubbak/kiosk.toml)");
+  cli_app.add_flag("--demo", cli.demo,
+                   "Built-in demo: demo services, simulated devices, scripted when headless");
   cli_app.add_flag("--headless", cli.headless, "No display: SDL dummy driver, software rendering");
-  cli_app.add_option("--script", script_path, "Touch script to run (see kiosk/app/touch_script.hpp)");
+  cli_app.add_option("--script", script_path,
+                     "Touch script to run (see kiosk/app/touch_script.hpp)");
   cli_app.add_option("--out", cli.out_dir, "Where scripted screenshots go (default: demo-out)");
   cli_app.add_flag("--exit-after-first-frame", cli.exit_after_first_frame,
                    "Print 'first-frame' when the first frame is presented, then exit (benchmarks)");

@@ -20,8 +20,8 @@ namespace shubbak {
 
 class PrinterMonitor {
  public:
-  PrinterMonitor(EventLoop& loop, WorkerPool& workers, ReceiptPrinter& printer, DeviceHealthBoard& health,
-                 std::chrono::milliseconds interval, Log log);
+  PrinterMonitor(EventLoop& loop, WorkerPool& workers, ReceiptPrinter& printer,
+                 DeviceHealthBoard& health, std::chrono::milliseconds interval, Log log);
   ~PrinterMonitor();
   PrinterMonitor(const PrinterMonitor&) = delete;
   PrinterMonitor& operator=(const PrinterMonitor&) = delete;

@@ -9,16 +9,21 @@
 
 namespace shubbak {
 
-ReceiptDesk::ReceiptDesk(ReceiptJournal& journal, ReceiptPrinter& printer, Config::Text fonts, PrintPolicy policy,
-                         Log log)
-    : m_journal(journal), m_printer(printer), m_fonts(std::move(fonts)), m_policy(policy), m_log(std::move(log)) {
+ReceiptDesk::ReceiptDesk(ReceiptJournal& journal, ReceiptPrinter& printer, Config::Text fonts,
+                         PrintPolicy policy, Log log)
+    : m_journal(journal),
+      m_printer(printer),
+      m_fonts(std::move(fonts)),
+      m_policy(policy),
+      m_log(std::move(log)) {
   if (m_policy.attempts < 1) m_policy.attempts = 1;
 }
 
 ReceiptDesk::~ReceiptDesk() = default;
 
 std::string ReceiptDesk::job_name(const JournaledReceipt& receipt) {
-  return fmt::format("{}-{}-{}", receipt_kind_name(receipt.kind), receipt.transaction_id, receipt.reference);
+  return fmt::format("{}-{}-{}", receipt_kind_name(receipt.kind), receipt.transaction_id,
+                     receipt.reference);
 }
 
 PrintResult ReceiptDesk::print_once(const ReceiptDocument& document, const std::string& job) {
@@ -37,21 +42,24 @@ PrintResult ReceiptDesk::print_once(const ReceiptDocument& document, const std::
   return m_printer.print(*page, job);
 }
 
-ReceiptOutcome ReceiptDesk::settle(JournaledReceipt receipt, const PrintResult& result, bool collect_at_counter) {
+ReceiptOutcome ReceiptDesk::settle(JournaledReceipt receipt, const PrintResult& result,
+                                   bool collect_at_counter) {
   ReceiptOutcome outcome;
   outcome.printed = result.has_value();
   outcome.printer_state = result ? PrinterState::ok : result.error().state;
   if (result) {
     outcome.job = result->id;
     // The paper is out: a journal that cannot say so only risks a second print by a technician.
-    if (auto marked = m_journal.mark_printed(receipt.id, printer_state_name(PrinterState::ok)); !marked) {
+    if (auto marked = m_journal.mark_printed(receipt.id, printer_state_name(PrinterState::ok));
+        !marked) {
       m_log.error("receipt {} printed but not marked: {}", receipt.id, marked.error().describe());
     }
   } else {
     outcome.error = result.error().error.describe();
-    auto marked = m_journal.mark_failed(receipt.id, printer_state_name(result.error().state), outcome.error,
-                                        collect_at_counter);
-    if (!marked) m_log.error("receipt {} failed and not marked: {}", receipt.id, marked.error().describe());
+    auto marked = m_journal.mark_failed(receipt.id, printer_state_name(result.error().state),
+                                        outcome.error, collect_at_counter);
+    if (!marked)
+      m_log.error("receipt {} failed and not marked: {}", receipt.id, marked.error().describe());
   }
   if (auto now = m_journal.find(receipt.id)) receipt = std::move(*now);
   outcome.receipt = std::move(receipt);
@@ -69,12 +77,13 @@ Expected<ReceiptOutcome> ReceiptDesk::issue(const std::string& transaction_id, R
   std::chrono::milliseconds backoff = m_policy.backoff;
   for (int n = 1;; ++n) {
     if (still_wanted && !still_wanted()) {
-      m_log.info("receipt {} not printed: the session ended first; it waits at the counter ({})", receipt.id,
-                 receipt.reference);
+      m_log.info("receipt {} not printed: the session ended first; it waits at the counter ({})",
+                 receipt.id, receipt.reference);
       ReceiptOutcome outcome;
       outcome.error = "the session ended before it was printed";
       if (auto kept = m_journal.keep_for_counter(receipt.id, outcome.error); !kept) {
-        m_log.error("receipt {} not marked for the counter: {}", receipt.id, kept.error().describe());
+        m_log.error("receipt {} not marked for the counter: {}", receipt.id,
+                    kept.error().describe());
       }
       if (auto now = m_journal.find(receipt.id)) receipt = std::move(*now);
       outcome.receipt = std::move(receipt);

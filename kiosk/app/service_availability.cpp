@@ -14,8 +14,9 @@ std::string out_of_service_key(const std::string& device, const std::string& sta
   return "out_of_service.device";
 }
 
-ServiceAvailability assess_services(const workflow::Catalog& catalog,
-                                    const std::function<std::string(const std::string&)>& device_state) {
+ServiceAvailability assess_services(
+    const workflow::Catalog& catalog,
+    const std::function<std::string(const std::string&)>& device_state) {
   ServiceAvailability result;
   if (catalog.services.empty()) {
     result.out_of_service_reason = "out_of_service.no_services";
@@ -37,7 +38,8 @@ ServiceAvailability assess_services(const workflow::Catalog& catalog,
     }
     if (usable) result.offered.push_back(service);
   }
-  if (result.offered.empty()) result.out_of_service_reason = out_of_service_key(first_blocker, blocker_state);
+  if (result.offered.empty())
+    result.out_of_service_reason = out_of_service_key(first_blocker, blocker_state);
   return result;
 }
 

@@ -20,8 +20,9 @@ struct ServiceAvailability {
 };
 
 // `device_state` gives a device's state by name ("printer", "card_reader", ...).
-ServiceAvailability assess_services(const workflow::Catalog& catalog,
-                                    const std::function<std::string(const std::string&)>& device_state);
+ServiceAvailability assess_services(
+    const workflow::Catalog& catalog,
+    const std::function<std::string(const std::string&)>& device_state);
 
 // The messages.toml key that tells a citizen why a device in `state` stops the kiosk.
 std::string out_of_service_key(const std::string& device, const std::string& state);

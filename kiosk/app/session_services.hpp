@@ -18,12 +18,12 @@ namespace shubbak {
 // counter with `counter_reference`, and may try again with retry_print(receipt_id).
 struct PrintedDocument {
   std::string transaction_id;
-  std::string path_or_job;  // where it went: a file, a print job; empty when not printed
+  std::string path_or_job;        // where it went: a file, a print job; empty when not printed
   std::string receipt_id;         // its row in the receipt journal
   std::string counter_reference;  // what the citizen reads out at the counter
   bool printed = true;
-  std::string printer_state;      // printer_state_name at the last attempt
-  std::string ticket;             // a queue ticket's number; empty on receipts
+  std::string printer_state;  // printer_state_name at the last attempt
+  std::string ticket;         // a queue ticket's number; empty on receipts
 };
 
 class SessionServices {
@@ -34,18 +34,20 @@ class SessionServices {
   using Done = std::function<void(Expected<T>)>;
 
   // The card's fields by the profile's names (id_number, name_ar, name_en, birth_date...).
-  virtual void read_identity(const std::string& profile, Done<std::map<std::string, std::string>> done) = 0;
+  virtual void read_identity(const std::string& profile,
+                             Done<std::map<std::string, std::string>> done) = 0;
   // A QR or barcode from the scanner (payment-card-shaped input never arrives).
   virtual void scan_code(Done<std::string> done) = 0;
   // Pays through the terminal; the reference is journaled first.
-  virtual void pay(const PaymentRequest& request, const std::string& service_id, Done<PaymentResult> done) = 0;
+  virtual void pay(const PaymentRequest& request, const std::string& service_id,
+                   Done<PaymentResult> done) = 0;
   // A reference the citizen pays elsewhere (bank, app): issued, not paid.
   virtual std::string payment_reference() = 0;
   // Stores the transaction durably; `done` gets its id once it is committed.
   virtual void record(const workflow::TransactionDraft& draft, Done<std::string> done) = 0;
   // Prints the receipt of the stored transaction.
-  virtual void print_receipt(const workflow::WorkflowEngine& session, const std::string& transaction_id,
-                             Done<PrintedDocument> done) = 0;
+  virtual void print_receipt(const workflow::WorkflowEngine& session,
+                             const std::string& transaction_id, Done<PrintedDocument> done) = 0;
   // Prints a queue ticket for `counter`; `done` gets it with its number (`ticket`).
   virtual void issue_ticket(const std::string& counter, const std::string& transaction_id,
                             Done<PrintedDocument> done) = 0;

@@ -39,7 +39,8 @@ std::optional<OutOfService> StoreAndForward::out_of_service() const {
   return m_store ? m_store->out_of_service() : std::nullopt;
 }
 
-void StoreAndForward::start(EventLoop& loop, WorkerPool& workers, OutboxUploader::DeviceHealth device_health) {
+void StoreAndForward::start(EventLoop& loop, WorkerPool& workers,
+                            OutboxUploader::DeviceHealth device_health) {
   if (!m_store) return;
   m_loop = &loop;
   auto purge = [this, &workers] {

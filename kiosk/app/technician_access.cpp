@@ -9,16 +9,22 @@ namespace shubbak {
 
 std::string_view to_string(PinAttempt::Outcome outcome) {
   switch (outcome) {
-    case PinAttempt::Outcome::granted: return "granted";
-    case PinAttempt::Outcome::wrong: return "wrong";
-    case PinAttempt::Outcome::locked: return "locked";
-    case PinAttempt::Outcome::disabled: return "disabled";
-    case PinAttempt::Outcome::error: return "error";
+    case PinAttempt::Outcome::granted:
+      return "granted";
+    case PinAttempt::Outcome::wrong:
+      return "wrong";
+    case PinAttempt::Outcome::locked:
+      return "locked";
+    case PinAttempt::Outcome::disabled:
+      return "disabled";
+    case PinAttempt::Outcome::error:
+      return "error";
   }
   return "error";
 }
 
-TechnicianAccess::TechnicianAccess(EventLoop& loop, WorkerPool& workers, AuditTrail* audit, Options options, Log log)
+TechnicianAccess::TechnicianAccess(EventLoop& loop, WorkerPool& workers, AuditTrail* audit,
+                                   Options options, Log log)
     : m_loop(loop), m_workers(workers), m_audit(audit), m_log(log) {
   m_shared = std::make_shared<Shared>(log);
   m_shared->pin_hash = std::move(options.pin_hash);
@@ -26,9 +32,12 @@ TechnicianAccess::TechnicianAccess(EventLoop& loop, WorkerPool& workers, AuditTr
   m_shared->state_file = std::move(options.state_file);
   m_shared->clock = std::move(options.clock);
   if (m_shared->pin_hash.empty()) {
-    m_log.warn("technician mode is disabled: no technician.pin_hash is configured (shubbakctl kiosk set-pin)");
+    m_log.warn(
+        "technician mode is disabled: no technician.pin_hash is configured (shubbakctl kiosk "
+        "set-pin)");
   } else if (auto parsed = parse_pin_hash(m_shared->pin_hash); !parsed) {
-    m_log.error("technician.pin_hash is unusable ({}); every PIN will be refused", parsed.error().describe());
+    m_log.error("technician.pin_hash is unusable ({}); every PIN will be refused",
+                parsed.error().describe());
   }
 }
 
@@ -56,12 +65,14 @@ PinAttempt TechnicianAccess::check(Shared& s, std::string& pin) {
     return result;
   }
   if (*matches) {
-    if (auto saved = s.lockout->record_success(); !saved) s.log.warn("{}", saved.error().describe());
+    if (auto saved = s.lockout->record_success(); !saved)
+      s.log.warn("{}", saved.error().describe());
     result.outcome = PinAttempt::Outcome::granted;
     return result;
   }
   auto locked_now = s.lockout->record_failure();
-  if (!locked_now) s.log.error("technician failure count not saved: {}", locked_now.error().describe());
+  if (!locked_now)
+    s.log.error("technician failure count not saved: {}", locked_now.error().describe());
   if (auto left = s.lockout->locked_for()) {
     result.outcome = PinAttempt::Outcome::locked;
     result.locked_for = *left;
@@ -73,7 +84,8 @@ PinAttempt TechnicianAccess::check(Shared& s, std::string& pin) {
 }
 
 void TechnicianAccess::attempt(std::string pin, std::function<void(PinAttempt)> done) {
-  auto finish = [this, done = std::move(done), alive = std::weak_ptr<int>(m_alive)](PinAttempt result) {
+  auto finish = [this, done = std::move(done),
+                 alive = std::weak_ptr<int>(m_alive)](PinAttempt result) {
     if (!alive.lock()) return;
     std::string locked_minutes =
         std::to_string(std::chrono::ceil<std::chrono::minutes>(result.locked_for).count());
@@ -83,15 +95,17 @@ void TechnicianAccess::attempt(std::string pin, std::function<void(PinAttempt)> 
         m_audit->record(audit_kind::technician_login,
                         {{"result", "locked"}, {"minutes_left", locked_minutes}});
       } else {
-        m_audit->record(audit_kind::technician_login, {{"result", std::string(to_string(result.outcome))}});
+        m_audit->record(audit_kind::technician_login,
+                        {{"result", std::string(to_string(result.outcome))}});
       }
     }
     done(result);
   };
-  bool queued = m_workers.submit([shared = m_shared, pin = std::move(pin), finish, &loop = m_loop]() mutable {
-    PinAttempt result = check(*shared, pin);
-    loop.post([finish, result] { finish(result); });
-  });
+  bool queued =
+      m_workers.submit([shared = m_shared, pin = std::move(pin), finish, &loop = m_loop]() mutable {
+        PinAttempt result = check(*shared, pin);
+        loop.post([finish, result] { finish(result); });
+      });
   if (!queued) {
     // The kiosk is stopping: answer on the loop so `done` still never runs inside this call.
     m_loop.post([finish] { finish(PinAttempt{}); });

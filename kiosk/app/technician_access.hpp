@@ -22,7 +22,7 @@ namespace shubbak {
 struct PinAttempt {
   enum class Outcome { granted, wrong, locked, disabled, error };
   Outcome outcome = Outcome::error;
-  int attempts_left = 0;                 // wrong: failures allowed before the lockout
+  int attempts_left = 0;                    // wrong: failures allowed before the lockout
   std::chrono::milliseconds locked_for{0};  // locked: how long from now
 };
 
@@ -31,13 +31,14 @@ std::string_view to_string(PinAttempt::Outcome outcome);
 class TechnicianAccess {
  public:
   struct Options {
-    std::string pin_hash;            // technician.pin_hash; empty: disabled
+    std::string pin_hash;  // technician.pin_hash; empty: disabled
     LockoutPolicy policy;
     std::filesystem::path state_file;  // DATA_DIR/technician/lockout.json
     LockoutClock clock = LockoutClock::system();
   };
 
-  TechnicianAccess(EventLoop& loop, WorkerPool& workers, AuditTrail* audit, Options options, Log log);
+  TechnicianAccess(EventLoop& loop, WorkerPool& workers, AuditTrail* audit, Options options,
+                   Log log);
   ~TechnicianAccess();
   TechnicianAccess(const TechnicianAccess&) = delete;
   TechnicianAccess& operator=(const TechnicianAccess&) = delete;

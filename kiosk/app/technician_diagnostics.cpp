@@ -6,7 +6,8 @@
 
 namespace shubbak {
 
-PortalCheck check_portal(const std::string& url, const TlsOptions& tls, std::chrono::milliseconds deadline) {
+PortalCheck check_portal(const std::string& url, const TlsOptions& tls,
+                         std::chrono::milliseconds deadline) {
   PortalCheck check;
   if (url.empty()) return check;
   check.result = PortalCheck::Result::unreachable;
@@ -18,7 +19,8 @@ PortalCheck check_portal(const std::string& url, const TlsOptions& tls, std::chr
   auto started = std::chrono::steady_clock::now();
   std::string root = url.ends_with('/') ? url : url + "/";
   auto response = (*client)->get(root, 64 * 1024, deadline);
-  check.latency = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  check.latency = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
   if (!response) {
     check.error = response.error().describe();
     return check;
@@ -62,19 +64,29 @@ std::string device_state(const Diagnostics& diagnostics, std::string_view device
 }
 
 std::string diagnostics_report(const Diagnostics& d) {
-  std::string out = fmt::format("kiosk: {}\nversion: {}\nprinter: {}\n", d.kiosk_id, d.version, d.printer);
-  for (const auto& [device, state] : d.devices) out += fmt::format("device.{}: {}\n", device, state);
-  auto count = [](const std::optional<std::int64_t>& n) { return n ? std::to_string(*n) : std::string("unknown"); };
-  out += fmt::format("outbox_depth: {}\nquarantined: {}\n", count(d.outbox_depth), count(d.quarantined));
+  std::string out =
+      fmt::format("kiosk: {}\nversion: {}\nprinter: {}\n", d.kiosk_id, d.version, d.printer);
+  for (const auto& [device, state] : d.devices)
+    out += fmt::format("device.{}: {}\n", device, state);
+  auto count = [](const std::optional<std::int64_t>& n) {
+    return n ? std::to_string(*n) : std::string("unknown");
+  };
+  out += fmt::format("outbox_depth: {}\nquarantined: {}\n", count(d.outbox_depth),
+                     count(d.quarantined));
   if (!d.store_error.empty()) out += fmt::format("store_error: {}\n", d.store_error);
-  out += fmt::format("free_disk_bytes: {}\n", d.free_disk_bytes ? std::to_string(*d.free_disk_bytes) : "unknown");
+  out += fmt::format("free_disk_bytes: {}\n",
+                     d.free_disk_bytes ? std::to_string(*d.free_disk_bytes) : "unknown");
   switch (d.portal.result) {
-    case PortalCheck::Result::not_configured: out += "portal: not configured\n"; break;
+    case PortalCheck::Result::not_configured:
+      out += "portal: not configured\n";
+      break;
     case PortalCheck::Result::reachable:
-      out += fmt::format("portal: reachable (HTTP {}, {} ms)\n", d.portal.http_status, d.portal.latency.count());
+      out += fmt::format("portal: reachable (HTTP {}, {} ms)\n", d.portal.http_status,
+                         d.portal.latency.count());
       break;
     case PortalCheck::Result::unreachable:
-      out += fmt::format("portal: unreachable after {} ms: {}\n", d.portal.latency.count(), d.portal.error);
+      out += fmt::format("portal: unreachable after {} ms: {}\n", d.portal.latency.count(),
+                         d.portal.error);
       break;
   }
   for (const auto& [id, version] : d.bundles) out += fmt::format("bundle: {} {}\n", id, version);

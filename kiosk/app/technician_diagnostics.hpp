@@ -25,14 +25,15 @@ namespace shubbak {
 struct DiagnosticsSources {
   std::string kiosk_id;
   std::string version;
-  ReceiptPrinter* printer = nullptr;           // none: "none"
-  TransactionStore* store = nullptr;           // none: the store is out of service
-  const DeviceHealthBoard* health = nullptr;   // card reader, payment terminal, scanner, store
+  ReceiptPrinter* printer = nullptr;          // none: "none"
+  TransactionStore* store = nullptr;          // none: the store is out of service
+  const DeviceHealthBoard* health = nullptr;  // card reader, payment terminal, scanner, store
   std::filesystem::path data_dir;
-  std::string portal_url;                      // empty: no portal configured
+  std::string portal_url;  // empty: no portal configured
   TlsOptions portal_tls;
   std::chrono::milliseconds portal_deadline{5000};
-  std::vector<std::pair<std::string, std::string>> bundles;  // id, version (copied on the UI thread)
+  std::vector<std::pair<std::string, std::string>>
+      bundles;  // id, version (copied on the UI thread)
 };
 
 struct PortalCheck {
@@ -46,9 +47,9 @@ struct PortalCheck {
 struct Diagnostics {
   std::string kiosk_id;
   std::string version;
-  std::string printer;  // printer_state_name(), or "none"
+  std::string printer;                                       // printer_state_name(), or "none"
   std::vector<std::pair<std::string, std::string>> devices;  // the health board's view
-  std::optional<std::int64_t> outbox_depth;  // empty: the store could not say
+  std::optional<std::int64_t> outbox_depth;                  // empty: the store could not say
   std::optional<std::int64_t> quarantined;
   std::string store_error;
   std::optional<std::uint64_t> free_disk_bytes;
@@ -60,7 +61,8 @@ Diagnostics gather_diagnostics(const DiagnosticsSources& sources);
 
 // "GET <url>/" answered with any HTTP status counts as reachable: TLS with the kiosk's
 // certificate worked and the portal spoke.
-PortalCheck check_portal(const std::string& url, const TlsOptions& tls, std::chrono::milliseconds deadline);
+PortalCheck check_portal(const std::string& url, const TlsOptions& tls,
+                         std::chrono::milliseconds deadline);
 
 // The device state for `device` in `diagnostics` ("unknown" when nobody reported it).
 std::string device_state(const Diagnostics& diagnostics, std::string_view device);

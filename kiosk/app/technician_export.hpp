@@ -24,8 +24,9 @@ struct ExportResult {
 
 // `stamp` names the directory ("20250101T120000Z"); `store` may be null (the audit file then
 // says the store was out of service). Fails when export_dir does not exist (no stick mounted).
-Expected<ExportResult> export_technician_logs(const std::filesystem::path& export_dir, const std::string& kiosk_id,
-                                              const std::string& stamp, TransactionStore* store,
+Expected<ExportResult> export_technician_logs(const std::filesystem::path& export_dir,
+                                              const std::string& kiosk_id, const std::string& stamp,
+                                              TransactionStore* store,
                                               const std::string& diagnostics_report);
 
 // `text` with every Luhn-valid run of 13-19 digits replaced by '*'s.

@@ -29,17 +29,19 @@ std::string read_boot_id() {
 }  // namespace
 
 LockoutClock LockoutClock::system() {
-  return {[] { return now_ms(CLOCK_REALTIME); }, [] { return now_ms(CLOCK_BOOTTIME); }, [] {
+  return {[] { return now_ms(CLOCK_REALTIME); }, [] { return now_ms(CLOCK_BOOTTIME); },
+          [] {
             static const std::string id = read_boot_id();
             return id;
           }};
 }
 
-TechnicianLockout::TechnicianLockout(std::filesystem::path file, LockoutPolicy policy, LockoutClock clock, Log log)
+TechnicianLockout::TechnicianLockout(std::filesystem::path file, LockoutPolicy policy,
+                                     LockoutClock clock, Log log)
     : m_file(std::move(file)), m_policy(policy), m_clock(std::move(clock)), m_log(std::move(log)) {}
 
-TechnicianLockout TechnicianLockout::open(std::filesystem::path file, LockoutPolicy policy, LockoutClock clock,
-                                          Log log) {
+TechnicianLockout TechnicianLockout::open(std::filesystem::path file, LockoutPolicy policy,
+                                          LockoutClock clock, Log log) {
   TechnicianLockout lockout(std::move(file), policy, std::move(clock), std::move(log));
   std::error_code ec;
   if (!std::filesystem::exists(lockout.m_file, ec)) return lockout;
@@ -65,15 +67,18 @@ TechnicianLockout TechnicianLockout::open(std::filesystem::path file, LockoutPol
 }
 
 std::int64_t TechnicianLockout::elapsed_since_lock_ms() {
-  if (m_locked_boot_id == m_clock.boot_id()) return std::max<std::int64_t>(0, m_clock.boot_ms() - m_locked_boot_ms);
+  if (m_locked_boot_id == m_clock.boot_id())
+    return std::max<std::int64_t>(0, m_clock.boot_ms() - m_locked_boot_ms);
   // Rebooted since: only the wall clock spans a reboot (see the header for why this is enough).
-  std::int64_t period = std::chrono::duration_cast<std::chrono::milliseconds>(m_policy.period).count();
+  std::int64_t period =
+      std::chrono::duration_cast<std::chrono::milliseconds>(m_policy.period).count();
   return std::clamp<std::int64_t>(m_clock.wall_ms() - m_locked_wall_ms, 0, period);
 }
 
 std::optional<std::chrono::milliseconds> TechnicianLockout::locked_for() {
   if (!m_locked) return std::nullopt;
-  std::int64_t period = std::chrono::duration_cast<std::chrono::milliseconds>(m_policy.period).count();
+  std::int64_t period =
+      std::chrono::duration_cast<std::chrono::milliseconds>(m_policy.period).count();
   std::int64_t left = period - elapsed_since_lock_ms();
   if (left > 0) return std::chrono::milliseconds(left);
   // Expired: technician mode opens again with a fresh count.

@@ -41,7 +41,8 @@ class TechnicianLockout {
  public:
   // Reads the state in `file` (missing: no failures yet). A damaged file counts as a lockout
   // starting now: failing closed is safer than forgetting failures.
-  static TechnicianLockout open(std::filesystem::path file, LockoutPolicy policy, LockoutClock clock, Log log);
+  static TechnicianLockout open(std::filesystem::path file, LockoutPolicy policy,
+                                LockoutClock clock, Log log);
 
   // How long technician mode stays locked from now; nullopt when it is open.
   std::optional<std::chrono::milliseconds> locked_for();

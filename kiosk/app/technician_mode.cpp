@@ -24,16 +24,17 @@ std::string utc_stamp() {
 }
 
 const std::vector<std::string>& diagnostic_ids() {
-  static const std::vector<std::string> ids = {"kiosk",   "version", "printer",     "card_reader", "payment_terminal",
-                                               "scanner", "store",   "outbox",      "quarantined", "disk",
-                                               "portal",  "bundles"};
+  static const std::vector<std::string> ids = {
+      "kiosk", "version", "printer",     "card_reader", "payment_terminal", "scanner",
+      "store", "outbox",  "quarantined", "disk",        "portal",           "bundles"};
   return ids;
 }
 
 }  // namespace
 
-TechnicianMode::TechnicianMode(UiContext& ui, KioskApp& app, KioskShell& shell, KioskServices& services,
-                               WorkerPool& workers, TechnicianAccess& access, Devices devices, Options options, Log log)
+TechnicianMode::TechnicianMode(UiContext& ui, KioskApp& app, KioskShell& shell,
+                               KioskServices& services, WorkerPool& workers,
+                               TechnicianAccess& access, Devices devices, Options options, Log log)
     : m_ui(ui),
       m_app(app),
       m_shell(shell),
@@ -47,26 +48,29 @@ TechnicianMode::TechnicianMode(UiContext& ui, KioskApp& app, KioskShell& shell, 
     m_devices.updater->on_checked([this] {
       if (!screen()) return;
       const auto& current = m_devices.updater->current();
-      status(m_ui.messages().format("technician.update_done", m_ui.language(),
-                                    {{"generation", current ? std::to_string(current->generation) : "-"}}));
+      status(m_ui.messages().format(
+          "technician.update_done", m_ui.language(),
+          {{"generation", current ? std::to_string(current->generation) : "-"}}));
     });
   }
 }
 
 // The updater's on_checked handler is left in place: main() destroys the updater first, and
 // after the loop has stopped nothing calls it.
-TechnicianMode::~TechnicianMode() { cancel_idle_timer(); }
+TechnicianMode::~TechnicianMode() {
+  cancel_idle_timer();
+}
 
 template <class T>
 void TechnicianMode::on_worker(std::function<T()> work, std::function<void(T)> then) {
   EventLoop& loop = m_ui.loop();
-  bool queued = m_workers.submit([&loop, work = std::move(work), then = std::move(then),
-                                  alive = std::weak_ptr<int>(m_alive)] {
-    auto result = std::make_shared<T>(work());
-    loop.post([then, result, alive] {
-      if (alive.lock()) then(std::move(*result));
-    });
-  });
+  bool queued = m_workers.submit(
+      [&loop, work = std::move(work), then = std::move(then), alive = std::weak_ptr<int>(m_alive)] {
+        auto result = std::make_shared<T>(work());
+        loop.post([then, result, alive] {
+          if (alive.lock()) then(std::move(*result));
+        });
+      });
   if (!queued) m_log.warn("a technician request was refused: the kiosk is stopping");
 }
 
@@ -110,9 +114,10 @@ void TechnicianMode::open() {
           show_technician_screen();
           return;
         case PinAttempt::Outcome::wrong:
-          screen->set_status(m_ui.messages().format("technician.pin_wrong", m_ui.language(),
-                                                    {{"left", m_ui.format().integer(result.attempts_left)}}),
-                             true);
+          screen->set_status(
+              m_ui.messages().format("technician.pin_wrong", m_ui.language(),
+                                     {{"left", m_ui.format().integer(result.attempts_left)}}),
+              true);
           return;
         case PinAttempt::Outcome::locked: {
           auto minutes = std::chrono::ceil<std::chrono::minutes>(result.locked_for).count();
@@ -137,7 +142,8 @@ void TechnicianMode::end_session(std::string_view reason) {
   bool was_in_session = std::exchange(m_in_session, false);
   if (was_in_session) {
     m_log.info("technician session ended ({})", reason);
-    if (m_devices.audit) m_devices.audit->record(audit_kind::technician_logout, {{"reason", std::string(reason)}});
+    if (m_devices.audit)
+      m_devices.audit->record(audit_kind::technician_logout, {{"reason", std::string(reason)}});
   }
   m_screen = nullptr;
   m_pin_screen = nullptr;
@@ -172,13 +178,15 @@ std::string TechnicianMode::state_text(const std::string& state) const {
 }
 
 std::string TechnicianMode::out_of_service_label() const {
-  return std::string(m_ui.message(m_took_out_of_service ? "technician.back_in_service" : "technician.out_of_service"));
+  return std::string(m_ui.message(m_took_out_of_service ? "technician.back_in_service"
+                                                        : "technician.out_of_service"));
 }
 
 void TechnicianMode::show_technician_screen() {
   std::vector<DiagnosticRow> rows;
   for (const auto& id : diagnostic_ids()) {
-    rows.push_back({id, std::string(m_ui.message("technician.diag." + id)), std::string(m_ui.message("technician.checking"))});
+    rows.push_back({id, std::string(m_ui.message("technician.diag." + id)),
+                    std::string(m_ui.message("technician.checking"))});
   }
   rows.back().wide = true;  // the bundle list
   rows[0].value = m_options.kiosk_id;
@@ -190,11 +198,15 @@ void TechnicianMode::show_technician_screen() {
       {action("print", "technician.action.print"), action("card", "technician.action.card"),
        action("update", "technician.action.update"), action("requeue", "technician.action.requeue"),
        action("export", "technician.action.export")},
-      {action("refresh", "technician.action.refresh"), action("language", "welcome.switch_language"),
-       TechnicianAction{"out_of_service", out_of_service_label(), true}, action("logout", "technician.action.logout")},
+      {action("refresh", "technician.action.refresh"),
+       action("language", "welcome.switch_language"),
+       TechnicianAction{"out_of_service", out_of_service_label(), true},
+       action("logout", "technician.action.logout")},
   };
-  std::string heading = m_ui.messages().format("technician.title", m_ui.language(), {{"kiosk", m_options.kiosk_id}});
-  auto screen = std::make_unique<TechnicianScreen>(m_ui, std::move(heading), std::move(rows), std::move(actions));
+  std::string heading =
+      m_ui.messages().format("technician.title", m_ui.language(), {{"kiosk", m_options.kiosk_id}});
+  auto screen = std::make_unique<TechnicianScreen>(m_ui, std::move(heading), std::move(rows),
+                                                   std::move(actions));
   m_screen = screen.get();
   m_pin_screen = nullptr;
   screen->on_touch([this] { touched(); });
@@ -214,7 +226,8 @@ DiagnosticsSources TechnicianMode::diagnostics_sources() const {
   sources.data_dir = m_options.data_dir;
   sources.portal_url = m_options.portal_url;
   sources.portal_tls = m_options.portal_tls;
-  for (const auto& bundle : m_shell.catalog().services) sources.bundles.emplace_back(bundle->id, bundle->version);
+  for (const auto& bundle : m_shell.catalog().services)
+    sources.bundles.emplace_back(bundle->id, bundle->version);
   return sources;
 }
 
@@ -237,24 +250,31 @@ void TechnicianMode::show_diagnostics(const Diagnostics& d) {
   }
   s->set_value("outbox", count(d.outbox_depth));
   s->set_value("quarantined", count(d.quarantined));
-  s->set_value("disk", d.free_disk_bytes ? m_ui.messages().format("technician.megabytes", language,
-                                                                  {{"n", m_ui.format().integer(static_cast<std::int64_t>(
-                                                                             *d.free_disk_bytes / (1024 * 1024)))}})
-                                         : std::string(m_ui.message("technician.state.unknown")));
+  s->set_value("disk",
+               d.free_disk_bytes
+                   ? m_ui.messages().format("technician.megabytes", language,
+                                            {{"n", m_ui.format().integer(static_cast<std::int64_t>(
+                                                       *d.free_disk_bytes / (1024 * 1024)))}})
+                   : std::string(m_ui.message("technician.state.unknown")));
   std::string ms = m_ui.format().integer(d.portal.latency.count());
   switch (d.portal.result) {
-    case PortalCheck::Result::not_configured: s->set_value("portal", std::string(m_ui.message("technician.portal_off"))); break;
+    case PortalCheck::Result::not_configured:
+      s->set_value("portal", std::string(m_ui.message("technician.portal_off")));
+      break;
     case PortalCheck::Result::reachable:
-      s->set_value("portal", m_ui.messages().format("technician.portal_ok", language,
-                                                    {{"status", std::to_string(d.portal.http_status)}, {"ms", ms}}));
+      s->set_value("portal", m_ui.messages().format(
+                                 "technician.portal_ok", language,
+                                 {{"status", std::to_string(d.portal.http_status)}, {"ms", ms}}));
       break;
     case PortalCheck::Result::unreachable:
       m_log.warn("portal unreachable: {}", d.portal.error);
-      s->set_value("portal", m_ui.messages().format("technician.portal_down", language, {{"ms", ms}}));
+      s->set_value("portal",
+                   m_ui.messages().format("technician.portal_down", language, {{"ms", ms}}));
       break;
   }
   std::string bundles;
-  for (const auto& [id, version] : d.bundles) bundles += (bundles.empty() ? "" : "   ") + id + " " + version;
+  for (const auto& [id, version] : d.bundles)
+    bundles += (bundles.empty() ? "" : "   ") + id + " " + version;
   s->set_value("bundles", bundles.empty() ? std::string(m_ui.message("technician.none")) : bundles);
 }
 
@@ -263,7 +283,9 @@ void TechnicianMode::status(std::string text, bool is_error) {
 }
 
 void TechnicianMode::audit_action(std::string action, std::string result) {
-  if (m_devices.audit) m_devices.audit->record(audit_kind::technician_action, {{"action", action}, {"result", result}});
+  if (m_devices.audit)
+    m_devices.audit->record(audit_kind::technician_action,
+                            {{"action", action}, {"result", result}});
 }
 
 void TechnicianMode::run_action(const std::string& id) {
@@ -289,23 +311,27 @@ void TechnicianMode::run_action(const std::string& id) {
     if (!m_devices.readers) return status(std::string(m_ui.message("technician.card_none")), true);
     status(std::string(m_ui.message("technician.card_insert")));
     const CardProfile& profile = m_devices.readers->card_profile();
-    m_devices.readers->card().read_identity(profile, [this, profile_id = profile.id](Expected<IdentityRecord> card) {
-      // What was read stays here: only the profile and how many fields it found are shown,
-      // never the card's number or the holder's data.
-      audit_action("card_test", card ? "ok" : std::string(to_string(card.error().code)));
-      if (!card) {
-        return status(m_ui.messages().format("technician.card_failed", m_ui.language(),
-                                             {{"error", std::string(to_string(card.error().code))}}),
-                      true);
-      }
-      int fields = 0;
-      for (const std::string* field : {&card->id_number, &card->name_ar, &card->name_en, &card->birth_date,
-                                       &card->expiry_date, &card->nationality, &card->card_uid}) {
-        if (!field->empty()) ++fields;
-      }
-      status(m_ui.messages().format("technician.card_ok", m_ui.language(),
-                                    {{"profile", profile_id}, {"fields", m_ui.format().integer(fields)}}));
-    });
+    m_devices.readers->card().read_identity(
+        profile, [this, profile_id = profile.id](Expected<IdentityRecord> card) {
+          // What was read stays here: only the profile and how many fields it found are shown,
+          // never the card's number or the holder's data.
+          audit_action("card_test", card ? "ok" : std::string(to_string(card.error().code)));
+          if (!card) {
+            return status(
+                m_ui.messages().format("technician.card_failed", m_ui.language(),
+                                       {{"error", std::string(to_string(card.error().code))}}),
+                true);
+          }
+          int fields = 0;
+          for (const std::string* field :
+               {&card->id_number, &card->name_ar, &card->name_en, &card->birth_date,
+                &card->expiry_date, &card->nationality, &card->card_uid}) {
+            if (!field->empty()) ++fields;
+          }
+          status(m_ui.messages().format(
+              "technician.card_ok", m_ui.language(),
+              {{"profile", profile_id}, {"fields", m_ui.format().integer(fields)}}));
+        });
   } else if (id == "out_of_service") {
     if (m_shell.held_out_of_service() && !m_took_out_of_service) {
       return status(std::string(m_ui.message("technician.out_of_service_other")), true);
@@ -313,14 +339,17 @@ void TechnicianMode::run_action(const std::string& id) {
     m_took_out_of_service = !m_took_out_of_service;
     audit_action(m_took_out_of_service ? "out_of_service" : "back_in_service", "ok");
     // The shell shows the new state once the technician leaves.
-    m_shell.set_out_of_service(m_took_out_of_service ? std::string(k_out_of_service_key) : std::string());
+    m_shell.set_out_of_service(m_took_out_of_service ? std::string(k_out_of_service_key)
+                                                     : std::string());
     show_technician_screen();
-    status(std::string(m_ui.message(m_took_out_of_service ? "technician.now_out_of_service" : "technician.now_in_service")));
+    status(std::string(m_ui.message(m_took_out_of_service ? "technician.now_out_of_service"
+                                                          : "technician.now_in_service")));
   } else if (id == "update") {
     if (!m_devices.updater) return status(std::string(m_ui.message("technician.update_off")), true);
     bool started = m_devices.updater->check_now();
     audit_action("update_check", started ? "started" : "busy");
-    status(std::string(m_ui.message(started ? "technician.update_started" : "technician.update_busy")));
+    status(std::string(
+        m_ui.message(started ? "technician.update_started" : "technician.update_busy")));
   } else if (id == "requeue") {
     TransactionStore* store = m_devices.store;
     if (!store) return status(std::string(m_ui.message("technician.store_unavailable")), true);
@@ -336,9 +365,12 @@ void TechnicianMode::run_action(const std::string& id) {
           return requeued;
         },
         [this](Expected<int> requeued) {
-          audit_action("requeue", requeued ? std::to_string(*requeued) : std::string(to_string(requeued.error().code)));
-          if (!requeued) return status(std::string(m_ui.message("technician.store_unavailable")), true);
-          status(m_ui.messages().format("technician.requeued", m_ui.language(), {{"n", m_ui.format().integer(*requeued)}}));
+          audit_action("requeue", requeued ? std::to_string(*requeued)
+                                           : std::string(to_string(requeued.error().code)));
+          if (!requeued)
+            return status(std::string(m_ui.message("technician.store_unavailable")), true);
+          status(m_ui.messages().format("technician.requeued", m_ui.language(),
+                                        {{"n", m_ui.format().integer(*requeued)}}));
           refresh_diagnostics();
         });
   } else if (id == "export") {

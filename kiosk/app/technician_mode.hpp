@@ -34,9 +34,9 @@ class ServiceUpdater;
 class TechnicianMode {
  public:
   struct Devices {
-    ReaderDevices* readers = nullptr;        // none: the card test says so
-    ReceiptPrinter* printer = nullptr;       // for its state; printing goes through KioskServices
-    TransactionStore* store = nullptr;       // none: the store is out of service
+    ReaderDevices* readers = nullptr;   // none: the card test says so
+    ReceiptPrinter* printer = nullptr;  // for its state; printing goes through KioskServices
+    TransactionStore* store = nullptr;  // none: the store is out of service
     DeviceHealthBoard* health = nullptr;
     trust::ServiceUpdater* updater = nullptr;  // none: updates are not configured
     AuditTrail* audit = nullptr;
@@ -51,8 +51,9 @@ class TechnicianMode {
     std::chrono::milliseconds idle{std::chrono::minutes(15)};
   };
 
-  TechnicianMode(UiContext& ui, KioskApp& app, KioskShell& shell, KioskServices& services, WorkerPool& workers,
-                 TechnicianAccess& access, Devices devices, Options options, Log log);
+  TechnicianMode(UiContext& ui, KioskApp& app, KioskShell& shell, KioskServices& services,
+                 WorkerPool& workers, TechnicianAccess& access, Devices devices, Options options,
+                 Log log);
   ~TechnicianMode();
   TechnicianMode(const TechnicianMode&) = delete;
   TechnicianMode& operator=(const TechnicianMode&) = delete;

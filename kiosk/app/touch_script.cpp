@@ -20,7 +20,8 @@ std::optional<int> to_int(const std::string& word) {
 bool is_safe_name(const std::string& name) {
   if (name.empty() || name.size() > 64) return false;
   for (char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_';
     if (!ok) return false;
   }
   return true;
@@ -29,8 +30,9 @@ bool is_safe_name(const std::string& name) {
 }  // namespace
 
 std::string_view demo_touch_script() {
-  // Four citizens, at least one for each demo service, then a technician, on simulated devices: a card reader holding the
-  // demo ID card, a payment terminal that approves, a printer that writes PNG receipts.
+  // Four citizens, at least one for each demo service, then a technician, on simulated devices: a
+  // card reader holding the demo ID card, a payment terminal that approves, a printer that writes
+  // PNG receipts.
   return R"(shot 01-welcome-ar
 tap @language
 shot 02-welcome-en
@@ -134,7 +136,8 @@ tap @action:logout
 )";
 }
 
-Expected<std::vector<ScriptStep>> parse_touch_script(std::string_view text, std::string_view source) {
+Expected<std::vector<ScriptStep>> parse_touch_script(std::string_view text,
+                                                     std::string_view source) {
   std::vector<ScriptStep> steps;
   std::istringstream lines{std::string(text)};
   std::string line;
@@ -180,8 +183,9 @@ Expected<std::vector<ScriptStep>> parse_touch_script(std::string_view text, std:
   return steps;
 }
 
-ScriptRunner::ScriptRunner(EventLoop& loop, Display& display, KioskApp& app, std::vector<ScriptStep> steps,
-                           std::filesystem::path out_dir, Log log, std::function<void(int)> finished)
+ScriptRunner::ScriptRunner(EventLoop& loop, Display& display, KioskApp& app,
+                           std::vector<ScriptStep> steps, std::filesystem::path out_dir, Log log,
+                           std::function<void(int)> finished)
     : m_loop(loop),
       m_display(display),
       m_app(app),

@@ -31,7 +31,8 @@ struct ScriptStep {
   int line = 0;
 };
 
-Expected<std::vector<ScriptStep>> parse_touch_script(std::string_view text, std::string_view source);
+Expected<std::vector<ScriptStep>> parse_touch_script(std::string_view text,
+                                                     std::string_view source);
 
 // The scripted session `./shubbak demo` runs headless.
 std::string_view demo_touch_script();

@@ -11,8 +11,8 @@ using workflow::Outcome;
 using workflow::StepKind;
 
 WorkflowSession::WorkflowSession(UiContext& ui, KioskApp& app, SessionServices& services,
-                                 std::shared_ptr<const workflow::Bundle> bundle, CivilDate today, Options options,
-                                 Log log, std::function<void(EndResult)> finished)
+                                 std::shared_ptr<const workflow::Bundle> bundle, CivilDate today,
+                                 Options options, Log log, std::function<void(EndResult)> finished)
     : m_ui(ui),
       m_app(app),
       m_services(services),
@@ -21,7 +21,9 @@ WorkflowSession::WorkflowSession(UiContext& ui, KioskApp& app, SessionServices& 
       m_log(std::move(log)),
       m_finished(std::move(finished)) {}
 
-WorkflowSession::~WorkflowSession() { cancel_timers(); }
+WorkflowSession::~WorkflowSession() {
+  cancel_timers();
+}
 
 template <class T>
 SessionServices::Done<T> WorkflowSession::guarded(std::function<void(Expected<T>)> body) {
@@ -35,9 +37,12 @@ void WorkflowSession::start() {
   show();
 }
 
-std::string WorkflowSession::text(const workflow::Text& t) const { return t.in(m_ui.language()); }
+std::string WorkflowSession::text(const workflow::Text& t) const {
+  return t.in(m_ui.language());
+}
 
-std::string WorkflowSession::display(const workflow::Field& field, const workflow::Value& value) const {
+std::string WorkflowSession::display(const workflow::Field& field,
+                                     const workflow::Value& value) const {
   if (value.is_null()) return "—";
   if (const auto* s = std::get_if<std::string>(&value.data)) {
     for (const auto& c : field.choices) {
@@ -54,7 +59,8 @@ std::string WorkflowSession::display(const workflow::Field& field, const workflo
     }
     return out;
   }
-  if (const auto* money = std::get_if<Money>(&value.data)) return m_ui.format().money(*money).value_or(value.to_display_string());
+  if (const auto* money = std::get_if<Money>(&value.data))
+    return m_ui.format().money(*money).value_or(value.to_display_string());
   if (const auto* date = std::get_if<CivilDate>(&value.data)) {
     return m_ui.format().date(*date, CalendarKind::gregorian).value_or(value.to_display_string());
   }
@@ -68,13 +74,20 @@ std::string WorkflowSession::issue_text(const workflow::FieldIssue& issue) const
   using Kind = workflow::FieldIssue::Kind;
   if (issue.kind == Kind::constraint && issue.message) return text(*issue.message);
   switch (issue.kind) {
-    case Kind::required: return std::string(m_ui.message("field.required"));
-    case Kind::invalid: return std::string(m_ui.message("field.invalid"));
-    case Kind::pattern: return std::string(m_ui.message("field.pattern"));
-    case Kind::check_digit: return std::string(m_ui.message("field.check_digit"));
-    case Kind::too_small: return std::string(m_ui.message("field.too_small"));
-    case Kind::too_large: return std::string(m_ui.message("field.too_large"));
-    case Kind::constraint: return std::string(m_ui.message("field.invalid"));
+    case Kind::required:
+      return std::string(m_ui.message("field.required"));
+    case Kind::invalid:
+      return std::string(m_ui.message("field.invalid"));
+    case Kind::pattern:
+      return std::string(m_ui.message("field.pattern"));
+    case Kind::check_digit:
+      return std::string(m_ui.message("field.check_digit"));
+    case Kind::too_small:
+      return std::string(m_ui.message("field.too_small"));
+    case Kind::too_large:
+      return std::string(m_ui.message("field.too_large"));
+    case Kind::constraint:
+      return std::string(m_ui.message("field.invalid"));
   }
   return {};
 }
@@ -106,7 +119,8 @@ StepView WorkflowSession::view() const {
         field.label = text(f->label) + (m_engine.is_required(*f) ? " *" : "");
         if (f->hint) field.hint = text(*f->hint);
         auto answer = m_engine.answers().find(f->name);
-        const workflow::Value* value = answer == m_engine.answers().end() ? nullptr : &answer->second;
+        const workflow::Value* value =
+            answer == m_engine.answers().end() ? nullptr : &answer->second;
         switch (f->kind) {
           case workflow::FieldKind::date:
             field.input = StepField::Input::date;
@@ -116,25 +130,32 @@ StepView WorkflowSession::view() const {
             break;
           case workflow::FieldKind::choice:
           case workflow::FieldKind::multi_choice:
-            field.input = f->kind == workflow::FieldKind::choice ? StepField::Input::choice : StepField::Input::multi_choice;
-            for (const workflow::Choice* c : m_engine.offered_choices(*f)) field.choices.push_back({c->value, text(c->label), {}});
+            field.input = f->kind == workflow::FieldKind::choice ? StepField::Input::choice
+                                                                 : StepField::Input::multi_choice;
+            for (const workflow::Choice* c : m_engine.offered_choices(*f))
+              field.choices.push_back({c->value, text(c->label), {}});
             if (value) {
               if (const auto* s = std::get_if<std::string>(&value->data)) field.selected = {*s};
-              if (const auto* l = std::get_if<std::vector<std::string>>(&value->data)) field.selected = *l;
+              if (const auto* l = std::get_if<std::vector<std::string>>(&value->data))
+                field.selected = *l;
             }
             break;
           default: {
-            // A text answer whose pattern allows digits only (an account number) gets the digit pad.
-            bool digits_only = f->pattern && f->pattern->find_first_not_of("[0-9]{},+*?^$0123456789") == std::string::npos;
-            field.input = f->kind == workflow::FieldKind::number || f->kind == workflow::FieldKind::money
-                              ? StepField::Input::number
-                          : f->kind == workflow::FieldKind::phone || f->kind == workflow::FieldKind::national_id ||
-                                    digits_only
-                              ? StepField::Input::phone
-                              : StepField::Input::text;
+            // A text answer whose pattern allows digits only (an account number) gets the digit
+            // pad.
+            bool digits_only = f->pattern && f->pattern->find_first_not_of(
+                                                 "[0-9]{},+*?^$0123456789") == std::string::npos;
+            field.input =
+                f->kind == workflow::FieldKind::number || f->kind == workflow::FieldKind::money
+                    ? StepField::Input::number
+                : f->kind == workflow::FieldKind::phone ||
+                        f->kind == workflow::FieldKind::national_id || digits_only
+                    ? StepField::Input::phone
+                    : StepField::Input::text;
             if (value && !value->is_null()) field.text = value->to_display_string();
             if (f->kind == workflow::FieldKind::money && value) {
-              if (const auto* m = std::get_if<Money>(&value->data)) field.text = to_decimal_string(*m).value_or("");
+              if (const auto* m = std::get_if<Money>(&value->data))
+                field.text = to_decimal_string(*m).value_or("");
             }
             break;
           }
@@ -148,7 +169,9 @@ StepView WorkflowSession::view() const {
       v.primary = std::string(m_ui.message("step.confirm"));
       for (const workflow::Field* f : m_engine.visible_fields()) {
         auto answer = m_engine.answers().find(f->name);
-        v.summary.emplace_back(text(f->label), display(*f, answer == m_engine.answers().end() ? workflow::Value{} : answer->second));
+        v.summary.emplace_back(
+            text(f->label),
+            display(*f, answer == m_engine.answers().end() ? workflow::Value{} : answer->second));
       }
       break;
     case StepKind::payment:
@@ -158,7 +181,11 @@ StepView WorkflowSession::view() const {
           v.body = fmt::format("{}\n{}", v.body, m_ui.format().money(*amount).value_or(""));
         }
         for (const auto& method : step.methods) {
-          v.options.push_back({method, std::string(m_ui.message(method == "terminal" ? "payment.by_card" : "payment.by_reference")), {}});
+          v.options.push_back(
+              {method,
+               std::string(
+                   m_ui.message(method == "terminal" ? "payment.by_card" : "payment.by_reference")),
+               {}});
         }
         break;
       }
@@ -178,18 +205,23 @@ StepView WorkflowSession::view() const {
       v.primary = std::string(m_ui.message("step.finish"));
       if (!m_transaction_id.empty()) {
         v.body += (v.body.empty() ? "" : "\n") +
-                  m_ui.messages().format("session.reference", m_ui.language(), {{"reference", m_transaction_id}});
+                  m_ui.messages().format("session.reference", m_ui.language(),
+                                         {{"reference", m_transaction_id}});
       }
       // Not paid yet: whatever the bundle's last screen says, the citizen must read that the
       // request waits for a payment, how much, and with which reference.
-      if (m_engine.payment() && m_engine.payment()->method == "reference" && step.result == EndResult::completed) {
+      if (m_engine.payment() && m_engine.payment()->method == "reference" &&
+          step.result == EndResult::completed) {
         v.title = std::string(m_ui.message("payment.awaiting_title"));
         v.body = m_ui.messages().format(
             "payment.awaiting_body", m_ui.language(),
-            {{"amount", m_ui.format().money(m_engine.payment()->amount).value_or(format_money(m_engine.payment()->amount))},
+            {{"amount", m_ui.format()
+                            .money(m_engine.payment()->amount)
+                            .value_or(format_money(m_engine.payment()->amount))},
              {"reference", m_engine.payment()->reference}});
         if (!m_transaction_id.empty()) {
-          v.body += "\n" + m_ui.messages().format("session.reference", m_ui.language(), {{"reference", m_transaction_id}});
+          v.body += "\n" + m_ui.messages().format("session.reference", m_ui.language(),
+                                                  {{"reference", m_transaction_id}});
         }
       }
       // The printer let the citizen down: say so plainly (never the raw error), where to collect
@@ -199,9 +231,11 @@ StepView WorkflowSession::view() const {
         bool awaiting_payment = m_engine.payment() && m_engine.payment()->method == "reference";
         v.body = awaiting_payment ? v.body + "\n" + collect_text() : collect_text();
         if (!awaiting_payment && !m_transaction_id.empty()) {
-          v.body += "\n" + m_ui.messages().format("session.reference", m_ui.language(), {{"reference", m_transaction_id}});
+          v.body += "\n" + m_ui.messages().format("session.reference", m_ui.language(),
+                                                  {{"reference", m_transaction_id}});
         }
-        if (!m_retrying) v.options.push_back({"print-again", std::string(m_ui.message("print.try_again")), {}});
+        if (!m_retrying)
+          v.options.push_back({"print-again", std::string(m_ui.message("print.try_again")), {}});
       }
       break;
   }
@@ -211,7 +245,8 @@ StepView WorkflowSession::view() const {
 void WorkflowSession::show() {
   const workflow::Step& step = m_engine.step();
   m_log.debug("step {} ({})", step.id, to_string(step.kind));
-  if (step.kind == StepKind::payment && step.methods.size() > 1 && !m_engine.payment() && !m_method_chosen) {
+  if (step.kind == StepKind::payment && step.methods.size() > 1 && !m_engine.payment() &&
+      !m_method_chosen) {
     m_choosing_method = true;
   }
 
@@ -244,14 +279,16 @@ void WorkflowSession::show() {
     const workflow::Field* f = m_engine.bundle().field(field);
     auto before = m_engine.visible_fields();
     if (f && f->kind == workflow::FieldKind::choice) {
-      m_engine.set_value(field, values.empty() ? workflow::Value{} : workflow::Value{values.front()});
+      m_engine.set_value(field,
+                         values.empty() ? workflow::Value{} : workflow::Value{values.front()});
     } else {
       m_engine.set_value(field, workflow::Value{std::move(values)});
     }
     // A choice can show or hide other questions (skip logic): redraw the form when it does.
-    if (m_engine.visible_fields() != before) m_ui.loop().post([this, alive = std::weak_ptr<int>(m_alive)] {
-      if (alive.lock()) show();
-    });
+    if (m_engine.visible_fields() != before)
+      m_ui.loop().post([this, alive = std::weak_ptr<int>(m_alive)] {
+        if (alive.lock()) show();
+      });
   };
 
   auto screen = std::make_unique<StepScreen>(m_ui, view(), std::move(actions));
@@ -260,23 +297,29 @@ void WorkflowSession::show() {
   arm_idle_timer();
   if (step.kind == StepKind::end) {
     cancel_timers();
-    m_end_timer = m_ui.loop().add_timer(std::chrono::seconds(m_options.end_screen_seconds), [this] { finish(); });
+    m_end_timer = m_ui.loop().add_timer(std::chrono::seconds(m_options.end_screen_seconds),
+                                        [this] { finish(); });
     return;
   }
-  if ((step.is_device_step() || step.kind == StepKind::submit) && !m_choosing_method) run_device_step();
+  if ((step.is_device_step() || step.kind == StepKind::submit) && !m_choosing_method)
+    run_device_step();
 }
 
 void WorkflowSession::primary() {
   switch (m_engine.step().kind) {
     case StepKind::info:
-    case StepKind::review: m_engine.next(); break;
+    case StepKind::review:
+      m_engine.next();
+      break;
     case StepKind::form: {
       m_errors.clear();
       for (const auto& issue : m_engine.next()) m_errors[issue.field] = issue_text(issue);
       break;
     }
-    case StepKind::end: return finish();
-    default: return;
+    case StepKind::end:
+      return finish();
+    default:
+      return;
   }
   show();
 }
@@ -291,7 +334,8 @@ void WorkflowSession::pay(const std::string& method) {
   }
   if (method == "reference") {
     // Paid elsewhere later: the transaction records the reference and "awaiting payment".
-    return device_done(Outcome::ok, {{"method", "reference"}, {"reference", m_services.payment_reference()}});
+    return device_done(Outcome::ok,
+                       {{"method", "reference"}, {"reference", m_services.payment_reference()}});
   }
   show();  // the waiting screen, which starts the terminal
 }
@@ -300,72 +344,82 @@ void WorkflowSession::run_device_step() {
   const workflow::Step& step = m_engine.step();
   switch (step.kind) {
     case StepKind::read_id_card:
-      m_services.read_identity(step.profile, guarded<std::map<std::string, std::string>>([this](auto result) {
-        if (result) return device_done(Outcome::ok, std::move(*result));
-        device_done(result.error().code == Errc::timeout     ? Outcome::timeout
-                    : result.error().code == Errc::cancelled ? Outcome::cancelled
-                                                             : Outcome::device_error);
-      }));
+      m_services.read_identity(
+          step.profile, guarded<std::map<std::string, std::string>>([this](auto result) {
+            if (result) return device_done(Outcome::ok, std::move(*result));
+            device_done(result.error().code == Errc::timeout     ? Outcome::timeout
+                        : result.error().code == Errc::cancelled ? Outcome::cancelled
+                                                                 : Outcome::device_error);
+          }));
       break;
     case StepKind::scan_code:
       m_services.scan_code(guarded<std::string>([this](auto result) {
         if (result) return device_done(Outcome::ok, {{"code", *result}});
-        device_done(result.error().code == Errc::timeout ? Outcome::timeout : Outcome::device_error);
+        device_done(result.error().code == Errc::timeout ? Outcome::timeout
+                                                         : Outcome::device_error);
       }));
       break;
     case StepKind::payment: {
       auto amount = m_engine.payment_amount();
       if (!amount) return device_done(Outcome::device_error);
       PaymentRequest request{*amount, m_services.payment_reference()};
-      m_services.pay(request, m_engine.bundle().id, guarded<PaymentResult>([this, request](auto result) {
-        if (!result) return device_done(Outcome::device_error);
-        switch (result->status) {
-          case PaymentStatus::approved:
-            return device_done(Outcome::ok, {{"method", "terminal"},
-                                             {"reference", request.reference},
-                                             {"masked_card", result->masked_card}});
-          case PaymentStatus::declined: return device_done(Outcome::declined);
-          case PaymentStatus::cancelled: return device_done(Outcome::cancelled);
-          case PaymentStatus::timeout: return device_done(Outcome::timeout);
-          default: return device_done(Outcome::device_error);
-        }
-      }));
+      m_services.pay(request, m_engine.bundle().id,
+                     guarded<PaymentResult>([this, request](auto result) {
+                       if (!result) return device_done(Outcome::device_error);
+                       switch (result->status) {
+                         case PaymentStatus::approved:
+                           return device_done(Outcome::ok, {{"method", "terminal"},
+                                                            {"reference", request.reference},
+                                                            {"masked_card", result->masked_card}});
+                         case PaymentStatus::declined:
+                           return device_done(Outcome::declined);
+                         case PaymentStatus::cancelled:
+                           return device_done(Outcome::cancelled);
+                         case PaymentStatus::timeout:
+                           return device_done(Outcome::timeout);
+                         default:
+                           return device_done(Outcome::device_error);
+                       }
+                     }));
       break;
     }
     case StepKind::submit:
       m_services.record(m_engine.transaction_draft(), guarded<std::string>([this](auto result) {
-        if (!result) {
-          m_log.error("transaction not stored: {}", result.error().describe());
-          return device_done(Outcome::failed);
-        }
-        m_transaction_id = *result;
-        device_done(Outcome::ok, {{"transaction_id", *result}});
-      }));
+                          if (!result) {
+                            m_log.error("transaction not stored: {}", result.error().describe());
+                            return device_done(Outcome::failed);
+                          }
+                          m_transaction_id = *result;
+                          device_done(Outcome::ok, {{"transaction_id", *result}});
+                        }));
       break;
     case StepKind::print_receipt:
-      m_services.print_receipt(m_engine, m_transaction_id, guarded<PrintedDocument>([this](auto result) {
-        printed(std::move(result), "receipt");
-      }));
+      m_services.print_receipt(
+          m_engine, m_transaction_id,
+          guarded<PrintedDocument>([this](auto result) { printed(std::move(result), "receipt"); }));
       break;
     case StepKind::queue_ticket:
-      m_services.issue_ticket(m_engine.step().counter, m_transaction_id, guarded<PrintedDocument>([this](auto result) {
-        printed(std::move(result), "queue ticket");
-      }));
+      m_services.issue_ticket(m_engine.step().counter, m_transaction_id,
+                              guarded<PrintedDocument>([this](auto result) {
+                                printed(std::move(result), "queue ticket");
+                              }));
       break;
-    default: break;
+    default:
+      break;
   }
 }
 
 void WorkflowSession::printed(Expected<PrintedDocument> result, std::string_view what) {
   if (!result) {
     m_log.warn("{} not printed: {}", what, result.error().describe());
-    return device_done(result.error().code == Errc::timeout ? Outcome::timeout : Outcome::device_error);
+    return device_done(result.error().code == Errc::timeout ? Outcome::timeout
+                                                            : Outcome::device_error);
   }
   if (!result->printed) {
     // Journaled but not printed: the end screen sends the citizen to the counter with the
     // reference and offers to try again. The bundle routes it as a device error.
-    m_log.warn("{} not printed (printer {}); reference {} at the counter", what, result->printer_state,
-               result->counter_reference);
+    m_log.warn("{} not printed (printer {}); reference {} at the counter", what,
+               result->printer_state, result->counter_reference);
     m_uncollected = std::move(*result);
     return device_done(Outcome::device_error);
   }
@@ -375,18 +429,19 @@ void WorkflowSession::printed(Expected<PrintedDocument> result, std::string_view
 void WorkflowSession::retry_print() {
   if (!m_uncollected || m_retrying) return;
   m_retrying = true;
-  m_services.retry_print(m_uncollected->receipt_id, guarded<PrintedDocument>([this](auto result) {
-    m_retrying = false;
-    if (!result) {
-      m_log.warn("printing again failed: {}", result.error().describe());
-    } else if (result->printed) {
-      m_log.info("receipt {} printed on the citizen's request", result->receipt_id);
-      m_uncollected.reset();
-    } else {
-      m_uncollected = std::move(*result);  // the printer's new word, same reference
-    }
-    if (!m_done) show();
-  }));
+  m_services.retry_print(
+      m_uncollected->receipt_id, guarded<PrintedDocument>([this](auto result) {
+        m_retrying = false;
+        if (!result) {
+          m_log.warn("printing again failed: {}", result.error().describe());
+        } else if (result->printed) {
+          m_log.info("receipt {} printed on the citizen's request", result->receipt_id);
+          m_uncollected.reset();
+        } else {
+          m_uncollected = std::move(*result);  // the printer's new word, same reference
+        }
+        if (!m_done) show();
+      }));
 }
 
 std::string WorkflowSession::collect_text() const {
@@ -395,8 +450,9 @@ std::string WorkflowSession::collect_text() const {
                              : d.printer_state == "jam"       ? "print.problem.jam"
                              : d.printer_state == "door-open" ? "print.problem.door_open"
                                                               : "print.problem.other";
-  std::string collect = m_ui.messages().format(d.ticket.empty() ? "print.collect_receipt" : "print.collect_ticket",
-                                               m_ui.language(), {{"reference", d.counter_reference}});
+  std::string collect =
+      m_ui.messages().format(d.ticket.empty() ? "print.collect_receipt" : "print.collect_ticket",
+                             m_ui.language(), {{"reference", d.counter_reference}});
   return std::string(m_ui.message(problem)) + "\n" + collect;
 }
 
@@ -471,7 +527,9 @@ void WorkflowSession::finish() {
     m_services.refund(m_engine.payment()->reference);
   }
   EndResult result = m_engine.finished() ? m_engine.step().result : EndResult::cancelled;
-  m_log.info("session ended: {}", result == EndResult::completed ? "completed" : result == EndResult::cancelled ? "cancelled" : "failed");
+  m_log.info("session ended: {}", result == EndResult::completed   ? "completed"
+                                  : result == EndResult::cancelled ? "cancelled"
+                                                                   : "failed");
   // The owner drops this session from here on: post, so we are not destroyed mid-call.
   m_ui.loop().post([finished = m_finished, result] { finished(result); });
 }

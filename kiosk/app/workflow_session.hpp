@@ -26,8 +26,8 @@ class WorkflowSession {
   };
 
   WorkflowSession(UiContext& ui, KioskApp& app, SessionServices& services,
-                  std::shared_ptr<const workflow::Bundle> bundle, CivilDate today, Options options, Log log,
-                  std::function<void(workflow::EndResult)> finished);
+                  std::shared_ptr<const workflow::Bundle> bundle, CivilDate today, Options options,
+                  Log log, std::function<void(workflow::EndResult)> finished);
   ~WorkflowSession();
   WorkflowSession(const WorkflowSession&) = delete;
   WorkflowSession& operator=(const WorkflowSession&) = delete;

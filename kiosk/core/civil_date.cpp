@@ -45,7 +45,8 @@ std::optional<CivilDate> parse_iso_date(std::string_view text) {
     return value;
   };
   auto y = number(0, 4), m = number(5, 2), d = number(8, 2);
-  if (!y || !m || !d || *m < 1 || *m > 12 || *d < 1 || *d > days_in_month(*y, *m)) return std::nullopt;
+  if (!y || !m || !d || *m < 1 || *m > 12 || *d < 1 || *d > days_in_month(*y, *m))
+    return std::nullopt;
   return CivilDate{*y, *m, *d};
 }
 

@@ -46,11 +46,14 @@ struct Config {
   } display;
 
   struct Text {
-    std::filesystem::path arabic_font = "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf";
-    std::filesystem::path arabic_bold_font = "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Bold.ttf";
+    std::filesystem::path arabic_font =
+        "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf";
+    std::filesystem::path arabic_bold_font =
+        "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Bold.ttf";
     std::filesystem::path latin_font = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf";
     std::filesystem::path latin_bold_font = "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf";
-    std::filesystem::path symbol_font = "/usr/share/fonts/truetype/noto/NotoSansSymbols2-Regular.ttf";
+    std::filesystem::path symbol_font =
+        "/usr/share/fonts/truetype/noto/NotoSansSymbols2-Regular.ttf";
   } text;
 
   struct Locale {
@@ -59,8 +62,8 @@ struct Config {
 
   struct Ui {
     std::string theme = "default";  // "default", "high-contrast" or "large-text"
-    bool speech_toggle = true;       // ui.speech: "toggle" offers spoken guidance, "off" does not
-    bool controls_lower = false;     // ui.controls: "lower" puts step controls in the lower half
+    bool speech_toggle = true;      // ui.speech: "toggle" offers spoken guidance, "off" does not
+    bool controls_lower = false;    // ui.controls: "lower" puts step controls in the lower half
   } ui;
 
   // The citizen's path between sessions (kiosk/app/kiosk_shell.hpp).
@@ -77,9 +80,10 @@ struct Config {
   } usb;
 
   struct Card {
-    std::string reader = "sim://demo";  // "sim://demo", "ccid://" (first allowed) or "ccid://VVVV:PPPP"
+    std::string reader =
+        "sim://demo";  // "sim://demo", "ccid://" (first allowed) or "ccid://VVVV:PPPP"
     std::string profile = "demo-national-id";  // assets/card-profiles/<profile>.json
-    int command_timeout_ms = 3000;      // one CCID command, before time extensions
+    int command_timeout_ms = 3000;             // one CCID command, before time extensions
   } card;
 
   struct Scanner {
@@ -93,8 +97,9 @@ struct Config {
     std::string metadata_url;  // e.g. "https://portal.example/tuf/metadata"; empty: off
     std::string targets_url;   // e.g. "https://portal.example/tuf/targets"
     std::filesystem::path trusted_root = "/etc/shubbak/root.json";  // installed at first start
-    std::filesystem::path ca_file;      // empty: the system's CA bundle
-    std::filesystem::path client_cert;  // the kiosk's enrolled certificate (mutual TLS); empty: none
+    std::filesystem::path ca_file;                                  // empty: the system's CA bundle
+    std::filesystem::path
+        client_cert;  // the kiosk's enrolled certificate (mutual TLS); empty: none
     std::filesystem::path client_key;
     int interval_minutes = 60;
     int jitter_percent = 20;
@@ -103,7 +108,7 @@ struct Config {
   // Where the kiosk uploads its transactions and heartbeats (mutual TLS). No url: no upload;
   // transactions wait in the outbox.
   struct Portal {
-    std::string url;  // "https://portal.example.gov:8443"; empty: offline
+    std::string url;                    // "https://portal.example.gov:8443"; empty: offline
     std::filesystem::path ca_file;      // CA bundle the portal's certificate must chain to
     std::filesystem::path client_cert;  // this kiosk's enrolled certificate (PEM)
     std::filesystem::path client_key;   // its private key (PEM, 0600)
@@ -121,15 +126,16 @@ struct Config {
 
   struct Printer {
     // "sim://receipts" (PNG files in DATA_DIR/receipts), "none", "ipp://HOST[:PORT]/PATH",
-    // "ipps://...", "cups://QUEUE" or "cups://QUEUE@/PATH/TO/cups.sock" (kiosk/core/printer_uri.hpp)
+    // "ipps://...", "cups://QUEUE" or "cups://QUEUE@/PATH/TO/cups.sock"
+    // (kiosk/core/printer_uri.hpp)
     std::string uri = "sim://receipts";
-    int width_dots = 576;                // 576 for 80 mm paper, 384 for 58 mm, at 203 dpi
-    int attempts = 3;           // tries of one receipt while the printer says it can print
+    int width_dots = 576;        // 576 for 80 mm paper, 384 for 58 mm, at 203 dpi
+    int attempts = 3;            // tries of one receipt while the printer says it can print
     int retry_backoff_ms = 500;  // wait before the second try, doubled before each further one
     PrinterFormat format = PrinterFormat::escpos;  // for ipp(s):// (cups:// is always ESC/POS raw)
-    int resolution_dpi = 203;            // the PWG raster's resolution
-    int job_timeout_seconds = 30;        // from sending a job to its end, before it counts as failed
-    std::filesystem::path logo;          // a PNG printed dithered at the top of each receipt; empty: none
+    int resolution_dpi = 203;                      // the PWG raster's resolution
+    int job_timeout_seconds = 30;  // from sending a job to its end, before it counts as failed
+    std::filesystem::path logo;    // a PNG printed dithered at the top of each receipt; empty: none
   } printer;
 
   struct Logging {
@@ -140,7 +146,7 @@ struct Config {
   // Technician mode on the kiosk (hidden gesture + PIN). No pin_hash: the mode is disabled.
   struct Technician {
     std::string pin_hash;  // "scrypt$ln=15$r=8$p=1$<salt>$<hash>" from `shubbakctl kiosk set-pin`
-    int max_failures = 5;      // wrong PINs in a row before the lockout
+    int max_failures = 5;  // wrong PINs in a row before the lockout
     int lockout_minutes = 30;  // how long the lockout lasts (survives a restart)
     int idle_seconds = 900;    // a technician session ends after this long untouched
     std::filesystem::path export_dir = "/media/shubbak-usb";  // where the USB stick is mounted

@@ -19,8 +19,8 @@ enum class Errc {
   device,            // a device failed or lied
   timeout,
   cancelled,
-  integrity,         // a signature, hash or chain does not verify
-  internal,          // a bug: an invariant does not hold
+  integrity,  // a signature, hash or chain does not verify
+  internal,   // a bug: an invariant does not hold
 };
 
 std::string_view to_string(Errc code);

@@ -11,10 +11,14 @@ namespace {
 
 int syslog_priority(LogLevel level) {
   switch (level) {
-    case LogLevel::debug: return 7;
-    case LogLevel::info: return 6;
-    case LogLevel::warn: return 4;
-    case LogLevel::error: return 3;
+    case LogLevel::debug:
+      return 7;
+    case LogLevel::info:
+      return 6;
+    case LogLevel::warn:
+      return 4;
+    case LogLevel::error:
+      return 3;
   }
   return 6;
 }
@@ -33,10 +37,12 @@ class JournalSink final : public LogSink {
 }  // namespace
 
 bool journal_available() {
-  struct stat info{};
+  struct stat info {};
   return ::stat("/run/systemd/journal/socket", &info) == 0 && S_ISSOCK(info.st_mode);
 }
 
-std::unique_ptr<LogSink> make_journal_sink() { return std::make_unique<JournalSink>(); }
+std::unique_ptr<LogSink> make_journal_sink() {
+  return std::make_unique<JournalSink>();
+}
 
 }  // namespace shubbak

@@ -20,7 +20,9 @@ constexpr std::optional<Language> parse_language(std::string_view code) {
   return std::nullopt;
 }
 
-constexpr bool is_right_to_left(Language language) { return language == Language::ar; }
+constexpr bool is_right_to_left(Language language) {
+  return language == Language::ar;
+}
 
 constexpr Language other_language(Language language) {
   return language == Language::ar ? Language::en : Language::ar;

@@ -8,10 +8,14 @@ namespace shubbak {
 
 std::string_view to_string(LogLevel level) {
   switch (level) {
-    case LogLevel::debug: return "debug";
-    case LogLevel::info: return "info";
-    case LogLevel::warn: return "warn";
-    case LogLevel::error: return "error";
+    case LogLevel::debug:
+      return "debug";
+    case LogLevel::info:
+      return "info";
+    case LogLevel::warn:
+      return "warn";
+    case LogLevel::error:
+      return "error";
   }
   return "info";
 }
@@ -44,7 +48,9 @@ class StderrSink final : public LogSink {
 
 }  // namespace
 
-std::unique_ptr<LogSink> make_stderr_sink() { return std::make_unique<StderrSink>(); }
+std::unique_ptr<LogSink> make_stderr_sink() {
+  return std::make_unique<StderrSink>();
+}
 
 Logger::Logger(LogLevel threshold) : m_threshold(threshold) {}
 
@@ -53,7 +59,9 @@ void Logger::add_sink(std::unique_ptr<LogSink> sink) {
   m_sinks.push_back(std::move(sink));
 }
 
-void Logger::set_threshold(LogLevel threshold) { m_threshold = threshold; }
+void Logger::set_threshold(LogLevel threshold) {
+  m_threshold = threshold;
+}
 
 void Logger::write(LogLevel level, std::string_view component, std::string_view message) {
   if (!enabled(level)) return;

@@ -58,18 +58,29 @@ class Logger {
 // A component's view of the Logger. Copyable; must not outlive the Logger.
 class Log {
  public:
-  Log(Logger& logger, std::string component) : m_logger(&logger), m_component(std::move(component)) {}
+  Log(Logger& logger, std::string component)
+      : m_logger(&logger), m_component(std::move(component)) {}
 
   template <class... A>
-  void debug(fmt::format_string<A...> f, A&&... a) const { emit(LogLevel::debug, f, std::forward<A>(a)...); }
+  void debug(fmt::format_string<A...> f, A&&... a) const {
+    emit(LogLevel::debug, f, std::forward<A>(a)...);
+  }
   template <class... A>
-  void info(fmt::format_string<A...> f, A&&... a) const { emit(LogLevel::info, f, std::forward<A>(a)...); }
+  void info(fmt::format_string<A...> f, A&&... a) const {
+    emit(LogLevel::info, f, std::forward<A>(a)...);
+  }
   template <class... A>
-  void warn(fmt::format_string<A...> f, A&&... a) const { emit(LogLevel::warn, f, std::forward<A>(a)...); }
+  void warn(fmt::format_string<A...> f, A&&... a) const {
+    emit(LogLevel::warn, f, std::forward<A>(a)...);
+  }
   template <class... A>
-  void error(fmt::format_string<A...> f, A&&... a) const { emit(LogLevel::error, f, std::forward<A>(a)...); }
+  void error(fmt::format_string<A...> f, A&&... a) const {
+    emit(LogLevel::error, f, std::forward<A>(a)...);
+  }
 
-  Log child(std::string_view name) const { return Log(*m_logger, m_component + "." + std::string(name)); }
+  Log child(std::string_view name) const {
+    return Log(*m_logger, m_component + "." + std::string(name));
+  }
 
  private:
   template <class... A>

@@ -23,7 +23,8 @@ struct Collector {
       return;
     }
     for (auto&& [key, node] : table) {
-      std::string path = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
+      std::string path =
+          prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
       if (const toml::table* child = node.as_table()) {
         walk(*child, path);
       } else {
@@ -37,8 +38,10 @@ struct Collector {
     auto ar = table["ar"].value_exact<std::string>();
     auto en = table["en"].value_exact<std::string>();
     int line = static_cast<int>(table.source().begin.line);
-    if (!ar || ar->empty()) problems.push_back(fmt::format("{}:{}: {}: no Arabic text", source, line, key));
-    if (!en || en->empty()) problems.push_back(fmt::format("{}:{}: {}: no English text", source, line, key));
+    if (!ar || ar->empty())
+      problems.push_back(fmt::format("{}:{}: {}: no Arabic text", source, line, key));
+    if (!en || en->empty())
+      problems.push_back(fmt::format("{}:{}: {}: no English text", source, line, key));
     for (auto&& [name, _] : table) {
       if (name != "ar" && name != "en") {
         problems.push_back(
@@ -56,7 +59,8 @@ Expected<Messages> Messages::parse(std::string_view toml_text, std::string_view 
   try {
     root = toml::parse(toml_text, source_name);
   } catch (const toml::parse_error& e) {
-    return fail(Errc::parse, fmt::format("{}:{}: {}", source_name, e.source().begin.line, e.description()));
+    return fail(Errc::parse,
+                fmt::format("{}:{}: {}", source_name, e.source().begin.line, e.description()));
   }
   Collector collector{source_name, {}, {}};
   collector.walk(root, "");
@@ -88,12 +92,14 @@ std::string_view Messages::get(std::string_view key, Language language) const {
 
 namespace shubbak {
 
-std::string Messages::format(std::string_view key, Language language,
-                             std::initializer_list<std::pair<std::string_view, std::string_view>> values) const {
+std::string Messages::format(
+    std::string_view key, Language language,
+    std::initializer_list<std::pair<std::string_view, std::string_view>> values) const {
   std::string text(get(key, language));
   for (const auto& [name, value] : values) {
     std::string placeholder = fmt::format("{{{}}}", name);
-    for (auto at = text.find(placeholder); at != std::string::npos; at = text.find(placeholder, at + value.size())) {
+    for (auto at = text.find(placeholder); at != std::string::npos;
+         at = text.find(placeholder, at + value.size())) {
       text.replace(at, placeholder.size(), value);
     }
   }

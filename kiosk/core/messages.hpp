@@ -22,8 +22,9 @@ class Messages {
   // The text of `key`; a missing key yields the key itself, so it shows up in screenshots.
   std::string_view get(std::string_view key, Language language) const;
   // The text of `key` with each "{name}" replaced by its value from `values`.
-  std::string format(std::string_view key, Language language,
-                     std::initializer_list<std::pair<std::string_view, std::string_view>> values) const;
+  std::string format(
+      std::string_view key, Language language,
+      std::initializer_list<std::pair<std::string_view, std::string_view>> values) const;
   bool contains(std::string_view key) const { return m_texts.contains(std::string(key)); }
   std::size_t size() const { return m_texts.size(); }
 

@@ -43,15 +43,16 @@ Expected<std::string> derive(std::string_view pin, std::string_view salt, const 
       OSSL_PARAM_construct_end(),
   };
   std::string out(length, '\0');
-  int ok = EVP_KDF_derive(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), out.size(), params);
+  int ok =
+      EVP_KDF_derive(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), out.size(), params);
   OPENSSL_cleanse(password.data(), password.size());
   if (ok != 1) return fail(Errc::internal, "SCRYPT derivation failed");
   return out;
 }
 
 std::string encode(const ScryptCost& cost, std::string_view salt, std::string_view hash) {
-  return fmt::format("scrypt$ln={}$r={}$p={}${}${}", cost.log2_n, cost.r, cost.p, base64_encode(as_bytes(salt)),
-                     base64_encode(as_bytes(hash)));
+  return fmt::format("scrypt$ln={}$r={}$p={}${}${}", cost.log2_n, cost.r, cost.p,
+                     base64_encode(as_bytes(salt)), base64_encode(as_bytes(hash)));
 }
 
 std::vector<std::string_view> split(std::string_view text, char separator) {
@@ -65,18 +66,21 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
 }
 
 std::optional<int> named_int(std::string_view part, std::string_view name, int low, int high) {
-  if (!part.starts_with(name) || part.size() <= name.size() || part[name.size()] != '=') return std::nullopt;
+  if (!part.starts_with(name) || part.size() <= name.size() || part[name.size()] != '=')
+    return std::nullopt;
   part.remove_prefix(name.size() + 1);
   int value = 0;
   auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), value);
-  if (ec != std::errc() || end != part.data() + part.size() || value < low || value > high) return std::nullopt;
+  if (ec != std::errc() || end != part.data() + part.size() || value < low || value > high)
+    return std::nullopt;
   return value;
 }
 
 }  // namespace
 
 Expected<void> check_pin_format(std::string_view pin) {
-  if (pin.size() < 6 || pin.size() > 12) return fail(Errc::invalid_argument, "a PIN has 6 to 12 digits");
+  if (pin.size() < 6 || pin.size() > 12)
+    return fail(Errc::invalid_argument, "a PIN has 6 to 12 digits");
   for (char c : pin) {
     if (c < '0' || c > '9') return fail(Errc::invalid_argument, "a PIN has digits only");
   }
@@ -85,12 +89,13 @@ Expected<void> check_pin_format(std::string_view pin) {
 
 Expected<std::string> hash_pin(std::string_view pin, ScryptCost cost) {
   if (auto format = check_pin_format(pin); !format) return std::unexpected(format.error());
-  if (cost.log2_n < k_min_log2_n || cost.log2_n > k_max_log2_n || cost.r < 1 || cost.r > 32 || cost.p < 1 ||
-      cost.p > 16) {
+  if (cost.log2_n < k_min_log2_n || cost.log2_n > k_max_log2_n || cost.r < 1 || cost.r > 32 ||
+      cost.p < 1 || cost.p > 16) {
     return fail(Errc::invalid_argument, "scrypt cost out of range");
   }
   std::string salt(k_salt_bytes, '\0');
-  if (auto random = random_bytes({reinterpret_cast<std::uint8_t*>(salt.data()), salt.size()}); !random) {
+  if (auto random = random_bytes({reinterpret_cast<std::uint8_t*>(salt.data()), salt.size()});
+      !random) {
     return std::unexpected(random.error());
   }
   auto hash = derive(pin, salt, cost, k_hash_bytes);
@@ -108,14 +113,16 @@ Expected<PinHash> parse_pin_hash(std::string_view encoded) {
   auto r = named_int(parts[2], "r", 1, 32);
   auto p = named_int(parts[3], "p", 1, 16);
   if (!ln || !r || !p) {
-    return fail(Errc::parse, fmt::format("PIN hash cost must be ln={}..{}, r=1..32, p=1..16", k_min_log2_n, k_max_log2_n));
+    return fail(Errc::parse, fmt::format("PIN hash cost must be ln={}..{}, r=1..32, p=1..16",
+                                         k_min_log2_n, k_max_log2_n));
   }
   parsed.cost = {*ln, *r, *p};
   auto salt = base64_decode(parts[4]);
   auto hash = base64_decode(parts[5]);
   if (!salt || !hash) return fail(Errc::parse, "PIN hash salt or hash is not base64");
   if (salt->size() < 16 || hash->size() < 16 || hash->size() > 64) {
-    return fail(Errc::parse, "PIN hash needs a salt of at least 16 bytes and a hash of 16 to 64 bytes");
+    return fail(Errc::parse,
+                "PIN hash needs a salt of at least 16 bytes and a hash of 16 to 64 bytes");
   }
   parsed.salt.assign(salt->begin(), salt->end());
   parsed.hash.assign(hash->begin(), hash->end());

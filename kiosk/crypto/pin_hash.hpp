@@ -6,7 +6,8 @@
 // ln=15 is N = 32768; with r=8 one verification needs 32 MiB and about a tenth of a second, which
 // makes guessing a 6-digit PIN offline from a stolen config slow, and online the lockout stops it.
 //
-// Threading: pure functions, any thread. They are slow on purpose: never call them on the UI thread.
+// Threading: pure functions, any thread. They are slow on purpose: never call them on the UI
+// thread.
 #pragma once
 
 #include <string>

@@ -39,8 +39,7 @@ Expected<Bytes> raw_ed25519(EVP_PKEY* key, std::string_view where) {
 
 Expected<Bytes> ed25519_key_from_pem(std::string_view pem) {
   auto bio = memory_bio(pem);
-  openssl::PkeyPtr key(
-      bio ? PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  openssl::PkeyPtr key(bio ? PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr) : nullptr);
   ERR_clear_error();
   if (!key)
     return fail(Errc::parse,
@@ -50,8 +49,7 @@ Expected<Bytes> ed25519_key_from_pem(std::string_view pem) {
 
 Expected<CertifiedKey> ed25519_key_from_certificate(std::string_view pem) {
   auto bio = memory_bio(pem);
-  openssl::X509Ptr cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)
-                                           : nullptr);
+  openssl::X509Ptr cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
   ERR_clear_error();
   if (!cert) return fail(Errc::parse, "the certificate file is not a PEM X.509 certificate");
   openssl::PkeyPtr key(X509_get_pubkey(cert.get()));

@@ -88,7 +88,9 @@ void EventLoop::discard_pending() {
   m_timer_due.clear();
 }
 
-void EventLoop::add_before_sleep(Task hook) { m_before_sleep.push_back(std::move(hook)); }
+void EventLoop::add_before_sleep(Task hook) {
+  m_before_sleep.push_back(std::move(hook));
+}
 
 void EventLoop::run_posted() {
   std::vector<Task> batch;

@@ -27,7 +27,8 @@ Expected<std::unique_ptr<SignalWatcher>> SignalWatcher::start(std::function<void
     ::close(signal_fd);
     return fail_errno(Errc::io, "eventfd", saved);
   }
-  return std::unique_ptr<SignalWatcher>(new SignalWatcher(signal_fd, stop_fd, std::move(on_signal)));
+  return std::unique_ptr<SignalWatcher>(
+      new SignalWatcher(signal_fd, stop_fd, std::move(on_signal)));
 }
 
 SignalWatcher::SignalWatcher(int signal_fd, int stop_fd, std::function<void(int)> on_signal)

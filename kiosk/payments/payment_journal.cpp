@@ -17,13 +17,14 @@ namespace {
 namespace fs = std::filesystem;
 
 bool safe_reference(const std::string& r) {
-  return !r.empty() && r.size() <= 64 &&
-         std::all_of(r.begin(), r.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; });
+  return !r.empty() && r.size() <= 64 && std::all_of(r.begin(), r.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+  });
 }
 
 std::optional<PaymentStatus> parse_status(const std::string& s) {
-  for (auto st : {PaymentStatus::approved, PaymentStatus::declined, PaymentStatus::cancelled, PaymentStatus::timeout,
-                  PaymentStatus::unknown, PaymentStatus::reversed}) {
+  for (auto st : {PaymentStatus::approved, PaymentStatus::declined, PaymentStatus::cancelled,
+                  PaymentStatus::timeout, PaymentStatus::unknown, PaymentStatus::reversed}) {
     if (to_string(st) == s) return st;
   }
   return std::nullopt;
@@ -44,12 +45,14 @@ Expected<void> fsync_path(const fs::path& path, int flags) {
 Expected<PaymentJournal> PaymentJournal::open(const fs::path& directory) {
   std::error_code ec;
   fs::create_directories(directory, ec);
-  if (ec) return fail(Errc::io, fmt::format("cannot create {}: {}", directory.string(), ec.message()));
+  if (ec)
+    return fail(Errc::io, fmt::format("cannot create {}: {}", directory.string(), ec.message()));
   return PaymentJournal(directory);
 }
 
 Expected<void> PaymentJournal::record(const PaymentIntent& intent) {
-  if (!safe_reference(intent.reference)) return fail(Errc::invalid_argument, "payment reference is not [A-Za-z0-9-]{1,64}");
+  if (!safe_reference(intent.reference))
+    return fail(Errc::invalid_argument, "payment reference is not [A-Za-z0-9-]{1,64}");
   nlohmann::json j = {{"reference", intent.reference},
                       {"minor_units", intent.amount.minor_units},
                       {"currency", intent.amount.currency},
@@ -62,12 +65,14 @@ Expected<void> PaymentJournal::record(const PaymentIntent& intent) {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     out << j.dump();
     out.flush();
-    if (!out) return fail(Errc::io, fmt::format("cannot write {} (disk full?)", temporary.string()));
+    if (!out)
+      return fail(Errc::io, fmt::format("cannot write {} (disk full?)", temporary.string()));
   }
   if (auto synced = fsync_path(temporary, O_RDONLY); !synced) return synced;
   std::error_code ec;
   fs::rename(temporary, target, ec);
-  if (ec) return fail(Errc::io, fmt::format("cannot rename {}: {}", temporary.string(), ec.message()));
+  if (ec)
+    return fail(Errc::io, fmt::format("cannot rename {}: {}", temporary.string(), ec.message()));
   return fsync_path(m_directory, O_RDONLY | O_DIRECTORY);
 }
 
@@ -82,7 +87,8 @@ Expected<std::vector<PaymentIntent>> PaymentJournal::open_intents() const {
     auto j = nlohmann::json::parse(text.str(), nullptr, false);
     PaymentIntent intent;
     std::optional<PaymentStatus> status;
-    if (!j.is_discarded() && j.is_object() && j.contains("reference") && j["reference"].is_string() &&
+    if (!j.is_discarded() && j.is_object() && j.contains("reference") &&
+        j["reference"].is_string() &&
         j.value("minor_units", nlohmann::json()).is_number_integer()) {
       intent.reference = j["reference"].get<std::string>();
       intent.amount = {j["minor_units"].get<std::int64_t>(), j.value("currency", "")};
@@ -90,22 +96,29 @@ Expected<std::vector<PaymentIntent>> PaymentJournal::open_intents() const {
       intent.terminal_reference = j.value("terminal_reference", "");
       status = parse_status(j.value("status", ""));
     }
-    if (!status) return fail(Errc::integrity, fmt::format("payment record {} is damaged", entry.path().string()));
+    if (!status)
+      return fail(Errc::integrity,
+                  fmt::format("payment record {} is damaged", entry.path().string()));
     intent.status = *status;
     found.emplace_back(entry.last_write_time(), std::move(intent));
   }
-  if (ec) return fail(Errc::io, fmt::format("cannot read {}: {}", m_directory.string(), ec.message()));
-  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  if (ec)
+    return fail(Errc::io, fmt::format("cannot read {}: {}", m_directory.string(), ec.message()));
+  std::sort(found.begin(), found.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<PaymentIntent> out;
   for (auto& [time, intent] : found) out.push_back(std::move(intent));
   return out;
 }
 
 Expected<void> PaymentJournal::close(const std::string& reference) {
-  if (!safe_reference(reference)) return fail(Errc::invalid_argument, "payment reference is not [A-Za-z0-9-]{1,64}");
+  if (!safe_reference(reference))
+    return fail(Errc::invalid_argument, "payment reference is not [A-Za-z0-9-]{1,64}");
   std::error_code ec;
   fs::remove(m_directory / (reference + ".json"), ec);
-  if (ec) return fail(Errc::io, fmt::format("cannot remove payment record {}: {}", reference, ec.message()));
+  if (ec)
+    return fail(Errc::io,
+                fmt::format("cannot remove payment record {}: {}", reference, ec.message()));
   return fsync_path(m_directory, O_RDONLY | O_DIRECTORY);
 }
 

@@ -13,7 +13,8 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr std::string_view k_columns =
-    "id, transaction_id, kind, reference, document, state, attempts, printer_state, error, created_ms, "
+    "id, transaction_id, kind, reference, document, state, attempts, printer_state, error, "
+    "created_ms, "
     "updated_ms, printed_ms";
 
 JournaledReceipt read_row(const sqlite::Statement& row) {
@@ -24,7 +25,8 @@ JournaledReceipt read_row(const sqlite::Statement& row) {
   r.reference = row.column_text(3);
   r.document = row.column_text(4);
   std::string state = row.column_text(5);
-  for (auto s : {ReceiptState::pending, ReceiptState::printed, ReceiptState::failed, ReceiptState::collect_at_counter}) {
+  for (auto s : {ReceiptState::pending, ReceiptState::printed, ReceiptState::failed,
+                 ReceiptState::collect_at_counter}) {
     if (state == receipt_state_name(s)) r.state = s;
   }
   r.attempts = static_cast<int>(row.column_int(6));
@@ -60,26 +62,34 @@ bool holds_card_number(const Json& value, std::string_view transaction_id) {
 
 }  // namespace
 
-std::string_view receipt_kind_name(ReceiptKind kind) { return kind == ReceiptKind::ticket ? "ticket" : "receipt"; }
+std::string_view receipt_kind_name(ReceiptKind kind) {
+  return kind == ReceiptKind::ticket ? "ticket" : "receipt";
+}
 
 std::string_view receipt_state_name(ReceiptState state) {
   switch (state) {
-    case ReceiptState::pending: return "pending";
-    case ReceiptState::printed: return "printed";
-    case ReceiptState::failed: return "failed";
-    case ReceiptState::collect_at_counter: return "collect_at_counter";
+    case ReceiptState::pending:
+      return "pending";
+    case ReceiptState::printed:
+      return "printed";
+    case ReceiptState::failed:
+      return "failed";
+    case ReceiptState::collect_at_counter:
+      return "collect_at_counter";
   }
   return "failed";
 }
 
-Expected<JournaledReceipt> ReceiptJournal::journal(std::string_view transaction_id, ReceiptKind kind,
+Expected<JournaledReceipt> ReceiptJournal::journal(std::string_view transaction_id,
+                                                   ReceiptKind kind,
                                                    std::string_view document_json) {
   Json document = Json::parse(document_json, nullptr, false);
   if (document.is_discarded() || !document.is_object()) {
     return fail(Errc::invalid_argument, "a receipt document must be a JSON object");
   }
   if (holds_card_number(document, transaction_id)) {
-    return fail(Errc::invalid_argument, "the receipt holds something that looks like a card number; it is never stored");
+    return fail(Errc::invalid_argument,
+                "the receipt holds something that looks like a card number; it is never stored");
   }
   JournaledReceipt receipt;
   receipt.transaction_id = std::string(transaction_id);
@@ -99,19 +109,27 @@ Expected<JournaledReceipt> ReceiptJournal::journal(std::string_view transaction_
     if (!sequence) return std::unexpected(sequence.error());
     auto found = sequence->bind(1, transaction_id).step();
     if (!found) return std::unexpected(found.error());
-    if (!*found) return fail(Errc::not_found, fmt::format("no transaction {} to journal a receipt for", transaction_id));
+    if (!*found)
+      return fail(Errc::not_found,
+                  fmt::format("no transaction {} to journal a receipt for", transaction_id));
     std::int64_t number = sequence->column_int(0);
     auto earlier = tx.db.prepare("SELECT count(*) FROM receipts WHERE transaction_id = ?");
     if (!earlier) return std::unexpected(earlier.error());
-    if (auto row = earlier->bind(1, transaction_id).step(); !row) return std::unexpected(row.error());
+    if (auto row = earlier->bind(1, transaction_id).step(); !row)
+      return std::unexpected(row.error());
     std::int64_t count = earlier->column_int(0);
-    receipt.reference = count == 0 ? std::to_string(number) : fmt::format("{}-{}", number, count + 1);
+    receipt.reference =
+        count == 0 ? std::to_string(number) : fmt::format("{}-{}", number, count + 1);
 
     auto insert = tx.db.prepare(
-        "INSERT INTO receipts(id, transaction_id, kind, reference, document, state, created_ms, updated_ms) "
+        "INSERT INTO receipts(id, transaction_id, kind, reference, document, state, created_ms, "
+        "updated_ms) "
         "VALUES (?,?,?,?,?,'pending',?,?)");
     if (!insert) return std::unexpected(insert.error());
-    insert->bind(1, receipt.id).bind(2, transaction_id).bind(3, receipt_kind_name(kind)).bind(4, receipt.reference);
+    insert->bind(1, receipt.id)
+        .bind(2, transaction_id)
+        .bind(3, receipt_kind_name(kind))
+        .bind(4, receipt.reference);
     insert->bind(5, document_json).bind(6, receipt.created_ms).bind(7, receipt.updated_ms);
     return insert->run();
   });
@@ -122,17 +140,21 @@ Expected<JournaledReceipt> ReceiptJournal::journal(std::string_view transaction_
 Expected<void> ReceiptJournal::mark_printed(std::string_view id, std::string_view printer_state) {
   return m_store.in_transaction([&](StoreTransaction& tx) -> Expected<void> {
     auto update = tx.db.prepare(
-        "UPDATE receipts SET state = 'printed', attempts = attempts + 1, printer_state = ?, error = '', "
+        "UPDATE receipts SET state = 'printed', attempts = attempts + 1, printer_state = ?, error "
+        "= '', "
         "updated_ms = ?, printed_ms = ? WHERE id = ?");
     if (!update) return std::unexpected(update.error());
-    if (auto ok = update->bind(1, printer_state).bind(2, tx.now_ms).bind(3, tx.now_ms).bind(4, id).run(); !ok) return ok;
+    if (auto ok =
+            update->bind(1, printer_state).bind(2, tx.now_ms).bind(3, tx.now_ms).bind(4, id).run();
+        !ok)
+      return ok;
     if (tx.db.changes() == 0) return fail(Errc::not_found, fmt::format("no receipt {}", id));
     return {};
   });
 }
 
-Expected<void> ReceiptJournal::mark_failed(std::string_view id, std::string_view printer_state, std::string_view error,
-                                           bool collect_at_counter) {
+Expected<void> ReceiptJournal::mark_failed(std::string_view id, std::string_view printer_state,
+                                           std::string_view error, bool collect_at_counter) {
   return m_store.in_transaction([&](StoreTransaction& tx) -> Expected<void> {
     // A printed row stays printed: a failed reprint does not undo the first print.
     auto update = tx.db.prepare(
@@ -150,7 +172,8 @@ Expected<void> ReceiptJournal::mark_failed(std::string_view id, std::string_view
 Expected<void> ReceiptJournal::keep_for_counter(std::string_view id, std::string_view why) {
   return m_store.in_transaction([&](StoreTransaction& tx) -> Expected<void> {
     auto update = tx.db.prepare(
-        "UPDATE receipts SET state = 'collect_at_counter', error = ?, updated_ms = ? WHERE id = ? AND state <> 'printed'");
+        "UPDATE receipts SET state = 'collect_at_counter', error = ?, updated_ms = ? WHERE id = ? "
+        "AND state <> 'printed'");
     if (!update) return std::unexpected(update.error());
     return update->bind(1, why).bind(2, tx.now_ms).bind(3, id).run();
   });
@@ -171,11 +194,12 @@ Expected<JournaledReceipt> ReceiptJournal::find(std::string_view id) {
   return std::move(*found);
 }
 
-Expected<std::vector<JournaledReceipt>> ReceiptJournal::list(std::string_view where, std::size_t limit) {
+Expected<std::vector<JournaledReceipt>> ReceiptJournal::list(std::string_view where,
+                                                             std::size_t limit) {
   std::vector<JournaledReceipt> rows;
   auto read = m_store.in_transaction([&](StoreTransaction& tx) -> Expected<void> {
-    auto select = tx.db.prepare(
-        fmt::format("SELECT {} FROM receipts {} ORDER BY created_ms DESC, id DESC LIMIT ?", k_columns, where));
+    auto select = tx.db.prepare(fmt::format(
+        "SELECT {} FROM receipts {} ORDER BY created_ms DESC, id DESC LIMIT ?", k_columns, where));
     if (!select) return std::unexpected(select.error());
     select->bind(1, static_cast<std::int64_t>(limit));
     for (;;) {
@@ -189,7 +213,9 @@ Expected<std::vector<JournaledReceipt>> ReceiptJournal::list(std::string_view wh
   return rows;
 }
 
-Expected<std::vector<JournaledReceipt>> ReceiptJournal::recent(std::size_t limit) { return list("", limit); }
+Expected<std::vector<JournaledReceipt>> ReceiptJournal::recent(std::size_t limit) {
+  return list("", limit);
+}
 
 Expected<std::vector<JournaledReceipt>> ReceiptJournal::unprinted(std::size_t limit) {
   return list("WHERE state <> 'printed'", limit);
@@ -199,7 +225,8 @@ Expected<std::int64_t> ReceiptJournal::recover_interrupted() {
   std::int64_t recovered = 0;
   auto done = m_store.in_transaction([&](StoreTransaction& tx) -> Expected<void> {
     auto update = tx.db.prepare(
-        "UPDATE receipts SET state = 'failed', error = 'interrupted: the kiosk stopped before the print finished', "
+        "UPDATE receipts SET state = 'failed', error = 'interrupted: the kiosk stopped before the "
+        "print finished', "
         "updated_ms = ? WHERE state = 'pending'");
     if (!update) return std::unexpected(update.error());
     if (auto ok = update->bind(1, tx.now_ms).run(); !ok) return ok;

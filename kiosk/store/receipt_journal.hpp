@@ -60,8 +60,8 @@ class ReceiptJournal {
   // One attempt done: printed, or failed with the printer's state and the error. A failed
   // attempt on a row whose citizen was already sent to the counter stays collect_at_counter.
   Expected<void> mark_printed(std::string_view id, std::string_view printer_state);
-  Expected<void> mark_failed(std::string_view id, std::string_view printer_state, std::string_view error,
-                             bool collect_at_counter);
+  Expected<void> mark_failed(std::string_view id, std::string_view printer_state,
+                             std::string_view error, bool collect_at_counter);
 
   // No attempt made (the citizen walked away before it printed): it waits at the counter.
   Expected<void> keep_for_counter(std::string_view id, std::string_view why);

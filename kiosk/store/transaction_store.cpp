@@ -296,12 +296,14 @@ Expected<void> TransactionStore::record_event(std::string_view kind, std::string
   return {};
 }
 
-Expected<void> TransactionStore::in_transaction(const std::function<Expected<void>(StoreTransaction&)>& work) {
+Expected<void> TransactionStore::in_transaction(
+    const std::function<Expected<void>(StoreTransaction&)>& work) {
   Impl& s = *m_impl;
   std::lock_guard lock(s.mutex);
   auto tx = sqlite::Transaction::begin(s.db);
   if (!tx) return std::unexpected(s.note_failure(tx.error()));
-  StoreTransaction access{s.db, s.now(), [&s](std::string_view kind, std::string_view detail) -> Expected<void> {
+  StoreTransaction access{s.db, s.now(),
+                          [&s](std::string_view kind, std::string_view detail) -> Expected<void> {
                             auto entry = s.append_audit(kind, detail);
                             if (!entry) return std::unexpected(entry.error());
                             return {};
@@ -480,7 +482,8 @@ Expected<AuditReport> TransactionStore::verify_audit() {
   return verifier.report();
 }
 
-Expected<void> TransactionStore::for_each_audit_entry(const std::function<void(const AuditEntry&)>& visit) {
+Expected<void> TransactionStore::for_each_audit_entry(
+    const std::function<void(const AuditEntry&)>& visit) {
   Impl& s = *m_impl;
   std::lock_guard lock(s.mutex);
   auto stmt = s.db.prepare(
@@ -490,8 +493,9 @@ Expected<void> TransactionStore::for_each_audit_entry(const std::function<void(c
     auto row = stmt->step();
     if (!row) return std::unexpected(row.error());
     if (!*row) return {};
-    visit(AuditEntry{stmt->column_int(0), stmt->column_int(1), stmt->column_text(2), stmt->column_text(3),
-                     stmt->column_text(4), stmt->column_text(5), stmt->column_text(6)});
+    visit(AuditEntry{stmt->column_int(0), stmt->column_int(1), stmt->column_text(2),
+                     stmt->column_text(3), stmt->column_text(4), stmt->column_text(5),
+                     stmt->column_text(6)});
   }
 }
 

@@ -27,7 +27,6 @@ using Bio = openssl::BioPtr;
 
 constexpr std::size_t k_ed25519_key_length = 32;
 
-
 Expected<Pkey> read_public_key(const PublicKey& key) {
   if (key.scheme == KeyScheme::ed25519) {
     auto raw = hex_decode(key.value);

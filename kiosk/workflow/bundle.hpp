@@ -48,7 +48,19 @@ struct Field {
   Type value_type() const;
 };
 
-enum class StepKind { info, menu, form, review, read_id_card, scan_code, payment, submit, print_receipt, queue_ticket, end };
+enum class StepKind {
+  info,
+  menu,
+  form,
+  review,
+  read_id_card,
+  scan_code,
+  payment,
+  submit,
+  print_receipt,
+  queue_ticket,
+  end
+};
 
 enum class Outcome { ok, cancelled, device_error, timeout, declined, failed };
 
@@ -70,17 +82,17 @@ struct Step {
   Text title;
   std::optional<Text> body;
   std::optional<int> timeout_seconds;
-  std::string next;                       // info, form, review
-  std::string field;                      // menu, scan_code
-  std::vector<MenuOption> options;        // menu
-  std::vector<std::string> fields;        // form, review
-  std::string profile;                    // read_id_card
+  std::string next;                          // info, form, review
+  std::string field;                         // menu, scan_code
+  std::vector<MenuOption> options;           // menu
+  std::vector<std::string> fields;           // form, review
+  std::string profile;                       // read_id_card
   std::map<std::string, std::string> fills;  // read_id_card: field -> card field
-  std::optional<Expression> amount;       // payment
-  std::vector<std::string> methods;       // payment: terminal, reference
-  std::string counter;                    // queue_ticket
-  std::map<Outcome, std::string> outcomes;  // device steps and submit
-  EndResult result = EndResult::completed;  // end
+  std::optional<Expression> amount;          // payment
+  std::vector<std::string> methods;          // payment: terminal, reference
+  std::string counter;                       // queue_ticket
+  std::map<Outcome, std::string> outcomes;   // device steps and submit
+  EndResult result = EndResult::completed;   // end
 
   bool is_device_step() const;
   bool waits_for_citizen() const;  // false for submit, print_receipt, queue_ticket
@@ -124,7 +136,8 @@ struct BundleError {
 };
 
 // Parses and validates; on any error returns them all (the bundle is refused whole).
-std::variant<std::shared_ptr<const Bundle>, std::vector<BundleError>> load_bundle(std::string_view json);
+std::variant<std::shared_ptr<const Bundle>, std::vector<BundleError>> load_bundle(
+    std::string_view json);
 
 std::string format_errors(const std::vector<BundleError>& errors);
 

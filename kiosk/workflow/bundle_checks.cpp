@@ -16,35 +16,42 @@ namespace {
 
 class Checker {
  public:
-  Checker(const Bundle& b, std::vector<BundleError>& errors) : m_b(b), m_errors(errors), m_types(b.field_types()) {
+  Checker(const Bundle& b, std::vector<BundleError>& errors)
+      : m_b(b), m_errors(errors), m_types(b.field_types()) {
     for (std::size_t i = 0; i < b.steps.size(); ++i) m_step_index.emplace(b.steps[i].id, i);
   }
 
   void run() {
     check_names();
     check_money();
-    for (std::size_t i = 0; i < m_b.fields.size(); ++i) check_field(m_b.fields[i], fmt::format("$.fields[{}]", i));
+    for (std::size_t i = 0; i < m_b.fields.size(); ++i)
+      check_field(m_b.fields[i], fmt::format("$.fields[{}]", i));
     if (!m_b.start.empty() && !m_step_index.contains(m_b.start)) {
       error("$.start", fmt::format("unknown step \"{}\"", m_b.start));
     }
-    for (std::size_t i = 0; i < m_b.steps.size(); ++i) check_step(m_b.steps[i], fmt::format("$.steps[{}]", i));
+    for (std::size_t i = 0; i < m_b.steps.size(); ++i)
+      check_step(m_b.steps[i], fmt::format("$.steps[{}]", i));
     check_graph();
     check_record_and_receipt();
   }
 
  private:
-  void error(std::string path, std::string message) { m_errors.push_back({std::move(path), std::move(message)}); }
+  void error(std::string path, std::string message) {
+    m_errors.push_back({std::move(path), std::move(message)});
+  }
 
   void check_names() {
     std::set<std::string> fields, steps;
     for (std::size_t i = 0; i < m_b.fields.size(); ++i) {
       if (!fields.insert(m_b.fields[i].name).second) {
-        error(fmt::format("$.fields[{}].name", i), fmt::format("duplicate field \"{}\"", m_b.fields[i].name));
+        error(fmt::format("$.fields[{}].name", i),
+              fmt::format("duplicate field \"{}\"", m_b.fields[i].name));
       }
     }
     for (std::size_t i = 0; i < m_b.steps.size(); ++i) {
       if (!steps.insert(m_b.steps[i].id).second) {
-        error(fmt::format("$.steps[{}].id", i), fmt::format("duplicate step \"{}\"", m_b.steps[i].id));
+        error(fmt::format("$.steps[{}].id", i),
+              fmt::format("duplicate step \"{}\"", m_b.steps[i].id));
       }
     }
   }
@@ -57,7 +64,8 @@ class Checker {
   }
 
   // Checks that `e` is well typed and of type `want` (nullopt: any type).
-  void expect(const std::optional<Expression>& e, std::optional<Type> want, const std::string& path) {
+  void expect(const std::optional<Expression>& e, std::optional<Type> want,
+              const std::string& path) {
     if (!e) return;
     auto type = e->check(m_types);
     if (!type) {
@@ -74,21 +82,28 @@ class Checker {
     std::set<std::string> values;
     for (std::size_t i = 0; i < f.choices.size(); ++i) {
       std::string at = fmt::format("{}.choices[{}]", path, i);
-      if (!values.insert(f.choices[i].value).second) error(at + ".value", fmt::format("duplicate choice \"{}\"", f.choices[i].value));
+      if (!values.insert(f.choices[i].value).second)
+        error(at + ".value", fmt::format("duplicate choice \"{}\"", f.choices[i].value));
       expect(f.choices[i].filter, Type::boolean, at + ".filter");
     }
-    bool textual = f.kind == FieldKind::text || f.kind == FieldKind::phone || f.kind == FieldKind::national_id;
+    bool textual =
+        f.kind == FieldKind::text || f.kind == FieldKind::phone || f.kind == FieldKind::national_id;
     if (f.pattern) {
-      if (!textual) error(path + ".pattern", "only text, phone and national_id fields have a pattern");
+      if (!textual)
+        error(path + ".pattern", "only text, phone and national_id fields have a pattern");
       UErrorCode status = U_ZERO_ERROR;
       UParseError where{};
       std::unique_ptr<icu::RegexPattern> compiled(
           icu::RegexPattern::compile(icu::UnicodeString::fromUTF8(*f.pattern), where, status));
-      if (U_FAILURE(status)) error(path + ".pattern", fmt::format("not a regular expression: {}", u_errorName(status)));
+      if (U_FAILURE(status))
+        error(path + ".pattern", fmt::format("not a regular expression: {}", u_errorName(status)));
     }
-    if (f.check_digit && f.kind != FieldKind::national_id) error(path + ".check_digit", "only national_id fields have a check digit");
-    bool ordered = f.kind == FieldKind::number || f.kind == FieldKind::money || f.kind == FieldKind::date;
-    if ((f.min || f.max) && !ordered) error(path + (f.min ? ".min" : ".max"), "only number, money and date fields have bounds");
+    if (f.check_digit && f.kind != FieldKind::national_id)
+      error(path + ".check_digit", "only national_id fields have a check digit");
+    bool ordered =
+        f.kind == FieldKind::number || f.kind == FieldKind::money || f.kind == FieldKind::date;
+    if ((f.min || f.max) && !ordered)
+      error(path + (f.min ? ".min" : ".max"), "only number, money and date fields have bounds");
     expect(f.required_when, Type::boolean, path + ".required");
     expect(f.relevant, Type::boolean, path + ".relevant");
     expect(f.constraint, Type::boolean, path + ".constraint");
@@ -99,7 +114,8 @@ class Checker {
   }
 
   void target(const std::string& id, const std::string& path) {
-    if (!id.empty() && !m_step_index.contains(id)) error(path, fmt::format("unknown step \"{}\"", id));
+    if (!id.empty() && !m_step_index.contains(id))
+      error(path, fmt::format("unknown step \"{}\"", id));
   }
 
   const Field* known_field(const std::string& name, const std::string& path) {
@@ -109,30 +125,39 @@ class Checker {
   }
 
   void needs_device(const std::string& device, const std::string& path, std::string_view kind) {
-    if (std::find(m_b.required_devices.begin(), m_b.required_devices.end(), device) == m_b.required_devices.end()) {
+    if (std::find(m_b.required_devices.begin(), m_b.required_devices.end(), device) ==
+        m_b.required_devices.end()) {
       error(path, fmt::format("{} uses the {}, which $.requires does not list", kind, device));
     }
   }
 
-  void check_outcomes(const Step& s, const std::string& path, std::initializer_list<Outcome> expected) {
+  void check_outcomes(const Step& s, const std::string& path,
+                      std::initializer_list<Outcome> expected) {
     for (Outcome o : expected) {
-      if (!s.outcomes.contains(o)) error(fmt::format("{}.outcomes.{}", path, to_string(o)), "required: every outcome must lead somewhere");
+      if (!s.outcomes.contains(o))
+        error(fmt::format("{}.outcomes.{}", path, to_string(o)),
+              "required: every outcome must lead somewhere");
     }
     for (const auto& [o, id] : s.outcomes) {
       if (std::find(expected.begin(), expected.end(), o) == expected.end()) {
-        error(fmt::format("{}.outcomes.{}", path, to_string(o)), fmt::format("not an outcome of {}", to_string(s.kind)));
+        error(fmt::format("{}.outcomes.{}", path, to_string(o)),
+              fmt::format("not an outcome of {}", to_string(s.kind)));
       }
       target(id, fmt::format("{}.outcomes.{}", path, to_string(o)));
     }
   }
 
   void check_step(const Step& s, const std::string& path) {
-    const std::initializer_list<Outcome> device = {Outcome::ok, Outcome::cancelled, Outcome::device_error, Outcome::timeout};
+    const std::initializer_list<Outcome> device = {Outcome::ok, Outcome::cancelled,
+                                                   Outcome::device_error, Outcome::timeout};
     switch (s.kind) {
-      case StepKind::info: target(s.next, path + ".next"); break;
+      case StepKind::info:
+        target(s.next, path + ".next");
+        break;
       case StepKind::menu: {
         const Field* f = known_field(s.field, path + ".field");
-        if (f && f->kind != FieldKind::choice) error(path + ".field", fmt::format("\"{}\" is not a choice field", s.field));
+        if (f && f->kind != FieldKind::choice)
+          error(path + ".field", fmt::format("\"{}\" is not a choice field", s.field));
         for (std::size_t i = 0; i < s.options.size(); ++i) {
           std::string at = fmt::format("{}.options[{}]", path, i);
           target(s.options[i].next, at + ".next");
@@ -140,7 +165,9 @@ class Checker {
           if (f) {
             for (const auto& c : f->choices) offered = offered || c.value == s.options[i].value;
           }
-          if (f && !offered) error(at + ".value", fmt::format("\"{}\" is not a choice of \"{}\"", s.options[i].value, s.field));
+          if (f && !offered)
+            error(at + ".value",
+                  fmt::format("\"{}\" is not a choice of \"{}\"", s.options[i].value, s.field));
         }
         break;
       }
@@ -149,20 +176,23 @@ class Checker {
         for (std::size_t i = 0; i < s.fields.size(); ++i) {
           const Field* f = known_field(s.fields[i], fmt::format("{}.fields[{}]", path, i));
           if (f && f->calculate && s.kind == StepKind::form) {
-            error(fmt::format("{}.fields[{}]", path, i), fmt::format("\"{}\" is calculated and cannot be asked", f->name));
+            error(fmt::format("{}.fields[{}]", path, i),
+                  fmt::format("\"{}\" is calculated and cannot be asked", f->name));
           }
         }
         target(s.next, path + ".next");
         break;
       case StepKind::read_id_card:
         needs_device("card_reader", path + ".kind", "read_id_card");
-        for (const auto& [field, card_field] : s.fills) known_field(field, path + ".fills." + field);
+        for (const auto& [field, card_field] : s.fills)
+          known_field(field, path + ".fills." + field);
         check_outcomes(s, path, device);
         break;
       case StepKind::scan_code: {
         needs_device("scanner", path + ".kind", "scan_code");
         const Field* f = known_field(s.field, path + ".field");
-        if (f && f->value_type() != Type::text) error(path + ".field", "a scanned code fills a text field");
+        if (f && f->value_type() != Type::text)
+          error(path + ".field", "a scanned code fills a text field");
         check_outcomes(s, path, device);
         break;
       }
@@ -172,15 +202,20 @@ class Checker {
         if (std::find(s.methods.begin(), s.methods.end(), "terminal") != s.methods.end()) {
           needs_device("payment_terminal", path + ".methods", "payment by terminal");
         }
-        check_outcomes(s, path, {Outcome::ok, Outcome::cancelled, Outcome::device_error, Outcome::timeout, Outcome::declined});
+        check_outcomes(s, path,
+                       {Outcome::ok, Outcome::cancelled, Outcome::device_error, Outcome::timeout,
+                        Outcome::declined});
         break;
-      case StepKind::submit: check_outcomes(s, path, {Outcome::ok, Outcome::failed}); break;
+      case StepKind::submit:
+        check_outcomes(s, path, {Outcome::ok, Outcome::failed});
+        break;
       case StepKind::print_receipt:
       case StepKind::queue_ticket:
         needs_device("printer", path + ".kind", to_string(s.kind));
         check_outcomes(s, path, device);
         break;
-      case StepKind::end: break;
+      case StepKind::end:
+        break;
     }
   }
 
@@ -193,7 +228,8 @@ class Checker {
   }
 
   // Steps reachable from `from`, walking only through steps `pass` allows (and `from` itself).
-  std::set<std::string> reachable(const std::string& from, const std::function<bool(const Step&)>& pass) const {
+  std::set<std::string> reachable(const std::string& from,
+                                  const std::function<bool(const Step&)>& pass) const {
     std::set<std::string> seen;
     std::deque<std::string> queue{from};
     while (!queue.empty()) {
@@ -214,7 +250,8 @@ class Checker {
     for (std::size_t i = 0; i < m_b.steps.size(); ++i) {
       const Step& s = m_b.steps[i];
       std::string path = fmt::format("$.steps[{}]", i);
-      if (!from_start.contains(s.id)) error(path, fmt::format("step \"{}\" cannot be reached from the start", s.id));
+      if (!from_start.contains(s.id))
+        error(path, fmt::format("step \"{}\" cannot be reached from the start", s.id));
       auto onward = reachable(s.id, everything);
       bool ends = false;
       for (const auto& id : onward) ends = ends || m_b.step(id)->kind == StepKind::end;
@@ -232,9 +269,11 @@ class Checker {
       }
       // A receipt or ticket needs the transaction: no path from the start may avoid a submit.
       if (s.kind == StepKind::print_receipt || s.kind == StepKind::queue_ticket) {
-        auto without_submit = reachable(m_b.start, [](const Step& t) { return t.kind != StepKind::submit; });
+        auto without_submit =
+            reachable(m_b.start, [](const Step& t) { return t.kind != StepKind::submit; });
         if (without_submit.contains(s.id) && m_b.start != s.id) {
-          error(path, fmt::format("{} \"{}\" can be reached without a submit step before it", to_string(s.kind), s.id));
+          error(path, fmt::format("{} \"{}\" can be reached without a submit step before it",
+                                  to_string(s.kind), s.id));
         }
       }
       if (s.kind == StepKind::submit) {
@@ -252,13 +291,15 @@ class Checker {
   }
 
   void check_record_and_receipt() {
-    for (std::size_t i = 0; i < m_b.record_fields.size(); ++i) known_field(m_b.record_fields[i], fmt::format("$.record.fields[{}]", i));
+    for (std::size_t i = 0; i < m_b.record_fields.size(); ++i)
+      known_field(m_b.record_fields[i], fmt::format("$.record.fields[{}]", i));
     bool prints = false;
     for (const auto& s : m_b.steps) prints = prints || s.kind == StepKind::print_receipt;
     if (prints && !m_b.receipt) error("$.receipt", "required: a step prints a receipt");
     if (m_b.receipt) {
       for (std::size_t i = 0; i < m_b.receipt->lines.size(); ++i) {
-        expect(m_b.receipt->lines[i].value, std::nullopt, fmt::format("$.receipt.lines[{}].value", i));
+        expect(m_b.receipt->lines[i].value, std::nullopt,
+               fmt::format("$.receipt.lines[{}].value", i));
       }
     }
   }
@@ -271,6 +312,8 @@ class Checker {
 
 }  // namespace
 
-void check_bundle(const Bundle& bundle, std::vector<BundleError>& errors) { Checker(bundle, errors).run(); }
+void check_bundle(const Bundle& bundle, std::vector<BundleError>& errors) {
+  Checker(bundle, errors).run();
+}
 
 }  // namespace shubbak::workflow

@@ -26,7 +26,9 @@ class Reader {
  public:
   explicit Reader(std::vector<BundleError>& errors) : m_errors(errors) {}
 
-  void error(const std::string& path, std::string message) { m_errors.push_back({path, std::move(message)}); }
+  void error(const std::string& path, std::string message) {
+    m_errors.push_back({path, std::move(message)});
+  }
 
   bool object(const json& j, const std::string& path) {
     if (j.is_object()) return true;
@@ -34,7 +36,8 @@ class Reader {
     return false;
   }
 
-  void allow_only(const json& j, const std::string& path, std::initializer_list<std::string_view> keys) {
+  void allow_only(const json& j, const std::string& path,
+                  std::initializer_list<std::string_view> keys) {
     for (auto it = j.begin(); it != j.end(); ++it) {
       bool known = false;
       for (auto k : keys) known = known || it.key() == k;
@@ -61,11 +64,13 @@ class Reader {
       return {};
     }
     std::string s = v->get<std::string>();
-    if (pattern && !std::regex_match(s, *pattern)) error(at, fmt::format("\"{}\" is not {}", s, pattern_name));
+    if (pattern && !std::regex_match(s, *pattern))
+      error(at, fmt::format("\"{}\" is not {}", s, pattern_name));
     return s;
   }
 
-  std::optional<Text> text(const json& j, std::string_view key, const std::string& path, bool required) {
+  std::optional<Text> text(const json& j, std::string_view key, const std::string& path,
+                           bool required) {
     const json* v = member(j, key, path, required);
     if (!v) return std::nullopt;
     std::string at = path + "." + std::string(key);
@@ -77,7 +82,8 @@ class Reader {
         continue;
       }
       std::string s = it->get<std::string>();
-      if (s.size() > k_max_text) error(at + "." + it.key(), fmt::format("longer than {} bytes", k_max_text));
+      if (s.size() > k_max_text)
+        error(at + "." + it.key(), fmt::format("longer than {} bytes", k_max_text));
       if (it.key() == "ar") {
         t.ar = s;
       } else if (it.key() == "en") {
@@ -93,7 +99,8 @@ class Reader {
     return t;
   }
 
-  std::optional<Expression> expression(const json& j, std::string_view key, const std::string& path) {
+  std::optional<Expression> expression(const json& j, std::string_view key,
+                                       const std::string& path) {
     const json* v = member(j, key, path, false);
     if (!v) return std::nullopt;
     std::string at = path + "." + std::string(key);
@@ -109,7 +116,8 @@ class Reader {
     return std::move(*parsed);
   }
 
-  std::vector<std::string> names(const json& j, std::string_view key, const std::string& path, bool required) {
+  std::vector<std::string> names(const json& j, std::string_view key, const std::string& path,
+                                 bool required) {
     std::vector<std::string> out;
     const json* v = member(j, key, path, required);
     if (!v) return out;
@@ -131,13 +139,16 @@ class Reader {
   Field field(const json& j, const std::string& path) {
     Field f;
     if (!object(j, path)) return f;
-    allow_only(j, path, {"name", "type", "label", "hint", "required", "relevant", "constraint", "constraint_message",
-                         "calculate", "default", "pattern", "check_digit", "min", "max", "choices"});
+    allow_only(j, path,
+               {"name", "type", "label", "hint", "required", "relevant", "constraint",
+                "constraint_message", "calculate", "default", "pattern", "check_digit", "min",
+                "max", "choices"});
     f.name = string(j, "name", path, true, &k_field_name, "a field name ([a-z_][a-z0-9_]*)");
     std::string type = string(j, "type", path, true);
     static const std::map<std::string, FieldKind> kinds = {
-        {"text", FieldKind::text},   {"number", FieldKind::number},           {"money", FieldKind::money},
-        {"date", FieldKind::date},   {"phone", FieldKind::phone},             {"national_id", FieldKind::national_id},
+        {"text", FieldKind::text},     {"number", FieldKind::number},
+        {"money", FieldKind::money},   {"date", FieldKind::date},
+        {"phone", FieldKind::phone},   {"national_id", FieldKind::national_id},
         {"choice", FieldKind::choice}, {"multi_choice", FieldKind::multi_choice}};
     if (auto it = kinds.find(type); it != kinds.end()) {
       f.kind = it->second;
@@ -156,7 +167,8 @@ class Reader {
     f.relevant = expression(j, "relevant", path);
     f.constraint = expression(j, "constraint", path);
     f.constraint_message = text(j, "constraint_message", path, false);
-    if (f.constraint && !f.constraint_message) error(path + ".constraint_message", "required with a constraint");
+    if (f.constraint && !f.constraint_message)
+      error(path + ".constraint_message", "required with a constraint");
     f.calculate = expression(j, "calculate", path);
     f.initial = expression(j, "default", path);
     f.min = expression(j, "min", path);
@@ -165,7 +177,8 @@ class Reader {
     if (!pattern.empty()) f.pattern = pattern;
     std::string digit = string(j, "check_digit", path, false);
     if (!digit.empty()) {
-      if (digit != "luhn" && digit != "mod11") error(path + ".check_digit", "expected \"luhn\" or \"mod11\"");
+      if (digit != "luhn" && digit != "mod11")
+        error(path + ".check_digit", "expected \"luhn\" or \"mod11\"");
       f.check_digit = digit;
     }
     if (const json* choices = member(j, "choices", path, false)) {
@@ -213,11 +226,16 @@ class Reader {
     s.id = string(j, "id", path, true, &k_step_id, "a step id ([a-z0-9_]+)");
     std::string kind = string(j, "kind", path, true);
     static const std::map<std::string, StepKind> kinds = {
-        {"info", StepKind::info},           {"menu", StepKind::menu},
-        {"form", StepKind::form},           {"review", StepKind::review},
-        {"read_id_card", StepKind::read_id_card}, {"scan_code", StepKind::scan_code},
-        {"payment", StepKind::payment},     {"submit", StepKind::submit},
-        {"print_receipt", StepKind::print_receipt}, {"queue_ticket", StepKind::queue_ticket},
+        {"info", StepKind::info},
+        {"menu", StepKind::menu},
+        {"form", StepKind::form},
+        {"review", StepKind::review},
+        {"read_id_card", StepKind::read_id_card},
+        {"scan_code", StepKind::scan_code},
+        {"payment", StepKind::payment},
+        {"submit", StepKind::submit},
+        {"print_receipt", StepKind::print_receipt},
+        {"queue_ticket", StepKind::queue_ticket},
         {"end", StepKind::end}};
     auto known = kinds.find(kind);
     if (known == kinds.end()) {
@@ -234,12 +252,14 @@ class Reader {
         s.timeout_seconds = t->get<int>();
       }
     }
-    const std::initializer_list<std::string_view> common = {"id", "kind", "title", "body", "timeout_seconds"};
+    const std::initializer_list<std::string_view> common = {"id", "kind", "title", "body",
+                                                            "timeout_seconds"};
     auto allow = [&](std::initializer_list<std::string_view> extra) {
       std::vector<std::string_view> keys(common);
       keys.insert(keys.end(), extra.begin(), extra.end());
       for (auto it = j.begin(); it != j.end(); ++it) {
-        if (std::find(keys.begin(), keys.end(), it.key()) == keys.end()) error(path + "." + it.key(), "unknown key");
+        if (std::find(keys.begin(), keys.end(), it.key()) == keys.end())
+          error(path + "." + it.key(), "unknown key");
       }
     };
     switch (s.kind) {
@@ -272,13 +292,15 @@ class Reader {
       case StepKind::review:
         allow({"fields", "next"});
         s.fields = names(j, "fields", path, true);
-        if (s.fields.empty() && member(j, "fields", path, false)) error(path + ".fields", "must not be empty");
+        if (s.fields.empty() && member(j, "fields", path, false))
+          error(path + ".fields", "must not be empty");
         s.next = string(j, "next", path, true);
         break;
       case StepKind::read_id_card:
         allow({"profile", "fills", "outcomes"});
         s.profile = string(j, "profile", path, true);
-        if (const json* fills = member(j, "fills", path, true); fills && object(*fills, path + ".fills")) {
+        if (const json* fills = member(j, "fills", path, true);
+            fills && object(*fills, path + ".fills")) {
           for (auto it = fills->begin(); it != fills->end(); ++it) {
             if (it->is_string()) {
               s.fills[it.key()] = it->get<std::string>();
@@ -337,11 +359,13 @@ class Reader {
   Bundle bundle(const json& j) {
     Bundle b;
     if (!object(j, "$")) return b;
-    allow_only(j, "$", {"format", "id", "version", "ministry", "category", "title", "description", "requires",
-                        "currency", "fields", "steps", "start", "record", "receipt"});
+    allow_only(j, "$",
+               {"format", "id", "version", "ministry", "category", "title", "description",
+                "requires", "currency", "fields", "steps", "start", "record", "receipt"});
     std::string format = string(j, "format", "$", true);
     if (!format.empty() && format != "shubbak.service/1") {
-      error("$.format", fmt::format("unsupported format \"{}\" (this kiosk reads shubbak.service/1)", format));
+      error("$.format",
+            fmt::format("unsupported format \"{}\" (this kiosk reads shubbak.service/1)", format));
     }
     b.id = string(j, "id", "$", true, &k_service_id, "a service id");
     b.version = string(j, "version", "$", true, &k_version, "a MAJOR.MINOR.PATCH version");
@@ -355,37 +379,46 @@ class Reader {
     if (auto t = text(j, "title", "$", true)) b.title = *t;
     if (auto t = text(j, "description", "$", true)) b.description = *t;
     b.required_devices = names(j, "requires", "$", true);
-    static const std::set<std::string> devices = {"printer", "card_reader", "scanner", "payment_terminal"};
+    static const std::set<std::string> devices = {"printer", "card_reader", "scanner",
+                                                  "payment_terminal"};
     for (std::size_t i = 0; i < b.required_devices.size(); ++i) {
-      if (!devices.contains(b.required_devices[i])) error(fmt::format("$.requires[{}]", i), fmt::format("unknown device \"{}\"", b.required_devices[i]));
+      if (!devices.contains(b.required_devices[i]))
+        error(fmt::format("$.requires[{}]", i),
+              fmt::format("unknown device \"{}\"", b.required_devices[i]));
     }
     b.currency = string(j, "currency", "$", false, &k_currency, "an ISO 4217 code");
-    if (!b.currency.empty() && !currency_exponent(b.currency)) error("$.currency", fmt::format("unknown currency \"{}\"", b.currency));
+    if (!b.currency.empty() && !currency_exponent(b.currency))
+      error("$.currency", fmt::format("unknown currency \"{}\"", b.currency));
     if (const json* fields = member(j, "fields", "$", true)) {
       if (!fields->is_array() || fields->size() > k_max_fields) {
         error("$.fields", fmt::format("expected an array of at most {} fields", k_max_fields));
       } else {
-        for (std::size_t i = 0; i < fields->size(); ++i) b.fields.push_back(field((*fields)[i], fmt::format("$.fields[{}]", i)));
+        for (std::size_t i = 0; i < fields->size(); ++i)
+          b.fields.push_back(field((*fields)[i], fmt::format("$.fields[{}]", i)));
       }
     }
     if (const json* steps = member(j, "steps", "$", true)) {
       if (!steps->is_array() || steps->empty() || steps->size() > k_max_steps) {
         error("$.steps", fmt::format("expected an array of 1 to {} steps", k_max_steps));
       } else {
-        for (std::size_t i = 0; i < steps->size(); ++i) b.steps.push_back(step((*steps)[i], fmt::format("$.steps[{}]", i)));
+        for (std::size_t i = 0; i < steps->size(); ++i)
+          b.steps.push_back(step((*steps)[i], fmt::format("$.steps[{}]", i)));
       }
     }
     b.start = string(j, "start", "$", true);
-    if (const json* record = member(j, "record", "$", true); record && object(*record, "$.record")) {
+    if (const json* record = member(j, "record", "$", true);
+        record && object(*record, "$.record")) {
       allow_only(*record, "$.record", {"fields"});
       b.record_fields = names(*record, "fields", "$.record", true);
     }
-    if (const json* receipt = member(j, "receipt", "$", false); receipt && object(*receipt, "$.receipt")) {
+    if (const json* receipt = member(j, "receipt", "$", false);
+        receipt && object(*receipt, "$.receipt")) {
       allow_only(*receipt, "$.receipt", {"title", "lines", "footer"});
       Receipt r;
       if (auto t = text(*receipt, "title", "$.receipt", true)) r.title = *t;
       r.footer = text(*receipt, "footer", "$.receipt", false);
-      if (const json* lines = member(*receipt, "lines", "$.receipt", true); lines && lines->is_array()) {
+      if (const json* lines = member(*receipt, "lines", "$.receipt", true);
+          lines && lines->is_array()) {
         for (std::size_t i = 0; i < lines->size(); ++i) {
           std::string at = fmt::format("$.receipt.lines[{}]", i);
           const json& l = (*lines)[i];
@@ -420,7 +453,8 @@ std::optional<Bundle> read_bundle(std::string_view text, std::vector<BundleError
   return reader.bundle(j);
 }
 
-std::variant<std::shared_ptr<const Bundle>, std::vector<BundleError>> load_bundle(std::string_view json_text) {
+std::variant<std::shared_ptr<const Bundle>, std::vector<BundleError>> load_bundle(
+    std::string_view json_text) {
   std::vector<BundleError> errors;
   auto bundle = read_bundle(json_text, errors);
   if (!bundle) return errors;

@@ -24,10 +24,12 @@ Catalog load_catalog(const std::filesystem::path& directory) {
   std::error_code ec;
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(directory, ec)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path());
+    if (entry.is_regular_file() && entry.path().extension() == ".json")
+      files.push_back(entry.path());
   }
   if (ec) {
-    catalog.refused.push_back({directory, {{"$", fmt::format("cannot read the directory: {}", ec.message())}}});
+    catalog.refused.push_back(
+        {directory, {{"$", fmt::format("cannot read the directory: {}", ec.message())}}});
     return catalog;
   }
   std::sort(files.begin(), files.end());
@@ -46,12 +48,14 @@ Catalog load_catalog(const std::filesystem::path& directory) {
     }
     auto bundle = std::get<std::shared_ptr<const Bundle>>(loaded);
     if (catalog.find(bundle->id)) {
-      catalog.refused.push_back({file, {{"$.id", fmt::format("another bundle already has id \"{}\"", bundle->id)}}});
+      catalog.refused.push_back(
+          {file, {{"$.id", fmt::format("another bundle already has id \"{}\"", bundle->id)}}});
       continue;
     }
     catalog.services.push_back(std::move(bundle));
   }
-  std::sort(catalog.services.begin(), catalog.services.end(), [](const auto& a, const auto& b) { return a->id < b->id; });
+  std::sort(catalog.services.begin(), catalog.services.end(),
+            [](const auto& a, const auto& b) { return a->id < b->id; });
   return catalog;
 }
 

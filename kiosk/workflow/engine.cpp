@@ -50,8 +50,8 @@ bool is_empty(const Value& v) {
 
 bool matches_whole(const std::string& pattern, const std::string& text) {
   UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<icu::RegexMatcher> matcher(
-      new icu::RegexMatcher(icu::UnicodeString::fromUTF8(pattern), icu::UnicodeString::fromUTF8(text), 0, status));
+  std::unique_ptr<icu::RegexMatcher> matcher(new icu::RegexMatcher(
+      icu::UnicodeString::fromUTF8(pattern), icu::UnicodeString::fromUTF8(text), 0, status));
   if (U_FAILURE(status)) return false;
   matcher->setTimeLimit(50, status);  // bounded: a pathological pattern cannot hang the kiosk
   bool whole = matcher->matches(status);
@@ -173,7 +173,9 @@ std::optional<FieldIssue> WorkflowEngine::set_answer(std::string_view name, std:
       return std::nullopt;
     }
     case FieldKind::phone:
-    case FieldKind::national_id: set_value(name, Value{western_digits(typed)}); return std::nullopt;
+    case FieldKind::national_id:
+      set_value(name, Value{western_digits(typed)});
+      return std::nullopt;
     case FieldKind::choice: {
       for (const Choice* c : offered_choices(*f)) {
         if (c->value == typed) {
@@ -183,8 +185,11 @@ std::optional<FieldIssue> WorkflowEngine::set_answer(std::string_view name, std:
       }
       return invalid;
     }
-    case FieldKind::multi_choice: return invalid;  // set with set_value and a list
-    case FieldKind::text: set_value(name, Value{western_digits(typed)}); return std::nullopt;
+    case FieldKind::multi_choice:
+      return invalid;  // set with set_value and a list
+    case FieldKind::text:
+      set_value(name, Value{western_digits(typed)});
+      return std::nullopt;
   }
   return invalid;
 }
@@ -209,9 +214,12 @@ std::optional<FieldIssue> WorkflowEngine::validate(const Field& f) const {
     auto v = e->evaluate(m_answers, m_today);
     return v ? std::optional<Value>(*v) : std::nullopt;
   };
-  if (auto low = bound(f.min); low && compare(value, *low).value_or(0) < 0) return issue(FieldIssue::Kind::too_small);
-  if (auto high = bound(f.max); high && compare(value, *high).value_or(0) > 0) return issue(FieldIssue::Kind::too_large);
-  if (!holds(f.constraint, true)) return FieldIssue{f.name, FieldIssue::Kind::constraint, f.constraint_message};
+  if (auto low = bound(f.min); low && compare(value, *low).value_or(0) < 0)
+    return issue(FieldIssue::Kind::too_small);
+  if (auto high = bound(f.max); high && compare(value, *high).value_or(0) > 0)
+    return issue(FieldIssue::Kind::too_large);
+  if (!holds(f.constraint, true))
+    return FieldIssue{f.name, FieldIssue::Kind::constraint, f.constraint_message};
   return std::nullopt;
 }
 
@@ -219,7 +227,9 @@ std::vector<FieldIssue> WorkflowEngine::next() {
   std::vector<FieldIssue> issues;
   switch (m_step->kind) {
     case StepKind::info:
-    case StepKind::review: enter(m_step->next); break;
+    case StepKind::review:
+      enter(m_step->next);
+      break;
     case StepKind::form: {
       auto visible = visible_fields();
       for (const Field* f : visible) {
@@ -229,12 +239,14 @@ std::vector<FieldIssue> WorkflowEngine::next() {
       // Answers to questions that are not asked any more are not kept (skip logic).
       for (const auto& name : m_step->fields) {
         const Field* f = m_bundle->field(name);
-        if (f && std::find(visible.begin(), visible.end(), f) == visible.end()) m_answers.erase(name);
+        if (f && std::find(visible.begin(), visible.end(), f) == visible.end())
+          m_answers.erase(name);
       }
       enter(m_step->next);
       break;
     }
-    default: break;
+    default:
+      break;
   }
   return issues;
 }
@@ -251,7 +263,8 @@ bool WorkflowEngine::choose(std::string_view option_value) {
   return false;
 }
 
-void WorkflowEngine::device_finished(Outcome outcome, const std::map<std::string, std::string>& data) {
+void WorkflowEngine::device_finished(Outcome outcome,
+                                     const std::map<std::string, std::string>& data) {
   if (!m_step->is_device_step() && m_step->kind != StepKind::submit) return;
   auto get = [&](const std::string& key) {
     auto it = data.find(key);
@@ -264,12 +277,18 @@ void WorkflowEngine::device_finished(Outcome outcome, const std::map<std::string
           if (data.contains(card_field)) set_answer(field, get(card_field));
         }
         break;
-      case StepKind::scan_code: set_answer(m_step->field, get("code")); break;
-      case StepKind::payment:
-        if (auto amount = payment_amount()) m_payment = Payment{*amount, get("method"), get("reference"), get("masked_card")};
+      case StepKind::scan_code:
+        set_answer(m_step->field, get("code"));
         break;
-      case StepKind::submit: m_submitted = true; break;
-      default: break;
+      case StepKind::payment:
+        if (auto amount = payment_amount())
+          m_payment = Payment{*amount, get("method"), get("reference"), get("masked_card")};
+        break;
+      case StepKind::submit:
+        m_submitted = true;
+        break;
+      default:
+        break;
     }
   }
   auto target = m_step->outcomes.find(outcome);
@@ -289,7 +308,9 @@ bool WorkflowEngine::back() {
   return true;
 }
 
-void WorkflowEngine::cancel() { m_step = &end_step(EndResult::cancelled); }
+void WorkflowEngine::cancel() {
+  m_step = &end_step(EndResult::cancelled);
+}
 
 const Step& WorkflowEngine::end_step(EndResult result) const {
   for (const auto& s : m_bundle->steps) {
@@ -301,18 +322,21 @@ const Step& WorkflowEngine::end_step(EndResult result) const {
   synthetic->id = result == EndResult::cancelled ? "cancelled" : "failed";
   synthetic->kind = StepKind::end;
   synthetic->result = result;
-  synthetic->title = result == EndResult::cancelled ? Text{"أُلغيت العملية", "The request was cancelled", {}}
-                                                    : Text{"تعذّر إتمام العملية", "The request could not be completed", {}};
+  synthetic->title = result == EndResult::cancelled
+                         ? Text{"أُلغيت العملية", "The request was cancelled", {}}
+                         : Text{"تعذّر إتمام العملية", "The request could not be completed", {}};
   return *synthetic;
 }
 
 Expected<Money> WorkflowEngine::payment_amount() const {
-  if (m_step->kind != StepKind::payment || !m_step->amount) return fail(Errc::invalid_argument, "not a payment step");
+  if (m_step->kind != StepKind::payment || !m_step->amount)
+    return fail(Errc::invalid_argument, "not a payment step");
   auto value = m_step->amount->evaluate(m_answers, m_today);
   if (!value) return std::unexpected(value.error());
   const auto* money = std::get_if<Money>(&value->data);
   if (!money) return fail(Errc::invalid_argument, "the payment amount is not money");
-  if (money->minor_units <= 0) return fail(Errc::invalid_argument, "the payment amount is not positive");
+  if (money->minor_units <= 0)
+    return fail(Errc::invalid_argument, "the payment amount is not positive");
   return *money;
 }
 
@@ -320,7 +344,8 @@ TransactionDraft WorkflowEngine::transaction_draft() const {
   TransactionDraft draft{m_bundle->id, m_bundle->version, m_payment, {}};
   for (const auto& name : m_bundle->record_fields) {
     auto it = m_answers.find(name);
-    if (it != m_answers.end() && !it->second.is_null()) draft.fields.emplace_back(name, it->second.to_display_string());
+    if (it != m_answers.end() && !it->second.is_null())
+      draft.fields.emplace_back(name, it->second.to_display_string());
   }
   return draft;
 }

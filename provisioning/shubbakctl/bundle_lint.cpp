@@ -11,7 +11,9 @@ Expected<void> lint_service_bundle(const std::filesystem::path& file, std::strin
   const auto* errors = std::get_if<std::vector<workflow::BundleError>>(&loaded);
   if (!errors) return {};
   std::string report;
-  for (const auto& e : *errors) report += fmt::format("{}{}: {}: {}", report.empty() ? "" : "\n", file.string(), e.path, e.message);
+  for (const auto& e : *errors)
+    report +=
+        fmt::format("{}{}: {}: {}", report.empty() ? "" : "\n", file.string(), e.path, e.message);
   return fail(Errc::parse, report);
 }
 

@@ -15,11 +15,11 @@
 
 #include "kiosk/core/config.hpp"
 #include "kiosk/trust/trusted_clock.hpp"
+#include "provisioning/shubbakctl/bundle_lint.hpp"
 #include "provisioning/shubbakctl/kiosk_provisioning.hpp"
 #include "provisioning/shubbakctl/receipt_verify.hpp"
-#include "provisioning/shubbakctl/technician_pin.hpp"
-#include "provisioning/shubbakctl/bundle_lint.hpp"
 #include "provisioning/shubbakctl/repository.hpp"
+#include "provisioning/shubbakctl/technician_pin.hpp"
 
 namespace {
 
@@ -156,7 +156,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> lint_files;
   auto* bundle = app.add_subcommand("bundle", "service bundles");
   bundle->require_subcommand(1);
-  auto* lint = bundle->add_subcommand("lint", "check bundles as a kiosk would (exit 1 on any error)");
+  auto* lint =
+      bundle->add_subcommand("lint", "check bundles as a kiosk would (exit 1 on any error)");
   lint->add_option("files", lint_files, "bundle files")->required();
   publish->add_option("--out", args.out, "output directory (out/metadata, out/targets)")
       ->required();
@@ -165,13 +166,16 @@ int main(int argc, char** argv) {
   auto* kiosk = app.add_subcommand("kiosk", "set up the kiosk this runs on (technicians)");
   kiosk->require_subcommand(1);
   auto* provision_cmd = kiosk->add_subcommand(
-      "provision", "make device keys, enrol at the portal, install the trusted root, write "
-                   "kiosk.toml, run the self-test (exit 0 only when every check passes)");
+      "provision",
+      "make device keys, enrol at the portal, install the trusted root, write "
+      "kiosk.toml, run the self-test (exit 0 only when every check passes)");
   provision_cmd->add_option("--kiosk-id", provisioning.kiosk_id, "this kiosk's id")->required();
-  provision_cmd->add_option("--site", provisioning.site, "where it stands (a comment in kiosk.toml)");
+  provision_cmd->add_option("--site", provisioning.site,
+                            "where it stands (a comment in kiosk.toml)");
   provision_cmd->add_option("--portal", provisioning.portal_url, "the portal, https://HOST:PORT")
       ->required();
-  provision_cmd->add_option("--ca-file", provisioning.portal_ca, "the portal's CA certificate (PEM)")
+  provision_cmd
+      ->add_option("--ca-file", provisioning.portal_ca, "the portal's CA certificate (PEM)")
       ->required();
   provision_cmd->add_option("--token", provisioning.token, "the one-time enrolment token")
       ->required();
@@ -191,8 +195,9 @@ int main(int argc, char** argv) {
 
   provision::SetPinOptions set_pin;
   auto* set_pin_cmd = kiosk->add_subcommand(
-      "set-pin", "set the technician mode's PIN (read twice from stdin; exit 0 set, 1 refused, "
-                 "2 usage or file error)");
+      "set-pin",
+      "set the technician mode's PIN (read twice from stdin; exit 0 set, 1 refused, "
+      "2 usage or file error)");
   set_pin_cmd->add_option("--config", set_pin.config_path,
                           "set [technician] pin_hash in this kiosk.toml (default: print the line)");
 
@@ -201,11 +206,14 @@ int main(int argc, char** argv) {
   receipt->require_subcommand(1);
   auto* receipt_verify = receipt->add_subcommand(
       "verify", "check a receipt's signed QR code offline (exit 0 valid, 1 invalid, 2 usage)");
-  receipt_verify->add_option("subject", receipt_request.subject, "the QR code's text (SR1:...) or a PNG of the receipt")
+  receipt_verify
+      ->add_option("subject", receipt_request.subject,
+                   "the QR code's text (SR1:...) or a PNG of the receipt")
       ->required();
-  auto* key_option = receipt_verify->add_option("--key", receipt_request.key_file, "the kiosk's device public key (PEM)");
-  auto* cert_option =
-      receipt_verify->add_option("--cert", receipt_request.cert_file, "a certificate for the kiosk's device key (PEM)");
+  auto* key_option = receipt_verify->add_option("--key", receipt_request.key_file,
+                                                "the kiosk's device public key (PEM)");
+  auto* cert_option = receipt_verify->add_option("--cert", receipt_request.cert_file,
+                                                 "a certificate for the kiosk's device key (PEM)");
   key_option->excludes(cert_option);
 
   try {
@@ -214,7 +222,8 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : k_bad_usage;
   }
   if (lint->parsed()) return lint_bundles(lint_files);
-  if (receipt_verify->parsed()) return receipt_tools::verify_receipt(receipt_request, stdout, stderr);
+  if (receipt_verify->parsed())
+    return receipt_tools::verify_receipt(receipt_request, stdout, stderr);
   if (set_pin_cmd->parsed()) return provision::set_technician_pin(set_pin, stdout, stderr);
   if (provision_cmd->parsed()) {
     provision::Console console{[] {
@@ -236,8 +245,9 @@ int main(int argc, char** argv) {
     return created ? 0 : report(created.error());
   }
   if (add->parsed())
-    return edit_repository(
-        args, [&](Repository& r) { return r.add_target(args.name, args.file, args.role, lint_service_bundle); });
+    return edit_repository(args, [&](Repository& r) {
+      return r.add_target(args.name, args.file, args.role, lint_service_bundle);
+    });
   if (remove->parsed())
     return edit_repository(args,
                            [&](Repository& r) { return r.remove_target(args.name, args.role); });

@@ -46,7 +46,8 @@ std::optional<std::string_view> table_header(std::string_view body) {
   auto close = s.find(']');
   if (close == std::string_view::npos) return std::nullopt;
   std::string_view name = trim(s.substr(1, close - 1));
-  if (name.size() >= 2 && (name.front() == '"' || name.front() == '\'') && name.back() == name.front()) {
+  if (name.size() >= 2 && (name.front() == '"' || name.front() == '\'') &&
+      name.back() == name.front()) {
     name = name.substr(1, name.size() - 2);
   }
   return name;
@@ -60,8 +61,10 @@ bool assigns(std::string_view body, std::string_view key, bool commented) {
     if (!s.starts_with('#')) return false;
     s = trim_start(s.substr(1));
   }
-  for (std::string_view spelling : {std::string(key), fmt::format("\"{}\"", key), fmt::format("'{}'", key)}) {
-    if (s.starts_with(spelling) && trim_start(s.substr(spelling.size())).starts_with('=')) return true;
+  for (std::string_view spelling :
+       {std::string(key), fmt::format("\"{}\"", key), fmt::format("'{}'", key)}) {
+    if (s.starts_with(spelling) && trim_start(s.substr(spelling.size())).starts_with('='))
+      return true;
   }
   return false;
 }
@@ -85,7 +88,8 @@ std::string_view after_value(std::string_view body) {
 bool opens_or_closes_multiline_string(std::string_view body) {
   int delimiters = 0;
   for (std::string_view quotes : {std::string_view("\"\"\""), std::string_view("'''")}) {
-    for (auto at = body.find(quotes); at != std::string_view::npos; at = body.find(quotes, at + 3)) ++delimiters;
+    for (auto at = body.find(quotes); at != std::string_view::npos; at = body.find(quotes, at + 3))
+      ++delimiters;
   }
   return delimiters % 2 == 1;
 }

@@ -84,7 +84,8 @@ bool read_pin(std::FILE* err, const char* prompt, SecretLine& pin) {
 }
 
 int refuse(std::FILE* err, std::string_view why) {
-  std::fprintf(err, "shubbakctl: %.*s; nothing was changed\n", static_cast<int>(why.size()), why.data());
+  std::fprintf(err, "shubbakctl: %.*s; nothing was changed\n", static_cast<int>(why.size()),
+               why.data());
   return k_pin_refused;
 }
 
@@ -95,11 +96,13 @@ int file_error(std::FILE* err, const Error& error) {
 
 // The new file beside the old one, with its mode and owner, written and fsynced, then renamed
 // over it (atomic_file.hpp), so a crash leaves the old or the new file, never a mix.
-Expected<void> replace_keeping_mode(const fs::path& path, const struct stat& old, std::string_view content) {
+Expected<void> replace_keeping_mode(const fs::path& path, const struct stat& old,
+                                    std::string_view content) {
   fs::path temporary = path;
   temporary += fmt::format(".set-pin-{}", ::getpid());
   int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return fail_errno(Errc::io, fmt::format("cannot create {}", temporary.string()), errno);
+  if (fd < 0)
+    return fail_errno(Errc::io, fmt::format("cannot create {}", temporary.string()), errno);
   auto give_up = [&](std::string_view what) {
     int error = errno;
     ::close(fd);
@@ -107,7 +110,8 @@ Expected<void> replace_keeping_mode(const fs::path& path, const struct stat& old
     return fail_errno(Errc::io, fmt::format("{} {}", what, temporary.string()), error);
   };
   // Owner first: fchown may clear set-id bits that fchmod then puts back.
-  if ((old.st_uid != ::geteuid() || old.st_gid != ::getegid()) && ::fchown(fd, old.st_uid, old.st_gid) != 0) {
+  if ((old.st_uid != ::geteuid() || old.st_gid != ::getegid()) &&
+      ::fchown(fd, old.st_uid, old.st_gid) != 0) {
     return give_up("cannot give the old owner to");
   }
   if (::fchmod(fd, old.st_mode & 07777) != 0) return give_up("cannot set the mode of");
@@ -130,21 +134,27 @@ Expected<void> set_in_config(const fs::path& given, std::string_view encoded) {
   // A symlinked kiosk.toml is edited where it really lives, and stays a symlink.
   std::error_code ec;
   fs::path path = fs::canonical(given, ec);
-  if (ec) return fail(Errc::not_found, fmt::format("cannot find {}: {}", given.string(), ec.message()));
+  if (ec)
+    return fail(Errc::not_found, fmt::format("cannot find {}: {}", given.string(), ec.message()));
   struct stat old {};
-  if (::stat(path.c_str(), &old) != 0) return fail_errno(Errc::io, fmt::format("cannot stat {}", path.string()), errno);
-  if (!S_ISREG(old.st_mode)) return fail(Errc::invalid_argument, fmt::format("{} is not a regular file", path.string()));
+  if (::stat(path.c_str(), &old) != 0)
+    return fail_errno(Errc::io, fmt::format("cannot stat {}", path.string()), errno);
+  if (!S_ISREG(old.st_mode))
+    return fail(Errc::invalid_argument, fmt::format("{} is not a regular file", path.string()));
   auto text = trust::read_whole_file(path, k_max_config_bytes);
   if (!text) return std::unexpected(text.error());
   // A file the kiosk already refuses is fixed first, by hand: editing it would hide the problem.
   if (auto loaded = parse_config(*text, path.string(), path.parent_path()); !loaded) {
-    return fail(Errc::config, fmt::format("{} does not load ({}); fix it first", path.string(), loaded.error().message));
+    return fail(Errc::config, fmt::format("{} does not load ({}); fix it first", path.string(),
+                                          loaded.error().message));
   }
   std::string edited = with_pin_hash(*text, encoded);
   auto loaded = parse_config(edited, path.string(), path.parent_path());
   if (!loaded || loaded->technician.pin_hash != encoded) {
-    return fail(Errc::config, fmt::format("cannot set [technician] pin_hash in {} by editing its lines{}; set it by hand",
-                                          path.string(), loaded ? "" : " (" + loaded.error().message + ")"));
+    return fail(
+        Errc::config,
+        fmt::format("cannot set [technician] pin_hash in {} by editing its lines{}; set it by hand",
+                    path.string(), loaded ? "" : " (" + loaded.error().message + ")"));
   }
   return replace_keeping_mode(path, old, edited);
 }
@@ -156,9 +166,12 @@ int set_technician_pin(const SetPinOptions& options, std::FILE* out, std::FILE* 
   {
     std::optional<EchoOff> quiet;
     if (::isatty(STDIN_FILENO)) quiet.emplace();
-    if (!read_pin(err, "New technician PIN (6 to 12 digits): ", pin)) return refuse(err, "no PIN was given");
-    if (auto format = check_pin_format(pin.text()); !format) return refuse(err, format.error().message);
-    if (!read_pin(err, "The same PIN again: ", again)) return refuse(err, "the PIN was not repeated");
+    if (!read_pin(err, "New technician PIN (6 to 12 digits): ", pin))
+      return refuse(err, "no PIN was given");
+    if (auto format = check_pin_format(pin.text()); !format)
+      return refuse(err, format.error().message);
+    if (!read_pin(err, "The same PIN again: ", again))
+      return refuse(err, "the PIN was not repeated");
   }
   if (pin.text() != again.text()) return refuse(err, "the two PINs differ");
 
@@ -168,8 +181,11 @@ int set_technician_pin(const SetPinOptions& options, std::FILE* out, std::FILE* 
     std::fprintf(out, "pin_hash = \"%s\"\n", encoded->c_str());
     return k_pin_set;
   }
-  if (auto done = set_in_config(*options.config_path, *encoded); !done) return file_error(err, done.error());
-  std::fprintf(out, "Technician PIN set in %s; it takes effect when the kiosk restarts (systemctl restart shubbak).\n",
+  if (auto done = set_in_config(*options.config_path, *encoded); !done)
+    return file_error(err, done.error());
+  std::fprintf(out,
+               "Technician PIN set in %s; it takes effect when the kiosk restarts (systemctl "
+               "restart shubbak).\n",
                options.config_path->c_str());
   return k_pin_set;
 }

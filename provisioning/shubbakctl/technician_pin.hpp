@@ -18,8 +18,8 @@ struct SetPinOptions {
 
 // Exit codes of `kiosk set-pin`.
 inline constexpr int k_pin_set = 0;
-inline constexpr int k_pin_refused = 1;      // the PINs differ, break the rules, or are missing
-inline constexpr int k_pin_file_error = 2;   // the file cannot be read, parsed or replaced
+inline constexpr int k_pin_refused = 1;     // the PINs differ, break the rules, or are missing
+inline constexpr int k_pin_file_error = 2;  // the file cannot be read, parsed or replaced
 
 // Reads from stdin; the result goes to `out`, prompts and reasons to `err`.
 int set_technician_pin(const SetPinOptions& options, std::FILE* out, std::FILE* err);

@@ -16,7 +16,8 @@ Json pairs(const std::vector<std::pair<std::string, std::string>>& list) {
 
 std::vector<std::pair<std::string, std::string>> read_pairs(const Json& list) {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& item : list) out.emplace_back(item.at(0).get<std::string>(), item.at(1).get<std::string>());
+  for (const auto& item : list)
+    out.emplace_back(item.at(0).get<std::string>(), item.at(1).get<std::string>());
   return out;
 }
 
@@ -40,11 +41,13 @@ std::string to_json(const ReceiptDocument& d) {
 
 Expected<ReceiptDocument> receipt_document_from_json(std::string_view json) {
   Json j = Json::parse(json, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return fail(Errc::invalid_argument, "a receipt document is not a JSON object");
+  if (j.is_discarded() || !j.is_object())
+    return fail(Errc::invalid_argument, "a receipt document is not a JSON object");
   try {
     ReceiptDocument d;
     auto language = parse_language(j.value("language", std::string("ar")));
-    if (!language) return fail(Errc::invalid_argument, "a receipt document has an unknown language");
+    if (!language)
+      return fail(Errc::invalid_argument, "a receipt document has an unknown language");
     d.language = *language;
     d.logo = j.value("logo", std::string());
     d.issuer = j.value("issuer", std::string());
@@ -59,7 +62,8 @@ Expected<ReceiptDocument> receipt_document_from_json(std::string_view json) {
     d.qr_caption = j.value("qr_caption", std::string());
     return d;
   } catch (const Json::exception& e) {
-    return fail(Errc::invalid_argument, std::string("a receipt document is malformed: ") + e.what());
+    return fail(Errc::invalid_argument,
+                std::string("a receipt document is malformed: ") + e.what());
   }
 }
 

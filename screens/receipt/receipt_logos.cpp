@@ -11,7 +11,8 @@ const MonoBitmap* ReceiptLogos::dots(const std::string& path, int paper_width) {
   auto found = m_cache.find(key);
   if (found == m_cache.end()) {
     auto grey = read_grey_png(path);
-    found = m_cache.emplace(key, grey ? dither_to_dots(*grey, paper_width / 3) : MonoBitmap{}).first;
+    found =
+        m_cache.emplace(key, grey ? dither_to_dots(*grey, paper_width / 3) : MonoBitmap{}).first;
   }
   return found->second.width > 0 ? &found->second : nullptr;
 }

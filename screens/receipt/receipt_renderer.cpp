@@ -28,20 +28,26 @@ struct Block {
 class ReceiptLayout {
  public:
   ReceiptLayout(TextEngine& text, int width, Language language)
-      : m_text(text), m_width(width), m_margin(width / 24),
-        m_direction(is_right_to_left(language) ? TextDirection::right_to_left : TextDirection::left_to_right) {}
+      : m_text(text),
+        m_width(width),
+        m_margin(width / 24),
+        m_direction(is_right_to_left(language) ? TextDirection::right_to_left
+                                               : TextDirection::left_to_right) {}
 
-  Expected<void> paragraph(const std::string& s, int size, FontWeight weight, TextAlign align, int gap_after = 6) {
+  Expected<void> paragraph(const std::string& s, int size, FontWeight weight, TextAlign align,
+                           int gap_after = 6) {
     if (s.empty()) return {};
     auto layout = m_text.layout(s, {size, weight}, m_width - 2 * m_margin, m_direction);
     if (!layout) return std::unexpected(layout.error());
-    m_blocks.push_back({*layout, {m_margin, m_y, m_width - 2 * m_margin, (*layout)->height}, align});
+    m_blocks.push_back(
+        {*layout, {m_margin, m_y, m_width - 2 * m_margin, (*layout)->height}, align});
     m_y += (*layout)->height + gap_after;
     return {};
   }
 
   // A label at the start edge and its value at the end edge, on one line when they fit.
-  Expected<void> pair(const std::string& label, const std::string& value, int size, FontWeight weight) {
+  Expected<void> pair(const std::string& label, const std::string& value, int size,
+                      FontWeight weight) {
     int inner = m_width - 2 * m_margin;
     auto l = m_text.layout(label, {size, FontWeight::regular}, inner, m_direction);
     auto v = m_text.layout(value, {size, weight}, inner, TextDirection::automatic);
@@ -49,8 +55,9 @@ class ReceiptLayout {
     if (!v) return std::unexpected(v.error());
     // The value goes to the document's end edge (left on an Arabic receipt), whatever its own
     // direction: "12345678" in an Arabic receipt is flush left, not over the label.
-    TextAlign value_align = (*v)->right_to_left == (m_direction == TextDirection::right_to_left) ? TextAlign::end
-                                                                                                   : TextAlign::start;
+    TextAlign value_align = (*v)->right_to_left == (m_direction == TextDirection::right_to_left)
+                                ? TextAlign::end
+                                : TextAlign::start;
     if ((*l)->width + (*v)->width + m_margin <= inner) {
       int h = std::max((*l)->height, (*v)->height);
       m_blocks.push_back({*l, {m_margin, m_y, inner, h}, TextAlign::start});
@@ -73,7 +80,8 @@ class ReceiptLayout {
     if (!matrix) return std::unexpected(matrix.error());
     int modules = matrix->size + 2 * k_quiet_zone_modules;
     int module = std::clamp(m_width * 3 / 5 / modules, k_min_module_dots, k_max_module_dots);
-    if (modules * module > m_width) return fail(Errc::invalid_argument, "the QR code is too large for the paper");
+    if (modules * module > m_width)
+      return fail(Errc::invalid_argument, "the QR code is too large for the paper");
     int side = modules * module;
     m_codes.push_back({std::move(*matrix), (m_width - side) / 2 + k_quiet_zone_modules * module,
                        m_y + k_quiet_zone_modules * module, module});
@@ -104,7 +112,10 @@ class ReceiptLayout {
     for (const auto& code : m_codes) {
       for (int y = 0; y < code.matrix.size; ++y) {
         for (int x = 0; x < code.matrix.size; ++x) {
-          if (code.matrix.is_dark(x, y)) canvas.fill_rect({code.x + x * code.module, code.y + y * code.module, code.module, code.module}, k_black);
+          if (code.matrix.is_dark(x, y))
+            canvas.fill_rect(
+                {code.x + x * code.module, code.y + y * code.module, code.module, code.module},
+                k_black);
         }
       }
     }
@@ -114,8 +125,11 @@ class ReceiptLayout {
       for (int x = 0; x < m_width; ++x) {
         // Text is black on white: anything darker than mid-grey prints.
         std::uint32_t p = canvas.pixel(x, y);
-        std::uint32_t luminance = (((p >> 16) & 0xFF) * 299 + ((p >> 8) & 0xFF) * 587 + (p & 0xFF) * 114) / 1000;
-        if (luminance < 128) out.bits[static_cast<std::size_t>(y * out.stride() + x / 8)] |= static_cast<unsigned char>(0x80 >> (x % 8));
+        std::uint32_t luminance =
+            (((p >> 16) & 0xFF) * 299 + ((p >> 8) & 0xFF) * 587 + (p & 0xFF) * 114) / 1000;
+        if (luminance < 128)
+          out.bits[static_cast<std::size_t>(y * out.stride() + x / 8)] |=
+              static_cast<unsigned char>(0x80 >> (x % 8));
       }
     }
     for (const auto& placed : m_images) {
@@ -123,7 +137,8 @@ class ReceiptLayout {
         for (int x = 0; x < placed.dots->width; ++x) {
           if (!placed.dots->black(x, y)) continue;
           int ox = placed.x + x, oy = placed.y + y;
-          out.bits[static_cast<std::size_t>(oy * out.stride() + ox / 8)] |= static_cast<unsigned char>(0x80 >> (ox % 8));
+          out.bits[static_cast<std::size_t>(oy * out.stride() + ox / 8)] |=
+              static_cast<unsigned char>(0x80 >> (ox % 8));
         }
       }
     }
@@ -151,8 +166,10 @@ class ReceiptLayout {
 
 }  // namespace
 
-Expected<MonoBitmap> render_receipt(TextEngine& text, const ReceiptDocument& d, int width_dots, const MonoBitmap* logo) {
-  if (width_dots < 200 || width_dots > 2400) return fail(Errc::invalid_argument, "receipt width out of range");
+Expected<MonoBitmap> render_receipt(TextEngine& text, const ReceiptDocument& d, int width_dots,
+                                    const MonoBitmap* logo) {
+  if (width_dots < 200 || width_dots > 2400)
+    return fail(Errc::invalid_argument, "receipt width out of range");
   // Sizes in dots scale with the paper: 576 dots (80 mm) gets 24-dot body text.
   auto size = [&](int at_576) { return std::max(12, at_576 * width_dots / 576); };
   ReceiptLayout r(text, width_dots, d.language);
@@ -160,15 +177,18 @@ Expected<MonoBitmap> render_receipt(TextEngine& text, const ReceiptDocument& d, 
   if (logo && logo->width <= width_dots) r.image(*logo);
   bool ok = step(r.paragraph(d.issuer, size(22), FontWeight::bold, TextAlign::center)) &&
             step(r.paragraph(d.title, size(30), FontWeight::bold, TextAlign::center, 10));
-  if (ok && !d.big_number.empty()) ok = step(r.paragraph(d.big_number, size(96), FontWeight::bold, TextAlign::center, 10));
+  if (ok && !d.big_number.empty())
+    ok = step(r.paragraph(d.big_number, size(96), FontWeight::bold, TextAlign::center, 10));
   r.rule();
-  for (const auto& [label, value] : d.lines) ok = ok && step(r.pair(label, value, size(24), FontWeight::regular));
+  for (const auto& [label, value] : d.lines)
+    ok = ok && step(r.pair(label, value, size(24), FontWeight::regular));
   if (!d.total.empty()) {
     r.rule();
     ok = ok && step(r.pair(d.total_label, d.total, size(30), FontWeight::bold));
   }
   r.rule();
-  for (const auto& [label, value] : d.details) ok = ok && step(r.pair(label, value, size(18), FontWeight::regular));
+  for (const auto& [label, value] : d.details)
+    ok = ok && step(r.pair(label, value, size(18), FontWeight::regular));
   if (!d.qr_text.empty()) {
     r.space(4);
     if (auto drawn = r.qr(d.qr_text); !drawn) return std::unexpected(drawn.error());

@@ -10,7 +10,7 @@
 namespace shubbak {
 
 // `logo`: the document's logo already as dots (ReceiptLogos); null prints none.
-Expected<MonoBitmap> render_receipt(TextEngine& text, const ReceiptDocument& document, int width_dots,
-                                    const MonoBitmap* logo = nullptr);
+Expected<MonoBitmap> render_receipt(TextEngine& text, const ReceiptDocument& document,
+                                    int width_dots, const MonoBitmap* logo = nullptr);
 
 }  // namespace shubbak

@@ -15,7 +15,7 @@ PinPad::PinPad(UiContext& ui) : Column(ui, ui.unit(), 0, Align::stretch, "pin_pa
     Row& row = add<Row>(ui.unit());
     for (int i = 0; i < 3; ++i) {
       const std::string& key = keys[static_cast<std::size_t>(rtl ? 2 - i : i)];
-      std::string label = key == "erase" ? std::string(ui.message("technician.pin_erase"))
+      std::string label = key == "erase"   ? std::string(ui.message("technician.pin_erase"))
                           : key == "enter" ? std::string(ui.message("technician.pin_enter"))
                                            : key;
       auto style = key == "enter" ? Button::Style::primary : Button::Style::secondary;

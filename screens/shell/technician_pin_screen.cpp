@@ -12,10 +12,10 @@ namespace {
 
 std::unique_ptr<BottomBarPage> make_page(UiContext& ui) {
   auto page = std::make_unique<BottomBarPage>(ui, 3 * ui.unit());
-  page->content().add<Label>(std::string(ui.message("technician.pin_title")), TextRole::title, TextAlign::center,
-                             "title");
-  page->content().add<Label>(std::string(ui.message("technician.pin_prompt")), TextRole::body, TextAlign::center,
-                             "prompt");
+  page->content().add<Label>(std::string(ui.message("technician.pin_title")), TextRole::title,
+                             TextAlign::center, "title");
+  page->content().add<Label>(std::string(ui.message("technician.pin_prompt")), TextRole::body,
+                             TextAlign::center, "prompt");
   page->content().add<Label>(" ", TextRole::title, TextAlign::center, "pin_dots");
   page->content().add<Label>(" ", TextRole::body, TextAlign::center, "pin_status");
   page->content().add<CentredBox>(ui.touch_target() * 7).add<PinPad>();
@@ -54,7 +54,9 @@ TechnicianPinScreen::TechnicianPinScreen(UiContext& ui) : WidgetScreen(ui, make_
   });
 }
 
-TechnicianPinScreen::~TechnicianPinScreen() { std::fill(m_pin.begin(), m_pin.end(), '\0'); }
+TechnicianPinScreen::~TechnicianPinScreen() {
+  std::fill(m_pin.begin(), m_pin.end(), '\0');
+}
 
 void TechnicianPinScreen::show_dots() {
   std::string dots;
@@ -63,7 +65,9 @@ void TechnicianPinScreen::show_dots() {
   relayout();
 }
 
-void TechnicianPinScreen::set_busy(bool busy) { m_busy = busy; }
+void TechnicianPinScreen::set_busy(bool busy) {
+  m_busy = busy;
+}
 
 void TechnicianPinScreen::set_status(std::string text, bool is_error) {
   m_status->set_tone(is_error ? Label::Tone::danger : Label::Tone::muted);

@@ -15,7 +15,8 @@ void add_row(Column& column, const DiagnosticRow& row, int spacing) {
 
 }  // namespace
 
-TechnicianScreen::TechnicianScreen(UiContext& ui, std::string heading, std::vector<DiagnosticRow> rows,
+TechnicianScreen::TechnicianScreen(UiContext& ui, std::string heading,
+                                   std::vector<DiagnosticRow> rows,
                                    std::vector<std::vector<TechnicianAction>> action_rows)
     : WidgetScreen(ui, std::make_unique<BottomBarPage>(ui, 3 * ui.unit())) {
   auto& page = static_cast<BottomBarPage&>(root());
@@ -32,7 +33,9 @@ TechnicianScreen::TechnicianScreen(UiContext& ui, std::string heading, std::vect
   }
   for (const auto& row : rows) {
     if (!row.wide) continue;
-    page.content().add<Label>(row.label, TextRole::body, TextAlign::start).set_tone(Label::Tone::muted);
+    page.content()
+        .add<Label>(row.label, TextRole::body, TextAlign::start)
+        .set_tone(Label::Tone::muted);
     page.content().add<Label>(row.value, TextRole::body, TextAlign::start, "diag:" + row.id);
   }
   page.content().add<Label>(" ", TextRole::body, TextAlign::start, "action_status");
@@ -40,9 +43,10 @@ TechnicianScreen::TechnicianScreen(UiContext& ui, std::string heading, std::vect
     Row& buttons = page.bar().add<Row>(2 * u);
     for (const auto& action : actions) {
       auto style = action.danger ? Button::Style::danger : Button::Style::secondary;
-      buttons.add<Button>(action.label, style, "action:" + action.id).on_click([this, id = action.id] {
-        if (m_on_action) m_on_action(id);
-      });
+      buttons.add<Button>(action.label, style, "action:" + action.id)
+          .on_click([this, id = action.id] {
+            if (m_on_action) m_on_action(id);
+          });
     }
   }
   relayout();

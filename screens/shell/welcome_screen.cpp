@@ -8,7 +8,8 @@
 
 namespace shubbak {
 
-WelcomeScreen::WelcomeScreen(UiContext& ui, Options options) : m_ui(ui), m_options(std::move(options)) {
+WelcomeScreen::WelcomeScreen(UiContext& ui, Options options)
+    : m_ui(ui), m_options(std::move(options)) {
   m_ui.on_redraw([this] { changed(); });
   m_ui.on_appearance_changed([this] { lay_out(); });
   lay_out();
@@ -30,11 +31,13 @@ void WelcomeScreen::lay_out() {
   m_header = {0, 0, w, header_height};
   const int lang_w = std::max(24 * unit, touch), lang_h = std::max(header_height - 3 * unit, touch);
   // The language button sits at the end of the reading direction: right in English, left in Arabic.
-  m_language_button = {rtl ? margin : w - margin - lang_w, (header_height - lang_h) / 2, lang_w, lang_h};
+  m_language_button = {rtl ? margin : w - margin - lang_w, (header_height - lang_h) / 2, lang_w,
+                       lang_h};
   // Beside it, the display button: larger text, then high contrast, then back.
   const int display_w = std::max(34 * unit, touch);
-  m_display_button = {rtl ? m_language_button.right() + 2 * unit : m_language_button.x - 2 * unit - display_w,
-                      m_language_button.y, display_w, lang_h};
+  m_display_button = {
+      rtl ? m_language_button.right() + 2 * unit : m_language_button.x - 2 * unit - display_w,
+      m_language_button.y, display_w, lang_h};
 
   m_title = {margin, h * 26 / 100, w - 2 * margin, 14 * unit};
   m_subtitle = {margin, m_title.bottom() + 2 * unit, w - 2 * margin, 14 * unit};
@@ -44,13 +47,15 @@ void WelcomeScreen::lay_out() {
   m_highlight = {margin, m_start_button.y - 14 * unit, w - 2 * margin, 8 * unit};
   m_footer = {margin, h - 8 * unit, w - 2 * margin, 5 * unit};
   // Below the start button, within reach from a wheelchair, as wide as the start button.
-  m_speech_toggle = {m_start_button.x, m_start_button.bottom() + 4 * unit, start_w, std::max(10 * unit, touch)};
+  m_speech_toggle = {m_start_button.x, m_start_button.bottom() + 4 * unit, start_w,
+                     std::max(10 * unit, touch)};
   m_technician_corner = {rtl ? w - touch : 0, 0, touch, touch};
   changed();
 }
 
-void WelcomeScreen::draw_text(Canvas& canvas, std::string_view text, const TextStyle& style, const Rect& box,
-                              TextAlign align, Color color, TextDirection direction, bool centre_vertically) {
+void WelcomeScreen::draw_text(Canvas& canvas, std::string_view text, const TextStyle& style,
+                              const Rect& box, TextAlign align, Color color,
+                              TextDirection direction, bool centre_vertically) {
   auto layout = m_ui.text().layout(text, style, box.width, direction);
   if (!layout) {
     m_ui.log().error("cannot lay out text: {}", layout.error().describe());
@@ -70,38 +75,43 @@ void WelcomeScreen::draw(Canvas& canvas) {
   canvas.clear(t.background);
   canvas.fill_rect(m_header, t.primary);
   Rect brand_box{margin, 0, m_ui.screen().width - 2 * margin, m_header.height};
-  draw_text(canvas, m_ui.message("app.name"), scaled(6 * unit, FontWeight::bold), brand_box, TextAlign::start,
-            t.on_primary, dir, true);
+  draw_text(canvas, m_ui.message("app.name"), scaled(6 * unit, FontWeight::bold), brand_box,
+            TextAlign::start, t.on_primary, dir, true);
 
-  canvas.fill_rect(m_language_button, m_pressed == Element::language ? t.surface_pressed : t.surface);
+  canvas.fill_rect(m_language_button,
+                   m_pressed == Element::language ? t.surface_pressed : t.surface);
   // The label is in the other language, so its own content decides its direction.
-  draw_text(canvas, m_ui.message("welcome.switch_language"), scaled(4 * unit, FontWeight::bold), m_language_button,
-            TextAlign::center, t.primary, TextDirection::automatic, true);
+  draw_text(canvas, m_ui.message("welcome.switch_language"), scaled(4 * unit, FontWeight::bold),
+            m_language_button, TextAlign::center, t.primary, TextDirection::automatic, true);
 
   canvas.fill_rect(m_display_button, m_pressed == Element::display ? t.surface_pressed : t.surface);
-  draw_text(canvas, m_ui.message(display_label_key()), scaled(4 * unit, FontWeight::bold), m_display_button,
-            TextAlign::center, t.primary, dir, true);
+  draw_text(canvas, m_ui.message(display_label_key()), scaled(4 * unit, FontWeight::bold),
+            m_display_button, TextAlign::center, t.primary, dir, true);
 
-  draw_text(canvas, m_ui.message("welcome.title"), scaled(9 * unit, FontWeight::bold), m_title, TextAlign::center,
-            t.text, dir);
-  draw_text(canvas, m_ui.message("welcome.subtitle"), scaled(4 * unit, FontWeight::regular), m_subtitle,
-            TextAlign::center, t.text_muted, dir);
+  draw_text(canvas, m_ui.message("welcome.title"), scaled(9 * unit, FontWeight::bold), m_title,
+            TextAlign::center, t.text, dir);
+  draw_text(canvas, m_ui.message("welcome.subtitle"), scaled(4 * unit, FontWeight::regular),
+            m_subtitle, TextAlign::center, t.text_muted, dir);
 
   const std::string& highlight = m_ui.language() == Language::ar ? m_highlight_ar : m_highlight_en;
   if (!highlight.empty()) {
-    draw_text(canvas, m_ui.messages().format("welcome.available", m_ui.language(), {{"service", highlight}}),
-              scaled(5 * unit, FontWeight::bold), m_highlight, TextAlign::center, t.primary, dir, true);
+    draw_text(
+        canvas,
+        m_ui.messages().format("welcome.available", m_ui.language(), {{"service", highlight}}),
+        scaled(5 * unit, FontWeight::bold), m_highlight, TextAlign::center, t.primary, dir, true);
   }
 
   canvas.fill_rect(m_start_button, m_pressed == Element::start ? t.primary_pressed : t.primary);
-  draw_text(canvas, m_ui.message("welcome.start"), scaled(5 * unit, FontWeight::bold), m_start_button,
-            TextAlign::center, t.on_primary, dir, true);
+  draw_text(canvas, m_ui.message("welcome.start"), scaled(5 * unit, FontWeight::bold),
+            m_start_button, TextAlign::center, t.on_primary, dir, true);
 
   if (m_toggle_speech) draw_speech_toggle(canvas);
 
-  std::string footer = m_ui.messages().format("welcome.footer", m_ui.language(),
-                                              {{"kiosk", m_options.kiosk_id}, {"version", m_options.version}});
-  draw_text(canvas, footer, scaled(3 * unit, FontWeight::regular), m_footer, TextAlign::start, t.text_muted, dir);
+  std::string footer =
+      m_ui.messages().format("welcome.footer", m_ui.language(),
+                             {{"kiosk", m_options.kiosk_id}, {"version", m_options.version}});
+  draw_text(canvas, footer, scaled(3 * unit, FontWeight::regular), m_footer, TextAlign::start,
+            t.text_muted, dir);
 }
 
 void WelcomeScreen::set_highlight(std::string title_ar, std::string title_en) {
@@ -216,12 +226,14 @@ void WelcomeScreen::draw_speech_toggle(Canvas& canvas) {
   // Both languages, the citizen's first: someone who cannot read this one still finds it.
   std::string_view key = m_speech_on ? "welcome.speech_on" : "welcome.speech_off";
   Language first = m_ui.language(), second = other_language(first);
-  Rect words{rtl ? r.x + unit : mark_box.right() + unit, r.y, r.width - mark - 3 * unit, r.height / 2};
+  Rect words{rtl ? r.x + unit : mark_box.right() + unit, r.y, r.width - mark - 3 * unit,
+             r.height / 2};
   draw_text(canvas, m_ui.messages().get(key, first), scaled(4 * unit, FontWeight::bold),
-            {words.x, words.y + unit / 2, words.width, words.height}, TextAlign::start, ink, m_ui.direction(), true);
-  draw_text(canvas, m_ui.messages().get(key, second), scaled(3 * unit, FontWeight::regular),
-            {words.x, words.y + words.height - unit / 2, words.width, words.height}, TextAlign::start, ink,
+            {words.x, words.y + unit / 2, words.width, words.height}, TextAlign::start, ink,
             m_ui.direction(), true);
+  draw_text(canvas, m_ui.messages().get(key, second), scaled(3 * unit, FontWeight::regular),
+            {words.x, words.y + words.height - unit / 2, words.width, words.height},
+            TextAlign::start, ink, m_ui.direction(), true);
 }
 
 std::string WelcomeScreen::spoken_text() const {
@@ -234,7 +246,8 @@ std::string WelcomeScreen::spoken_text() const {
   const Language language = m_ui.language();
   sentence(m_ui.messages().get(m_speech_on ? "welcome.speech_on" : "welcome.speech_off", language));
   sentence(m_ui.message("welcome.title"));
-  sentence(m_ui.messages().format("speech.button", language, {{"label", m_ui.message("welcome.start")}}));
+  sentence(m_ui.messages().format("speech.button", language,
+                                  {{"label", m_ui.message("welcome.start")}}));
   return text;
 }
 

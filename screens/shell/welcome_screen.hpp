@@ -44,16 +44,17 @@ class WelcomeScreen final : public Screen {
   void lay_out();
   Element hit(Point p) const;
   TextStyle scaled(int size_px, FontWeight weight) const;
-  void draw_text(Canvas& canvas, std::string_view text, const TextStyle& style, const Rect& box, TextAlign align,
-                 Color color, TextDirection direction, bool centre_vertically = false);
+  void draw_text(Canvas& canvas, std::string_view text, const TextStyle& style, const Rect& box,
+                 TextAlign align, Color color, TextDirection direction,
+                 bool centre_vertically = false);
   void draw_speech_toggle(Canvas& canvas);
   static const Theme& next_display_theme(const Theme& now);
   std::string_view display_label_key() const;
 
   UiContext& m_ui;
   Options m_options;
-  Rect m_header, m_language_button, m_display_button, m_start_button, m_title, m_subtitle, m_highlight, m_footer,
-      m_speech_toggle, m_technician_corner;
+  Rect m_header, m_language_button, m_display_button, m_start_button, m_title, m_subtitle,
+      m_highlight, m_footer, m_speech_toggle, m_technician_corner;
   std::string m_highlight_ar, m_highlight_en;
   Element m_pressed = Element::none;
   std::function<void()> m_on_start;

@@ -22,7 +22,8 @@ std::vector<std::uint32_t> grapheme_boundaries(std::string_view text) {
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<UText, UTextCloser> utext(
       utext_openUTF8(nullptr, text.data(), static_cast<std::int64_t>(text.size()), &status));
-  std::unique_ptr<icu::BreakIterator> it(icu::BreakIterator::createCharacterInstance(icu::Locale::getRoot(), status));
+  std::unique_ptr<icu::BreakIterator> it(
+      icu::BreakIterator::createCharacterInstance(icu::Locale::getRoot(), status));
   if (U_FAILURE(status)) {
     out.push_back(static_cast<std::uint32_t>(text.size()));
     return out;
@@ -44,7 +45,8 @@ int caret_x(const TextLayout& layout, const TextLine& line, std::uint32_t offset
   std::uint32_t next_cluster = line.end;
   for (const auto* g = begin; g != end; ++g) {
     if (g->cluster == offset && g->advance > 0) exact = g;
-    if (g->cluster < offset && g->advance > 0 && (!containing || g->cluster > containing->cluster)) containing = g;
+    if (g->cluster < offset && g->advance > 0 && (!containing || g->cluster > containing->cluster))
+      containing = g;
   }
   if (exact) return exact->right_to_left ? exact->x + exact->advance : exact->x;
   bool at_end = offset >= line.end || !containing;
@@ -52,14 +54,17 @@ int caret_x(const TextLayout& layout, const TextLine& line, std::uint32_t offset
   // The ligature ends where the next glyph with an advance starts: zero-advance glyphs (the
   // alef of lam-alef in some fonts) are drawn inside it.
   for (const auto* g = begin; g != end; ++g) {
-    if (g->advance > 0 && g->cluster > containing->cluster && g->cluster < next_cluster) next_cluster = g->cluster;
+    if (g->advance > 0 && g->cluster > containing->cluster && g->cluster < next_cluster)
+      next_cluster = g->cluster;
   }
-  double fraction = next_cluster > containing->cluster
-                        ? static_cast<double>(offset - containing->cluster) / (next_cluster - containing->cluster)
-                        : 0.0;
+  double fraction =
+      next_cluster > containing->cluster
+          ? static_cast<double>(offset - containing->cluster) / (next_cluster - containing->cluster)
+          : 0.0;
   double into = fraction * containing->advance;
-  return static_cast<int>(std::lround(containing->right_to_left ? containing->x + containing->advance - into
-                                                                : containing->x + into));
+  return static_cast<int>(std::lround(containing->right_to_left
+                                          ? containing->x + containing->advance - into
+                                          : containing->x + into));
 }
 
 }  // namespace
@@ -87,9 +92,11 @@ CaretStop caret_at(const std::vector<CaretStop>& stops, std::uint32_t offset) {
   return best;
 }
 
-std::uint32_t hit_test(const TextLayout& layout, const std::vector<CaretStop>& stops, int x, int y) {
+std::uint32_t hit_test(const TextLayout& layout, const std::vector<CaretStop>& stops, int x,
+                       int y) {
   if (stops.empty()) return 0;
-  std::size_t line = layout.line_height > 0 ? static_cast<std::size_t>(std::max(0, y) / layout.line_height) : 0;
+  std::size_t line =
+      layout.line_height > 0 ? static_cast<std::size_t>(std::max(0, y) / layout.line_height) : 0;
   if (!layout.lines.empty()) line = std::min(line, layout.lines.size() - 1);
   const CaretStop* best = nullptr;
   for (const auto& s : stops) {

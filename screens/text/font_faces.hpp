@@ -28,13 +28,20 @@ struct FontPaths {
 };
 
 // Faces by index; the order is the fallback order for characters of no particular script.
-enum FaceIndex : std::uint16_t { k_arabic = 0, k_arabic_bold, k_latin, k_latin_bold, k_symbols, k_face_count };
+enum FaceIndex : std::uint16_t {
+  k_arabic = 0,
+  k_arabic_bold,
+  k_latin,
+  k_latin_bold,
+  k_symbols,
+  k_face_count
+};
 
 struct SizedFace {
   FT_Face face = nullptr;
   hb_font_t* font = nullptr;
-  int ascender = 0;  // pixels above the baseline
-  int descender = 0; // pixels below the baseline (positive)
+  int ascender = 0;   // pixels above the baseline
+  int descender = 0;  // pixels below the baseline (positive)
 };
 
 class FontFaces {

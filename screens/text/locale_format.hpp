@@ -29,7 +29,8 @@ class LocaleFormatter {
   LocaleFormatter(Language language, DigitStyle digits);
 
   std::string integer(std::int64_t value, bool grouped = true) const;
-  // "1.250 ر.ع." / "OMR 1.250": exactly the currency's minor units; an unknown currency is an error.
+  // "1.250 ر.ع." / "OMR 1.250": exactly the currency's minor units; an unknown currency is an
+  // error.
   Expected<std::string> money(const Money& amount) const;
   // A long date, e.g. "21 نوفمبر 2026" or "21 Jumada I 1448 AH".
   Expected<std::string> date(const CivilDate& date, CalendarKind calendar) const;
@@ -38,8 +39,9 @@ class LocaleFormatter {
   // The Umm al-Qura date of a Gregorian one.
   static Expected<CivilDate> to_hijri(const CivilDate& gregorian);
   // An ICU MessageFormat pattern, e.g. "{count, plural, one {# minute} other {# minutes}}".
-  Expected<std::string> message(std::string_view pattern,
-                                const std::vector<std::pair<std::string, MessageArgument>>& arguments) const;
+  Expected<std::string> message(
+      std::string_view pattern,
+      const std::vector<std::pair<std::string, MessageArgument>>& arguments) const;
 
   Language language() const { return m_language; }
 

@@ -15,7 +15,9 @@ namespace {
 
 // 26.6 fixed point, as HarfBuzz-over-FreeType reports positions.
 constexpr int k_unit = 64;
-int to_pixels(hb_position_t v) { return static_cast<int>(std::lround(static_cast<double>(v) / k_unit)); }
+int to_pixels(hb_position_t v) {
+  return static_cast<int>(std::lround(static_cast<double>(v) / k_unit));
+}
 
 struct BidiCloser {
   void operator()(UBiDi* b) const { ubidi_close(b); }
@@ -62,7 +64,8 @@ icu::UnicodeString decode_utf8(std::string_view utf8, std::vector<std::uint32_t>
 
 class Shaper {
  public:
-  Shaper(FontFaces& faces, const TextStyle& style, ShapedParagraph& out) : m_faces(faces), m_style(style), m_out(out) {}
+  Shaper(FontFaces& faces, const TextStyle& style, ShapedParagraph& out)
+      : m_faces(faces), m_style(style), m_out(out) {}
 
   Expected<void> run(TextDirection direction) {
     m_text = m_out.text.getBuffer();
@@ -84,10 +87,12 @@ class Shaper {
                        : direction == TextDirection::right_to_left ? 1
                                                                    : UBIDI_DEFAULT_LTR;
     ubidi_setPara(m_bidi.get(), m_text, m_length, level, nullptr, &status);
-    if (U_FAILURE(status)) return fail(Errc::internal, fmt::format("ubidi_setPara: {}", u_errorName(status)));
+    if (U_FAILURE(status))
+      return fail(Errc::internal, fmt::format("ubidi_setPara: {}", u_errorName(status)));
     m_out.paragraph_level = ubidi_getParaLevel(m_bidi.get());
     m_levels = m_length > 0 ? ubidi_getLevels(m_bidi.get(), &status) : nullptr;
-    if (U_FAILURE(status)) return fail(Errc::internal, fmt::format("ubidi_getLevels: {}", u_errorName(status)));
+    if (U_FAILURE(status))
+      return fail(Errc::internal, fmt::format("ubidi_getLevels: {}", u_errorName(status)));
     return {};
   }
 
@@ -114,7 +119,8 @@ class Shaper {
     for (std::size_t k = 0; k < cps.size(); ++k) {
       std::optional<std::uint16_t> context = previous;
       for (std::size_t n = k; n < cps.size() && !context; ++n) {
-        if (!FontFaces::is_neutral(cps[n].value)) context = m_faces.choose(cps[n].value, m_style.weight, std::nullopt);
+        if (!FontFaces::is_neutral(cps[n].value))
+          context = m_faces.choose(cps[n].value, m_style.weight, std::nullopt);
       }
       cps[k].face = m_faces.choose(cps[k].value, m_style.weight, context);
       previous = cps[k].face;
@@ -147,7 +153,8 @@ class Shaper {
     item.glyphs.reserve(count);
     for (unsigned g = 0; g < count; ++g) {
       auto cluster = static_cast<std::int32_t>(info[g].cluster);
-      item.glyphs.push_back({info[g].codepoint, cluster, pos[g].x_advance, pos[g].x_offset, pos[g].y_offset});
+      item.glyphs.push_back(
+          {info[g].codepoint, cluster, pos[g].x_advance, pos[g].x_offset, pos[g].y_offset});
       m_out.advance[static_cast<std::size_t>(cluster)] += pos[g].x_advance;
     }
     hb_buffer_destroy(buffer);
@@ -165,7 +172,8 @@ class Shaper {
 
 class LineBreaker {
  public:
-  explicit LineBreaker(const ShapedParagraph& p) : m_p(p), m_text(p.text.getBuffer()), m_length(p.text.length()) {}
+  explicit LineBreaker(const ShapedParagraph& p)
+      : m_p(p), m_text(p.text.getBuffer()), m_length(p.text.length()) {}
 
   // Greedy filling at the line BreakIterator's opportunities; a word wider than the line is cut
   // at grapheme boundaries. Returns each line's end (UTF-16 index).
@@ -175,13 +183,17 @@ class LineBreaker {
     const hb_position_t limit = static_cast<hb_position_t>(max_width) * k_unit;
     UErrorCode status = U_ZERO_ERROR;
     icu::Locale locale((m_p.paragraph_level & 1) ? "ar" : "en");
-    std::unique_ptr<icu::BreakIterator> lines(icu::BreakIterator::createLineInstance(locale, status));
-    std::unique_ptr<icu::BreakIterator> graphemes(icu::BreakIterator::createCharacterInstance(locale, status));
+    std::unique_ptr<icu::BreakIterator> lines(
+        icu::BreakIterator::createLineInstance(locale, status));
+    std::unique_ptr<icu::BreakIterator> graphemes(
+        icu::BreakIterator::createCharacterInstance(locale, status));
     if (U_FAILURE(status)) return {m_length};
     lines->setText(m_p.text);
     graphemes->setText(m_p.text);
 
-    auto fits = [&](std::int32_t start, std::int32_t end) { return width(start, trim(start, end)) <= limit; };
+    auto fits = [&](std::int32_t start, std::int32_t end) {
+      return width(start, trim(start, end)) <= limit;
+    };
     std::int32_t start = 0;
     std::int32_t last_fit = -1;
     for (std::int32_t p = lines->following(0); p != icu::BreakIterator::DONE; p = lines->next()) {
@@ -197,7 +209,8 @@ class LineBreaker {
       while (!fits(start, p)) {
         std::int32_t cut = graphemes->following(start);
         for (std::int32_t next = graphemes->following(cut);
-             next != icu::BreakIterator::DONE && next <= p && fits(start, next); next = graphemes->following(next)) {
+             next != icu::BreakIterator::DONE && next <= p && fits(start, next);
+             next = graphemes->following(next)) {
           cut = next;
         }
         ends.push_back(cut);
@@ -209,7 +222,9 @@ class LineBreaker {
     return ends;
   }
 
-  bool is_space_at(std::int32_t i) const { return u_isWhitespace(m_text[i]) || m_text[i] == 0x00A0; }
+  bool is_space_at(std::int32_t i) const {
+    return u_isWhitespace(m_text[i]) || m_text[i] == 0x00A0;
+  }
 
   std::int32_t trim(std::int32_t start, std::int32_t end) const {
     while (end > start && is_space_at(end - 1)) --end;
@@ -228,8 +243,9 @@ class LineBreaker {
   std::int32_t m_length;
 };
 
-void emit_line(const ShapedParagraph& p, const LineBreaker& breaker, std::int32_t start, std::int32_t end,
-               std::uint32_t base_offset, const LineMetrics& metrics, TextLayout& out) {
+void emit_line(const ShapedParagraph& p, const LineBreaker& breaker, std::int32_t start,
+               std::int32_t end, std::uint32_t base_offset, const LineMetrics& metrics,
+               TextLayout& out) {
   std::int32_t visible_end = breaker.trim(start, end);
   struct Piece {
     const ShapedItem* item;
@@ -245,7 +261,8 @@ void emit_line(const ShapedParagraph& p, const LineBreaker& breaker, std::int32_
   }
   // Rule L2: reverse runs from the highest level down to the lowest odd level.
   std::vector<std::int32_t> visual(pieces.size());
-  if (!pieces.empty()) ubidi_reorderVisual(levels.data(), static_cast<std::int32_t>(levels.size()), visual.data());
+  if (!pieces.empty())
+    ubidi_reorderVisual(levels.data(), static_cast<std::int32_t>(levels.size()), visual.data());
 
   TextLine line;
   line.start = base_offset + p.utf8_offsets[static_cast<std::size_t>(start)];
@@ -261,8 +278,8 @@ void emit_line(const ShapedParagraph& p, const LineBreaker& breaker, std::int32_
       const int pen_x = to_pixels(pen);
       out.glyphs.push_back({piece.item->face, g.glyph,
                             base_offset + p.utf8_offsets[static_cast<std::size_t>(g.cluster)],
-                            to_pixels(pen + g.x_offset), -to_pixels(g.y_offset), to_pixels(pen + g.x_advance) - pen_x,
-                            rtl});
+                            to_pixels(pen + g.x_offset), -to_pixels(g.y_offset),
+                            to_pixels(pen + g.x_advance) - pen_x, rtl});
       pen += g.x_advance;
     }
   }
@@ -274,8 +291,10 @@ void emit_line(const ShapedParagraph& p, const LineBreaker& breaker, std::int32_
 
 }  // namespace
 
-Expected<std::shared_ptr<const ShapedParagraph>> shape_paragraph(FontFaces& faces, std::string_view utf8,
-                                                                 const TextStyle& style, TextDirection direction) {
+Expected<std::shared_ptr<const ShapedParagraph>> shape_paragraph(FontFaces& faces,
+                                                                 std::string_view utf8,
+                                                                 const TextStyle& style,
+                                                                 TextDirection direction) {
   auto shaped = std::make_shared<ShapedParagraph>();
   shaped->text = decode_utf8(utf8, shaped->utf8_offsets);
   Shaper shaper(faces, style, *shaped);

@@ -36,7 +36,8 @@ struct ShapedItem {
 
 struct ShapedParagraph {
   icu::UnicodeString text;
-  std::vector<std::uint32_t> utf8_offsets;  // per UTF-16 index (+1 for the end): byte offset in the paragraph
+  std::vector<std::uint32_t>
+      utf8_offsets;  // per UTF-16 index (+1 for the end): byte offset in the paragraph
   UBiDiLevel paragraph_level = 0;
   std::vector<ShapedItem> items;
   std::vector<hb_position_t> advance;  // per UTF-16 index: the advance of the glyphs it starts
@@ -44,8 +45,10 @@ struct ShapedParagraph {
 };
 
 // Steps 1-3 for one paragraph (no newline inside).
-Expected<std::shared_ptr<const ShapedParagraph>> shape_paragraph(FontFaces& faces, std::string_view utf8,
-                                                                 const TextStyle& style, TextDirection direction);
+Expected<std::shared_ptr<const ShapedParagraph>> shape_paragraph(FontFaces& faces,
+                                                                 std::string_view utf8,
+                                                                 const TextStyle& style,
+                                                                 TextDirection direction);
 
 struct LineMetrics {
   int ascender = 0;

@@ -39,7 +39,8 @@ struct GlyphBitmap {
 
 // A key that names a glyph bitmap for good: face, pixel size and glyph id.
 std::uint64_t glyph_key(std::uint16_t face, int size_px, std::uint32_t glyph) {
-  return (std::uint64_t{face} << 48) | (std::uint64_t(static_cast<std::uint32_t>(size_px) & 0xFFFF) << 32) | glyph;
+  return (std::uint64_t{face} << 48) |
+         (std::uint64_t(static_cast<std::uint32_t>(size_px) & 0xFFFF) << 32) | glyph;
 }
 
 // Caches hold what the kiosk's screens show; past this many layouts the cache starts over.
@@ -58,18 +59,21 @@ TextEngine::TextEngine(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 TextEngine::~TextEngine() = default;
 
 Expected<std::unique_ptr<TextEngine>> TextEngine::open(const Config::Text& fonts) {
-  auto faces = text::FontFaces::open(
-      {fonts.arabic_font, fonts.arabic_bold_font, fonts.latin_font, fonts.latin_bold_font, fonts.symbol_font});
+  auto faces = text::FontFaces::open({fonts.arabic_font, fonts.arabic_bold_font, fonts.latin_font,
+                                      fonts.latin_bold_font, fonts.symbol_font});
   if (!faces) return std::unexpected(faces.error());
   auto impl = std::make_unique<Impl>();
   impl->faces = std::move(*faces);
   return std::unique_ptr<TextEngine>(new TextEngine(std::move(impl)));
 }
 
-Expected<std::shared_ptr<const TextLayout>> TextEngine::layout(std::string_view utf8, const TextStyle& style,
-                                                              int max_width, TextDirection direction) {
+Expected<std::shared_ptr<const TextLayout>> TextEngine::layout(std::string_view utf8,
+                                                               const TextStyle& style,
+                                                               int max_width,
+                                                               TextDirection direction) {
   if (style.size_px < 4 || style.size_px > 1024) {
-    return fail(Errc::invalid_argument, fmt::format("text size {} px is out of range", style.size_px));
+    return fail(Errc::invalid_argument,
+                fmt::format("text size {} px is out of range", style.size_px));
   }
   LayoutKey key{std::string(utf8), style, max_width, direction};
   if (auto it = m_impl->layouts.find(key); it != m_impl->layouts.end()) return it->second;
@@ -90,7 +94,8 @@ Expected<std::shared_ptr<const TextLayout>> TextEngine::layout(std::string_view 
       end = next_separator;
       separator_length = std::string_view("\u2029").size();
     }
-    std::string_view paragraph = utf8.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    std::string_view paragraph =
+        utf8.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
     auto shaped = shaped_paragraph(paragraph, style, direction);
     if (!shaped) return std::unexpected(shaped.error());
     text::append_lines(**shaped, max_width, static_cast<std::uint32_t>(start), *metrics, laid);
@@ -105,9 +110,8 @@ Expected<std::shared_ptr<const TextLayout>> TextEngine::layout(std::string_view 
   return shared;
 }
 
-Expected<std::shared_ptr<const text::ShapedParagraph>> TextEngine::shaped_paragraph(std::string_view paragraph,
-                                                                                    const TextStyle& style,
-                                                                                    TextDirection direction) {
+Expected<std::shared_ptr<const text::ShapedParagraph>> TextEngine::shaped_paragraph(
+    std::string_view paragraph, const TextStyle& style, TextDirection direction) {
   LayoutKey key{std::string(paragraph), style, 0, direction};
   if (auto it = m_impl->shaped.find(key); it != m_impl->shaped.end()) return it->second;
   auto shaped = text::shape_paragraph(*m_impl->faces, paragraph, style, direction);
@@ -118,14 +122,16 @@ Expected<std::shared_ptr<const text::ShapedParagraph>> TextEngine::shaped_paragr
   return *shaped;
 }
 
-int TextEngine::line_left(const TextLayout& layout, const TextLine& line, const Rect& box, TextAlign align) {
+int TextEngine::line_left(const TextLayout& layout, const TextLine& line, const Rect& box,
+                          TextAlign align) {
   int slack = box.width - line.width;
   // Start is the left edge of a left-to-right paragraph and the right edge of a right-to-left one.
   bool flush_right = (align == TextAlign::end) != layout.right_to_left;
   return align == TextAlign::center ? box.x + slack / 2 : flush_right ? box.x + slack : box.x;
 }
 
-void TextEngine::draw(Canvas& canvas, const TextLayout& layout, const Rect& box, TextAlign align, Color color) {
+void TextEngine::draw(Canvas& canvas, const TextLayout& layout, const Rect& box, TextAlign align,
+                      Color color) {
   for (const auto& line : layout.lines) {
     int x = line_left(layout, line, box, align);
     int baseline = box.y + line.baseline;
@@ -136,7 +142,8 @@ void TextEngine::draw(Canvas& canvas, const TextLayout& layout, const Rect& box,
       if (it == m_impl->glyphs.end()) {
         GlyphBitmap bitmap;
         auto sized = m_impl->faces->sized(g.face, layout.style.size_px);
-        if (sized && FT_Load_Glyph((*sized)->face, g.glyph, FT_LOAD_DEFAULT | FT_LOAD_TARGET_LIGHT) == 0 &&
+        if (sized &&
+            FT_Load_Glyph((*sized)->face, g.glyph, FT_LOAD_DEFAULT | FT_LOAD_TARGET_LIGHT) == 0 &&
             FT_Render_Glyph((*sized)->face->glyph, FT_RENDER_MODE_NORMAL) == 0) {
           const FT_GlyphSlot slot = (*sized)->face->glyph;
           const FT_Bitmap& bm = slot->bitmap;
@@ -147,7 +154,8 @@ void TextEngine::draw(Canvas& canvas, const TextLayout& layout, const Rect& box,
           bitmap.pixels.resize(static_cast<std::size_t>(bitmap.width * bitmap.height));
           for (int row = 0; row < bitmap.height; ++row) {
             const unsigned char* src = bm.buffer + static_cast<std::ptrdiff_t>(row) * bm.pitch;
-            std::copy_n(src, bitmap.width, bitmap.pixels.begin() + static_cast<std::ptrdiff_t>(row * bitmap.width));
+            std::copy_n(src, bitmap.width,
+                        bitmap.pixels.begin() + static_cast<std::ptrdiff_t>(row * bitmap.width));
           }
         }
         ++m_counters.rasterisations;

@@ -42,18 +42,19 @@ class TextEngine {
                                                      int max_width, TextDirection direction);
 
   // Draws each line aligned inside `box` (in the paragraph's reading direction), top-aligned.
-  void draw(Canvas& canvas, const TextLayout& layout, const Rect& box, TextAlign align, Color color);
+  void draw(Canvas& canvas, const TextLayout& layout, const Rect& box, TextAlign align,
+            Color color);
 
   // The x where `line` starts when drawn in `box` with `align` (what draw() uses).
-  static int line_left(const TextLayout& layout, const TextLine& line, const Rect& box, TextAlign align);
+  static int line_left(const TextLayout& layout, const TextLine& line, const Rect& box,
+                       TextAlign align);
 
   const Counters& counters() const { return m_counters; }
 
  private:
   struct Impl;
-  Expected<std::shared_ptr<const text::ShapedParagraph>> shaped_paragraph(std::string_view paragraph,
-                                                                          const TextStyle& style,
-                                                                          TextDirection direction);
+  Expected<std::shared_ptr<const text::ShapedParagraph>> shaped_paragraph(
+      std::string_view paragraph, const TextStyle& style, TextDirection direction);
   explicit TextEngine(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> m_impl;
   Counters m_counters;

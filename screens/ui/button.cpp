@@ -14,9 +14,11 @@ void Button::set_label(std::string label) {
 
 Size Button::measure(int available_width) {
   int pad = 3 * m_ui.unit();
-  auto layout = m_ui.text().layout(m_label, m_ui.text_style(TextRole::button), 0, TextDirection::automatic);
+  auto layout =
+      m_ui.text().layout(m_label, m_ui.text_style(TextRole::button), 0, TextDirection::automatic);
   int text_w = layout ? (*layout)->width : 0, text_h = layout ? (*layout)->height : 0;
-  int w = std::clamp(text_w + 2 * pad, m_ui.touch_target(), std::max(m_ui.touch_target(), available_width));
+  int w = std::clamp(text_w + 2 * pad, m_ui.touch_target(),
+                     std::max(m_ui.touch_target(), available_width));
   return {w, std::max(m_ui.touch_target(), text_h + pad)};
 }
 
@@ -24,12 +26,16 @@ void Button::draw(Canvas& canvas) {
   const Theme& t = m_ui.theme();
   Color fill = t.primary, ink = t.on_primary;
   switch (m_style) {
-    case Style::primary: fill = m_pressed ? t.primary_pressed : t.primary; break;
+    case Style::primary:
+      fill = m_pressed ? t.primary_pressed : t.primary;
+      break;
     case Style::secondary:
       fill = m_pressed ? t.surface_pressed : t.surface;
       ink = t.primary;
       break;
-    case Style::danger: fill = m_pressed ? t.primary_pressed : t.danger; break;
+    case Style::danger:
+      fill = m_pressed ? t.primary_pressed : t.danger;
+      break;
   }
   if (!m_enabled) {
     fill = t.surface_pressed;

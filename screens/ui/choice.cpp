@@ -42,10 +42,12 @@ void Checkbox::draw(Canvas& canvas) {
   int size = m_ui.touch_target() * 2 / 3;
   auto [mark, text] = lay_out_mark(m_bounds, size, 2 * m_ui.unit(), m_ui.right_to_left());
   canvas.fill_rect(mark, m_pressed ? t.surface_pressed : t.surface);
-  paint_border(canvas, mark, focused() ? t.focus : t.primary, t.border_px * (focused() ? 2 : 1) + 1);
+  paint_border(canvas, mark, focused() ? t.focus : t.primary,
+               t.border_px * (focused() ? 2 : 1) + 1);
   if (m_checked) {
     int inset = size / 5;
-    canvas.fill_rect({mark.x + inset, mark.y + inset, size - 2 * inset, size - 2 * inset}, t.primary);
+    canvas.fill_rect({mark.x + inset, mark.y + inset, size - 2 * inset, size - 2 * inset},
+                     t.primary);
   }
   Rect line = text;
   paint_centred_line(canvas, m_label, TextRole::body, line, TextAlign::start, t.text);
@@ -53,8 +55,12 @@ void Checkbox::draw(Canvas& canvas) {
 
 bool Checkbox::on_pointer(const PointerEvent& event) {
   switch (event.kind) {
-    case PointerEvent::Kind::down: m_pressed = true; break;
-    case PointerEvent::Kind::move: m_pressed = m_pressed && m_bounds.contains(event.position); break;
+    case PointerEvent::Kind::down:
+      m_pressed = true;
+      break;
+    case PointerEvent::Kind::move:
+      m_pressed = m_pressed && m_bounds.contains(event.position);
+      break;
     case PointerEvent::Kind::up:
       if (m_pressed && m_bounds.contains(event.position)) {
         m_pressed = false;
@@ -75,11 +81,13 @@ bool Checkbox::on_key(const KeyEvent& event) {
   return false;
 }
 
-RadioGroup::RadioGroup(UiContext& ui, std::vector<std::string> options, std::optional<std::size_t> selected,
-                       std::string id)
+RadioGroup::RadioGroup(UiContext& ui, std::vector<std::string> options,
+                       std::optional<std::size_t> selected, std::string id)
     : Widget(ui, std::move(id)), m_options(std::move(options)), m_selected(selected) {}
 
-int RadioGroup::row_height() const { return m_ui.touch_target(); }
+int RadioGroup::row_height() const {
+  return m_ui.touch_target();
+}
 
 Rect RadioGroup::option_bounds(std::size_t index) const {
   int h = row_height();
@@ -103,7 +111,8 @@ void RadioGroup::draw(Canvas& canvas) {
   for (std::size_t i = 0; i < m_options.size(); ++i) {
     auto [mark, text] = lay_out_mark(option_bounds(i), size, 2 * m_ui.unit(), m_ui.right_to_left());
     if (m_pressed == i) fill_circle(canvas, {mark.x, mark.y}, size, t.surface_pressed);
-    stroke_circle(canvas, {mark.x, mark.y}, size, std::max(2, size / 10), focused() ? t.focus : t.primary);
+    stroke_circle(canvas, {mark.x, mark.y}, size, std::max(2, size / 10),
+                  focused() ? t.focus : t.primary);
     if (m_selected == i) {
       int dot = size / 2;
       fill_circle(canvas, {mark.x + (size - dot) / 2, mark.y + (size - dot) / 2}, dot, t.primary);
@@ -121,7 +130,9 @@ std::optional<std::size_t> RadioGroup::option_at(Point p) const {
 
 bool RadioGroup::on_pointer(const PointerEvent& event) {
   switch (event.kind) {
-    case PointerEvent::Kind::down: m_pressed = option_at(event.position); break;
+    case PointerEvent::Kind::down:
+      m_pressed = option_at(event.position);
+      break;
     case PointerEvent::Kind::move:
       if (m_pressed != option_at(event.position)) m_pressed.reset();
       break;

@@ -33,8 +33,8 @@ class Checkbox final : public Widget {
 
 class RadioGroup final : public Widget {
  public:
-  RadioGroup(UiContext& ui, std::vector<std::string> options, std::optional<std::size_t> selected = std::nullopt,
-             std::string id = {});
+  RadioGroup(UiContext& ui, std::vector<std::string> options,
+             std::optional<std::size_t> selected = std::nullopt, std::string id = {});
 
   std::optional<std::size_t> selected() const { return m_selected; }
   void select(std::size_t index);

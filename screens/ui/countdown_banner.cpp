@@ -9,16 +9,20 @@ namespace shubbak {
 
 CountdownBanner::CountdownBanner(UiContext& ui, std::string id) : Container(ui, std::move(id)) {
   m_label = &add<Label>("", TextRole::heading, TextAlign::start);
-  m_button = &add<Button>(std::string(ui.message("session.more_time")), Button::Style::secondary, "more-time");
+  m_button = &add<Button>(std::string(ui.message("session.more_time")), Button::Style::secondary,
+                          "more-time");
   m_button->on_click([this] {
     if (m_on_more_time) m_on_more_time();
   });
 }
 
-CountdownBanner::~CountdownBanner() { stop(); }
+CountdownBanner::~CountdownBanner() {
+  stop();
+}
 
 std::string CountdownBanner::text() const {
-  auto text = m_ui.format().message(m_ui.message("session.time_left"), {{"seconds", std::int64_t{m_remaining}}});
+  auto text = m_ui.format().message(m_ui.message("session.time_left"),
+                                    {{"seconds", std::int64_t{m_remaining}}});
   return text.value_or(std::to_string(m_remaining));
 }
 
@@ -46,7 +50,8 @@ void CountdownBanner::tick() {
 
 Size CountdownBanner::measure(int available_width) {
   int pad = 2 * m_ui.unit();
-  return {available_width, std::max(m_ui.touch_target(), m_label->measure(available_width / 2).height) + 2 * pad};
+  return {available_width,
+          std::max(m_ui.touch_target(), m_label->measure(available_width / 2).height) + 2 * pad};
 }
 
 void CountdownBanner::arrange(const Rect& bounds) {
@@ -55,12 +60,12 @@ void CountdownBanner::arrange(const Rect& bounds) {
   Size button = m_button->measure(bounds.width / 3);
   bool rtl = m_ui.right_to_left();
   // The message at the start, the button at the end of the reading direction.
-  Rect button_box{rtl ? bounds.x + pad : bounds.right() - pad - button.width, bounds.y + (bounds.height - button.height) / 2,
-                  button.width, button.height};
+  Rect button_box{rtl ? bounds.x + pad : bounds.right() - pad - button.width,
+                  bounds.y + (bounds.height - button.height) / 2, button.width, button.height};
   int label_w = bounds.width - button.width - 3 * pad;
   int label_h = m_label->measure(label_w).height;
-  Rect label_box{rtl ? bounds.right() - pad - label_w : bounds.x + pad, bounds.y + (bounds.height - label_h) / 2,
-                 label_w, label_h};
+  Rect label_box{rtl ? bounds.right() - pad - label_w : bounds.x + pad,
+                 bounds.y + (bounds.height - label_h) / 2, label_w, label_h};
   m_button->arrange(button_box);
   m_label->arrange(label_box);
 }
@@ -68,7 +73,8 @@ void CountdownBanner::arrange(const Rect& bounds) {
 void CountdownBanner::draw(Canvas& canvas) {
   const Theme& t = m_ui.theme();
   canvas.fill_rect(m_bounds, t.selection);
-  canvas.fill_rect({m_bounds.x, m_bounds.bottom() - t.border_px, m_bounds.width, t.border_px}, t.focus);
+  canvas.fill_rect({m_bounds.x, m_bounds.bottom() - t.border_px, m_bounds.width, t.border_px},
+                   t.focus);
   Container::draw(canvas);
 }
 

@@ -25,8 +25,12 @@ void DateInput::step(Field field, int delta) {
       next.day = (next.day - 1 + delta + days) % days + 1;  // wraps within the month
       break;
     }
-    case Field::month: next.month = (next.month - 1 + delta + 12) % 12 + 1; break;
-    case Field::year: next.year += delta; break;
+    case Field::month:
+      next.month = (next.month - 1 + delta + 12) % 12 + 1;
+      break;
+    case Field::year:
+      next.year += delta;
+      break;
   }
   set_value(next);
 }
@@ -105,17 +109,23 @@ void DateInput::draw(Canvas& canvas) {
   Rect line{m_bounds.x, column(Field::day).bottom(), m_bounds.width, caption};
   auto gregorian = fmt.date(m_value, CalendarKind::gregorian);
   auto hijri = fmt.date(m_value, CalendarKind::hijri_umm_al_qura);
-  if (gregorian) paint_centred_line(canvas, *gregorian, TextRole::caption, line, TextAlign::center, t.text_muted);
+  if (gregorian)
+    paint_centred_line(canvas, *gregorian, TextRole::caption, line, TextAlign::center,
+                       t.text_muted);
   line.y += caption;
-  if (hijri) paint_centred_line(canvas, *hijri, TextRole::caption, line, TextAlign::center, t.text_muted);
+  if (hijri)
+    paint_centred_line(canvas, *hijri, TextRole::caption, line, TextAlign::center, t.text_muted);
 }
 
 bool DateInput::on_pointer(const PointerEvent& event) {
   auto part = part_at(event.position);
   switch (event.kind) {
-    case PointerEvent::Kind::down: m_pressed = part; break;
+    case PointerEvent::Kind::down:
+      m_pressed = part;
+      break;
     case PointerEvent::Kind::move:
-      if (!part || !m_pressed || part->field != m_pressed->field || part->step != m_pressed->step) m_pressed.reset();
+      if (!part || !m_pressed || part->field != m_pressed->field || part->step != m_pressed->step)
+        m_pressed.reset();
       break;
     case PointerEvent::Kind::up:
       if (part && m_pressed && part->field == m_pressed->field && part->step == m_pressed->step) {

@@ -7,8 +7,8 @@
 
 namespace shubbak {
 
-Dialog::Dialog(UiContext& ui, std::string title, std::string message, std::vector<DialogButton> buttons,
-               std::string id)
+Dialog::Dialog(UiContext& ui, std::string title, std::string message,
+               std::vector<DialogButton> buttons, std::string id)
     : Container(ui, std::move(id)) {
   int u = ui.unit();
   m_content = &add<Column>(2 * u, 3 * u, Align::stretch);
@@ -16,19 +16,24 @@ Dialog::Dialog(UiContext& ui, std::string title, std::string message, std::vecto
   m_content->add<Label>(std::move(message), TextRole::body, TextAlign::start);
   auto& row = m_content->add<Row>(2 * u);
   for (std::size_t i = 0; i < buttons.size(); ++i) {
-    auto& b = row.add<Button>(buttons[i].label, i == 0 ? Button::Style::primary : Button::Style::secondary,
-                              buttons[i].id);
+    auto& b =
+        row.add<Button>(buttons[i].label,
+                        i == 0 ? Button::Style::primary : Button::Style::secondary, buttons[i].id);
     b.on_click(buttons[i].action);
   }
 }
 
-Size Dialog::measure(int) { return m_ui.screen(); }
+Size Dialog::measure(int) {
+  return m_ui.screen();
+}
 
 void Dialog::arrange(const Rect& bounds) {
   Widget::arrange(bounds);
-  int width = std::min(bounds.width - 4 * m_ui.unit(), std::max(bounds.width * 3 / 5, m_ui.touch_target() * 8));
+  int width = std::min(bounds.width - 4 * m_ui.unit(),
+                       std::max(bounds.width * 3 / 5, m_ui.touch_target() * 8));
   int height = m_content->measure(width).height;
-  m_panel = {bounds.x + (bounds.width - width) / 2, bounds.y + (bounds.height - height) / 2, width, height};
+  m_panel = {bounds.x + (bounds.width - width) / 2, bounds.y + (bounds.height - height) / 2, width,
+             height};
   m_content->arrange(m_panel);
 }
 

@@ -12,14 +12,17 @@ void Label::set_text(std::string text) {
 }
 
 Size Label::measure(int available_width) {
-  auto layout = m_ui.text().layout(m_text, m_ui.text_style(m_role), available_width, ui_direction());
+  auto layout =
+      m_ui.text().layout(m_text, m_ui.text_style(m_role), available_width, ui_direction());
   if (!layout) return {0, 0};
   return {(*layout)->width, (*layout)->height};
 }
 
 void Label::draw(Canvas& canvas) {
   const Theme& theme = m_ui.theme();
-  Color color = m_tone == Tone::muted ? theme.text_muted : m_tone == Tone::danger ? theme.danger : theme.text;
+  Color color = m_tone == Tone::muted    ? theme.text_muted
+                : m_tone == Tone::danger ? theme.danger
+                                         : theme.text;
   paint_text(canvas, m_text, m_role, m_bounds, m_align, color);
 }
 

@@ -7,8 +7,8 @@ namespace shubbak {
 
 class Label final : public Widget {
  public:
-  Label(UiContext& ui, std::string text, TextRole role = TextRole::body, TextAlign align = TextAlign::start,
-        std::string id = {});
+  Label(UiContext& ui, std::string text, TextRole role = TextRole::body,
+        TextAlign align = TextAlign::start, std::string id = {});
 
   void set_text(std::string text);
   const std::string& text() const { return m_text; }

@@ -16,7 +16,9 @@ constexpr std::uint32_t k_rest_ms = 100;
 ListView::ListView(UiContext& ui, std::vector<ListItem> items, std::string id, int visible_rows)
     : Widget(ui, std::move(id)), m_items(std::move(items)), m_visible_rows(visible_rows) {}
 
-ListView::~ListView() { stop_fling(); }
+ListView::~ListView() {
+  stop_fling();
+}
 
 int ListView::item_height() const {
   return std::max(m_ui.touch_target() * 3 / 2, m_ui.text_style(TextRole::heading).size_px * 3);
@@ -27,7 +29,8 @@ int ListView::max_offset() const {
 }
 
 Rect ListView::item_bounds(std::size_t index) const {
-  return {m_bounds.x, m_bounds.y + static_cast<int>(index) * item_height() - m_offset, m_bounds.width, item_height()};
+  return {m_bounds.x, m_bounds.y + static_cast<int>(index) * item_height() - m_offset,
+          m_bounds.width, item_height()};
 }
 
 Size ListView::measure(int available_width) {
@@ -59,17 +62,22 @@ void ListView::draw(Canvas& canvas) {
     canvas.fill_rect({row.x, row.bottom() - 1, row.width, 1}, t.border);
     Rect text{row.x + pad, row.y + pad / 2, row.width - 2 * pad, row.height - pad};
     int title_h = text_height(m_items[i].title, TextRole::heading, text.width);
-    int sub_h = m_items[i].subtitle.empty() ? 0 : text_height(m_items[i].subtitle, TextRole::caption, text.width);
+    int sub_h = m_items[i].subtitle.empty()
+                    ? 0
+                    : text_height(m_items[i].subtitle, TextRole::caption, text.width);
     text.y += (text.height - title_h - sub_h) / 2;
-    paint_text(canvas, m_items[i].title, TextRole::heading, text, TextAlign::start, t.text, ui_direction());
+    paint_text(canvas, m_items[i].title, TextRole::heading, text, TextAlign::start, t.text,
+               ui_direction());
     if (sub_h > 0) {
       Rect sub{text.x, text.y + title_h, text.width, sub_h};
-      paint_text(canvas, m_items[i].subtitle, TextRole::caption, sub, TextAlign::start, t.text_muted, ui_direction());
+      paint_text(canvas, m_items[i].subtitle, TextRole::caption, sub, TextAlign::start,
+                 t.text_muted, ui_direction());
     }
   }
   // A scroll indicator on the end edge when there is more than fits.
   if (max_offset() > 0) {
-    int track = m_bounds.height, thumb = std::max(m_ui.unit() * 4, track * m_bounds.height / (track + max_offset()));
+    int track = m_bounds.height,
+        thumb = std::max(m_ui.unit() * 4, track * m_bounds.height / (track + max_offset()));
     int y = m_bounds.y + (track - thumb) * m_offset / max_offset();
     int w = std::max(3, m_ui.unit() / 2);
     int x = m_ui.right_to_left() ? m_bounds.x + 2 : m_bounds.right() - w - 2;
@@ -124,7 +132,8 @@ bool ListView::on_pointer(const PointerEvent& event) {
         // A finger that rested before lifting has stopped the list: no fling.
         bool rested = event.time_ms > m_last_time + k_rest_ms;
         if (!rested && std::abs(m_velocity) >= k_fling_min_velocity) start_fling(m_velocity);
-      } else if (!m_stopped_fling && pressed && item_bounds(*pressed).contains(event.position) && m_on_select) {
+      } else if (!m_stopped_fling && pressed && item_bounds(*pressed).contains(event.position) &&
+                 m_on_select) {
         m_on_select(*pressed);
       }
       return true;

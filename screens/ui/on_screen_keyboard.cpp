@@ -22,25 +22,34 @@ const std::vector<Row>& letter_rows(OnScreenKeyboard::Layout layout) {
       {"z", "x", "c", "v", "b", "n", "m", ".", "-"},
   };
   static const std::vector<Row> numeric = {
-      {"1", "2", "3"}, {"4", "5", "6"}, {"7", "8", "9"}, {"+", "0", "-"},
+      {"1", "2", "3"},
+      {"4", "5", "6"},
+      {"7", "8", "9"},
+      {"+", "0", "-"},
   };
   switch (layout) {
-    case OnScreenKeyboard::Layout::arabic: return arabic;
-    case OnScreenKeyboard::Layout::english: return english;
-    case OnScreenKeyboard::Layout::numeric: return numeric;
+    case OnScreenKeyboard::Layout::arabic:
+      return arabic;
+    case OnScreenKeyboard::Layout::english:
+      return english;
+    case OnScreenKeyboard::Layout::numeric:
+      return numeric;
   }
   return english;
 }
 
 std::string upper(const std::string& key) {
-  if (key.size() == 1 && key[0] >= 'a' && key[0] <= 'z') return std::string(1, static_cast<char>(key[0] - 'a' + 'A'));
+  if (key.size() == 1 && key[0] >= 'a' && key[0] <= 'z')
+    return std::string(1, static_cast<char>(key[0] - 'a' + 'A'));
   return key;
 }
 
 }  // namespace
 
 OnScreenKeyboard::OnScreenKeyboard(UiContext& ui, Layout layout, std::string id)
-    : Widget(ui, std::move(id)), m_layout(layout), m_letters(layout == Layout::numeric ? Layout::arabic : layout) {
+    : Widget(ui, std::move(id)),
+      m_layout(layout),
+      m_letters(layout == Layout::numeric ? Layout::arabic : layout) {
   build_keys();
 }
 
@@ -98,8 +107,9 @@ void OnScreenKeyboard::arrange(const Rect& bounds) {
   Widget::arrange(bounds);
   int gap = m_ui.unit() / 2 + 1;
   // The numeric pad is narrower: a phone-style block in the middle.
-  int width = m_layout == Layout::numeric ? std::min(bounds.width, bounds.width / 2 + 2 * m_ui.touch_target())
-                                          : bounds.width;
+  int width = m_layout == Layout::numeric
+                  ? std::min(bounds.width, bounds.width / 2 + 2 * m_ui.touch_target())
+                  : bounds.width;
   int left = bounds.x + (bounds.width - width) / 2;
   double widest = 0;
   for (const auto& row : m_rows) {
@@ -133,8 +143,9 @@ void OnScreenKeyboard::draw(Canvas& canvas) {
       if (key.name == "enter") fill = pressed ? t.primary_pressed : t.primary;
       if (key.name == "shift" && m_shift) fill = t.selection;
       canvas.fill_rect(key.bounds, fill);
-      paint_centred_line(canvas, key.label, key.special ? TextRole::button : TextRole::heading, key.bounds,
-                         TextAlign::center, key.name == "enter" ? t.on_primary : t.text);
+      paint_centred_line(canvas, key.label, key.special ? TextRole::button : TextRole::heading,
+                         key.bounds, TextAlign::center,
+                         key.name == "enter" ? t.on_primary : t.text);
     }
   }
 }
@@ -164,7 +175,8 @@ bool OnScreenKeyboard::on_pointer(const PointerEvent& event) {
       m_pressed_key = key;
       break;
     case PointerEvent::Kind::move:
-      if (row != m_pressed_row || key != m_pressed_key) m_pressed_row.reset(), m_pressed_key.reset();
+      if (row != m_pressed_row || key != m_pressed_key)
+        m_pressed_row.reset(), m_pressed_key.reset();
       break;
     case PointerEvent::Kind::up: {
       bool same = row && row == m_pressed_row && key == m_pressed_key;

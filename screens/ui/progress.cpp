@@ -18,7 +18,9 @@ void ProgressBar::set_value(double value) {
   m_ui.request_redraw();
 }
 
-Size ProgressBar::measure(int available_width) { return {available_width, std::max(8, 2 * m_ui.unit())}; }
+Size ProgressBar::measure(int available_width) {
+  return {available_width, std::max(8, 2 * m_ui.unit())};
+}
 
 void ProgressBar::draw(Canvas& canvas) {
   const Theme& t = m_ui.theme();
@@ -30,7 +32,9 @@ void ProgressBar::draw(Canvas& canvas) {
 
 Spinner::Spinner(UiContext& ui, std::string id) : Widget(ui, std::move(id)) {}
 
-Spinner::~Spinner() { stop(); }
+Spinner::~Spinner() {
+  stop();
+}
 
 void Spinner::start() {
   if (m_timer != 0) return;
@@ -57,7 +61,8 @@ void Spinner::draw(Canvas& canvas) {
   double radius = (side - dot) / 2.0;
   Point centre = m_bounds.center();
   for (int i = 0; i < k_dots; ++i) {
-    // The lead dot is solid, the ones behind it fade: clockwise in English, anticlockwise in Arabic.
+    // The lead dot is solid, the ones behind it fade: clockwise in English, anticlockwise in
+    // Arabic.
     int age = (m_phase - i + k_dots) % k_dots;
     double angle = 2 * std::numbers::pi * i / k_dots * (m_ui.right_to_left() ? -1 : 1);
     int x = centre.x + static_cast<int>(std::lround(radius * std::sin(angle))) - dot / 2;

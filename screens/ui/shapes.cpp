@@ -30,7 +30,8 @@ const std::vector<std::uint8_t>& circle_mask(int diameter, int thickness) {
           hits += d <= r && d >= inner;
         }
       }
-      mask[static_cast<std::size_t>(y * diameter + x)] = static_cast<std::uint8_t>(hits * 255 / (k_samples * k_samples));
+      mask[static_cast<std::size_t>(y * diameter + x)] =
+          static_cast<std::uint8_t>(hits * 255 / (k_samples * k_samples));
     }
   }
   return mask;
@@ -39,7 +40,8 @@ const std::vector<std::uint8_t>& circle_mask(int diameter, int thickness) {
 void draw_circle(Canvas& canvas, Point at, int diameter, int thickness, Color color) {
   if (diameter <= 0) return;
   const auto& mask = circle_mask(diameter, thickness);
-  std::uint64_t key = k_shape_tag | (std::uint64_t(static_cast<unsigned>(thickness)) << 24) | static_cast<unsigned>(diameter);
+  std::uint64_t key = k_shape_tag | (std::uint64_t(static_cast<unsigned>(thickness)) << 24) |
+                      static_cast<unsigned>(diameter);
   canvas.draw_mask(key, {diameter, diameter, diameter, mask.data()}, at, color);
 }
 

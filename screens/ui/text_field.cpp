@@ -10,7 +10,8 @@ namespace {
 std::size_t digit_length(std::string_view s, std::size_t i) {
   auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
   if (b(0) >= '0' && b(0) <= '9') return 1;
-  if (i + 1 < s.size() && ((b(0) == 0xD9 && b(1) >= 0xA0 && b(1) <= 0xA9) || (b(0) == 0xDB && b(1) >= 0xB0 && b(1) <= 0xB9))) {
+  if (i + 1 < s.size() && ((b(0) == 0xD9 && b(1) >= 0xA0 && b(1) <= 0xA9) ||
+                           (b(0) == 0xDB && b(1) >= 0xB0 && b(1) <= 0xB9))) {
     return 2;
   }
   return 0;
@@ -45,7 +46,8 @@ bool TextField::accepts(std::string_view text) const {
       i += digit;
       continue;
     }
-    bool phone_mark = m_kind == InputKind::phone && (text[i] == '+' || text[i] == ' ' || text[i] == '-');
+    bool phone_mark =
+        m_kind == InputKind::phone && (text[i] == '+' || text[i] == ' ' || text[i] == '-');
     if (!phone_mark) return false;
     ++i;
   }
@@ -79,12 +81,13 @@ TextField::Geometry TextField::geometry() {
   auto layout = m_ui.text().layout(m_text, m_ui.text_style(TextRole::body), 0, direction);
   if (!layout) return g;
   g.layout = *layout;
-  g.inner = {m_bounds.x + pad, m_bounds.y + (m_bounds.height - g.layout->line_height) / 2, m_bounds.width - 2 * pad,
-             g.layout->line_height};
+  g.inner = {m_bounds.x + pad, m_bounds.y + (m_bounds.height - g.layout->line_height) / 2,
+             m_bounds.width - 2 * pad, g.layout->line_height};
   const TextLine& line = g.layout->lines.front();
   // Whatever the text's own direction, it sits at the UI's start edge: digits in an Arabic form
   // are flush right like the Arabic around them.
-  TextAlign align = g.layout->right_to_left == m_ui.right_to_left() ? TextAlign::start : TextAlign::end;
+  TextAlign align =
+      g.layout->right_to_left == m_ui.right_to_left() ? TextAlign::start : TextAlign::end;
   int natural = TextEngine::line_left(*g.layout, line, g.inner, align);
   // Keep the caret inside the field when the text is longer than it.
   if (line.width <= g.inner.width) m_scroll = 0;
@@ -116,7 +119,8 @@ Size TextField::measure(int available_width) {
 void TextField::draw(Canvas& canvas) {
   const Theme& t = m_ui.theme();
   canvas.fill_rect(m_bounds, t.surface);
-  paint_border(canvas, m_bounds, focused() ? t.focus : t.border, focused() ? t.border_px * 2 : t.border_px);
+  paint_border(canvas, m_bounds, focused() ? t.focus : t.border,
+               focused() ? t.border_px * 2 : t.border_px);
   Geometry g = geometry();
   if (!g.layout) return;
   std::optional<Rect> clip;
@@ -130,7 +134,9 @@ void TextField::draw(Canvas& canvas) {
       // A selection in mixed text may be several runs on screen: mark each selected glyph.
       for (const auto& glyph : g.layout->glyphs) {
         if (glyph.cluster >= first && glyph.cluster < last) {
-          canvas.fill_rect({g.line_left + glyph.x, g.inner.y, std::max(1, glyph.advance), g.inner.height}, t.selection);
+          canvas.fill_rect(
+              {g.line_left + glyph.x, g.inner.y, std::max(1, glyph.advance), g.inner.height},
+              t.selection);
         }
       }
     }
@@ -159,7 +165,9 @@ bool TextField::on_pointer(const PointerEvent& event) {
     case PointerEvent::Kind::move:
       if (m_dragging) set_caret(offset_at(event.position), true);
       break;
-    case PointerEvent::Kind::up: m_dragging = false; break;
+    case PointerEvent::Kind::up:
+      m_dragging = false;
+      break;
   }
   return true;
 }
@@ -167,7 +175,9 @@ bool TextField::on_pointer(const PointerEvent& event) {
 bool TextField::on_key(const KeyEvent& event) {
   auto [first, last] = selection();
   switch (event.kind) {
-    case KeyEvent::Kind::text: insert(event.text); return true;
+    case KeyEvent::Kind::text:
+      insert(event.text);
+      return true;
     case KeyEvent::Kind::backspace:
       if (first != last) {
         erase(first, last);
@@ -186,15 +196,22 @@ bool TextField::on_key(const KeyEvent& event) {
     case KeyEvent::Kind::right: {
       Geometry g = geometry();
       if (!g.layout) return true;
-      set_caret(move_visually(stops(*g.layout), m_caret, event.kind == KeyEvent::Kind::left ? -1 : 1), event.shift);
+      set_caret(
+          move_visually(stops(*g.layout), m_caret, event.kind == KeyEvent::Kind::left ? -1 : 1),
+          event.shift);
       return true;
     }
-    case KeyEvent::Kind::home: set_caret(0, event.shift); return true;
-    case KeyEvent::Kind::end: set_caret(static_cast<std::uint32_t>(m_text.size()), event.shift); return true;
+    case KeyEvent::Kind::home:
+      set_caret(0, event.shift);
+      return true;
+    case KeyEvent::Kind::end:
+      set_caret(static_cast<std::uint32_t>(m_text.size()), event.shift);
+      return true;
     case KeyEvent::Kind::enter:
       if (m_on_submit) m_on_submit();
       return true;
-    case KeyEvent::Kind::tab: return false;
+    case KeyEvent::Kind::tab:
+      return false;
   }
   return false;
 }

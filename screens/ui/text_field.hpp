@@ -14,7 +14,8 @@ enum class InputKind { text, number, phone };
 
 class TextField final : public Widget {
  public:
-  TextField(UiContext& ui, std::string placeholder, InputKind kind = InputKind::text, std::string id = {});
+  TextField(UiContext& ui, std::string placeholder, InputKind kind = InputKind::text,
+            std::string id = {});
 
   const std::string& text() const { return m_text; }
   void set_text(std::string text);

@@ -3,22 +3,14 @@
 namespace shubbak {
 
 const Theme& default_theme() {
-  static const Theme theme{"default",
-                           {245, 243, 238},  // background
-                           {255, 255, 255},  // surface
-                           {222, 236, 231},  // surface pressed
-                           {11, 93, 75},     // primary: the brand green
-                           {7, 64, 52},
-                           {255, 255, 255},
-                           {27, 27, 27},
-                           {90, 90, 90},
-                           {160, 160, 150},
-                           {214, 137, 16},   // focus: amber
-                           {187, 222, 210},
-                           {176, 32, 32},
-                           {0, 0, 0, 140},
-                           1.0,
-                           2};
+  static const Theme theme{
+      "default",       {245, 243, 238},  // background
+      {255, 255, 255},                   // surface
+      {222, 236, 231},                   // surface pressed
+      {11, 93, 75},                      // primary: the brand green
+      {7, 64, 52},     {255, 255, 255}, {27, 27, 27},   {90, 90, 90}, {160, 160, 150},
+      {214, 137, 16},  // focus: amber
+      {187, 222, 210}, {176, 32, 32},   {0, 0, 0, 140}, 1.0,          2};
   return theme;
 }
 
@@ -27,7 +19,7 @@ const Theme& high_contrast_theme() {
                            {0, 0, 0},
                            {0, 0, 0},
                            {60, 60, 0},
-                           {255, 221, 0},    // yellow on black: contrast above 15:1
+                           {255, 221, 0},  // yellow on black: contrast above 15:1
                            {255, 255, 255},
                            {0, 0, 0},
                            {255, 255, 255},

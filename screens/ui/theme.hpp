@@ -11,19 +11,19 @@ namespace shubbak {
 
 struct Theme {
   std::string_view name;
-  Color background;       // the screen
-  Color surface;          // fields, cards, secondary buttons
+  Color background;  // the screen
+  Color surface;     // fields, cards, secondary buttons
   Color surface_pressed;
-  Color primary;          // primary buttons, header, selection marks
+  Color primary;  // primary buttons, header, selection marks
   Color primary_pressed;
-  Color on_primary;       // text on primary
+  Color on_primary;  // text on primary
   Color text;
   Color text_muted;
   Color border;
-  Color focus;            // focus ring and caret
-  Color selection;        // selected text background
+  Color focus;      // focus ring and caret
+  Color selection;  // selected text background
   Color danger;
-  Color overlay;          // dims the screen behind a dialog
+  Color overlay;  // dims the screen behind a dialog
   double text_scale = 1.0;
   int border_px = 2;
 };

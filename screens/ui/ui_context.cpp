@@ -8,8 +8,8 @@
 
 namespace shubbak {
 
-UiContext::UiContext(TextEngine& text, EventLoop& loop, const Messages& messages, Size screen, int dpi,
-                     Language language, DigitStyle digits, Log log)
+UiContext::UiContext(TextEngine& text, EventLoop& loop, const Messages& messages, Size screen,
+                     int dpi, Language language, DigitStyle digits, Log log)
     : m_text(text),
       m_loop(loop),
       m_messages(messages),
@@ -21,19 +21,33 @@ UiContext::UiContext(TextEngine& text, EventLoop& loop, const Messages& messages
       m_theme(&default_theme()),
       m_log(std::move(log)) {}
 
-int UiContext::touch_target() const { return millimetres_to_pixels(15.0, m_dpi); }
+int UiContext::touch_target() const {
+  return millimetres_to_pixels(15.0, m_dpi);
+}
 
-int UiContext::unit() const { return std::max(1, std::min(m_screen.width, m_screen.height) / 100); }
+int UiContext::unit() const {
+  return std::max(1, std::min(m_screen.width, m_screen.height) / 100);
+}
 
 TextStyle UiContext::text_style(TextRole role) const {
   double size = 0;
   FontWeight weight = FontWeight::regular;
   switch (role) {
-    case TextRole::title: size = 7.0, weight = FontWeight::bold; break;
-    case TextRole::heading: size = 4.6, weight = FontWeight::bold; break;
-    case TextRole::body: size = 3.6; break;
-    case TextRole::button: size = 3.6, weight = FontWeight::bold; break;
-    case TextRole::caption: size = 2.8; break;
+    case TextRole::title:
+      size = 7.0, weight = FontWeight::bold;
+      break;
+    case TextRole::heading:
+      size = 4.6, weight = FontWeight::bold;
+      break;
+    case TextRole::body:
+      size = 3.6;
+      break;
+    case TextRole::button:
+      size = 3.6, weight = FontWeight::bold;
+      break;
+    case TextRole::caption:
+      size = 2.8;
+      break;
   }
   int px = static_cast<int>(std::lround(size * unit() * m_theme->text_scale));
   return {std::max(12, px), weight};

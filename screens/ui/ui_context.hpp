@@ -26,8 +26,8 @@ enum class ControlsReach { anywhere, lower };
 
 class UiContext {
  public:
-  UiContext(TextEngine& text, EventLoop& loop, const Messages& messages, Size screen, int dpi, Language language,
-            DigitStyle digits, Log log);
+  UiContext(TextEngine& text, EventLoop& loop, const Messages& messages, Size screen, int dpi,
+            Language language, DigitStyle digits, Log log);
 
   TextEngine& text() { return m_text; }
   EventLoop& loop() { return m_loop; }
@@ -53,7 +53,9 @@ class UiContext {
   // Theme or language changes relayout every screen that listens.
   void set_theme(const Theme& theme);
   void set_language(Language language);
-  void on_appearance_changed(std::function<void()> handler) { m_on_appearance = std::move(handler); }
+  void on_appearance_changed(std::function<void()> handler) {
+    m_on_appearance = std::move(handler);
+  }
 
   void request_redraw() {
     if (m_on_redraw) m_on_redraw();

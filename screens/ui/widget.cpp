@@ -4,8 +4,8 @@
 
 namespace shubbak {
 
-void Widget::paint_text(Canvas& canvas, std::string_view text, TextRole role, const Rect& box, TextAlign align,
-                        Color color, TextDirection direction) {
+void Widget::paint_text(Canvas& canvas, std::string_view text, TextRole role, const Rect& box,
+                        TextAlign align, Color color, TextDirection direction) {
   if (direction == TextDirection::automatic) direction = ui_direction();
   auto layout = m_ui.text().layout(text, m_ui.text_style(role), box.width, direction);
   if (!layout) {
@@ -21,8 +21,8 @@ int Widget::text_height(std::string_view text, TextRole role, int width, TextDir
   return layout ? (*layout)->height : 0;
 }
 
-void Widget::paint_centred_line(Canvas& canvas, std::string_view text, TextRole role, const Rect& box,
-                                TextAlign align, Color color) {
+void Widget::paint_centred_line(Canvas& canvas, std::string_view text, TextRole role,
+                                const Rect& box, TextAlign align, Color color) {
   auto layout = m_ui.text().layout(text, m_ui.text_style(role), 0, TextDirection::automatic);
   if (!layout) return;
   Rect line = box;
@@ -46,7 +46,8 @@ bool Container::on_pointer(const PointerEvent& event) {
     m_captured = nullptr;
     // Topmost first: later children draw over earlier ones.
     for (auto it = m_children.rbegin(); it != m_children.rend(); ++it) {
-      if ((*it)->bounds().contains(event.position) && (*it)->enabled() && (*it)->on_pointer(event)) {
+      if ((*it)->bounds().contains(event.position) && (*it)->enabled() &&
+          (*it)->on_pointer(event)) {
         m_captured = it->get();
         return true;
       }

@@ -55,13 +55,14 @@ class Widget {
 
  protected:
   // Draws text in `box`, top-aligned, in the UI's direction unless the text says otherwise.
-  void paint_text(Canvas& canvas, std::string_view text, TextRole role, const Rect& box, TextAlign align, Color color,
-                  TextDirection direction = TextDirection::automatic);
+  void paint_text(Canvas& canvas, std::string_view text, TextRole role, const Rect& box,
+                  TextAlign align, Color color, TextDirection direction = TextDirection::automatic);
   // Height of `text` wrapped at `width` in `role`.
-  int text_height(std::string_view text, TextRole role, int width, TextDirection direction = TextDirection::automatic);
+  int text_height(std::string_view text, TextRole role, int width,
+                  TextDirection direction = TextDirection::automatic);
   // Text vertically centred in `box` on one line.
-  void paint_centred_line(Canvas& canvas, std::string_view text, TextRole role, const Rect& box, TextAlign align,
-                          Color color);
+  void paint_centred_line(Canvas& canvas, std::string_view text, TextRole role, const Rect& box,
+                          TextAlign align, Color color);
   void paint_border(Canvas& canvas, const Rect& box, Color color, int width);
   // The direction the UI reads in, for text whose own content does not decide.
   TextDirection ui_direction() const { return m_ui.direction(); }
@@ -104,7 +105,8 @@ class Container : public Widget {
 // Children stacked top to bottom.
 class Column : public Container {
  public:
-  explicit Column(UiContext& ui, int spacing = 0, int padding = 0, Align align = Align::stretch, std::string id = {})
+  explicit Column(UiContext& ui, int spacing = 0, int padding = 0, Align align = Align::stretch,
+                  std::string id = {})
       : Container(ui, std::move(id)), m_spacing(spacing), m_padding(padding), m_align(align) {}
 
   Size measure(int available_width) override;
@@ -120,7 +122,8 @@ class Column : public Container {
 // gets an equal share of the width unless it has a fixed width.
 class Row : public Container {
  public:
-  explicit Row(UiContext& ui, int spacing = 0, std::string id = {}) : Container(ui, std::move(id)), m_spacing(spacing) {}
+  explicit Row(UiContext& ui, int spacing = 0, std::string id = {})
+      : Container(ui, std::move(id)), m_spacing(spacing) {}
 
   Size measure(int available_width) override;
   void arrange(const Rect& bounds) override;

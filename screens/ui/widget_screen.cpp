@@ -6,7 +6,8 @@
 
 namespace shubbak {
 
-WidgetScreen::WidgetScreen(UiContext& ui, std::unique_ptr<Widget> root) : m_ui(ui), m_root(std::move(root)) {
+WidgetScreen::WidgetScreen(UiContext& ui, std::unique_ptr<Widget> root)
+    : m_ui(ui), m_root(std::move(root)) {
   m_ui.on_redraw([this] { changed(); });
   m_ui.on_appearance_changed([this] {
     m_root->appearance_changed();
@@ -95,16 +96,19 @@ void WidgetScreen::focus_next(bool backwards) {
   (m_dialog ? static_cast<Widget&>(*m_dialog) : *m_root).collect_focusable(order);
   if (order.empty()) return;
   auto it = std::find(order.begin(), order.end(), m_ui.focused());
-  std::size_t index = it == order.end() ? (backwards ? order.size() - 1 : 0)
-                      : backwards      ? (static_cast<std::size_t>(it - order.begin()) + order.size() - 1) % order.size()
-                                       : (static_cast<std::size_t>(it - order.begin()) + 1) % order.size();
+  std::size_t index =
+      it == order.end() ? (backwards ? order.size() - 1 : 0)
+      : backwards ? (static_cast<std::size_t>(it - order.begin()) + order.size() - 1) % order.size()
+                  : (static_cast<std::size_t>(it - order.begin()) + 1) % order.size();
   m_ui.set_focus(order[index]);
 }
 
 std::optional<Rect> WidgetScreen::find_element(std::string_view id) const {
-  if (id.starts_with("key:")) return m_keyboard ? m_keyboard->key_bounds(id.substr(4)) : std::nullopt;
+  if (id.starts_with("key:"))
+    return m_keyboard ? m_keyboard->key_bounds(id.substr(4)) : std::nullopt;
   if (auto colon = id.find(':'); colon != std::string_view::npos) {
-    if (auto* date = dynamic_cast<DateInput*>(m_root->find(id.substr(0, colon)))) return date->part_bounds(id.substr(colon + 1));
+    if (auto* date = dynamic_cast<DateInput*>(m_root->find(id.substr(0, colon))))
+      return date->part_bounds(id.substr(colon + 1));
   }
   if (m_dialog) {
     if (Widget* w = m_dialog->find(id)) return w->bounds();

@@ -52,9 +52,12 @@ class Page final : public Container {
     }
     // The controls start at the middle of the screen, or higher when they would not fit below
     // it, but never over the text above them.
-    int controls_y = std::max(top + content_h + m_padding, std::min(bounds.y + bounds.height / 2, bottom - controls_h));
-    m_content->arrange({bounds.x + m_padding, top, inner, std::max(0, controls_y - m_padding - top)});
-    m_controls->arrange({bounds.x + m_padding, controls_y, inner, std::max(0, bottom - controls_y)});
+    int controls_y = std::max(top + content_h + m_padding,
+                              std::min(bounds.y + bounds.height / 2, bottom - controls_h));
+    m_content->arrange(
+        {bounds.x + m_padding, top, inner, std::max(0, controls_y - m_padding - top)});
+    m_controls->arrange(
+        {bounds.x + m_padding, controls_y, inner, std::max(0, bottom - controls_y)});
   }
   void draw(Canvas& canvas) override {
     std::optional<Rect> clip;
@@ -64,7 +67,8 @@ class Page final : public Container {
     if (m_show_buttons) m_buttons->draw(canvas);
   }
   bool on_pointer(const PointerEvent& event) override {
-    if (!m_show_buttons && event.kind == PointerEvent::Kind::down && m_buttons->bounds().contains(event.position)) {
+    if (!m_show_buttons && event.kind == PointerEvent::Kind::down &&
+        m_buttons->bounds().contains(event.position)) {
       return false;
     }
     return Container::on_pointer(event);
@@ -139,7 +143,8 @@ void add_field(Column& column, const StepField& field, const StepActions& action
     column.add<Label>(field.hint, TextRole::caption, TextAlign::start).set_tone(Label::Tone::muted);
   }
   if (!field.error.empty()) {
-    column.add<Label>(field.error, TextRole::body, TextAlign::start, field.id + ":error").set_tone(Label::Tone::danger);
+    column.add<Label>(field.error, TextRole::body, TextAlign::start, field.id + ":error")
+        .set_tone(Label::Tone::danger);
   }
 }
 
@@ -149,15 +154,18 @@ std::unique_ptr<Widget> build(UiContext& ui, const StepView& view, const StepAct
   page->build();
   Column& content = page->content();
   if (!view.service_title.empty()) {
-    content.add<Label>(view.service_title, TextRole::caption, TextAlign::start, "service").set_tone(Label::Tone::muted);
+    content.add<Label>(view.service_title, TextRole::caption, TextAlign::start, "service")
+        .set_tone(Label::Tone::muted);
   }
-  content.add<Label>(view.title, view.kind == StepView::Kind::finished ? TextRole::title : TextRole::heading,
+  content.add<Label>(view.title,
+                     view.kind == StepView::Kind::finished ? TextRole::title : TextRole::heading,
                      TextAlign::start, "title");
   if (!view.body.empty()) content.add<Label>(view.body, TextRole::body, TextAlign::start, "body");
 
   switch (view.kind) {
     case StepView::Kind::message:
-    case StepView::Kind::finished: break;
+    case StepView::Kind::finished:
+      break;
     case StepView::Kind::menu: {
       std::vector<ListItem> items;
       for (const auto& o : view.options) items.push_back({o.label, o.detail});
@@ -177,7 +185,8 @@ std::unique_ptr<Widget> build(UiContext& ui, const StepView& view, const StepAct
         auto& first = row.add<Column>(u, 0, Align::stretch);
         auto& second = row.add<Column>(u, 0, Align::stretch);
         std::size_t half = (view.fields.size() + 1) / 2;
-        for (std::size_t i = 0; i < view.fields.size(); ++i) add_field(i < half ? first : second, view.fields[i], actions);
+        for (std::size_t i = 0; i < view.fields.size(); ++i)
+          add_field(i < half ? first : second, view.fields[i], actions);
       } else {
         for (const auto& field : view.fields) add_field(questions, field, actions);
       }
@@ -199,21 +208,25 @@ std::unique_ptr<Widget> build(UiContext& ui, const StepView& view, const StepAct
 
   Row& buttons = page->buttons();
   if (view.can_go_back) {
-    buttons.add<Button>(std::string(ui.message("step.back")), Button::Style::secondary, "back").on_click([actions] {
-      if (actions.back) actions.back();
-    });
+    buttons.add<Button>(std::string(ui.message("step.back")), Button::Style::secondary, "back")
+        .on_click([actions] {
+          if (actions.back) actions.back();
+        });
   }
   if (view.can_cancel) {
-    buttons.add<Button>(std::string(ui.message("step.cancel")), Button::Style::secondary, "cancel").on_click([actions] {
-      if (actions.cancel) actions.cancel();
-    });
+    buttons.add<Button>(std::string(ui.message("step.cancel")), Button::Style::secondary, "cancel")
+        .on_click([actions] {
+          if (actions.cancel) actions.cancel();
+        });
   }
   // Choices as buttons: payment methods on a message, "try printing again" on the last screen.
-  bool buttons_for_options = view.kind == StepView::Kind::message || view.kind == StepView::Kind::finished;
+  bool buttons_for_options =
+      view.kind == StepView::Kind::message || view.kind == StepView::Kind::finished;
   for (const auto& method : buttons_for_options ? view.options : std::vector<StepOption>{}) {
-    buttons.add<Button>(method.label, Button::Style::primary, "option:" + method.id).on_click([actions, id = method.id] {
-      if (actions.choose) actions.choose(id);
-    });
+    buttons.add<Button>(method.label, Button::Style::primary, "option:" + method.id)
+        .on_click([actions, id = method.id] {
+          if (actions.choose) actions.choose(id);
+        });
   }
   if (!view.primary.empty()) {
     buttons.add<Button>(view.primary, Button::Style::primary, "primary").on_click([actions] {
@@ -232,7 +245,9 @@ StepScreen::StepScreen(UiContext& ui, StepView view, StepActions actions)
       m_messages(ui.messages()),
       m_language(ui.language()) {}
 
-std::string StepScreen::spoken_text() const { return spoken_step(m_view, m_messages, m_language); }
+std::string StepScreen::spoken_text() const {
+  return spoken_step(m_view, m_messages, m_language);
+}
 
 std::optional<Rect> StepScreen::find_element(std::string_view id) const {
   if (id.starts_with("option:") && m_view.kind == StepView::Kind::menu) {

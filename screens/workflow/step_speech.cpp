@@ -56,7 +56,8 @@ std::string spoken_step(const StepView& view, const Messages& messages, Language
   return with_spoken_decimal_point(std::move(text), messages, language);
 }
 
-std::string with_spoken_decimal_point(std::string text, const Messages& messages, Language language) {
+std::string with_spoken_decimal_point(std::string text, const Messages& messages,
+                                      Language language) {
   // espeak-ng reads "١٫٢٥٠" as "one, two hundred and fifty": the separator must be a word.
   static constexpr std::string_view k_arabic_decimal_separator = "\u066B";
   const std::string word = " " + std::string(messages.get("speech.decimal_point", language)) + " ";

@@ -20,6 +20,7 @@ void append_sentence(std::string& text, std::string_view sentence);
 
 // Amounts with Arabic-Indic digits ("١٫٢٥٠") with their decimal separator as a word, so the voice
 // says "one point two hundred and fifty" rather than two numbers.
-std::string with_spoken_decimal_point(std::string text, const Messages& messages, Language language);
+std::string with_spoken_decimal_point(std::string text, const Messages& messages,
+                                      Language language);
 
 }  // namespace shubbak

@@ -23,11 +23,11 @@ struct StepField {
   std::string label;
   std::string hint;
   Input input = Input::text;
-  std::string text;                    // text, number, phone
-  std::optional<CivilDate> date;       // date
-  std::vector<StepOption> choices;     // choice, multi_choice
-  std::vector<std::string> selected;   // choice (one), multi_choice
-  std::string error;                   // why the answer is refused, empty when fine
+  std::string text;                   // text, number, phone
+  std::optional<CivilDate> date;      // date
+  std::vector<StepOption> choices;    // choice, multi_choice
+  std::vector<std::string> selected;  // choice (one), multi_choice
+  std::string error;                  // why the answer is refused, empty when fine
 };
 
 struct StepView {
@@ -36,10 +36,10 @@ struct StepView {
   std::string service_title;
   std::string title;
   std::string body;
-  std::vector<StepOption> options;                          // menu; payment methods
-  std::vector<StepField> fields;                            // form
+  std::vector<StepOption> options;                           // menu; payment methods
+  std::vector<StepField> fields;                             // form
   std::vector<std::pair<std::string, std::string>> summary;  // review: label, answer
-  std::string primary;                                      // the main button's label; empty: none
+  std::string primary;                                       // the main button's label; empty: none
   bool can_go_back = false;
   bool can_cancel = false;
 };

@@ -37,7 +37,8 @@ bool run_once(const std::string& binary, const std::string& config, Run& out) {
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 1);
   posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  std::vector<std::string> args = {binary, "--headless", "--config", config, "--exit-after-first-frame"};
+  std::vector<std::string> args = {binary, "--headless", "--config", config,
+                                   "--exit-after-first-frame"};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -60,7 +61,8 @@ bool run_once(const std::string& binary, const std::string& config, Run& out) {
     seen.append(buffer, static_cast<std::size_t>(n));
     if (seen.find("first-frame\n") != std::string::npos) {
       out.first_frame_ms =
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count();
       got_frame = true;
       break;
     }
@@ -107,9 +109,11 @@ int main(int argc, char** argv) {
 
   double median_ms = percentile(times, 0.5), median_mb = percentile(rss, 0.5);
   std::printf("startup (headless 1920x1080, welcome screen, %d runs)\n", runs);
-  std::printf("  exec to first presented frame: median %.1f ms, p90 %.1f ms, min %.1f ms, max %.1f ms\n",
-              median_ms, percentile(times, 0.9), percentile(times, 0.0), percentile(times, 1.0));
+  std::printf(
+      "  exec to first presented frame: median %.1f ms, p90 %.1f ms, min %.1f ms, max %.1f ms\n",
+      median_ms, percentile(times, 0.9), percentile(times, 0.0), percentile(times, 1.0));
   std::printf("  peak RSS: median %.1f MB, max %.1f MB\n", median_mb, percentile(rss, 1.0));
-  std::printf("  aim: < 150 ms and < 40 MB: %s\n", median_ms < 150 && median_mb < 40 ? "met" : "NOT met");
+  std::printf("  aim: < 150 ms and < 40 MB: %s\n",
+              median_ms < 150 && median_mb < 40 ? "met" : "NOT met");
   return 0;
 }

@@ -19,7 +19,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double ms(Clock::duration d) {
+  return std::chrono::duration<double, std::milli>(d).count();
+}
 
 double percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
@@ -38,8 +40,10 @@ double frame(Display& display, Screen& screen) {
 
 int main() {
   Logger logger(LogLevel::warn);
-  auto display = Display::open({DisplayMode::headless, {1920, 1080}, Rotation::none}, Log(logger, "display"));
-  auto messages = Messages::load(std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/i18n/messages.toml");
+  auto display =
+      Display::open({DisplayMode::headless, {1920, 1080}, Rotation::none}, Log(logger, "display"));
+  auto messages =
+      Messages::load(std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/i18n/messages.toml");
   if (!display || !messages) {
     std::fprintf(stderr, "ui_frame: cannot open the display or messages\n");
     return 1;
@@ -48,7 +52,8 @@ int main() {
 
   auto new_screen_ms = [&](TextEngine& text) {
     auto start = Clock::now();
-    UiContext ui(text, loop, *messages, (*display)->size(), 96, Language::ar, DigitStyle::western, Log(logger, "ui"));
+    UiContext ui(text, loop, *messages, (*display)->size(), 96, Language::ar, DigitStyle::western,
+                 Log(logger, "ui"));
     auto screen = testing::make_gallery(ui);
     frame(**display, *screen);
     return ms(Clock::now() - start);
@@ -60,7 +65,8 @@ int main() {
   for (int i = 0; i < 20; ++i) warm_runs.push_back(new_screen_ms(**cold_engine));
 
   auto engine = TextEngine::open(Config::Text{});
-  UiContext ui(**engine, loop, *messages, (*display)->size(), 96, Language::ar, DigitStyle::western, Log(logger, "ui"));
+  UiContext ui(**engine, loop, *messages, (*display)->size(), 96, Language::ar, DigitStyle::western,
+               Log(logger, "ui"));
   auto screen = testing::make_gallery(ui);
   frame(**display, *screen);  // first frame: fills the caches
 
@@ -78,21 +84,24 @@ int main() {
     typing.push_back(frame(**display, *screen));
   }
 
-  std::printf("ui_frame (1920x1080, software renderer, Arabic widget gallery: %llu glyphs a frame)\n",
-              static_cast<unsigned long long>(glyphs_per_frame));
-  std::printf("  first frame of a new screen: cold %.1f ms, warm median %.1f ms\n", cold, percentile(warm_runs, 0.5));
-  std::printf("  unchanged frame, full redraw: p50 %.2f ms, p99 %.2f ms (%d frames)\n", percentile(unchanged, 0.5),
-              percentile(unchanged, 0.99), k_frames);
+  std::printf(
+      "ui_frame (1920x1080, software renderer, Arabic widget gallery: %llu glyphs a frame)\n",
+      static_cast<unsigned long long>(glyphs_per_frame));
+  std::printf("  first frame of a new screen: cold %.1f ms, warm median %.1f ms\n", cold,
+              percentile(warm_runs, 0.5));
+  std::printf("  unchanged frame, full redraw: p50 %.2f ms, p99 %.2f ms (%d frames)\n",
+              percentile(unchanged, 0.5), percentile(unchanged, 0.99), k_frames);
   std::printf("  on unchanged frames: %llu shaping calls, %llu rasterisations, %llu layouts\n",
               static_cast<unsigned long long>(after.shape_calls - before.shape_calls),
               static_cast<unsigned long long>(after.rasterisations - before.rasterisations),
               static_cast<unsigned long long>(after.layouts - before.layouts));
   if (!typing.empty()) {
-    std::printf("  frame while typing into a field: p50 %.2f ms, p99 %.2f ms\n", percentile(typing, 0.5),
-                percentile(typing, 0.99));
+    std::printf("  frame while typing into a field: p50 %.2f ms, p99 %.2f ms\n",
+                percentile(typing, 0.5), percentile(typing, 0.99));
   }
   bool met = percentile(unchanged, 0.99) <= 8.0 && after.shape_calls == before.shape_calls &&
              after.rasterisations == before.rasterisations;
-  std::printf("  aim: p99 <= 8 ms and no shaping or rasterising on an unchanged frame: %s\n", met ? "met" : "NOT met");
+  std::printf("  aim: p99 <= 8 ms and no shaping or rasterising on an unchanged frame: %s\n",
+              met ? "met" : "NOT met");
   return 0;
 }

@@ -25,7 +25,8 @@ std::string slurp(const std::filesystem::path& path) {
 }  // namespace
 
 ChildProcess::ChildProcess(std::vector<std::string> argv, const std::filesystem::path& output_dir,
-                           std::vector<std::string> extra_env, const std::filesystem::path& stdin_file)
+                           std::vector<std::string> extra_env,
+                           const std::filesystem::path& stdin_file)
     : m_stdout(output_dir / "stdout.txt"), m_stderr(output_dir / "stderr.txt") {
   std::vector<char*> args;
   for (auto& a : argv) args.push_back(a.data());
@@ -39,8 +40,10 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, const std::filesystem:
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, stdin_file.c_str(), O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, m_stdout.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, m_stderr.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 1, m_stdout.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_addopen(&actions, 2, m_stderr.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
   // The child starts with the default signal mask, whatever the test runner blocked.
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
@@ -61,7 +64,9 @@ ChildProcess::~ChildProcess() {
   }
 }
 
-void ChildProcess::signal(int signo) const { ::kill(m_pid, signo); }
+void ChildProcess::signal(int signo) const {
+  ::kill(m_pid, signo);
+}
 
 std::optional<int> ChildProcess::wait(std::chrono::milliseconds limit) {
   auto deadline = std::chrono::steady_clock::now() + limit;
@@ -90,7 +95,11 @@ bool ChildProcess::wait_for_stderr(const std::string& text, std::chrono::millise
   return false;
 }
 
-std::string ChildProcess::stdout_text() const { return slurp(m_stdout); }
-std::string ChildProcess::stderr_text() const { return slurp(m_stderr); }
+std::string ChildProcess::stdout_text() const {
+  return slurp(m_stdout);
+}
+std::string ChildProcess::stderr_text() const {
+  return slurp(m_stderr);
+}
 
 }  // namespace shubbak::testing

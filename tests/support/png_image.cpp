@@ -14,8 +14,8 @@ std::optional<Image> load_png(const std::filesystem::path& path) {
   Image image{argb->w, argb->h, {}};
   image.argb.resize(static_cast<std::size_t>(argb->w * argb->h));
   for (int y = 0; y < argb->h; ++y) {
-    const auto* row = reinterpret_cast<const std::uint32_t*>(static_cast<const std::uint8_t*>(argb->pixels) +
-                                                             y * argb->pitch);
+    const auto* row = reinterpret_cast<const std::uint32_t*>(
+        static_cast<const std::uint8_t*>(argb->pixels) + y * argb->pitch);
     std::copy(row, row + argb->w, image.argb.begin() + static_cast<std::ptrdiff_t>(y * argb->w));
   }
   SDL_FreeSurface(argb);
@@ -35,7 +35,8 @@ bool save_png(const Image& image, const std::filesystem::path& path) {
 long count_differences(const Image& a, const Image& b) {
   if (a.width != b.width || a.height != b.height) return -1;
   long differing = 0;
-  for (std::size_t i = 0; i < a.argb.size(); ++i) differing += (a.argb[i] & 0xFFFFFFu) != (b.argb[i] & 0xFFFFFFu);
+  for (std::size_t i = 0; i < a.argb.size(); ++i)
+    differing += (a.argb[i] & 0xFFFFFFu) != (b.argb[i] & 0xFFFFFFu);
   return differing;
 }
 
@@ -47,22 +48,25 @@ long count_differences(const Image& a, const Image& b) {
 namespace shubbak::testing {
 
 std::string compare_with_golden(const Image& image, const std::string& name) {
-  std::filesystem::path golden = std::filesystem::path(SHUBBAK_SOURCE_DIR) / "tests/golden" / (name + ".png");
+  std::filesystem::path golden =
+      std::filesystem::path(SHUBBAK_SOURCE_DIR) / "tests/golden" / (name + ".png");
   const char* update = std::getenv("SHUBBAK_UPDATE_GOLDEN");
   if (update != nullptr && std::string(update) == "1") {
     std::filesystem::create_directories(golden.parent_path());
     return save_png(image, golden) ? "" : "cannot write " + golden.string();
   }
   auto expected = load_png(golden);
-  if (!expected) return "no golden image " + golden.string() + " (make it with SHUBBAK_UPDATE_GOLDEN=1)";
+  if (!expected)
+    return "no golden image " + golden.string() + " (make it with SHUBBAK_UPDATE_GOLDEN=1)";
   long differing = count_differences(image, *expected);
   if (differing == 0) return "";
-  std::filesystem::path actual = std::filesystem::path(SHUBBAK_BINARY_DIR) / "golden-mismatch" / (name + ".png");
+  std::filesystem::path actual =
+      std::filesystem::path(SHUBBAK_BINARY_DIR) / "golden-mismatch" / (name + ".png");
   std::filesystem::create_directories(actual.parent_path());
   save_png(image, actual);
   return differing < 0 ? "size differs from " + golden.string()
-                       : std::to_string(differing) + " pixels differ from " + golden.string() + "; actual in " +
-                             actual.string();
+                       : std::to_string(differing) + " pixels differ from " + golden.string() +
+                             "; actual in " + actual.string();
 }
 
 }  // namespace shubbak::testing

@@ -15,10 +15,12 @@ T must(Expected<T> value, const char* what) {
 }  // namespace
 
 UiHarness::UiHarness(Language language, Size size, Rotation rotation) {
-  m_display = must(Display::open({DisplayMode::headless, size, rotation}, Log(m_logger, "display")), "display");
+  m_display = must(Display::open({DisplayMode::headless, size, rotation}, Log(m_logger, "display")),
+                   "display");
   m_text = must(TextEngine::open(Config::Text{}), "text engine");
   m_messages = std::make_unique<Messages>(
-      must(Messages::load(std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/i18n/messages.toml"), "messages"));
+      must(Messages::load(std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/i18n/messages.toml"),
+           "messages"));
   m_loop = std::make_unique<EventLoop>(m_display->loop_backend());
   m_ui = std::make_unique<UiContext>(*m_text, *m_loop, *m_messages, m_display->size(), 96, language,
                                      DigitStyle::western, Log(m_logger, "ui"));
@@ -27,7 +29,9 @@ UiHarness::UiHarness(Language language, Size size, Rotation rotation) {
 
 // Queued tasks may hold screens (a replaced screen lives until its event returns): destroy them
 // while the UI context they refer to is still alive.
-UiHarness::~UiHarness() { m_loop->discard_pending(); }
+UiHarness::~UiHarness() {
+  m_loop->discard_pending();
+}
 
 bool UiHarness::run_until(const std::function<bool()>& done, std::chrono::milliseconds limit) {
   bool reached = false;

@@ -19,7 +19,8 @@ namespace shubbak::testing {
 
 class UiHarness {
  public:
-  explicit UiHarness(Language language, Size size = {1920, 1080}, Rotation rotation = Rotation::none);
+  explicit UiHarness(Language language, Size size = {1920, 1080},
+                     Rotation rotation = Rotation::none);
   ~UiHarness();
 
   UiContext& ui() { return *m_ui; }
@@ -31,7 +32,8 @@ class UiHarness {
   void show(std::unique_ptr<Screen> screen) { m_app->show(std::move(screen)); }
 
   // Runs the loop until `done` is true after an iteration, or `limit` passes. True if done.
-  bool run_until(const std::function<bool()>& done, std::chrono::milliseconds limit = std::chrono::seconds(5));
+  bool run_until(const std::function<bool()>& done,
+                 std::chrono::milliseconds limit = std::chrono::seconds(5));
   // Lets pending events and one frame through.
   void settle();
   // A touch at the centre of element `id` of the current screen, through SDL.

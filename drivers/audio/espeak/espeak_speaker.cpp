@@ -94,7 +94,8 @@ Expected<void> start_espeak_once(const std::filesystem::path& data_dir) {
     // Both voices must be there: a kiosk that can speak only one language would mislead.
     for (const char* voice : {"en", "ar"}) {
       if (status = espeak_ng_SetVoiceByName(voice); status != ENS_OK) {
-        return fail(Errc::device, fmt::format("espeak-ng has no voice \"{}\": {}", voice, describe(status)));
+        return fail(Errc::device,
+                    fmt::format("espeak-ng has no voice \"{}\": {}", voice, describe(status)));
       }
     }
     return {};
@@ -107,12 +108,14 @@ Expected<void> start_espeak_once(const std::filesystem::path& data_dir) {
 Expected<void> EspeakSpeaker::start_engine() {
   if (auto started = start_espeak_once(m_options.data_dir); !started) return started;
   if (int rate = espeak_ng_GetSampleRate(); rate != m_output->sample_rate()) {
-    return fail(Errc::device, fmt::format("espeak-ng speaks at {} Hz, the audio output runs at {} Hz", rate,
-                                          m_output->sample_rate()));
+    return fail(Errc::device,
+                fmt::format("espeak-ng speaks at {} Hz, the audio output runs at {} Hz", rate,
+                            m_output->sample_rate()));
   }
   m_voice.reset();  // another speaker may have left espeak-ng with either voice
-  espeak_SetSynthCallback(
-      [](short* samples, int count, espeak_EVENT* events) { return on_samples(samples, count, events); });
+  espeak_SetSynthCallback([](short* samples, int count, espeak_EVENT* events) {
+    return on_samples(samples, count, events);
+  });
   espeak_ng_SetParameter(espeakRATE, m_options.words_per_minute, 0);
   return {};
 }

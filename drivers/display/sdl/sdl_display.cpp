@@ -2,13 +2,13 @@
 // atlas and handles beside it).
 #include <unistd.h>
 
+#include <algorithm>
 #include <condition_variable>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <utility>
 #include <vector>
-#include <algorithm>
 
 #include <SDL.h>
 #include <SDL_image.h>
@@ -47,7 +47,8 @@ class SdlLoopBackend final : public LoopBackend {
       return;
     }
     if (timeout) {
-      SDL_WaitEventTimeout(nullptr, static_cast<int>(std::min<std::int64_t>(timeout->count(), 1 << 30)));
+      SDL_WaitEventTimeout(nullptr,
+                           static_cast<int>(std::min<std::int64_t>(timeout->count(), 1 << 30)));
     } else {
       SDL_WaitEvent(nullptr);
     }
@@ -160,21 +161,26 @@ class SdlDisplay final : public Display {
     int x = SDL_WINDOWPOS_CENTERED, y = SDL_WINDOWPOS_CENTERED;
     if (fullscreen) {
       SDL_DisplayMode desktop{};
-      if (SDL_GetDesktopDisplayMode(0, &desktop) != 0) return sdl_error("SDL_GetDesktopDisplayMode");
+      if (SDL_GetDesktopDisplayMode(0, &desktop) != 0)
+        return sdl_error("SDL_GetDesktopDisplayMode");
       physical = {desktop.w, desktop.h};
       // Borderless at 0,0 as well as full screen: without a window manager, X11 does not apply
       // SDL_WINDOW_FULLSCREEN_DESKTOP, and the kiosk must still cover the panel.
       flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
       x = y = 0;
     }
-    sdl::WindowPtr window(SDL_CreateWindow("Shubbak", x, y, physical.width, physical.height, flags));
+    sdl::WindowPtr window(
+        SDL_CreateWindow("Shubbak", x, y, physical.width, physical.height, flags));
     if (!window) return sdl_error("SDL_CreateWindow");
 
-    Uint32 renderer_flags = headless ? SDL_RENDERER_SOFTWARE : SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC;
-    sdl::RendererPtr renderer(SDL_CreateRenderer(window.get(), -1, renderer_flags | SDL_RENDERER_TARGETTEXTURE));
+    Uint32 renderer_flags =
+        headless ? SDL_RENDERER_SOFTWARE : SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC;
+    sdl::RendererPtr renderer(
+        SDL_CreateRenderer(window.get(), -1, renderer_flags | SDL_RENDERER_TARGETTEXTURE));
     if (!renderer && !headless) {
       log.warn("no accelerated renderer ({}); using the software renderer", SDL_GetError());
-      renderer.reset(SDL_CreateRenderer(window.get(), -1, SDL_RENDERER_SOFTWARE | SDL_RENDERER_TARGETTEXTURE));
+      renderer.reset(
+          SDL_CreateRenderer(window.get(), -1, SDL_RENDERER_SOFTWARE | SDL_RENDERER_TARGETTEXTURE));
     }
     if (!renderer) return sdl_error("SDL_CreateRenderer");
     if (SDL_GetRendererOutputSize(renderer.get(), &physical.width, &physical.height) != 0) {
@@ -186,12 +192,14 @@ class SdlDisplay final : public Display {
     Uint32 wake_event = SDL_RegisterEvents(1);
     if (wake_event == static_cast<Uint32>(-1)) return sdl_error("SDL_RegisterEvents");
 
-    auto display = std::unique_ptr<SdlDisplay>(new SdlDisplay(
-        std::move(log), std::move(window), std::move(renderer), physical, options.rotation, headless, wake_event));
+    auto display = std::unique_ptr<SdlDisplay>(
+        new SdlDisplay(std::move(log), std::move(window), std::move(renderer), physical,
+                       options.rotation, headless, wake_event));
     if (auto ready = display->prepare_targets(); !ready) return std::unexpected(ready.error());
     display->m_log.info("{} display {}x{} (logical {}x{}, rotation {}), renderer {}",
-                        display->driver_name(), physical.width, physical.height, display->size().width,
-                        display->size().height, degrees(options.rotation), display->renderer_name());
+                        display->driver_name(), physical.width, physical.height,
+                        display->size().width, display->size().height, degrees(options.rotation),
+                        display->renderer_name());
     return std::unique_ptr<Display>(std::move(display));
   }
 
@@ -213,7 +221,9 @@ class SdlDisplay final : public Display {
   }
   LoopBackend& loop_backend() override { return m_backend; }
 
-  void on_pointer(std::function<void(const PointerEvent&)> h) override { m_on_pointer = std::move(h); }
+  void on_pointer(std::function<void(const PointerEvent&)> h) override {
+    m_on_pointer = std::move(h);
+  }
   void on_key(std::function<void(const KeyEvent&)> h) override { m_on_key = std::move(h); }
   void on_redraw_needed(std::function<void()> h) override { m_on_redraw = std::move(h); }
   void on_close_requested(std::function<void()> h) override { m_on_close = std::move(h); }
@@ -232,8 +242,8 @@ class SdlDisplay final : public Display {
       SDL_FRect dst{static_cast<float>(m_physical.width - logical.width) / 2.0f,
                     static_cast<float>(m_physical.height - logical.height) / 2.0f,
                     static_cast<float>(logical.width), static_cast<float>(logical.height)};
-      SDL_RenderCopyExF(renderer, m_rotation_target.get(), nullptr, &dst, degrees(m_rotation), nullptr,
-                        SDL_FLIP_NONE);
+      SDL_RenderCopyExF(renderer, m_rotation_target.get(), nullptr, &dst, degrees(m_rotation),
+                        nullptr, SDL_FLIP_NONE);
     }
     // Read back before presenting: after a present, the back buffer's content is undefined.
     for (auto& shot : std::exchange(m_screenshots, {})) {
@@ -246,7 +256,8 @@ class SdlDisplay final : public Display {
 
   std::uint64_t frames_presented() const override { return m_frames; }
 
-  void request_screenshot(std::filesystem::path png, std::function<void(Expected<void>)> done) override {
+  void request_screenshot(std::filesystem::path png,
+                          std::function<void(Expected<void>)> done) override {
     m_screenshots.push_back({std::move(png), std::move(done)});
   }
 
@@ -255,7 +266,9 @@ class SdlDisplay final : public Display {
     std::size_t at = 0;
     while (at < utf8.size()) {
       std::size_t end = std::min(utf8.size(), at + sizeof(SDL_TextInputEvent::text) - 1);
-      while (end > at && end < utf8.size() && (static_cast<unsigned char>(utf8[end]) & 0xC0) == 0x80) --end;
+      while (end > at && end < utf8.size() &&
+             (static_cast<unsigned char>(utf8[end]) & 0xC0) == 0x80)
+        --end;
       SDL_Event event{};
       event.type = SDL_TEXTINPUT;
       std::memcpy(event.text.text, utf8.data() + at, end - at);
@@ -285,8 +298,8 @@ class SdlDisplay final : public Display {
  private:
   static constexpr SDL_TouchID k_injected_touch_device = 0x5348;  // "SH"
 
-  SdlDisplay(Log log, sdl::WindowPtr window, sdl::RendererPtr renderer, Size physical, Rotation rotation,
-             bool headless, Uint32 wake_event)
+  SdlDisplay(Log log, sdl::WindowPtr window, sdl::RendererPtr renderer, Size physical,
+             Rotation rotation, bool headless, Uint32 wake_event)
       : m_log(std::move(log)),
         m_window(std::move(window)),
         m_renderer(std::move(renderer)),
@@ -301,7 +314,8 @@ class SdlDisplay final : public Display {
     if (m_rotation != Rotation::none) {
       // Screens draw upright into this texture; present() turns it onto the panel.
       m_rotation_target.reset(SDL_CreateTexture(m_renderer.get(), SDL_PIXELFORMAT_ARGB8888,
-                                                SDL_TEXTUREACCESS_TARGET, logical.width, logical.height));
+                                                SDL_TEXTUREACCESS_TARGET, logical.width,
+                                                logical.height));
       if (!m_rotation_target) return sdl_error("rotation target texture");
     }
     m_atlas = std::make_unique<sdl::MaskAtlas>(m_renderer.get(), k_atlas_side);
@@ -317,8 +331,8 @@ class SdlDisplay final : public Display {
   }
 
   Expected<void> save_png(const std::filesystem::path& path) {
-    sdl::SurfacePtr surface(SDL_CreateRGBSurfaceWithFormat(0, m_physical.width, m_physical.height, 32,
-                                                           SDL_PIXELFORMAT_ARGB8888));
+    sdl::SurfacePtr surface(SDL_CreateRGBSurfaceWithFormat(0, m_physical.width, m_physical.height,
+                                                           32, SDL_PIXELFORMAT_ARGB8888));
     if (!surface) return sdl_error("screenshot surface");
     if (SDL_RenderReadPixels(m_renderer.get(), nullptr, SDL_PIXELFORMAT_ARGB8888, surface->pixels,
                              surface->pitch) != 0) {
@@ -334,7 +348,8 @@ class SdlDisplay final : public Display {
     return {};
   }
 
-  void deliver(PointerEvent::Kind kind, float physical_x, float physical_y, std::int64_t id, Uint32 time_ms) {
+  void deliver(PointerEvent::Kind kind, float physical_x, float physical_y, std::int64_t id,
+               Uint32 time_ms) {
     if (!m_on_pointer) return;
     Point p{static_cast<int>(physical_x), static_cast<int>(physical_y)};
     p.x = std::clamp(p.x, 0, m_physical.width - 1);
@@ -356,16 +371,25 @@ class SdlDisplay final : public Display {
     if (key.mod & (KMOD_CTRL | KMOD_ALT | KMOD_GUI)) return std::nullopt;
     bool shift = (key.mod & KMOD_SHIFT) != 0;
     switch (key.sym) {
-      case SDLK_BACKSPACE: return KeyEvent{KeyEvent::Kind::backspace, {}, shift};
-      case SDLK_DELETE: return KeyEvent{KeyEvent::Kind::delete_forward, {}, shift};
-      case SDLK_LEFT: return KeyEvent{KeyEvent::Kind::left, {}, shift};
-      case SDLK_RIGHT: return KeyEvent{KeyEvent::Kind::right, {}, shift};
-      case SDLK_HOME: return KeyEvent{KeyEvent::Kind::home, {}, shift};
-      case SDLK_END: return KeyEvent{KeyEvent::Kind::end, {}, shift};
+      case SDLK_BACKSPACE:
+        return KeyEvent{KeyEvent::Kind::backspace, {}, shift};
+      case SDLK_DELETE:
+        return KeyEvent{KeyEvent::Kind::delete_forward, {}, shift};
+      case SDLK_LEFT:
+        return KeyEvent{KeyEvent::Kind::left, {}, shift};
+      case SDLK_RIGHT:
+        return KeyEvent{KeyEvent::Kind::right, {}, shift};
+      case SDLK_HOME:
+        return KeyEvent{KeyEvent::Kind::home, {}, shift};
+      case SDLK_END:
+        return KeyEvent{KeyEvent::Kind::end, {}, shift};
       case SDLK_RETURN:
-      case SDLK_KP_ENTER: return KeyEvent{KeyEvent::Kind::enter, {}, shift};
-      case SDLK_TAB: return KeyEvent{KeyEvent::Kind::tab, {}, shift};
-      default: return std::nullopt;
+      case SDLK_KP_ENTER:
+        return KeyEvent{KeyEvent::Kind::enter, {}, shift};
+      case SDLK_TAB:
+        return KeyEvent{KeyEvent::Kind::tab, {}, shift};
+      default:
+        return std::nullopt;
     }
   }
 
@@ -380,7 +404,8 @@ class SdlDisplay final : public Display {
                       : e.type == SDL_FINGERUP ? PointerEvent::Kind::up
                                                : PointerEvent::Kind::move;
           deliver(kind, e.tfinger.x * static_cast<float>(m_physical.width),
-                  e.tfinger.y * static_cast<float>(m_physical.height), static_cast<std::int64_t>(e.tfinger.fingerId), e.tfinger.timestamp);
+                  e.tfinger.y * static_cast<float>(m_physical.height),
+                  static_cast<std::int64_t>(e.tfinger.fingerId), e.tfinger.timestamp);
           break;
         }
         case SDL_MOUSEBUTTONDOWN:
@@ -388,19 +413,22 @@ class SdlDisplay final : public Display {
           if (e.button.which == SDL_TOUCH_MOUSEID || e.button.button != SDL_BUTTON_LEFT) break;
           {
             auto [px, py] = window_to_physical(e.button.x, e.button.y);
-            deliver(e.type == SDL_MOUSEBUTTONDOWN ? PointerEvent::Kind::down : PointerEvent::Kind::up, px, py, -1,
-                    e.button.timestamp);
+            deliver(
+                e.type == SDL_MOUSEBUTTONDOWN ? PointerEvent::Kind::down : PointerEvent::Kind::up,
+                px, py, -1, e.button.timestamp);
           }
           break;
         case SDL_MOUSEMOTION:
-          if (e.motion.which == SDL_TOUCH_MOUSEID || (e.motion.state & SDL_BUTTON_LMASK) == 0) break;
+          if (e.motion.which == SDL_TOUCH_MOUSEID || (e.motion.state & SDL_BUTTON_LMASK) == 0)
+            break;
           {
             auto [px, py] = window_to_physical(e.motion.x, e.motion.y);
             deliver(PointerEvent::Kind::move, px, py, -1, e.motion.timestamp);
           }
           break;
         case SDL_WINDOWEVENT:
-          if (e.window.event == SDL_WINDOWEVENT_EXPOSED || e.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+          if (e.window.event == SDL_WINDOWEVENT_EXPOSED ||
+              e.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
             if (m_on_redraw) m_on_redraw();
           }
           break;

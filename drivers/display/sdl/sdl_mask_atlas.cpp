@@ -9,8 +9,8 @@ constexpr int k_padding = 1;  // keeps linear filtering from bleeding between ne
 }
 
 MaskAtlas::MaskAtlas(SDL_Renderer* renderer, int side) : m_renderer(renderer), m_side(side) {
-  m_texture.reset(SDL_CreateTexture(renderer, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC,
-                                    side, side));
+  m_texture.reset(
+      SDL_CreateTexture(renderer, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, side, side));
   if (m_texture) SDL_SetTextureBlendMode(m_texture.get(), SDL_BLENDMODE_BLEND);
 }
 
@@ -33,11 +33,13 @@ std::optional<SDL_Rect> MaskAtlas::place(std::uint64_t key, const AlphaMask& mas
 
   SDL_Rect slot{m_shelf_x, m_shelf_y, mask.width, mask.height};
   // White pixels whose alpha is the coverage; SDL's colour modulation tints them when drawn.
-  std::vector<std::uint32_t> argb(static_cast<std::size_t>(mask.width) * static_cast<std::size_t>(mask.height));
+  std::vector<std::uint32_t> argb(static_cast<std::size_t>(mask.width) *
+                                  static_cast<std::size_t>(mask.height));
   for (int y = 0; y < mask.height; ++y) {
     const std::uint8_t* row = mask.pixels + static_cast<std::ptrdiff_t>(y) * mask.pitch;
     for (int x = 0; x < mask.width; ++x) {
-      argb[static_cast<std::size_t>(y * mask.width + x)] = (std::uint32_t{row[x]} << 24) | 0x00FFFFFFu;
+      argb[static_cast<std::size_t>(y * mask.width + x)] =
+          (std::uint32_t{row[x]} << 24) | 0x00FFFFFFu;
     }
   }
   SDL_UpdateTexture(m_texture.get(), &slot, argb.data(), mask.width * 4);

@@ -18,7 +18,8 @@ Expected<std::unique_ptr<CupsQueuePrinter>> CupsQueuePrinter::open(CupsQueueOpti
 }
 
 PrintResult CupsQueuePrinter::print(const MonoBitmap& page, const std::string& name) {
-  if (auto misfit = page_misfit(page, m_options.width_dots)) return std::unexpected(std::move(*misfit));
+  if (auto misfit = page_misfit(page, m_options.width_dots))
+    return std::unexpected(std::move(*misfit));
   IppJobLimits limits{m_options.job_timeout,
                       std::max(m_options.status_timeout, std::chrono::milliseconds{5'000}),
                       /*forgotten_job_is_done=*/true};

@@ -14,7 +14,9 @@ bool all_digits(std::string_view text) {
 
 }  // namespace
 
-bool luhn_valid(std::string_view digits) { return all_digits(digits) && passes_luhn(digits); }
+bool luhn_valid(std::string_view digits) {
+  return all_digits(digits) && passes_luhn(digits);
+}
 
 bool mod11_valid(std::string_view digits) {
   if (!all_digits(digits)) return false;

@@ -30,9 +30,9 @@ using FieldTypes = std::map<std::string, FieldType, std::less<>>;
 using FieldValues = std::map<std::string, Value, std::less<>>;
 
 struct EvaluationLimits {
-  int max_steps = 10000;          // nodes visited, function calls included
+  int max_steps = 10000;  // nodes visited, function calls included
   std::size_t max_text_bytes = 4096;
-  int regex_time_limit_ms = 50;   // per matches() call
+  int regex_time_limit_ms = 50;  // per matches() call
 };
 
 class Expression {
@@ -57,7 +57,8 @@ class Expression {
   struct Node;
 
  private:
-  Expression(std::string source, std::shared_ptr<const Node> root, std::vector<std::string> references)
+  Expression(std::string source, std::shared_ptr<const Node> root,
+             std::vector<std::string> references)
       : m_source(std::move(source)), m_root(std::move(root)), m_references(std::move(references)) {}
 
   std::string m_source;

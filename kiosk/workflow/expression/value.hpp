@@ -52,7 +52,9 @@ enum class Type { null, boolean, number, money, text, date, list };
 std::string_view to_string(Type type);
 
 struct Value {
-  std::variant<std::monostate, bool, Decimal, Money, std::string, CivilDate, std::vector<std::string>> data;
+  std::variant<std::monostate, bool, Decimal, Money, std::string, CivilDate,
+               std::vector<std::string>>
+      data;
 
   Type type() const;
   bool is_null() const { return std::holds_alternative<std::monostate>(data); }

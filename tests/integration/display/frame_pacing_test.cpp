@@ -14,7 +14,8 @@ using namespace std::chrono_literals;
 
 TEST_CASE("the welcome screen draws once, sleeps while idle, and redraws only on change") {
   Logger logger(LogLevel::warn);
-  auto display = Display::open({DisplayMode::headless, {1920, 1080}, Rotation::none}, Log(logger, "display"));
+  auto display =
+      Display::open({DisplayMode::headless, {1920, 1080}, Rotation::none}, Log(logger, "display"));
   REQUIRE(display);
   auto text = TextEngine::open(Config::Text{});
   REQUIRE(text);
@@ -23,7 +24,8 @@ TEST_CASE("the welcome screen draws once, sleeps while idle, and redraws only on
 
   EventLoop loop((*display)->loop_backend());
   KioskApp app(loop, **display, Log(logger, "app"));
-  UiContext ui(**text, loop, *messages, (*display)->size(), 96, Language::ar, DigitStyle::western, Log(logger, "ui"));
+  UiContext ui(**text, loop, *messages, (*display)->size(), 96, Language::ar, DigitStyle::western,
+               Log(logger, "ui"));
   auto screen = std::make_unique<WelcomeScreen>(ui, WelcomeScreen::Options{"K-1", "0.1.0"});
   WelcomeScreen* welcome = screen.get();
   app.show(std::move(screen));

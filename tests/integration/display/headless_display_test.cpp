@@ -14,11 +14,13 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr Rotation k_rotations[] = {Rotation::none, Rotation::cw90, Rotation::cw180, Rotation::cw270};
+constexpr Rotation k_rotations[] = {Rotation::none, Rotation::cw90, Rotation::cw180,
+                                    Rotation::cw270};
 constexpr Size k_logical{400, 300};
 
 std::unique_ptr<Display> open_headless(Logger& logger, Rotation rotation) {
-  auto display = Display::open({DisplayMode::headless, k_logical, rotation}, Log(logger, "display"));
+  auto display =
+      Display::open({DisplayMode::headless, k_logical, rotation}, Log(logger, "display"));
   REQUIRE_MESSAGE(display, (display ? "" : display.error().message));
   CHECK((*display)->headless());
   CHECK((*display)->driver_name() == "dummy");
@@ -40,7 +42,8 @@ TEST_CASE("a logical pixel is drawn on the panel pixel its rotation names, and s
     canvas.fill_rect({10, 20, 1, 1}, {255, 255, 255});
     canvas.fill_rect({399, 299, 1, 1}, {255, 0, 0});
     bool saved = false;
-    display->request_screenshot(dir / "frame.png", [&](Expected<void> r) { saved = r.has_value(); });
+    display->request_screenshot(dir / "frame.png",
+                                [&](Expected<void> r) { saved = r.has_value(); });
     display->present();
     CHECK(saved);
     CHECK(display->frames_presented() == 1);

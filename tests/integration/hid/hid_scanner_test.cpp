@@ -9,12 +9,12 @@
 #include <sstream>
 
 #include "drivers/hid/hid_scanner.hpp"
-#include "kiosk/crypto/device_key.hpp"
-#include "kiosk/store/transaction_store.hpp"
-#include "tests/support/temp_dir.hpp"
 #include "drivers/usb/usb_context.hpp"
+#include "kiosk/crypto/device_key.hpp"
 #include "kiosk/loop/event_loop.hpp"
+#include "kiosk/store/transaction_store.hpp"
 #include "tests/support/memory_log_sink.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/support/usb/fake_hid_keyboard.hpp"
 
 using namespace shubbak;
@@ -226,14 +226,17 @@ int count_in_file_shifted(const std::filesystem::path& file, std::string_view sh
   int found = 0;
   for (std::size_t i = 0; i + shifted.size() <= bytes.size(); ++i) {
     bool match = true;
-    for (std::size_t k = 0; match && k < shifted.size(); ++k) match = static_cast<char>(bytes[i + k] + 1) == shifted[k];
+    for (std::size_t k = 0; match && k < shifted.size(); ++k)
+      match = static_cast<char>(bytes[i + k] + 1) == shifted[k];
     found += match;
   }
   return found;
 }
 }  // namespace
 
-TEST_CASE("what a swipe leaves the kiosk to store holds no card number: not in the database, not in its WAL") {
+TEST_CASE(
+    "what a swipe leaves the kiosk to store holds no card number: not in the database, not in its "
+    "WAL") {
   ScannerRig rig;
   type_shifted(*rig.keyboard, k_swipe_shifted);
   rig.run_until_scans(1);

@@ -88,7 +88,8 @@ class SetPin {
 };
 
 std::string hash_in(const std::string& text) {
-  static const std::regex line(R"re(pin_hash = "(scrypt\$ln=15\$r=8\$p=1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+)")re");
+  static const std::regex line(
+      R"re(pin_hash = "(scrypt\$ln=15\$r=8\$p=1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+)")re");
   std::smatch match;
   REQUIRE_MESSAGE(std::regex_search(text, match, line), text);
   return match[1].str();
@@ -210,7 +211,9 @@ TEST_CASE("set-pin --config sets pin_hash in the shipped kiosk.toml and changes 
 
 TEST_CASE("set-pin --config appends [technician] to a config without it") {
   SetPin set_pin;
-  const std::string before = "# a small kiosk\n[kiosk]\nid = \"muscat-0042\"   # set at enrolment\n\n[log]\nlevel = \"warn\"";
+  const std::string before =
+      "# a small kiosk\n[kiosk]\nid = \"muscat-0042\"   # set at enrolment\n\n[log]\nlevel = "
+      "\"warn\"";
   fs::path config = set_pin.dir().write("small.toml", before);
   fs::permissions(config, fs::perms(0600));
 
@@ -221,7 +224,8 @@ TEST_CASE("set-pin --config appends [technician] to a config without it") {
   CHECK(loaded->kiosk.id == "muscat-0042");
   CHECK(loaded->log.level == LogLevel::warn);
   CHECK(verifies("90817263", loaded->technician.pin_hash));
-  CHECK(read_file(config) == before + "\n\n[technician]\npin_hash = \"" + loaded->technician.pin_hash + "\"\n");
+  CHECK(read_file(config) ==
+        before + "\n\n[technician]\npin_hash = \"" + loaded->technician.pin_hash + "\"\n");
   CHECK(mode_of(config) == 0600);
 }
 
@@ -256,15 +260,19 @@ TEST_CASE("set-pin --config: file errors exit 2 and leave the file as it was") {
 
 TEST_CASE("the pin_hash line edit keeps indentation, comments and line endings") {
   const std::string hash = "scrypt$ln=15$r=8$p=1$c2FsdA==$aGFzaA==";
-  CHECK(provision::with_pin_hash("[technician]\n  pin_hash = \"old\"   # set 2024\nmax_failures = 5\n", hash) ==
+  CHECK(provision::with_pin_hash(
+            "[technician]\n  pin_hash = \"old\"   # set 2024\nmax_failures = 5\n", hash) ==
         "[technician]\n  pin_hash = \"" + hash + "\"   # set 2024\nmax_failures = 5\n");
-  CHECK(provision::with_pin_hash("[kiosk]\r\nid = \"a\"\r\n[technician]\r\nidle_seconds = 60\r\n", hash) ==
-        "[kiosk]\r\nid = \"a\"\r\n[technician]\r\npin_hash = \"" + hash + "\"\r\nidle_seconds = 60\r\n");
-  CHECK(provision::with_pin_hash("[technician]", hash) == "[technician]\npin_hash = \"" + hash + "\"\n");
+  CHECK(provision::with_pin_hash("[kiosk]\r\nid = \"a\"\r\n[technician]\r\nidle_seconds = 60\r\n",
+                                 hash) == "[kiosk]\r\nid = \"a\"\r\n[technician]\r\npin_hash = \"" +
+                                              hash + "\"\r\nidle_seconds = 60\r\n");
+  CHECK(provision::with_pin_hash("[technician]", hash) ==
+        "[technician]\npin_hash = \"" + hash + "\"\n");
   CHECK(provision::with_pin_hash("", hash) == "[technician]\npin_hash = \"" + hash + "\"\n");
   // A [technician] inside a multi-line string is text, not a table.
   CHECK(provision::with_pin_hash("[kiosk]\nnote = \"\"\"\n[technician]\n\"\"\"\n", hash) ==
-        "[kiosk]\nnote = \"\"\"\n[technician]\n\"\"\"\n\n[technician]\npin_hash = \"" + hash + "\"\n");
+        "[kiosk]\nnote = \"\"\"\n[technician]\n\"\"\"\n\n[technician]\npin_hash = \"" + hash +
+            "\"\n");
   // Another table's pin_hash is left alone.
   CHECK(provision::with_pin_hash("[other]\npin_hash = \"x\"\n[technician]\n", hash) ==
         "[other]\npin_hash = \"x\"\n[technician]\npin_hash = \"" + hash + "\"\n");

@@ -190,7 +190,9 @@ TEST_CASE(
   CHECK(blank.out.find("no readable QR code") != std::string::npos);
 }
 
-TEST_CASE("the issuer's logo prints dithered at the top; an unreadable one is left out, not the receipt") {
+TEST_CASE(
+    "the issuer's logo prints dithered at the top; an unreadable one is left out, not the "
+    "receipt") {
   auto text = TextEngine::open(Config::Text{});
   REQUIRE(text);
   std::string seal = testing::placeholder_sample_seal();

@@ -58,7 +58,8 @@ std::int64_t count(const std::filesystem::path& db_path, const std::string& sql)
 // file, seen from a connection of its own) at the moment the printer is asked, then prints.
 class JournalCheckingPrinter final : public ReceiptPrinter {
  public:
-  JournalCheckingPrinter(ReceiptPrinter& inner, std::filesystem::path db) : m_inner(inner), m_db(std::move(db)) {}
+  JournalCheckingPrinter(ReceiptPrinter& inner, std::filesystem::path db)
+      : m_inner(inner), m_db(std::move(db)) {}
   int width_dots() const override { return m_inner.width_dots(); }
   PrinterState state() override { return m_inner.state(); }
   PrintResult print(const MonoBitmap& page, const std::string& name) override {
@@ -67,13 +68,16 @@ class JournalCheckingPrinter final : public ReceiptPrinter {
     auto db = sqlite::Database::open(m_db, SQLITE_OPEN_READONLY);
     if (db) {
       auto pending = db->query_int(
-          "SELECT count(*) FROM receipts WHERE state = 'pending' AND kind || '-' || transaction_id || '-' || "
-          "reference = '" + name + "'");
+          "SELECT count(*) FROM receipts WHERE state = 'pending' AND kind || '-' || transaction_id "
+          "|| '-' || "
+          "reference = '" +
+          name + "'");
       journaled_before_print = pending && *pending == 1;
     }
     if (failures_left > 0) {
       --failures_left;
-      return std::unexpected(PrintFailure{PrinterState::ok, Error{Errc::device, "the USB write timed out"}});
+      return std::unexpected(
+          PrintFailure{PrinterState::ok, Error{Errc::device, "the USB write timed out"}});
     }
     return m_inner.print(page, name);
   }
@@ -93,7 +97,8 @@ struct Rig {
   std::filesystem::path printer_dir = f.dir() / "printer";
   std::unique_ptr<FilePrinter> printer = *FilePrinter::open(printer_dir, 576);
   JournalCheckingPrinter checking{*printer, f.db_path()};
-  ReceiptDesk desk{journal, checking, Config::Text{}, PrintPolicy{3, 5ms}, Log(f.logger(), "receipts")};
+  ReceiptDesk desk{journal, checking, Config::Text{}, PrintPolicy{3, 5ms},
+                   Log(f.logger(), "receipts")};
 
   std::string commit(int n = 0) {
     auto record = store->commit(sample_draft(n));
@@ -102,7 +107,9 @@ struct Rig {
   }
 };
 
-bool always() { return true; }
+bool always() {
+  return true;
+}
 
 }  // namespace
 
@@ -141,7 +148,8 @@ TEST_CASE("the journal refuses a card number and an unknown transaction; nothing
   REQUIRE_FALSE(refused);
   CHECK(refused.error().code == Errc::invalid_argument);
   CHECK(refused.error().message.find("4111") == std::string::npos);  // the error never repeats it
-  auto unknown = rig.desk.issue("0190a0b1-5c2e-7000-8000-000000000000", ReceiptKind::receipt, sample_document(), always);
+  auto unknown = rig.desk.issue("0190a0b1-5c2e-7000-8000-000000000000", ReceiptKind::receipt,
+                                sample_document(), always);
   REQUIRE_FALSE(unknown);
   CHECK(unknown.error().code == Errc::not_found);
   CHECK(rig.checking.calls == 0);
@@ -152,7 +160,9 @@ TEST_CASE("the journal refuses a card number and an unknown transaction; nothing
   CHECK(rig.desk.issue(tx, ReceiptKind::receipt, with_id, always));
 }
 
-TEST_CASE("a printer that can print is retried with a backoff; one that keeps failing sends it to the counter") {
+TEST_CASE(
+    "a printer that can print is retried with a backoff; one that keeps failing sends it to the "
+    "counter") {
   Rig rig;
   rig.checking.failures_left = 2;
   auto outcome = rig.desk.issue(rig.commit(), ReceiptKind::receipt, sample_document(), always);
@@ -211,7 +221,9 @@ TEST_CASE("paper out: no retry, collect at the counter with the state and error 
   CHECK(rig.journal.unprinted(10)->empty());
 }
 
-TEST_CASE("a receipt left pending by a crash survives, is listed unprinted, and is never printed by itself") {
+TEST_CASE(
+    "a receipt left pending by a crash survives, is listed unprinted, and is never printed by "
+    "itself") {
   StoreFixture f;
   std::string receipt_id;
   {

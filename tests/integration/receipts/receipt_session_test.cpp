@@ -100,8 +100,18 @@ bool offers_print_again(const StepView& view) {
 struct Kiosk {
   explicit Kiosk(UiHarness& h)
       : services(h.ui(), h.loop(), workers,
-                 {nullptr, nullptr, store.get(), printer.get(), Config::Text{}, {}, false, &audit, &health,
-                  PrintPolicy{3, 5ms}, nullptr, {}},
+                 {nullptr,
+                  nullptr,
+                  store.get(),
+                  printer.get(),
+                  Config::Text{},
+                  {},
+                  false,
+                  &audit,
+                  &health,
+                  PrintPolicy{3, 5ms},
+                  nullptr,
+                  {}},
                  "MCT-07", Log(f.logger(), "services")) {}
 
   void set_printer_state(std::string_view state) {
@@ -130,17 +140,21 @@ struct Kiosk {
 
 }  // namespace
 
-TEST_CASE("paper out: the citizen reads in Arabic to collect the receipt at the counter, and 'try again' prints it") {
+TEST_CASE(
+    "paper out: the citizen reads in Arabic to collect the receipt at the counter, and 'try again' "
+    "prints it") {
   UiHarness h(Language::ar);
   Kiosk kiosk(h);
   kiosk.set_printer_state("media-empty");
   std::optional<workflow::EndResult> ended;
-  WorkflowSession session(h.ui(), h.app(), kiosk.services, test_bundle(), CivilDate{2026, 11, 21}, {60, 20, 300},
-                          Log(kiosk.f.logger(), "session"), [&](workflow::EndResult r) { ended = r; });
+  WorkflowSession session(h.ui(), h.app(), kiosk.services, test_bundle(), CivilDate{2026, 11, 21},
+                          {60, 20, 300}, Log(kiosk.f.logger(), "session"),
+                          [&](workflow::EndResult r) { ended = r; });
   session.start();
   h.settle();
   h.tap("primary");  // past the introduction: submit, print, end
-  REQUIRE(h.run_until([&] { return session.engine().finished() && session.uncollected().has_value(); }, 10s));
+  REQUIRE(h.run_until(
+      [&] { return session.engine().finished() && session.uncollected().has_value(); }, 10s));
   h.settle();
 
   // The journal: kept for the counter, with the printer's state and error, reference = sequence.
@@ -157,25 +171,31 @@ TEST_CASE("paper out: the citizen reads in Arabic to collect the receipt at the 
   CHECK(session.uncollected()->counter_reference == "1");
   // The heartbeat says what the printer said; the fault and the counter are audited.
   CHECK(kiosk.health_of("printer") == "media-empty");
-  REQUIRE(h.run_until([&] {
-    return count(kiosk.f.db_path(), "SELECT count(*) FROM audit WHERE kind = 'device.fault' AND "
-                                    "detail LIKE '%media-empty%'") == 1 &&
-           count(kiosk.f.db_path(), "SELECT count(*) FROM audit WHERE kind = 'receipt.collect_at_counter'") == 1;
-  }, 5s));
+  REQUIRE(h.run_until(
+      [&] {
+        return count(kiosk.f.db_path(),
+                     "SELECT count(*) FROM audit WHERE kind = 'device.fault' AND "
+                     "detail LIKE '%media-empty%'") == 1 &&
+               count(kiosk.f.db_path(),
+                     "SELECT count(*) FROM audit WHERE kind = 'receipt.collect_at_counter'") == 1;
+      },
+      5s));
 
   // The screen: why, that the transaction is saved, where to go with which reference, in
   // Arabic; the raw error never shows; a button to try again.
   const StepView& view = shown(h);
   CAPTURE(view.body);
   CHECK(view.body.find("نفد الورق من الطابعة.") != std::string::npos);
-  CHECK(view.body.find("حُفظت معاملتك. استلم إيصالك من مكتب الخدمة بالرقم المرجعي 1.") != std::string::npos);
+  CHECK(view.body.find("حُفظت معاملتك. استلم إيصالك من مكتب الخدمة بالرقم المرجعي 1.") !=
+        std::string::npos);
   CHECK(view.body.find("printer is") == std::string::npos);
   CHECK(view.body.find("media-empty") == std::string::npos);
   CHECK(view.body.find("احتفظ بالإيصال") == std::string::npos);  // not "keep your receipt" now
   CHECK(offers_print_again(view));
   REQUIRE(h.app().screen()->find_element("option:print-again").has_value());
   auto shot = h.screenshot();
-  REQUIRE(save_png(shot, std::filesystem::path(SHUBBAK_BINARY_DIR) / "receipt-collect-at-counter-ar.png"));
+  REQUIRE(save_png(
+      shot, std::filesystem::path(SHUBBAK_BINARY_DIR) / "receipt-collect-at-counter-ar.png"));
 
   // Paper back: "try again" within the session prints it.
   kiosk.set_printer_state("");
@@ -211,7 +231,8 @@ TEST_CASE("paper out: the citizen reads in Arabic to collect the receipt at the 
   CHECK(*ended == workflow::EndResult::completed);
 }
 
-TEST_CASE("a print queued for a citizen who walked away is not sent later; the technician reprints it") {
+TEST_CASE(
+    "a print queued for a citizen who walked away is not sent later; the technician reprints it") {
   UiHarness h(Language::en);
   Kiosk kiosk(h);
   auto record = kiosk.store->commit(sample_draft());
@@ -223,7 +244,8 @@ TEST_CASE("a print queued for a citizen who walked away is not sent later; the t
   REQUIRE(kiosk.workers.submit([go] { go.wait_for(10s); }));
   REQUIRE(kiosk.workers.submit([go] { go.wait_for(10s); }));
   std::optional<Expected<PrintedDocument>> ticket;
-  kiosk.services.issue_ticket("a", record->id, [&](Expected<PrintedDocument> r) { ticket = std::move(r); });
+  kiosk.services.issue_ticket("a", record->id,
+                              [&](Expected<PrintedDocument> r) { ticket = std::move(r); });
   kiosk.services.abandon();
   release.set_value();
   REQUIRE(h.run_until([&] { return ticket.has_value(); }, 10s));
@@ -252,9 +274,12 @@ TEST_CASE("a print queued for a citizen who walked away is not sent later; the t
   auto after = ReceiptJournal(*kiosk.store).find(row.id);
   REQUIRE(after);
   CHECK(after->state == ReceiptState::printed);
-  REQUIRE(h.run_until([&] {
-    return count(kiosk.f.db_path(), "SELECT count(*) FROM audit WHERE kind = 'receipt.reprint'") == 1;
-  }, 5s));
+  REQUIRE(h.run_until(
+      [&] {
+        return count(kiosk.f.db_path(),
+                     "SELECT count(*) FROM audit WHERE kind = 'receipt.reprint'") == 1;
+      },
+      5s));
 }
 
 namespace {
@@ -287,7 +312,9 @@ class PaperOutServices final : public SessionServices {
   void issue_ticket(const std::string&, const std::string&, Done<PrintedDocument> done) override {
     done(fail(Errc::device, "none"));
   }
-  void retry_print(const std::string&, Done<PrintedDocument> done) override { done(fail(Errc::device, "none")); }
+  void retry_print(const std::string&, Done<PrintedDocument> done) override {
+    done(fail(Errc::device, "none"));
+  }
   void refund(const std::string&) override {}
   void abandon() override {}
 };
@@ -298,8 +325,8 @@ TEST_CASE("golden: the Arabic end screen that sends the citizen to the counter")
   UiHarness h(Language::ar);
   Logger logger(LogLevel::error);
   PaperOutServices services;
-  WorkflowSession session(h.ui(), h.app(), services, test_bundle(), CivilDate{2026, 11, 21}, {60, 20, 300},
-                          Log(logger, "session"), [](workflow::EndResult) {});
+  WorkflowSession session(h.ui(), h.app(), services, test_bundle(), CivilDate{2026, 11, 21},
+                          {60, 20, 300}, Log(logger, "session"), [](workflow::EndResult) {});
   session.start();
   h.settle();
   h.tap("primary");

@@ -27,11 +27,12 @@ testing::Image load(const std::filesystem::path& path) {
 }
 
 // Runs the kiosk headless with `config` and `script`; returns the exit code.
-std::optional<int> run_kiosk(const testing::TempDir& dir, std::string_view config, std::string_view script) {
+std::optional<int> run_kiosk(const testing::TempDir& dir, std::string_view config,
+                             std::string_view script) {
   auto config_file = dir.write("kiosk.toml", config);
   auto script_file = dir.write("script.txt", script);
-  ChildProcess kiosk({SHUBBAK_RUNTIME_BIN, "--headless", "--config", config_file.string(), "--script",
-                      script_file.string(), "--out", (dir / "shots").string()},
+  ChildProcess kiosk({SHUBBAK_RUNTIME_BIN, "--headless", "--config", config_file.string(),
+                      "--script", script_file.string(), "--out", (dir / "shots").string()},
                      dir.path());
   auto code = kiosk.wait(30s);
   INFO(describe(kiosk));
@@ -45,7 +46,9 @@ constexpr std::string_view k_switch_script = "shot before\ntap @language\nshot a
 
 TEST_CASE("a tap on the language button switches the welcome screen from Arabic to English") {
   testing::TempDir dir;
-  run_kiosk(dir, "[kiosk]\ndata_dir = \"data\"\nid = \"MCT-07\"\n[shell]\nattract_cycle_seconds = 600\n", k_switch_script);
+  run_kiosk(dir,
+            "[kiosk]\ndata_dir = \"data\"\nid = \"MCT-07\"\n[shell]\nattract_cycle_seconds = 600\n",
+            k_switch_script);
   auto before = load(dir / "shots/before.png");
   auto after = load(dir / "shots/after.png");
   CHECK(before.width == 1920);
@@ -69,7 +72,10 @@ TEST_CASE("a tap on the language button switches the welcome screen from Arabic 
 
 TEST_CASE("a panel mounted at 90 degrees shows the same screen turned, and taps still land") {
   testing::TempDir dir;
-  run_kiosk(dir, "[kiosk]\ndata_dir = \"data\"\nid = \"MCT-07\"\n[shell]\nattract_cycle_seconds = 600\n[display]\nrotation = 90\n", k_switch_script);
+  run_kiosk(dir,
+            "[kiosk]\ndata_dir = \"data\"\nid = \"MCT-07\"\n[shell]\nattract_cycle_seconds = "
+            "600\n[display]\nrotation = 90\n",
+            k_switch_script);
   auto before = load(dir / "shots/before.png");
   auto after = load(dir / "shots/after.png");
   REQUIRE(before.width == 1080);
@@ -85,8 +91,10 @@ TEST_CASE("a panel mounted at 90 degrees shows the same screen turned, and taps 
     }
     return out;
   };
-  CHECK_MESSAGE(testing::compare_with_golden(upright(before), "welcome-ar") == "", "rotated welcome-ar");
-  CHECK_MESSAGE(testing::compare_with_golden(upright(after), "welcome-en") == "", "rotated welcome-en");
+  CHECK_MESSAGE(testing::compare_with_golden(upright(before), "welcome-ar") == "",
+                "rotated welcome-ar");
+  CHECK_MESSAGE(testing::compare_with_golden(upright(after), "welcome-en") == "",
+                "rotated welcome-en");
 }
 
 TEST_CASE("a broken config stops the kiosk with exit code 2 and names file, line and key") {
@@ -96,9 +104,11 @@ TEST_CASE("a broken config stops the kiosk with exit code 2 and names file, line
   CHECK(kiosk.wait(30s) == 2);
   std::string err = kiosk.stderr_text();
   INFO(err);
-  CHECK(err.find(bad.string() + ":4: display.rotation: expected one of 0, 90, 180, 270") != std::string::npos);
+  CHECK(err.find(bad.string() + ":4: display.rotation: expected one of 0, 90, 180, 270") !=
+        std::string::npos);
 
-  ChildProcess missing({SHUBBAK_RUNTIME_BIN, "--headless", "--config", (dir / "none.toml").string()}, dir.path());
+  ChildProcess missing(
+      {SHUBBAK_RUNTIME_BIN, "--headless", "--config", (dir / "none.toml").string()}, dir.path());
   CHECK(missing.wait(30s) == 2);
   CHECK(missing.stderr_text().find("none.toml") != std::string::npos);
 
@@ -111,13 +121,15 @@ TEST_CASE("SIGTERM stops a running kiosk cleanly with exit code 0") {
   auto config = dir.write("kiosk.toml", "[kiosk]\ndata_dir = \"data\"\n");
   for (int signo : {SIGTERM, SIGINT}) {
     CAPTURE(signo);
-    ChildProcess kiosk({SHUBBAK_RUNTIME_BIN, "--headless", "--config", config.string()}, dir.path());
+    ChildProcess kiosk({SHUBBAK_RUNTIME_BIN, "--headless", "--config", config.string()},
+                       dir.path());
     REQUIRE_MESSAGE(kiosk.wait_for_stderr("on kiosk demo-kiosk", 30s), describe(kiosk));
     kiosk.signal(signo);
     CHECK(kiosk.wait(10s) == 0);
     std::string err = kiosk.stderr_text();
     INFO(err);
-    CHECK(err.find(signo == SIGTERM ? "stopping on SIGTERM" : "stopping on SIGINT") != std::string::npos);
+    CHECK(err.find(signo == SIGTERM ? "stopping on SIGTERM" : "stopping on SIGINT") !=
+          std::string::npos);
     CHECK(err.find("stopped: 1 frames") != std::string::npos);  // idle: one frame, then asleep
   }
 }
@@ -126,15 +138,18 @@ TEST_CASE("a script that names no such element fails the run") {
   testing::TempDir dir;
   auto config = dir.write("kiosk.toml", "[kiosk]\ndata_dir = \"data\"\n");
   auto script = dir.write("s.txt", "tap @nothing-here\n");
-  ChildProcess kiosk({SHUBBAK_RUNTIME_BIN, "--headless", "--config", config.string(), "--script", script.string()},
-                     dir.path());
+  ChildProcess kiosk(
+      {SHUBBAK_RUNTIME_BIN, "--headless", "--config", config.string(), "--script", script.string()},
+      dir.path());
   CHECK(kiosk.wait(30s) == 1);
   CHECK(kiosk.stderr_text().find("no element @nothing-here") != std::string::npos);
 }
 
 TEST_CASE("the configured theme and digits take effect") {
   testing::TempDir dir;
-  run_kiosk(dir, "[kiosk]\ndata_dir = \"data\"\n[ui]\ntheme = \"high-contrast\"\n[locale]\ndigits = \"arabic-indic\"\n",
+  run_kiosk(dir,
+            "[kiosk]\ndata_dir = \"data\"\n[ui]\ntheme = \"high-contrast\"\n[locale]\ndigits = "
+            "\"arabic-indic\"\n",
             "shot themed\n");
   auto shot = load(dir / "shots/themed.png");
   CHECK(shot.rgb(960, 600) == 0x000000u);  // black page

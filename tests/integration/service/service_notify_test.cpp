@@ -135,7 +135,8 @@ TEST_CASE(
 TEST_CASE("the status line follows the kiosk: a printer out of paper, then refilled") {
   testing::TempDir dir;
   std::filesystem::create_directories(dir / "data/receipts");
-  auto config = dir.write("kiosk.toml", "[kiosk]\ndata_dir = \"data\"\n[shell]\ndevice_poll_seconds = 1\n");
+  auto config =
+      dir.write("kiosk.toml", "[kiosk]\ndata_dir = \"data\"\n[shell]\ndevice_poll_seconds = 1\n");
   NotifySocket manager(dir / "notify");
   ChildProcess kiosk(service_command(config), dir.path(), {manager.notify_env()});
   auto ready = manager.wait_for("READY=1", 30s);

@@ -43,7 +43,8 @@ struct Kiosk {
             },
             {Language::ar, {"K-1", "0.1.0"}, {1, 1, 30}}, Log(logger, "shell")),
         guidance(h.ui(), h.app(), speaker, Log(logger, "guidance")) {
-    for (const char* device : {"printer", "card_reader", "payment_terminal", "scanner"}) health.set(device, "ok");
+    for (const char* device : {"printer", "card_reader", "payment_terminal", "scanner"})
+      health.set(device, "ok");
     shell.set_spoken_guidance(&guidance);
     shell.on_session_end([this](workflow::EndResult r) { ended = r; });
   }

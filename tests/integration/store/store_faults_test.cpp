@@ -115,7 +115,8 @@ TEST_CASE(
   CHECK(store->commit(sample_draft()));
 }
 
-TEST_CASE("a filesystem with less free space than the configured reserve refuses new transactions") {
+TEST_CASE(
+    "a filesystem with less free space than the configured reserve refuses new transactions") {
   StoreFixture f;
   auto options = f.options();
   options.min_free_bytes = std::numeric_limits<std::int64_t>::max() / 2;  // more than any disk here

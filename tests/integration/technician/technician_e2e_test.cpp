@@ -29,7 +29,8 @@ std::string read(const std::filesystem::path& path) {
 }
 
 constexpr std::string_view k_gesture =
-    "tap @technician_corner\ntap @technician_corner\ntap @technician_corner\ntap @technician_corner\n"
+    "tap @technician_corner\ntap @technician_corner\ntap @technician_corner\ntap "
+    "@technician_corner\n"
     "tap @technician_corner\n";
 
 std::string pin_taps(std::string_view pin) {
@@ -53,21 +54,25 @@ void seed_store(const std::filesystem::path& data_dir) {
 
 }  // namespace
 
-TEST_CASE("gesture, PIN, diagnostics in both languages, out of service and back, export, idle logout") {
+TEST_CASE(
+    "gesture, PIN, diagnostics in both languages, out of service and back, export, idle logout") {
   testing::TempDir dir;
   auto hash = hash_pin("864209", {10, 8, 1});
   REQUIRE(hash);
   std::filesystem::create_directories(dir / "usb");
   seed_store(dir / "data");
-  auto config = dir.write("kiosk.toml", fmt::format("[kiosk]\nid = \"MCT-07\"\ndata_dir = \"data\"\n"
-                                                    "[technician]\npin_hash = \"{}\"\nidle_seconds = 3\n"
-                                                    "export_dir = \"usb\"\n",
-                                                    *hash));
-  std::string script = "tap @language\n" + std::string(k_gesture) + "shot pin-en\n" + pin_taps("111111") +
-                       "wait 600\nshot pin-wrong-en\n" + pin_taps("864209") + "wait 1200\nshot technician-en\n" +
+  auto config =
+      dir.write("kiosk.toml", fmt::format("[kiosk]\nid = \"MCT-07\"\ndata_dir = \"data\"\n"
+                                          "[technician]\npin_hash = \"{}\"\nidle_seconds = 3\n"
+                                          "export_dir = \"usb\"\n",
+                                          *hash));
+  std::string script = "tap @language\n" + std::string(k_gesture) + "shot pin-en\n" +
+                       pin_taps("111111") + "wait 600\nshot pin-wrong-en\n" + pin_taps("864209") +
+                       "wait 1200\nshot technician-en\n" +
                        "tap @action:language\nwait 1200\nshot technician-ar\n" +
                        "tap @action:out_of_service\nwait 300\nshot out-of-service-ar\n" +
-                       "tap @action:out_of_service\nwait 300\n" + "tap @action:export\nwait 1500\nshot exported-ar\n" +
+                       "tap @action:out_of_service\nwait 300\n" +
+                       "tap @action:export\nwait 1500\nshot exported-ar\n" +
                        // Untouched for longer than idle_seconds: back to the attract screen,
                        // where (and only where) the language button is.
                        "wait 3500\ntap @language\nshot after-idle\n";
@@ -80,8 +85,8 @@ TEST_CASE("gesture, PIN, diagnostics in both languages, out of service and back,
   INFO(log);
   REQUIRE(code == 0);
 
-  for (const char* shot : {"pin-en", "pin-wrong-en", "technician-en", "technician-ar", "out-of-service-ar",
-                           "exported-ar", "after-idle"}) {
+  for (const char* shot : {"pin-en", "pin-wrong-en", "technician-en", "technician-ar",
+                           "out-of-service-ar", "exported-ar", "after-idle"}) {
     CAPTURE(shot);
     CHECK(std::filesystem::exists(dir / "shots" / (std::string(shot) + ".png")));
   }
@@ -93,7 +98,8 @@ TEST_CASE("gesture, PIN, diagnostics in both languages, out of service and back,
   CHECK(testing::count_differences(*pin, *wrong) > 500);  // the "wrong PIN" line appeared
   CHECK(testing::count_differences(*english, *arabic) > 5000);
 
-  // The audit trail, in order: one wrong PIN, one granted, the toggles, the export, the idle logout.
+  // The audit trail, in order: one wrong PIN, one granted, the toggles, the export, the idle
+  // logout.
   auto wrong_at = log.find("technician.login {\"result\":\"wrong\"}");
   auto granted_at = log.find("technician.login {\"result\":\"granted\"}");
   CHECK(wrong_at != std::string::npos);
@@ -109,7 +115,8 @@ TEST_CASE("gesture, PIN, diagnostics in both languages, out of service and back,
 
   // The export: one directory with the audit log and the diagnostics report, real values in it.
   std::vector<std::filesystem::path> exports;
-  for (const auto& entry : std::filesystem::directory_iterator(dir / "usb")) exports.push_back(entry.path());
+  for (const auto& entry : std::filesystem::directory_iterator(dir / "usb"))
+    exports.push_back(entry.path());
   REQUIRE(exports.size() == 1);
   CHECK(exports[0].filename().string().starts_with("shubbak-MCT-07-"));
   std::string report = read(exports[0] / "diagnostics.txt");

@@ -47,8 +47,10 @@ TEST_CASE(
     INFO(kiosk.stderr_text());
     CHECK(ready);
     // Until then it offered nothing: never the unsigned bundles shipped in assets.
-    CHECK(kiosk.stderr_text().find("no verified service set is installed yet") != std::string::npos);
-    CHECK(kiosk.stderr_text().find("out of service: out_of_service.no_services") != std::string::npos);
+    CHECK(kiosk.stderr_text().find("no verified service set is installed yet") !=
+          std::string::npos);
+    CHECK(kiosk.stderr_text().find("out of service: out_of_service.no_services") !=
+          std::string::npos);
     kiosk.signal(SIGTERM);
     CHECK(kiosk.wait(20s) == 0);
   }

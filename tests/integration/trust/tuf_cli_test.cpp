@@ -68,7 +68,8 @@ TEST_CASE("shubbakctl and shubbak-tuf: init, delegate, add, publish, refresh, do
   REQUIRE(w.ctl({"delegate", "--name", "health", "--path", "services/health/*"}).code == 0);
   // A real service bundle: shubbakctl lints what it signs as a kiosk would.
   const std::string clinic = *trust::read_whole_file(
-      std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services/jordan.health.appointment.json", 1 << 20);
+      std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services/jordan.health.appointment.json",
+      1 << 20);
   w.dir.write("clinic.json", clinic);
   w.dir.write("notes.txt", "not a service bundle, not linted");
   REQUIRE(w.ctl({"add", "--file", (w.dir / "clinic.json").string(), "--name",
@@ -150,8 +151,10 @@ TEST_CASE("shubbakctl refuses a bundle that does not lint and a key others can r
   CHECK(contains(refused.err, "$.id: required"));
   fs::permissions(w.keys / "targets-1.pem",
                   fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
-  w.dir.write("ok.json", *trust::read_whole_file(
-      std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services/jordan.health.appointment.json", 1 << 20));
+  w.dir.write("ok.json",
+              *trust::read_whole_file(std::filesystem::path(SHUBBAK_SOURCE_DIR) /
+                                          "assets/services/jordan.health.appointment.json",
+                                      1 << 20));
   auto loose = w.ctl({"add", "--file", (w.dir / "ok.json").string(), "--name", "services/ok.json"});
   CHECK(loose.code == 1);
   CHECK(contains(loose.err, "is readable by others"));

@@ -15,7 +15,9 @@ namespace shubbak::testing {
 namespace {
 
 // Test texts in both languages.
-std::string pick(UiContext& ui, std::string ar, std::string en) { return ui.language() == Language::ar ? ar : en; }
+std::string pick(UiContext& ui, std::string ar, std::string en) {
+  return ui.language() == Language::ar ? ar : en;
+}
 
 // Places children at fixed rectangles: for showing one text at several widths.
 class FixedLayout final : public Container {
@@ -51,24 +53,29 @@ std::unique_ptr<WidgetScreen> make_gallery(UiContext& ui) {
   auto& first = root->add<Column>(u, 2 * u, Align::stretch);
   auto& second = root->add<Column>(u + u / 2, 2 * u, Align::stretch);
 
-  first.add<Label>(pick(ui, "طلب شهادة ميلاد", "Birth certificate request"), TextRole::title, TextAlign::start);
+  first.add<Label>(pick(ui, "طلب شهادة ميلاد", "Birth certificate request"), TextRole::title,
+                   TextAlign::start);
   first.add<Label>(pick(ui, "رقم الطلب 12345 للمواطن Ahmed (ID: AB-77) شكرا",
                         "Request 12345 for citizen أحمد (ID: AB-77), thank you"),
                    TextRole::body, TextAlign::start);
-  first.add<Label>(pick(ui, "الحكومة الإلكترونية 2018 (مسقط) [عُمان]", "E-government 2018 (Muscat) [Oman]"),
-                   TextRole::body, TextAlign::start);
+  first.add<Label>(
+      pick(ui, "الحكومة الإلكترونية 2018 (مسقط) [عُمان]", "E-government 2018 (Muscat) [Oman]"),
+      TextRole::body, TextAlign::start);
   const auto& fmt = ui.format();
-  first.add<Label>(fmt.money({1250, "OMR"}).value_or("?") + "  ·  " + fmt.money({7500, "JOD"}).value_or("?") +
-                       "  ·  " + fmt.money({123456, "KWD"}).value_or("?"),
+  first.add<Label>(fmt.money({1250, "OMR"}).value_or("?") + "  ·  " +
+                       fmt.money({7500, "JOD"}).value_or("?") + "  ·  " +
+                       fmt.money({123456, "KWD"}).value_or("?"),
                    TextRole::body, TextAlign::start);
-  first.add<Label>(fmt.date({2026, 11, 21}, CalendarKind::hijri_umm_al_qura).value_or("?") + "  —  " +
-                       fmt.date({2026, 11, 21}, CalendarKind::gregorian).value_or("?"),
+  first.add<Label>(fmt.date({2026, 11, 21}, CalendarKind::hijri_umm_al_qura).value_or("?") +
+                       "  —  " + fmt.date({2026, 11, 21}, CalendarKind::gregorian).value_or("?"),
                    TextRole::body, TextAlign::start);
   auto& name = first.add<TextField>(pick(ui, "الاسم الكامل", "Full name"), InputKind::text, "name");
   name.set_text(pick(ui, "أحمد بن سالم Al-Harthy", "Ahmed bin Salim الحارثي"));
   first.add<TextField>(pick(ui, "رقم الهاتف", "Phone number"), InputKind::phone, "phone");
-  first.add<Checkbox>(pick(ui, "أوافق على الشروط والأحكام", "I accept the terms and conditions"), true, "terms");
-  first.add<RadioGroup>(std::vector<std::string>{pick(ui, "بطاقة الهوية", "ID card"), pick(ui, "جواز السفر", "Passport")},
+  first.add<Checkbox>(pick(ui, "أوافق على الشروط والأحكام", "I accept the terms and conditions"),
+                      true, "terms");
+  first.add<RadioGroup>(std::vector<std::string>{pick(ui, "بطاقة الهوية", "ID card"),
+                                                 pick(ui, "جواز السفر", "Passport")},
                         0, "document");
 
   second.add<DateInput>(CivilDate{1990, 3, 15}, 1900, 2030, "birth");
@@ -79,12 +86,13 @@ std::unique_ptr<WidgetScreen> make_gallery(UiContext& ui) {
   disabled.set_enabled(false);
   second.add<ProgressBar>(0.6, "progress");
   second.add<Spinner>("spinner");
-  second.add<ListView>(std::vector<ListItem>{{pick(ui, "دفع رسوم البلدية", "Pay municipal fees"),
-                                              pick(ui, "رسوم النفايات والإنارة", "Waste and lighting fees")},
-                                             {pick(ui, "طلب شهادة", "Request a certificate"), ""},
-                                             {pick(ui, "حجز موعد صحي", "Book a health appointment"), ""},
-                                             {pick(ui, "تجديد جواز السفر", "Renew a passport"), ""}},
-                       "services", 2);
+  second.add<ListView>(
+      std::vector<ListItem>{{pick(ui, "دفع رسوم البلدية", "Pay municipal fees"),
+                             pick(ui, "رسوم النفايات والإنارة", "Waste and lighting fees")},
+                            {pick(ui, "طلب شهادة", "Request a certificate"), ""},
+                            {pick(ui, "حجز موعد صحي", "Book a health appointment"), ""},
+                            {pick(ui, "تجديد جواز السفر", "Renew a passport"), ""}},
+      "services", 2);
   auto& banner = second.add<CountdownBanner>("countdown");
   banner.start(30);
   return std::make_unique<WidgetScreen>(ui, std::move(root));
@@ -94,9 +102,9 @@ std::unique_ptr<WidgetScreen> make_keyboard_screen(UiContext& ui, OnScreenKeyboa
   const int u = ui.unit();
   auto root = std::make_unique<Column>(ui, 2 * u, 4 * u, Align::stretch, "root");
   root->add<Label>(pick(ui, "اكتب اسمك", "Type your name"), TextRole::heading, TextAlign::start);
-  auto& field = root->add<TextField>(pick(ui, "الاسم", "Name"),
-                                     layout == OnScreenKeyboard::Layout::numeric ? InputKind::number : InputKind::text,
-                                     "field");
+  auto& field = root->add<TextField>(
+      pick(ui, "الاسم", "Name"),
+      layout == OnScreenKeyboard::Layout::numeric ? InputKind::number : InputKind::text, "field");
   auto screen = std::make_unique<WidgetScreen>(ui, std::move(root));
   ui.set_focus(&field);
   screen->show_keyboard(layout);
@@ -104,13 +112,15 @@ std::unique_ptr<WidgetScreen> make_keyboard_screen(UiContext& ui, OnScreenKeyboa
 }
 
 std::unique_ptr<WidgetScreen> make_paragraph_screen(UiContext& ui) {
-  std::ifstream in(std::string(SHUBBAK_SOURCE_DIR) + "/tests/fixtures/seeds/003_f372feb9cc88fb8e.txt");
+  std::ifstream in(std::string(SHUBBAK_SOURCE_DIR) +
+                   "/tests/fixtures/seeds/003_f372feb9cc88fb8e.txt");
   std::string paragraph;
   for (int line = 0; line < 3 && std::getline(in, paragraph); ++line) {
   }
   auto root = std::make_unique<FixedLayout>(ui, "root");
   root->place<Label>({1920 - 40 - 900, 40, 900, 1000}, paragraph, TextRole::body, TextAlign::start);
-  root->place<Label>({1920 - 40 - 900 - 40 - 560, 40, 560, 1000}, paragraph, TextRole::body, TextAlign::start);
+  root->place<Label>({1920 - 40 - 900 - 40 - 560, 40, 560, 1000}, paragraph, TextRole::body,
+                     TextAlign::start);
   root->place<Label>({40, 40, 300, 1000}, paragraph, TextRole::caption, TextAlign::start);
   return std::make_unique<WidgetScreen>(ui, std::move(root));
 }

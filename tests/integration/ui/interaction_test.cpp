@@ -31,7 +31,8 @@ W& widget(WidgetScreen& screen, std::string_view id) {
 }
 
 // A press, moves and a release spaced `step` apart in real time, as a finger does.
-void swipe(UiHarness& h, Point from, Point to, int moves, std::chrono::milliseconds step, std::chrono::milliseconds rest = 0ms) {
+void swipe(UiHarness& h, Point from, Point to, int moves, std::chrono::milliseconds step,
+           std::chrono::milliseconds rest = 0ms) {
   h.display().inject_touch(PointerEvent::Kind::down, from);
   h.run_until([] { return false; }, step);
   for (int i = 1; i <= moves; ++i) {
@@ -50,7 +51,8 @@ std::vector<ListItem> many_items(int n) {
   return items;
 }
 
-std::unique_ptr<WidgetScreen> list_screen(UiHarness& h, ListView*& list, std::vector<std::size_t>& chosen) {
+std::unique_ptr<WidgetScreen> list_screen(UiHarness& h, ListView*& list,
+                                          std::vector<std::size_t>& chosen) {
   auto root = std::make_unique<Column>(h.ui(), 0, 40, Align::stretch, "root");
   list = &root->add<ListView>(many_items(20), "list", 4);
   list->on_select([&chosen](std::size_t i) { chosen.push_back(i); });
@@ -279,7 +281,9 @@ TEST_CASE("a USB keyboard types into the focused field; key combinations are ign
   CHECK(field.text() == "سلا");
 }
 
-TEST_CASE("Ctrl+Alt+F2, Alt+F4, Alt+Tab, Ctrl+Alt+Backspace and Super neither leave nor change the kiosk") {
+TEST_CASE(
+    "Ctrl+Alt+F2, Alt+F4, Alt+Tab, Ctrl+Alt+Backspace and Super neither leave nor change the "
+    "kiosk") {
   UiHarness h(Language::ar);
   auto root = std::make_unique<Column>(h.ui(), 10, 40, Align::stretch, "root");
   auto& field = root->add<TextField>("", InputKind::text, "field");
@@ -347,7 +351,8 @@ TEST_CASE("a modal dialog takes every touch until a button closes it") {
   int behind = 0, ok = 0;
   widget<Button>(form, "continue").on_click([&] { ++behind; });
   form.show_dialog(std::make_unique<Dialog>(h.ui(), "Printer", "Out of paper",
-                                            std::vector<DialogButton>{{"OK", [&] {
+                                            std::vector<DialogButton>{{"OK",
+                                                                       [&] {
                                                                          ++ok;
                                                                          form.close_dialog();
                                                                        },

@@ -55,8 +55,10 @@ TEST_CASE("a modal dialog over the form, in both languages") {
     bool ar = language == Language::ar;
     form->show_dialog(std::make_unique<Dialog>(
         h.ui(), ar ? "الطابعة بلا ورق" : "The printer is out of paper",
-        ar ? "احتفظ برقم الطلب 12345 واستلم الإيصال من الموظف." : "Keep request number 12345 and collect the receipt at the counter.",
-        std::vector<DialogButton>{{ar ? "حسناً" : "OK", [] {}, "ok"}, {ar ? "إعادة المحاولة" : "Try again", [] {}, "retry"}}));
+        ar ? "احتفظ برقم الطلب 12345 واستلم الإيصال من الموظف."
+           : "Keep request number 12345 and collect the receipt at the counter.",
+        std::vector<DialogButton>{{ar ? "حسناً" : "OK", [] {}, "ok"},
+                                  {ar ? "إعادة المحاولة" : "Try again", [] {}, "retry"}}));
     check_golden(h, std::string("dialog-") + std::string(to_string(language)));
   }
 }

@@ -22,21 +22,23 @@ std::string field(const TransactionRecord& r, const std::string& name) {
 }
 }  // namespace
 
-TEST_CASE("the demo walks three citizens through the three services and stores their transactions") {
+TEST_CASE(
+    "the demo walks three citizens through the three services and stores their transactions") {
   testing::TempDir dir;
   auto config = dir.write("kiosk.toml", "[kiosk]\nid = \"MCT-07\"\ndata_dir = \"data\"\n");
-  testing::ChildProcess kiosk({SHUBBAK_RUNTIME_BIN, "--demo", "--headless", "--config", config.string(), "--out",
-                               (dir / "shots").string()},
+  testing::ChildProcess kiosk({SHUBBAK_RUNTIME_BIN, "--demo", "--headless", "--config",
+                               config.string(), "--out", (dir / "shots").string()},
                               dir.path());
   auto code = kiosk.wait(90s);
   INFO(kiosk.stderr_text());
   REQUIRE(code == 0);
   CHECK(kiosk.stdout_text().find("demo: 21 screenshot(s)") != std::string::npos);
-  for (const char* shot : {"04-fees-intro", "06-fees-form-keyboard", "07-fees-review", "08-fees-pay", "09-fees-done",
-                           "10-certificate-details", "11-certificate-review", "12-certificate-done",
-                           "13-health-about-you", "14-health-clinic", "15-health-review", "16-health-done",
-                           "17-fees-reference-done", "18-welcome-again", "19-technician-pin", "20-technician-ar",
-                           "21-technician-en"}) {
+  for (const char* shot :
+       {"04-fees-intro", "06-fees-form-keyboard", "07-fees-review", "08-fees-pay", "09-fees-done",
+        "10-certificate-details", "11-certificate-review", "12-certificate-done",
+        "13-health-about-you", "14-health-clinic", "15-health-review", "16-health-done",
+        "17-fees-reference-done", "18-welcome-again", "19-technician-pin", "20-technician-ar",
+        "21-technician-en"}) {
     CAPTURE(shot);
     auto image = testing::load_png(dir / "shots" / (std::string(shot) + ".png"));
     REQUIRE(image);
@@ -85,7 +87,8 @@ TEST_CASE("the demo walks three citizens through the three services and stores t
     REQUIRE(image);
     CHECK(image->width == 576);
     std::string name = entry.path().filename().string();
-    receipts += name.starts_with("receipt-" + records[0].id) || name.starts_with("receipt-" + records[2].id);
+    receipts += name.starts_with("receipt-" + records[0].id) ||
+                name.starts_with("receipt-" + records[2].id);
     reference_receipts += name.starts_with("receipt-" + records[3].id);
     tickets += name.starts_with("ticket-" + records[1].id);
   }
@@ -102,11 +105,13 @@ TEST_CASE("the demo walks three citizens through the three services and stores t
     CAPTURE(record.id);
     std::filesystem::path printed;  // receipt-<transaction>-<counter reference>.png
     for (const auto& entry : std::filesystem::directory_iterator(dir / "data/receipts")) {
-      if (entry.path().filename().string().starts_with("receipt-" + record.id + "-")) printed = entry.path();
+      if (entry.path().filename().string().starts_with("receipt-" + record.id + "-"))
+        printed = entry.path();
     }
     REQUIRE_FALSE(printed.empty());
-    testing::ChildProcess verify({SHUBBAKCTL_BIN, "receipt", "verify", printed.string(), "--key", public_pem.string()},
-                                 dir.path());
+    testing::ChildProcess verify(
+        {SHUBBAKCTL_BIN, "receipt", "verify", printed.string(), "--key", public_pem.string()},
+        dir.path());
     REQUIRE(verify.wait(30s) == 0);
     std::string out = verify.stdout_text();
     CHECK(out.find("transaction: " + record.id + "\n") != std::string::npos);

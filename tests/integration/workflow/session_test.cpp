@@ -15,9 +15,15 @@ namespace {
 struct Kiosk {
   explicit Kiosk(UiHarness& h, WorkflowSession::Options session)
       : services(h.ui(), h.loop(), workers, {}, "K-1", Log(logger, "services")),
-        shell(h.ui(), h.app(), services, health, workflow::load_catalog(std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services"),
-              [] { return CivilDate{2026, 11, 21}; }, {Language::ar, {"K-1", "0.1.0"}, session}, Log(logger, "shell")) {
-    for (const char* device : {"printer", "card_reader", "payment_terminal", "scanner"}) health.set(device, "ok");
+        shell(
+            h.ui(), h.app(), services, health,
+            workflow::load_catalog(std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services"),
+            [] {
+              return CivilDate{2026, 11, 21};
+            },
+            {Language::ar, {"K-1", "0.1.0"}, session}, Log(logger, "shell")) {
+    for (const char* device : {"printer", "card_reader", "payment_terminal", "scanner"})
+      health.set(device, "ok");
     shell.on_session_end([this](workflow::EndResult r) { ended = r; });
   }
   Logger logger{LogLevel::error};
@@ -73,7 +79,8 @@ TEST_CASE("a card step without a card reader ends where the bundle sends a devic
   Kiosk kiosk(h, {60, 20, 30});
   kiosk.shell.start_service("oman.civil-status.birth-certificate");
   h.tap("primary");
-  REQUIRE(h.run_until([&] { return kiosk.shell.session() && kiosk.shell.session()->engine().finished(); }, 3s));
+  REQUIRE(h.run_until(
+      [&] { return kiosk.shell.session() && kiosk.shell.session()->engine().finished(); }, 3s));
   CHECK(kiosk.shell.session()->engine().step().id == "card_failed");
   h.tap("primary");  // finish
   REQUIRE(h.run_until([&] { return kiosk.ended.has_value(); }, 3s));
@@ -93,10 +100,12 @@ TEST_CASE("a form refuses a bad answer with the reason under the field, in Arabi
   auto error = h.app().screen()->find_element("national_id:error");
   REQUIRE(error.has_value());
   CHECK(kiosk.shell.session()->engine().step().id == "who");
-  CHECK(kiosk.shell.session()->engine().answers().at("national_id").to_display_string() == "1234567890");
+  CHECK(kiosk.shell.session()->engine().answers().at("national_id").to_display_string() ==
+        "1234567890");
 }
 
-TEST_CASE("a scan answers the step waiting for one; a dropped payment card is refused, never passed on") {
+TEST_CASE(
+    "a scan answers the step waiting for one; a dropped payment card is refused, never passed on") {
   UiHarness h(Language::en);
   Logger logger(LogLevel::error);
   WorkerPool workers(1);
@@ -149,13 +158,15 @@ TEST_CASE("a new set of services takes over between citizens, never under one") 
   kiosk.shell.start_service("jordan.health.appointment");
   REQUIRE(kiosk.shell.session() != nullptr);
   kiosk.shell.replace_catalog(workflow::Catalog{});  // an update lands mid-session
-  CHECK(kiosk.shell.catalog().services.size() == 3);  // the citizen keeps the services they started with
+  CHECK(kiosk.shell.catalog().services.size() ==
+        3);  // the citizen keeps the services they started with
   h.tap("primary");
   CHECK(kiosk.shell.session()->engine().step().id == "who");
   h.tap("cancel");
   h.tap("primary");  // finish on the end screen
   REQUIRE(h.run_until([&] { return kiosk.ended.has_value(); }, 3s));
   CHECK(kiosk.shell.catalog().services.empty());  // the next citizen sees the new set
-  kiosk.shell.replace_catalog(workflow::load_catalog(std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services"));
+  kiosk.shell.replace_catalog(
+      workflow::load_catalog(std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services"));
   CHECK(kiosk.shell.catalog().services.size() == 3);  // idle: at once
 }

@@ -23,7 +23,8 @@ using testing::UiHarness;
 
 namespace {
 
-const std::filesystem::path k_services = std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services";
+const std::filesystem::path k_services =
+    std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services";
 
 // A kiosk with a real store and the real file printer in a temp dir, all devices working.
 struct Kiosk {
@@ -40,11 +41,17 @@ struct Kiosk {
     devices.store = store.get();
     devices.printer = printer.get();
     devices.health = &health;
-    services = std::make_unique<KioskServices>(h.ui(), h.loop(), workers, devices, "K-1", Log(logger, "services"));
-    for (const char* device : {"printer", "card_reader", "payment_terminal", "scanner"}) health.set(device, "ok");
+    services = std::make_unique<KioskServices>(h.ui(), h.loop(), workers, devices, "K-1",
+                                               Log(logger, "services"));
+    for (const char* device : {"printer", "card_reader", "payment_terminal", "scanner"})
+      health.set(device, "ok");
     options.welcome = {"K-1", "0.1.0"};
-    shell = std::make_unique<KioskShell>(h.ui(), h.app(), *services, health, workflow::load_catalog(k_services),
-                                         [] { return CivilDate{2026, 11, 21}; }, options, Log(logger, "shell"));
+    shell = std::make_unique<KioskShell>(
+        h.ui(), h.app(), *services, health, workflow::load_catalog(k_services),
+        [] {
+          return CivilDate{2026, 11, 21};
+        },
+        options, Log(logger, "shell"));
     shell->on_session_end([this](workflow::EndResult r) { ended = r; });
   }
   ~Kiosk() { workers.shutdown(); }
@@ -67,8 +74,12 @@ struct Kiosk {
   std::optional<workflow::EndResult> ended;
 };
 
-bool on_attract(UiHarness& h) { return h.app().screen()->find_element("start").has_value(); }
-bool out_of_service(UiHarness& h) { return h.app().screen()->find_element("out-of-service").has_value(); }
+bool on_attract(UiHarness& h) {
+  return h.app().screen()->find_element("start").has_value();
+}
+bool out_of_service(UiHarness& h) {
+  return h.app().screen()->find_element("out-of-service").has_value();
+}
 
 std::string read_all(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -76,10 +87,12 @@ std::string read_all(const std::filesystem::path& path) {
 }
 
 // Every regular file below `dir` whose bytes contain `text`.
-std::vector<std::filesystem::path> files_containing(const std::filesystem::path& dir, const std::string& text) {
+std::vector<std::filesystem::path> files_containing(const std::filesystem::path& dir,
+                                                    const std::string& text) {
   std::vector<std::filesystem::path> found;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (entry.is_regular_file() && read_all(entry.path()).find(text) != std::string::npos) found.push_back(entry.path());
+    if (entry.is_regular_file() && read_all(entry.path()).find(text) != std::string::npos)
+      found.push_back(entry.path());
   }
   return found;
 }
@@ -89,10 +102,12 @@ std::vector<std::filesystem::path> files_containing(const std::filesystem::path&
 TEST_CASE("a service is offered only while the devices it requires are usable") {
   UiHarness h(Language::en);
   Kiosk kiosk(h);
-  CHECK(kiosk.menu() == std::vector<std::string>{"jordan.health.appointment", "muscat.municipality.fees",
+  CHECK(kiosk.menu() == std::vector<std::string>{"jordan.health.appointment",
+                                                 "muscat.municipality.fees",
                                                  "oman.civil-status.birth-certificate"});
   kiosk.health.set("card_reader", "absent");  // unplugged: the certificate needs it
-  CHECK(kiosk.menu() == std::vector<std::string>{"jordan.health.appointment", "muscat.municipality.fees"});
+  CHECK(kiosk.menu() ==
+        std::vector<std::string>{"jordan.health.appointment", "muscat.municipality.fees"});
   kiosk.health.set("payment_terminal", "none");
   CHECK(kiosk.menu() == std::vector<std::string>{"jordan.health.appointment"});
   kiosk.health.set("payment_terminal", "fault:device");  // one failed payment hides nothing
@@ -107,7 +122,8 @@ TEST_CASE("a service is offered only while the devices it requires are usable") 
   kiosk.health.set("card_reader", "absent");
   h.settle();
   CHECK(kiosk.shell->state() == ShellState::menu);
-  CHECK_FALSE(h.app().screen()->find_element("option:oman.civil-status.birth-certificate").has_value());
+  CHECK_FALSE(
+      h.app().screen()->find_element("option:oman.civil-status.birth-certificate").has_value());
   kiosk.shell->start_service("oman.civil-status.birth-certificate");
   CHECK(kiosk.shell->session() == nullptr);
 }
@@ -150,7 +166,8 @@ TEST_CASE("each fault that stops every service puts the kiosk out of service wit
   CHECK(kiosk.shell->out_of_service_reason() == "out_of_service.no_services");
   kiosk.shell->replace_catalog(workflow::load_catalog(k_services));
   h.settle();
-  CHECK(kiosk.shell->state() == ShellState::attract);  // the health appointment needs the printer only
+  CHECK(kiosk.shell->state() ==
+        ShellState::attract);  // the health appointment needs the printer only
 
   // A reason the kiosk is held by (a full store, a technician) wins over the devices.
   kiosk.shell->set_out_of_service("out_of_service.storage_full");
@@ -173,7 +190,8 @@ TEST_CASE("the out-of-service notice says why in Arabic and in English at once")
   CHECK(testing::compare_with_golden(shot, "out-of-service-printer-empty") == "");
 }
 
-TEST_CASE("a printer that runs out of paper mid-session lets the citizen finish, then stops the kiosk") {
+TEST_CASE(
+    "a printer that runs out of paper mid-session lets the citizen finish, then stops the kiosk") {
   UiHarness h(Language::en);
   Kiosk kiosk(h);
   kiosk.shell->start_service("jordan.health.appointment");
@@ -192,7 +210,8 @@ TEST_CASE("the printer monitor reports the printer's own state to the board") {
   UiHarness h(Language::en);
   Kiosk kiosk(h);
   kiosk.shell->show_welcome();
-  PrinterMonitor monitor(h.loop(), kiosk.workers, *kiosk.printer, kiosk.health, 50ms, Log(kiosk.logger, "printer"));
+  PrinterMonitor monitor(h.loop(), kiosk.workers, *kiosk.printer, kiosk.health, 50ms,
+                         Log(kiosk.logger, "printer"));
   monitor.start();
   REQUIRE(h.run_until([&] { return kiosk.health.state("printer") == "ok"; }, 3s));
   std::ofstream(kiosk.dir / "receipts" / "STATE") << "media-empty\n";  // the roll runs out
@@ -285,10 +304,13 @@ TEST_CASE("a citizen who walks away leaves nothing for the next one, on screen o
   CHECK(files_containing(kiosk.dir.path(), phone).empty());
   // The scan does find what is there (so an empty answer above means something).
   std::ofstream(kiosk.dir / "planted") << "x" << phone << "y";
-  CHECK(files_containing(kiosk.dir.path(), phone) == std::vector<std::filesystem::path>{kiosk.dir / "planted"});
+  CHECK(files_containing(kiosk.dir.path(), phone) ==
+        std::vector<std::filesystem::path>{kiosk.dir / "planted"});
 }
 
-TEST_CASE("a citizen can switch to larger text and high contrast; the next citizen gets the configured display") {
+TEST_CASE(
+    "a citizen can switch to larger text and high contrast; the next citizen gets the configured "
+    "display") {
   UiHarness h(Language::ar);
   KioskShell::Options options;
   options.theme = &default_theme();

@@ -289,7 +289,8 @@ EmulatedUsbDevice& UsbTestbed::plug(int address, const Bytes& descriptors,
       "A: bConfigurationValue=1\\n\n"
       "A: speed=12\\n\n"
       "H: descriptors={}\n",
-      device->sysfs_path().substr(4), address, address, address, address, to_hex_upper(descriptors));
+      device->sysfs_path().substr(4), address, address, address, address,
+      to_hex_upper(descriptors));
   GError* error = nullptr;
   if (!umockdev_testbed_add_from_string(static_cast<UMockdevTestbed*>(m_testbed), record.c_str(),
                                         &error)) {

@@ -7,7 +7,9 @@ using namespace shubbak;
 namespace fs = std::filesystem;
 
 namespace {
-Expected<Config> parse(std::string_view text) { return parse_config(text, "kiosk.toml", "/etc/shubbak"); }
+Expected<Config> parse(std::string_view text) {
+  return parse_config(text, "kiosk.toml", "/etc/shubbak");
+}
 
 std::string error_of(std::string_view text) {
   auto config = parse(text);
@@ -87,15 +89,17 @@ journal = "off"
 }
 
 TEST_CASE("an unknown key is refused with file, line and key") {
-  CHECK(error_of("[display]\nwidth = 800\nrotaton = 90\n") == "kiosk.toml:3: unknown key display.rotaton");
+  CHECK(error_of("[display]\nwidth = 800\nrotaton = 90\n") ==
+        "kiosk.toml:3: unknown key display.rotaton");
 }
 
 TEST_CASE("an unknown section is refused") {
   CHECK(error_of("\n[fax]\nnumber = \"+968\"\n") == "kiosk.toml:2: unknown section [fax]");
-  CHECK(error_of("[printer]\nuri = \"ipp://x\"\n").starts_with(
-      "kiosk.toml:2: printer.uri: \"ipp://x\" is not a valid printer URI: expected \"sim://receipts\""));
-  CHECK(error_of("[printer]\nuri = \"lpd://host/queue\"\n").starts_with(
-      "kiosk.toml:2: printer.uri: \"lpd://host/queue\" is not a printer URI"));
+  CHECK(error_of("[printer]\nuri = \"ipp://x\"\n")
+            .starts_with("kiosk.toml:2: printer.uri: \"ipp://x\" is not a valid printer URI: "
+                         "expected \"sim://receipts\""));
+  CHECK(error_of("[printer]\nuri = \"lpd://host/queue\"\n")
+            .starts_with("kiosk.toml:2: printer.uri: \"lpd://host/queue\" is not a printer URI"));
   CHECK(error_of("\n[printer]\nformat = \"pdf\"\n") ==
         "kiosk.toml:3: printer.format: \"pdf\" is not one of \"escpos\", \"pwg\"");
   CHECK(error_of("[printer]\njob_timeout_seconds = 0\n") ==
@@ -105,14 +109,17 @@ TEST_CASE("an unknown section is refused") {
 TEST_CASE("bad values are refused with what was expected") {
   CHECK(error_of("[display]\nrotation = 45\n") ==
         "kiosk.toml:2: display.rotation: expected one of 0, 90, 180, 270 (degrees clockwise)");
-  CHECK(error_of("[display]\nwidth = 100\n") == "kiosk.toml:2: display.width: 100 is out of range 240..7680");
+  CHECK(error_of("[display]\nwidth = 100\n") ==
+        "kiosk.toml:2: display.width: 100 is out of range 240..7680");
   CHECK(error_of("[display]\nwidth = \"wide\"\n") ==
         "kiosk.toml:2: display.width: expected an integer, got a string");
   CHECK(error_of("[kiosk]\nlanguage = \"fr\"\n") ==
         "kiosk.toml:2: kiosk.language: \"fr\" is not one of \"ar\", \"en\"");
-  CHECK(error_of("[kiosk]\nid = \"kiosk 7; rm -rf\"\n").starts_with("kiosk.toml:2: kiosk.id: must be 1 to 64"));
+  CHECK(error_of("[kiosk]\nid = \"kiosk 7; rm -rf\"\n")
+            .starts_with("kiosk.toml:2: kiosk.id: must be 1 to 64"));
   CHECK(error_of("[log]\nlevel = 3\n") ==
-        "kiosk.toml:2: log.level: expected one of \"debug\", \"info\", \"warn\", \"error\", got an integer");
+        "kiosk.toml:2: log.level: expected one of \"debug\", \"info\", \"warn\", \"error\", got an "
+        "integer");
   CHECK(error_of("display = 3\n") == "kiosk.toml:1: display: expected a table, got an integer");
 }
 
@@ -192,19 +199,23 @@ TEST_CASE("the shipped, commented default config parses to exactly the defaults"
 }
 
 TEST_CASE("technician settings") {
-  auto config = parse("[technician]\npin_hash = \"scrypt$ln=15$r=8$p=1$c2FsdA==$aGFzaA==\"\nidle_seconds = 5\n"
-                      "max_failures = 3\nlockout_minutes = 10\n");
+  auto config = parse(
+      "[technician]\npin_hash = \"scrypt$ln=15$r=8$p=1$c2FsdA==$aGFzaA==\"\nidle_seconds = 5\n"
+      "max_failures = 3\nlockout_minutes = 10\n");
   REQUIRE_MESSAGE(config, config.error().message);
   CHECK(config->technician.idle_seconds == 5);
   CHECK(config->technician.max_failures == 3);
   CHECK(config->technician.lockout_minutes == 10);
-  CHECK(error_of("[technician]\npin_hash = \"246810\"\n").starts_with("kiosk.toml:2: technician.pin_hash: expected"));
-  CHECK(error_of("[technician]\nmax_failures = 0\n") == "kiosk.toml:2: technician.max_failures: 0 is out of range 1..20");
+  CHECK(error_of("[technician]\npin_hash = \"246810\"\n")
+            .starts_with("kiosk.toml:2: technician.pin_hash: expected"));
+  CHECK(error_of("[technician]\nmax_failures = 0\n") ==
+        "kiosk.toml:2: technician.max_failures: 0 is out of range 1..20");
 }
 
 TEST_CASE("USB, card reader and scanner settings") {
-  auto config = parse("[usb]\nallow = [\"class:0b\", \"076b:3021\"]\n[card]\nreader = \"ccid://076b:3021\"\n"
-                      "[scanner]\nreader = \"hid://0c2e:0b61\"\nlayout = \"ar\"\nend_of_scan_ms = 50\n");
+  auto config = parse(
+      "[usb]\nallow = [\"class:0b\", \"076b:3021\"]\n[card]\nreader = \"ccid://076b:3021\"\n"
+      "[scanner]\nreader = \"hid://0c2e:0b61\"\nlayout = \"ar\"\nend_of_scan_ms = 50\n");
   REQUIRE_MESSAGE(config, config.error().message);
   CHECK(config->usb.allow == std::vector<std::string>{"class:0b", "076b:3021"});
   CHECK(config->card.reader == "ccid://076b:3021");
@@ -213,11 +224,14 @@ TEST_CASE("USB, card reader and scanner settings") {
   CHECK(config->scanner.end_of_scan_ms == 50);
   CHECK(error_of("[usb]\nallow = [\"076b\"]\n") ==
         "kiosk.toml:2: usb.allow: \"076b\" is neither VVVV:PPPP nor class:XX (hex)");
-  CHECK(error_of("[usb]\nallow = \"class:0b\"\n") == "kiosk.toml:2: usb.allow: expected an array of strings, got a string");
+  CHECK(error_of("[usb]\nallow = \"class:0b\"\n") ==
+        "kiosk.toml:2: usb.allow: expected an array of strings, got a string");
   CHECK(error_of("[card]\nreader = \"pcsc://x\"\n") ==
         "kiosk.toml:2: card.reader: \"pcsc://x\" is not sim://demo, ccid:// or ccid://VVVV:PPPP");
-  CHECK(error_of("[card]\nprofile = \"../etc/passwd\"\n").starts_with("kiosk.toml:2: card.profile: expected"));
-  CHECK(error_of("[scanner]\nlayout = \"fr\"\n") == "kiosk.toml:2: scanner.layout: \"fr\" is not one of \"us\", \"ar\"");
+  CHECK(error_of("[card]\nprofile = \"../etc/passwd\"\n")
+            .starts_with("kiosk.toml:2: card.profile: expected"));
+  CHECK(error_of("[scanner]\nlayout = \"fr\"\n") ==
+        "kiosk.toml:2: scanner.layout: \"fr\" is not one of \"us\", \"ar\"");
 }
 
 TEST_CASE("digits and theme are chosen by name") {
@@ -226,7 +240,8 @@ TEST_CASE("digits and theme are chosen by name") {
   CHECK(config->locale.arabic_indic_digits);
   CHECK(config->ui.theme == "high-contrast");
   CHECK(error_of("[ui]\ntheme = \"dark\"\n") ==
-        "kiosk.toml:2: ui.theme: \"dark\" is not one of \"default\", \"high-contrast\", \"large-text\"");
+        "kiosk.toml:2: ui.theme: \"dark\" is not one of \"default\", \"high-contrast\", "
+        "\"large-text\"");
 }
 
 TEST_CASE("portal and store settings: read, and refused when incomplete or not https") {
@@ -253,8 +268,10 @@ min_free_mb = 128
 
   CHECK(error_of("[portal]\nurl = \"http://portal\"\n") ==
         "kiosk.toml:2: portal.url: must be an https:// URL (or empty for no upload)");
-  CHECK(error_of("[portal]\nurl = \"https://portal\"\n").find("portal.client_cert") != std::string::npos);
-  CHECK(error_of("[store]\nretention_days = 0\n") == "kiosk.toml:2: store.retention_days: 0 is out of range 1..3650");
+  CHECK(error_of("[portal]\nurl = \"https://portal\"\n").find("portal.client_cert") !=
+        std::string::npos);
+  CHECK(error_of("[store]\nretention_days = 0\n") ==
+        "kiosk.toml:2: store.retention_days: 0 is out of range 1..3650");
 }
 
 TEST_CASE("ui.speech and ui.controls take their named values and refuse others") {

@@ -34,8 +34,9 @@ TEST_CASE("fail_errno names the operation and the system's reason") {
 
 TEST_CASE("every error code has a distinct name") {
   std::set<std::string_view> names;
-  for (Errc c : {Errc::invalid_argument, Errc::not_found, Errc::io, Errc::parse, Errc::config, Errc::unsupported,
-                 Errc::device, Errc::timeout, Errc::cancelled, Errc::integrity, Errc::internal}) {
+  for (Errc c : {Errc::invalid_argument, Errc::not_found, Errc::io, Errc::parse, Errc::config,
+                 Errc::unsupported, Errc::device, Errc::timeout, Errc::cancelled, Errc::integrity,
+                 Errc::internal}) {
     names.insert(to_string(c));
   }
   CHECK(names.size() == 11);

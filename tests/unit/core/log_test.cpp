@@ -32,7 +32,8 @@ TEST_CASE("records below the threshold are dropped; the rest reach every sink") 
   log.debug("not shown {}", 1);
   log.info("job {} sent", 7);
   log.child("ipp").error("offline");
-  CHECK(a.lines == std::vector<std::string>{"info printer: job 7 sent", "error printer.ipp: offline"});
+  CHECK(a.lines ==
+        std::vector<std::string>{"info printer: job 7 sent", "error printer.ipp: offline"});
   CHECK(b.lines == a.lines);
   logger.set_threshold(LogLevel::debug);
   log.debug("now shown");

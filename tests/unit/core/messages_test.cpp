@@ -9,7 +9,8 @@ TEST_CASE("messages give each language its own text") {
 [welcome.title]
 ar = "أهلاً وسهلاً"
 en = "Welcome"
-)", "m.toml");
+)",
+                                  "m.toml");
   REQUIRE(messages);
   CHECK(messages->get("welcome.title", Language::ar) == "أهلاً وسهلاً");
   CHECK(messages->get("welcome.title", Language::en) == "Welcome");
@@ -23,7 +24,8 @@ TEST_CASE("a message missing a language is refused at load") {
 }
 
 TEST_CASE("placeholders are filled, in both languages") {
-  auto messages = Messages::parse("[f]\nar = \"الكشك {kiosk} {kiosk}\"\nen = \"Kiosk {kiosk}\"\n", "m.toml");
+  auto messages =
+      Messages::parse("[f]\nar = \"الكشك {kiosk} {kiosk}\"\nen = \"Kiosk {kiosk}\"\n", "m.toml");
   REQUIRE(messages);
   CHECK(messages->format("f", Language::ar, {{"kiosk", "K-7"}}) == "الكشك K-7 K-7");
   CHECK(messages->format("f", Language::en, {{"kiosk", "{kiosk}"}}) == "Kiosk {kiosk}");

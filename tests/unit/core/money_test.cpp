@@ -22,6 +22,7 @@ TEST_CASE("minor units become an exact decimal string") {
   CHECK(to_decimal_string({100, "KMF"}) == "100");
   // Past 2^53 a double would round; integers do not.
   CHECK(to_decimal_string({9007199254740993, "KWD"}) == "9007199254740.993");
-  CHECK(to_decimal_string({std::numeric_limits<std::int64_t>::min(), "USD"}) == "-92233720368547758.08");
+  CHECK(to_decimal_string({std::numeric_limits<std::int64_t>::min(), "USD"}) ==
+        "-92233720368547758.08");
   CHECK_FALSE(to_decimal_string({1, "ZZZ"}).has_value());
 }

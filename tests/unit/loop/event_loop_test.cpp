@@ -23,7 +23,8 @@ TEST_CASE("timers fire in due order on the loop's thread, not before they are du
   });
   loop.add_timer(10ms, [&] {
     order.push_back(10);
-    elapsed_at_first = std::chrono::duration_cast<std::chrono::milliseconds>(EventLoop::Clock::now() - start);
+    elapsed_at_first =
+        std::chrono::duration_cast<std::chrono::milliseconds>(EventLoop::Clock::now() - start);
     loop_thread = std::this_thread::get_id();
   });
   loop.add_timer(20ms, [&] { order.push_back(20); });
@@ -89,7 +90,8 @@ TEST_CASE("the loop sleeps while idle and a post from another thread wakes it at
     std::this_thread::sleep_for(100ms);
     posted_at = EventLoop::Clock::now();
     loop.post([&] {
-      woke_after = std::chrono::duration_cast<std::chrono::milliseconds>(EventLoop::Clock::now() - posted_at);
+      woke_after = std::chrono::duration_cast<std::chrono::milliseconds>(EventLoop::Clock::now() -
+                                                                         posted_at);
       loop.quit(0);
     });
   });

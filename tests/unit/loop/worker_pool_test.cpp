@@ -1,6 +1,6 @@
 #include <atomic>
-#include <mutex>
 #include <chrono>
+#include <mutex>
 #include <set>
 #include <thread>
 

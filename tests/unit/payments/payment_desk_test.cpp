@@ -12,7 +12,8 @@ using namespace shubbak;
 namespace {
 struct Kiosk {
   explicit Kiosk(const std::filesystem::path& dir, SimulatedTerminal& terminal)
-      : journal(*PaymentJournal::open(dir / "payments")), desk(terminal, journal, Log(logger, "payments")) {}
+      : journal(*PaymentJournal::open(dir / "payments")),
+        desk(terminal, journal, Log(logger, "payments")) {}
   Logger logger{LogLevel::error};
   PaymentJournal journal;
   PaymentDesk desk;
@@ -52,14 +53,15 @@ TEST_CASE("declined and cancelled payments charge nothing and are closed at the 
   CHECK(kiosk.journal.open_intents()->empty());
 }
 
-TEST_CASE("an approval whose answer was lost is recovered by asking the terminal, not charged again") {
+TEST_CASE(
+    "an approval whose answer was lost is recovered by asking the terminal, not charged again") {
   testing::TempDir dir;
   SimulatedTerminal terminal;
   Kiosk kiosk(dir.path(), terminal);
   terminal.set_next(SimulatedTerminal::Next::approve_then_lose_answer);
   auto first = kiosk.desk.pay({k_fee, "K-lost"}, "svc");
   REQUIRE(first);
-  CHECK(first->status == PaymentStatus::approved);  // found by reference
+  CHECK(first->status == PaymentStatus::approved);        // found by reference
   auto again = kiosk.desk.pay({k_fee, "K-lost"}, "svc");  // a retry with the same reference
   REQUIRE(again);
   CHECK(again->terminal_reference == first->terminal_reference);
@@ -77,7 +79,8 @@ TEST_CASE("a terminal that never answers is a timeout, not an approval") {
   CHECK(terminal.charges() == 0);
 }
 
-TEST_CASE("after a power cut between approval and transaction, the next start reverses the payment") {
+TEST_CASE(
+    "after a power cut between approval and transaction, the next start reverses the payment") {
   testing::TempDir dir;
   SimulatedTerminal terminal;  // outlives the kiosk, as a real terminal does
   {
@@ -108,6 +111,7 @@ TEST_CASE("a half-written journal entry is ignored; a damaged one is reported, n
   auto intents = kiosk.journal.open_intents();
   REQUIRE_FALSE(intents);
   CHECK(intents.error().code == Errc::integrity);
-  CHECK(kiosk.journal.record({"../escape", k_fee, "svc", PaymentStatus::unknown, {}}).error().code ==
-        Errc::invalid_argument);
+  CHECK(
+      kiosk.journal.record({"../escape", k_fee, "svc", PaymentStatus::unknown, {}}).error().code ==
+      Errc::invalid_argument);
 }

@@ -16,11 +16,12 @@ TEST_CASE("a small page becomes one raster band, a feed and a cut, byte for byte
   MonoBitmap m = page(12, 2);  // 12 dots: 2 bytes a row
   m.bits = {0x80, 0x10, 0xFF, 0xF0};
   auto bytes = encode_escpos_raster(m, {256, 3, true});
-  std::vector<std::uint8_t> expected = {0x1B, 0x40,                                      // ESC @
-                                        0x1D, 0x76, 0x30, 0x00, 2, 0, 2, 0,              // GS v 0, 2 bytes x 2 rows
-                                        0x80, 0x10, 0xFF, 0xF0,                          // the dots
-                                        0x1B, 0x64, 3,                                   // feed 3 lines
-                                        0x1D, 0x56, 0x42, 0x00};                         // partial cut
+  std::vector<std::uint8_t> expected = {0x1B, 0x40,  // ESC @
+                                        0x1D, 0x76, 0x30, 0x00,
+                                        2,    0,    2,    0,      // GS v 0, 2 bytes x 2 rows
+                                        0x80, 0x10, 0xFF, 0xF0,   // the dots
+                                        0x1B, 0x64, 3,            // feed 3 lines
+                                        0x1D, 0x56, 0x42, 0x00};  // partial cut
   CHECK(bytes == expected);
 }
 
@@ -40,7 +41,8 @@ TEST_CASE("a tall receipt is sent in bands a printer's buffer can take, every ro
     at += 8;
     for (int r = 0; r < rows; ++r, ++row) {
       CHECK(std::equal(m.bits.begin() + static_cast<std::ptrdiff_t>(row * 72),
-                       m.bits.begin() + static_cast<std::ptrdiff_t>((row + 1) * 72), bytes.begin() + static_cast<std::ptrdiff_t>(at)));
+                       m.bits.begin() + static_cast<std::ptrdiff_t>((row + 1) * 72),
+                       bytes.begin() + static_cast<std::ptrdiff_t>(at)));
       at += 72;
     }
   }

@@ -45,7 +45,8 @@ TEST_CASE("black and white stay solid; mid-grey prints about half its dots, spre
 }
 
 TEST_CASE("a gradient stays a gradient: darker columns get more dots") {
-  auto dots = dither_to_dots(image(256, 64, [](int x, int) { return static_cast<std::uint8_t>(x); }), 256);
+  auto dots =
+      dither_to_dots(image(256, 64, [](int x, int) { return static_cast<std::uint8_t>(x); }), 256);
   double previous = 1.1;
   for (int band = 0; band < 8; ++band) {
     double here = ink(dots, band * 32, band * 32 + 32);

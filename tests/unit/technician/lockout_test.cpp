@@ -17,11 +17,14 @@ using namespace std::chrono_literals;
 namespace {
 
 struct FakeClock {
-  std::shared_ptr<std::atomic<std::int64_t>> wall = std::make_shared<std::atomic<std::int64_t>>(1'700'000'000'000);
-  std::shared_ptr<std::atomic<std::int64_t>> boot = std::make_shared<std::atomic<std::int64_t>>(50'000);
+  std::shared_ptr<std::atomic<std::int64_t>> wall =
+      std::make_shared<std::atomic<std::int64_t>>(1'700'000'000'000);
+  std::shared_ptr<std::atomic<std::int64_t>> boot =
+      std::make_shared<std::atomic<std::int64_t>>(50'000);
   std::shared_ptr<std::string> boot_id = std::make_shared<std::string>("boot-1");
   LockoutClock clock() const {
-    return {[w = wall] { return w->load(); }, [b = boot] { return b->load(); }, [id = boot_id] { return *id; }};
+    return {[w = wall] { return w->load(); }, [b = boot] { return b->load(); },
+            [id = boot_id] { return *id; }};
   }
   void advance(std::chrono::milliseconds by) {
     *wall += by.count();
@@ -63,7 +66,8 @@ TEST_CASE("a success resets the count; the wall clock cannot shorten a lock on t
   testing::TempDir dir;
   Logger logger(LogLevel::error);
   FakeClock clock;
-  auto lockout = TechnicianLockout::open(dir / "l.json", {3, 5min}, clock.clock(), Log(logger, "t"));
+  auto lockout =
+      TechnicianLockout::open(dir / "l.json", {3, 5min}, clock.clock(), Log(logger, "t"));
   CHECK(lockout.record_failure() == false);
   CHECK(lockout.record_failure() == false);
   CHECK(lockout.record_success());
@@ -110,7 +114,8 @@ PinAttempt attempt(EventLoop& loop, TechnicianAccess& access, std::string pin) {
 
 }  // namespace
 
-TEST_CASE("TechnicianAccess: wrong PINs count down, then even the right PIN is refused until expiry") {
+TEST_CASE(
+    "TechnicianAccess: wrong PINs count down, then even the right PIN is refused until expiry") {
   testing::TempDir dir;
   Logger logger(LogLevel::error);
   FakeClock clock;
@@ -147,11 +152,13 @@ TEST_CASE("TechnicianAccess without a configured hash is disabled: fail closed")
   Logger logger(LogLevel::error);
   EventLoop loop;
   WorkerPool workers(1);
-  TechnicianAccess access(loop, workers, nullptr, {"", {}, dir / "lockout.json", FakeClock{}.clock()}, Log(logger, "t"));
+  TechnicianAccess access(loop, workers, nullptr,
+                          {"", {}, dir / "lockout.json", FakeClock{}.clock()}, Log(logger, "t"));
   CHECK_FALSE(access.enabled());
   CHECK(attempt(loop, access, "123456").outcome == PinAttempt::Outcome::disabled);
   // A malformed hash refuses every PIN as an error.
-  TechnicianAccess broken(loop, workers, nullptr, {"scrypt$nonsense", {}, dir / "l2.json", FakeClock{}.clock()},
+  TechnicianAccess broken(loop, workers, nullptr,
+                          {"scrypt$nonsense", {}, dir / "l2.json", FakeClock{}.clock()},
                           Log(logger, "t"));
   CHECK(attempt(loop, broken, "123456").outcome == PinAttempt::Outcome::error);
   workers.shutdown();

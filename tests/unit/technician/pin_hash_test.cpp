@@ -48,11 +48,12 @@ TEST_CASE("PINs are 6 to 12 digits") {
 TEST_CASE("a malformed hash is an error, never a plain 'wrong PIN'") {
   auto good = *hash_pin("135790", k_fast);
   auto parts_at = good.rfind('$');
-  for (std::string bad : {std::string(""), std::string("135790"), std::string("bcrypt$ln=10$r=8$p=1$a$b"),
-                          std::string("scrypt$ln=4$r=8$p=1") + good.substr(good.find("$p=1") + 4),  // too cheap
-                          std::string("scrypt$ln=10$r=8$p=1$!!!$AAAA"), good.substr(0, parts_at),
-                          good.substr(0, parts_at) + "$QUJD",  // a 3-byte hash
-                          "scrypt$ln=10$r=x$p=1$" + good.substr(good.find("$p=1$") + 5)}) {
+  for (std::string bad :
+       {std::string(""), std::string("135790"), std::string("bcrypt$ln=10$r=8$p=1$a$b"),
+        std::string("scrypt$ln=4$r=8$p=1") + good.substr(good.find("$p=1") + 4),  // too cheap
+        std::string("scrypt$ln=10$r=8$p=1$!!!$AAAA"), good.substr(0, parts_at),
+        good.substr(0, parts_at) + "$QUJD",  // a 3-byte hash
+        "scrypt$ln=10$r=x$p=1$" + good.substr(good.find("$p=1$") + 5)}) {
     CAPTURE(bad);
     auto verified = verify_pin("135790", bad);
     REQUIRE_FALSE(verified);

@@ -20,7 +20,8 @@ std::unique_ptr<TextEngine> open_engine() {
 }
 
 std::shared_ptr<const TextLayout> lay_out(TextEngine& engine, std::string_view text,
-                                          TextDirection dir = TextDirection::automatic, int width = 0) {
+                                          TextDirection dir = TextDirection::automatic,
+                                          int width = 0) {
   auto layout = engine.layout(text, {32, FontWeight::regular}, width, dir);
   REQUIRE(layout);
   return *layout;
@@ -123,7 +124,8 @@ TEST_CASE("Latin text gets the Latin face and Arabic text the Arabic face") {
 TEST_CASE("a seed paragraph wraps at three widths, every line fits, and no character is lost") {
   auto engine = open_engine();
   // The third line of a seed document: a long paragraph with quotes and a full stop.
-  std::ifstream in(std::string(SHUBBAK_SOURCE_DIR) + "/tests/fixtures/seeds/003_f372feb9cc88fb8e.txt");
+  std::ifstream in(std::string(SHUBBAK_SOURCE_DIR) +
+                   "/tests/fixtures/seeds/003_f372feb9cc88fb8e.txt");
   REQUIRE(in);
   std::string paragraph;
   for (int line = 0; line < 3; ++line) std::getline(in, paragraph);

@@ -8,7 +8,8 @@ namespace {
 // ICU marks direction around Arabic currency amounts; strip the invisible marks to compare text.
 std::string visible(std::string s) {
   for (std::string_view mark : {"\u200F", "\u200E", "\u061C", "\u00A0"}) {
-    for (auto at = s.find(mark); at != std::string::npos; at = s.find(mark)) s.replace(at, mark.size(), mark == "\u00A0" ? " " : "");
+    for (auto at = s.find(mark); at != std::string::npos; at = s.find(mark))
+      s.replace(at, mark.size(), mark == "\u00A0" ? " " : "");
   }
   return s;
 }
@@ -46,7 +47,8 @@ TEST_CASE("Umm al-Qura dates: known first days of Hijri months") {
 TEST_CASE("Arabic messages take all six plural forms") {
   LocaleFormatter ar(Language::ar, DigitStyle::western);
   const char* pattern =
-      "{n, plural, zero {لا ثوانٍ} one {ثانية واحدة} two {ثانيتان} few {# ثوانٍ} many {# ثانية} other {# ثانية.}}";
+      "{n, plural, zero {لا ثوانٍ} one {ثانية واحدة} two {ثانيتان} few {# ثوانٍ} many {# ثانية} "
+      "other {# ثانية.}}";
   auto say = [&](std::int64_t n) { return *ar.message(pattern, {{"n", n}}); };
   CHECK(say(0) == "لا ثوانٍ");
   CHECK(say(1) == "ثانية واحدة");
@@ -56,7 +58,8 @@ TEST_CASE("Arabic messages take all six plural forms") {
   CHECK(say(11) == "11 ثانية");
   CHECK(say(100) == "100 ثانية.");
   LocaleFormatter en(Language::en, DigitStyle::western);
-  CHECK(*en.message("{n, plural, one {# item} other {# items}}", {{"n", std::int64_t{1}}}) == "1 item");
+  CHECK(*en.message("{n, plural, one {# item} other {# items}}", {{"n", std::int64_t{1}}}) ==
+        "1 item");
   CHECK_FALSE(en.message("{n, plural, one {unclosed", {{"n", std::int64_t{1}}}).has_value());
 }
 

@@ -63,7 +63,8 @@ TEST_CASE("municipal fees: menu, form checks, calculated amount, payment, submit
   e.next();
   REQUIRE(e.step().id == "pay");
   CHECK(*e.payment_amount() == Money{7500, "OMR"});
-  e.device_finished(Outcome::ok, {{"method", "terminal"}, {"reference", "K-1"}, {"masked_card", "**** 4242"}});
+  e.device_finished(Outcome::ok,
+                    {{"method", "terminal"}, {"reference", "K-1"}, {"masked_card", "**** 4242"}});
   REQUIRE(e.step().id == "submit");
   CHECK_FALSE(e.back());  // paid: no walking back into the form
   auto draft = e.transaction_draft();
@@ -72,8 +73,11 @@ TEST_CASE("municipal fees: menu, form checks, calculated amount, payment, submit
   REQUIRE(draft.payment);
   CHECK(draft.payment->amount == Money{7500, "OMR"});
   CHECK(draft.payment->reference == "K-1");
-  CHECK(draft.fields == std::vector<std::pair<std::string, std::string>>{
-                            {"fee_type", "waste"}, {"account_number", "12345678"}, {"months", "3"}, {"amount", "7.500 OMR"}});
+  CHECK(draft.fields ==
+        std::vector<std::pair<std::string, std::string>>{{"fee_type", "waste"},
+                                                         {"account_number", "12345678"},
+                                                         {"months", "3"},
+                                                         {"amount", "7.500 OMR"}});
   e.device_finished(Outcome::ok, {{"transaction_id", "0193-..."}});
   REQUIRE(e.step().id == "print");
   e.device_finished(Outcome::device_error);  // a printer fault still ends well: the request is in
@@ -110,8 +114,10 @@ TEST_CASE("back keeps the answers; cancel ends the session as cancelled") {
 }
 
 TEST_CASE("payment outcomes go where the bundle says") {
-  for (auto [outcome, end] : {std::pair{Outcome::declined, "declined"}, {Outcome::cancelled, "cancelled"},
-                             {Outcome::timeout, "failed"}, {Outcome::device_error, "failed"}}) {
+  for (auto [outcome, end] : {std::pair{Outcome::declined, "declined"},
+                              {Outcome::cancelled, "cancelled"},
+                              {Outcome::timeout, "failed"},
+                              {Outcome::device_error, "failed"}}) {
     WorkflowEngine e(demo("muscat.municipality.fees"), k_today);
     e.next();
     e.choose("waste");
@@ -141,7 +147,8 @@ TEST_CASE("birth certificate: the card fills the fields; choice filter and relev
   CHECK(e.offered_choices(who).size() == 2);  // an adult may ask for a child's certificate
   CHECK(names(e.visible_fields()) == std::vector<std::string>{"certificate_for", "copies"});
   e.set_answer("certificate_for", "child");
-  CHECK(names(e.visible_fields()) == std::vector<std::string>{"certificate_for", "child_name", "copies"});
+  CHECK(names(e.visible_fields()) ==
+        std::vector<std::string>{"certificate_for", "child_name", "copies"});
   e.set_answer("child_name", "م");
   auto issues = e.next();
   REQUIRE(issues.size() == 1);
@@ -179,7 +186,7 @@ TEST_CASE("health appointment: check digit, choice filter by governorate, date b
   REQUIRE(e.next().empty());
   REQUIRE(e.step().id == "clinic");
   const Field& clinic = *e.bundle().field("clinic");
-  CHECK(e.offered_choices(clinic).size() == 2);  // no dental clinic in Ma'an
+  CHECK(e.offered_choices(clinic).size() == 2);                    // no dental clinic in Ma'an
   CHECK(e.answers().at("day") == Value{CivilDate{2026, 11, 22}});  // default: tomorrow
   e.set_answer("clinic", "general");
   e.set_answer("has_chronic", "no");
