@@ -3,9 +3,9 @@
 #include <doctest/doctest.h>
 
 #include "drivers/display/display.hpp"
-#include "kiosk/app/kiosk_app.hpp"
 #include "kiosk/core/messages.hpp"
 #include "kiosk/loop/event_loop.hpp"
+#include "kiosk/session/kiosk_app.hpp"
 #include "screens/shell/welcome_screen.hpp"
 #include "screens/text/text_engine.hpp"
 
