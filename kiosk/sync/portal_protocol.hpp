@@ -84,6 +84,7 @@ struct EnrolmentRequest {
   std::string device_public_key;  // base64
 };
 
+// Every string in `batch` must be UTF-8 (check first: a type_error is thrown otherwise).
 std::string encode_batch(const Batch& batch);
 // Strict: Errc::parse (malformed, a missing, unknown or mistyped key) or Errc::invalid_argument
 // (a value out of range: not 1 to k_max_batch items, an invalid kiosk id, an oversized string),
