@@ -8,8 +8,10 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -58,6 +60,9 @@ class StoreAndForward final {
   std::optional<UploadStatus> m_last_status;  // UI thread
   EventLoop* m_loop = nullptr;
   EventLoop::TimerId m_purge_timer = 0;
+  EventLoop::TimerId m_first_purge_timer = 0;
+  std::mutex m_stop_mutex;
+  std::condition_variable m_stop_wake;
   std::atomic<bool> m_stop_integrity_check{false};
   std::thread m_integrity_check;
 };
