@@ -4,6 +4,9 @@
 // free appointment arrives with "no payment" exactly as the record format defines it.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <thread>
+
 #include "kiosk/store/sqlite.hpp"
 #include "tests/integration/portal/portal_fixture.hpp"
 #include "tests/support/child_process.hpp"
@@ -35,16 +38,22 @@ TEST_CASE("the demo's free health appointment reaches the portal from the real k
   };
   REQUIRE(kiosk_count("SELECT count(*) FROM journal") == 4);
   // Whatever the demo did not upload yet, the kiosk uploads on its next start.
-  ChildProcess kiosk({SHUBBAK_RUNTIME_BIN, "--headless", "--config", config.string()}, dir.path());
+  // Its own output directory: the demo's stderr stays readable beside the kiosk's.
+  std::filesystem::create_directories(dir / "kiosk-run");
+  ChildProcess kiosk({SHUBBAK_RUNTIME_BIN, "--headless", "--config", config.string()},
+                     dir / "kiosk-run");
+  // The demo may have uploaded all four already; SIGTERM must not race the kiosk's start.
+  REQUIRE(kiosk.wait_for_stderr("on kiosk kiosk-7", 60s));
   bool uploaded = false;
   for (int i = 0; i < 3000 && !uploaded; ++i) {
     uploaded = kiosk_count("SELECT count(*) FROM outbox WHERE state = 'sent'") == 4;
     if (!uploaded) std::this_thread::sleep_for(10ms);
   }
   kiosk.signal(SIGTERM);
-  CHECK(kiosk.wait(30s) == 0);  // a stop under load may take a while; it must still be clean
+  auto stop_code = kiosk.wait(30s);
   INFO(kiosk.stderr_text());
   INFO(portal.log());
+  CHECK(stop_code == 0);  // a stop under load may take a while; it must still be clean
   CHECK(uploaded);
   CHECK(kiosk_count("SELECT count(*) FROM outbox WHERE state = 'quarantined'") == 0);
   CHECK(portal.stored_transactions() == 4);
