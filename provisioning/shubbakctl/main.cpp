@@ -18,6 +18,7 @@
 #include "provisioning/shubbakctl/bundle_lint.hpp"
 #include "provisioning/shubbakctl/journal_acceptance.hpp"
 #include "provisioning/shubbakctl/kiosk_provisioning.hpp"
+#include "provisioning/shubbakctl/publish_rules.hpp"
 #include "provisioning/shubbakctl/receipt_verify.hpp"
 #include "provisioning/shubbakctl/repository.hpp"
 #include "provisioning/shubbakctl/technician_pin.hpp"
@@ -269,10 +270,19 @@ int main(int argc, char** argv) {
     auto created = Repository::init(args.repo, args.keys, options);
     return created ? 0 : report(created.error());
   }
-  if (add->parsed())
-    return edit_repository(args, [&](Repository& r) {
-      return r.add_target(args.name, args.file, args.role, lint_service_bundle);
+  if (add->parsed()) {
+    // Nothing a kiosk would refuse is signed: the lint, then the publishing rules.
+    return edit_repository(args, [&](Repository& r) -> Expected<void> {
+      auto checked = [&](const std::filesystem::path& file, std::string_view bytes) {
+        auto linted = lint_service_bundle(file, bytes);
+        return linted ? check_publishable(r, args.name, args.role, bytes) : linted;
+      };
+      if (!args.name.starts_with("services/")) {
+        if (auto ok = check_publishable(r, args.name, args.role, {}); !ok) return ok;
+      }
+      return r.add_target(args.name, args.file, args.role, checked);
     });
+  }
   if (remove->parsed())
     return edit_repository(args,
                            [&](Repository& r) { return r.remove_target(args.name, args.role); });
@@ -302,6 +312,8 @@ int main(int argc, char** argv) {
     } else if (args.days <= 0) {
       return report(Error{Errc::invalid_argument, "give --days N (N > 0) or --at TIME"});
     }
+    if (auto sane = check_expiry(args.role, when, trust::system_unix_time()); !sane)
+      return report(sane.error());
     return edit_repository(args, [&](Repository& r) { return r.set_expiry(args.role, when); });
   }
   if (publish->parsed()) {
