@@ -4,6 +4,7 @@
 
 #include "drivers/display/display.hpp"
 #include "kiosk/app/kiosk_app.hpp"
+#include "kiosk/core/config.hpp"
 #include "kiosk/core/messages.hpp"
 #include "kiosk/loop/event_loop.hpp"
 #include "screens/shell/welcome_screen.hpp"
