@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "kiosk/core/error.hpp"
-#include "screens/receipt/receipt_document.hpp"
+#include "kiosk/image/mono_bitmap.hpp"
 
 namespace shubbak {
 

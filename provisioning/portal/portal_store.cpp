@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "kiosk/core/hex.hpp"
 #include "kiosk/core/money.hpp"
 #include "kiosk/crypto/bytes.hpp"
 #include "kiosk/crypto/device_key.hpp"
