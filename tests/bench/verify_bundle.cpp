@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
   }
   shubbak::trust::TargetFile target;
   target.length = k_size;
-  target.hashes["sha256"] = digest_file(file, {"sha256"}, k_size)->hex.at("sha256");
+  target.hashes["sha256"] = shubbak::digest_file(file, {"sha256"}, k_size)->hex.at("sha256");
 
   fs::path empty = dir / "empty.bin";
   std::ofstream(empty, std::ios::binary).flush();

@@ -9,6 +9,7 @@
 
 namespace {
 
+using namespace shubbak;
 using namespace shubbak::trust;
 using Json = nlohmann::json;
 

@@ -10,6 +10,7 @@
 
 namespace {
 
+using namespace shubbak;
 using namespace shubbak::trust;
 
 struct Signer {

@@ -7,6 +7,7 @@
 
 namespace {
 
+using namespace shubbak;
 using namespace shubbak::trust;
 
 struct Signer {
