@@ -2,6 +2,7 @@
 
 #include "drivers/card/ccid_reader.hpp"
 #include "kiosk/loop/event_loop.hpp"
+#include "kiosk/loop/lane.hpp"
 #include "kiosk/loop/worker_pool.hpp"
 
 namespace shubbak {
@@ -47,34 +48,32 @@ void CardReaderSupervisor::on_hotplug(const UsbHotplugEvent& event) {
   }
   if (m_state->attached || m_state->opening || !ccid_uri_matches(m_uri, event.device)) return;
   m_state->opening = true;
-  // The worker touches only what outlives the supervisor (the context, a log, the loop);
-  // the result comes back through the loop, where `state` says whether anyone still cares.
-  bool submitted = m_workers.submit([this, state = m_state, usb = &m_usb, loop = &m_loop,
-                                     log = m_log, device = event.device, where] {
-    // Opening claims the interface and reads descriptors: USB I/O, so not on the UI thread.
-    Expected<std::unique_ptr<CardReader>> reader = fail(Errc::internal, "not opened");
-    auto opened = usb->open_device(device);
-    if (!opened) {
-      reader = std::unexpected(opened.error());
-    } else if (auto ccid = CcidReader::open(std::move(*opened), log.child("ccid")); ccid) {
-      reader = std::unique_ptr<CardReader>(std::move(*ccid));
-    } else {
-      reader = std::unexpected(ccid.error());
-    }
-    auto shared = std::make_shared<Expected<std::unique_ptr<CardReader>>>(std::move(reader));
-    loop->post([this, state, shared, where, name = device.describe()] {
-      if (!state->alive) return;
-      state->opening = false;
-      if (!*shared) {
-        m_log.error("card reader {} could not be opened: {}", name, shared->error().describe());
-        return;
-      }
-      state->attached = where;
-      m_service.replace_reader(std::move(**shared));
-      m_log.info("card reader {} attached", name);
-      if (m_on_change) m_on_change(true);
-    });
-  });
+  // The lane touches only what outlives the supervisor (the context, a log); the result comes
+  // back through the loop, where `state` says whether anyone still cares.
+  bool submitted = run_on_lane(
+      m_workers, m_loop, m_alive.token(),
+      [usb = &m_usb, log = m_log,
+       device = event.device]() -> Expected<std::unique_ptr<CardReader>> {
+        // Opening claims the interface and reads descriptors: USB I/O, so not on the UI thread.
+        auto opened = usb->open_device(device);
+        if (!opened) return std::unexpected(opened.error());
+        auto ccid = CcidReader::open(std::move(*opened), log.child("ccid"));
+        if (!ccid) return std::unexpected(ccid.error());
+        return std::unique_ptr<CardReader>(std::move(*ccid));
+      },
+      [this, state = m_state, where,
+       name = event.device.describe()](Expected<std::unique_ptr<CardReader>> reader) {
+        if (!state->alive) return;
+        state->opening = false;
+        if (!reader) {
+          m_log.error("card reader {} could not be opened: {}", name, reader.error().describe());
+          return;
+        }
+        state->attached = where;
+        m_service.replace_reader(std::move(*reader));
+        m_log.info("card reader {} attached", name);
+        if (m_on_change) m_on_change(true);
+      });
   if (!submitted) m_state->opening = false;
 }
 

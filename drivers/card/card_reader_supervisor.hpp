@@ -41,6 +41,7 @@ class CardReaderSupervisor {
   ChangeCallback m_on_change;
   // Shared with work in flight, which checks `alive` before touching the service.
   std::shared_ptr<State> m_state;
+  Liveness m_alive;
 };
 
 }  // namespace shubbak

@@ -10,7 +10,7 @@
 #include "drivers/card/sim/sim_card_reader.hpp"
 #include "drivers/usb/usb_context.hpp"
 #include "kiosk/loop/event_loop.hpp"
-#include "kiosk/loop/worker_pool.hpp"
+#include "kiosk/loop/lane.hpp"
 
 namespace shubbak {
 
@@ -62,24 +62,24 @@ void CardService::read_identity(CardProfile profile, IdentityCallback done) {
     return;
   }
   auto in_flight = m_in_flight;
-  auto& loop = m_loop;
   Log log = m_log;
-  bool submitted = m_workers.submit([reader, in_flight, &loop, log, profile = std::move(profile),
-                                     done = std::move(done)]() mutable {
-    auto started = std::chrono::steady_clock::now();
-    auto result = shubbak::read_identity(*reader, profile);
-    auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::chrono::steady_clock::now() - started);
-    // Log the outcome, never the data.
-    if (result)
-      log.info("card read with profile {} in {} ms", profile.id, took.count());
-    else
-      log.warn("card read with profile {} failed: {}", profile.id, result.error().describe());
-    loop.post([done = std::move(done), result = std::move(result)]() mutable {
-      done(std::move(result));
-    });
-    in_flight->fetch_sub(1);
-  });
+  // The service waits for its read in flight before it goes, so the answer always has a home.
+  bool submitted = run_on_lane(
+      m_workers, m_loop, m_alive.token(),
+      [reader, in_flight, log, profile = std::move(profile)] {
+        auto started = std::chrono::steady_clock::now();
+        auto result = shubbak::read_identity(*reader, profile);
+        auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - started);
+        // Log the outcome, never the data.
+        if (result)
+          log.info("card read with profile {} in {} ms", profile.id, took.count());
+        else
+          log.warn("card read with profile {} failed: {}", profile.id, result.error().describe());
+        in_flight->fetch_sub(1);
+        return result;
+      },
+      std::move(done));
   if (!submitted) {
     m_in_flight->fetch_sub(1);
     m_loop.post(

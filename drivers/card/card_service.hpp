@@ -16,6 +16,7 @@
 #include "drivers/card/card_profile.hpp"
 #include "drivers/card/card_reader.hpp"
 #include "kiosk/core/log.hpp"
+#include "kiosk/loop/lane.hpp"
 
 namespace shubbak {
 
@@ -55,6 +56,7 @@ class CardService {
   std::shared_ptr<std::atomic<int>> m_in_flight = std::make_shared<std::atomic<int>>(0);
   std::atomic<bool> m_stop = false;
   std::thread m_presence;
+  Liveness m_alive;  // answers posted after the service is gone are dropped
 };
 
 // Opens a reader by URI: "sim://demo" (the simulated demo card, inserted), or "ccid://" (the

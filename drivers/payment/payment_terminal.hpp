@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "kiosk/core/device_status.hpp"
 #include "kiosk/core/error.hpp"
 #include "kiosk/core/money.hpp"
 
@@ -32,6 +33,12 @@ struct PaymentResult {
 class PaymentTerminal {
  public:
   virtual ~PaymentTerminal() = default;
+  // Connects to the terminal (a serial line, a socket); pay() on a closed terminal fails.
+  virtual Expected<void> open() = 0;
+  virtual void close() = 0;
+  // The terminal as a device (kiosk/core/device_status.hpp): online, busy with a citizen's
+  // payment, offline. Does not block.
+  virtual DeviceStatus device_status() const = 0;
   // Asks the citizen to pay `request.amount`; waits for the terminal's answer.
   virtual Expected<PaymentResult> pay(const PaymentRequest& request) = 0;
   // What the terminal knows of `reference`: approved, declined..., or unknown if it never saw it.
@@ -39,5 +46,10 @@ class PaymentTerminal {
   // Voids an approved payment (the citizen is not charged).
   virtual Expected<void> reverse(const std::string& reference) = 0;
 };
+
+// Opens a terminal by URI: "sim://demo" (the simulated terminal, with a card holder's pause)
+// or "none" (null: the kiosk takes no card payments). An unknown scheme is a configuration
+// error. Real terminals (semi-integrated, over serial or TCP) come in as schemes of their own.
+Expected<std::unique_ptr<PaymentTerminal>> open_payment_terminal(std::string_view uri);
 
 }  // namespace shubbak

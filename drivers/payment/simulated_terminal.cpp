@@ -40,11 +40,35 @@ int SimulatedTerminal::charges() const {
   return n;
 }
 
+Expected<void> SimulatedTerminal::open() {
+  std::lock_guard lock(m_mutex);
+  m_open = true;
+  return {};
+}
+
+void SimulatedTerminal::close() {
+  std::lock_guard lock(m_mutex);
+  m_open = false;
+}
+
+DeviceStatus SimulatedTerminal::device_status() const {
+  std::lock_guard lock(m_mutex);
+  if (!m_open) return DeviceStatus::offline;
+  return m_busy ? DeviceStatus::busy : DeviceStatus::online;
+}
+
 Expected<PaymentResult> SimulatedTerminal::pay(const PaymentRequest& request) {
   if (request.reference.empty()) return fail(Errc::invalid_argument, "payment without a reference");
   if (request.amount.minor_units <= 0)
     return fail(Errc::invalid_argument, "payment amount is not positive");
+  {
+    std::lock_guard lock(m_mutex);
+    if (!m_open) return fail(Errc::device, "the payment terminal is closed");
+  }
+  // The card holder's pause at the terminal.
+  m_busy = true;
   std::this_thread::sleep_for(m_latency);
+  m_busy = false;
   std::lock_guard lock(m_mutex);
   // Idempotent: a reference seen before gets its first answer again, and is not charged twice.
   if (auto it = m_ledger.find(request.reference); it != m_ledger.end()) return it->second.result;

@@ -4,6 +4,7 @@
 // reference, like a real terminal. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -21,6 +22,9 @@ class SimulatedTerminal final : public PaymentTerminal {
   void set_next(Next behaviour);
   int charges() const;  // approved payments not reversed: what the citizen's bank sees
 
+  Expected<void> open() override;
+  void close() override;
+  DeviceStatus device_status() const override;
   Expected<PaymentResult> pay(const PaymentRequest& request) override;
   Expected<PaymentResult> status(const std::string& reference) override;
   Expected<void> reverse(const std::string& reference) override;
@@ -35,6 +39,8 @@ class SimulatedTerminal final : public PaymentTerminal {
   Next m_next = Next::approve;
   std::map<std::string, Entry> m_ledger;
   int m_sequence = 0;
+  bool m_open = true;  // a simulated terminal needs no connection: open from the start
+  std::atomic<bool> m_busy = false;  // a payment is in progress
 };
 
 }  // namespace shubbak

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "kiosk/core/device_status.hpp"
 #include "kiosk/core/error.hpp"
 #include "kiosk/image/mono_bitmap.hpp"
 
@@ -34,6 +35,25 @@ constexpr std::string_view printer_state_name(PrinterState state) {
       return "offline";
   }
   return "offline";
+}
+
+// The printer's state in the model every device shares.
+constexpr DeviceStatus device_status(PrinterState state) {
+  switch (state) {
+    case PrinterState::ok:
+      return DeviceStatus::online;
+    case PrinterState::media_low:
+      return DeviceStatus::media_low;
+    case PrinterState::media_empty:
+      return DeviceStatus::media_empty;
+    case PrinterState::jam:
+      return DeviceStatus::jam;
+    case PrinterState::door_open:
+      return DeviceStatus::door_open;
+    case PrinterState::offline:
+      return DeviceStatus::offline;
+  }
+  return DeviceStatus::offline;
 }
 
 // Whether a receipt can be printed in this state (paper running low still prints).

@@ -17,26 +17,27 @@
 #include "drivers/audio/espeak/espeak_speaker.hpp"
 #include "drivers/audio/sdl/sdl_audio_output.hpp"
 #include "drivers/display/display.hpp"
-#include "drivers/payment/simulated_terminal.hpp"
+#include "drivers/payment/payment_terminal.hpp"
 #include "drivers/printer/printer_factory.hpp"
 #include "kiosk/app/default_assets_dir.hpp"
 #include "kiosk/app/demo_defaults.hpp"
-#include "kiosk/app/kiosk_app.hpp"
-#include "kiosk/app/kiosk_services.hpp"
-#include "kiosk/app/kiosk_shell.hpp"
-#include "kiosk/app/printer_monitor.hpp"
-#include "kiosk/app/reader_devices.hpp"
 #include "kiosk/app/service_notifier.hpp"
-#include "kiosk/app/spoken_guidance.hpp"
 #include "kiosk/app/store_and_forward.hpp"
-#include "kiosk/app/technician_mode.hpp"
 #include "kiosk/app/touch_script.hpp"
 #include "kiosk/core/config.hpp"
 #include "kiosk/core/messages.hpp"
 #include "kiosk/image/grey_image.hpp"
 #include "kiosk/loop/event_loop.hpp"
 #include "kiosk/loop/signal_watcher.hpp"
-#include "kiosk/loop/worker_pool.hpp"
+#include "kiosk/session/device_hub.hpp"
+#include "kiosk/session/device_lanes.hpp"
+#include "kiosk/session/kiosk_app.hpp"
+#include "kiosk/session/kiosk_services.hpp"
+#include "kiosk/session/kiosk_shell.hpp"
+#include "kiosk/session/printer_monitor.hpp"
+#include "kiosk/session/reader_devices.hpp"
+#include "kiosk/session/spoken_guidance.hpp"
+#include "kiosk/session/technician_mode.hpp"
 #include "kiosk/trust/service_updater.hpp"
 #include "screens/shell/welcome_screen.hpp"
 #include "screens/text/text_engine.hpp"
@@ -157,7 +158,7 @@ class ShutdownRequest {
 // Signed service updates, when configured. A kiosk that cannot start them keeps running the
 // services it has: the failure is logged, not fatal.
 std::unique_ptr<trust::ServiceUpdater> start_service_updates(
-    const Config& config, EventLoop& loop, WorkerPool& workers, Logger& logger,
+    const Config& config, EventLoop& loop, Lane& updates_lane, Logger& logger,
     trust::ServiceUpdater::ReadyHandler on_new_set,
     trust::ServiceUpdater::RefusedHandler on_refused) {
   Log log(logger, "updates");
@@ -172,7 +173,8 @@ std::unique_ptr<trust::ServiceUpdater> start_service_updates(
   if (!config.updates.ca_file.empty()) options.fetch.ca_file = config.updates.ca_file;
   if (!config.updates.client_cert.empty()) options.fetch.client_cert = config.updates.client_cert;
   if (!config.updates.client_key.empty()) options.fetch.client_key = config.updates.client_key;
-  auto updater = trust::ServiceUpdater::open(loop, workers, std::move(options), log);
+  auto updater =
+      trust::ServiceUpdater::open(loop, updates_lane.executor(), std::move(options), log);
   if (!updater) {
     log.error("service updates are off: {}", updater.error().describe());
     return nullptr;
@@ -271,7 +273,7 @@ int run(const CommandLine& cli, Logger& logger) {
   EventLoop loop((*display)->loop_backend());
   shutdown.attach(loop);
   ServiceNotifier service_manager(Log(logger, "service"));
-  WorkerPool workers(2);
+  DeviceLanes lanes;
   KioskApp app(loop, **display, Log(logger, "app"));
   (*display)->on_close_requested([&] {
     if (config->display.mode == DisplayMode::window) loop.quit(0);  // a kiosk ignores it
@@ -285,33 +287,46 @@ int run(const CommandLine& cli, Logger& logger) {
   ui.set_controls_reach(config->ui.controls_lower ? ControlsReach::lower : ControlsReach::anywhere);
 
   // Devices. A device that cannot be opened is logged; the services that need it fail cleanly.
-  // What the heartbeat tells the portal about each device; updated as the kiosk sees them.
-  DeviceHealthBoard health;
+  // The hub holds each device's status: the menu, the heartbeat and the technician read it.
+  DeviceHub devices;
   // Until the printer first answers (the monitor asks at once), it is taken to be as configured.
-  health.set("printer", config->printer.uri == "none" ? "none" : "ok");
-  health.set("payment_terminal", config->payment.terminal == "none" ? "none" : "ok");
-  health.set("store", transactions.store() ? "ok" : "out_of_service");
+  devices.set_status(DeviceId::printer, config->printer.uri == "none" ? DeviceStatus::not_installed
+                                                                      : DeviceStatus::online);
+  devices.set_status(DeviceId::store,
+                     !transactions.out_of_service() ? DeviceStatus::online
+                     : transactions.out_of_service()->reason == OutOfServiceReason::storage_full
+                         ? DeviceStatus::storage_full
+                         : DeviceStatus::storage_damaged);
   KioskServices* services_for_scans = nullptr;  // set once the services exist, below
   ReaderDevices::Listeners listeners;
-  listeners.on_card_reader = [&health](bool connected) {
-    health.set("card_reader", connected ? "ok" : "absent");
+  listeners.on_card_reader = [&devices](bool connected) {
+    devices.set_status(DeviceId::card_reader,
+                       connected ? DeviceStatus::online : DeviceStatus::offline);
   };
   listeners.on_scan = [&services_for_scans](Scan scan) {
     if (services_for_scans) services_for_scans->scanned(std::move(scan));
   };
   // A USB reader counts once it is attached (present at boot or plugged in later); the
   // simulated one is there as soon as it is opened.
-  health.set("card_reader", "absent");
-  auto readers =
-      ReaderDevices::open(*config, assets, loop, workers, Log(logger, "readers"), listeners);
+  devices.set_status(DeviceId::card_reader, DeviceStatus::offline);
+  auto readers = ReaderDevices::open(*config, assets, loop, lanes.card.executor(),
+                                     Log(logger, "readers"), listeners);
   if (!readers) log.error("card reader and scanner: {}", readers.error().describe());
-  if (readers && !config->card.reader.starts_with("ccid://")) health.set("card_reader", "ok");
-  health.set("scanner", config->scanner.reader == "none" ? "none" : readers ? "ok" : "absent");
-  std::unique_ptr<SimulatedTerminal> terminal;
+  if (readers && !config->card.reader.starts_with("ccid://"))
+    devices.set_status(DeviceId::card_reader, DeviceStatus::online);
+  devices.set_status(DeviceId::scanner, config->scanner.reader == "none"
+                                            ? DeviceStatus::not_installed
+                                        : readers ? DeviceStatus::online
+                                                  : DeviceStatus::offline);
+  std::unique_ptr<PaymentTerminal> terminal;
+  if (auto opened = open_payment_terminal(config->payment.terminal)) {
+    terminal = std::move(*opened);
+  } else {
+    log.error("payment terminal: {}", opened.error().describe());
+  }
   std::optional<PaymentJournal> payment_journal;
   std::unique_ptr<PaymentDesk> payments;
-  if (config->payment.terminal == "sim://demo") {
-    terminal = std::make_unique<SimulatedTerminal>(std::chrono::milliseconds(400));
+  if (terminal) {
     if (auto opened_journal = PaymentJournal::open(config->kiosk.data_dir / "payments")) {
       payment_journal = std::move(*opened_journal);
       payments =
@@ -320,6 +335,10 @@ int run(const CommandLine& cli, Logger& logger) {
       log.error("payments are off: {}", opened_journal.error().describe());
     }
   }
+  devices.set_status(DeviceId::payment_terminal, config->payment.terminal == "none"
+                                                     ? DeviceStatus::not_installed
+                                                 : payments ? terminal->device_status()
+                                                            : DeviceStatus::offline);
   std::unique_ptr<ReceiptPrinter> printer;
   if (auto opened =
           open_receipt_printer(config->printer, config->kiosk.data_dir, Log(logger, "printer"))) {
@@ -327,18 +346,18 @@ int run(const CommandLine& cli, Logger& logger) {
   } else {
     log.error("printer: {}", opened.error().describe());
   }
-  if (!printer) health.set("printer", "none");
+  if (!printer) devices.set_status(DeviceId::printer, DeviceStatus::not_installed);
   std::optional<PrinterMonitor> printer_monitor;
   if (printer) {
-    printer_monitor.emplace(loop, workers, *printer, health,
+    printer_monitor.emplace(loop, lanes.printer, *printer, devices,
                             std::chrono::seconds(config->shell.device_poll_seconds),
                             Log(logger, "printer"));
   }
-  AuditTrail audit(transactions.store(), workers, Log(logger, "audit"));
-  KioskServices services(ui, loop, workers,
+  AuditTrail audit(transactions.store(), lanes.store, Log(logger, "audit"));
+  KioskServices services(ui, loop, lanes,
                          {readers ? readers->get() : nullptr, payments.get(), transactions.store(),
                           printer.get(), config->text, assets / "card-profiles",
-                          readers && config->scanner.reader != "none", &audit, &health,
+                          readers && config->scanner.reader != "none", &audit, &devices,
                           PrintPolicy{config->printer.attempts,
                                       std::chrono::milliseconds(config->printer.retry_backoff_ms)},
                           transactions.device_key(), receipt_logo(*config, assets, cli.demo, log)},
@@ -365,8 +384,9 @@ int run(const CommandLine& cli, Logger& logger) {
   shell_options.attract_cycle = std::chrono::seconds(config->shell.attract_cycle_seconds);
   shell_options.menu_idle = std::chrono::seconds(config->shell.menu_idle_seconds);
   shell_options.theme = *theme_named(config->ui.theme);
-  KioskShell shell(ui, app, services, health, initial_services(), local_today, shell_options,
+  KioskShell shell(ui, app, services, devices, initial_services(), local_today, shell_options,
                    Log(logger, "shell"));
+  Liveness shell_alive;  // a service set that finishes loading after the shell is gone is dropped
   shell.on_session_start([&](const workflow::Bundle& bundle) {
     audit.record(audit_kind::session_start, {{"service", bundle.id}, {"version", bundle.version}});
   });
@@ -377,15 +397,15 @@ int run(const CommandLine& cli, Logger& logger) {
                                                                         : "failed"}});
   });
   auto updates = start_service_updates(
-      *config, loop, workers, logger,
+      *config, loop, lanes.updates, logger,
       [&](const trust::ServiceSet& set) {
         audit.record(audit_kind::update, {{"generation", std::to_string(set.generation)},
                                           {"bundles", std::to_string(set.bundles.size())}});
-        // Reading and validating the bundles is disk work: on a worker, then back to the shell.
-        workers.submit([&loop, &shell, log, directory = set.directory] {
-          auto catalog = std::make_shared<workflow::Catalog>(load_services(directory, log));
-          loop.post([&shell, catalog] { shell.replace_catalog(std::move(*catalog)); });
-        });
+        // Reading and validating the bundles is disk work: on the updates lane, then to the shell.
+        run_on_lane(
+            lanes.updates, loop, shell_alive.token(),
+            [log, directory = set.directory] { return load_services(directory, log); },
+            [&shell](workflow::Catalog catalog) { shell.replace_catalog(std::move(catalog)); });
       },
       [&](const Error& refused) {
         // An attack or a broken repository: refused, audited, and the last good services stay.
@@ -405,14 +425,14 @@ int run(const CommandLine& cli, Logger& logger) {
   }
   // Technician mode: the hidden gesture on the attract screen, then the PIN.
   TechnicianAccess technician_access(
-      loop, workers, &audit,
+      loop, lanes.background, &audit,
       {config->technician.pin_hash,
        {config->technician.max_failures, std::chrono::minutes(config->technician.lockout_minutes)},
        config->kiosk.data_dir / "technician" / "lockout.json"},
       Log(logger, "technician"));
   TechnicianMode technician(
-      ui, app, shell, services, workers, technician_access,
-      {readers ? readers->get() : nullptr, printer.get(), transactions.store(), &health,
+      ui, app, shell, services, lanes.background, technician_access,
+      {readers ? readers->get() : nullptr, printer.get(), transactions.store(), &devices,
        updates.get(), &audit},
       {config->kiosk.id,
        SHUBBAK_VERSION,
@@ -455,15 +475,15 @@ int run(const CommandLine& cli, Logger& logger) {
   }
 
   if (printer_monitor) printer_monitor->start();
-  transactions.start(loop, workers, [&health] { return health.snapshot(); });
+  transactions.start(loop, lanes.store, [&devices] { return devices.heartbeat(); });
   log.info("Shubbak {} on kiosk {}", SHUBBAK_VERSION, config->kiosk.id);
   service_manager.start_watchdog(loop);
   int exit_code = loop.run();
   service_manager.stopping();
   transactions.stop();
-  workers.shutdown();      // finish what was handed to the workers: nothing is dropped
+  lanes.shutdown();        // finish what was handed to the lanes: nothing is dropped
   loop.discard_pending();  // while the screens and the UI context they hold are alive
-  updates.reset();         // after the workers: a running check refers to it
+  updates.reset();         // after the lanes: a running check refers to it
   watcher->reset();
 
   if (runner && cli.demo) {

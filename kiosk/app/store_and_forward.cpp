@@ -39,12 +39,12 @@ std::optional<OutOfService> StoreAndForward::out_of_service() const {
   return m_store ? m_store->out_of_service() : std::nullopt;
 }
 
-void StoreAndForward::start(EventLoop& loop, WorkerPool& workers,
+void StoreAndForward::start(EventLoop& loop, Lane& store_lane,
                             OutboxUploader::DeviceHealth device_health) {
   if (!m_store) return;
   m_loop = &loop;
-  auto purge = [this, &workers] {
-    workers.submit([store = m_store.get(), days = m_config.store.retention_days, log = m_log] {
+  auto purge = [this, &store_lane] {
+    store_lane.submit([store = m_store.get(), days = m_config.store.retention_days, log = m_log] {
       auto purged = store->purge_acknowledged(std::chrono::days(days));
       if (!purged)
         log.warn("retention purge failed: {}", purged.error().describe());

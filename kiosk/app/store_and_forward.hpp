@@ -14,7 +14,7 @@
 #include "kiosk/core/log.hpp"
 #include "kiosk/crypto/device_key.hpp"
 #include "kiosk/loop/event_loop.hpp"
-#include "kiosk/loop/worker_pool.hpp"
+#include "kiosk/loop/lane.hpp"
 #include "kiosk/store/transaction_store.hpp"
 #include "kiosk/sync/outbox_uploader.hpp"
 
@@ -29,8 +29,8 @@ class StoreAndForward final {
   StoreAndForward& operator=(const StoreAndForward&) = delete;
 
   // Starts the uploader (if a portal url is configured) and the retention purge. The heartbeat
-  // reports `device_health` (called on the uploader's thread).
-  void start(EventLoop& loop, WorkerPool& workers, OutboxUploader::DeviceHealth device_health = {});
+  // reports `device_health` (called on the uploader's thread). The purge runs on `store_lane`.
+  void start(EventLoop& loop, Lane& store_lane, OutboxUploader::DeviceHealth device_health = {});
   // Stops the uploader; call before the loop goes away.
   void stop();
 

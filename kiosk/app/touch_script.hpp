@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "kiosk/app/kiosk_app.hpp"
 #include "kiosk/core/error.hpp"
+#include "kiosk/session/kiosk_app.hpp"
 
 namespace shubbak {
 

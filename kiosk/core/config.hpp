@@ -50,7 +50,7 @@ struct Config {
     bool controls_lower = false;    // ui.controls: "lower" puts step controls in the lower half
   } ui;
 
-  // The citizen's path between sessions (kiosk/app/kiosk_shell.hpp).
+  // The citizen's path between sessions (kiosk/session/kiosk_shell.hpp).
   struct Shell {
     int attract_cycle_seconds = 6;  // the attract screen shows the next available service
     int menu_idle_seconds = 60;     // an untouched service menu returns to the attract screen

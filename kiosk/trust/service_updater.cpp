@@ -156,24 +156,24 @@ bool ServiceUpdater::check_directory(const fs::path& repository) {
 bool ServiceUpdater::launch(std::string metadata_url, std::string targets_url) {
   if (m_busy.exchange(true)) return false;
   bool scheduled_check = metadata_url == m_options.metadata_url;
-  bool submitted = m_workers.submit([this, metadata_url, targets_url, scheduled_check] {
-    auto result = run_check(metadata_url, targets_url);
-    m_loop.post([this, result = std::move(result), scheduled_check] {
-      m_busy = false;
-      if (!result) {
-        m_log.error("service update refused: {}", result.error().describe());
-        if (m_on_refused) m_on_refused(result.error());
-      } else if (*result) {
-        m_current = **result;
-        m_log.info("service set {} ready: {} bundle(s)", m_current->generation,
-                   m_current->bundles.size());
-        if (m_on_new_set) m_on_new_set(*m_current);
-      }
-      if (scheduled_check && !m_options.metadata_url.empty())
-        schedule_next(jittered(m_options.interval));
-      if (m_on_checked) m_on_checked();
-    });
-  });
+  bool submitted = run_on_lane(
+      m_workers, m_loop, m_alive.token(),
+      [this, metadata_url, targets_url] { return run_check(metadata_url, targets_url); },
+      [this, scheduled_check](Expected<std::optional<ServiceSet>> result) {
+        m_busy = false;
+        if (!result) {
+          m_log.error("service update refused: {}", result.error().describe());
+          if (m_on_refused) m_on_refused(result.error());
+        } else if (*result) {
+          m_current = **result;
+          m_log.info("service set {} ready: {} bundle(s)", m_current->generation,
+                     m_current->bundles.size());
+          if (m_on_new_set) m_on_new_set(*m_current);
+        }
+        if (scheduled_check && !m_options.metadata_url.empty())
+          schedule_next(jittered(m_options.interval));
+        if (m_on_checked) m_on_checked();
+      });
   if (!submitted) m_busy = false;
   return submitted;
 }

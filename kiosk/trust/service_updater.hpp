@@ -23,6 +23,7 @@
 #include "kiosk/core/error.hpp"
 #include "kiosk/core/log.hpp"
 #include "kiosk/loop/event_loop.hpp"
+#include "kiosk/loop/lane.hpp"
 #include "kiosk/loop/worker_pool.hpp"
 #include "kiosk/trust/fetcher.hpp"
 #include "kiosk/trust/updater.hpp"
@@ -102,6 +103,7 @@ class ServiceUpdater {
   ReadyHandler m_on_new_set;
   RefusedHandler m_on_refused;
   std::function<void()> m_on_checked;
+  Liveness m_alive;  // a check that ends after the updater is gone is dropped
 };
 
 // Reads the current set from `<data_dir>/services/current`, if one was installed.

@@ -8,9 +8,9 @@
 #include <memory>
 
 #include "drivers/display/display.hpp"
-#include "kiosk/app/kiosk_app.hpp"
 #include "kiosk/core/messages.hpp"
 #include "kiosk/loop/event_loop.hpp"
+#include "kiosk/session/kiosk_app.hpp"
 #include "screens/text/text_engine.hpp"
 #include "screens/ui/ui_context.hpp"
 #include "tests/support/png_image.hpp"

@@ -95,7 +95,7 @@ TEST_CASE("with a portal configured the kiosk uploads its outbox and sends a hea
   CHECK(portal.query_int("SELECT count(*) FROM heartbeats WHERE kiosk_id = 'kiosk-7'") == 1);
   // The heartbeat says how the kiosk's devices are.
   CHECK(portal.query_int("SELECT count(*) FROM heartbeats WHERE kiosk_id = 'kiosk-7' AND "
-                         "json_extract(body, '$.devices.printer') = 'ok' AND "
-                         "json_extract(body, '$.devices.store') = 'ok' AND "
-                         "json_extract(body, '$.devices.payment_terminal') = 'ok'") == 1);
+                         "json_extract(body, '$.devices.printer') = 'online' AND "
+                         "json_extract(body, '$.devices.store') = 'online' AND "
+                         "json_extract(body, '$.devices.payment_terminal') = 'online'") == 1);
 }

@@ -4,7 +4,7 @@
 // Without espeak-ng (library or voice data) these tests fail: no voice, no loud samples.
 #include <doctest/doctest.h>
 
-#include "kiosk/app/spoken_guidance.hpp"
+#include "kiosk/session/spoken_guidance.hpp"
 #include "screens/workflow/step_screen.hpp"
 #include "tests/integration/audio/disk_audio.hpp"
 #include "tests/support/ui_harness.hpp"

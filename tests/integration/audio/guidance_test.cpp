@@ -4,9 +4,9 @@
 // and of a step screen with its controls in reach (ui.controls = "lower").
 #include <doctest/doctest.h>
 
-#include "kiosk/app/kiosk_services.hpp"
-#include "kiosk/app/kiosk_shell.hpp"
-#include "kiosk/app/spoken_guidance.hpp"
+#include "kiosk/session/kiosk_services.hpp"
+#include "kiosk/session/kiosk_shell.hpp"
+#include "kiosk/session/spoken_guidance.hpp"
 #include "screens/shell/welcome_screen.hpp"
 #include "screens/workflow/step_screen.hpp"
 #include "tests/support/ui_harness.hpp"
@@ -34,7 +34,7 @@ class RecordingSpeaker final : public Speaker {
 
 struct Kiosk {
   explicit Kiosk(UiHarness& h)
-      : services(h.ui(), h.loop(), workers, {}, "K-1", Log(logger, "services")),
+      : services(h.ui(), h.loop(), lanes, {}, "K-1", Log(logger, "services")),
         shell(
             h.ui(), h.app(), services, health,
             workflow::load_catalog(std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services"),
@@ -43,14 +43,16 @@ struct Kiosk {
             },
             {Language::ar, {"K-1", "0.1.0"}, {1, 1, 30}}, Log(logger, "shell")),
         guidance(h.ui(), h.app(), speaker, Log(logger, "guidance")) {
-    for (const char* device : {"printer", "card_reader", "payment_terminal", "scanner"})
-      health.set(device, "ok");
+    for (auto device : {DeviceId::printer, DeviceId::card_reader, DeviceId::payment_terminal,
+                        DeviceId::scanner}) {
+      health.set_status(device, DeviceStatus::online);
+    }
     shell.set_spoken_guidance(&guidance);
     shell.on_session_end([this](workflow::EndResult r) { ended = r; });
   }
   Logger logger{LogLevel::error};
-  WorkerPool workers{1};
-  DeviceHealthBoard health;
+  DeviceLanes lanes;
+  DeviceHub health;
   KioskServices services;
   KioskShell shell;
   RecordingSpeaker speaker;

@@ -2,9 +2,9 @@
 // a scanner over emulated USB, driven through the same ReaderDevices the runtime uses.
 #include <doctest/doctest.h>
 
-#include "kiosk/app/reader_devices.hpp"
 #include "kiosk/loop/event_loop.hpp"
 #include "kiosk/loop/worker_pool.hpp"
+#include "kiosk/session/reader_devices.hpp"
 #include "tests/support/memory_log_sink.hpp"
 #include "tests/support/usb/fake_ccid_reader.hpp"
 #include "tests/support/usb/fake_hid_keyboard.hpp"

@@ -3,10 +3,10 @@
 #include <doctest/doctest.h>
 
 #include "drivers/display/display.hpp"
-#include "kiosk/app/kiosk_app.hpp"
 #include "kiosk/core/config.hpp"
 #include "kiosk/core/messages.hpp"
 #include "kiosk/loop/event_loop.hpp"
+#include "kiosk/session/kiosk_app.hpp"
 #include "screens/shell/welcome_screen.hpp"
 #include "screens/text/text_engine.hpp"
 

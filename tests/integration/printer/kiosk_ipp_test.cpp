@@ -10,8 +10,8 @@
 #include <fmt/format.h>
 
 #include "drivers/printer/printer_factory.hpp"
-#include "kiosk/app/receipt_desk.hpp"
 #include "kiosk/crypto/device_key.hpp"
+#include "kiosk/session/receipt_desk.hpp"
 #include "kiosk/store/receipt_journal.hpp"
 #include "kiosk/store/transaction_store.hpp"
 #include "tests/support/child_process.hpp"

@@ -7,7 +7,7 @@
 #include <iterator>
 
 #include "drivers/printer/file_printer.hpp"
-#include "kiosk/app/receipt_desk.hpp"
+#include "kiosk/session/receipt_desk.hpp"
 #include "kiosk/store/receipt_journal.hpp"
 #include "kiosk/store/sqlite.hpp"
 #include "screens/receipt/receipt_document_json.hpp"

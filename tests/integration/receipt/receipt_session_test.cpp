@@ -10,8 +10,8 @@
 #include <iterator>
 
 #include "drivers/printer/file_printer.hpp"
-#include "kiosk/app/kiosk_services.hpp"
-#include "kiosk/app/workflow_session.hpp"
+#include "kiosk/session/kiosk_services.hpp"
+#include "kiosk/session/workflow_session.hpp"
 #include "kiosk/store/receipt_journal.hpp"
 #include "kiosk/store/sqlite.hpp"
 #include "kiosk/workflow/bundle_reader.hpp"
@@ -99,7 +99,7 @@ bool offers_print_again(const StepView& view) {
 // the heartbeat's health board.
 struct Kiosk {
   explicit Kiosk(UiHarness& h)
-      : services(h.ui(), h.loop(), workers,
+      : services(h.ui(), h.loop(), lanes,
                  {nullptr,
                   nullptr,
                   store.get(),
@@ -122,7 +122,7 @@ struct Kiosk {
     }
   }
   std::string health_of(const std::string& device) {
-    for (const auto& [name, state] : health.snapshot()) {
+    for (const auto& [name, state] : health.heartbeat()) {
       if (name == device) return state;
     }
     return "<none>";
@@ -132,9 +132,9 @@ struct Kiosk {
   std::unique_ptr<TransactionStore> store = f.open();
   std::filesystem::path printer_dir = f.dir() / "printer";
   std::unique_ptr<FilePrinter> printer = *FilePrinter::open(printer_dir, 576);
-  WorkerPool workers{2};
-  AuditTrail audit{store.get(), workers, Log(f.logger(), "audit")};
-  DeviceHealthBoard health;
+  DeviceLanes lanes;
+  AuditTrail audit{store.get(), lanes.store, Log(f.logger(), "audit")};
+  DeviceHub health;
   KioskServices services;
 };
 
@@ -208,7 +208,7 @@ TEST_CASE(
   REQUIRE(found);
   CHECK(found->state == ReceiptState::printed);
   CHECK(found->attempts == 2);
-  CHECK(kiosk.health_of("printer") == "ok");
+  CHECK(kiosk.health_of("printer") == "online");
 
   // Byte for byte what a normal print of the same receipt gives.
   auto printed = kiosk.printer_dir / ("receipt-" + session.transaction_id() + "-1.png");
@@ -238,11 +238,10 @@ TEST_CASE(
   auto record = kiosk.store->commit(sample_draft());
   REQUIRE(record);
 
-  // Both workers busy, so the ticket waits in the queue when the citizen leaves.
+  // The printer's lane busy, so the ticket waits in the queue when the citizen leaves.
   std::promise<void> release;
   std::shared_future<void> go = release.get_future().share();
-  REQUIRE(kiosk.workers.submit([go] { go.wait_for(10s); }));
-  REQUIRE(kiosk.workers.submit([go] { go.wait_for(10s); }));
+  REQUIRE(kiosk.lanes.printer.submit([go] { go.wait_for(10s); }));
   std::optional<Expected<PrintedDocument>> ticket;
   kiosk.services.issue_ticket("a", record->id,
                               [&](Expected<PrintedDocument> r) { ticket = std::move(r); });
@@ -288,11 +287,12 @@ namespace {
 // the same pixels on every run (the real services' ids are random).
 class PaperOutServices final : public SessionServices {
  public:
-  void read_identity(const std::string&, Done<std::map<std::string, std::string>> done) override {
+  void read_identity(const std::string&, Done<CardIdentity> done) override {
     done(fail(Errc::device, "none"));
   }
   void scan_code(Done<std::string> done) override { done(fail(Errc::device, "none")); }
-  void pay(const PaymentRequest&, const std::string&, Done<PaymentResult> done) override {
+  void pay(const PaymentRequest&, const workflow::TransactionDraft&,
+           Done<PaymentResult> done) override {
     done(fail(Errc::device, "none"));
   }
   std::string payment_reference() override { return "REF-1"; }

@@ -2,8 +2,8 @@
 // the wipe when nobody answers, and a device step that fails going where the bundle says.
 #include <doctest/doctest.h>
 
-#include "kiosk/app/kiosk_services.hpp"
-#include "kiosk/app/kiosk_shell.hpp"
+#include "kiosk/session/kiosk_services.hpp"
+#include "kiosk/session/kiosk_shell.hpp"
 #include "tests/support/ui_harness.hpp"
 
 using namespace shubbak;
@@ -14,7 +14,7 @@ namespace {
 
 struct Kiosk {
   explicit Kiosk(UiHarness& h, WorkflowSession::Options session)
-      : services(h.ui(), h.loop(), workers, {}, "K-1", Log(logger, "services")),
+      : services(h.ui(), h.loop(), lanes, {}, "K-1", Log(logger, "services")),
         shell(
             h.ui(), h.app(), services, health,
             workflow::load_catalog(std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services"),
@@ -22,14 +22,16 @@ struct Kiosk {
               return CivilDate{2026, 11, 21};
             },
             {Language::ar, {"K-1", "0.1.0"}, session}, Log(logger, "shell")) {
-    for (const char* device : {"printer", "card_reader", "payment_terminal", "scanner"})
-      health.set(device, "ok");
+    for (auto device : {DeviceId::printer, DeviceId::card_reader, DeviceId::payment_terminal,
+                        DeviceId::scanner}) {
+      health.set_status(device, DeviceStatus::online);
+    }
     shell.on_session_end([this](workflow::EndResult r) { ended = r; });
   }
   Logger logger{LogLevel::error};
-  WorkerPool workers{1};
+  DeviceLanes lanes;
   // Every device reported working: the sessions below meet their faults when they use them.
-  DeviceHealthBoard health;
+  DeviceHub health;
   KioskServices services;
   KioskShell shell;
   std::optional<workflow::EndResult> ended;
@@ -108,10 +110,10 @@ TEST_CASE(
     "a scan answers the step waiting for one; a dropped payment card is refused, never passed on") {
   UiHarness h(Language::en);
   Logger logger(LogLevel::error);
-  WorkerPool workers(1);
+  DeviceLanes lanes;
   KioskServices::Devices devices;
   devices.scanner = true;
-  KioskServices services(h.ui(), h.loop(), workers, devices, "K-1", Log(logger, "services"));
+  KioskServices services(h.ui(), h.loop(), lanes, devices, "K-1", Log(logger, "services"));
 
   services.scanned({Scan::Outcome::text, "IGNORED"});  // nobody asked: dropped
   std::optional<Expected<std::string>> got;
@@ -129,7 +131,7 @@ TEST_CASE(
   CHECK_FALSE(got->has_value());
 
   KioskServices::Devices none;
-  KioskServices without(h.ui(), h.loop(), workers, none, "K-1", Log(logger, "services"));
+  KioskServices without(h.ui(), h.loop(), lanes, none, "K-1", Log(logger, "services"));
   got.reset();
   without.scan_code([&](Expected<std::string> r) { got = std::move(r); });
   REQUIRE(got.has_value());

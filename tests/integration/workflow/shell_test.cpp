@@ -7,10 +7,10 @@
 #include <iterator>
 
 #include "drivers/printer/file_printer.hpp"
-#include "kiosk/app/kiosk_services.hpp"
-#include "kiosk/app/kiosk_shell.hpp"
-#include "kiosk/app/printer_monitor.hpp"
 #include "kiosk/crypto/device_key.hpp"
+#include "kiosk/session/kiosk_services.hpp"
+#include "kiosk/session/kiosk_shell.hpp"
+#include "kiosk/session/printer_monitor.hpp"
 #include "kiosk/store/transaction_store.hpp"
 #include "screens/shell/welcome_screen.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -40,11 +40,13 @@ struct Kiosk {
     KioskServices::Devices devices;
     devices.store = store.get();
     devices.printer = printer.get();
-    devices.health = &health;
-    services = std::make_unique<KioskServices>(h.ui(), h.loop(), workers, devices, "K-1",
+    devices.hub = &health;
+    services = std::make_unique<KioskServices>(h.ui(), h.loop(), lanes, devices, "K-1",
                                                Log(logger, "services"));
-    for (const char* device : {"printer", "card_reader", "payment_terminal", "scanner"})
-      health.set(device, "ok");
+    for (auto device : {DeviceId::printer, DeviceId::card_reader, DeviceId::payment_terminal,
+                        DeviceId::scanner}) {
+      health.set_status(device, DeviceStatus::online);
+    }
     options.welcome = {"K-1", "0.1.0"};
     shell = std::make_unique<KioskShell>(
         h.ui(), h.app(), *services, health, workflow::load_catalog(k_services),
@@ -54,7 +56,7 @@ struct Kiosk {
         options, Log(logger, "shell"));
     shell->on_session_end([this](workflow::EndResult r) { ended = r; });
   }
-  ~Kiosk() { workers.shutdown(); }
+  ~Kiosk() { lanes.shutdown(); }
 
   std::vector<std::string> menu() const {
     std::vector<std::string> ids;
@@ -64,8 +66,8 @@ struct Kiosk {
 
   TempDir dir;
   Logger logger{LogLevel::error};
-  WorkerPool workers{1};
-  DeviceHealthBoard health;
+  DeviceLanes lanes;
+  DeviceHub health;
   std::unique_ptr<DeviceKey> key;
   std::unique_ptr<TransactionStore> store;
   std::unique_ptr<FilePrinter> printer;
@@ -105,21 +107,23 @@ TEST_CASE("a service is offered only while the devices it requires are usable") 
   CHECK(kiosk.menu() == std::vector<std::string>{"jordan.health.appointment",
                                                  "muscat.municipality.fees",
                                                  "oman.civil-status.birth-certificate"});
-  kiosk.health.set("card_reader", "absent");  // unplugged: the certificate needs it
+  kiosk.health.set_status(DeviceId::card_reader,
+                          DeviceStatus::offline);  // unplugged: the certificate needs it
   CHECK(kiosk.menu() ==
         std::vector<std::string>{"jordan.health.appointment", "muscat.municipality.fees"});
-  kiosk.health.set("payment_terminal", "none");
+  kiosk.health.set_status(DeviceId::payment_terminal, DeviceStatus::not_installed);
   CHECK(kiosk.menu() == std::vector<std::string>{"jordan.health.appointment"});
-  kiosk.health.set("payment_terminal", "fault:device");  // one failed payment hides nothing
-  kiosk.health.set("card_reader", "ok");
-  kiosk.health.set("printer", "media-low");  // low paper still prints
+  kiosk.health.set_status(DeviceId::payment_terminal, DeviceStatus::online);
+  kiosk.health.used(DeviceId::payment_terminal, Errc::device);  // one failed payment hides nothing
+  kiosk.health.set_status(DeviceId::card_reader, DeviceStatus::online);
+  kiosk.health.set_status(DeviceId::printer, DeviceStatus::media_low);  // low paper still prints
   CHECK(kiosk.menu().size() == 3);
 
   // The menu on screen follows while it is shown, and a hidden service cannot be started.
   kiosk.shell->show_menu();
   h.settle();
   CHECK(h.app().screen()->find_element("option:oman.civil-status.birth-certificate").has_value());
-  kiosk.health.set("card_reader", "absent");
+  kiosk.health.set_status(DeviceId::card_reader, DeviceStatus::offline);
   h.settle();
   CHECK(kiosk.shell->state() == ShellState::menu);
   CHECK_FALSE(
@@ -143,24 +147,25 @@ TEST_CASE("each fault that stops every service puts the kiosk out of service wit
   };
   for (const auto& [state, reason] : faults) {
     CAPTURE(state);
-    kiosk.health.set("printer", state);  // every demo service prints
+    kiosk.health.set_status(DeviceId::printer,
+                            *device_status_named(state));  // every demo service prints
     h.settle();
     CHECK(kiosk.shell->state() == ShellState::out_of_service);
     CHECK(kiosk.shell->out_of_service_reason() == reason);
     CHECK(out_of_service(h));
-    kiosk.health.set("printer", "ok");
+    kiosk.health.set_status(DeviceId::printer, DeviceStatus::online);
     h.settle();
     CHECK(kiosk.shell->state() == ShellState::attract);
     CHECK(on_attract(h));
   }
 
   // Another device that only some services need does not stop the kiosk...
-  kiosk.health.set("card_reader", "absent");
+  kiosk.health.set_status(DeviceId::card_reader, DeviceStatus::offline);
   h.settle();
   CHECK(on_attract(h));
   // ...until nothing is left: the reason names the device of the first hidden service.
-  kiosk.health.set("payment_terminal", "absent");
-  kiosk.health.set("printer", "ok");
+  kiosk.health.set_status(DeviceId::payment_terminal, DeviceStatus::offline);
+  kiosk.health.set_status(DeviceId::printer, DeviceStatus::online);
   kiosk.shell->replace_catalog(workflow::Catalog{});
   h.settle();
   CHECK(kiosk.shell->out_of_service_reason() == "out_of_service.no_services");
@@ -173,7 +178,7 @@ TEST_CASE("each fault that stops every service puts the kiosk out of service wit
   kiosk.shell->set_out_of_service("out_of_service.storage_full");
   h.settle();
   CHECK(kiosk.shell->out_of_service_reason() == "out_of_service.storage_full");
-  kiosk.health.set("printer", "media-empty");
+  kiosk.health.set_status(DeviceId::printer, DeviceStatus::media_empty);
   h.settle();
   CHECK(kiosk.shell->out_of_service_reason() == "out_of_service.storage_full");
   kiosk.shell->set_out_of_service("");
@@ -184,7 +189,7 @@ TEST_CASE("each fault that stops every service puts the kiosk out of service wit
 TEST_CASE("the out-of-service notice says why in Arabic and in English at once") {
   UiHarness h(Language::ar);
   Kiosk kiosk(h);
-  kiosk.health.set("printer", "media-empty");
+  kiosk.health.set_status(DeviceId::printer, DeviceStatus::media_empty);
   kiosk.shell->show_welcome();
   auto shot = h.screenshot();
   CHECK(testing::compare_with_golden(shot, "out-of-service-printer-empty") == "");
@@ -196,7 +201,7 @@ TEST_CASE(
   Kiosk kiosk(h);
   kiosk.shell->start_service("jordan.health.appointment");
   REQUIRE(kiosk.shell->session() != nullptr);
-  kiosk.health.set("printer", "media-empty");
+  kiosk.health.set_status(DeviceId::printer, DeviceStatus::media_empty);
   h.settle();
   CHECK(kiosk.shell->session() != nullptr);  // never pulled from under the citizen
   CHECK(kiosk.shell->state() == ShellState::in_service);
@@ -210,13 +215,14 @@ TEST_CASE("the printer monitor reports the printer's own state to the board") {
   UiHarness h(Language::en);
   Kiosk kiosk(h);
   kiosk.shell->show_welcome();
-  PrinterMonitor monitor(h.loop(), kiosk.workers, *kiosk.printer, kiosk.health, 50ms,
+  PrinterMonitor monitor(h.loop(), kiosk.lanes.printer, *kiosk.printer, kiosk.health, 50ms,
                          Log(kiosk.logger, "printer"));
   monitor.start();
-  REQUIRE(h.run_until([&] { return kiosk.health.state("printer") == "ok"; }, 3s));
+  REQUIRE(h.run_until(
+      [&] { return kiosk.health.state(DeviceId::printer).status == DeviceStatus::online; }, 3s));
   std::ofstream(kiosk.dir / "receipts" / "STATE") << "media-empty\n";  // the roll runs out
   REQUIRE(h.run_until([&] { return kiosk.shell->state() == ShellState::out_of_service; }, 3s));
-  CHECK(kiosk.health.state("printer") == "media-empty");
+  CHECK(kiosk.health.state(DeviceId::printer).status == DeviceStatus::media_empty);
   std::filesystem::remove(kiosk.dir / "receipts" / "STATE");  // refilled
   REQUIRE(h.run_until([&] { return kiosk.shell->state() == ShellState::attract; }, 3s));
 }
@@ -300,7 +306,7 @@ TEST_CASE("a citizen who walks away leaves nothing for the next one, on screen o
   CHECK(h.ui().language() == Language::ar);
 
   // Nothing A typed reached the disk: not the journal, its WAL, the receipts, or anything else.
-  kiosk.workers.shutdown();
+  kiosk.lanes.shutdown();
   CHECK(files_containing(kiosk.dir.path(), phone).empty());
   // The scan does find what is there (so an empty answer above means something).
   std::ofstream(kiosk.dir / "planted") << "x" << phone << "y";

@@ -6,9 +6,9 @@
 #include <atomic>
 #include <thread>
 
-#include "kiosk/app/technician_access.hpp"
-#include "kiosk/app/technician_lockout.hpp"
 #include "kiosk/crypto/pin_hash.hpp"
+#include "kiosk/session/technician_access.hpp"
+#include "kiosk/session/technician_lockout.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace shubbak;
@@ -120,7 +120,7 @@ TEST_CASE(
   Logger logger(LogLevel::error);
   FakeClock clock;
   EventLoop loop;
-  WorkerPool workers(1);
+  Lane workers("background");
   auto hash = hash_pin("975310", {10, 8, 1});
   REQUIRE(hash);
   TechnicianAccess::Options options{*hash, {}, dir / "lockout.json", clock.clock()};
@@ -151,7 +151,7 @@ TEST_CASE("TechnicianAccess without a configured hash is disabled: fail closed")
   testing::TempDir dir;
   Logger logger(LogLevel::error);
   EventLoop loop;
-  WorkerPool workers(1);
+  Lane workers("background");
   TechnicianAccess access(loop, workers, nullptr,
                           {"", {}, dir / "lockout.json", FakeClock{}.clock()}, Log(logger, "t"));
   CHECK_FALSE(access.enabled());

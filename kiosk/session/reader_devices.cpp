@@ -1,0 +1,62 @@
+#include "kiosk/session/reader_devices.hpp"
+
+#include <fmt/format.h>
+
+#include "kiosk/loop/event_loop.hpp"
+
+namespace shubbak {
+
+Expected<std::unique_ptr<ReaderDevices>> ReaderDevices::open(
+    const Config& config, const std::filesystem::path& assets_dir, EventLoop& loop,
+    WorkerPool& workers, Log log, Listeners listeners) {
+  std::unique_ptr<ReaderDevices> devices(new ReaderDevices());
+  auto profile = load_card_profile(assets_dir / "card-profiles" / (config.card.profile + ".json"));
+  if (!profile) return std::unexpected(profile.error());
+  devices->m_profile = std::move(*profile);
+
+  bool ccid = config.card.reader.starts_with("ccid://");
+  bool scanner = config.scanner.reader != "none";
+  if (ccid || scanner) {
+    auto allow = UsbAllowList::parse(config.usb.allow);
+    if (!allow) return std::unexpected(allow.error());
+    auto usb = UsbContext::open(log.child("usb"), std::move(*allow));
+    if (!usb) return std::unexpected(usb.error());
+    devices->m_usb = std::move(*usb);
+  }
+
+  std::unique_ptr<CardReader> reader;
+  if (!ccid) {
+    auto opened = open_card_reader(config.card.reader, nullptr, log.child("card"));
+    if (!opened) return std::unexpected(opened.error());
+    reader = std::move(*opened);
+  }
+  devices->m_card =
+      std::make_unique<CardService>(std::move(reader), workers, loop, log.child("card"));
+  if (ccid) {
+    // Readers present now are reported as arrivals, so one plugged in at boot is attached too.
+    devices->m_supervisor = std::make_unique<CardReaderSupervisor>(
+        *devices->m_usb, loop, workers, *devices->m_card, config.card.reader, log.child("card"));
+    if (auto started = devices->m_supervisor->start(std::move(listeners.on_card_reader));
+        !started) {
+      return std::unexpected(started.error());
+    }
+  }
+  if (scanner) {
+    auto layout = parse_keyboard_layout(config.scanner.layout);
+    if (!layout) return std::unexpected(layout.error());
+    HidScannerOptions options{*layout, std::chrono::milliseconds(config.scanner.end_of_scan_ms)};
+    auto opened = open_scanner(config.scanner.reader, *devices->m_usb, loop, log.child("scanner"),
+                               options, std::move(listeners.on_scan));
+    if (!opened) return std::unexpected(opened.error());
+    devices->m_scanner = std::move(*opened);
+  }
+  return devices;
+}
+
+ReaderDevices::~ReaderDevices() {
+  m_scanner.reset();
+  m_supervisor.reset();
+  m_card.reset();
+}
+
+}  // namespace shubbak
