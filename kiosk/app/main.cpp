@@ -122,10 +122,16 @@ fs::path receipt_logo(const Config& config, const fs::path& assets, bool demo, c
   return logo;
 }
 
-// The status line the service manager shows for the shell's state.
-std::string service_status(const KioskShell& shell) {
+// The status line the service manager shows for the shell's state. A store fault adds its detail
+// (what was found, and where a damaged journal was moved) for the technician.
+std::string service_status(const KioskShell& shell,
+                           const std::optional<OutOfService>& store_fault = {}) {
   switch (shell.state()) {
     case ShellState::out_of_service:
+      if (store_fault && shell.out_of_service_reason() == message_key(store_fault->reason)) {
+        return "out of service: " + status_reason(shell.out_of_service_reason()) + ": " +
+               store_fault->detail;
+      }
       return "out of service: " + status_reason(shell.out_of_service_reason());
     case ShellState::in_service:
       return "in service, serving a citizen";
@@ -446,7 +452,7 @@ int run(const CommandLine& cli, Logger& logger) {
   // `systemctl status` follows the shell: in service, serving a citizen, out of service and why.
   bool ready = false;
   shell.on_state_change([&] {
-    if (ready) service_manager.status(service_status(shell));
+    if (ready) service_manager.status(service_status(shell, transactions.out_of_service()));
   });
   if (auto fault = transactions.out_of_service()) {
     shell.set_out_of_service(std::string(message_key(fault->reason)));
@@ -457,7 +463,7 @@ int run(const CommandLine& cli, Logger& logger) {
   // Ready when a citizen can see the kiosk: the first frame is on the screen.
   app.on_first_frame([&] {
     ready = true;
-    service_manager.ready(service_status(shell));
+    service_manager.ready(service_status(shell, transactions.out_of_service()));
     if (cli.exit_after_first_frame) {
       std::fputs("first-frame\n", stdout);
       std::fflush(stdout);
@@ -475,7 +481,12 @@ int run(const CommandLine& cli, Logger& logger) {
   }
 
   if (printer_monitor) printer_monitor->start();
-  transactions.start(loop, lanes.store, [&devices] { return devices.heartbeat(); });
+  transactions.start(
+      loop, lanes.store, [&devices] { return devices.heartbeat(); },
+      [&](const OutOfService& fault) {  // damage the integrity check found after the start
+        devices.set_status(DeviceId::store, DeviceStatus::storage_damaged);
+        shell.set_out_of_service(std::string(message_key(fault.reason)));
+      });
   log.info("Shubbak {} on kiosk {}", SHUBBAK_VERSION, config->kiosk.id);
   service_manager.start_watchdog(loop);
   int exit_code = loop.run();

@@ -1,14 +1,29 @@
 #include "kiosk/app/store_and_forward.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "kiosk/store/journal_marks.hpp"
+
 namespace shubbak {
+
+namespace fs = std::filesystem;
 
 namespace {
 constexpr auto k_purge_interval = std::chrono::hours(6);
-}
+// Work that reads the whole journal waits this long after the start.
+constexpr auto k_after_start = std::chrono::seconds(5);
+}  // namespace
 
 StoreAndForward::StoreAndForward(const Config& config, Logger& logger, std::string version)
     : m_config(config), m_logger(logger), m_log(logger, "store"), m_version(std::move(version)) {
-  auto key = DeviceKey::load_or_create(config.kiosk.data_dir / "device-key.pem");
+  // A kiosk whose journal has marks has run before: its key must be there. A new one would sign
+  // new records but fail every record it has not verified yet, so it is never made silently.
+  fs::path journal = config.kiosk.data_dir / "journal.db";
+  std::error_code ec;
+  bool has_run = fs::exists(journal_marks_path(journal), ec);
+  auto key = has_run ? DeviceKey::load(config.kiosk.data_dir / "device-key.pem")
+                     : DeviceKey::load_or_create(config.kiosk.data_dir / "device-key.pem");
   if (!key) {
     m_open_failure = OutOfService{OutOfServiceReason::storage_unavailable, key.error().describe()};
     m_log.error("out of service: no device key: {}", key.error().describe());
@@ -16,7 +31,7 @@ StoreAndForward::StoreAndForward(const Config& config, Logger& logger, std::stri
   }
   m_key = std::move(*key);
   TransactionStore::Options options;
-  options.path = config.kiosk.data_dir / "journal.db";
+  options.path = journal;
   options.kiosk_id = config.kiosk.id;
   options.device_key = m_key.get();
   options.min_free_bytes = static_cast<std::int64_t>(config.store.min_free_mb) * 1024 * 1024;
@@ -40,9 +55,30 @@ std::optional<OutOfService> StoreAndForward::out_of_service() const {
 }
 
 void StoreAndForward::start(EventLoop& loop, Lane& store_lane,
-                            OutboxUploader::DeviceHealth device_health) {
+                            OutboxUploader::DeviceHealth device_health,
+                            std::function<void(const OutOfService&)> on_fault) {
   if (!m_store) return;
   m_loop = &loop;
+  // Not on the store lane: the check reads every page (about half a second for 100,000
+  // transactions), and commits must not wait behind it. It reads on a connection of its own, at
+  // the lowest priority, and only once the kiosk is up, so that start-up stays the same
+  // whatever the journal's size.
+  m_stop_integrity_check = false;
+  m_integrity_check = std::thread([this, &loop, on_fault = std::move(on_fault)] {
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19);
+    {
+      std::unique_lock lock(m_stop_mutex);
+      m_stop_wake.wait_for(lock, k_after_start, [this] { return m_stop_integrity_check.load(); });
+    }
+    auto checked = m_store->check_integrity(&m_stop_integrity_check);
+    if (checked || checked.error().code == Errc::cancelled) return;
+    auto fault = m_store->out_of_service();
+    if (!fault) {
+      m_log.warn("integrity check could not run: {}", checked.error().describe());
+      return;
+    }
+    if (on_fault) loop.post([on_fault, fault = *fault] { on_fault(fault); });
+  });
   auto purge = [this, &store_lane] {
     store_lane.submit([store = m_store.get(), days = m_config.store.retention_days, log = m_log] {
       auto purged = store->purge_acknowledged(std::chrono::days(days));
@@ -52,7 +88,8 @@ void StoreAndForward::start(EventLoop& loop, Lane& store_lane,
         log.info("purged {} acknowledged transactions older than {} days", *purged, days);
     });
   };
-  purge();
+  // The first purge also waits until the kiosk is up: it walks the acknowledged rows.
+  m_first_purge_timer = loop.add_timer(k_after_start, purge);
   m_purge_timer = loop.add_repeating_timer(k_purge_interval, purge);
 
   if (m_config.portal.url.empty()) {
@@ -82,6 +119,14 @@ void StoreAndForward::start(EventLoop& loop, Lane& store_lane,
 }
 
 void StoreAndForward::stop() {
+  {
+    std::lock_guard lock(m_stop_mutex);
+    m_stop_integrity_check = true;
+    m_stop_wake.notify_all();
+  }
+  if (m_integrity_check.joinable()) m_integrity_check.join();
+  if (m_loop != nullptr && m_first_purge_timer != 0) m_loop->cancel_timer(m_first_purge_timer);
+  m_first_purge_timer = 0;
   if (m_uploader) m_uploader->stop();
   m_uploader.reset();
   if (m_loop != nullptr && m_purge_timer != 0) m_loop->cancel_timer(m_purge_timer);

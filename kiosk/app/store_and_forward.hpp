@@ -7,8 +7,13 @@
 // workers.
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <thread>
 
 #include "kiosk/core/config.hpp"
 #include "kiosk/core/log.hpp"
@@ -28,10 +33,13 @@ class StoreAndForward final {
   StoreAndForward(const StoreAndForward&) = delete;
   StoreAndForward& operator=(const StoreAndForward&) = delete;
 
-  // Starts the uploader (if a portal url is configured) and the retention purge. The heartbeat
-  // reports `device_health` (called on the uploader's thread). The purge runs on `store_lane`.
-  void start(EventLoop& loop, Lane& store_lane, OutboxUploader::DeviceHealth device_health = {});
-  // Stops the uploader; call before the loop goes away.
+  // Starts the uploader (if a portal url is configured), the retention purge (on `store_lane`),
+  // and SQLite's integrity check of the journal on a thread of its own (it reads every page, so
+  // it is not on the start path). The heartbeat reports `device_health` (called on the
+  // uploader's thread). Damage found after the start reaches `on_fault` on the loop's thread.
+  void start(EventLoop& loop, Lane& store_lane, OutboxUploader::DeviceHealth device_health = {},
+             std::function<void(const OutOfService&)> on_fault = {});
+  // Stops the uploader and the integrity check; call before the loop goes away.
   void stop();
 
   TransactionStore* store() { return m_store.get(); }
@@ -52,6 +60,11 @@ class StoreAndForward final {
   std::optional<UploadStatus> m_last_status;  // UI thread
   EventLoop* m_loop = nullptr;
   EventLoop::TimerId m_purge_timer = 0;
+  EventLoop::TimerId m_first_purge_timer = 0;
+  std::mutex m_stop_mutex;
+  std::condition_variable m_stop_wake;
+  std::atomic<bool> m_stop_integrity_check{false};
+  std::thread m_integrity_check;
 };
 
 }  // namespace shubbak

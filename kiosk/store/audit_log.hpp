@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "kiosk/core/error.hpp"
@@ -34,6 +35,8 @@ inline constexpr std::string_view retention_purge = "retention.purge";
 inline constexpr std::string_view print_interrupted = "receipt.interrupted";
 inline constexpr std::string_view print_collect = "receipt.collect_at_counter";
 inline constexpr std::string_view reprint = "receipt.reprint";
+inline constexpr std::string_view upload_unencodable = "upload.unencodable";
+inline constexpr std::string_view new_journal = "store.new_journal";
 }  // namespace audit_kind
 
 struct AuditEntry {
@@ -68,6 +71,14 @@ struct AuditReport {
 // memory; remembers the first break.
 class AuditChainVerifier {
  public:
+  // From the first entry.
+  AuditChainVerifier() = default;
+  // From the entry after `after_seq`, whose hash (verified earlier) is `after_hash`.
+  AuditChainVerifier(std::int64_t after_seq, std::string after_hash)
+      : m_expected_seq(after_seq + 1) {
+    m_report.head_seq = after_seq;
+    m_report.head_hash = std::move(after_hash);
+  }
   // False once the chain is broken (later entries are then only counted).
   bool add(const AuditEntry& entry);
   const AuditReport& report() const { return m_report; }

@@ -1,5 +1,6 @@
 #include "kiosk/store/store_file.hpp"
 
+#include <atomic>
 #include <optional>
 #include <string>
 
@@ -13,7 +14,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A file moved aside by an earlier open, if any: "<name>.corrupt-<ms>" beside `path`.
+}  // namespace
+
+// "<name>.corrupt-<ms>" beside `path`.
 std::optional<fs::path> moved_aside_copy(const fs::path& path) {
   std::error_code ec;
   fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
@@ -26,6 +29,8 @@ std::optional<fs::path> moved_aside_copy(const fs::path& path) {
   return std::nullopt;
 }
 
+namespace {
+
 // Runs PRAGMA integrity_check; an empty string means "ok", otherwise the first problem.
 Expected<std::string> integrity_problem(sqlite::Database& db) {
   auto stmt = db.prepare("PRAGMA integrity_check(1)");
@@ -37,10 +42,17 @@ Expected<std::string> integrity_problem(sqlite::Database& db) {
   return result == "ok" ? std::string() : result;
 }
 
-Expected<fs::path> move_aside(const fs::path& path, std::int64_t now_ms) {
-  fs::path aside = path;
-  aside += fmt::format(".corrupt-{}", now_ms);
+}  // namespace
+
+Expected<fs::path> move_store_aside(const fs::path& path, std::int64_t now_ms) {
   std::error_code ec;
+  fs::path aside;
+  // Never over an earlier copy: each is evidence of its own.
+  for (std::int64_t stamp = now_ms;; ++stamp) {
+    aside = path;
+    aside += fmt::format(".corrupt-{}", stamp);
+    if (!fs::exists(aside, ec)) break;
+  }
   // The -wal and -shm files belong to the same database state: keep them with it.
   for (std::string_view suffix : {"-wal", "-shm"}) {
     fs::path side = path;
@@ -55,9 +67,27 @@ Expected<fs::path> move_aside(const fs::path& path, std::int64_t now_ms) {
   return aside;
 }
 
-}  // namespace
+Expected<std::string> structural_problem(const fs::path& path, const std::atomic<bool>* cancel) {
+  if (cancel != nullptr && cancel->load()) return fail(Errc::cancelled, "integrity check stopped");
+  auto db = sqlite::Database::open(path, SQLITE_OPEN_READONLY);
+  if (!db) return std::unexpected(db.error());
+  if (cancel != nullptr) {
+    // SQLite asks between virtual machine steps; a non-zero answer interrupts the check. (The
+    // b-tree walk is one step: a stop waits for it, about a second for 100,000 transactions.)
+    sqlite3_progress_handler(
+        db->handle(), 100,
+        [](void* flag) { return static_cast<const std::atomic<bool>*>(flag)->load() ? 1 : 0; },
+        const_cast<std::atomic<bool>*>(cancel));
+  }
+  auto problem = integrity_problem(*db);
+  if (!problem && cancel != nullptr && cancel->load())
+    return fail(Errc::cancelled, "integrity check stopped");
+  if (!problem && problem.error().code == Errc::integrity) return problem.error().message;
+  return problem;
+}
 
-Expected<void> check_store_file(const fs::path& path, std::int64_t now_ms, const Log& log) {
+Expected<void> check_store_file(const fs::path& path, std::int64_t now_ms, const Log& log,
+                                bool structural_check) {
   std::error_code ec;
   bool exists = fs::exists(path, ec);
   if (!exists) {
@@ -65,13 +95,13 @@ Expected<void> check_store_file(const fs::path& path, std::int64_t now_ms, const
       return fail(
           Errc::integrity,
           fmt::format(
-              "{} was found corrupt and moved aside to {}; a technician must restore or clear it "
-              "before a new store is created",
+              "{} was found damaged and moved aside to {}; out of service until a technician "
+              "restores it or accepts a new journal (shubbakctl kiosk accept-new-journal)",
               path.string(), aside->string()));
     }
   }
 
-  if (exists) {
+  if (exists && structural_check) {
     // Checked on a connection of its own, closed before the file may be moved aside.
     auto checked = sqlite::Database::open(path, SQLITE_OPEN_READWRITE);
     if (!checked) return std::unexpected(checked.error());
@@ -82,7 +112,7 @@ Expected<void> check_store_file(const fs::path& path, std::int64_t now_ms, const
     checked = sqlite::Database::open(":memory:", SQLITE_OPEN_READWRITE);
     if (corrupt) {
       std::string why = problem ? *problem : problem.error().message;
-      auto aside = move_aside(path, now_ms);
+      auto aside = move_store_aside(path, now_ms);
       if (!aside) return std::unexpected(aside.error());
       log.error("{} failed its integrity check ({}); moved aside to {}", path.string(), why,
                 aside->string());

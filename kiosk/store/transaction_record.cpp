@@ -1,6 +1,7 @@
 #include "kiosk/store/transaction_record.hpp"
 
 #include "kiosk/core/luhn.hpp"
+#include "kiosk/core/utf8.hpp"
 
 #include <fstream>
 
@@ -17,12 +18,21 @@ constexpr std::size_t k_max_id_length = 128;
 constexpr std::size_t k_max_field_value = 4096;
 constexpr std::size_t k_max_fields = 200;
 
+// The signed record is JSON: bytes that are not UTF-8 could never be encoded, so they are refused
+// before anything is stored (naming only the field: the value may be a citizen's).
+Expected<void> check_text(std::string_view what, std::string_view value) {
+  if (auto at = first_invalid_utf8(value)) {
+    return fail(Errc::invalid_argument, fmt::format("{} is not valid UTF-8 (byte {})", what, *at));
+  }
+  return {};
+}
+
 Expected<void> check_identifier(std::string_view what, std::string_view value) {
   if (value.empty() || value.size() > k_max_id_length) {
     return fail(Errc::invalid_argument,
                 fmt::format("{} must be 1 to {} characters", what, k_max_id_length));
   }
-  return {};
+  return check_text(what, value);
 }
 
 }  // namespace
@@ -61,6 +71,7 @@ Expected<void> validate_draft(const TransactionDraft& draft) {
   if (draft.payment_reference.size() > k_max_id_length) {
     return fail(Errc::invalid_argument, "payment reference is too long");
   }
+  if (auto ok = check_text("payment reference", draft.payment_reference); !ok) return ok;
   if (looks_like_card_number(draft.payment_reference)) {
     return fail(Errc::invalid_argument,
                 "payment reference looks like a card number; it is never stored");
@@ -72,6 +83,7 @@ Expected<void> validate_draft(const TransactionDraft& draft) {
     if (value.size() > k_max_field_value) {
       return fail(Errc::invalid_argument, fmt::format("field {} is too long", name));
     }
+    if (auto ok = check_text(fmt::format("field {}", name), value); !ok) return ok;
     // Name only the field: its value may be the very number that must not be logged.
     if (looks_like_card_number(value)) {
       return fail(Errc::invalid_argument,

@@ -2,6 +2,9 @@
 
 #include <sys/statvfs.h>
 
+#include <algorithm>
+#include <array>
+#include <atomic>
 #include <cerrno>
 #include <map>
 #include <mutex>
@@ -9,6 +12,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "kiosk/core/utf8.hpp"
+#include "kiosk/store/journal_marks.hpp"
+#include "kiosk/store/journal_verification.hpp"
 #include "kiosk/store/schema.hpp"
 #include "kiosk/store/sqlite.hpp"
 #include "kiosk/store/store_file.hpp"
@@ -26,6 +32,12 @@ std::int64_t system_wall_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+// Audit details are built from stored or outside strings: bytes a strict encoder refuses are
+// replaced (U+FFFD), never thrown about.
+std::string safe_dump(const Json& json) {
+  return json.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -50,13 +62,21 @@ std::string_view message_key(OutOfServiceReason reason) {
       return "out_of_service.storage_corrupt";
     case OutOfServiceReason::storage_unavailable:
       return "out_of_service.storage_unavailable";
+    case OutOfServiceReason::storage_missing:
+      return "out_of_service.storage_missing";
   }
   return "out_of_service.storage_unavailable";
 }
 
 OutOfServiceReason out_of_service_reason(const Error& open_error) {
-  return open_error.code == Errc::integrity ? OutOfServiceReason::storage_corrupt
-                                            : OutOfServiceReason::storage_unavailable;
+  switch (open_error.code) {
+    case Errc::integrity:
+      return OutOfServiceReason::storage_corrupt;
+    case Errc::not_found:
+      return OutOfServiceReason::storage_missing;
+    default:
+      return OutOfServiceReason::storage_unavailable;
+  }
 }
 
 struct TransactionStore::Impl {
@@ -67,6 +87,31 @@ struct TransactionStore::Impl {
   Uuid7Generator ids;
   std::optional<OutOfService> fault;
   std::int64_t page_size = 4096;
+  JournalMarks marks;            // as last written beside the journal
+  StartupVerification verified;  // what open() verified
+
+  // Commit listeners have their own lock, taken after `mutex` is released: a listener may take
+  // its owner's lock without ever waiting on the store's.
+  std::mutex listeners_mutex;
+  std::map<CommitListenerId, std::function<void()>> listeners;
+  CommitListenerId next_listener = 1;
+
+  void notify_listeners() {
+    std::lock_guard lock(listeners_mutex);
+    for (auto& [id, listener] : listeners) listener();
+  }
+
+  // Before a commit uses `sequence`: makes sure the marks outside the database have reserved
+  // it, so that a lost journal can never lead to the same number again.
+  Expected<void> reserve(std::int64_t sequence) {
+    if (sequence <= marks.reserved_sequence) return {};
+    JournalMarks next = marks;
+    next.reserved_sequence = sequence + k_sequence_reservation - 1;
+    if (auto written = write_journal_marks(journal_marks_path(options.path), next); !written)
+      return written;
+    marks = next;
+    return {};
+  }
 
   Impl(Options o, Log l, sqlite::Database d)
       : options(std::move(o)), log(std::move(l)), db(std::move(d)) {}
@@ -166,19 +211,27 @@ struct TransactionStore::Impl {
 TransactionStore::TransactionStore(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 TransactionStore::~TransactionStore() = default;
 
-Expected<std::unique_ptr<TransactionStore>> TransactionStore::open(Options options, Log log) {
-  if (options.device_key == nullptr)
-    return fail(Errc::invalid_argument, "the store needs a device key");
-  if (!options.wall_clock_ms) options.wall_clock_ms = system_wall_ms;
-  if (options.boot_id.empty()) options.boot_id = read_boot_id();
-  const fs::path& path = options.path;
-  std::error_code ec;
-  bool exists = fs::exists(path, ec);
-  if (auto checked = check_store_file(path, options.wall_clock_ms(), log); !checked) {
-    return std::unexpected(checked.error());
-  }
+namespace {
 
-  auto db = sqlite::Database::open(path, SQLITE_OPEN_READWRITE | (exists ? 0 : SQLITE_OPEN_CREATE));
+enum class JournalFile { absent, empty, present };
+
+// An empty journal is a zero-byte file with no write-ahead log holding its pages. The store never
+// leaves one behind itself (create_journal builds a new journal under another name).
+JournalFile journal_file(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return JournalFile::absent;
+  auto size = fs::file_size(path, ec);
+  if (ec || size > 0) return JournalFile::present;
+  fs::path wal = path;
+  wal += "-wal";
+  auto wal_size = fs::file_size(wal, ec);
+  return !ec && wal_size > 0 ? JournalFile::present : JournalFile::empty;
+}
+
+// A connection as the store uses it: WAL, synchronous=FULL, the current schema.
+Expected<sqlite::Database> open_database(const fs::path& path,
+                                         const TransactionStore::Options& options, bool create) {
+  auto db = sqlite::Database::open(path, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0));
   if (!db) return std::unexpected(db.error());
   auto mode = db->query_text("PRAGMA journal_mode=WAL");
   if (!mode) return std::unexpected(mode.error());
@@ -194,20 +247,303 @@ Expected<std::unique_ptr<TransactionStore>> TransactionStore::open(Options optio
   }
   if (auto migrated = store_schema::migrate(*db); !migrated)
     return std::unexpected(migrated.error());
-  auto page_size = db->query_int("PRAGMA page_size");
-  if (!page_size) return std::unexpected(page_size.error());
+  return db;
+}
 
-  auto impl = std::make_unique<Impl>(std::move(options), log, std::move(*db));
+Expected<std::int64_t> new_journal_id() {
+  std::array<std::uint8_t, 8> bytes{};
+  if (auto ok = random_bytes(bytes); !ok) return std::unexpected(ok.error());
+  std::uint64_t value = 0;
+  for (auto b : bytes) value = (value << 8) | static_cast<std::uint64_t>(b);
+  // Positive and never zero: zero is "no journal" in the marks.
+  return static_cast<std::int64_t>(value >> 1) | 1;
+}
+
+// The journal's id, made and stored on first use (journals older than the marks have none).
+Expected<std::int64_t> journal_id(sqlite::Database& db) {
+  auto id = db.query_int("SELECT value FROM counters WHERE name = 'journal_id'");
+  if (id || id.error().code != Errc::not_found) return id;
+  auto made = new_journal_id();
+  if (!made) return made;
+  auto insert = db.prepare("INSERT INTO counters(name, value) VALUES ('journal_id', ?)");
+  if (!insert) return std::unexpected(insert.error());
+  if (auto ok = insert->bind(1, *made).run(); !ok) return std::unexpected(ok.error());
+  return made;
+}
+
+// Makes a new, empty journal whose next sequence follows `last_sequence`. It is built under
+// "<path>.new" and renamed into place once complete and closed, so that a crash never leaves a
+// half-made journal under the real name (an empty journal.db is always damage).
+Expected<void> create_journal(const TransactionStore::Options& options,
+                              std::int64_t last_sequence) {
+  fs::path fresh = options.path;
+  fresh += ".new";
+  std::error_code ec;
+  for (std::string_view suffix : {"", "-wal", "-shm"}) {
+    fs::path leftover = fresh;
+    leftover += suffix;
+    fs::remove(leftover, ec);
+  }
+  {
+    auto db = open_database(fresh, options, true);
+    if (!db) return std::unexpected(db.error());
+    auto tx = sqlite::Transaction::begin(*db);
+    if (!tx) return std::unexpected(tx.error());
+    if (auto id = journal_id(*db); !id) return std::unexpected(id.error());
+    auto counter = db->prepare("UPDATE counters SET value = ? WHERE name = 'last_sequence'");
+    if (!counter) return std::unexpected(counter.error());
+    if (auto ok = counter->bind(1, last_sequence).run(); !ok) return ok;
+    if (auto ok = tx->commit(); !ok) return ok;
+  }  // closing the last connection checkpoints the log into the file and removes it
+  fs::rename(fresh, options.path, ec);
+  if (ec)
+    return fail(Errc::io,
+                fmt::format("cannot move {} into place: {}", fresh.string(), ec.message()));
+  return {};
+}
+
+struct Opening {
+  sqlite::Database db;
+  JournalMarks marks;
+  StartupVerification verified;
+};
+
+// Opens an existing journal, checks it against its marks (when there are any), verifies what
+// no earlier open verified, and moves the marks forward. Errc::integrity means the journal is
+// damaged or not the one the marks describe; the caller moves it aside.
+Expected<Opening> open_and_verify(const TransactionStore::Options& options,
+                                  const std::optional<JournalMarks>& found) {
+  auto db = open_database(options.path, options, false);
+  if (!db) return std::unexpected(db.error());
+  auto id = journal_id(*db);
+  if (!id) return std::unexpected(id.error());
+  auto last = db->query_int("SELECT value FROM counters WHERE name = 'last_sequence'");
+  if (!last) {
+    if (last.error().code == Errc::not_found)
+      return fail(Errc::integrity, "its sequence counter is missing");
+    return std::unexpected(last.error());
+  }
+  JournalMarks marks;
+  if (found) {
+    marks = *found;
+    if (marks.journal_id != *id) {
+      return fail(Errc::integrity,
+                  fmt::format("it is not the journal this kiosk kept (journal id {}, expected {})",
+                              *id, marks.journal_id));
+    }
+    if (*last + k_sequence_reservation < marks.reserved_sequence) {
+      return fail(
+          Errc::integrity,
+          fmt::format(
+              "it ends at sequence {} but this kiosk has used sequence {} or later: an older copy",
+              *last, marks.reserved_sequence - k_sequence_reservation));
+    }
+  } else {
+    // A journal from before the marks, or whose marks were removed: verified once, whole.
+    marks.journal_id = *id;
+    marks.reserved_sequence = *last;
+  }
+  auto verified = verify_since_marks(*db, marks, options.device_key->public_key());
+  if (!verified) return std::unexpected(verified.error());
+  marks.reserved_sequence = std::max(marks.reserved_sequence, *last + k_sequence_reservation);
+  if (auto written = write_journal_marks(journal_marks_path(options.path), marks); !written) {
+    return std::unexpected(written.error());
+  }
+  return Opening{std::move(*db), std::move(marks), *verified};
+}
+
+// What a kiosk that has used its journal says when the journal is gone or empty.
+Error lost_journal(const TransactionStore::Options& options,
+                   const std::optional<JournalMarks>& marks, JournalFile file, const Log& log) {
+  const fs::path& path = options.path;
+  std::string what = file == JournalFile::absent ? "is missing" : "is empty (0 bytes)";
+  if (file == JournalFile::empty) {
+    if (auto aside = move_store_aside(path, options.wall_clock_ms())) {
+      what += fmt::format(" and was moved aside to {}", aside->string());
+    } else {
+      what += fmt::format(" ({})", aside.error().message);
+    }
+  }
+  std::string used =
+      marks ? fmt::format("has reserved sequence numbers up to {}", marks->reserved_sequence)
+            : "has used it";
+  fs::path data_dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  std::string message = fmt::format(
+      "{} {} on a kiosk that {}; out of service until a technician accepts a new journal "
+      "(shubbakctl kiosk accept-new-journal --data-dir {} --reason TEXT), which continues the "
+      "sequence after {}",
+      path.string(), what, used, data_dir.string(), marks ? marks->reserved_sequence : 0);
+  log.error("{}", message);
+  return Error{Errc::not_found, message};
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<TransactionStore>> TransactionStore::open(Options options, Log log) {
+  if (options.device_key == nullptr)
+    return fail(Errc::invalid_argument, "the store needs a device key");
+  if (!is_valid_utf8(options.kiosk_id))
+    return fail(Errc::invalid_argument, "the kiosk id is not valid UTF-8");
+  if (!options.wall_clock_ms) options.wall_clock_ms = system_wall_ms;
+  if (options.boot_id.empty()) options.boot_id = read_boot_id();
+  const fs::path& path = options.path;
+
+  auto marks = read_journal_marks(journal_marks_path(path));
+  if (!marks) {
+    log.error("{}", marks.error().message);
+    return std::unexpected(marks.error());
+  }
+  JournalFile file = journal_file(path);
+  // A journal that is gone while its marks are there, or empty in any case: never recreated here.
+  // (Gone after an earlier start moved it aside: check_store_file says so, below.)
+  if (file == JournalFile::empty ||
+      (file == JournalFile::absent && *marks && !moved_aside_copy(path))) {
+    return std::unexpected(lost_journal(options, *marks, file, log));
+  }
+  // SQLite's structural check reads every page: it runs here only for a journal met for the first
+  // time (no marks yet); otherwise check_integrity() runs it after the start, and what it found
+  // then is acted on here.
+  if (file == JournalFile::present && *marks && !(*marks)->damage.empty()) {
+    auto aside = move_store_aside(path, options.wall_clock_ms());
+    if (!aside) return std::unexpected(aside.error());
+    std::string message =
+        fmt::format("{} failed its integrity check after the last start ({}); moved aside to {}",
+                    path.string(), (*marks)->damage, aside->string());
+    log.error("{}", message);
+    return fail(Errc::integrity, message);
+  }
+  if (auto checked = check_store_file(path, options.wall_clock_ms(), log, !*marks); !checked) {
+    return std::unexpected(checked.error());
+  }
+  if (file == JournalFile::absent) {
+    if (auto created = create_journal(options, 0); !created)
+      return std::unexpected(created.error());
+  }
+
+  auto opening = open_and_verify(options, *marks);
+  if (!opening) {
+    if (opening.error().code != Errc::integrity) return std::unexpected(opening.error());
+    // The connection is closed: keep the damaged journal whole for the technician.
+    auto aside = move_store_aside(path, options.wall_clock_ms());
+    if (!aside) return std::unexpected(aside.error());
+    log.error("{} is damaged ({}); moved aside to {} for a technician", path.string(),
+              opening.error().message, aside->string());
+    return fail(Errc::integrity, fmt::format("{} is damaged ({}); moved aside to {}", path.string(),
+                                             opening.error().message, aside->string()));
+  }
+  auto page_size = opening->db.query_int("PRAGMA page_size");
+  if (!page_size) return std::unexpected(page_size.error());
+  StartupVerification verified = opening->verified;
+  if (verified.records_verified > 0 || verified.audit_entries_verified > 0) {
+    log.info("verified {} new record(s) after sequence {} and {} new audit entries after entry {}",
+             verified.records_verified, verified.records_after, verified.audit_entries_verified,
+             verified.audit_after);
+  }
+
+  auto impl = std::make_unique<Impl>(std::move(options), log, std::move(opening->db));
   impl->page_size = *page_size;
+  impl->marks = std::move(opening->marks);
+  impl->verified = verified;
   std::unique_ptr<TransactionStore> store(new TransactionStore(std::move(impl)));
   // A full disk at start is not fatal: the store opens out of service and says why.
   (void)store->check_capacity();
   Json detail = {{"schema", store_schema::current_version()},
-                 {"kiosk_id", store->m_impl->options.kiosk_id}};
-  if (auto opened = store->record_event(audit_kind::store_opened, detail.dump()); !opened) {
+                 {"kiosk_id", store->m_impl->options.kiosk_id},
+                 {"verified_records", verified.records_verified},
+                 {"verified_audit_entries", verified.audit_entries_verified}};
+  if (auto opened = store->record_event(audit_kind::store_opened, safe_dump(detail)); !opened) {
     store->m_impl->log.warn("cannot audit the store opening: {}", opened.error().describe());
   }
   return store;
+}
+
+Expected<std::unique_ptr<TransactionStore>> TransactionStore::accept_new_journal(
+    Options options, Log log, std::string_view reason, std::int64_t continue_after) {
+  if (options.device_key == nullptr)
+    return fail(Errc::invalid_argument, "the store needs a device key");
+  if (!options.wall_clock_ms) options.wall_clock_ms = system_wall_ms;
+  if (reason.empty()) return fail(Errc::invalid_argument, "say why a new journal is accepted");
+  const fs::path& path = options.path;
+  auto marks = read_journal_marks(journal_marks_path(path));
+  if (!marks && continue_after <= 0) {
+    return fail(
+        Errc::invalid_argument,
+        fmt::format(
+            "{}; give the last sequence this kiosk is known to have used (e.g. the portal's) to "
+            "continue after it",
+            marks.error().message));
+  }
+  JournalFile file = journal_file(path);
+  if (file == JournalFile::present) {
+    return fail(Errc::invalid_argument,
+                fmt::format("{} is there and not empty: nothing to accept (the kiosk opens it)",
+                            path.string()));
+  }
+  std::vector<std::string> moved;
+  if (file == JournalFile::empty) {
+    auto aside = move_store_aside(path, options.wall_clock_ms());
+    if (!aside) return std::unexpected(aside.error());
+    moved.push_back(aside->string());
+  }
+  if (auto earlier = moved_aside_copy(path)) moved.push_back(earlier->string());
+  std::int64_t previous = marks && *marks ? (*marks)->reserved_sequence : 0;
+  std::int64_t last = std::max(previous, continue_after);
+  if (auto created = create_journal(options, last); !created)
+    return std::unexpected(created.error());
+  // New marks for the new journal: nothing in it at or below `last` to verify.
+  auto id = [&]() -> Expected<std::int64_t> {
+    auto db = sqlite::Database::open(path, SQLITE_OPEN_READWRITE);
+    if (!db) return std::unexpected(db.error());
+    return db->query_int("SELECT value FROM counters WHERE name = 'journal_id'");
+  }();
+  if (!id) return std::unexpected(id.error());
+  JournalMarks fresh;
+  fresh.journal_id = *id;
+  fresh.reserved_sequence = last;
+  fresh.verified_sequence = last;
+  if (auto written = write_journal_marks(journal_marks_path(path), fresh); !written) {
+    return std::unexpected(written.error());
+  }
+  auto store = open(options, log);
+  if (!store) return store;
+  Json detail = {{"reason", std::string(reason)},
+                 {"continues_after", last},
+                 {"previous_reserved_sequence", previous},
+                 {"moved_aside", moved}};
+  if (auto audited = (*store)->record_event(audit_kind::new_journal, safe_dump(detail)); !audited) {
+    return std::unexpected(audited.error());
+  }
+  log.warn("a technician accepted a new journal at {}: sequences continue after {} ({})",
+           path.string(), last, reason);
+  return store;
+}
+
+Expected<void> TransactionStore::check_integrity(const std::atomic<bool>* cancel) {
+  Impl& s = *m_impl;
+  auto started = std::chrono::steady_clock::now();
+  auto problem = structural_problem(s.options.path, cancel);
+  if (!problem) return std::unexpected(problem.error());
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  started);
+  if (problem->empty()) {
+    s.log.info("integrity check passed ({} ms)", ms.count());
+    return {};
+  }
+  std::string found = problem->substr(0, 1000);
+  std::lock_guard lock(s.mutex);
+  s.fault = OutOfService{
+      OutOfServiceReason::storage_corrupt,
+      fmt::format("{} failed its integrity check ({}); it is moved aside at the next start",
+                  s.options.path.string(), found)};
+  s.log.error("out of service: {}", s.fault->detail);
+  JournalMarks marked = s.marks;
+  marked.damage = found;
+  if (auto written = write_journal_marks(journal_marks_path(s.options.path), marked); written) {
+    s.marks = marked;
+  } else {
+    s.log.error("cannot note the damage beside the journal: {}", written.error().describe());
+  }
+  return fail(Errc::integrity, s.fault->detail);
 }
 
 Expected<void> TransactionStore::check_capacity() {
@@ -220,7 +556,7 @@ std::optional<OutOfService> TransactionStore::out_of_service() const {
   return m_impl->fault;
 }
 
-Expected<TransactionRecord> TransactionStore::commit(const TransactionDraft& draft) {
+Expected<TransactionRecord> TransactionStore::commit_durably(const TransactionDraft& draft) {
   if (auto valid = validate_draft(draft); !valid) return std::unexpected(valid.error());
   Impl& s = *m_impl;
   std::lock_guard lock(s.mutex);
@@ -255,6 +591,8 @@ Expected<TransactionRecord> TransactionStore::commit(const TransactionDraft& dra
   auto last = read_last();
   if (!last) return std::unexpected(s.note_failure(last.error()));
   record.sequence = *last + 1;
+  if (auto reserved = s.reserve(record.sequence); !reserved)
+    return std::unexpected(s.note_failure(reserved.error()));
   record.canonical = canonical_json(record);
   auto signature = s.options.device_key->sign(record.canonical);
   if (!signature) return std::unexpected(signature.error());
@@ -276,13 +614,36 @@ Expected<TransactionRecord> TransactionStore::commit(const TransactionDraft& dra
     if (auto ok = (*outbox)->bind(1, record.sequence).run(); !ok) return ok;
     Json detail = {
         {"id", record.id}, {"sequence", record.sequence}, {"service", record.service_id}};
-    if (auto audited = s.append_audit(audit_kind::submit, detail.dump()); !audited) {
+    if (auto audited = s.append_audit(audit_kind::submit, safe_dump(detail)); !audited) {
       return std::unexpected(audited.error());
     }
     return tx->commit();
   };
   if (auto done = step(); !done) return std::unexpected(s.note_failure(done.error()));
   return record;
+}
+
+Expected<TransactionRecord> TransactionStore::commit(const TransactionDraft& draft) {
+  auto record = commit_durably(draft);
+  if (record) m_impl->notify_listeners();
+  return record;
+}
+
+TransactionStore::CommitListenerId TransactionStore::add_commit_listener(
+    std::function<void()> listener) {
+  std::lock_guard lock(m_impl->listeners_mutex);
+  CommitListenerId id = m_impl->next_listener++;
+  m_impl->listeners.emplace(id, std::move(listener));
+  return id;
+}
+
+void TransactionStore::remove_commit_listener(CommitListenerId id) {
+  std::lock_guard lock(m_impl->listeners_mutex);
+  m_impl->listeners.erase(id);
+}
+
+const StartupVerification& TransactionStore::startup_verification() const {
+  return m_impl->verified;
 }
 
 Expected<void> TransactionStore::record_event(std::string_view kind, std::string_view detail_json) {
@@ -355,7 +716,7 @@ Expected<void> TransactionStore::apply_results(const std::vector<UploadResult>& 
       }
       if (s.db.changes() == 0) continue;  // not pending (already handled): nothing to audit
       Json detail = {{"id", result.id}, {"reason", result.reason}};
-      if (auto audited = s.append_audit(audit_kind::upload_rejected, detail.dump()); !audited) {
+      if (auto audited = s.append_audit(audit_kind::upload_rejected, safe_dump(detail)); !audited) {
         return std::unexpected(s.note_failure(audited.error()));
       }
       s.log.warn("portal rejected transaction {}: {}; quarantined", result.id, result.reason);
@@ -417,7 +778,7 @@ Expected<std::vector<QuarantinedItem>> TransactionStore::quarantined() {
   return items;
 }
 
-Expected<void> TransactionStore::requeue(std::string_view id) {
+Expected<void> TransactionStore::requeue_quarantined(std::string_view id) {
   Impl& s = *m_impl;
   std::lock_guard lock(s.mutex);
   auto tx = sqlite::Transaction::begin(s.db);
@@ -430,10 +791,40 @@ Expected<void> TransactionStore::requeue(std::string_view id) {
   if (s.db.changes() == 0)
     return fail(Errc::not_found, fmt::format("no quarantined transaction {}", id));
   Json detail = {{"id", id}, {"action", "requeue"}};
-  if (auto audited = s.append_audit("upload.requeued", detail.dump()); !audited) {
+  if (auto audited = s.append_audit("upload.requeued", safe_dump(detail)); !audited) {
     return std::unexpected(s.note_failure(audited.error()));
   }
   if (auto done = tx->commit(); !done) return std::unexpected(s.note_failure(done.error()));
+  return {};
+}
+
+Expected<void> TransactionStore::requeue(std::string_view id) {
+  auto done = requeue_quarantined(id);
+  if (done) m_impl->notify_listeners();
+  return done;
+}
+
+Expected<void> TransactionStore::quarantine_unsendable(std::int64_t sequence,
+                                                       std::string_view reason) {
+  Impl& s = *m_impl;
+  std::lock_guard lock(s.mutex);
+  auto tx = sqlite::Transaction::begin(s.db);
+  if (!tx) return std::unexpected(s.note_failure(tx.error()));
+  auto stmt = s.db.prepare(
+      "UPDATE outbox SET state = 'quarantined', portal_result = NULL, reason = ? "
+      "WHERE state = 'pending' AND sequence = ?");
+  if (!stmt) return std::unexpected(stmt.error());
+  std::string why = fmt::format("not sent: {}", reason);
+  if (auto ok = stmt->bind(1, why).bind(2, sequence).run(); !ok)
+    return std::unexpected(s.note_failure(ok.error()));
+  if (s.db.changes() == 0)
+    return fail(Errc::not_found, fmt::format("no pending transaction {}", sequence));
+  Json detail = {{"sequence", sequence}, {"reason", why}};
+  if (auto audited = s.append_audit(audit_kind::upload_unencodable, safe_dump(detail)); !audited) {
+    return std::unexpected(s.note_failure(audited.error()));
+  }
+  if (auto done = tx->commit(); !done) return std::unexpected(s.note_failure(done.error()));
+  s.log.error("transaction {} cannot be sent ({}); quarantined for a technician", sequence, reason);
   return {};
 }
 
@@ -456,7 +847,7 @@ Expected<std::int64_t> TransactionStore::purge_acknowledged(std::chrono::days re
   std::int64_t purged = s.db.changes();
   if (purged > 0) {
     Json detail = {{"purged", purged}, {"retention_days", retention.count()}};
-    if (auto audited = s.append_audit(audit_kind::retention_purge, detail.dump()); !audited) {
+    if (auto audited = s.append_audit(audit_kind::retention_purge, safe_dump(detail)); !audited) {
       return std::unexpected(s.note_failure(audited.error()));
     }
   }

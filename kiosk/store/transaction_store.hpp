@@ -7,11 +7,18 @@
 // transactions before they are taken; a corrupt file found at open is moved aside and never
 // silently replaced by an empty one.
 //
+// Each open verifies what no earlier open verified (record signatures, the audit chain) and keeps
+// its high-water marks outside the database (kiosk/store/journal_marks.hpp), so start-up work
+// does not grow with history, and a lost, emptied or rolled-back journal is noticed: the kiosk
+// stays out of service until a technician accepts a new journal, and sequence numbers never
+// restart.
+//
 // Threading: every method may be called from any thread; calls are serialised inside. Calls are
 // short (one SQLite transaction), but commit() waits for an fsync: the UI thread should call it
 // from a worker and post the result back.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -36,6 +43,8 @@ enum class OutOfServiceReason {
   storage_full,         // no room for another transaction
   storage_corrupt,      // the database failed its integrity check and was moved aside
   storage_unavailable,  // the database could not be opened or used
+  storage_missing,      // the journal is gone or empty on a kiosk that has used it: a technician
+                        // decides
 };
 
 struct OutOfService {
@@ -74,6 +83,19 @@ struct QuarantinedItem {
   std::string reason;
 };
 
+// What an open verified: records with a sequence above `records_after` and audit entries above
+// `audit_after` (the marks left by the previous open); nothing at or below them is read again.
+struct StartupVerification {
+  std::int64_t records_after = 0;
+  std::int64_t records_verified = 0;
+  std::int64_t first_sequence = 0;  // of the records verified (0 when none)
+  std::int64_t last_sequence = 0;
+  std::int64_t audit_after = 0;
+  std::int64_t audit_entries_verified = 0;
+  std::int64_t first_audit_seq = 0;  // of the entries verified (0 when none)
+  std::int64_t last_audit_seq = 0;   // the verified chain's head
+};
+
 struct StoreHealth {
   std::int64_t queue_depth = 0;  // pending upload
   std::int64_t quarantined = 0;
@@ -101,20 +123,50 @@ class TransactionStore final {
     std::string boot_id;  // empty: read from /proc
   };
 
-  // Opens or creates the store. An existing file is checked with PRAGMA integrity_check first;
-  // a corrupt one is moved aside to "<path>.corrupt-<unix ms>" and Errc::integrity returned.
+  // Opens or creates the store. An existing file is checked with PRAGMA integrity_check first,
+  // then every record and audit entry added since the last open is verified (signature, chain);
+  // a corrupt or damaged file is moved aside to "<path>.corrupt-<unix ms>" and Errc::integrity
+  // returned, naming the damage and where the file went.
   // While such a moved-aside file exists and `path` does not, open refuses to create a new store
   // (Errc::integrity): a technician decides, the kiosk never silently starts from empty.
+  // When the marks beside the journal say this kiosk has used it before and the journal is
+  // missing or empty (an empty one is moved aside), open returns Errc::not_found: only
+  // accept_new_journal() starts another.
   static Expected<std::unique_ptr<TransactionStore>> open(Options options, Log log);
+
+  // The technician's decision after a lost journal: starts a new one whose sequence continues
+  // after the marks' reserved sequence (and after `continue_after`, e.g. the portal's last known
+  // sequence for this kiosk), audits the decision with `reason`, and opens it. Refuses
+  // (Errc::invalid_argument) when a non-empty journal is there, and when the marks are damaged
+  // and no `continue_after` is given.
+  static Expected<std::unique_ptr<TransactionStore>> accept_new_journal(
+      Options options, Log log, std::string_view reason, std::int64_t continue_after = 0);
 
   ~TransactionStore();
   TransactionStore(const TransactionStore&) = delete;
   TransactionStore& operator=(const TransactionStore&) = delete;
 
   // Makes `draft` durable: journal + outbox + audit in one transaction, signed by the device key.
+  // Once durable, every commit listener is called (on the committing thread).
   Expected<TransactionRecord> commit(const TransactionDraft& draft);
+
+  // Called after each commit and requeue, i.e. whenever the outbox gains a pending item; the
+  // uploader wakes on it instead of polling. Listeners must be quick and must not call back into
+  // the store. remove_commit_listener() returns once no call to that listener is running.
+  using CommitListenerId = std::uint64_t;
+  CommitListenerId add_commit_listener(std::function<void()> listener);
+  void remove_commit_listener(CommitListenerId id);
+
+  // What this open verified (see StartupVerification).
+  const StartupVerification& startup_verification() const;
   // Appends one audit entry on its own (`detail`: a JSON object, never citizen data).
   Expected<void> record_event(std::string_view kind, std::string_view detail_json);
+
+  // SQLite's structural check (PRAGMA integrity_check) on a connection of its own, beside the
+  // store's work: it reads every page, so it runs after a start rather than in open(). When it
+  // finds damage, the store goes out of service (storage_corrupt) at once and the next open moves
+  // the journal aside. Errc::cancelled when `cancel` turns true; blocks for as long as it reads.
+  Expected<void> check_integrity(const std::atomic<bool>* cancel = nullptr);
 
   // Whether a new citizen session may start: refuses (Errc::io) when the disk is too full to take
   // its transaction, putting the store out of service; clears a full-disk state once there is
@@ -125,6 +177,9 @@ class TransactionStore final {
   // Upload side: the oldest `limit` pending items in sequence order, and the portal's results.
   Expected<std::vector<OutboxItem>> next_batch(std::size_t limit);
   Expected<void> apply_results(const std::vector<UploadResult>& results);
+  // Quarantines a pending item that cannot be sent at all (e.g. bytes a JSON encoder refuses),
+  // by sequence since its id may be the unreadable part; audited as upload.unencodable.
+  Expected<void> quarantine_unsendable(std::int64_t sequence, std::string_view reason);
   Expected<StoreHealth> health();
 
   // Technician side: what the portal refused, and putting one back in the queue.
@@ -146,6 +201,9 @@ class TransactionStore final {
   // (kiosk/store/receipt_journal.hpp); it reaches the database only through this.
   friend class ReceiptJournal;
   Expected<void> in_transaction(const std::function<Expected<void>(StoreTransaction&)>& work);
+  // commit() and requeue() under the store's lock; the listeners are called after it is released.
+  Expected<TransactionRecord> commit_durably(const TransactionDraft& draft);
+  Expected<void> requeue_quarantined(std::string_view id);
 
   struct Impl;
   explicit TransactionStore(std::unique_ptr<Impl> impl);

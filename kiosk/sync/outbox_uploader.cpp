@@ -1,9 +1,11 @@
 #include "kiosk/sync/outbox_uploader.hpp"
 
+#include <exception>
 #include <random>
 
 #include <fmt/format.h>
 
+#include "kiosk/core/utf8.hpp"
 #include "kiosk/crypto/bytes.hpp"
 #include "kiosk/sync/backoff.hpp"
 #include "kiosk/sync/portal_protocol.hpp"
@@ -21,6 +23,35 @@ std::int64_t wall_now_ms() {
 
 bool worth_retrying(long status) {
   return status >= 500 || status == 408 || status == 429;
+}
+
+// What a string takes once escaped inside a JSON string, at most.
+std::size_t escaped_size(std::string_view text) {
+  std::size_t size = text.size() + 2;
+  for (char c : text) {
+    if (c == '"' || c == '\\') size += 1;
+    if (static_cast<unsigned char>(c) < 0x20) size += 5;
+  }
+  return size;
+}
+
+// Why `item` can never be sent as stored (empty when it can). Such an item would make the JSON
+// encoder throw or the portal refuse every request that carries it.
+std::string unsendable_reason(const OutboxItem& item) {
+  for (auto [what, text] : {std::pair<std::string_view, std::string_view>{"id", item.id},
+                            {"record", item.record},
+                            {"signature", item.signature}}) {
+    if (auto at = first_invalid_utf8(text))
+      return fmt::format("its {} is not valid UTF-8 (byte {})", what, *at);
+  }
+  if (item.id.empty()) return "it has no id";
+  std::size_t request =
+      escaped_size(item.id) + escaped_size(item.record) + escaped_size(item.signature) + 4096;
+  if (request > portal_protocol::k_max_request_bytes) {
+    return fmt::format("its record needs a {}-byte request, over the portal's {}", request,
+                       portal_protocol::k_max_request_bytes);
+  }
+  return {};
 }
 }  // namespace
 
@@ -56,7 +87,14 @@ Expected<std::unique_ptr<OutboxUploader>> OutboxUploader::start(
   std::unique_ptr<OutboxUploader> uploader(
       new OutboxUploader(std::move(options), store, key, std::move(client), std::move(log),
                          std::move(post), std::move(on_status), std::move(device_health)));
-  uploader->m_thread = std::thread([raw = uploader.get()] { raw->run(); });
+  try {
+    uploader->m_thread = std::thread([raw = uploader.get()] { raw->run(); });
+  } catch (const std::system_error& e) {
+    return fail(Errc::io, fmt::format("cannot start the upload thread: {}", e.what()));
+  }
+  // Each commit wakes the thread: commit to acknowledgement without waiting for a recheck.
+  uploader->m_commit_listener =
+      store.add_commit_listener([raw = uploader.get()] { raw->notify(); });
   return uploader;
 }
 
@@ -71,6 +109,10 @@ void OutboxUploader::notify() {
 }
 
 void OutboxUploader::stop() {
+  if (m_commit_listener != 0) {
+    m_store.remove_commit_listener(m_commit_listener);
+    m_commit_listener = 0;
+  }
   {
     std::lock_guard lock(m_mutex);
     m_stopping = true;
@@ -80,10 +122,10 @@ void OutboxUploader::stop() {
   if (m_thread.joinable()) m_thread.join();
 }
 
-bool OutboxUploader::wait(std::chrono::milliseconds delay) {
+bool OutboxUploader::wait(std::chrono::milliseconds delay, bool wake_on_notify) {
   std::unique_lock lock(m_mutex);
-  m_wake.wait_for(lock, delay, [&] { return m_stopping || m_notified; });
-  m_notified = false;
+  m_wake.wait_for(lock, delay, [&] { return m_stopping || (wake_on_notify && m_notified); });
+  if (wake_on_notify) m_notified = false;
   return !m_stopping;
 }
 
@@ -97,29 +139,70 @@ void OutboxUploader::run() {
     {
       std::lock_guard lock(m_mutex);
       if (m_stopping) break;
+      // What is pending now is read by this turn: a notification before it is spent.
+      m_notified = false;
     }
-    if (Clock::now() >= next_heartbeat) {
-      send_heartbeat();
-      next_heartbeat = Clock::now() + m_options.heartbeat_interval;
+    std::pair<std::chrono::milliseconds, bool> next;
+    // The last line of defence: whatever a turn throws is a failure to back off from, never the
+    // end of the thread (which would abort the kiosk, and again at every start).
+    try {
+      next = turn(backoff, next_heartbeat);
+    } catch (const std::exception& e) {
+      m_status.last_error = fmt::format("unexpected error: {}", e.what());
+      m_log.error("upload turn failed: {}", m_status.last_error);
+      next = {backoff.next_delay(), false};
+    } catch (...) {
+      m_status.last_error = "unexpected error";
+      m_log.error("upload turn failed with an unknown exception");
+      next = {backoff.next_delay(), false};
     }
-    bool more = false;
-    bool ok = upload_one_batch(more);
-    report();
-    std::chrono::milliseconds delay;
-    if (!ok) {
-      delay = backoff.next_delay();
-      m_log.info("retrying the portal in {} ms (failure {})", delay.count(), backoff.failures());
-    } else {
-      backoff.reset();
-      if (more) continue;
-      delay = m_options.idle_recheck;
-    }
-    auto until_heartbeat =
-        std::chrono::duration_cast<std::chrono::milliseconds>(next_heartbeat - Clock::now());
-    if (ok) delay = std::max(std::chrono::milliseconds(0), std::min(delay, until_heartbeat));
-    if (!wait(delay)) break;
+    if (next.first.count() == 0 && next.second) continue;
+    if (!wait(next.first, next.second)) break;
   }
   m_log.info("upload stopped");
+}
+
+std::pair<std::chrono::milliseconds, bool> OutboxUploader::turn(Backoff& backoff,
+                                                                Clock::time_point& next_heartbeat) {
+  if (Clock::now() >= next_heartbeat) {
+    // A heartbeat that fails in any way never holds up the uploads behind it.
+    try {
+      send_heartbeat();
+    } catch (const std::exception& e) {
+      m_log.error("heartbeat failed: unexpected error: {}", e.what());
+    }
+    next_heartbeat = Clock::now() + m_options.heartbeat_interval;
+  }
+  bool more = false;
+  bool ok = upload_one_batch(more);
+  report();
+  if (!ok) {
+    auto delay = backoff.next_delay();
+    m_log.info("retrying the portal in {} ms (failure {})", delay.count(), backoff.failures());
+    return {delay, false};
+  }
+  backoff.reset();
+  if (more) return {std::chrono::milliseconds(0), true};
+  auto until_heartbeat =
+      std::chrono::duration_cast<std::chrono::milliseconds>(next_heartbeat - Clock::now());
+  return {std::max(std::chrono::milliseconds(0), std::min(m_options.idle_recheck, until_heartbeat)),
+          true};
+}
+
+bool OutboxUploader::set_aside_unsendable(std::vector<OutboxItem>& items) {
+  bool all_kept = true;
+  std::erase_if(items, [&](const OutboxItem& item) {
+    std::string reason = unsendable_reason(item);
+    if (reason.empty()) return false;
+    if (auto kept = m_store.quarantine_unsendable(item.sequence, reason); !kept) {
+      // Not sent either way; it is offered again after a backoff.
+      m_status.last_error = kept.error().describe();
+      m_log.error("cannot quarantine transaction {}: {}", item.sequence, m_status.last_error);
+      all_kept = false;
+    }
+    return true;
+  });
+  return all_kept;
 }
 
 bool OutboxUploader::upload_one_batch(bool& more) {
@@ -130,7 +213,8 @@ bool OutboxUploader::upload_one_batch(bool& more) {
     return false;
   }
   more = items->size() == m_options.batch_size;
-  if (items->empty()) return true;
+  bool set_aside = set_aside_unsendable(*items);
+  if (items->empty()) return set_aside;
   // Keep a request well under the portal's size limit: large records go in smaller batches
   // (always at least one), so no batch is refused for its size forever.
   std::size_t bytes = 0, keep = 0;

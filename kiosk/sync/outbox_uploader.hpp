@@ -10,6 +10,14 @@
 // last one stopped. A heartbeat (queue depth, device health, audit head) goes out at its own
 // interval. All waits are on the monotonic clock: wall-clock jumps neither stall nor rush it.
 //
+// The store wakes the uploader on every commit (a commit listener), so a transaction reaches the
+// portal as soon as it is durable; the idle recheck is only a safety net. While backing off after
+// a failure, commits do not cut the wait short: they are uploaded when it ends.
+//
+// Nothing stored can stop it: an item that could never be sent (bytes that are not UTF-8, a
+// record too large for any request) is quarantined locally with its reason and audited, and the
+// rest flows. No exception leaves the upload thread; an unexpected one is logged and backed off.
+//
 // Threading: construct and stop() from the owner's thread; notify() from any thread. Status
 // reports reach `on_status` through `post`, i.e. on the UI thread when `post` is EventLoop::post.
 #pragma once
@@ -32,6 +40,8 @@
 #include "kiosk/store/transaction_store.hpp"
 
 namespace shubbak {
+
+class Backoff;  // kiosk/sync/backoff.hpp
 
 struct UploadStatus {
   std::int64_t queue_depth = 0;
@@ -68,7 +78,8 @@ class OutboxUploader final {
   OutboxUploader(const OutboxUploader&) = delete;
   OutboxUploader& operator=(const OutboxUploader&) = delete;
 
-  // A new transaction was committed: upload now rather than at the next recheck.
+  // A new transaction was committed: upload now rather than at the next recheck. The store calls
+  // this itself on each commit; others may too.
   void notify();
   // Aborts a transfer in flight and joins the thread. Whatever the portal did with it, the
   // outbox still holds the items, and the next uploader sends them again.
@@ -84,8 +95,16 @@ class OutboxUploader final {
   bool upload_one_batch(bool& more);
   void send_heartbeat();
   void report();
-  // Waits until notify(), stop() or `delay`; false once stopping.
-  bool wait(std::chrono::milliseconds delay);
+  // One turn of the loop: heartbeat when due, one batch; returns how long to wait and whether a
+  // notification may end the wait early (not while backing off).
+  std::pair<std::chrono::milliseconds, bool> turn(
+      Backoff& backoff, std::chrono::steady_clock::time_point& next_heartbeat);
+  // Quarantines the items that can never be sent and leaves the others in `items`; false when
+  // one of them could not be quarantined (the store failed).
+  bool set_aside_unsendable(std::vector<OutboxItem>& items);
+  // Waits until stop(), `delay`, or (when `wake_on_notify`) notify(); false once stopping. A
+  // notification that does not end the wait is kept for the next one.
+  bool wait(std::chrono::milliseconds delay, bool wake_on_notify);
 
   Options m_options;
   TransactionStore& m_store;
@@ -98,6 +117,7 @@ class OutboxUploader final {
   std::string m_device_key_b64;
   std::string m_boot_id;
   std::chrono::steady_clock::time_point m_started = std::chrono::steady_clock::now();
+  TransactionStore::CommitListenerId m_commit_listener = 0;
 
   std::mutex m_mutex;
   std::condition_variable m_wake;

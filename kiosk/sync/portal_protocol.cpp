@@ -16,6 +16,8 @@ Expected<Json> parse_object(std::string_view text, std::string_view what) {
 }
 }  // namespace
 
+// Throws nlohmann::json::type_error when a string is not UTF-8: the uploader checks each item
+// before (and catches what slips through).
 std::string encode_batch(const Batch& batch) {
   Json items = Json::array();
   for (const auto& item : batch.items) {
@@ -102,7 +104,8 @@ std::string encode_heartbeat(const Heartbeat& h) {
                {"audit_head", {{"seq", h.audit_head_seq}, {"hash", h.audit_head_hash}}},
                {"out_of_service", h.out_of_service ? Json(*h.out_of_service) : Json(nullptr)},
                {"devices", devices}};
-  return json.dump();
+  // Device statuses come from drivers: a byte that is not UTF-8 is replaced, not thrown about.
+  return json.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 Expected<Heartbeat> decode_heartbeat(std::string_view text) {

@@ -65,6 +65,7 @@ struct Heartbeat {
   std::vector<std::pair<std::string, std::string>> devices;  // name -> status
 };
 
+// Every string in `batch` must be UTF-8 (check first: a type_error is thrown otherwise).
 std::string encode_batch(const Batch& batch);
 Expected<Batch> decode_batch(std::string_view json);
 

@@ -16,6 +16,7 @@
 #include "kiosk/core/config.hpp"
 #include "kiosk/trust/trusted_clock.hpp"
 #include "provisioning/shubbakctl/bundle_lint.hpp"
+#include "provisioning/shubbakctl/journal_acceptance.hpp"
 #include "provisioning/shubbakctl/kiosk_provisioning.hpp"
 #include "provisioning/shubbakctl/receipt_verify.hpp"
 #include "provisioning/shubbakctl/repository.hpp"
@@ -201,6 +202,26 @@ int main(int argc, char** argv) {
   set_pin_cmd->add_option("--config", set_pin.config_path,
                           "set [technician] pin_hash in this kiosk.toml (default: print the line)");
 
+  provision::AcceptJournalOptions accept_journal;
+  accept_journal.config_path = std::string(k_default_config_path);
+  std::string accept_data_dir;
+  auto* accept_journal_cmd =
+      kiosk->add_subcommand("accept-new-journal",
+                            "after a lost or emptied journal: start a new one that continues the "
+                            "sequence (kiosk stopped; "
+                            "exit 0 accepted, 1 refused, 2 usage)");
+  accept_journal_cmd->add_option("--config", accept_journal.config_path,
+                                 "the kiosk's kiosk.toml (default /etc/shubbak/kiosk.toml)");
+  accept_journal_cmd->add_option("--data-dir", accept_data_dir,
+                                 "the data directory (default: the configuration's)");
+  accept_journal_cmd
+      ->add_option("--reason", accept_journal.reason, "why (recorded in the audit log)")
+      ->required();
+  accept_journal_cmd->add_option(
+      "--continue-after", accept_journal.continue_after,
+      "continue after this sequence if it is higher than the kiosk's own mark "
+      "(e.g. the portal's last sequence for this kiosk)");
+
   receipt_tools::VerifyRequest receipt_request;
   auto* receipt = app.add_subcommand("receipt", "receipts printed by kiosks");
   receipt->require_subcommand(1);
@@ -225,6 +246,10 @@ int main(int argc, char** argv) {
   if (receipt_verify->parsed())
     return receipt_tools::verify_receipt(receipt_request, stdout, stderr);
   if (set_pin_cmd->parsed()) return provision::set_technician_pin(set_pin, stdout, stderr);
+  if (accept_journal_cmd->parsed()) {
+    if (!accept_data_dir.empty()) accept_journal.data_dir = accept_data_dir;
+    return provision::accept_new_journal(accept_journal, stdout, stderr);
+  }
   if (provision_cmd->parsed()) {
     provision::Console console{[] {
       std::string line;

@@ -2,8 +2,11 @@
 // filesystem), a corrupt file, and tampering with the audit log.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <fstream>
 #include <limits>
+
+#include <fmt/format.h>
 
 #include "kiosk/store/sqlite.hpp"
 #include "tests/integration/store/store_fixture.hpp"
@@ -131,12 +134,17 @@ TEST_CASE(
   CHECK(store->health()->last_sequence == 0);
 }
 
-TEST_CASE("a corrupt file is detected at open, moved aside, and never silently replaced") {
+TEST_CASE(
+    "a corrupt file met for the first time is detected at open, moved aside, and never silently "
+    "replaced") {
   StoreFixture f;
   {
     auto store = f.open();
     for (int i = 0; i < 50; ++i) REQUIRE(store->commit(sample_draft(i)));
   }
+  // Without marks the journal is new to this kiosk (an upgrade, or marks a technician removed):
+  // SQLite's structural check runs before it is opened.
+  fs::remove(f.db_path().string() + ".marks");
   {
     // Checkpoint into the main file, then scribble over its last page, which holds rows (a page
     // in the middle may be an empty table's, such as the receipt journal's, where nothing reads
@@ -170,6 +178,63 @@ TEST_CASE("a corrupt file is detected at open, moved aside, and never silently r
   CHECK_FALSE(fs::exists(f.db_path()));
 }
 
+TEST_CASE(
+    "on a kiosk that has run, the integrity check after the start finds damage: out of service at "
+    "once, "
+    "moved aside at the next start") {
+  StoreFixture f;
+  {
+    auto store = f.open();
+    for (int i = 0; i < 50; ++i) REQUIRE(store->commit(sample_draft(i)));
+  }
+  { auto verified = f.open(); }  // the records are verified: no later open reads them again
+  std::string bytes;
+  {
+    std::ifstream in(f.db_path(), std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  auto at = bytes.find("\"APPROVAL-10\"");
+  REQUIRE(at != std::string::npos);
+  {
+    // Scribble over the b-tree page that holds record 11, header first.
+    std::fstream file(f.db_path(), std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(static_cast<std::streamoff>(at / 4096 * 4096));
+    std::string garbage(2000, '\x5a');
+    file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  auto store = f.open();  // start-up reads only what is new: it does not reach that page
+  CHECK_FALSE(store->out_of_service());
+  auto checked = store->check_integrity();
+  REQUIRE_FALSE(checked);
+  CHECK(checked.error().code == Errc::integrity);
+  auto fault = store->out_of_service();
+  REQUIRE(fault);
+  CHECK(fault->reason == OutOfServiceReason::storage_corrupt);
+  CHECK(fault->detail.find("moved aside at the next start") != std::string::npos);
+  CHECK_FALSE(store->commit(sample_draft(99)));  // nothing more is taken
+  store.reset();
+
+  auto opened = TransactionStore::open(f.options(), Log(f.logger(), "store"));
+  REQUIRE_FALSE(opened);
+  CHECK(opened.error().code == Errc::integrity);
+  CHECK(opened.error().message.find("failed its integrity check after the last start") !=
+        std::string::npos);
+  CHECK_FALSE(fs::exists(f.db_path()));
+  CHECK(corrupt_copies(f.dir().path()).size() == 1);
+}
+
+TEST_CASE("the integrity check passes on a sound journal and can be stopped") {
+  StoreFixture f;
+  auto store = f.open();
+  for (int i = 0; i < 20; ++i) REQUIRE(store->commit(sample_draft(i)));
+  CHECK(store->check_integrity());
+  std::atomic<bool> stop{true};
+  auto stopped = store->check_integrity(&stop);
+  REQUIRE_FALSE(stopped);
+  CHECK(stopped.error().code == Errc::cancelled);
+  CHECK_FALSE(store->out_of_service());
+}
+
 TEST_CASE("a file that is not a database at all counts as corrupt") {
   StoreFixture f;
   f.dir().write("journal.db", std::string(8192, '\x01'));
@@ -181,8 +246,10 @@ TEST_CASE("a file that is not a database at all counts as corrupt") {
 
 TEST_CASE(
     "audit tampering: a flipped byte, a deleted entry and a reordering are each detected at their "
-    "entry") {
+    "entry, by verify_audit() and by the next open") {
   StoreFixture f;
+  // Tampering happens while the store is open (its own open verified nothing yet), through
+  // another connection, as an editor of the file would.
   auto build = [&] {
     auto store = f.open();
     for (int i = 0; i < 6; ++i)
@@ -191,45 +258,62 @@ TEST_CASE(
     REQUIRE(report);
     REQUIRE_FALSE(report->broken);
     REQUIRE(report->entries == 7);  // store.opened + 6
+    return store;
   };
-  auto verify = [&] {
-    auto store = f.open();
-    auto report = store->verify_audit();
+  auto verify = [&](TransactionStore& store) {
+    auto report = store.verify_audit();
     REQUIRE(report);
     return *report;
   };
+  // The next start finds the same break, and moves the journal aside.
+  auto reopen_fails_at = [&](std::int64_t seq) {
+    auto opened = TransactionStore::open(f.options(), Log(f.logger(), "store"));
+    REQUIRE_FALSE(opened);
+    CHECK(opened.error().code == Errc::integrity);
+    CHECK(opened.error().message.find(fmt::format("audit entry {} is damaged", seq)) !=
+          std::string::npos);
+    CHECK(corrupt_copies(f.dir().path()).size() == 1);
+  };
 
   SUBCASE("flip") {
-    build();
+    auto store = build();
     sql(f.db_path(), R"(UPDATE audit SET detail = '{"technician":"t-2"}' WHERE seq = 4)");
-    auto report = verify();
+    auto report = verify(*store);
     REQUIRE(report.broken);
     CHECK(report.broken->seq == 4);
     CHECK(report.broken->reason.find("altered") != std::string::npos);
+    store.reset();
+    reopen_fails_at(4);
   }
   SUBCASE("delete") {
-    build();
+    auto store = build();
     sql(f.db_path(), "DELETE FROM audit WHERE seq = 3");
-    auto report = verify();
+    auto report = verify(*store);
     REQUIRE(report.broken);
     CHECK(report.broken->seq == 4);
     CHECK(report.broken->reason.find("missing") != std::string::npos);
+    store.reset();
+    reopen_fails_at(4);
   }
   SUBCASE("delete and renumber") {
-    build();
+    auto store = build();
     sql(f.db_path(),
         "DELETE FROM audit WHERE seq = 3; UPDATE audit SET seq = seq - 1 WHERE seq > 3");
-    auto report = verify();
+    auto report = verify(*store);
     REQUIRE(report.broken);
     CHECK(report.broken->seq == 3);
+    store.reset();
+    reopen_fails_at(3);
   }
   SUBCASE("reorder") {
-    build();
+    auto store = build();
     sql(f.db_path(),
         "UPDATE audit SET seq = -5 WHERE seq = 5; UPDATE audit SET seq = 5 WHERE seq = 6; "
         "UPDATE audit SET seq = 6 WHERE seq = -5");
-    auto report = verify();
+    auto report = verify(*store);
     REQUIRE(report.broken);
     CHECK(report.broken->seq == 5);
+    store.reset();
+    reopen_fails_at(5);
   }
 }

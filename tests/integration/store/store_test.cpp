@@ -219,8 +219,9 @@ TEST_CASE("every out-of-service reason has its citizen text in Arabic and Englis
   auto messages =
       Messages::load(std::filesystem::path(SHUBBAK_ASSETS_DIR) / "i18n" / "messages.toml");
   REQUIRE_MESSAGE(messages, (messages ? "" : messages.error().describe()));
-  for (auto reason : {OutOfServiceReason::storage_full, OutOfServiceReason::storage_corrupt,
-                      OutOfServiceReason::storage_unavailable}) {
+  for (auto reason :
+       {OutOfServiceReason::storage_full, OutOfServiceReason::storage_corrupt,
+        OutOfServiceReason::storage_unavailable, OutOfServiceReason::storage_missing}) {
     std::string key(message_key(reason));
     CAPTURE(key);
     CHECK(messages->contains(key));

@@ -6,6 +6,8 @@
 //                                       prints "committed <seq> <id>" after each commit returns
 //   store_tool upload DIR URL CA CERT KEY
 //                                       uploads until the outbox is empty, then exits 0
+//   store_tool open DIR                 opens the store (verifying what is new) and prints
+//                                       "verified <records> <after> <audit entries> <after>"
 #include <unistd.h>
 
 #include <chrono>
@@ -24,7 +26,8 @@ namespace {
 using namespace shubbak;
 
 int usage() {
-  std::fprintf(stderr, "usage: store_tool commit DIR COUNT | upload DIR URL CA CERT KEY\n");
+  std::fprintf(stderr,
+               "usage: store_tool commit DIR COUNT | upload DIR URL CA CERT KEY | open DIR\n");
   return 2;
 }
 
@@ -60,6 +63,15 @@ int main(int argc, char** argv) {
   if (!store) {
     std::fprintf(stderr, "%s\n", store.error().describe().c_str());
     return 1;
+  }
+
+  if (mode == "open" && argc == 3) {
+    const auto& verified = (*store)->startup_verification();
+    std::printf("verified %lld %lld %lld %lld\n", static_cast<long long>(verified.records_verified),
+                static_cast<long long>(verified.records_after),
+                static_cast<long long>(verified.audit_entries_verified),
+                static_cast<long long>(verified.audit_after));
+    return 0;
   }
 
   if (mode == "commit" && argc == 4) {

@@ -114,3 +114,48 @@ TEST_CASE("the audit chain verifier names the first broken entry") {
   renumbered[1].detail = "{\"x\":1}";
   CHECK(verify_audit_chain(renumbered).broken->seq == 2);
 }
+
+TEST_CASE(
+    "a draft with bytes that are not UTF-8 is refused before it is signed, naming only the field") {
+  TransactionDraft draft{"health.appointment", "2.1.0", Money{0, ""}, "", {{"clinic", "مستشفى"}}};
+  REQUIRE(validate_draft(draft));
+  SUBCASE("a field's value") {
+    draft.fields.emplace_back("remarks", "caf\xC3");
+    auto refused = validate_draft(draft);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message == "field remarks is not valid UTF-8 (byte 3)");
+  }
+  SUBCASE("a field's name") {
+    draft.fields.emplace_back("bad\xFFname", "x");
+    CHECK_FALSE(validate_draft(draft));
+  }
+  SUBCASE("the service id") {
+    draft.service_id = "health.\xE0\x80\xAF";
+    CHECK_FALSE(validate_draft(draft));
+  }
+  SUBCASE("the payment reference") {
+    draft.payment_reference = "APPROVAL-\xED\xA0\x80";
+    CHECK_FALSE(validate_draft(draft));
+  }
+}
+
+TEST_CASE("the audit chain verifier can start after an entry verified earlier") {
+  std::vector<AuditEntry> entries;
+  std::string prev(k_audit_genesis_hash);
+  for (std::int64_t seq = 1; seq <= 5; ++seq) {
+    AuditEntry entry{seq, 1000 + seq, "boot", "technician.login", "{}", prev, ""};
+    entry.hash = audit_entry_hash(prev, entry);
+    prev = entry.hash;
+    entries.push_back(entry);
+  }
+  AuditChainVerifier from_three(2, entries[1].hash);
+  for (std::size_t i = 2; i < entries.size(); ++i) CHECK(from_three.add(entries[i]));
+  CHECK(from_three.report().entries == 3);
+  CHECK(from_three.report().head_seq == 5);
+  CHECK_FALSE(from_three.report().broken);
+  // A wrong anchor breaks at the first entry after it.
+  AuditChainVerifier wrong(2, entries[0].hash);
+  CHECK_FALSE(wrong.add(entries[2]));
+  REQUIRE(wrong.report().broken);
+  CHECK(wrong.report().broken->seq == 3);
+}
