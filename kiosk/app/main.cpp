@@ -75,6 +75,11 @@ Expected<Config> load_configuration(const CommandLine& cli) {
 }
 
 Expected<std::string> read_file(const fs::path& path) {
+  // A directory opens and reads as empty: a script that silently does nothing.
+  std::error_code ec;
+  if (fs::exists(path, ec) && !fs::is_regular_file(path, ec)) {
+    return fail(Errc::invalid_argument, fmt::format("{} is not a file", path.string()));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail_errno(Errc::not_found, fmt::format("cannot read {}", path.string()), errno);
   std::ostringstream text;
@@ -514,8 +519,8 @@ int main(int argc, char** argv) {
   CLI::App cli_app{"Shubbak kiosk runtime"};
   CommandLine cli;
   std::string config_path, script_path;
-  cli_app.add_option("--config", config_path,
-                     "Configuration file (default: /etc/shubbak/kiosk.toml)");
+  auto* config_option = cli_app.add_option("--config", config_path,
+                                           "Configuration file (default: /etc/shubbak/kiosk.toml)");
   cli_app.add_flag("--demo", cli.demo,
                    "Built-in demo: demo services, simulated devices, scripted when headless");
   cli_app.add_flag("--headless", cli.headless, "No display: SDL dummy driver, software rendering");
@@ -531,7 +536,9 @@ int main(int argc, char** argv) {
     int code = cli_app.exit(e);
     return code == 0 ? 0 : k_exit_bad_config;
   }
-  if (!config_path.empty()) cli.config = config_path;
+  // `--config ""` names no file: load_config refuses it, rather than the kiosk running on the
+  // built-in defaults as if no --config had been given.
+  if (config_option->count() > 0) cli.config = config_path;
   if (!script_path.empty()) cli.script = script_path;
 
   Logger logger(LogLevel::info);

@@ -1,10 +1,14 @@
 #include "kiosk/core/config.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
-#include <fstream>
+#include <cerrno>
 #include <functional>
-#include <sstream>
+#include <optional>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -362,10 +366,88 @@ std::string at(std::string_view source, const toml::source_region& where) {
   return fmt::format("{}:{}", source, where.begin.line);
 }
 
+// A string setting with a control character in it ("\u0000" is valid TOML) is refused: no path,
+// URL, id or hash has one, and a NUL would cut a path short where it reaches the C library.
+std::optional<unsigned> control_character(const toml::node& value) {
+  auto scan = [](std::string_view text) -> std::optional<unsigned> {
+    for (char ch : text) {
+      auto byte = static_cast<unsigned char>(ch);
+      if (byte < 0x20 || byte == 0x7F) return byte;
+    }
+    return std::nullopt;
+  };
+  if (const auto* text = value.as_string()) return scan(text->get());
+  if (const auto* array = value.as_array()) {
+    for (const auto& item : *array) {
+      if (const auto* text = item.as_string()) {
+        if (auto found = scan(text->get())) return found;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// toml++ recurses once per part of a dotted key ("a.b.c = 1", "[a.b.c]") and overflows the
+// stack at some tens of thousands of parts, a crash before it can say anything. No setting
+// nests deeper than a section and a key, so a line with more dots outside strings and comments
+// than any real file has is refused before the parser sees it. A dotted key cannot span lines
+// and values nest at most 256 deep (TOML_MAX_NESTED_VALUES), so this bounds the depth.
+std::optional<std::string> refuse_deep_keys(std::string_view text, std::string_view source_name) {
+  int line = 1;
+  int dots = 0;
+  std::size_t i = 0;
+  auto here = [&](std::string_view token) { return text.substr(i, token.size()) == token; };
+  // Skips a string starting at i (at its opening quote); returns false when it does not end.
+  auto skip_string = [&](std::string_view quote, bool escapes, bool multiline) {
+    i += quote.size();
+    while (i < text.size()) {
+      if (here(quote)) {
+        i += quote.size();
+        return true;
+      }
+      char ch = text[i];
+      if (ch == '\n') {
+        if (!multiline) return true;  // the parser reports the unterminated string
+        ++line;
+      }
+      i += escapes && ch == '\\' && i + 1 < text.size() && text[i + 1] != '\n' ? 2U : 1U;
+    }
+    return false;
+  };
+  while (i < text.size()) {
+    char ch = text[i];
+    if (ch == '\n') {
+      ++line;
+      dots = 0;
+      ++i;
+    } else if (ch == '#') {
+      while (i < text.size() && text[i] != '\n') ++i;
+    } else if (ch == '"' || ch == '\'') {
+      std::string_view triple = ch == '"' ? "\"\"\"" : "'''";
+      bool multiline = here(triple);
+      if (!skip_string(multiline ? triple : triple.substr(0, 1), ch == '"', multiline)) return {};
+    } else {
+      if (ch == '.' && ++dots > k_max_dots_per_line) {
+        return fmt::format(
+            "{}:{}: more than {} dots outside strings on one line (keys nest at "
+            "most a section and a key deep)",
+            source_name, line, k_max_dots_per_line);
+      }
+      ++i;
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 Expected<Config> parse_config(std::string_view text, std::string_view source_name,
                               const fs::path& base_dir) {
+  if (text.size() > k_max_config_bytes) {
+    return fail(Errc::config, fmt::format("{}: {} bytes, more than the {} a configuration may have",
+                                          source_name, text.size(), k_max_config_bytes));
+  }
+  if (auto refused = refuse_deep_keys(text, source_name)) return fail(Errc::config, *refused);
   toml::table root;
   try {
     root = toml::parse(text, source_name);
@@ -398,6 +480,11 @@ Expected<Config> parse_config(std::string_view text, std::string_view source_nam
         problems.push_back(fmt::format("{}: unknown key {}", at(source_name, key.source()), full));
         continue;
       }
+      if (auto control = control_character(value)) {
+        problems.push_back(fmt::format("{}: {}: contains the control character U+{:04X}",
+                                       at(source_name, value.source()), full, *control));
+        continue;
+      }
       if (auto refused = setting->apply(SettingContext{value, config, base_dir})) {
         problems.push_back(
             fmt::format("{}: {}: {}", at(source_name, value.source()), full, *refused));
@@ -417,12 +504,48 @@ Expected<Config> parse_config(std::string_view text, std::string_view source_nam
 }
 
 Expected<Config> load_config(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail_errno(Errc::not_found, fmt::format("cannot read {}", path.string()), errno);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return fail_errno(Errc::io, fmt::format("cannot read {}", path.string()), errno);
-  return parse_config(text.str(), path.string(), fs::absolute(path).parent_path());
+  // Every way of naming no usable file is refused with the reason: a kiosk that quietly ran on
+  // the built-in defaults would make a new device key and journal wherever it was started.
+  if (path.empty()) return fail(Errc::config, "no configuration file named (an empty path)");
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) {
+    int error = errno;
+    return fail_errno(error == ENOENT ? Errc::not_found : Errc::config,
+                      fmt::format("cannot read the configuration {}", path.string()), error);
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) {
+    return fail_errno(Errc::config, fmt::format("cannot read the configuration {}", path.string()),
+                      errno);
+  }
+  if (!S_ISREG(info.st_mode)) {
+    return fail(Errc::config,
+                fmt::format("the configuration {} is {}, not a file", path.string(),
+                            S_ISDIR(info.st_mode) ? "a directory" : "a device, pipe or socket"));
+  }
+  if (static_cast<std::uint64_t>(info.st_size) > k_max_config_bytes) {
+    return fail(Errc::config, fmt::format("{}: {} bytes, more than the {} a configuration may have",
+                                          path.string(), info.st_size, k_max_config_bytes));
+  }
+  std::string text;
+  char buffer[16 * 1024];
+  for (;;) {
+    ssize_t got = ::read(fd, buffer, sizeof buffer);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      return fail_errno(Errc::config,
+                        fmt::format("cannot read the configuration {}", path.string()), errno);
+    }
+    if (got == 0) break;
+    text.append(buffer, static_cast<std::size_t>(got));
+    // A file that grows while it is read is cut off here, not read without end.
+    if (text.size() > k_max_config_bytes) break;
+  }
+  return parse_config(text, path.string(), fs::absolute(path).parent_path());
 }
 
 }  // namespace shubbak

@@ -126,11 +126,21 @@ struct Config {
   } technician;
 };
 
+// Limits on what parse_config reads: the documented file is about 10 KiB, and a dotted key
+// deeper than a section and a key is never a setting (see refuse_deep_keys in config.cpp).
+inline constexpr std::size_t k_max_config_bytes = 1024 * 1024;
+inline constexpr int k_max_dots_per_line = 16;
+
 // Parses TOML text; `source_name` names it in errors. Relative paths resolve against `base_dir`.
+// Invalid UTF-8, control characters such as NUL, a key given twice and values nested deeper
+// than 256 are refused by toml++ with the line and column.
 Expected<Config> parse_config(std::string_view text, std::string_view source_name,
                               const std::filesystem::path& base_dir);
 
-// Reads and parses a file; relative paths in it resolve against the file's directory.
+// Reads and parses a file; relative paths in it resolve against the file's directory. A
+// missing file is Errc::not_found; an empty path, a directory or anything else that is not a
+// regular file, a file that cannot be read or is over k_max_config_bytes is Errc::config, each
+// with the file and the reason.
 Expected<Config> load_config(const std::filesystem::path& path);
 
 }  // namespace shubbak

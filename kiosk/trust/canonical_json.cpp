@@ -18,9 +18,13 @@ void write_string(const std::string& text, std::string& out) {
   out.push_back('"');
 }
 
-// Recursion depth is bounded by the parser's input, which is size-capped before parsing.
-std::optional<std::string> write(const nlohmann::json& value, std::string& out) {
+// Recursive, so the depth is capped: a size cap alone still allows a document of one
+// nested array per byte, which would overflow the stack.
+std::optional<std::string> write(const nlohmann::json& value, std::string& out, int depth) {
   using Type = nlohmann::json::value_t;
+  if (depth > k_max_canonical_depth) {
+    return fmt::format("nested more than {} levels deep", k_max_canonical_depth);
+  }
   switch (value.type()) {
     case Type::null:
       out += "null";
@@ -43,7 +47,7 @@ std::optional<std::string> write(const nlohmann::json& value, std::string& out) 
       for (const auto& item : value) {
         if (!first) out.push_back(',');
         first = false;
-        if (auto problem = write(item, out)) return problem;
+        if (auto problem = write(item, out, depth + 1)) return problem;
       }
       out.push_back(']');
       return std::nullopt;
@@ -65,7 +69,7 @@ std::optional<std::string> write(const nlohmann::json& value, std::string& out) 
         first = false;
         write_string(*key, out);
         out.push_back(':');
-        if (auto problem = write(value.at(*key), out)) return problem;
+        if (auto problem = write(value.at(*key), out, depth + 1)) return problem;
       }
       out.push_back('}');
       return std::nullopt;
@@ -83,7 +87,7 @@ std::optional<std::string> write(const nlohmann::json& value, std::string& out) 
 
 Expected<std::string> canonical_json(const nlohmann::json& value) {
   std::string out;
-  if (auto problem = write(value, out)) return fail(Errc::parse, "canonical JSON: " + *problem);
+  if (auto problem = write(value, out, 1)) return fail(Errc::parse, "canonical JSON: " + *problem);
   return out;
 }
 

@@ -12,6 +12,9 @@
 
 namespace shubbak::trust {
 
+// Values nested deeper than this are refused (Errc::parse), never written.
+inline constexpr int k_max_canonical_depth = 128;
+
 Expected<std::string> canonical_json(const nlohmann::json& value);
 
 }  // namespace shubbak::trust

@@ -2,6 +2,7 @@
 
 #include <fnmatch.h>
 
+#include <algorithm>
 #include <ctime>
 #include <set>
 
@@ -54,7 +55,36 @@ Expected<std::uint64_t> count_field(const Json& object, std::string_view role,
   return bad(role, fmt::format("{}.{}", where, key), fmt::format("must be at least {}", minimum));
 }
 
+// The deepest nesting of arrays and objects in `bytes`, counted outside strings, stopping as
+// soon as it passes `limit`. Checked before parsing: signatures are checked only after
+// parsing, so unsigned bytes from any mirror or USB stick reach the parser.
+int nesting_depth(std::string_view bytes, int limit) {
+  int depth = 0;
+  int deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < bytes.size() && deepest <= limit; ++i) {
+    char ch = bytes[i];
+    if (in_string) {
+      if (ch == '\\') {
+        ++i;
+      } else if (ch == '"') {
+        in_string = false;
+      }
+    } else if (ch == '"') {
+      in_string = true;
+    } else if (ch == '[' || ch == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if (ch == ']' || ch == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 Expected<Json> parse_json(std::string_view bytes, std::string_view role) {
+  if (nesting_depth(bytes, k_max_metadata_depth) > k_max_metadata_depth) {
+    return bad(role, "$", fmt::format("nested more than {} levels deep", k_max_metadata_depth));
+  }
   Json doc = Json::parse(bytes.begin(), bytes.end(), nullptr, false);
   if (doc.is_discarded()) return bad(role, "$", "not valid JSON");
   if (!doc.is_object()) return bad(role, "$", "expected an object");
@@ -99,11 +129,19 @@ Expected<Signed> parse_envelope(const Json& doc, std::string_view role,
   if (!signatures) return std::unexpected(signatures.error());
   if (!(*signatures)->is_array()) return bad(role, "$.signatures", "expected an array");
   std::size_t index = 0;
+  std::set<std::string> keyids;
   for (const Json& item : **signatures) {
     std::string where = fmt::format("$.signatures[{}]", index++);
     if (!item.is_object()) return bad(role, where, "expected an object");
     auto keyid = string_field(item, role, where, "keyid");
     if (!keyid) return std::unexpected(keyid.error());
+    // Specification 1.0.x, section 4.2.1: "the keyid MUST be unique in the signatures array".
+    // Counting a repeated key once would also hold the threshold, but metadata that breaks a
+    // MUST of the format is refused whole, as the conformance suite expects.
+    if (!keyids.insert(*keyid).second) {
+      return bad(role, where + ".keyid",
+                 fmt::format("key id {} signs more than once (key ids must be unique)", *keyid));
+    }
     auto sig = string_field(item, role, where, "sig");
     if (!sig) return std::unexpected(sig.error());
     // An undecodable signature simply never verifies; it must not break the parse, because
@@ -396,8 +434,14 @@ Expected<void> verify_threshold(const std::map<std::string, PublicKey>& keys, co
                                 const Signed& metadata, std::string_view role_name) {
   std::set<std::string> counted_ids;
   std::set<std::string> counted_keys;  // the public key text: one key under two ids counts once
+  std::set<std::string> seen_ids;
   for (const auto& signature : metadata.signatures) {
-    if (counted_ids.contains(signature.keyid)) continue;
+    // The parser refuses these already; metadata put together in memory is held to it too.
+    if (!seen_ids.insert(signature.keyid).second) {
+      return fail(Errc::integrity,
+                  fmt::format("{}: key id {} signs more than once (key ids must be unique)",
+                              role_name, signature.keyid));
+    }
     if (std::find(role.keyids.begin(), role.keyids.end(), signature.keyid) == role.keyids.end())
       continue;
     auto key = keys.find(signature.keyid);
@@ -443,7 +487,12 @@ Expected<UnixSeconds> parse_utc_time(std::string_view text) {
   }
   tm.tm_year -= 1900;
   tm.tm_mon -= 1;
-  return static_cast<UnixSeconds>(::timegm(&tm));
+  auto seconds = static_cast<UnixSeconds>(::timegm(&tm));
+  // timegm() normalizes "2030-02-31" to March 3rd: only a time that reads back the same is one.
+  if (format_utc_time(seconds) != copy) {
+    return fail(Errc::parse, fmt::format("\"{}\" is not a valid UTC time", text));
+  }
+  return seconds;
 }
 
 std::string format_utc_time(UnixSeconds seconds) {

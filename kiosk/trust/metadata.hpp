@@ -95,13 +95,18 @@ struct Targets {
   std::optional<Delegations> delegations;
 };
 
+// Metadata nested deeper than this (arrays and objects, "custom" included) is refused before
+// it is parsed: real metadata is about 8 levels deep.
+inline constexpr int k_max_metadata_depth = 64;
+
 Expected<Root> parse_root(std::string_view bytes);
 Expected<Timestamp> parse_timestamp(std::string_view bytes);
 Expected<Snapshot> parse_snapshot(std::string_view bytes);
 Expected<Targets> parse_targets(std::string_view bytes, std::string_view role_name);
 
 // Checks that at least `role.threshold` distinct keys of `role` signed `metadata`. A key id
-// listed twice, or one key under two ids, counts once. `role_name` names the role in errors.
+// that signs twice is refused outright (key ids must be unique in "signatures"); one key under
+// two ids counts once. `role_name` names the role in errors.
 Expected<void> verify_threshold(const std::map<std::string, PublicKey>& keys, const RoleKeys& role,
                                 const Signed& metadata, std::string_view role_name);
 

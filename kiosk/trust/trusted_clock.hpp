@@ -1,6 +1,11 @@
 // The time the TUF client checks expiry against. A kiosk's clock can be wrong or set back by an
 // attacker to revive expired metadata, so the trusted time never goes below the build time nor
 // below the time of the last successful verification, which is persisted as a floor.
+//
+// This is a deliberate difference from the specification's reference clients, which trust the
+// system clock alone: a kiosk with a dead clock battery boots in the past, and must not then
+// accept metadata that expired long ago. The cost is that metadata which expired before the
+// build date is refused whatever the system clock says.
 #pragma once
 
 #include <filesystem>

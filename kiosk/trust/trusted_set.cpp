@@ -1,6 +1,7 @@
 #include "kiosk/trust/trusted_set.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace shubbak::trust {
 
@@ -144,30 +145,48 @@ Expected<void> TrustedSet::check_final_snapshot() const {
   return {};
 }
 
+Expected<TrustedSet::Delegation> TrustedSet::delegation(const std::string& role,
+                                                        const std::string& delegator) const {
+  if (delegator == "root") {
+    if (role != "targets")
+      return fail(Errc::internal, fmt::format("{}: root delegates only to targets", role));
+    return Delegation{&m_root.keys, &m_root.roles.at("targets")};
+  }
+  const Targets* parent = targets(delegator);
+  if (parent == nullptr) {
+    return fail(Errc::internal, fmt::format("{}: its delegator {} is not loaded", role, delegator));
+  }
+  if (parent->delegations) {
+    for (const auto& delegated : parent->delegations->roles) {
+      if (delegated.name == role) return Delegation{&parent->delegations->keys, &delegated.keys};
+    }
+  }
+  return refuse(role, fmt::format("{} does not delegate to it", delegator));
+}
+
+Expected<void> TrustedSet::verify_delegated(const Signed& meta, const std::string& role,
+                                            const std::string& delegator) const {
+  auto from = delegation(role, delegator);
+  if (!from) return std::unexpected(from.error());
+  auto verified = verify_threshold(*from->keys, *from->role_keys, meta, role);
+  if (!verified && delegator != "root") {
+    // Name the delegation and its keys: with several delegators, which one refused matters.
+    return fail(verified.error().code,
+                fmt::format("{} for the delegation from {} (key ids {})", verified.error().message,
+                            delegator, fmt::join(from->role_keys->keyids, ", ")));
+  }
+  return verified;
+}
+
 Expected<void> TrustedSet::update_targets(std::string_view bytes, const std::string& role,
                                           const std::string& delegator) {
   if (!m_snapshot) return fail(Errc::internal, "targets cannot be loaded before the snapshot");
+  if (m_targets.contains(role))
+    return fail(Errc::internal, fmt::format("{}: already loaded in this update cycle", role));
   auto final_snapshot = check_final_snapshot();
   if (!final_snapshot) return final_snapshot;
-
-  const std::map<std::string, PublicKey>* keys = nullptr;
-  const RoleKeys* role_keys = nullptr;
-  if (delegator == "root") {
-    keys = &m_root.keys;
-    role_keys = &m_root.roles.at("targets");
-  } else {
-    const Targets* parent = targets(delegator);
-    if (parent == nullptr || !parent->delegations) {
-      return fail(Errc::internal,
-                  fmt::format("{}: its delegator {} is not loaded", role, delegator));
-    }
-    keys = &parent->delegations->keys;
-    for (const auto& delegated : parent->delegations->roles) {
-      if (delegated.name == role) role_keys = &delegated.keys;
-    }
-    if (role_keys == nullptr)
-      return refuse(role, fmt::format("{} does not delegate to it", delegator));
-  }
+  // Before any parsing: the delegator must delegate to this role at all.
+  if (auto from = delegation(role, delegator); !from) return std::unexpected(from.error());
 
   auto listed = m_snapshot->meta_files.find(role + ".json");
   if (listed == m_snapshot->meta_files.end()) return refuse(role, "the snapshot does not list it");
@@ -175,8 +194,8 @@ Expected<void> TrustedSet::update_targets(std::string_view bytes, const std::str
   if (!matches) return refuse(role, matches.error().message + " (as listed in the snapshot)");
   auto parsed = parse_targets(bytes, role);
   if (!parsed) return std::unexpected(parsed.error());
-  auto verified = verify_threshold(*keys, *role_keys, parsed->meta, role);
-  if (!verified) return std::unexpected(verified.error());
+  auto verified = verify_delegated(parsed->meta, role, delegator);
+  if (!verified) return verified;
   if (parsed->meta.version != listed->second.version) {
     return refuse(
         role, fmt::format("version {} is not the version {} the snapshot names (mix-and-match or "
@@ -184,8 +203,21 @@ Expected<void> TrustedSet::update_targets(std::string_view bytes, const std::str
                           parsed->meta.version, listed->second.version));
   }
   if (expired(parsed->meta, m_reference_time)) return refuse(role, expiry_reason(parsed->meta));
-  m_targets.insert_or_assign(role, std::move(*parsed));
+  m_targets.emplace(role, std::move(*parsed));
+  m_verified_delegations.emplace(delegator, role);
   return {};
+}
+
+Expected<const Targets*> TrustedSet::targets_via(const std::string& role,
+                                                 const std::string& delegator) {
+  auto it = m_targets.find(role);
+  if (it == m_targets.end()) return nullptr;
+  if (!m_verified_delegations.contains({delegator, role})) {
+    auto verified = verify_delegated(it->second.meta, role, delegator);
+    if (!verified) return std::unexpected(verified.error());
+    m_verified_delegations.emplace(delegator, role);
+  }
+  return &it->second;
 }
 
 const Targets* TrustedSet::targets(const std::string& role) const {

@@ -7,6 +7,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -32,9 +33,16 @@ class TrustedSet {
   // 5.5. `from_local_store` skips the hash check against the timestamp (a trusted copy may be
   // older than the new timestamp's snapshot); rollback and freeze checks always apply.
   Expected<void> update_snapshot(std::string_view bytes, bool from_local_store);
-  // 5.6 and delegations: `role` delegated by `delegator` ("root" for top-level targets).
+  // 5.6 and delegations: `role` delegated by `delegator` ("root" for top-level targets). A role
+  // is loaded once per cycle; a second load of the same role is an internal error.
   Expected<void> update_targets(std::string_view bytes, const std::string& role,
                                 const std::string& delegator);
+
+  // The loaded `role` as `delegator` trusts it, or nullptr when the role is not loaded yet.
+  // A role can be delegated by several roles with different keys (a "diamond"): the loaded copy
+  // was verified against the delegator that first led to it, so it is verified again against
+  // the keys and threshold of every other delegator before that delegator may use it.
+  Expected<const Targets*> targets_via(const std::string& role, const std::string& delegator);
 
   // A timestamp or snapshot loaded from local storage, kept only for rollback checks.
   Expected<void> load_local_timestamp(std::string_view bytes);
@@ -49,11 +57,20 @@ class TrustedSet {
   TrustedSet(Root root, UnixSeconds reference_time)
       : m_root(std::move(root)), m_reference_time(reference_time) {}
   Expected<void> check_final_snapshot() const;
+  struct Delegation {
+    const std::map<std::string, PublicKey>* keys;
+    const RoleKeys* role_keys;
+  };
+  Expected<Delegation> delegation(const std::string& role, const std::string& delegator) const;
+  Expected<void> verify_delegated(const Signed& meta, const std::string& role,
+                                  const std::string& delegator) const;
 
   Root m_root;
   std::optional<Timestamp> m_timestamp;
   std::optional<Snapshot> m_snapshot;
   std::map<std::string, Targets> m_targets;  // "targets" and delegated roles
+  // (delegator, role) pairs whose signatures were checked against that delegator's keys.
+  std::set<std::pair<std::string, std::string>> m_verified_delegations;
   UnixSeconds m_reference_time;
 };
 

@@ -187,7 +187,11 @@ Expected<void> Updater::update_snapshot() {
 
 Expected<const Targets*> Updater::load_targets(const std::string& role,
                                                const std::string& delegator) {
-  if (const Targets* loaded = m_trusted->targets(role)) return loaded;
+  // Loaded earlier in this cycle, perhaps through another delegator: verified again against
+  // this one's keys before it is used (TrustedSet::targets_via).
+  auto loaded = m_trusted->targets_via(role, delegator);
+  if (!loaded) return with_role(role, loaded.error());
+  if (*loaded != nullptr) return *loaded;
   if (auto local = read_whole_file(role_file(role), m_options.max_targets_bytes)) {
     if (m_trusted->update_targets(*local, role, delegator)) return m_trusted->targets(role);
   }

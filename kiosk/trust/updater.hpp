@@ -6,6 +6,13 @@
 // timestamp.json, snapshot.json, targets.json, then delegated roles by percent-encoded name),
 // each replaced atomically, plus the trusted-time floor.
 //
+// Deliberate differences from the specification's reference clients (README, "Signed
+// services"): expiry is checked against a clock that never goes below the build time nor the
+// last successful update (TrustedClock), so a kiosk whose clock battery died cannot be fed
+// metadata that expired long ago; a delegated role is verified against every delegator that
+// leads to it, not once by name (TrustedSet::targets_via); a key id that signs twice refuses
+// the metadata.
+//
 // Not thread-safe: one thread drives an Updater at a time.
 #pragma once
 

@@ -2,6 +2,9 @@
 // screenshots show, a rotated panel shows the same picture turned, a broken config is refused
 // with exit code 2, and SIGTERM stops it cleanly.
 #include <signal.h>
+#include <unistd.h>
+
+#include <fstream>
 
 #include <doctest/doctest.h>
 
@@ -13,6 +16,7 @@
 using namespace shubbak;
 using namespace std::chrono_literals;
 using testing::ChildProcess;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -154,4 +158,82 @@ TEST_CASE("the configured theme and digits take effect") {
   auto shot = load(dir / "shots/themed.png");
   CHECK(shot.rgb(960, 600) == 0x000000u);  // black page
   CHECK(shot.rgb(960, 20) == 0xFFDD00u);   // yellow header
+}
+
+TEST_CASE(
+    "--config naming no usable file is exit 2 with the file and the reason, and nothing is made") {
+  // Before, a directory read as an empty file: the kiosk ran on the built-in defaults and made
+  // a new device key and journal in its working directory.
+  testing::TempDir dir;
+  fs::path cwd = dir / "cwd";
+  fs::create_directories(cwd);
+  fs::create_directories(dir / "conf.d");
+  // The kiosk runs in `cwd` (env -C), so anything it made there would show.
+  auto run = [&](const std::string& config, bool as_nobody = false) {
+    std::vector<std::string> argv;
+    if (as_nobody) argv = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
+    argv.insert(argv.end(), {"/usr/bin/env", "-C", cwd.string(), SHUBBAK_RUNTIME_BIN, "--headless",
+                             "--config", config});
+    ChildProcess kiosk(argv, dir.path());
+    auto code = kiosk.wait(30s);
+    return std::pair{code, kiosk.stderr_text()};
+  };
+  auto refused = [&](const std::string& config, const std::string& reason, bool as_nobody = false) {
+    CAPTURE(config);
+    auto [code, err] = run(config, as_nobody);
+    INFO(err);
+    CHECK(code == 2);
+    CHECK(err.find(reason) != std::string::npos);
+  };
+
+  refused((dir / "conf.d").string(),
+          "the configuration " + (dir / "conf.d").string() + " is a directory, not a file");
+  refused("", "no configuration file named (an empty path)");
+  refused((dir / "absent.toml").string(),
+          (dir / "absent.toml").string() + ": No such file or directory");
+  refused("/dev/null", "the configuration /dev/null is a device, pipe or socket, not a file");
+
+  // Unreadable: root reads any file, so as root the kiosk runs as nobody for this one.
+  auto locked = dir.write("locked.toml", "[kiosk]\nid = \"MCT-07\"\n");
+  fs::permissions(locked, fs::perms::none);
+  fs::permissions(dir.path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                  fs::perms::others_read | fs::perms::others_exec);
+  fs::permissions(cwd, fs::perms::all);
+  refused(locked.string(),
+          "cannot read the configuration " + locked.string() + ": Permission denied",
+          ::geteuid() == 0);
+
+  std::string big = "[kiosk]\nid = \"MCT-07\"\n" + std::string(2 * 1024 * 1024, '#') + "\n";
+  auto huge = dir.write("huge.toml", big);
+  refused(huge.string(),
+          huge.string() + ": " + std::to_string(big.size()) + " bytes, more than the 1048576");
+
+  std::string deep = "[kiosk]\n";
+  for (int i = 0; i < 100000; ++i) deep += "a.";
+  auto deep_file = dir.write("deep.toml", deep + "b = 1\n");
+  refused(deep_file.string(),
+          deep_file.string() + ":2: more than 16 dots outside strings on one line");
+
+  // The hostile corpus, each with the reason its .expected file names (see config_test).
+  int cases = 0;
+  for (const auto& entry :
+       fs::directory_iterator(fs::path(SHUBBAK_SOURCE_DIR) / "tests/fixtures/hostile/kiosk-toml")) {
+    if (entry.path().extension() != ".toml") continue;
+    ++cases;
+    std::ifstream in(fs::path(entry.path()).replace_extension(".expected"));
+    std::string expected;
+    std::getline(in, expected);
+    refused(entry.path().string(), entry.path().string() + expected);
+  }
+  CHECK(cases >= 15);
+
+  // A touch script that is a directory is refused too, not run as an empty script.
+  auto config = dir.write("ok.toml", "[kiosk]\ndata_dir = \"data\"\n");
+  ChildProcess scripted({"/usr/bin/env", "-C", cwd.string(), SHUBBAK_RUNTIME_BIN, "--headless",
+                         "--config", config.string(), "--script", (dir / "conf.d").string()},
+                        dir.path());
+  CHECK(scripted.wait(30s) == 2);
+  CHECK(scripted.stderr_text().find((dir / "conf.d").string() + " is not a file") !=
+        std::string::npos);
+  CHECK(fs::is_empty(cwd));
 }

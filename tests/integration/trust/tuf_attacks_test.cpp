@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "kiosk/core/atomic_file.hpp"
+#include "tests/integration/trust/tuf_diamond.hpp"
 #include "tests/integration/trust/tuf_world.hpp"
 
 namespace {
@@ -161,7 +162,7 @@ TEST_CASE("mix-and-match: a snapshot from another version than the timestamp nam
   CHECK(contains(world.refresh(), "snapshot: version 2 is not the version 3 the timestamp names"));
 }
 
-TEST_CASE("a threshold of two is not reached by one key signing twice") {
+TEST_CASE("a threshold of two is not reached by one key signing twice: the metadata is refused") {
   repo::InitOptions options;
   options.targets = {2, 2};
   TufWorld world(options);
@@ -189,8 +190,48 @@ TEST_CASE("a threshold of two is not reached by one key signing twice") {
   world.server().replace("/metadata/2.targets.json", bytes);
   world.server().replace("/metadata/2.snapshot.json", snapshot);
   world.server().replace("/metadata/timestamp.json", timestamp);
-  CHECK(contains(world.refresh(),
-                 "targets: 1 of 2 required signatures verify (threshold not reached)"));
+  CHECK(contains(world.refresh(), "targets metadata: $.signatures[1].keyid: key id " + keyids[0] +
+                                      " signs more than once (key ids must be unique)"));
+  CHECK(client_version(world, "targets") == 1);
+}
+
+TEST_CASE("a repeated key id in signatures is refused even when the threshold is met") {
+  // The conformance suite's case: the snapshot's one valid signature, listed twice.
+  TufWorld world;
+  REQUIRE(world.refresh() == "");
+  world.add_target("services/a.json", "{}");
+  auto version = Json::parse(world.published_metadata(
+      "timestamp.json"))["signed"]["meta"]["snapshot.json"]["version"]
+                     .get<std::uint64_t>();
+  REQUIRE(version == 2);
+  std::string name = std::to_string(version) + ".snapshot.json";
+  Json snapshot = Json::parse(world.published_metadata(name));
+  std::string keyid = snapshot["signatures"][0]["keyid"];
+  snapshot["signatures"].push_back(snapshot["signatures"][0]);
+  std::string bytes = snapshot.dump();
+  // The timestamp must name these bytes, or the hash check refuses them first.
+  std::string timestamp = world.forge("timestamp", [&](Json& t) {
+    t["meta"]["snapshot.json"] = {{"version", version},
+                                  {"length", bytes.size()},
+                                  {"hashes", {{"sha256", *digest_hex("sha256", bytes)}}}};
+  });
+  world.server().replace("/metadata/" + name, bytes);
+  world.server().replace("/metadata/timestamp.json", timestamp);
+  CHECK(contains(world.refresh(), "snapshot metadata: $.signatures[1].keyid: key id " + keyid +
+                                      " signs more than once (key ids must be unique)"));
+  CHECK(client_version(world, "snapshot") == 1);
+}
+
+TEST_CASE("a root update whose key id signs twice is refused and the trusted root stays") {
+  TufWorld world;
+  REQUIRE(world.refresh() == "");
+  Json envelope = Json::parse(world.forge("root", [](Json&) {}));
+  std::string root_keyid = envelope["signatures"][0]["keyid"];
+  envelope["signatures"].push_back(envelope["signatures"][0]);
+  world.server().replace("/metadata/2.root.json", envelope.dump());
+  CHECK(contains(world.refresh(), "root metadata: $.signatures[1].keyid: key id " + root_keyid +
+                                      " signs more than once (key ids must be unique)"));
+  CHECK(client_version(world, "root") == 1);
 }
 
 TEST_CASE(
@@ -521,4 +562,57 @@ TEST_CASE("the delegation search visits at most max_delegations roles") {
   REQUIRE(found);
   REQUIRE(found->has_value());
   CHECK((*found)->role == "d3");
+}
+
+TEST_CASE("diamond delegation: a role held in memory is verified again for each delegator") {
+  TufWorld world;
+  Diamond diamond = make_diamond(world, false);
+  auto client = world.updater();
+  REQUIRE(client->refresh());
+  // Through b, whose key signed "shared": trusted.
+  auto ok = client->find_target(k_diamond_path_b);
+  REQUIRE(ok);
+  REQUIRE(ok->has_value());
+  CHECK((*ok)->role == "shared");
+  // Through a, whose delegation names another key: the loaded "shared" is not reused.
+  auto evil = client->find_target(k_diamond_path_a);
+  REQUIRE_FALSE(evil);
+  CHECK(contains(evil.error().message,
+                 "shared: 0 of 1 required signatures verify (threshold not reached) for the "
+                 "delegation from a (key ids " +
+                     diamond.a_key_for_shared + ")"));
+  // The first lookup still works on the same client: b's verification stands.
+  auto again = client->find_target(k_diamond_path_b);
+  REQUIRE(again);
+  CHECK(again->has_value());
+
+  SUBCASE("the copy on disk is verified against the delegator too") {
+    // A new client (a restarted kiosk) finds "shared" only in its metadata directory, stored
+    // after b's lookup; through a, the disk copy and the served copy are both refused.
+    REQUIRE(world.client_file("shared.json") != "");
+    auto restarted = world.updater();
+    auto refused = restarted->find_target(k_diamond_path_a);
+    REQUIRE_FALSE(refused);
+    CHECK(contains(refused.error().message,
+                   "shared: 0 of 1 required signatures verify (threshold not reached) for the "
+                   "delegation from a"));
+    // list_targets resolves each path through the delegation tree the same way.
+    auto listed = world.updater()->list_targets("services/");
+    REQUIRE_FALSE(listed);
+    CHECK(contains(listed.error().message, "for the delegation from a"));
+  }
+}
+
+TEST_CASE("diamond delegation signed for both delegators: both lookups succeed") {
+  TufWorld world;
+  make_diamond(world, true);
+  auto client = world.updater();
+  REQUIRE(client->refresh());
+  for (const char* path : {k_diamond_path_b, k_diamond_path_a, k_diamond_path_b}) {
+    CAPTURE(path);
+    auto found = client->find_target(path);
+    REQUIRE(found);
+    REQUIRE(found->has_value());
+    CHECK((*found)->role == "shared");
+  }
 }

@@ -6,6 +6,7 @@
 
 #include "kiosk/core/atomic_file.hpp"
 #include "tests/integration/trust/repo_server.hpp"
+#include "tests/integration/trust/tuf_diamond.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -168,4 +169,26 @@ TEST_CASE("shubbak-tuf exits 1 on bad usage and on an untrusted root") {
   CHECK(bad_root.code == 1);
   CHECK(contains(bad_root.err, "root metadata: $.signed: missing \"_type\""));
   CHECK(w.tuf({"--metadata-url", "http://127.0.0.1:9/metadata", "refresh"}).code == 1);
+}
+
+TEST_CASE(
+    "shubbak-tuf, as the conformance suite runs it: two targets through a diamond delegation") {
+  // One process, one Updater, two --target-name: the second reaches "shared" through a
+  // delegator that never signed it, and must not download it.
+  TufWorld world;
+  make_diamond(world, false);
+  TempDir dir;
+  fs::path target_dir = dir / "targets";
+  auto download =
+      run(dir, {SHUBBAK_TUF_BIN, "--metadata-dir", world.client_metadata().string(),
+                "--metadata-url", world.metadata_url(), "--target-name", k_diamond_path_b,
+                "--target-name", k_diamond_path_a, "--target-base-url", world.targets_url(),
+                "--target-dir", target_dir.string(), "download"});
+  INFO(download.err);
+  CHECK(download.code == 1);
+  CHECK(contains(download.err,
+                 "shared: 0 of 1 required signatures verify (threshold not "
+                 "reached) for the delegation from a"));
+  CHECK(fs::exists(target_dir / trust::percent_encode(k_diamond_path_b)));
+  CHECK_FALSE(fs::exists(target_dir / trust::percent_encode(k_diamond_path_a)));
 }

@@ -1,5 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
+#include <fstream>
+
 #include "kiosk/core/config.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -148,6 +152,100 @@ TEST_CASE("load_config reads a file and says when it cannot") {
   REQUIRE_FALSE(missing);
   CHECK(missing.error().code == Errc::not_found);
   CHECK(missing.error().message.find("absent.toml") != std::string::npos);
+}
+
+TEST_CASE("load_config refuses a directory, an empty path, a device and a pipe, naming each") {
+  testing::TempDir dir;
+  fs::create_directories(dir / "conf.d");
+  auto directory = load_config(dir / "conf.d");
+  REQUIRE_FALSE(directory);
+  CHECK(directory.error().code == Errc::config);
+  CHECK(directory.error().message ==
+        "the configuration " + (dir / "conf.d").string() + " is a directory, not a file");
+
+  auto empty = load_config("");
+  REQUIRE_FALSE(empty);
+  CHECK(empty.error().code == Errc::config);
+  CHECK(empty.error().message == "no configuration file named (an empty path)");
+
+  auto device = load_config("/dev/null");
+  REQUIRE_FALSE(device);
+  CHECK(device.error().message ==
+        "the configuration /dev/null is a device, pipe or socket, not a file");
+
+  REQUIRE(::mkfifo((dir / "fifo").c_str(), 0600) == 0);
+  auto fifo = load_config(dir / "fifo");  // must not block waiting for a writer
+  REQUIRE_FALSE(fifo);
+  CHECK(fifo.error().message.find("is a device, pipe or socket") != std::string::npos);
+
+  auto missing = load_config(dir / "conf.d" / "absent.toml");
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().code == Errc::not_found);
+  CHECK(missing.error().message.find("absent.toml: No such file or directory") !=
+        std::string::npos);
+}
+
+TEST_CASE("load_config and parse_config refuse a file over the size limit") {
+  testing::TempDir dir;
+  std::string big = "[kiosk]\nid = \"MCT-07\"\n" + std::string(k_max_config_bytes, '#') + "\n";
+  auto file = dir.write("big.toml", big);
+  auto loaded = load_config(file);
+  REQUIRE_FALSE(loaded);
+  CHECK(loaded.error().code == Errc::config);
+  CHECK(loaded.error().message.find(file.string() + ": " + std::to_string(big.size()) +
+                                    " bytes, more than the 1048576") != std::string::npos);
+  CHECK(error_of(big).find("kiosk.toml: " + std::to_string(big.size()) + " bytes") == 0);
+}
+
+TEST_CASE("a dotted key deep enough to overflow toml++'s stack is refused before parsing") {
+  // 60,000 parts crash toml++ 3.3 with a stack overflow here; the kiosk must say why instead.
+  std::string deep = "[kiosk]\n";
+  for (int i = 0; i < 200000; ++i) deep += "a.";
+  deep += "b = 1\n";
+  CHECK(error_of(deep) ==
+        "kiosk.toml:2: more than 16 dots outside strings on one line (keys nest at "
+        "most a section and a key deep)");
+  std::string header = "[";
+  for (int i = 0; i < 100000; ++i) header += "kiosk.";
+  std::string header_error = error_of(header + "id]\n");
+  CHECK_MESSAGE(header_error.starts_with("kiosk.toml:1: more than 16 dots"), header_error);
+  // Dots inside strings and comments are not keys: a real file with many is fine, multi-line
+  // strings (with an escaped quote and a line-ending backslash) included.
+  std::string dotted_strings =
+      "# a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z\n"
+      "[kiosk]\nid = \"a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r\"\n"
+      "assets_dir = '''\nx.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x'''\n"
+      "data_dir = \"\"\"q.q.q.q.q.q.q.q.q.q.\\\"\"\".q.q.q.q.q.q.q.q.q.q.q.q\\\n  "
+      "r.r.r.r.r.r.r.r.r.r.r.r.r.r.r.r.r\"\"\"\n";
+  auto config = parse(dotted_strings);
+  REQUIRE_MESSAGE(config, (config ? "" : config.error().message));
+  CHECK(config->kiosk.id == "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r");
+  CHECK(config->kiosk.assets_dir == "/etc/shubbak/x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x");
+  CHECK(config->kiosk.data_dir ==
+        "/etc/shubbak/"
+        "q.q.q.q.q.q.q.q.q.q.\"\"\".q.q.q.q.q.q.q.q.q.q.q.qr.r.r.r.r.r.r.r.r.r.r.r.r.r.r.r.r");
+}
+
+TEST_CASE("hostile configuration files are each refused with the reason expected") {
+  // tests/fixtures/hostile/kiosk-toml: NAME.toml and NAME.expected, the text the error must hold
+  // right after the file's name. The same files go to the real binary in runtime_test.
+  fs::path corpus = fs::path(SHUBBAK_SOURCE_DIR) / "tests/fixtures/hostile/kiosk-toml";
+  int cases = 0;
+  for (const auto& entry : fs::directory_iterator(corpus)) {
+    if (entry.path().extension() != ".toml") continue;
+    ++cases;
+    CAPTURE(entry.path().filename().string());
+    std::ifstream in(fs::path(entry.path()).replace_extension(".expected"));
+    std::string expected;
+    std::getline(in, expected);
+    REQUIRE_FALSE(expected.empty());
+    auto loaded = load_config(entry.path());
+    REQUIRE_FALSE(loaded);
+    CHECK(loaded.error().code == Errc::config);
+    CHECK_MESSAGE(loaded.error().message.starts_with(entry.path().string() + expected),
+                  loaded.error().message);
+  }
+  CHECK(cases >= 15);
 }
 
 TEST_CASE("the shipped, commented default config parses to exactly the defaults") {

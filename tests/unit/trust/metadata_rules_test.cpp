@@ -26,7 +26,7 @@ Signer make_signer(KeyScheme scheme) {
 
 }  // namespace
 
-TEST_CASE("a threshold counts each key once: a repeated key id, or one key under two ids") {
+TEST_CASE("a threshold counts each key once; a key id that signs twice is refused outright") {
   Signer a = make_signer(KeyScheme::ed25519);
   Signer b = make_signer(KeyScheme::ed25519);
   Signed meta;
@@ -41,7 +41,10 @@ TEST_CASE("a threshold counts each key once: a repeated key id, or one key under
   auto repeated = verify_threshold(keys, two_of_a, meta, "targets");
   REQUIRE_FALSE(repeated);
   CHECK(repeated.error().message ==
-        "targets: 1 of 2 required signatures verify (threshold not reached)");
+        "targets: key id id-a signs more than once (key ids must be unique)");
+  // Even where one of the two would be enough: the metadata is malformed, not under-signed.
+  RoleKeys one_of_a{{"id-a"}, 1};
+  CHECK_FALSE(verify_threshold(keys, one_of_a, meta, "targets"));
   meta.signatures = {{"id-a", sig_a}, {"id-a2", sig_a}};
   CHECK_FALSE(verify_threshold(keys, two_of_a, meta, "targets"));
 
@@ -53,8 +56,9 @@ TEST_CASE("a threshold counts each key once: a repeated key id, or one key under
   meta.signatures = {{"id-a", sig_a}};
   CHECK_FALSE(verify_threshold(keys, only_b, meta, "targets"));
   // A bad signature among good ones is skipped, not fatal.
-  meta.signatures = {{"id-b", "garbage"}, {"id-b", sig_b}};
-  CHECK(verify_threshold(keys, only_b, meta, "targets"));
+  RoleKeys one_of_two{{"id-a", "id-b"}, 1};
+  meta.signatures = {{"id-a", "garbage"}, {"id-b", sig_b}};
+  CHECK(verify_threshold(keys, one_of_two, meta, "targets"));
 }
 
 TEST_CASE("delegated path patterns: fnmatch per segment, hash prefixes") {
@@ -78,4 +82,14 @@ TEST_CASE("UTC times parse strictly") {
   CHECK(format_utc_time(*parse_utc_time("2030-01-01T00:00:00Z")) == "2030-01-01T00:00:00Z");
   CHECK_FALSE(parse_utc_time("2030-01-01 00:00:00"));
   CHECK_FALSE(parse_utc_time("2030-01-01T00:00:00+01:00"));
+  // Fields out of range are refused, not normalized into another day.
+  for (const char* text : {"2030-02-31T00:00:00Z", "2030-13-01T00:00:00Z", "2030-00-10T00:00:00Z",
+                           "2030-01-01T24:00:00Z", "2030-01-01T00:60:00Z", "+030-01-01T00:00:00Z",
+                           "2030-1-001T00:00:00Z"}) {
+    CAPTURE(text);
+    auto refused = parse_utc_time(text);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message.find(text) != std::string::npos);
+  }
+  CHECK(parse_utc_time("2028-02-29T23:59:59Z"));
 }
