@@ -77,6 +77,7 @@ bool WorkflowSession::transition(SessionEvent event) {
 
 void WorkflowSession::advance() {
   m_log.debug("step {} ({})", m_engine.step().id, to_string(m_engine.step().kind));
+  if (m_engine.stopped()) m_log.error("service stopped: {}", m_engine.stopped()->describe());
   if (!transition(event_for_step()))
     return fail("the service led to a step the session cannot take now");
   render();

@@ -11,7 +11,9 @@ using workflow::EndResult;
 using workflow::StepKind;
 
 std::string WorkflowSession::text(const workflow::Text& t) const {
-  return t.in(m_ui.language());
+  return m_engine.text(
+      t, m_ui.language(),
+      [this](const workflow::Field& f, const workflow::Value& v) { return display(f, v); });
 }
 
 std::string WorkflowSession::display(const workflow::Field& field,
@@ -232,12 +234,21 @@ void WorkflowSession::render() {
     if (m_engine.step().kind == StepKind::end && id == "print-again") return retry_print();
     if (m_engine.choose(id)) advance();
   };
-  actions.text_changed = [this](const std::string& field, const std::string& typed) {
+  // The engine stopped the service (over its work budget): leave this screen for the end step,
+  // once the screen's own callback has returned.
+  auto show_later = [this] {
+    m_ui.loop().post([this, alive = m_alive.token()] {
+      if (alive.lock()) advance();
+    });
+  };
+  actions.text_changed = [this, show_later](const std::string& field, const std::string& typed) {
     m_errors.erase(field);
     m_engine.set_answer(field, typed);
+    if (m_engine.stopped()) show_later();
   };
-  actions.date_changed = [this](const std::string& field, CivilDate date) {
+  actions.date_changed = [this, show_later](const std::string& field, CivilDate date) {
     m_engine.set_value(field, workflow::Value{date});
+    if (m_engine.stopped()) show_later();
   };
   actions.choices_changed = [this](const std::string& field, std::vector<std::string> values) {
     m_errors.erase(field);

@@ -14,9 +14,10 @@ namespace {
 
 using Json = nlohmann::json;
 
-constexpr std::size_t k_max_id_length = 128;
-constexpr std::size_t k_max_field_value = 4096;
-constexpr std::size_t k_max_fields = 200;
+// Shared with the bundle checks and the workflow engine (kiosk/core/record_rules.hpp).
+constexpr std::size_t k_max_id_length = k_max_record_id_bytes;
+constexpr std::size_t k_max_field_value = k_max_record_field_bytes;
+constexpr std::size_t k_max_fields = k_max_record_fields;
 
 // The signed record is JSON: bytes that are not UTF-8 could never be encoded, so they are refused
 // before anything is stored (naming only the field: the value may be a citizen's).
@@ -36,28 +37,6 @@ Expected<void> check_identifier(std::string_view what, std::string_view value) {
 }
 
 }  // namespace
-
-bool looks_like_card_number(std::string_view text) {
-  // Every maximal run of digits, allowing single spaces or dashes between groups, is checked as
-  // a whole: "4111 1111 1111 1111" is one 16-digit candidate.
-  std::string digits;
-  auto run_is_card = [&] {
-    return digits.size() >= 13 && digits.size() <= 19 && passes_luhn(digits);
-  };
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    bool digit = c >= '0' && c <= '9';
-    bool separator = (c == ' ' || c == '-') && !digits.empty() && i + 1 < text.size() &&
-                     text[i + 1] >= '0' && text[i + 1] <= '9';
-    if (digit) {
-      digits.push_back(c);
-    } else if (!separator) {
-      if (run_is_card()) return true;
-      digits.clear();
-    }
-  }
-  return run_is_card();
-}
 
 Expected<void> validate_draft(const TransactionDraft& draft) {
   if (auto ok = check_identifier("service id", draft.service_id); !ok) return ok;

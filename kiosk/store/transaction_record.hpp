@@ -12,6 +12,7 @@
 
 #include "kiosk/core/error.hpp"
 #include "kiosk/core/money.hpp"
+#include "kiosk/core/record_rules.hpp"
 #include "kiosk/crypto/bytes.hpp"
 
 namespace shubbak {
@@ -53,9 +54,7 @@ std::string canonical_json(const TransactionRecord& record);
 // Parses canonical JSON back into a record (signature left empty); the portal's view.
 Expected<TransactionRecord> parse_record(std::string_view canonical);
 
-// True when `text` contains a run of 13-19 digits (spaces and dashes allowed between them)
-// that passes the Luhn check: what a payment card number looks like.
-bool looks_like_card_number(std::string_view text);
+// looks_like_card_number() and the record's limits: kiosk/core/record_rules.hpp.
 
 // The kernel's id of this boot, or "unknown" when /proc does not say.
 std::string read_boot_id();

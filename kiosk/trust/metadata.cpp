@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <ctime>
+#include <functional>
+#include <optional>
 #include <set>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -81,12 +84,81 @@ int nesting_depth(std::string_view bytes, int limit) {
   return deepest;
 }
 
+// Finds the first object key given twice, with its JSON path, while nlohmann parses. A plain
+// parse keeps the last value: a reviewer, or another TUF client, would read one value where the
+// kiosk uses another, and when both copies are equal the signature still verifies. (To be
+// replaced by kiosk/core/strict_json once it is on main.)
+class DuplicateKeyFinder {
+ public:
+  bool operator()(int /*depth*/, Json::parse_event_t event, Json& parsed) {
+    using Event = Json::parse_event_t;
+    switch (event) {
+      case Event::object_start:
+      case Event::array_start:
+        count_element();
+        m_frames.push_back(Frame{event == Event::object_start, {}, {}, 0});
+        break;
+      case Event::object_end:
+      case Event::array_end:
+        if (!m_frames.empty()) m_frames.pop_back();
+        break;
+      case Event::key:
+        if (!m_frames.empty() && parsed.is_string()) {
+          Frame& frame = m_frames.back();
+          frame.key = parsed.get<std::string>();
+          if (!frame.keys.insert(frame.key).second && !m_duplicate) {
+            m_duplicate = std::pair{path(m_frames.size() - 1), frame.key};
+          }
+        }
+        break;
+      case Event::value:
+        count_element();
+        break;
+    }
+    return true;
+  }
+
+  // The path of the object holding the duplicate, and the key.
+  const std::optional<std::pair<std::string, std::string>>& duplicate() const {
+    return m_duplicate;
+  }
+
+ private:
+  struct Frame {
+    bool object;
+    std::set<std::string> keys;
+    std::string key;        // the key being read, in an object
+    std::size_t index = 0;  // elements seen so far, in an array
+  };
+
+  void count_element() {
+    if (!m_frames.empty() && !m_frames.back().object) ++m_frames.back().index;
+  }
+
+  // "$.signed.roles[0]": the frames below `depth`, each by the key or index that holds the next.
+  std::string path(std::size_t depth) const {
+    std::string out = "$";
+    for (std::size_t i = 0; i < depth; ++i) {
+      const Frame& frame = m_frames[i];
+      out += frame.object ? "." + frame.key : fmt::format("[{}]", frame.index - 1);
+    }
+    return out;
+  }
+
+  std::vector<Frame> m_frames;
+  std::optional<std::pair<std::string, std::string>> m_duplicate;
+};
+
 Expected<Json> parse_json(std::string_view bytes, std::string_view role) {
   if (nesting_depth(bytes, k_max_metadata_depth) > k_max_metadata_depth) {
     return bad(role, "$", fmt::format("nested more than {} levels deep", k_max_metadata_depth));
   }
-  Json doc = Json::parse(bytes.begin(), bytes.end(), nullptr, false);
+  DuplicateKeyFinder duplicates;
+  Json doc = Json::parse(bytes.begin(), bytes.end(), std::ref(duplicates), false);
   if (doc.is_discarded()) return bad(role, "$", "not valid JSON");
+  if (const auto& found = duplicates.duplicate()) {
+    return bad(role, found->first, fmt::format("duplicate key \"{}\"", found->second));
+  }
   if (!doc.is_object()) return bad(role, "$", "expected an object");
   return doc;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "kiosk/core/language.hpp"
+#include "kiosk/core/pattern.hpp"
 #include "kiosk/workflow/expression/expression.hpp"
 
 namespace shubbak::workflow {
@@ -41,6 +42,7 @@ struct Field {
   std::optional<Expression> calculate;
   std::optional<Expression> initial;  // "default"
   std::optional<std::string> pattern;
+  std::shared_ptr<const Pattern> compiled_pattern;  // `pattern`, compiled by the reader
   std::optional<std::string> check_digit;
   std::optional<Expression> min, max;
   std::vector<Choice> choices;

@@ -6,13 +6,23 @@
 #include <set>
 
 #include <fmt/format.h>
-#include <unicode/regex.h>
 
+#include "kiosk/core/record_rules.hpp"
+#include "kiosk/workflow/bundle_limits.hpp"
 #include "kiosk/workflow/bundle_reader.hpp"
+#include "kiosk/workflow/expression/regex_match.hpp"
+#include "kiosk/workflow/placeholders.hpp"
 
 namespace shubbak::workflow {
 
 namespace {
+
+// A name from the bundle in a message: quoted, or only its length when no name could be that
+// long (names are at most k_max_identifier_bytes).
+std::string shown(const std::string& name) {
+  if (name.size() > k_max_identifier_bytes) return fmt::format("(a name of {} bytes)", name.size());
+  return fmt::format("\"{}\"", name);
+}
 
 class Checker {
  public:
@@ -27,12 +37,14 @@ class Checker {
     for (std::size_t i = 0; i < m_b.fields.size(); ++i)
       check_field(m_b.fields[i], fmt::format("$.fields[{}]", i));
     if (!m_b.start.empty() && !m_step_index.contains(m_b.start)) {
-      error("$.start", fmt::format("unknown step \"{}\"", m_b.start));
+      error("$.start", fmt::format("unknown step {}", shown(m_b.start)));
     }
     for (std::size_t i = 0; i < m_b.steps.size(); ++i)
       check_step(m_b.steps[i], fmt::format("$.steps[{}]", i));
     check_graph();
     check_record_and_receipt();
+    check_texts();
+    check_work();
   }
 
  private:
@@ -63,15 +75,29 @@ class Checker {
     if (money && m_b.currency.empty()) error("$.currency", "required: the service uses money");
   }
 
-  // Checks that `e` is well typed and of type `want` (nullopt: any type).
+  // Checks that `e` is well typed and of type `want` (nullopt: any type), and that any money it
+  // makes is in the bundle's currency: a service declaring JOD never charges in OMR.
   void expect(const std::optional<Expression>& e, std::optional<Type> want,
               const std::string& path) {
     if (!e) return;
-    auto type = e->check(m_types);
+    auto type = e->check_typed(m_types);
     if (!type) {
       error(path, "expression: " + type.error().message);
-    } else if (want && *type != *want && *type != Type::null) {
-      error(path, fmt::format("expression is {}, expected {}", to_string(*type), to_string(*want)));
+      return;
+    }
+    if (want && type->type != *want && type->type != Type::null) {
+      error(path,
+            fmt::format("expression is {}, expected {}", to_string(type->type), to_string(*want)));
+    } else if (type->type == Type::money && type->currency != m_b.currency) {
+      error(path, fmt::format("expression is money in {}; the service's currency is {}",
+                              type->currency, m_b.currency.empty() ? "not set" : m_b.currency));
+    }
+    for (const auto& currency : e->money_currencies()) {
+      if (currency != m_b.currency) {
+        error(path, fmt::format("money in {}; the service's currency is {}", currency,
+                                m_b.currency.empty() ? "not set" : m_b.currency));
+        break;
+      }
     }
   }
 
@@ -79,25 +105,27 @@ class Checker {
     bool choices = f.kind == FieldKind::choice || f.kind == FieldKind::multi_choice;
     if (choices && f.choices.empty()) error(path + ".choices", "required for a choice field");
     if (!choices && !f.choices.empty()) error(path + ".choices", "only choice fields have choices");
+    if (f.choices.size() > k_max_choices) {
+      error(path + ".choices",
+            fmt::format("{} choices; at most {} are allowed", f.choices.size(), k_max_choices));
+    }
     std::set<std::string> values;
     for (std::size_t i = 0; i < f.choices.size(); ++i) {
       std::string at = fmt::format("{}.choices[{}]", path, i);
+      const auto& value = f.choices[i].value;
+      if (value.empty() || value.size() > k_max_choice_value_bytes) {
+        error(at + ".value", fmt::format("a choice value is 1 to {} bytes long, not {}",
+                                         k_max_choice_value_bytes, value.size()));
+      }
       if (!values.insert(f.choices[i].value).second)
         error(at + ".value", fmt::format("duplicate choice \"{}\"", f.choices[i].value));
       expect(f.choices[i].filter, Type::boolean, at + ".filter");
     }
     bool textual =
         f.kind == FieldKind::text || f.kind == FieldKind::phone || f.kind == FieldKind::national_id;
-    if (f.pattern) {
-      if (!textual)
-        error(path + ".pattern", "only text, phone and national_id fields have a pattern");
-      UErrorCode status = U_ZERO_ERROR;
-      UParseError where{};
-      std::unique_ptr<icu::RegexPattern> compiled(
-          icu::RegexPattern::compile(icu::UnicodeString::fromUTF8(*f.pattern), where, status));
-      if (U_FAILURE(status))
-        error(path + ".pattern", fmt::format("not a regular expression: {}", u_errorName(status)));
-    }
+    // The reader compiled the pattern (and reported it when it does not compile).
+    if (f.pattern && !textual)
+      error(path + ".pattern", "only text, phone and national_id fields have a pattern");
     if (f.check_digit && f.kind != FieldKind::national_id)
       error(path + ".check_digit", "only national_id fields have a check digit");
     bool ordered =
@@ -115,12 +143,12 @@ class Checker {
 
   void target(const std::string& id, const std::string& path) {
     if (!id.empty() && !m_step_index.contains(id))
-      error(path, fmt::format("unknown step \"{}\"", id));
+      error(path, fmt::format("unknown step {}", shown(id)));
   }
 
   const Field* known_field(const std::string& name, const std::string& path) {
     const Field* f = m_b.field(name);
-    if (!f && !name.empty()) error(path, fmt::format("unknown field \"{}\"", name));
+    if (!f && !name.empty()) error(path, fmt::format("unknown field {}", shown(name)));
     return f;
   }
 
@@ -290,9 +318,30 @@ class Checker {
     }
   }
 
+  // What the store will refuse at submit, after the payment, refused here instead
+  // (kiosk/core/record_rules.hpp); the engine refuses card-number-shaped answers as they are typed.
   void check_record_and_receipt() {
-    for (std::size_t i = 0; i < m_b.record_fields.size(); ++i)
-      known_field(m_b.record_fields[i], fmt::format("$.record.fields[{}]", i));
+    if (m_b.record_fields.size() > k_max_record_fields) {
+      error("$.record.fields", fmt::format("{} fields; a record holds at most {}",
+                                           m_b.record_fields.size(), k_max_record_fields));
+    }
+    std::set<std::string> recorded;
+    for (std::size_t i = 0; i < m_b.record_fields.size(); ++i) {
+      std::string at = fmt::format("$.record.fields[{}]", i);
+      const Field* f = known_field(m_b.record_fields[i], at);
+      if (!recorded.insert(m_b.record_fields[i]).second) {
+        error(at, fmt::format("\"{}\" is recorded twice", m_b.record_fields[i]));
+      }
+      if (f && f->kind == FieldKind::multi_choice) {
+        std::size_t longest = 0;
+        for (const auto& c : f->choices) longest += c.value.size() + 2;  // "a, b, c"
+        if (longest > k_max_record_field_bytes) {
+          error(at, fmt::format("\"{}\" with every choice selected is {} bytes; a recorded answer "
+                                "holds at most {}",
+                                f->name, longest, k_max_record_field_bytes));
+        }
+      }
+    }
     bool prints = false;
     for (const auto& s : m_b.steps) prints = prints || s.kind == StepKind::print_receipt;
     if (prints && !m_b.receipt) error("$.receipt", "required: a step prints a receipt");
@@ -301,6 +350,151 @@ class Checker {
         expect(m_b.receipt->lines[i].value, std::nullopt,
                fmt::format("$.receipt.lines[{}].value", i));
       }
+    }
+  }
+
+  // Every text: its {field} placeholders name known fields (FORMAT.md, Text).
+  void check_text(const Text& text, const std::string& path) {
+    auto one = [&](const std::string& value, const std::string& at) {
+      auto names = placeholder_names(value);
+      if (!names) {
+        error(at, names.error().message);
+        return;
+      }
+      if (names->size() > k_max_placeholders) {
+        error(at, fmt::format("{} placeholders; at most {} are allowed", names->size(),
+                              k_max_placeholders));
+      }
+      for (const auto& name : *names) {
+        if (!m_b.field(name)) error(at, fmt::format("the placeholder {{{}}} names no field", name));
+      }
+    };
+    one(text.ar, path + ".ar");
+    one(text.en, path + ".en");
+    for (const auto& [language, value] : text.others) one(value, path + "." + language);
+  }
+
+  void check_text(const std::optional<Text>& text, const std::string& path) {
+    if (text) check_text(*text, path);
+  }
+
+  void check_texts() {
+    check_text(m_b.title, "$.title");
+    check_text(m_b.description, "$.description");
+    for (std::size_t i = 0; i < m_b.fields.size(); ++i) {
+      const Field& f = m_b.fields[i];
+      std::string path = fmt::format("$.fields[{}]", i);
+      check_text(f.label, path + ".label");
+      check_text(f.hint, path + ".hint");
+      check_text(f.constraint_message, path + ".constraint_message");
+      for (std::size_t c = 0; c < f.choices.size(); ++c) {
+        check_text(f.choices[c].label, fmt::format("{}.choices[{}].label", path, c));
+      }
+    }
+    for (std::size_t i = 0; i < m_b.steps.size(); ++i) {
+      const Step& s = m_b.steps[i];
+      std::string path = fmt::format("$.steps[{}]", i);
+      check_text(s.title, path + ".title");
+      check_text(s.body, path + ".body");
+      for (std::size_t o = 0; o < s.options.size(); ++o) {
+        check_text(s.options[o].label, fmt::format("{}.options[{}].label", path, o));
+      }
+    }
+    if (m_b.receipt) {
+      check_text(m_b.receipt->title, "$.receipt.title");
+      check_text(m_b.receipt->footer, "$.receipt.footer");
+      for (std::size_t i = 0; i < m_b.receipt->lines.size(); ++i) {
+        check_text(m_b.receipt->lines[i].label, fmt::format("$.receipt.lines[{}].label", i));
+      }
+    }
+  }
+
+  // The work one citizen action can cost, added up from every expression it may evaluate (their
+  // static bounds, Expression::cost_bound) and every pattern it may match; over the per-action
+  // budget, the bundle could stall the kiosk's screen, so it is refused. The engine evaluates
+  // exactly this (WorkflowEngine): entering a step recalculates, fills defaults, evaluates
+  // visibility, required marks, choice filters and the amount; an answer recalculates and
+  // re-evaluates the screen; "continue" checks patterns, bounds and constraints.
+  struct Work {
+    std::int64_t total = 0;
+    std::string largest_what;
+    std::int64_t largest = 0;
+    void add(std::int64_t cost, const std::string& what) {
+      total += cost;
+      if (cost > largest) {
+        largest = cost;
+        largest_what = what;
+      }
+    }
+  };
+
+  std::int64_t bound(const std::optional<Expression>& e) const {
+    return e ? e->cost_bound({}, &m_types) : 0;
+  }
+
+  void add_field_screen(Work& work, const Field& f, const std::string& path) {
+    work.add(bound(f.relevant), path + ".relevant");
+    work.add(bound(f.required_when), path + ".required");
+    std::int64_t filters = 0;
+    for (const auto& c : f.choices) filters += bound(c.filter);
+    work.add(filters, path + ".choices (filters)");
+  }
+
+  void check_action(const Work& work, const std::string& path, std::string_view action) {
+    if (work.total <= k_work_steps_per_action) return;
+    error(path, fmt::format(
+                    "{} can cost up to {} expression steps; at most {} are allowed per action "
+                    "(the most: {}, {} steps)",
+                    action, work.total, k_work_steps_per_action, work.largest_what, work.largest));
+  }
+
+  void check_work() {
+    Work recalculation;
+    for (std::size_t i = 0; i < m_b.fields.size(); ++i) {
+      recalculation.add(bound(m_b.fields[i].calculate), fmt::format("$.fields[{}].calculate", i));
+    }
+    auto field_path = [&](const Field* f) {
+      return fmt::format("$.fields[{}]", static_cast<std::size_t>(f - m_b.fields.data()));
+    };
+    for (std::size_t i = 0; i < m_b.steps.size(); ++i) {
+      const Step& s = m_b.steps[i];
+      std::string path = fmt::format("$.steps[{}]", i);
+      Work screen = recalculation;
+      Work answer = recalculation;
+      Work next;
+      if (s.kind == StepKind::form || s.kind == StepKind::review) {
+        for (const auto& name : s.fields) {
+          const Field* f = m_b.field(name);
+          if (!f) continue;
+          std::string at = field_path(f);
+          add_field_screen(screen, *f, at);
+          add_field_screen(answer, *f, at);
+          if (s.kind != StepKind::form) continue;
+          screen.add(bound(f->initial), at + ".default");
+          if (f->compiled_pattern) {
+            next.add(match_steps(f->compiled_pattern->program_size(), k_max_record_field_bytes),
+                     at + ".pattern");
+          }
+          next.add(bound(f->min), at + ".min");
+          next.add(bound(f->max), at + ".max");
+          next.add(bound(f->constraint), at + ".constraint");
+          next.add(bound(f->required_when), at + ".required");
+        }
+      }
+      if (s.kind == StepKind::payment) screen.add(bound(s.amount), path + ".amount");
+      if (s.kind == StepKind::read_id_card) {
+        // Card fields are set as answers: a choice field among them has its filters evaluated.
+        for (const auto& [name, card_field] : s.fills) {
+          const Field* f = m_b.field(name);
+          if (!f) continue;
+          std::int64_t filters = 0;
+          for (const auto& c : f->choices) filters += bound(c.filter);
+          answer.add(filters, field_path(f) + ".choices (filters)");
+        }
+      }
+      check_action(screen, path, "entering this step");
+      check_action(answer, path, "one answer on this step");
+      check_action(next, path, "continuing from this step");
     }
   }
 

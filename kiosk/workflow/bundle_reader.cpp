@@ -1,10 +1,15 @@
 #include "kiosk/workflow/bundle_reader.hpp"
 
-#include <regex>
 #include <set>
+#include <stdexcept>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include "kiosk/core/pattern.hpp"
+#include "kiosk/core/strict_json.hpp"
+#include "kiosk/workflow/bundle_limits.hpp"
+#include "kiosk/workflow/expression/regex_match.hpp"
 
 namespace shubbak::workflow {
 
@@ -12,15 +17,57 @@ namespace {
 
 using json = nlohmann::json;
 
-const std::regex k_service_id("[a-z0-9]+([.-][a-z0-9]+)*");
-const std::regex k_version("(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)");
-const std::regex k_ministry("[a-z0-9]+(-[a-z0-9]+)*");
-const std::regex k_field_name("[a-z_][a-z0-9_]*");
-const std::regex k_step_id("[a-z0-9_]+");
-const std::regex k_currency("[A-Z]{3}");
-const std::regex k_language("[a-z]{2,3}");
+// A kind of name in a bundle: how long it may be, and its pattern (checked after the length).
+struct NameRule {
+  std::string_view description;
+  std::size_t max_bytes;
+  Pattern pattern;
+};
 
-constexpr std::size_t k_max_fields = 200, k_max_steps = 200, k_max_text = 2000;
+NameRule make_rule(std::string_view description, std::size_t max_bytes, std::string_view source) {
+  auto pattern = Pattern::compile(source);
+  if (!pattern) throw std::logic_error(pattern.error().message);  // a bug in this file
+  return NameRule{description, max_bytes, std::move(*pattern)};
+}
+
+const NameRule& service_id_rule() {
+  static const NameRule r =
+      make_rule("a service id", k_max_identifier_bytes, "[a-z0-9]+([.-][a-z0-9]+)*");
+  return r;
+}
+const NameRule& version_rule() {
+  static const NameRule r = make_rule("a MAJOR.MINOR.PATCH version", k_max_version_bytes,
+                                      "(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)");
+  return r;
+}
+const NameRule& ministry_rule() {
+  static const NameRule r =
+      make_rule("a ministry name", k_max_identifier_bytes, "[a-z0-9]+(-[a-z0-9]+)*");
+  return r;
+}
+const NameRule& field_name_rule() {
+  static const NameRule r =
+      make_rule("a field name ([a-z_][a-z0-9_]*)", k_max_identifier_bytes, "[a-z_][a-z0-9_]*");
+  return r;
+}
+const NameRule& step_id_rule() {
+  static const NameRule r =
+      make_rule("a step id ([a-z0-9_]+)", k_max_identifier_bytes, "[a-z0-9_]+");
+  return r;
+}
+const NameRule& counter_rule() {
+  static const NameRule r =
+      make_rule("a counter name (letters, digits, _ or -)", 16, "[A-Za-z0-9_-]+");
+  return r;
+}
+const NameRule& currency_rule() {
+  static const NameRule r = make_rule("an ISO 4217 code", 3, "[A-Z]{3}");
+  return r;
+}
+const NameRule& language_rule() {
+  static const NameRule r = make_rule("a language code", 3, "[a-z]{2,3}");
+  return r;
+}
 
 class Reader {
  public:
@@ -55,7 +102,7 @@ class Reader {
   }
 
   std::string string(const json& j, std::string_view key, const std::string& path, bool required,
-                     const std::regex* pattern = nullptr, std::string_view pattern_name = {}) {
+                     const NameRule* rule = nullptr) {
     const json* v = member(j, key, path, required);
     if (!v) return {};
     std::string at = path + "." + std::string(key);
@@ -64,9 +111,23 @@ class Reader {
       return {};
     }
     std::string s = v->get<std::string>();
-    if (pattern && !std::regex_match(s, *pattern))
-      error(at, fmt::format("\"{}\" is not {}", s, pattern_name));
+    // An over-long name goes no further, not even into other messages.
+    if (rule && !follows(s, *rule, at) && s.size() > rule->max_bytes) return {};
     return s;
+  }
+
+  // The length first: nothing else looks at a name of unbounded size.
+  bool follows(const std::string& name, const NameRule& rule, const std::string& at) {
+    if (name.empty() || name.size() > rule.max_bytes) {
+      error(at, fmt::format("{} is 1 to {} bytes long, not {}", rule.description, rule.max_bytes,
+                            name.size()));
+      return false;
+    }
+    if (!rule.pattern.full_match(name)) {
+      error(at, fmt::format("\"{}\" is not {}", name, rule.description));
+      return false;
+    }
+    return true;
   }
 
   std::optional<Text> text(const json& j, std::string_view key, const std::string& path,
@@ -82,13 +143,15 @@ class Reader {
         continue;
       }
       std::string s = it->get<std::string>();
-      if (s.size() > k_max_text)
-        error(at + "." + it.key(), fmt::format("longer than {} bytes", k_max_text));
+      if (s.size() > k_max_text_bytes) {
+        error(at + "." + it.key(), fmt::format("longer than {} bytes", k_max_text_bytes));
+      }
       if (it.key() == "ar") {
         t.ar = s;
       } else if (it.key() == "en") {
         t.en = s;
-      } else if (std::regex_match(it.key(), k_language)) {
+      } else if (it.key().size() <= language_rule().max_bytes &&
+                 language_rule().pattern.full_match(it.key())) {
         t.others[it.key()] = s;
       } else {
         error(at + "." + it.key(), "not a language code");
@@ -143,7 +206,7 @@ class Reader {
                {"name", "type", "label", "hint", "required", "relevant", "constraint",
                 "constraint_message", "calculate", "default", "pattern", "check_digit", "min",
                 "max", "choices"});
-    f.name = string(j, "name", path, true, &k_field_name, "a field name ([a-z_][a-z0-9_]*)");
+    f.name = string(j, "name", path, true, &field_name_rule());
     std::string type = string(j, "type", path, true);
     static const std::map<std::string, FieldKind> kinds = {
         {"text", FieldKind::text},     {"number", FieldKind::number},
@@ -174,7 +237,14 @@ class Reader {
     f.min = expression(j, "min", path);
     f.max = expression(j, "max", path);
     std::string pattern = string(j, "pattern", path, false);
-    if (!pattern.empty()) f.pattern = pattern;
+    if (!pattern.empty()) {
+      f.pattern = pattern;
+      if (auto compiled = compile_pattern(pattern)) {
+        f.compiled_pattern = std::make_shared<const Pattern>(std::move(*compiled));
+      } else {
+        error(path + ".pattern", "not a regular expression: " + compiled.error().message);
+      }
+    }
     std::string digit = string(j, "check_digit", path, false);
     if (!digit.empty()) {
       if (digit != "luhn" && digit != "mod11")
@@ -223,7 +293,7 @@ class Reader {
   Step step(const json& j, const std::string& path) {
     Step s;
     if (!object(j, path)) return s;
-    s.id = string(j, "id", path, true, &k_step_id, "a step id ([a-z0-9_]+)");
+    s.id = string(j, "id", path, true, &step_id_rule());
     std::string kind = string(j, "kind", path, true);
     static const std::map<std::string, StepKind> kinds = {
         {"info", StepKind::info},
@@ -246,10 +316,14 @@ class Reader {
     if (auto t = text(j, "title", path, true)) s.title = *t;
     s.body = text(j, "body", path, false);
     if (const json* t = member(j, "timeout_seconds", path, false)) {
-      if (!t->is_number_integer() || t->get<int>() < 5 || t->get<int>() > 900) {
-        error(path + ".timeout_seconds", "expected an integer from 5 to 900");
+      // Range-checked in its own type: 4294967306 is refused, never read as 10.
+      auto seconds = json_integer<int>(*t, path + ".timeout_seconds", k_min_timeout_seconds,
+                                       k_max_timeout_seconds);
+      if (!seconds) {
+        error(path + ".timeout_seconds", fmt::format("expected an integer from {} to {}",
+                                                     k_min_timeout_seconds, k_max_timeout_seconds));
       } else {
-        s.timeout_seconds = t->get<int>();
+        s.timeout_seconds = *seconds;
       }
     }
     const std::initializer_list<std::string_view> common = {"id", "kind", "title", "body",
@@ -335,7 +409,7 @@ class Reader {
         break;
       case StepKind::queue_ticket:
         allow({"counter", "outcomes"});
-        s.counter = string(j, "counter", path, true, &k_step_id, "a counter name");
+        s.counter = string(j, "counter", path, true, &counter_rule());
         s.outcomes = outcomes(j, path);
         break;
       case StepKind::end: {
@@ -367,9 +441,9 @@ class Reader {
       error("$.format",
             fmt::format("unsupported format \"{}\" (this kiosk reads shubbak.service/1)", format));
     }
-    b.id = string(j, "id", "$", true, &k_service_id, "a service id");
-    b.version = string(j, "version", "$", true, &k_version, "a MAJOR.MINOR.PATCH version");
-    b.ministry = string(j, "ministry", "$", true, &k_ministry, "a ministry name");
+    b.id = string(j, "id", "$", true, &service_id_rule());
+    b.version = string(j, "version", "$", true, &version_rule());
+    b.ministry = string(j, "ministry", "$", true, &ministry_rule());
     b.category = string(j, "category", "$", true);
     static const std::set<std::string> categories = {"payments", "certificates", "appointments",
                                                      "permits",  "social",       "information"};
@@ -386,7 +460,7 @@ class Reader {
         error(fmt::format("$.requires[{}]", i),
               fmt::format("unknown device \"{}\"", b.required_devices[i]));
     }
-    b.currency = string(j, "currency", "$", false, &k_currency, "an ISO 4217 code");
+    b.currency = string(j, "currency", "$", false, &currency_rule());
     if (!b.currency.empty() && !currency_exponent(b.currency))
       error("$.currency", fmt::format("unknown currency \"{}\"", b.currency));
     if (const json* fields = member(j, "fields", "$", true)) {
@@ -442,15 +516,15 @@ class Reader {
 }  // namespace
 
 std::optional<Bundle> read_bundle(std::string_view text, std::vector<BundleError>& errors) {
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::parse_error& e) {
-    errors.push_back({"$", fmt::format("not JSON: {}", e.what())});
+  // Strict JSON with the bundle limits: duplicate keys, out-of-range integers, invalid UTF-8
+  // and oversized documents are refused here, with their path, before the schema is read.
+  auto document = read_strict_json(text, k_bundle_json_limits);
+  if (!document) {
+    errors.push_back({document.error().path, document.error().reason});
     return std::nullopt;
   }
   Reader reader(errors);
-  return reader.bundle(j);
+  return reader.bundle(*document);
 }
 
 std::variant<std::shared_ptr<const Bundle>, std::vector<BundleError>> load_bundle(

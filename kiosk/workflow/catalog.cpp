@@ -2,15 +2,12 @@
 
 #include <algorithm>
 #include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
-namespace shubbak::workflow {
+#include "kiosk/workflow/bundle_limits.hpp"
 
-namespace {
-constexpr std::uintmax_t k_max_bundle_bytes = 1 << 20;
-}
+namespace shubbak::workflow {
 
 const Bundle* Catalog::find(std::string_view id) const {
   for (const auto& s : services) {
@@ -23,25 +20,37 @@ Catalog load_catalog(const std::filesystem::path& directory) {
   Catalog catalog;
   std::error_code ec;
   std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(directory, ec)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".json")
-      files.push_back(entry.path());
+  // Nothing here throws: one unreadable entry or bundle is refused on its own, and the kiosk
+  // still starts with the others.
+  std::filesystem::recursive_directory_iterator it(directory, ec), end;
+  for (std::size_t entries = 0; !ec && it != end && entries < 100'000;
+       it.increment(ec), ++entries) {
+    std::error_code type_ec;
+    if (it->is_regular_file(type_ec) && it->path().extension() == ".json")
+      files.push_back(it->path());
   }
   if (ec) {
     catalog.refused.push_back(
         {directory, {{"$", fmt::format("cannot read the directory: {}", ec.message())}}});
-    return catalog;
+    if (files.empty()) return catalog;
   }
   std::sort(files.begin(), files.end());
   for (const auto& file : files) {
-    if (std::filesystem::file_size(file, ec) > k_max_bundle_bytes) {
-      catalog.refused.push_back({file, {{"$", "larger than 1 MiB"}}});
+    // Read at most one byte past the limit, whatever the file claims its size is.
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      catalog.refused.push_back({file, {{"$", "cannot read the file"}}});
       continue;
     }
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    auto loaded = load_bundle(text.str());
+    std::string text(k_max_bundle_bytes + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    if (text.size() > k_max_bundle_bytes) {
+      catalog.refused.push_back(
+          {file, {{"$", fmt::format("the file is larger than {} bytes", k_max_bundle_bytes)}}});
+      continue;
+    }
+    auto loaded = load_bundle(text);
     if (auto* errors = std::get_if<std::vector<BundleError>>(&loaded)) {
       catalog.refused.push_back({file, std::move(*errors)});
       continue;

@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <regex>
 #include <thread>
 
 #include "kiosk/crypto/device_key.hpp"
@@ -16,6 +15,7 @@
 #include "tests/support/child_process.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_pki.hpp"
+#include "tests/support/text_scan.hpp"
 
 using namespace shubbak;
 using Clock = std::chrono::steady_clock;
@@ -36,11 +36,10 @@ int main(int argc, char** argv) {
        "--client-ca", pki.ca_cert().string(), "--db", (dir / "portal.db").string()},
       dir / "portal");
   std::string url;
-  std::smatch match;
   for (int i = 0; i < 500 && url.empty(); ++i) {
     std::string out = portal.stdout_text();
-    if (std::regex_search(out, match, std::regex("listening on (https://[0-9.:]+)")))
-      url = match[1];
+    if (auto address = shubbak::testing::text_after(out, "listening on https://", "0123456789.:"))
+      url = "https://" + *address;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   if (url.empty()) {

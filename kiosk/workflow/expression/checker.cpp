@@ -107,4 +107,26 @@ Expected<Type> Expression::check(const FieldTypes& fields) const {
   return result->type;
 }
 
+Expected<FieldType> Expression::check_typed(const FieldTypes& fields) const {
+  auto result = Checker(fields).check(*m_root);
+  if (!result) return std::unexpected(result.error());
+  return FieldType{result->type, result->currency};
+}
+
+namespace {
+void collect_currencies(const Node& node, std::vector<std::string>& out) {
+  if (node.kind == Node::Kind::call && node.name == "money" && node.children.size() == 2 &&
+      node.children[1]->is_text_literal()) {
+    out.push_back(std::get<std::string>(node.children[1]->literal.data));
+  }
+  for (const auto& child : node.children) collect_currencies(*child, out);
+}
+}  // namespace
+
+std::vector<std::string> Expression::money_currencies() const {
+  std::vector<std::string> out;
+  collect_currencies(*m_root, out);
+  return out;
+}
+
 }  // namespace shubbak::workflow

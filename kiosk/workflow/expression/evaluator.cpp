@@ -1,11 +1,13 @@
 // Expression::evaluate: a tree walk over immutable nodes. Every node visit spends a step, so
 // evaluation is bounded; `and`, `or` and if() evaluate only what decides the result.
+#include <algorithm>
 #include <limits>
 
 #include <fmt/format.h>
 
 #include "kiosk/workflow/expression/functions.hpp"
 #include "kiosk/workflow/expression/node.hpp"
+#include "kiosk/workflow/expression/regex_match.hpp"
 #include "kiosk/workflow/expression/type_rules.hpp"
 
 namespace shubbak::workflow {
@@ -134,6 +136,15 @@ class Evaluator {
       auto ok = m_budget.check_text_size(std::get<std::string>(found->second.data).size());
       if (!ok) return std::unexpected(ok.error());
     }
+    if (found->second.type() == Type::list) {
+      std::size_t items = std::get<std::vector<std::string>>(found->second.data).size();
+      if (items > m_budget.limits().max_list_items) {
+        return fail(Errc::cancelled, fmt::format("a list of {} items exceeds the limit of {} items",
+                                                 items, m_budget.limits().max_list_items));
+      }
+      // The list is copied: one step per few items.
+      if (auto ok = m_budget.spend(list_read_steps(items)); !ok) return std::unexpected(ok.error());
+    }
     return found->second;
   }
 
@@ -211,6 +222,7 @@ class Evaluator {
     // check, or an answer of the wrong type, is refused the same way.
     if (auto type = spec->check(node, types); !type) return located(node, type.error());
     if (spec->null_in_null_out && any_null) return Value{};
+    m_budget.set_call(&node);
     auto result = spec->body(arguments, m_budget);
     if (!result) return located(node, result.error());
     return result;
@@ -232,9 +244,53 @@ class Evaluator {
 }  // namespace
 
 Expected<Value> Expression::evaluate(const FieldValues& fields, const CivilDate& today,
-                                     const EvaluationLimits& limits) const {
-  EvaluationBudget budget(today, limits);
+                                     const EvaluationLimits& limits, WorkBudget* shared) const {
+  EvaluationBudget budget(today, limits, shared);
   return Evaluator(fields, budget).evaluate(*m_root);
+}
+
+namespace {
+
+// What evaluating `node` can spend, following the evaluator's accounting: one step per node,
+// and for a call what its body may spend on text (at most max_text_bytes), on a list (at most
+// max_list_items) and on a pattern. `largest` is the largest single spend seen.
+std::int64_t bound(const Node& node, const EvaluationLimits& limits, const FieldTypes* types,
+                   std::int64_t& largest) {
+  std::int64_t total = 1;
+  if (node.kind == Node::Kind::field) {
+    // A list read costs by its size; without the declared types, any field may be a list.
+    auto declared = types ? types->find(node.name) : FieldTypes::const_iterator{};
+    if (!types || declared == types->end() || declared->second.type == Type::list) {
+      std::int64_t list = list_read_steps(limits.max_list_items);
+      largest = std::max(largest, list);
+      total += list;
+    }
+  }
+  for (const auto& child : node.children) total += bound(*child, limits, types, largest);
+  if (node.kind == Node::Kind::call) {
+    std::int64_t text = 1 + static_cast<std::int64_t>(limits.max_text_bytes / 64);
+    std::int64_t list = 1 + static_cast<std::int64_t>(limits.max_list_items / 16);
+    std::int64_t body = std::max(text, list);
+    if (node.name == "contains")
+      body = contains_steps(limits.max_text_bytes, limits.max_text_bytes);
+    if (node.pattern) {
+      std::int64_t match = match_steps(node.pattern->program_size(), limits.max_text_bytes);
+      largest = std::max(largest, match);
+      body += match;
+    }
+    largest = std::max(largest, body);
+    total += body;
+  }
+  return total;
+}
+
+}  // namespace
+
+std::int64_t Expression::cost_bound(const EvaluationLimits& limits, const FieldTypes* types) const {
+  std::int64_t largest = 1;
+  std::int64_t tree = bound(*m_root, limits, types, largest);
+  // The evaluation stops at the first spend that passes max_steps.
+  return std::min(tree, static_cast<std::int64_t>(limits.max_steps) + largest);
 }
 
 }  // namespace shubbak::workflow

@@ -7,11 +7,22 @@
 
 namespace shubbak::workflow {
 
-Expected<void> EvaluationBudget::spend(int steps) {
+Expected<void> EvaluationBudget::spend(std::int64_t steps) {
   m_steps += steps;
   if (m_steps > m_limits.max_steps) {
     return fail(Errc::cancelled,
                 fmt::format("evaluation stopped after {} steps", m_limits.max_steps));
+  }
+  if (m_shared) return m_shared->spend(steps);
+  return {};
+}
+
+Expected<void> WorkBudget::spend(std::int64_t steps) {
+  m_spent += steps;
+  if (m_spent > m_limit) {
+    return fail(
+        Errc::cancelled,
+        fmt::format("the work budget of {} steps for one screen or keystroke is spent", m_limit));
   }
   return {};
 }

@@ -17,25 +17,43 @@ namespace shubbak::workflow {
 // What one evaluation may still spend; shared by the evaluator and the functions.
 class EvaluationBudget {
  public:
-  EvaluationBudget(const CivilDate& today, const EvaluationLimits& limits)
-      : m_today(today), m_limits(limits) {}
+  EvaluationBudget(const CivilDate& today, const EvaluationLimits& limits, WorkBudget* shared)
+      : m_today(today), m_limits(limits), m_shared(shared) {}
 
   const CivilDate& today() const { return m_today; }
   const EvaluationLimits& limits() const { return m_limits; }
-  // Errc::cancelled once more than limits().max_steps have been spent.
-  Expected<void> spend(int steps);
+  // Errc::cancelled once more than limits().max_steps have been spent, or the shared budget is.
+  Expected<void> spend(std::int64_t steps);
   // Text work costs one step per 64 bytes read, so long texts cannot buy unbounded work.
   Expected<void> spend_on_text(std::size_t bytes) {
-    return spend(1 + static_cast<int>(bytes / 64));
+    return spend(1 + static_cast<std::int64_t>(bytes / 64));
   }
   // Errc::cancelled when a text would exceed limits().max_text_bytes.
   Expected<void> check_text_size(std::size_t bytes) const;
 
+  // The call being evaluated, for functions that use what the parser prepared on it
+  // (matches() and its compiled pattern). Set by the evaluator before each function body.
+  const Node* call() const { return m_call; }
+  void set_call(const Node* call) { m_call = call; }
+
  private:
   const CivilDate& m_today;
   const EvaluationLimits& m_limits;
-  int m_steps = 0;
+  WorkBudget* m_shared;
+  std::int64_t m_steps = 0;
+  const Node* m_call = nullptr;
 };
+
+// What contains() charges: (text / 64 + 1) x (part / 64 + 1).
+constexpr std::int64_t contains_steps(std::size_t text_bytes, std::size_t part_bytes) {
+  return (1 + static_cast<std::int64_t>(text_bytes / 64)) *
+         (1 + static_cast<std::int64_t>(part_bytes / 64));
+}
+
+// What reading a list of `items` answers from a field charges (it is copied).
+constexpr std::int64_t list_read_steps(std::size_t items) {
+  return 1 + static_cast<std::int64_t>(items / 4);
+}
 
 using FunctionCheck = Expected<TypeInfo> (*)(const Node& call, std::span<const TypeInfo> arguments);
 using FunctionBody = Expected<Value> (*)(std::span<const Value> arguments,

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kiosk/core/pattern.hpp"
 #include "kiosk/workflow/expression/expression.hpp"
 
 namespace shubbak::workflow {
@@ -40,6 +41,8 @@ struct Expression::Node {
   std::string name;  // Kind::field (without '$') and Kind::call (the function)
   Operator op{};     // Kind::unary and Kind::binary
   std::vector<std::unique_ptr<const Node>> children;  // operands or arguments, in order
+  // matches() with a literal pattern that compiles: compiled once, by the parser.
+  std::shared_ptr<const Pattern> pattern;
 
   bool is_text_literal() const { return kind == Kind::literal && literal.type() == Type::text; }
 };

@@ -7,6 +7,7 @@
 #include "kiosk/workflow/expression/functions.hpp"
 #include "kiosk/workflow/expression/lexer.hpp"
 #include "kiosk/workflow/expression/node.hpp"
+#include "kiosk/workflow/expression/regex_match.hpp"
 
 namespace shubbak::workflow {
 namespace {
@@ -238,6 +239,15 @@ class Parser {
     }
     leave();
     ++m_at;
+    // The pattern is compiled once, here; a pattern that does not compile is left for the
+    // checker to report with its reason.
+    if (name == "matches" && (*node)->children.size() == 2 &&
+        (*node)->children[1]->is_text_literal()) {
+      if (auto pattern =
+              compile_pattern(std::get<std::string>((*node)->children[1]->literal.data))) {
+        (*node)->pattern = std::make_shared<const Pattern>(std::move(*pattern));
+      }
+    }
     return NodePtr(std::move(*node));
   }
 

@@ -103,8 +103,11 @@ Expected<Value> change_case(std::span<const Value> arguments, EvaluationBudget& 
 
 Expected<Value> contains(std::span<const Value> arguments, EvaluationBudget& budget) {
   const auto& text = text_of(arguments[0]);
-  if (auto ok = budget.spend_on_text(text.size()); !ok) return std::unexpected(ok.error());
-  return Value{text.find(text_of(arguments[1])) != std::string::npos};
+  const auto& part = text_of(arguments[1]);
+  // A plain search compares up to every byte of `part` at every position of `text`.
+  if (auto ok = budget.spend(contains_steps(text.size(), part.size())); !ok)
+    return std::unexpected(ok.error());
+  return Value{text.find(part) != std::string::npos};
 }
 
 Expected<Value> starts_with(std::span<const Value> arguments, EvaluationBudget&) {
@@ -142,17 +145,25 @@ Expected<TypeInfo> check_matches(const Node& call, std::span<const TypeInfo> arg
   const std::string* pattern = text_literal(call, 1);
   if (pattern == nullptr)
     return fail(Errc::invalid_argument, "matches() needs a string literal as its pattern");
-  if (auto ok = validate_pattern(*pattern); !ok)
-    return std::unexpected(Error{Errc::invalid_argument, "matches(): " + ok.error().message});
+  if (!call.pattern) {
+    // The parser compiles every pattern that can be; this one cannot: say why.
+    auto compiled = compile_pattern(*pattern);
+    return fail(Errc::invalid_argument,
+                "matches(): " + (compiled ? std::string("the pattern was not compiled")
+                                          : compiled.error().message));
+  }
   return TypeInfo{Type::boolean, ""};
 }
 
 Expected<Value> matches(std::span<const Value> arguments, EvaluationBudget& budget) {
   const auto& text = text_of(arguments[0]);
+  const Node* call = budget.call();
+  if (call == nullptr || !call->pattern)
+    return fail(Errc::internal, "matches() without a compiled pattern");
   if (auto ok = budget.spend_on_text(text.size()); !ok) return std::unexpected(ok.error());
-  auto found = regex_search(text_of(arguments[1]), text, budget.limits().regex_time_limit_ms);
-  if (!found) return std::unexpected(found.error());
-  return Value{*found};
+  if (auto ok = budget.spend(match_steps(call->pattern->program_size(), text.size())); !ok)
+    return std::unexpected(ok.error());
+  return Value{call->pattern->search(text)};
 }
 
 Expected<TypeInfo> check_text(const Node&, std::span<const TypeInfo>) {
@@ -160,7 +171,10 @@ Expected<TypeInfo> check_text(const Node&, std::span<const TypeInfo>) {
 }
 
 Expected<Value> text(std::span<const Value> arguments, EvaluationBudget& budget) {
-  return sized_text(arguments[0].to_display_string(), budget);
+  std::string shown = arguments[0].to_display_string();
+  if (auto ok = budget.check_text_size(shown.size()); !ok) return std::unexpected(ok.error());
+  if (auto ok = budget.spend_on_text(shown.size()); !ok) return std::unexpected(ok.error());
+  return Value{std::move(shown)};
 }
 
 constexpr std::array k_text{

@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <csignal>
 #include <memory>
-#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,6 +16,7 @@
 #include "tests/support/child_process.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_pki.hpp"
+#include "tests/support/text_scan.hpp"
 
 namespace shubbak::testing {
 
@@ -49,12 +49,11 @@ class PortalFixture {
                                      (m_dir / "repository").string()};
     args.insert(args.end(), extra_args.begin() + (port_given ? 2 : 0), extra_args.end());
     m_process = std::make_unique<ChildProcess>(args, m_dir / "portal-out");
-    std::smatch match;
-    std::regex listening("listening on (https://127\\.0\\.0\\.1:[0-9]+)");
     for (int i = 0; i < 500; ++i) {
       std::string out = m_process->stdout_text();
-      if (std::regex_search(out, match, listening)) {
-        m_url = match[1];
+      if (auto port =
+              testing::text_after(out, "listening on https://127.0.0.1:", testing::k_digits)) {
+        m_url = "https://127.0.0.1:" + *port;
         return;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(10));

@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -22,6 +21,7 @@
 #include "provisioning/shubbakctl/pin_hash_config_edit.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/text_scan.hpp"
 
 using namespace shubbak;
 using namespace shubbak::testing;
@@ -88,11 +88,19 @@ class SetPin {
 };
 
 std::string hash_in(const std::string& text) {
-  static const std::regex line(
-      R"re(pin_hash = "(scrypt\$ln=15\$r=8\$p=1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+)")re");
-  std::smatch match;
-  REQUIRE_MESSAGE(std::regex_search(text, match, line), text);
-  return match[1].str();
+  // pin_hash = "scrypt$ln=15$r=8$p=1$SALT$HASH"
+  const std::string prefix = "scrypt$ln=15$r=8$p=1$";
+  std::size_t end = 0;
+  auto salt = testing::text_after(text, "pin_hash = \"" + prefix, testing::k_base64, 0, &end);
+  REQUIRE_MESSAGE(salt, text);
+  REQUIRE_MESSAGE(end < text.size(), text);
+  REQUIRE_MESSAGE(text[end] == '$', text);
+  std::size_t hash_end = 0;
+  auto hash = testing::text_after(text, "$", testing::k_base64, end, &hash_end);
+  REQUIRE_MESSAGE(hash, text);
+  REQUIRE_MESSAGE(hash_end < text.size(), text);
+  REQUIRE_MESSAGE(text[hash_end] == '"', text);
+  return prefix + *salt + "$" + *hash;
 }
 
 void check_never_shows(const Run& run, const std::string& pin) {
@@ -112,7 +120,11 @@ TEST_CASE("set-pin prints a pin_hash line that verifies for that PIN only") {
   SetPin set_pin;
   auto run = set_pin.run("482913\n482913\n");
   REQUIRE_MESSAGE(run.exit_code == 0, run.err);
-  CHECK(std::regex_match(run.out, std::regex(R"(pin_hash = "scrypt\$[^"\n]+"\n)")));
+  // Exactly one line: pin_hash = "scrypt$...", nothing else.
+  CHECK(run.out.starts_with("pin_hash = \"scrypt$"));
+  CHECK(run.out.ends_with("\"\n"));
+  CHECK(run.out.find('\n') == run.out.size() - 1);
+  CHECK(run.out.find('"', 12) == run.out.size() - 2);
   std::string encoded = hash_in(run.out);
   CHECK(verifies("482913", encoded));
   CHECK_FALSE(verifies("482914", encoded));

@@ -8,7 +8,6 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <regex>
 
 #include <doctest/doctest.h>
 
@@ -18,6 +17,7 @@
 #include "tests/support/kiosk_store.hpp"
 #include "tests/support/notify_socket.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/text_scan.hpp"
 
 using namespace shubbak;
 using namespace std::chrono_literals;
@@ -175,9 +175,9 @@ TEST_CASE(
     demo.signal(SIGKILL);
     CHECK_FALSE(demo.wait(10s).has_value());  // died of the signal
     std::string log = demo.stderr_text();
-    std::regex stored("transaction ([0-9a-f-]+) stored");
-    for (std::sregex_iterator it(log.begin(), log.end(), stored), end; it != end; ++it)
-      stored_ids.push_back((*it)[1].str());
+    for (const auto& id : testing::all_after(log, "transaction ", testing::k_hex_and_dash)) {
+      if (log.find("transaction " + id + " stored") != std::string::npos) stored_ids.push_back(id);
+    }
   }
   REQUIRE(stored_ids.size() >= 2);
 

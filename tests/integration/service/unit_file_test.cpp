@@ -7,12 +7,12 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
-#include <regex>
 #include <sstream>
 
 #include "tests/integration/service/unit_file.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/text_scan.hpp"
 
 using namespace shubbak;
 using namespace std::chrono_literals;
@@ -118,8 +118,8 @@ TEST_CASE("systemd-analyze verify accepts the unit without a warning, and rates 
   // verify checks that ExecStart's program exists: point it at the build's runtime.
   std::ifstream in(k_provisioning / "systemd/shubbak.service");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto rewritten = std::regex_replace(text, std::regex("ExecStart=/usr/bin/shubbak"),
-                                      std::string("ExecStart=") + SHUBBAK_RUNTIME_BIN);
+  auto rewritten = testing::replace_all(text, "ExecStart=/usr/bin/shubbak",
+                                        std::string("ExecStart=") + SHUBBAK_RUNTIME_BIN);
   REQUIRE(rewritten != text);
   auto unit = dir.write("shubbak.service", rewritten);
 
@@ -130,9 +130,8 @@ TEST_CASE("systemd-analyze verify accepts the unit without a warning, and rates 
   CHECK(verify.stdout_text().empty());
 
   // A broken copy must be caught the same way: the check is not blind.
-  auto broken =
-      dir.write("broken.service",
-                std::regex_replace(rewritten, std::regex("Restart=always"), "Restart=often"));
+  auto broken = dir.write("broken.service",
+                          testing::replace_all(rewritten, "Restart=always", "Restart=often"));
   std::filesystem::create_directory(dir / "broken");
   testing::ChildProcess verify_broken({SYSTEMD_ANALYZE, "verify", broken.string()}, dir / "broken");
   verify_broken.wait(60s);
@@ -144,13 +143,11 @@ TEST_CASE("systemd-analyze verify accepts the unit without a warning, and rates 
       {SYSTEMD_ANALYZE, "security", "--offline=true", "--no-pager", unit.string()},
       dir / "security");
   CHECK(security.wait(60s) == 0);
-  std::smatch match;
   std::string report = security.stdout_text() + security.stderr_text();
-  REQUIRE_MESSAGE(
-      std::regex_search(report, match,
-                        std::regex("Overall exposure level for shubbak.service: ([0-9.]+)")),
-      report);
-  double exposure = std::stod(match[1].str());
+  auto level =
+      testing::text_after(report, "Overall exposure level for shubbak.service: ", "0123456789.");
+  REQUIRE_MESSAGE(level, report);
+  double exposure = std::stod(*level);
   MESSAGE("systemd-analyze security exposure: " << exposure);
   CHECK(exposure <= 2.5);  // systemd calls up to 3.9 "OK"; 10 is an unprotected service
 }

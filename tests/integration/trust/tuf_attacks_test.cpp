@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "kiosk/core/atomic_file.hpp"
+#include "kiosk/crypto/digest.hpp"
 #include "tests/integration/trust/tuf_diamond.hpp"
 #include "tests/integration/trust/tuf_world.hpp"
 

@@ -50,3 +50,23 @@ TEST_CASE("malformed metadata is refused naming the role and the field") {
   CHECK(both_patterns.error().message.find("exactly one of \"paths\" and \"path_hash_prefixes\"") !=
         std::string::npos);
 }
+
+TEST_CASE("duplicate keys are refused with their path, even where the signature still verifies") {
+  auto top = parse_timestamp(R"({"signed":{},"signed":{},"signatures":[]})");
+  REQUIRE_FALSE(top);
+  CHECK(top.error().message == "timestamp metadata: $: duplicate key \"signed\"");
+  auto in_array = parse_targets(
+      R"({"signed":{"_type":"targets","spec_version":"1.0","version":1,"expires":"2030-01-01T00:00:00Z","targets":{},
+          "delegations":{"keys":{},"roles":[{"name":"a","keyids":[],"threshold":1,"paths":[]},
+                                            {"name":"b","keyids":[],"threshold":1,"threshold":2,"paths":[]}]}},
+          "signatures":[]})",
+      "targets");
+  REQUIRE_FALSE(in_array);
+  CHECK(in_array.error().message ==
+        "targets metadata: $.signed.delegations.roles[1]: duplicate key \"threshold\"");
+  // The same key in two different objects is no duplicate.
+  auto fine = parse_timestamp(
+      R"({"signed":{"_type":"timestamp","spec_version":"1.0","version":1,"expires":"2030-01-01T00:00:00Z",
+          "meta":{"snapshot.json":{"version":1}}},"signatures":[{"keyid":"a","sig":"00"},{"keyid":"b","sig":"00"}]})");
+  CHECK(fine);
+}
