@@ -1,5 +1,11 @@
 #include "drivers/payment/simulated_terminal.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <fstream>
+#include <sstream>
 #include <thread>
 #include <utility>
 
@@ -26,6 +32,58 @@ std::string_view to_string(PaymentStatus status) {
 }
 
 SimulatedTerminal::SimulatedTerminal(std::chrono::milliseconds latency) : m_latency(latency) {}
+
+SimulatedTerminal::SimulatedTerminal(std::chrono::milliseconds latency,
+                                     std::filesystem::path ledger_file)
+    : m_ledger_file(std::move(ledger_file)), m_latency(latency) {
+  // One line per event: "pay REF MINOR CURRENCY STATUS TERMINAL_REF" or "reverse REF". A line
+  // without its newline is a write the kill interrupted: the terminal never answered it.
+  std::ifstream in(m_ledger_file);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (in.eof()) break;  // no newline: unfinished
+    std::istringstream words(line);
+    std::string kind, reference;
+    words >> kind >> reference;
+    if (kind == "pay") {
+      Entry entry;
+      std::string status;
+      words >> entry.amount.minor_units >> entry.amount.currency >> status >>
+          entry.result.terminal_reference;
+      for (auto st : {PaymentStatus::approved, PaymentStatus::declined, PaymentStatus::cancelled}) {
+        if (to_string(st) == status) entry.result.status = st;
+      }
+      if (entry.result.status == PaymentStatus::approved)
+        entry.result.masked_card = "**** **** **** 4242";
+      m_ledger[reference] = entry;
+      ++m_sequence;
+    } else if (kind == "reverse") {
+      if (auto it = m_ledger.find(reference); it != m_ledger.end())
+        it->second.result.status = PaymentStatus::reversed;
+    }
+  }
+}
+
+Expected<void> SimulatedTerminal::append(const std::string& line) {
+  if (m_ledger_file.empty()) return {};
+  int fd = ::open(m_ledger_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0) return fail_errno(Errc::device, "terminal ledger", errno);
+  std::string text = line + "\n";
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+            ::fdatasync(fd) == 0;
+  int saved = errno;
+  ::close(fd);
+  if (!ok) return fail_errno(Errc::device, "terminal ledger", saved);
+  return {};
+}
+
+std::vector<SimulatedTerminal::LedgerEntry> SimulatedTerminal::ledger() const {
+  std::lock_guard lock(m_mutex);
+  std::vector<LedgerEntry> entries;
+  for (const auto& [reference, entry] : m_ledger)
+    entries.push_back({reference, entry.result.status, entry.amount});
+  return entries;
+}
 
 void SimulatedTerminal::set_next(Next behaviour) {
   std::lock_guard lock(m_mutex);
@@ -92,6 +150,12 @@ Expected<PaymentResult> SimulatedTerminal::pay(const PaymentRequest& request) {
     case Next::fail:
       return fail(Errc::device, "terminal reports a hardware error");
   }
+  if (auto written = append(fmt::format("pay {} {} {} {} {}", request.reference,
+                                        request.amount.minor_units, request.amount.currency,
+                                        to_string(result.status), result.terminal_reference));
+      !written) {
+    return std::unexpected(written.error());
+  }
   m_ledger[request.reference] = {result, request.amount};
   if (next == Next::approve_then_lose_answer)
     return fail(Errc::timeout, "terminal approved, then the answer was lost");
@@ -112,6 +176,7 @@ Expected<void> SimulatedTerminal::reverse(const std::string& reference) {
     return fail(Errc::invalid_argument,
                 fmt::format("no approved payment {} to reverse", reference));
   }
+  if (auto written = append("reverse " + reference); !written) return written;
   it->second.result.status = PaymentStatus::reversed;
   return {};
 }

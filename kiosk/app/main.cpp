@@ -23,6 +23,7 @@
 #include "kiosk/app/demo_defaults.hpp"
 #include "kiosk/app/service_notifier.hpp"
 #include "kiosk/app/store_and_forward.hpp"
+#include "kiosk/app/store_watch.hpp"
 #include "kiosk/app/touch_script.hpp"
 #include "kiosk/core/config.hpp"
 #include "kiosk/core/messages.hpp"
@@ -303,11 +304,11 @@ int run(const CommandLine& cli, Logger& logger) {
   // Until the printer first answers (the monitor asks at once), it is taken to be as configured.
   devices.set_status(DeviceId::printer, config->printer.uri == "none" ? DeviceStatus::not_installed
                                                                       : DeviceStatus::online);
+  // A full disk at start clears itself once there is room (StoreWatch, below).
   devices.set_status(DeviceId::store,
-                     !transactions.out_of_service() ? DeviceStatus::online
-                     : transactions.out_of_service()->reason == OutOfServiceReason::storage_full
-                         ? DeviceStatus::storage_full
-                         : DeviceStatus::storage_damaged);
+                     transactions.out_of_service()
+                         ? store_device_status(transactions.out_of_service()->reason)
+                         : DeviceStatus::online);
   KioskServices* services_for_scans = nullptr;  // set once the services exist, below
   ReaderDevices::Listeners listeners;
   listeners.on_card_reader = [&devices](bool connected) {
@@ -338,12 +339,13 @@ int run(const CommandLine& cli, Logger& logger) {
   std::optional<PaymentJournal> payment_journal;
   std::unique_ptr<PaymentDesk> payments;
   if (terminal) {
-    if (auto opened_journal = PaymentJournal::open(config->kiosk.data_dir / "payments")) {
-      payment_journal = std::move(*opened_journal);
+    // Payment intents live in the transaction store: a kiosk that cannot store takes no money.
+    if (TransactionStore* store = transactions.store()) {
+      payment_journal.emplace(*store, config->kiosk.data_dir / "payments");
       payments =
           std::make_unique<PaymentDesk>(*terminal, *payment_journal, Log(logger, "payments"));
     } else {
-      log.error("payments are off: {}", opened_journal.error().describe());
+      log.error("payments are off: the transaction store is out of service");
     }
   }
   devices.set_status(DeviceId::payment_terminal, config->payment.terminal == "none"
@@ -395,6 +397,10 @@ int run(const CommandLine& cli, Logger& logger) {
   shell_options.attract_cycle = std::chrono::seconds(config->shell.attract_cycle_seconds);
   shell_options.menu_idle = std::chrono::seconds(config->shell.menu_idle_seconds);
   shell_options.theme = *theme_named(config->ui.theme);
+  StoreWatch store_watch(loop, lanes.store.executor(), transactions.store(), devices,
+                         std::chrono::seconds(std::min(config->shell.device_poll_seconds, 5)),
+                         Log(logger, "store"));
+  shell_options.check_store = [&store_watch] { store_watch.check_now(); };
   KioskShell shell(ui, app, services, devices, initial_services(), local_today, shell_options,
                    Log(logger, "shell"));
   Liveness shell_alive;  // a service set that finishes loading after the shell is gone is dropped
@@ -459,11 +465,8 @@ int run(const CommandLine& cli, Logger& logger) {
   shell.on_state_change([&] {
     if (ready) service_manager.status(service_status(shell, transactions.out_of_service()));
   });
-  if (auto fault = transactions.out_of_service()) {
-    shell.set_out_of_service(std::string(message_key(fault->reason)));
-  } else {
-    shell.show_welcome();
-  }
+  // Out of service while the store cannot take a transaction (the hub's store status says why).
+  shell.show_welcome();
 
   // Ready when a citizen can see the kiosk: the first frame is on the screen.
   app.on_first_frame([&] {
@@ -486,6 +489,7 @@ int run(const CommandLine& cli, Logger& logger) {
   }
 
   if (printer_monitor) printer_monitor->start();
+  store_watch.start();
   transactions.start(
       loop, lanes.store, [&devices] { return devices.heartbeat(); },
       [&](const OutOfService& fault) {  // damage the integrity check found after the start

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "kiosk/core/kiosk_id.hpp"
 #include "kiosk/core/printer_uri.hpp"
 
 namespace shubbak {
@@ -101,13 +102,7 @@ Apply kiosk_id() {
   return [](const SettingContext& c) -> std::optional<std::string> {
     auto value = c.value.value_exact<std::string>();
     if (!value) return fmt::format("expected a string, got {}", type_name(c.value));
-    bool ok = !value->empty() && value->size() <= 64;
-    for (char ch : *value) {
-      bool allowed = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                     (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.';
-      ok = ok && allowed;
-    }
-    if (!ok) return "must be 1 to 64 characters of A-Z, a-z, 0-9, '-', '_' or '.'";
+    if (!is_valid_kiosk_id(*value)) return "must be " + std::string(k_kiosk_id_rule);
     c.config.kiosk.id = *value;
     return std::nullopt;
   };

@@ -44,6 +44,16 @@ Expected<Money> make_money(std::int64_t minor_units, std::string_view currency) 
   return Money{minor_units, std::string(currency)};
 }
 
+Expected<void> check_recorded_amount(const Money& amount) {
+  if (is_no_payment(amount)) return {};
+  if (amount.currency.empty())
+    return fail(Errc::invalid_argument,
+                "an amount without a currency must be zero (no payment: a free service)");
+  if (auto money = make_money(amount.minor_units, amount.currency); !money)
+    return std::unexpected(money.error());
+  return {};
+}
+
 std::string format_money(const Money& money) {
   auto decimal = to_decimal_string(money);
   return fmt::format("{} {}", decimal ? *decimal : std::to_string(money.minor_units),

@@ -24,6 +24,16 @@ std::optional<int> currency_exponent(std::string_view code);
 // Refuses unknown currencies and negative amounts (refunds are their own record kind).
 Expected<Money> make_money(std::int64_t minor_units, std::string_view currency);
 
+// "No payment": what a free service's transaction records as its amount, zero minor units and
+// an empty currency code. It is the only amount without a currency; "0 OMR" is a payment of
+// nothing in rials, not "no payment". Kiosk (store, receipt seal) and portal read it the same.
+inline bool is_no_payment(const Money& amount) {
+  return amount.minor_units == 0 && amount.currency.empty();
+}
+
+// An amount a transaction may record: no payment, or what make_money() accepts.
+Expected<void> check_recorded_amount(const Money& amount);
+
 // "1.250 OMR", with exactly the currency's decimals (logs, records; screens use ICU's form).
 std::string format_money(const Money& money);
 

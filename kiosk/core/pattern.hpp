@@ -2,7 +2,7 @@
 // the expression language's matches(), identifier checks. RE2 underneath (only pattern.cpp
 // includes it): its syntax (https://github.com/google/re2/wiki/Syntax), UTF-8, and matching in
 // time linear in the text, with no backtracking and no recursion, whatever the pattern. There
-// is no std::regex anywhere: it recurses per character and overflows the stack on long input.
+// is no standard-library regex anywhere: it recurses per character and overflows the stack.
 //
 //   auto pattern = Pattern::compile("[0-9]{8}");              // Errc::invalid_argument if bad
 //   pattern->full_match("12345678");                         // the whole text

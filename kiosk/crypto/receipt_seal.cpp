@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "kiosk/core/hex.hpp"
+#include "kiosk/core/kiosk_id.hpp"
 #include "kiosk/crypto/base45.hpp"
 
 namespace shubbak {
@@ -17,17 +18,12 @@ constexpr std::string_view k_domain_tag = "shubbak-receipt-seal/1";
 constexpr std::size_t k_uuid_bytes = 16;
 constexpr std::size_t k_time_bytes = 6;
 constexpr std::size_t k_max_service_id = 128;
-constexpr std::size_t k_max_kiosk_id = 64;
 // ISO 4217's code for "no currency involved": a free service's seal.
 constexpr std::string_view k_no_currency = "XXX";
 constexpr std::int64_t k_max_wall_ms = (std::int64_t{1} << 48) - 1;
 
 bool service_char(char c) {
   return c > ' ' && c < 0x7F;
-}
-bool kiosk_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '_' || c == '.';
 }
 
 template <class Allowed>
@@ -134,11 +130,9 @@ Expected<Bytes> binary_facts(const ReceiptFacts& f) {
   if (!identifier_ok(f.service_id, k_max_service_id, service_char))
     return fail(Errc::invalid_argument,
                 "the service id must be 1 to 128 printable ASCII characters without spaces");
-  if (!identifier_ok(f.kiosk_id, k_max_kiosk_id, kiosk_char))
-    return fail(Errc::invalid_argument,
-                "the kiosk id must be 1 to 64 of A-Z, a-z, 0-9, '-', '_' or '.'");
-  bool free_service = f.amount.currency.empty() && f.amount.minor_units == 0;
-  if (!free_service && (!currency_exponent(f.amount.currency) || f.amount.minor_units < 0))
+  if (auto ok = check_kiosk_id(f.kiosk_id, "the kiosk id"); !ok) return std::unexpected(ok.error());
+  bool free_service = is_no_payment(f.amount);
+  if (!check_recorded_amount(f.amount))
     return fail(Errc::invalid_argument,
                 fmt::format("the amount {} cannot be sealed", format_money(f.amount)));
   if (f.wall_ms < 0 || f.wall_ms > k_max_wall_ms)
@@ -217,8 +211,7 @@ Expected<ReceiptSeal> parse_receipt_seal(std::string_view text) {
   seal.facts.service_id = std::move(*service);
   auto kiosk = in.text("kiosk id");
   if (!kiosk) return std::unexpected(kiosk.error());
-  if (!identifier_ok(*kiosk, k_max_kiosk_id, kiosk_char))
-    return fail(Errc::parse, "the kiosk id is malformed");
+  if (!is_valid_kiosk_id(*kiosk)) return fail(Errc::parse, "the kiosk id is malformed");
   seal.facts.kiosk_id = std::move(*kiosk);
   if (in.left() != k_ed25519_signature_size)
     return fail(Errc::parse, fmt::format("the signature is {} bytes, not {}", in.left(),

@@ -25,10 +25,26 @@ std::string PaymentDesk::new_reference(std::string_view kiosk_id) {
 }
 
 Expected<PaymentResult> PaymentDesk::pay(const PaymentRequest& request,
-                                         const std::string& service_id) {
-  PaymentIntent intent{request.reference, request.amount, service_id, PaymentStatus::unknown, {}};
+                                         const TransactionDraft& draft) {
+  if (draft.payment_reference != request.reference ||
+      draft.amount.minor_units != request.amount.minor_units ||
+      draft.amount.currency != request.amount.currency) {
+    return fail(Errc::internal, "the payment and the transaction it pays for disagree");
+  }
+  // Pre-flight: a transaction the store would refuse is refused now, before anyone pays.
+  if (auto ready = m_journal.preflight(draft); !ready) {
+    m_log.error("payment {} not started: the transaction would be refused: {}", request.reference,
+                ready.error().describe());
+    return std::unexpected(ready.error());
+  }
+  {
+    std::lock_guard lock(m_mutex);
+    m_started.insert(request.reference);
+  }
   // Written before the terminal sees it: after a power cut the kiosk knows what to ask about.
-  if (auto written = m_journal.record(intent); !written) {
+  PaymentIntent intent{
+      request.reference, request.amount, draft.service_id, PaymentStatus::unknown, {}, false};
+  if (auto written = m_journal.begin(intent); !written) {
     m_log.error("payment {} not started: {}", request.reference, written.error().describe());
     return std::unexpected(written.error());
   }
@@ -45,58 +61,138 @@ Expected<PaymentResult> PaymentDesk::pay(const PaymentRequest& request,
     result = *known;
     if (result->status == PaymentStatus::unknown) result->status = PaymentStatus::timeout;
   }
-  intent.status = result->status;
-  intent.terminal_reference = result->terminal_reference;
-  if (auto written = m_journal.record(intent); !written) {
+  if (auto written = m_journal.answer(request.reference, *result); !written) {
     m_log.error("payment {}: cannot record the answer: {}", request.reference,
                 written.error().describe());
+    // An approval the kiosk cannot write down cannot be part of a stored transaction: give it
+    // back now. The intent stays open (answer unknown); the next start confirms by reference.
+    if (result->status == PaymentStatus::approved) {
+      if (auto reversed = m_terminal.reverse(request.reference); !reversed) {
+        m_log.error("payment {}: cannot be reversed now: {}", request.reference,
+                    reversed.error().describe());
+      }
+    }
+    return std::unexpected(written.error());
   }
   m_log.info("payment {} {}: {} {}", request.reference, to_string(result->status),
              to_decimal_string(request.amount).value_or("?"), request.amount.currency);
   return result;
 }
 
-Expected<void> PaymentDesk::settle(const std::string& reference) {
-  return m_journal.close(reference);
+Expected<void> PaymentDesk::refund(const std::string& reference) {
+  if (auto claimed = m_journal.claim_for_reversal(reference); !claimed) return claimed;
+  if (auto reversed = reverse(reference, nullptr); !reversed) return reversed;
+  m_log.info("payment {} reversed: the session ended without its transaction", reference);
+  return {};
 }
 
-Expected<void> PaymentDesk::refund(const std::string& reference) {
-  if (auto reversed = m_terminal.reverse(reference); !reversed) return reversed;
-  m_log.info("payment {} reversed: the session ended without its transaction", reference);
-  return m_journal.close(reference);
+// Reverses a claimed payment and ends its intent. A terminal that refuses because the payment
+// is already reversed (a crash after the reversal) or was never charged is asked, and believed.
+Expected<void> PaymentDesk::reverse(const std::string& reference, Reconciliation* report) {
+  auto reversed = m_terminal.reverse(reference);
+  if (reversed) {
+    if (report) ++report->reversed;
+    return m_journal.end(reference, IntentEnd::reversed,
+                         "approved without a stored transaction; reversed");
+  }
+  auto known = m_terminal.status(reference);
+  if (!known) return std::unexpected(reversed.error());
+  if (known->status == PaymentStatus::reversed) {
+    if (report) ++report->reversed;
+    return m_journal.end(reference, IntentEnd::reversed, "the terminal had already reversed it");
+  }
+  if (known->status != PaymentStatus::approved) {
+    if (report) ++report->closed;
+    return m_journal.end(
+        reference, IntentEnd::closed,
+        fmt::format("never charged: the terminal says {}", to_string(known->status)));
+  }
+  return std::unexpected(reversed.error());
+}
+
+void PaymentDesk::reconcile_one(const std::string& reference, std::optional<PaymentStatus> recorded,
+                                bool reversing, Reconciliation& report) {
+  auto left_open = [&](const std::string& why) {
+    m_log.error("payment {}: left for the next start: {}", reference, why);
+    (void)m_journal.note_unresolved(reference, why);
+    ++report.failed;
+  };
+  // The store first: a payment inside a stored transaction is the citizen's, whatever the
+  // terminal or the intent's last answer say.
+  auto stored = m_journal.transaction_for(reference);
+  if (!stored) return left_open("the store could not be read: " + stored.error().describe());
+  if (*stored) {
+    if (auto ended =
+            m_journal.end(reference, IntentEnd::settled, "its transaction is stored", **stored);
+        !ended) {
+      return left_open(ended.error().describe());
+    }
+    m_log.info("payment {}: settled with transaction {}", reference, **stored);
+    ++report.settled;
+    return;
+  }
+  std::optional<PaymentStatus> at_terminal;
+  if (!reversing && recorded != PaymentStatus::approved) {
+    // Sent without an answer, or with one that may have changed since: the terminal says.
+    auto known = m_terminal.status(reference);
+    if (!known) return left_open("the terminal could not be asked: " + known.error().describe());
+    at_terminal = known->status;
+  }
+  bool charged =
+      reversing || recorded == PaymentStatus::approved || at_terminal == PaymentStatus::approved;
+  if (charged) {
+    if (auto claimed = m_journal.claim_for_reversal(reference); !claimed)
+      return left_open(claimed.error().describe());
+    if (auto reversed = reverse(reference, &report); !reversed)
+      return left_open(reversed.error().describe());
+    m_log.info("payment {}: approved but its session died before the transaction; reversed",
+               reference);
+    return;
+  }
+  IntentEnd how = at_terminal == PaymentStatus::reversed ? IntentEnd::reversed : IntentEnd::closed;
+  std::string why = fmt::format("not charged: the terminal says {}", to_string(*at_terminal));
+  if (auto ended = m_journal.end(reference, how, why); !ended)
+    return left_open(ended.error().describe());
+  m_log.info("payment {}: {}; closed", reference, why);
+  ++(how == IntentEnd::reversed ? report.reversed : report.closed);
 }
 
 PaymentDesk::Reconciliation PaymentDesk::reconcile() {
   Reconciliation report;
-  auto intents = m_journal.open_intents();
-  if (!intents) {
-    m_log.error("payment reconciliation: {}", intents.error().describe());
+  if (auto imported = m_journal.import_legacy(); imported) {
+    report.imported = *imported;
+    if (*imported > 0)
+      m_log.info("{} payment intent(s) moved from the old payments directory", *imported);
+  } else {
+    m_log.error("old payment intents not moved: {}", imported.error().describe());
+  }
+  auto open = m_journal.unresolved();
+  if (!open) {
+    m_log.error("payment reconciliation: {}", open.error().describe());
     ++report.failed;
     return report;
   }
-  for (const auto& intent : *intents) {
-    auto known = m_terminal.status(intent.reference);
-    if (!known) {
-      m_log.error("payment {}: cannot reconcile now: {}", intent.reference,
-                  known.error().describe());
+  auto ours = [this](const std::string& reference) {
+    std::lock_guard lock(m_mutex);
+    return m_started.contains(reference);
+  };
+  for (const auto& intent : open->intents) {
+    if (!ours(intent.reference))
+      reconcile_one(intent.reference, intent.status, intent.reversing, report);
+  }
+  for (const auto& damaged : open->damaged) {
+    if (ours(damaged.reference)) continue;
+    ++report.damaged;
+    m_log.error("payment intent {} is damaged: {}", damaged.reference.substr(0, 64),
+                damaged.reason);
+    if (!safe_payment_reference(damaged.reference)) {
+      (void)m_journal.note_unresolved(damaged.reference, "damaged: " + damaged.reason);
       ++report.failed;
       continue;
     }
-    if (known->status == PaymentStatus::approved) {
-      // Approved, but the session died before its transaction was stored: give the money back.
-      if (auto reversed = refund(intent.reference); !reversed) {
-        m_log.error("payment {}: approved but cannot be reversed: {}", intent.reference,
-                    reversed.error().describe());
-        ++report.failed;
-        continue;
-      }
-      ++report.reversed;
-    } else {
-      m_log.info("payment {}: {} at the terminal; closed", intent.reference,
-                 to_string(known->status));
-      (void)m_journal.close(intent.reference);
-      ++report.closed;
-    }
+    // Its reference is intact: the store and the terminal know what happened to it; what the
+    // row says beyond that is not needed, and not trusted.
+    reconcile_one(damaged.reference, std::nullopt, false, report);
   }
   return report;
 }

@@ -92,13 +92,34 @@ void KioskServices::scanned(Scan scan) {
   waiting(std::move(scan.text));
 }
 
+namespace {
+
+// What the store keeps of the workflow's draft: the same at the pre-flight and at the commit.
+TransactionDraft store_draft(const workflow::TransactionDraft& draft) {
+  TransactionDraft stored;
+  stored.service_id = draft.service_id;
+  stored.service_version = draft.service_version;
+  stored.fields = draft.fields;
+  if (draft.payment) {
+    stored.amount = draft.payment->amount;
+    stored.payment_reference = draft.payment->reference;
+    stored.fields.emplace_back("payment_method", draft.payment->method);
+  }
+  return stored;
+}
+
+}  // namespace
+
 void KioskServices::pay(const PaymentRequest& request, const workflow::TransactionDraft& draft,
                         Done<PaymentResult> done) {
   if (!m_devices.payments) return done(fail(Errc::device, "no payment terminal is configured"));
   PaymentDesk* desk = m_devices.payments;
-  std::string service_id = draft.service_id;
+  // The transaction as it will be stored once this payment is approved: the pre-flight checks it.
+  workflow::TransactionDraft paid = draft;
+  paid.payment = workflow::Payment{request.amount, "terminal", request.reference, {}};
   on_lane<PaymentResult>(
-      m_lanes.payment, [desk, request, service_id] { return desk->pay(request, service_id); },
+      m_lanes.payment,
+      [desk, request, stored = store_draft(paid)] { return desk->pay(request, stored); },
       [this, done = std::move(done)](Expected<PaymentResult> result) {
         used(DeviceId::payment_terminal, result ? nullptr : &result.error());
         done(std::move(result));
@@ -112,31 +133,12 @@ std::string KioskServices::payment_reference() {
 void KioskServices::record(const workflow::TransactionDraft& draft, Done<std::string> done) {
   TransactionStore* store = m_devices.store;
   if (!store) return done(fail(Errc::io, "the transaction store is out of service"));
-  TransactionDraft stored;
-  stored.service_id = draft.service_id;
-  stored.service_version = draft.service_version;
-  stored.fields = draft.fields;
-  if (draft.payment) {
-    stored.amount = draft.payment->amount;
-    stored.payment_reference = draft.payment->reference;
-    stored.fields.emplace_back("payment_method", draft.payment->method);
-  }
-  PaymentDesk* desk = m_devices.payments;
-  std::string paid_reference = draft.payment && draft.payment->method == "terminal"
-                                   ? draft.payment->reference
-                                   : std::string();
+  // The commit settles the payment's intent in the same SQLite transaction.
   on_lane<std::string>(
       m_lanes.store,
-      [store, stored, desk, paid_reference, log = m_log]() -> Expected<std::string> {
+      [store, stored = store_draft(draft), log = m_log]() -> Expected<std::string> {
         auto record = store->commit(stored);
         if (!record) return std::unexpected(record.error());
-        // The payment is now part of a durable transaction: it is no longer open.
-        if (desk && !paid_reference.empty()) {
-          if (auto settled = desk->settle(paid_reference); !settled) {
-            log.warn("payment {} stored but not closed in the journal: {}", paid_reference,
-                     settled.error().describe());
-          }
-        }
         log.info("transaction {} stored (sequence {})", record->id, record->sequence);
         return record->id;
       },
@@ -437,9 +439,10 @@ void KioskServices::reconcile_payments() {
   PaymentDesk* desk = m_devices.payments;
   m_lanes.payment.submit([desk, log = m_log] {
     auto report = desk->reconcile();
-    if (report.reversed + report.closed + report.failed > 0) {
-      log.info("payments reconciled: {} reversed, {} closed, {} left for later", report.reversed,
-               report.closed, report.failed);
+    if (report.settled + report.reversed + report.closed + report.failed > 0) {
+      log.info(
+          "payments reconciled: {} settled, {} reversed, {} closed, {} left for later ({} damaged)",
+          report.settled, report.reversed, report.closed, report.failed, report.damaged);
     }
   });
 }

@@ -188,6 +188,7 @@ void KioskShell::show_menu() {
 }
 
 void KioskShell::start_service(std::string_view id) {
+  if (m_options.check_store) m_options.check_store();
   std::shared_ptr<const workflow::Bundle> bundle;
   for (const auto& service : availability().offered) {
     if (service->id == id) bundle = service;
@@ -222,6 +223,7 @@ void KioskShell::end_session(workflow::EndResult result) {
     m_next_catalog.reset();
     m_log.info("{} service(s) now offered", m_catalog.services.size());
   }
+  if (m_options.check_store) m_options.check_store();
   show_welcome();
   if (m_on_session_end) m_on_session_end(result);
 }

@@ -33,6 +33,9 @@ class KioskShell {
     std::chrono::milliseconds menu_idle{60000};     // an untouched menu returns to attract
     const Theme* theme =
         nullptr;  // the configured theme, restored for each citizen (none: left as is)
+    // Refreshes the board's view of the store before a session starts and once one ends (e.g.
+    // StoreWatch::check_now): a kiosk that cannot store serves nobody. None: not checked here.
+    std::function<void()> check_store = {};
   };
 
   // `devices` decides which services are offered; the shell follows its changes.

@@ -16,8 +16,9 @@ std::string out_of_service_key(DeviceId device, DeviceStatus status) {
     case DeviceId::scanner:
       return "out_of_service.scanner";
     case DeviceId::store:
-      return status == DeviceStatus::storage_full ? "out_of_service.storage_full"
-                                                  : "out_of_service.storage_corrupt";
+      if (status == DeviceStatus::storage_full) return "out_of_service.storage_full";
+      if (status == DeviceStatus::storage_damaged) return "out_of_service.storage_corrupt";
+      return "out_of_service.storage_unavailable";  // e.g. it does not take a write
   }
   return "out_of_service.device";
 }
@@ -26,6 +27,14 @@ ServiceAvailability assess_services(const workflow::Catalog& catalog, const Devi
   ServiceAvailability result;
   if (catalog.services.empty()) {
     result.out_of_service_reason = "out_of_service.no_services";
+    return result;
+  }
+  // Every service ends in a stored transaction: a store that cannot take one stops them all,
+  // before a citizen begins (and before anyone pays). A hub that never heard of a store (a test
+  // without one) leaves it to the services' own requirements.
+  if (DeviceStatus store = devices.state(DeviceId::store).status;
+      store != DeviceStatus::not_installed && !usable(store)) {
+    result.out_of_service_reason = out_of_service_key(DeviceId::store, store);
     return result;
   }
   std::string first_blocker;  // why the first hidden service was hidden

@@ -1,6 +1,8 @@
 // Which services a citizen may start now, and when none can, why the kiosk is out of service.
 // A service is offered only while every device it requires is usable (device_hub.hpp): a
 // citizen is never led into a service that the printer's empty roll would break at the end.
+// Every service needs the store ("store" on the board): while it cannot take a transaction,
+// nothing is offered.
 #pragma once
 
 #include <memory>

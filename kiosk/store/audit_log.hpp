@@ -37,6 +37,11 @@ inline constexpr std::string_view print_collect = "receipt.collect_at_counter";
 inline constexpr std::string_view reprint = "receipt.reprint";
 inline constexpr std::string_view upload_unencodable = "upload.unencodable";
 inline constexpr std::string_view new_journal = "store.new_journal";
+// The money: a payment stored with its transaction, reversed, closed unpaid, or left open.
+inline constexpr std::string_view payment_settled = "payment.settled";
+inline constexpr std::string_view payment_reversed = "payment.reversed";
+inline constexpr std::string_view payment_closed = "payment.closed";
+inline constexpr std::string_view payment_unresolved = "payment.unresolved";
 }  // namespace audit_kind
 
 struct AuditEntry {

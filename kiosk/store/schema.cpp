@@ -10,7 +10,7 @@ namespace shubbak::store_schema {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new entry.
-constexpr std::array<std::string_view, 2> k_migrations = {
+constexpr std::array<std::string_view, 3> k_migrations = {
     // 1: journal, outbox, audit chain, counters.
     R"sql(
 CREATE TABLE journal (
@@ -62,6 +62,25 @@ CREATE TABLE receipts (
 ) STRICT;
 CREATE INDEX receipts_by_state ON receipts(state, created_ms);
 CREATE INDEX receipts_by_transaction ON receipts(transaction_id);
+)sql",
+    // 3: payment intents, beside the transactions they pay for, so the commit that stores a
+    // transaction closes its payment in the same SQLite transaction. `status` is the terminal's
+    // last answer and is not constrained: a damaged row must be readable, reported and skipped,
+    // never guessed at by the database. `state` is the kiosk's own bookkeeping.
+    R"sql(
+CREATE TABLE payment_intents (
+  reference TEXT PRIMARY KEY,            -- the kiosk's reference, unique per payment attempt
+  minor_units INTEGER NOT NULL,
+  currency TEXT NOT NULL,
+  service_id TEXT NOT NULL,
+  status TEXT NOT NULL,                  -- the terminal's last answer; 'unknown': sent, none heard
+  terminal_reference TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL CHECK (state IN ('open', 'reversing', 'settled', 'reversed', 'closed')),
+  transaction_id TEXT,                   -- the stored transaction that holds it, once settled
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL
+) STRICT;
+CREATE INDEX payment_intents_by_state ON payment_intents(state, created_ms);
 )sql",
 };
 

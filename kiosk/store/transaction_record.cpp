@@ -1,7 +1,9 @@
 #include "kiosk/store/transaction_record.hpp"
 
+#include "kiosk/core/kiosk_id.hpp"
 #include "kiosk/core/luhn.hpp"
 #include "kiosk/core/utf8.hpp"
+#include "kiosk/store/uuid7.hpp"
 
 #include <fstream>
 
@@ -38,26 +40,27 @@ Expected<void> check_identifier(std::string_view what, std::string_view value) {
 
 }  // namespace
 
-Expected<void> validate_draft(const TransactionDraft& draft) {
-  if (auto ok = check_identifier("service id", draft.service_id); !ok) return ok;
-  if (auto ok = check_identifier("service version", draft.service_version); !ok) return ok;
-  // A free service has no amount at all (zero, no currency); anything else must be real money.
-  bool free_service = draft.amount.minor_units == 0 && draft.amount.currency.empty();
-  if (auto money = make_money(draft.amount.minor_units, draft.amount.currency);
-      !money && !free_service) {
-    return std::unexpected(money.error());
-  }
-  if (draft.payment_reference.size() > k_max_id_length) {
+namespace {
+
+// The checks a draft and a record share.
+Expected<void> validate_content(std::string_view service_id, std::string_view service_version,
+                                const Money& amount, std::string_view payment_reference,
+                                const std::vector<std::pair<std::string, std::string>>& fields) {
+  if (auto ok = check_identifier("service id", service_id); !ok) return ok;
+  if (auto ok = check_identifier("service version", service_version); !ok) return ok;
+  if (auto ok = check_recorded_amount(amount); !ok) return ok;
+  if (is_no_payment(amount) && !payment_reference.empty())
+    return fail(Errc::invalid_argument, "no payment (a free service) has no payment reference");
+  if (payment_reference.size() > k_max_id_length) {
     return fail(Errc::invalid_argument, "payment reference is too long");
   }
-  if (auto ok = check_text("payment reference", draft.payment_reference); !ok) return ok;
-  if (looks_like_card_number(draft.payment_reference)) {
+  if (auto ok = check_text("payment reference", payment_reference); !ok) return ok;
+  if (looks_like_card_number(payment_reference)) {
     return fail(Errc::invalid_argument,
                 "payment reference looks like a card number; it is never stored");
   }
-  if (draft.fields.size() > k_max_fields)
-    return fail(Errc::invalid_argument, "too many form fields");
-  for (const auto& [name, value] : draft.fields) {
+  if (fields.size() > k_max_fields) return fail(Errc::invalid_argument, "too many form fields");
+  for (const auto& [name, value] : fields) {
     if (auto ok = check_identifier("field name", name); !ok) return ok;
     if (value.size() > k_max_field_value) {
       return fail(Errc::invalid_argument, fmt::format("field {} is too long", name));
@@ -70,6 +73,36 @@ Expected<void> validate_draft(const TransactionDraft& draft) {
     }
   }
   return {};
+}
+
+}  // namespace
+
+Expected<void> validate_draft(const TransactionDraft& draft) {
+  return validate_content(draft.service_id, draft.service_version, draft.amount,
+                          draft.payment_reference, draft.fields);
+}
+
+Expected<void> validate_record(const TransactionRecord& record) {
+  if (!is_uuid7(record.id)) return fail(Errc::invalid_argument, "id is not a UUIDv7");
+  if (auto ok = check_kiosk_id(record.kiosk_id, "the record's kiosk_id"); !ok) return ok;
+  if (record.sequence < 1) return fail(Errc::invalid_argument, "sequence must be 1 or more");
+  if (record.wall_ms < 0) return fail(Errc::invalid_argument, "wall_ms must not be negative");
+  if (auto ok = check_identifier("boot id", record.boot_id); !ok) return ok;
+  // Identifiers too: a card number must not travel in any string of the record. The boot id is
+  // the kernel's UUID, never typed by anyone, and its digit groups joined by dashes can look
+  // like one: it is not checked, or a kiosk would refuse its own records for a whole boot.
+  for (auto [what, value] :
+       {std::pair<std::string_view, std::string_view>{"service id", record.service_id},
+        {"service version", record.service_version}}) {
+    if (looks_like_card_number(value))
+      return fail(Errc::invalid_argument, fmt::format("{} looks like a card number", what));
+  }
+  for (const auto& field : record.fields) {
+    if (looks_like_card_number(field.first))
+      return fail(Errc::invalid_argument, "a field name looks like a card number");
+  }
+  return validate_content(record.service_id, record.service_version, record.amount,
+                          record.payment_reference, record.fields);
 }
 
 std::string canonical_json(const TransactionRecord& record) {

@@ -1,7 +1,5 @@
 #include "kiosk/store/transaction_store.hpp"
 
-#include <sys/statvfs.h>
-
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -17,6 +15,7 @@
 #include "kiosk/store/journal_verification.hpp"
 #include "kiosk/store/schema.hpp"
 #include "kiosk/store/sqlite.hpp"
+#include "kiosk/store/storage_probe.hpp"
 #include "kiosk/store/store_file.hpp"
 #include "kiosk/store/store_transaction.hpp"
 #include "kiosk/store/uuid7.hpp"
@@ -167,20 +166,23 @@ struct TransactionStore::Impl {
     return error;
   }
 
-  Expected<void> capacity_locked() {
-    if (fault && fault->reason != OutOfServiceReason::storage_full) {
+  // Whether the store can take another transaction: not out of service for good, room on the
+  // file system and, with max_page_count set, in the database, and (`write_probe`) a directory
+  // that takes a write. A full or unwritable store is out of service until a check finds it
+  // well again.
+  Expected<void> capacity_locked(bool write_probe) {
+    if (fault && fault->reason != OutOfServiceReason::storage_full &&
+        fault->reason != OutOfServiceReason::storage_unavailable) {
       return fail(Errc::unsupported, "out of service: " + fault->detail);
     }
-    std::optional<std::string> shortage;
-    struct statvfs fs_info {};
+    std::optional<OutOfService> shortage;
     fs::path dir = options.path.parent_path().empty() ? fs::path(".") : options.path.parent_path();
-    if (::statvfs(dir.c_str(), &fs_info) == 0) {
-      auto free_bytes =
-          static_cast<std::int64_t>(fs_info.f_bavail) * static_cast<std::int64_t>(fs_info.f_frsize);
-      if (free_bytes < options.min_free_bytes) {
-        shortage = fmt::format("{} bytes free on {}, {} needed", free_bytes, dir.string(),
-                               options.min_free_bytes);
-      }
+    StorageProbe probe({dir, options.min_free_bytes, write_probe});
+    auto reading = probe.read();
+    if (reading.problem == StorageProbe::Problem::full) {
+      shortage = OutOfService{OutOfServiceReason::storage_full, reading.detail};
+    } else if (reading.problem == StorageProbe::Problem::not_writable) {
+      shortage = OutOfService{OutOfServiceReason::storage_unavailable, reading.detail};
     }
     if (!shortage && options.max_page_count > 0) {
       auto pages = db.query_int("PRAGMA page_count");
@@ -189,20 +191,56 @@ struct TransactionStore::Impl {
         return std::unexpected(note_failure(pages ? freelist.error() : pages.error()));
       std::int64_t free_bytes = (options.max_page_count - *pages + *freelist) * page_size;
       if (free_bytes < options.min_free_bytes) {
-        shortage = fmt::format("{} bytes left in the database's {} pages, {} needed", free_bytes,
-                               options.max_page_count, options.min_free_bytes);
+        shortage =
+            OutOfService{OutOfServiceReason::storage_full,
+                         fmt::format("{} bytes left in the database's {} pages, {} needed",
+                                     free_bytes, options.max_page_count, options.min_free_bytes)};
       }
     }
     if (shortage) {
-      if (!fault) {
-        fault = OutOfService{OutOfServiceReason::storage_full, *shortage};
-        log.error("out of service: storage full ({})", *shortage);
+      if (!fault || fault->reason != shortage->reason) {
+        log.error("out of service: {} ({})", message_key(shortage->reason), shortage->detail);
       }
-      return fail(Errc::io, "storage full: " + *shortage);
+      fault = *shortage;
+      return fail(Errc::io, fmt::format("{}: {}",
+                                        shortage->reason == OutOfServiceReason::storage_full
+                                            ? "storage full"
+                                            : "storage not writable",
+                                        shortage->detail));
     }
     if (fault) {
       log.info("storage has room again; back in service");
       fault.reset();
+    }
+    return {};
+  }
+
+  // Every check that could refuse `draft` at commit, in the order commit() meets them: the
+  // record's own rules (data minimisation, card numbers, limits, currency), room in the store,
+  // and the payment it names still open. The pre-flight before a payment and commit() both run
+  // exactly this, so they cannot drift apart.
+  Expected<void> check_locked(const TransactionDraft& draft) {
+    if (auto valid = validate_draft(draft); !valid) return std::unexpected(valid.error());
+    if (auto room = capacity_locked(false); !room) return std::unexpected(room.error());
+    return payment_open_locked(draft.payment_reference);
+  }
+
+  // A transaction that names a payment the kiosk took through the terminal may be stored only
+  // while that payment is open: never once it is being reversed, reversed or in another
+  // transaction. A reference with no intent (paid elsewhere, by reference) is not checked here.
+  Expected<void> payment_open_locked(const std::string& reference) {
+    if (reference.empty()) return {};
+    auto stmt = cached("SELECT state FROM payment_intents WHERE reference = ?");
+    if (!stmt) return std::unexpected(stmt.error());
+    auto row = (*stmt)->bind(1, reference).step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return {};
+    std::string state = (*stmt)->column_text(0);
+    (*stmt)->reset();
+    if (state != "open") {
+      return fail(Errc::invalid_argument,
+                  fmt::format("payment {} is {}, not open: its transaction is not stored",
+                              reference, state));
     }
     return {};
   }
@@ -548,7 +586,12 @@ Expected<void> TransactionStore::check_integrity(const std::atomic<bool>* cancel
 
 Expected<void> TransactionStore::check_capacity() {
   std::lock_guard lock(m_impl->mutex);
-  return m_impl->capacity_locked();
+  return m_impl->capacity_locked(true);
+}
+
+Expected<void> TransactionStore::check(const TransactionDraft& draft) {
+  std::lock_guard lock(m_impl->mutex);
+  return m_impl->check_locked(draft);
 }
 
 std::optional<OutOfService> TransactionStore::out_of_service() const {
@@ -557,11 +600,10 @@ std::optional<OutOfService> TransactionStore::out_of_service() const {
 }
 
 Expected<TransactionRecord> TransactionStore::commit_durably(const TransactionDraft& draft) {
-  if (auto valid = validate_draft(draft); !valid) return std::unexpected(valid.error());
   Impl& s = *m_impl;
   std::lock_guard lock(s.mutex);
   // Refuse before anything is taken: the citizen has not been told "submitted" yet.
-  if (auto room = s.capacity_locked(); !room) return std::unexpected(room.error());
+  if (auto checked = s.check_locked(draft); !checked) return std::unexpected(checked.error());
 
   TransactionRecord record;
   record.kiosk_id = s.options.kiosk_id;
@@ -617,9 +659,30 @@ Expected<TransactionRecord> TransactionStore::commit_durably(const TransactionDr
     if (auto audited = s.append_audit(audit_kind::submit, safe_dump(detail)); !audited) {
       return std::unexpected(audited.error());
     }
+    // The payment this transaction includes is settled by the same commit: after a crash the
+    // kiosk finds both or neither, never a stored transaction beside an open payment.
+    if (!record.payment_reference.empty()) {
+      auto settle = s.cached(
+          "UPDATE payment_intents SET state = 'settled', transaction_id = ?, updated_ms = ? "
+          "WHERE reference = ? AND state = 'open'");
+      if (!settle) return std::unexpected(settle.error());
+      (*settle)->bind(1, record.id).bind(2, record.wall_ms).bind(3, record.payment_reference);
+      if (auto ok = (*settle)->run(); !ok) return ok;
+      if (s.db.changes() > 0) {
+        Json paid = {{"reference", record.payment_reference},
+                     {"transaction", record.id},
+                     {"decision", "settled"}};
+        if (auto audited = s.append_audit(audit_kind::payment_settled, paid.dump()); !audited) {
+          return std::unexpected(audited.error());
+        }
+      }
+    }
     return tx->commit();
   };
   if (auto done = step(); !done) return std::unexpected(s.note_failure(done.error()));
+  // After each commit: a store that has just run short is out of service before the next
+  // citizen begins (the commit itself proved the directory writable).
+  (void)s.capacity_locked(false);
   return record;
 }
 

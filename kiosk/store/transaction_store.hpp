@@ -147,8 +147,14 @@ class TransactionStore final {
   TransactionStore& operator=(const TransactionStore&) = delete;
 
   // Makes `draft` durable: journal + outbox + audit in one transaction, signed by the device key.
+  // A draft naming a payment intent (its payment_reference) settles that intent in the same
+  // transaction, and is refused while that intent is not open (being reversed, reversed).
   // Once durable, every commit listener is called (on the committing thread).
   Expected<TransactionRecord> commit(const TransactionDraft& draft);
+  // The pre-flight: every check commit() would run on `draft` before writing (the record's rules,
+  // room in the store, its payment still open), by the same code. Run it before the terminal is
+  // asked for money: a draft it refuses would be refused after the citizen paid.
+  Expected<void> check(const TransactionDraft& draft);
 
   // Called after each commit and requeue, i.e. whenever the outbox gains a pending item; the
   // uploader wakes on it instead of polling. Listeners must be quick and must not call back into
@@ -169,8 +175,8 @@ class TransactionStore final {
   Expected<void> check_integrity(const std::atomic<bool>* cancel = nullptr);
 
   // Whether a new citizen session may start: refuses (Errc::io) when the disk is too full to take
-  // its transaction, putting the store out of service; clears a full-disk state once there is
-  // room again.
+  // its transaction or the directory does not take a write (StorageProbe), putting the store out
+  // of service; clears that state once there is room again. Also run after each commit.
   Expected<void> check_capacity();
   std::optional<OutOfService> out_of_service() const;
 
@@ -200,6 +206,7 @@ class TransactionStore final {
   // The receipt journal lives in the same file, under the same lock and audit chain
   // (kiosk/store/receipt_journal.hpp); it reaches the database only through this.
   friend class ReceiptJournal;
+  friend class PaymentIntentTable;
   Expected<void> in_transaction(const std::function<Expected<void>(StoreTransaction&)>& work);
   // commit() and requeue() under the store's lock; the listeners are called after it is released.
   Expected<TransactionRecord> commit_durably(const TransactionDraft& draft);

@@ -1,7 +1,14 @@
 #include "kiosk/sync/portal_protocol.hpp"
 
+#include <algorithm>
+#include <climits>
+#include <tuple>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include "kiosk/core/kiosk_id.hpp"
+#include "kiosk/store/transaction_record.hpp"
 
 namespace shubbak::portal_protocol {
 
@@ -14,7 +21,136 @@ Expected<Json> parse_object(std::string_view text, std::string_view what) {
     return fail(Errc::parse, fmt::format("{} is not a JSON object", what));
   return json;
 }
+
+// The one place the portal's request bodies are parsed as JSON (a swap to the shared strict
+// parser is this function). Refuses what nlohmann would silently resolve: a duplicate key (the
+// last one would win), and nesting deeper than any body of the protocol needs.
+Expected<Json> parse_body(std::string_view text, std::string_view what) {
+  constexpr int k_max_depth = 8;
+  std::vector<std::vector<std::string>> keys;  // per open object
+  std::string duplicate;
+  bool too_deep = false;
+  Json::parser_callback_t watch = [&](int depth, Json::parse_event_t event, Json& parsed) {
+    if (depth > k_max_depth) too_deep = true;
+    if (event == Json::parse_event_t::object_start) keys.emplace_back();
+    if (event == Json::parse_event_t::object_end && !keys.empty()) keys.pop_back();
+    if (event == Json::parse_event_t::key && !keys.empty() && parsed.is_string()) {
+      const auto& key = parsed.get_ref<const std::string&>();
+      auto& seen = keys.back();
+      if (std::find(seen.begin(), seen.end(), key) != seen.end() && duplicate.empty())
+        duplicate = key;
+      seen.push_back(key);
+    }
+    return true;
+  };
+  Json json = Json::parse(text, watch, false);
+  if (json.is_discarded()) return fail(Errc::parse, fmt::format("{} is not valid JSON", what));
+  if (too_deep) return fail(Errc::parse, fmt::format("{} nests deeper than {}", what, k_max_depth));
+  if (!duplicate.empty())
+    return fail(Errc::parse, fmt::format("{}: duplicate key \"{}\"", what, printable(duplicate)));
+  if (!json.is_object()) return fail(Errc::parse, fmt::format("{} is not a JSON object", what));
+  return json;
+}
+
+// Reads one JSON object strictly: every key it reads must be there with its type, and
+// finish() refuses keys nobody asked for. Errors name the JSON path.
+class ObjectReader {
+ public:
+  ObjectReader(const Json& object, std::string path) : m_object(object), m_path(std::move(path)) {}
+
+  Expected<const Json*> member(std::string_view key) {
+    m_known.emplace_back(key);
+    auto found = m_object.find(key);
+    if (found == m_object.end()) return fail(Errc::parse, fmt::format("{}: missing", at(key)));
+    return &*found;
+  }
+
+  Expected<std::string> string(std::string_view key, std::size_t max_bytes,
+                               std::size_t min_bytes = 0) {
+    auto value = member(key);
+    if (!value) return std::unexpected(value.error());
+    if (!(*value)->is_string())
+      return fail(Errc::parse, fmt::format("{}: expected a string", at(key)));
+    const auto& text = (*value)->get_ref<const std::string&>();
+    if (text.size() > max_bytes || text.size() < min_bytes) {
+      return fail(Errc::invalid_argument, fmt::format("{}: {} bytes; {} to {} allowed", at(key),
+                                                      text.size(), min_bytes, max_bytes));
+    }
+    return text;
+  }
+
+  // An integer from `min` to INT64_MAX; floats and larger numbers are refused, not rounded.
+  Expected<std::int64_t> integer(std::string_view key, std::int64_t min) {
+    auto value = member(key);
+    if (!value) return std::unexpected(value.error());
+    return integer_value(**value, at(key), min);
+  }
+
+  std::string at(std::string_view key) const { return m_path + "." + std::string(key); }
+
+  Expected<void> finish() {
+    for (const auto& [key, value] : m_object.items()) {
+      if (std::find(m_known.begin(), m_known.end(), key) == m_known.end())
+        return fail(Errc::parse, fmt::format("{}.{}: unknown key", m_path, printable(key)));
+    }
+    return {};
+  }
+
+  static Expected<std::int64_t> integer_value(const Json& value, const std::string& path,
+                                              std::int64_t min) {
+    if (!value.is_number_integer())
+      return fail(Errc::parse, fmt::format("{}: expected an integer", path));
+    if (value.is_number_unsigned() &&
+        value.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))
+      return fail(Errc::invalid_argument, fmt::format("{}: out of range", path));
+    auto number = value.get<std::int64_t>();
+    if (number < min)
+      return fail(Errc::invalid_argument, fmt::format("{}: must be {} or more", path, min));
+    return number;
+  }
+
+ private:
+  const Json& m_object;
+  std::string m_path;
+  std::vector<std::string> m_known;
+};
+
+// The bytes a string of printable ASCII (space included) may hold, for heartbeat texts.
+bool printable_ascii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= ' ' && c <= '~'; });
+}
+
+bool lower_hex(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+bool device_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_' || c == '.';
+}
+
+constexpr std::size_t k_max_item_id = 64;      // a UUIDv7 is 36
+constexpr std::size_t k_max_signature = 128;   // base64 of 64 bytes is 88
+constexpr std::size_t k_max_device_key = 128;  // base64 of 32 bytes is 44
+constexpr std::size_t k_max_heartbeat_text = 128;
+constexpr std::size_t k_max_audit_hash = 128;  // hex SHA-256 is 64
+
 }  // namespace
+
+std::string printable(std::string_view text, std::size_t max) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size() && i < max; ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c >= ' ' && c <= '~' && c != '\\' && c != '"') {
+      out += static_cast<char>(c);
+    } else {
+      out += fmt::format("\\x{:02x}", c);
+    }
+  }
+  if (text.size() > max) out += "...";
+  return out;
+}
 
 // Throws nlohmann::json::type_error when a string is not UTF-8: the uploader checks each item
 // before (and catches what slips through).
@@ -29,27 +165,42 @@ std::string encode_batch(const Batch& batch) {
 }
 
 Expected<Batch> decode_batch(std::string_view text) {
-  auto json = parse_object(text, "batch");
+  auto json = parse_body(text, "batch");
   if (!json) return std::unexpected(json.error());
-  try {
-    Batch batch;
-    batch.kiosk_id = json->at("kiosk_id").get<std::string>();
-    batch.device_key = json->at("device_key").get<std::string>();
-    const Json& items = json->at("transactions");
-    if (!items.is_array()) return fail(Errc::parse, "transactions is not an array");
-    if (items.size() > k_max_batch) {
-      return fail(Errc::invalid_argument,
-                  fmt::format("batch of {} transactions; at most {}", items.size(), k_max_batch));
-    }
-    for (const auto& item : items) {
-      batch.items.push_back(OutboxItem{0, item.at("id").get<std::string>(),
-                                       item.at("record").get<std::string>(),
-                                       item.at("signature").get<std::string>()});
-    }
-    return batch;
-  } catch (const Json::exception& e) {
-    return fail(Errc::parse, fmt::format("batch: {}", e.what()));
+  ObjectReader top(*json, "$");
+  Batch batch;
+  auto kiosk_id = top.string("kiosk_id", k_max_kiosk_id);
+  if (!kiosk_id) return std::unexpected(kiosk_id.error());
+  if (auto ok = check_kiosk_id(*kiosk_id, "$.kiosk_id"); !ok) return std::unexpected(ok.error());
+  batch.kiosk_id = std::move(*kiosk_id);
+  auto device_key = top.string("device_key", k_max_device_key, 1);
+  if (!device_key) return std::unexpected(device_key.error());
+  batch.device_key = std::move(*device_key);
+  auto items = top.member("transactions");
+  if (!items) return std::unexpected(items.error());
+  if (!(*items)->is_array()) return fail(Errc::parse, "$.transactions: expected an array");
+  // An empty batch says nothing, so it must not be able to do anything (such as pin a key).
+  if ((*items)->empty() || (*items)->size() > k_max_batch) {
+    return fail(Errc::invalid_argument,
+                fmt::format("$.transactions: {} transactions; a batch holds 1 to {}",
+                            (*items)->size(), k_max_batch));
   }
+  if (auto ok = top.finish(); !ok) return std::unexpected(ok.error());
+  std::size_t index = 0;
+  for (const auto& item : **items) {
+    std::string path = fmt::format("$.transactions[{}]", index++);
+    if (!item.is_object()) return fail(Errc::parse, fmt::format("{}: expected an object", path));
+    ObjectReader reader(item, path);
+    auto id = reader.string("id", k_max_item_id, 1);
+    if (!id) return std::unexpected(id.error());
+    auto record = reader.string("record", k_max_record_bytes, 1);
+    if (!record) return std::unexpected(record.error());
+    auto signature = reader.string("signature", k_max_signature, 1);
+    if (!signature) return std::unexpected(signature.error());
+    if (auto ok = reader.finish(); !ok) return std::unexpected(ok.error());
+    batch.items.push_back(OutboxItem{0, std::move(*id), std::move(*record), std::move(*signature)});
+  }
+  return batch;
 }
 
 std::string encode_results(const std::vector<UploadResult>& results) {
@@ -109,29 +260,150 @@ std::string encode_heartbeat(const Heartbeat& h) {
 }
 
 Expected<Heartbeat> decode_heartbeat(std::string_view text) {
-  auto json = parse_object(text, "heartbeat");
+  auto json = parse_body(text, "heartbeat");
   if (!json) return std::unexpected(json.error());
-  try {
-    Heartbeat h;
-    h.kiosk_id = json->at("kiosk_id").get<std::string>();
-    h.version = json->at("version").get<std::string>();
-    h.boot_id = json->at("boot_id").get<std::string>();
-    h.uptime_s = json->at("uptime_s").get<std::int64_t>();
-    h.queue_depth = json->at("queue_depth").get<std::int64_t>();
-    h.quarantined = json->at("quarantined").get<std::int64_t>();
-    if (!json->at("oldest_pending_age_s").is_null())
-      h.oldest_pending_age_s = json->at("oldest_pending_age_s").get<std::int64_t>();
-    h.last_sequence = json->at("last_sequence").get<std::int64_t>();
-    h.audit_head_seq = json->at("audit_head").at("seq").get<std::int64_t>();
-    h.audit_head_hash = json->at("audit_head").at("hash").get<std::string>();
-    if (!json->at("out_of_service").is_null())
-      h.out_of_service = json->at("out_of_service").get<std::string>();
-    for (auto& [name, status] : json->at("devices").items())
-      h.devices.emplace_back(name, status.get<std::string>());
-    return h;
-  } catch (const Json::exception& e) {
-    return fail(Errc::parse, fmt::format("heartbeat: {}", e.what()));
+  ObjectReader top(*json, "$");
+  Heartbeat h;
+  auto text_of = [&](ObjectReader& reader, std::string_view key, std::string& out,
+                     std::size_t max) -> Expected<void> {
+    auto value = reader.string(key, max);
+    if (!value) return std::unexpected(value.error());
+    out = std::move(*value);
+    return {};
+  };
+  auto integer_of = [&](std::string_view key, std::int64_t& out) -> Expected<void> {
+    auto value = top.integer(key, 0);
+    if (!value) return std::unexpected(value.error());
+    out = *value;
+    return {};
+  };
+  for (auto [key, out, max] : {std::tuple<std::string_view, std::string*, std::size_t>{
+                                   "kiosk_id", &h.kiosk_id, k_max_kiosk_id},
+                               {"version", &h.version, k_max_heartbeat_text},
+                               {"boot_id", &h.boot_id, k_max_heartbeat_text}}) {
+    if (auto ok = text_of(top, key, *out, max); !ok) return std::unexpected(ok.error());
   }
+  for (auto [key, out] : {std::pair<std::string_view, std::int64_t*>{"uptime_s", &h.uptime_s},
+                          {"queue_depth", &h.queue_depth},
+                          {"quarantined", &h.quarantined},
+                          {"last_sequence", &h.last_sequence}}) {
+    if (auto ok = integer_of(key, *out); !ok) return std::unexpected(ok.error());
+  }
+  auto oldest = top.member("oldest_pending_age_s");
+  if (!oldest) return std::unexpected(oldest.error());
+  if (!(*oldest)->is_null()) {
+    auto age = ObjectReader::integer_value(**oldest, "$.oldest_pending_age_s", 0);
+    if (!age) return std::unexpected(age.error());
+    h.oldest_pending_age_s = *age;
+  }
+  auto audit = top.member("audit_head");
+  if (!audit) return std::unexpected(audit.error());
+  if (!(*audit)->is_object()) return fail(Errc::parse, "$.audit_head: expected an object");
+  ObjectReader audit_reader(**audit, "$.audit_head");
+  auto seq = audit_reader.integer("seq", 0);
+  if (!seq) return std::unexpected(seq.error());
+  h.audit_head_seq = *seq;
+  if (auto ok = text_of(audit_reader, "hash", h.audit_head_hash, k_max_audit_hash); !ok)
+    return std::unexpected(ok.error());
+  if (auto ok = audit_reader.finish(); !ok) return std::unexpected(ok.error());
+  auto out_of_service = top.member("out_of_service");
+  if (!out_of_service) return std::unexpected(out_of_service.error());
+  if (!(*out_of_service)->is_null()) {
+    std::string reason;
+    if (auto ok = text_of(top, "out_of_service", reason, k_max_heartbeat_text); !ok)
+      return std::unexpected(ok.error());
+    h.out_of_service = std::move(reason);
+  }
+  auto devices = top.member("devices");
+  if (!devices) return std::unexpected(devices.error());
+  if (!(*devices)->is_object()) return fail(Errc::parse, "$.devices: expected an object");
+  if ((*devices)->size() > k_max_heartbeat_devices) {
+    return fail(Errc::invalid_argument, fmt::format("$.devices: {} devices; at most {}",
+                                                    (*devices)->size(), k_max_heartbeat_devices));
+  }
+  for (const auto& [name, status] : (*devices)->items()) {
+    if (!status.is_string())
+      return fail(Errc::parse, fmt::format("$.devices.{}: expected a string", printable(name)));
+    h.devices.emplace_back(name, status.get<std::string>());
+  }
+  if (auto ok = top.finish(); !ok) return std::unexpected(ok.error());
+  if (auto ok = validate_heartbeat(h); !ok) return std::unexpected(ok.error());
+  return h;
+}
+
+Expected<void> validate_heartbeat(const Heartbeat& h) {
+  if (auto ok = check_kiosk_id(h.kiosk_id, "$.kiosk_id"); !ok) return ok;
+  auto text_ok = [](std::string_view path, std::string_view value, std::size_t min,
+                    std::size_t max) -> Expected<void> {
+    if (value.size() < min || value.size() > max || !printable_ascii(value)) {
+      return fail(Errc::invalid_argument,
+                  fmt::format("{}: {} to {} printable ASCII characters", path, min, max));
+    }
+    // Name only the place: the value may be the very number that must not be logged.
+    if (looks_like_card_number(value))
+      return fail(Errc::invalid_argument, fmt::format("{}: looks like a card number", path));
+    return {};
+  };
+  if (auto ok = text_ok("$.version", h.version, 1, k_max_heartbeat_text); !ok) return ok;
+  // The boot id is the kernel's UUID, never typed by anyone, and its digit groups joined by
+  // dashes can look like a card number: it is held to printable ASCII only, or a kiosk could
+  // not send a heartbeat for a whole boot.
+  if (h.boot_id.empty() || h.boot_id.size() > k_max_heartbeat_text || !printable_ascii(h.boot_id))
+    return fail(Errc::invalid_argument, "$.boot_id: 1 to 128 printable ASCII characters");
+  for (auto [path, value] : {std::pair<std::string_view, std::int64_t>{"$.uptime_s", h.uptime_s},
+                             {"$.queue_depth", h.queue_depth},
+                             {"$.quarantined", h.quarantined},
+                             {"$.last_sequence", h.last_sequence},
+                             {"$.audit_head.seq", h.audit_head_seq},
+                             {"$.oldest_pending_age_s", h.oldest_pending_age_s.value_or(0)}}) {
+    if (value < 0) return fail(Errc::invalid_argument, fmt::format("{}: must be 0 or more", path));
+  }
+  if (h.audit_head_hash.size() > k_max_audit_hash || !lower_hex(h.audit_head_hash))
+    return fail(Errc::invalid_argument, "$.audit_head.hash: lowercase hex of at most 128 digits");
+  if (h.out_of_service) {
+    if (auto ok = text_ok("$.out_of_service", *h.out_of_service, 1, k_max_heartbeat_text); !ok)
+      return ok;
+  }
+  if (h.devices.size() > k_max_heartbeat_devices)
+    return fail(Errc::invalid_argument, "$.devices: too many devices");
+  for (const auto& [name, status] : h.devices) {
+    if (name.empty() || name.size() > 64 ||
+        !std::all_of(name.begin(), name.end(), device_name_char))
+      return fail(Errc::invalid_argument,
+                  "$.devices: a device name is not 1 to 64 of A-Z, a-z, 0-9, '-', '_' or '.'");
+    if (auto ok = text_ok("$.devices." + name, status, 0, k_max_heartbeat_text); !ok) return ok;
+    if (looks_like_card_number(name))
+      return fail(Errc::invalid_argument, "$.devices: a device name looks like a card number");
+  }
+  return {};
+}
+
+std::string encode_enrolment(const EnrolmentRequest& request) {
+  return Json{{"kiosk_id", request.kiosk_id},
+              {"token", request.token},
+              {"csr_pem", request.csr_pem},
+              {"device_public_key", request.device_public_key}}
+      .dump();
+}
+
+Expected<EnrolmentRequest> decode_enrolment(std::string_view text) {
+  auto json = parse_body(text, "enrolment request");
+  if (!json) return std::unexpected(json.error());
+  ObjectReader top(*json, "$");
+  EnrolmentRequest request;
+  for (auto [key, out, max] : {std::tuple<std::string_view, std::string*, std::size_t>{
+                                   "kiosk_id", &request.kiosk_id, k_max_kiosk_id},
+                               {"token", &request.token, 128},
+                               {"csr_pem", &request.csr_pem, 16 * 1024},
+                               {"device_public_key", &request.device_public_key, 128}}) {
+    auto value = top.string(key, max, 1);
+    if (!value) return std::unexpected(value.error());
+    *out = std::move(*value);
+  }
+  if (auto ok = top.finish(); !ok) return std::unexpected(ok.error());
+  if (auto ok = check_kiosk_id(request.kiosk_id, "$.kiosk_id"); !ok)
+    return std::unexpected(ok.error());
+  return request;
 }
 
 }  // namespace shubbak::portal_protocol

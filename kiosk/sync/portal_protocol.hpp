@@ -16,6 +16,13 @@
 //    "out_of_service": null|"reason", "devices": {"name": "status", ...}}
 // -> 204
 //
+// The portal reads every body strictly (see decode_batch, decode_heartbeat): exactly the keys
+// above, each of its type, integers in range; anything else is 400 with the JSON path and the
+// reason. Bodies are bounded: a batch request at most k_max_request_bytes, a heartbeat or an
+// enrolment k_max_heartbeat_bytes, whatever the transfer encoding (413 beyond). A batch holds 1
+// to k_max_batch transactions; each record is checked as validate_record() says
+// (kiosk/store/transaction_record.hpp), which is where "no payment" is defined.
+//
 // POST /api/v1/enroll   (TLS, server-authenticated only: the kiosk has no certificate yet)
 //   {"kiosk_id", "token": "<one-time token>", "csr_pem": "<PKCS#10, CN = kiosk_id>",
 //    "device_public_key": "<base64 raw Ed25519 public key>"}
@@ -43,6 +50,10 @@ inline constexpr std::size_t k_max_batch = 100;
 // portal accepts requests of up to k_max_request_bytes.
 inline constexpr std::size_t k_max_batch_bytes = 1024 * 1024;
 inline constexpr std::size_t k_max_request_bytes = 8 * 1024 * 1024;
+// Heartbeats and enrolment requests are small: a few hundred bytes, a CSR of about one KiB.
+inline constexpr std::size_t k_max_heartbeat_bytes = 64 * 1024;
+inline constexpr std::size_t k_max_enroll_bytes = 64 * 1024;
+inline constexpr std::size_t k_max_heartbeat_devices = 64;
 
 struct Batch {
   std::string kiosk_id;
@@ -65,14 +76,40 @@ struct Heartbeat {
   std::vector<std::pair<std::string, std::string>> devices;  // name -> status
 };
 
+// POST /api/v1/enroll's body.
+struct EnrolmentRequest {
+  std::string kiosk_id;
+  std::string token;
+  std::string csr_pem;
+  std::string device_public_key;  // base64
+};
+
 // Every string in `batch` must be UTF-8 (check first: a type_error is thrown otherwise).
 std::string encode_batch(const Batch& batch);
+// Strict: Errc::parse (malformed, a missing, unknown or mistyped key) or Errc::invalid_argument
+// (a value out of range: not 1 to k_max_batch items, an invalid kiosk id, an oversized string),
+// the message naming the JSON path. Each record is only checked for size here; the portal checks
+// its content item by item, so one bad record does not refuse the others.
 Expected<Batch> decode_batch(std::string_view json);
 
 std::string encode_results(const std::vector<UploadResult>& results);
 Expected<std::vector<UploadResult>> decode_results(std::string_view json);
 
 std::string encode_heartbeat(const Heartbeat& heartbeat);
+// Strict as decode_batch, and the result passes validate_heartbeat().
 Expected<Heartbeat> decode_heartbeat(std::string_view json);
+
+std::string encode_enrolment(const EnrolmentRequest& request);
+// Strict as decode_batch: the four keys, non-empty strings of bounded size, a valid kiosk id.
+Expected<EnrolmentRequest> decode_enrolment(std::string_view json);
+
+// What a heartbeat may say: a valid kiosk id; version, boot id and device names and states of
+// bounded length and printable ASCII; counters and ages not negative; the audit head hash in
+// hex; at most k_max_heartbeat_devices devices; no card-number-shaped value anywhere.
+Expected<void> validate_heartbeat(const Heartbeat& heartbeat);
+
+// `text` safe for a log line or an error message: printable ASCII kept, every other byte (and
+// quote and backslash) as \xNN, cut after `max` bytes. For values from outside.
+std::string printable(std::string_view text, std::size_t max = 80);
 
 }  // namespace shubbak::portal_protocol

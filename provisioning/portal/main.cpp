@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdio>
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include "kiosk/core/log.hpp"
@@ -77,6 +78,30 @@ int main(int argc, char** argv) {
   issue_token->add_option("--db", database, "SQLite database (default portal.db)");
   cli.add_option("--static", options.static_dir,
                  "Directory served under /repository/ (the TUF repository)");
+  auto& limits = options.limits;
+  cli.add_option("--max-connections", limits.max_connections,
+                 "Connections open at once, from all clients (default 256; at most 900, so "
+                 "every socket stays below select()'s FD_SETSIZE inside cpp-httplib)")
+      ->check(CLI::Range(1, 900));
+  cli.add_option("--max-connections-per-address", limits.max_connections_per_address,
+                 "Connections open at once from one client address (default 16; kiosks behind "
+                 "one NAT share an address)")
+      ->check(CLI::Range(1, 900));
+  auto milliseconds = [&](const char* name, std::chrono::milliseconds& value, const char* what) {
+    cli.add_option_function<std::int64_t>(
+           name, [&value](std::int64_t ms) { value = std::chrono::milliseconds(ms); },
+           fmt::format("{} in ms (default {})", what, value.count()))
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{3'600'000}));
+  };
+  milliseconds("--handshake-timeout-ms", limits.handshake_timeout,
+               "Time from accepting a connection to the end of its TLS handshake");
+  milliseconds("--header-timeout-ms", limits.header_timeout,
+               "Time from a request's first byte to the end of its headers");
+  milliseconds("--body-timeout-ms", limits.body_timeout,
+               "Time from the end of a request's headers to the end of its body");
+  milliseconds("--idle-timeout-ms", limits.idle_timeout,
+               "Time a connection may wait for its next request");
+  milliseconds("--write-timeout-ms", limits.write_timeout, "Time for each write of a reply");
   cli.add_option("--drop-replies-after-commit", options.drop_replies_after_commit,
                  "Testing: cut off the reply to the first N committed batches");
   cli.add_option("--reply-delay-ms", options.reply_delay_ms,

@@ -1,15 +1,19 @@
 #include "provisioning/portal/portal_server.hpp"
 
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <thread>
 
 #include <fmt/format.h>
 #include <httplib.h>
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
 #include <nlohmann/json.hpp>
 
+#include "kiosk/core/kiosk_id.hpp"
 #include "kiosk/crypto/bytes.hpp"
 #include "kiosk/crypto/device_key.hpp"
 #include "provisioning/portal/kiosk_ca.hpp"
@@ -18,26 +22,128 @@ namespace shubbak::portal {
 
 namespace {
 
-// The CN of the verified client certificate; empty when there is none.
-std::string client_common_name(const httplib::Request& request) {
-  if (request.ssl == nullptr) return {};
-  X509* cert = SSL_get1_peer_certificate(request.ssl);
-  if (cert == nullptr) return {};
-  char name[256] = {};
-  int length =
-      X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, name, sizeof name);
-  X509_free(cert);
-  return length > 0 ? std::string(name, static_cast<std::size_t>(length)) : std::string();
-}
+// The request line and headers of one request (kiosks send a few hundred bytes).
+constexpr std::size_t k_max_header_bytes = 32 * 1024;
+// Chunk framing on top of the largest body: the handlers bound the body itself exactly.
+constexpr std::size_t k_framing_allowance = 256 * 1024;
+constexpr int k_max_requests_per_connection = 10'000;
 
-// A client certificate was presented and verified against the client CA during the handshake.
-bool has_verified_client_certificate(const httplib::Request& request) {
-  if (request.ssl == nullptr) return false;
-  X509* cert = SSL_get1_peer_certificate(request.ssl);
-  if (cert == nullptr) return false;
-  X509_free(cert);
-  return SSL_get_verify_result(request.ssl) == X509_V_OK;
-}
+// What one request's handlers tell the stream and the connection loop. The handlers run on the
+// thread that serves the connection, inside HttpRouter::serve(), so it is reached through a
+// thread_local pointer that the loop sets for exactly that span.
+struct RequestState {
+  PeerIdentity peer;          // for the whole connection
+  bool headers_done = false;  // the stream is now reading the body
+  bool close_after = false;   // the reply refuses the request: close the connection after it
+  bool unread_body = false;   // the peer may still be sending a body nobody read
+};
+
+thread_local RequestState* t_request = nullptr;
+
+// cpp-httplib's view of one TLS connection: every read of a request is bounded in time (the
+// headers from their first byte, then the body) and in bytes, whatever the transfer encoding;
+// every write of a reply is bounded in time.
+class HttpStream final : public httplib::Stream {
+ public:
+  HttpStream(TlsConnection& connection, const ConnectionLimits& limits, RequestState& request)
+      : m_connection(connection), m_limits(limits), m_request(request) {}
+
+  // Waits for the first byte of the next request (false: idle too long, closed or stopping).
+  bool wait_for_request(Clock::time_point deadline) {
+    return m_begin < m_end || m_connection.wait_readable(deadline);
+  }
+
+  void begin_request() {
+    m_header_deadline = Clock::now() + m_limits.header_timeout;
+    m_body_started = false;
+    m_consumed = 0;
+  }
+
+  bool is_readable() const override { return m_begin < m_end; }
+  bool is_writable() const override { return true; }  // write() itself waits, bounded
+
+  ssize_t read(char* data, std::size_t size) override {
+    if (m_request.headers_done && !m_body_started) {
+      m_body_started = true;
+      m_body_deadline = Clock::now() + m_limits.body_timeout;
+      m_consumed = 0;
+    }
+    std::size_t budget = m_body_started ? portal_protocol::k_max_request_bytes + k_framing_allowance
+                                        : k_max_header_bytes;
+    if (m_consumed >= budget) {
+      m_request.close_after = true;
+      return -1;
+    }
+    if (m_begin == m_end) {
+      ssize_t got = m_connection.read(m_buffer, sizeof m_buffer,
+                                      m_body_started ? m_body_deadline : m_header_deadline);
+      if (got <= 0) {
+        m_request.close_after = true;
+        return got;
+      }
+      m_begin = 0;
+      m_end = static_cast<std::size_t>(got);
+    }
+    std::size_t n = std::min({size, m_end - m_begin, budget - m_consumed});
+    std::memcpy(data, m_buffer + m_begin, n);
+    m_begin += n;
+    m_consumed += n;
+    return static_cast<ssize_t>(n);
+  }
+
+  ssize_t write(const char* data, std::size_t size) override {
+    return m_connection.write(data, size, Clock::now() + m_limits.write_timeout);
+  }
+
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    ip = m_connection.peer_address();
+    port = m_connection.peer_port();
+  }
+
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    sockaddr_storage local{};
+    socklen_t length = sizeof local;
+    ip.clear();
+    port = 0;
+    if (::getsockname(m_connection.fd(), reinterpret_cast<sockaddr*>(&local), &length) != 0) return;
+    char text[INET6_ADDRSTRLEN] = {};
+    if (local.ss_family == AF_INET) {
+      const auto& v4 = reinterpret_cast<const sockaddr_in&>(local);
+      ::inet_ntop(AF_INET, &v4.sin_addr, text, sizeof text);
+      port = ntohs(v4.sin_port);
+    } else if (local.ss_family == AF_INET6) {
+      const auto& v6 = reinterpret_cast<const sockaddr_in6&>(local);
+      ::inet_ntop(AF_INET6, &v6.sin6_addr, text, sizeof text);
+      port = ntohs(v6.sin6_port);
+    }
+    ip = text;
+  }
+
+  socket_t socket() const override { return m_connection.fd(); }
+
+ private:
+  TlsConnection& m_connection;
+  const ConnectionLimits& m_limits;
+  RequestState& m_request;
+  char m_buffer[16384];
+  std::size_t m_begin = 0;
+  std::size_t m_end = 0;
+  Clock::time_point m_header_deadline{};
+  Clock::time_point m_body_deadline{};
+  bool m_body_started = false;
+  std::size_t m_consumed = 0;  // by cpp-httplib, in the current phase
+};
+
+// cpp-httplib's routing and request parsing, driven on connections this server owns: its own
+// accept loop, thread pool and TLS (which cannot bound slow clients or chunked bodies) stay
+// unused.
+class HttpRouter final : public httplib::Server {
+ public:
+  bool serve(httplib::Stream& stream, bool last, bool& closed,
+             const std::function<void(httplib::Request&)>& setup) {
+    return process_request(stream, last, closed, setup);
+  }
+};
 
 void reply_error(httplib::Response& response, int status, const std::string& message) {
   response.status = status;
@@ -46,25 +152,150 @@ void reply_error(httplib::Response& response, int status, const std::string& mes
                        "application/json");
 }
 
+// Refuses the request before or instead of reading its body: the connection closes after the
+// reply, draining what the client still sends so that it sees the reply.
+httplib::Server::HandlerResponse refuse(httplib::Response& response, int status,
+                                        const std::string& message) {
+  reply_error(response, status, message);
+  response.set_header("Connection", "close");
+  if (t_request) {
+    t_request->close_after = true;
+    t_request->unread_body = true;
+  }
+  return httplib::Server::HandlerResponse::Handled;
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// The largest body each POST path takes; 0 for a path that takes none.
+std::size_t body_limit(std::string_view path) {
+  if (path == portal_protocol::k_transactions_path) return portal_protocol::k_max_request_bytes;
+  if (path == portal_protocol::k_heartbeat_path) return portal_protocol::k_max_heartbeat_bytes;
+  if (path == portal_protocol::k_enroll_path) return portal_protocol::k_max_enroll_bytes;
+  return 0;
+}
+
+// Everything decided from the request line and headers alone, before a byte of body is read.
+httplib::Server::HandlerResponse screen_request(const httplib::Request& q, httplib::Response& r) {
+  using Handled = httplib::Server::HandlerResponse;
+  RequestState& state = *t_request;
+  state.headers_done = true;
+  if (state.peer.verified) {
+    if (auto ok = check_kiosk_id(state.peer.common_name, "the client certificate's CN"); !ok)
+      return refuse(r, 403, ok.error().message);
+  } else if (q.path != portal_protocol::k_enroll_path) {
+    return refuse(r, 403, "a client certificate is required");
+  }
+  bool has_length = q.has_header("Content-Length");
+  bool chunked = q.has_header("Transfer-Encoding");
+  if (q.method == "GET" || q.method == "HEAD") {
+    if (chunked || (has_length && q.get_header_value("Content-Length") != "0"))
+      return refuse(r, 400, "a GET or HEAD request has no body");
+    return Handled::Unhandled;
+  }
+  if (q.method != "POST") return refuse(r, 405, "only GET, HEAD and POST are served");
+  std::size_t limit = body_limit(q.path);
+  if (limit == 0) return refuse(r, 404, "no such endpoint");
+  if (q.has_header("Content-Encoding") &&
+      !equals_ignoring_case(q.get_header_value("Content-Encoding"), "identity"))
+    return refuse(r, 415, "request bodies are not to be compressed");
+  if (!q.get_header_value("Content-Type").starts_with("application/json"))
+    return refuse(r, 415, "the body must be application/json");
+  if (q.get_header_value_count("Content-Length") > 1 ||
+      q.get_header_value_count("Transfer-Encoding") > 1 || (has_length && chunked))
+    return refuse(r, 400, "one Content-Length or one Transfer-Encoding, not both");
+  if (chunked) {
+    // Chunked bodies are read through the same bound as any other (the handlers count them).
+    if (!equals_ignoring_case(q.get_header_value("Transfer-Encoding"), "chunked"))
+      return refuse(r, 501, "only the chunked transfer encoding is understood");
+    return Handled::Unhandled;
+  }
+  if (!has_length)
+    return refuse(r, 411, "a body needs Content-Length or chunked transfer encoding");
+  std::string length = q.get_header_value("Content-Length");
+  if (length.empty() || length.size() > 19 ||
+      !std::all_of(length.begin(), length.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return refuse(r, 400, "Content-Length is not a number");
+  if (std::stoull(length) > limit)
+    return refuse(r, 413, fmt::format("the body of {} may be at most {} bytes", q.path, limit));
+  return Handled::Unhandled;
+}
+
+// Reads the body through `reader` up to `limit` bytes; false (and the reply set) otherwise.
+bool read_body(const httplib::ContentReader& reader, std::size_t limit, std::string& body,
+               httplib::Response& response) {
+  bool too_big = false;
+  bool complete = reader([&](const char* data, std::size_t size) {
+    if (body.size() + size > limit) {
+      too_big = true;
+      return false;
+    }
+    body.append(data, size);
+    return true;
+  });
+  if (too_big) {
+    refuse(response, 413, fmt::format("the request body is larger than {} bytes", limit));
+    return false;
+  }
+  if (!complete) {
+    reply_error(response, 400, "the request body was cut off or came too slowly");
+    response.set_header("Connection", "close");
+    t_request->close_after = true;
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 struct PortalServer::Impl {
   ServerOptions options;
   PortalStore& store;
   Log log;
-  std::unique_ptr<httplib::SSLServer> server;
-  std::thread thread;
-  int port = 0;
+  std::unique_ptr<TlsContext> tls;
+  HttpRouter http;
+  std::unique_ptr<ConnectionServer> connections;
   std::atomic<int> drops_left = 0;
   std::unique_ptr<KioskCa> kiosk_ca;  // null: enrolment is off
 
   Impl(ServerOptions o, PortalStore& s, Log l)
       : options(std::move(o)), store(s), log(std::move(l)) {}
 
-  void on_transactions(const httplib::Request& request, httplib::Response& response) {
-    std::string kiosk = client_common_name(request);
-    if (kiosk.empty()) return reply_error(response, 403, "client certificate has no CN");
-    auto batch = portal_protocol::decode_batch(request.body);
+  // The kiosk the request speaks for: its certificate's CN, checked in screen_request().
+  static const std::string& client_kiosk() { return t_request->peer.common_name; }
+
+  // Serves one connection's requests until it should close; true when the client may still be
+  // sending a body nobody read.
+  bool serve_connection(TlsConnection& connection) {
+    RequestState request;
+    request.peer = connection.peer_identity();
+    HttpStream stream(connection, options.limits, request);
+    t_request = &request;
+    struct Unset {
+      ~Unset() { t_request = nullptr; }
+    } unset;
+    for (int served = 0; served < k_max_requests_per_connection; ++served) {
+      if (!stream.wait_for_request(Clock::now() + options.limits.idle_timeout)) return false;
+      request.headers_done = false;
+      request.close_after = false;
+      request.unread_body = false;
+      stream.begin_request();
+      bool closed = false;
+      bool ok = http.serve(stream, served + 1 == k_max_requests_per_connection, closed,
+                           [&connection](httplib::Request& q) { q.ssl = connection.native(); });
+      if (!ok || closed || request.close_after) return request.unread_body;
+    }
+    return false;
+  }
+
+  void on_transactions(const std::string& body, httplib::Response& response) {
+    const std::string& kiosk = client_kiosk();
+    auto batch = portal_protocol::decode_batch(body);
     if (!batch) return reply_error(response, 400, batch.error().message);
     auto results = store.ingest(kiosk, *batch);
     if (!results) {
@@ -93,14 +324,13 @@ struct PortalServer::Impl {
     response.set_content(portal_protocol::encode_results(*results), "application/json");
   }
 
-  void on_heartbeat(const httplib::Request& request, httplib::Response& response) {
-    std::string kiosk = client_common_name(request);
-    if (kiosk.empty()) return reply_error(response, 403, "client certificate has no CN");
-    auto heartbeat = portal_protocol::decode_heartbeat(request.body);
+  void on_heartbeat(const std::string& body, httplib::Response& response) {
+    const std::string& kiosk = client_kiosk();
+    auto heartbeat = portal_protocol::decode_heartbeat(body);
     if (!heartbeat) return reply_error(response, 400, heartbeat.error().message);
     if (heartbeat->kiosk_id != kiosk)
       return reply_error(response, 403, "heartbeat names another kiosk");
-    if (auto stored = store.record_heartbeat(kiosk, *heartbeat, request.body); !stored) {
+    if (auto stored = store.record_heartbeat(kiosk, *heartbeat); !stored) {
       log.error("cannot store a heartbeat from {}: {}", kiosk, stored.error().describe());
       return reply_error(response, 503, "storage unavailable");
     }
@@ -109,25 +339,17 @@ struct PortalServer::Impl {
     response.status = 204;
   }
 
-  void on_enroll(const httplib::Request& request, httplib::Response& response) {
+  void on_enroll(const std::string& body, httplib::Response& response) {
     if (!kiosk_ca) return reply_error(response, 503, "enrolment is not configured on this portal");
-    auto body = nlohmann::json::parse(request.body, nullptr, false);
-    if (!body.is_object()) return reply_error(response, 400, "the body is not a JSON object");
-    std::string fields[4];
-    const char* names[4] = {"kiosk_id", "token", "csr_pem", "device_public_key"};
-    for (int i = 0; i < 4; ++i) {
-      auto field = body.find(names[i]);
-      if (field == body.end() || !field->is_string() || field->get<std::string>().empty())
-        return reply_error(response, 400,
-                           fmt::format("\"{}\" is missing or not a string", names[i]));
-      fields[i] = field->get<std::string>();
-    }
-    const auto& [kiosk_id, token, csr_pem, device_key] = fields;
-    auto raw_key = base64_decode(device_key);
+    auto request = portal_protocol::decode_enrolment(body);
+    if (!request) return reply_error(response, 400, request.error().message);
+    const auto& kiosk_id = request->kiosk_id;
+    auto raw_key = base64_decode(request->device_public_key);
     if (!raw_key || raw_key->size() != k_ed25519_public_key_size)
       return reply_error(response, 400, "device_public_key is not a base64 Ed25519 public key");
-    auto chain = store.enrol(token, kiosk_id, device_key, [&] {
-      return kiosk_ca->issue(csr_pem, kiosk_id, std::chrono::hours(24 * options.certificate_days));
+    auto chain = store.enrol(request->token, kiosk_id, request->device_public_key, [&] {
+      return kiosk_ca->issue(request->csr_pem, kiosk_id,
+                             std::chrono::hours(24 * options.certificate_days));
     });
     if (!chain) {
       if (chain.error().code == Errc::integrity) {
@@ -139,6 +361,17 @@ struct PortalServer::Impl {
     }
     response.status = 200;
     response.set_content(nlohmann::json{{"certificate_chain", *chain}}.dump(), "application/json");
+  }
+
+  using BodyHandler = void (Impl::*)(const std::string&, httplib::Response&);
+  void route(std::string_view path, BodyHandler handler) {
+    std::size_t limit = body_limit(path);
+    http.Post(std::string(path),
+              [this, limit, handler](const httplib::Request&, httplib::Response& r,
+                                     const httplib::ContentReader& reader) {
+                std::string body;
+                if (read_body(reader, limit, body, r)) (this->*handler)(body, r);
+              });
   }
 };
 
@@ -159,78 +392,59 @@ Expected<std::unique_ptr<PortalServer>> PortalServer::start(ServerOptions option
   }
   auto impl = std::make_unique<Impl>(std::move(options), store, std::move(log));
   Impl& s = *impl;
-  // With a client CA, cpp-httplib requires and verifies a client certificate (SSL_VERIFY_PEER |
-  // SSL_VERIFY_FAIL_IF_NO_PEER_CERT): no certificate, another CA or an expired one fails the
-  // handshake before any handler runs.
-  s.server = std::make_unique<httplib::SSLServer>(s.options.cert.c_str(), s.options.key.c_str(),
-                                                  s.options.client_ca.c_str());
-  if (!s.server->is_valid())
-    return fail(Errc::config, "cannot set up TLS with the given certificate, key and CA");
-  SSL_CTX* ctx = s.server->ssl_context();
-  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
   if (!s.options.client_ca_key.empty()) {
     auto ca = KioskCa::open(s.options.client_ca, s.options.client_ca_key);
     if (!ca) return std::unexpected(ca.error());
     s.kiosk_ca = std::move(*ca);
-    // Enrolment: a new kiosk has no client certificate, so the handshake may not demand one.
-    // One listener stays simplest: the server still asks for a certificate and OpenSSL still
-    // refuses one that does not verify (another CA, expired) at the handshake; only its absence
-    // is let through, and the pre-routing handler below answers 403 to every path but enrolment
-    // when there is no verified certificate. A second, certificate-less listener would need
-    // its own port, address and firewall rule for one request per kiosk lifetime.
-    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
-    s.server->set_pre_routing_handler([](const httplib::Request& q, httplib::Response& r) {
-      if (q.path == portal_protocol::k_enroll_path || has_verified_client_certificate(q))
-        return httplib::Server::HandlerResponse::Unhandled;
-      reply_error(r, 403, "a client certificate is required");
-      // The refusal comes before cpp-httplib reads a request body: close the connection, or
-      // the unread body would be parsed as the next request on it.
-      r.set_header("Connection", "close");
-      return httplib::Server::HandlerResponse::Handled;
-    });
   }
-  // With client verification on, OpenSSL refuses to resume a session (alert "internal error")
-  // unless the context has a session id context; kiosks resume sessions after every reconnect.
-  static constexpr unsigned char k_session_context[] = "shubbak-portal";
-  SSL_CTX_set_session_id_context(ctx, k_session_context, sizeof k_session_context - 1);
-  s.server->set_payload_max_length(portal_protocol::k_max_request_bytes);
-  s.server->set_keep_alive_max_count(10'000);
-  // Replies are small writes (headers, then body): without TCP_NODELAY, Nagle's algorithm and
-  // the client's delayed ACK add some 40 ms to every batch.
-  s.server->set_tcp_nodelay(true);
+  // Enrolment: a new kiosk has no client certificate, so the handshake may not demand one.
+  // One listener stays simplest: the server still asks for a certificate and OpenSSL still
+  // refuses one that does not verify (another CA, expired) at the handshake; only its absence
+  // is let through, and screen_request() answers 403 to every path but enrolment when there is
+  // no verified certificate. A second, certificate-less listener would need its own port,
+  // address and firewall rule for one request per kiosk lifetime.
+  auto tls = TlsContext::create(s.options.cert, s.options.key, s.options.client_ca,
+                                /*require_client_certificate=*/!s.kiosk_ca);
+  if (!tls) return std::unexpected(tls.error());
+  s.tls = std::move(*tls);
+
+  s.http.set_pre_routing_handler(screen_request);
+  // A client that asks before sending its body hears the same refusals, before it sends it.
+  s.http.set_expect_100_continue_handler([](const httplib::Request& q, httplib::Response& r) {
+    return screen_request(q, r) == httplib::Server::HandlerResponse::Handled ? r.status : 100;
+  });
+  // A reply that refuses the request also ends the connection: whatever follows on it (an
+  // unread body, a half-parsed request) is not a request.
+  s.http.set_logger([](const httplib::Request&, const httplib::Response& r) {
+    if (t_request && r.status >= 400 && r.status != 404 && r.status != 422)
+      t_request->close_after = true;
+  });
+  s.http.set_payload_max_length(portal_protocol::k_max_request_bytes);
   s.drops_left = s.options.drop_replies_after_commit;
-  s.server->Post(
-      std::string(portal_protocol::k_transactions_path),
-      [&s](const httplib::Request& q, httplib::Response& r) { s.on_transactions(q, r); });
-  s.server->Post(std::string(portal_protocol::k_heartbeat_path),
-                 [&s](const httplib::Request& q, httplib::Response& r) { s.on_heartbeat(q, r); });
-  s.server->Post(std::string(portal_protocol::k_enroll_path),
-                 [&s](const httplib::Request& q, httplib::Response& r) { s.on_enroll(q, r); });
+  s.route(portal_protocol::k_transactions_path, &Impl::on_transactions);
+  s.route(portal_protocol::k_heartbeat_path, &Impl::on_heartbeat);
+  s.route(portal_protocol::k_enroll_path, &Impl::on_enroll);
   if (!s.options.static_dir.empty() &&
-      !s.server->set_mount_point("/repository", s.options.static_dir.string())) {
+      !s.http.set_mount_point("/repository", s.options.static_dir.string())) {
     return fail(Errc::config,
                 fmt::format("static directory {} does not exist", s.options.static_dir.string()));
   }
-  s.port = s.options.port == 0 ? s.server->bind_to_any_port(s.options.host) : s.options.port;
-  if (s.options.port != 0 && !s.server->bind_to_port(s.options.host, s.options.port)) s.port = -1;
-  if (s.port <= 0) {
-    return fail(Errc::io, fmt::format("cannot listen on {}:{}", s.options.host, s.options.port));
-  }
-  s.thread = std::thread([&s] { s.server->listen_after_bind(); });
-  // stop() only takes effect once the accept loop runs; wait for it (bounded).
-  for (int i = 0; i < 500 && !s.server->is_running(); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  auto connections = ConnectionServer::start(
+      s.options.host, s.options.port, s.options.limits, *s.tls,
+      [&s](TlsConnection& connection) { return s.serve_connection(connection); },
+      s.log.child("net"));
+  if (!connections) return std::unexpected(connections.error());
+  s.connections = std::move(*connections);
   return std::unique_ptr<PortalServer>(new PortalServer(std::move(impl)));
 }
 
 int PortalServer::port() const {
-  return m_impl->port;
+  return m_impl->connections->port();
 }
 
 void PortalServer::stop() {
-  if (!m_impl || !m_impl->server) return;
-  m_impl->server->stop();
-  if (m_impl->thread.joinable()) m_impl->thread.join();
+  if (!m_impl || !m_impl->connections) return;
+  m_impl->connections->stop();
 }
 
 }  // namespace shubbak::portal

@@ -1,8 +1,13 @@
 // The reference portal's HTTPS server: mutual TLS (a kiosk must present a certificate issued by
-// the client CA; its CN is the kiosk id), the transaction and heartbeat API of
-// kiosk/sync/portal_protocol.hpp, a static directory (the TUF service repository) under
-// /repository/, and enrolment (POST /api/v1/enroll, the one path open without a client
-// certificate: a new kiosk has none yet; a one-time token authorises it instead).
+// the client CA; its CN is the kiosk id, checked by kiosk/core/kiosk_id.hpp's rule), the
+// transaction and heartbeat API of kiosk/sync/portal_protocol.hpp, a static directory (the TUF
+// service repository) under /repository/, and enrolment (POST /api/v1/enroll, the one path open
+// without a client certificate: a new kiosk has none yet; a one-time token authorises it).
+//
+// Connections, TLS and their limits are ConnectionServer's; cpp-httplib parses requests and
+// routes them, over a stream that bounds every request in time and bytes: headers, then the
+// body (at most its path's limit, whatever the transfer encoding; 413 beyond), then the reply.
+// A refused request closes its connection.
 //
 // Threading: start() and stop() from one thread; requests are served on the server's threads.
 #pragma once
@@ -14,6 +19,7 @@
 
 #include "kiosk/core/error.hpp"
 #include "kiosk/core/log.hpp"
+#include "provisioning/portal/connection_server.hpp"
 #include "provisioning/portal/portal_store.hpp"
 
 namespace shubbak::portal {
@@ -27,6 +33,7 @@ struct ServerOptions {
   std::filesystem::path client_ca_key;  // its private key (PEM); empty: enrolment is off
   int certificate_days = 365;           // lifetime of a kiosk certificate issued at enrolment
   std::filesystem::path static_dir;     // served under /repository/; empty: none
+  ConnectionLimits limits;
   // Fault injection for protocol tests: the reply to this many transaction batches is cut off
   // after the batch was committed, as a network failure would.
   int drop_replies_after_commit = 0;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "kiosk/core/hex.hpp"
+#include "kiosk/core/kiosk_id.hpp"
 #include "kiosk/core/money.hpp"
 #include "kiosk/crypto/bytes.hpp"
 #include "kiosk/crypto/device_key.hpp"
@@ -64,32 +65,32 @@ struct PortalStore::Impl {
   Log log;
   std::mutex mutex;
 
-  // The kiosk's pinned device key (base64), pinning `offered` when the kiosk is new.
-  Expected<std::string> device_key_for(std::string_view kiosk_id, const std::string& offered) {
+  // The kiosk's pinned device key (base64), or empty when none is pinned yet.
+  Expected<std::string> pinned_key(std::string_view kiosk_id) {
     auto select = db.prepare("SELECT device_key FROM kiosks WHERE kiosk_id = ?");
     if (!select) return std::unexpected(select.error());
     auto row = select->bind(1, kiosk_id).step();
     if (!row) return std::unexpected(row.error());
-    if (*row) return select->column_text(0);
+    return *row ? select->column_text(0) : std::string();
+  }
+
+  Expected<void> pin_key(std::string_view kiosk_id, const std::string& key) {
     auto insert =
         db.prepare("INSERT INTO kiosks(kiosk_id, device_key, first_seen_ms) VALUES (?,?,?)");
     if (!insert) return std::unexpected(insert.error());
-    if (auto ok = insert->bind(1, kiosk_id).bind(2, offered).bind(3, now_ms()).run(); !ok) {
+    if (auto ok = insert->bind(1, kiosk_id).bind(2, key).bind(3, now_ms()).run(); !ok)
       return std::unexpected(ok.error());
-    }
-    log.info("kiosk {} seen for the first time; device key pinned", kiosk_id);
-    return offered;
+    log.info("kiosk {} seen for the first time; device key pinned by its first signed batch",
+             kiosk_id);
+    return {};
   }
 
   // Why `item` cannot be stored, or empty when it may.
-  std::string check(std::string_view kiosk_id, const Bytes& device_key, const OutboxItem& item) {
-    auto record = parse_record(item.record);
-    if (!record) return "malformed record: " + record.error().message;
-    if (record->id != item.id) return "record id differs from the item id";
-    if (!is_uuid7(record->id)) return "id is not a UUIDv7";
-    if (record->kiosk_id != kiosk_id) return "record belongs to another kiosk";
-    if (!make_money(record->amount.minor_units, record->amount.currency))
-      return "invalid amount or currency";
+  std::string check(std::string_view kiosk_id, const Bytes& device_key, const OutboxItem& item,
+                    const TransactionRecord& record) {
+    if (record.id != item.id) return "record id differs from the item id";
+    if (auto valid = validate_record(record); !valid) return valid.error().message;
+    if (record.kiosk_id != kiosk_id) return "record belongs to another kiosk";
     auto signature = base64_decode(item.signature);
     if (!signature || !verify_ed25519(device_key, as_bytes(item.record), *signature)) {
       return "device signature does not verify";
@@ -126,7 +127,8 @@ Expected<std::vector<UploadResult>> PortalStore::ingest(std::string_view client_
   };
   if (batch.kiosk_id != client_kiosk_id) {
     return reject_all(fmt::format("batch names kiosk \"{}\" but the client certificate is \"{}\"",
-                                  batch.kiosk_id, client_kiosk_id));
+                                  portal_protocol::printable(batch.kiosk_id),
+                                  portal_protocol::printable(client_kiosk_id)));
   }
   auto offered_key = base64_decode(batch.device_key);
   if (!offered_key || offered_key->size() != k_ed25519_public_key_size)
@@ -134,20 +136,35 @@ Expected<std::vector<UploadResult>> PortalStore::ingest(std::string_view client_
 
   auto tx = sqlite::Transaction::begin(s.db);
   if (!tx) return std::unexpected(tx.error());
-  auto pinned = s.device_key_for(client_kiosk_id, batch.device_key);
+  auto pinned = s.pinned_key(client_kiosk_id);
   if (!pinned) return std::unexpected(pinned.error());
-  if (*pinned != batch.device_key)
+  if (!pinned->empty() && *pinned != batch.device_key)
     return reject_all("device key differs from the key this kiosk enrolled with");
+  // A kiosk never enrolled here (its certificate made by hand) has no pinned key: the offered
+  // key is pinned only when this batch stores at least one record it signed, all in this
+  // SQLite transaction. An empty, unsigned or refused batch pins nothing.
+  bool pin_on_success = pinned->empty();
 
   auto existing = s.db.prepare("SELECT record_sha256 FROM transactions WHERE id = ?");
+  auto same_sequence =
+      s.db.prepare("SELECT id FROM transactions WHERE kiosk_id = ? AND sequence = ?");
   auto insert = s.db.prepare(
       "INSERT INTO transactions(id, kiosk_id, sequence, record, record_sha256, signature, "
       "received_ms) "
       "VALUES (?,?,?,?,?,?,?)");
   if (!existing) return std::unexpected(existing.error());
+  if (!same_sequence) return std::unexpected(same_sequence.error());
   if (!insert) return std::unexpected(insert.error());
   std::int64_t received = now_ms();
+  std::size_t stored = 0;
   for (const auto& item : batch.items) {
+    auto reject = [&](std::string why) {
+      results.push_back(UploadResult{item.id, UploadOutcome::rejected, std::move(why)});
+    };
+    if (!is_uuid7(item.id)) {
+      reject("id is not a UUIDv7");
+      continue;
+    }
     std::string digest = to_hex(sha256(item.record));
     existing->reset();
     auto row = existing->bind(1, item.id).step();
@@ -156,16 +173,29 @@ Expected<std::vector<UploadResult>> PortalStore::ingest(std::string_view client_
       if (existing->column_text(0) == digest) {
         results.push_back(UploadResult{item.id, UploadOutcome::duplicate, {}});
       } else {
-        results.push_back(UploadResult{item.id, UploadOutcome::rejected,
-                                       "conflict: this id was stored with another record"});
+        reject("conflict: this id was stored with another record");
       }
       continue;
     }
-    if (std::string why = s.check(client_kiosk_id, *offered_key, item); !why.empty()) {
-      results.push_back(UploadResult{item.id, UploadOutcome::rejected, why});
+    auto record = parse_record(item.record);
+    if (!record) {
+      reject("malformed record: " + record.error().message);
       continue;
     }
-    auto record = parse_record(item.record);
+    if (std::string why = s.check(client_kiosk_id, *offered_key, item, *record); !why.empty()) {
+      reject(std::move(why));
+      continue;
+    }
+    // A sequence number names one transaction of a kiosk for good: another transaction under
+    // the same number means the kiosk lost its journal and started again.
+    same_sequence->reset();
+    auto taken = same_sequence->bind(1, client_kiosk_id).bind(2, record->sequence).step();
+    if (!taken) return std::unexpected(taken.error());
+    if (*taken) {
+      reject(fmt::format("conflict: sequence {} of this kiosk was stored with another transaction",
+                         record->sequence));
+      continue;
+    }
     insert->reset();
     insert->bind(1, item.id)
         .bind(2, client_kiosk_id)
@@ -174,14 +204,18 @@ Expected<std::vector<UploadResult>> PortalStore::ingest(std::string_view client_
     insert->bind(5, digest).bind(6, item.signature).bind(7, received);
     if (auto ok = insert->run(); !ok) return std::unexpected(ok.error());
     results.push_back(UploadResult{item.id, UploadOutcome::accepted, {}});
+    ++stored;
+  }
+  if (pin_on_success && stored > 0) {
+    if (auto ok = s.pin_key(client_kiosk_id, batch.device_key); !ok)
+      return std::unexpected(ok.error());
   }
   if (auto done = tx->commit(); !done) return std::unexpected(done.error());
   return results;
 }
 
 Expected<void> PortalStore::record_heartbeat(std::string_view client_kiosk_id,
-                                             const portal_protocol::Heartbeat& heartbeat,
-                                             std::string_view raw_json) {
+                                             const portal_protocol::Heartbeat& heartbeat) {
   Impl& s = *m_impl;
   std::lock_guard lock(s.mutex);
   auto upsert = s.db.prepare(
@@ -193,7 +227,11 @@ Expected<void> PortalStore::record_heartbeat(std::string_view client_kiosk_id,
       "audit_head_hash = excluded.audit_head_hash, body = excluded.body");
   if (!upsert) return std::unexpected(upsert.error());
   upsert->bind(1, client_kiosk_id).bind(2, now_ms()).bind(3, heartbeat.queue_depth);
-  upsert->bind(4, heartbeat.audit_head_seq).bind(5, heartbeat.audit_head_hash).bind(6, raw_json);
+  // The heartbeat as decoded and validated, encoded again: nothing the kiosk did not say in
+  // the protocol's own fields is kept.
+  upsert->bind(4, heartbeat.audit_head_seq)
+      .bind(5, heartbeat.audit_head_hash)
+      .bind(6, portal_protocol::encode_heartbeat(heartbeat));
   return upsert->run();
 }
 
@@ -204,6 +242,7 @@ Expected<std::int64_t> PortalStore::transaction_count() {
 
 Expected<std::string> PortalStore::issue_enrolment_token(std::string_view kiosk_id,
                                                          std::chrono::seconds lifetime) {
+  if (auto ok = check_kiosk_id(kiosk_id); !ok) return std::unexpected(ok.error());
   Bytes secret(16);
   if (auto ok = random_bytes(secret); !ok) return std::unexpected(ok.error());
   std::string token = to_hex(secret);
@@ -221,6 +260,7 @@ Expected<std::string> PortalStore::issue_enrolment_token(std::string_view kiosk_
 Expected<std::string> PortalStore::enrol(
     std::string_view token, std::string_view kiosk_id, std::string_view device_key,
     const std::function<Expected<std::string>()>& issue_certificate) {
+  if (auto ok = check_kiosk_id(kiosk_id); !ok) return std::unexpected(ok.error());
   Impl& s = *m_impl;
   std::lock_guard lock(s.mutex);
   auto tx = sqlite::Transaction::begin(s.db);

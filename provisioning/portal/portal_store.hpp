@@ -29,19 +29,22 @@ class PortalStore final {
 
   // Checks and stores `batch` from the kiosk authenticated as `client_kiosk_id` (the client
   // certificate's CN). Per item: accepted (new), duplicate (same id, same record bytes) or
-  // rejected (same id with another record, signature or key that does not verify, record of
-  // another kiosk, malformed). A kiosk's device key is pinned at enrolment; a kiosk that was
-  // never enrolled (certificate made by hand) has its key pinned by its first batch.
+  // rejected (same id with another record, another transaction under the same kiosk
+  // sequence, signature or key that does not verify, record of another kiosk, a record that
+  // fails validate_record()). A kiosk's device key is pinned at enrolment; a kiosk that was
+  // never enrolled (certificate made by hand) has its key pinned by its first batch that stores
+  // at least one record signed with it, never by an empty or wholly refused one.
   Expected<std::vector<UploadResult>> ingest(std::string_view client_kiosk_id,
                                              const portal_protocol::Batch& batch);
+  // Keeps the kiosk's latest heartbeat (decoded and validated; stored re-encoded).
   Expected<void> record_heartbeat(std::string_view client_kiosk_id,
-                                  const portal_protocol::Heartbeat& heartbeat,
-                                  std::string_view raw_json);
+                                  const portal_protocol::Heartbeat& heartbeat);
 
   Expected<std::int64_t> transaction_count();
 
   // Enrolment. A one-time token lets one technician enrol one kiosk id once, before it expires.
   // Only the token's SHA-256 is stored; the token itself is returned once, here (32 hex digits).
+  // Errc::invalid_argument for an invalid kiosk id (kiosk/core/kiosk_id.hpp).
   Expected<std::string> issue_enrolment_token(std::string_view kiosk_id,
                                               std::chrono::seconds lifetime);
   // Redeems `token` for `kiosk_id`: refused with Errc::integrity when the token is unknown, used,

@@ -11,6 +11,7 @@
 #include "kiosk/core/atomic_file.hpp"
 #include "kiosk/core/config.hpp"
 #include "kiosk/core/hex.hpp"
+#include "kiosk/core/kiosk_id.hpp"
 #include "kiosk/crypto/bytes.hpp"
 #include "kiosk/crypto/device_key.hpp"
 #include "kiosk/crypto/tls_client_key.hpp"
@@ -30,12 +31,6 @@ constexpr std::uintmax_t k_max_root_bytes = 1024 * 1024;
 constexpr std::uintmax_t k_max_ca_bytes = 256 * 1024;
 constexpr auto k_enrol_deadline = std::chrono::seconds(30);
 constexpr std::size_t k_confirm_digits = 8;
-
-bool valid_kiosk_id(std::string_view id) {
-  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-  });
-}
 
 // A TOML basic string.
 std::string toml_string(std::string_view text) {
@@ -162,9 +157,7 @@ std::string config_text(const ProvisionOptions& o, const fs::path& data_dir) {
 }
 
 Expected<void> provision(ProvisionOptions o, const Console& console) {
-  if (!valid_kiosk_id(o.kiosk_id))
-    return fail(Errc::invalid_argument,
-                "--kiosk-id must be 1 to 64 characters of A-Z a-z 0-9 - _ .");
+  if (auto ok = check_kiosk_id(o.kiosk_id, "--kiosk-id"); !ok) return ok;
   if (!o.portal_url.starts_with("https://"))
     return fail(Errc::invalid_argument, "--portal must be an https:// URL");
   while (o.portal_url.ends_with('/')) o.portal_url.pop_back();

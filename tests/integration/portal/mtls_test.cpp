@@ -50,7 +50,7 @@ TEST_CASE("mutual TLS: no client certificate, another CA's, or an expired one ar
       {"expired certificate", TlsOptions{portal.pki().ca_cert(), expired.cert, expired.key}},
   };
   for (auto& c : cases) {
-    CAPTURE(c.name);
+    INFO(c.name);
     auto response = portal.client(c.tls)->post_json(
         portal.url() + "/api/v1/heartbeat", heartbeat_json("kiosk-7"), std::chrono::seconds(10));
     CHECK_FALSE(response);

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "kiosk/store/sqlite.hpp"
+#include "kiosk/store/storage_probe.hpp"
 #include "tests/integration/store/store_fixture.hpp"
 
 using namespace shubbak;
@@ -316,4 +317,23 @@ TEST_CASE(
     store.reset();
     reopen_fails_at(5);
   }
+}
+
+TEST_CASE(
+    "the storage probe tells a full file system and an unwritable directory from a healthy one") {
+  StoreFixture f;
+  StorageProbe healthy({f.dir().path(), 1, true});
+  CHECK(healthy.read().problem == StorageProbe::Problem::none);
+  CHECK(healthy.read().free_bytes > 0);
+  CHECK(healthy.check());
+  // No probe file is left behind.
+  for (const auto& entry : std::filesystem::directory_iterator(f.dir().path())) {
+    CHECK_FALSE(entry.path().filename().string().starts_with(".store-probe"));
+  }
+  StorageProbe full({f.dir().path(), std::numeric_limits<std::int64_t>::max() / 2, true});
+  CHECK(full.read().problem == StorageProbe::Problem::full);
+  CHECK(full.check().error().message.starts_with("storage full:"));
+  StorageProbe gone({f.dir().path() / "unplugged", 1, true});
+  CHECK(gone.read().problem == StorageProbe::Problem::not_writable);
+  CHECK(gone.check().error().message.starts_with("storage not writable:"));
 }

@@ -206,7 +206,7 @@ TEST_CASE("migrations: a new file gets the current schema; a newer schema is ref
   { f.open(); }
   {
     auto db = sqlite::Database::open(f.db_path(), SQLITE_OPEN_READWRITE);
-    CHECK(db->query_int("PRAGMA user_version").value_or(0) == 2);
+    CHECK(db->query_int("PRAGMA user_version").value_or(0) == 3);
     REQUIRE(db->exec("PRAGMA user_version = 99"));
   }
   auto refused = TransactionStore::open(f.options(), Log(f.logger(), "store"));

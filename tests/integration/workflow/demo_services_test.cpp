@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "kiosk/crypto/device_key.hpp"
+#include "kiosk/store/payment_intents.hpp"
 #include "kiosk/store/transaction_store.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/kiosk_store.hpp"
@@ -125,9 +126,23 @@ TEST_CASE(
   REQUIRE(audit);
   CHECK_FALSE(audit->broken.has_value());
   // The kiosk opened the store, four sessions wrote four events each, the technician logged in,
-  // printed a test page (the print and the action), logged out, and this test opened it again.
-  CHECK(audit->entries == 1 + 4 * 4 + 4 + 1);
+  // printed a test page (the print and the action), logged out, and this test opened it again;
+  // the two card payments were settled by the commits of their transactions.
+  CHECK(audit->entries == 1 + 4 * 4 + 4 + 1 + 2);
 
-  // Both card payments are part of their transactions: nothing left open to reconcile.
-  CHECK(std::filesystem::is_empty(dir / "data/payments"));
+  // Both card payments are part of their transactions, settled in the same commit: nothing left
+  // open to reconcile, and no payment files beside the store.
+  PaymentIntentTable intents(*kiosk_store.store);
+  auto open = intents.unresolved();
+  REQUIRE(open);
+  CHECK(open->empty());
+  for (const auto& record : records) {
+    if (field(record, "payment_method") != "terminal") continue;
+    auto intent = intents.find(record.payment_reference);
+    REQUIRE(intent);
+    REQUIRE(intent->has_value());
+    CHECK((*intent)->state == "settled");
+    CHECK((*intent)->transaction_id == record.id);
+  }
+  CHECK_FALSE(std::filesystem::exists(dir / "data/payments"));
 }

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <functional>
 #include <set>
 
 #include "kiosk/core/money.hpp"
@@ -113,6 +114,109 @@ TEST_CASE("the audit chain verifier names the first broken entry") {
   std::swap(renumbered[1].detail, renumbered[3].detail);
   renumbered[1].detail = "{\"x\":1}";
   CHECK(verify_audit_chain(renumbered).broken->seq == 2);
+}
+
+namespace {
+TransactionRecord valid_record() {
+  TransactionRecord record;
+  record.id = "0190a0b1-5c2e-7000-8000-000000000001";
+  record.kiosk_id = "kiosk-7";
+  record.sequence = 1;
+  record.wall_ms = 1'795'000'000'000;
+  record.boot_id = "3f0c7a52-0000-4000-8000-000000000000";
+  record.service_id = "jordan.health.appointment";
+  record.service_version = "1.0.0";
+  record.fields = {{"clinic", "general"}};
+  return record;
+}
+
+std::string refusal(const TransactionRecord& record) {
+  auto valid = validate_record(record);
+  return valid ? std::string("accepted") : valid.error().message;
+}
+}  // namespace
+
+TEST_CASE("no payment is exactly zero minor units and no currency, and has no reference") {
+  CHECK(is_no_payment(Money{0, ""}));
+  CHECK_FALSE(is_no_payment(Money{0, "OMR"}));  // a payment of nothing in rials
+  CHECK_FALSE(is_no_payment(Money{5, ""}));
+  CHECK(check_recorded_amount(Money{0, ""}));
+  CHECK(check_recorded_amount(Money{0, "JOD"}));
+  CHECK(check_recorded_amount(Money{2500, "JOD"}));
+  CHECK(check_recorded_amount(Money{5, ""}).error().message.find("without a currency") !=
+        std::string::npos);
+  CHECK_FALSE(check_recorded_amount(Money{-1, "JOD"}));
+  CHECK_FALSE(check_recorded_amount(Money{1, "XYZ"}));
+
+  auto free = valid_record();  // the demo's free health appointment: amount {0, ""}
+  CHECK(refusal(free) == "accepted");
+  TransactionDraft draft{free.service_id, free.service_version, free.amount, "", free.fields};
+  CHECK(validate_draft(draft));
+  draft.payment_reference = "APPROVAL-1";
+  CHECK(validate_draft(draft).error().message ==
+        "no payment (a free service) has no payment reference");
+  free.payment_reference = "APPROVAL-1";
+  CHECK(refusal(free) == "no payment (a free service) has no payment reference");
+}
+
+TEST_CASE("a record is validated as strictly as the kiosk validates its drafts, and more") {
+  struct Case {
+    const char* name;
+    std::function<void(TransactionRecord&)> spoil;
+    std::string expected;
+  };
+  std::vector<Case> cases = {
+      {"sequence 0", [](auto& r) { r.sequence = 0; }, "sequence must be 1 or more"},
+      {"negative sequence", [](auto& r) { r.sequence = -5; }, "sequence must be 1 or more"},
+      {"negative wall time", [](auto& r) { r.wall_ms = -1; }, "wall_ms must not be negative"},
+      {"not a UUIDv7", [](auto& r) { r.id = "../../etc/passwd"; }, "id is not a UUIDv7"},
+      {"hostile kiosk id", [](auto& r) { r.kiosk_id = "../../etc/x';--"; },
+       "the record's kiosk_id is not a valid kiosk id"},
+      {"empty boot id", [](auto& r) { r.boot_id.clear(); }, "boot id must be 1 to 128 characters"},
+      {"negative amount",
+       [](auto& r) {
+         r.amount = {-100, "JOD"};
+       },
+       "an amount cannot be negative"},
+      {"unknown currency",
+       [](auto& r) {
+         r.amount = {100, "XYZ"};
+       },
+       "unknown ISO 4217 currency"},
+      {"an amount without currency",
+       [](auto& r) {
+         r.amount = {100, ""};
+       },
+       "an amount without a currency must be zero"},
+      {"card number in a field",
+       [](auto& r) { r.fields.emplace_back("note", "4111 1111 1111 1111"); },
+       "field note looks like a card number"},
+      {"card number as a field name",
+       [](auto& r) { r.fields.emplace_back("4111111111111111", "x"); },
+       "a field name looks like a card number"},
+      {"card number in the reference",
+       [](auto& r) {
+         r.amount = {100, "JOD"};
+         r.payment_reference = "5500-0000-0000-0004";
+       },
+       "payment reference looks like a card number"},
+      {"card number in the service version",
+       [](auto& r) { r.service_version = "4111111111111111"; },
+       "service version looks like a card number"},
+      {"oversized field", [](auto& r) { r.fields.emplace_back("note", std::string(4097, 'a')); },
+       "field note is too long"},
+      {"too many fields",
+       [](auto& r) {
+         for (int i = 0; i < 200; ++i) r.fields.emplace_back("f" + std::to_string(i), "x");
+       },
+       "too many form fields"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.name);
+    auto record = valid_record();
+    c.spoil(record);
+    CHECK(refusal(record).starts_with(c.expected));
+  }
 }
 
 TEST_CASE(

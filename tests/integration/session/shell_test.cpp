@@ -186,6 +186,28 @@ TEST_CASE("each fault that stops every service puts the kiosk out of service wit
   CHECK(kiosk.shell->out_of_service_reason() == "out_of_service.printer_empty");
 }
 
+TEST_CASE("a store that cannot take a transaction stops every service until it can again") {
+  UiHarness h(Language::en);
+  Kiosk kiosk(h);
+  kiosk.shell->show_welcome();
+  h.settle();
+  REQUIRE(on_attract(h));
+  kiosk.health.set_status(DeviceId::store, DeviceStatus::storage_full);
+  h.settle();
+  CHECK(kiosk.menu().empty());
+  CHECK(out_of_service(h));
+  CHECK(kiosk.shell->out_of_service_reason() == "out_of_service.storage_full");
+  kiosk.shell->start_service("jordan.health.appointment");
+  CHECK(kiosk.shell->session() == nullptr);
+  kiosk.health.set_status(DeviceId::store, DeviceStatus::offline);  // e.g. a read-only remount
+  h.settle();
+  CHECK(kiosk.shell->out_of_service_reason() == "out_of_service.storage_unavailable");
+  kiosk.health.set_status(DeviceId::store, DeviceStatus::online);  // room again: back by itself
+  h.settle();
+  CHECK(on_attract(h));
+  CHECK(kiosk.menu().size() == 3);
+}
+
 TEST_CASE("the out-of-service notice says why in Arabic and in English at once") {
   UiHarness h(Language::ar);
   Kiosk kiosk(h);
