@@ -23,7 +23,6 @@
 #include "kiosk/app/demo_defaults.hpp"
 #include "kiosk/app/service_notifier.hpp"
 #include "kiosk/app/store_and_forward.hpp"
-#include "kiosk/app/store_watch.hpp"
 #include "kiosk/app/touch_script.hpp"
 #include "kiosk/core/config.hpp"
 #include "kiosk/core/messages.hpp"
@@ -38,6 +37,7 @@
 #include "kiosk/session/printer_monitor.hpp"
 #include "kiosk/session/reader_devices.hpp"
 #include "kiosk/session/spoken_guidance.hpp"
+#include "kiosk/session/store_watch.hpp"
 #include "kiosk/session/technician_mode.hpp"
 #include "kiosk/trust/service_updater.hpp"
 #include "screens/shell/welcome_screen.hpp"
@@ -400,7 +400,9 @@ int run(const CommandLine& cli, Logger& logger) {
   StoreWatch store_watch(loop, lanes.store.executor(), transactions.store(), devices,
                          std::chrono::seconds(std::min(config->shell.device_poll_seconds, 5)),
                          Log(logger, "store"));
-  shell_options.check_store = [&store_watch] { store_watch.check_now(); };
+  shell_options.check_store = [&store_watch](std::function<void(bool)> done) {
+    store_watch.check(std::move(done));
+  };
   KioskShell shell(ui, app, services, devices, initial_services(), local_today, shell_options,
                    Log(logger, "shell"));
   Liveness shell_alive;  // a service set that finishes loading after the shell is gone is dropped

@@ -8,6 +8,7 @@
 
 #include "drivers/card/card_profile.hpp"
 #include "kiosk/crypto/receipt_seal.hpp"
+#include "kiosk/session/answer_display.hpp"
 
 namespace shubbak {
 
@@ -164,25 +165,23 @@ void KioskServices::print_receipt(const workflow::WorkflowEngine& session,
   Language language = m_ui.language();
   ReceiptDocument document;
   document.language = language;
-  document.issuer = bundle.title.in(language);
-  document.title = bundle.receipt->title.in(language);
+  document.issuer = display_text(m_ui, session, bundle.title);
+  document.title = display_text(m_ui, session, bundle.receipt->title);
   for (const auto& line : bundle.receipt->lines) {
     auto value = session.evaluate(line.value);
     std::string shown = value ? value->to_display_string() : "—";
     if (value) {
-      if (const auto* money = std::get_if<Money>(&value->data))
+      // Money in the citizen's format; a choice by its label, as the screen showed it.
+      const auto& references = line.value.references();
+      const workflow::Field* field =
+          references.size() == 1 ? bundle.field(references.front()) : nullptr;
+      if (const auto* money = std::get_if<Money>(&value->data)) {
         shown = m_ui.format().money(*money).value_or(shown);
-      // A choice prints as its label in the citizen's language, not its stored value.
-      if (const auto* text = std::get_if<std::string>(&value->data);
-          text && line.value.references().size() == 1) {
-        if (const workflow::Field* field = bundle.field(line.value.references().front())) {
-          for (const auto& choice : field->choices) {
-            if (choice.value == *text) shown = choice.label.in(language);
-          }
-        }
+      } else if (field && !field->choices.empty()) {
+        shown = display_answer(m_ui, session, *field, *value);
       }
     }
-    document.lines.emplace_back(line.label.in(language), shown);
+    document.lines.emplace_back(display_text(m_ui, session, line.label), shown);
   }
   if (session.payment()) {
     document.total_label = std::string(m_ui.message("receipt.total"));
@@ -195,7 +194,8 @@ void KioskServices::print_receipt(const workflow::WorkflowEngine& session,
     }
   }
   document.details = details(transaction_id);
-  if (bundle.receipt->footer) document.footer = bundle.receipt->footer->in(language);
+  if (bundle.receipt->footer)
+    document.footer = display_text(m_ui, session, *bundle.receipt->footer);
   document.qr_caption = std::string(m_ui.message("receipt.qr_caption"));
   document.logo = m_devices.receipt_logo.string();
   print(ReceiptKind::receipt, std::move(document), transaction_id, std::move(done));

@@ -188,7 +188,20 @@ void KioskShell::show_menu() {
 }
 
 void KioskShell::start_service(std::string_view id) {
-  if (m_options.check_store) m_options.check_store();
+  if (!m_options.check_store) return begin_service(std::string(id));
+  if (m_start_pending) return;
+  m_start_pending = true;
+  m_options.check_store(
+      [this, alive = std::weak_ptr<int>(m_alive), id = std::string(id), asked_in = m_state](bool) {
+        if (!alive.lock()) return;
+        m_start_pending = false;
+        // The store's verdict is on the hub now: availability() below follows it. A timer or the
+        // technician that moved the kiosk on meanwhile wins.
+        if (m_state == asked_in) begin_service(id);
+      });
+}
+
+void KioskShell::begin_service(const std::string& id) {
   std::shared_ptr<const workflow::Bundle> bundle;
   for (const auto& service : availability().offered) {
     if (service->id == id) bundle = service;
@@ -223,7 +236,7 @@ void KioskShell::end_session(workflow::EndResult result) {
     m_next_catalog.reset();
     m_log.info("{} service(s) now offered", m_catalog.services.size());
   }
-  if (m_options.check_store) m_options.check_store();
+  if (m_options.check_store) m_options.check_store([](bool) {});  // the hub tells the shell
   show_welcome();
   if (m_on_session_end) m_on_session_end(result);
 }

@@ -33,9 +33,10 @@ class KioskShell {
     std::chrono::milliseconds menu_idle{60000};     // an untouched menu returns to attract
     const Theme* theme =
         nullptr;  // the configured theme, restored for each citizen (none: left as is)
-    // Refreshes the board's view of the store before a session starts and once one ends (e.g.
-    // StoreWatch::check_now): a kiosk that cannot store serves nobody. None: not checked here.
-    std::function<void()> check_store = {};
+    // Checks the store off the UI thread before a session starts and once one ends, then calls
+    // its argument on the UI thread (StoreWatch::check): a kiosk that cannot store serves
+    // nobody. None: not checked here.
+    std::function<void(std::function<void(bool)>)> check_store = {};
   };
 
   // `devices` decides which services are offered; the shell follows its changes.
@@ -66,7 +67,11 @@ class KioskShell {
   const std::string& out_of_service_reason() const { return m_shown_reason; }
   ShellState state() const { return m_state; }
   void show_menu();
+  // Starts the service once the store is checked (at once without a check_store); a service
+  // tapped again while its check runs is not started twice.
   void start_service(std::string_view id);
+  // Whether a start waits for the store's check.
+  bool starting() const { return m_start_pending; }
   // The services a citizen may start now.
   ServiceAvailability availability() const;
 
@@ -84,6 +89,7 @@ class KioskShell {
   void on_technician(std::function<void()> h) { m_on_technician = std::move(h); }
 
  private:
+  void begin_service(const std::string& id);
   // Moves the shell by its transition table (shell_states.hpp); false, logged, when the table
   // does not allow `event` now: the caller leaves everything as it is.
   bool transition(ShellEvent event);
@@ -120,6 +126,7 @@ class KioskShell {
   std::function<void()> m_on_technician;
   std::function<void()> m_on_state_change;
   std::pair<ShellState, std::string> m_announced{ShellState::attract, "-"};
+  bool m_start_pending = false;
   std::shared_ptr<int> m_alive = std::make_shared<int>(0);
 };
 

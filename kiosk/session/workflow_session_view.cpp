@@ -3,6 +3,7 @@
 // a state).
 #include <fmt/format.h>
 
+#include "kiosk/session/answer_display.hpp"
 #include "kiosk/session/workflow_session.hpp"
 
 namespace shubbak {
@@ -11,38 +12,12 @@ using workflow::EndResult;
 using workflow::StepKind;
 
 std::string WorkflowSession::text(const workflow::Text& t) const {
-  return m_engine.text(
-      t, m_ui.language(),
-      [this](const workflow::Field& f, const workflow::Value& v) { return display(f, v); });
+  return display_text(m_ui, m_engine, t);
 }
 
 std::string WorkflowSession::display(const workflow::Field& field,
                                      const workflow::Value& value) const {
-  if (value.is_null()) return "—";
-  if (const auto* s = std::get_if<std::string>(&value.data)) {
-    for (const auto& c : field.choices) {
-      if (c.value == *s) return text(c.label);
-    }
-    return *s;
-  }
-  if (const auto* list = std::get_if<std::vector<std::string>>(&value.data)) {
-    std::string out;
-    for (const auto& v : *list) {
-      for (const auto& c : field.choices) {
-        if (c.value == v) out += (out.empty() ? "" : "، ") + text(c.label);
-      }
-    }
-    return out;
-  }
-  if (const auto* money = std::get_if<Money>(&value.data))
-    return m_ui.format().money(*money).value_or(value.to_display_string());
-  if (const auto* date = std::get_if<CivilDate>(&value.data)) {
-    return m_ui.format().date(*date, CalendarKind::gregorian).value_or(value.to_display_string());
-  }
-  if (const auto* number = std::get_if<workflow::Decimal>(&value.data)) {
-    if (number->scale() == 0) return m_ui.format().integer(number->units(), false);
-  }
-  return value.to_display_string();
+  return display_answer(m_ui, m_engine, field, value);
 }
 
 std::string WorkflowSession::issue_text(const workflow::FieldIssue& issue) const {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kiosk/core/kiosk_id.hpp"
+#include "kiosk/core/strict_json.hpp"
 #include "kiosk/store/transaction_record.hpp"
 
 namespace shubbak::portal_protocol {
@@ -15,40 +16,21 @@ namespace shubbak::portal_protocol {
 namespace {
 using Json = nlohmann::json;
 
-Expected<Json> parse_object(std::string_view text, std::string_view what) {
-  Json json = Json::parse(text, nullptr, false);
-  if (json.is_discarded() || !json.is_object())
-    return fail(Errc::parse, fmt::format("{} is not a JSON object", what));
-  return json;
+// Every body the portal takes and every reply the kiosk reads goes through the shared strict
+// parser (kiosk/core/strict_json): a duplicate key, an integer out of range, invalid UTF-8 or a
+// document over its limits is refused with its JSON path, never resolved silently.
+JsonLimits body_limits(std::size_t max_bytes) {
+  JsonLimits limits;
+  limits.max_bytes = max_bytes;
+  limits.max_depth = 8;                          // no body of the protocol nests deeper
+  limits.max_string_bytes = k_max_record_bytes;  // a record travels as one string
+  return limits;
 }
 
-// The one place the portal's request bodies are parsed as JSON (a swap to the shared strict
-// parser is this function). Refuses what nlohmann would silently resolve: a duplicate key (the
-// last one would win), and nesting deeper than any body of the protocol needs.
-Expected<Json> parse_body(std::string_view text, std::string_view what) {
-  constexpr int k_max_depth = 8;
-  std::vector<std::vector<std::string>> keys;  // per open object
-  std::string duplicate;
-  bool too_deep = false;
-  Json::parser_callback_t watch = [&](int depth, Json::parse_event_t event, Json& parsed) {
-    if (depth > k_max_depth) too_deep = true;
-    if (event == Json::parse_event_t::object_start) keys.emplace_back();
-    if (event == Json::parse_event_t::object_end && !keys.empty()) keys.pop_back();
-    if (event == Json::parse_event_t::key && !keys.empty() && parsed.is_string()) {
-      const auto& key = parsed.get_ref<const std::string&>();
-      auto& seen = keys.back();
-      if (std::find(seen.begin(), seen.end(), key) != seen.end() && duplicate.empty())
-        duplicate = key;
-      seen.push_back(key);
-    }
-    return true;
-  };
-  Json json = Json::parse(text, watch, false);
-  if (json.is_discarded()) return fail(Errc::parse, fmt::format("{} is not valid JSON", what));
-  if (too_deep) return fail(Errc::parse, fmt::format("{} nests deeper than {}", what, k_max_depth));
-  if (!duplicate.empty())
-    return fail(Errc::parse, fmt::format("{}: duplicate key \"{}\"", what, printable(duplicate)));
-  if (!json.is_object()) return fail(Errc::parse, fmt::format("{} is not a JSON object", what));
+Expected<Json> parse_body(std::string_view text, std::string_view what, std::size_t max_bytes) {
+  auto json = parse_strict_json(text, body_limits(max_bytes));
+  if (!json) return fail(Errc::parse, fmt::format("{}: {}", what, json.error().message));
+  if (!json->is_object()) return fail(Errc::parse, fmt::format("{} is not a JSON object", what));
   return json;
 }
 
@@ -165,7 +147,7 @@ std::string encode_batch(const Batch& batch) {
 }
 
 Expected<Batch> decode_batch(std::string_view text) {
-  auto json = parse_body(text, "batch");
+  auto json = parse_body(text, "batch", k_max_request_bytes);
   if (!json) return std::unexpected(json.error());
   ObjectReader top(*json, "$");
   Batch batch;
@@ -214,7 +196,7 @@ std::string encode_results(const std::vector<UploadResult>& results) {
 }
 
 Expected<std::vector<UploadResult>> decode_results(std::string_view text) {
-  auto json = parse_object(text, "portal reply");
+  auto json = parse_body(text, "portal reply", k_max_request_bytes);
   if (!json) return std::unexpected(json.error());
   try {
     std::vector<UploadResult> results;
@@ -260,7 +242,7 @@ std::string encode_heartbeat(const Heartbeat& h) {
 }
 
 Expected<Heartbeat> decode_heartbeat(std::string_view text) {
-  auto json = parse_body(text, "heartbeat");
+  auto json = parse_body(text, "heartbeat", k_max_heartbeat_bytes);
   if (!json) return std::unexpected(json.error());
   ObjectReader top(*json, "$");
   Heartbeat h;
@@ -387,7 +369,7 @@ std::string encode_enrolment(const EnrolmentRequest& request) {
 }
 
 Expected<EnrolmentRequest> decode_enrolment(std::string_view text) {
-  auto json = parse_body(text, "enrolment request");
+  auto json = parse_body(text, "enrolment request", k_max_enroll_bytes);
   if (!json) return std::unexpected(json.error());
   ObjectReader top(*json, "$");
   EnrolmentRequest request;

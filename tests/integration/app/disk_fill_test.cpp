@@ -10,12 +10,12 @@
 
 #include "drivers/payment/simulated_terminal.hpp"
 #include "drivers/printer/file_printer.hpp"
-#include "kiosk/app/store_watch.hpp"
 #include "kiosk/crypto/device_key.hpp"
 #include "kiosk/payments/payment_desk.hpp"
 #include "kiosk/session/device_lanes.hpp"
 #include "kiosk/session/kiosk_services.hpp"
 #include "kiosk/session/kiosk_shell.hpp"
+#include "kiosk/session/store_watch.hpp"
 #include "kiosk/store/transaction_store.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/ui_harness.hpp"
@@ -60,7 +60,9 @@ struct Kiosk {
                                          50ms, Log(logger, "store"));
     KioskShell::Options shell_options;
     shell_options.welcome = {"K-1", "0.1.0"};
-    shell_options.check_store = [this] { watch->check_now(); };
+    shell_options.check_store = [this](std::function<void(bool)> done) {
+      watch->check(std::move(done));
+    };
     shell = std::make_unique<KioskShell>(
         h.ui(), h.app(), *services, health, workflow::load_catalog(k_services),
         [] {
@@ -124,6 +126,8 @@ namespace {
 bool serve_citizen(UiHarness& h, Kiosk& kiosk) {
   kiosk.ended.reset();
   kiosk.shell->start_service("muscat.municipality.fees");
+  // The store is checked on its lane first; the session starts (or not) when it answers.
+  REQUIRE(h.run_until([&] { return !kiosk.shell->starting(); }, 5s));
   if (kiosk.shell->session() == nullptr) return false;
   h.settle();
   h.tap("primary");  // the introduction

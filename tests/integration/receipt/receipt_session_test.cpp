@@ -337,3 +337,64 @@ TEST_CASE("golden: the Arabic end screen that sends the citizen to the counter")
   std::string mismatch = compare_with_golden(shot, "receipt_collect_at_counter_ar");
   CHECK_MESSAGE(mismatch.empty(), mismatch);
 }
+
+TEST_CASE(
+    "a receipt fills its {field} placeholders as the screen does, in the citizen's language") {
+  // The smallest printing service with a choice: its title, a line's label and the footer name
+  // the answer; FORMAT.md's `{{ }}` stay literal braces.
+  std::string json(k_bundle);
+  auto replace = [&](std::string_view from, std::string_view to) {
+    auto at = json.find(from);
+    REQUIRE(at != std::string::npos);
+    json.replace(at, from.size(), to);
+  };
+  replace(R"("fields": [],)", R"("fields": [{ "name": "office", "type": "choice",
+      "label": { "ar": "المكتب", "en": "Office" },
+      "choices": [ { "value": "mct", "label": { "ar": "مسقط", "en": "Muscat" } },
+                   { "value": "soh", "label": { "ar": "صحار", "en": "Sohar" } } ] }],)");
+  replace(R"("title": { "ar": "طلب شهادة", "en": "Certificate request" },
+    "lines": [])",
+          R"("title": { "ar": "طلب في {office}", "en": "Request at {office}" },
+    "lines": [ { "label": { "ar": "مكتب {office}", "en": "Office {{{office}}}" },
+                 "value": "$office" } ],
+    "footer": { "ar": "استلم من {office}", "en": "Collect in {office}" })");
+  std::vector<workflow::BundleError> errors;
+  auto bundle = workflow::read_bundle(json, errors);
+  std::string problems;
+  for (const auto& e : errors) problems += e.path + ": " + e.message + "\n";
+  REQUIRE_MESSAGE(bundle.has_value(), problems);
+  REQUIRE_MESSAGE(errors.empty(), problems);
+  workflow::WorkflowEngine engine(std::make_shared<const workflow::Bundle>(std::move(*bundle)),
+                                  CivilDate{2026, 11, 21});
+  REQUIRE_FALSE(engine.set_answer("office", "soh").has_value());
+
+  for (Language language : {Language::en, Language::ar}) {
+    CAPTURE(language);
+    UiHarness h(language);
+    Kiosk kiosk(h);
+    auto record = kiosk.store->commit(sample_draft());
+    REQUIRE(record);
+    std::optional<Expected<PrintedDocument>> printed;
+    kiosk.services.print_receipt(engine, record->id,
+                                 [&](Expected<PrintedDocument> r) { printed = std::move(r); });
+    REQUIRE(h.run_until([&] { return printed.has_value(); }, 10s));
+    REQUIRE(printed->has_value());
+    ReceiptJournal journal(*kiosk.store);
+    auto row = journal.find((*printed)->receipt_id);
+    REQUIRE(row);
+    auto document = receipt_document_from_json(row->document);
+    REQUIRE(document);
+    REQUIRE(document->lines.size() == 1);
+    if (language == Language::en) {
+      CHECK(document->title == "Request at Sohar");
+      CHECK(document->lines[0].first == "Office {Sohar}");
+      CHECK(document->lines[0].second == "Sohar");
+      CHECK(document->footer == "Collect in Sohar");
+    } else {
+      CHECK(document->title == "طلب في صحار");
+      CHECK(document->lines[0].first == "مكتب صحار");
+      CHECK(document->lines[0].second == "صحار");
+      CHECK(document->footer == "استلم من صحار");
+    }
+  }
+}

@@ -363,3 +363,38 @@ TEST_CASE(
   CHECK(&h.ui().theme() == &default_theme());
   CHECK(testing::count_differences(standard, h.screenshot()) == 0);
 }
+
+TEST_CASE("a service starts only once the store's check, off the UI thread, has answered") {
+  UiHarness h(Language::en);
+  KioskShell::Options options;
+  std::vector<std::function<void(bool)>> asked;  // checks the "store lane" has not answered yet
+  options.check_store = [&](std::function<void(bool)> done) { asked.push_back(std::move(done)); };
+  Kiosk kiosk(h, options);
+  kiosk.shell->show_menu();
+  h.settle();
+
+  kiosk.shell->start_service("jordan.health.appointment");
+  CHECK(kiosk.shell->starting());
+  CHECK(kiosk.shell->session() == nullptr);  // nothing begins before the store has answered
+  kiosk.shell->start_service("jordan.health.appointment");  // a second tap meanwhile
+  REQUIRE(asked.size() == 1);                               // is not a second start
+  asked.front()(true);
+  CHECK_FALSE(kiosk.shell->starting());
+  REQUIRE(kiosk.shell->session() != nullptr);
+  CHECK(kiosk.shell->state() == ShellState::in_service);
+  h.settle();
+  h.tap("cancel");
+  h.tap("primary");
+  REQUIRE(h.run_until([&] { return kiosk.ended.has_value(); }, 3s));
+  CHECK(asked.size() == 2);  // and once the session has ended
+
+  // The kiosk moved on while the check ran (the menu's idle timer, the technician): the late
+  // answer starts nothing.
+  kiosk.shell->show_menu();
+  kiosk.shell->start_service("jordan.health.appointment");
+  REQUIRE(asked.size() == 3);
+  kiosk.shell->show_welcome();
+  asked.back()(true);
+  CHECK(kiosk.shell->session() == nullptr);
+  CHECK(kiosk.shell->state() == ShellState::attract);
+}

@@ -4,19 +4,22 @@
 // turns read-only goes out of service before the next citizen begins, with the reason on screen
 // and in the service manager's status, and comes back by itself once the store is well again.
 //
-// Checked before each session starts (check_now, on the UI thread: a statvfs and one small
-// synced write), after each commit by the store itself, and every `period` on a worker.
+// Checked before each session starts (check(), on the store's lane: a statvfs and one small
+// synced write, never on the UI thread), after each commit by the store itself, and every
+// `period` on the store's lane.
 //
-// Threading: UI thread; the periodic check runs on a worker and posts its result back.
+// Threading: UI thread; the checks run on the store's lane and post their result back.
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "kiosk/core/device_status.hpp"
 #include "kiosk/core/log.hpp"
 #include "kiosk/loop/event_loop.hpp"
+#include "kiosk/loop/lane.hpp"
 #include "kiosk/loop/worker_pool.hpp"
 #include "kiosk/session/device_hub.hpp"
 #include "kiosk/store/transaction_store.hpp"
@@ -38,7 +41,11 @@ class StoreWatch {
   StoreWatch& operator=(const StoreWatch&) = delete;
 
   // Checks now, on this thread, and updates the hub. True when the store can take a transaction.
+  // For start-up, before the loop runs.
   bool check_now();
+  // Checks on the store's lane, updates the hub, then calls `done(can_store)` on the UI thread
+  // (not when this watch is gone). `done` runs even without a store (with false).
+  void check(std::function<void(bool)> done);
   // Starts the periodic check.
   void start();
 
@@ -52,7 +59,7 @@ class StoreWatch {
   std::chrono::milliseconds m_period;
   Log m_log;
   EventLoop::TimerId m_timer = 0;
-  std::shared_ptr<int> m_alive = std::make_shared<int>(0);
+  Liveness m_alive;
 };
 
 }  // namespace shubbak

@@ -1,4 +1,4 @@
-#include "kiosk/app/store_watch.hpp"
+#include "kiosk/session/store_watch.hpp"
 
 namespace shubbak {
 
@@ -47,17 +47,26 @@ bool StoreWatch::check_now() {
   return status == DeviceStatus::online;
 }
 
+void StoreWatch::check(std::function<void(bool)> done) {
+  if (!m_store) return done(false);
+  TransactionStore* store = m_store;
+  bool handed_over = run_on_lane(
+      m_workers, m_loop, m_alive.token(),
+      [store] {
+        (void)store->check_capacity();
+        return true;
+      },
+      [this, store, done](bool) {
+        DeviceStatus status = status_of(*store);
+        publish(status);
+        done(status == DeviceStatus::online);
+      });
+  if (!handed_over) done(false);  // the kiosk is stopping: no new citizen
+}
+
 void StoreWatch::start() {
   if (!m_store || m_timer) return;
-  m_timer = m_loop.add_repeating_timer(m_period, [this] {
-    TransactionStore* store = m_store;
-    m_workers.submit([this, store, alive = std::weak_ptr<int>(m_alive)] {
-      (void)store->check_capacity();
-      m_loop.post([this, store, alive] {
-        if (alive.lock()) publish(status_of(*store));
-      });
-    });
-  });
+  m_timer = m_loop.add_repeating_timer(m_period, [this] { check([](bool) {}); });
 }
 
 void StoreWatch::publish(DeviceStatus status) {
