@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include "drivers/card/bytes.hpp"
+#include "kiosk/core/bytes.hpp"
 
 namespace shubbak {
 
