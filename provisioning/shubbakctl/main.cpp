@@ -60,6 +60,7 @@ struct RepoArguments {
   std::string from = "targets";
   int days = 0;
   std::string expires;
+  bool expired_drill = false;
   fs::path out;
 };
 
@@ -151,6 +152,8 @@ int main(int argc, char** argv) {
   auto* days = expires->add_option("--days", args.days, "days from now");
   auto* at = expires->add_option("--at", args.expires, "UTC time, e.g. 2030-01-01T00:00:00Z");
   days->excludes(at);
+  expires->add_flag("--expired-drill", args.expired_drill,
+                    "sign a past expiry on purpose: a drill that kiosks refuse the metadata");
 
   auto* publish =
       repo->add_subcommand("publish", "lay out metadata and targets for static hosting");
@@ -312,8 +315,10 @@ int main(int argc, char** argv) {
     } else if (args.days <= 0) {
       return report(Error{Errc::invalid_argument, "give --days N (N > 0) or --at TIME"});
     }
-    if (auto sane = check_expiry(args.role, when, trust::system_unix_time()); !sane)
+    if (auto sane = check_expiry(args.role, when, trust::system_unix_time());
+        !sane && !(args.expired_drill && when <= trust::system_unix_time())) {
       return report(sane.error());
+    }
     return edit_repository(args, [&](Repository& r) { return r.set_expiry(args.role, when); });
   }
   if (publish->parsed()) {
