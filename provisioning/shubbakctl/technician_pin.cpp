@@ -24,7 +24,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-
 // A PIN in memory: wiped when it goes, so it does not linger in freed heap pages.
 class SecretLine {
  public:
