@@ -17,6 +17,7 @@
 #include "kiosk/crypto/bytes.hpp"
 #include "kiosk/crypto/device_key.hpp"
 #include "provisioning/portal/kiosk_ca.hpp"
+#include "provisioning/portal/published_tree.hpp"
 
 namespace shubbak::portal {
 
@@ -424,10 +425,13 @@ Expected<std::unique_ptr<PortalServer>> PortalServer::start(ServerOptions option
   s.route(portal_protocol::k_transactions_path, &Impl::on_transactions);
   s.route(portal_protocol::k_heartbeat_path, &Impl::on_heartbeat);
   s.route(portal_protocol::k_enroll_path, &Impl::on_enroll);
-  if (!s.options.static_dir.empty() &&
-      !s.http.set_mount_point("/repository", s.options.static_dir.string())) {
-    return fail(Errc::config,
-                fmt::format("static directory {} does not exist", s.options.static_dir.string()));
+  if (!s.options.static_dir.empty()) {
+    if (!s.http.set_mount_point("/repository", s.options.static_dir.string())) {
+      return fail(Errc::config,
+                  fmt::format("static directory {} does not exist", s.options.static_dir.string()));
+    }
+    if (auto safe = check_published_tree(s.options.static_dir); !safe)
+      return std::unexpected(safe.error());
   }
   auto connections = ConnectionServer::start(
       s.options.host, s.options.port, s.options.limits, *s.tls,

@@ -118,3 +118,29 @@ TEST_CASE("the portal serves the service repository as static files; GET respect
   REQUIRE_FALSE(plain);
   CHECK(plain.error().code == Errc::config);
 }
+
+TEST_CASE("the portal refuses to serve a directory that holds a private key") {
+  PortalFixture portal;  // a clean repository directory is served (the fixture started)
+  const auto& dir = portal.dir();
+  auto server = portal.pki().issue_server("second");
+  for (const auto& [file, pem] : std::vector<std::pair<std::string, std::string>>{
+           {"served/ca.key", "-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\n"},
+           {"served/keys/deep/server.key",
+            "-----BEGIN EC PRIVATE KEY-----\nMHcC\n-----END EC PRIVATE KEY-----\n"}}) {
+    CAPTURE(file);
+    std::filesystem::remove_all(dir / "served");
+    std::filesystem::create_directories((dir / file).parent_path());
+    dir.write("served/metadata/root.json", R"({"signed":{}})");
+    dir.write(file, std::string(100'000, ' ') + pem);  // past the first read
+    testing::ChildProcess refused(
+        {SHUBBAK_PORTAL_BIN, "--port", "0", "--cert", server.cert.string(), "--key",
+         server.key.string(), "--client-ca", portal.pki().ca_cert().string(), "--db",
+         (dir / "refused.db").string(), "--static", (dir / "served").string()},
+        dir / "portal-out");
+    CHECK(refused.wait(std::chrono::seconds(20)) == 1);
+    std::string err = refused.stderr_text();
+    CAPTURE(err);
+    CHECK(err.find("refusing to serve " + (dir / "served").string() + ": " + (dir / file).string() +
+                   " holds a private key") != std::string::npos);
+  }
+}
