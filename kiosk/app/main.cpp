@@ -475,6 +475,7 @@ int run(const CommandLine& cli, Logger& logger) {
   // Ready when a citizen can see the kiosk: the first frame is on the screen.
   app.on_first_frame([&] {
     ready = true;
+    log.info("ready: the first frame is on the screen");
     service_manager.ready(service_status(shell, transactions.out_of_service()));
     if (cli.exit_after_first_frame) {
       std::fputs("first-frame\n", stdout);
