@@ -19,6 +19,10 @@ namespace shubbak {
 struct CcidOptions {
   std::chrono::milliseconds command_timeout{3000};  // per bulk read
   int max_time_extensions = 20;  // reader's "time extension requested" answers per command
+  // The most one read may take: power-on, or one APDU with all its T=1 blocks, waiting-time
+  // and reader time extensions. Nothing the card or reader says extends it; set_deadline()
+  // can only shorten it.
+  std::chrono::milliseconds max_read_time{10000};
 };
 
 class CcidReader final : public CardReader {
@@ -36,6 +40,7 @@ class CcidReader final : public CardReader {
   Expected<void> power_off() override;
   Expected<ResponseApdu> transmit_raw(const CommandApdu& command) override;
   Expected<std::optional<bool>> wait_for_card_change(std::chrono::milliseconds timeout) override;
+  void set_deadline(std::optional<std::chrono::steady_clock::time_point> deadline) override;
   std::uint32_t max_response_length() const override;
   bool extended_apdus() const override;
 
@@ -53,6 +58,8 @@ class CcidReader final : public CardReader {
   Expected<void> set_parameters(const Atr& atr);
   Expected<ResponseApdu> transmit_t0(const CommandApdu& command);
   void note_failure(const Error& error, std::uint8_t endpoint);
+  // Starts one read's clock (with m_mutex held): now + max_read_time, or the caller's deadline.
+  void start_read();
   // After a command timed out: the CCID abort sequence (class request ABORT on the control
   // endpoint, then PC_to_RDR_Abort on bulk), so the reader stops working on it.
   void abort_command(std::uint8_t sequence);
@@ -73,6 +80,8 @@ class CcidReader final : public CardReader {
   std::optional<T1Protocol> m_t1;
   std::atomic<bool> m_gone = false;    // read by the presence thread too
   std::optional<bool> m_last_present;  // for polled card-change detection
+  std::optional<std::chrono::steady_clock::time_point> m_caller_deadline;  // under m_mutex
+  std::chrono::steady_clock::time_point m_read_deadline;                   // under m_mutex
 };
 
 }  // namespace shubbak
