@@ -20,18 +20,20 @@ struct Symbol {
 // One code point of (possibly broken) UTF-8. Anything not known to be a digit or a separator
 // is a letter: letters end a card number, so unknown scripts never glue digits together.
 Symbol next_symbol(std::string_view text, std::size_t at) {
-  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[at + i]); };
-  unsigned char c = byte(0);
+  auto byte = [&](std::size_t i) {
+    return static_cast<char32_t>(static_cast<unsigned char>(text[at + i]));
+  };
+  char32_t c = byte(0);
   if (c < 0x80) {
-    if (c >= '0' && c <= '9') return {Kind::digit, static_cast<char>(c), 1};
-    bool alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    if (c >= U'0' && c <= U'9') return {Kind::digit, static_cast<char>(c), 1};
+    bool alnum = (c >= U'A' && c <= U'Z') || (c >= U'a' && c <= U'z');
     return {alnum ? Kind::letter : Kind::separator, 0, 1};
   }
   std::size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
   if (at + length > text.size()) return {Kind::letter, 0, 1};
   char32_t cp = 0;
-  if (length == 2) cp = ((c & 0x1F) << 6) | (byte(1) & 0x3F);
-  if (length == 3) cp = ((c & 0x0F) << 12) | ((byte(1) & 0x3F) << 6) | (byte(2) & 0x3F);
+  if (length == 2) cp = ((c & 0x1Fu) << 6) | (byte(1) & 0x3Fu);
+  if (length == 3) cp = ((c & 0x0Fu) << 12) | ((byte(1) & 0x3Fu) << 6) | (byte(2) & 0x3Fu);
   if (length == 4) return {Kind::letter, 0, length};
   auto digit_from = [&](char32_t zero) {
     return Symbol{Kind::digit, static_cast<char>('0' + (cp - zero)), length};
