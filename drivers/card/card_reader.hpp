@@ -31,9 +31,11 @@ class CardReader {
   virtual Expected<std::optional<bool>> wait_for_card_change(std::chrono::milliseconds timeout) = 0;
 
   // Bounds every exchange from now on by `deadline` (nullopt: lifts it), so a whole card read
-  // ends by then whatever the card or reader asks for; powering off is exempt. Readers whose
-  // exchanges cannot be held (the simulated one) ignore it.
+  // ends by then whatever the card or reader asks for; the clean-up of a read that ran out
+  // (abort, power-off) follows within cleanup_reserve(). Readers whose exchanges cannot be
+  // held (the simulated one) ignore it.
   virtual void set_deadline(std::optional<std::chrono::steady_clock::time_point> /*deadline*/) {}
+  virtual std::chrono::milliseconds cleanup_reserve() const { return std::chrono::milliseconds(0); }
 
   // The largest Ne one exchange can carry and whether extended APDUs get through.
   virtual std::uint32_t max_response_length() const = 0;

@@ -1,5 +1,6 @@
 #include "drivers/card/card_service.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <thread>
 #include <utility>
@@ -68,7 +69,9 @@ void CardService::read_identity(CardProfile profile, IdentityCallback done) {
       m_workers, m_loop, m_alive.token(),
       [reader, in_flight, log, limit = m_max_read_time, profile = std::move(profile)] {
         auto started = std::chrono::steady_clock::now();
-        reader->set_deadline(started + limit);
+        // The limit holds the clean-up of a read that runs out too (at most half of it).
+        auto reserve = std::min(reader->cleanup_reserve(), limit / 2);
+        reader->set_deadline(started + limit - reserve);
         auto result = shubbak::read_identity(*reader, profile);
         reader->set_deadline(std::nullopt);
         auto took = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -44,8 +44,9 @@ class CardService {
   // finishes on the reader it started with.
   void replace_reader(std::unique_ptr<CardReader> reader);
   bool has_reader() const;
-  // The most one whole card read may take, every exchange included; the card cannot extend
-  // it (10 s unless set). Applies to reads started afterwards.
+  // The most one whole card read may take, every exchange and the clean-up of a read that
+  // ran out included; the card cannot extend it (10 s unless set). Applies to reads started
+  // afterwards.
   void set_max_read_time(std::chrono::milliseconds limit) { m_max_read_time = limit; }
 
  private:

@@ -91,8 +91,7 @@ Expected<CcidResponse> CcidReader::command(std::uint8_t type, std::array<std::ui
                                                                  std::chrono::steady_clock::now());
   };
   auto past_deadline = [&] {
-    return fail(Errc::timeout, fmt::format("{}: the read passed its {} ms limit", what,
-                                           m_options.max_read_time.count()));
+    return fail(Errc::timeout, fmt::format("{}: the read ran out of time", what));
   };
   if (left().count() <= 0) return past_deadline();
   if (payload.size() + ccid::k_header_size > m_descriptor.max_message_length) {
@@ -116,13 +115,13 @@ Expected<CcidResponse> CcidReader::command(std::uint8_t type, std::array<std::ui
     // stale answers and slow readers all end at the deadline.
     auto wait = std::min(m_options.command_timeout, left());
     if (wait.count() <= 0) {
-      abort_command(sequence);
+      if (!m_late_cleanup) abort_command(sequence);
       return past_deadline();
     }
     auto read = m_device->bulk_read(m_bulk_in, m_read_buffer, wait);
     if (!read) {
       note_failure(read.error(), m_bulk_in);
-      if (read.error().code == Errc::timeout) abort_command(sequence);
+      if (read.error().code == Errc::timeout && !m_late_cleanup) abort_command(sequence);
       if (read.error().code == Errc::timeout && left().count() <= 0) return past_deadline();
       return fail(read.error().code, fmt::format("{}: {}", what, read.error().message));
     }
@@ -134,12 +133,16 @@ Expected<CcidResponse> CcidReader::command(std::uint8_t type, std::array<std::ui
       // An answer to an earlier command that timed out: drop it and read on.
       m_log.warn("{}: dropping an answer with sequence {} (expected {})", what, response->sequence,
                  sequence);
-      if (++stale > 4)
+      if (++stale > 4) {
+        abort_command(sequence);
         return fail(Errc::device, fmt::format("{}: reader answers out of sequence", what));
+      }
       continue;
     }
     if (response->time_extension()) {
       if (++extensions > m_options.max_time_extensions) {
+        // The reader is still working on it: stop it, or its answer meets the next command.
+        abort_command(sequence);
         return fail(Errc::timeout, fmt::format("{}: card still busy after {} time extensions", what,
                                                extensions - 1));
       }
@@ -153,7 +156,6 @@ Expected<CcidResponse> CcidReader::command(std::uint8_t type, std::array<std::ui
 
 void CcidReader::abort_command(std::uint8_t sequence) {
   // The whole abort, not each step, is bounded: it runs after a read's deadline too.
-  constexpr std::chrono::milliseconds k_abort_budget{1000};
   auto until = std::chrono::steady_clock::now() + k_abort_budget;
   auto left = [&] {
     return std::max(std::chrono::milliseconds(1),
@@ -280,11 +282,17 @@ Expected<void> CcidReader::set_parameters(const Atr& atr) {
 
 Expected<void> CcidReader::power_off() {
   std::lock_guard lock(m_mutex);
-  // Exempt from the caller's deadline: a read that ran out still leaves the card unpowered.
-  m_read_deadline = std::chrono::steady_clock::now() + m_options.command_timeout;
+  // Exempt from the caller's deadline, so a read that ran out still leaves the card unpowered,
+  // but then quick: the caller's limit keeps k_power_off_after_deadline in reserve for it.
+  auto now = std::chrono::steady_clock::now();
+  bool late = m_caller_deadline && now >= *m_caller_deadline;
+  m_read_deadline = now + (late ? k_power_off_after_deadline : m_options.command_timeout);
   m_t1.reset();
   m_protocol = -1;
+  // Late, an unanswered power-off is not aborted as well: the next command drops its answer.
+  m_late_cleanup = late;
   auto response = command(ccid::k_icc_power_off, {0, 0, 0}, {}, "IccPowerOff");
+  m_late_cleanup = false;
   if (!response) return std::unexpected(response.error());
   return {};
 }

@@ -58,7 +58,7 @@ int main() {
        [](auto& f) { f.t1_answer_in_pieces(0, false); }},
       {"S(WTX x255) before every answer", [](auto& f) { f.t1_wtx_requests(1000000, 255); },
        [](auto& f) { f.t1_wtx_requests(0, 1); }},
-      {"reader time extensions forever", [](auto& f) { f.time_extensions_before_answer(1000000); },
+      {"reader time extensions forever", [](auto& f) { f.time_extensions_before_answer(1000); },
        [](auto& f) { f.time_extensions_before_answer(0); }},
       {"reader silent (never answers)", [](auto& f) { f.ignore_next_commands(1000000); },
        [](auto& f) { f.ignore_next_commands(0); }},
@@ -112,6 +112,8 @@ int main() {
                 ended.c_str());
     longest = std::max(longest, held);
     if (!next_ok || !result) ++failures;
+    if (!next_ok)
+      std::printf("  next read: %s\n", !next ? "no answer" : next->error().describe().c_str());
   }
   std::printf("longest hold of one read: %.0f ms (limit 10000 ms, then abort and power-off)\n",
               longest);

@@ -1,6 +1,6 @@
 #include "tests/support/usb/fake_ccid_reader.hpp"
 
-#include <thread>
+#include <algorithm>
 
 #include "drivers/card/ccid_message.hpp"
 #include "drivers/card/t1_protocol.hpp"
@@ -173,15 +173,18 @@ EmulatedBehaviour::InAnswer FakeCcidReader::control(ByteView setup, ByteView) {
   // CCID class request ABORT (0x01) to interface 0: remember bSeq for PC_to_RDR_Abort.
   if (setup[0] == 0x21 && setup[1] == 0x01 && setup[4] == 0) {
     m_abort_requested = setup[3];
+    // The aborted command's answers not yet read are dropped, as a reader stops working on it.
+    std::erase_if(m_bulk_in, [&](const Bytes& m) { return m.size() > 6 && m[6] == setup[3]; });
     return InAnswer{InAnswer::State::data, {}};
   }
   return InAnswer{InAnswer::State::stall, {}};
 }
 
 EmulatedBehaviour::Outcome FakeCcidReader::out(std::uint8_t endpoint, ByteView data) {
-  if (int delay = m_delay_ms; delay > 0 && endpoint == k_bulk_out)
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay));
   std::lock_guard lock(m_mutex);
+  // A slow reader: what this command makes it answer comes no sooner than the delay.
+  if (int delay = m_delay_ms; delay > 0 && endpoint == k_bulk_out)
+    m_answers_not_before = std::chrono::steady_clock::now() + std::chrono::milliseconds(delay);
   if (endpoint != k_bulk_out) return Outcome::stall;
   if (data.size() > m_config.real_max_message || m_stall_next > 0) {
     if (m_stall_next > 0) --m_stall_next;
@@ -227,6 +230,10 @@ EmulatedBehaviour::Outcome FakeCcidReader::out(std::uint8_t endpoint, ByteView d
       m_card_send_sequence = 0;
       m_card_receive_sequence = 0;
       m_ifsd = 32;
+      // A reset card has forgotten any chain it was in the middle of.
+      m_t1_command.clear();
+      m_t1_response.clear();
+      m_t1_response_sent = 0;
       answer(ccid::k_data_block, sequence, 0, 0, 0, m_card->atr());
       break;
     case ccid::k_icc_power_off:
@@ -387,6 +394,8 @@ void FakeCcidReader::t1_block(std::uint8_t sequence, ByteView data) {
 EmulatedBehaviour::InAnswer FakeCcidReader::in(std::uint8_t endpoint, std::size_t max) {
   std::lock_guard lock(m_mutex);
   if (endpoint == k_interrupt_in && m_interrupt_halted) return InAnswer{InAnswer::State::stall, {}};
+  if (endpoint != k_interrupt_in && std::chrono::steady_clock::now() < m_answers_not_before)
+    return {};
   auto& queue = endpoint == k_interrupt_in ? m_interrupt_in : m_bulk_in;
   if (queue.empty()) return {};
   InAnswer answer{InAnswer::State::data, std::move(queue.front())};

@@ -112,6 +112,7 @@ class FakeCcidReader final : public EmulatedBehaviour {
   std::size_t m_piece_size = 0;  // 0: IFSD-sized pieces
   bool m_wtx_every_piece = false;
   std::atomic<int> m_delay_ms = 0;
+  std::chrono::steady_clock::time_point m_answers_not_before{};
   std::optional<std::uint8_t> m_fail_slot_status;
   bool m_interrupt_halted = false;
   // Observations.
