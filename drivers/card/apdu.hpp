@@ -6,7 +6,8 @@
 #include <optional>
 #include <string>
 
-#include "drivers/card/bytes.hpp"
+#include "kiosk/core/bytes.hpp"
+#include "kiosk/core/error.hpp"
 
 namespace shubbak {
 

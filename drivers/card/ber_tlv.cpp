@@ -1,4 +1,5 @@
 #include "drivers/card/ber_tlv.hpp"
+#include "kiosk/core/hex.hpp"
 
 #include <fmt/format.h>
 

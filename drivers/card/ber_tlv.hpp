@@ -7,7 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "drivers/card/bytes.hpp"
+#include "kiosk/core/bytes.hpp"
+#include "kiosk/core/error.hpp"
 
 namespace shubbak {
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "drivers/card/ber_tlv.hpp"
+#include "kiosk/core/hex.hpp"
 
 namespace shubbak {
 

@@ -11,9 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "drivers/card/bytes.hpp"
 #include "drivers/card/card_reader.hpp"
 #include "drivers/card/identity_record.hpp"
+#include "kiosk/core/bytes.hpp"
+#include "kiosk/core/error.hpp"
 
 namespace shubbak {
 

@@ -7,7 +7,8 @@
 #include <span>
 #include <string_view>
 
-#include "drivers/card/bytes.hpp"
+#include "kiosk/core/bytes.hpp"
+#include "kiosk/core/error.hpp"
 
 namespace shubbak {
 

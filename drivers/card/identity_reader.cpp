@@ -5,6 +5,7 @@
 
 #include "drivers/card/ber_tlv.hpp"
 #include "drivers/card/card_profile.hpp"
+#include "kiosk/core/hex.hpp"
 
 namespace shubbak {
 

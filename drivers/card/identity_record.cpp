@@ -1,6 +1,6 @@
 #include "drivers/card/identity_record.hpp"
 
-#include "drivers/card/bytes.hpp"
+#include "kiosk/core/bytes.hpp"
 
 namespace shubbak {
 

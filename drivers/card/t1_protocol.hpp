@@ -8,7 +8,8 @@
 #include <cstdint>
 #include <functional>
 
-#include "drivers/card/bytes.hpp"
+#include "kiosk/core/bytes.hpp"
+#include "kiosk/core/error.hpp"
 
 namespace shubbak {
 

@@ -14,7 +14,7 @@
 #include "drivers/display/canvas.hpp"
 #include "drivers/display/geometry.hpp"
 #include "drivers/display/rotation.hpp"
-#include "kiosk/core/config.hpp"
+#include "kiosk/core/display_mode.hpp"
 #include "kiosk/core/error.hpp"
 #include "kiosk/core/log.hpp"
 #include "kiosk/loop/loop_backend.hpp"

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "drivers/card/bytes.hpp"
+#include "kiosk/core/bytes.hpp"
 
 namespace shubbak {
 

@@ -6,8 +6,9 @@
 
 #include <charconv>
 
-#include "drivers/card/bytes.hpp"
 #include "drivers/usb/usb_context.hpp"
+#include "kiosk/core/bytes.hpp"
+#include "kiosk/core/error.hpp"
 #include "kiosk/loop/event_loop.hpp"
 
 namespace shubbak {

@@ -3,7 +3,7 @@
 #include <array>
 #include <vector>
 
-#include "drivers/card/bytes.hpp"
+#include "kiosk/core/bytes.hpp"
 
 namespace shubbak {
 

@@ -1,7 +1,7 @@
 #include "drivers/hid/scan_assembler.hpp"
 
-#include "drivers/card/bytes.hpp"
 #include "drivers/hid/payment_card_filter.hpp"
+#include "kiosk/core/bytes.hpp"
 
 namespace shubbak {
 

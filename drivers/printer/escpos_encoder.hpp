@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "screens/receipt/receipt_document.hpp"
+#include "kiosk/image/mono_bitmap.hpp"
 
 namespace shubbak {
 

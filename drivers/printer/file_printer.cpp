@@ -1,21 +1,13 @@
-// The libpng backend of the file printer; the only file that includes png.h.
 #include "drivers/printer/file_printer.hpp"
 
-#include <png.h>
-
-#include <cstdio>
 #include <fstream>
 #include <memory>
 
 #include <fmt/format.h>
 
-namespace shubbak {
+#include "kiosk/image/mono_png.hpp"
 
-namespace {
-struct FileCloser {
-  void operator()(std::FILE* f) const { std::fclose(f); }
-};
-}  // namespace
+namespace shubbak {
 
 Expected<std::unique_ptr<FilePrinter>> FilePrinter::open(const std::filesystem::path& directory,
                                                          int width_dots) {
@@ -57,35 +49,12 @@ Expected<PrintJob> FilePrinter::write_png(const MonoBitmap& page, const std::str
       !name.empty() && name.find('/') == std::string::npos && name.find("..") == std::string::npos;
   if (!safe) return fail(Errc::invalid_argument, "print job name is not a plain file name");
   auto path = m_directory / (name + ".png");
-  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "wb"));
-  if (!file) return fail_errno(Errc::device, fmt::format("cannot write {}", path.string()), errno);
-  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
-  png_infop info = png ? png_create_info_struct(png) : nullptr;
-  if (!png || !info) {
-    png_destroy_write_struct(&png, &info);
-    return fail(Errc::internal, "libpng could not start");
+  if (auto written = write_mono_png(path, page); !written) {
+    // A printer that cannot put its page down is a device fault, whatever the reason.
+    Error error = written.error();
+    if (error.code == Errc::io) error.code = Errc::device;
+    return std::unexpected(std::move(error));
   }
-  if (setjmp(png_jmpbuf(png))) {
-    png_destroy_write_struct(&png, &info);
-    return fail(Errc::device, fmt::format("cannot write {} (disk full?)", path.string()));
-  }
-  png_init_io(png, file.get());
-  // 1-bit greyscale where 1 is white: invert the printer's "1 = black" rows as we go.
-  png_set_IHDR(png, info, static_cast<png_uint_32>(page.width),
-               static_cast<png_uint_32>(page.height), 1, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
-               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-  png_write_info(png, info);
-  std::vector<unsigned char> row(static_cast<std::size_t>(page.stride()));
-  for (int y = 0; y < page.height; ++y) {
-    for (int i = 0; i < page.stride(); ++i)
-      row[static_cast<std::size_t>(i)] =
-          static_cast<unsigned char>(~page.bits[static_cast<std::size_t>(y * page.stride() + i)]);
-    png_write_row(png, row.data());
-  }
-  png_write_end(png, nullptr);
-  png_destroy_write_struct(&png, &info);
-  if (std::fflush(file.get()) != 0)
-    return fail_errno(Errc::device, fmt::format("cannot write {}", path.string()), errno);
   return PrintJob{path.string()};
 }
 

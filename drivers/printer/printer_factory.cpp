@@ -19,7 +19,7 @@ Expected<std::unique_ptr<ReceiptPrinter>> as_receipt_printer(
 }  // namespace
 
 Expected<std::unique_ptr<ReceiptPrinter>> open_receipt_printer(
-    const Config::Printer& config, const std::filesystem::path& data_dir, Log log) {
+    const PrinterOptions& config, const std::filesystem::path& data_dir, Log log) {
   auto address = parse_printer_uri(config.uri);
   if (!address) return std::unexpected(address.error());
   std::chrono::milliseconds job_timeout = std::chrono::seconds(config.job_timeout_seconds);

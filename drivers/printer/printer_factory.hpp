@@ -7,12 +7,12 @@
 #include <memory>
 
 #include "drivers/printer/receipt_printer.hpp"
-#include "kiosk/core/config.hpp"
 #include "kiosk/core/log.hpp"
+#include "kiosk/core/printer_options.hpp"
 
 namespace shubbak {
 
 Expected<std::unique_ptr<ReceiptPrinter>> open_receipt_printer(
-    const Config::Printer& config, const std::filesystem::path& data_dir, Log log);
+    const PrinterOptions& config, const std::filesystem::path& data_dir, Log log);
 
 }  // namespace shubbak

@@ -10,7 +10,7 @@
 
 #include "kiosk/core/device_status.hpp"
 #include "kiosk/core/error.hpp"
-#include "screens/receipt/receipt_document.hpp"
+#include "kiosk/image/mono_bitmap.hpp"
 
 namespace shubbak {
 

@@ -26,6 +26,7 @@
 #include "kiosk/app/touch_script.hpp"
 #include "kiosk/core/config.hpp"
 #include "kiosk/core/messages.hpp"
+#include "kiosk/image/grey_image.hpp"
 #include "kiosk/loop/event_loop.hpp"
 #include "kiosk/loop/signal_watcher.hpp"
 #include "kiosk/session/device_hub.hpp"
@@ -39,7 +40,6 @@
 #include "kiosk/session/store_watch.hpp"
 #include "kiosk/session/technician_mode.hpp"
 #include "kiosk/trust/service_updater.hpp"
-#include "screens/receipt/grey_image.hpp"
 #include "screens/shell/welcome_screen.hpp"
 #include "screens/text/text_engine.hpp"
 

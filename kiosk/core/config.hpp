@@ -8,26 +8,18 @@
 #include <string_view>
 #include <vector>
 
+#include "kiosk/core/display_mode.hpp"
 #include "kiosk/core/error.hpp"
+#include "kiosk/core/font_files.hpp"
 #include "kiosk/core/language.hpp"
 #include "kiosk/core/log.hpp"
+#include "kiosk/core/printer_options.hpp"
 
 namespace shubbak {
 
 inline constexpr std::string_view k_default_config_path = "/etc/shubbak/kiosk.toml";
 
-enum class DisplayMode {
-  automatic,   // full screen when a display (X11, Wayland, KMSDRM) is there, else headless
-  fullscreen,  // full screen, or fail
-  window,      // a window of display.width x display.height (development)
-  headless,    // no display: SDL's dummy driver and software renderer
-};
-
 enum class JournalMode { automatic, on, off };
-
-// What an IPP or CUPS printer is sent: ESC/POS raster (thermal printers, as raw bytes) or PWG
-// raster (IPP Everywhere printers).
-enum class PrinterFormat { escpos, pwg };
 
 struct Config {
   struct Kiosk {
@@ -45,16 +37,8 @@ struct Config {
     int dpi = 96;      // physical pixel density, for touch targets of a real size
   } display;
 
-  struct Text {
-    std::filesystem::path arabic_font =
-        "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf";
-    std::filesystem::path arabic_bold_font =
-        "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Bold.ttf";
-    std::filesystem::path latin_font = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf";
-    std::filesystem::path latin_bold_font = "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf";
-    std::filesystem::path symbol_font =
-        "/usr/share/fonts/truetype/noto/NotoSansSymbols2-Regular.ttf";
-  } text;
+  using Text = FontFiles;
+  Text text;
 
   struct Locale {
     bool arabic_indic_digits = false;  // Arabic text shows ٠١٢٣ rather than 0123
@@ -124,19 +108,8 @@ struct Config {
     std::string terminal = "sim://demo";  // "sim://demo" (the simulated terminal) or "none"
   } payment;
 
-  struct Printer {
-    // "sim://receipts" (PNG files in DATA_DIR/receipts), "none", "ipp://HOST[:PORT]/PATH",
-    // "ipps://...", "cups://QUEUE" or "cups://QUEUE@/PATH/TO/cups.sock"
-    // (kiosk/core/printer_uri.hpp)
-    std::string uri = "sim://receipts";
-    int width_dots = 576;        // 576 for 80 mm paper, 384 for 58 mm, at 203 dpi
-    int attempts = 3;            // tries of one receipt while the printer says it can print
-    int retry_backoff_ms = 500;  // wait before the second try, doubled before each further one
-    PrinterFormat format = PrinterFormat::escpos;  // for ipp(s):// (cups:// is always ESC/POS raw)
-    int resolution_dpi = 203;                      // the PWG raster's resolution
-    int job_timeout_seconds = 30;  // from sending a job to its end, before it counts as failed
-    std::filesystem::path logo;    // a PNG printed dithered at the top of each receipt; empty: none
-  } printer;
+  using Printer = PrinterOptions;
+  Printer printer;
 
   struct Logging {
     LogLevel level = LogLevel::info;

@@ -1,11 +1,13 @@
-// Owning handles for OpenSSL objects, and the reason OpenSSL gives for its last failure. For the
-// OpenSSL backend files only (kiosk/crypto, kiosk/trust): nothing else includes OpenSSL headers.
+// Owning handles for OpenSSL objects, and the reason OpenSSL gives for its last failure: the one
+// set of deleters for every OpenSSL user. Only the owners of OpenSSL include it (kiosk/crypto,
+// and the reference portal's CA and TLS server; see tools/layers.txt).
 #pragma once
 
 #include <memory>
 #include <string>
 
 #include <openssl/bio.h>
+#include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
@@ -24,6 +26,8 @@ using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX, EVP_MD_CTX_free
 using KdfPtr = std::unique_ptr<EVP_KDF, Deleter<EVP_KDF, EVP_KDF_free>>;
 using KdfCtxPtr = std::unique_ptr<EVP_KDF_CTX, Deleter<EVP_KDF_CTX, EVP_KDF_CTX_free>>;
 using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
+using X509ReqPtr = std::unique_ptr<X509_REQ, Deleter<X509_REQ, X509_REQ_free>>;
+using BnPtr = std::unique_ptr<BIGNUM, Deleter<BIGNUM, BN_free>>;
 
 // BIO_free returns int, so it gets a deleter of its own.
 struct BioFree {

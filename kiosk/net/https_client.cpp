@@ -2,29 +2,15 @@
 
 #include <unistd.h>
 
-#include <mutex>
-
-#include <curl/curl.h>
 #include <fmt/format.h>
+
+#include "kiosk/net/curl_handles.hpp"
 
 namespace shubbak {
 
 namespace {
 
 constexpr long k_max_connect_ms = 10'000;
-
-struct EasyCleanup {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct SlistFree {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
-
-// libcurl's global state must be set up once, before the first handle on any thread.
-void init_curl_once() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 Errc errc_for(CURLcode code) {
   switch (code) {
@@ -57,7 +43,7 @@ Expected<void> readable(const std::filesystem::path& path, std::string_view what
 
 struct HttpsClient::Impl {
   TlsOptions tls;
-  std::unique_ptr<CURL, EasyCleanup> easy;
+  curl::EasyPtr easy;
   std::atomic<bool> cancelled = false;
 
   struct Transfer {
@@ -91,7 +77,7 @@ struct HttpsClient::Impl {
     curl_easy_reset(c);  // keeps the connection cache, drops the last request's options
     Transfer transfer{this, {}, max_bytes};
     std::string url_text(url);
-    std::unique_ptr<curl_slist, SlistFree> headers;
+    curl::SlistPtr headers;
     curl_easy_setopt(c, CURLOPT_URL, url_text.c_str());
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -151,7 +137,7 @@ Expected<std::unique_ptr<HttpsClient>> HttpsClient::create(TlsOptions tls) {
       return std::unexpected(ok.error());
     if (auto ok = readable(tls.client_key, "client key"); !ok) return std::unexpected(ok.error());
   }
-  init_curl_once();
+  if (!curl::init_once()) return fail(Errc::internal, "curl_global_init failed");
   auto impl = std::make_unique<Impl>();
   impl->tls = std::move(tls);
   impl->easy.reset(curl_easy_init());

@@ -1,6 +1,6 @@
 // An HTTPS client with mutual TLS, for everything the kiosk says to its portal: the outbox
-// upload, the heartbeat, and the service repository (TUF) downloads. libcurl underneath; its
-// headers stay in https_client.cpp.
+// upload and the heartbeat (the service repository streams through download.hpp). libcurl
+// underneath; its headers stay in kiosk/net's own .cpp files.
 //
 // Only https:// URLs are accepted; the server must present a certificate chaining to `ca_file`
 // and matching the host name; the kiosk presents its enrolled client certificate. Connections are

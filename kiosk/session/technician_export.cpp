@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "kiosk/core/atomic_file.hpp"
 #include "kiosk/core/luhn.hpp"
-#include "kiosk/trust/atomic_file.hpp"
 
 namespace shubbak {
 
@@ -61,20 +61,18 @@ Expected<ExportResult> export_technician_logs(const fs::path& export_dir,
     audit = "{\"error\":\"the transaction store is out of service\"}\n";
   }
   fs::path audit_file = result.directory / "audit-log.jsonl";
-  if (auto written = trust::write_file_atomically(audit_file, mask_card_numbers(std::move(audit)));
+  if (auto written = write_file_atomically(audit_file, mask_card_numbers(std::move(audit)));
       !written) {
     return std::unexpected(written.error());
   }
   result.files.push_back(audit_file);
   fs::path report_file = result.directory / "diagnostics.txt";
-  if (auto written =
-          trust::write_file_atomically(report_file, mask_card_numbers(diagnostics_report));
+  if (auto written = write_file_atomically(report_file, mask_card_numbers(diagnostics_report));
       !written) {
     return std::unexpected(written.error());
   }
   result.files.push_back(report_file);
-  if (auto synced = trust::sync_directory(export_dir); !synced)
-    return std::unexpected(synced.error());
+  if (auto synced = sync_directory(export_dir); !synced) return std::unexpected(synced.error());
   return result;
 }
 

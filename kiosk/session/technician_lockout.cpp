@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "kiosk/trust/atomic_file.hpp"
+#include "kiosk/core/atomic_file.hpp"
 
 namespace shubbak {
 
@@ -45,7 +45,7 @@ TechnicianLockout TechnicianLockout::open(std::filesystem::path file, LockoutPol
   TechnicianLockout lockout(std::move(file), policy, std::move(clock), std::move(log));
   std::error_code ec;
   if (!std::filesystem::exists(lockout.m_file, ec)) return lockout;
-  auto text = trust::read_whole_file(lockout.m_file, 4096);
+  auto text = read_whole_file(lockout.m_file, 4096);
   try {
     if (!text) throw std::runtime_error(text.error().describe());
     auto json = nlohmann::json::parse(*text);
@@ -116,7 +116,7 @@ Expected<void> TechnicianLockout::save() {
                          {"boot_id", m_locked_boot_id}};
   std::error_code ec;
   std::filesystem::create_directories(m_file.parent_path(), ec);
-  return trust::write_file_atomically(m_file, json.dump());
+  return write_file_atomically(m_file, json.dump());
 }
 
 }  // namespace shubbak

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "kiosk/core/hex.hpp"
 #include "kiosk/crypto/bytes.hpp"
 
 namespace shubbak {

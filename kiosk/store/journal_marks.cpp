@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "kiosk/core/hex.hpp"
 #include "kiosk/crypto/bytes.hpp"
 
 namespace shubbak {

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "kiosk/core/hex.hpp"
 #include "kiosk/crypto/bytes.hpp"
 
 namespace shubbak {

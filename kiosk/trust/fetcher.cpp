@@ -16,7 +16,7 @@ Expected<std::unique_ptr<Fetcher>> make_fetcher_for(std::string_view base_url,
                                                     const FetchOptions& options) {
   if (base_url.starts_with("http://") || base_url.starts_with("https://") ||
       base_url.starts_with("file://")) {
-    return make_curl_fetcher(options);
+    return make_http_fetcher(options);
   }
   return make_directory_fetcher();
 }

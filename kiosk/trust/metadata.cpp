@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "kiosk/core/hex.hpp"
+#include "kiosk/crypto/digest.hpp"
 #include "kiosk/trust/canonical_json.hpp"
 
 namespace shubbak::trust {
@@ -216,7 +218,7 @@ Expected<Signed> parse_envelope(const Json& doc, std::string_view role,
     if (!sig) return std::unexpected(sig.error());
     // An undecodable signature simply never verifies; it must not break the parse, because
     // other valid signatures may still reach the threshold.
-    auto bytes = hex_decode(*sig);
+    auto bytes = from_hex_text(*sig);
     meta.signatures.push_back(Signature{*keyid, bytes ? *bytes : std::string()});
   }
   return meta;

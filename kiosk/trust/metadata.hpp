@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kiosk/core/error.hpp"
-#include "kiosk/trust/crypto.hpp"
+#include "kiosk/crypto/signature.hpp"
 
 namespace shubbak::trust {
 

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "kiosk/trust/atomic_file.hpp"
+#include "kiosk/core/atomic_file.hpp"
 
 namespace shubbak::trust {
 

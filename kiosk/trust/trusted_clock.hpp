@@ -11,8 +11,8 @@
 #include <filesystem>
 #include <functional>
 
+#include "kiosk/core/atomic_file.hpp"
 #include "kiosk/core/error.hpp"
-#include "kiosk/trust/atomic_file.hpp"
 #include "kiosk/trust/metadata.hpp"
 
 namespace shubbak::trust {

@@ -1,4 +1,5 @@
 #include "kiosk/trust/updater.hpp"
+#include "kiosk/crypto/digest.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>

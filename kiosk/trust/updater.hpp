@@ -23,8 +23,8 @@
 #include <string>
 #include <vector>
 
+#include "kiosk/core/atomic_file.hpp"
 #include "kiosk/core/error.hpp"
-#include "kiosk/trust/atomic_file.hpp"
 #include "kiosk/trust/fetcher.hpp"
 #include "kiosk/trust/trusted_clock.hpp"
 #include "kiosk/trust/trusted_set.hpp"

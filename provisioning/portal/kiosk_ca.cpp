@@ -12,19 +12,17 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "kiosk/crypto/openssl_handles.hpp"
+
 namespace shubbak::portal {
 
 namespace {
 
-template <class T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
-using X509ReqPtr = std::unique_ptr<X509_REQ, Deleter<X509_REQ, X509_REQ_free>>;
-using KeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
-using BnPtr = std::unique_ptr<BIGNUM, Deleter<BIGNUM, BN_free>>;
+using openssl::BioPtr;
+using openssl::BnPtr;
+using openssl::X509Ptr;
+using openssl::X509ReqPtr;
+using KeyPtr = openssl::PkeyPtr;
 
 struct FileCloser {
   void operator()(std::FILE* f) const { std::fclose(f); }

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "kiosk/core/hex.hpp"
 #include "kiosk/core/kiosk_id.hpp"
 #include "kiosk/core/money.hpp"
 #include "kiosk/crypto/bytes.hpp"

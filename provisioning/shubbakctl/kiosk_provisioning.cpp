@@ -8,17 +8,18 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "kiosk/core/atomic_file.hpp"
 #include "kiosk/core/config.hpp"
+#include "kiosk/core/hex.hpp"
 #include "kiosk/core/kiosk_id.hpp"
 #include "kiosk/crypto/bytes.hpp"
 #include "kiosk/crypto/device_key.hpp"
+#include "kiosk/crypto/tls_client_key.hpp"
 #include "kiosk/net/https_client.hpp"
 #include "kiosk/sync/portal_protocol.hpp"
-#include "kiosk/trust/atomic_file.hpp"
 #include "kiosk/trust/trusted_clock.hpp"
 #include "kiosk/trust/trusted_set.hpp"
 #include "provisioning/shubbakctl/kiosk_self_test.hpp"
-#include "provisioning/shubbakctl/tls_client_key.hpp"
 
 namespace shubbak::provision {
 
@@ -60,7 +61,7 @@ std::string lower_trimmed(std::string text) {
 // Step 1: the root must be signed by its own root keys, and the technician must confirm it is
 // the one the central admins announced. Returns its bytes.
 Expected<std::string> accept_trusted_root(const ProvisionOptions& o, const Console& console) {
-  auto bytes = trust::read_whole_file(o.root, k_max_root_bytes);
+  auto bytes = read_whole_file(o.root, k_max_root_bytes);
   if (!bytes) return std::unexpected(bytes.error());
   auto trusted = trust::TrustedSet::from_trusted_root(*bytes, trust::system_unix_time());
   if (!trusted) {
@@ -161,7 +162,7 @@ Expected<void> provision(ProvisionOptions o, const Console& console) {
     return fail(Errc::invalid_argument, "--portal must be an https:// URL");
   while (o.portal_url.ends_with('/')) o.portal_url.pop_back();
   if (o.token.empty()) return fail(Errc::invalid_argument, "--token is empty");
-  auto portal_ca = trust::read_whole_file(o.portal_ca, k_max_ca_bytes);
+  auto portal_ca = read_whole_file(o.portal_ca, k_max_ca_bytes);
   if (!portal_ca) return std::unexpected(portal_ca.error());
 
   auto root = accept_trusted_root(o, console);
@@ -181,7 +182,7 @@ Expected<void> provision(ProvisionOptions o, const Console& console) {
   for (const auto& [file, content] : {std::pair{k_tls_cert_file, std::string_view(*chain)},
                                       std::pair{k_portal_ca_file, std::string_view(*portal_ca)},
                                       std::pair{k_trusted_root_file, std::string_view(*root)}}) {
-    if (auto ok = trust::write_file_atomically(data_dir / file, content); !ok) return ok;
+    if (auto ok = write_file_atomically(data_dir / file, content); !ok) return ok;
   }
   std::fprintf(console.out, "Enrolled as %s; certificate, portal CA and trusted root installed\n",
                o.kiosk_id.c_str());
@@ -189,7 +190,7 @@ Expected<void> provision(ProvisionOptions o, const Console& console) {
   fs::path config_path = fs::absolute(o.config_path).lexically_normal();
   std::error_code ec;
   fs::create_directories(config_path.parent_path(), ec);
-  if (auto ok = trust::write_file_atomically(config_path, config_text(o, data_dir)); !ok) return ok;
+  if (auto ok = write_file_atomically(config_path, config_text(o, data_dir)); !ok) return ok;
   if (auto loaded = load_config(config_path); !loaded) {
     return fail(Errc::config, fmt::format("the written configuration does not load: {}",
                                           loaded.error().describe()));

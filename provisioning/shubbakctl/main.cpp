@@ -36,10 +36,10 @@ int report(const Error& error) {
   return k_failed;
 }
 
-Expected<trust::KeyScheme> parse_scheme(const std::string& name) {
-  if (name == "ed25519") return trust::KeyScheme::ed25519;
-  if (name == "ecdsa") return trust::KeyScheme::ecdsa_p256;
-  if (name == "rsa") return trust::KeyScheme::rsa_pss_sha256;
+Expected<KeyScheme> parse_scheme(const std::string& name) {
+  if (name == "ed25519") return KeyScheme::ed25519;
+  if (name == "ecdsa") return KeyScheme::ecdsa_p256;
+  if (name == "rsa") return KeyScheme::rsa_pss_sha256;
   return fail(Errc::invalid_argument,
               fmt::format("key type \"{}\" is not ed25519, ecdsa or rsa", name));
 }

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "kiosk/core/error.hpp"
-#include "screens/receipt/grey_image.hpp"
+#include "kiosk/image/grey_image.hpp"
 
 namespace shubbak::receipt_tools {
 

@@ -5,7 +5,9 @@
 
 #include <fmt/format.h>
 
-#include "kiosk/trust/atomic_file.hpp"
+#include "kiosk/core/atomic_file.hpp"
+#include "kiosk/core/hex.hpp"
+#include "kiosk/crypto/digest.hpp"
 #include "kiosk/trust/canonical_json.hpp"
 #include "kiosk/trust/trusted_clock.hpp"
 #include "kiosk/trust/updater.hpp"
@@ -50,7 +52,7 @@ Expected<void> copy_into(const fs::path& from, const fs::path& to) {
 Json file_meta(std::uint64_t version, std::string_view bytes) {
   return Json{{"version", version},
               {"length", bytes.size()},
-              {"hashes", {{"sha256", *trust::digest_hex("sha256", bytes)}}}};
+              {"hashes", {{"sha256", *digest_hex("sha256", bytes)}}}};
 }
 
 }  // namespace
@@ -152,7 +154,7 @@ Expected<Json*> Repository::signed_part(const std::string& role) {
   auto it = m_signed.find(role);
   if (it != m_signed.end()) return &it->second;
   fs::path file = metadata_dir() / (trust::percent_encode(role) + ".json");
-  auto bytes = trust::read_whole_file(file, k_max_metadata_bytes);
+  auto bytes = read_whole_file(file, k_max_metadata_bytes);
   if (!bytes) return fail(bytes.error().code, fmt::format("{}: {}", role, bytes.error().message));
   Json envelope = Json::parse(*bytes, nullptr, false);
   if (envelope.is_discarded() || !envelope.contains("signed")) {
@@ -206,8 +208,7 @@ Expected<std::pair<std::vector<std::string>, std::uint32_t>> Repository::signers
 }
 
 Expected<std::vector<SigningKey>> Repository::new_keys(const std::string& role,
-                                                       const RoleSetup& setup,
-                                                       trust::KeyScheme scheme) {
+                                                       const RoleSetup& setup, KeyScheme scheme) {
   std::vector<SigningKey> made;
   for (int i = 0; i < setup.key_count; ++i) {
     // Never overwrite: find the next free "<role>-<n>.pem".
@@ -233,9 +234,9 @@ Expected<Json> Repository::sign(const Json& signed_json,
     auto key = std::find_if(m_keys.begin(), m_keys.end(),
                             [&](const SigningKey& k) { return k.keyid == keyid; });
     if (key == m_keys.end()) continue;
-    auto signature = trust::sign_message(key->scheme, key->private_pem, *canonical);
+    auto signature = sign_message(key->scheme, key->private_pem, *canonical);
     if (!signature) return std::unexpected(signature.error());
-    signatures.push_back({{"keyid", keyid}, {"sig", trust::hex_encode(*signature)}});
+    signatures.push_back({{"keyid", keyid}, {"sig", to_hex(*signature)}});
   }
   return Json{{"signatures", signatures}, {"signed", signed_json}};
 }
@@ -243,12 +244,11 @@ Expected<Json> Repository::sign(const Json& signed_json,
 Expected<void> Repository::write_role(const std::string& role, const Json& envelope) {
   std::string bytes = envelope.dump(1) + "\n";
   auto written =
-      trust::write_file_atomically(metadata_dir() / (trust::percent_encode(role) + ".json"), bytes);
+      write_file_atomically(metadata_dir() / (trust::percent_encode(role) + ".json"), bytes);
   if (!written) return written;
   if (role == "root") {
     auto version = envelope["signed"]["version"].get<std::uint64_t>();
-    return trust::write_file_atomically(metadata_dir() / fmt::format("{}.root.json", version),
-                                        bytes);
+    return write_file_atomically(metadata_dir() / fmt::format("{}.root.json", version), bytes);
   }
   return {};
 }
@@ -258,19 +258,18 @@ Expected<void> Repository::add_target(const std::string& name, const fs::path& f
   if (name.empty() || name.front() == '/' || name.find("..") != std::string::npos) {
     return fail(Errc::invalid_argument, fmt::format("\"{}\" is not a usable target path", name));
   }
-  auto bytes = trust::read_whole_file(file, k_max_bundle_bytes);
+  auto bytes = read_whole_file(file, k_max_bundle_bytes);
   if (!bytes) return std::unexpected(bytes.error());
   if (name.starts_with("services/") && lint) {
     if (auto linted = lint(file, *bytes); !linted) return linted;
   }
   auto signed_json = signed_part(role);
   if (!signed_json) return std::unexpected(signed_json.error());
-  (**signed_json)["targets"][name] = {
-      {"length", bytes->size()}, {"hashes", {{"sha256", *trust::digest_hex("sha256", *bytes)}}}};
+  (**signed_json)["targets"][name] = {{"length", bytes->size()},
+                                      {"hashes", {{"sha256", *digest_hex("sha256", *bytes)}}}};
   std::error_code ec;
   fs::create_directories((targets_dir() / name).parent_path(), ec);
-  if (auto copied = trust::write_file_atomically(targets_dir() / name, *bytes); !copied)
-    return copied;
+  if (auto copied = write_file_atomically(targets_dir() / name, *bytes); !copied) return copied;
   m_changed.insert(role);
   return {};
 }
@@ -331,7 +330,7 @@ Expected<void> Repository::delegate(const DelegationRequest& request) {
 }
 
 Expected<void> Repository::rotate(const std::string& role, const RoleSetup& setup,
-                                  trust::KeyScheme scheme) {
+                                  KeyScheme scheme) {
   if (setup.threshold < 1 || setup.threshold > setup.key_count) {
     return fail(Errc::invalid_argument, "the threshold must be between 1 and the number of keys");
   }
@@ -451,15 +450,14 @@ Expected<void> Repository::commit() {
   if (!snapshot) return std::unexpected(snapshot.error());
   Json meta = Json::object();
   for (const auto& role : targets_roles()) {
-    auto bytes = trust::read_whole_file(metadata_dir() / (trust::percent_encode(role) + ".json"),
-                                        k_max_metadata_bytes);
+    auto bytes = read_whole_file(metadata_dir() / (trust::percent_encode(role) + ".json"),
+                                 k_max_metadata_bytes);
     if (!bytes) return std::unexpected(bytes.error());
     meta[role + ".json"] = file_meta(m_signed.at(role)["version"].get<std::uint64_t>(), *bytes);
   }
   (**snapshot)["meta"] = meta;
   if (auto done = sign_role("snapshot"); !done) return done;
-  auto snapshot_bytes =
-      trust::read_whole_file(metadata_dir() / "snapshot.json", k_max_metadata_bytes);
+  auto snapshot_bytes = read_whole_file(metadata_dir() / "snapshot.json", k_max_metadata_bytes);
   if (!snapshot_bytes) return std::unexpected(snapshot_bytes.error());
   auto timestamp = signed_part("timestamp");
   if (!timestamp) return std::unexpected(timestamp.error());

@@ -27,7 +27,7 @@ struct RoleSetup {
 };
 
 struct InitOptions {
-  trust::KeyScheme scheme = trust::KeyScheme::ed25519;
+  KeyScheme scheme = KeyScheme::ed25519;
   RoleSetup root, targets, snapshot, timestamp;
   bool consistent_snapshot = true;
 };
@@ -38,7 +38,7 @@ struct DelegationRequest {
   std::vector<std::string> paths;  // e.g. {"services/health/*"}
   RoleSetup keys;
   bool terminating = false;
-  trust::KeyScheme scheme = trust::KeyScheme::ed25519;
+  KeyScheme scheme = KeyScheme::ed25519;
 };
 
 // Checks a service bundle before it is signed. shubbakctl passes the full validator
@@ -66,7 +66,7 @@ class Repository {
   Expected<void> delegate(const DelegationRequest& request);
   // Replaces a role's keys with `setup.key_count` new keys (written to the key directory).
   // For root, the next root is signed by the old and the new keys, as clients require.
-  Expected<void> rotate(const std::string& role, const RoleSetup& setup, trust::KeyScheme scheme);
+  Expected<void> rotate(const std::string& role, const RoleSetup& setup, KeyScheme scheme);
   Expected<void> set_expiry(const std::string& role, trust::UnixSeconds expires);
   // Marks snapshot and timestamp for re-signing (the online roles' routine).
   void resign_snapshot_and_timestamp();
@@ -93,7 +93,7 @@ class Repository {
   Expected<std::pair<std::vector<std::string>, std::uint32_t>> signers_of(const std::string& role);
   std::optional<std::string> delegator_of(const std::string& role);
   Expected<std::vector<SigningKey>> new_keys(const std::string& role, const RoleSetup& setup,
-                                             trust::KeyScheme scheme);
+                                             KeyScheme scheme);
   Expected<void> write_role(const std::string& role, const nlohmann::json& envelope);
   std::vector<std::string> targets_roles();
 

@@ -8,35 +8,36 @@
 
 #include <fmt/format.h>
 
-#include "kiosk/trust/atomic_file.hpp"
+#include "kiosk/core/atomic_file.hpp"
+#include "kiosk/crypto/digest.hpp"
 #include "kiosk/trust/canonical_json.hpp"
 
 namespace shubbak::repo {
 
 namespace fs = std::filesystem;
 
-nlohmann::json public_key_json(const trust::PublicKey& key) {
-  return {{"keytype", trust::keytype_name(key.scheme)},
-          {"scheme", trust::scheme_name(key.scheme)},
+nlohmann::json public_key_json(const PublicKey& key) {
+  return {{"keytype", keytype_name(key.scheme)},
+          {"scheme", scheme_name(key.scheme)},
           {"keyval", {{"public", key.value}}}};
 }
 
-std::string key_id(const trust::PublicKey& key) {
+std::string key_id(const PublicKey& key) {
   auto canonical = trust::canonical_json(public_key_json(key));
-  return *trust::digest_hex("sha256", *canonical);
+  return *digest_hex("sha256", *canonical);
 }
 
 Expected<SigningKey> signing_key_from_pem(std::string private_pem) {
-  auto scheme = trust::private_key_scheme(private_pem);
+  auto scheme = private_key_scheme(private_pem);
   if (!scheme) return std::unexpected(scheme.error());
-  auto public_key = trust::public_key_of(*scheme, private_pem);
+  auto public_key = public_key_of(*scheme, private_pem);
   if (!public_key) return std::unexpected(public_key.error());
   std::string id = key_id(*public_key);
   return SigningKey{*scheme, std::move(private_pem), std::move(*public_key), std::move(id)};
 }
 
-Expected<SigningKey> create_key_file(const fs::path& path, trust::KeyScheme scheme) {
-  auto pem = trust::generate_private_key(scheme);
+Expected<SigningKey> create_key_file(const fs::path& path, KeyScheme scheme) {
+  auto pem = generate_private_key(scheme);
   if (!pem) return std::unexpected(pem.error());
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0)
@@ -57,7 +58,7 @@ Expected<SigningKey> load_key_file(const fs::path& path) {
                 fmt::format("key {} is readable by others (mode {:o}); run chmod 600 on it",
                             path.string(), info.st_mode & 0777));
   }
-  auto pem = trust::read_whole_file(path, 64 * 1024);
+  auto pem = read_whole_file(path, 64 * 1024);
   if (!pem) return std::unexpected(pem.error());
   auto key = signing_key_from_pem(std::move(*pem));
   if (!key)

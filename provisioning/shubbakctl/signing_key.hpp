@@ -9,25 +9,25 @@
 #include <nlohmann/json.hpp>
 
 #include "kiosk/core/error.hpp"
-#include "kiosk/trust/crypto.hpp"
+#include "kiosk/crypto/signature.hpp"
 
 namespace shubbak::repo {
 
 struct SigningKey {
-  trust::KeyScheme scheme;
+  KeyScheme scheme;
   std::string private_pem;
-  trust::PublicKey public_key;
+  PublicKey public_key;
   std::string keyid;  // sha256 of the canonical JSON of the public key, as TUF tools compute it
 };
 
 // The metadata form of a public key: {"keytype", "scheme", "keyval": {"public"}}.
-nlohmann::json public_key_json(const trust::PublicKey& key);
-std::string key_id(const trust::PublicKey& key);
+nlohmann::json public_key_json(const PublicKey& key);
+std::string key_id(const PublicKey& key);
 
 Expected<SigningKey> signing_key_from_pem(std::string private_pem);
 
 // Creates a new key file (refuses to overwrite) readable by its owner only.
-Expected<SigningKey> create_key_file(const std::filesystem::path& path, trust::KeyScheme scheme);
+Expected<SigningKey> create_key_file(const std::filesystem::path& path, KeyScheme scheme);
 // Loads a key file; refuses one that group or others can read.
 Expected<SigningKey> load_key_file(const std::filesystem::path& path);
 // Every *.pem in a directory.

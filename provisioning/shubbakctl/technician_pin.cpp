@@ -13,9 +13,9 @@
 
 #include <fmt/format.h>
 
+#include "kiosk/core/atomic_file.hpp"
 #include "kiosk/core/config.hpp"
 #include "kiosk/crypto/pin_hash.hpp"
-#include "kiosk/trust/atomic_file.hpp"
 #include "provisioning/shubbakctl/pin_hash_config_edit.hpp"
 
 namespace shubbak::provision {
@@ -127,7 +127,7 @@ Expected<void> replace_keeping_mode(const fs::path& path, const struct stat& old
     ::unlink(temporary.c_str());
     return fail_errno(Errc::io, fmt::format("cannot close {}", temporary.string()), error);
   }
-  return trust::install_file_atomically(temporary, path);
+  return install_file_atomically(temporary, path);
 }
 
 Expected<void> set_in_config(const fs::path& given, std::string_view encoded) {
@@ -141,7 +141,7 @@ Expected<void> set_in_config(const fs::path& given, std::string_view encoded) {
     return fail_errno(Errc::io, fmt::format("cannot stat {}", path.string()), errno);
   if (!S_ISREG(old.st_mode))
     return fail(Errc::invalid_argument, fmt::format("{} is not a regular file", path.string()));
-  auto text = trust::read_whole_file(path, k_max_config_bytes);
+  auto text = read_whole_file(path, k_max_config_bytes);
   if (!text) return std::unexpected(text.error());
   // A file the kiosk already refuses is fixed first, by hand: editing it would hide the problem.
   if (auto loaded = parse_config(*text, path.string(), path.parent_path()); !loaded) {

@@ -3,7 +3,8 @@
 // turning into black or white blobs.
 #pragma once
 
-#include "screens/receipt/grey_image.hpp"
+#include "kiosk/image/grey_image.hpp"
+#include "kiosk/image/mono_bitmap.hpp"
 #include "screens/receipt/receipt_document.hpp"
 
 namespace shubbak {

@@ -1,7 +1,7 @@
 #include "screens/receipt/receipt_logos.hpp"
 
+#include "kiosk/image/grey_image.hpp"
 #include "screens/receipt/dither.hpp"
-#include "screens/receipt/grey_image.hpp"
 
 namespace shubbak {
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "kiosk/image/mono_bitmap.hpp"
 #include "screens/receipt/receipt_document.hpp"
 
 namespace shubbak {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "kiosk/core/error.hpp"
+#include "kiosk/image/mono_bitmap.hpp"
 #include "screens/receipt/receipt_document.hpp"
 #include "screens/text/text_engine.hpp"
 

@@ -58,7 +58,7 @@ struct TextEngine::Impl {
 TextEngine::TextEngine(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 TextEngine::~TextEngine() = default;
 
-Expected<std::unique_ptr<TextEngine>> TextEngine::open(const Config::Text& fonts) {
+Expected<std::unique_ptr<TextEngine>> TextEngine::open(const FontFiles& fonts) {
   auto faces = text::FontFaces::open({fonts.arabic_font, fonts.arabic_bold_font, fonts.latin_font,
                                       fonts.latin_bold_font, fonts.symbol_font});
   if (!faces) return std::unexpected(faces.error());

@@ -12,8 +12,8 @@
 #include <string_view>
 
 #include "drivers/display/canvas.hpp"
-#include "kiosk/core/config.hpp"
 #include "kiosk/core/error.hpp"
+#include "kiosk/core/font_files.hpp"
 #include "screens/text/text_types.hpp"
 
 namespace shubbak {
@@ -31,7 +31,7 @@ class TextEngine {
     std::uint64_t glyphs_drawn = 0;    // glyphs handed to a canvas
   };
 
-  static Expected<std::unique_ptr<TextEngine>> open(const Config::Text& fonts);
+  static Expected<std::unique_ptr<TextEngine>> open(const FontFiles& fonts);
   ~TextEngine();
   TextEngine(const TextEngine&) = delete;
   TextEngine& operator=(const TextEngine&) = delete;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "drivers/card/card_profile.hpp"
+#include "kiosk/core/hex.hpp"
 #include "tests/support/usb/emulated_ccid.hpp"
 
 using namespace shubbak;

@@ -13,6 +13,7 @@
 #include "drivers/printer/cups/ipp_printer.hpp"
 #include "drivers/printer/cups/pwg_raster.hpp"
 #include "drivers/printer/escpos_encoder.hpp"
+#include "kiosk/core/config.hpp"
 #include "screens/receipt/receipt_renderer.hpp"
 #include "screens/text/text_engine.hpp"
 #include "tests/integration/printer/test_page.hpp"

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "drivers/printer/escpos_encoder.hpp"
+#include "kiosk/core/config.hpp"
 #include "kiosk/crypto/receipt_seal.hpp"
 #include "screens/receipt/qr_code.hpp"
 #include "screens/receipt/receipt_renderer.hpp"

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "drivers/display/display.hpp"
+#include "kiosk/core/config.hpp"
 #include "kiosk/core/messages.hpp"
 #include "screens/ui/text_field.hpp"
 #include "tests/integration/ui/gallery.hpp"

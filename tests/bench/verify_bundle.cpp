@@ -16,7 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "kiosk/trust/crypto.hpp"
+#include "kiosk/crypto/digest.hpp"
+#include "kiosk/crypto/signature.hpp"
 #include "kiosk/trust/updater.hpp"
 
 namespace {
@@ -64,7 +65,7 @@ int main(int argc, char** argv) {
   }
   shubbak::trust::TargetFile target;
   target.length = k_size;
-  target.hashes["sha256"] = shubbak::trust::digest_file(file, {"sha256"}, k_size)->hex.at("sha256");
+  target.hashes["sha256"] = shubbak::digest_file(file, {"sha256"}, k_size)->hex.at("sha256");
 
   fs::path empty = dir / "empty.bin";
   std::ofstream(empty, std::ios::binary).flush();

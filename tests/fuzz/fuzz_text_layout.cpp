@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "kiosk/core/config.hpp"
 #include "screens/text/caret.hpp"
 #include "screens/text/text_engine.hpp"
 

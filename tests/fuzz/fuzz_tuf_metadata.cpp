@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kiosk/core/hex.hpp"
 #include "kiosk/trust/canonical_json.hpp"
 #include "kiosk/trust/trusted_set.hpp"
 
@@ -47,7 +48,7 @@ struct World {
     require(signature.has_value());
     Json envelope;
     envelope["signed"] = body;
-    envelope["signatures"] = Json::array({{{"keyid", keyid}, {"sig", hex_encode(*signature)}}});
+    envelope["signatures"] = Json::array({{{"keyid", keyid}, {"sig", to_hex(*signature)}}});
     return envelope.dump();
   }
 };

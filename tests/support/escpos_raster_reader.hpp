@@ -11,7 +11,7 @@
 #include <span>
 
 #include "kiosk/core/error.hpp"
-#include "screens/receipt/receipt_document.hpp"
+#include "kiosk/image/mono_bitmap.hpp"
 
 namespace shubbak::testing {
 

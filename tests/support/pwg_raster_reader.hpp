@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "kiosk/core/error.hpp"
-#include "screens/receipt/receipt_document.hpp"
+#include "kiosk/image/mono_bitmap.hpp"
 
 namespace shubbak::testing {
 

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "kiosk/core/config.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace shubbak::testing {

@@ -10,7 +10,7 @@
 #include <optional>
 #include <vector>
 
-#include "drivers/card/bytes.hpp"
+#include "kiosk/core/bytes.hpp"
 
 namespace shubbak {
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "kiosk/core/error.hpp"
-#include "screens/receipt/receipt_document.hpp"
+#include "kiosk/image/mono_bitmap.hpp"
 
 namespace shubbak {
 

@@ -7,6 +7,7 @@
 
 #include "drivers/card/card_reader_supervisor.hpp"
 #include "drivers/card/card_service.hpp"
+#include "kiosk/core/hex.hpp"
 #include "kiosk/loop/event_loop.hpp"
 #include "kiosk/loop/worker_pool.hpp"
 #include "tests/support/usb/emulated_ccid.hpp"

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "drivers/card/card_profile.hpp"
+#include "kiosk/core/hex.hpp"
 #include "tests/support/usb/emulated_ccid.hpp"
 
 using namespace shubbak;

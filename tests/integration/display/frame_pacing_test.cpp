@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "drivers/display/display.hpp"
+#include "kiosk/core/config.hpp"
 #include "kiosk/core/messages.hpp"
 #include "kiosk/loop/event_loop.hpp"
 #include "kiosk/session/kiosk_app.hpp"

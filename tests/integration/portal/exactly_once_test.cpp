@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <csignal>
 
+#include "kiosk/core/hex.hpp"
 #include "kiosk/crypto/bytes.hpp"
 #include "kiosk/sync/outbox_uploader.hpp"
 #include "kiosk/sync/portal_protocol.hpp"

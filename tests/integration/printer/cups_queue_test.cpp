@@ -10,6 +10,7 @@
 #include "drivers/printer/cups/ipp_session.hpp"
 #include "drivers/printer/escpos_encoder.hpp"
 #include "drivers/printer/printer_factory.hpp"
+#include "kiosk/core/config.hpp"
 #include "tests/integration/printer/test_page.hpp"
 #include "tests/support/ipp_test_printer.hpp"
 #include "tests/support/private_cupsd.hpp"

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "screens/receipt/receipt_document.hpp"
+#include "kiosk/image/mono_bitmap.hpp"
 
 namespace shubbak::testing {
 

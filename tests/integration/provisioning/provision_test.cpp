@@ -15,12 +15,13 @@
 #include <nlohmann/json.hpp>
 
 #include "kiosk/core/config.hpp"
+#include "kiosk/core/hex.hpp"
 #include "kiosk/crypto/bytes.hpp"
 #include "kiosk/crypto/device_key.hpp"
+#include "kiosk/crypto/tls_client_key.hpp"
 #include "kiosk/store/sqlite.hpp"
 #include "kiosk/sync/portal_protocol.hpp"
 #include "provisioning/shubbakctl/repository.hpp"
-#include "provisioning/shubbakctl/tls_client_key.hpp"
 #include "tests/integration/portal/portal_fixture.hpp"
 
 using namespace shubbak;
@@ -244,7 +245,7 @@ TEST_CASE("wrong tokens and tampered roots are refused, and a refusal spends not
   }
   SUBCASE("a certificate request for another kiosk id (straight to the portal)") {
     TempDir keys;
-    auto key = provision::TlsClientKey::load_or_create(keys / "tls.key");
+    auto key = TlsClientKey::load_or_create(keys / "tls.key");
     REQUIRE(key);
     auto device = DeviceKey::load_or_create(keys / "device.pem");
     REQUIRE(device);

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "kiosk/core/hex.hpp"
 #include "kiosk/crypto/base45.hpp"
 #include "screens/text/locale_format.hpp"
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "kiosk/crypto/receipt_seal.hpp"
+#include "kiosk/image/mono_bitmap.hpp"
 #include "screens/receipt/receipt_document.hpp"
 #include "tests/support/png_image.hpp"
 

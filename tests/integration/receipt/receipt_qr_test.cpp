@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "drivers/printer/file_printer.hpp"
+#include "kiosk/core/config.hpp"
 #include "kiosk/crypto/base45.hpp"
 #include "kiosk/crypto/receipt_seal.hpp"
 #include "provisioning/shubbakctl/qr_image_reader.hpp"

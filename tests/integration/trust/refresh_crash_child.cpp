@@ -11,6 +11,7 @@
 #include "kiosk/trust/updater.hpp"
 
 int main(int argc, char** argv) {
+  using namespace shubbak;
   using namespace shubbak::trust;
   if (argc != 7) {
     std::fprintf(

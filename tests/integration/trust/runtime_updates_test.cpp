@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "kiosk/trust/atomic_file.hpp"
+#include "kiosk/core/atomic_file.hpp"
 #include "tests/integration/trust/tuf_world.hpp"
 #include "tests/support/child_process.hpp"
 
@@ -36,7 +36,7 @@ TEST_CASE(
   fs::path run_dir = world.root() / "run";
   fs::create_directories(run_dir);
   std::string url = "file://" + (world.published() / "metadata").string();
-  auto config = trust::write_file_atomically(run_dir / "kiosk.toml", config_for(world, url));
+  auto config = write_file_atomically(run_dir / "kiosk.toml", config_for(world, url));
   REQUIRE(config);
 
   {
@@ -54,8 +54,8 @@ TEST_CASE(
     kiosk.signal(SIGTERM);
     CHECK(kiosk.wait(20s) == 0);
   }
-  CHECK(*trust::read_whole_file(run_dir / "data" / "services" / "current" / "passport.json",
-                                1024) == R"({"id":"passport","version":"3"})");
+  CHECK(*read_whole_file(run_dir / "data" / "services" / "current" / "passport.json", 1024) ==
+        R"({"id":"passport","version":"3"})");
 
   // A frozen repository: refused with the role and the reason; the kiosk keeps its set.
   REQUIRE(world.repo().set_expiry("timestamp", trust::system_unix_time() - 3600));
@@ -72,6 +72,6 @@ TEST_CASE(
     kiosk.signal(SIGTERM);
     CHECK(kiosk.wait(20s) == 0);
   }
-  CHECK(*trust::read_whole_file(run_dir / "data" / "services" / "current" / "passport.json",
-                                1024) == R"({"id":"passport","version":"3"})");
+  CHECK(*read_whole_file(run_dir / "data" / "services" / "current" / "passport.json", 1024) ==
+        R"({"id":"passport","version":"3"})");
 }

@@ -3,8 +3,8 @@
 // reported to the loop; a refused update keeps the last good set on disk and in memory.
 #include <doctest/doctest.h>
 
+#include "kiosk/core/atomic_file.hpp"
 #include "kiosk/core/log.hpp"
-#include "kiosk/trust/atomic_file.hpp"
 #include "kiosk/trust/service_updater.hpp"
 #include "tests/integration/trust/tuf_world.hpp"
 

@@ -3,7 +3,8 @@
 // role and the reason, and the trusted metadata on disk must stay as it was.
 #include <doctest/doctest.h>
 
-#include "kiosk/trust/atomic_file.hpp"
+#include "kiosk/core/atomic_file.hpp"
+#include "kiosk/crypto/digest.hpp"
 #include "tests/integration/trust/tuf_diamond.hpp"
 #include "tests/integration/trust/tuf_world.hpp"
 
@@ -37,7 +38,7 @@ TEST_CASE("a clean repository refreshes, resolves and downloads, then serves the
   REQUIRE(found->has_value());
   fs::path file = world.root() / "passport.json";
   REQUIRE(client->download_target(**found, file));
-  CHECK(*trust::read_whole_file(file, 1024) == R"({"id":"passport","version":"1"})");
+  CHECK(*read_whole_file(file, 1024) == R"({"id":"passport","version":"1"})");
   CHECK(client->is_cached(**found, file));
   // Consistent snapshots: versioned metadata names and hash-prefixed target names were fetched.
   auto requests = world.server().requests();
@@ -96,7 +97,7 @@ TEST_CASE("rollback of targets through a snapshot that lists an older targets ve
 TEST_CASE("a snapshot that drops a role it listed before is refused") {
   TufWorld world;
   world.repo().delegate(
-      {"health", "targets", {"services/health/*"}, {1, 1}, false, trust::KeyScheme::ed25519});
+      {"health", "targets", {"services/health/*"}, {1, 1}, false, KeyScheme::ed25519});
   world.commit_and_publish();
   REQUIRE(world.refresh() == "");
   std::string snapshot = world.forge("snapshot", [](Json& s) { s["meta"].erase("health.json"); });
@@ -213,7 +214,7 @@ TEST_CASE("a repeated key id in signatures is refused even when the threshold is
   std::string timestamp = world.forge("timestamp", [&](Json& t) {
     t["meta"]["snapshot.json"] = {{"version", version},
                                   {"length", bytes.size()},
-                                  {"hashes", {{"sha256", *trust::digest_hex("sha256", bytes)}}}};
+                                  {"hashes", {{"sha256", *digest_hex("sha256", bytes)}}}};
   });
   world.server().replace("/metadata/" + name, bytes);
   world.server().replace("/metadata/timestamp.json", timestamp);
@@ -240,7 +241,7 @@ TEST_CASE(
   TufWorld world;
   REQUIRE(world.refresh() == "");
   auto old_root_keys = world.role_keyids("root");
-  REQUIRE(world.repo().rotate("root", {1, 1}, trust::KeyScheme::ecdsa_p256));
+  REQUIRE(world.repo().rotate("root", {1, 1}, KeyScheme::ecdsa_p256));
   world.commit_and_publish();
   REQUIRE(world.refresh() == "");
   CHECK(contains(world.client_file("root.json"), "\"version\": 2"));
@@ -290,7 +291,7 @@ TEST_CASE(
   world.commit_and_publish();
   CHECK(contains(world.refresh(), "timestamp: version 2 is older than the trusted version 1000"));
   // The admin rotates the timestamp key: the kiosk drops the poisoned timestamp and recovers.
-  REQUIRE(world.repo().rotate("timestamp", {1, 1}, trust::KeyScheme::ed25519));
+  REQUIRE(world.repo().rotate("timestamp", {1, 1}, KeyScheme::ed25519));
   world.commit_and_publish();
   REQUIRE(world.refresh() == "");
   CHECK(contains(world.client_file("timestamp.json"), "\"version\": 3"));
@@ -361,7 +362,7 @@ TEST_CASE("a tampered target is refused and the installed copy stays") {
   CHECK(contains(done.error().message,
                  "target services/a.json: length or hash does not match the targets metadata "
                  "(tampered target)"));
-  CHECK(*trust::read_whole_file(file, 1024) == R"({"id":"a","version":"1"})");
+  CHECK(*read_whole_file(file, 1024) == R"({"id":"a","version":"1"})");
   CHECK_FALSE(fs::exists(world.root() / "a.json.part"));
 }
 
@@ -370,7 +371,7 @@ TEST_CASE("delegations: path patterns, search order, terminating roles") {
   auto delegate = [&](const std::string& name, const std::string& from,
                       std::vector<std::string> paths, bool terminating) {
     REQUIRE(world.repo().delegate(
-        {name, from, std::move(paths), {1, 1}, terminating, trust::KeyScheme::ed25519}));
+        {name, from, std::move(paths), {1, 1}, terminating, KeyScheme::ed25519}));
   };
   delegate("health", "targets", {"services/health/*"}, false);
   delegate("clinics", "health", {"services/health/clinic-*"}, false);
@@ -400,9 +401,9 @@ TEST_CASE("delegations: path patterns, search order, terminating roles") {
   SUBCASE("a terminating delegation stops the search") {
     TufWorld other;
     REQUIRE(other.repo().delegate(
-        {"strict", "targets", {"services/health/*"}, {1, 1}, true, trust::KeyScheme::ed25519}));
+        {"strict", "targets", {"services/health/*"}, {1, 1}, true, KeyScheme::ed25519}));
     REQUIRE(other.repo().delegate(
-        {"fallback", "targets", {"services/*/*"}, {1, 1}, false, trust::KeyScheme::ed25519}));
+        {"fallback", "targets", {"services/*/*"}, {1, 1}, false, KeyScheme::ed25519}));
     other.commit_and_publish();
     other.add_target("services/health/x.json", "from fallback", "fallback");
     other.add_target("services/education/y.json", "from fallback", "fallback");
@@ -421,7 +422,7 @@ TEST_CASE("delegations: path patterns, search order, terminating roles") {
 TEST_CASE("a delegated role signed by the wrong key is refused") {
   TufWorld world;
   REQUIRE(world.repo().delegate(
-      {"health", "targets", {"services/health/*"}, {1, 1}, false, trust::KeyScheme::ed25519}));
+      {"health", "targets", {"services/health/*"}, {1, 1}, false, KeyScheme::ed25519}));
   world.commit_and_publish();
   world.add_target("services/health/a.json", "a", "health");
   // The targets key (not health's) signs a health role listing a new service.
@@ -491,7 +492,7 @@ TEST_CASE("a repository in a directory (USB stick) goes through the same checks"
   REQUIRE(found);
   REQUIRE(found->has_value());
   REQUIRE((*client)->download_target(**found, world.root() / "a.json"));
-  CHECK(*trust::read_whole_file(world.root() / "a.json", 100) == "usb");
+  CHECK(*read_whole_file(world.root() / "a.json", 100) == "usb");
 
   // Meanwhile the kiosk has seen newer metadata online; an old stick is a rollback.
   world.add_target("services/a.json", "newer");
@@ -528,7 +529,7 @@ TEST_CASE(
   world.server().clear_faults();
 
   // The admin rotates the snapshot key and publishes honest, lower versions.
-  REQUIRE(world.repo().rotate("snapshot", {1, 1}, trust::KeyScheme::ed25519));
+  REQUIRE(world.repo().rotate("snapshot", {1, 1}, KeyScheme::ed25519));
   world.add_target("services/a.json", "after recovery");
   REQUIRE(world.refresh() == "");
   CHECK(client_version(world, "targets") == 2);
@@ -540,14 +541,14 @@ TEST_CASE("the delegation search visits at most max_delegations roles") {
   TufWorld world;
   std::string parent = "targets";
   for (std::string name : {"d1", "d2", "d3"}) {
-    REQUIRE(world.repo().delegate(
-        {name, parent, {"services/*"}, {1, 1}, false, trust::KeyScheme::ed25519}));
+    REQUIRE(
+        world.repo().delegate({name, parent, {"services/*"}, {1, 1}, false, KeyScheme::ed25519}));
     parent = name;
   }
   world.commit_and_publish();
   world.add_target("services/deep.json", "three levels down", "d3");
   auto refused_again =
-      world.repo().delegate({"d1", "d3", {"services/*"}, {1, 1}, false, trust::KeyScheme::ed25519});
+      world.repo().delegate({"d1", "d3", {"services/*"}, {1, 1}, false, KeyScheme::ed25519});
   CHECK_FALSE(refused_again);  // the admin tool never makes a cycle
 
   auto options = world.updater_options();

@@ -4,7 +4,7 @@
 
 #include <sys/stat.h>
 
-#include "kiosk/trust/atomic_file.hpp"
+#include "kiosk/core/atomic_file.hpp"
 #include "tests/integration/trust/repo_server.hpp"
 #include "tests/integration/trust/tuf_diamond.hpp"
 #include "tests/support/child_process.hpp"
@@ -64,11 +64,11 @@ TEST_CASE("shubbakctl and shubbak-tuf: init, delegate, add, publish, refresh, do
     struct stat info {};
     REQUIRE(::stat(entry.path().c_str(), &info) == 0);
     CHECK((info.st_mode & 0777) == 0600);
-    CHECK(contains(*trust::read_whole_file(entry.path(), 8192), "BEGIN PRIVATE KEY"));
+    CHECK(contains(*read_whole_file(entry.path(), 8192), "BEGIN PRIVATE KEY"));
   }
   REQUIRE(w.ctl({"delegate", "--name", "health", "--path", "services/health/*"}).code == 0);
   // A real service bundle: shubbakctl lints what it signs as a kiosk would.
-  const std::string clinic = *trust::read_whole_file(
+  const std::string clinic = *read_whole_file(
       std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services/jordan.health.appointment.json",
       1 << 20);
   w.dir.write("clinic.json", clinic);
@@ -83,7 +83,7 @@ TEST_CASE("shubbakctl and shubbak-tuf: init, delegate, add, publish, refresh, do
   CHECK_FALSE(fs::exists(w.pub / "keys"));
   for (const auto& entry : fs::recursive_directory_iterator(w.pub)) {
     if (entry.is_regular_file())
-      CHECK_FALSE(contains(*trust::read_whole_file(entry.path(), 1 << 20), "PRIVATE KEY"));
+      CHECK_FALSE(contains(*read_whole_file(entry.path(), 1 << 20), "PRIVATE KEY"));
   }
 
   RepoServer server(w.pub);
@@ -105,7 +105,7 @@ TEST_CASE("shubbakctl and shubbak-tuf: init, delegate, add, publish, refresh, do
                          "--target-dir", w.td.string(), "download"});
   CHECK(download.err == "");
   REQUIRE(download.code == 0);
-  CHECK(*trust::read_whole_file(w.td / "services%2Fhealth%2Fclinic.json", 1 << 20) == clinic);
+  CHECK(*read_whole_file(w.td / "services%2Fhealth%2Fclinic.json", 1 << 20) == clinic);
   CHECK(fs::exists(w.md / "health.json"));
 
   // Cached: the second download fetches no target.
@@ -135,7 +135,7 @@ TEST_CASE("shubbakctl and shubbak-tuf: init, delegate, add, publish, refresh, do
     CHECK(frozen.code == 1);
     CAPTURE(frozen.err);
     CHECK(contains(frozen.err, "timestamp: version 6 expired at 2001-01-01T00:00:00Z"));
-    CHECK(contains(*trust::read_whole_file(w.md / "root.json", 1 << 20), "rsassa-pss-sha256"));
+    CHECK(contains(*read_whole_file(w.md / "root.json", 1 << 20), "rsassa-pss-sha256"));
     REQUIRE(w.ctl({"resign"}).code == 0);
     REQUIRE(w.ctl({"publish", "--out", w.pub.string()}).code == 0);
     CHECK(w.tuf({"--metadata-url", murl, "refresh"}).code == 0);
@@ -152,10 +152,9 @@ TEST_CASE("shubbakctl refuses a bundle that does not lint and a key others can r
   CHECK(contains(refused.err, "$.id: required"));
   fs::permissions(w.keys / "targets-1.pem",
                   fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
-  w.dir.write("ok.json",
-              *trust::read_whole_file(std::filesystem::path(SHUBBAK_SOURCE_DIR) /
-                                          "assets/services/jordan.health.appointment.json",
-                                      1 << 20));
+  w.dir.write("ok.json", *read_whole_file(std::filesystem::path(SHUBBAK_SOURCE_DIR) /
+                                              "assets/services/jordan.health.appointment.json",
+                                          1 << 20));
   auto loose = w.ctl({"add", "--file", (w.dir / "ok.json").string(), "--name", "services/ok.json"});
   CHECK(loose.code == 1);
   CHECK(contains(loose.err, "is readable by others"));

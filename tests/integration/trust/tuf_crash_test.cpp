@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "kiosk/trust/atomic_file.hpp"
+#include "kiosk/core/atomic_file.hpp"
 #include "tests/integration/trust/tuf_world.hpp"
 #include "tests/support/child_process.hpp"
 
@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 std::map<std::string, std::string> snapshot_dir(const fs::path& dir) {
   std::map<std::string, std::string> files;
   for (const auto& entry : fs::directory_iterator(dir)) {
-    files[entry.path().filename().string()] = *trust::read_whole_file(entry.path(), 1 << 24);
+    files[entry.path().filename().string()] = *read_whole_file(entry.path(), 1 << 24);
   }
   return files;
 }
@@ -32,7 +32,7 @@ TEST_CASE(
     "a crash at any persistence step leaves old or new metadata, and the next refresh succeeds") {
   TufWorld world;
   REQUIRE(world.repo().delegate(
-      {"health", "targets", {"services/health/*"}, {1, 1}, false, trust::KeyScheme::ed25519}));
+      {"health", "targets", {"services/health/*"}, {1, 1}, false, KeyScheme::ed25519}));
   world.commit_and_publish();
   world.add_target("services/health/clinic.json", "version one", "health");
   fs::path target_file = world.root() / "clinic.json";
@@ -43,13 +43,13 @@ TEST_CASE(
   REQUIRE(found->has_value());
   REQUIRE(client->download_target(**found, target_file));
   auto before = snapshot_dir(world.client_metadata());
-  std::string target_before = *trust::read_whole_file(target_file, 1024);
+  std::string target_before = *read_whole_file(target_file, 1024);
 
   // The next update touches every file: a root rotation, new targets, a new service version.
-  REQUIRE(world.repo().rotate("root", {1, 1}, trust::KeyScheme::ed25519));
+  REQUIRE(world.repo().rotate("root", {1, 1}, KeyScheme::ed25519));
   // A new snapshot key too: the client deletes its timestamp and snapshot (fast-forward
   // recovery), which are durable steps of their own.
-  REQUIRE(world.repo().rotate("snapshot", {1, 1}, trust::KeyScheme::ed25519));
+  REQUIRE(world.repo().rotate("snapshot", {1, 1}, KeyScheme::ed25519));
   world.commit_and_publish();
   world.add_target("services/health/clinic.json", "version two!", "health");
   world.add_target("services/top.json", "top-level", "targets");
@@ -70,7 +70,7 @@ TEST_CASE(
     fs::remove_all(world.client_metadata());
     fs::copy(pristine, world.client_metadata());
     fs::remove(target_file);
-    REQUIRE(trust::write_file_atomically(target_file, target_before));
+    REQUIRE(write_file_atomically(target_file, target_before));
   };
 
   // A full run tells how many durable steps there are, and what "new" looks like.
@@ -81,7 +81,7 @@ TEST_CASE(
   // old timestamp and snapshot: 2 each; the target: 2.
   CHECK(total_steps == 30);
   auto after = snapshot_dir(world.client_metadata());
-  std::string target_after = *trust::read_whole_file(target_file, 1024);
+  std::string target_after = *read_whole_file(target_file, 1024);
   REQUIRE(target_after == "version two!");
 
   for (long step = 1; step <= total_steps; ++step) {
@@ -103,12 +103,12 @@ TEST_CASE(
                         (after.contains(name) && after.at(name) == content);
       CHECK(old_or_new);
     }
-    std::string target_now = *trust::read_whole_file(target_file, 1024);
+    std::string target_now = *read_whole_file(target_file, 1024);
     CHECK((target_now == target_before || target_now == target_after));
     // The kiosk comes back and finishes the update.
     auto again = run(0, world.root() / fmt::format("again-{}", step));
     REQUIRE(again->wait(std::chrono::seconds(30)) == 0);
     CHECK(snapshot_dir(world.client_metadata()).at("root.json") == after.at("root.json"));
-    CHECK(*trust::read_whole_file(target_file, 1024) == target_after);
+    CHECK(*read_whole_file(target_file, 1024) == target_after);
   }
 }

@@ -30,15 +30,12 @@ void require(Expected<void> done, const char* what) {
 
 Diamond make_diamond(TufWorld& world, bool signed_for_both) {
   auto& repo = world.repo();
-  require(
-      repo.delegate({"a", "targets", {"services/a/*"}, {1, 1}, false, trust::KeyScheme::ed25519}),
-      "delegate a");
-  require(
-      repo.delegate({"b", "targets", {"services/b/*"}, {1, 1}, false, trust::KeyScheme::ed25519}),
-      "delegate b");
-  require(
-      repo.delegate({"shared", "a", {"services/a/*"}, {1, 1}, false, trust::KeyScheme::ed25519}),
-      "delegate shared from a");
+  require(repo.delegate({"a", "targets", {"services/a/*"}, {1, 1}, false, KeyScheme::ed25519}),
+          "delegate a");
+  require(repo.delegate({"b", "targets", {"services/b/*"}, {1, 1}, false, KeyScheme::ed25519}),
+          "delegate b");
+  require(repo.delegate({"shared", "a", {"services/a/*"}, {1, 1}, false, KeyScheme::ed25519}),
+          "delegate shared from a");
   Diamond diamond;
   diamond.a_key_for_shared = delegation(signed_part(world, "a"), "shared")["keyids"][0];
 

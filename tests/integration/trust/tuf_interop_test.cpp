@@ -3,7 +3,7 @@
 // the shubbak-tuf binary. Any difference in canonical JSON or key handling would fail here.
 #include <doctest/doctest.h>
 
-#include "kiosk/trust/atomic_file.hpp"
+#include "kiosk/core/atomic_file.hpp"
 #include "tests/integration/trust/repo_server.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -33,11 +33,11 @@ TEST_CASE("a python-tuf 3.0.0 repository refreshes and downloads with shubbak-tu
            fs::copy_options::recursive);
   // Consistent snapshot target names: <sha256>.<name>, beside the name's directory.
   fs::create_directories(repo / "targets" / "dir");
-  REQUIRE(trust::write_file_atomically(
+  REQUIRE(write_file_atomically(
       repo / "targets" /
           "55ae75d991c770d8f3ef07cbfde124ffce9c420da5db6203afab700b27e10cf9.file1.txt",
       "file1.txt"));
-  REQUIRE(trust::write_file_atomically(
+  REQUIRE(write_file_atomically(
       repo / "targets" / "dir" /
           "04e2f59431a9d219321baf7d21b8cc797d7615dc3e9515c782c49d2075658701.file2.txt",
       "file2.txt"));
@@ -50,14 +50,14 @@ TEST_CASE("a python-tuf 3.0.0 repository refreshes and downloads with shubbak-tu
               {"--metadata-dir", md.string(), "--metadata-url", server.url() + "/metadata",
                "--target-name", "file1.txt", "--target-name", "dir/file2.txt", "--target-base-url",
                server.url() + "/targets", "--target-dir", td.string(), "download"}) == 0);
-  CHECK(*trust::read_whole_file(td / "file1.txt", 100) == "file1.txt");
-  CHECK(*trust::read_whole_file(td / "dir%2Ffile2.txt", 100) == "file2.txt");
+  CHECK(*read_whole_file(td / "file1.txt", 100) == "file1.txt");
+  CHECK(*read_whole_file(td / "dir%2Ffile2.txt", 100) == "file2.txt");
   auto requests = server.requests();
   CHECK(std::find(requests.begin(), requests.end(), "/metadata/1.snapshot.json") != requests.end());
   CHECK(std::find(requests.begin(), requests.end(), "/metadata/1.targets.json") != requests.end());
 
   // One flipped character in python-tuf's signed targets and the signature no longer holds.
-  std::string targets = *trust::read_whole_file(repo / "metadata" / "1.targets.json", 1 << 20);
+  std::string targets = *read_whole_file(repo / "metadata" / "1.targets.json", 1 << 20);
   targets.replace(targets.find("\"length\": 9"), 11, "\"length\": 8");
   server.replace("/metadata/1.targets.json", targets);
   fs::remove_all(md);

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "kiosk/trust/atomic_file.hpp"
+#include "kiosk/core/atomic_file.hpp"
 
 namespace shubbak::testing {
 
@@ -27,8 +27,8 @@ TufWorld::TufWorld(repo::InitOptions options) {
   m_repo = must(repo::Repository::init(m_dir / "repo", m_dir / "keys", options), "repo init");
   must(m_repo->publish(published()), "publish");
   m_server = std::make_unique<RepoServer>(published());
-  auto root = must(trust::read_whole_file(m_dir / "repo" / "metadata" / "1.root.json", 1 << 20),
-                   "read root");
+  auto root =
+      must(read_whole_file(m_dir / "repo" / "metadata" / "1.root.json", 1 << 20), "read root");
   must(trust::initialize_metadata_dir(client_metadata(), root), "client init");
   // Short limits keep the slow-retrieval tests quick.
   fetch_options.deadline = std::chrono::seconds(10);
@@ -72,12 +72,11 @@ std::string TufWorld::forge(const std::string& role, const std::function<void(Js
 }
 
 std::string TufWorld::published_metadata(const std::string& name) const {
-  return must(trust::read_whole_file(published() / "metadata" / name, 64 << 20),
-              "published metadata");
+  return must(read_whole_file(published() / "metadata" / name, 64 << 20), "published metadata");
 }
 
 std::string TufWorld::client_file(const std::string& name) const {
-  auto bytes = trust::read_whole_file(client_metadata() / name, 64 << 20);
+  auto bytes = read_whole_file(client_metadata() / name, 64 << 20);
   return bytes ? *bytes : std::string();
 }
 
@@ -90,7 +89,7 @@ trust::UpdaterOptions TufWorld::updater_options() const {
 }
 
 std::unique_ptr<trust::Updater> TufWorld::updater(trust::UpdaterOptions options) {
-  m_fetcher = must(trust::make_curl_fetcher(fetch_options), "fetcher");
+  m_fetcher = must(trust::make_http_fetcher(fetch_options), "fetcher");
   return must(trust::Updater::open(std::move(options), *m_fetcher, *m_fetcher), "updater");
 }
 

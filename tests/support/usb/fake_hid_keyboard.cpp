@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "drivers/card/bytes.hpp"
+#include "kiosk/core/bytes.hpp"
 
 namespace shubbak::testing {
 

@@ -1,4 +1,5 @@
 #include "tests/support/usb/usb_testbed.hpp"
+#include "kiosk/core/hex.hpp"
 
 #include <linux/usbdevice_fs.h>
 #include <sys/ioctl.h>

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "drivers/card/bytes.hpp"
+#include "kiosk/core/bytes.hpp"
 
 namespace shubbak::testing {
 

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "drivers/card/atr.hpp"
+#include "kiosk/core/hex.hpp"
 
 using namespace shubbak;
 

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "drivers/card/ber_tlv.hpp"
+#include "kiosk/core/hex.hpp"
 
 using namespace shubbak;
 

@@ -2,6 +2,7 @@
 
 #include "drivers/card/card_profile.hpp"
 #include "drivers/card/sim/sim_card_reader.hpp"
+#include "kiosk/core/hex.hpp"
 
 using namespace shubbak;
 

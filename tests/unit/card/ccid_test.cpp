@@ -5,6 +5,7 @@
 
 #include "drivers/card/ccid_descriptor.hpp"
 #include "drivers/card/ccid_message.hpp"
+#include "kiosk/core/hex.hpp"
 
 using namespace shubbak;
 

@@ -5,6 +5,7 @@
 #include <deque>
 
 #include "drivers/card/t1_protocol.hpp"
+#include "kiosk/core/hex.hpp"
 
 using namespace shubbak;
 

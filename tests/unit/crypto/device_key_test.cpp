@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include "kiosk/core/hex.hpp"
 #include "kiosk/crypto/device_key.hpp"
 #include "tests/support/temp_dir.hpp"
 

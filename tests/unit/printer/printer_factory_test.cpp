@@ -4,6 +4,7 @@
 #include "drivers/printer/cups/ipp_printer.hpp"
 #include "drivers/printer/file_printer.hpp"
 #include "drivers/printer/printer_factory.hpp"
+#include "kiosk/core/config.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace shubbak;

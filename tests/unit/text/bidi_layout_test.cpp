@@ -7,6 +7,7 @@
 
 #include <doctest/doctest.h>
 
+#include "kiosk/core/config.hpp"
 #include "screens/text/text_engine.hpp"
 
 using namespace shubbak;

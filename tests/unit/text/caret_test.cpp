@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include "kiosk/core/config.hpp"
 #include "screens/text/caret.hpp"
 #include "screens/text/text_engine.hpp"
 

@@ -2,12 +2,14 @@
 // byte of our canonical form differed, that RSA-PSS signature would not verify.
 #include <doctest/doctest.h>
 
-#include "kiosk/trust/atomic_file.hpp"
+#include "kiosk/core/atomic_file.hpp"
+#include "kiosk/core/hex.hpp"
+#include "kiosk/crypto/signature.hpp"
 #include "kiosk/trust/canonical_json.hpp"
-#include "kiosk/trust/crypto.hpp"
 
 namespace {
 
+using namespace shubbak;
 using namespace shubbak::trust;
 using Json = nlohmann::json;
 
@@ -51,7 +53,7 @@ TEST_CASE("canonical JSON matches python-tuf: its RSA-PSS root signature verifie
   REQUIRE(canonical);
   std::string keyid = doc["signatures"][0]["keyid"];
   PublicKey key{KeyScheme::rsa_pss_sha256, doc["signed"]["keys"][keyid]["keyval"]["public"]};
-  auto signature = hex_decode(doc["signatures"][0]["sig"].get<std::string>());
+  auto signature = from_hex_text(doc["signatures"][0]["sig"].get<std::string>());
   REQUIRE(signature);
   CHECK(verify_signature(key, *canonical, *signature));
   // One changed byte and it no longer verifies.

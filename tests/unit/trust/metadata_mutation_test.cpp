@@ -5,10 +5,12 @@
 
 #include <random>
 
+#include "kiosk/core/hex.hpp"
 #include "kiosk/trust/metadata.hpp"
 
 namespace {
 
+using namespace shubbak;
 using namespace shubbak::trust;
 
 struct Signer {
@@ -38,7 +40,7 @@ std::string signed_targets(const Signer& signer) {
   REQUIRE(signature);
   nlohmann::json signature_entry;
   signature_entry["keyid"] = "k";
-  signature_entry["sig"] = hex_encode(*signature);
+  signature_entry["sig"] = to_hex(*signature);
   nlohmann::json envelope;
   envelope["signed"] = body;
   envelope["signatures"] = nlohmann::json::array({signature_entry});

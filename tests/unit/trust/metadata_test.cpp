@@ -3,6 +3,7 @@
 
 #include "kiosk/trust/metadata.hpp"
 
+using namespace shubbak;
 using namespace shubbak::trust;
 
 TEST_CASE("malformed metadata is refused naming the role and the field") {

@@ -6,7 +6,7 @@
 
 #include "kiosk/session/spoken_guidance.hpp"
 #include "screens/workflow/step_screen.hpp"
-#include "tests/integration/speech/disk_audio.hpp"
+#include "tests/integration/audio/disk_audio.hpp"
 #include "tests/support/ui_harness.hpp"
 
 using namespace shubbak;

@@ -1,4 +1,4 @@
-// Byte buffers for card and USB frames, and a buffer that wipes itself: anything read from a
+// Byte buffers (card and USB frames, digests, keys), and wiping them: anything read from a
 // citizen's card (or typed by a scanner) is overwritten before its memory goes back to the heap.
 #pragma once
 
@@ -8,12 +8,15 @@
 #include <string_view>
 #include <vector>
 
-#include "kiosk/core/error.hpp"
-
 namespace shubbak {
 
 using Bytes = std::vector<std::uint8_t>;
 using ByteView = std::span<const std::uint8_t>;
+
+// The bytes of a text, without copying.
+inline ByteView as_bytes(std::string_view text) {
+  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
 
 // Overwrites memory in a way the optimiser may not remove.
 void secure_wipe(void* data, std::size_t size);
@@ -30,11 +33,7 @@ inline void secure_wipe(std::string& text) {
   text.clear();
 }
 
-// "3B 8F 80" or "3b8f80" (spaces allowed) to bytes.
-Expected<Bytes> parse_hex(std::string_view text);
-// "3B8F80": upper case, no spaces.
-std::string to_hex_upper(ByteView bytes);
-
+// Little-endian fields of USB and CCID frames.
 inline std::uint16_t read_le16(ByteView b, std::size_t at) {
   return static_cast<std::uint16_t>(b[at] | (b[at + 1] << 8));
 }

@@ -2,7 +2,7 @@
 // log. Its own process: espeak-ng starts once per process, and the other tests need it working.
 #include <doctest/doctest.h>
 
-#include "tests/integration/speech/disk_audio.hpp"
+#include "tests/integration/audio/disk_audio.hpp"
 #include "tests/support/memory_log_sink.hpp"
 
 using namespace shubbak;

@@ -11,7 +11,7 @@
 
 #include "kiosk/core/error.hpp"
 
-namespace shubbak::trust {
+namespace shubbak {
 
 enum class PersistStep { written, synced, renamed, directory_synced, removed };
 
@@ -36,4 +36,4 @@ Expected<void> sync_directory(const std::filesystem::path& directory);
 
 Expected<std::string> read_whole_file(const std::filesystem::path& path, std::uintmax_t max_bytes);
 
-}  // namespace shubbak::trust
+}  // namespace shubbak

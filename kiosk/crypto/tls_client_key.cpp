@@ -1,4 +1,4 @@
-#include "provisioning/shubbakctl/tls_client_key.hpp"
+#include "kiosk/crypto/tls_client_key.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -13,20 +13,17 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "kiosk/trust/atomic_file.hpp"
+#include "kiosk/core/atomic_file.hpp"
+#include "kiosk/crypto/openssl_handles.hpp"
 
-namespace shubbak::provision {
+namespace shubbak {
 
 namespace {
 
-template <class T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-using KeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
-using ReqPtr = std::unique_ptr<X509_REQ, Deleter<X509_REQ, X509_REQ_free>>;
-using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
+using KeyPtr = openssl::PkeyPtr;
+using BioPtr = openssl::BioPtr;
+using ReqPtr = openssl::X509ReqPtr;
+using X509Ptr = openssl::X509Ptr;
 
 std::string bio_text(BIO* bio) {
   char* data = nullptr;
@@ -59,7 +56,7 @@ Expected<void> write_new_private_file(const std::filesystem::path& path, const s
     ::unlink(path.c_str());
     return fail_errno(Errc::io, "cannot write " + path.string(), saved);
   }
-  return trust::sync_directory(path.parent_path().empty() ? "." : path.parent_path());
+  return sync_directory(path.parent_path().empty() ? "." : path.parent_path());
 }
 
 Expected<KeyPtr> read_private_key(const std::filesystem::path& path) {
@@ -72,7 +69,7 @@ Expected<KeyPtr> read_private_key(const std::filesystem::path& path) {
                                              "expected 0600",
                                              path.string(), info.st_mode & 0777));
   }
-  auto pem = trust::read_whole_file(path, 64 * 1024);
+  auto pem = read_whole_file(path, 64 * 1024);
   if (!pem) return std::unexpected(pem.error());
   BioPtr bio(BIO_new_mem_buf(pem->data(), static_cast<int>(pem->size())));
   KeyPtr key(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr);
@@ -153,4 +150,4 @@ Expected<void> TlsClientKey::check_certificate(std::string_view chain_pem,
   return {};
 }
 
-}  // namespace shubbak::provision
+}  // namespace shubbak

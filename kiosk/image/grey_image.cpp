@@ -1,5 +1,5 @@
 // libpng's simplified reading API: any PNG to 8-bit grey.
-#include "screens/receipt/grey_image.hpp"
+#include "kiosk/image/grey_image.hpp"
 
 #include <png.h>
 

@@ -12,7 +12,7 @@
 
 #include "kiosk/core/error.hpp"
 
-namespace shubbak::provision {
+namespace shubbak {
 
 class TlsClientKey final {
  public:
@@ -36,4 +36,4 @@ class TlsClientKey final {
   std::unique_ptr<Impl> m_impl;
 };
 
-}  // namespace shubbak::provision
+}  // namespace shubbak

@@ -1,6 +1,5 @@
-// OpenSSL backend of crypto.hpp: EVP one-shot signatures (ed25519 needs them), EVP digests.
-#include <fcntl.h>
-#include <unistd.h>
+// OpenSSL backend of signature.hpp: EVP one-shot signatures (ed25519 needs them).
+#include "kiosk/crypto/signature.hpp"
 
 #include <memory>
 #include <vector>
@@ -13,10 +12,10 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
+#include "kiosk/core/hex.hpp"
 #include "kiosk/crypto/openssl_handles.hpp"
-#include "kiosk/trust/crypto.hpp"
 
-namespace shubbak::trust {
+namespace shubbak {
 
 namespace {
 
@@ -29,7 +28,7 @@ constexpr std::size_t k_ed25519_key_length = 32;
 
 Expected<Pkey> read_public_key(const PublicKey& key) {
   if (key.scheme == KeyScheme::ed25519) {
-    auto raw = hex_decode(key.value);
+    auto raw = from_hex(key.value);
     if (!raw || raw->size() != k_ed25519_key_length) {
       return fail(Errc::parse, "an ed25519 public key must be 64 hex digits");
     }
@@ -77,12 +76,6 @@ bool configure_pss(EVP_PKEY_CTX* ctx, bool signing) {
          EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, EVP_sha256()) > 0 &&
          EVP_PKEY_CTX_set_rsa_pss_saltlen(
              ctx, signing ? RSA_PSS_SALTLEN_DIGEST : RSA_PSS_SALTLEN_AUTO) > 0;
-}
-
-const EVP_MD* named_digest(std::string_view algorithm) {
-  if (algorithm == "sha256") return EVP_sha256();
-  if (algorithm == "sha512") return EVP_sha512();
-  return nullptr;
 }
 
 }  // namespace
@@ -142,99 +135,6 @@ Expected<void> verify_signature(const PublicKey& key, std::string_view message,
   return {};
 }
 
-std::string hex_encode(std::string_view bytes) {
-  static constexpr char k_digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (char ch : bytes) {
-    auto byte = static_cast<unsigned char>(ch);
-    out.push_back(k_digits[byte >> 4]);
-    out.push_back(k_digits[byte & 0x0f]);
-  }
-  return out;
-}
-
-Expected<std::string> hex_decode(std::string_view hex) {
-  if (hex.size() % 2 != 0) return fail(Errc::parse, "hex text of odd length");
-  auto nibble = [](char ch) -> int {
-    if (ch >= '0' && ch <= '9') return ch - '0';
-    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  out.reserve(hex.size() / 2);
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    int high = nibble(hex[i]), low = nibble(hex[i + 1]);
-    if (high < 0 || low < 0) return fail(Errc::parse, "not a hex digit");
-    out.push_back(static_cast<char>((high << 4) | low));
-  }
-  return out;
-}
-
-bool hash_algorithm_supported(std::string_view name) {
-  return named_digest(name) != nullptr;
-}
-
-Expected<std::string> digest_hex(std::string_view algorithm, std::string_view data) {
-  const EVP_MD* md = named_digest(algorithm);
-  if (md == nullptr)
-    return fail(Errc::unsupported, fmt::format("unsupported hash algorithm \"{}\"", algorithm));
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(data.data(), data.size(), out, &length, md, nullptr) != 1) {
-    return fail(Errc::internal, "digest failed: " + openssl::last_error());
-  }
-  return hex_encode(std::string_view(reinterpret_cast<const char*>(out), length));
-}
-
-Expected<FileDigests> digest_file(const std::filesystem::path& path,
-                                  const std::vector<std::string>& algorithms,
-                                  std::uint64_t max_length) {
-  std::vector<MdCtx> contexts;
-  for (const auto& name : algorithms) {
-    const EVP_MD* md = named_digest(name);
-    if (md == nullptr)
-      return fail(Errc::unsupported, fmt::format("unsupported hash algorithm \"{}\"", name));
-    MdCtx ctx(EVP_MD_CTX_new());
-    if (!ctx || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1) {
-      return fail(Errc::internal, "digest init failed: " + openssl::last_error());
-    }
-    contexts.push_back(std::move(ctx));
-  }
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return fail_errno(Errc::not_found, fmt::format("cannot open {}", path.string()), errno);
-  std::unique_ptr<int, void (*)(int*)> closer(&fd, [](int* f) { ::close(*f); });
-  // Large blocks keep syscall overhead far below the hashing cost.
-  constexpr std::size_t k_block = 1 << 20;
-  std::vector<char> buffer(k_block);
-  FileDigests result;
-  for (;;) {
-    ssize_t got = ::read(fd, buffer.data(), buffer.size());
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      return fail_errno(Errc::io, fmt::format("cannot read {}", path.string()), errno);
-    }
-    if (got == 0) break;
-    result.length += static_cast<std::uint64_t>(got);
-    if (result.length > max_length) {
-      return fail(Errc::integrity,
-                  fmt::format("{} is longer than {} bytes", path.string(), max_length));
-    }
-    for (auto& ctx : contexts)
-      EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<std::size_t>(got));
-  }
-  for (std::size_t i = 0; i < contexts.size(); ++i) {
-    unsigned char out[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_DigestFinal_ex(contexts[i].get(), out, &length);
-    result.hex[algorithms[i]] =
-        hex_encode(std::string_view(reinterpret_cast<const char*>(out), length));
-  }
-  return result;
-}
-
 Expected<std::string> generate_private_key(KeyScheme scheme) {
   Pkey pkey;
   switch (scheme) {
@@ -282,8 +182,7 @@ Expected<PublicKey> public_key_of(KeyScheme scheme, std::string_view private_pem
     if (EVP_PKEY_get_raw_public_key(pkey->get(), raw, &length) != 1) {
       return fail(Errc::internal, "cannot read the ed25519 public key: " + openssl::last_error());
     }
-    return PublicKey{scheme,
-                     hex_encode(std::string_view(reinterpret_cast<const char*>(raw), length))};
+    return PublicKey{scheme, to_hex(ByteView(raw, length))};
   }
   Bio bio(BIO_new(BIO_s_mem()));
   if (!bio || PEM_write_bio_PUBKEY(bio.get(), pkey->get()) != 1) {
@@ -321,4 +220,4 @@ Expected<std::string> sign_message(KeyScheme scheme, std::string_view private_pe
   return signature;
 }
 
-}  // namespace shubbak::trust
+}  // namespace shubbak

@@ -1,4 +1,4 @@
-#include "kiosk/trust/atomic_file.hpp"
+#include "kiosk/core/atomic_file.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-namespace shubbak::trust {
+namespace shubbak {
 
 namespace fs = std::filesystem;
 
@@ -141,4 +141,4 @@ Expected<std::string> read_whole_file(const fs::path& path, std::uintmax_t max_b
   }
 }
 
-}  // namespace shubbak::trust
+}  // namespace shubbak
