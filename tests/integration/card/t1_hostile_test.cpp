@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include "drivers/card/card_service.hpp"
+#include "kiosk/core/hex.hpp"
 #include "kiosk/loop/event_loop.hpp"
 #include "kiosk/loop/worker_pool.hpp"
 #include "tests/support/usb/emulated_ccid.hpp"
