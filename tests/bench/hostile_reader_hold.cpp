@@ -115,7 +115,6 @@ int main() {
     if (!next_ok)
       std::printf("  next read: %s\n", !next ? "no answer" : next->error().describe().c_str());
   }
-  std::printf("longest hold of one read: %.0f ms (limit 10000 ms, clean-up included)\n",
-              longest);
+  std::printf("longest hold of one read: %.0f ms (limit 10000 ms, clean-up included)\n", longest);
   return failures == 0 ? 0 : 1;
 }
