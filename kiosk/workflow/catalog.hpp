@@ -23,8 +23,11 @@ struct Catalog {
   const Bundle* find(std::string_view id) const;
 };
 
-// Reads every *.json below `directory` (a TUF set keeps them under services/<ministry>/). A
-// bundle file over 1 MiB is refused.
+// Reads every *.json below `directory`. A bundle file over 1 MiB is refused. A TUF set keeps its
+// bundles at their target path below services/, that is <ministry>/<file>.json, and a
+// ministry's delegation signs only its own directory (FORMAT.md): a bundle in a directory is
+// refused unless the directory is its `ministry`. The set's own manifest.json at the top is not
+// a bundle. Two bundles with one id: the higher version is offered and the other refused.
 Catalog load_catalog(const std::filesystem::path& directory);
 
 }  // namespace shubbak::workflow

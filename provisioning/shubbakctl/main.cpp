@@ -18,6 +18,7 @@
 #include "provisioning/shubbakctl/bundle_lint.hpp"
 #include "provisioning/shubbakctl/journal_acceptance.hpp"
 #include "provisioning/shubbakctl/kiosk_provisioning.hpp"
+#include "provisioning/shubbakctl/publish_rules.hpp"
 #include "provisioning/shubbakctl/receipt_verify.hpp"
 #include "provisioning/shubbakctl/repository.hpp"
 #include "provisioning/shubbakctl/technician_pin.hpp"
@@ -59,6 +60,7 @@ struct RepoArguments {
   std::string from = "targets";
   int days = 0;
   std::string expires;
+  bool expired_drill = false;
   fs::path out;
 };
 
@@ -150,6 +152,8 @@ int main(int argc, char** argv) {
   auto* days = expires->add_option("--days", args.days, "days from now");
   auto* at = expires->add_option("--at", args.expires, "UTC time, e.g. 2030-01-01T00:00:00Z");
   days->excludes(at);
+  expires->add_flag("--expired-drill", args.expired_drill,
+                    "sign a past expiry on purpose: a drill that kiosks refuse the metadata");
 
   auto* publish =
       repo->add_subcommand("publish", "lay out metadata and targets for static hosting");
@@ -269,10 +273,19 @@ int main(int argc, char** argv) {
     auto created = Repository::init(args.repo, args.keys, options);
     return created ? 0 : report(created.error());
   }
-  if (add->parsed())
-    return edit_repository(args, [&](Repository& r) {
-      return r.add_target(args.name, args.file, args.role, lint_service_bundle);
+  if (add->parsed()) {
+    // Nothing a kiosk would refuse is signed: the lint, then the publishing rules.
+    return edit_repository(args, [&](Repository& r) -> Expected<void> {
+      auto checked = [&](const std::filesystem::path& file, std::string_view bytes) {
+        auto linted = lint_service_bundle(file, bytes);
+        return linted ? check_publishable(r, args.name, args.role, bytes) : linted;
+      };
+      if (!args.name.starts_with("services/")) {
+        if (auto ok = check_publishable(r, args.name, args.role, {}); !ok) return ok;
+      }
+      return r.add_target(args.name, args.file, args.role, checked);
     });
+  }
   if (remove->parsed())
     return edit_repository(args,
                            [&](Repository& r) { return r.remove_target(args.name, args.role); });
@@ -301,6 +314,10 @@ int main(int argc, char** argv) {
       when = *parsed;
     } else if (args.days <= 0) {
       return report(Error{Errc::invalid_argument, "give --days N (N > 0) or --at TIME"});
+    }
+    if (auto sane = check_expiry(args.role, when, trust::system_unix_time());
+        !sane && !(args.expired_drill && when <= trust::system_unix_time())) {
+      return report(sane.error());
     }
     return edit_repository(args, [&](Repository& r) { return r.set_expiry(args.role, when); });
   }

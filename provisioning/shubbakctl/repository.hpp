@@ -84,6 +84,8 @@ class Repository {
   const std::vector<SigningKey>& keys() const { return m_keys; }
   std::filesystem::path metadata_dir() const { return m_repo_dir / "metadata"; }
   std::filesystem::path targets_dir() const { return m_repo_dir / "targets"; }
+  // "targets" and every role delegated below it.
+  std::vector<std::string> targets_roles();
 
  private:
   Repository(std::filesystem::path repo_dir, std::filesystem::path keys_dir,
@@ -95,7 +97,6 @@ class Repository {
   Expected<std::vector<SigningKey>> new_keys(const std::string& role, const RoleSetup& setup,
                                              KeyScheme scheme);
   Expected<void> write_role(const std::string& role, const nlohmann::json& envelope);
-  std::vector<std::string> targets_roles();
 
   std::filesystem::path m_repo_dir;
   std::filesystem::path m_keys_dir;

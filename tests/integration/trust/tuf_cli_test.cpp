@@ -66,7 +66,10 @@ TEST_CASE("shubbakctl and shubbak-tuf: init, delegate, add, publish, refresh, do
     CHECK((info.st_mode & 0777) == 0600);
     CHECK(contains(*read_whole_file(entry.path(), 8192), "BEGIN PRIVATE KEY"));
   }
-  REQUIRE(w.ctl({"delegate", "--name", "health", "--path", "services/health/*"}).code == 0);
+  // The jordan-health ministry's delegation: it may sign only its own bundles (FORMAT.md).
+  REQUIRE(
+      w.ctl({"delegate", "--name", "jordan-health", "--path", "services/jordan-health/*"}).code ==
+      0);
   // A real service bundle: shubbakctl lints what it signs as a kiosk would.
   const std::string clinic = *read_whole_file(
       std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services/jordan.health.appointment.json",
@@ -74,7 +77,7 @@ TEST_CASE("shubbakctl and shubbak-tuf: init, delegate, add, publish, refresh, do
   w.dir.write("clinic.json", clinic);
   w.dir.write("notes.txt", "not a service bundle, not linted");
   REQUIRE(w.ctl({"add", "--file", (w.dir / "clinic.json").string(), "--name",
-                 "services/health/clinic.json", "--role", "health"})
+                 "services/jordan-health/clinic.json", "--role", "jordan-health"})
               .code == 0);
   REQUIRE(
       w.ctl({"add", "--file", (w.dir / "notes.txt").string(), "--name", "docs/notes.txt"}).code ==
@@ -100,17 +103,17 @@ TEST_CASE("shubbakctl and shubbak-tuf: init, delegate, add, publish, refresh, do
     CHECK(fs::exists(w.md / name));
   }
 
-  auto download = w.tuf({"--metadata-url", murl, "--target-name", "services/health/clinic.json",
-                         "--target-name", "docs/notes.txt", "--target-base-url", turl,
-                         "--target-dir", w.td.string(), "download"});
+  auto download = w.tuf({"--metadata-url", murl, "--target-name",
+                         "services/jordan-health/clinic.json", "--target-name", "docs/notes.txt",
+                         "--target-base-url", turl, "--target-dir", w.td.string(), "download"});
   CHECK(download.err == "");
   REQUIRE(download.code == 0);
-  CHECK(*read_whole_file(w.td / "services%2Fhealth%2Fclinic.json", 1 << 20) == clinic);
-  CHECK(fs::exists(w.md / "health.json"));
+  CHECK(*read_whole_file(w.td / "services%2Fjordan-health%2Fclinic.json", 1 << 20) == clinic);
+  CHECK(fs::exists(w.md / "jordan-health.json"));
 
   // Cached: the second download fetches no target.
   server.clear_requests();
-  REQUIRE(w.tuf({"--metadata-url", murl, "--target-name", "services/health/clinic.json",
+  REQUIRE(w.tuf({"--metadata-url", murl, "--target-name", "services/jordan-health/clinic.json",
                  "--target-base-url", turl, "--target-dir", w.td.string(), "download"})
               .code == 0);
   for (const auto& request : server.requests()) CHECK_FALSE(request.starts_with("/targets/"));
@@ -118,18 +121,21 @@ TEST_CASE("shubbakctl and shubbak-tuf: init, delegate, add, publish, refresh, do
   SUBCASE("stops with 1 at the first failing target, keeping those before it") {
     fs::remove_all(w.td);
     auto failed = w.tuf({"--metadata-url", murl, "--target-name", "docs/notes.txt", "--target-name",
-                         "docs/missing.txt", "--target-name", "services/health/clinic.json",
+                         "docs/missing.txt", "--target-name", "services/jordan-health/clinic.json",
                          "--target-base-url", turl, "--target-dir", w.td.string(), "download"});
     CHECK(failed.code == 1);
     CHECK(contains(failed.err, "target docs/missing.txt: no trusted role lists it"));
     CHECK(fs::exists(w.td / "docs%2Fnotes.txt"));
-    CHECK_FALSE(fs::exists(w.td / "services%2Fhealth%2Fclinic.json"));
+    CHECK_FALSE(fs::exists(w.td / "services%2Fjordan-health%2Fclinic.json"));
   }
   SUBCASE("a repository whose root was rotated is followed; an attack exits 1") {
     REQUIRE(w.ctl({"rotate", "--role", "root", "--key-count", "3", "--threshold", "2", "--key-type",
                    "rsa"})
                 .code == 0);
-    REQUIRE(w.ctl({"expires", "--role", "timestamp", "--at", "2001-01-01T00:00:00Z"}).code == 0);
+    // Only as a declared drill: a past expiry is otherwise refused (repo_rules_test).
+    REQUIRE(
+        w.ctl({"expires", "--role", "timestamp", "--at", "2001-01-01T00:00:00Z", "--expired-drill"})
+            .code == 0);
     REQUIRE(w.ctl({"publish", "--out", w.pub.string()}).code == 0);
     auto frozen = w.tuf({"--metadata-url", murl, "refresh"});
     CHECK(frozen.code == 1);

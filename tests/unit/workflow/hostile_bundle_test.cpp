@@ -2,6 +2,7 @@
 // quickly, without a crash, with the specific error and its JSON path.
 #include <fstream>
 #include <functional>
+#include <map>
 #include <sstream>
 
 #include <doctest/doctest.h>
@@ -13,6 +14,7 @@
 
 #include "kiosk/workflow/bundle.hpp"
 #include "kiosk/workflow/bundle_limits.hpp"
+#include "kiosk/workflow/bundle_version.hpp"
 #include "kiosk/workflow/catalog.hpp"
 #include "kiosk/workflow/engine.hpp"
 
@@ -362,4 +364,65 @@ TEST_CASE("one bad bundle next to good ones: the catalog keeps the good ones") {
       CHECK(refused.errors[0].message == "duplicate key \"id\"");
   }
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a TUF set: each ministry's directory holds only its own bundles; one id, the newest") {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("shubbak-catalog-rules-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  json fees = demo();  // muscat.municipality.fees, ministry "muscat-municipality"
+  REQUIRE(fees["ministry"] == "muscat-municipality");
+  std::filesystem::create_directories(dir / "muscat-municipality");
+  std::filesystem::create_directories(dir / "health");
+  // Another ministry's key signed a bundle declaring this ministry under its own directory.
+  json foreign = fees;
+  foreign["id"] = "muscat.municipality.parking";
+  std::ofstream(dir / "health" / "parking.json") << foreign.dump();
+  // One id twice: 1.4.0 beside 1.10.0 (numerically newer, alphabetically older).
+  json old_fees = fees;
+  old_fees["version"] = "1.4.0";
+  json new_fees = fees;
+  new_fees["version"] = "1.10.0";
+  std::ofstream(dir / "muscat-municipality" / "a-fees.json") << new_fees.dump();
+  std::ofstream(dir / "muscat-municipality" / "b-fees.json") << old_fees.dump();
+  // The set's own manifest is no bundle, and no error.
+  std::ofstream(dir / "manifest.json") << R"({"generation":1,"bundles":[]})";
+
+  auto catalog = load_catalog(dir);
+  REQUIRE(catalog.services.size() == 1);
+  CHECK(catalog.services[0]->id == "muscat.municipality.fees");
+  CHECK(catalog.services[0]->version == "1.10.0");
+  REQUIRE(catalog.refused.size() == 2);
+  std::map<std::string, std::string> why;
+  for (const auto& refused : catalog.refused) {
+    REQUIRE(refused.errors.size() == 1);
+    why[refused.file.filename().string()] =
+        refused.errors[0].path + ": " + refused.errors[0].message;
+  }
+  CHECK(why["parking.json"] ==
+        "$.ministry: \"muscat-municipality\" is not the ministry whose directory holds it "
+        "(\"health\", signed by that ministry's delegation)");
+  CHECK(
+      why["b-fees.json"] ==
+      "$.id: another bundle has id \"muscat.municipality.fees\" with version 1.10.0, above 1.4.0");
+
+  // Reversed order on disk: the newer one still wins.
+  std::filesystem::rename(dir / "muscat-municipality" / "a-fees.json",
+                          dir / "muscat-municipality" / "c-fees.json");
+  auto again = load_catalog(dir);
+  REQUIRE(again.services.size() == 1);
+  CHECK(again.services[0]->version == "1.10.0");
+  REQUIRE(again.refused.size() == 2);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("bundle versions compare by number, and only MAJOR.MINOR.PATCH parses") {
+  CHECK(parse_bundle_version("1.10.0") > parse_bundle_version("1.9.9"));
+  CHECK(parse_bundle_version("2.0.0") > parse_bundle_version("1.99.99"));
+  CHECK(parse_bundle_version("0.0.1") == BundleVersion{0, 0, 1});
+  for (const char* bad : {"", "1", "1.2", "1.2.3.4", "01.2.3", "1.2.x", "1..3", "-1.2.3", "1.2.3 ",
+                          "99999999999999999999.0.0"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(parse_bundle_version(bad).has_value());
+  }
 }
