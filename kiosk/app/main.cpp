@@ -443,6 +443,8 @@ int run(const CommandLine& cli, Logger& logger) {
       speaker = EspeakSpeaker::start(std::move(*output), {}, Log(logger, "speech"));
       guidance = std::make_unique<SpokenGuidance>(ui, app, *speaker, Log(logger, "guidance"));
       shell.set_spoken_guidance(guidance.get());
+    } else if (output.error().code == Errc::not_found) {
+      log.info("speech is off: {}", output.error().message);  // a kiosk without speakers
     } else {
       log.error("speech is off: {}", output.error().describe());
     }

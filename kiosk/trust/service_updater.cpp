@@ -129,7 +129,11 @@ std::chrono::milliseconds ServiceUpdater::jittered(std::chrono::milliseconds bas
 
 void ServiceUpdater::start() {
   if (m_options.metadata_url.empty()) return;
-  // The first check comes within the jitter window, so kiosks that boot together spread out.
+  // A kiosk with no verified set offers nothing until it has one: it asks at once (a newly
+  // provisioned kiosk must not stand out of service for minutes).
+  if (!m_current) return schedule_next(std::chrono::milliseconds(0));
+  // Otherwise the first check comes within the jitter window, so kiosks that boot together
+  // spread out.
   auto window = std::chrono::duration_cast<std::chrono::milliseconds>(m_options.interval) *
                 m_options.jitter_percent / 100;
   schedule_next(std::chrono::milliseconds(

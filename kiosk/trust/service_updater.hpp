@@ -72,7 +72,8 @@ class ServiceUpdater {
   // Called after every check, whatever its outcome (tests and the technician screen).
   void on_checked(std::function<void()> handler) { m_on_checked = std::move(handler); }
 
-  // Starts the schedule: a first check after a random share of the jitter, then every interval.
+  // Starts the schedule: a first check at once when no set is installed yet, else after a random
+  // share of the jitter; then every interval.
   void start();
   // A technician's "check now". False if a check is already running.
   bool check_now();

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <functional>
 #include <system_error>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -19,6 +21,8 @@
 #include "kiosk/sync/portal_protocol.hpp"
 #include "kiosk/trust/trusted_clock.hpp"
 #include "kiosk/trust/trusted_set.hpp"
+#include "provisioning/shubbakctl/config_file_edit.hpp"
+#include "provisioning/shubbakctl/config_line_edit.hpp"
 #include "provisioning/shubbakctl/kiosk_self_test.hpp"
 
 namespace shubbak::provision {
@@ -156,6 +160,95 @@ std::string config_text(const ProvisionOptions& o, const fs::path& data_dir) {
       fmt::arg("root", path(k_trusted_root_file)));
 }
 
+// The keys provisioning installs, each with what it says in a loaded configuration.
+struct InstalledKey {
+  ConfigKeyEdit edit;
+  std::string value;
+  std::function<std::string(const Config&)> current;
+};
+
+std::vector<InstalledKey> installed_keys(const ProvisionOptions& o, const fs::path& data_dir) {
+  auto file = [&](const char* name) { return (data_dir / name).string(); };
+  std::string metadata =
+      o.metadata_url.empty() ? o.portal_url + "/repository/metadata" : o.metadata_url;
+  std::string targets =
+      o.targets_url.empty() ? o.portal_url + "/repository/targets" : o.targets_url;
+  auto key = [](const char* table, const char* name, std::string value,
+                std::function<std::string(const Config&)> current) {
+    return InstalledKey{{table, name, toml_string(value)}, value, std::move(current)};
+  };
+  return {
+      key("kiosk", "id", o.kiosk_id, [](const Config& c) { return c.kiosk.id; }),
+      key("kiosk", "data_dir", data_dir.string(),
+          [](const Config& c) { return c.kiosk.data_dir.string(); }),
+      key("portal", "url", o.portal_url, [](const Config& c) { return c.portal.url; }),
+      key("portal", "ca_file", file(k_portal_ca_file),
+          [](const Config& c) { return c.portal.ca_file.string(); }),
+      key("portal", "client_cert", file(k_tls_cert_file),
+          [](const Config& c) { return c.portal.client_cert.string(); }),
+      key("portal", "client_key", file(k_tls_key_file),
+          [](const Config& c) { return c.portal.client_key.string(); }),
+      key("updates", "metadata_url", metadata,
+          [](const Config& c) { return c.updates.metadata_url; }),
+      key("updates", "targets_url", targets, [](const Config& c) { return c.updates.targets_url; }),
+      key("updates", "trusted_root", file(k_trusted_root_file),
+          [](const Config& c) { return c.updates.trusted_root.string(); }),
+      key("updates", "ca_file", file(k_portal_ca_file),
+          [](const Config& c) { return c.updates.ca_file.string(); }),
+      key("updates", "client_cert", file(k_tls_cert_file),
+          [](const Config& c) { return c.updates.client_cert.string(); }),
+      key("updates", "client_key", file(k_tls_key_file),
+          [](const Config& c) { return c.updates.client_key.string(); }),
+  };
+}
+
+// A kiosk configured first and enrolled second keeps its configuration (language, rotation,
+// printer, the technician's PIN): only the installed keys change, and a key already set to
+// something else is a question for the technician (--force), never silently replaced. Asked
+// before enrolment, so a refusal costs no token.
+Expected<void> check_existing_config(const fs::path& config_path, const ProvisionOptions& o,
+                                     const fs::path& data_dir) {
+  std::string text;
+  auto existing = load_config_text(config_path, &text);
+  if (!existing) return std::unexpected(existing.error());
+  std::string conflicts;
+  for (const auto& k : installed_keys(o, data_dir)) {
+    if (!has_toml_key(text, k.edit.table, k.edit.key)) continue;
+    std::string now = k.current(*existing);
+    if (now == k.value) continue;
+    conflicts += fmt::format("\n  [{}] {} is \"{}\"; provisioning sets \"{}\"", k.edit.table,
+                             k.edit.key, now, k.value);
+  }
+  if (conflicts.empty() || o.force) return {};
+  return fail(Errc::invalid_argument,
+              fmt::format("{} already says otherwise:{}\nnothing was changed; --force replaces "
+                          "these keys (the old file is then kept as {}.before-provision)",
+                          config_path.string(), conflicts, config_path.filename().string()));
+}
+
+Expected<void> merge_into_config(const fs::path& config_path, const ProvisionOptions& o,
+                                 const fs::path& data_dir, const Console& console) {
+  auto keys = installed_keys(o, data_dir);
+  std::vector<ConfigKeyEdit> edits;
+  for (const auto& k : keys) edits.push_back(k.edit);
+  ConfigEditOptions options;
+  options.backup_suffix = "before-provision";
+  options.verify = [&keys](const Config& config) -> Expected<void> {
+    for (const auto& k : keys) {
+      if (k.current(config) != k.value)
+        return fail(Errc::config,
+                    fmt::format("[{}] {} does not read back", k.edit.table, k.edit.key));
+    }
+    return {};
+  };
+  if (auto edited = edit_config_file(config_path, edits, options); !edited) return edited;
+  std::fprintf(
+      console.out,
+      "Configuration %s updated: every other line kept, the old file is %s.before-provision\n",
+      config_path.c_str(), config_path.c_str());
+  return {};
+}
+
 Expected<void> provision(ProvisionOptions o, const Console& console) {
   if (auto ok = check_kiosk_id(o.kiosk_id, "--kiosk-id"); !ok) return ok;
   if (!o.portal_url.starts_with("https://"))
@@ -169,6 +262,12 @@ Expected<void> provision(ProvisionOptions o, const Console& console) {
   if (!root) return std::unexpected(root.error());
 
   fs::path data_dir = fs::absolute(o.data_dir).lexically_normal();
+  fs::path config_path = fs::absolute(o.config_path).lexically_normal();
+  std::error_code ec;
+  bool configured = fs::exists(config_path, ec);
+  if (configured) {
+    if (auto ok = check_existing_config(config_path, o, data_dir); !ok) return ok;
+  }
   if (auto made = make_data_dir(data_dir); !made) return made;
   auto device_key = DeviceKey::load_or_create(data_dir / k_device_key_file);
   if (!device_key) return std::unexpected(device_key.error());
@@ -187,10 +286,12 @@ Expected<void> provision(ProvisionOptions o, const Console& console) {
   std::fprintf(console.out, "Enrolled as %s; certificate, portal CA and trusted root installed\n",
                o.kiosk_id.c_str());
 
-  fs::path config_path = fs::absolute(o.config_path).lexically_normal();
-  std::error_code ec;
-  fs::create_directories(config_path.parent_path(), ec);
-  if (auto ok = write_file_atomically(config_path, config_text(o, data_dir)); !ok) return ok;
+  if (configured) {
+    if (auto merged = merge_into_config(config_path, o, data_dir, console); !merged) return merged;
+  } else {
+    fs::create_directories(config_path.parent_path(), ec);
+    if (auto ok = write_file_atomically(config_path, config_text(o, data_dir)); !ok) return ok;
+  }
   if (auto loaded = load_config(config_path); !loaded) {
     return fail(Errc::config, fmt::format("the written configuration does not load: {}",
                                           loaded.error().describe()));

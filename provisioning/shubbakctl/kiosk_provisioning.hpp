@@ -31,6 +31,9 @@ struct ProvisionOptions {
   std::string metadata_url;           // empty: PORTAL/repository/metadata
   std::string targets_url;            // empty: PORTAL/repository/targets
   bool assume_yes = false;            // skip the fingerprint confirmation
+  // An existing kiosk.toml keeps every line but the keys provisioning installs; one of those set
+  // to something else is refused unless `force` (a backup of the old file is kept either way).
+  bool force = false;
 };
 
 // Where the technician is asked to confirm, and where progress is written.

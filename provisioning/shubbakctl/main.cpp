@@ -197,6 +197,9 @@ int main(int argc, char** argv) {
                             "TUF targets (default PORTAL/repository/targets)");
   provision_cmd->add_flag("--yes", provisioning.assume_yes,
                           "do not ask to confirm the root's fingerprint");
+  provision_cmd->add_flag("--force", provisioning.force,
+                          "replace keys an existing kiosk.toml sets to other values (a backup "
+                          "is kept); every other line is kept either way");
 
   provision::SetPinOptions set_pin;
   auto* set_pin_cmd = kiosk->add_subcommand(

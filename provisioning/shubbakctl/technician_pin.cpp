@@ -16,15 +16,13 @@
 #include "kiosk/core/atomic_file.hpp"
 #include "kiosk/core/config.hpp"
 #include "kiosk/crypto/pin_hash.hpp"
-#include "provisioning/shubbakctl/pin_hash_config_edit.hpp"
+#include "provisioning/shubbakctl/config_file_edit.hpp"
 
 namespace shubbak::provision {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-constexpr std::uintmax_t k_max_config_bytes = 1 << 20;
 
 // A PIN in memory: wiped when it goes, so it does not linger in freed heap pages.
 class SecretLine {
@@ -94,69 +92,14 @@ int file_error(std::FILE* err, const Error& error) {
   return k_pin_file_error;
 }
 
-// The new file beside the old one, with its mode and owner, written and fsynced, then renamed
-// over it (atomic_file.hpp), so a crash leaves the old or the new file, never a mix.
-Expected<void> replace_keeping_mode(const fs::path& path, const struct stat& old,
-                                    std::string_view content) {
-  fs::path temporary = path;
-  temporary += fmt::format(".set-pin-{}", ::getpid());
-  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return fail_errno(Errc::io, fmt::format("cannot create {}", temporary.string()), errno);
-  auto give_up = [&](std::string_view what) {
-    int error = errno;
-    ::close(fd);
-    ::unlink(temporary.c_str());
-    return fail_errno(Errc::io, fmt::format("{} {}", what, temporary.string()), error);
-  };
-  // Owner first: fchown may clear set-id bits that fchmod then puts back.
-  if ((old.st_uid != ::geteuid() || old.st_gid != ::getegid()) &&
-      ::fchown(fd, old.st_uid, old.st_gid) != 0) {
-    return give_up("cannot give the old owner to");
-  }
-  if (::fchmod(fd, old.st_mode & 07777) != 0) return give_up("cannot set the mode of");
-  for (std::size_t done = 0; done < content.size();) {
-    ssize_t wrote = ::write(fd, content.data() + done, content.size() - done);
-    if (wrote < 0 && errno == EINTR) continue;
-    if (wrote < 0) return give_up("cannot write");
-    done += static_cast<std::size_t>(wrote);
-  }
-  if (::fsync(fd) != 0) return give_up("fsync");
-  if (::close(fd) != 0) {
-    int error = errno;
-    ::unlink(temporary.c_str());
-    return fail_errno(Errc::io, fmt::format("cannot close {}", temporary.string()), error);
-  }
-  return install_file_atomically(temporary, path);
-}
-
 Expected<void> set_in_config(const fs::path& given, std::string_view encoded) {
-  // A symlinked kiosk.toml is edited where it really lives, and stays a symlink.
-  std::error_code ec;
-  fs::path path = fs::canonical(given, ec);
-  if (ec)
-    return fail(Errc::not_found, fmt::format("cannot find {}: {}", given.string(), ec.message()));
-  struct stat old {};
-  if (::stat(path.c_str(), &old) != 0)
-    return fail_errno(Errc::io, fmt::format("cannot stat {}", path.string()), errno);
-  if (!S_ISREG(old.st_mode))
-    return fail(Errc::invalid_argument, fmt::format("{} is not a regular file", path.string()));
-  auto text = read_whole_file(path, k_max_config_bytes);
-  if (!text) return std::unexpected(text.error());
-  // A file the kiosk already refuses is fixed first, by hand: editing it would hide the problem.
-  if (auto loaded = parse_config(*text, path.string(), path.parent_path()); !loaded) {
-    return fail(Errc::config, fmt::format("{} does not load ({}); fix it first", path.string(),
-                                          loaded.error().message));
-  }
-  std::string edited = with_pin_hash(*text, encoded);
-  auto loaded = parse_config(edited, path.string(), path.parent_path());
-  if (!loaded || loaded->technician.pin_hash != encoded) {
-    return fail(
-        Errc::config,
-        fmt::format("cannot set [technician] pin_hash in {} by editing its lines{}; set it by hand",
-                    path.string(), loaded ? "" : " (" + loaded.error().message + ")"));
-  }
-  return replace_keeping_mode(path, old, edited);
+  ConfigEditOptions options;
+  options.verify = [&](const Config& config) -> Expected<void> {
+    if (config.technician.pin_hash == encoded) return {};
+    return fail(Errc::config, "[technician] pin_hash does not read back");
+  };
+  return edit_config_file(given, {{"technician", "pin_hash", fmt::format("\"{}\"", encoded)}},
+                          options);
 }
 
 }  // namespace

@@ -2,7 +2,7 @@
 // (without echo on a terminal; plain lines from a pipe, for scripts and tests), checked against
 // the PIN rules (6 to 12 digits), and hashed with scrypt and a fresh salt (pin_hash.hpp). Then
 // either the `pin_hash = "..."` line is printed, or the key is set in a kiosk.toml in place
-// (pin_hash_config_edit.hpp), atomically and keeping the file's mode and owner. The PIN itself is
+// (config_line_edit.hpp), atomically and keeping the file's mode and owner. The PIN itself is
 // never printed, logged or stored, and is wiped from memory after hashing.
 #pragma once
 

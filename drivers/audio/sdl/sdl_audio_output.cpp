@@ -2,6 +2,11 @@
 
 #include <SDL.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
 #include <fmt/format.h>
 
 namespace shubbak {
@@ -31,9 +36,31 @@ class SdlAudioOutput final : public AudioOutput {
   int m_sample_rate;
 };
 
+// Whether SDL could find something to play on. Without a card or a server SDL falls back to
+// ALSA's "default", which fails after printing a screenful to stderr at every start.
+bool sound_available() {
+  auto set = [](const char* name) {
+    const char* value = std::getenv(name);
+    return value != nullptr && *value != '\0';
+  };
+  if (set("SDL_AUDIODRIVER") || set("PULSE_SERVER")) return true;  // chosen on purpose
+  if (const char* runtime = std::getenv("XDG_RUNTIME_DIR"); runtime != nullptr) {
+    std::error_code ec;
+    for (const char* server : {"pulse/native", "pipewire-0"}) {
+      if (std::filesystem::exists(std::filesystem::path(runtime) / server, ec)) return true;
+    }
+  }
+  std::ifstream cards("/proc/asound/cards");
+  std::string first;
+  return cards && std::getline(cards, first) && first.find("no soundcards") == std::string::npos;
+}
+
 }  // namespace
 
 Expected<std::unique_ptr<AudioOutput>> open_sdl_audio_output(int sample_rate) {
+  if (!sound_available()) {
+    return fail(Errc::not_found, "this machine has no sound card and no sound server");
+  }
   if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
     return fail(Errc::device, fmt::format("no audio: {}", SDL_GetError()));
   }

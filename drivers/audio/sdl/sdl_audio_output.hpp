@@ -11,6 +11,8 @@ namespace shubbak {
 
 // Opens the device for 16-bit mono at `sample_rate` and starts it (silence until queued).
 // Call on the thread that owns SDL at start-up; the output itself may then move to a worker.
+// Errc::not_found when the machine has neither a sound card nor a sound server (a kiosk
+// without speakers): SDL is then never asked, so ALSA prints nothing.
 Expected<std::unique_ptr<AudioOutput>> open_sdl_audio_output(int sample_rate);
 
 }  // namespace shubbak

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 
 #include <doctest/doctest.h>
@@ -236,4 +237,26 @@ TEST_CASE(
   CHECK(scripted.stderr_text().find((dir / "conf.d").string() + " is not a file") !=
         std::string::npos);
   CHECK(fs::is_empty(cwd));
+}
+
+TEST_CASE(
+    "a healthy start logs nothing at error level, and a kiosk without speakers says so once") {
+  testing::TempDir dir;
+  auto config = dir.write("kiosk.toml", "[kiosk]\ndata_dir = \"data\"\n");
+  // No audio driver chosen for it (an empty value is unset): whatever this machine has.
+  ChildProcess kiosk({SHUBBAK_RUNTIME_BIN, "--headless", "--config", config.string()}, dir.path(),
+                     {"SDL_AUDIODRIVER="});
+  REQUIRE_MESSAGE(kiosk.wait_for_stderr("on kiosk demo-kiosk", 30s), describe(kiosk));
+  kiosk.signal(SIGTERM);
+  CHECK(kiosk.wait(10s) == 0);
+  std::string err = kiosk.stderr_text();
+  INFO(err);
+  CHECK(err.find(" error ") == std::string::npos);
+  CHECK(err.find("ALSA lib") == std::string::npos);  // libasound's own noise, line after line
+  std::error_code ec;
+  bool speakers = fs::exists("/proc/asound/cards", ec) || std::getenv("PULSE_SERVER") != nullptr;
+  if (!speakers) {
+    CHECK(err.find("info  kiosk: speech is off: this machine has no sound card and no sound "
+                   "server") != std::string::npos);
+  }
 }

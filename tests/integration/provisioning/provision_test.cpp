@@ -311,3 +311,63 @@ TEST_CASE("with enrolment on, only the enrolment path is open without a client c
   CHECK(accepted->status == 204);
   CHECK(world.portal().query_int("SELECT count(*) FROM heartbeats") == 1);
 }
+
+TEST_CASE("configured first, enrolled second: provisioning keeps every other line and asks first") {
+  ProvisioningWorld world;
+  fs::path kiosk = world.path("kiosk-41");
+  fs::create_directories(kiosk);
+  const std::string before =
+      "# Hall 3, by the door: set up by the technician before enrolment\n"
+      "[kiosk]\n"
+      "id = \"kiosk-41\"   # as painted on the case\n"
+      "language = \"en\"\n"
+      "data_dir = \"/srv/elsewhere\"\n"
+      "\n"
+      "[display]\n"
+      "rotation = 90\n"
+      "\n"
+      "[locale]\n"
+      "digits = \"arabic-indic\"\n";
+  fs::path config_path = kiosk / "kiosk.toml";
+  std::ofstream(config_path) << before;
+  fs::permissions(config_path, fs::perms::owner_read | fs::perms::owner_write |
+                                   fs::perms::group_read);  // 0640, the technician's choice
+
+  // It keeps its journal elsewhere than where it is enrolled now: a question for the technician.
+  // Nothing changes and the token is not spent.
+  std::string token = world.issue_token("kiosk-41");
+  auto refused = world.provision("kiosk-41", token, kiosk);
+  INFO("stdout: " << refused.out << "\nstderr: " << refused.err);
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.err.find("[kiosk] data_dir is \"/srv/elsewhere\"; provisioning sets \"" +
+                         (kiosk / "data").string() + "\"") != std::string::npos);
+  CHECK(refused.err.find("--force") != std::string::npos);
+  CHECK(read_file(config_path) == before);
+  CHECK_FALSE(fs::exists(kiosk / "data" / "kiosk-tls.pem"));
+
+  // --force: the installed keys change, every other line stays, the old file is kept.
+  auto args = world.provision_args("kiosk-41", token, kiosk, world.root());
+  args.push_back("--yes");
+  args.push_back("--force");
+  auto run = world.execute(args);
+  INFO("stdout: " << run.out << "\nstderr: " << run.err);
+  REQUIRE(run.exit_code == 0);
+  std::string after = read_file(config_path);
+  for (const char* kept : {"# Hall 3, by the door: set up by the technician before enrolment\n",
+                           "id = \"kiosk-41\"   # as painted on the case\n", "language = \"en\"\n",
+                           "rotation = 90\n", "digits = \"arabic-indic\"\n"}) {
+    CHECK(after.find(kept) != std::string::npos);
+  }
+  CHECK(read_file(kiosk / "kiosk.toml.before-provision") == before);
+  CHECK(mode_of(config_path) == 0640);
+  auto config = load_config(config_path);
+  REQUIRE_MESSAGE(config, (config ? "" : config.error().describe()));
+  CHECK(config->kiosk.language == Language::en);
+  CHECK(config->display.rotation == 90);
+  CHECK(config->locale.arabic_indic_digits);
+  CHECK(config->kiosk.data_dir == kiosk / "data");
+  CHECK(config->portal.url == world.portal().url());
+  CHECK(config->portal.client_cert == kiosk / "data" / "kiosk-tls.pem");
+  CHECK(config->updates.trusted_root == kiosk / "data" / "root.json");
+  CHECK(config->updates.metadata_url == world.portal().url() + "/repository/metadata");
+}

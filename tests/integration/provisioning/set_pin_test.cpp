@@ -18,7 +18,7 @@
 
 #include "kiosk/core/config.hpp"
 #include "kiosk/crypto/pin_hash.hpp"
-#include "provisioning/shubbakctl/pin_hash_config_edit.hpp"
+#include "provisioning/shubbakctl/config_line_edit.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/text_scan.hpp"

@@ -144,3 +144,53 @@ TEST_CASE(
   CHECK(ready->bundles.at(0).target == "services/a.json");
   workers.shutdown();
 }
+
+TEST_CASE("a kiosk with no services asks at once, whatever its interval; one with a set waits") {
+  TufWorld world;
+  world.add_target("services/a.json", R"({"id":"a","version":"1"})");
+  Logger logger(LogLevel::error);
+  ServiceUpdaterOptions options;
+  options.data_dir = world.root() / "data";
+  options.trusted_root = world.root() / "repo" / "metadata" / "1.root.json";
+  options.metadata_url = world.metadata_url();
+  options.targets_url = world.targets_url();
+  options.fetch = world.fetch_options;
+  // A first check within 20,000 minutes at random, unless it comes at once.
+  options.interval = std::chrono::minutes(100'000);
+  options.jitter_percent = 20;
+
+  // Newly provisioned: nothing installed, so the check comes now, not in minutes.
+  {
+    EventLoop loop;
+    WorkerPool workers(1);
+    auto updater = ServiceUpdater::open(loop, workers, options, Log(logger, "updates"));
+    REQUIRE(updater);
+    REQUIRE_FALSE((*updater)->current());
+    std::optional<ServiceSet> ready;
+    (*updater)->on_new_set([&](const ServiceSet& set) {
+      ready = set;
+      loop.quit(0);
+    });
+    (*updater)->start();
+    loop.add_timer(std::chrono::seconds(20), [&] { loop.quit(1); });
+    REQUIRE(loop.run() == 0);
+    REQUIRE(ready);
+    workers.shutdown();
+  }
+  // Restarted with that set installed: it serves it and checks on its spread-out schedule, so
+  // no check runs in the next two seconds.
+  {
+    EventLoop loop;
+    WorkerPool workers(1);
+    auto updater = ServiceUpdater::open(loop, workers, options, Log(logger, "updates"));
+    REQUIRE(updater);
+    REQUIRE((*updater)->current());
+    bool checked = false;
+    (*updater)->on_checked([&] { checked = true; });
+    (*updater)->start();
+    loop.add_timer(std::chrono::seconds(2), [&] { loop.quit(0); });
+    REQUIRE(loop.run() == 0);
+    CHECK_FALSE(checked);  // (a chance of 1 in 600,000 that the random first check falls here)
+    workers.shutdown();
+  }
+}

@@ -1,4 +1,4 @@
-#include "provisioning/shubbakctl/pin_hash_config_edit.hpp"
+#include "provisioning/shubbakctl/config_line_edit.hpp"
 
 #include <optional>
 #include <vector>
@@ -94,30 +94,48 @@ bool opens_or_closes_multiline_string(std::string_view body) {
   return delimiters % 2 == 1;
 }
 
-}  // namespace
-
-std::string with_pin_hash(std::string_view config_text, std::string_view encoded) {
-  const std::string value = fmt::format("pin_hash = \"{}\"", encoded);
-  std::vector<Line> lines = split_lines(config_text);
-
+// Where a table's header, its assignment of a key and its commented example of it are.
+struct KeyPlace {
   std::optional<std::size_t> header, existing, example;
-  bool in_technician = false, in_multiline_string = false;
+};
+
+KeyPlace find_key(const std::vector<Line>& lines, std::string_view table, std::string_view key) {
+  KeyPlace place;
+  bool in_table = false, in_multiline_string = false;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     std::string_view body = lines[i].body;
     if (in_multiline_string) {
       in_multiline_string = !opens_or_closes_multiline_string(body);
       continue;
     }
-    if (auto table = table_header(body)) {
-      in_technician = *table == "technician";
-      if (in_technician && !header) header = i;
-    } else if (in_technician && !existing && assigns(body, "pin_hash", false)) {
-      existing = i;
-    } else if (in_technician && !example && assigns(body, "pin_hash", true)) {
-      example = i;
+    if (auto header = table_header(body)) {
+      in_table = *header == table;
+      if (in_table && !place.header) place.header = i;
+    } else if (in_table && !place.existing && assigns(body, key, false)) {
+      place.existing = i;
+    } else if (in_table && !place.example && assigns(body, key, true)) {
+      place.example = i;
     }
     in_multiline_string = opens_or_closes_multiline_string(body);
   }
+  return place;
+}
+
+}  // namespace
+
+bool has_toml_key(std::string_view config_text, std::string_view table, std::string_view key) {
+  return find_key(split_lines(config_text), table, key).existing.has_value();
+}
+
+std::string with_pin_hash(std::string_view config_text, std::string_view encoded) {
+  return with_toml_key(config_text, "technician", "pin_hash", fmt::format("\"{}\"", encoded));
+}
+
+std::string with_toml_key(std::string_view config_text, std::string_view table,
+                          std::string_view key, std::string_view literal) {
+  const std::string value = fmt::format("{} = {}", key, literal);
+  std::vector<Line> lines = split_lines(config_text);
+  auto [header, existing, example] = find_key(lines, table, key);
 
   std::string out;
   out.reserve(config_text.size() + value.size() + 32);
@@ -145,7 +163,7 @@ std::string with_pin_hash(std::string_view config_text, std::string_view encoded
   if (!header) {
     if (!out.empty() && !out.ends_with('\n')) out += '\n';
     if (!out.empty()) out += '\n';
-    out += "[technician]\n";
+    out += fmt::format("[{}]\n", table);
     out += value;
     out += '\n';
   }
