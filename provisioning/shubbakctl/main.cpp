@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@
 #include "provisioning/shubbakctl/kiosk_provisioning.hpp"
 #include "provisioning/shubbakctl/publish_rules.hpp"
 #include "provisioning/shubbakctl/receipt_verify.hpp"
+#include "provisioning/shubbakctl/repo_report.hpp"
 #include "provisioning/shubbakctl/repository.hpp"
 #include "provisioning/shubbakctl/technician_pin.hpp"
 
@@ -70,7 +72,9 @@ int edit_repository(const RepoArguments& args, Edit edit) {
   auto repository = Repository::open(args.repo, args.keys);
   if (!repository) return report(repository.error());
   if (auto done = edit(*repository); !done) return report(done.error());
+  std::set<std::string> changed = repository->changed();
   if (auto done = repository->commit(); !done) return report(done.error());
+  print_signed(*repository, changed, stdout);
   return 0;
 }
 
@@ -157,6 +161,10 @@ int main(int argc, char** argv) {
 
   auto* publish =
       repo->add_subcommand("publish", "lay out metadata and targets for static hosting");
+  auto* status = repo->add_subcommand(
+      "status", "each role's version, expiry, keys and threshold; exit 1 if one has expired");
+  auto* fingerprint = repo->add_subcommand(
+      "fingerprint", "the root's SHA-256 fingerprint, as kiosk provision shows it");
 
   std::vector<std::string> lint_files;
   auto* bundle = app.add_subcommand("bundle", "service bundles");
@@ -274,7 +282,9 @@ int main(int argc, char** argv) {
     options.root = RoleSetup{args.root_keys, args.root_threshold};
     options.consistent_snapshot = !args.no_consistent_snapshot;
     auto created = Repository::init(args.repo, args.keys, options);
-    return created ? 0 : report(created.error());
+    if (!created) return report(created.error());
+    auto printed = print_fingerprint(*created, stdout);
+    return printed ? 0 : report(printed.error());
   }
   if (add->parsed()) {
     // Nothing a kiosk would refuse is signed: the lint, then the publishing rules.
@@ -323,6 +333,13 @@ int main(int argc, char** argv) {
       return report(sane.error());
     }
     return edit_repository(args, [&](Repository& r) { return r.set_expiry(args.role, when); });
+  }
+  if (status->parsed() || fingerprint->parsed()) {
+    auto repository = Repository::open(args.repo, args.keys);
+    if (!repository) return report(repository.error());
+    if (status->parsed()) return print_status(*repository, trust::system_unix_time(), stdout);
+    auto printed = print_fingerprint(*repository, stdout);
+    return printed ? 0 : report(printed.error());
   }
   if (publish->parsed()) {
     auto repository = Repository::open(args.repo, args.keys);

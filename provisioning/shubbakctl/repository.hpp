@@ -79,6 +79,8 @@ class Repository {
   // For tests and expert use: a role's signed part (loaded on demand), and signing by hand.
   Expected<nlohmann::json*> signed_part(const std::string& role);
   void mark_changed(const std::string& role) { m_changed.insert(role); }
+  // The roles the next commit() signs (snapshot and timestamp follow any of them).
+  const std::set<std::string>& changed() const { return m_changed; }
   Expected<nlohmann::json> sign(const nlohmann::json& signed_part,
                                 const std::vector<std::string>& keyids) const;
   const std::vector<SigningKey>& keys() const { return m_keys; }

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "kiosk/core/hex.hpp"
+#include "kiosk/crypto/bytes.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -29,7 +31,7 @@ std::string demo_bundle(const std::string& id, const std::string& version = "1.0
 
 struct Outcome {
   int code = -1;
-  std::string err;
+  std::string out, err;
 };
 
 struct AdminRepo {
@@ -42,6 +44,7 @@ struct AdminRepo {
     testing::ChildProcess tool(argv, out);
     Outcome outcome;
     outcome.code = tool.wait(60s).value_or(-1);
+    outcome.out = tool.stdout_text();
     outcome.err = tool.stderr_text();
     return outcome;
   }
@@ -115,4 +118,45 @@ TEST_CASE("repo add and repo expires refuse what a kiosk would refuse, each with
   CHECK(root_far.err.find("more than 3650 days ahead") != std::string::npos);
   CHECK(admin.run({"expires", "--role", "targets", "--days", "90"}).code == 0);
   CHECK(admin.run({"expires", "--role", "root", "--days", "3000"}).code == 0);
+}
+
+TEST_CASE("the repository tools say what they did: status, fingerprint and a line per edit") {
+  AdminRepo admin;
+  auto init = admin.run({"init"});
+  REQUIRE(init.code == 0);
+  // The fingerprint, as `kiosk provision` shows the technician: SHA-256 of the root file.
+  std::ifstream in(admin.dir / "repo" / "metadata" / "root.json", std::ios::binary);
+  std::string root{std::istreambuf_iterator<char>(in), {}};
+  REQUIRE_FALSE(root.empty());
+  std::string fingerprint = to_hex(sha256(root));
+  CHECK(init.out.find("SHA-256 fingerprint: " + fingerprint) != std::string::npos);
+  auto printed = admin.run({"fingerprint"});
+  CHECK(printed.code == 0);
+  CHECK(printed.out.find("root version 1") != std::string::npos);
+  CHECK(printed.out.find("SHA-256 fingerprint: " + fingerprint) != std::string::npos);
+
+  auto delegated =
+      admin.run({"delegate", "--name", "jordan-health", "--path", "services/jordan-health/*"});
+  REQUIRE(delegated.code == 0);
+  CHECK(delegated.out.find("signed jordan-health v1 (expires ") != std::string::npos);
+  CHECK(delegated.out.find("targets v2") != std::string::npos);
+  CHECK(delegated.out.find("next: shubbakctl repo publish --out DIR") != std::string::npos);
+
+  auto status = admin.run({"status"});
+  CAPTURE(status.out);
+  CHECK(status.code == 0);
+  for (const char* role : {"root ", "targets ", "snapshot ", "timestamp ", "jordan-health "})
+    CHECK(status.out.find(std::string("\n") + role) != std::string::npos);
+  CHECK(status.out.find("EXPIRED") == std::string::npos);
+
+  // A timestamp left to expire is what stops every kiosk's updates: status says so, exit 1.
+  REQUIRE(admin
+              .run({"expires", "--role", "timestamp", "--at", "2020-01-01T00:00:00Z",
+                    "--expired-drill"})
+              .code == 0);
+  auto expired = admin.run({"status"});
+  CAPTURE(expired.out);
+  CHECK(expired.code == 1);
+  CHECK(expired.out.find("2020-01-01T00:00:00Z") != std::string::npos);
+  CHECK(expired.out.find("EXPIRED: kiosks refuse it; re-sign it") != std::string::npos);
 }
