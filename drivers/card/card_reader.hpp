@@ -30,6 +30,13 @@ class CardReader {
   // Waits up to `timeout` for a card to arrive (true) or leave (false); nullopt: no change.
   virtual Expected<std::optional<bool>> wait_for_card_change(std::chrono::milliseconds timeout) = 0;
 
+  // Bounds every exchange from now on by `deadline` (nullopt: lifts it), so a whole card read
+  // ends by then whatever the card or reader asks for; the clean-up of a read that ran out
+  // (abort, power-off) follows within cleanup_reserve(). Readers whose exchanges cannot be
+  // held (the simulated one) ignore it.
+  virtual void set_deadline(std::optional<std::chrono::steady_clock::time_point> /*deadline*/) {}
+  virtual std::chrono::milliseconds cleanup_reserve() const { return std::chrono::milliseconds(0); }
+
   // The largest Ne one exchange can carry and whether extended APDUs get through.
   virtual std::uint32_t max_response_length() const = 0;
   virtual bool extended_apdus() const = 0;

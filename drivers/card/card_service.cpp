@@ -1,5 +1,6 @@
 #include "drivers/card/card_service.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <thread>
 #include <utility>
@@ -66,9 +67,13 @@ void CardService::read_identity(CardProfile profile, IdentityCallback done) {
   // The service waits for its read in flight before it goes, so the answer always has a home.
   bool submitted = run_on_lane(
       m_workers, m_loop, m_alive.token(),
-      [reader, in_flight, log, profile = std::move(profile)] {
+      [reader, in_flight, log, limit = m_max_read_time, profile = std::move(profile)] {
         auto started = std::chrono::steady_clock::now();
+        // The limit holds the clean-up of a read that runs out too (at most half of it).
+        auto reserve = std::min(reader->cleanup_reserve(), limit / 2);
+        reader->set_deadline(started + limit - reserve);
         auto result = shubbak::read_identity(*reader, profile);
+        reader->set_deadline(std::nullopt);
         auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
             std::chrono::steady_clock::now() - started);
         // Log the outcome, never the data.
@@ -106,8 +111,20 @@ void CardService::watch_presence(PresenceCallback on_change) {
       }
       failures = 0;
       if (*change) {
-        bool present = **change;
-        m_loop.post([on_change, present] { on_change(present); });
+        // A storm of changes (a flapping contact, a hostile reader) posts at most one task
+        // at a time: it reports the latest state, and only if it differs from the last one
+        // reported, so the UI thread never has a queue of stale presences to work through.
+        m_presence_latest = **change;
+        if (!m_presence_posted.exchange(true)) {
+          m_loop.post([this, on_change, alive = m_alive.token()] {
+            if (!alive.lock()) return;
+            m_presence_posted = false;
+            bool present = m_presence_latest;
+            if (m_presence_reported == std::optional<bool>(present)) return;
+            m_presence_reported = present;
+            on_change(present);
+          });
+        }
       }
     }
   });

@@ -44,6 +44,10 @@ class CardService {
   // finishes on the reader it started with.
   void replace_reader(std::unique_ptr<CardReader> reader);
   bool has_reader() const;
+  // The most one whole card read may take, every exchange and the clean-up of a read that
+  // ran out included; the card cannot extend it (10 s unless set). Applies to reads started
+  // afterwards.
+  void set_max_read_time(std::chrono::milliseconds limit) { m_max_read_time = limit; }
 
  private:
   std::shared_ptr<CardReader> current_reader() const;
@@ -55,7 +59,11 @@ class CardService {
   Log m_log;
   std::shared_ptr<std::atomic<int>> m_in_flight = std::make_shared<std::atomic<int>>(0);
   std::atomic<bool> m_stop = false;
+  std::chrono::milliseconds m_max_read_time{10000};
   std::thread m_presence;
+  std::atomic<bool> m_presence_latest = false;  // the last change the reader reported
+  std::atomic<bool> m_presence_posted = false;  // a task reporting it is on the loop
+  std::optional<bool> m_presence_reported;      // UI thread: what on_change last heard
   Liveness m_alive;  // answers posted after the service is gone are dropped
 };
 

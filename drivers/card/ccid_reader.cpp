@@ -86,6 +86,14 @@ void CcidReader::note_failure(const Error& error, std::uint8_t endpoint) {
 Expected<CcidResponse> CcidReader::command(std::uint8_t type, std::array<std::uint8_t, 3> specific,
                                            ByteView payload, std::string_view what) {
   if (m_gone) return fail(Errc::not_found, fmt::format("{}: the reader was unplugged", what));
+  auto left = [&] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(m_read_deadline -
+                                                                 std::chrono::steady_clock::now());
+  };
+  auto past_deadline = [&] {
+    return fail(Errc::timeout, fmt::format("{}: the read ran out of time", what));
+  };
+  if (left().count() <= 0) return past_deadline();
   if (payload.size() + ccid::k_header_size > m_descriptor.max_message_length) {
     return fail(Errc::invalid_argument,
                 fmt::format("{}: {} bytes exceed the reader's {}-byte messages", what,
@@ -93,7 +101,8 @@ Expected<CcidResponse> CcidReader::command(std::uint8_t type, std::array<std::ui
   }
   std::uint8_t sequence = m_sequence++;
   Bytes message = encode_ccid_command(type, 0, sequence, specific, payload);
-  auto written = m_device->bulk_write(m_bulk_out, message, m_options.command_timeout);
+  auto written =
+      m_device->bulk_write(m_bulk_out, message, std::min(m_options.command_timeout, left()));
   secure_wipe(message);
   if (!written) {
     note_failure(written.error(), m_bulk_out);
@@ -102,10 +111,18 @@ Expected<CcidResponse> CcidReader::command(std::uint8_t type, std::array<std::ui
   int stale = 0;
   int extensions = 0;
   while (true) {
-    auto read = m_device->bulk_read(m_bulk_in, m_read_buffer, m_options.command_timeout);
+    // Each wait is the command timeout, cut to what is left of the read: time extensions,
+    // stale answers and slow readers all end at the deadline.
+    auto wait = std::min(m_options.command_timeout, left());
+    if (wait.count() <= 0) {
+      if (!m_late_cleanup) abort_command(sequence);
+      return past_deadline();
+    }
+    auto read = m_device->bulk_read(m_bulk_in, m_read_buffer, wait);
     if (!read) {
       note_failure(read.error(), m_bulk_in);
-      if (read.error().code == Errc::timeout) abort_command(sequence);
+      if (read.error().code == Errc::timeout && !m_late_cleanup) abort_command(sequence);
+      if (read.error().code == Errc::timeout && left().count() <= 0) return past_deadline();
       return fail(read.error().code, fmt::format("{}: {}", what, read.error().message));
     }
     auto response = parse_ccid_response(ByteView(m_read_buffer).first(*read));
@@ -116,12 +133,16 @@ Expected<CcidResponse> CcidReader::command(std::uint8_t type, std::array<std::ui
       // An answer to an earlier command that timed out: drop it and read on.
       m_log.warn("{}: dropping an answer with sequence {} (expected {})", what, response->sequence,
                  sequence);
-      if (++stale > 4)
+      if (++stale > 4) {
+        abort_command(sequence);
         return fail(Errc::device, fmt::format("{}: reader answers out of sequence", what));
+      }
       continue;
     }
     if (response->time_extension()) {
       if (++extensions > m_options.max_time_extensions) {
+        // The reader is still working on it: stop it, or its answer meets the next command.
+        abort_command(sequence);
         return fail(Errc::timeout, fmt::format("{}: card still busy after {} time extensions", what,
                                                extensions - 1));
       }
@@ -134,22 +155,27 @@ Expected<CcidResponse> CcidReader::command(std::uint8_t type, std::array<std::ui
 }
 
 void CcidReader::abort_command(std::uint8_t sequence) {
-  constexpr std::chrono::milliseconds k_abort_timeout{500};
+  // The whole abort, not each step, is bounded: it runs after a read's deadline too.
+  auto until = std::chrono::steady_clock::now() + k_abort_budget;
+  auto left = [&] {
+    return std::max(std::chrono::milliseconds(1),
+                    std::chrono::duration_cast<std::chrono::milliseconds>(
+                        until - std::chrono::steady_clock::now()));
+  };
   std::span<std::uint8_t> no_data;
   // CCID 1.1 section 5.3.1: ABORT, wValue = bSeq << 8 | bSlot.
   auto requested = m_device->control_transfer(
-      {0x21, 0x01, static_cast<std::uint16_t>(sequence << 8), m_interface}, no_data,
-      k_abort_timeout);
+      {0x21, 0x01, static_cast<std::uint16_t>(sequence << 8), m_interface}, no_data, left());
   if (!requested) {
     m_log.warn("abort of command {} refused: {}", sequence, requested.error().message);
     return;
   }
   Bytes message = encode_ccid_command(ccid::k_abort, 0, sequence, {0, 0, 0});
-  if (!m_device->bulk_write(m_bulk_out, message, k_abort_timeout)) return;
+  if (!m_device->bulk_write(m_bulk_out, message, left())) return;
   // The reader answers the abort with a SlotStatus of the same sequence; answers to the
   // aborted command may come first.
-  for (int i = 0; i < 4; ++i) {
-    auto read = m_device->bulk_read(m_bulk_in, m_read_buffer, k_abort_timeout);
+  for (int i = 0; i < 4 && std::chrono::steady_clock::now() < until; ++i) {
+    auto read = m_device->bulk_read(m_bulk_in, m_read_buffer, left());
     if (!read) return;
     auto response = parse_ccid_response(ByteView(m_read_buffer).first(*read));
     secure_wipe(m_read_buffer.data(), *read);
@@ -160,17 +186,37 @@ void CcidReader::abort_command(std::uint8_t sequence) {
   }
 }
 
+void CcidReader::set_deadline(std::optional<std::chrono::steady_clock::time_point> deadline) {
+  std::lock_guard lock(m_mutex);
+  m_caller_deadline = deadline;
+}
+
+void CcidReader::start_read() {
+  m_read_deadline = std::chrono::steady_clock::now() + m_options.max_read_time;
+  if (m_caller_deadline) m_read_deadline = std::min(m_read_deadline, *m_caller_deadline);
+}
+
 Expected<IccStatus> CcidReader::slot_status() {
   std::lock_guard lock(m_mutex);
+  start_read();
   auto response = command(ccid::k_get_slot_status, {0, 0, 0}, {}, "GetSlotStatus");
   if (!response) return std::unexpected(response.error());
   if (response->type != ccid::k_slot_status)
     return fail(Errc::device, "GetSlotStatus: wrong answer type");
+  if (response->failed()) {
+    // Readers answer "failed, card mute" or "failed" with the slot empty when there is no
+    // card: that is a reading. Any other failure is an error, never "card present": the slot
+    // bits of a failed command say nothing reliable.
+    if (response->icc_status() == IccStatus::absent) return IccStatus::absent;
+    if (response->error == 0xFE) return IccStatus::present_inactive;
+    return std::unexpected(ccid_command_error(*response, "GetSlotStatus"));
+  }
   return response->icc_status();
 }
 
 Expected<Atr> CcidReader::power_on() {
   std::lock_guard lock(m_mutex);
+  start_read();
   m_t1.reset();
   m_protocol = -1;
   auto response = command(ccid::k_icc_power_on, {0, 0, 0}, {}, "IccPowerOn");
@@ -236,9 +282,17 @@ Expected<void> CcidReader::set_parameters(const Atr& atr) {
 
 Expected<void> CcidReader::power_off() {
   std::lock_guard lock(m_mutex);
+  // Exempt from the caller's deadline, so a read that ran out still leaves the card unpowered,
+  // but then quick: the caller's limit keeps k_power_off_after_deadline in reserve for it.
+  auto now = std::chrono::steady_clock::now();
+  bool late = m_caller_deadline && now >= *m_caller_deadline;
+  m_read_deadline = now + (late ? k_power_off_after_deadline : m_options.command_timeout);
   m_t1.reset();
   m_protocol = -1;
+  // Late, an unanswered power-off is not aborted as well: the next command drops its answer.
+  m_late_cleanup = late;
   auto response = command(ccid::k_icc_power_off, {0, 0, 0}, {}, "IccPowerOff");
+  m_late_cleanup = false;
   if (!response) return std::unexpected(response.error());
   return {};
 }
@@ -307,6 +361,7 @@ Expected<ResponseApdu> CcidReader::transmit_t0(const CommandApdu& c) {
 
 Expected<ResponseApdu> CcidReader::transmit_raw(const CommandApdu& command) {
   std::lock_guard lock(m_mutex);
+  start_read();
   if (m_gone) return fail(Errc::not_found, "the reader was unplugged");
   if (m_protocol < 0) return fail(Errc::invalid_argument, "card is not powered");
   Expected<Bytes> answer = fail(Errc::internal, "no exchange");
@@ -316,6 +371,12 @@ Expected<ResponseApdu> CcidReader::transmit_raw(const CommandApdu& command) {
     if (!apdu) return std::unexpected(apdu.error());
     answer = m_t1->transceive(*apdu);
     secure_wipe(*apdu);
+    if (!answer && m_t1) {
+      // The card and we may no longer agree on T=1 sequence numbers: a new power-on is the
+      // only clean start, so say so instead of sending the next APDU into the muddle.
+      m_t1.reset();
+      m_protocol = -1;
+    }
   } else {
     auto apdu = command.encode(m_descriptor.exchange_level() == ExchangeLevel::extended_apdu);
     if (!apdu) return std::unexpected(apdu.error());
@@ -346,6 +407,12 @@ Expected<std::optional<bool>> CcidReader::wait_for_card_change(std::chrono::mill
   if (!read) {
     if (read.error().code == Errc::timeout) return std::optional<bool>();
     if (read.error().code == Errc::not_found) m_gone = true;
+    if (read.error().code == Errc::device) {
+      // A STALLed interrupt endpoint stays halted until cleared: clear it, or every later
+      // wait fails the same way and card changes are never seen again.
+      if (auto cleared = m_device->clear_halt(m_interrupt_in); !cleared)
+        m_log.warn("clearing halt on {:02x}: {}", m_interrupt_in, cleared.error().describe());
+    }
     return std::unexpected(read.error());
   }
   auto changes = parse_notify_slot_change(ByteView(message).first(*read));

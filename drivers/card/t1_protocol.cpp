@@ -46,7 +46,14 @@ Expected<T1Block> T1Protocol::exchange_block(const T1Block& block) {
   std::uint8_t multiplier = 1;
   int errors = 0;
   int wtx = 0;
+  int s_requests = 0;
   while (true) {
+    // A card can keep every single block legal and still never finish: count them all.
+    int limit = exchange_limit();
+    if (++m_exchanges > limit) {
+      return fail(Errc::device,
+                  fmt::format("T=1: card still not done after {} exchanges; giving up", limit));
+    }
     auto raw = m_exchange(encode_t1_block(current), multiplier);
     if (!raw) return std::unexpected(raw.error());
     multiplier = 1;
@@ -75,6 +82,11 @@ Expected<T1Block> T1Protocol::exchange_block(const T1Block& block) {
         continue;
       }
       if (request == t1::k_ifs_request) {
+        if (++s_requests > k_max_s_requests_per_block) {
+          return fail(
+              Errc::device,
+              fmt::format("T=1: card sent {} IFS requests in a row; giving up", s_requests));
+        }
         if (reply->inf.size() != 1 || reply->inf[0] < 1 || reply->inf[0] > 254) {
           return fail(Errc::device, "T=1: malformed IFS request");
         }
@@ -90,7 +102,17 @@ Expected<T1Block> T1Protocol::exchange_block(const T1Block& block) {
   }
 }
 
+int T1Protocol::exchange_limit() const {
+  auto blocks = [](std::size_t bytes, std::size_t size) {
+    return static_cast<int>((bytes + size - 1) / size);
+  };
+  return k_exchange_slack + 2 * blocks(m_bytes_sent, m_ifsc) + 2 * blocks(m_bytes_received, m_ifsd);
+}
+
 Expected<void> T1Protocol::negotiate_ifsd() {
+  m_exchanges = 0;
+  m_bytes_sent = 0;
+  m_bytes_received = 0;
   auto reply = exchange_block(T1Block{0, t1::k_ifs_request, {m_ifsd}});
   if (!reply) return std::unexpected(reply.error());
   if (reply->pcb != (t1::k_ifs_request | t1::k_response_bit) || reply->inf != Bytes{m_ifsd}) {
@@ -103,6 +125,9 @@ Expected<void> T1Protocol::negotiate_ifsd() {
 Expected<Bytes> T1Protocol::transceive(ByteView apdu) {
   if (apdu.empty()) return fail(Errc::invalid_argument, "T=1: empty APDU");
   m_wtx_seen = 0;
+  m_exchanges = 0;
+  m_bytes_sent = 0;
+  m_bytes_received = 0;
   // Send: chain the APDU in IFSC-sized I-blocks; the card acknowledges each with R(N(S)+1).
   std::size_t offset = 0;
   Expected<T1Block> reply = fail(Errc::internal, "T=1: nothing sent");
@@ -125,6 +150,7 @@ Expected<Bytes> T1Protocol::transceive(ByteView apdu) {
       break;
     }
     m_send_sequence ^= 1;
+    m_bytes_sent += length;
     if (!more) break;
     if (!reply->is_receive_ready() || reply->receive_sequence() != m_send_sequence) {
       return fail(Errc::device,
@@ -135,6 +161,7 @@ Expected<Bytes> T1Protocol::transceive(ByteView apdu) {
   // Receive: I-blocks, acknowledging each chained one with R(N(S)+1).
   Bytes response;
   int errors = 0;
+  int empty_chained = 0;
   while (true) {
     if (!reply->is_information()) {
       return fail(Errc::device,
@@ -153,7 +180,13 @@ Expected<Bytes> T1Protocol::transceive(ByteView apdu) {
       return fail(Errc::device, "T=1: response longer than 65538 bytes");
     }
     response.insert(response.end(), reply->inf.begin(), reply->inf.end());
+    m_bytes_received = response.size();
     if (!reply->more()) return response;
+    if (reply->inf.empty() && ++empty_chained > k_max_empty_chained_blocks) {
+      secure_wipe(response);
+      return fail(Errc::device,
+                  fmt::format("T=1: card sent {} empty chained blocks", empty_chained));
+    }
     reply = exchange_block(T1Block{0, t1::r_pcb(m_receive_sequence), {}});
     if (!reply) {
       secure_wipe(response);

@@ -1,6 +1,8 @@
 // The T=1 block protocol (ISO/IEC 7816-3 section 11), for readers that exchange TPDUs: block
 // framing with an LRC, chaining in both directions, IFS negotiation, waiting-time extensions
-// (bounded, so a card cannot hold the kiosk forever) and error recovery by R-blocks.
+// (bounded, so a card cannot hold the kiosk forever) and error recovery by R-blocks. Every loop
+// is bounded in exchanges: a card's S-requests, empty chained blocks and tiny pieces end the
+// APDU with an error. Bounds in time belong to the exchange (the reader's deadline).
 #pragma once
 
 #include <cstdint>
@@ -53,6 +55,14 @@ class T1Protocol {
   static constexpr int k_max_retries = 3;            // per block, before giving up
   static constexpr int k_max_wtx_per_exchange = 16;  // a card asking for more is refused
   static constexpr std::size_t k_max_response = 65538;
+  // S(IFS) requests the card may send in a row before a block is answered; real cards send one.
+  static constexpr int k_max_s_requests_per_block = 4;
+  // Empty I-blocks with the more bit the card may send in one answer: they carry nothing.
+  static constexpr int k_max_empty_chained_blocks = 2;
+  // Exchanges one APDU may take: twice the full blocks the bytes moved so far need, plus this
+  // slack for retries, WTX and S-blocks. A card answering in one-byte pieces is stopped after
+  // about that many, whatever the length it promises.
+  static constexpr int k_exchange_slack = 64;
 
   T1Protocol(Exchange exchange, std::uint8_t ifsc, std::uint8_t ifsd = 254);
 
@@ -63,6 +73,7 @@ class T1Protocol {
 
   std::uint8_t ifsc() const { return m_ifsc; }
   int wtx_requests_seen() const { return m_wtx_seen; }
+  int exchanges_last_apdu() const { return m_exchanges; }
 
  private:
   // One block out, one valid block back, answering the card's S-requests on the way.
@@ -74,6 +85,11 @@ class T1Protocol {
   int m_send_sequence = 0;     // N(S) of our next I-block
   int m_receive_sequence = 0;  // N(S) we expect on the card's next I-block
   int m_wtx_seen = 0;
+  int exchange_limit() const;
+
+  int m_exchanges = 0;           // blocks sent for the APDU under way (or the IFS negotiation)
+  std::size_t m_bytes_sent = 0;  // of the APDU under way, acknowledged by the card
+  std::size_t m_bytes_received = 0;
 };
 
 }  // namespace shubbak

@@ -66,7 +66,7 @@ HidScanner::HidScanner(std::unique_ptr<UsbDevice> device, std::uint8_t endpoint,
       m_endpoint(endpoint),
       m_loop(loop),
       m_log(std::move(log)),
-      m_assembler(options.layout, options.inter_key_timeout),
+      m_assembler(options.layout, options.inter_key_timeout, options.join_window),
       m_on_scan(std::move(on_scan)),
       m_on_stop(std::move(on_stop)) {
   m_reader = std::thread([this] { read_reports(); });

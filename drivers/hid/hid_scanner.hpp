@@ -22,6 +22,10 @@ class EventLoop;
 struct HidScannerOptions {
   KeyboardLayout layout = KeyboardLayout::us;
   std::chrono::milliseconds inter_key_timeout{80};
+  // Pieces of a scan that follow each other within this time are judged together by the
+  // payment-card filter (ScanAssembler), so a card number split by a pause is still caught.
+  // Every scan reaches the kiosk this much later.
+  std::chrono::milliseconds join_window{500};
 };
 
 class HidScanner {

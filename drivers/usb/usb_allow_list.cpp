@@ -63,10 +63,15 @@ Expected<void> check_usb_allow_entry(std::string_view entry) {
   return {};
 }
 
-bool UsbAllowList::allows(const UsbDeviceInfo& device) const {
+bool UsbAllowList::allows_id(std::uint16_t vendor_id, std::uint16_t product_id) const {
   for (const auto& id : m_ids) {
-    if (id.vendor_id == device.vendor_id && id.product_id == device.product_id) return true;
+    if (id.vendor_id == vendor_id && id.product_id == product_id) return true;
   }
+  return false;
+}
+
+bool UsbAllowList::allows(const UsbDeviceInfo& device) const {
+  if (allows_id(device.vendor_id, device.product_id)) return true;
   for (auto class_code : m_classes) {
     if (device.find_interface(class_code) != nullptr) return true;
   }

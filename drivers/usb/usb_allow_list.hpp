@@ -17,6 +17,10 @@ class UsbAllowList {
   static Expected<UsbAllowList> parse(const std::vector<std::string>& entries);
 
   bool allows(const UsbDeviceInfo& device) const;
+  // By the device descriptor alone, before anything else of the device is read.
+  bool allows_id(std::uint16_t vendor_id, std::uint16_t product_id) const;
+  // Whether any entry needs the interface classes to decide.
+  bool has_classes() const { return !m_classes.empty(); }
   bool empty() const { return m_ids.empty() && m_classes.empty(); }
 
  private:

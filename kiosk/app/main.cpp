@@ -315,6 +315,11 @@ int run(const CommandLine& cli, Logger& logger) {
     devices.set_status(DeviceId::card_reader,
                        connected ? DeviceStatus::online : DeviceStatus::offline);
   };
+  // A scanner that stops is offline until it is opened again (services that need it are
+  // hidden meanwhile), and online again when it is.
+  listeners.on_scanner = [&devices](bool connected) {
+    devices.set_status(DeviceId::scanner, connected ? DeviceStatus::online : DeviceStatus::offline);
+  };
   listeners.on_scan = [&services_for_scans](Scan scan) {
     if (services_for_scans) services_for_scans->scanned(std::move(scan));
   };

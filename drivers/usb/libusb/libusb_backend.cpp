@@ -1,6 +1,7 @@
 // The libusb backend of UsbContext and UsbDevice: the only file that includes libusb.h.
 #include <libusb.h>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -62,7 +63,9 @@ struct ConfigDeleter {
   void operator()(libusb_config_descriptor* config) const { libusb_free_config_descriptor(config); }
 };
 
-Expected<UsbDeviceInfo> describe_device(libusb_device* device) {
+// The device descriptor alone: who the device says it is, and where it sits. Nothing here
+// points into memory a device's descriptors shaped.
+Expected<UsbDeviceInfo> identify_device(libusb_device* device) {
   libusb_device_descriptor descriptor{};
   int rc = libusb_get_device_descriptor(device, &descriptor);
   if (rc < 0) return fail_usb(rc, "read device descriptor");
@@ -71,30 +74,80 @@ Expected<UsbDeviceInfo> describe_device(libusb_device* device) {
   info.product_id = descriptor.idProduct;
   info.bus = libusb_get_bus_number(device);
   info.address = libusb_get_device_address(device);
-  libusb_config_descriptor* raw = nullptr;
-  rc = libusb_get_active_config_descriptor(device, &raw);
-  if (rc < 0) rc = libusb_get_config_descriptor(device, 0, &raw);
-  if (rc < 0) return fail_usb(rc, fmt::format("read configuration of {}", info.describe()));
-  std::unique_ptr<libusb_config_descriptor, ConfigDeleter> config(raw);
-  for (int i = 0; i < config->bNumInterfaces; ++i) {
-    const libusb_interface& interface = config->interface[i];
+  return info;
+}
+
+// libusb's parsed configuration is a tree of counts and pointers that a lying descriptor can
+// set apart: a class descriptor claiming a length past the configuration's end leaves an
+// interface with bNumEndpoints endpoints and a null endpoint array. Every count is therefore
+// read with its pointer, and a count without its array makes the device unreadable; a device
+// so described is refused whole, never half-described.
+Expected<void> describe_interfaces(const libusb_config_descriptor& config, UsbDeviceInfo& info,
+                                   bool classes_only) {
+  auto lie = [&](std::string what) {
+    return fail(Errc::parse, fmt::format("{}: {}", info.describe(), what));
+  };
+  if (config.bNumInterfaces > 0 && config.interface == nullptr)
+    return lie(
+        fmt::format("configuration names {} interfaces but has none", config.bNumInterfaces));
+  for (int i = 0; i < config.bNumInterfaces; ++i) {
+    const libusb_interface& interface = config.interface[i];
     if (interface.num_altsetting < 1) continue;
+    if (interface.altsetting == nullptr)
+      return lie(
+          fmt::format("interface {} names {} settings but has none", i, interface.num_altsetting));
     const libusb_interface_descriptor& alt = interface.altsetting[0];
     UsbInterfaceInfo out;
     out.number = alt.bInterfaceNumber;
     out.class_code = alt.bInterfaceClass;
     out.subclass = alt.bInterfaceSubClass;
     out.protocol = alt.bInterfaceProtocol;
-    if (alt.extra != nullptr && alt.extra_length > 0) {
-      out.extra.assign(alt.extra, alt.extra + alt.extra_length);
-    }
-    for (int e = 0; e < alt.bNumEndpoints; ++e) {
-      const libusb_endpoint_descriptor& ep = alt.endpoint[e];
-      out.endpoints.push_back(
-          UsbEndpointInfo{ep.bEndpointAddress, ep.bmAttributes, ep.wMaxPacketSize});
+    if (!classes_only) {
+      if (alt.extra_length < 0 || (alt.extra_length > 0 && alt.extra == nullptr))
+        return lie(
+            fmt::format("interface {} has {} extra bytes but none to read", i, alt.extra_length));
+      if (alt.extra_length > 0) out.extra.assign(alt.extra, alt.extra + alt.extra_length);
+      if (alt.bNumEndpoints > 0 && alt.endpoint == nullptr)
+        return lie(
+            fmt::format("interface {} names {} endpoints but has none", i, alt.bNumEndpoints));
+      for (int e = 0; e < alt.bNumEndpoints; ++e) {
+        const libusb_endpoint_descriptor& ep = alt.endpoint[e];
+        out.endpoints.push_back(
+            UsbEndpointInfo{ep.bEndpointAddress, ep.bmAttributes, ep.wMaxPacketSize});
+      }
     }
     info.interfaces.push_back(std::move(out));
   }
+  return {};
+}
+
+// The allow-list first: by VID:PID from the device descriptor alone; a class entry is judged
+// on the interface classes only. A device the list refuses is read no further. `allowed` is
+// false (and the result empty) for such a device.
+Expected<UsbDeviceInfo> describe_device(libusb_device* device, const UsbAllowList& allow_list,
+                                        bool& allowed) {
+  allowed = false;
+  auto identified = identify_device(device);
+  if (!identified) return identified;
+  UsbDeviceInfo info = std::move(*identified);
+  bool by_id = allow_list.allows_id(info.vendor_id, info.product_id);
+  if (!by_id && !allow_list.has_classes()) return info;
+  libusb_config_descriptor* raw = nullptr;
+  int rc = libusb_get_active_config_descriptor(device, &raw);
+  if (rc < 0) rc = libusb_get_config_descriptor(device, 0, &raw);
+  if (rc < 0) return fail_usb(rc, fmt::format("read configuration of {}", info.describe()));
+  if (raw == nullptr)
+    return fail(Errc::parse, fmt::format("{}: no configuration", info.describe()));
+  std::unique_ptr<libusb_config_descriptor, ConfigDeleter> config(raw);
+  if (!by_id) {
+    UsbDeviceInfo classes = info;
+    if (auto read = describe_interfaces(*config, classes, true); !read)
+      return std::unexpected(read.error());
+    if (!allow_list.allows(classes)) return info;
+  }
+  if (auto read = describe_interfaces(*config, info, false); !read)
+    return std::unexpected(read.error());
+  allowed = true;
   return info;
 }
 
@@ -207,12 +260,13 @@ class LibusbContext final : public UsbContext {
     std::unique_ptr<libusb_device*, DeviceListDeleter> list(raw);
     std::vector<UsbDeviceInfo> devices;
     for (ssize_t i = 0; i < count; ++i) {
-      auto info = describe_device(list.get()[i]);
+      bool allowed = false;
+      auto info = describe_device(list.get()[i], m_allow_list, allowed);
       if (!info) {
-        m_log.warn("skipping a device: {}", info.error().describe());
+        warn_once(list.get()[i], fmt::format("skipping a device: {}", info.error().describe()));
         continue;
       }
-      if (m_allow_list.allows(*info)) devices.push_back(std::move(*info));
+      if (allowed) devices.push_back(std::move(*info));
     }
     return devices;
   }
@@ -230,8 +284,12 @@ class LibusbContext final : public UsbContext {
       if (libusb_get_bus_number(device) != wanted.bus ||
           libusb_get_device_address(device) != wanted.address)
         continue;
-      auto info = describe_device(device);
+      bool allowed = false;
+      auto info = describe_device(device, m_allow_list, allowed);
       if (!info) return std::unexpected(info.error());
+      if (!allowed)
+        return fail(Errc::invalid_argument,
+                    fmt::format("{} is not in usb.allow", info->describe()));
       libusb_device_handle* handle = nullptr;
       int rc = libusb_open(device, &handle);
       if (rc < 0) return fail_usb(rc, fmt::format("open {}", wanted.describe()));
@@ -280,11 +338,15 @@ class LibusbContext final : public UsbContext {
                             : UsbHotplugEvent::Kind::left,
                         {}};
     if (out.kind == UsbHotplugEvent::Kind::arrived) {
-      auto info = describe_device(device);
+      bool allowed = false;
+      auto info = describe_device(device, self->m_allow_list, allowed);
       if (!info) {
-        self->m_log.warn("hot-plugged device unreadable: {}", info.error().describe());
+        self->warn_once(device,
+                        fmt::format("hot-plugged device unreadable: {}", info.error().describe()));
         return 0;
       }
+      // Refused devices are not remembered: their leaving is nobody's business either.
+      if (!allowed) return 0;
       out.device = std::move(*info);
       std::lock_guard lock(self->m_known_mutex);
       self->m_known.push_back(out.device);
@@ -307,6 +369,24 @@ class LibusbContext final : public UsbContext {
                      out.kind == UsbHotplugEvent::Kind::arrived ? "arrived" : "left");
     self->m_loop->post([listener = self->m_listener, out = std::move(out)] { listener(out); });
     return 0;
+  }
+
+  // A device that cannot be described is warned about once, not at every listing or poll. Keyed
+  // by where it sits and what it claims to be; the set is bounded so a flapping hub cannot
+  // grow it without end.
+  void warn_once(libusb_device* device, const std::string& message) {
+    libusb_device_descriptor descriptor{};
+    (void)libusb_get_device_descriptor(device, &descriptor);
+    std::uint64_t key = (std::uint64_t{libusb_get_bus_number(device)} << 40) |
+                        (std::uint64_t{libusb_get_device_address(device)} << 32) |
+                        (std::uint64_t{descriptor.idVendor} << 16) | descriptor.idProduct;
+    {
+      std::lock_guard lock(m_warned_mutex);
+      if (std::find(m_warned.begin(), m_warned.end(), key) != m_warned.end()) return;
+      if (m_warned.size() >= 256) m_warned.clear();
+      m_warned.push_back(key);
+    }
+    m_log.warn("{}", message);
   }
 
   void service_events() {
@@ -332,6 +412,8 @@ class LibusbContext final : public UsbContext {
   bool m_hotplug_registered = false;
   std::mutex m_known_mutex;
   std::vector<UsbDeviceInfo> m_known;
+  std::mutex m_warned_mutex;
+  std::vector<std::uint64_t> m_warned;
 };
 
 }  // namespace

@@ -24,6 +24,12 @@ void run_until(EventLoop& loop, const std::function<bool()>& done) {
   loop.cancel_timer(timer);
 }
 
+std::size_t count_matches(const std::string& text, std::string_view needle) {
+  std::size_t n = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
 std::optional<Expected<IdentityRecord>> read_card(ReaderDevices& devices, EventLoop& loop) {
   std::optional<Expected<IdentityRecord>> result;
   devices.card().read_identity(devices.card_profile(),
@@ -102,4 +108,51 @@ TEST_CASE("configurations that cannot work are refused at start") {
       ReaderDevices::open(missing_scanner, SHUBBAK_ASSETS_DIR, loop, workers, log.log("d"), {});
   REQUIRE_FALSE(missing.has_value());
   CHECK(missing.error().code == Errc::not_found);
+}
+
+TEST_CASE(
+    "a scanner unplugged and plugged back is opened again, its health following each change") {
+  CapturedLog log;
+  UsbTestbed testbed;
+  auto first = std::make_shared<FakeHidKeyboard>(0x1D6B, 0x0C3B);
+  auto& first_device = testbed.plug(11, first->descriptors(), first);
+  Config config;
+  config.usb.allow = {"1d6b:0c3b"};
+  config.scanner.reader = "hid://1d6b:0c3b";
+  EventLoop loop;
+  WorkerPool workers(1);
+  std::vector<bool> health;
+  std::vector<std::string> scans;
+  ReaderDevices::Listeners listeners{[&](Scan scan) { scans.push_back(scan.text); }, [](bool) {},
+                                     [&](bool connected) { health.push_back(connected); }};
+  auto devices =
+      ReaderDevices::open(config, SHUBBAK_ASSETS_DIR, loop, workers, log.log("devices"), listeners);
+  REQUIRE_MESSAGE(devices.has_value(), devices.error().describe());
+  CHECK((*devices)->scanner_connected());
+
+  // Two cycles: the second proves the first re-open left nothing behind that blocks another.
+  std::vector<std::shared_ptr<FakeHidKeyboard>> keyboards{first};
+  EmulatedUsbDevice* device = &first_device;
+  for (int cycle = 0; cycle < 2; ++cycle) {
+    CAPTURE(cycle);
+    testbed.unplug(*device);
+    run_until(loop, [&] { return health.size() == static_cast<std::size_t>(2 * cycle + 1); });
+    REQUIRE(health.size() == static_cast<std::size_t>(2 * cycle + 1));
+    CHECK(health.back() == false);
+    CHECK_FALSE((*devices)->scanner_connected());
+
+    auto again = std::make_shared<FakeHidKeyboard>(0x1D6B, 0x0C3B);
+    keyboards.push_back(again);
+    device = &testbed.plug(12 + cycle, again->descriptors(), again);
+    run_until(loop, [&] { return health.size() == static_cast<std::size_t>(2 * cycle + 2); });
+    REQUIRE(health.size() == static_cast<std::size_t>(2 * cycle + 2));
+    CHECK(health.back() == true);
+    CHECK((*devices)->scanner_connected());
+
+    again->type("BACK-" + std::to_string(cycle), true);
+    run_until(loop, [&] { return scans.size() == static_cast<std::size_t>(cycle + 1); });
+    REQUIRE(scans.size() == static_cast<std::size_t>(cycle + 1));
+    CHECK(scans.back() == "BACK-" + std::to_string(cycle));
+  }
+  CHECK(count_matches(log.all(), "looking for it") == 2);
 }

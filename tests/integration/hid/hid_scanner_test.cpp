@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 #include <sstream>
+#include <thread>
 
 #include "drivers/hid/hid_scanner.hpp"
 #include "drivers/usb/usb_context.hpp"
@@ -170,6 +171,7 @@ TEST_CASE("an Arabic-layout scanner types Arabic") {
 TEST_CASE("a magstripe swipe of a payment card is dropped and leaves no trace in logs or memory") {
   ScannerRig rig;
   type_shifted(*rig.keyboard, k_swipe_shifted);
+  rig.run_until_scans(1);
   rig.keyboard->type("OK", true);  // the scanner goes on working afterwards
   rig.run_until_scans(2);
   REQUIRE(rig.scans.size() == 2);
@@ -183,6 +185,34 @@ TEST_CASE("a magstripe swipe of a payment card is dropped and leaves no trace in
   CHECK(rig.log.contains("dropped a scan shaped like a payment card"));
   CHECK_FALSE(rig.log.contains(unshift(k_pan_prefix_shifted)));
   CHECK_FALSE(rig.log.all().find("4111") != std::string::npos);
+}
+
+TEST_CASE("a card number typed in pieces, split by a pause or by Enter, is dropped whole") {
+  ScannerRig rig(HidScannerOptions{.inter_key_timeout = 60ms, .join_window = 400ms});
+  // "4111.1111/" then, after a pause past the inter-key timeout, "1111-1111" and Enter: the
+  // two pieces the old assembler judged apart. Shifted by one, like the swipe above.
+  auto type_piece = [&](std::string_view shifted, bool enter) {
+    for (char c : shifted) {
+      char key = static_cast<char>(c - 1);
+      rig.keyboard->type(std::string_view(&key, 1), false);
+    }
+    if (enter) rig.keyboard->type("", true);
+  };
+  type_piece("5222/22220", false);
+  std::this_thread::sleep_for(150ms);
+  type_piece("2222.2222", true);
+  // Halves each with Enter, one after the other.
+  rig.run_until_scans(1);
+  type_piece("5222!2222", true);
+  type_piece("2222!2222", true);
+  rig.run_until_scans(2);
+  rig.keyboard->type("OK", true);
+  rig.run_until_scans(3);
+  REQUIRE(rig.scans.size() == 3);
+  CHECK(rig.scans[0].outcome == Scan::Outcome::dropped_payment_card);
+  CHECK(rig.scans[1].outcome == Scan::Outcome::dropped_payment_card);
+  CHECK(rig.scans[2].text == "OK");
+  CHECK(count_in_writable_memory("5222/2222") == 0);
 }
 
 TEST_CASE("the memory scan does find a card number that is left in memory") {

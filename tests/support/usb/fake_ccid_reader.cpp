@@ -1,5 +1,7 @@
 #include "tests/support/usb/fake_ccid_reader.hpp"
 
+#include <algorithm>
+
 #include "drivers/card/ccid_message.hpp"
 #include "drivers/card/t1_protocol.hpp"
 
@@ -112,6 +114,40 @@ void FakeCcidReader::unplug_on_next_xfr(EmulatedUsbDevice* device) {
   m_unplug_on_xfr = device;
 }
 
+void FakeCcidReader::t1_ifs_requests(int count) {
+  std::lock_guard lock(m_mutex);
+  m_ifs_flood = count;
+}
+void FakeCcidReader::t1_empty_chained_blocks(int count) {
+  std::lock_guard lock(m_mutex);
+  m_empty_chain = count;
+}
+void FakeCcidReader::t1_answer_in_pieces(std::size_t size, bool wtx_before_each) {
+  std::lock_guard lock(m_mutex);
+  m_piece_size = size;
+  m_wtx_every_piece = wtx_before_each;
+}
+void FakeCcidReader::delay_each_command(std::chrono::milliseconds delay) {
+  m_delay_ms = static_cast<int>(delay.count());
+}
+
+void FakeCcidReader::fail_next_slot_status(std::uint8_t error) {
+  std::lock_guard lock(m_mutex);
+  m_fail_slot_status = error;
+}
+void FakeCcidReader::halt_interrupt_endpoint() {
+  std::lock_guard lock(m_mutex);
+  m_interrupt_halted = true;
+}
+void FakeCcidReader::halt_cleared(std::uint8_t endpoint) {
+  std::lock_guard lock(m_mutex);
+  if (endpoint == k_interrupt_in) m_interrupt_halted = false;
+}
+std::size_t FakeCcidReader::interrupt_pending() const {
+  std::lock_guard lock(m_mutex);
+  return m_interrupt_in.size();
+}
+
 std::uint8_t FakeCcidReader::icc_status() const {
   if (!m_card) return 2;
   return m_powered ? 0 : 1;
@@ -137,6 +173,8 @@ EmulatedBehaviour::InAnswer FakeCcidReader::control(ByteView setup, ByteView) {
   // CCID class request ABORT (0x01) to interface 0: remember bSeq for PC_to_RDR_Abort.
   if (setup[0] == 0x21 && setup[1] == 0x01 && setup[4] == 0) {
     m_abort_requested = setup[3];
+    // The aborted command's answers not yet read are dropped, as a reader stops working on it.
+    std::erase_if(m_bulk_in, [&](const Bytes& m) { return m.size() > 6 && m[6] == setup[3]; });
     return InAnswer{InAnswer::State::data, {}};
   }
   return InAnswer{InAnswer::State::stall, {}};
@@ -144,6 +182,9 @@ EmulatedBehaviour::InAnswer FakeCcidReader::control(ByteView setup, ByteView) {
 
 EmulatedBehaviour::Outcome FakeCcidReader::out(std::uint8_t endpoint, ByteView data) {
   std::lock_guard lock(m_mutex);
+  // A slow reader: what this command makes it answer comes no sooner than the delay.
+  if (int delay = m_delay_ms; delay > 0 && endpoint == k_bulk_out)
+    m_answers_not_before = std::chrono::steady_clock::now() + std::chrono::milliseconds(delay);
   if (endpoint != k_bulk_out) return Outcome::stall;
   if (data.size() > m_config.real_max_message || m_stall_next > 0) {
     if (m_stall_next > 0) --m_stall_next;
@@ -171,6 +212,12 @@ EmulatedBehaviour::Outcome FakeCcidReader::out(std::uint8_t endpoint, ByteView d
       }
       break;
     case ccid::k_get_slot_status:
+      if (m_fail_slot_status) {
+        answer(ccid::k_slot_status, sequence, static_cast<std::uint8_t>(0x40 | icc_status()),
+               *m_fail_slot_status, 0, {});
+        m_fail_slot_status.reset();
+        break;
+      }
       answer(ccid::k_slot_status, sequence, icc_status(), 0, 0, {});
       break;
     case ccid::k_icc_power_on:
@@ -183,6 +230,10 @@ EmulatedBehaviour::Outcome FakeCcidReader::out(std::uint8_t endpoint, ByteView d
       m_card_send_sequence = 0;
       m_card_receive_sequence = 0;
       m_ifsd = 32;
+      // A reset card has forgotten any chain it was in the middle of.
+      m_t1_command.clear();
+      m_t1_response.clear();
+      m_t1_response_sent = 0;
       answer(ccid::k_data_block, sequence, 0, 0, 0, m_card->atr());
       break;
     case ccid::k_icc_power_off:
@@ -259,8 +310,16 @@ void FakeCcidReader::t1_send(std::uint8_t sequence, Bytes block) {
 }
 
 void FakeCcidReader::t1_send_response_chunk(std::uint8_t sequence) {
+  if (m_empty_chain > 0) {
+    --m_empty_chain;
+    T1Block empty{0, t1::i_pcb(m_card_send_sequence, true), {}};
+    m_card_send_sequence ^= 1;
+    t1_send(sequence, encode_t1_block(empty));
+    return;
+  }
   std::size_t left = m_t1_response.size() - m_t1_response_sent;
   std::size_t n = std::min<std::size_t>(m_ifsd, left);
+  if (m_piece_size > 0) n = std::min(n, m_piece_size);
   bool more = n < left;
   auto begin = m_t1_response.begin() + static_cast<std::ptrdiff_t>(m_t1_response_sent);
   T1Block block{0, t1::i_pcb(m_card_send_sequence, more),
@@ -274,6 +333,11 @@ void FakeCcidReader::t1_block(std::uint8_t sequence, ByteView data) {
   auto block = parse_t1_block(data);
   if (!block) {
     t1_send(sequence, encode_t1_block(T1Block{0, t1::r_pcb(m_card_receive_sequence, 0x01), {}}));
+    return;
+  }
+  if (m_ifs_flood > 0) {
+    --m_ifs_flood;
+    t1_send(sequence, encode_t1_block(T1Block{0, t1::k_ifs_request, {32}}));
     return;
   }
   if (block->is_supervisory()) {
@@ -296,7 +360,10 @@ void FakeCcidReader::t1_block(std::uint8_t sequence, ByteView data) {
   if (block->is_receive_ready()) {
     if (block->receive_sequence() == m_card_send_sequence &&
         m_t1_response_sent < m_t1_response.size()) {
-      t1_send_response_chunk(sequence);  // acknowledgement: next piece of a chained answer
+      if (m_wtx_every_piece)
+        t1_send(sequence, encode_t1_block(T1Block{0, t1::k_wtx_request, {m_wtx_multiplier}}));
+      else
+        t1_send_response_chunk(sequence);  // acknowledgement: next piece of a chained answer
     } else {
       t1_send(sequence, m_t1_last_block);  // a request to repeat the last block
     }
@@ -326,6 +393,9 @@ void FakeCcidReader::t1_block(std::uint8_t sequence, ByteView data) {
 
 EmulatedBehaviour::InAnswer FakeCcidReader::in(std::uint8_t endpoint, std::size_t max) {
   std::lock_guard lock(m_mutex);
+  if (endpoint == k_interrupt_in && m_interrupt_halted) return InAnswer{InAnswer::State::stall, {}};
+  if (endpoint != k_interrupt_in && std::chrono::steady_clock::now() < m_answers_not_before)
+    return {};
   auto& queue = endpoint == k_interrupt_in ? m_interrupt_in : m_bulk_in;
   if (queue.empty()) return {};
   InAnswer answer{InAnswer::State::data, std::move(queue.front())};

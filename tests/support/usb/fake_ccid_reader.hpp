@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -49,6 +50,19 @@ class FakeCcidReader final : public EmulatedBehaviour {
   void t1_wtx_requests(int count, std::uint8_t multiplier);  // S(WTX) before the next answer
   void t1_corrupt_next_block();  // bad LRC once: the host must ask again
   void unplug_on_next_xfr(EmulatedUsbDevice* device);
+  // Hostile T=1 cards. Each runs `count` times (a large count is "forever").
+  void t1_ifs_requests(int count);          // S(IFS request) answers every block
+  void t1_empty_chained_blocks(int count);  // empty I-blocks with M set before the answer
+  // Answers in pieces of `size` bytes, each after an S(WTX) request when `wtx_before_each`.
+  void t1_answer_in_pieces(std::size_t size, bool wtx_before_each);
+  // The reader takes this long over every command (a slow or stalling reader).
+  void delay_each_command(std::chrono::milliseconds delay);
+  // The next GetSlotStatus fails ("command failed", this bError) with the slot bits as now.
+  void fail_next_slot_status(std::uint8_t error);
+  // The interrupt endpoint STALLs, and stays halted until the host clears it.
+  void halt_interrupt_endpoint();
+  void halt_cleared(std::uint8_t endpoint) override;
+  std::size_t interrupt_pending() const;
 
   // Observations.
   int t1_protocol_set() const { return m_protocol_set; }
@@ -93,6 +107,14 @@ class FakeCcidReader final : public EmulatedBehaviour {
   int m_wtx_pending = 0;
   std::uint8_t m_wtx_multiplier = 1;
   bool m_corrupt_next = false;
+  int m_ifs_flood = 0;
+  int m_empty_chain = 0;
+  std::size_t m_piece_size = 0;  // 0: IFSD-sized pieces
+  bool m_wtx_every_piece = false;
+  std::atomic<int> m_delay_ms = 0;
+  std::chrono::steady_clock::time_point m_answers_not_before{};
+  std::optional<std::uint8_t> m_fail_slot_status;
+  bool m_interrupt_halted = false;
   // Observations.
   std::atomic<int> m_protocol_set = -1;
   std::atomic<int> m_xfr_blocks = 0;

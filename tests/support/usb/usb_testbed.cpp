@@ -137,9 +137,17 @@ bool EmulatedUsbDevice::handle_ioctl(void* raw_client) {
       complete(client, 0, 0);
       return true;
     }
+    case USBDEVFS_CLEAR_HALT: {
+      UMockdevIoctlData* d = umockdev_ioctl_data_resolve(arg, 0, sizeof(unsigned int), nullptr);
+      unsigned int endpoint = 0;
+      std::memcpy(&endpoint, d->data, sizeof endpoint);
+      g_object_unref(d);
+      m_behaviour->halt_cleared(static_cast<std::uint8_t>(endpoint));
+      complete(client, 0, 0);
+      return true;
+    }
     case USBDEVFS_CLAIMINTERFACE:
     case USBDEVFS_RELEASEINTERFACE:
-    case USBDEVFS_CLEAR_HALT:
     case USBDEVFS_RESET:
     case USBDEVFS_RESETEP:
     case USBDEVFS_SETINTERFACE:

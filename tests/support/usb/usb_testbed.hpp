@@ -43,6 +43,8 @@ class EmulatedBehaviour {
   virtual std::string kernel_driver(std::uint8_t /*interface*/) { return {}; }
   // The kernel driver was detached from an interface (USBDEVFS_DISCONNECT).
   virtual void driver_detached(std::uint8_t /*interface*/) {}
+  // The host cleared an endpoint's halt (USBDEVFS_CLEAR_HALT), as after a STALL.
+  virtual void halt_cleared(std::uint8_t /*endpoint*/) {}
 };
 
 class UsbTestbed;

@@ -104,3 +104,88 @@ TEST_CASE(
   REQUIRE(long_scan.has_value());
   CHECK(long_scan->outcome == Scan::Outcome::dropped_too_long);
 }
+
+TEST_CASE("the payment-card filter: digits separated by anything, in any digit script") {
+  for (std::string_view written :
+       {"4111.1111.1111.1111", "4111/1111/1111/1111", "4111_1111_1111_1111",
+        "4111, 1111, 1111, 1111", "4111\t1111\n1111\r\n1111", "4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1",
+        "(4111) 1111 - 1111 * 1111", "card: 4111--1111++1111##1111 thanks", "5500 0055 5555 5559",
+        "3782 822463 10005",
+        "٤١١١ ١١١١ ١١١١ ١١١١",                     // Arabic-Indic digits
+        "۴۱۱۱-۱۱۱۱-۱۱۱۱-۱۱۱۱",                     // Eastern Arabic-Indic
+        "４１１１　１１１１　１１１１　１１１１",  // full-width digits, ideographic spaces
+        "4111،1111،1111،1111"}) {                  // Arabic comma
+    CAPTURE(written);
+    CHECK(looks_like_payment_card(written));
+  }
+  // Groups joined by letters or by long gaps are separate numbers; bad Luhn stays bad.
+  CHECK_FALSE(looks_like_payment_card("4111 1111 1111 1112"));
+  CHECK_FALSE(looks_like_payment_card("4111a1111b1111c1111"));
+  CHECK_FALSE(looks_like_payment_card("4111     1111     1111     1111"));
+  CHECK_FALSE(looks_like_payment_card("REF 2026-11-21 MOH-55821 ROOM 12"));
+  CHECK_FALSE(looks_like_payment_card("+968 9123 4567"));
+}
+
+TEST_CASE("the payment-card filter: track data with and without sentinels, whole or in part") {
+  CHECK(looks_like_payment_card("%B4111111111111111^DOE/JOHN^2912101?"));
+  CHECK(looks_like_payment_card("B4111111111111111^DOE/JOHN^2912101"));  // no sentinels
+  CHECK(looks_like_payment_card("4111111111111111=29121010000"));        // track 2, bare
+  CHECK(looks_like_payment_card(";4111111111111111"));                   // start of a split swipe
+  CHECK(looks_like_payment_card("%B411111111111"));                      // start of track 1
+  CHECK(looks_like_payment_card(";1234567890123=2912?"));
+  CHECK_FALSE(looks_like_payment_card("=2912101?"));  // no card number in it
+}
+
+TEST_CASE("scan assembly with a join window: pieces close in time are judged as one") {
+  ScanAssembler assembler(KeyboardLayout::us, 50ms, 300ms);
+  auto t = ScanAssembler::Clock::now();
+  auto type = [&](std::string_view text) {
+    std::optional<Scan> last;
+    for (char c : text) {
+      auto usage = static_cast<std::uint8_t>(c == '0' ? 0x27 : c == ' ' ? 0x2C : 0x1E + (c - '1'));
+      t += 1ms;
+      if (auto s = assembler.key(KeyPress{usage, false}, t)) last = std::move(s);
+    }
+    return last;
+  };
+  auto wait = [&](std::chrono::milliseconds d) {
+    std::optional<Scan> out;
+    for (auto end = t + d; t < end;) {
+      t += 10ms;
+      if (auto s = assembler.idle(t)) out = std::move(s);
+    }
+    return out;
+  };
+  // A card number split by a pause: neither half is a card; the whole is dropped.
+  CHECK_FALSE(type("4111 1111").has_value());
+  CHECK_FALSE(wait(120ms).has_value());  // the pause ended the first piece: held, not returned
+  CHECK_FALSE(type("1111 1111").has_value());
+  auto split = wait(500ms);
+  REQUIRE(split.has_value());
+  CHECK(split->outcome == Scan::Outcome::dropped_payment_card);
+  CHECK(assembler.pending_size() == 0);
+
+  // Halves with Enter after each, close together: still one card.
+  type("4111 1111");
+  CHECK_FALSE(assembler.key(KeyPress{hid_usage::k_enter, false}, t += 1ms).has_value());
+  type("1111 1111");
+  CHECK_FALSE(assembler.key(KeyPress{hid_usage::k_enter, false}, t += 1ms).has_value());
+  auto entered = wait(400ms);
+  REQUIRE(entered.has_value());
+  CHECK(entered->outcome == Scan::Outcome::dropped_payment_card);
+
+  // Ordinary scans come through once the window passes, pieces joined as typed.
+  type("123");
+  wait(100ms);
+  type("456");
+  auto joined = wait(400ms);
+  REQUIRE(joined.has_value());
+  CHECK(joined->text == "123456");
+  // Scans far apart stay apart: the first is released by the next key.
+  type("789");
+  CHECK_FALSE(assembler.key(KeyPress{hid_usage::k_enter, false}, t += 1ms).has_value());
+  t += 1s;
+  auto first = type("1");
+  REQUIRE(first.has_value());
+  CHECK(first->text == "789");
+}
