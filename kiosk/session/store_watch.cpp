@@ -39,14 +39,6 @@ StoreWatch::~StoreWatch() {
   if (m_timer) m_loop.cancel_timer(m_timer);
 }
 
-bool StoreWatch::check_now() {
-  if (!m_store) return false;
-  (void)m_store->check_capacity();
-  DeviceStatus status = status_of(*m_store);
-  publish(status);
-  return status == DeviceStatus::online;
-}
-
 void StoreWatch::check(std::function<void(bool)> done) {
   if (!m_store) return done(false);
   TransactionStore* store = m_store;

@@ -40,9 +40,6 @@ class StoreWatch {
   StoreWatch(const StoreWatch&) = delete;
   StoreWatch& operator=(const StoreWatch&) = delete;
 
-  // Checks now, on this thread, and updates the hub. True when the store can take a transaction.
-  // For start-up, before the loop runs.
-  bool check_now();
   // Checks on the store's lane, updates the hub, then calls `done(can_store)` on the UI thread
   // (not when this watch is gone). `done` runs even without a store (with false).
   void check(std::function<void(bool)> done);

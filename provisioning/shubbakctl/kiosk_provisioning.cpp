@@ -137,29 +137,6 @@ Expected<std::string> enrol(const ProvisionOptions& o, const TlsClientKey& tls_k
   return chain;
 }
 
-std::string config_text(const ProvisionOptions& o, const fs::path& data_dir) {
-  auto path = [&](const char* file) { return toml_string((data_dir / file).string()); };
-  std::string ca = path(k_portal_ca_file), cert = path(k_tls_cert_file), key = path(k_tls_key_file);
-  std::string site = o.site.empty() ? o.kiosk_id : comment_text(o.site);
-  return fmt::format(
-      "# Written by shubbakctl kiosk provision. Every key is documented in\n"
-      "# provisioning/etc/kiosk.toml; keys not set here take their defaults.\n"
-      "# site: {site}\n\n"
-      "[kiosk]\nid = {id}\ndata_dir = {data}\n\n"
-      "[portal]\nurl = {url}\nca_file = {ca}\nclient_cert = {cert}\nclient_key = {key}\n\n"
-      "[updates]\nmetadata_url = {metadata}\ntargets_url = {targets}\ntrusted_root = {root}\n"
-      "ca_file = {ca}\nclient_cert = {cert}\nclient_key = {key}\n",
-      fmt::arg("site", site), fmt::arg("id", toml_string(o.kiosk_id)),
-      fmt::arg("data", toml_string(data_dir.string())), fmt::arg("url", toml_string(o.portal_url)),
-      fmt::arg("ca", ca), fmt::arg("cert", cert), fmt::arg("key", key),
-      fmt::arg("metadata",
-               toml_string(o.metadata_url.empty() ? o.portal_url + "/repository/metadata"
-                                                  : o.metadata_url)),
-      fmt::arg("targets", toml_string(o.targets_url.empty() ? o.portal_url + "/repository/targets"
-                                                            : o.targets_url)),
-      fmt::arg("root", path(k_trusted_root_file)));
-}
-
 // The keys provisioning installs, each with what it says in a loaded configuration.
 struct InstalledKey {
   ConfigKeyEdit edit;
@@ -200,6 +177,25 @@ std::vector<InstalledKey> installed_keys(const ProvisionOptions& o, const fs::pa
       key("updates", "client_key", file(k_tls_key_file),
           [](const Config& c) { return c.updates.client_key.string(); }),
   };
+}
+
+// A kiosk not configured before: a kiosk.toml of the installed keys alone, by table.
+std::string config_text(const ProvisionOptions& o, const fs::path& data_dir) {
+  std::string site = o.site.empty() ? o.kiosk_id : comment_text(o.site);
+  std::string text = fmt::format(
+      "# Written by shubbakctl kiosk provision. Every key is documented in\n"
+      "# provisioning/etc/kiosk.toml; keys not set here take their defaults.\n"
+      "# site: {}\n",
+      site);
+  std::string table;
+  for (const auto& k : installed_keys(o, data_dir)) {
+    if (k.edit.table != table) {
+      table = k.edit.table;
+      text += fmt::format("\n[{}]\n", table);
+    }
+    text += fmt::format("{} = {}\n", k.edit.key, k.edit.literal);
+  }
+  return text;
 }
 
 // A kiosk configured first and enrolled second keeps its configuration (language, rotation,

@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
-#include <regex>
 #include <thread>
 #include <vector>
 
@@ -17,6 +16,7 @@
 #include "kiosk/net/https_client.hpp"
 #include "kiosk/store/transaction_store.hpp"
 #include "kiosk/sync/outbox_uploader.hpp"
+#include "tests/bench/bench_portal.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_pki.hpp"
@@ -40,27 +40,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   int count = argc > 2 ? std::atoi(argv[2]) : 300;
-  testing::TempDir dir;
-  testing::TestPki pki(dir.path(), "bench");
-  auto server = pki.issue_server("server");
-  auto client_cert = pki.issue_client("kiosk", "bench-kiosk");
-  std::filesystem::create_directories(dir / "portal");
-  testing::ChildProcess portal(
-      {argv[1], "--port", "0", "--cert", server.cert.string(), "--key", server.key.string(),
-       "--client-ca", pki.ca_cert().string(), "--db", (dir / "portal.db").string()},
-      dir / "portal");
-  std::string url;
-  std::smatch match;
-  for (int i = 0; i < 500 && url.empty(); ++i) {
-    std::string out = portal.stdout_text();
-    if (std::regex_search(out, match, std::regex("listening on (https://[0-9.:]+)")))
-      url = match[1];
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  if (url.empty()) {
-    std::fprintf(stderr, "portal did not start: %s\n", portal.stderr_text().c_str());
-    return 1;
-  }
+  testing::BenchPortal portal(argv[1]);
+  if (portal.url.empty()) return 1;
+  const auto& dir = portal.dir;
+  const auto& pki = portal.pki;
+  const auto& client_cert = portal.client_cert;
+  const std::string& url = portal.url;
 
   Logger logger(LogLevel::warn);
   logger.add_sink(make_stderr_sink());

@@ -12,6 +12,7 @@
 #include "kiosk/net/https_client.hpp"
 #include "kiosk/store/transaction_store.hpp"
 #include "kiosk/sync/outbox_uploader.hpp"
+#include "tests/bench/bench_portal.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_pki.hpp"
@@ -26,26 +27,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   int count = argc > 2 ? std::atoi(argv[2]) : 10'000;
-  testing::TempDir dir;
-  testing::TestPki pki(dir.path(), "bench");
-  auto server = pki.issue_server("server");
-  auto client_cert = pki.issue_client("kiosk", "bench-kiosk");
-  std::filesystem::create_directories(dir / "portal");
-  testing::ChildProcess portal(
-      {argv[1], "--port", "0", "--cert", server.cert.string(), "--key", server.key.string(),
-       "--client-ca", pki.ca_cert().string(), "--db", (dir / "portal.db").string()},
-      dir / "portal");
-  std::string url;
-  for (int i = 0; i < 500 && url.empty(); ++i) {
-    std::string out = portal.stdout_text();
-    if (auto address = shubbak::testing::text_after(out, "listening on https://", "0123456789.:"))
-      url = "https://" + *address;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  if (url.empty()) {
-    std::fprintf(stderr, "portal did not start: %s\n", portal.stderr_text().c_str());
-    return 1;
-  }
+  testing::BenchPortal portal(argv[1]);
+  if (portal.url.empty()) return 1;
+  const auto& dir = portal.dir;
+  const auto& pki = portal.pki;
+  const auto& client_cert = portal.client_cert;
+  const std::string& url = portal.url;
 
   Logger logger(LogLevel::warn);
   auto key = DeviceKey::load_or_create(dir / "device-key.pem");
@@ -79,8 +66,6 @@ int main(int argc, char** argv) {
   }
   double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   (*uploader)->stop();
-  portal.signal(SIGTERM);
-  portal.wait(std::chrono::seconds(10));
   if (!drained) {
     std::fprintf(stderr, "not drained after 120 s\n");
     return 1;

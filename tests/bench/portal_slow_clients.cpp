@@ -12,7 +12,6 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <regex>
 #include <thread>
 #include <vector>
 
@@ -22,6 +21,7 @@
 #include "kiosk/store/transaction_record.hpp"
 #include "kiosk/store/uuid7.hpp"
 #include "kiosk/sync/portal_protocol.hpp"
+#include "tests/bench/bench_portal.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/slow_clients.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -113,27 +113,12 @@ int main(int argc, char** argv) {
   }
   int seconds = argc > 2 ? std::atoi(argv[2]) : 10;
   std::size_t slow_count = argc > 3 ? static_cast<std::size_t>(std::atoi(argv[3])) : 64;
-  testing::TempDir dir;
-  testing::TestPki pki(dir.path(), "bench");
-  auto server = pki.issue_server("server");
-  auto client_cert = pki.issue_client("kiosk", "bench-kiosk");
-  std::filesystem::create_directories(dir / "portal");
-  testing::ChildProcess portal(
-      {argv[1], "--port", "0", "--cert", server.cert.string(), "--key", server.key.string(),
-       "--client-ca", pki.ca_cert().string(), "--db", (dir / "portal.db").string()},
-      dir / "portal");
-  std::string url;
-  std::smatch match;
-  for (int i = 0; i < 500 && url.empty(); ++i) {
-    std::string out = portal.stdout_text();
-    if (std::regex_search(out, match, std::regex("listening on (https://[0-9.:]+)")))
-      url = match[1];
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  if (url.empty()) {
-    std::fprintf(stderr, "portal did not start: %s\n", portal.stderr_text().c_str());
-    return 1;
-  }
+  testing::BenchPortal portal(argv[1]);
+  if (portal.url.empty()) return 1;
+  const auto& dir = portal.dir;
+  const auto& pki = portal.pki;
+  const auto& client_cert = portal.client_cert;
+  const std::string& url = portal.url;
   auto key = DeviceKey::load_or_create(dir / "device-key.pem");
   if (!key) return 1;
   TlsOptions tls{pki.ca_cert(), client_cert.cert, client_cert.key};
@@ -183,7 +168,5 @@ int main(int argc, char** argv) {
   };
   std::printf("p99 ratio, slow clients / none: kept-alive %.2f, new connection %.2f\n",
               ratio(busy_kept, quiet_kept), ratio(busy_fresh, quiet_fresh));
-  portal.signal(SIGTERM);
-  portal.wait(std::chrono::seconds(10));
   return 0;
 }

@@ -9,16 +9,6 @@
 #include "kiosk/store/transaction_store.hpp"
 #include "kiosk/sync/portal_protocol.hpp"
 
-namespace shubbak {
-// encode_results(), compiled in with the protocol, names outcomes; the store that defines this
-// (with SQLite behind it) is not part of the target.
-std::string_view outcome_name(UploadOutcome outcome) {
-  return outcome == UploadOutcome::accepted    ? "accepted"
-         : outcome == UploadOutcome::duplicate ? "duplicate"
-                                               : "rejected";
-}
-}  // namespace shubbak
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace shubbak;
   std::string_view text(reinterpret_cast<const char*>(data), size);

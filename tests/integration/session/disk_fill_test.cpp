@@ -70,7 +70,6 @@ struct Kiosk {
         },
         shell_options, Log(logger, "shell"));
     shell->on_session_end([this](workflow::EndResult r) { ended = r; });
-    watch->check_now();
     watch->start();
   }
   ~Kiosk() { lanes.shutdown(); }

@@ -37,6 +37,17 @@ std::string read(const fs::path& file) {
   return bytes ? *bytes : "<missing>";
 }
 
+// A kiosk of `world`: its data directory, the repository's first root, its URLs.
+ServiceUpdaterOptions updater_options(TufWorld& world) {
+  ServiceUpdaterOptions options;
+  options.data_dir = world.root() / "data";
+  options.trusted_root = world.root() / "repo" / "metadata" / "1.root.json";
+  options.metadata_url = world.metadata_url();
+  options.targets_url = world.targets_url();
+  options.fetch = world.fetch_options;
+  return options;
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -52,12 +63,7 @@ TEST_CASE(
   Logger logger(LogLevel::error);
   EventLoop loop;
   WorkerPool workers(1);
-  ServiceUpdaterOptions options;
-  options.data_dir = world.root() / "data";
-  options.trusted_root = world.root() / "repo" / "metadata" / "1.root.json";
-  options.metadata_url = world.metadata_url();
-  options.targets_url = world.targets_url();
-  options.fetch = world.fetch_options;
+  ServiceUpdaterOptions options = updater_options(world);
   auto updater = ServiceUpdater::open(loop, workers, options, Log(logger, "updates"));
   REQUIRE(updater);
   CHECK_FALSE((*updater)->current());
@@ -149,12 +155,7 @@ TEST_CASE("a kiosk with no services asks at once, whatever its interval; one wit
   TufWorld world;
   world.add_target("services/a.json", R"({"id":"a","version":"1"})");
   Logger logger(LogLevel::error);
-  ServiceUpdaterOptions options;
-  options.data_dir = world.root() / "data";
-  options.trusted_root = world.root() / "repo" / "metadata" / "1.root.json";
-  options.metadata_url = world.metadata_url();
-  options.targets_url = world.targets_url();
-  options.fetch = world.fetch_options;
+  ServiceUpdaterOptions options = updater_options(world);
   // A first check within 20,000 minutes at random, unless it comes at once.
   options.interval = std::chrono::minutes(100'000);
   options.jitter_percent = 20;
