@@ -26,6 +26,7 @@ pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
 pkg_check_modules(CPP_HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 # Transaction store, device key, portal upload (kiosk/crypto, kiosk/store, kiosk/net, the portal).
 find_package(SQLite3 REQUIRED)
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 find_package(CURL REQUIRED)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 # Receipt printers (drivers/printer/cups): libcups for IPP and raster. Debian's libcups2-dev has

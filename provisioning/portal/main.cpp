@@ -30,7 +30,7 @@ int wait_for_stop_signal() {
 int print_enrolment_token(const std::string& database, const std::string& kiosk_id, int hours) {
   Logger logger(LogLevel::warn);
   logger.add_sink(make_stderr_sink());
-  auto store = portal::PortalStore::open(database, Log(logger, "store"));
+  auto store = portal::open_portal_store(database, Log(logger, "store"));
   if (!store) {
     std::fprintf(stderr, "shubbak-portal: %s\n", store.error().describe().c_str());
     return 1;
@@ -66,7 +66,9 @@ int main(int argc, char** argv) {
   cli.add_option("--certificate-days", options.certificate_days,
                  "Lifetime of a kiosk certificate issued at enrolment (default 365)")
       ->check(CLI::Range(1, 3650));
-  cli.add_option("--db", database, "SQLite database (default portal.db)");
+  cli.add_option("--db", database,
+                 "Database: a SQLite file (default portal.db) or a PostgreSQL URI "
+                 "(postgresql://…) that several portal processes may share");
   std::string token_kiosk_id;
   int token_hours = 24;
   auto* issue_token = cli.add_subcommand(
@@ -75,7 +77,8 @@ int main(int argc, char** argv) {
       ->required();
   issue_token->add_option("--hours", token_hours, "Hours until the token expires (default 24)")
       ->check(CLI::Range(1, 24 * 30));
-  issue_token->add_option("--db", database, "SQLite database (default portal.db)");
+  issue_token->add_option("--db", database,
+                          "Database: a SQLite file (default portal.db) or a PostgreSQL URI");
   cli.add_option("--static", options.static_dir,
                  "Directory served under /repository/ (the TUF repository)");
   auto& limits = options.limits;
@@ -130,7 +133,7 @@ int main(int argc, char** argv) {
   Logger logger(LogLevel::info);
   logger.add_sink(make_stderr_sink());
   Log log(logger, "portal");
-  auto store = portal::PortalStore::open(database, log.child("store"));
+  auto store = portal::open_portal_store(database, log.child("store"));
   if (!store) {
     log.error("{}", store.error().describe());
     return 1;

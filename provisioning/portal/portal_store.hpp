@@ -1,15 +1,19 @@
-// The reference portal's storage: every transaction exactly once, the kiosks' device keys, and
-// each kiosk's latest heartbeat, in one SQLite file (WAL, synchronous=FULL). A batch is checked
-// and stored in one SQLite transaction that is durable before the reply is sent.
+// The portal's storage, behind one interface with two backends:
+//   - SQLite (sqlite_portal_store.hpp): the embedded default, one portal process, one file;
+//   - PostgreSQL (postgres_portal_store.hpp): for fleets, any number of stateless portal
+//     processes on one database.
+// Both keep every transaction exactly once, the kiosks' device keys, each kiosk's latest
+// heartbeat and a bounded history of them, and the enrolment tokens. A batch is checked and
+// stored in one database transaction that is durable before the reply is sent.
 //
-// Threading: any thread; calls are serialised inside.
+// Threading: any thread; each backend makes its calls safe to run at once.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
-#include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,12 +24,20 @@
 
 namespace shubbak::portal {
 
-class PortalStore final {
+// A kiosk as the portal last saw it: its latest heartbeat (encoded again after validation) and
+// when it arrived, by the portal's clock.
+struct KioskSnapshot {
+  std::string kiosk_id;
+  std::optional<std::int64_t> heartbeat_ms;  // none: enrolled or seen, but no heartbeat yet
+  std::string heartbeat;                     // JSON, portal_protocol::encode_heartbeat()
+};
+
+// Heartbeats kept per kiosk for its page in the console; older ones are dropped.
+inline constexpr int k_heartbeat_history = 100;
+
+class PortalStore {
  public:
-  static Expected<std::unique_ptr<PortalStore>> open(const std::filesystem::path& path, Log log);
-  ~PortalStore();
-  PortalStore(const PortalStore&) = delete;
-  PortalStore& operator=(const PortalStore&) = delete;
+  virtual ~PortalStore() = default;
 
   // Checks and stores `batch` from the kiosk authenticated as `client_kiosk_id` (the client
   // certificate's CN). Per item: accepted (new), duplicate (same id, same record bytes) or
@@ -33,33 +45,43 @@ class PortalStore final {
   // sequence, signature or key that does not verify, record of another kiosk, a record that
   // fails validate_record()). A kiosk's device key is pinned at enrolment; a kiosk that was
   // never enrolled (certificate made by hand) has its key pinned by its first batch that stores
-  // at least one record signed with it, never by an empty or wholly refused one.
-  Expected<std::vector<UploadResult>> ingest(std::string_view client_kiosk_id,
-                                             const portal_protocol::Batch& batch);
-  // Keeps the kiosk's latest heartbeat (decoded and validated; stored re-encoded).
-  Expected<void> record_heartbeat(std::string_view client_kiosk_id,
-                                  const portal_protocol::Heartbeat& heartbeat);
+  // at least one record signed with it, never by an empty or wholly refused one. The same
+  // batch sent at once to two portal processes is stored once.
+  virtual Expected<std::vector<UploadResult>> ingest(std::string_view client_kiosk_id,
+                                                     const portal_protocol::Batch& batch) = 0;
+  // Keeps the kiosk's latest heartbeat (decoded and validated; stored re-encoded) and adds it
+  // to the kiosk's history (the newest k_heartbeat_history kept).
+  virtual Expected<void> record_heartbeat(std::string_view client_kiosk_id,
+                                          const portal_protocol::Heartbeat& heartbeat) = 0;
 
-  Expected<std::int64_t> transaction_count();
+  virtual Expected<std::int64_t> transaction_count() = 0;
+  // Every kiosk that enrolled, stored a transaction or sent a heartbeat, by kiosk id.
+  virtual Expected<std::vector<KioskSnapshot>> kiosks() = 0;
+  // The kiosk's heartbeats, newest first, at most `limit`.
+  virtual Expected<std::vector<KioskSnapshot>> heartbeat_history(std::string_view kiosk_id,
+                                                                 int limit) = 0;
 
   // Enrolment. A one-time token lets one technician enrol one kiosk id once, before it expires.
   // Only the token's SHA-256 is stored; the token itself is returned once, here (32 hex digits).
   // Errc::invalid_argument for an invalid kiosk id (kiosk/core/kiosk_id.hpp).
-  Expected<std::string> issue_enrolment_token(std::string_view kiosk_id,
-                                              std::chrono::seconds lifetime);
-  // Redeems `token` for `kiosk_id`: refused with Errc::integrity when the token is unknown, used,
-  // expired or for another kiosk id, or when `issue_certificate` refuses. Otherwise, in one
-  // SQLite transaction, the token is spent and `device_key` (base64 raw Ed25519) is pinned for
-  // the kiosk (replacing an earlier pin: the token is the admin's word that this is the kiosk).
-  // Returns what `issue_certificate` returned.
-  Expected<std::string> enrol(std::string_view token, std::string_view kiosk_id,
-                              std::string_view device_key,
-                              const std::function<Expected<std::string>()>& issue_certificate);
-
- private:
-  struct Impl;
-  explicit PortalStore(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> m_impl;
+  virtual Expected<std::string> issue_enrolment_token(std::string_view kiosk_id,
+                                                      std::chrono::seconds lifetime) = 0;
+  // Redeems `token` for `kiosk_id`: refused with Errc::integrity when the token is unknown,
+  // issued for another kiosk id, used or expired (each with its own message: only the holder
+  // of a token learns anything from it), or when `issue_certificate` refuses. Otherwise, in
+  // one database transaction, the token is spent and `device_key` (base64 raw Ed25519) is
+  // pinned for the kiosk (replacing an earlier pin: the token is the admin's word that this is
+  // the kiosk). Returns what `issue_certificate` returned.
+  virtual Expected<std::string> enrol(
+      std::string_view token, std::string_view kiosk_id, std::string_view device_key,
+      const std::function<Expected<std::string>()>& issue_certificate) = 0;
 };
+
+// `location` is a PostgreSQL URI (postgresql://… or postgres://…, libpq's syntax) or the path of
+// a SQLite file (made when missing). The schema is made or migrated to this version.
+Expected<std::unique_ptr<PortalStore>> open_portal_store(std::string_view location, Log log);
+
+// True when `location` names a PostgreSQL database rather than a SQLite file.
+bool is_postgresql_location(std::string_view location);
 
 }  // namespace shubbak::portal

@@ -213,13 +213,13 @@ TEST_CASE("wrong tokens and tampered roots are refused, and a refusal spends not
   SUBCASE("a token that was never issued") {
     auto run = world.provision("kiosk-31", "0123456789abcdef0123456789abcdef", world.path("k1"));
     CHECK(run.exit_code == 1);
-    CHECK(run.err.find("not valid for this kiosk id") != std::string::npos);
+    CHECK(run.err.find("unknown to this portal") != std::string::npos);
     CHECK_FALSE(fs::exists(world.path("k1") / "data" / "kiosk-tls.pem"));
   }
   SUBCASE("another kiosk's token") {
     auto run = world.provision("kiosk-32", token, world.path("k2"));
     CHECK(run.exit_code == 1);
-    CHECK(run.err.find("not valid for this kiosk id") != std::string::npos);
+    CHECK(run.err.find("issued for kiosk id \"kiosk-31\", not \"kiosk-32\"") != std::string::npos);
   }
   SUBCASE("a root whose signed part was changed after signing") {
     auto root = nlohmann::json::parse(read_file(world.root()));

@@ -1,0 +1,424 @@
+#include "provisioning/portal/postgres_portal_store.hpp"
+
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "kiosk/core/hex.hpp"
+#include "kiosk/core/kiosk_id.hpp"
+#include "kiosk/crypto/bytes.hpp"
+#include "kiosk/store/uuid7.hpp"
+#include "provisioning/portal/postgres.hpp"
+#include "provisioning/portal/store_rules.hpp"
+
+namespace shubbak::portal {
+
+namespace {
+
+using postgres::Params;
+
+// Schema migrations, applied in order, each once; a database records the ones it has. Never
+// edit one that has shipped: add the next.
+constexpr std::string_view k_migrations[] = {
+    R"sql(
+CREATE TABLE transactions (
+  id text PRIMARY KEY,
+  kiosk_id text NOT NULL,
+  sequence bigint NOT NULL,
+  record text NOT NULL,
+  record_sha256 text NOT NULL,
+  signature text NOT NULL,
+  received_ms bigint NOT NULL,
+  UNIQUE (kiosk_id, sequence)
+);
+CREATE TABLE kiosks (
+  kiosk_id text PRIMARY KEY,
+  device_key text NOT NULL,
+  first_seen_ms bigint NOT NULL
+);
+CREATE TABLE heartbeats (
+  kiosk_id text PRIMARY KEY,
+  received_ms bigint NOT NULL,
+  queue_depth bigint NOT NULL,
+  audit_head_seq bigint NOT NULL,
+  audit_head_hash text NOT NULL,
+  body text NOT NULL
+);
+CREATE TABLE heartbeat_history (
+  id bigserial PRIMARY KEY,
+  kiosk_id text NOT NULL,
+  received_ms bigint NOT NULL,
+  body text NOT NULL
+);
+CREATE INDEX heartbeat_history_by_kiosk ON heartbeat_history(kiosk_id, id);
+CREATE TABLE enrolment_tokens (
+  token_sha256 text PRIMARY KEY,
+  kiosk_id text NOT NULL,
+  expires_ms bigint NOT NULL,
+  used_ms bigint
+);
+)sql",
+};
+
+// Any fixed number: the key of the advisory lock that serialises migrations.
+constexpr std::string_view k_migration_lock = "7201185417";
+
+Expected<void> migrate(postgres::Connection& db, Log& log) {
+  auto tx = postgres::Transaction::begin(db);
+  if (!tx) return std::unexpected(tx.error());
+  if (auto ok = db.query(fmt::format("SELECT pg_advisory_xact_lock({})", k_migration_lock)); !ok)
+    return std::unexpected(ok.error());
+  if (auto ok =
+          db.query("CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, "
+                   "applied_ms bigint NOT NULL)");
+      !ok)
+    return std::unexpected(ok.error());
+  auto applied = db.query("SELECT coalesce(max(version), 0) FROM schema_migrations");
+  if (!applied) return std::unexpected(applied.error());
+  std::int64_t version = applied->integer(0, 0);
+  constexpr auto known = static_cast<std::int64_t>(std::size(k_migrations));
+  if (version > known) {
+    return fail(Errc::unsupported,
+                fmt::format("the database's schema is version {}, newer than this portal's {}; "
+                            "run the newer portal",
+                            version, known));
+  }
+  for (std::int64_t next = version + 1; next <= known; ++next) {
+    if (auto ok = db.run_script(k_migrations[next - 1]); !ok) return std::unexpected(ok.error());
+    if (auto ok = db.query("INSERT INTO schema_migrations(version, applied_ms) VALUES ($1, $2)",
+                           Params{std::to_string(next), std::to_string(portal_now_ms())});
+        !ok)
+      return std::unexpected(ok.error());
+    log.info("database schema migrated to version {}", next);
+  }
+  return tx->commit();
+}
+
+class PostgresPortalStore final : public PortalStore {
+ public:
+  PostgresPortalStore(std::string uri, int connections, Log log)
+      : m_pool(std::move(uri), connections), m_log(std::move(log)) {}
+
+  Expected<std::vector<UploadResult>> ingest(std::string_view client_kiosk_id,
+                                             const portal_protocol::Batch& batch) override;
+  Expected<void> record_heartbeat(std::string_view client_kiosk_id,
+                                  const portal_protocol::Heartbeat& heartbeat) override;
+  Expected<std::int64_t> transaction_count() override;
+  Expected<std::vector<KioskSnapshot>> kiosks() override;
+  Expected<std::vector<KioskSnapshot>> heartbeat_history(std::string_view kiosk_id,
+                                                         int limit) override;
+  Expected<std::string> issue_enrolment_token(std::string_view kiosk_id,
+                                              std::chrono::seconds lifetime) override;
+  Expected<std::string> enrol(
+      std::string_view token, std::string_view kiosk_id, std::string_view device_key,
+      const std::function<Expected<std::string>()>& issue_certificate) override;
+
+ private:
+  postgres::ConnectionPool m_pool;
+  Log m_log;
+};
+
+// The stored digest of each of `ids` that is in the database.
+Expected<std::map<std::string, std::string>> stored_digests(postgres::Connection& db,
+                                                            const std::vector<std::string>& ids) {
+  std::map<std::string, std::string> digests;
+  if (ids.empty()) return digests;
+  auto rows = db.query("SELECT id, record_sha256 FROM transactions WHERE id = ANY($1::text[])",
+                       Params{postgres::text_array(ids)});
+  if (!rows) return std::unexpected(rows.error());
+  for (int r = 0; r < rows->rows(); ++r) digests[rows->text(r, 0)] = rows->text(r, 1);
+  return digests;
+}
+
+Expected<std::vector<UploadResult>> PostgresPortalStore::ingest(
+    std::string_view client_kiosk_id, const portal_protocol::Batch& batch) {
+  Bytes offered_key;
+  if (std::string why = batch_refusal(client_kiosk_id, batch, offered_key); !why.empty())
+    return reject_all(batch, why);
+  const std::string kiosk(client_kiosk_id);
+  const std::string device_key_refusal = "device key differs from the key this kiosk enrolled with";
+
+  auto db = m_pool.acquire();
+  if (!db) return std::unexpected(db.error());
+  auto tx = postgres::Transaction::begin(**db);
+  if (!tx) return std::unexpected(tx.error());
+  auto pinned = (*db)->query("SELECT device_key FROM kiosks WHERE kiosk_id = $1", Params{kiosk});
+  if (!pinned) return std::unexpected(pinned.error());
+  if (pinned->rows() > 0 && pinned->text(0, 0) != batch.device_key)
+    return reject_all(batch, device_key_refusal);
+  bool pin_on_success = pinned->rows() == 0;
+
+  // The same order of checks as the SQLite store: the id's form, then what is stored under it
+  // (a duplicate or a conflict), then the record itself; whatever is left is inserted at once.
+  std::vector<UploadResult> results(batch.items.size());
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i < batch.items.size(); ++i) {
+    results[i].id = batch.items[i].id;
+    if (is_uuid7(batch.items[i].id)) ids.push_back(batch.items[i].id);
+  }
+  auto before = stored_digests(**db, ids);
+  if (!before) return std::unexpected(before.error());
+
+  std::vector<std::size_t> candidates;
+  std::vector<std::string> digests(batch.items.size());
+  std::vector<std::int64_t> sequences(batch.items.size());
+  auto reject = [&](std::size_t i, std::string why) {
+    results[i].outcome = UploadOutcome::rejected;
+    results[i].reason = std::move(why);
+  };
+  auto judge_stored = [&](std::size_t i, const std::string& stored_digest) {
+    if (stored_digest == digests[i]) {
+      results[i].outcome = UploadOutcome::duplicate;
+    } else {
+      reject(i, "conflict: this id was stored with another record");
+    }
+  };
+  for (std::size_t i = 0; i < batch.items.size(); ++i) {
+    const OutboxItem& item = batch.items[i];
+    if (!is_uuid7(item.id)) {
+      reject(i, "id is not a UUIDv7");
+      continue;
+    }
+    digests[i] = to_hex(sha256(item.record));
+    if (auto found = before->find(item.id); found != before->end()) {
+      judge_stored(i, found->second);
+      continue;
+    }
+    auto record = parse_record(item.record);
+    if (!record) {
+      reject(i, "malformed record: " + record.error().message);
+      continue;
+    }
+    if (std::string why = item_refusal(client_kiosk_id, offered_key, item, *record); !why.empty()) {
+      reject(i, std::move(why));
+      continue;
+    }
+    sequences[i] = record->sequence;
+    candidates.push_back(i);
+  }
+
+  std::set<std::string> inserted;
+  if (!candidates.empty()) {
+    std::vector<std::string> c_ids, c_sequences, c_records, c_digests, c_signatures;
+    for (std::size_t i : candidates) {
+      c_ids.push_back(batch.items[i].id);
+      c_sequences.push_back(std::to_string(sequences[i]));
+      c_records.push_back(batch.items[i].record);
+      c_digests.push_back(digests[i]);
+      c_signatures.push_back(batch.items[i].signature);
+    }
+    // A row that breaks either key (the id, or this kiosk's sequence) is skipped, whether it
+    // was stored before, earlier in this batch, or by another portal process at this moment
+    // (which then waits for that one to commit or roll back).
+    auto rows = (*db)->query(
+        "INSERT INTO transactions(id, kiosk_id, sequence, record, record_sha256, signature, "
+        "received_ms) SELECT id, $2, sequence, record, record_sha256, signature, $3 FROM "
+        "unnest($1::text[], $4::bigint[], $5::text[], $6::text[], $7::text[]) "
+        "AS t(id, sequence, record, record_sha256, signature) "
+        "ON CONFLICT DO NOTHING RETURNING id",
+        Params{postgres::text_array(c_ids), kiosk, std::to_string(portal_now_ms()),
+               postgres::text_array(c_sequences), postgres::text_array(c_records),
+               postgres::text_array(c_digests), postgres::text_array(c_signatures)});
+    if (!rows) return std::unexpected(rows.error());
+    for (int r = 0; r < rows->rows(); ++r) inserted.insert(rows->text(r, 0));
+  }
+
+  std::vector<std::string> skipped;
+  std::size_t stored = 0;
+  for (std::size_t i : candidates) {
+    if (inserted.erase(batch.items[i].id) > 0) {
+      results[i].outcome = UploadOutcome::accepted;
+      ++stored;
+    } else {
+      skipped.push_back(batch.items[i].id);
+    }
+  }
+  if (!skipped.empty()) {
+    auto now_stored = stored_digests(**db, skipped);
+    if (!now_stored) return std::unexpected(now_stored.error());
+    for (std::size_t i : candidates) {
+      if (results[i].outcome == UploadOutcome::accepted) continue;
+      if (auto found = now_stored->find(batch.items[i].id); found != now_stored->end()) {
+        judge_stored(i, found->second);
+      } else {
+        // A sequence number names one transaction of a kiosk for good: another transaction
+        // under the same number means the kiosk lost its journal and started again.
+        reject(i, fmt::format(
+                      "conflict: sequence {} of this kiosk was stored with another transaction",
+                      sequences[i]));
+      }
+    }
+  }
+
+  if (pin_on_success && stored > 0) {
+    // Another process may pin this kiosk's first key at the same moment: the first one wins
+    // and the other's batch is refused whole (its transaction rolls back).
+    auto pin = (*db)->query(
+        "INSERT INTO kiosks(kiosk_id, device_key, first_seen_ms) VALUES ($1, $2, $3) "
+        "ON CONFLICT (kiosk_id) DO NOTHING RETURNING kiosk_id",
+        Params{kiosk, batch.device_key, std::to_string(portal_now_ms())});
+    if (!pin) return std::unexpected(pin.error());
+    if (pin->rows() == 0) {
+      auto now_pinned =
+          (*db)->query("SELECT device_key FROM kiosks WHERE kiosk_id = $1", Params{kiosk});
+      if (!now_pinned) return std::unexpected(now_pinned.error());
+      if (now_pinned->rows() == 0 || now_pinned->text(0, 0) != batch.device_key)
+        return reject_all(batch, device_key_refusal);
+    } else {
+      m_log.info("kiosk {} seen for the first time; device key pinned by its first signed batch",
+                 kiosk);
+    }
+  }
+  if (auto done = tx->commit(); !done) return std::unexpected(done.error());
+  return results;
+}
+
+Expected<void> PostgresPortalStore::record_heartbeat(std::string_view client_kiosk_id,
+                                                     const portal_protocol::Heartbeat& heartbeat) {
+  // The heartbeat as decoded and validated, encoded again: nothing the kiosk did not say in
+  // the protocol's own fields is kept.
+  std::string body = portal_protocol::encode_heartbeat(heartbeat);
+  std::string kiosk(client_kiosk_id);
+  std::string received = std::to_string(portal_now_ms());
+  auto db = m_pool.acquire();
+  if (!db) return std::unexpected(db.error());
+  auto tx = postgres::Transaction::begin(**db);
+  if (!tx) return std::unexpected(tx.error());
+  auto upsert = (*db)->query(
+      "INSERT INTO heartbeats(kiosk_id, received_ms, queue_depth, audit_head_seq, "
+      "audit_head_hash, body) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (kiosk_id) DO UPDATE "
+      "SET received_ms = excluded.received_ms, queue_depth = excluded.queue_depth, "
+      "audit_head_seq = excluded.audit_head_seq, audit_head_hash = excluded.audit_head_hash, "
+      "body = excluded.body",
+      Params{kiosk, received, std::to_string(heartbeat.queue_depth),
+             std::to_string(heartbeat.audit_head_seq), heartbeat.audit_head_hash, body});
+  if (!upsert) return std::unexpected(upsert.error());
+  auto add =
+      (*db)->query("INSERT INTO heartbeat_history(kiosk_id, received_ms, body) VALUES ($1, $2, $3)",
+                   Params{kiosk, received, body});
+  if (!add) return std::unexpected(add.error());
+  auto trim = (*db)->query(
+      "DELETE FROM heartbeat_history WHERE kiosk_id = $1 AND id <= (SELECT id FROM "
+      "heartbeat_history WHERE kiosk_id = $1 ORDER BY id DESC OFFSET $2 LIMIT 1)",
+      Params{kiosk, std::to_string(k_heartbeat_history)});
+  if (!trim) return std::unexpected(trim.error());
+  return tx->commit();
+}
+
+Expected<std::int64_t> PostgresPortalStore::transaction_count() {
+  auto db = m_pool.acquire();
+  if (!db) return std::unexpected(db.error());
+  auto count = (*db)->query("SELECT count(*) FROM transactions");
+  if (!count) return std::unexpected(count.error());
+  return count->integer(0, 0);
+}
+
+Expected<std::vector<KioskSnapshot>> PostgresPortalStore::kiosks() {
+  auto db = m_pool.acquire();
+  if (!db) return std::unexpected(db.error());
+  auto rows = (*db)->query(
+      "WITH known(kiosk_id) AS (SELECT kiosk_id FROM kiosks UNION SELECT kiosk_id FROM "
+      "heartbeats UNION SELECT DISTINCT kiosk_id FROM transactions) "
+      "SELECT known.kiosk_id, h.received_ms, h.body FROM known "
+      "LEFT JOIN heartbeats h ON h.kiosk_id = known.kiosk_id ORDER BY known.kiosk_id COLLATE "
+      "\"C\"");
+  if (!rows) return std::unexpected(rows.error());
+  std::vector<KioskSnapshot> kiosks;
+  kiosks.reserve(static_cast<std::size_t>(rows->rows()));
+  for (int r = 0; r < rows->rows(); ++r) {
+    KioskSnapshot kiosk{rows->text(r, 0), std::nullopt, {}};
+    if (rows->at(r, 1)) {
+      kiosk.heartbeat_ms = rows->integer(r, 1);
+      kiosk.heartbeat = rows->text(r, 2);
+    }
+    kiosks.push_back(std::move(kiosk));
+  }
+  return kiosks;
+}
+
+Expected<std::vector<KioskSnapshot>> PostgresPortalStore::heartbeat_history(
+    std::string_view kiosk_id, int limit) {
+  auto db = m_pool.acquire();
+  if (!db) return std::unexpected(db.error());
+  auto rows = (*db)->query(
+      "SELECT received_ms, body FROM heartbeat_history WHERE kiosk_id = $1 ORDER BY id DESC "
+      "LIMIT $2",
+      Params{std::string(kiosk_id), std::to_string(limit)});
+  if (!rows) return std::unexpected(rows.error());
+  std::vector<KioskSnapshot> history;
+  for (int r = 0; r < rows->rows(); ++r)
+    history.push_back(KioskSnapshot{std::string(kiosk_id), rows->integer(r, 0), rows->text(r, 1)});
+  return history;
+}
+
+Expected<std::string> PostgresPortalStore::issue_enrolment_token(std::string_view kiosk_id,
+                                                                 std::chrono::seconds lifetime) {
+  if (auto ok = check_kiosk_id(kiosk_id); !ok) return std::unexpected(ok.error());
+  Bytes secret(16);
+  if (auto ok = random_bytes(secret); !ok) return std::unexpected(ok.error());
+  std::string token = to_hex(secret);
+  std::int64_t expires =
+      portal_now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(lifetime).count();
+  auto db = m_pool.acquire();
+  if (!db) return std::unexpected(db.error());
+  auto insert = (*db)->query(
+      "INSERT INTO enrolment_tokens(token_sha256, kiosk_id, expires_ms) VALUES ($1, $2, $3)",
+      Params{to_hex(sha256(token)), std::string(kiosk_id), std::to_string(expires)});
+  if (!insert) return std::unexpected(insert.error());
+  return token;
+}
+
+Expected<std::string> PostgresPortalStore::enrol(
+    std::string_view token, std::string_view kiosk_id, std::string_view device_key,
+    const std::function<Expected<std::string>()>& issue_certificate) {
+  if (auto ok = check_kiosk_id(kiosk_id); !ok) return std::unexpected(ok.error());
+  std::string token_hash = to_hex(sha256(token));
+  auto db = m_pool.acquire();
+  if (!db) return std::unexpected(db.error());
+  auto tx = postgres::Transaction::begin(**db);
+  if (!tx) return std::unexpected(tx.error());
+  // FOR UPDATE: two processes redeeming one token at once are served one after the other, and
+  // the second sees it used.
+  auto row = (*db)->query(
+      "SELECT kiosk_id, expires_ms, used_ms IS NOT NULL FROM enrolment_tokens "
+      "WHERE token_sha256 = $1 FOR UPDATE",
+      Params{token_hash});
+  if (!row) return std::unexpected(row.error());
+  bool found = row->rows() > 0;
+  std::string issued_for = found ? row->text(0, 0) : std::string();
+  std::int64_t expires_ms = found ? row->integer(0, 1) : 0;
+  bool used = found && row->text(0, 2) == "t";
+  std::int64_t now = portal_now_ms();
+  if (std::string why = enrolment_refusal(kiosk_id, issued_for, used, expires_ms, now);
+      !why.empty())
+    return fail(Errc::integrity, std::move(why));
+
+  auto chain = issue_certificate();
+  if (!chain) return std::unexpected(chain.error());
+  if (auto ok = (*db)->query("UPDATE enrolment_tokens SET used_ms = $1 WHERE token_sha256 = $2",
+                             Params{std::to_string(now), token_hash});
+      !ok)
+    return std::unexpected(ok.error());
+  if (auto ok = (*db)->query(
+          "INSERT INTO kiosks(kiosk_id, device_key, first_seen_ms) VALUES ($1, $2, $3) "
+          "ON CONFLICT (kiosk_id) DO UPDATE SET device_key = excluded.device_key",
+          Params{std::string(kiosk_id), std::string(device_key), std::to_string(now)});
+      !ok)
+    return std::unexpected(ok.error());
+  if (auto done = tx->commit(); !done) return std::unexpected(done.error());
+  m_log.info("kiosk {} enrolled; device key pinned", kiosk_id);
+  return chain;
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<PortalStore>> open_postgres_portal_store(std::string_view uri, Log log,
+                                                                  int connections) {
+  auto first = postgres::Connection::connect(uri);
+  if (!first) return std::unexpected(first.error());
+  if (auto ok = migrate(*first, log); !ok) return std::unexpected(ok.error());
+  return std::make_unique<PostgresPortalStore>(std::string(uri), connections, std::move(log));
+}
+
+}  // namespace shubbak::portal

@@ -1,0 +1,341 @@
+#include "provisioning/portal/sqlite_portal_store.hpp"
+
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "kiosk/core/hex.hpp"
+#include "kiosk/core/kiosk_id.hpp"
+#include "kiosk/crypto/bytes.hpp"
+#include "kiosk/store/sqlite.hpp"
+#include "kiosk/store/uuid7.hpp"
+#include "provisioning/portal/store_rules.hpp"
+
+namespace shubbak::portal {
+
+namespace {
+
+constexpr std::string_view k_schema = R"sql(
+CREATE TABLE IF NOT EXISTS transactions (
+  id TEXT PRIMARY KEY,
+  kiosk_id TEXT NOT NULL,
+  sequence INTEGER NOT NULL,
+  record TEXT NOT NULL,
+  record_sha256 TEXT NOT NULL,
+  signature TEXT NOT NULL,
+  received_ms INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS transactions_by_kiosk ON transactions(kiosk_id, sequence);
+CREATE TABLE IF NOT EXISTS kiosks (
+  kiosk_id TEXT PRIMARY KEY,
+  device_key TEXT NOT NULL,
+  first_seen_ms INTEGER NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS heartbeats (
+  kiosk_id TEXT PRIMARY KEY,
+  received_ms INTEGER NOT NULL,
+  queue_depth INTEGER NOT NULL,
+  audit_head_seq INTEGER NOT NULL,
+  audit_head_hash TEXT NOT NULL,
+  body TEXT NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS heartbeat_history (
+  kiosk_id TEXT NOT NULL,
+  received_ms INTEGER NOT NULL,
+  body TEXT NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS heartbeat_history_by_kiosk ON heartbeat_history(kiosk_id, received_ms);
+CREATE TABLE IF NOT EXISTS enrolment_tokens (
+  token_sha256 TEXT PRIMARY KEY,
+  kiosk_id TEXT NOT NULL,
+  expires_ms INTEGER NOT NULL,
+  used_ms INTEGER
+) STRICT;
+)sql";
+
+class SqlitePortalStore final : public PortalStore {
+ public:
+  SqlitePortalStore(sqlite::Database db, Log log) : m_db(std::move(db)), m_log(std::move(log)) {}
+
+  Expected<std::vector<UploadResult>> ingest(std::string_view client_kiosk_id,
+                                             const portal_protocol::Batch& batch) override;
+  Expected<void> record_heartbeat(std::string_view client_kiosk_id,
+                                  const portal_protocol::Heartbeat& heartbeat) override;
+  Expected<std::int64_t> transaction_count() override;
+  Expected<std::vector<KioskSnapshot>> kiosks() override;
+  Expected<std::vector<KioskSnapshot>> heartbeat_history(std::string_view kiosk_id,
+                                                         int limit) override;
+  Expected<std::string> issue_enrolment_token(std::string_view kiosk_id,
+                                              std::chrono::seconds lifetime) override;
+  Expected<std::string> enrol(
+      std::string_view token, std::string_view kiosk_id, std::string_view device_key,
+      const std::function<Expected<std::string>()>& issue_certificate) override;
+
+ private:
+  // The kiosk's pinned device key (base64), or empty when none is pinned yet.
+  Expected<std::string> pinned_key(std::string_view kiosk_id);
+  Expected<void> pin_first_key(std::string_view kiosk_id, const std::string& key);
+
+  sqlite::Database m_db;
+  Log m_log;
+  std::mutex m_mutex;
+};
+
+Expected<std::string> SqlitePortalStore::pinned_key(std::string_view kiosk_id) {
+  auto select = m_db.prepare("SELECT device_key FROM kiosks WHERE kiosk_id = ?");
+  if (!select) return std::unexpected(select.error());
+  auto row = select->bind(1, kiosk_id).step();
+  if (!row) return std::unexpected(row.error());
+  return *row ? select->column_text(0) : std::string();
+}
+
+Expected<void> SqlitePortalStore::pin_first_key(std::string_view kiosk_id, const std::string& key) {
+  auto insert =
+      m_db.prepare("INSERT INTO kiosks(kiosk_id, device_key, first_seen_ms) VALUES (?,?,?)");
+  if (!insert) return std::unexpected(insert.error());
+  if (auto ok = insert->bind(1, kiosk_id).bind(2, key).bind(3, portal_now_ms()).run(); !ok)
+    return std::unexpected(ok.error());
+  m_log.info("kiosk {} seen for the first time; device key pinned by its first signed batch",
+             kiosk_id);
+  return {};
+}
+
+Expected<std::vector<UploadResult>> SqlitePortalStore::ingest(std::string_view client_kiosk_id,
+                                                              const portal_protocol::Batch& batch) {
+  Bytes offered_key;
+  if (std::string why = batch_refusal(client_kiosk_id, batch, offered_key); !why.empty())
+    return reject_all(batch, why);
+
+  std::lock_guard lock(m_mutex);
+  auto tx = sqlite::Transaction::begin(m_db);
+  if (!tx) return std::unexpected(tx.error());
+  auto pinned = pinned_key(client_kiosk_id);
+  if (!pinned) return std::unexpected(pinned.error());
+  if (!pinned->empty() && *pinned != batch.device_key)
+    return reject_all(batch, "device key differs from the key this kiosk enrolled with");
+  // A kiosk never enrolled here (its certificate made by hand) has no pinned key: the offered
+  // key is pinned only when this batch stores at least one record it signed, all in this
+  // SQLite transaction. An empty, unsigned or refused batch pins nothing.
+  bool pin_on_success = pinned->empty();
+
+  auto existing = m_db.prepare("SELECT record_sha256 FROM transactions WHERE id = ?");
+  auto same_sequence =
+      m_db.prepare("SELECT id FROM transactions WHERE kiosk_id = ? AND sequence = ?");
+  auto insert = m_db.prepare(
+      "INSERT INTO transactions(id, kiosk_id, sequence, record, record_sha256, signature, "
+      "received_ms) VALUES (?,?,?,?,?,?,?)");
+  if (!existing) return std::unexpected(existing.error());
+  if (!same_sequence) return std::unexpected(same_sequence.error());
+  if (!insert) return std::unexpected(insert.error());
+  std::vector<UploadResult> results;
+  results.reserve(batch.items.size());
+  std::int64_t received = portal_now_ms();
+  std::size_t stored = 0;
+  for (const auto& item : batch.items) {
+    auto reject = [&](std::string why) {
+      results.push_back(UploadResult{item.id, UploadOutcome::rejected, std::move(why)});
+    };
+    if (!is_uuid7(item.id)) {
+      reject("id is not a UUIDv7");
+      continue;
+    }
+    std::string digest = to_hex(sha256(item.record));
+    existing->reset();
+    auto row = existing->bind(1, item.id).step();
+    if (!row) return std::unexpected(row.error());
+    if (*row) {
+      if (existing->column_text(0) == digest) {
+        results.push_back(UploadResult{item.id, UploadOutcome::duplicate, {}});
+      } else {
+        reject("conflict: this id was stored with another record");
+      }
+      continue;
+    }
+    auto record = parse_record(item.record);
+    if (!record) {
+      reject("malformed record: " + record.error().message);
+      continue;
+    }
+    if (std::string why = item_refusal(client_kiosk_id, offered_key, item, *record); !why.empty()) {
+      reject(std::move(why));
+      continue;
+    }
+    // A sequence number names one transaction of a kiosk for good: another transaction under
+    // the same number means the kiosk lost its journal and started again.
+    same_sequence->reset();
+    auto taken = same_sequence->bind(1, client_kiosk_id).bind(2, record->sequence).step();
+    if (!taken) return std::unexpected(taken.error());
+    if (*taken) {
+      reject(fmt::format("conflict: sequence {} of this kiosk was stored with another transaction",
+                         record->sequence));
+      continue;
+    }
+    insert->reset();
+    insert->bind(1, item.id)
+        .bind(2, client_kiosk_id)
+        .bind(3, record->sequence)
+        .bind(4, item.record);
+    insert->bind(5, digest).bind(6, item.signature).bind(7, received);
+    if (auto ok = insert->run(); !ok) return std::unexpected(ok.error());
+    results.push_back(UploadResult{item.id, UploadOutcome::accepted, {}});
+    ++stored;
+  }
+  if (pin_on_success && stored > 0) {
+    if (auto ok = pin_first_key(client_kiosk_id, batch.device_key); !ok)
+      return std::unexpected(ok.error());
+  }
+  if (auto done = tx->commit(); !done) return std::unexpected(done.error());
+  return results;
+}
+
+Expected<void> SqlitePortalStore::record_heartbeat(std::string_view client_kiosk_id,
+                                                   const portal_protocol::Heartbeat& heartbeat) {
+  // The heartbeat as decoded and validated, encoded again: nothing the kiosk did not say in
+  // the protocol's own fields is kept.
+  std::string body = portal_protocol::encode_heartbeat(heartbeat);
+  std::int64_t received = portal_now_ms();
+  std::lock_guard lock(m_mutex);
+  auto tx = sqlite::Transaction::begin(m_db);
+  if (!tx) return std::unexpected(tx.error());
+  auto upsert = m_db.prepare(
+      "INSERT INTO heartbeats(kiosk_id, received_ms, queue_depth, audit_head_seq, audit_head_hash, "
+      "body) VALUES (?,?,?,?,?,?) ON CONFLICT(kiosk_id) DO UPDATE SET "
+      "received_ms = excluded.received_ms, queue_depth = excluded.queue_depth, "
+      "audit_head_seq = excluded.audit_head_seq, audit_head_hash = excluded.audit_head_hash, "
+      "body = excluded.body");
+  if (!upsert) return std::unexpected(upsert.error());
+  upsert->bind(1, client_kiosk_id).bind(2, received).bind(3, heartbeat.queue_depth);
+  upsert->bind(4, heartbeat.audit_head_seq).bind(5, heartbeat.audit_head_hash).bind(6, body);
+  if (auto ok = upsert->run(); !ok) return std::unexpected(ok.error());
+  auto add =
+      m_db.prepare("INSERT INTO heartbeat_history(kiosk_id, received_ms, body) VALUES (?,?,?)");
+  if (!add) return std::unexpected(add.error());
+  if (auto ok = add->bind(1, client_kiosk_id).bind(2, received).bind(3, body).run(); !ok)
+    return std::unexpected(ok.error());
+  auto trim = m_db.prepare(
+      "DELETE FROM heartbeat_history WHERE kiosk_id = ?1 AND rowid NOT IN (SELECT rowid FROM "
+      "heartbeat_history WHERE kiosk_id = ?1 ORDER BY received_ms DESC, rowid DESC LIMIT ?2)");
+  if (!trim) return std::unexpected(trim.error());
+  if (auto ok = trim->bind(1, client_kiosk_id).bind(2, k_heartbeat_history).run(); !ok)
+    return std::unexpected(ok.error());
+  return tx->commit();
+}
+
+Expected<std::int64_t> SqlitePortalStore::transaction_count() {
+  std::lock_guard lock(m_mutex);
+  return m_db.query_int("SELECT count(*) FROM transactions");
+}
+
+Expected<std::vector<KioskSnapshot>> SqlitePortalStore::kiosks() {
+  std::lock_guard lock(m_mutex);
+  auto select = m_db.prepare(
+      "WITH known(kiosk_id) AS (SELECT kiosk_id FROM kiosks UNION SELECT kiosk_id FROM "
+      "heartbeats UNION SELECT DISTINCT kiosk_id FROM transactions) "
+      "SELECT known.kiosk_id, h.received_ms, h.body FROM known "
+      "LEFT JOIN heartbeats h ON h.kiosk_id = known.kiosk_id ORDER BY known.kiosk_id");
+  if (!select) return std::unexpected(select.error());
+  std::vector<KioskSnapshot> kiosks;
+  for (;;) {
+    auto row = select->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    KioskSnapshot kiosk{select->column_text(0), std::nullopt, {}};
+    if (!select->column_is_null(1)) {
+      kiosk.heartbeat_ms = select->column_int(1);
+      kiosk.heartbeat = select->column_text(2);
+    }
+    kiosks.push_back(std::move(kiosk));
+  }
+  return kiosks;
+}
+
+Expected<std::vector<KioskSnapshot>> SqlitePortalStore::heartbeat_history(std::string_view kiosk_id,
+                                                                          int limit) {
+  std::lock_guard lock(m_mutex);
+  auto select = m_db.prepare(
+      "SELECT received_ms, body FROM heartbeat_history WHERE kiosk_id = ? "
+      "ORDER BY received_ms DESC, rowid DESC LIMIT ?");
+  if (!select) return std::unexpected(select.error());
+  select->bind(1, kiosk_id).bind(2, std::int64_t{limit});
+  std::vector<KioskSnapshot> history;
+  for (;;) {
+    auto row = select->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    history.push_back(
+        KioskSnapshot{std::string(kiosk_id), select->column_int(0), select->column_text(1)});
+  }
+  return history;
+}
+
+Expected<std::string> SqlitePortalStore::issue_enrolment_token(std::string_view kiosk_id,
+                                                               std::chrono::seconds lifetime) {
+  if (auto ok = check_kiosk_id(kiosk_id); !ok) return std::unexpected(ok.error());
+  Bytes secret(16);
+  if (auto ok = random_bytes(secret); !ok) return std::unexpected(ok.error());
+  std::string token = to_hex(secret);
+  std::lock_guard lock(m_mutex);
+  auto insert = m_db.prepare(
+      "INSERT INTO enrolment_tokens(token_sha256, kiosk_id, expires_ms) VALUES (?,?,?)");
+  if (!insert) return std::unexpected(insert.error());
+  std::int64_t expires =
+      portal_now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(lifetime).count();
+  insert->bind(1, to_hex(sha256(token))).bind(2, kiosk_id).bind(3, expires);
+  if (auto ok = insert->run(); !ok) return std::unexpected(ok.error());
+  return token;
+}
+
+Expected<std::string> SqlitePortalStore::enrol(
+    std::string_view token, std::string_view kiosk_id, std::string_view device_key,
+    const std::function<Expected<std::string>()>& issue_certificate) {
+  if (auto ok = check_kiosk_id(kiosk_id); !ok) return std::unexpected(ok.error());
+  std::string token_hash = to_hex(sha256(token));
+  std::lock_guard lock(m_mutex);
+  auto tx = sqlite::Transaction::begin(m_db);
+  if (!tx) return std::unexpected(tx.error());
+  auto select = m_db.prepare(
+      "SELECT kiosk_id, expires_ms, used_ms IS NOT NULL FROM enrolment_tokens "
+      "WHERE token_sha256 = ?");
+  if (!select) return std::unexpected(select.error());
+  auto row = select->bind(1, token_hash).step();
+  if (!row) return std::unexpected(row.error());
+  std::string issued_for = *row ? select->column_text(0) : std::string();
+  std::int64_t expires_ms = *row ? select->column_int(1) : 0;
+  bool used = *row && select->column_int(2) != 0;
+  select->reset();
+  std::int64_t now = portal_now_ms();
+  if (std::string why = enrolment_refusal(kiosk_id, issued_for, used, expires_ms, now);
+      !why.empty())
+    return fail(Errc::integrity, std::move(why));
+
+  auto chain = issue_certificate();
+  if (!chain) return std::unexpected(chain.error());
+  auto spend = m_db.prepare("UPDATE enrolment_tokens SET used_ms = ? WHERE token_sha256 = ?");
+  if (!spend) return std::unexpected(spend.error());
+  if (auto ok = spend->bind(1, now).bind(2, token_hash).run(); !ok)
+    return std::unexpected(ok.error());
+  auto pin = m_db.prepare(
+      "INSERT INTO kiosks(kiosk_id, device_key, first_seen_ms) VALUES (?,?,?) "
+      "ON CONFLICT(kiosk_id) DO UPDATE SET device_key = excluded.device_key");
+  if (!pin) return std::unexpected(pin.error());
+  if (auto ok = pin->bind(1, kiosk_id).bind(2, device_key).bind(3, now).run(); !ok)
+    return std::unexpected(ok.error());
+  if (auto done = tx->commit(); !done) return std::unexpected(done.error());
+  m_log.info("kiosk {} enrolled; device key pinned", kiosk_id);
+  return chain;
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<PortalStore>> open_sqlite_portal_store(const std::filesystem::path& path,
+                                                                Log log) {
+  auto db = sqlite::Database::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  if (!db) return std::unexpected(db.error());
+  auto mode = db->query_text("PRAGMA journal_mode=WAL");
+  if (!mode) return std::unexpected(mode.error());
+  if (auto ok = db->exec("PRAGMA synchronous=FULL"); !ok) return std::unexpected(ok.error());
+  if (auto ok = db->exec(k_schema); !ok) return std::unexpected(ok.error());
+  return std::make_unique<SqlitePortalStore>(std::move(*db), std::move(log));
+}
+
+}  // namespace shubbak::portal
