@@ -7,6 +7,8 @@
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -86,10 +88,34 @@ Expected<int> listen_on(const std::string& host, int port) {
   return fd;
 }
 
+// A listening Unix socket at `path` (a stale one left by a killed portal is replaced), readable
+// and writable by its owner and group only: the gateway's user must share the group.
+Expected<int> listen_on_unix(const std::filesystem::path& path) {
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  if (path.string().size() >= sizeof address.sun_path)
+    return fail(Errc::config, fmt::format("socket path {} is too long", path.string()));
+  std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) return fail_errno(Errc::io, "cannot make the gateway socket", errno);
+  std::error_code ignored;
+  if (std::filesystem::is_socket(path, ignored)) std::filesystem::remove(path, ignored);
+  mode_t old_mask = ::umask(0117);  // made 0660 from the start, never briefly open to all
+  int bound = ::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address);
+  int error = errno;
+  ::umask(old_mask);
+  if (bound != 0 || ::listen(fd, 256) != 0) {
+    if (bound == 0) error = errno;
+    ::close(fd);
+    return fail_errno(Errc::io, fmt::format("cannot listen on {}", path.string()), error);
+  }
+  return fd;
+}
+
 }  // namespace
 
 struct ConnectionServer::Impl {
-  Impl(ConnectionLimits l, const TlsContext& t, Handler h, Log g)
+  Impl(ConnectionLimits l, const TlsContext* t, Handler h, Log g)
       : limits(l),
         tls(t),
         handler(std::move(h)),
@@ -97,7 +123,8 @@ struct ConnectionServer::Impl {
         gate(l.max_connections, l.max_connections_per_address) {}
 
   ConnectionLimits limits;
-  const TlsContext& tls;
+  const TlsContext* tls;            // null: plain connections (the gateway's Unix socket)
+  std::filesystem::path unix_path;  // removed at stop
   Handler handler;
   Log log;
   ConnectionGate gate;
@@ -119,6 +146,8 @@ struct ConnectionServer::Impl {
 
   ~Impl() {
     if (listen_fd >= 0) ::close(listen_fd);
+    std::error_code ignored;
+    if (!unix_path.empty()) std::filesystem::remove(unix_path, ignored);
     if (stop_fd >= 0) ::close(stop_fd);
   }
 
@@ -140,7 +169,8 @@ struct ConnectionServer::Impl {
         }
         continue;  // EAGAIN, ECONNABORTED, EINTR and the like
       }
-      auto [address, port_number] = describe(peer);
+      auto [address, port_number] =
+          tls ? describe(peer) : std::pair<std::string, int>("gateway", 0);
       if (!gate.admit(address)) {
         ::close(fd);
         note_refusal(address);
@@ -217,17 +247,35 @@ Expected<std::unique_ptr<ConnectionServer>> ConnectionServer::start(const std::s
                                                                     Handler handler, Log log) {
   if (limits.max_connections == 0 || limits.max_connections_per_address == 0)
     return fail(Errc::config, "connection limits must be at least 1");
-  auto impl = std::make_unique<Impl>(limits, tls, std::move(handler), std::move(log));
   auto fd = listen_on(host, port);
   if (!fd) return std::unexpected(fd.error());
+  auto impl = std::make_unique<Impl>(limits, &tls, std::move(handler), std::move(log));
   impl->listen_fd = *fd;
-  impl->stop_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (impl->stop_fd < 0) return fail_errno(Errc::io, "cannot make an eventfd", errno);
   sockaddr_storage bound{};
   socklen_t length = sizeof bound;
   if (::getsockname(impl->listen_fd, reinterpret_cast<sockaddr*>(&bound), &length) != 0)
     return fail_errno(Errc::io, "cannot read the listening address", errno);
   impl->port = describe(bound).second;
+  return run(std::move(impl));
+}
+
+Expected<std::unique_ptr<ConnectionServer>> ConnectionServer::start_gateway(
+    const std::filesystem::path& path, ConnectionLimits limits, Handler handler, Log log) {
+  if (limits.max_connections == 0)
+    return fail(Errc::config, "connection limits must be at least 1");
+  // Every connection comes from the one gateway: only the total is limited.
+  limits.max_connections_per_address = limits.max_connections;
+  auto fd = listen_on_unix(path);
+  if (!fd) return std::unexpected(fd.error());
+  auto impl = std::make_unique<Impl>(limits, nullptr, std::move(handler), std::move(log));
+  impl->listen_fd = *fd;
+  impl->unix_path = path;
+  return run(std::move(impl));
+}
+
+Expected<std::unique_ptr<ConnectionServer>> ConnectionServer::run(std::unique_ptr<Impl> impl) {
+  impl->stop_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (impl->stop_fd < 0) return fail_errno(Errc::io, "cannot make an eventfd", errno);
   Impl& s = *impl;
   s.acceptor = std::thread([&s] { s.accept_loop(); });
   return std::unique_ptr<ConnectionServer>(new ConnectionServer(std::move(impl)));

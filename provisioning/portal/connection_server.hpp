@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -44,17 +45,22 @@ class ConnectionServer final {
                                                            ConnectionLimits limits,
                                                            const TlsContext& tls, Handler handler,
                                                            Log log);
+  // The gateway's side door: plain HTTP on a Unix socket at `path` (mode 0660), for nginx, which
+  // ends the kiosks' mutual TLS in front of several portal processes.
+  static Expected<std::unique_ptr<ConnectionServer>> start_gateway(
+      const std::filesystem::path& path, ConnectionLimits limits, Handler handler, Log log);
   ~ConnectionServer();  // stop()
   ConnectionServer(const ConnectionServer&) = delete;
   ConnectionServer& operator=(const ConnectionServer&) = delete;
 
-  int port() const;
+  int port() const;  // 0 for the gateway's socket
   // Stops accepting, wakes every connection's waits, and joins all threads.
   void stop();
 
  private:
   struct Impl;
   explicit ConnectionServer(std::unique_ptr<Impl> impl);
+  static Expected<std::unique_ptr<ConnectionServer>> run(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> m_impl;
 };
 

@@ -79,6 +79,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 24 * 30));
   issue_token->add_option("--db", database,
                           "Database: a SQLite file (default portal.db) or a PostgreSQL URI");
+  cli.add_option("--gateway-socket", options.gateway_socket,
+                 "Behind nginx: serve plain HTTP on this Unix socket (mode 0660), trusting the "
+                 "client certificate nginx verified and forwards (see provisioning/nginx)");
   cli.add_option("--static", options.static_dir,
                  "Directory served under /repository/ (the TUF repository)");
   auto& limits = options.limits;
@@ -117,8 +120,12 @@ int main(int argc, char** argv) {
   }
 
   if (issue_token->parsed()) return print_enrolment_token(database, token_kiosk_id, token_hours);
-  if (options.cert.empty() || options.key.empty() || options.client_ca.empty()) {
-    std::fprintf(stderr, "shubbak-portal: --cert, --key and --client-ca are required\n");
+  bool tls_listener = !options.cert.empty() || !options.key.empty();
+  if (options.client_ca.empty() || (!tls_listener && options.gateway_socket.empty()) ||
+      (tls_listener && (options.cert.empty() || options.key.empty()))) {
+    std::fprintf(stderr,
+                 "shubbak-portal: --client-ca is required, with --cert and --key (to serve TLS "
+                 "itself), --gateway-socket (behind nginx), or both\n");
     return 2;
   }
 
@@ -143,8 +150,11 @@ int main(int argc, char** argv) {
     log.error("{}", server.error().describe());
     return 1;
   }
-  // Tests and scripts read the port from this line.
-  std::printf("listening on https://%s:%d\n", options.host.c_str(), (*server)->port());
+  // Tests and scripts read the port and the socket from these lines.
+  if (tls_listener)
+    std::printf("listening on https://%s:%d\n", options.host.c_str(), (*server)->port());
+  if (!options.gateway_socket.empty())
+    std::printf("gateway socket %s\n", options.gateway_socket.c_str());
   std::fflush(stdout);
   int signal = wait_for_stop_signal();
   log.info("stopping on {}", signal == SIGTERM ? "SIGTERM" : "SIGINT");

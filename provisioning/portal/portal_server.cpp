@@ -16,6 +16,7 @@
 #include "kiosk/core/kiosk_id.hpp"
 #include "kiosk/crypto/bytes.hpp"
 #include "kiosk/crypto/device_key.hpp"
+#include "provisioning/portal/gateway_identity.hpp"
 #include "provisioning/portal/kiosk_ca.hpp"
 #include "provisioning/portal/published_tree.hpp"
 
@@ -33,10 +34,11 @@ constexpr int k_max_requests_per_connection = 10'000;
 // thread that serves the connection, inside HttpRouter::serve(), so it is reached through a
 // thread_local pointer that the loop sets for exactly that span.
 struct RequestState {
-  PeerIdentity peer;          // for the whole connection
-  bool headers_done = false;  // the stream is now reading the body
-  bool close_after = false;   // the reply refuses the request: close the connection after it
-  bool unread_body = false;   // the peer may still be sending a body nobody read
+  PeerIdentity peer;  // for the whole connection, or per request behind the gateway
+  const GatewayIdentity* gateway = nullptr;  // set on the gateway's connections
+  bool headers_done = false;                 // the stream is now reading the body
+  bool close_after = false;  // the reply refuses the request: close the connection after it
+  bool unread_body = false;  // the peer may still be sending a body nobody read
 };
 
 thread_local RequestState* t_request = nullptr;
@@ -186,6 +188,13 @@ httplib::Server::HandlerResponse screen_request(const httplib::Request& q, httpl
   using Handled = httplib::Server::HandlerResponse;
   RequestState& state = *t_request;
   state.headers_done = true;
+  if (state.gateway != nullptr) {
+    // One gateway connection carries requests of many kiosks: each says who it is for.
+    auto identity = state.gateway->verify(q.get_header_value(std::string(k_gateway_verify_header)),
+                                          q.get_header_value(std::string(k_gateway_cert_header)));
+    if (!identity) return refuse(r, 403, identity.error().message);
+    state.peer = std::move(*identity);
+  }
   if (state.peer.verified) {
     if (auto ok = check_kiosk_id(state.peer.common_name, "the client certificate's CN"); !ok)
       return refuse(r, 403, ok.error().message);
@@ -259,8 +268,10 @@ struct PortalServer::Impl {
   PortalStore& store;
   Log log;
   std::unique_ptr<TlsContext> tls;
+  std::unique_ptr<GatewayIdentity> gateway_identity;
   HttpRouter http;
-  std::unique_ptr<ConnectionServer> connections;
+  std::unique_ptr<ConnectionServer> connections;  // the TLS listener, if any
+  std::unique_ptr<ConnectionServer> gateway;      // the gateway's Unix socket, if any
   std::atomic<int> drops_left = 0;
   std::unique_ptr<KioskCa> kiosk_ca;  // null: enrolment is off
 
@@ -275,6 +286,7 @@ struct PortalServer::Impl {
   bool serve_connection(TlsConnection& connection) {
     RequestState request;
     request.peer = connection.peer_identity();
+    if (connection.plain()) request.gateway = gateway_identity.get();
     HttpStream stream(connection, options.limits, request);
     t_request = &request;
     struct Unset {
@@ -383,9 +395,16 @@ PortalServer::~PortalServer() {
 
 Expected<std::unique_ptr<PortalServer>> PortalServer::start(ServerOptions options,
                                                             PortalStore& store, Log log) {
-  for (const auto& [file, what] :
-       {std::pair{options.cert, "server certificate"}, std::pair{options.key, "server key"},
-        std::pair{options.client_ca, "client CA"}}) {
+  bool tls_listener = !options.cert.empty() || !options.key.empty();
+  if (!tls_listener && options.gateway_socket.empty())
+    return fail(Errc::config, "nothing to listen on: give --cert and --key, or --gateway-socket");
+  std::vector<std::pair<std::filesystem::path, const char*>> files = {
+      {options.client_ca, "client CA"}};
+  if (tls_listener) {
+    files.emplace_back(options.cert, "server certificate");
+    files.emplace_back(options.key, "server key");
+  }
+  for (const auto& [file, what] : files) {
     if (file.empty() || !std::filesystem::is_regular_file(file)) {
       return fail(Errc::config,
                   fmt::format("{} \"{}\" is not a readable file", what, file.string()));
@@ -404,10 +423,12 @@ Expected<std::unique_ptr<PortalServer>> PortalServer::start(ServerOptions option
   // is let through, and screen_request() answers 403 to every path but enrolment when there is
   // no verified certificate. A second, certificate-less listener would need its own port,
   // address and firewall rule for one request per kiosk lifetime.
-  auto tls = TlsContext::create(s.options.cert, s.options.key, s.options.client_ca,
-                                /*require_client_certificate=*/!s.kiosk_ca);
-  if (!tls) return std::unexpected(tls.error());
-  s.tls = std::move(*tls);
+  if (tls_listener) {
+    auto tls = TlsContext::create(s.options.cert, s.options.key, s.options.client_ca,
+                                  /*require_client_certificate=*/!s.kiosk_ca);
+    if (!tls) return std::unexpected(tls.error());
+    s.tls = std::move(*tls);
+  }
 
   s.http.set_pre_routing_handler(screen_request);
   // A client that asks before sending its body hears the same refusals, before it sends it.
@@ -433,22 +454,33 @@ Expected<std::unique_ptr<PortalServer>> PortalServer::start(ServerOptions option
     if (auto safe = check_published_tree(s.options.static_dir); !safe)
       return std::unexpected(safe.error());
   }
-  auto connections = ConnectionServer::start(
-      s.options.host, s.options.port, s.options.limits, *s.tls,
-      [&s](TlsConnection& connection) { return s.serve_connection(connection); },
-      s.log.child("net"));
-  if (!connections) return std::unexpected(connections.error());
-  s.connections = std::move(*connections);
+  auto serve = [&s](TlsConnection& connection) { return s.serve_connection(connection); };
+  if (tls_listener) {
+    auto connections = ConnectionServer::start(s.options.host, s.options.port, s.options.limits,
+                                               *s.tls, serve, s.log.child("net"));
+    if (!connections) return std::unexpected(connections.error());
+    s.connections = std::move(*connections);
+  }
+  if (!s.options.gateway_socket.empty()) {
+    auto identity = GatewayIdentity::create(s.options.client_ca);
+    if (!identity) return std::unexpected(identity.error());
+    s.gateway_identity = std::move(*identity);
+    auto gateway = ConnectionServer::start_gateway(s.options.gateway_socket, s.options.limits,
+                                                   serve, s.log.child("gateway"));
+    if (!gateway) return std::unexpected(gateway.error());
+    s.gateway = std::move(*gateway);
+  }
   return std::unique_ptr<PortalServer>(new PortalServer(std::move(impl)));
 }
 
 int PortalServer::port() const {
-  return m_impl->connections->port();
+  return m_impl->connections ? m_impl->connections->port() : 0;
 }
 
 void PortalServer::stop() {
-  if (!m_impl || !m_impl->connections) return;
-  m_impl->connections->stop();
+  if (!m_impl) return;
+  if (m_impl->connections) m_impl->connections->stop();
+  if (m_impl->gateway) m_impl->gateway->stop();
 }
 
 }  // namespace shubbak::portal

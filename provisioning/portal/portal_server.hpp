@@ -33,6 +33,10 @@ struct ServerOptions {
   std::filesystem::path client_ca_key;  // its private key (PEM); empty: enrolment is off
   int certificate_days = 365;           // lifetime of a kiosk certificate issued at enrolment
   std::filesystem::path static_dir;     // served under /repository/; empty: none
+  // Behind nginx: plain HTTP on this Unix socket, each request carrying the kiosk's certificate
+  // as nginx verified it (gateway_identity.hpp). Empty: none. The TLS listener (host, port,
+  // cert, key) is started only when cert and key are given.
+  std::filesystem::path gateway_socket;
   ConnectionLimits limits;
   // Fault injection for protocol tests: the reply to this many transaction batches is cut off
   // after the batch was committed, as a network failure would.
@@ -50,7 +54,7 @@ class PortalServer final {
   PortalServer(const PortalServer&) = delete;
   PortalServer& operator=(const PortalServer&) = delete;
 
-  int port() const;
+  int port() const;  // the TLS listener's; 0 without one
   void stop();
 
  private:

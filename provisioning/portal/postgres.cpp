@@ -37,6 +37,9 @@ Expected<Connection> Connection::connect(std::string_view uri) {
     PQfinish(conn);
     return fail(Errc::io, "cannot connect to PostgreSQL: " + message);
   }
+  // The server's notices ("relation … already exists, skipping") are not the portal's news.
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   return Connection(conn);
 }
 

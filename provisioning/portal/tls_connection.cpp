@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <climits>
 
 #include <fmt/format.h>
@@ -77,12 +78,13 @@ TlsContext::~TlsContext() {
 }
 
 TlsConnection::TlsConnection(int fd, std::string peer_address, int peer_port,
-                             const TlsContext& context, int stop_fd)
+                             const TlsContext* context, int stop_fd)
     : m_fd(fd),
       m_peer_address(std::move(peer_address)),
       m_peer_port(peer_port),
-      m_stop_fd(stop_fd),
-      m_ssl(SSL_new(context.native())) {
+      m_stop_fd(stop_fd) {
+  if (context == nullptr) return;
+  m_ssl = SSL_new(context->native());
   if (m_ssl == nullptr || SSL_set_fd(m_ssl, m_fd) != 1) m_broken = true;
 }
 
@@ -106,6 +108,7 @@ bool TlsConnection::wait_socket(short events, Clock::time_point deadline) const 
 
 Expected<void> TlsConnection::handshake(Clock::time_point deadline) {
   if (m_broken) return fail(Errc::internal, "cannot set up TLS for the connection");
+  if (plain()) return {};
   for (;;) {
     ERR_clear_error();
     int result = SSL_accept(m_ssl);
@@ -123,30 +126,34 @@ Expected<void> TlsConnection::handshake(Clock::time_point deadline) {
   }
 }
 
+std::string single_common_name(X509* certificate) {
+  X509_NAME* subject = X509_get_subject_name(certificate);
+  int index = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
+  // More than one CN is ambiguous: it names no one.
+  if (index < 0 || X509_NAME_get_index_by_NID(subject, NID_commonName, index) >= 0) return {};
+  ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, index));
+  unsigned char* utf8 = nullptr;
+  int length = ASN1_STRING_to_UTF8(&utf8, data);
+  std::string cn;
+  if (length > 0) cn.assign(reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(length));
+  OPENSSL_free(utf8);
+  return cn.find('\0') == std::string::npos ? cn : std::string();
+}
+
 PeerIdentity TlsConnection::peer_identity() const {
   PeerIdentity identity;
+  if (plain()) return identity;
   X509* cert = SSL_get1_peer_certificate(m_ssl);
   if (cert == nullptr) return identity;
   identity.verified = SSL_get_verify_result(m_ssl) == X509_V_OK;
-  X509_NAME* subject = X509_get_subject_name(cert);
-  int index = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
-  // More than one CN is ambiguous: it names no one.
-  if (index >= 0 && X509_NAME_get_index_by_NID(subject, NID_commonName, index) < 0) {
-    ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, index));
-    unsigned char* utf8 = nullptr;
-    int length = ASN1_STRING_to_UTF8(&utf8, data);
-    if (length > 0) {
-      std::string cn(reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(length));
-      if (cn.find('\0') == std::string::npos) identity.common_name = std::move(cn);
-    }
-    OPENSSL_free(utf8);
-  }
+  identity.common_name = single_common_name(cert);
   X509_free(cert);
   return identity;
 }
 
 bool TlsConnection::wait_readable(Clock::time_point deadline) {
   if (m_broken) return false;
+  if (plain()) return wait_socket(POLLIN, deadline);
   if (SSL_pending(m_ssl) > 0) return true;
   // Readable bytes on the socket may be a whole record or a fragment: peek decrypts what there
   // is without consuming it, and waits again for the rest.
@@ -167,6 +174,7 @@ bool TlsConnection::wait_readable(Clock::time_point deadline) {
 
 ssize_t TlsConnection::read(char* data, std::size_t size, Clock::time_point deadline) {
   if (m_broken) return -1;
+  if (plain()) return read_plain(data, size, deadline);
   int chunk = static_cast<int>(std::min<std::size_t>(size, INT_MAX));
   for (;;) {
     ERR_clear_error();
@@ -188,6 +196,7 @@ ssize_t TlsConnection::read(char* data, std::size_t size, Clock::time_point dead
 
 ssize_t TlsConnection::write(const char* data, std::size_t size, Clock::time_point deadline) {
   if (m_broken) return -1;
+  if (plain()) return write_plain(data, size, deadline);
   std::size_t done = 0;
   while (done < size) {
     int chunk = static_cast<int>(std::min<std::size_t>(size - done, 1 << 20));
@@ -213,8 +222,37 @@ ssize_t TlsConnection::write(const char* data, std::size_t size, Clock::time_poi
   return static_cast<ssize_t>(size);
 }
 
+ssize_t TlsConnection::read_plain(char* data, std::size_t size, Clock::time_point deadline) {
+  for (;;) {
+    ssize_t got = ::recv(m_fd, data, size, 0);
+    if (got >= 0) return got;
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN || !wait_socket(POLLIN, deadline)) {
+      m_broken = true;
+      return -1;
+    }
+  }
+}
+
+ssize_t TlsConnection::write_plain(const char* data, std::size_t size, Clock::time_point deadline) {
+  std::size_t done = 0;
+  while (done < size) {
+    ssize_t sent = ::send(m_fd, data + done, size - done, MSG_NOSIGNAL);
+    if (sent > 0) {
+      done += static_cast<std::size_t>(sent);
+      continue;
+    }
+    if (sent < 0 && errno == EINTR) continue;
+    if (sent == 0 || errno != EAGAIN || !wait_socket(POLLOUT, deadline)) {
+      m_broken = true;
+      return -1;
+    }
+  }
+  return static_cast<ssize_t>(size);
+}
+
 void TlsConnection::close_gracefully(bool drain, Clock::time_point deadline) {
-  if (!m_broken) {
+  if (!m_broken && !plain()) {
     ERR_clear_error();
     SSL_shutdown(m_ssl);  // one try: a peer that does not read gets no more time
   }

@@ -1,6 +1,10 @@
 // The portal's TLS: the server context (certificate, key, the kiosk CA that client certificates
 // must chain to) and one accepted connection over a non-blocking socket, where every wait has a
-// deadline and ends early when the server stops. OpenSSL stays in tls_connection.cpp.
+// deadline and ends early when the server stops. OpenSSL stays in tls_connection.cpp and
+// gateway_identity.cpp.
+//
+// A connection made without a TLS context is plain: the gateway's Unix socket, where nginx has
+// already ended the kiosk's TLS and says who the kiosk is in each request's headers.
 //
 // Threading: a TlsContext is shared by all connections (OpenSSL contexts are thread-safe once
 // set up); a TlsConnection belongs to the one thread that serves it.
@@ -19,6 +23,7 @@
 // OpenSSL's own names, declared so this header does not pull in OpenSSL.
 struct ssl_ctx_st;
 struct ssl_st;
+struct x509_st;
 
 namespace shubbak::portal {
 
@@ -51,11 +56,16 @@ struct PeerIdentity {
   std::string common_name;
 };
 
+// The subject's one CN of `certificate`, as UTF-8; empty when there is none, more than one, or it
+// holds a NUL byte.
+std::string single_common_name(x509_st* certificate);
+
 class TlsConnection final {
  public:
   // Takes ownership of `fd` (a connected, non-blocking socket). `stop_fd` becomes readable when
-  // the server stops; every wait watches it.
-  TlsConnection(int fd, std::string peer_address, int peer_port, const TlsContext& context,
+  // the server stops; every wait watches it. `context` null: a plain connection (no handshake,
+  // no peer identity; bytes as they come).
+  TlsConnection(int fd, std::string peer_address, int peer_port, const TlsContext* context,
                 int stop_fd);
   ~TlsConnection();  // closes without a TLS goodbye; see close_gracefully()
   TlsConnection(const TlsConnection&) = delete;
@@ -81,11 +91,14 @@ class TlsConnection final {
   void close_gracefully(bool drain, Clock::time_point deadline);
 
   const ssl_st* native() const { return m_ssl; }
+  bool plain() const { return m_ssl == nullptr; }
   int fd() const { return m_fd; }
   const std::string& peer_address() const { return m_peer_address; }
   int peer_port() const { return m_peer_port; }
 
  private:
+  ssize_t read_plain(char* data, std::size_t size, Clock::time_point deadline);
+  ssize_t write_plain(const char* data, std::size_t size, Clock::time_point deadline);
   // Waits for `events` (POLLIN/POLLOUT) on the socket; false at `deadline` or on stop.
   bool wait_socket(short events, Clock::time_point deadline) const;
 
@@ -93,7 +106,7 @@ class TlsConnection final {
   std::string m_peer_address;
   int m_peer_port;
   int m_stop_fd;
-  ssl_st* m_ssl;
+  ssl_st* m_ssl = nullptr;  // null: plain
   bool m_broken = false;
 };
 
