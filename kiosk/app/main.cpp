@@ -26,6 +26,7 @@
 #include "kiosk/app/touch_script.hpp"
 #include "kiosk/core/config.hpp"
 #include "kiosk/core/messages.hpp"
+#include "kiosk/core/run_marker.hpp"
 #include "kiosk/image/grey_image.hpp"
 #include "kiosk/loop/event_loop.hpp"
 #include "kiosk/loop/signal_watcher.hpp"
@@ -94,6 +95,16 @@ CivilDate local_today() {
   std::tm local{};
   localtime_r(&now, &local);
   return {local.tm_year + 1900, local.tm_mon + 1, local.tm_mday};
+}
+
+// The installed set as the heartbeat reports it: each offered bundle's id and version.
+portal_protocol::InstalledServices service_report(const workflow::Catalog& catalog,
+                                                  std::uint64_t generation) {
+  portal_protocol::InstalledServices report;
+  report.generation = static_cast<std::int64_t>(generation);
+  for (const auto& bundle : catalog.services)
+    report.bundles.push_back({bundle->id, bundle->version});
+  return report;
 }
 
 // The services to offer: the verified set the updater installed, else the bundles in assets
@@ -246,6 +257,11 @@ int run(const CommandLine& cli, Logger& logger) {
   // The journal before anything else that could take a citizen's transaction. A corrupt store
   // or a full disk is logged and leaves the kiosk running, out of service.
   StoreAndForward transactions(*config, logger, SHUBBAK_VERSION);
+  RunMarker run_marker(config->kiosk.data_dir);
+  Error marker_error{};
+  transactions.set_restart_cause(run_marker.start(&marker_error));
+  if (!marker_error.message.empty())
+    log.warn("cannot mark this run as running: {}", marker_error.describe());
 
   std::optional<std::vector<ScriptStep>> script;
   if (cli.script) {
@@ -408,8 +424,12 @@ int run(const CommandLine& cli, Logger& logger) {
   shell_options.check_store = [&store_watch](std::function<void(bool)> done) {
     store_watch.check(std::move(done));
   };
-  KioskShell shell(ui, app, services, devices, initial_services(), local_today, shell_options,
-                   Log(logger, "shell"));
+  workflow::Catalog first_services = initial_services();
+  auto installed_set = trust::load_current_service_set(config->kiosk.data_dir);
+  transactions.set_installed_services(
+      service_report(first_services, installed_set ? installed_set->generation : 0));
+  KioskShell shell(ui, app, services, devices, std::move(first_services), local_today,
+                   shell_options, Log(logger, "shell"));
   Liveness shell_alive;  // a service set that finishes loading after the shell is gone is dropped
   shell.on_session_start([&](const workflow::Bundle& bundle) {
     audit.record(audit_kind::session_start, {{"service", bundle.id}, {"version", bundle.version}});
@@ -429,7 +449,10 @@ int run(const CommandLine& cli, Logger& logger) {
         run_on_lane(
             lanes.updates, loop, shell_alive.token(),
             [log, directory = set.directory] { return load_services(directory, log); },
-            [&shell](workflow::Catalog catalog) { shell.replace_catalog(std::move(catalog)); });
+            [&shell, &transactions, generation = set.generation](workflow::Catalog catalog) {
+              transactions.set_installed_services(service_report(catalog, generation));
+              shell.replace_catalog(std::move(catalog));
+            });
       },
       [&](const Error& refused) {
         // An attack or a broken repository: refused, audited, and the last good services stay.
@@ -510,6 +533,8 @@ int run(const CommandLine& cli, Logger& logger) {
   service_manager.start_watchdog(loop);
   int exit_code = loop.run();
   service_manager.stopping();
+  if (auto marked = run_marker.stop(); !marked)
+    log.warn("cannot mark a clean stop: {}", marked.error().describe());
   transactions.stop();
   lanes.shutdown();        // finish what was handed to the lanes: nothing is dropped
   loop.discard_pending();  // while the screens and the UI context they hold are alive

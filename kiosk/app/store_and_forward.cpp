@@ -103,6 +103,12 @@ void StoreAndForward::start(EventLoop& loop, Lane& store_lane,
     return;
   }
   OutboxUploader::Options options;
+  options.restart_cause = m_restart_cause;
+  options.data_dir = m_config.kiosk.data_dir;
+  options.installed_services = [this] {
+    std::lock_guard lock(m_services_mutex);
+    return m_services;
+  };
   options.portal_url = m_config.portal.url;
   options.kiosk_id = m_config.kiosk.id;
   options.version = m_version;
@@ -116,6 +122,11 @@ void StoreAndForward::start(EventLoop& loop, Lane& store_lane,
     return;
   }
   m_uploader = std::move(*uploader);
+}
+
+void StoreAndForward::set_installed_services(portal_protocol::InstalledServices services) {
+  std::lock_guard lock(m_services_mutex);
+  m_services = std::move(services);
 }
 
 void StoreAndForward::stop() {

@@ -42,6 +42,11 @@ class StoreAndForward final {
   // Stops the uploader and the integrity check; call before the loop goes away.
   void stop();
 
+  // Fleet telemetry for the heartbeat: how the previous run ended (before start()), and the
+  // service set the kiosk offers now (any thread, whenever it changes).
+  void set_restart_cause(std::string cause) { m_restart_cause = std::move(cause); }
+  void set_installed_services(portal_protocol::InstalledServices services);
+
   TransactionStore* store() { return m_store.get(); }
   // The kiosk's one device key (it signs records and receipt seals); null when it could not load.
   const DeviceKey* device_key() const { return m_key.get(); }
@@ -58,6 +63,9 @@ class StoreAndForward final {
   std::optional<OutOfService> m_open_failure;
   std::unique_ptr<OutboxUploader> m_uploader;
   std::optional<UploadStatus> m_last_status;  // UI thread
+  std::string m_restart_cause;
+  std::mutex m_services_mutex;
+  portal_protocol::InstalledServices m_services;  // under m_services_mutex
   EventLoop* m_loop = nullptr;
   EventLoop::TimerId m_purge_timer = 0;
   EventLoop::TimerId m_first_purge_timer = 0;

@@ -308,6 +308,18 @@ void OutboxUploader::send_heartbeat() {
   if (health->out_of_service)
     heartbeat.out_of_service = std::string(message_key(health->out_of_service->reason));
   if (m_device_health) heartbeat.devices = m_device_health();
+  if (!m_options.restart_cause.empty()) {
+    portal_protocol::FleetTelemetry telemetry;
+    telemetry.sent_ms = wall_now_ms();
+    telemetry.restart_cause = m_options.restart_cause;
+    if (m_options.installed_services) telemetry.services = m_options.installed_services();
+    std::error_code ec;
+    if (!m_options.data_dir.empty()) {
+      auto space = std::filesystem::space(m_options.data_dir, ec);
+      if (!ec) telemetry.free_disk_bytes = static_cast<std::int64_t>(space.available);
+    }
+    heartbeat.telemetry = std::move(telemetry);
+  }
   auto response =
       m_client->post_json(m_options.portal_url + std::string(portal_protocol::k_heartbeat_path),
                           portal_protocol::encode_heartbeat(heartbeat), m_options.request_timeout);

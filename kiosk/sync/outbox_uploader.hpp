@@ -25,6 +25,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -38,6 +39,7 @@
 #include "kiosk/crypto/device_key.hpp"
 #include "kiosk/net/https_client.hpp"
 #include "kiosk/store/transaction_store.hpp"
+#include "kiosk/sync/portal_protocol.hpp"
 
 namespace shubbak {
 
@@ -67,6 +69,12 @@ class OutboxUploader final {
     std::chrono::milliseconds backoff_max{300'000};
     std::chrono::milliseconds heartbeat_interval{60'000};
     std::chrono::milliseconds idle_recheck{30'000};  // looks at the outbox even without notify()
+    // Fleet telemetry (heartbeat version 2): how the previous run ended, the volume whose free
+    // space is reported, and the installed service set (called on the upload thread: it must
+    // be safe to call from there). Without a restart cause, version 1 heartbeats are sent.
+    std::string restart_cause;
+    std::filesystem::path data_dir;
+    std::function<portal_protocol::InstalledServices()> installed_services;
   };
 
   // Starts the upload thread. `store`, `key` must outlive the uploader.

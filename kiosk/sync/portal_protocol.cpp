@@ -237,9 +237,73 @@ std::string encode_heartbeat(const Heartbeat& h) {
                {"audit_head", {{"seq", h.audit_head_seq}, {"hash", h.audit_head_hash}}},
                {"out_of_service", h.out_of_service ? Json(*h.out_of_service) : Json(nullptr)},
                {"devices", devices}};
+  if (h.telemetry) {
+    const FleetTelemetry& t = *h.telemetry;
+    Json bundles = Json::array();
+    for (const auto& bundle : t.services.bundles)
+      bundles.push_back({{"id", bundle.id}, {"version", bundle.version}});
+    json["v"] = k_heartbeat_version;
+    json["sent_ms"] = t.sent_ms;
+    json["services"] = {{"generation", t.services.generation}, {"bundles", bundles}};
+    json["restart_cause"] = t.restart_cause;
+    json["free_disk_bytes"] = t.free_disk_bytes;
+  }
   // Device statuses come from drivers: a byte that is not UTF-8 is replaced, not thrown about.
   return json.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
+
+namespace {
+
+// Version 2's keys, all of them, from the heartbeat's top level.
+Expected<FleetTelemetry> decode_telemetry(ObjectReader& top) {
+  auto version = top.integer("v", 1);
+  if (!version) return std::unexpected(version.error());
+  if (*version != k_heartbeat_version) {
+    return fail(Errc::invalid_argument,
+                fmt::format("$.v: heartbeat version {} is not understood here (1 or {})", *version,
+                            k_heartbeat_version));
+  }
+  FleetTelemetry t;
+  for (auto [key, out] : {std::pair<std::string_view, std::int64_t*>{"sent_ms", &t.sent_ms},
+                          {"free_disk_bytes", &t.free_disk_bytes}}) {
+    auto value = top.integer(key, 0);
+    if (!value) return std::unexpected(value.error());
+    *out = *value;
+  }
+  auto cause = top.string("restart_cause", k_max_heartbeat_text, 1);
+  if (!cause) return std::unexpected(cause.error());
+  t.restart_cause = std::move(*cause);
+  auto services = top.member("services");
+  if (!services) return std::unexpected(services.error());
+  if (!(*services)->is_object()) return fail(Errc::parse, "$.services: expected an object");
+  ObjectReader reader(**services, "$.services");
+  auto generation = reader.integer("generation", 0);
+  if (!generation) return std::unexpected(generation.error());
+  t.services.generation = *generation;
+  auto bundles = reader.member("bundles");
+  if (!bundles) return std::unexpected(bundles.error());
+  if (!(*bundles)->is_array()) return fail(Errc::parse, "$.services.bundles: expected an array");
+  if ((*bundles)->size() > k_max_heartbeat_bundles) {
+    return fail(Errc::invalid_argument, fmt::format("$.services.bundles: {} bundles; at most {}",
+                                                    (*bundles)->size(), k_max_heartbeat_bundles));
+  }
+  for (std::size_t i = 0; i < (*bundles)->size(); ++i) {
+    const Json& item = (**bundles)[i];
+    std::string path = fmt::format("$.services.bundles[{}]", i);
+    if (!item.is_object()) return fail(Errc::parse, path + ": expected an object");
+    ObjectReader bundle(item, path);
+    auto id = bundle.string("id", k_max_heartbeat_text, 1);
+    if (!id) return std::unexpected(id.error());
+    auto bundle_version = bundle.string("version", k_max_heartbeat_text, 1);
+    if (!bundle_version) return std::unexpected(bundle_version.error());
+    if (auto ok = bundle.finish(); !ok) return std::unexpected(ok.error());
+    t.services.bundles.push_back(ServiceReport{std::move(*id), std::move(*bundle_version)});
+  }
+  if (auto ok = reader.finish(); !ok) return std::unexpected(ok.error());
+  return t;
+}
+
+}  // namespace
 
 Expected<Heartbeat> decode_heartbeat(std::string_view text) {
   auto json = parse_body(text, "heartbeat", k_max_heartbeat_bytes);
@@ -308,6 +372,11 @@ Expected<Heartbeat> decode_heartbeat(std::string_view text) {
       return fail(Errc::parse, fmt::format("$.devices.{}: expected a string", printable(name)));
     h.devices.emplace_back(name, status.get<std::string>());
   }
+  if (json->contains("v")) {
+    auto telemetry = decode_telemetry(top);
+    if (!telemetry) return std::unexpected(telemetry.error());
+    h.telemetry = std::move(*telemetry);
+  }
   if (auto ok = top.finish(); !ok) return std::unexpected(ok.error());
   if (auto ok = validate_heartbeat(h); !ok) return std::unexpected(ok.error());
   return h;
@@ -356,6 +425,25 @@ Expected<void> validate_heartbeat(const Heartbeat& h) {
     if (auto ok = text_ok("$.devices." + name, status, 0, k_max_heartbeat_text); !ok) return ok;
     if (looks_like_card_number(name))
       return fail(Errc::invalid_argument, "$.devices: a device name looks like a card number");
+  }
+  if (h.telemetry) {
+    const FleetTelemetry& t = *h.telemetry;
+    if (t.sent_ms < 0 || t.free_disk_bytes < 0 || t.services.generation < 0)
+      return fail(Errc::invalid_argument,
+                  "$.sent_ms, $.free_disk_bytes, $.services.generation: "
+                  "must be 0 or more");
+    if (auto ok = text_ok("$.restart_cause", t.restart_cause, 1, k_max_heartbeat_text); !ok)
+      return ok;
+    if (t.services.bundles.size() > k_max_heartbeat_bundles)
+      return fail(Errc::invalid_argument, "$.services.bundles: too many bundles");
+    for (const auto& bundle : t.services.bundles) {
+      if (auto ok = text_ok("$.services.bundles[].id", bundle.id, 1, k_max_heartbeat_text); !ok)
+        return ok;
+      if (auto ok =
+              text_ok("$.services.bundles[].version", bundle.version, 1, k_max_heartbeat_text);
+          !ok)
+        return ok;
+    }
   }
   return {};
 }

@@ -14,6 +14,10 @@
 //   {"kiosk_id", "version", "boot_id", "uptime_s", "queue_depth", "quarantined",
 //    "oldest_pending_age_s", "last_sequence", "audit_head": {"seq", "hash"},
 //    "out_of_service": null|"reason", "devices": {"name": "status", ...}}
+//   Heartbeat version 2 adds, all together, "v": 2, "sent_ms" (the kiosk's clock, so the portal
+//   sees its offset), "services": {"generation", "bundles": [{"id", "version"}, ...]} (the
+//   installed set), "restart_cause" (how the previous run ended: "first start", "clean stop",
+//   "unclean stop") and "free_disk_bytes" (on the kiosk's data volume). A portal reads both.
 // -> 204
 //
 // The portal reads every body strictly (see decode_batch, decode_heartbeat): exactly the keys
@@ -54,6 +58,27 @@ inline constexpr std::size_t k_max_request_bytes = 8 * 1024 * 1024;
 inline constexpr std::size_t k_max_heartbeat_bytes = 64 * 1024;
 inline constexpr std::size_t k_max_enroll_bytes = 64 * 1024;
 inline constexpr std::size_t k_max_heartbeat_devices = 64;
+inline constexpr std::size_t k_max_heartbeat_bundles = 256;
+inline constexpr int k_heartbeat_version = 2;
+
+// A bundle of the installed service set, as the kiosk loaded it.
+struct ServiceReport {
+  std::string id;
+  std::string version;
+};
+
+struct InstalledServices {
+  std::int64_t generation = 0;  // 0: none installed yet (the kiosk offers no verified service)
+  std::vector<ServiceReport> bundles;
+};
+
+// What version 2 adds; a version 1 heartbeat has none of it.
+struct FleetTelemetry {
+  std::int64_t sent_ms = 0;  // the kiosk's wall clock when it sent the heartbeat
+  InstalledServices services;
+  std::string restart_cause;
+  std::int64_t free_disk_bytes = 0;
+};
 
 struct Batch {
   std::string kiosk_id;
@@ -74,6 +99,7 @@ struct Heartbeat {
   std::string audit_head_hash;
   std::optional<std::string> out_of_service;
   std::vector<std::pair<std::string, std::string>> devices;  // name -> status
+  std::optional<FleetTelemetry> telemetry;                   // version 2
 };
 
 // POST /api/v1/enroll's body.

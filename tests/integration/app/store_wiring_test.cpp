@@ -99,3 +99,65 @@ TEST_CASE("with a portal configured the kiosk uploads its outbox and sends a hea
                          "json_extract(body, '$.devices.store') = 'online' AND "
                          "json_extract(body, '$.devices.payment_terminal') = 'online'") == 1);
 }
+
+TEST_CASE(
+    "the heartbeat tells how the previous run ended, the services offered and the free disk") {
+  testing::PortalFixture portal;
+  testing::TempDir dir;
+  std::filesystem::create_directories(dir / "data");
+  auto config = dir.write("kiosk.toml",
+                          "[kiosk]\nid = \"kiosk-7\"\ndata_dir = \"data\"\n[portal]\nurl = \"" +
+                              portal.url() + "\"\nca_file = \"" + portal.pki().ca_cert().string() +
+                              "\"\nclient_cert = \"" + portal.client_cert().cert.string() +
+                              "\"\nclient_key = \"" + portal.client_cert().key.string() + "\"\n");
+  // Each run: wait for its first heartbeat (a row the history did not have), say which restart
+  // cause it carried, then end the run with `stop_signal`.
+  std::int64_t seen = 0;
+  auto run = [&](int stop_signal) {
+    ChildProcess kiosk({SHUBBAK_RUNTIME_BIN, "--headless", "--config", config.string()},
+                       dir.path());
+    std::string cause;
+    for (int i = 0; i < 1000 && cause.empty(); ++i) {
+      auto db = sqlite::Database::open(portal.dir() / "portal.db", SQLITE_OPEN_READONLY);
+      if (db) {
+        auto rows = db->query_int("SELECT count(*) FROM heartbeat_history");
+        if (rows && *rows > seen) {
+          seen = *rows;
+          cause = db->query_text(
+                        "SELECT json_extract(body, '$.restart_cause') FROM "
+                        "heartbeat_history ORDER BY rowid DESC LIMIT 1")
+                      .value_or("");
+        }
+      }
+      if (cause.empty()) std::this_thread::sleep_for(10ms);
+    }
+    kiosk.signal(stop_signal);
+    kiosk.wait(10s);
+    return cause;
+  };
+  CHECK(run(SIGKILL) == "first start");
+  CHECK(run(SIGTERM) == "unclean stop");
+  CHECK(run(SIGTERM) == "clean stop");
+
+  auto db = sqlite::Database::open(portal.dir() / "portal.db", SQLITE_OPEN_READONLY);
+  REQUIRE(db);
+  CHECK(db->query_int("SELECT json_extract(body, '$.v') FROM heartbeats").value_or(0) == 2);
+  // Without a repository the kiosk offers the bundles shipped in assets: each with its version.
+  std::int64_t shipped = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(
+           std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services"))
+    shipped += entry.path().extension() == ".json" ? 1 : 0;
+  CHECK(db->query_int("SELECT json_array_length(json_extract(body, '$.services.bundles')) FROM "
+                      "heartbeats")
+            .value_or(0) == shipped);
+  CHECK(db->query_int("SELECT count(*) FROM heartbeats, json_each(json_extract(body, "
+                      "'$.services.bundles')) WHERE json_extract(value, '$.id') = "
+                      "'jordan.health.appointment' AND json_extract(value, '$.version') != ''")
+            .value_or(0) == 1);
+  CHECK(db->query_int("SELECT json_extract(body, '$.free_disk_bytes') > 0 FROM heartbeats")
+            .value_or(0) == 1);
+  // The kiosk's clock, sent with it: within a minute of the portal's (same machine).
+  CHECK(db->query_int("SELECT abs(json_extract(body, '$.sent_ms') - received_ms) < 60000 FROM "
+                      "heartbeats")
+            .value_or(0) == 1);
+}
