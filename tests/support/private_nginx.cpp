@@ -70,13 +70,19 @@ PrivateNginx::PrivateNginx(const NginxSite& site) : m_dir(site.dir / "nginx") {
   replace_all(conf, "/etc/shubbak-portal/", dir);
   replace_all(conf, "/run/shubbak-portal/", dir);
   replace_all(conf, "listen 443 ssl;", "listen 127.0.0.1:" + std::to_string(m_port) + " ssl;");
+  if (site.connections_per_address > 0) {
+    replace_all(
+        conf, "limit_conn shubbak_per_address 16;",
+        "limit_conn shubbak_per_address " + std::to_string(site.connections_per_address) + ";");
+  }
   std::ofstream(m_dir / "shubbak-portal.conf") << conf;
   std::string temp = (m_dir / "temp").string();
   std::ostringstream main;
   // As root, the workers run as root too: the portals' sockets are the test's, mode 0660.
   main << "daemon off;\nmaster_process on;\nworker_processes 1;\n"
        << (::geteuid() == 0 ? "user root root;\n" : "") << "pid " << (m_dir / "nginx.pid").string()
-       << ";\nerror_log stderr warn;\nevents { worker_connections 4096; }\nhttp {\n"
+       << ";\nerror_log stderr warn;\nworker_rlimit_nofile 65536;\nevents { worker_connections "
+          "16384; }\nhttp {\n"
        << "  access_log off;\n  client_body_temp_path " << temp << "/body;\n  proxy_temp_path "
        << temp << "/proxy;\n  fastcgi_temp_path " << temp << "/fastcgi;\n  uwsgi_temp_path " << temp
        << "/uwsgi;\n  scgi_temp_path " << temp << "/scgi;\n  include "

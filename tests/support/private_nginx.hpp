@@ -15,6 +15,9 @@ struct NginxSite {
   std::filesystem::path dir;           // holds server.pem, server.key, kiosk-ca.pem and
                                        // the portals' sockets portal-1.sock, portal-2.sock
   std::filesystem::path shipped_conf;  // provisioning/nginx/shubbak-portal.conf
+  // Connections one client address may hold; 0 keeps the shipped limit. Simulated kiosks all
+  // come from 127.0.0.1, where real ones each have an address of their own.
+  int connections_per_address = 0;
 };
 
 class PrivateNginx {
@@ -26,6 +29,7 @@ class PrivateNginx {
   PrivateNginx& operator=(const PrivateNginx&) = delete;
 
   int port() const { return m_port; }
+  pid_t pid() const { return m_process ? m_process->pid() : -1; }  // the master's
   std::string url() const { return "https://127.0.0.1:" + std::to_string(m_port); }
   std::string log() const { return m_process ? m_process->stderr_text() : std::string(); }
 

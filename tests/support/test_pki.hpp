@@ -24,6 +24,7 @@ class TestPki {
   TestPki& operator=(const TestPki&) = delete;
 
   const std::filesystem::path& ca_cert() const { return m_ca.cert; }
+  const std::filesystem::path& ca_key() const { return m_ca.key; }
 
   // A server certificate with SAN DNS:localhost and IP:127.0.0.1.
   CertFiles issue_server(const std::string& file_stem);
