@@ -28,6 +28,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -67,6 +68,10 @@ class OutboxUploader final {
     std::chrono::milliseconds backoff_max{300'000};
     std::chrono::milliseconds heartbeat_interval{60'000};
     std::chrono::milliseconds idle_recheck{30'000};  // looks at the outbox even without notify()
+    // The out-of-service reason the kiosk's screen shows (its messages.toml key), none while it
+    // serves; the heartbeat reports it, else the store's own fault. Called on the upload
+    // thread: it must be safe to call from there.
+    std::function<std::optional<std::string>()> out_of_service;
   };
 
   // Starts the upload thread. `store`, `key` must outlive the uploader.

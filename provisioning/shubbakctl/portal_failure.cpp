@@ -1,0 +1,74 @@
+#include "provisioning/shubbakctl/portal_failure.hpp"
+
+#include <fmt/format.h>
+
+namespace shubbak::provision {
+
+namespace {
+
+bool contains(std::string_view text, std::string_view part) {
+  return text.find(part) != std::string_view::npos;
+}
+
+constexpr std::string_view k_enrolment_off =
+    "enrolment is switched off at this portal: its admin starts the portal with "
+    "--client-ca-key (the kiosk CA's key) next to --client-ca";
+
+}  // namespace
+
+Error explain_transport_failure(const Error& error, const EnrolmentContext& c) {
+  // libcurl reports a server chain that does not verify against CAINFO as a failed peer
+  // verification (Errc::integrity from kiosk/net).
+  if (error.code == Errc::integrity &&
+      (contains(error.message, "subject name") || contains(error.message, "host name"))) {
+    return Error{Errc::integrity,
+                 fmt::format("the portal's server certificate is not for the host in {} ({}); "
+                             "use the name the certificate was made for in --portal",
+                             c.url, error.message)};
+  }
+  if (error.code == Errc::integrity) {
+    return Error{Errc::integrity,
+                 fmt::format("the portal's server certificate is not signed by the CA in {} ({}); "
+                             "get the CA certificate that signed the portal's server certificate "
+                             "from the portal's admin",
+                             c.ca_file.string(), error.message)};
+  }
+  // A portal without enrolment requires a client certificate at the handshake; a kiosk that has
+  // none yet hears the TLS alert, not the portal's 503.
+  if (contains(error.message, "certificate required") ||
+      contains(error.message, "alert handshake failure") ||
+      contains(error.message, "alert bad certificate")) {
+    return Error{Errc::unsupported, fmt::format("{} (the TLS handshake asked for a client "
+                                                "certificate: {})",
+                                                k_enrolment_off, error.message)};
+  }
+  return Error{error.code, fmt::format("cannot reach the portal at {}: {}", c.url, error.message)};
+}
+
+Error explain_refusal(long status, std::string_view reason, const EnrolmentContext& c) {
+  std::string portal =
+      fmt::format("the portal refused the enrolment (HTTP {}): {}", status, reason);
+  if (status == 503 && contains(reason, "enrolment is not configured"))
+    return Error{Errc::unsupported, fmt::format("{}; {}", portal, k_enrolment_off)};
+  if (contains(reason, "not valid for this kiosk id")) {
+    return Error{Errc::integrity,
+                 fmt::format("{}; either the token was mistyped or never issued, or it was issued "
+                             "for another kiosk id than \"{}\": check both against what the "
+                             "portal's admin issued (shubbak-portal issue-token --kiosk-id {})",
+                             portal, c.kiosk_id, c.kiosk_id)};
+  }
+  if (contains(reason, "already used")) {
+    return Error{
+        Errc::integrity,
+        fmt::format("{}; a token enrols once: ask the portal's admin for a new one", portal)};
+  }
+  if (contains(reason, "expired")) {
+    return Error{Errc::integrity,
+                 fmt::format("{}; ask the portal's admin for a new token (issue-token --hours sets "
+                             "how long it lasts)",
+                             portal)};
+  }
+  return Error{Errc::integrity, std::move(portal)};
+}
+
+}  // namespace shubbak::provision
