@@ -36,6 +36,7 @@
 #include "kiosk/session/kiosk_shell.hpp"
 #include "kiosk/session/printer_monitor.hpp"
 #include "kiosk/session/reader_devices.hpp"
+#include "kiosk/session/service_state_board.hpp"
 #include "kiosk/session/spoken_guidance.hpp"
 #include "kiosk/session/store_watch.hpp"
 #include "kiosk/session/technician_mode.hpp"
@@ -174,7 +175,11 @@ std::unique_ptr<trust::ServiceUpdater> start_service_updates(
     trust::ServiceUpdater::ReadyHandler on_new_set,
     trust::ServiceUpdater::RefusedHandler on_refused) {
   Log log(logger, "updates");
-  if (config.updates.metadata_url.empty()) return nullptr;
+  // Without a repository URL a kiosk that holds a trusted root still takes a repository from a
+  // technician's USB stick (technician mode); without either there is nothing to verify against.
+  std::error_code ec;
+  if (config.updates.metadata_url.empty() && !fs::is_regular_file(config.updates.trusted_root, ec))
+    return nullptr;
   trust::ServiceUpdaterOptions options;
   options.data_dir = config.kiosk.data_dir;
   options.trusted_root = config.updates.trusted_root;
@@ -466,12 +471,16 @@ int run(const CommandLine& cli, Logger& logger) {
        config->technician.export_dir,
        config->portal.url,
        {config->portal.ca_file, config->portal.client_cert, config->portal.client_key},
-       std::chrono::seconds(config->technician.idle_seconds)},
+       std::chrono::seconds(config->technician.idle_seconds),
+       config->updates.metadata_url,
+       {config->updates.ca_file, config->updates.client_cert, config->updates.client_key}},
       Log(logger, "technician"));
   shell.on_technician([&technician] { technician.open(); });
   // `systemctl status` follows the shell: in service, serving a citizen, out of service and why.
   bool ready = false;
+  ServiceStateBoard shown_state;  // what the heartbeat reports, read on the uploader's thread
   shell.on_state_change([&] {
+    shown_state.set(shell.out_of_service() ? shell.out_of_service_reason() : std::string());
     if (ready) service_manager.status(service_status(shell, transactions.out_of_service()));
   });
   // Out of service while the store cannot take a transaction (the hub's store status says why).
@@ -505,7 +514,8 @@ int run(const CommandLine& cli, Logger& logger) {
       [&](const OutOfService& fault) {  // damage the integrity check found after the start
         devices.set_status(DeviceId::store, DeviceStatus::storage_damaged);
         shell.set_out_of_service(std::string(message_key(fault.reason)));
-      });
+      },
+      [&shown_state] { return shown_state.out_of_service(); });
   log.info("Shubbak {} on kiosk {}", SHUBBAK_VERSION, config->kiosk.id);
   service_manager.start_watchdog(loop);
   int exit_code = loop.run();
