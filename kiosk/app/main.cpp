@@ -390,12 +390,15 @@ int run(const CommandLine& cli, Logger& logger) {
   services.recover_receipts();
 
   // A kiosk fed by a signed repository offers only what it verified: until its first set is
-  // installed it has none, and says so. Without a repository (the demo, a developer's machine)
-  // it offers the bundles shipped in assets.
+  // installed it has none, and says so. That includes a kiosk updated only from USB sticks (a
+  // trusted root, no URL). Without either (the demo, a developer's machine) it offers the
+  // bundles shipped in assets.
   fs::path installed = config->kiosk.data_dir / "services" / "current";
+  bool signed_only = !config->updates.metadata_url.empty() ||
+                     (!cli.demo && fs::is_regular_file(config->updates.trusted_root, ec));
   auto initial_services = [&] {
     if (fs::exists(installed)) return load_services(installed, log);
-    if (!config->updates.metadata_url.empty()) {
+    if (signed_only) {
       log.warn("no verified service set is installed yet");
       return workflow::Catalog{};
     }

@@ -163,7 +163,7 @@ std::filesystem::path usb_config(testing::TempDir& dir) {
   auto hash = hash_pin("864209", {10, 8, 1});
   REQUIRE(hash);
   return dir.write("kiosk.toml",
-                   fmt::format("[kiosk]\nid = \"MCT-09\"\ndata_dir = \"data\"\n"
+                   fmt::format("[kiosk]\nid = \"MCT-09\"\ndata_dir = \"data\"\nlanguage = \"en\"\n"
                                "[updates]\ntrusted_root = \"{}\"\n"
                                "[technician]\npin_hash = \"{}\"\nexport_dir = \"usb\"\n",
                                (dir / "admin/repo/metadata/root.json").string(), *hash));
@@ -175,10 +175,9 @@ TEST_CASE("a technician applies a service repository from a USB stick, verified 
   testing::TempDir dir;
   publish_to_stick(dir);
   auto config = usb_config(dir);
-  auto script =
-      dir.write("script.txt", "tap @language\n" + std::string(k_gesture) + pin_taps("864209") +
-                                  "wait 1200\ntap @action:usb\nwait 3000\nshot usb-en\n"
-                                  "tap @action:logout\n");
+  auto script = dir.write("script.txt", std::string(k_gesture) + pin_taps("864209") +
+                                            "wait 1200\ntap @action:usb\nwait 3000\nshot usb-en\n"
+                                            "tap @action:logout\n");
   ChildProcess kiosk({SHUBBAK_RUNTIME_BIN, "--headless", "--config", config.string(), "--script",
                       script.string(), "--out", (dir / "shots").string()},
                      dir.path());
@@ -191,6 +190,8 @@ TEST_CASE("a technician applies a service repository from a USB stick, verified 
   CHECK(log.find("service set 1 ready") != std::string::npos);
   CHECK(log.find("technician screen: Update check finished. Current service set: 1") !=
         std::string::npos);
+  CHECK(log.find("out of service: out_of_service.no_services") != std::string::npos);
+  CHECK(log.find("3 service(s) from") == std::string::npos);  // never the unsigned demo ones
   CHECK(read(dir / "data/services/current/jordan-health/appointment.json") ==
         read(std::string(SHUBBAK_SOURCE_DIR) + "/assets/services/jordan.health.appointment.json"));
   CHECK(log.find("\"action\":\"usb_update\",\"result\":\"started\"") != std::string::npos);
@@ -211,7 +212,7 @@ TEST_CASE("a tampered USB repository is refused with the reason, in English and 
   }
   auto config = usb_config(dir);
   auto script =
-      dir.write("script.txt", "tap @language\n" + std::string(k_gesture) + pin_taps("864209") +
+      dir.write("script.txt", std::string(k_gesture) + pin_taps("864209") +
                                   "wait 1200\ntap @action:usb\nwait 3000\nshot refused-en\n"
                                   "tap @action:language\nwait 1200\ntap @action:usb\nwait 3000\n"
                                   "shot refused-ar\ntap @action:logout\n");
