@@ -42,6 +42,17 @@ Error explain_transport_failure(const Error& error, const EnrolmentContext& c) {
                                                 "certificate: {})",
                                                 k_enrolment_off, error.message)};
   }
+  // With TLS 1.3 that refusal races the connection's close: the kiosk may see a reset instead
+  // of the alert. A portal that took the connection and then dropped it is not unreachable.
+  bool never_connected =
+      error.code == Errc::timeout || contains(error.message, "Failed to connect") ||
+      contains(error.message, "Could not resolve") || contains(error.message, "Connection refused");
+  if (!never_connected) {
+    return Error{Errc::io, fmt::format("the portal at {} took the connection but ended it during "
+                                       "the TLS exchange ({}), as a portal does to a kiosk with "
+                                       "no certificate yet when enrolment is off: most likely {}",
+                                       c.url, error.message, k_enrolment_off)};
+  }
   return Error{error.code, fmt::format("cannot reach the portal at {}: {}", c.url, error.message)};
 }
 

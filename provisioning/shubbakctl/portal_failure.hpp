@@ -3,7 +3,9 @@
 //   - a server certificate the given CA does not sign (a wrong --ca-file, or a portal behind
 //     another certificate): named as such, with the file;
 //   - a portal that demands a client certificate at the handshake, or answers 503: enrolment is
-//     off there (the portal was started without the kiosk CA's key);
+//     off there (the portal was started without the kiosk CA's key); a connection it takes and
+//     drops during the TLS exchange (TLS 1.3 races the alert with the close) is said as most
+//     likely that, with the detail, never as "cannot reach";
 //   - a refused token: unknown or for another kiosk id, already used, or expired, each with
 //     what to ask the portal's admin for.
 #pragma once

@@ -1,6 +1,6 @@
 #include "provisioning/shubbakctl/repository_probe.hpp"
 
-#include <stdlib.h>
+#include <cstdlib>
 
 #include <filesystem>
 

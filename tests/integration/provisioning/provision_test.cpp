@@ -444,6 +444,17 @@ TEST_CASE("enrolment failures name their real cause") {
     CHECK(run.err.find("--client-ca-key") != std::string::npos);
     CHECK(run.err.find("cannot reach") == std::string::npos);
   }
+  SUBCASE("nothing listens at the portal's address: that, and only that, is unreachable") {
+    std::string token = world.issue_token("kiosk-65");
+    world.portal().stop();
+    auto run = world.provision("kiosk-65", token, world.path("k5"));
+    INFO("stdout: " << run.out << "\nstderr: " << run.err);
+    CHECK(run.exit_code == 1);
+    CHECK(run.err.find("cannot reach the portal") != std::string::npos);
+    CHECK(run.err.find("enrolment is switched off") == std::string::npos);
+    world.portal().start(
+        {"--client-ca-key", (world.portal().dir() / "portal-test-ca.key").string()});
+  }
   SUBCASE("a mistyped kiosk id: the token is for another one") {
     std::string token = world.issue_token("kiosk-63");
     auto run = world.provision("kiosk-36", token, world.path("k3"));
