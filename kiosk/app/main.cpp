@@ -37,6 +37,7 @@
 #include "kiosk/session/kiosk_shell.hpp"
 #include "kiosk/session/printer_monitor.hpp"
 #include "kiosk/session/reader_devices.hpp"
+#include "kiosk/session/service_state_board.hpp"
 #include "kiosk/session/spoken_guidance.hpp"
 #include "kiosk/session/store_watch.hpp"
 #include "kiosk/session/technician_mode.hpp"
@@ -185,7 +186,11 @@ std::unique_ptr<trust::ServiceUpdater> start_service_updates(
     trust::ServiceUpdater::ReadyHandler on_new_set,
     trust::ServiceUpdater::RefusedHandler on_refused) {
   Log log(logger, "updates");
-  if (config.updates.metadata_url.empty()) return nullptr;
+  // Without a repository URL a kiosk that holds a trusted root still takes a repository from a
+  // technician's USB stick (technician mode); without either there is nothing to verify against.
+  std::error_code ec;
+  if (config.updates.metadata_url.empty() && !fs::is_regular_file(config.updates.trusted_root, ec))
+    return nullptr;
   trust::ServiceUpdaterOptions options;
   options.data_dir = config.kiosk.data_dir;
   options.trusted_root = config.updates.trusted_root;
@@ -401,12 +406,15 @@ int run(const CommandLine& cli, Logger& logger) {
   services.recover_receipts();
 
   // A kiosk fed by a signed repository offers only what it verified: until its first set is
-  // installed it has none, and says so. Without a repository (the demo, a developer's machine)
-  // it offers the bundles shipped in assets.
+  // installed it has none, and says so. That includes a kiosk updated only from USB sticks (a
+  // trusted root, no URL). Without either (the demo, a developer's machine) it offers the
+  // bundles shipped in assets.
   fs::path installed = config->kiosk.data_dir / "services" / "current";
+  bool signed_only = !config->updates.metadata_url.empty() ||
+                     (!cli.demo && fs::is_regular_file(config->updates.trusted_root, ec));
   auto initial_services = [&] {
     if (fs::exists(installed)) return load_services(installed, log);
-    if (!config->updates.metadata_url.empty()) {
+    if (signed_only) {
       log.warn("no verified service set is installed yet");
       return workflow::Catalog{};
     }
@@ -489,12 +497,16 @@ int run(const CommandLine& cli, Logger& logger) {
        config->technician.export_dir,
        config->portal.url,
        {config->portal.ca_file, config->portal.client_cert, config->portal.client_key},
-       std::chrono::seconds(config->technician.idle_seconds)},
+       std::chrono::seconds(config->technician.idle_seconds),
+       config->updates.metadata_url,
+       {config->updates.ca_file, config->updates.client_cert, config->updates.client_key}},
       Log(logger, "technician"));
   shell.on_technician([&technician] { technician.open(); });
   // `systemctl status` follows the shell: in service, serving a citizen, out of service and why.
   bool ready = false;
+  ServiceStateBoard shown_state;  // what the heartbeat reports, read on the uploader's thread
   shell.on_state_change([&] {
+    shown_state.set(shell.out_of_service() ? shell.out_of_service_reason() : std::string());
     if (ready) service_manager.status(service_status(shell, transactions.out_of_service()));
   });
   // Out of service while the store cannot take a transaction (the hub's store status says why).
@@ -528,7 +540,8 @@ int run(const CommandLine& cli, Logger& logger) {
       [&](const OutOfService& fault) {  // damage the integrity check found after the start
         devices.set_status(DeviceId::store, DeviceStatus::storage_damaged);
         shell.set_out_of_service(std::string(message_key(fault.reason)));
-      });
+      },
+      [&shown_state] { return shown_state.out_of_service(); });
   log.info("Shubbak {} on kiosk {}", SHUBBAK_VERSION, config->kiosk.id);
   service_manager.start_watchdog(loop);
   int exit_code = loop.run();

@@ -56,7 +56,8 @@ std::optional<OutOfService> StoreAndForward::out_of_service() const {
 
 void StoreAndForward::start(EventLoop& loop, Lane& store_lane,
                             OutboxUploader::DeviceHealth device_health,
-                            std::function<void(const OutOfService&)> on_fault) {
+                            std::function<void(const OutOfService&)> on_fault,
+                            std::function<std::optional<std::string>()> out_of_service) {
   if (!m_store) return;
   m_loop = &loop;
   // Not on the store lane: the check reads every page (about half a second for 100,000
@@ -113,6 +114,7 @@ void StoreAndForward::start(EventLoop& loop, Lane& store_lane,
   options.kiosk_id = m_config.kiosk.id;
   options.version = m_version;
   options.heartbeat_interval = std::chrono::seconds(m_config.portal.heartbeat_seconds);
+  options.out_of_service = std::move(out_of_service);
   auto uploader = OutboxUploader::start(
       options, *m_store, *m_key, std::move(*client), Log(m_logger, "upload"),
       [&loop](OutboxUploader::Task task) { loop.post(std::move(task)); },

@@ -37,8 +37,10 @@ class StoreAndForward final {
   // and SQLite's integrity check of the journal on a thread of its own (it reads every page, so
   // it is not on the start path). The heartbeat reports `device_health` (called on the
   // uploader's thread). Damage found after the start reaches `on_fault` on the loop's thread.
+  // `out_of_service` gives the reason the screen shows (called on the uploader's thread too).
   void start(EventLoop& loop, Lane& store_lane, OutboxUploader::DeviceHealth device_health = {},
-             std::function<void(const OutOfService&)> on_fault = {});
+             std::function<void(const OutOfService&)> on_fault = {},
+             std::function<std::optional<std::string>()> out_of_service = {});
   // Stops the uploader and the integrity check; call before the loop goes away.
   void stop();
 

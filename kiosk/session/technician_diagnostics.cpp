@@ -2,14 +2,20 @@
 
 #include <sys/statvfs.h>
 
+#include <functional>
+
 #include <fmt/format.h>
+
+#include "kiosk/sync/portal_protocol.hpp"
 
 namespace shubbak {
 
-PortalCheck check_portal(const std::string& url, const TlsOptions& tls,
-                         std::chrono::milliseconds deadline) {
+namespace {
+
+PortalCheck get_once(const std::string& url, const TlsOptions& tls,
+                     std::chrono::milliseconds deadline,
+                     const std::function<bool(long)>& answered_well) {
   PortalCheck check;
-  if (url.empty()) return check;
   check.result = PortalCheck::Result::unreachable;
   auto client = HttpsClient::create(tls);
   if (!client) {
@@ -17,16 +23,52 @@ PortalCheck check_portal(const std::string& url, const TlsOptions& tls,
     return check;
   }
   auto started = std::chrono::steady_clock::now();
-  std::string root = url.ends_with('/') ? url : url + "/";
-  auto response = (*client)->get(root, 64 * 1024, deadline);
+  auto response = (*client)->get(url, 64 * 1024, deadline);
   check.latency = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   if (!response) {
     check.error = response.error().describe();
     return check;
   }
-  check.result = PortalCheck::Result::reachable;
   check.http_status = response->status;
+  if (answered_well(response->status)) {
+    check.result = PortalCheck::Result::reachable;
+  } else {
+    check.result = PortalCheck::Result::refused;
+    check.error = fmt::format("HTTP {}: {}", response->status,
+                              portal_protocol::refusal_reason(response->body));
+  }
+  return check;
+}
+
+}  // namespace
+
+PortalCheck check_portal(const std::string& url, const TlsOptions& tls,
+                         std::chrono::milliseconds deadline) {
+  if (url.empty()) return {};
+  std::string root = url.ends_with('/') ? url : url + "/";
+  return get_once(root, tls, deadline,
+                  [](long status) { return status / 100 == 2 || status == 404; });
+}
+
+PortalCheck check_repository(const std::string& metadata_url, const TlsOptions& tls,
+                             std::chrono::milliseconds deadline) {
+  if (metadata_url.empty()) return {};
+  std::string base = metadata_url;
+  while (base.ends_with('/')) base.pop_back();
+  if (base.starts_with("https://"))
+    return get_once(base + "/timestamp.json", tls, deadline,
+                    [](long status) { return status == 200; });
+  // A repository on disk (file:// or a plain directory such as a USB stick).
+  PortalCheck check;
+  std::string path = base.starts_with("file://") ? base.substr(7) : base;
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(std::filesystem::path(path) / "timestamp.json", ec)) {
+    check.result = PortalCheck::Result::reachable;
+  } else {
+    check.result = PortalCheck::Result::unreachable;
+    check.error = fmt::format("no timestamp.json in {}", path);
+  }
   return check;
 }
 
@@ -52,6 +94,8 @@ Diagnostics gather_diagnostics(const DiagnosticsSources& sources) {
     d.free_disk_bytes = static_cast<std::uint64_t>(disk.f_bavail) * disk.f_frsize;
   }
   d.portal = check_portal(sources.portal_url, sources.portal_tls, sources.portal_deadline);
+  d.repository =
+      check_repository(sources.repository_url, sources.repository_tls, sources.portal_deadline);
   d.bundles = sources.bundles;
   return d;
 }
@@ -67,6 +111,21 @@ std::string device_state(const Diagnostics& diagnostics, std::string_view device
   return failure.empty() ? status : status + ":" + failure;
 }
 
+std::string describe_check(const PortalCheck& check) {
+  switch (check.result) {
+    case PortalCheck::Result::not_configured:
+      return "not configured";
+    case PortalCheck::Result::reachable:
+      // No status here: a portal's 404 for "/" is its normal answer, not something wrong.
+      return fmt::format("reachable ({} ms)", check.latency.count());
+    case PortalCheck::Result::refused:
+      return fmt::format("refused after {} ms: {}", check.latency.count(), check.error);
+    case PortalCheck::Result::unreachable:
+      break;
+  }
+  return fmt::format("unreachable after {} ms: {}", check.latency.count(), check.error);
+}
+
 std::string diagnostics_report(const Diagnostics& d) {
   std::string out =
       fmt::format("kiosk: {}\nversion: {}\nprinter: {}\n", d.kiosk_id, d.version, d.printer);
@@ -80,19 +139,8 @@ std::string diagnostics_report(const Diagnostics& d) {
   if (!d.store_error.empty()) out += fmt::format("store_error: {}\n", d.store_error);
   out += fmt::format("free_disk_bytes: {}\n",
                      d.free_disk_bytes ? std::to_string(*d.free_disk_bytes) : "unknown");
-  switch (d.portal.result) {
-    case PortalCheck::Result::not_configured:
-      out += "portal: not configured\n";
-      break;
-    case PortalCheck::Result::reachable:
-      out += fmt::format("portal: reachable (HTTP {}, {} ms)\n", d.portal.http_status,
-                         d.portal.latency.count());
-      break;
-    case PortalCheck::Result::unreachable:
-      out += fmt::format("portal: unreachable after {} ms: {}\n", d.portal.latency.count(),
-                         d.portal.error);
-      break;
-  }
+  out += fmt::format("portal: {}\n", describe_check(d.portal));
+  out += fmt::format("repository: {}\n", describe_check(d.repository));
   for (const auto& [id, version] : d.bundles) out += fmt::format("bundle: {} {}\n", id, version);
   return out;
 }

@@ -31,17 +31,21 @@ struct DiagnosticsSources {
   std::filesystem::path data_dir;
   std::string portal_url;  // empty: no portal configured
   TlsOptions portal_tls;
+  std::string repository_url;  // [updates] metadata_url; empty: none configured
+  TlsOptions repository_tls;
   std::chrono::milliseconds portal_deadline{5000};
   std::vector<std::pair<std::string, std::string>>
       bundles;  // id, version (copied on the UI thread)
 };
 
+// The portal or the service repository, as the technician sees it: answering as it should,
+// answering with an error status (refused: the status is shown), or not answering at all.
 struct PortalCheck {
-  enum class Result { not_configured, reachable, unreachable };
+  enum class Result { not_configured, reachable, refused, unreachable };
   Result result = Result::not_configured;
   long http_status = 0;
   std::chrono::milliseconds latency{0};
-  std::string error;  // unreachable: why
+  std::string error;  // refused or unreachable: why
 };
 
 struct Diagnostics {
@@ -55,18 +59,29 @@ struct Diagnostics {
   std::string store_error;
   std::optional<std::uint64_t> free_disk_bytes;
   PortalCheck portal;
+  PortalCheck repository;
   std::vector<std::pair<std::string, std::string>> bundles;
 };
 
 Diagnostics gather_diagnostics(const DiagnosticsSources& sources);
 
-// "GET <url>/" answered with any HTTP status counts as reachable: TLS with the kiosk's
-// certificate worked and the portal spoke.
+// "GET <url>/": reachable when the portal answers it with a success or with 404 (it has no page
+// there; TLS with the kiosk's certificate worked and the portal spoke); any other error status
+// is refused, with the status and the portal's reason.
 PortalCheck check_portal(const std::string& url, const TlsOptions& tls,
                          std::chrono::milliseconds deadline);
 
+// The repository's timestamp.json under `metadata_url` (https://, file:// or a directory):
+// reachable only when it is there (HTTP 200); a 404 is refused with its status.
+PortalCheck check_repository(const std::string& metadata_url, const TlsOptions& tls,
+                             std::chrono::milliseconds deadline);
+
 // The device state for `device` in `diagnostics` ("unknown" when nobody reported it).
 std::string device_state(const Diagnostics& diagnostics, std::string_view device);
+
+// One line for the report: "reachable (12 ms)", "refused after 3 ms: HTTP 404: ...": a status only
+// where something is wrong.
+std::string describe_check(const PortalCheck& check);
 
 // A plain-text report (English, for the service desk), one "key: value" a line. Has no citizen
 // data: the sources have none.

@@ -1,6 +1,7 @@
 #include "kiosk/session/technician_mode.hpp"
 
 #include <ctime>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -13,6 +14,27 @@ namespace {
 
 constexpr std::string_view k_out_of_service_key = "out_of_service.technician";
 
+// Where a technician's USB stick may hold a service repository (metadata/ and targets/): a
+// "repository" directory on the stick, or the stick itself.
+std::optional<std::filesystem::path> find_usb_repository(const std::filesystem::path& stick) {
+  for (const auto& candidate : {stick / "repository", stick}) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(candidate / "metadata" / "timestamp.json", ec))
+      return candidate;
+  }
+  return std::nullopt;
+}
+
+// The wall-clock time of the next check, as the technician reads a clock: local HH:MM.
+std::string clock_time(std::chrono::system_clock::time_point when) {
+  std::time_t t = std::chrono::system_clock::to_time_t(when);
+  std::tm local{};
+  localtime_r(&t, &local);
+  char text[16];
+  std::strftime(text, sizeof text, "%H:%M", &local);
+  return text;
+}
+
 // Directory names of exports: UTC, sortable, no characters a FAT stick refuses.
 std::string utc_stamp() {
   std::time_t now = std::time(nullptr);
@@ -23,10 +45,11 @@ std::string utc_stamp() {
   return text;
 }
 
+// The kiosk id is in the screen's heading: the rows leave room for the repository and updates.
 const std::vector<std::string>& diagnostic_ids() {
   static const std::vector<std::string> ids = {
-      "kiosk", "version", "printer",     "card_reader", "payment_terminal", "scanner",
-      "store", "outbox",  "quarantined", "disk",        "portal",           "bundles"};
+      "version",     "printer", "card_reader", "payment_terminal", "scanner", "store",  "outbox",
+      "quarantined", "disk",    "portal",      "repository",       "updates", "bundles"};
   return ids;
 }
 
@@ -47,6 +70,12 @@ TechnicianMode::TechnicianMode(UiContext& ui, KioskApp& app, KioskShell& shell,
   if (m_devices.updater) {
     m_devices.updater->on_checked([this] {
       if (!screen()) return;
+      screen()->set_value("updates", updates_text());
+      if (const auto& refused = m_devices.updater->last_refusal())
+        return status(m_ui.messages().format(
+                          "technician.update_refused", m_ui.language(),
+                          {{"why", refusal_text(*refused)}, {"detail", refused->describe()}}),
+                      true);
       const auto& current = m_devices.updater->current();
       status(m_ui.messages().format(
           "technician.update_done", m_ui.language(),
@@ -182,8 +211,7 @@ void TechnicianMode::show_technician_screen() {
                     std::string(m_ui.message("technician.checking"))});
   }
   rows.back().wide = true;  // the bundle list
-  rows[0].value = m_options.kiosk_id;
-  rows[1].value = m_options.version;
+  rows[0].value = m_options.version;
   auto action = [this](std::string id, std::string key, bool danger = false) {
     return TechnicianAction{std::move(id), std::string(m_ui.message(key)), danger};
   };
@@ -191,7 +219,7 @@ void TechnicianMode::show_technician_screen() {
       {action("print", "technician.action.print"), action("card", "technician.action.card"),
        action("update", "technician.action.update"), action("requeue", "technician.action.requeue"),
        action("export", "technician.action.export")},
-      {action("refresh", "technician.action.refresh"),
+      {action("usb", "technician.action.usb"), action("refresh", "technician.action.refresh"),
        action("language", "welcome.switch_language"),
        TechnicianAction{"out_of_service", out_of_service_label(), true},
        action("logout", "technician.action.logout")},
@@ -219,6 +247,8 @@ DiagnosticsSources TechnicianMode::diagnostics_sources() const {
   sources.data_dir = m_options.data_dir;
   sources.portal_url = m_options.portal_url;
   sources.portal_tls = m_options.portal_tls;
+  sources.repository_url = m_options.repository_url;
+  sources.repository_tls = m_options.repository_tls;
   for (const auto& bundle : m_shell.catalog().services)
     sources.bundles.emplace_back(bundle->id, bundle->version);
   return sources;
@@ -250,14 +280,19 @@ void TechnicianMode::show_diagnostics(const Diagnostics& d) {
                                                        *d.free_disk_bytes / (1024 * 1024)))}})
                    : std::string(m_ui.message("technician.state.unknown")));
   std::string ms = m_ui.format().integer(d.portal.latency.count());
+  std::string status_code = std::to_string(d.portal.http_status);
   switch (d.portal.result) {
     case PortalCheck::Result::not_configured:
       s->set_value("portal", std::string(m_ui.message("technician.portal_off")));
       break;
     case PortalCheck::Result::reachable:
-      s->set_value("portal", m_ui.messages().format(
-                                 "technician.portal_ok", language,
-                                 {{"status", std::to_string(d.portal.http_status)}, {"ms", ms}}));
+      s->set_value("portal",
+                   m_ui.messages().format("technician.portal_ok", language, {{"ms", ms}}));
+      break;
+    case PortalCheck::Result::refused:
+      m_log.warn("the portal refuses the kiosk: {}", d.portal.error);
+      s->set_value("portal", m_ui.messages().format("technician.portal_refused", language,
+                                                    {{"status", status_code}}));
       break;
     case PortalCheck::Result::unreachable:
       m_log.warn("portal unreachable: {}", d.portal.error);
@@ -265,6 +300,29 @@ void TechnicianMode::show_diagnostics(const Diagnostics& d) {
                    m_ui.messages().format("technician.portal_down", language, {{"ms", ms}}));
       break;
   }
+  const PortalCheck& r = d.repository;
+  switch (r.result) {
+    case PortalCheck::Result::not_configured:
+      s->set_value("repository", std::string(m_ui.message("technician.portal_off")));
+      break;
+    case PortalCheck::Result::reachable:
+      s->set_value("repository",
+                   m_ui.messages().format("technician.repository_ok", language,
+                                          {{"ms", m_ui.format().integer(r.latency.count())}}));
+      break;
+    case PortalCheck::Result::refused:
+      m_log.warn("the service repository is not available: {}", r.error);
+      s->set_value("repository",
+                   m_ui.messages().format("technician.repository_refused", language,
+                                          {{"status", std::to_string(r.http_status)}}));
+      break;
+    case PortalCheck::Result::unreachable:
+      m_log.warn("the service repository is unreachable: {}", r.error);
+      s->set_value("repository", m_ui.messages().format("technician.repository_missing", language,
+                                                        {{"place", m_options.repository_url}}));
+      break;
+  }
+  s->set_value("updates", updates_text());
   std::string bundles;
   for (const auto& [id, version] : d.bundles)
     bundles += (bundles.empty() ? "" : "   ") + id + " " + version;
@@ -272,7 +330,61 @@ void TechnicianMode::show_diagnostics(const Diagnostics& d) {
 }
 
 void TechnicianMode::status(std::string text, bool is_error) {
+  // Logged as shown, in the technician's language: the service desk reads the same words.
+  if (is_error) {
+    m_log.warn("technician screen: {}", text);
+  } else {
+    m_log.info("technician screen: {}", text);
+  }
   if (TechnicianScreen* s = screen()) s->set_status(std::move(text), is_error);
+}
+
+std::string TechnicianMode::refusal_text(const Error& refused) const {
+  switch (refused.code) {
+    case Errc::integrity:
+      return std::string(m_ui.message("technician.refused.integrity"));
+    case Errc::not_found:
+      return std::string(m_ui.message("technician.refused.not_found"));
+    case Errc::io:
+    case Errc::timeout:
+      return std::string(m_ui.message("technician.refused.unreachable"));
+    default:
+      return std::string(m_ui.message("technician.refused.other"));
+  }
+}
+
+std::string TechnicianMode::updates_text() const {
+  trust::ServiceUpdater* updater = m_devices.updater;
+  if (!updater) return std::string(m_ui.message("technician.portal_off"));
+  // No repository URL: only a USB stick brings updates, nothing is scheduled.
+  std::string next = m_options.repository_url.empty()
+                         ? std::string(m_ui.message("technician.next_none"))
+                     : updater->next_check() ? clock_time(*updater->next_check())
+                                             : std::string(m_ui.message("technician.next_now"));
+  if (updater->last_refusal()) {
+    return m_ui.messages().format("technician.updates_refused", m_ui.language(), {{"next", next}});
+  }
+  const auto& current = updater->current();
+  return m_ui.messages().format(
+      "technician.updates_ok", m_ui.language(),
+      {{"generation", current ? std::to_string(current->generation) : "-"}, {"next", next}});
+}
+
+void TechnicianMode::apply_usb_update() {
+  if (!m_devices.updater) return status(std::string(m_ui.message("technician.update_off")), true);
+  auto repository = find_usb_repository(m_options.export_dir);
+  if (!repository) {
+    audit_action("usb_update", "no_repository");
+    return status(m_ui.messages().format("technician.usb_none", m_ui.language(),
+                                         {{"dir", m_options.export_dir.string()}}),
+                  true);
+  }
+  // The same client workflow as the network path: the trusted root chain, signatures, expiry,
+  // versions, then every bundle's length and hashes; a refusal changes nothing.
+  bool started = m_devices.updater->check_directory(*repository);
+  audit_action("usb_update", started ? "started" : "busy");
+  m_log.info("technician applies the repository at {}", repository->string());
+  status(std::string(m_ui.message(started ? "technician.usb_started" : "technician.update_busy")));
 }
 
 void TechnicianMode::audit_action(std::string action, std::string result) {
@@ -343,6 +455,8 @@ void TechnicianMode::run_action(const std::string& id) {
     audit_action("update_check", started ? "started" : "busy");
     status(std::string(
         m_ui.message(started ? "technician.update_started" : "technician.update_busy")));
+  } else if (id == "usb") {
+    apply_usb_update();
   } else if (id == "requeue") {
     TransactionStore* store = m_devices.store;
     if (!store) return status(std::string(m_ui.message("technician.store_unavailable")), true);

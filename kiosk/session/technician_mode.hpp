@@ -1,7 +1,8 @@
 // Technician mode on the kiosk: from the hidden gesture to the PIN screen (checked by
 // TechnicianAccess on the background lane), then the technician's screen with the diagnostics and
 // the actions (test print, card read test, out of service and back, update check, requeue of
-// quarantined transactions, log export to USB, logout). A session ends on logout or after
+// quarantined transactions, log export to USB, a service repository applied from a USB stick,
+// logout). A session ends on logout or after
 // `idle` without a touch, back to the attract screen; both are audited.
 //
 // Everything that blocks (printer, card, store, disk, portal, updates) runs on the background
@@ -50,6 +51,8 @@ class TechnicianMode {
     std::string portal_url;
     TlsOptions portal_tls;
     std::chrono::milliseconds idle{std::chrono::minutes(15)};
+    std::string repository_url;  // [updates] metadata_url; empty: no repository configured
+    TlsOptions repository_tls;
   };
 
   TechnicianMode(UiContext& ui, KioskApp& app, KioskShell& shell, KioskServices& services,
@@ -68,7 +71,7 @@ class TechnicianMode {
   TechnicianPinScreen* pin_screen() const;
   TechnicianScreen* screen() const;
   // Runs `action` as if its button were pressed ("refresh", "print", "card", "out_of_service",
-  // "update", "requeue", "export", "language", "logout").
+  // "update", "usb", "requeue", "export", "language", "logout").
   void run_action(const std::string& action);
 
  private:
@@ -83,6 +86,12 @@ class TechnicianMode {
   void audit_action(std::string action, std::string result);
   std::string state_text(const std::string& state) const;
   std::string out_of_service_label() const;
+  // The updates line: the last check's outcome and when the next one runs.
+  std::string updates_text() const;
+  // A refused update in the technician's language, with the technical detail.
+  std::string refusal_text(const Error& refused) const;
+  // "Apply update from USB": the repository on the stick, through the same verification.
+  void apply_usb_update();
   // Runs `work` on a worker and hands its result to `then` on the UI thread, if this object
   // still exists.
   template <class T>

@@ -242,7 +242,8 @@ bool OutboxUploader::upload_one_batch(bool& more) {
   }
   m_status.portal_reachable = true;
   if (response->status != 200 && response->status != 422) {
-    m_status.last_error = fmt::format("portal answered HTTP {}", response->status);
+    m_status.last_error = fmt::format("portal answered HTTP {}: {}", response->status,
+                                      portal_protocol::refusal_reason(response->body));
     m_log.warn(
         "upload refused: {}{}", m_status.last_error,
         worth_retrying(response->status) ? "" : " (not a temporary status; check the portal)");
@@ -305,7 +306,10 @@ void OutboxUploader::send_heartbeat() {
   heartbeat.last_sequence = health->last_sequence;
   heartbeat.audit_head_seq = health->audit_head_seq;
   heartbeat.audit_head_hash = health->audit_head_hash;
-  if (health->out_of_service)
+  // What the screen says (no services, a device missing, a technician's hold), else the store's
+  // own fault: a kiosk out of service never reports null.
+  if (m_options.out_of_service) heartbeat.out_of_service = m_options.out_of_service();
+  if (!heartbeat.out_of_service && health->out_of_service)
     heartbeat.out_of_service = std::string(message_key(health->out_of_service->reason));
   if (m_device_health) heartbeat.devices = m_device_health();
   if (!m_options.restart_cause.empty()) {
@@ -327,7 +331,9 @@ void OutboxUploader::send_heartbeat() {
     if (response.error().code != Errc::cancelled)
       m_log.warn("heartbeat failed: {}", response.error().describe());
   } else if (response->status / 100 != 2) {
-    m_log.warn("heartbeat refused: HTTP {}", response->status);
+    // The portal says why (a certificate for another kiosk id, a body it refuses): say it too.
+    m_log.warn("heartbeat refused: HTTP {}: {}", response->status,
+               portal_protocol::refusal_reason(response->body));
   }
 }
 

@@ -29,6 +29,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -75,6 +76,10 @@ class OutboxUploader final {
     std::string restart_cause;
     std::filesystem::path data_dir;
     std::function<portal_protocol::InstalledServices()> installed_services;
+    // The out-of-service reason the kiosk's screen shows (its messages.toml key), none while it
+    // serves; the heartbeat reports it, else the store's own fault. Called on the upload
+    // thread: it must be safe to call from there.
+    std::function<std::optional<std::string>()> out_of_service;
   };
 
   // Starts the upload thread. `store`, `key` must outlive the uploader.

@@ -134,6 +134,15 @@ std::string printable(std::string_view text, std::size_t max) {
   return out;
 }
 
+std::string refusal_reason(std::string_view body) {
+  constexpr std::size_t k_max_reason = 200;
+  auto parsed = Json::parse(body.substr(0, k_max_heartbeat_bytes), nullptr, false);
+  if (parsed.is_object() && parsed.contains("error") && parsed["error"].is_string())
+    return printable(parsed["error"].get<std::string>(), k_max_reason);
+  if (body.empty()) return "no reason given";
+  return printable(body, k_max_reason);
+}
+
 // Throws nlohmann::json::type_error when a string is not UTF-8: the uploader checks each item
 // before (and catches what slips through).
 std::string encode_batch(const Batch& batch) {

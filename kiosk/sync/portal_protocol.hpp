@@ -138,4 +138,8 @@ Expected<void> validate_heartbeat(const Heartbeat& heartbeat);
 // quote and backslash) as \xNN, cut after `max` bytes. For values from outside.
 std::string printable(std::string_view text, std::size_t max = 80);
 
+// The reason in a refusal's body ({"error": "..."}, what the portal sends with every 4xx and
+// 5xx), made printable; the start of the body itself when it is not such an object.
+std::string refusal_reason(std::string_view body);
+
 }  // namespace shubbak::portal_protocol

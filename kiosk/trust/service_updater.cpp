@@ -142,8 +142,10 @@ void ServiceUpdater::start() {
 
 void ServiceUpdater::schedule_next(std::chrono::milliseconds delay) {
   if (m_timer) m_loop.cancel_timer(*m_timer);
+  m_next_check = std::chrono::system_clock::now() + delay;
   m_timer = m_loop.add_timer(delay, [this] {
     m_timer.reset();
+    m_next_check.reset();
     if (!check_now()) schedule_next(jittered(m_options.interval));  // busy with a USB check
   });
 }
@@ -166,13 +168,20 @@ bool ServiceUpdater::launch(std::string metadata_url, std::string targets_url) {
       [this, scheduled_check](Expected<std::optional<ServiceSet>> result) {
         m_busy = false;
         if (!result) {
+          m_last_refusal = result.error();
           m_log.error("service update refused: {}", result.error().describe());
           if (m_on_refused) m_on_refused(result.error());
         } else if (*result) {
+          m_last_refusal.reset();
           m_current = **result;
           m_log.info("service set {} ready: {} bundle(s)", m_current->generation,
                      m_current->bundles.size());
           if (m_on_new_set) m_on_new_set(*m_current);
+        } else {
+          // Said once per check, so a log shows the kiosk is checking and finding nothing new.
+          m_last_refusal.reset();
+          m_log.info("service check: verified, no change (set {})",
+                     m_current ? std::to_string(m_current->generation) : std::string("none"));
         }
         if (scheduled_check && !m_options.metadata_url.empty())
           schedule_next(jittered(m_options.interval));

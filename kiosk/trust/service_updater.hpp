@@ -81,6 +81,11 @@ class ServiceUpdater {
   bool check_directory(const std::filesystem::path& repository);
 
   const std::optional<ServiceSet>& current() const { return m_current; }
+  // Why the last check was refused; empty after a check that verified (changed or not).
+  const std::optional<Error>& last_refusal() const { return m_last_refusal; }
+  // When the next scheduled check runs (wall clock, for people); empty when none is scheduled
+  // (no repository URL, or a check is running now).
+  std::optional<std::chrono::system_clock::time_point> next_check() const { return m_next_check; }
 
  private:
   ServiceUpdater(EventLoop& loop, WorkerPool& workers, ServiceUpdaterOptions options, Log log);
@@ -100,6 +105,8 @@ class ServiceUpdater {
   std::optional<ServiceSet> m_worker_current;  // the worker's copy, updated by the worker only
   std::atomic<bool> m_busy = false;
   std::optional<EventLoop::TimerId> m_timer;
+  std::optional<std::chrono::system_clock::time_point> m_next_check;
+  std::optional<Error> m_last_refusal;
   std::mt19937_64 m_random{std::random_device{}()};
   ReadyHandler m_on_new_set;
   RefusedHandler m_on_refused;

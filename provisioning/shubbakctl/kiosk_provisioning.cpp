@@ -24,6 +24,7 @@
 #include "provisioning/shubbakctl/config_file_edit.hpp"
 #include "provisioning/shubbakctl/config_line_edit.hpp"
 #include "provisioning/shubbakctl/kiosk_self_test.hpp"
+#include "provisioning/shubbakctl/portal_failure.hpp"
 
 namespace shubbak::provision {
 
@@ -116,17 +117,14 @@ Expected<std::string> enrol(const ProvisionOptions& o, const TlsClientKey& tls_k
                             {"device_public_key", base64_encode(device_key.public_key())}};
   std::string url = o.portal_url + std::string(portal_protocol::k_enroll_path);
   auto response = (*client)->post_json(url, request.dump(), k_enrol_deadline);
-  if (!response) {
-    return fail(response.error().code,
-                fmt::format("cannot reach the portal at {}: {}", url, response.error().message));
-  }
+  EnrolmentContext context{url, o.portal_ca, o.kiosk_id};
+  if (!response) return std::unexpected(explain_transport_failure(response.error(), context));
   auto body = nlohmann::json::parse(response->body, nullptr, false);
   if (response->status != 200) {
     std::string reason = body.is_object() && body.contains("error") && body["error"].is_string()
                              ? body["error"].get<std::string>()
                              : response->body.substr(0, 200);
-    return fail(Errc::integrity, fmt::format("the portal refused the enrolment (HTTP {}): {}",
-                                             response->status, reason));
+    return std::unexpected(explain_refusal(response->status, reason, context));
   }
   if (!body.is_object() || !body.contains("certificate_chain") ||
       !body["certificate_chain"].is_string())

@@ -13,6 +13,7 @@
 #include "kiosk/net/https_client.hpp"
 #include "kiosk/store/transaction_store.hpp"
 #include "kiosk/sync/portal_protocol.hpp"
+#include "provisioning/shubbakctl/repository_probe.hpp"
 
 namespace shubbak::provision {
 
@@ -130,6 +131,7 @@ bool run_self_test(const std::filesystem::path& config_path, std::FILE* out) {
   }
 
   report.check("portal", check_portal(*config, health ? &*health : nullptr));
+  report.check("updates", probe_repository(*config));
   return report.passed();
 }
 

@@ -6,6 +6,8 @@
 //   printer    the configured receipt printer opens ("none": not checked, reported as such)
 //   payment    the configured payment terminal's journal opens ("none": not checked)
 //   portal     a heartbeat is answered (204) over mutual TLS with the enrolled certificate
+//   updates    the service repository's metadata is fetched and verified from the installed
+//              root, as the kiosk will, and offers at least one service (repository_probe.hpp)
 // Card readers and scanners are USB devices opened by the runtime's hot-plug machinery; they
 // are not checked here.
 #pragma once

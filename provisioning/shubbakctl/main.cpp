@@ -50,6 +50,7 @@ Expected<KeyScheme> parse_scheme(const std::string& name) {
 struct RepoArguments {
   fs::path repo;
   fs::path keys;
+  std::vector<fs::path> co_signers;
   std::string key_type = "ed25519";
   int root_keys = 1, root_threshold = 1;
   int key_count = 1, threshold = 1;
@@ -69,7 +70,7 @@ struct RepoArguments {
 // Opens the repository, applies `edit`, commits (signs and writes).
 template <class Edit>
 int edit_repository(const RepoArguments& args, Edit edit) {
-  auto repository = Repository::open(args.repo, args.keys);
+  auto repository = Repository::open(args.repo, args.keys, args.co_signers);
   if (!repository) return report(repository.error());
   if (auto done = edit(*repository); !done) return report(done.error());
   std::set<std::string> changed = repository->changed();
@@ -111,6 +112,9 @@ int main(int argc, char** argv) {
   repo->add_option("--repo", args.repo, "the repository's working directory")->required();
   repo->add_option("--keys", args.keys, "the admin's private key directory (never published)")
       ->required();
+  repo->add_option("--co-signer-keys", args.co_signers,
+                   "another key holder's key directory whose keys sign too (repeatable), e.g. "
+                   "the second root key holder's USB stick");
   repo->fallthrough(false);
 
   auto* init = repo->add_subcommand("init", "create keys and the first signed metadata");
@@ -335,14 +339,14 @@ int main(int argc, char** argv) {
     return edit_repository(args, [&](Repository& r) { return r.set_expiry(args.role, when); });
   }
   if (status->parsed() || fingerprint->parsed()) {
-    auto repository = Repository::open(args.repo, args.keys);
+    auto repository = Repository::open(args.repo, args.keys, args.co_signers);
     if (!repository) return report(repository.error());
     if (status->parsed()) return print_status(*repository, trust::system_unix_time(), stdout);
     auto printed = print_fingerprint(*repository, stdout);
     return printed ? 0 : report(printed.error());
   }
   if (publish->parsed()) {
-    auto repository = Repository::open(args.repo, args.keys);
+    auto repository = Repository::open(args.repo, args.keys, args.co_signers);
     if (!repository) return report(repository.error());
     auto done = repository->publish(args.out);
     return done ? 0 : report(done.error());

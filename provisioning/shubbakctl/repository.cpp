@@ -135,9 +135,19 @@ Expected<Repository> Repository::init(const fs::path& repo_dir, const fs::path& 
   return repo;
 }
 
-Expected<Repository> Repository::open(const fs::path& repo_dir, const fs::path& keys_dir) {
+Expected<Repository> Repository::open(const fs::path& repo_dir, const fs::path& keys_dir,
+                                      const std::vector<fs::path>& co_signer_dirs) {
   auto keys = load_key_dir(keys_dir);
   if (!keys) return std::unexpected(keys.error());
+  for (const auto& dir : co_signer_dirs) {
+    auto more = load_key_dir(dir);
+    if (!more) return std::unexpected(more.error());
+    for (auto& key : *more) {
+      bool known = std::any_of(keys->begin(), keys->end(),
+                               [&](const SigningKey& k) { return k.keyid == key.keyid; });
+      if (!known) keys->push_back(std::move(key));
+    }
+  }
   Repository repo(repo_dir, keys_dir, std::move(*keys));
   if (auto loaded = repo.load_root(); !loaded) return std::unexpected(loaded.error());
   return repo;
@@ -422,7 +432,8 @@ Expected<void> Repository::commit() {
       }
       if (available < threshold) {
         return fail(Errc::invalid_argument,
-                    fmt::format("{}: {} signatures are needed but only {} of its keys are in {}",
+                    fmt::format("{}: {} signatures are needed but only {} of its keys are in {} "
+                                "(another key holder adds theirs with --co-signer-keys DIR)",
                                 role, threshold, available, m_keys_dir.string()));
       }
     }

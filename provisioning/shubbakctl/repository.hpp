@@ -56,8 +56,12 @@ class Repository {
   static Expected<Repository> init(const std::filesystem::path& repo_dir,
                                    const std::filesystem::path& keys_dir,
                                    const InitOptions& options);
+  // `co_signer_dirs`: other key holders' directories (each person's own USB stick) whose keys
+  // sign too, so that a root with a threshold of 2 is signed by two people without either
+  // copying a key into the other's directory. New keys are only ever written to `keys_dir`.
   static Expected<Repository> open(const std::filesystem::path& repo_dir,
-                                   const std::filesystem::path& keys_dir);
+                                   const std::filesystem::path& keys_dir,
+                                   const std::vector<std::filesystem::path>& co_signer_dirs = {});
 
   // Adds or replaces a target; files under "services/" pass the bundle lint first.
   Expected<void> add_target(const std::string& name, const std::filesystem::path& file,

@@ -60,6 +60,12 @@ class ProvisioningWorld {
     REQUIRE_MESSAGE(repository, (repository ? "" : repository.error().describe()));
     m_root = m_dir / "repo" / "metadata" / "root.json";
     REQUIRE(fs::exists(m_root));
+    // One service, published where the portal serves the repository: the self-test checks it.
+    fs::path bundle =
+        std::string(SHUBBAK_SOURCE_DIR) + "/assets/services/jordan.health.appointment.json";
+    REQUIRE(repository->add_target("services/jordan-health/appointment.json", bundle, "targets"));
+    REQUIRE(repository->commit());
+    REQUIRE(repository->publish(m_portal.dir() / "repository"));
   }
 
   std::string issue_token(const std::string& kiosk_id) {
@@ -186,8 +192,12 @@ TEST_CASE("a technician provisions a kiosk: keys, certificate, root, kiosk.toml,
   CHECK(config->updates.metadata_url == world.portal().url() + "/repository/metadata");
 
   // The self-test ran every check and each passed; its heartbeat reached the portal.
-  for (const char* check : {"config", "device-key", "store", "printer", "payment", "portal"})
+  for (const char* check :
+       {"config", "device-key", "store", "printer", "payment", "portal", "updates"})
     CHECK(run.out.find(std::string("PASS ") + check) != std::string::npos);
+  // The repository was fetched and verified over mutual TLS from the installed root.
+  CHECK(run.out.find("metadata verified from " + world.portal().url() +
+                     "/repository/metadata: 1 service bundle(s)") != std::string::npos);
   CHECK(run.out.find("FAIL") == std::string::npos);
   CHECK(world.portal().query_int("SELECT count(*) FROM heartbeats WHERE kiosk_id = 'kiosk-21'") ==
         1);
@@ -370,4 +380,116 @@ TEST_CASE("configured first, enrolled second: provisioning keeps every other lin
   CHECK(config->portal.client_cert == kiosk / "data" / "kiosk-tls.pem");
   CHECK(config->updates.trusted_root == kiosk / "data" / "root.json");
   CHECK(config->updates.metadata_url == world.portal().url() + "/repository/metadata");
+}
+
+TEST_CASE("the self-test fails, with the reason, when the kiosk could not use the repository") {
+  ProvisioningWorld world;
+  SUBCASE("the portal serves no repository") {
+    fs::remove_all(world.portal().dir() / "repository" / "metadata");
+    auto run = world.provision("kiosk-51", world.issue_token("kiosk-51"), world.path("k1"));
+    INFO("stdout: " << run.out << "\nstderr: " << run.err);
+    CHECK(run.exit_code == 1);
+    CHECK(run.out.find("FAIL updates") != std::string::npos);
+    CHECK(run.out.find("the service repository cannot be used") != std::string::npos);
+    CHECK(run.out.find("HTTP 404") != std::string::npos);
+    CHECK(run.out.find("PASS portal") != std::string::npos);  // the portal itself answers
+  }
+  SUBCASE("the repository verifies but offers no service") {
+    auto repository = repo::Repository::open(world.path("repo"), world.path("admin-keys"));
+    REQUIRE(repository);
+    REQUIRE(repository->remove_target("services/jordan-health/appointment.json", "targets"));
+    REQUIRE(repository->commit());
+    REQUIRE(repository->publish(world.portal().dir() / "repository"));
+    auto run = world.provision("kiosk-52", world.issue_token("kiosk-52"), world.path("k2"));
+    INFO("stdout: " << run.out << "\nstderr: " << run.err);
+    CHECK(run.exit_code == 1);
+    CHECK(run.out.find("FAIL updates") != std::string::npos);
+    CHECK(run.out.find("offers no service") != std::string::npos);
+  }
+  SUBCASE("a root other than the repository's") {
+    auto other = repo::Repository::init(world.path("other-repo"), world.path("other-keys"), {});
+    REQUIRE(other);
+    auto run = world.provision("kiosk-53", world.issue_token("kiosk-53"), world.path("k3"),
+                               world.path("other-repo") / "metadata" / "root.json");
+    INFO("stdout: " << run.out << "\nstderr: " << run.err);
+    CHECK(run.exit_code == 1);
+    CHECK(run.out.find("FAIL updates") != std::string::npos);
+    CHECK(run.out.find("timestamp") != std::string::npos);  // the role that did not verify
+  }
+}
+
+TEST_CASE("enrolment failures name their real cause") {
+  ProvisioningWorld world;
+  SUBCASE("a CA file that did not sign the portal's certificate") {
+    TestPki rogue(world.path(""), "rogue");
+    auto args = world.provision_args("kiosk-61", world.issue_token("kiosk-61"), world.path("k1"),
+                                     world.root());
+    args[10] = rogue.ca_cert().string();  // --ca-file
+    args.push_back("--yes");
+    auto run = world.execute(args);
+    INFO("stdout: " << run.out << "\nstderr: " << run.err);
+    CHECK(run.exit_code == 1);
+    CHECK(run.err.find("the portal's server certificate is not signed by the CA in " +
+                       rogue.ca_cert().string()) != std::string::npos);
+    CHECK(run.err.find("cannot reach") == std::string::npos);
+  }
+  SUBCASE("a portal with enrolment off") {
+    std::string token = world.issue_token("kiosk-62");
+    world.portal().stop();
+    world.portal().start();  // without --client-ca-key
+    auto run = world.provision("kiosk-62", token, world.path("k2"));
+    INFO("stdout: " << run.out << "\nstderr: " << run.err);
+    CHECK(run.exit_code == 1);
+    CHECK(run.err.find("enrolment is switched off at this portal") != std::string::npos);
+    CHECK(run.err.find("--client-ca-key") != std::string::npos);
+    CHECK(run.err.find("cannot reach") == std::string::npos);
+  }
+  SUBCASE("nothing listens at the portal's address: that, and only that, is unreachable") {
+    std::string token = world.issue_token("kiosk-65");
+    world.portal().stop();
+    auto run = world.provision("kiosk-65", token, world.path("k5"));
+    INFO("stdout: " << run.out << "\nstderr: " << run.err);
+    CHECK(run.exit_code == 1);
+    CHECK(run.err.find("cannot reach the portal") != std::string::npos);
+    CHECK(run.err.find("enrolment is switched off") == std::string::npos);
+    world.portal().start(
+        {"--client-ca-key", (world.portal().dir() / "portal-test-ca.key").string()});
+  }
+  SUBCASE("a mistyped kiosk id: the token is for another one") {
+    std::string token = world.issue_token("kiosk-63");
+    auto run = world.provision("kiosk-36", token, world.path("k3"));
+    CHECK(run.exit_code == 1);
+    // The portal's reason, then what to do about it.
+    CHECK(run.err.find("issued for kiosk id \"kiosk-63\", not \"kiosk-36\"") != std::string::npos);
+    CHECK(run.err.find("issued for another kiosk id than \"kiosk-36\"") != std::string::npos);
+  }
+  SUBCASE("a used token") {
+    std::string token = world.issue_token("kiosk-64");
+    REQUIRE(world.provision("kiosk-64", token, world.path("k4")).exit_code == 0);
+    auto run = world.provision("kiosk-64", token, world.path("k4b"));
+    CHECK(run.exit_code == 1);
+    CHECK(run.err.find("already used") != std::string::npos);
+    CHECK(run.err.find("ask the portal's admin for a new one") != std::string::npos);
+  }
+}
+
+TEST_CASE("issue-token refuses every kiosk id that provision refuses, with the same rule") {
+  ProvisioningWorld world;
+  for (std::string id : {std::string("-leading-dash"), std::string("../etc"), std::string("a b"),
+                         std::string("kiosk/1"), std::string(65, 'k'), std::string("")}) {
+    CAPTURE(id);
+    auto issued = world.execute({SHUBBAK_PORTAL_BIN, "issue-token", "--db",
+                                 (world.portal().dir() / "portal.db").string(), "--kiosk-id", id});
+    CHECK(issued.exit_code != 0);
+    CHECK(issued.out.empty());  // no token printed
+    auto provisioned = world.provision(id, "0123456789abcdef0123456789abcdef", world.path("k"));
+    CHECK(provisioned.exit_code != 0);
+    if (!id.empty()) {
+      CHECK(issued.err.find("is not a valid kiosk id") != std::string::npos);
+      CHECK(provisioned.err.find("is not a valid kiosk id") != std::string::npos);
+    }
+  }
+  // And both take the ids the rule allows.
+  std::string token = world.issue_token("Muscat_0042.b");
+  CHECK(world.provision("Muscat_0042.b", token, world.path("ok")).exit_code == 0);
 }

@@ -10,6 +10,7 @@
 #include "kiosk/crypto/device_key.hpp"
 #include "kiosk/crypto/pin_hash.hpp"
 #include "kiosk/store/transaction_store.hpp"
+#include "provisioning/shubbakctl/repository.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/kiosk_store.hpp"
 #include "tests/support/png_image.hpp"
@@ -143,4 +144,93 @@ TEST_CASE("without a PIN hash the gesture does nothing: technician mode fails cl
   INFO(kiosk.stderr_text());
   CHECK(code == 0);
   CHECK(kiosk.stderr_text().find("technician mode is disabled") != std::string::npos);
+}
+
+namespace {
+
+// An admin's repository with one service, published onto the "USB stick" of `dir`.
+void publish_to_stick(const testing::TempDir& dir) {
+  auto repository = repo::Repository::init(dir / "admin/repo", dir / "admin/keys", {});
+  REQUIRE(repository);
+  std::filesystem::path bundle =
+      std::string(SHUBBAK_SOURCE_DIR) + "/assets/services/jordan.health.appointment.json";
+  REQUIRE(repository->add_target("services/jordan-health/appointment.json", bundle, "targets"));
+  REQUIRE(repository->commit());
+  REQUIRE(repository->publish(dir / "usb/repository"));
+}
+
+std::filesystem::path usb_config(testing::TempDir& dir) {
+  auto hash = hash_pin("864209", {10, 8, 1});
+  REQUIRE(hash);
+  return dir.write("kiosk.toml",
+                   fmt::format("[kiosk]\nid = \"MCT-09\"\ndata_dir = \"data\"\nlanguage = \"en\"\n"
+                               "[updates]\ntrusted_root = \"{}\"\n"
+                               "[technician]\npin_hash = \"{}\"\nexport_dir = \"usb\"\n",
+                               (dir / "admin/repo/metadata/root.json").string(), *hash));
+}
+
+}  // namespace
+
+TEST_CASE("a technician applies a service repository from a USB stick, verified as updates are") {
+  testing::TempDir dir;
+  publish_to_stick(dir);
+  auto config = usb_config(dir);
+  auto script = dir.write("script.txt", std::string(k_gesture) + pin_taps("864209") +
+                                            "wait 1200\ntap @action:usb\nwait 3000\nshot usb-en\n"
+                                            "tap @action:logout\n");
+  ChildProcess kiosk({SHUBBAK_RUNTIME_BIN, "--headless", "--config", config.string(), "--script",
+                      script.string(), "--out", (dir / "shots").string()},
+                     dir.path());
+  auto code = kiosk.wait(60s);
+  std::string log = kiosk.stderr_text();
+  INFO(log);
+  REQUIRE(code == 0);
+  CHECK(log.find("technician applies the repository at " + (dir / "usb/repository").string()) !=
+        std::string::npos);
+  CHECK(log.find("service set 1 ready") != std::string::npos);
+  CHECK(log.find("technician screen: Update check finished. Current service set: 1") !=
+        std::string::npos);
+  CHECK(log.find("out of service: out_of_service.no_services") != std::string::npos);
+  CHECK(log.find("3 service(s) from") == std::string::npos);  // never the unsigned demo ones
+  CHECK(read(dir / "data/services/current/jordan-health/appointment.json") ==
+        read(std::string(SHUBBAK_SOURCE_DIR) + "/assets/services/jordan.health.appointment.json"));
+  CHECK(log.find("\"action\":\"usb_update\",\"result\":\"started\"") != std::string::npos);
+}
+
+TEST_CASE("a tampered USB repository is refused with the reason, in English and in Arabic") {
+  testing::TempDir dir;
+  publish_to_stick(dir);
+  // One byte of the bundle changed after signing: its hashes no longer match the signed ones.
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(dir / "usb/repository/targets")) {
+    if (!entry.is_regular_file()) continue;
+    std::string text = read(entry.path());
+    auto at = text.find("jordan-health");
+    REQUIRE(at != std::string::npos);
+    text[at] = 'J';
+    std::ofstream(entry.path(), std::ios::binary | std::ios::trunc) << text;
+  }
+  auto config = usb_config(dir);
+  auto script =
+      dir.write("script.txt", std::string(k_gesture) + pin_taps("864209") +
+                                  "wait 1200\ntap @action:usb\nwait 3000\nshot refused-en\n"
+                                  "tap @action:language\nwait 1200\ntap @action:usb\nwait 3000\n"
+                                  "shot refused-ar\ntap @action:logout\n");
+  ChildProcess kiosk({SHUBBAK_RUNTIME_BIN, "--headless", "--config", config.string(), "--script",
+                      script.string(), "--out", (dir / "shots").string()},
+                     dir.path());
+  auto code = kiosk.wait(60s);
+  std::string log = kiosk.stderr_text();
+  INFO(log);
+  REQUIRE(code == 0);
+  CHECK(log.find("technician screen: Update refused, nothing changed: signatures or hashes do not "
+                 "verify") != std::string::npos);
+  CHECK(log.find("technician screen: رُفض التحديث ولم يتغيّر شيء: التواقيع أو البصمات لا "
+                 "تتطابق") != std::string::npos);
+  CHECK(log.find("services/jordan-health/appointment.json") != std::string::npos);  // the detail
+  CHECK_FALSE(std::filesystem::exists(dir / "data/services/current"));
+  auto english = testing::load_png(dir / "shots/refused-en.png");
+  auto arabic = testing::load_png(dir / "shots/refused-ar.png");
+  REQUIRE((english && arabic));
+  CHECK(testing::count_differences(*english, *arabic) > 5000);
 }

@@ -202,3 +202,15 @@ TEST_CASE("hostile batch envelopes are refused with the JSON path and the reason
     CHECK(batch_refusal(c.body).starts_with(c.expected));
   }
 }
+
+TEST_CASE("a refusal's reason is the portal's error text, printable and bounded") {
+  using portal_protocol::refusal_reason;
+  CHECK(refusal_reason(R"({"error":"heartbeat names another kiosk"})") ==
+        "heartbeat names another kiosk");
+  CHECK(refusal_reason("") == "no reason given");
+  CHECK(refusal_reason("<html>Bad Gateway</html>") == "<html>Bad Gateway</html>");
+  // A hostile portal cannot put control characters or quotes into a log line, nor fill it.
+  CHECK(refusal_reason("{\"error\":\"a\\nb\\\"c\"}") == "a\\x0ab\\x22c");
+  CHECK(refusal_reason(R"({"error":")" + std::string(5000, 'x') + "\"}").size() <= 203);
+  CHECK(refusal_reason(R"({"error": 7})") == R"({\x22error\x22: 7})");
+}
