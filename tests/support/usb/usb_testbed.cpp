@@ -14,12 +14,14 @@
 namespace shubbak::testing {
 
 struct EmulatedUsbDevice::Urb {
-  UMockdevIoctlData* data = nullptr;  // the client's struct usbdevfs_urb, resolved
+  UMockdevIoctlData* data = nullptr;    // the client's struct usbdevfs_urb, resolved
+  UMockdevIoctlData* buffer = nullptr;  // an IN transfer's buffer, resolved at submit
   std::uint8_t type = 0;
   std::uint8_t endpoint = 0;
   int status = 0;
   int actual_length = 0;
   ~Urb() {
+    if (buffer) g_object_unref(buffer);
     if (data) g_object_unref(data);
   }
   usbdevfs_urb* urb() const { return reinterpret_cast<usbdevfs_urb*>(data->data); }
@@ -97,8 +99,9 @@ void EmulatedUsbDevice::complete_ready_urbs() {
     } else {
       std::size_t n =
           std::min(answer.data.size(), static_cast<std::size_t>(urb->urb()->buffer_length));
-      // The client shares our address space: write straight into its transfer buffer.
-      std::memcpy(urb->urb()->buffer, answer.data.data(), n);
+      // Into the resolved copy, which umockdev writes back to the client when the URB is
+      // reaped: the client may be another process (a kiosk the test started).
+      if (n > 0 && urb->buffer) std::memcpy(urb->buffer->data, answer.data.data(), n);
       urb->status = 0;
       urb->actual_length = static_cast<int>(n);
     }
@@ -212,6 +215,9 @@ bool EmulatedUsbDevice::handle_ioctl(void* raw_client) {
         }
         m_completed.push_back(urb);
       } else if (urb->endpoint & 0x80) {
+        urb->buffer =
+            umockdev_ioctl_data_resolve(urb->data, offsetof(usbdevfs_urb, buffer),
+                                        static_cast<gsize>(urb->urb()->buffer_length), nullptr);
         m_pending_in.push_back(urb);
       } else {
         UMockdevIoctlData* buffer =
