@@ -324,6 +324,11 @@ void UsbTestbed::unplug(EmulatedUsbDevice& device) {
   umockdev_testbed_remove_device(tb, device.sysfs_path().c_str());
 }
 
+void UsbTestbed::forget(EmulatedUsbDevice& device) {
+  if (!device.unplugged()) unplug(device);
+  std::erase_if(m_devices, [&](const auto& owned) { return owned.get() == &device; });
+}
+
 Bytes usb_descriptors(std::uint16_t vendor_id, std::uint16_t product_id,
                       const std::vector<InterfaceSpec>& interfaces) {
   Bytes device{18,
