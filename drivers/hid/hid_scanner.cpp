@@ -114,6 +114,13 @@ void HidScanner::read_reports() {
           m_loop.post([listener = m_on_stop, error = read.error()] { listener(error); });
         break;
       }
+      // A STALL leaves the endpoint halted until the host clears it: without this every
+      // further read fails and the scanner is given up for a glitch. Failures still count, so
+      // an endpoint that stalls again at once ends as stopped, not as a busy loop.
+      if (read.error().code == Errc::device) {
+        if (auto cleared = m_device->clear_halt(m_endpoint); !cleared)
+          m_log.warn("clearing the scanner's halted endpoint: {}", cleared.error().describe());
+      }
       continue;
     }
     failures = 0;
