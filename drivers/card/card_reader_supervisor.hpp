@@ -31,6 +31,7 @@ class CardReaderSupervisor {
  private:
   struct State;
   void on_hotplug(const UsbHotplugEvent& event);
+  void open_reader(const UsbDeviceInfo& device);
 
   UsbContext& m_usb;
   EventLoop& m_loop;

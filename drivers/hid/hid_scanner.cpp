@@ -114,6 +114,13 @@ void HidScanner::read_reports() {
           m_loop.post([listener = m_on_stop, error = read.error()] { listener(error); });
         break;
       }
+      // A STALL leaves the endpoint halted until the host clears it: without this every
+      // further read fails and the scanner is given up for a glitch. Failures still count, so
+      // an endpoint that stalls again at once ends as stopped, not as a busy loop.
+      if (read.error().code == Errc::device) {
+        if (auto cleared = m_device->clear_halt(m_endpoint); !cleared)
+          m_log.warn("clearing the scanner's halted endpoint: {}", cleared.error().describe());
+      }
       continue;
     }
     failures = 0;
@@ -128,11 +135,7 @@ void HidScanner::read_reports() {
   m_decoder.wipe();
 }
 
-Expected<std::unique_ptr<HidScanner>> open_scanner(std::string_view uri, UsbContext& usb,
-                                                   EventLoop& loop, Log log,
-                                                   HidScannerOptions options,
-                                                   HidScanner::ScanListener on_scan,
-                                                   HidScanner::StopListener on_stop) {
+Expected<std::pair<std::uint16_t, std::uint16_t>> parse_scanner_uri(std::string_view uri) {
   unsigned vid = 0;
   unsigned pid = 0;
   std::string_view id = uri.starts_with("hid://") ? uri.substr(6) : std::string_view{};
@@ -140,10 +143,20 @@ Expected<std::unique_ptr<HidScanner>> open_scanner(std::string_view uri, UsbCont
             std::from_chars(id.data(), id.data() + 4, vid, 16).ec == std::errc() &&
             std::from_chars(id.data() + 5, id.data() + 9, pid, 16).ec == std::errc();
   if (!ok) return fail(Errc::config, fmt::format("scanner \"{}\": expected hid://VVVV:PPPP", uri));
+  return std::pair{static_cast<std::uint16_t>(vid), static_cast<std::uint16_t>(pid)};
+}
+
+Expected<std::unique_ptr<HidScanner>> open_scanner(std::string_view uri, UsbContext& usb,
+                                                   EventLoop& loop, Log log,
+                                                   HidScannerOptions options,
+                                                   HidScanner::ScanListener on_scan,
+                                                   HidScanner::StopListener on_stop) {
+  auto id = parse_scanner_uri(uri);
+  if (!id) return std::unexpected(id.error());
   auto devices = usb.list_devices();
   if (!devices) return std::unexpected(devices.error());
   for (const auto& device : *devices) {
-    if (device.vendor_id != vid || device.product_id != pid) continue;
+    if (device.vendor_id != id->first || device.product_id != id->second) continue;
     auto opened = usb.open_device(device);
     if (!opened) return std::unexpected(opened.error());
     return HidScanner::open(std::move(*opened), loop, std::move(log), options, std::move(on_scan),

@@ -3,13 +3,15 @@
 // whatever has the focus). Scans are posted to the event loop; payment-card-shaped input is
 // dropped and only the fact that something was dropped is reported and logged.
 //
-// Threading: construct and destroy on the UI thread; scans are delivered on the UI thread.
+// Threading: open on any thread (the kiosk opens scanners on a lane: opening is USB I/O with
+// timeouts); destroy on the UI thread. Scans and the stop are delivered on the UI thread.
 #pragma once
 
 #include <atomic>
 #include <functional>
 #include <memory>
 #include <thread>
+#include <utility>
 
 #include "drivers/hid/scan_assembler.hpp"
 #include "drivers/usb/usb_device.hpp"
@@ -62,6 +64,9 @@ class HidScanner {
 };
 
 class UsbContext;
+// The VID:PID a scanner URI names ("hid://VVVV:PPPP"), so a malformed one is refused at start
+// even while the scanner itself is away.
+Expected<std::pair<std::uint16_t, std::uint16_t>> parse_scanner_uri(std::string_view uri);
 // Opens the scanner a config names: "hid://VVVV:PPPP" (it must also be in usb.allow).
 Expected<std::unique_ptr<HidScanner>> open_scanner(std::string_view uri, UsbContext& usb,
                                                    EventLoop& loop, Log log,

@@ -348,14 +348,14 @@ int run(const CommandLine& cli, Logger& logger) {
   // simulated one is there as soon as it is opened.
   devices.set_status(DeviceId::card_reader, DeviceStatus::offline);
   auto readers = ReaderDevices::open(*config, assets, loop, lanes.card.executor(),
-                                     Log(logger, "readers"), listeners);
+                                     lanes.scanner.executor(), Log(logger, "readers"), listeners);
   if (!readers) log.error("card reader and scanner: {}", readers.error().describe());
   if (readers && !config->card.reader.starts_with("ccid://"))
     devices.set_status(DeviceId::card_reader, DeviceStatus::online);
+  // A configured scanner is offline until its first open on the scanner lane says otherwise.
   devices.set_status(DeviceId::scanner, config->scanner.reader == "none"
                                             ? DeviceStatus::not_installed
-                                        : readers ? DeviceStatus::online
-                                                  : DeviceStatus::offline);
+                                            : DeviceStatus::offline);
   std::unique_ptr<PaymentTerminal> terminal;
   if (auto opened = open_payment_terminal(config->payment.terminal)) {
     terminal = std::move(*opened);

@@ -2,6 +2,7 @@
 // durable store, so that no device's slow work waits behind another's.
 //
 //   card        card reads and reader hot-plug (a read can take seconds)
+//   scanner     opening the scanner, at start and while it is away after an unplug
 //   payment     the terminal: pay, status, reverse, reconciliation (waits for the citizen)
 //   printer     prints, retries with their backoff, printer polls
 //   store       commits, audit entries, receipt-journal reads: in order, each fsynced
@@ -18,6 +19,7 @@ namespace shubbak {
 
 struct DeviceLanes {
   Lane card{"card"};
+  Lane scanner{"scanner"};
   Lane payment{"payment"};
   Lane printer{"printer"};
   Lane store{"store"};
@@ -26,7 +28,8 @@ struct DeviceLanes {
 
   // Device lanes first: what they finish may still hand a last write to the store's lane.
   void shutdown() {
-    for (Lane* lane : {&card, &payment, &printer, &updates, &background, &store}) lane->shutdown();
+    for (Lane* lane : {&card, &scanner, &payment, &printer, &updates, &background, &store})
+      lane->shutdown();
   }
 };
 

@@ -8,8 +8,9 @@ namespace shubbak {
 
 Expected<std::unique_ptr<ReaderDevices>> ReaderDevices::open(
     const Config& config, const std::filesystem::path& assets_dir, EventLoop& loop,
-    WorkerPool& workers, Log log, Listeners listeners) {
-  std::unique_ptr<ReaderDevices> devices(new ReaderDevices(loop, log.child("scanner")));
+    WorkerPool& card_lane, WorkerPool& scanner_lane, Log log, Listeners listeners) {
+  std::unique_ptr<ReaderDevices> devices(
+      new ReaderDevices(loop, scanner_lane, log.child("scanner")));
   auto profile = load_card_profile(assets_dir / "card-profiles" / (config.card.profile + ".json"));
   if (!profile) return std::unexpected(profile.error());
   devices->m_profile = std::move(*profile);
@@ -31,11 +32,11 @@ Expected<std::unique_ptr<ReaderDevices>> ReaderDevices::open(
     reader = std::move(*opened);
   }
   devices->m_card =
-      std::make_unique<CardService>(std::move(reader), workers, loop, log.child("card"));
+      std::make_unique<CardService>(std::move(reader), card_lane, loop, log.child("card"));
   if (ccid) {
     // Readers present now are reported as arrivals, so one plugged in at boot is attached too.
     devices->m_supervisor = std::make_unique<CardReaderSupervisor>(
-        *devices->m_usb, loop, workers, *devices->m_card, config.card.reader, log.child("card"));
+        *devices->m_usb, loop, card_lane, *devices->m_card, config.card.reader, log.child("card"));
     if (auto started = devices->m_supervisor->start(std::move(listeners.on_card_reader));
         !started) {
       return std::unexpected(started.error());
@@ -44,41 +45,88 @@ Expected<std::unique_ptr<ReaderDevices>> ReaderDevices::open(
   if (scanner) {
     auto layout = parse_keyboard_layout(config.scanner.layout);
     if (!layout) return std::unexpected(layout.error());
+    if (auto uri = parse_scanner_uri(config.scanner.reader); !uri)
+      return std::unexpected(uri.error());
     devices->m_scanner_uri = config.scanner.reader;
     devices->m_scanner_options.layout = *layout;
     devices->m_scanner_options.inter_key_timeout =
         std::chrono::milliseconds(config.scanner.end_of_scan_ms);
     devices->m_on_scan = std::move(listeners.on_scan);
     devices->m_on_scanner = std::move(listeners.on_scanner);
-    if (auto opened = devices->open_scanner_now(); !opened) return std::unexpected(opened.error());
+    devices->look_for_scanner();
   }
   return devices;
 }
 
-Expected<void> ReaderDevices::open_scanner_now() {
-  auto opened = open_scanner(m_scanner_uri, *m_usb, m_loop, m_log, m_scanner_options, m_on_scan,
-                             [this, alive = m_alive.token()](Error error) {
-                               if (alive.lock()) scanner_stopped(error);
-                             });
-  if (!opened) return std::unexpected(opened.error());
-  m_scanner = std::move(*opened);
-  return {};
+// What an open on the scanner lane hands back. The context is declared first so that it is
+// destroyed last: a scanner whose owner went away meanwhile is closed before its context.
+struct ReaderDevices::OpenedScanner {
+  std::shared_ptr<UsbContext> usb;
+  std::uint64_t generation = 0;
+  Expected<std::unique_ptr<HidScanner>> scanner;
+};
+
+void ReaderDevices::look_for_scanner() {
+  if (m_scanner || m_scanner_opening) return;
+  m_scanner_opening = true;
+  std::uint64_t generation = ++m_scanner_generation;
+  auto on_stop = [this, alive = m_alive.token(), generation](Error error) {
+    if (alive.lock()) scanner_stopped(generation, error);
+  };
+  bool submitted = run_on_lane(
+      m_scanner_lane, m_loop, m_alive.token(),
+      [usb = m_usb, &loop = m_loop, uri = m_scanner_uri, log = m_log, options = m_scanner_options,
+       on_scan = m_on_scan, on_stop = std::move(on_stop), generation]() mutable {
+        auto scanner =
+            open_scanner(uri, *usb, loop, log, options, std::move(on_scan), std::move(on_stop));
+        return OpenedScanner{std::move(usb), generation, std::move(scanner)};
+      },
+      [this](OpenedScanner opened) { scanner_opened(std::move(opened)); });
+  if (!submitted) m_scanner_opening = false;  // the kiosk is stopping
 }
 
-void ReaderDevices::scanner_stopped(const Error& error) {
+void ReaderDevices::scanner_opened(OpenedScanner opened) {
+  m_scanner_opening = false;
+  if (!opened.scanner) {
+    // Logged once per outage, and again only for a new reason it cannot be opened (a device
+    // that is there but refused), never at every look.
+    const Error& error = opened.scanner.error();
+    if (!m_scanner_away_logged) {
+      m_log.warn("scanner not available ({}); looking for it every {} ms", error.message,
+                 k_scanner_retry.count());
+    } else if (error.code != Errc::not_found && error.message != m_scanner_last_error) {
+      m_log.warn("scanner cannot be opened: {}", error.describe());
+    }
+    m_scanner_away_logged = true;
+    m_scanner_last_error = error.message;
+    retry_scanner_until_back();
+    return;
+  }
+  m_scanner = std::move(*opened.scanner);
+  if (m_scanner_retry) m_loop.cancel_timer(*m_scanner_retry);
+  m_scanner_retry.reset();
+  if (m_scanner_away_logged) m_log.info("scanner back: {}", m_scanner_uri);
+  m_scanner_away_logged = false;
+  m_scanner_last_error.clear();
+  m_on_scanner(true);
+}
+
+void ReaderDevices::scanner_stopped(std::uint64_t generation, const Error& error) {
+  if (generation != m_scanner_generation || !m_scanner) return;  // an earlier scanner's report
   // The scanner's reading thread has ended: destroying it only joins that thread.
   m_scanner.reset();
   m_on_scanner(false);
-  if (m_scanner_retry) return;
+  m_scanner_away_logged = true;
+  m_scanner_last_error = error.message;
   m_log.warn("scanner gone ({}); looking for it every {} ms", error.message,
              k_scanner_retry.count());
-  m_scanner_retry = m_loop.add_repeating_timer(k_scanner_retry, [this] {
-    if (auto opened = open_scanner_now(); !opened) return;  // not back yet
-    m_loop.cancel_timer(*m_scanner_retry);
-    m_scanner_retry.reset();
-    m_log.info("scanner back: {}", m_scanner_uri);
-    m_on_scanner(true);
-  });
+  retry_scanner_until_back();
+}
+
+void ReaderDevices::retry_scanner_until_back() {
+  if (m_scanner_retry) return;
+  // The timer only hands the look to the scanner lane; one look at a time.
+  m_scanner_retry = m_loop.add_repeating_timer(k_scanner_retry, [this] { look_for_scanner(); });
 }
 
 ReaderDevices::~ReaderDevices() {

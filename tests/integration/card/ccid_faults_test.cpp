@@ -296,3 +296,44 @@ TEST_CASE(
   REQUIRE_MESSAGE(again.has_value(), again.error().describe());
   CHECK(again->name_en == "AHMED BIN SALIM AL BALUSHI");
 }
+
+TEST_CASE("a hot-plug storm of readers ends with the one left plugged in attached, and it reads") {
+  CapturedLog log;
+  UsbTestbed testbed;
+  auto usb = UsbContext::open(log.log("usb"), *UsbAllowList::parse({"class:0b"}));
+  REQUIRE(usb.has_value());
+  EventLoop loop;
+  WorkerPool workers(1);
+  auto profile =
+      load_card_profile(std::string(SHUBBAK_ASSETS_DIR) + "/card-profiles/demo-national-id.json");
+  REQUIRE(profile.has_value());
+  CardService service(nullptr, workers, loop, log.log("card"));
+  std::vector<bool> changes;
+  CardReaderSupervisor supervisor(**usb, loop, workers, service, "ccid://1d6b:0c2b",
+                                  log.log("sup"));
+  REQUIRE(supervisor.start([&](bool connected) { changes.push_back(connected); }).has_value());
+
+  // Readers flapping faster than one can be opened: each arrival and removal is queued before
+  // the kiosk sees the first. Only the last one stays.
+  FakeCcidConfig config{.product_id = 0x0C2B, .exchange = FakeExchange::tpdu_t1};
+  std::vector<std::shared_ptr<FakeCcidReader>> readers;
+  for (int i = 0; i < 12; ++i) {
+    readers.push_back(std::make_shared<FakeCcidReader>(config, SimulatedCard::demo_id_card()));
+    auto& device = testbed.plug(20 + i, readers.back()->descriptors(), readers.back());
+    if (i < 11) testbed.unplug(device);
+  }
+  // Settled: the last change says connected, and a read on the survivor succeeds.
+  run_until(loop, [&] { return service.has_reader() && !changes.empty() && changes.back(); });
+  auto settle_until = std::chrono::steady_clock::now() + 300ms;
+  run_until(loop, [&] { return std::chrono::steady_clock::now() > settle_until; });
+  REQUIRE_FALSE(changes.empty());
+  CHECK(changes.back() == true);
+  CHECK(service.has_reader());
+  std::optional<Expected<IdentityRecord>> result;
+  service.read_identity(*profile, [&](Expected<IdentityRecord> r) { result = std::move(r); });
+  run_until(loop, [&] { return result.has_value(); });
+  REQUIRE(result.has_value());
+  REQUIRE_MESSAGE(result->has_value(), result->error().describe());
+  CHECK((*result)->id_number == "9861031234");
+  CHECK(readers.back()->xfr_blocks() > 0);  // the survivor read it, not a ghost
+}

@@ -247,6 +247,18 @@ TEST_CASE("a scanner URI that is malformed or names no connected device is refus
         Errc::not_found);
 }
 
+TEST_CASE("a scanner whose interrupt endpoint STALLs is cleared and keeps scanning") {
+  ScannerRig rig;
+  rig.keyboard->halt_interrupt_endpoint();
+  rig.run_until([&] { return rig.keyboard->halts_cleared() > 0; });
+  REQUIRE(rig.keyboard->halts_cleared() == 1);
+  rig.keyboard->type("AFTER-STALL", true);
+  rig.run_until_scans(1);
+  REQUIRE(rig.scans.size() == 1);
+  CHECK(rig.scans[0].text == "AFTER-STALL");
+  CHECK_FALSE(rig.stopped.has_value());
+}
+
 namespace {
 // How often the clear text of `shifted` occurs in a file, without ever holding the clear text:
 // each byte is compared shifted by one.

@@ -46,7 +46,7 @@ EmulatedBehaviour::Outcome FakeHidKeyboard::out(std::uint8_t, ByteView) {
 
 EmulatedBehaviour::InAnswer FakeHidKeyboard::in(std::uint8_t endpoint, std::size_t max) {
   std::lock_guard lock(m_mutex);
-  if (endpoint != 0x81) return InAnswer{InAnswer::State::stall, {}};
+  if (endpoint != 0x81 || m_halted) return InAnswer{InAnswer::State::stall, {}};
   if (m_reports.empty()) return {};
   InAnswer answer{InAnswer::State::data, std::move(m_reports.front())};
   m_reports.pop_front();
@@ -72,6 +72,12 @@ std::string FakeHidKeyboard::kernel_driver(std::uint8_t) {
 }
 void FakeHidKeyboard::driver_detached(std::uint8_t) {
   m_detached = true;
+}
+
+void FakeHidKeyboard::halt_cleared(std::uint8_t endpoint) {
+  if (endpoint != 0x81) return;
+  m_halted = false;
+  ++m_halts_cleared;
 }
 
 void FakeHidKeyboard::press_usages(std::initializer_list<std::pair<std::uint8_t, bool>> usages) {

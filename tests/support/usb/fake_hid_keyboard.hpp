@@ -22,11 +22,15 @@ class FakeHidKeyboard final : public EmulatedBehaviour {
   InAnswer control(ByteView setup, ByteView out) override;
   std::string kernel_driver(std::uint8_t interface) override;
   void driver_detached(std::uint8_t interface) override;
+  void halt_cleared(std::uint8_t endpoint) override;
 
   // Queues the reports that type `ascii` on a US layout, then Enter when `enter` is set.
   void type(std::string_view ascii, bool enter);
   // Queues raw usages (for layouts other than US): each pressed and released.
   void press_usages(std::initializer_list<std::pair<std::uint8_t, bool>> usages_with_shift);
+  // The interrupt endpoint STALLs and stays halted until the host clears it.
+  void halt_interrupt_endpoint() { m_halted = true; }
+  int halts_cleared() const { return m_halts_cleared; }
   bool driver_was_detached() const { return m_detached; }
   bool drained() const;
   // SET_PROTOCOL received: 0 boot, 1 report, -1 never.
@@ -42,6 +46,8 @@ class FakeHidKeyboard final : public EmulatedBehaviour {
   std::atomic<bool> m_detached = false;
   std::atomic<int> m_protocol = -1;
   std::atomic<bool> m_idle_set = false;
+  std::atomic<bool> m_halted = false;
+  std::atomic<int> m_halts_cleared = 0;
 };
 
 }  // namespace shubbak::testing

@@ -14,12 +14,14 @@
 namespace shubbak::testing {
 
 struct EmulatedUsbDevice::Urb {
-  UMockdevIoctlData* data = nullptr;  // the client's struct usbdevfs_urb, resolved
+  UMockdevIoctlData* data = nullptr;    // the client's struct usbdevfs_urb, resolved
+  UMockdevIoctlData* buffer = nullptr;  // an IN transfer's buffer, resolved at submit
   std::uint8_t type = 0;
   std::uint8_t endpoint = 0;
   int status = 0;
   int actual_length = 0;
   ~Urb() {
+    if (buffer) g_object_unref(buffer);
     if (data) g_object_unref(data);
   }
   usbdevfs_urb* urb() const { return reinterpret_cast<usbdevfs_urb*>(data->data); }
@@ -97,8 +99,9 @@ void EmulatedUsbDevice::complete_ready_urbs() {
     } else {
       std::size_t n =
           std::min(answer.data.size(), static_cast<std::size_t>(urb->urb()->buffer_length));
-      // The client shares our address space: write straight into its transfer buffer.
-      std::memcpy(urb->urb()->buffer, answer.data.data(), n);
+      // Into the resolved copy, which umockdev writes back to the client when the URB is
+      // reaped: the client may be another process (a kiosk the test started).
+      if (n > 0 && urb->buffer) std::memcpy(urb->buffer->data, answer.data.data(), n);
       urb->status = 0;
       urb->actual_length = static_cast<int>(n);
     }
@@ -212,6 +215,9 @@ bool EmulatedUsbDevice::handle_ioctl(void* raw_client) {
         }
         m_completed.push_back(urb);
       } else if (urb->endpoint & 0x80) {
+        urb->buffer =
+            umockdev_ioctl_data_resolve(urb->data, offsetof(usbdevfs_urb, buffer),
+                                        static_cast<gsize>(urb->urb()->buffer_length), nullptr);
         m_pending_in.push_back(urb);
       } else {
         UMockdevIoctlData* buffer =
@@ -316,6 +322,11 @@ void UsbTestbed::unplug(EmulatedUsbDevice& device) {
   auto* tb = static_cast<UMockdevTestbed*>(m_testbed);
   umockdev_testbed_uevent(tb, device.sysfs_path().c_str(), "remove");
   umockdev_testbed_remove_device(tb, device.sysfs_path().c_str());
+}
+
+void UsbTestbed::forget(EmulatedUsbDevice& device) {
+  if (!device.unplugged()) unplug(device);
+  std::erase_if(m_devices, [&](const auto& owned) { return owned.get() == &device; });
 }
 
 Bytes usb_descriptors(std::uint16_t vendor_id, std::uint16_t product_id,
