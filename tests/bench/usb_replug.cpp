@@ -9,6 +9,8 @@
 // Prints the median, 95th percentile and worst of each time, then RSS and heap in use
 // (mallinfo2) after a warm-up of 10 cycles and after the last, and the growth per cycle.
 // Run under umockdev-wrapper:  umockdev-wrapper bench_usb_replug CYCLES ASSETS_DIR
+// With --harness-only after them: the control, the same cycles with nothing but a UsbContext
+// listening (libusb and the harness), to tell their growth from the kiosk's.
 #include <malloc.h>
 
 #include <unistd.h>
@@ -91,11 +93,66 @@ struct Times {
   }
 };
 
+// The control: the same plug cycles seen only by a UsbContext's hot-plug listener (libusb and
+// the umockdev harness, nothing of the kiosk's device code). Growth here is not the kiosk's.
+int harness_only(int cycles) {
+  Logger logger(LogLevel::info);
+  UsbTestbed testbed;
+  auto usb = UsbContext::open(Log(logger, "usb"), *UsbAllowList::parse({"class:0b", "1d6b:0c3b"}));
+  if (!usb) return 1;
+  EventLoop loop;
+  int present = 0;
+  if (!(*usb)->watch_hotplug(loop, [&](const UsbHotplugEvent& e) {
+        present += e.kind == UsbHotplugEvent::Kind::arrived ? 1 : -1;
+      }))
+    return 1;
+  auto reader_fake = std::make_shared<FakeCcidReader>(FakeCcidConfig{.product_id = 0x0C2C},
+                                                      SimulatedCard::demo_id_card());
+  auto scanner_fake = std::make_shared<FakeHidKeyboard>(0x1D6B, 0x0C3B);
+  EmulatedUsbDevice* reader = &testbed.plug(10, reader_fake->descriptors(), reader_fake);
+  EmulatedUsbDevice* scanner = &testbed.plug(20, scanner_fake->descriptors(), scanner_fake);
+  if (run_until(loop, [&] { return present == 2; }) < 0) return 1;
+  Memory warm{};
+  EmulatedUsbDevice* previous[2] = {nullptr, nullptr};
+  for (int cycle = 0; cycle < cycles; ++cycle) {
+    testbed.unplug(*reader);
+    testbed.unplug(*scanner);
+    if (run_until(loop, [&] { return present == 0; }) < 0) return 1;
+    for (auto* gone : previous)
+      if (gone) testbed.forget(*gone);
+    previous[0] = reader;
+    previous[1] = scanner;
+    reader_fake = std::make_shared<FakeCcidReader>(FakeCcidConfig{.product_id = 0x0C2C},
+                                                   SimulatedCard::demo_id_card());
+    scanner_fake = std::make_shared<FakeHidKeyboard>(0x1D6B, 0x0C3B);
+    reader = &testbed.plug(10 + (cycle + 1) % 2, reader_fake->descriptors(), reader_fake);
+    scanner = &testbed.plug(20 + (cycle + 1) % 2, scanner_fake->descriptors(), scanner_fake);
+    if (run_until(loop, [&] { return present == 2; }) < 0) return 1;
+    if (cycle + 1 == std::min(10, cycles) || (cycles >= 100 && (cycle + 1) % (cycles / 4) == 0)) {
+      malloc_trim(0);
+      Memory now = memory_now();
+      if (cycle + 1 == std::min(10, cycles)) warm = now;
+      std::printf("harness only, after %5d cycles: RSS %ld KiB, heap in use %zu bytes\n", cycle + 1,
+                  now.rss_kib, now.heap_bytes);
+      std::fflush(stdout);
+    }
+  }
+  malloc_trim(0);
+  Memory last = memory_now();
+  std::printf(
+      "harness only, growth over the last %d cycles: heap %+ld bytes (%+.1f bytes a cycle)\n",
+      cycles - 10, static_cast<long>(last.heap_bytes) - static_cast<long>(warm.heap_bytes),
+      (static_cast<double>(last.heap_bytes) - static_cast<double>(warm.heap_bytes)) /
+          std::max(1, cycles - 10));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   int cycles = argc > 1 ? std::atoi(argv[1]) : 1000;
   std::string assets = argc > 2 ? argv[2] : "assets";
+  if (argc > 3 && std::string_view(argv[3]) == "--harness-only") return harness_only(cycles);
   Logger logger(LogLevel::info);
   auto sink = std::make_unique<CountingSink>();
   CountingSink& counted = *sink;
