@@ -43,7 +43,8 @@ constexpr Text k_queue{"طابور الإرسال", "Queue"};
 constexpr Text k_quarantined{"المعزولة", "Quarantined"};
 constexpr Text k_reasons{"الأسباب", "Reasons"};
 constexpr Text k_no_kiosks{"لا توجد أكشاك.", "No kiosks."};
-constexpr Text k_refreshes{"تتحدث الصفحة كل {} ثانية.", "This page refreshes every {} seconds."};
+constexpr Text k_refreshes{"تتحدث الصفحة تلقائيًا (كل {} ث).",
+                           "This page refreshes itself (every {} s)."};
 constexpr Text k_uptime{"مدة التشغيل", "Uptime"};
 constexpr Text k_devices{"الأجهزة", "Devices"};
 constexpr Text k_device{"الجهاز", "Device"};
@@ -97,6 +98,7 @@ const std::map<std::string, Text>& action_texts() {
       {"sign_out", {"تسجيل خروج", "signed out"}},
       {"token_issued", {"إصدار رمز تسجيل", "enrolment token issued"}},
       {"token_refused", {"رفض إصدار رمز", "enrolment token refused"}},
+      {"csrf_refused", {"طلب مرفوض (رمز CSRF غير صحيح)", "request refused (bad CSRF token)"}},
   };
   return texts;
 }
@@ -430,7 +432,7 @@ std::string render_audit(const PageContext& context, const std::vector<AuditEntr
     auto text = action_texts().find(entry.action);
     rows += fmt::format(
         "<tr class=\"audit\" data-action=\"{}\"><td>{}</td><td><bdi>{}</bdi></td><td>{}</td>"
-        "<td><bdi>{}</bdi></td><td><bdi>{}</bdi></td></tr>",
+        "<td><bdi dir=\"ltr\">{}</bdi></td><td><bdi dir=\"ltr\">{}</bdi></td></tr>",
         page.e(entry.action), page.time_text(entry.at_ms), page.e(entry.user),
         text == action_texts().end() ? page.e(entry.action) : page.et(text->second),
         page.e(entry.detail), page.e(entry.address));

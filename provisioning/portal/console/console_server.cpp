@@ -186,10 +186,13 @@ struct ConsoleServer::Impl {
       context.role = t_request->session->role;
       context.csrf_token = csrf_token_of(t_request->session_id);
     }
-    // The same page and query, without lang: the language switch adds its own.
+    // The same page and query, without lang: the language switch adds its own. After a POST
+    // the switch leads to the page itself: cpp-httplib puts a form's fields (its CSRF token
+    // among them) in params too, and they do not belong in a link.
     context.path = q.path;
     char join = '?';
     for (const auto& [name, value] : q.params) {
+      if (q.method != "GET") break;
       if (name == "lang") continue;
       context.path += join + httplib::detail::encode_query_param(name) + "=" +
                       httplib::detail::encode_query_param(value);
