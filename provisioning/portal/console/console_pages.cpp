@@ -273,11 +273,12 @@ std::string render_sign_in(const PageContext& context, SignInProblem problem) {
   if (problem == SignInProblem::expired) page.add("<p>" + page.et(k_expired) + "</p>");
   page.add(fmt::format(
       "<form method=\"post\" action=\"/sign-in\" class=\"box\">"
+      "<input type=\"hidden\" name=\"csrf\" value=\"{}\">"
       "<label>{}<br><input name=\"user\" id=\"user\" autocomplete=\"username\" required></label>"
       "<label>{}<br><input name=\"password\" id=\"password\" type=\"password\" "
       "autocomplete=\"current-password\" required></label>"
       "<button id=\"sign-in\">{}</button></form>",
-      page.et(k_user), page.et(k_password), page.et(k_sign_in)));
+      page.e(context.csrf_token), page.et(k_user), page.et(k_password), page.et(k_sign_in)));
   return page.finish(page.t(k_sign_in));
 }
 

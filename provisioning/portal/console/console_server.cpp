@@ -25,6 +25,9 @@ constexpr int k_max_requests_per_connection = 1000;
 constexpr int k_audit_page_rows = 200;
 constexpr std::string_view k_session_cookie = "__Host-shubbak-session";
 constexpr std::string_view k_language_cookie = "__Host-shubbak-lang";
+// Before there is a session, the sign-in form is protected by a token of its own (login CSRF:
+// another site must not sign a browser in to an account of its choosing).
+constexpr std::string_view k_sign_in_cookie = "__Host-shubbak-sign-in";
 
 std::int64_t unix_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -41,6 +44,16 @@ std::string sha256_hex(std::string_view text) {
 // it needs no storage and differs for every session.
 std::string csrf_token_of(std::string_view session_id) {
   return sha256_hex(fmt::format("shubbak-console-csrf:{}", session_id));
+}
+
+std::string sign_in_token_of(std::string_view nonce) {
+  return sha256_hex(fmt::format("shubbak-console-sign-in:{}", nonce));
+}
+
+Expected<std::string> random_hex() {
+  std::array<std::uint8_t, 32> random{};
+  if (auto ok = random_bytes(random); !ok) return std::unexpected(ok.error());
+  return to_hex(ByteView(random.data(), random.size()));
 }
 
 // One request's worth of state, reached by the handlers on the thread that serves it.
@@ -285,7 +298,7 @@ struct ConsoleServer::Impl {
         return Handled::Handled;
       }
       state.close_after = state.unread_body = true;
-      send_html(r, 401, render_sign_in(context_of(q), SignInProblem::expired));
+      sign_in_page(q, r, 401, SignInProblem::expired);
       return Handled::Handled;
     }
     return Handled::Unhandled;
@@ -299,25 +312,50 @@ struct ConsoleServer::Impl {
     return false;
   }
 
+  // The sign-in form with its sign-in token: a random nonce in an HttpOnly cookie, and a token
+  // derived from it in the form. The browser's nonce is kept while it has one: a browser loads
+  // more than the page (its favicon, sent here to sign in too), and a new nonce for each would
+  // leave the form on screen with a token for a cookie that is gone.
+  void sign_in_page(const httplib::Request& q, httplib::Response& r, int status,
+                    SignInProblem problem) {
+    Expected<std::string> nonce = cookie(q, k_sign_in_cookie);
+    bool well_formed = nonce->size() == 64 && std::all_of(nonce->begin(), nonce->end(), [](char c) {
+                         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                       });
+    if (!well_formed) nonce = random_hex();
+    if (!nonce) return storage_failure(r, nonce.error());
+    r.set_header("Set-Cookie", fmt::format("{}={}; Path=/; Secure; HttpOnly; SameSite=Strict; "
+                                           "Max-Age=3600",
+                                           k_sign_in_cookie, *nonce));
+    PageContext context = context_of(q);
+    context.csrf_token = sign_in_token_of(*nonce);
+    send_html(r, status, render_sign_in(context, problem));
+  }
+
   void on_sign_in_page(const httplib::Request& q, httplib::Response& r) {
     if (t_request->session) return redirect(r, "/");
-    send_html(r, 200, render_sign_in(context_of(q), SignInProblem::none));
+    sign_in_page(q, r, 200, SignInProblem::none);
   }
 
   void on_sign_in(const httplib::Request& q, httplib::Response& r) {
     auto form = form_of(q);
     std::string user = field(form, "user");
     std::string password = field(form, "password");
+    std::string nonce = cookie(q, k_sign_in_cookie);
+    if (nonce.size() != 64 || !constant_time_equal(field(form, "csrf"), sign_in_token_of(nonce))) {
+      audit(user.substr(0, 64), "csrf_refused", q.path);
+      return sign_in_page(q, r, 403, SignInProblem::none);
+    }
     if (user.empty() || user.size() > 64 || password.empty() || password.size() > 1024) {
       audit(user.substr(0, 64), "sign_in_failed", "malformed");
-      return send_html(r, 401, render_sign_in(context_of(q), SignInProblem::wrong));
+      return sign_in_page(q, r, 401, SignInProblem::wrong);
     }
     std::int64_t now = unix_ms();
     auto account = admins.account(user);
     if (!account) return storage_failure(r, account.error());
     if (*account && (*account)->locked_until_ms > now) {
       audit(user, "sign_in_locked", "");
-      return send_html(r, 429, render_sign_in(context_of(q), SignInProblem::locked));
+      return sign_in_page(q, r, 429, SignInProblem::locked);
     }
     bool matches = false;
     if (*account) {
@@ -336,12 +374,11 @@ struct ConsoleServer::Impl {
         if (after && *after && (*after)->locked_until_ms > now) problem = SignInProblem::locked;
       }
       audit(user, "sign_in_failed", problem == SignInProblem::locked ? "now locked" : "");
-      return send_html(r, problem == SignInProblem::locked ? 429 : 401,
-                       render_sign_in(context_of(q), problem));
+      return sign_in_page(q, r, problem == SignInProblem::locked ? 429 : 401, problem);
     }
-    std::array<std::uint8_t, 32> random{};
-    if (auto ok = random_bytes(random); !ok) return storage_failure(r, ok.error());
-    std::string id = to_hex(ByteView(random.data(), random.size()));
+    auto random_id = random_hex();
+    if (!random_id) return storage_failure(r, random_id.error());
+    const std::string& id = *random_id;
     auto lifetime_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(options.session_lifetime).count();
     if (auto ok = admins.clear_failed_sign_ins(user); !ok) return storage_failure(r, ok.error());
@@ -352,6 +389,9 @@ struct ConsoleServer::Impl {
     r.set_header("Set-Cookie",
                  fmt::format("{}={}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age={}",
                              k_session_cookie, id, lifetime_ms / 1000));
+    r.set_header("Set-Cookie", fmt::format("{}=; Path=/; Secure; HttpOnly; SameSite=Strict; "
+                                           "Max-Age=0",
+                                           k_sign_in_cookie));
     redirect(r, "/");
   }
 

@@ -155,7 +155,7 @@ def main():
         driver.find_element(By.ID, "user").send_keys("amal")
         driver.find_element(By.ID, "password").send_keys("wrong password")
         driver.find_element(By.ID, "sign-in").click()
-        assert "Wrong user name or password." in driver.page_source
+        assert "Wrong user name or password." in driver.page_source, driver.page_source[-1500:]
         shot("sign-in-failed-en")
         driver.find_element(By.ID, "user").send_keys("amal")
         driver.find_element(By.ID, "password").send_keys(PASSWORD)

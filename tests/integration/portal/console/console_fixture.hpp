@@ -81,7 +81,8 @@ class ConsoleFixture {
 
   // One request on a fresh TLS connection to the console.
   ConsoleReply request(const std::string& method, const std::string& target,
-                       const std::string& session = {}, const std::string& form = {}) {
+                       const std::string& session = {}, const std::string& form = {},
+                       const std::string& other_cookies = {}) {
     RawTlsOptions options;
     options.port = m_console_port;
     options.ca_file = m_pki.ca_cert();
@@ -90,7 +91,9 @@ class ConsoleFixture {
     REQUIRE_MESSAGE(client, error);
     REQUIRE_MESSAGE(client->handshake(std::chrono::seconds(10), error), error);
     std::string text = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
-    if (!session.empty()) text += "Cookie: __Host-shubbak-session=" + session + "\r\n";
+    std::string cookies = session.empty() ? other_cookies : "__Host-shubbak-session=" + session;
+    if (!session.empty() && !other_cookies.empty()) cookies += "; " + other_cookies;
+    if (!cookies.empty()) text += "Cookie: " + cookies + "\r\n";
     if (method == "POST") {
       text += "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
               std::to_string(form.size()) + "\r\n";
@@ -114,10 +117,21 @@ class ConsoleFixture {
     return reply;
   }
 
-  // Signs in; returns the reply (the session id is in session_of()).
+  // Signs in as a browser does: the sign-in page first, for its sign-in cookie and token; returns
+  // the reply to the POST (the session id is in session_of()).
   ConsoleReply sign_in(const std::string& user, const std::string& password) {
+    auto page = request("GET", "/sign-in");
+    REQUIRE(page.status == 200);
+    std::string nonce;
+    for (const auto& cookie : page.set_cookies) {
+      if (auto value = text_after(cookie, "__Host-shubbak-sign-in=", "0123456789abcdef"))
+        nonce = *value;
+    }
+    REQUIRE(nonce.size() == 64);
     return request("POST", "/sign-in", {},
-                   "user=" + url_encode(user) + "&password=" + url_encode(password));
+                   "user=" + url_encode(user) + "&password=" + url_encode(password) +
+                       "&csrf=" + csrf_of(page.body),
+                   "__Host-shubbak-sign-in=" + nonce);
   }
   static std::string session_of(const ConsoleReply& reply) {
     for (const auto& cookie : reply.set_cookies) {

@@ -52,6 +52,18 @@ void exercise_console(ConsoleFixture& console) {
   CHECK(sign_in_page.body.find("dir=\"rtl\"") != std::string::npos);
   CHECK(sign_in_page.raw.find("Content-Security-Policy: default-src 'none'") != std::string::npos);
 
+  // The sign-in form carries a token of its own, bound to a cookie: without both, or with a
+  // token for another cookie, even the right password is refused (login CSRF).
+  std::string good_form = "user=amal&password=" + ConsoleFixture::url_encode(k_operator_password);
+  CHECK(console.request("POST", "/sign-in", {}, good_form).status == 403);
+  std::string page_token = ConsoleFixture::csrf_of(sign_in_page.body);
+  REQUIRE(page_token.size() == 64);
+  CHECK(console.request("POST", "/sign-in", {}, good_form + "&csrf=" + page_token).status == 403);
+  CHECK(console
+            .request("POST", "/sign-in", {}, good_form + "&csrf=" + page_token,
+                     "__Host-shubbak-sign-in=" + std::string(64, 'a'))
+            .status == 403);
+
   // A wrong password, an unknown user.
   CHECK(console.sign_in("amal", "not the password").status == 401);
   CHECK(console.sign_in("nobody-here", "whatever").status == 401);
@@ -60,8 +72,10 @@ void exercise_console(ConsoleFixture& console) {
   auto signed_in = console.sign_in("amal", k_operator_password);
   REQUIRE(signed_in.status == 303);
   CHECK(signed_in.location == "/");
-  REQUIRE(signed_in.set_cookies.size() == 1);
+  REQUIRE(signed_in.set_cookies.size() == 2);  // the session's, and the sign-in one cleared
   const std::string& cookie = signed_in.set_cookies[0];
+  CHECK(cookie.starts_with("__Host-shubbak-session="));
+  CHECK(signed_in.set_cookies[1].starts_with("__Host-shubbak-sign-in=;"));
   CHECK(cookie.find("; Secure") != std::string::npos);
   CHECK(cookie.find("; HttpOnly") != std::string::npos);
   CHECK(cookie.find("; SameSite=Strict") != std::string::npos);
