@@ -206,6 +206,11 @@ def main():
         driver.get(base + "/tokens?lang=ar")
         assert token not in driver.page_source
         shot("tokens-ar")
+        driver.find_element(By.ID, "kiosk_id").send_keys("kiosk-11")
+        driver.find_element(By.ID, "issue").click()
+        assert len(driver.find_element(By.ID, "token").text) == 32
+        assert "رمز التسجيل للكشك kiosk-11" in driver.page_source
+        shot("token-issued-ar")
 
         # A forged CSRF token is refused.
         driver.execute_script(
