@@ -104,6 +104,9 @@ int main(int argc, char** argv) {
                  "Serve the admin console over HTTPS on this port (0: any free one; none: no "
                  "console)")
       ->check(CLI::Range(0, 65535));
+  cli.add_option("--console-listen", console_options.host,
+                 "Address the console listens on (default 127.0.0.1: admins reach it through a "
+                 "tunnel or a proxy even when kiosks reach the portal on another address)");
   cli.add_option_function<int>(
          "--console-offline-seconds",
          [&](int s) { console_options.health.offline_after = std::chrono::seconds(s); },
@@ -189,7 +192,6 @@ int main(int argc, char** argv) {
       return 1;
     }
     admins = std::move(*opened);
-    console_options.host = options.host;
     console_options.port = *console_port;
     console_options.cert = options.cert;
     console_options.key = options.key;
@@ -201,7 +203,7 @@ int main(int argc, char** argv) {
       return 1;
     }
     console = std::move(*started);
-    std::printf("console on https://%s:%d\n", options.host.c_str(), console->port());
+    std::printf("console on https://%s:%d\n", console_options.host.c_str(), console->port());
   }
   std::fflush(stdout);
   int signal = wait_for_stop_signal();
