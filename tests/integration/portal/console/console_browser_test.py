@@ -115,6 +115,13 @@ def main():
         driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
         driver.set_page_load_timeout(30)
 
+        def wait_text(text):
+            # A click that submits a form may return before the next page is there.
+            wait_for(lambda: text in driver.page_source, repr(text))
+
+        def wait_url(url):
+            wait_for(lambda: driver.current_url == url, url)
+
         def shot(name):
             path = os.path.join(out_dir, f"{name}.png")
             driver.save_screenshot(path)
@@ -148,19 +155,20 @@ def main():
         assert "تسجيل الدخول" in driver.page_source
         shot("sign-in-ar")
         click(By.ID, "lang")
-        assert direction() == "ltr" and "Sign in" in driver.page_source
+        wait_text('dir="ltr"')
+        assert "Sign in" in driver.page_source
         shot("sign-in-en")
 
         # A wrong password, then the right one.
         driver.find_element(By.ID, "user").send_keys("amal")
         driver.find_element(By.ID, "password").send_keys("wrong password")
         driver.find_element(By.ID, "sign-in").click()
-        assert "Wrong user name or password." in driver.page_source, driver.page_source[-1500:]
+        wait_text("Wrong user name or password.")
         shot("sign-in-failed-en")
         driver.find_element(By.ID, "user").send_keys("amal")
         driver.find_element(By.ID, "password").send_keys(PASSWORD)
         driver.find_element(By.ID, "sign-in").click()
-        assert driver.current_url == base + "/", driver.current_url
+        wait_url(base + "/")
         session = driver.get_cookie("__Host-shubbak-session")
         assert session and session["secure"] and session["httpOnly"], session
         assert session.get("sameSite") == "Strict", session
@@ -172,18 +180,20 @@ def main():
         assert state_of("kiosk-7") == "green", driver.page_source
         shot("board-en")
         click(By.ID, "lang")
-        assert direction() == "rtl" and "الأسطول" in driver.page_source
+        wait_text('dir="rtl"')
+        assert "الأسطول" in driver.page_source
         assert state_of("kiosk-7") == "green"
         shot("board-ar")
 
         # A kiosk's page, both languages.
         click(By.CSS_SELECTOR, 'tr[data-kiosk="kiosk-7"] a')
-        assert "/kiosk?id=kiosk-7" in driver.current_url
+        wait_for(lambda: "/kiosk?id=kiosk-7" in driver.current_url, "the kiosk page")
         assert "1.4.0" in driver.page_source and "card-reader" in driver.page_source
         assert direction() == "rtl"
         shot("kiosk-ar")
         click(By.ID, "lang")
-        assert direction() == "ltr" and "Recent heartbeats" in driver.page_source
+        wait_text("Recent heartbeats")
+        assert direction() == "ltr"
         shot("kiosk-en")
 
         # Heartbeats stop: the board, refreshing itself, turns kiosk-7 red.
@@ -200,6 +210,7 @@ def main():
         shot("tokens-en")
         driver.find_element(By.ID, "kiosk_id").send_keys("kiosk-9")
         driver.find_element(By.ID, "issue").click()
+        wait_text('id="token"')
         token = driver.find_element(By.ID, "token").text
         assert len(token) == 32, token
         shot("token-issued-en")
@@ -208,8 +219,8 @@ def main():
         shot("tokens-ar")
         driver.find_element(By.ID, "kiosk_id").send_keys("kiosk-11")
         driver.find_element(By.ID, "issue").click()
+        wait_text("رمز التسجيل للكشك kiosk-11")
         assert len(driver.find_element(By.ID, "token").text) == 32
-        assert "رمز التسجيل للكشك kiosk-11" in driver.page_source
         shot("token-issued-ar")
 
         # A forged CSRF token is refused.
@@ -218,7 +229,7 @@ def main():
             "'0'.repeat(64);")
         driver.find_element(By.ID, "kiosk_id").send_keys("kiosk-10")
         driver.find_element(By.ID, "issue").click()
-        assert "ليست لديك صلاحية" in driver.page_source, driver.page_source
+        wait_text("ليست لديك صلاحية")
         assert 'id="token"' not in driver.page_source
         assert "csrf=" not in driver.find_element(By.ID, "lang").get_attribute("href")
         shot("csrf-refused-ar")
@@ -229,12 +240,13 @@ def main():
             assert driver.find_elements(By.CSS_SELECTOR, f'tr[data-action="{action}"]'), action
         shot("audit-en")
         click(By.ID, "lang")
-        assert direction() == "rtl" and "سجل التدقيق" in driver.page_source
+        wait_text('dir="rtl"')
+        assert "سجل التدقيق" in driver.page_source
         shot("audit-ar")
 
         # Sign out: the session is gone and pages lead to sign-in again.
         driver.find_element(By.ID, "sign-out").click()
-        assert driver.current_url == base + "/sign-in"
+        wait_url(base + "/sign-in")
         driver.get(base + "/audit")
         assert driver.current_url == base + "/sign-in"
         print("console browser test: passed")

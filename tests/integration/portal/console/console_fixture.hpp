@@ -39,7 +39,7 @@ struct ConsoleReply {
 class ConsoleFixture {
  public:
   // `database`: a PostgreSQL URI, or empty for a SQLite file in the test's directory.
-  explicit ConsoleFixture(std::string database = {}, int offline_seconds = 2)
+  explicit ConsoleFixture(std::string database = {}, int offline_seconds = 4)
       : m_pki(m_dir.path(), "console-test"),
         m_server(m_pki.issue_server("server")),
         m_kiosk7(m_pki.issue_client("kiosk-7", "kiosk-7")),
