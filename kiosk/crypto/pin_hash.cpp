@@ -89,6 +89,17 @@ Expected<void> check_pin_format(std::string_view pin) {
 
 Expected<std::string> hash_pin(std::string_view pin, ScryptCost cost) {
   if (auto format = check_pin_format(pin); !format) return std::unexpected(format.error());
+  return hash_secret(pin, cost);
+}
+
+Expected<void> check_secret_format(std::string_view secret) {
+  if (secret.empty() || secret.size() > k_max_secret_bytes)
+    return fail(Errc::invalid_argument, "a password has 1 to 1024 bytes");
+  return {};
+}
+
+Expected<std::string> hash_secret(std::string_view secret, ScryptCost cost) {
+  if (auto format = check_secret_format(secret); !format) return std::unexpected(format.error());
   if (cost.log2_n < k_min_log2_n || cost.log2_n > k_max_log2_n || cost.r < 1 || cost.r > 32 ||
       cost.p < 1 || cost.p > 16) {
     return fail(Errc::invalid_argument, "scrypt cost out of range");
@@ -98,7 +109,7 @@ Expected<std::string> hash_pin(std::string_view pin, ScryptCost cost) {
       !random) {
     return std::unexpected(random.error());
   }
-  auto hash = derive(pin, salt, cost, k_hash_bytes);
+  auto hash = derive(secret, salt, cost, k_hash_bytes);
   if (!hash) return std::unexpected(hash.error());
   return encode(cost, salt, *hash);
 }
@@ -132,6 +143,14 @@ Expected<PinHash> parse_pin_hash(std::string_view encoded) {
 bool constant_time_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+Expected<bool> verify_secret(std::string_view secret, std::string_view encoded) {
+  auto stored = parse_pin_hash(encoded);
+  if (!stored) return std::unexpected(stored.error());
+  auto derived = derive(secret, stored->salt, stored->cost, stored->hash.size());
+  if (!derived) return std::unexpected(derived.error());
+  return constant_time_equal(*derived, stored->hash) && check_secret_format(secret).has_value();
 }
 
 Expected<bool> verify_pin(std::string_view pin, std::string_view encoded) {

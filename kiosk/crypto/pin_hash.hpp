@@ -10,6 +10,7 @@
 // thread.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -43,6 +44,13 @@ Expected<PinHash> parse_pin_hash(std::string_view encoded);
 // (CRYPTO_memcmp), so timing says nothing of how many bytes matched. A malformed `encoded` is an
 // error, never "false", so a broken configuration cannot pass for a wrong PIN.
 Expected<bool> verify_pin(std::string_view pin, std::string_view encoded);
+
+// Any other secret in the same encoding (the portal console's admin passwords): 1 to
+// k_max_secret_bytes bytes of anything, no format beyond that.
+inline constexpr std::size_t k_max_secret_bytes = 1024;
+Expected<void> check_secret_format(std::string_view secret);
+Expected<std::string> hash_secret(std::string_view secret, ScryptCost cost = {});
+Expected<bool> verify_secret(std::string_view secret, std::string_view encoded);
 
 // The comparison verify_pin uses: constant time for equal lengths; false for different lengths.
 bool constant_time_equal(std::string_view a, std::string_view b);

@@ -1,15 +1,21 @@
 // shubbak-portal: the reference portal. Receives kiosks' transactions and heartbeats over
 // mutual TLS, enrols new kiosks, and serves the service repository as static files.
 // `shubbak-portal issue-token --db DB --kiosk-id ID` prints a one-time enrolment token.
+// `shubbak-portal admin add --db DB --user NAME --role viewer|operator` makes a console account.
+// With --console-port the admin console (console/console_server.hpp) is served too.
 // Exit codes: 0 clean stop (SIGTERM/SIGINT) or done, 1 failure, 2 bad command line.
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include "kiosk/core/log.hpp"
+#include "provisioning/portal/console/admin_command.hpp"
+#include "provisioning/portal/console/console_server.hpp"
 #include "provisioning/portal/portal_server.hpp"
 #include "provisioning/portal/portal_store.hpp"
 
@@ -82,6 +88,36 @@ int main(int argc, char** argv) {
   cli.add_option("--gateway-socket", options.gateway_socket,
                  "Behind nginx: serve plain HTTP on this Unix socket (mode 0660), trusting the "
                  "client certificate nginx verified and forwards (see provisioning/nginx)");
+  std::string admin_user;
+  std::string admin_role = "viewer";
+  auto* admin = cli.add_subcommand("admin", "Admin accounts of the console");
+  admin->require_subcommand(1);
+  auto* admin_add = admin->add_subcommand(
+      "add",
+      "Add an admin account; the password is read from stdin, or made and printed once "
+      "when stdin is a terminal or empty");
+  admin_add->add_option("--user", admin_user, "The admin's user name")->required();
+  admin_add->add_option("--role", admin_role, "viewer or operator (default viewer)")
+      ->check(CLI::IsMember({"viewer", "operator"}));
+  admin_add->add_option("--db", database,
+                        "Database: a SQLite file (default portal.db) or a PostgreSQL URI");
+  std::optional<int> console_port;
+  portal::console::ConsoleOptions console_options;
+  cli.add_option("--console-port", console_port,
+                 "Serve the admin console over HTTPS on this port (0: any free one; none: no "
+                 "console)")
+      ->check(CLI::Range(0, 65535));
+  cli.add_option("--console-listen", console_options.host,
+                 "Address the console listens on (default 127.0.0.1: admins reach it through a "
+                 "tunnel or a proxy even when kiosks reach the portal on another address)");
+  cli.add_option_function<int>(
+         "--console-offline-seconds",
+         [&](int s) { console_options.health.offline_after = std::chrono::seconds(s); },
+         "A kiosk is red after this long without a heartbeat (default 300)")
+      ->check(CLI::Range(1, 86400));
+  cli.add_option("--console-refresh-seconds", console_options.refresh_seconds,
+                 "The fleet board reloads itself this often (default 15)")
+      ->check(CLI::Range(1, 3600));
   cli.add_option("--static", options.static_dir,
                  "Directory served under /repository/ (the TUF repository)");
   auto& limits = options.limits;
@@ -120,6 +156,8 @@ int main(int argc, char** argv) {
   }
 
   if (issue_token->parsed()) return print_enrolment_token(database, token_kiosk_id, token_hours);
+  if (admin_add->parsed())
+    return portal::console::add_admin_account(database, admin_user, admin_role);
   bool tls_listener = !options.cert.empty() || !options.key.empty();
   if (options.client_ca.empty() || (!tls_listener && options.gateway_socket.empty()) ||
       (tls_listener && (options.cert.empty() || options.key.empty()))) {
@@ -155,9 +193,37 @@ int main(int argc, char** argv) {
     std::printf("listening on https://%s:%d\n", options.host.c_str(), (*server)->port());
   if (!options.gateway_socket.empty())
     std::printf("gateway socket %s\n", options.gateway_socket.c_str());
+  std::unique_ptr<portal::console::AdminStore> admins;
+  std::unique_ptr<portal::console::ConsoleServer> console;
+  if (console_port && !tls_listener) {
+    // Behind nginx only, the portal has no certificate of its own to serve the console with.
+    log.error("--console-port needs --cert and --key: the console is served over HTTPS");
+    return 2;
+  }
+  if (console_port) {
+    auto opened = portal::console::open_admin_store(database);
+    if (!opened) {
+      log.error("{}", opened.error().describe());
+      return 1;
+    }
+    admins = std::move(*opened);
+    console_options.port = *console_port;
+    console_options.cert = options.cert;
+    console_options.key = options.key;
+    console_options.client_ca = options.client_ca;
+    auto started = portal::console::ConsoleServer::start(console_options, **store, *admins,
+                                                         log.child("console"));
+    if (!started) {
+      log.error("{}", started.error().describe());
+      return 1;
+    }
+    console = std::move(*started);
+    std::printf("console on https://%s:%d\n", console_options.host.c_str(), console->port());
+  }
   std::fflush(stdout);
   int signal = wait_for_stop_signal();
   log.info("stopping on {}", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+  if (console) console->stop();
   (*server)->stop();
   return 0;
 }

@@ -75,3 +75,21 @@ TEST_CASE("the comparison is constant-time and used by verify_pin") {
   CHECK(source.find(" memcmp(") == std::string::npos);
   CHECK(source.find("*derived == ") == std::string::npos);
 }
+
+TEST_CASE("a secret (an admin password) uses the same encoding without the PIN format") {
+  const std::string password = "نافذة-Shubbak 2026";
+  auto hash = hash_secret(password, k_fast);
+  REQUIRE(hash);
+  CHECK(hash->starts_with("scrypt$ln=10$r=8$p=1$"));
+  CHECK(verify_secret(password, *hash).value());
+  CHECK_FALSE(verify_secret("نافذة-Shubbak 2027", *hash).value());
+  CHECK_FALSE(verify_secret("", *hash).value());
+  CHECK_FALSE(hash_secret("", k_fast));
+  CHECK_FALSE(hash_secret(std::string(k_max_secret_bytes + 1, 'x'), k_fast));
+  CHECK(hash_secret(std::string(k_max_secret_bytes, 'x'), k_fast));
+  // A PIN is a secret too, but a password is no PIN.
+  auto pin = hash_pin("123456", k_fast);
+  REQUIRE(pin);
+  CHECK(verify_secret("123456", *pin).value());
+  CHECK_FALSE(verify_pin(password, *hash).value());
+}

@@ -1,0 +1,458 @@
+#include "provisioning/portal/console/console_pages.hpp"
+
+#include <ctime>
+#include <map>
+
+#include <fmt/format.h>
+
+namespace shubbak::portal::console {
+
+namespace {
+
+// Every text of the console in both languages.
+struct Text {
+  std::string_view ar;
+  std::string_view en;
+};
+
+constexpr Text k_title{"شبّاك — لوحة الأسطول", "Shubbak — fleet console"};
+constexpr Text k_board{"الأسطول", "Fleet"};
+constexpr Text k_tokens{"رموز التسجيل", "Enrolment tokens"};
+constexpr Text k_audit{"سجل التدقيق", "Audit log"};
+constexpr Text k_sign_out{"تسجيل الخروج", "Sign out"};
+constexpr Text k_sign_in{"تسجيل الدخول", "Sign in"};
+constexpr Text k_user{"اسم المستخدم", "User name"};
+constexpr Text k_password{"كلمة المرور", "Password"};
+constexpr Text k_wrong{"اسم المستخدم أو كلمة المرور غير صحيحة.", "Wrong user name or password."};
+constexpr Text k_locked{"الحساب مقفل مؤقتًا بعد محاولات فاشلة متكررة. حاول لاحقًا.",
+                        "The account is locked for a while after repeated failed sign-ins. "
+                        "Try again later."};
+constexpr Text k_expired{"انتهت الجلسة. سجّل الدخول مرة أخرى.",
+                         "Your session has ended. Sign in again."};
+constexpr Text k_green{"يعمل", "Working"};
+constexpr Text k_amber{"يحتاج انتباهًا", "Needs attention"};
+constexpr Text k_red{"متوقف", "Down"};
+constexpr Text k_all{"الكل", "All"};
+constexpr Text k_state{"الحالة", "State"};
+constexpr Text k_version{"الإصدار", "Version"};
+constexpr Text k_filter{"تصفية", "Filter"};
+constexpr Text k_kiosk{"الكشك", "Kiosk"};
+constexpr Text k_last_heartbeat{"آخر نبضة", "Last heartbeat"};
+constexpr Text k_never{"لم تصل أي نبضة", "never"};
+constexpr Text k_queue{"طابور الإرسال", "Queue"};
+constexpr Text k_quarantined{"المعزولة", "Quarantined"};
+constexpr Text k_reasons{"الأسباب", "Reasons"};
+constexpr Text k_no_kiosks{"لا توجد أكشاك.", "No kiosks."};
+constexpr Text k_refreshes{"تتحدث الصفحة تلقائيًا (كل {} ث).",
+                           "This page refreshes itself (every {} s)."};
+constexpr Text k_uptime{"مدة التشغيل", "Uptime"};
+constexpr Text k_devices{"الأجهزة", "Devices"};
+constexpr Text k_device{"الجهاز", "Device"};
+constexpr Text k_status{"الحالة", "Status"};
+constexpr Text k_oldest_pending{"عمر أقدم معاملة لم تُرسل", "Oldest pending transaction"};
+constexpr Text k_out_of_service{"سبب التوقف عن الخدمة", "Out-of-service reason"};
+constexpr Text k_none{"—", "—"};
+constexpr Text k_recent{"النبضات الأخيرة", "Recent heartbeats"};
+constexpr Text k_received{"وصلت", "Received"};
+constexpr Text k_seconds{"{} ث", "{} s"};
+constexpr Text k_issue{"إصدار رمز", "Issue a token"};
+constexpr Text k_kiosk_id{"معرّف الكشك", "Kiosk id"};
+constexpr Text k_hours{"الصلاحية بالساعات", "Valid for (hours)"};
+constexpr Text k_issued{
+    "رمز التسجيل للكشك {} (صالح {} ساعة، لمرة واحدة). انسخه الآن: لن يظهر مرة أخرى.",
+    "Enrolment token for kiosk {} (valid {} hours, once). Copy it now: it "
+    "will not be shown again."};
+constexpr Text k_viewer_only{"دورك «مشاهد»: إصدار الرموز للمشغّلين فقط.",
+                             "Your role is viewer: only operators issue tokens."};
+constexpr Text k_token_refused{"تعذّر إصدار الرمز: ", "The token was not issued: "};
+constexpr Text k_when{"الوقت", "When"};
+constexpr Text k_who{"المستخدم", "Who"};
+constexpr Text k_action{"الإجراء", "Action"};
+constexpr Text k_detail{"التفاصيل", "Detail"};
+constexpr Text k_address{"العنوان", "Address"};
+constexpr Text k_forbidden{"ليست لديك صلاحية لهذا الإجراء.", "You are not allowed to do this."};
+constexpr Text k_not_found{"الصفحة غير موجودة.", "No such page."};
+constexpr Text k_bad_request{"طلب غير صالح.", "Bad request."};
+constexpr Text k_signed_in_as{"المستخدم: ", "Signed in as "};
+constexpr Text k_role_viewer{"مشاهد", "viewer"};
+constexpr Text k_role_operator{"مشغّل", "operator"};
+
+const std::map<HealthReason, Text>& reason_texts() {
+  static const std::map<HealthReason, Text> texts = {
+      {HealthReason::never_heard, {"لم تصل أي نبضة", "no heartbeat yet"}},
+      {HealthReason::offline, {"انقطعت النبضات", "heartbeats stopped"}},
+      {HealthReason::out_of_service, {"خارج الخدمة", "out of service"}},
+      {HealthReason::device_fault, {"عطل في جهاز", "a device is not ok"}},
+      {HealthReason::quarantined, {"معاملات معزولة", "quarantined transactions"}},
+      {HealthReason::queue_stale, {"الطابور لا يُفرَّغ", "queue not draining"}},
+      {HealthReason::unreadable_heartbeat, {"نبضة غير مقروءة", "unreadable heartbeat"}},
+  };
+  return texts;
+}
+
+const std::map<std::string, Text>& action_texts() {
+  static const std::map<std::string, Text> texts = {
+      {"sign_in", {"تسجيل دخول", "signed in"}},
+      {"sign_in_failed", {"محاولة دخول فاشلة", "failed sign-in"}},
+      {"sign_in_locked", {"دخول مرفوض (حساب مقفل)", "sign-in refused (locked)"}},
+      {"sign_out", {"تسجيل خروج", "signed out"}},
+      {"token_issued", {"إصدار رمز تسجيل", "enrolment token issued"}},
+      {"token_refused", {"رفض إصدار رمز", "enrolment token refused"}},
+      {"csrf_refused", {"طلب مرفوض (رمز CSRF غير صحيح)", "request refused (bad CSRF token)"}},
+  };
+  return texts;
+}
+
+class Page {
+ public:
+  explicit Page(const PageContext& context) : m_context(context) {}
+
+  std::string_view t(const Text& text) const {
+    return m_context.language == Language::ar ? text.ar : text.en;
+  }
+  std::string e(std::string_view text) const { return html_escape(text); }
+  std::string et(const Text& text) const { return html_escape(t(text)); }
+
+  void add(std::string_view html) { m_body += html; }
+
+  std::string finish(std::string_view heading, int refresh_seconds = 0) const {
+    bool ar = m_context.language == Language::ar;
+    std::string html;
+    html +=
+        fmt::format("<!DOCTYPE html>\n<html lang=\"{}\" dir=\"{}\"><head><meta charset=\"utf-8\">",
+                    ar ? "ar" : "en", ar ? "rtl" : "ltr");
+    html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
+    if (refresh_seconds > 0)
+      html += fmt::format("<meta http-equiv=\"refresh\" content=\"{}\">", refresh_seconds);
+    html += fmt::format("<title>{} · {}</title><style>{}</style></head><body>",
+                        html_escape(heading), et(k_title), style_sheet());
+    html += "<header><strong>" + et(k_title) + "</strong><nav>";
+    if (!m_context.user.empty()) {
+      html += fmt::format("<a href=\"/\">{}</a><a href=\"/tokens\">{}</a><a href=\"/audit\">{}</a>",
+                          et(k_board), et(k_tokens), et(k_audit));
+    }
+    // The language switch keeps the page it is on.
+    std::string_view path = m_context.path.empty() ? std::string_view("/") : m_context.path;
+    char join = path.find('?') == std::string_view::npos ? '?' : '&';
+    html += fmt::format("<a id=\"lang\" href=\"{}{}lang={}\" lang=\"{}\">{}</a>", html_escape(path),
+                        join, ar ? "en" : "ar", ar ? "en" : "ar", ar ? "English" : "العربية");
+    html += "</nav>";
+    if (!m_context.user.empty()) {
+      html += fmt::format(
+          "<form method=\"post\" action=\"/sign-out\" class=\"inline\"><span>{}{} ({})</span>"
+          "<input type=\"hidden\" name=\"csrf\" value=\"{}\"><button id=\"sign-out\">{}</button>"
+          "</form>",
+          et(k_signed_in_as), e(m_context.user),
+          et(m_context.role == AdminRole::operator_role ? k_role_operator : k_role_viewer),
+          e(m_context.csrf_token), et(k_sign_out));
+    }
+    html += "</header><main><h1>" + html_escape(heading) + "</h1>";
+    html += m_body;
+    html += "</main></body></html>\n";
+    return html;
+  }
+
+  std::string time_text(std::int64_t ms) const {
+    std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    gmtime_r(&seconds, &tm);
+    char text[40];
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S UTC", &tm);
+    return fmt::format("<bdi>{}</bdi>", text);
+  }
+  std::string seconds_text(std::int64_t seconds) const {
+    return "<bdi>" + html_escape(fmt::format(fmt::runtime(t(k_seconds)), seconds)) + "</bdi>";
+  }
+  std::string health_badge(Health health) const {
+    const Text& text =
+        health == Health::green ? k_green : (health == Health::amber ? k_amber : k_red);
+    return fmt::format("<span class=\"badge {}\">{}</span>", health_name(health), et(text));
+  }
+  std::string reasons_text(const KioskHealth& kiosk) const {
+    std::string text;
+    for (auto reason : kiosk.reasons) {
+      if (!text.empty()) text += "، ";
+      text += et(reason_texts().at(reason));
+    }
+    return text;
+  }
+
+  const PageContext& context() const { return m_context; }
+
+ private:
+  const PageContext& m_context;
+  std::string m_body;
+};
+
+// A query value: everything but unreserved characters percent-encoded.
+std::string url_encode(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '_' || c == '.' || c == '~';
+    if (unreserved) {
+      out += c;
+    } else {
+      out += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+    }
+  }
+  return out;
+}
+
+std::string age_since(const Page& page, std::int64_t now_ms, std::optional<std::int64_t> at_ms) {
+  if (!at_ms) return page.et(k_never);
+  return page.time_text(*at_ms) + " (" + page.seconds_text((now_ms - *at_ms) / 1000) + ")";
+}
+
+}  // namespace
+
+std::optional<Language> parse_language(std::string_view code) {
+  if (code == "ar") return Language::ar;
+  if (code == "en") return Language::en;
+  return std::nullopt;
+}
+
+std::string_view language_code(Language language) {
+  return language == Language::ar ? "ar" : "en";
+}
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string_view style_sheet() {
+  // Logical properties (margin-inline-start, text-align: start) mirror by themselves in RTL.
+  return "body{font-family:'Noto Naskh Arabic','Noto Sans Arabic','Noto Sans',sans-serif;"
+         "margin:0;background:#f4f5f7;color:#1d2430}"
+         "header{display:flex;flex-wrap:wrap;gap:1em;align-items:center;padding:.6em 1em;"
+         "background:#0b5c4a;color:#fff}"
+         "header a{color:#fff;margin-inline-end:1em}nav{flex:1}"
+         "main{padding:1em 1.5em}h1{font-size:1.4em}"
+         "table{border-collapse:collapse;background:#fff;width:100%;margin-bottom:1em}"
+         "th,td{border:1px solid #d0d4da;padding:.35em .6em;text-align:start}"
+         "th{background:#e8ebef}"
+         ".badge{display:inline-block;padding:.1em .6em;border-radius:.8em;font-weight:bold}"
+         ".green{background:#d3f2dc;color:#0e5a24}.amber{background:#fdebc8;color:#7a4a00}"
+         ".red{background:#f9d2d2;color:#8a1010}"
+         ".counts span{margin-inline-end:1em}"
+         "form.inline{display:inline}form.box{background:#fff;padding:1em;max-width:28em}"
+         "label{display:block;margin:.4em 0}input,select,button{font:inherit;padding:.2em .4em}"
+         ".token{font-family:monospace;font-size:1.3em;background:#fff;padding:.4em;"
+         "direction:ltr;unicode-bidi:isolate}"
+         ".error{color:#8a1010;font-weight:bold}";
+}
+
+std::string render_sign_in(const PageContext& context, SignInProblem problem) {
+  Page page(context);
+  if (problem == SignInProblem::wrong) page.add("<p class=\"error\">" + page.et(k_wrong) + "</p>");
+  if (problem == SignInProblem::locked)
+    page.add("<p class=\"error\">" + page.et(k_locked) + "</p>");
+  if (problem == SignInProblem::expired) page.add("<p>" + page.et(k_expired) + "</p>");
+  page.add(fmt::format(
+      "<form method=\"post\" action=\"/sign-in\" class=\"box\">"
+      "<input type=\"hidden\" name=\"csrf\" value=\"{}\">"
+      "<label>{}<br><input name=\"user\" id=\"user\" autocomplete=\"username\" required></label>"
+      "<label>{}<br><input name=\"password\" id=\"password\" type=\"password\" "
+      "autocomplete=\"current-password\" required></label>"
+      "<button id=\"sign-in\">{}</button></form>",
+      page.e(context.csrf_token), page.et(k_user), page.et(k_password), page.et(k_sign_in)));
+  return page.finish(page.t(k_sign_in));
+}
+
+std::string render_board(const PageContext& context, const std::vector<KioskHealth>& kiosks,
+                         const BoardFilter& filter, int refresh_seconds) {
+  Page page(context);
+  int counts[3] = {0, 0, 0};
+  std::map<std::string, int> versions;
+  for (const auto& kiosk : kiosks) {
+    ++counts[static_cast<int>(kiosk.health)];
+    if (kiosk.heartbeat) ++versions[kiosk.heartbeat->version];
+  }
+  page.add("<p class=\"counts\" id=\"counts\">");
+  for (Health health : {Health::green, Health::amber, Health::red}) {
+    page.add(fmt::format("<span>{} <bdi id=\"count-{}\">{}</bdi></span>", page.health_badge(health),
+                         health_name(health), counts[static_cast<int>(health)]));
+  }
+  page.add("</p>");
+  // The filters: a GET form, so a filtered board is a link and refreshes as it is.
+  page.add(
+      fmt::format("<form method=\"get\" action=\"/\"><label class=\"inline\">{} <select "
+                  "name=\"state\"><option value=\"\">{}</option>",
+                  page.et(k_state), page.et(k_all)));
+  for (Health health : {Health::green, Health::amber, Health::red}) {
+    const Text& text =
+        health == Health::green ? k_green : (health == Health::amber ? k_amber : k_red);
+    page.add(fmt::format("<option value=\"{}\"{}>{}</option>", health_name(health),
+                         filter.health == health ? " selected" : "", page.et(text)));
+  }
+  page.add(
+      fmt::format("</select></label> <label class=\"inline\">{} <select name=\"version\">"
+                  "<option value=\"\">{}</option>",
+                  page.et(k_version), page.et(k_all)));
+  for (const auto& [version, count] : versions) {
+    page.add(fmt::format("<option value=\"{}\"{}>{} ({})</option>", page.e(version),
+                         filter.version == version ? " selected" : "", page.e(version), count));
+  }
+  page.add(
+      fmt::format("</select></label> <input type=\"hidden\" name=\"lang\" value=\"{}\">"
+                  "<button>{}</button></form>",
+                  language_code(context.language), page.et(k_filter)));
+  std::string rows;
+  for (const auto& kiosk : kiosks) {
+    if (filter.health && kiosk.health != *filter.health) continue;
+    if (!filter.version.empty() && (!kiosk.heartbeat || kiosk.heartbeat->version != filter.version))
+      continue;
+    rows += fmt::format(
+        "<tr class=\"kiosk\" data-kiosk=\"{0}\" data-state=\"{1}\"><td><a href=\"/kiosk?id={2}\">"
+        "<bdi>{0}</bdi></a></td><td>{3}</td><td><bdi>{4}</bdi></td><td>{5}</td><td>{6}</td>"
+        "<td>{7}</td><td>{8}</td></tr>",
+        page.e(kiosk.kiosk_id), health_name(kiosk.health), url_encode(kiosk.kiosk_id),
+        page.health_badge(kiosk.health),
+        kiosk.heartbeat ? page.e(kiosk.heartbeat->version) : std::string(),
+        age_since(page, context.now_ms, kiosk.heartbeat_ms),
+        kiosk.heartbeat ? std::to_string(kiosk.heartbeat->queue_depth) : std::string(),
+        kiosk.heartbeat ? std::to_string(kiosk.heartbeat->quarantined) : std::string(),
+        page.reasons_text(kiosk));
+  }
+  if (rows.empty()) {
+    page.add("<p>" + page.et(k_no_kiosks) + "</p>");
+  } else {
+    page.add(fmt::format(
+        "<table id=\"kiosks\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
+        "<th>{}</th><th>{}</th></tr>{}</table>",
+        page.et(k_kiosk), page.et(k_state), page.et(k_version), page.et(k_last_heartbeat),
+        page.et(k_queue), page.et(k_quarantined), page.et(k_reasons), rows));
+  }
+  page.add("<p><small>" + page.e(fmt::format(fmt::runtime(page.t(k_refreshes)), refresh_seconds)) +
+           "</small></p>");
+  return page.finish(page.t(k_board), refresh_seconds);
+}
+
+std::string render_kiosk(const PageContext& context, const KioskHealth& kiosk,
+                         const std::vector<KioskSnapshot>& history) {
+  Page page(context);
+  page.add(fmt::format("<p id=\"state\" data-state=\"{}\">{} {}</p>", health_name(kiosk.health),
+                       page.health_badge(kiosk.health), page.reasons_text(kiosk)));
+  auto row = [&](const Text& name, const std::string& value) {
+    return fmt::format("<tr><th>{}</th><td>{}</td></tr>", page.et(name), value);
+  };
+  std::string rows = row(k_last_heartbeat, age_since(page, context.now_ms, kiosk.heartbeat_ms));
+  if (const auto& beat = kiosk.heartbeat) {
+    rows += row(k_version, "<bdi>" + page.e(beat->version) + "</bdi>");
+    rows += row(k_uptime, page.seconds_text(beat->uptime_s));
+    rows += row(k_queue, std::to_string(beat->queue_depth));
+    rows += row(k_quarantined, std::to_string(beat->quarantined));
+    rows += row(k_oldest_pending, beat->oldest_pending_age_s
+                                      ? page.seconds_text(*beat->oldest_pending_age_s)
+                                      : page.et(k_none));
+    rows += row(k_out_of_service, beat->out_of_service
+                                      ? "<bdi>" + page.e(*beat->out_of_service) + "</bdi>"
+                                      : page.et(k_none));
+  }
+  page.add("<table id=\"latest\">" + rows + "</table>");
+  if (kiosk.heartbeat && !kiosk.heartbeat->devices.empty()) {
+    std::string devices;
+    for (const auto& [name, status] : kiosk.heartbeat->devices) {
+      devices += fmt::format("<tr><td><bdi>{}</bdi></td><td class=\"{}\"><bdi>{}</bdi></td></tr>",
+                             page.e(name), status == "ok" ? "green" : "amber", page.e(status));
+    }
+    page.add(
+        fmt::format("<h2>{}</h2><table id=\"devices\"><tr><th>{}</th><th>{}</th></tr>{}</table>",
+                    page.et(k_devices), page.et(k_device), page.et(k_status), devices));
+  }
+  std::string recent;
+  for (const auto& snapshot : history) {
+    auto beat = portal_protocol::decode_heartbeat(snapshot.heartbeat);
+    recent +=
+        fmt::format("<tr><td>{}</td><td><bdi>{}</bdi></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    snapshot.heartbeat_ms ? page.time_text(*snapshot.heartbeat_ms) : std::string(),
+                    beat ? page.e(beat->version) : std::string(),
+                    beat ? page.seconds_text(beat->uptime_s) : std::string(),
+                    beat ? std::to_string(beat->queue_depth) : std::string(),
+                    beat ? std::to_string(beat->quarantined) : std::string());
+  }
+  page.add(fmt::format(
+      "<h2>{}</h2><table id=\"history\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
+      "<th>{}</th></tr>{}</table>",
+      page.et(k_recent), page.et(k_received), page.et(k_version), page.et(k_uptime),
+      page.et(k_queue), page.et(k_quarantined), recent));
+  return page.finish(std::string(page.t(k_kiosk)) + " " + kiosk.kiosk_id);
+}
+
+std::string render_tokens(const PageContext& context, const std::optional<IssuedToken>& issued,
+                          std::string_view error) {
+  Page page(context);
+  if (issued) {
+    page.add("<p>" +
+             page.e(fmt::format(fmt::runtime(page.t(k_issued)), issued->kiosk_id, issued->hours)) +
+             "</p><p class=\"token\" id=\"token\">" + page.e(issued->token) + "</p>");
+  }
+  if (!error.empty())
+    page.add("<p class=\"error\">" + page.et(k_token_refused) + page.e(error) + "</p>");
+  if (context.role != AdminRole::operator_role) {
+    page.add("<p>" + page.et(k_viewer_only) + "</p>");
+  } else {
+    page.add(fmt::format(
+        "<form method=\"post\" action=\"/tokens\" class=\"box\">"
+        "<input type=\"hidden\" name=\"csrf\" value=\"{}\">"
+        "<label>{}<br><input name=\"kiosk_id\" id=\"kiosk_id\" required dir=\"ltr\"></label>"
+        "<label>{}<br><input name=\"hours\" id=\"hours\" type=\"number\" min=\"1\" max=\"720\" "
+        "value=\"24\"></label><button id=\"issue\">{}</button></form>",
+        page.e(context.csrf_token), page.et(k_kiosk_id), page.et(k_hours), page.et(k_issue)));
+  }
+  return page.finish(page.t(k_tokens));
+}
+
+std::string render_audit(const PageContext& context, const std::vector<AuditEntry>& entries) {
+  Page page(context);
+  std::string rows;
+  for (const auto& entry : entries) {
+    auto text = action_texts().find(entry.action);
+    rows += fmt::format(
+        "<tr class=\"audit\" data-action=\"{}\"><td>{}</td><td><bdi>{}</bdi></td><td>{}</td>"
+        "<td><bdi dir=\"ltr\">{}</bdi></td><td><bdi dir=\"ltr\">{}</bdi></td></tr>",
+        page.e(entry.action), page.time_text(entry.at_ms), page.e(entry.user),
+        text == action_texts().end() ? page.e(entry.action) : page.et(text->second),
+        page.e(entry.detail), page.e(entry.address));
+  }
+  page.add(fmt::format(
+      "<table id=\"audit\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>{}"
+      "</table>",
+      page.et(k_when), page.et(k_who), page.et(k_action), page.et(k_detail), page.et(k_address),
+      rows));
+  return page.finish(page.t(k_audit));
+}
+
+std::string render_refusal(const PageContext& context, Refusal refusal) {
+  Page page(context);
+  const Text& text = refusal == Refusal::forbidden
+                         ? k_forbidden
+                         : (refusal == Refusal::not_found ? k_not_found : k_bad_request);
+  page.add("<p class=\"error\">" + page.et(text) + "</p>");
+  return page.finish(page.t(text));
+}
+
+}  // namespace shubbak::portal::console

@@ -1,0 +1,61 @@
+// The admin console's pages: server-rendered HTML in Arabic (right to left, the default) or
+// English, one inline style sheet (allowed by its hash in the Content-Security-Policy), no
+// script, nothing loaded from elsewhere. Every value that came from a kiosk or an admin is
+// HTML-escaped here.
+//
+// Threading: pure functions, any thread.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "provisioning/portal/console/admin_store.hpp"
+#include "provisioning/portal/console/fleet_health.hpp"
+
+namespace shubbak::portal::console {
+
+enum class Language { ar, en };
+
+std::optional<Language> parse_language(std::string_view code);
+std::string_view language_code(Language language);
+
+std::string html_escape(std::string_view text);
+
+// The one style sheet every page carries inline, for the CSP hash.
+std::string_view style_sheet();
+
+struct PageContext {
+  Language language = Language::ar;
+  std::string user;  // empty on the sign-in page
+  AdminRole role = AdminRole::viewer;
+  std::string csrf_token;
+  std::string path;  // the page's path and query without lang, for the language switch
+  std::int64_t now_ms = 0;
+};
+
+struct BoardFilter {
+  std::optional<Health> health;
+  std::string version;  // empty: any
+};
+
+enum class SignInProblem { none, wrong, locked, expired };
+
+std::string render_sign_in(const PageContext& context, SignInProblem problem);
+std::string render_board(const PageContext& context, const std::vector<KioskHealth>& kiosks,
+                         const BoardFilter& filter, int refresh_seconds);
+std::string render_kiosk(const PageContext& context, const KioskHealth& kiosk,
+                         const std::vector<KioskSnapshot>& history);
+struct IssuedToken {
+  std::string kiosk_id;
+  std::string token;
+  int hours = 0;
+};
+std::string render_tokens(const PageContext& context, const std::optional<IssuedToken>& issued,
+                          std::string_view error);
+std::string render_audit(const PageContext& context, const std::vector<AuditEntry>& entries);
+enum class Refusal { forbidden, not_found, bad_request };
+std::string render_refusal(const PageContext& context, Refusal refusal);
+
+}  // namespace shubbak::portal::console

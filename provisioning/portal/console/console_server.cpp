@@ -1,0 +1,559 @@
+#include "provisioning/portal/console/console_server.hpp"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstring>
+
+#include <fmt/format.h>
+#include <httplib.h>
+
+#include "kiosk/core/hex.hpp"
+#include "kiosk/crypto/bytes.hpp"
+#include "kiosk/crypto/pin_hash.hpp"
+#include "provisioning/portal/console/console_pages.hpp"
+
+namespace shubbak::portal::console {
+
+namespace {
+
+// A browser's request line, headers and a sign-in or token form: a few kilobytes.
+constexpr std::size_t k_max_request_bytes = 64 * 1024;
+constexpr int k_max_requests_per_connection = 1000;
+constexpr int k_audit_page_rows = 200;
+constexpr std::string_view k_session_cookie = "__Host-shubbak-session";
+constexpr std::string_view k_language_cookie = "__Host-shubbak-lang";
+// Before there is a session, the sign-in form is protected by a token of its own (login CSRF:
+// another site must not sign a browser in to an account of its choosing).
+constexpr std::string_view k_sign_in_cookie = "__Host-shubbak-sign-in";
+
+std::int64_t unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string sha256_hex(std::string_view text) {
+  auto digest = sha256(text);
+  return to_hex(ByteView(digest.data(), digest.size()));
+}
+
+// The CSRF token of a session: derived from the session id (which only the browser holds), so
+// it needs no storage and differs for every session.
+std::string csrf_token_of(std::string_view session_id) {
+  return sha256_hex(fmt::format("shubbak-console-csrf:{}", session_id));
+}
+
+std::string sign_in_token_of(std::string_view nonce) {
+  return sha256_hex(fmt::format("shubbak-console-sign-in:{}", nonce));
+}
+
+Expected<std::string> random_hex() {
+  std::array<std::uint8_t, 32> random{};
+  if (auto ok = random_bytes(random); !ok) return std::unexpected(ok.error());
+  return to_hex(ByteView(random.data(), random.size()));
+}
+
+// One request's worth of state, reached by the handlers on the thread that serves it.
+struct RequestState {
+  bool close_after = false;
+  bool unread_body = false;
+  Language language = Language::ar;
+  bool language_chosen = false;  // ?lang= given: remember it in a cookie
+  std::optional<AdminSession> session;
+  std::string session_id;
+  std::string address;
+};
+
+thread_local RequestState* t_request = nullptr;
+
+// cpp-httplib's view of one TLS connection: each request bounded in bytes and in time.
+class HttpStream final : public httplib::Stream {
+ public:
+  HttpStream(TlsConnection& connection, const ConnectionLimits& limits)
+      : m_connection(connection), m_limits(limits) {}
+
+  bool wait_for_request(Clock::time_point deadline) {
+    return m_begin < m_end || m_connection.wait_readable(deadline);
+  }
+  void begin_request() {
+    m_deadline = Clock::now() + m_limits.header_timeout + m_limits.body_timeout;
+    m_consumed = 0;
+  }
+
+  bool is_readable() const override { return m_begin < m_end; }
+  bool is_writable() const override { return true; }
+
+  ssize_t read(char* data, std::size_t size) override {
+    if (m_consumed >= k_max_request_bytes) return -1;
+    if (m_begin == m_end) {
+      ssize_t got = m_connection.read(m_buffer, sizeof m_buffer, m_deadline);
+      if (got <= 0) return got;
+      m_begin = 0;
+      m_end = static_cast<std::size_t>(got);
+    }
+    std::size_t n = std::min({size, m_end - m_begin, k_max_request_bytes - m_consumed});
+    std::memcpy(data, m_buffer + m_begin, n);
+    m_begin += n;
+    m_consumed += n;
+    return static_cast<ssize_t>(n);
+  }
+
+  ssize_t write(const char* data, std::size_t size) override {
+    return m_connection.write(data, size, Clock::now() + m_limits.write_timeout);
+  }
+
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    ip = m_connection.peer_address();
+    port = m_connection.peer_port();
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    ip.clear();
+    port = 0;
+  }
+  socket_t socket() const override { return m_connection.fd(); }
+
+ private:
+  TlsConnection& m_connection;
+  const ConnectionLimits& m_limits;
+  char m_buffer[16384];
+  std::size_t m_begin = 0;
+  std::size_t m_end = 0;
+  Clock::time_point m_deadline{};
+  std::size_t m_consumed = 0;
+};
+
+class HttpRouter final : public httplib::Server {
+ public:
+  bool serve(httplib::Stream& stream, bool last, bool& closed) {
+    return process_request(stream, last, closed, nullptr);
+  }
+};
+
+std::string cookie(const httplib::Request& q, std::string_view name) {
+  std::string header = q.get_header_value("Cookie");
+  std::string_view rest = header;
+  while (!rest.empty()) {
+    auto end = rest.find(';');
+    std::string_view part = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.size() > name.size() && part.starts_with(name) && part[name.size()] == '=')
+      return std::string(part.substr(name.size() + 1));
+  }
+  return {};
+}
+
+httplib::Params form_of(const httplib::Request& q) {
+  httplib::Params form;
+  if (q.get_header_value("Content-Type").starts_with("application/x-www-form-urlencoded"))
+    httplib::detail::parse_query_text(q.body, form);
+  return form;
+}
+
+std::string field(const httplib::Params& form, const std::string& name) {
+  auto found = form.find(name);
+  return found == form.end() ? std::string() : found->second;
+}
+
+}  // namespace
+
+struct ConsoleServer::Impl {
+  ConsoleOptions options;
+  PortalStore& portal;
+  AdminStore& admins;
+  Log log;
+  std::unique_ptr<TlsContext> tls;
+  HttpRouter http;
+  std::unique_ptr<ConnectionServer> connections;
+  std::string dummy_hash;  // verified against for unknown users, so they take as long
+  std::string content_security_policy;
+
+  Impl(ConsoleOptions o, PortalStore& p, AdminStore& a, Log l)
+      : options(std::move(o)), portal(p), admins(a), log(std::move(l)) {}
+
+  bool serve_connection(TlsConnection& connection) {
+    HttpStream stream(connection, options.limits);
+    for (int served = 0; served < k_max_requests_per_connection; ++served) {
+      if (!stream.wait_for_request(Clock::now() + options.limits.idle_timeout)) return false;
+      RequestState request;
+      request.address = connection.peer_address();
+      t_request = &request;
+      stream.begin_request();
+      bool closed = false;
+      bool ok = http.serve(stream, served + 1 == k_max_requests_per_connection, closed);
+      t_request = nullptr;
+      if (!ok || closed || request.close_after) return request.unread_body;
+    }
+    return false;
+  }
+
+  PageContext context_of(const httplib::Request& q) const {
+    PageContext context;
+    context.language = t_request->language;
+    context.now_ms = unix_ms();
+    if (t_request->session) {
+      context.user = t_request->session->user;
+      context.role = t_request->session->role;
+      context.csrf_token = csrf_token_of(t_request->session_id);
+    }
+    // The same page and query, without lang: the language switch adds its own. After a POST
+    // the switch leads to the page itself: cpp-httplib puts a form's fields (its CSRF token
+    // among them) in params too, and they do not belong in a link.
+    context.path = q.path;
+    char join = '?';
+    for (const auto& [name, value] : q.params) {
+      if (q.method != "GET") break;
+      if (name == "lang") continue;
+      context.path += join + httplib::detail::encode_query_param(name) + "=" +
+                      httplib::detail::encode_query_param(value);
+      join = '&';
+    }
+    return context;
+  }
+
+  void secure_headers(httplib::Response& r) const {
+    r.set_header("Content-Security-Policy", content_security_policy);
+    r.set_header("X-Content-Type-Options", "nosniff");
+    r.set_header("X-Frame-Options", "DENY");
+    r.set_header("Referrer-Policy", "no-referrer");
+    r.set_header("Cache-Control", "no-store");
+    r.set_header("Strict-Transport-Security", "max-age=31536000");
+    if (t_request && t_request->language_chosen) {
+      r.set_header("Set-Cookie",
+                   fmt::format("{}={}; Path=/; Secure; SameSite=Strict; "
+                               "Max-Age=31536000",
+                               k_language_cookie, language_code(t_request->language)));
+    }
+  }
+
+  void send_html(httplib::Response& r, int status, const std::string& html) const {
+    r.status = status;
+    r.set_content(html, "text/html; charset=utf-8");
+    if (status >= 400 && t_request) t_request->close_after = true;
+  }
+
+  void redirect(httplib::Response& r, const std::string& location) const {
+    r.status = 303;
+    r.set_header("Location", location);
+    r.set_content("", "text/plain");
+  }
+
+  void audit(std::string_view user, std::string_view action, std::string_view detail) {
+    AuditEntry entry{unix_ms(), std::string(user), std::string(action), std::string(detail),
+                     t_request ? t_request->address : std::string()};
+    if (auto ok = admins.audit(entry); !ok)
+      log.error("cannot write the audit log ({} {}): {}", action, user, ok.error().describe());
+  }
+
+  void storage_failure(httplib::Response& r, const Error& error) {
+    log.error("console storage: {}", error.describe());
+    r.status = 503;
+    r.set_content("storage unavailable", "text/plain; charset=utf-8");
+    t_request->close_after = true;
+  }
+
+  // Before routing and before any body is read: the language, the session, and refusal of
+  // everything but sign-in without one.
+  httplib::Server::HandlerResponse screen(const httplib::Request& q, httplib::Response& r) {
+    using Handled = httplib::Server::HandlerResponse;
+    RequestState& state = *t_request;
+    if (auto chosen = parse_language(q.get_param_value("lang"))) {
+      state.language = *chosen;
+      state.language_chosen = true;
+    } else if (auto remembered = parse_language(cookie(q, k_language_cookie))) {
+      state.language = *remembered;
+    }
+    secure_headers(r);
+    if (q.method != "GET" && q.method != "HEAD" && q.method != "POST") {
+      state.close_after = state.unread_body = true;
+      send_html(r, 405, render_refusal(context_of(q), Refusal::bad_request));
+      return Handled::Handled;
+    }
+    if (q.method == "POST" &&
+        q.get_header_value<std::uint64_t>("Content-Length") > k_max_request_bytes / 2) {
+      state.close_after = state.unread_body = true;
+      send_html(r, 413, render_refusal(context_of(q), Refusal::bad_request));
+      return Handled::Handled;
+    }
+    std::string id = cookie(q, k_session_cookie);
+    if (id.size() == 64) {
+      auto session = admins.session(sha256_hex(id), unix_ms());
+      if (!session) {
+        state.unread_body = true;
+        storage_failure(r, session.error());
+        return Handled::Handled;
+      }
+      if (*session) {
+        state.session = std::move(*session);
+        state.session_id = std::move(id);
+      }
+    }
+    if (q.path == "/sign-in") return Handled::Unhandled;
+    if (!state.session) {
+      if (q.method == "GET" || q.method == "HEAD") {
+        redirect(r, "/sign-in");
+        return Handled::Handled;
+      }
+      state.close_after = state.unread_body = true;
+      sign_in_page(q, r, 401, SignInProblem::expired);
+      return Handled::Handled;
+    }
+    return Handled::Unhandled;
+  }
+
+  // A POST with a session: its form's CSRF token must be the session's.
+  bool csrf_ok(const httplib::Request& q, const httplib::Params& form, httplib::Response& r) {
+    if (constant_time_equal(field(form, "csrf"), csrf_token_of(t_request->session_id))) return true;
+    audit(t_request->session->user, "csrf_refused", q.path);
+    send_html(r, 403, render_refusal(context_of(q), Refusal::forbidden));
+    return false;
+  }
+
+  // The sign-in form with its sign-in token: a random nonce in an HttpOnly cookie, and a token
+  // derived from it in the form. The browser's nonce is kept while it has one: a browser loads
+  // more than the page (its favicon, sent here to sign in too), and a new nonce for each would
+  // leave the form on screen with a token for a cookie that is gone.
+  void sign_in_page(const httplib::Request& q, httplib::Response& r, int status,
+                    SignInProblem problem) {
+    Expected<std::string> nonce = cookie(q, k_sign_in_cookie);
+    bool well_formed = nonce->size() == 64 && std::all_of(nonce->begin(), nonce->end(), [](char c) {
+                         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                       });
+    if (!well_formed) nonce = random_hex();
+    if (!nonce) return storage_failure(r, nonce.error());
+    r.set_header("Set-Cookie", fmt::format("{}={}; Path=/; Secure; HttpOnly; SameSite=Strict; "
+                                           "Max-Age=3600",
+                                           k_sign_in_cookie, *nonce));
+    PageContext context = context_of(q);
+    context.csrf_token = sign_in_token_of(*nonce);
+    send_html(r, status, render_sign_in(context, problem));
+  }
+
+  void on_sign_in_page(const httplib::Request& q, httplib::Response& r) {
+    if (t_request->session) return redirect(r, "/");
+    sign_in_page(q, r, 200, SignInProblem::none);
+  }
+
+  void on_sign_in(const httplib::Request& q, httplib::Response& r) {
+    auto form = form_of(q);
+    std::string user = field(form, "user");
+    std::string password = field(form, "password");
+    std::string nonce = cookie(q, k_sign_in_cookie);
+    if (nonce.size() != 64 || !constant_time_equal(field(form, "csrf"), sign_in_token_of(nonce))) {
+      audit(user.substr(0, 64), "csrf_refused", q.path);
+      return sign_in_page(q, r, 403, SignInProblem::none);
+    }
+    if (user.empty() || user.size() > 64 || password.empty() || password.size() > 1024) {
+      audit(user.substr(0, 64), "sign_in_failed", "malformed");
+      return sign_in_page(q, r, 401, SignInProblem::wrong);
+    }
+    std::int64_t now = unix_ms();
+    auto account = admins.account(user);
+    if (!account) return storage_failure(r, account.error());
+    if (*account && (*account)->locked_until_ms > now) {
+      audit(user, "sign_in_locked", "");
+      return sign_in_page(q, r, 429, SignInProblem::locked);
+    }
+    bool matches = false;
+    if (*account) {
+      auto verified = verify_secret(password, (*account)->password_hash);
+      matches = verified && *verified;
+    } else {
+      (void)verify_secret(password, dummy_hash);  // as slow as for a real account
+    }
+    if (!matches) {
+      SignInProblem problem = SignInProblem::wrong;
+      if (*account) {
+        auto counted = admins.record_failed_sign_in(user, now, options.max_failed_sign_ins,
+                                                    options.lockout.count() * 1000);
+        if (!counted) return storage_failure(r, counted.error());
+        auto after = admins.account(user);
+        if (after && *after && (*after)->locked_until_ms > now) problem = SignInProblem::locked;
+      }
+      audit(user, "sign_in_failed", problem == SignInProblem::locked ? "now locked" : "");
+      return sign_in_page(q, r, problem == SignInProblem::locked ? 429 : 401, problem);
+    }
+    auto random_id = random_hex();
+    if (!random_id) return storage_failure(r, random_id.error());
+    const std::string& id = *random_id;
+    auto lifetime_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(options.session_lifetime).count();
+    if (auto ok = admins.clear_failed_sign_ins(user); !ok) return storage_failure(r, ok.error());
+    if (auto ok = admins.create_session(sha256_hex(id), user, now + lifetime_ms); !ok)
+      return storage_failure(r, ok.error());
+    audit(user, "sign_in", "");
+    log.info("admin {} signed in from {}", user, t_request->address);
+    r.set_header("Set-Cookie",
+                 fmt::format("{}={}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age={}",
+                             k_session_cookie, id, lifetime_ms / 1000));
+    r.set_header("Set-Cookie", fmt::format("{}=; Path=/; Secure; HttpOnly; SameSite=Strict; "
+                                           "Max-Age=0",
+                                           k_sign_in_cookie));
+    redirect(r, "/");
+  }
+
+  void on_sign_out(const httplib::Request& q, httplib::Response& r) {
+    auto form = form_of(q);
+    if (!csrf_ok(q, form, r)) return;
+    if (auto ok = admins.delete_session(sha256_hex(t_request->session_id)); !ok)
+      return storage_failure(r, ok.error());
+    audit(t_request->session->user, "sign_out", "");
+    r.set_header("Set-Cookie", fmt::format("{}=; Path=/; Secure; HttpOnly; SameSite=Strict; "
+                                           "Max-Age=0",
+                                           k_session_cookie));
+    redirect(r, "/sign-in");
+  }
+
+  Expected<std::vector<KioskHealth>> fleet() {
+    auto kiosks = portal.kiosks();
+    if (!kiosks) return std::unexpected(kiosks.error());
+    std::vector<KioskHealth> fleet;
+    fleet.reserve(kiosks->size());
+    std::int64_t now = unix_ms();
+    for (const auto& snapshot : *kiosks) fleet.push_back(assess(snapshot, now, options.health));
+    return fleet;
+  }
+
+  void on_board(const httplib::Request& q, httplib::Response& r) {
+    BoardFilter filter;
+    std::string state = q.get_param_value("state");
+    for (Health health : {Health::green, Health::amber, Health::red})
+      if (state == health_name(health)) filter.health = health;
+    filter.version = q.get_param_value("version");
+    auto kiosks = fleet();
+    if (!kiosks) return storage_failure(r, kiosks.error());
+    send_html(r, 200, render_board(context_of(q), *kiosks, filter, options.refresh_seconds));
+  }
+
+  void on_kiosk(const httplib::Request& q, httplib::Response& r) {
+    std::string id = q.get_param_value("id");
+    auto kiosks = fleet();
+    if (!kiosks) return storage_failure(r, kiosks.error());
+    auto found = std::find_if(kiosks->begin(), kiosks->end(),
+                              [&](const KioskHealth& k) { return k.kiosk_id == id; });
+    if (found == kiosks->end())
+      return send_html(r, 404, render_refusal(context_of(q), Refusal::not_found));
+    auto history = portal.heartbeat_history(id, 20);
+    if (!history) return storage_failure(r, history.error());
+    send_html(r, 200, render_kiosk(context_of(q), *found, *history));
+  }
+
+  void on_tokens_page(const httplib::Request& q, httplib::Response& r) {
+    send_html(r, 200, render_tokens(context_of(q), std::nullopt, ""));
+  }
+
+  void on_issue_token(const httplib::Request& q, httplib::Response& r) {
+    auto form = form_of(q);
+    if (!csrf_ok(q, form, r)) return;
+    const AdminSession& session = *t_request->session;
+    if (session.role != AdminRole::operator_role) {
+      audit(session.user, "token_refused", "viewer role");
+      return send_html(r, 403, render_refusal(context_of(q), Refusal::forbidden));
+    }
+    std::string kiosk_id = field(form, "kiosk_id");
+    std::string hours_text = field(form, "hours");
+    int hours = 24;
+    if (!hours_text.empty()) {
+      auto [end, ec] =
+          std::from_chars(hours_text.data(), hours_text.data() + hours_text.size(), hours);
+      if (ec != std::errc() || end != hours_text.data() + hours_text.size() || hours < 1 ||
+          hours > 720)
+        return send_html(r, 400, render_tokens(context_of(q), std::nullopt, "1–720"));
+    }
+    auto token = portal.issue_enrolment_token(kiosk_id, std::chrono::hours(hours));
+    if (!token) {
+      if (token.error().code != Errc::invalid_argument) return storage_failure(r, token.error());
+      audit(session.user, "token_refused", kiosk_id.substr(0, 64));
+      return send_html(r, 400, render_tokens(context_of(q), std::nullopt, token.error().message));
+    }
+    audit(session.user, "token_issued", kiosk_id);
+    log.info("admin {} issued an enrolment token for {}", session.user, kiosk_id);
+    send_html(r, 200, render_tokens(context_of(q), IssuedToken{kiosk_id, *token, hours}, ""));
+  }
+
+  void on_audit(const httplib::Request& q, httplib::Response& r) {
+    auto entries = admins.audit_log(k_audit_page_rows);
+    if (!entries) return storage_failure(r, entries.error());
+    send_html(r, 200, render_audit(context_of(q), *entries));
+  }
+};
+
+ConsoleServer::ConsoleServer(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+ConsoleServer::~ConsoleServer() {
+  stop();
+}
+
+Expected<std::unique_ptr<ConsoleServer>> ConsoleServer::start(ConsoleOptions options,
+                                                              PortalStore& portal,
+                                                              AdminStore& admins, Log log) {
+  auto impl = std::make_unique<Impl>(std::move(options), portal, admins, std::move(log));
+  Impl& s = *impl;
+  // A client certificate is never required here: admins are people with passwords.
+  auto tls = TlsContext::create(s.options.cert, s.options.key, s.options.client_ca,
+                                /*require_client_certificate=*/false);
+  if (!tls) return std::unexpected(tls.error());
+  s.tls = std::move(*tls);
+  auto dummy = hash_secret("no such admin account");
+  if (!dummy) return std::unexpected(dummy.error());
+  s.dummy_hash = std::move(*dummy);
+  auto style_hash = sha256(style_sheet());
+  s.content_security_policy = fmt::format(
+      "default-src 'none'; style-src 'sha256-{}'; img-src 'self'; form-action 'self'; "
+      "frame-ancestors 'none'; base-uri 'none'",
+      base64_encode(style_hash));
+
+  s.http.set_pre_routing_handler(
+      [&s](const httplib::Request& q, httplib::Response& r) { return s.screen(q, r); });
+  s.http.set_error_handler([&s](const httplib::Request& q, httplib::Response& r) {
+    if (r.body.empty()) {
+      s.secure_headers(r);
+      r.set_content(render_refusal(s.context_of(q),
+                                   r.status == 404 ? Refusal::not_found : Refusal::bad_request),
+                    "text/html; charset=utf-8");
+    }
+    if (t_request) t_request->close_after = true;
+  });
+  s.http.set_payload_max_length(k_max_request_bytes / 2);
+  auto get = [&s](const char* path,
+                  void (Impl::*handler)(const httplib::Request&, httplib::Response&)) {
+    s.http.Get(path, [&s, handler](const httplib::Request& q, httplib::Response& r) {
+      (s.*handler)(q, r);
+    });
+  };
+  auto post = [&s](const char* path,
+                   void (Impl::*handler)(const httplib::Request&, httplib::Response&)) {
+    s.http.Post(path, [&s, handler](const httplib::Request& q, httplib::Response& r) {
+      (s.*handler)(q, r);
+    });
+  };
+  get("/sign-in", &Impl::on_sign_in_page);
+  post("/sign-in", &Impl::on_sign_in);
+  post("/sign-out", &Impl::on_sign_out);
+  get("/", &Impl::on_board);
+  get("/kiosk", &Impl::on_kiosk);
+  get("/tokens", &Impl::on_tokens_page);
+  post("/tokens", &Impl::on_issue_token);
+  get("/audit", &Impl::on_audit);
+
+  auto connections = ConnectionServer::start(
+      s.options.host, s.options.port, s.options.limits, *s.tls,
+      [&s](TlsConnection& connection) { return s.serve_connection(connection); },
+      s.log.child("net"));
+  if (!connections) return std::unexpected(connections.error());
+  s.connections = std::move(*connections);
+  return std::unique_ptr<ConsoleServer>(new ConsoleServer(std::move(impl)));
+}
+
+int ConsoleServer::port() const {
+  return m_impl->connections->port();
+}
+
+void ConsoleServer::stop() {
+  if (!m_impl || !m_impl->connections) return;
+  m_impl->connections->stop();
+}
+
+}  // namespace shubbak::portal::console

@@ -1,0 +1,50 @@
+#include "provisioning/portal/console/fleet_health.hpp"
+
+#include <algorithm>
+
+namespace shubbak::portal::console {
+
+std::string_view health_name(Health health) {
+  switch (health) {
+    case Health::green:
+      return "green";
+    case Health::amber:
+      return "amber";
+    case Health::red:
+      return "red";
+  }
+  return "red";
+}
+
+KioskHealth assess(const KioskSnapshot& snapshot, std::int64_t now_ms, const HealthRules& rules) {
+  KioskHealth result;
+  result.kiosk_id = snapshot.kiosk_id;
+  result.heartbeat_ms = snapshot.heartbeat_ms;
+  auto raise = [&](Health to, HealthReason why) {
+    result.health = std::max(result.health, to);
+    result.reasons.push_back(why);
+  };
+  if (!snapshot.heartbeat_ms) {
+    raise(Health::red, HealthReason::never_heard);
+    return result;
+  }
+  if (now_ms - *snapshot.heartbeat_ms > rules.offline_after.count())
+    raise(Health::red, HealthReason::offline);
+  auto heartbeat = portal_protocol::decode_heartbeat(snapshot.heartbeat);
+  if (!heartbeat) {
+    raise(Health::amber, HealthReason::unreadable_heartbeat);
+    return result;
+  }
+  if (heartbeat->out_of_service) raise(Health::red, HealthReason::out_of_service);
+  if (std::any_of(heartbeat->devices.begin(), heartbeat->devices.end(),
+                  [](const auto& device) { return device.second != "ok"; }))
+    raise(Health::amber, HealthReason::device_fault);
+  if (heartbeat->quarantined > 0) raise(Health::amber, HealthReason::quarantined);
+  if (heartbeat->oldest_pending_age_s &&
+      *heartbeat->oldest_pending_age_s > rules.stale_queue_after.count())
+    raise(Health::amber, HealthReason::queue_stale);
+  result.heartbeat = std::move(*heartbeat);
+  return result;
+}
+
+}  // namespace shubbak::portal::console

@@ -1,0 +1,51 @@
+// A kiosk's health on the fleet board, from its latest heartbeat and when it arrived:
+//   red:   no heartbeat for longer than `offline_after` (or never), or out of service;
+//   amber: a device whose status is not "ok", quarantined transactions, or a queue that is not
+//          draining (its oldest pending transaction older than `stale_queue_after`);
+//   green: otherwise.
+//
+// Threading: pure functions, any thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kiosk/sync/portal_protocol.hpp"
+#include "provisioning/portal/portal_store.hpp"
+
+namespace shubbak::portal::console {
+
+enum class Health { green, amber, red };
+
+std::string_view health_name(Health health);  // "green", "amber", "red"
+
+struct HealthRules {
+  std::chrono::milliseconds offline_after{5 * 60 * 1000};
+  std::chrono::seconds stale_queue_after{15 * 60};
+};
+
+// Why a kiosk is not green, as keys the pages translate.
+enum class HealthReason {
+  never_heard,
+  offline,
+  out_of_service,
+  device_fault,
+  quarantined,
+  queue_stale,
+  unreadable_heartbeat
+};
+
+struct KioskHealth {
+  std::string kiosk_id;
+  Health health = Health::green;
+  std::vector<HealthReason> reasons;
+  std::optional<portal_protocol::Heartbeat> heartbeat;  // none: never heard, or unreadable
+  std::optional<std::int64_t> heartbeat_ms;
+};
+
+KioskHealth assess(const KioskSnapshot& snapshot, std::int64_t now_ms, const HealthRules& rules);
+
+}  // namespace shubbak::portal::console

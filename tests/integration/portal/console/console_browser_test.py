@@ -1,0 +1,270 @@
+#!/usr/bin/python3
+"""The admin console in a real browser: Debian's Chromium, headless, driven over WebDriver
+(chromedriver, python3-selenium). Starts the real shubbak-portal with its console on loopback
+(a throw-away CA made with openssl), sends heartbeats as a kiosk over mutual TLS, and:
+signs in, sees the board in Arabic (right to left) and English, sees a kiosk turn red when its
+heartbeats stop, issues an enrolment token, is refused with a forged CSRF token and without a
+session, and finds the actions in the audit log. Screenshots of every page in both languages go
+to OUT_DIR; the reference copies are tests/golden/console/ (compared by content, not pixels:
+fonts vary).
+
+usage: console_browser_test.py SHUBBAK_PORTAL OUT_DIR
+Every wait is bounded; every process started is stopped by its pid."""
+
+import http.client
+import json
+import os
+import shutil
+import signal
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.by import By
+
+PASSWORD = "نافذة-Shubbak 2026"
+
+
+def openssl(*args, cwd):
+    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True, timeout=60)
+
+
+def make_pki(d):
+    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=console test CA",
+            cwd=d)
+    for name, ext in (("server", "subjectAltName=IP:127.0.0.1,DNS:localhost"),
+                      ("kiosk-7", "extendedKeyUsage=clientAuth")):
+        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-keyout", f"{name}.key", "-out", f"{name}.csr", "-subj", f"/CN={name}", cwd=d)
+        with open(os.path.join(d, f"{name}.ext"), "w") as f:
+            f.write(ext + "\n")
+        openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                "-CAcreateserial", "-out", f"{name}.pem", "-days", "2", "-extfile", f"{name}.ext",
+                cwd=d)
+
+
+def heartbeat(api_port, d):
+    body = json.dumps({
+        "kiosk_id": "kiosk-7", "version": "1.4.0",
+        "boot_id": "3f0c7a52-9d41-4c4e-a0e5-1f2a3b4c5d6e", "uptime_s": 5400,
+        "queue_depth": 3, "quarantined": 0, "oldest_pending_age_s": 42, "last_sequence": 17,
+        "audit_head": {"seq": 17, "hash": "0" * 64}, "out_of_service": None,
+        "devices": {"printer": "ok", "card-reader": "ok", "scanner": "ok"}})
+    context = ssl.create_default_context(cafile=os.path.join(d, "ca.pem"))
+    context.load_cert_chain(os.path.join(d, "kiosk-7.pem"), os.path.join(d, "kiosk-7.key"))
+    connection = http.client.HTTPSConnection("127.0.0.1", api_port, context=context, timeout=10)
+    connection.request("POST", "/api/v1/heartbeat", body, {"Content-Type": "application/json"})
+    status = connection.getresponse().status
+    connection.close()
+    assert status == 204, f"heartbeat: HTTP {status}"
+
+
+def wait_for(condition, what, seconds=15):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def main():
+    portal_bin, out_dir = sys.argv[1], sys.argv[2]
+    os.makedirs(out_dir, exist_ok=True)
+    d = tempfile.mkdtemp(prefix="shubbak-console-browser-")
+    portal = driver = None
+    try:
+        make_pki(d)
+        db = os.path.join(d, "portal.db")
+        subprocess.run([portal_bin, "admin", "add", "--db", db, "--user", "amal", "--role",
+                        "operator"], input=PASSWORD + "\n", text=True, check=True, timeout=60,
+                       capture_output=True)
+        portal_out = open(os.path.join(d, "portal.out"), "w+")
+        portal_err = open(os.path.join(d, "portal.err"), "w+")
+        portal = subprocess.Popen(
+            [portal_bin, "--port", "0", "--console-port", "0", "--console-offline-seconds", "4",
+             "--console-refresh-seconds", "1", "--cert", os.path.join(d, "server.pem"),
+             "--key", os.path.join(d, "server.key"), "--client-ca", os.path.join(d, "ca.pem"),
+             "--db", db], stdout=portal_out, stderr=portal_err)
+        ports = {}
+
+        def started():
+            portal_out.seek(0)
+            for line in portal_out.read().splitlines():
+                for key, marker in (("api", "listening on https://127.0.0.1:"),
+                                    ("console", "console on https://127.0.0.1:")):
+                    if line.startswith(marker):
+                        ports[key] = int(line[len(marker):])
+            return len(ports) == 2
+        wait_for(started, "the portal to start")
+        base = f"https://127.0.0.1:{ports['console']}"
+
+        options = webdriver.ChromeOptions()
+        options.binary_location = "/usr/bin/chromium"
+        for arg in ("--headless=new", "--no-sandbox", "--window-size=1280,800",
+                    "--disable-gpu", "--disable-dev-shm-usage", "--lang=ar",
+                    f"--user-data-dir={os.path.join(d, 'chromium')}"):
+            options.add_argument(arg)
+        options.accept_insecure_certs = True  # the test CA is not in the browser's store
+        driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        driver.set_page_load_timeout(30)
+
+        def wait_text(text):
+            # A click that submits a form may return before the next page is there.
+            wait_for(lambda: text in driver.page_source, repr(text))
+
+        def wait_url(url):
+            wait_for(lambda: driver.current_url == url, url)
+
+        def shot(name):
+            path = os.path.join(out_dir, f"{name}.png")
+            driver.save_screenshot(path)
+            print("screenshot", path)
+
+        def direction():
+            return driver.find_element(By.TAG_NAME, "html").get_attribute("dir")
+
+        def state_of(kiosk):
+            # From the page's source, read at once: the board reloads itself every second.
+            source = driver.page_source
+            marker = f'data-kiosk="{kiosk}" data-state="'
+            at = source.find(marker)
+            return source[at + len(marker):].split('"', 1)[0] if at >= 0 else None
+
+        def click(by, selector):
+            # The board may reload between finding an element and clicking it: find it again.
+            for _ in range(10):
+                try:
+                    driver.find_element(by, selector).click()
+                    return
+                except StaleElementReferenceException:
+                    time.sleep(0.1)
+            raise AssertionError(f"{selector} kept going stale")
+
+        # Without a session: every page leads to sign-in.
+        for page in ("/", "/audit", "/tokens"):
+            driver.get(base + page)
+            assert driver.current_url == base + "/sign-in", driver.current_url
+        assert direction() == "rtl"
+        assert "تسجيل الدخول" in driver.page_source
+        shot("sign-in-ar")
+        click(By.ID, "lang")
+        wait_text('dir="ltr"')
+        assert "Sign in" in driver.page_source
+        shot("sign-in-en")
+
+        # A wrong password, then the right one.
+        driver.find_element(By.ID, "user").send_keys("amal")
+        driver.find_element(By.ID, "password").send_keys("wrong password")
+        driver.find_element(By.ID, "sign-in").click()
+        wait_text("Wrong user name or password.")
+        shot("sign-in-failed-en")
+        driver.find_element(By.ID, "user").send_keys("amal")
+        driver.find_element(By.ID, "password").send_keys(PASSWORD)
+        driver.find_element(By.ID, "sign-in").click()
+        wait_url(base + "/")
+        session = driver.get_cookie("__Host-shubbak-session")
+        assert session and session["secure"] and session["httpOnly"], session
+        assert session.get("sameSite") == "Strict", session
+
+        # The board: kiosk-7 heartbeats and is green; the language stays as chosen (cookie).
+        heartbeat(ports["api"], d)
+        driver.get(base + "/")
+        assert direction() == "ltr"
+        assert state_of("kiosk-7") == "green", driver.page_source
+        shot("board-en")
+        click(By.ID, "lang")
+        wait_text('dir="rtl"')
+        assert "الأسطول" in driver.page_source
+        assert state_of("kiosk-7") == "green"
+        shot("board-ar")
+
+        # A kiosk's page, both languages.
+        click(By.CSS_SELECTOR, 'tr[data-kiosk="kiosk-7"] a')
+        wait_for(lambda: "/kiosk?id=kiosk-7" in driver.current_url, "the kiosk page")
+        assert "1.4.0" in driver.page_source and "card-reader" in driver.page_source
+        assert direction() == "rtl"
+        shot("kiosk-ar")
+        click(By.ID, "lang")
+        wait_text("Recent heartbeats")
+        assert direction() == "ltr"
+        shot("kiosk-en")
+
+        # Heartbeats stop: the board, refreshing itself, turns kiosk-7 red.
+        driver.get(base + "/")
+        wait_for(lambda: state_of("kiosk-7") == "red", "kiosk-7 to turn red", seconds=20)
+        assert "heartbeats stopped" in driver.page_source
+        shot("board-red-en")
+        driver.get(base + "/?lang=ar")
+        assert state_of("kiosk-7") == "red"
+        shot("board-red-ar")
+
+        # Enrolment tokens: issue one.
+        driver.get(base + "/tokens?lang=en")
+        shot("tokens-en")
+        driver.find_element(By.ID, "kiosk_id").send_keys("kiosk-9")
+        driver.find_element(By.ID, "issue").click()
+        wait_text('id="token"')
+        token = driver.find_element(By.ID, "token").text
+        assert len(token) == 32, token
+        shot("token-issued-en")
+        driver.get(base + "/tokens?lang=ar")
+        assert token not in driver.page_source
+        shot("tokens-ar")
+        driver.find_element(By.ID, "kiosk_id").send_keys("kiosk-11")
+        driver.find_element(By.ID, "issue").click()
+        wait_text("رمز التسجيل للكشك kiosk-11")
+        assert len(driver.find_element(By.ID, "token").text) == 32
+        shot("token-issued-ar")
+
+        # A forged CSRF token is refused.
+        driver.execute_script(
+            "document.querySelector('form[action=\"/tokens\"] input[name=csrf]').value = "
+            "'0'.repeat(64);")
+        driver.find_element(By.ID, "kiosk_id").send_keys("kiosk-10")
+        driver.find_element(By.ID, "issue").click()
+        wait_text("ليست لديك صلاحية")
+        assert 'id="token"' not in driver.page_source
+        assert "csrf=" not in driver.find_element(By.ID, "lang").get_attribute("href")
+        shot("csrf-refused-ar")
+
+        # The audit log shows it all.
+        driver.get(base + "/audit?lang=en")
+        for action in ("sign_in", "sign_in_failed", "token_issued", "csrf_refused"):
+            assert driver.find_elements(By.CSS_SELECTOR, f'tr[data-action="{action}"]'), action
+        shot("audit-en")
+        click(By.ID, "lang")
+        wait_text('dir="rtl"')
+        assert "سجل التدقيق" in driver.page_source
+        shot("audit-ar")
+
+        # Sign out: the session is gone and pages lead to sign-in again.
+        driver.find_element(By.ID, "sign-out").click()
+        wait_url(base + "/sign-in")
+        driver.get(base + "/audit")
+        assert driver.current_url == base + "/sign-in"
+        print("console browser test: passed")
+        return 0
+    finally:
+        if driver is not None:
+            driver.quit()
+        if portal is not None:
+            portal.send_signal(signal.SIGTERM)
+            try:
+                portal.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                portal.kill()
+                portal.wait(timeout=10)
+            with open(os.path.join(d, "portal.err")) as f:
+                sys.stderr.write(f.read()[-4000:])
+        shutil.rmtree(d, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+// The console's fleet health rules and pages, without a server: red, amber and green from a
+// heartbeat and its age, escaping of every value a kiosk sends, both languages and directions.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "provisioning/portal/console/console_pages.hpp"
+#include "provisioning/portal/console/fleet_health.hpp"
+
+using namespace shubbak;
+using namespace shubbak::portal;
+using namespace shubbak::portal::console;
+
+namespace {
+
+constexpr std::int64_t k_now = 1'800'000'000'000;
+
+portal_protocol::Heartbeat heartbeat() {
+  portal_protocol::Heartbeat h;
+  h.kiosk_id = "kiosk-7";
+  h.version = "1.4.0";
+  h.boot_id = "3f0c7a52-9d41-4c4e-a0e5-1f2a3b4c5d6e";
+  h.audit_head_hash = std::string(64, '0');
+  h.devices = {{"printer", "ok"}};
+  return h;
+}
+
+KioskSnapshot snapshot(const portal_protocol::Heartbeat& h, std::int64_t age_ms) {
+  return {h.kiosk_id, k_now - age_ms, portal_protocol::encode_heartbeat(h)};
+}
+
+}  // namespace
+
+TEST_CASE("a kiosk is green, amber or red by its latest heartbeat and its age") {
+  HealthRules rules;  // offline after 5 minutes, a queue stale after 15
+  CHECK(assess(snapshot(heartbeat(), 1000), k_now, rules).health == Health::green);
+  auto offline = assess(snapshot(heartbeat(), 5 * 60 * 1000 + 1), k_now, rules);
+  CHECK(offline.health == Health::red);
+  CHECK(offline.reasons == std::vector{HealthReason::offline});
+  CHECK(assess(snapshot(heartbeat(), 5 * 60 * 1000), k_now, rules).health == Health::green);
+  auto never = assess({"kiosk-9", std::nullopt, ""}, k_now, rules);
+  CHECK(never.health == Health::red);
+  CHECK(never.reasons == std::vector{HealthReason::never_heard});
+
+  auto h = heartbeat();
+  h.devices = {{"printer", "media-empty"}};
+  CHECK(assess(snapshot(h, 0), k_now, rules).health == Health::amber);
+  h = heartbeat();
+  h.quarantined = 2;
+  CHECK(assess(snapshot(h, 0), k_now, rules).reasons == std::vector{HealthReason::quarantined});
+  h = heartbeat();
+  h.oldest_pending_age_s = 15 * 60 + 1;
+  CHECK(assess(snapshot(h, 0), k_now, rules).reasons == std::vector{HealthReason::queue_stale});
+  h.oldest_pending_age_s = 60;
+  CHECK(assess(snapshot(h, 0), k_now, rules).health == Health::green);
+  h = heartbeat();
+  h.out_of_service = "printer empty";
+  h.devices = {{"printer", "media-empty"}};
+  auto down = assess(snapshot(h, 0), k_now, rules);
+  CHECK(down.health == Health::red);  // the worst reason wins; all are kept
+  CHECK(down.reasons == std::vector{HealthReason::out_of_service, HealthReason::device_fault});
+  auto unreadable = assess({"kiosk-7", k_now, "{not json"}, k_now, rules);
+  CHECK(unreadable.health == Health::amber);
+}
+
+TEST_CASE("html_escape leaves no markup") {
+  CHECK(html_escape("<script>alert('x')</script> & \"q\"") ==
+        "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
+  CHECK(html_escape("نافذة 12345") == "نافذة 12345");
+}
+
+TEST_CASE("pages are in Arabic right to left by default, and in English left to right") {
+  PageContext context;
+  context.user = "amal";
+  context.role = AdminRole::operator_role;
+  context.csrf_token = std::string(64, 'c');
+  context.path = "/";
+  context.now_ms = k_now;
+  auto h = heartbeat();
+  h.version = "<img src=x>";
+  h.devices = {{"printer\"><b>", "jam<i>"}};
+  h.out_of_service = "</td><script>";
+  // Built by hand: the portal's heartbeat validation may refuse such values, but the pages
+  // escape whatever they are given.
+  KioskHealth hostile;
+  hostile.kiosk_id = "kiosk-7";
+  hostile.health = Health::red;
+  hostile.reasons = {HealthReason::out_of_service};
+  hostile.heartbeat = h;
+  hostile.heartbeat_ms = k_now;
+  std::vector<KioskHealth> fleet = {hostile};
+
+  std::string ar = render_board(context, fleet, {}, 15);
+  CHECK(ar.find("<html lang=\"ar\" dir=\"rtl\">") != std::string::npos);
+  CHECK(ar.find("الأسطول") != std::string::npos);
+  CHECK(ar.find("href=\"/?lang=en\"") != std::string::npos);
+  CHECK(ar.find("<img") == std::string::npos);
+  CHECK(ar.find("&lt;img src=x&gt;") != std::string::npos);
+
+  context.language = Language::en;
+  std::string page = render_kiosk(context, fleet[0], {});
+  CHECK(page.find("<html lang=\"en\" dir=\"ltr\">") != std::string::npos);
+  CHECK(page.find("<script") == std::string::npos);
+  CHECK(page.find("<b>") == std::string::npos);
+  CHECK(page.find("<i>") == std::string::npos);
+  CHECK(page.find("&lt;/td&gt;&lt;script&gt;") != std::string::npos);
+
+  // Filters: by state and by version.
+  BoardFilter amber_only{Health::amber, ""};
+  CHECK(render_board(context, fleet, amber_only, 15).find("data-kiosk=") == std::string::npos);
+  BoardFilter red_only{Health::red, ""};
+  CHECK(render_board(context, fleet, red_only, 15).find("data-kiosk=\"kiosk-7\"") !=
+        std::string::npos);
+
+  // The token page: a form for operators, a notice for viewers; a token shown once, escaped.
+  std::string tokens = render_tokens(context, IssuedToken{"kiosk-9", "0123abcd", 24}, "");
+  CHECK(tokens.find("id=\"issue\"") != std::string::npos);
+  CHECK(tokens.find("0123abcd") != std::string::npos);
+  context.role = AdminRole::viewer;
+  CHECK(render_tokens(context, std::nullopt, "").find("id=\"issue\"") == std::string::npos);
+}
