@@ -81,9 +81,9 @@ class Site {
     // The shipped configuration names two portals: with one, both names are the same socket.
     if (portals == 1) fs::create_symlink(m_dir / "portal-1.sock", m_dir / "portal-2.sock");
     // Every simulated kiosk comes from 127.0.0.1: the per-address limit is lifted here.
-    m_nginx = std::make_unique<PrivateNginx>(NginxSite{
-        m_dir.path(), fs::path(SHUBBAK_SOURCE_DIR) / "provisioning/nginx/shubbak-portal.conf",
-        60'000});
+    m_nginx = std::make_unique<PrivateNginx>(
+        NginxSite{m_dir.path(),
+                  fs::path(SHUBBAK_SOURCE_DIR) / "provisioning/nginx/shubbak-portal.conf", 60'000});
   }
 
   nlohmann::json simulate(const std::vector<std::string>& extra, const fs::path& state) {
