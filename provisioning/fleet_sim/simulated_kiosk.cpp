@@ -132,8 +132,9 @@ Exchange SimulatedKiosk::send_heartbeat(std::chrono::steady_clock::duration upti
   heartbeat.uptime_s = std::chrono::duration_cast<std::chrono::seconds>(uptime).count();
   heartbeat.last_sequence = m_sequence;
   heartbeat.audit_head_hash = std::string(64, '0');
-  std::string paper = m_faults.paper_out   ? "paper_out"
-                      : m_faults.paper_low ? "paper_low"
+  // The kiosk's own words for its devices (kiosk/core/device_status.hpp).
+  std::string paper = m_faults.paper_out   ? "media-empty"
+                      : m_faults.paper_low ? "media-low"
                                            : "online";
   heartbeat.devices = {{"printer", paper},
                        {"store", "online"},

@@ -377,7 +377,8 @@ std::string render_kiosk(const PageContext& context, const KioskHealth& kiosk,
     std::string devices;
     for (const auto& [name, status] : kiosk.heartbeat->devices) {
       devices += fmt::format("<tr><td><bdi>{}</bdi></td><td class=\"{}\"><bdi>{}</bdi></td></tr>",
-                             page.e(name), status == "ok" ? "green" : "amber", page.e(status));
+                             page.e(name), device_is_well(name, status) ? "green" : "amber",
+                             page.e(status));
     }
     page.add(
         fmt::format("<h2>{}</h2><table id=\"devices\"><tr><th>{}</th><th>{}</th></tr>{}</table>",

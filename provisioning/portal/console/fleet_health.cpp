@@ -2,7 +2,25 @@
 
 #include <algorithm>
 
+#include "kiosk/core/device_status.hpp"
+
 namespace shubbak::portal::console {
+
+bool device_is_well(std::string_view name, std::string_view status) {
+  // "<device>.last_failure" is the device's history, not its state.
+  if (name.find('.') != std::string_view::npos) return true;
+  auto known = device_status_named(status);
+  if (!known) return false;  // a status this console does not know is looked at
+  switch (*known) {
+    case DeviceStatus::online:
+    case DeviceStatus::busy:
+    case DeviceStatus::not_installed:
+    case DeviceStatus::card_present:
+      return true;
+    default:
+      return false;
+  }
+}
 
 std::string_view health_name(Health health) {
   switch (health) {
@@ -37,7 +55,7 @@ KioskHealth assess(const KioskSnapshot& snapshot, std::int64_t now_ms, const Hea
   }
   if (heartbeat->out_of_service) raise(Health::red, HealthReason::out_of_service);
   if (std::any_of(heartbeat->devices.begin(), heartbeat->devices.end(),
-                  [](const auto& device) { return device.second != "ok"; }))
+                  [](const auto& device) { return !device_is_well(device.first, device.second); }))
     raise(Health::amber, HealthReason::device_fault);
   if (heartbeat->quarantined > 0) raise(Health::amber, HealthReason::quarantined);
   if (heartbeat->oldest_pending_age_s &&

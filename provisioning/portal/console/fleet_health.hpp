@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kiosk/sync/portal_protocol.hpp"
@@ -45,6 +46,11 @@ struct KioskHealth {
   std::optional<portal_protocol::Heartbeat> heartbeat;  // none: never heard, or unreadable
   std::optional<std::int64_t> heartbeat_ms;
 };
+
+// Whether a device's status, as the kiosk's device hub reports it (kiosk/core/device_status.hpp),
+// needs no one: online, busy, not installed, or a card reader holding a card. Anything else, a
+// status this console does not know included, turns the kiosk amber.
+bool device_is_well(std::string_view name, std::string_view status);
 
 KioskHealth assess(const KioskSnapshot& snapshot, std::int64_t now_ms, const HealthRules& rules);
 

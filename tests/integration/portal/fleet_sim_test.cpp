@@ -61,7 +61,7 @@ TEST_CASE("the fleet simulator's kiosks are real kiosks to the portal, faults in
   // A quarter of the kiosks are out of paper, and say so as their out-of-service reason.
   auto paper_out = portal.query_int(
       "SELECT count(*) FROM heartbeats WHERE json_extract(body, '$.devices.printer') = "
-      "'paper_out' AND json_extract(body, '$.out_of_service') = 'printer_paper_out'");
+      "'media-empty' AND json_extract(body, '$.out_of_service') = 'printer_paper_out'");
   CHECK(paper_out >= 3);
   CHECK(paper_out <= 7);
   // Dark kiosks stopped after a second: their latest heartbeat is older than the others'.

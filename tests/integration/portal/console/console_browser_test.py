@@ -55,7 +55,7 @@ def heartbeat(api_port, d):
         "boot_id": "3f0c7a52-9d41-4c4e-a0e5-1f2a3b4c5d6e", "uptime_s": 5400,
         "queue_depth": 3, "quarantined": 0, "oldest_pending_age_s": 42, "last_sequence": 17,
         "audit_head": {"seq": 17, "hash": "0" * 64}, "out_of_service": None,
-        "devices": {"printer": "ok", "card-reader": "ok", "scanner": "ok"}})
+        "devices": {"printer": "online", "card_reader": "online", "scanner": "busy"}})
     context = ssl.create_default_context(cafile=os.path.join(d, "ca.pem"))
     context.load_cert_chain(os.path.join(d, "kiosk-7.pem"), os.path.join(d, "kiosk-7.key"))
     connection = http.client.HTTPSConnection("127.0.0.1", api_port, context=context, timeout=10)
@@ -188,7 +188,7 @@ def main():
         # A kiosk's page, both languages.
         click(By.CSS_SELECTOR, 'tr[data-kiosk="kiosk-7"] a')
         wait_for(lambda: "/kiosk?id=kiosk-7" in driver.current_url, "the kiosk page")
-        assert "1.4.0" in driver.page_source and "card-reader" in driver.page_source
+        assert "1.4.0" in driver.page_source and "card_reader" in driver.page_source
         assert direction() == "rtl"
         shot("kiosk-ar")
         click(By.ID, "lang")

@@ -24,7 +24,9 @@ portal_protocol::Heartbeat heartbeat(const std::string& kiosk_id) {
   h.uptime_s = 3600;
   h.queue_depth = 2;
   h.audit_head_hash = std::string(64, '0');
-  h.devices = {{"printer", "ok"}, {"card", "ok"}};
+  h.devices = {{"printer", "online"},
+               {"card_reader", "card-present"},
+               {"card_reader.last_failure", "timeout"}};
   return h;
 }
 

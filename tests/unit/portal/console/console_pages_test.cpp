@@ -21,7 +21,7 @@ portal_protocol::Heartbeat heartbeat() {
   h.version = "1.4.0";
   h.boot_id = "3f0c7a52-9d41-4c4e-a0e5-1f2a3b4c5d6e";
   h.audit_head_hash = std::string(64, '0');
-  h.devices = {{"printer", "ok"}};
+  h.devices = {{"printer", "online"}, {"scanner", "not-installed"}};
   return h;
 }
 
@@ -118,4 +118,19 @@ TEST_CASE("pages are in Arabic right to left by default, and in English left to 
   CHECK(tokens.find("0123abcd") != std::string::npos);
   context.role = AdminRole::viewer;
   CHECK(render_tokens(context, std::nullopt, "").find("id=\"issue\"") == std::string::npos);
+}
+
+TEST_CASE("device health reads the kiosk's own statuses; its failure history is not its state") {
+  using shubbak::portal::console::device_is_well;
+  CHECK(device_is_well("printer", "online"));
+  CHECK(device_is_well("card_reader", "busy"));
+  CHECK(device_is_well("card_reader", "card-present"));
+  CHECK(device_is_well("scanner", "not-installed"));
+  CHECK(device_is_well("card_reader.last_failure", "timeout"));
+  CHECK_FALSE(device_is_well("printer", "media-low"));
+  CHECK_FALSE(device_is_well("printer", "media-empty"));
+  CHECK_FALSE(device_is_well("printer", "jam"));
+  CHECK_FALSE(device_is_well("store", "storage-full"));
+  CHECK_FALSE(device_is_well("scanner", "offline"));
+  CHECK_FALSE(device_is_well("printer", "ok"));  // not a status any kiosk sends: looked at
 }
