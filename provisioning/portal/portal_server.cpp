@@ -1,12 +1,8 @@
 #include "provisioning/portal/portal_server.hpp"
 
-#include <sys/socket.h>
-
-#include <arpa/inet.h>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cstring>
 #include <thread>
 
 #include <fmt/format.h>
@@ -16,6 +12,7 @@
 #include "kiosk/core/kiosk_id.hpp"
 #include "kiosk/crypto/bytes.hpp"
 #include "kiosk/crypto/device_key.hpp"
+#include "provisioning/portal/connection_http.hpp"
 #include "provisioning/portal/gateway_identity.hpp"
 #include "provisioning/portal/kiosk_ca.hpp"
 #include "provisioning/portal/published_tree.hpp"
@@ -43,27 +40,18 @@ struct RequestState {
 
 thread_local RequestState* t_request = nullptr;
 
-// cpp-httplib's view of one TLS connection: every read of a request is bounded in time (the
-// headers from their first byte, then the body) and in bytes, whatever the transfer encoding;
-// every write of a reply is bounded in time.
-class HttpStream final : public httplib::Stream {
+// One connection of the kiosks' API: every read of a request is bounded in time (the headers
+// from their first byte, then the body) and in bytes, whatever the transfer encoding.
+class HttpStream final : public ConnectionStream {
  public:
   HttpStream(TlsConnection& connection, const ConnectionLimits& limits, RequestState& request)
-      : m_connection(connection), m_limits(limits), m_request(request) {}
-
-  // Waits for the first byte of the next request (false: idle too long, closed or stopping).
-  bool wait_for_request(Clock::time_point deadline) {
-    return m_begin < m_end || m_connection.wait_readable(deadline);
-  }
+      : ConnectionStream(connection, limits.write_timeout), m_limits(limits), m_request(request) {}
 
   void begin_request() {
     m_header_deadline = Clock::now() + m_limits.header_timeout;
     m_body_started = false;
     m_consumed = 0;
   }
-
-  bool is_readable() const override { return m_begin < m_end; }
-  bool is_writable() const override { return true; }  // write() itself waits, bounded
 
   ssize_t read(char* data, std::size_t size) override {
     if (m_request.headers_done && !m_body_started) {
@@ -77,75 +65,23 @@ class HttpStream final : public httplib::Stream {
       m_request.close_after = true;
       return -1;
     }
-    if (m_begin == m_end) {
-      ssize_t got = m_connection.read(m_buffer, sizeof m_buffer,
-                                      m_body_started ? m_body_deadline : m_header_deadline);
-      if (got <= 0) {
-        m_request.close_after = true;
-        return got;
-      }
-      m_begin = 0;
-      m_end = static_cast<std::size_t>(got);
+    ssize_t got = read_buffered(data, std::min(size, budget - m_consumed),
+                                m_body_started ? m_body_deadline : m_header_deadline);
+    if (got <= 0) {
+      m_request.close_after = true;
+      return got;
     }
-    std::size_t n = std::min({size, m_end - m_begin, budget - m_consumed});
-    std::memcpy(data, m_buffer + m_begin, n);
-    m_begin += n;
-    m_consumed += n;
-    return static_cast<ssize_t>(n);
+    m_consumed += static_cast<std::size_t>(got);
+    return got;
   }
-
-  ssize_t write(const char* data, std::size_t size) override {
-    return m_connection.write(data, size, Clock::now() + m_limits.write_timeout);
-  }
-
-  void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    ip = m_connection.peer_address();
-    port = m_connection.peer_port();
-  }
-
-  void get_local_ip_and_port(std::string& ip, int& port) const override {
-    sockaddr_storage local{};
-    socklen_t length = sizeof local;
-    ip.clear();
-    port = 0;
-    if (::getsockname(m_connection.fd(), reinterpret_cast<sockaddr*>(&local), &length) != 0) return;
-    char text[INET6_ADDRSTRLEN] = {};
-    if (local.ss_family == AF_INET) {
-      const auto& v4 = reinterpret_cast<const sockaddr_in&>(local);
-      ::inet_ntop(AF_INET, &v4.sin_addr, text, sizeof text);
-      port = ntohs(v4.sin_port);
-    } else if (local.ss_family == AF_INET6) {
-      const auto& v6 = reinterpret_cast<const sockaddr_in6&>(local);
-      ::inet_ntop(AF_INET6, &v6.sin6_addr, text, sizeof text);
-      port = ntohs(v6.sin6_port);
-    }
-    ip = text;
-  }
-
-  socket_t socket() const override { return m_connection.fd(); }
 
  private:
-  TlsConnection& m_connection;
   const ConnectionLimits& m_limits;
   RequestState& m_request;
-  char m_buffer[16384];
-  std::size_t m_begin = 0;
-  std::size_t m_end = 0;
   Clock::time_point m_header_deadline{};
   Clock::time_point m_body_deadline{};
   bool m_body_started = false;
   std::size_t m_consumed = 0;  // by cpp-httplib, in the current phase
-};
-
-// cpp-httplib's routing and request parsing, driven on connections this server owns: its own
-// accept loop, thread pool and TLS (which cannot bound slow clients or chunked bodies) stay
-// unused.
-class HttpRouter final : public httplib::Server {
- public:
-  bool serve(httplib::Stream& stream, bool last, bool& closed,
-             const std::function<void(httplib::Request&)>& setup) {
-    return process_request(stream, last, closed, setup);
-  }
 };
 
 void reply_error(httplib::Response& response, int status, const std::string& message) {

@@ -1,11 +1,8 @@
 #include "provisioning/portal/console/console_server.hpp"
 
-#include <sys/socket.h>
-
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <cstring>
 
 #include <fmt/format.h>
 #include <httplib.h>
@@ -13,6 +10,7 @@
 #include "kiosk/core/hex.hpp"
 #include "kiosk/crypto/bytes.hpp"
 #include "kiosk/crypto/pin_hash.hpp"
+#include "provisioning/portal/connection_http.hpp"
 #include "provisioning/portal/console/console_pages.hpp"
 
 namespace shubbak::portal::console {
@@ -69,67 +67,28 @@ struct RequestState {
 
 thread_local RequestState* t_request = nullptr;
 
-// cpp-httplib's view of one TLS connection: each request bounded in bytes and in time.
-class HttpStream final : public httplib::Stream {
+// One connection of the console: each request bounded in bytes and in time.
+class HttpStream final : public ConnectionStream {
  public:
   HttpStream(TlsConnection& connection, const ConnectionLimits& limits)
-      : m_connection(connection), m_limits(limits) {}
+      : ConnectionStream(connection, limits.write_timeout), m_limits(limits) {}
 
-  bool wait_for_request(Clock::time_point deadline) {
-    return m_begin < m_end || m_connection.wait_readable(deadline);
-  }
   void begin_request() {
     m_deadline = Clock::now() + m_limits.header_timeout + m_limits.body_timeout;
     m_consumed = 0;
   }
 
-  bool is_readable() const override { return m_begin < m_end; }
-  bool is_writable() const override { return true; }
-
   ssize_t read(char* data, std::size_t size) override {
     if (m_consumed >= k_max_request_bytes) return -1;
-    if (m_begin == m_end) {
-      ssize_t got = m_connection.read(m_buffer, sizeof m_buffer, m_deadline);
-      if (got <= 0) return got;
-      m_begin = 0;
-      m_end = static_cast<std::size_t>(got);
-    }
-    std::size_t n = std::min({size, m_end - m_begin, k_max_request_bytes - m_consumed});
-    std::memcpy(data, m_buffer + m_begin, n);
-    m_begin += n;
-    m_consumed += n;
-    return static_cast<ssize_t>(n);
+    ssize_t got = read_buffered(data, std::min(size, k_max_request_bytes - m_consumed), m_deadline);
+    if (got > 0) m_consumed += static_cast<std::size_t>(got);
+    return got;
   }
-
-  ssize_t write(const char* data, std::size_t size) override {
-    return m_connection.write(data, size, Clock::now() + m_limits.write_timeout);
-  }
-
-  void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    ip = m_connection.peer_address();
-    port = m_connection.peer_port();
-  }
-  void get_local_ip_and_port(std::string& ip, int& port) const override {
-    ip.clear();
-    port = 0;
-  }
-  socket_t socket() const override { return m_connection.fd(); }
 
  private:
-  TlsConnection& m_connection;
   const ConnectionLimits& m_limits;
-  char m_buffer[16384];
-  std::size_t m_begin = 0;
-  std::size_t m_end = 0;
   Clock::time_point m_deadline{};
   std::size_t m_consumed = 0;
-};
-
-class HttpRouter final : public httplib::Server {
- public:
-  bool serve(httplib::Stream& stream, bool last, bool& closed) {
-    return process_request(stream, last, closed, nullptr);
-  }
 };
 
 std::string cookie(const httplib::Request& q, std::string_view name) {
