@@ -117,6 +117,12 @@ TEST_CASE("hot-plug: lying devices arriving (and flapping) are skipped; an hones
                      std::make_shared<Untouchable>());
     testbed.unplug(liar);
   }
+  // A liar pulled at once may be gone before libusb reads it (then there is nothing to warn
+  // about): one more stays plugged until it has been read and warned about.
+  auto& staying =
+      testbed.plug(90, lying_descriptors(0x1D6B, 0x0BAD, 7), std::make_shared<Untouchable>());
+  run_until(loop, [&] { return log.contains("hot-plugged device unreadable"); });
+  testbed.unplug(staying);
   auto reader = std::make_shared<FakeCcidReader>(FakeCcidConfig{.product_id = 0x0C2E},
                                                  SimulatedCard::demo_id_card());
   testbed.plug(4, reader->descriptors(), reader);
