@@ -39,7 +39,9 @@ portal_protocol::Heartbeat heartbeat(std::string id) {
 
 struct Fleet {
   std::vector<KioskSnapshot> snapshots;
-  void add(const portal_protocol::Heartbeat& h, std::int64_t age_ms, std::int64_t rises = 0) {
+  // `h` as it arrived `age_ms` ago, sent then by the kiosk's clock (plus any skew it has).
+  void add(portal_protocol::Heartbeat h, std::int64_t age_ms, std::int64_t rises = 0) {
+    if (h.telemetry) h.telemetry->sent_ms -= age_ms;
     snapshots.push_back(
         {h.kiosk_id, k_now - age_ms, portal_protocol::encode_heartbeat(h), {}, rises});
   }
