@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -96,7 +97,8 @@ std::vector<Alert> fleet_alerts(const std::vector<KioskSnapshot>& snapshots,
     // when it arrived. The trip itself is in it, seconds at worst, far below the threshold.
     std::int64_t offset_ms = beat.telemetry->sent_ms - *kiosk.heartbeat_ms;
     if (std::llabs(offset_ms) > std::chrono::milliseconds(rules.clock_skew_after).count())
-      raise(AlertKind::clock_skew, fmt::format("{:+} s", offset_ms / 1000));
+      raise(AlertKind::clock_skew,
+            fmt::format("{:+} s", std::lround(static_cast<double>(offset_ms) / 1000.0)));
     std::string behind;
     for (const auto& [id, version] : published) {
       const auto& bundles = beat.telemetry->services.bundles;
