@@ -99,6 +99,9 @@ constexpr Text k_token_used{"استُخدم", "used"};
 constexpr Text k_token_expired{"انتهت صلاحيته", "expired"};
 constexpr Text k_token_revoked{"أُلغي", "revoked"};
 constexpr Text k_revoke{"إلغاء", "Revoke"};
+constexpr Text k_showing{"{} من {} كشكًا، الأسوأ حالًا أولًا.", "{} of {} kiosks, the worst first."};
+constexpr Text k_previous{"السابقة", "Previous"};
+constexpr Text k_next{"التالية", "Next"};
 constexpr Text k_no_tokens{"لم يصدر أي رمز بعد.", "No token issued yet."};
 
 const std::map<HealthReason, Text>& reason_texts() {
@@ -394,10 +397,24 @@ std::string render_board(const PageContext& context, const std::vector<KioskHeal
   page.add(
       fmt::format("<input type=\"hidden\" name=\"lang\" value=\"{}\"><button>{}</button></form>",
                   language_code(context.language), page.et(k_filter)));
-  std::string rows;
+  // The kiosks the filters leave, the worst first (then by id, as the store lists them), one
+  // page of them.
+  std::vector<const KioskHealth*> shown;
   for (const auto& kiosk : kiosks) {
     if (filter.health && kiosk.health != *filter.health) continue;
-    if (!matches_but_state(kiosk, filter)) continue;
+    if (matches_but_state(kiosk, filter)) shown.push_back(&kiosk);
+  }
+  std::stable_sort(shown.begin(), shown.end(), [](const KioskHealth* a, const KioskHealth* b) {
+    return a->health > b->health;
+  });
+  int pages = std::max(1, static_cast<int>((shown.size() + k_board_page_rows - 1) /
+                                           static_cast<std::size_t>(k_board_page_rows)));
+  int page_number = std::clamp(filter.page, 1, pages);
+  std::size_t first = static_cast<std::size_t>(page_number - 1) * k_board_page_rows;
+  std::size_t last = std::min(shown.size(), first + k_board_page_rows);
+  std::string rows;
+  for (std::size_t i = first; i < last; ++i) {
+    const KioskHealth& kiosk = *shown[i];
     rows += fmt::format(
         "<tr class=\"kiosk\" data-kiosk=\"{0}\" data-state=\"{1}\"><td><a href=\"/kiosk?id={2}\">"
         "<bdi>{0}</bdi></a></td><td>{3}</td><td>{4}</td><td><bdi>{5}</bdi></td><td>{6}</td>"
@@ -420,6 +437,25 @@ std::string render_board(const PageContext& context, const std::vector<KioskHeal
         page.et(k_kiosk), page.et(k_state), page.et(k_groups), page.et(k_version),
         page.et(k_last_heartbeat), page.et(k_queue), page.et(k_quarantined), page.et(k_reasons),
         rows));
+  }
+  if (pages > 1) {
+    // The same filters on the page before and after.
+    auto link = [&](int to, const Text& label) {
+      std::string query = fmt::format("/?page={}&lang={}", to, language_code(context.language));
+      if (filter.health) query += fmt::format("&state={}", health_name(*filter.health));
+      for (auto [name, value] :
+           {std::pair<std::string_view, const std::string*>{"site", &filter.site},
+            {"group", &filter.group},
+            {"version", &filter.version}}) {
+        if (!value->empty()) query += fmt::format("&{}={}", name, url_encode(*value));
+      }
+      return fmt::format("<a href=\"{}\">{}</a>", page.e(query), page.et(label));
+    };
+    page.add(fmt::format(
+        "<p class=\"pages\" id=\"pages\">{} {} <bdi>{}/{}</bdi> {}</p>",
+        page.e(fmt::format(fmt::runtime(page.t(k_showing)), last - first, shown.size())),
+        page_number > 1 ? link(page_number - 1, k_previous) : std::string(), page_number, pages,
+        page_number < pages ? link(page_number + 1, k_next) : std::string()));
   }
   page.add("<p><small>" + page.e(fmt::format(fmt::runtime(page.t(k_refreshes)), refresh_seconds)) +
            "</small></p>");

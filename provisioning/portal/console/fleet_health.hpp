@@ -54,5 +54,9 @@ struct KioskHealth {
 bool device_is_well(std::string_view name, std::string_view status);
 
 KioskHealth assess(const KioskSnapshot& snapshot, std::int64_t now_ms, const HealthRules& rules);
+// The same, with the snapshot's heartbeat already decoded (null: it has none).
+KioskHealth assess(const KioskSnapshot& snapshot,
+                   const Expected<portal_protocol::Heartbeat>* decoded, std::int64_t now_ms,
+                   const HealthRules& rules);
 
 }  // namespace shubbak::portal::console

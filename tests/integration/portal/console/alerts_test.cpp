@@ -114,7 +114,7 @@ TEST_CASE("alerts, site and group filters, and revocable tokens on the real cons
 
   // The groups come from each kiosk's certificate, as the portal's CA bound them.
   CHECK(listed_kiosks(console.request("GET", "/", session).body) ==
-        "k-behind k-paper k-queue k-skew k-well ");
+        "k-paper k-behind k-queue k-skew k-well ");
   CHECK(listed_kiosks(console.request("GET", "/?site=site%3Ariyadh-olaya", session).body) ==
         "k-paper k-well ");
   CHECK(listed_kiosks(console.request("GET", "/?group=pilot", session).body) == "k-well ");
