@@ -102,6 +102,12 @@ constexpr Text k_revoke{"إلغاء", "Revoke"};
 constexpr Text k_showing{"{} من {} كشكًا، الأسوأ حالًا أولًا.", "{} of {} kiosks, the worst first."};
 constexpr Text k_previous{"السابقة", "Previous"};
 constexpr Text k_next{"التالية", "Next"};
+constexpr Text k_restart_cause{"كيف انتهى التشغيل السابق", "How the previous run ended"};
+constexpr Text k_free_disk{"المساحة الحرة", "Free disk"};
+constexpr Text k_clock_offset{"فرق ساعة الكشك", "Kiosk clock offset"};
+constexpr Text k_services{"الخدمات المثبتة", "Installed services"};
+constexpr Text k_generation{"الجيل", "generation"};
+constexpr Text k_service{"الخدمة", "Service"};
 constexpr Text k_no_tokens{"لم يصدر أي رمز بعد.", "No token issued yet."};
 
 const std::map<HealthReason, Text>& reason_texts() {
@@ -483,6 +489,11 @@ std::string render_kiosk(const PageContext& context, const KioskHealth& kiosk,
     rows += row(k_out_of_service, beat->out_of_service
                                       ? "<bdi>" + page.e(*beat->out_of_service) + "</bdi>"
                                       : page.et(k_none));
+    if (const auto& telemetry = beat->telemetry) {
+      rows += row(k_restart_cause, "<bdi>" + page.e(telemetry->restart_cause) + "</bdi>");
+      rows += row(k_free_disk, fmt::format("<bdi>{} MiB</bdi>", telemetry->free_disk_bytes >> 20));
+      rows += row(k_clock_offset, page.seconds_text(clock_offset_seconds(kiosk).value_or(0)));
+    }
   }
   page.add("<table id=\"latest\">" + rows + "</table>");
   if (kiosk.heartbeat && !kiosk.heartbeat->devices.empty()) {
@@ -495,6 +506,19 @@ std::string render_kiosk(const PageContext& context, const KioskHealth& kiosk,
     page.add(
         fmt::format("<h2>{}</h2><table id=\"devices\"><tr><th>{}</th><th>{}</th></tr>{}</table>",
                     page.et(k_devices), page.et(k_device), page.et(k_status), devices));
+  }
+  if (kiosk.heartbeat && kiosk.heartbeat->telemetry) {
+    const auto& services = kiosk.heartbeat->telemetry->services;
+    std::string bundles;
+    for (const auto& bundle : services.bundles) {
+      bundles += fmt::format("<tr><td><bdi dir=\"ltr\">{}</bdi></td><td><bdi>{}</bdi></td></tr>",
+                             page.e(bundle.id), page.e(bundle.version));
+    }
+    page.add(fmt::format(
+        "<h2>{} <small>({} <bdi>{}</bdi>)</small></h2><table id=\"services\"><tr><th>{}</th>"
+        "<th>{}</th></tr>{}</table>",
+        page.et(k_services), page.et(k_generation), services.generation, page.et(k_service),
+        page.et(k_version), bundles));
   }
   std::string recent;
   for (const auto& snapshot : history) {

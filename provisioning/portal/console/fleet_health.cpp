@@ -1,6 +1,7 @@
 #include "provisioning/portal/console/fleet_health.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "kiosk/core/device_status.hpp"
 
@@ -20,6 +21,12 @@ bool device_is_well(std::string_view name, std::string_view status) {
     default:
       return false;
   }
+}
+
+std::optional<std::int64_t> clock_offset_seconds(const KioskHealth& kiosk) {
+  if (!kiosk.heartbeat || !kiosk.heartbeat->telemetry || !kiosk.heartbeat_ms) return std::nullopt;
+  auto offset_ms = kiosk.heartbeat->telemetry->sent_ms - *kiosk.heartbeat_ms;
+  return std::lround(static_cast<double>(offset_ms) / 1000.0);
 }
 
 std::string_view health_name(Health health) {

@@ -122,6 +122,13 @@ TEST_CASE("alerts, site and group filters, and revocable tokens on the real cons
             .empty());
   auto page = console.request("GET", "/kiosk?id=k-well&lang=en", session);
   CHECK(page.body.find(">site:riyadh-olaya</bdi>") != std::string::npos);
+  // Its page shows what it runs and how it last started.
+  CHECK(page.body.find("id=\"services\"") != std::string::npos);
+  CHECK(page.body.find(">jordan.health.appointment</bdi></td><td><bdi>1.1.0<") !=
+        std::string::npos);
+  CHECK(page.body.find(">first start</bdi>") != std::string::npos);
+  auto skewed_page = console.request("GET", "/kiosk?id=k-skew&lang=en", session);
+  CHECK(skewed_page.body.find("<bdi>720 s</bdi>") != std::string::npos);
 
   // Tokens: issued with groups, listed, revoked by an operator, not by a viewer.
   auto tokens_page = console.request("GET", "/tokens", session);
