@@ -63,6 +63,7 @@ Shubbak fleet demo: $kiosks simulated kiosks on $portal_url
   console:   $console_url  (a throw-away CA: accept its certificate, or import $dir/ca.pem)
   sign in:   admin / $(cat "$password_file")
   about 10% of the kiosks are out of paper, 10% low on paper, and 10% go dark after 90 s;
-  the board turns them amber and red. Logs: $dir/portal.log, $dir/sim.log. Ctrl-C stops.
+  the board turns them amber and red. A few have a clock 12 minutes ahead or an outbox that
+  keeps growing: see the alerts page. Logs: $dir/portal.log, $dir/sim.log. Ctrl-C stops.
 TEXT
 wait "${pids[0]}"

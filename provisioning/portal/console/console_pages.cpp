@@ -321,6 +321,7 @@ std::string_view style_sheet() {
          ".red{background:#f9d2d2;color:#8a1010}"
          ".counts span,.counts a{margin-inline-end:1em}.counts a.chosen{font-weight:bold}"
          "form.inline{display:inline}form.box{background:#fff;padding:1em;max-width:28em}"
+         "form.filters label{display:inline-block;margin-inline-end:1em}"
          "label{display:block;margin:.4em 0}input,select,button{font:inherit;padding:.2em .4em}"
          ".token{font-family:monospace;font-size:1.3em;background:#fff;padding:.4em;"
          "direction:ltr;unicode-bidi:isolate}"
