@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A published tree as `shubbakctl repo publish` lays it out, with the health service at 1.1.0
+// A published tree as `shubbakctl repo publish` lays it out, with the health service at 1.0.0
 // (the version the simulator's kiosks run unless they are behind).
 fs::path publish_services(const fs::path& dir) {
   fs::path root = dir / "published";
@@ -30,7 +30,7 @@ fs::path publish_services(const fs::path& dir) {
       << R"("services/health/appointment.json":{"length":1,"hashes":{"sha256":"00"}}}},)"
       << R"("signatures":[]})";
   std::ofstream(root / "targets/services/health/appointment.json")
-      << R"({"id":"jordan.health.appointment","version":"1.1.0"})";
+      << R"({"id":"jordan.health.appointment","version":"1.0.0"})";
   return root;
 }
 
@@ -101,7 +101,7 @@ TEST_CASE("alerts, site and group filters, and revocable tokens on the real cons
   CHECK(alerts_of(alerts.body, "k-queue") == "queue_growing ");
   CHECK(alerts_of(alerts.body, "k-behind") == "services_behind ");
   CHECK(alerts.body.find("printer: media-empty") != std::string::npos);
-  CHECK(alerts.body.find("jordan.health.appointment 1.0.0 &lt; 1.1.0") != std::string::npos);
+  CHECK(alerts.body.find("jordan.health.appointment 0.9.0 &lt; 1.0.0") != std::string::npos);
   CHECK(alerts.body.find("+720 s") != std::string::npos);  // 12 minutes ahead, as the kiosk sent
   CHECK(alerts.body.find("id=\"alerts-paper\">1<") != std::string::npos);
   // One kind only, and in Arabic.
@@ -124,7 +124,7 @@ TEST_CASE("alerts, site and group filters, and revocable tokens on the real cons
   CHECK(page.body.find(">site:riyadh-olaya</bdi>") != std::string::npos);
   // Its page shows what it runs and how it last started.
   CHECK(page.body.find("id=\"services\"") != std::string::npos);
-  CHECK(page.body.find(">jordan.health.appointment</bdi></td><td><bdi>1.1.0<") !=
+  CHECK(page.body.find(">jordan.health.appointment</bdi></td><td><bdi>1.0.0<") !=
         std::string::npos);
   CHECK(page.body.find(">first start</bdi>") != std::string::npos);
   auto skewed_page = console.request("GET", "/kiosk?id=k-skew&lang=en", session);
