@@ -40,7 +40,8 @@ Expected<PreviousVersion> parse_previous(const Json& previous) {
   auto version = string_field(previous, "version", where);
   if (!version) return std::unexpected(version.error());
   result.version = *version;
-  if (!previous.contains("length") || !previous["length"].is_number_unsigned())
+  if (!previous.contains("length") || !previous["length"].is_number_integer() ||
+      previous["length"].get<std::int64_t>() < 0)
     return fail(Errc::parse, fmt::format("{}.length: must be a non-negative integer", where));
   result.file.length = previous["length"].get<std::uint64_t>();
   if (!previous.contains("hashes") || !previous["hashes"].is_object() ||

@@ -12,6 +12,7 @@
 
 #include "kiosk/core/atomic_file.hpp"
 #include "kiosk/core/log.hpp"
+#include "kiosk/crypto/digest.hpp"
 #include "kiosk/trust/service_updater.hpp"
 #include "provisioning/shubbakctl/repo_rollout.hpp"
 #include "tests/integration/trust/tuf_world.hpp"
