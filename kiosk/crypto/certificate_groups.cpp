@@ -1,7 +1,5 @@
 #include "kiosk/crypto/certificate_groups.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
 #include <openssl/bio.h>
 #include <openssl/objects.h>
@@ -9,6 +7,7 @@
 #include <openssl/x509.h>
 
 #include "kiosk/core/atomic_file.hpp"
+#include "kiosk/core/kiosk_group.hpp"
 #include "kiosk/crypto/openssl_handles.hpp"
 
 namespace shubbak {
@@ -16,16 +15,6 @@ namespace shubbak {
 namespace {
 
 constexpr std::uintmax_t k_max_pem_bytes = 64 * 1024;
-
-// The same rule as trust::valid_group_name; kiosk/crypto sits below kiosk/trust, so it is
-// restated here rather than included.
-bool group_name(std::string_view name) {
-  auto lower_or_digit = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-  return !name.empty() && name.size() <= 63 && lower_or_digit(name.front()) &&
-         std::all_of(name.begin(), name.end(), [&](char c) {
-           return lower_or_digit(c) || c == '.' || c == '_' || c == ':' || c == '-';
-         });
-}
 
 std::string entry_text(X509_NAME_ENTRY* entry) {
   ASN1_STRING* data = X509_NAME_ENTRY_get_data(entry);
@@ -63,7 +52,7 @@ Expected<std::vector<std::string>> read_certificate_groups(const std::filesystem
   int cn_index = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
   std::string cn =
       cn_index < 0 ? std::string() : entry_text(X509_NAME_get_entry(subject, cn_index));
-  if (cn_index < 0 || cn != kiosk_id ||
+  if (cn_index < 0 || cn != kiosk_id || cn.find('\0') != std::string::npos ||
       X509_NAME_get_index_by_NID(subject, NID_commonName, cn_index) >= 0) {
     return fail(Errc::integrity, fmt::format("{} is for \"{}\", not for kiosk \"{}\"",
                                              cert_file.string(), cn, kiosk_id));
@@ -71,13 +60,16 @@ Expected<std::vector<std::string>> read_certificate_groups(const std::filesystem
   std::vector<std::string> groups;
   for (int index = X509_NAME_get_index_by_NID(subject, NID_organizationalUnitName, -1); index >= 0;
        index = X509_NAME_get_index_by_NID(subject, NID_organizationalUnitName, index)) {
-    std::string group = entry_text(X509_NAME_get_entry(subject, index));
-    if (!group_name(group)) {
-      return fail(Errc::integrity,
-                  fmt::format("{}: OU \"{}\" is not a group name", cert_file.string(), group));
-    }
-    groups.push_back(std::move(group));
+    ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, index));
+    // Group names are ASCII; the bytes are compared as they are, never converted (as the
+    // portal reads them from the same certificate).
+    groups.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(data)),
+                        static_cast<std::size_t>(ASN1_STRING_length(data)));
   }
+  // The one rule for group names (kiosk/core/kiosk_group.hpp): a certificate that breaks it is
+  // refused whole rather than trusted in part.
+  if (auto ok = check_group_names(groups); !ok)
+    return fail(Errc::integrity, fmt::format("{}: {}", cert_file.string(), ok.error().message));
   return groups;
 }
 

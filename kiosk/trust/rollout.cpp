@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "kiosk/core/kiosk_group.hpp"
 #include "kiosk/crypto/digest.hpp"
 
 namespace shubbak::trust {
@@ -58,15 +59,6 @@ Expected<PreviousVersion> parse_previous(const Json& previous) {
 
 }  // namespace
 
-bool valid_group_name(std::string_view name) {
-  if (name.empty() || name.size() > 63) return false;
-  auto lower_or_digit = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-  if (!lower_or_digit(name.front())) return false;
-  return std::all_of(name.begin(), name.end(), [&](char c) {
-    return lower_or_digit(c) || c == '.' || c == '_' || c == ':' || c == '-';
-  });
-}
-
 Expected<std::optional<RolloutPolicy>> parse_rollout(const Json& custom) {
   if (!custom.is_object() || !custom.contains("rollout")) return std::optional<RolloutPolicy>();
   const Json& rollout = custom["rollout"];
@@ -101,7 +93,7 @@ Expected<std::optional<RolloutPolicy>> parse_rollout(const Json& custom) {
   if (rollout.contains("groups")) {
     if (!rollout["groups"].is_array()) return fail(Errc::parse, "rollout.groups: must be an array");
     for (const auto& group : rollout["groups"]) {
-      if (!group.is_string() || !valid_group_name(group.get<std::string>()))
+      if (!group.is_string() || !is_valid_group_name(group.get<std::string>()))
         return fail(Errc::parse,
                     fmt::format("rollout.groups: {} is not a group name", group.dump()));
       policy.groups.push_back(group.get<std::string>());

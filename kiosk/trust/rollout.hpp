@@ -44,7 +44,7 @@ struct PreviousVersion {
 };
 
 struct RolloutPolicy {
-  std::vector<std::string> groups;  // empty: every kiosk
+  std::vector<std::string> groups;  // empty: every kiosk; names as kiosk/core/kiosk_group.hpp
   std::vector<RolloutWave> waves;
   bool halted = false;
   std::optional<PreviousVersion> previous;
@@ -55,9 +55,6 @@ struct RolloutIdentity {
   std::string kiosk_id;
   std::vector<std::string> groups;
 };
-
-// Whether `name` is a group name: [a-z0-9][a-z0-9._:-]{0,62}.
-bool valid_group_name(std::string_view name);
 
 // The policy in a target's custom field; nullopt when the target has none. Strict: an unknown
 // field, a percent out of 1..100 or not increasing, or a bad time is refused.

@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include "kiosk/core/atomic_file.hpp"
+#include "kiosk/core/kiosk_group.hpp"
 
 namespace shubbak::repo {
 
@@ -117,12 +118,7 @@ Expected<std::vector<WaveRequest>> parse_wave_list(std::string_view text) {
 Expected<void> start_rollout(Repository& repo, const RolloutStart& request,
                              trust::UnixSeconds now) {
   if (request.waves.empty()) return fail(Errc::invalid_argument, "a rollout needs waves");
-  for (const auto& group : request.groups) {
-    if (!trust::valid_group_name(group)) {
-      return fail(Errc::invalid_argument,
-                  fmt::format("\"{}\" is not a group name ([a-z0-9][a-z0-9._:-]{{0,62}})", group));
-    }
-  }
+  if (auto ok = check_group_names(request.groups); !ok) return ok;
   auto root = repo.signed_part("root");
   if (!root) return std::unexpected(root.error());
   if (!(**root).value("consistent_snapshot", false)) {

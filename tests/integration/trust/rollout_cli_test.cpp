@@ -103,7 +103,7 @@ TEST_CASE("shubbakctl repo rollout: every command signs its decision; bad input 
     refused({"start", "--name", "services/jordan-health/none.json", "--waves", "100%:0h"},
             "no role signs a target named services/jordan-health/none.json");
     refused({"start", "--name", name, "--waves", "100%:0h", "--groups", "Pilot"},
-            "is not a group name");
+            "is not a valid group name");
     refused({"halt", "--name", name}, "has no rollout");
     refused({"advance", "--name", name}, "has no rollout");
     refused({"rollback", "--name", name, "--to", "9.9.9"},

@@ -47,7 +47,10 @@ TEST_CASE("the groups are the OUs of the kiosk's own certificate, and nothing el
                               {"pilot", "Region Riyadh"});
   auto refused = read_certificate_groups(odd.cert, odd.key, "kiosk-0042");
   REQUIRE_FALSE(refused);
-  CHECK(refused.error().message.find("is not a group name") != std::string::npos);
+  CHECK(refused.error().message.find("is not a valid group name") != std::string::npos);
+  auto twice = pki.issue_client("twice", "kiosk-0042", std::chrono::hours(-1),
+                                std::chrono::hours(24), {"pilot", "pilot"});
+  CHECK_FALSE(read_certificate_groups(twice.cert, twice.key, "kiosk-0042"));
 
   auto missing = read_certificate_groups(dir.path() / "none.pem", kiosk.key, "kiosk-0042");
   CHECK_FALSE(missing);

@@ -89,18 +89,6 @@ TEST_CASE("a malformed rollout is refused with the field named") {
   CHECK(refusal(rollout).find("previous.hashes") != std::string::npos);
 }
 
-TEST_CASE("group names follow the certificate contract") {
-  CHECK(valid_group_name("pilot"));
-  CHECK(valid_group_name("site:riyadh-olaya"));
-  CHECK(valid_group_name("0.region_2"));
-  CHECK(valid_group_name(std::string(63, 'a')));
-  CHECK_FALSE(valid_group_name(std::string(64, 'a')));
-  CHECK_FALSE(valid_group_name(""));
-  CHECK_FALSE(valid_group_name(":pilot"));
-  CHECK_FALSE(valid_group_name("Pilot"));
-  CHECK_FALSE(valid_group_name("pi lot"));
-}
-
 TEST_CASE("positions are stable per kiosk and bundle, and spread evenly over 10,000 kiosks") {
   CHECK(rollout_position("kiosk-1", "services/a.json") ==
         rollout_position("kiosk-1", "services/a.json"));
