@@ -134,9 +134,11 @@ void start(TufWorld& world, const std::string& waves, std::vector<std::string> g
   world.commit_and_publish();
 }
 
-// The share of the fleet, in percentage points, on `sha256`.
+// The share of the fleet, in percentage points, on `sha256` (said in the test's output).
 double share(const Fleet& fleet, const std::string& sha256) {
-  return 100.0 * fleet.count_on(sha256) / k_fleet;
+  double percent = 100.0 * fleet.count_on(sha256) / k_fleet;
+  MESSAGE(fmt::format("{:.1f}% of {} kiosks on {}", percent, k_fleet, sha256.substr(0, 12)));
+  return percent;
 }
 
 }  // namespace
