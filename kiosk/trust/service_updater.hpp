@@ -3,7 +3,10 @@
 // directory on a USB stick. Bundles are the targets under "services/"; a new set is installed
 // only when every bundle in it verified, into a new directory, and made current by one atomic
 // symlink switch. The set before stays on disk as the last known good one; a refused update
-// changes nothing.
+// changes nothing. A target signed with a staged rollout (rollout.hpp) is taken only when this
+// kiosk's wave is open by the trusted clock, it is in the rollout's groups and the rollout is not
+// halted; otherwise the kiosk keeps what it has (or takes the rollout's "previous" version when
+// it has none), from a portal and from a USB stick alike.
 //
 // Threading: every public function is for the UI thread. Checks run on a worker, one at a time;
 // results come back through EventLoop::post(). The WorkerPool must be shut down before the
