@@ -130,6 +130,11 @@ int main(int argc, char** argv) {
          [&](int s) { console_options.alerts.clock_skew_after = std::chrono::seconds(s); },
          "Alert when a kiosk's clock is off the portal's by more than this (default 120)")
       ->check(CLI::Range(1, 86400));
+  cli.add_option_function<double>(
+         "--console-rollout-failure-percent",
+         [&](double percent) { console_options.rollouts.failing_share = percent / 100.0; },
+         "Alert when more than this share of a rollout wave's kiosks refused (default 2)")
+      ->check(CLI::Range(0.0, 100.0));
   cli.add_option("--console-queue-rises", console_options.alerts.queue_rises_after,
                  "Alert when a kiosk's outbox grew at this many heartbeats in a row (default 3)")
       ->check(CLI::Range(1, 1000));

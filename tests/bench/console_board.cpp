@@ -96,8 +96,9 @@ void run(const std::string& name, PortalStore& store, int kiosks, int requests) 
     }
   }
   double fill_s = std::chrono::duration<double>(Clock::now() - fill_start).count();
-  const std::map<std::string, std::string> published = {{"jordan.health.appointment", "1.1.0"},
-                                                        {"muscat.municipality.fees", "1.0.0"}};
+  const std::vector<PublishedBundle> published = {
+      {"services/jordan-health/appointment.json", "jordan.health.appointment", "1.1.0", {}},
+      {"services/muscat-municipality/fees.json", "muscat.municipality.fees", "1.0.0", {}}};
   PageContext context;
   context.user = "bench";
   // As the console does: each heartbeat decoded once, kept until the kiosk sends another. The

@@ -108,6 +108,24 @@ constexpr Text k_clock_offset{"فرق ساعة الكشك", "Kiosk clock offset"
 constexpr Text k_services{"الخدمات المثبتة", "Installed services"};
 constexpr Text k_generation{"الجيل", "generation"};
 constexpr Text k_service{"الخدمة", "Service"};
+constexpr Text k_rollouts{"النشر المرحلي", "Rollouts"};
+constexpr Text k_no_rollouts{"لا نشر مرحليًا الآن: كل خدمة منشورة متاحة لكل الأكشاك.",
+                             "No staged rollout now: every published service is for every kiosk."};
+constexpr Text k_no_repository{"لا ينشر هذا البوابة مستودع خدمات (الخيار --static).",
+                               "This portal publishes no service repository (--static)."};
+constexpr Text k_wave{"الموجة", "Wave"};
+constexpr Text k_share{"النسبة", "Share"};
+constexpr Text k_opens{"تُفتح", "Opens"};
+constexpr Text k_open{"مفتوحة", "open"};
+constexpr Text k_not_yet{"لم تُفتح", "not yet"};
+constexpr Text k_kiosks{"الأكشاك", "Kiosks"};
+constexpr Text k_updated{"حُدّثت", "Updated"};
+constexpr Text k_waiting{"تنتظر", "Waiting"};
+constexpr Text k_failed{"رفضت", "Refused"};
+constexpr Text k_unreported{"لم تُبلغ", "Not reported"};
+constexpr Text k_halted{"موقوف", "halted"};
+constexpr Text k_every_kiosk{"كل الأكشاك", "every kiosk"};
+constexpr Text k_outside{"خارج المجموعات", "Outside the groups"};
 constexpr Text k_no_tokens{"لم يصدر أي رمز بعد.", "No token issued yet."};
 
 const std::map<HealthReason, Text>& reason_texts() {
@@ -131,6 +149,7 @@ const Text& alert_text(AlertKind kind) {
       {AlertKind::quarantined, {"معاملات معزولة", "quarantined transactions"}},
       {AlertKind::clock_skew, {"ساعة الكشك منحرفة", "clock skew"}},
       {AlertKind::services_behind, {"خدمات أقدم من المنشورة", "services behind the published set"}},
+      {AlertKind::rollout_failing, {"موجة نشر متعثرة", "rollout wave failing"}},
   };
   return texts.at(kind);
 }
@@ -176,9 +195,9 @@ class Page {
     html += "<header><strong>" + et(k_title) + "</strong><nav>";
     if (!m_context.user.empty()) {
       html += fmt::format(
-          "<a href=\"/\">{}</a><a href=\"/alerts\">{}</a><a href=\"/tokens\">{}</a>"
-          "<a href=\"/audit\">{}</a>",
-          et(k_board), et(k_alerts), et(k_tokens), et(k_audit));
+          "<a href=\"/\">{}</a><a href=\"/alerts\">{}</a><a href=\"/rollouts\">{}</a>"
+          "<a href=\"/tokens\">{}</a><a href=\"/audit\">{}</a>",
+          et(k_board), et(k_alerts), et(k_rollouts), et(k_tokens), et(k_audit));
     }
     // The language switch keeps the page it is on.
     std::string_view path = m_context.path.empty() ? std::string_view("/") : m_context.path;
@@ -611,8 +630,9 @@ std::string render_alerts(const PageContext& context, const std::vector<Alert>& 
       fmt::format("<p class=\"counts\" id=\"alert-counts\"><a href=\"/alerts?lang={}\">{} "
                   "<bdi>{}</bdi></a>",
                   language_code(context.language), page.et(k_all), alerts.size()));
-  for (AlertKind k : {AlertKind::offline, AlertKind::paper, AlertKind::queue_growing,
-                      AlertKind::quarantined, AlertKind::clock_skew, AlertKind::services_behind}) {
+  for (AlertKind k :
+       {AlertKind::offline, AlertKind::paper, AlertKind::queue_growing, AlertKind::quarantined,
+        AlertKind::clock_skew, AlertKind::services_behind, AlertKind::rollout_failing}) {
     page.add(
         fmt::format("<a href=\"/alerts?kind={0}&amp;lang={1}\" class=\"{2}\">{3} <bdi "
                     "id=\"alerts-{0}\">{4}</bdi>"
@@ -627,14 +647,19 @@ std::string render_alerts(const PageContext& context, const std::vector<Alert>& 
   std::string rows;
   for (const auto& alert : alerts) {
     if (kind && alert.kind != *kind) continue;
+    // A wave's alert is about a rollout, not one kiosk: it links the rollouts page.
+    std::string where = alert.kiosk_id.empty()
+                            ? fmt::format("<a href=\"/rollouts\">{}</a>", page.et(k_rollouts))
+                            : fmt::format("<a href=\"/kiosk?id={}\"><bdi>{}</bdi></a>",
+                                          url_encode(alert.kiosk_id), page.e(alert.kiosk_id));
     rows += fmt::format(
-        "<tr class=\"alert\" data-kind=\"{0}\" data-kiosk=\"{1}\"><td>{2}</td><td><a "
-        "href=\"/kiosk?id={3}\"><bdi>{1}</bdi></a></td><td><bdi "
-        "dir=\"ltr\">{4}</bdi></td><td>{5}</td>"
-        "</tr>",
-        alert_kind_name(alert.kind), page.e(alert.kiosk_id), page.et(alert_text(alert.kind)),
-        url_encode(alert.kiosk_id), page.e(alert.detail),
-        age_since(page, context.now_ms, alert.heartbeat_ms));
+        "<tr class=\"alert\" data-kind=\"{}\" data-kiosk=\"{}\"><td>{}</td><td>{}</td><td><bdi "
+        "dir=\"ltr\">{}</bdi></td><td>{}</td></tr>",
+        alert_kind_name(alert.kind), page.e(alert.kiosk_id), page.et(alert_text(alert.kind)), where,
+        page.e(alert.detail),
+        alert.heartbeat_ms || !alert.kiosk_id.empty()
+            ? age_since(page, context.now_ms, alert.heartbeat_ms)
+            : std::string());
   }
   if (rows.empty()) {
     page.add("<p id=\"no-alerts\">" + page.et(k_no_alerts) + "</p>");
@@ -675,6 +700,50 @@ std::string render_refusal(const PageContext& context, Refusal refusal) {
                          : (refusal == Refusal::not_found ? k_not_found : k_bad_request);
   page.add("<p class=\"error\">" + page.et(text) + "</p>");
   return page.finish(page.t(text));
+}
+
+std::string render_rollouts(const PageContext& context,
+                            const std::vector<RolloutProgress>& rollouts, bool published,
+                            std::string_view published_problem, int refresh_seconds) {
+  Page page(context);
+  if (!published) page.add("<p>" + page.et(k_no_repository) + "</p>");
+  if (!published_problem.empty())
+    page.add("<p class=\"error\">" + page.e(published_problem) + "</p>");
+  if (published && published_problem.empty() && rollouts.empty())
+    page.add("<p id=\"no-rollouts\">" + page.et(k_no_rollouts) + "</p>");
+  for (const auto& rollout : rollouts) {
+    const auto& policy = rollout.policy;
+    std::string groups =
+        policy.groups.empty() ? page.et(k_every_kiosk) : groups_text(page, policy.groups);
+    page.add(fmt::format(
+        "<section class=\"rollout\" data-target=\"{0}\"><h2><bdi dir=\"ltr\">{0}</bdi> "
+        "<small><bdi dir=\"ltr\">{1} {2}</bdi></small> {3}</h2><p>{4}: {5} · {6}: <bdi>{7}</bdi>"
+        "</p>",
+        page.e(rollout.bundle.target), page.e(rollout.bundle.id), page.e(rollout.bundle.version),
+        policy.halted ? "<span class=\"badge red\" id=\"halted\">" + page.et(k_halted) + "</span>"
+                      : std::string(),
+        page.et(k_groups), groups, page.et(k_outside), rollout.outside_groups));
+    std::string rows;
+    for (std::size_t i = 0; i < rollout.waves.size(); ++i) {
+      const auto& wave = rollout.waves[i];
+      rows += fmt::format(
+          "<tr class=\"wave{}\" data-wave=\"{}\" data-kiosks=\"{}\" data-updated=\"{}\" "
+          "data-waiting=\"{}\" data-failed=\"{}\"><td>{}</td><td><bdi>{}%</bdi></td>"
+          "<td>{} ({})</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+          wave.failing ? " red" : "", i + 1, wave.kiosks, wave.updated, wave.waiting, wave.failed,
+          i + 1, wave.percent, page.time_text(wave.opens_s * 1000),
+          page.et(wave.open ? k_open : k_not_yet), wave.kiosks, wave.updated, wave.waiting,
+          wave.failed, wave.unreported);
+    }
+    page.add(fmt::format(
+        "<table class=\"waves\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
+        "<th>{}</th><th>{}</th><th>{}</th></tr>{}</table></section>",
+        page.et(k_wave), page.et(k_share), page.et(k_opens), page.et(k_kiosks), page.et(k_updated),
+        page.et(k_waiting), page.et(k_failed), page.et(k_unreported), rows));
+  }
+  page.add("<p><small>" + page.e(fmt::format(fmt::runtime(page.t(k_refreshes)), refresh_seconds)) +
+           "</small></p>");
+  return page.finish(page.t(k_rollouts), refresh_seconds);
 }
 
 }  // namespace shubbak::portal::console

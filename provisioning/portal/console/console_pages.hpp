@@ -14,6 +14,7 @@
 #include "provisioning/portal/console/admin_store.hpp"
 #include "provisioning/portal/console/fleet_alerts.hpp"
 #include "provisioning/portal/console/fleet_health.hpp"
+#include "provisioning/portal/console/fleet_rollouts.hpp"
 
 namespace shubbak::portal::console {
 
@@ -66,6 +67,11 @@ struct IssuedToken {
 };
 std::string render_tokens(const PageContext& context, const std::optional<IssuedToken>& issued,
                           std::string_view error, const std::vector<EnrolmentTokenInfo>& tokens);
+// `published`: whether the portal serves a repository; `published_problem`: why it could not be
+// read, or empty.
+std::string render_rollouts(const PageContext& context,
+                            const std::vector<RolloutProgress>& rollouts, bool published,
+                            std::string_view published_problem, int refresh_seconds);
 std::string render_alerts(const PageContext& context, const std::vector<Alert>& alerts,
                           std::optional<AlertKind> kind, std::string_view published_problem,
                           int refresh_seconds);

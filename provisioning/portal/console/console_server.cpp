@@ -458,25 +458,42 @@ struct ConsoleServer::Impl {
     redirect(r, "/tokens");
   }
 
+  // The bundles the portal publishes (none without --static); `problem` says why they could not
+  // be read.
+  std::vector<PublishedBundle> published_bundles(std::string& problem) {
+    if (options.published_dir.empty()) return {};
+    auto read = read_published_bundles(options.published_dir);
+    if (read) return std::move(*read);
+    problem = read.error().message;
+    log.warn("the published repository: {}", read.error().describe());
+    return {};
+  }
+
   void on_alerts(const httplib::Request& q, httplib::Response& r) {
     std::optional<AlertKind> kind = parse_alert_kind(q.get_param_value("kind"));
     auto fleet = fleet_now();
     if (!fleet) return storage_failure(r, fleet.error());
-    std::map<std::string, std::string> published;
     std::string problem;
-    if (!options.published_dir.empty()) {
-      auto read = read_published_bundles(options.published_dir);
-      if (read) {
-        published = published_services(*read);
-      } else {
-        problem = read.error().message;
-        log.warn("alerts: {}", read.error().describe());
-      }
-    }
+    auto published = published_bundles(problem);
     AlertRules rules = options.alerts;
     rules.offline_after = options.health.offline_after;
     auto alerts = fleet_alerts(fleet->snapshots, fleet->kiosks, published, fleet->now_ms, rules);
+    auto rollouts =
+        rollout_progress(published, fleet->kiosks, fleet->now_ms / 1000, options.rollouts);
+    for (auto& alert : rollout_alerts(rollouts)) alerts.push_back(std::move(alert));
     send_html(r, 200, render_alerts(context_of(q), alerts, kind, problem, options.refresh_seconds));
+  }
+
+  void on_rollouts(const httplib::Request& q, httplib::Response& r) {
+    auto fleet = fleet_now();
+    if (!fleet) return storage_failure(r, fleet.error());
+    std::string problem;
+    auto published = published_bundles(problem);
+    auto rollouts =
+        rollout_progress(published, fleet->kiosks, fleet->now_ms / 1000, options.rollouts);
+    send_html(r, 200,
+              render_rollouts(context_of(q), rollouts, !options.published_dir.empty(), problem,
+                              options.refresh_seconds));
   }
 
   void on_issue_token(const httplib::Request& q, httplib::Response& r) {
@@ -574,6 +591,7 @@ Expected<std::unique_ptr<ConsoleServer>> ConsoleServer::start(ConsoleOptions opt
   post("/tokens", &Impl::on_issue_token);
   post("/tokens/revoke", &Impl::on_revoke_token);
   get("/alerts", &Impl::on_alerts);
+  get("/rollouts", &Impl::on_rollouts);
   get("/audit", &Impl::on_audit);
 
   auto connections = ConnectionServer::start(

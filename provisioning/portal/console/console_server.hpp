@@ -28,6 +28,7 @@
 #include "provisioning/portal/console/admin_store.hpp"
 #include "provisioning/portal/console/fleet_alerts.hpp"
 #include "provisioning/portal/console/fleet_health.hpp"
+#include "provisioning/portal/console/fleet_rollouts.hpp"
 #include "provisioning/portal/portal_store.hpp"
 
 namespace shubbak::portal::console {
@@ -41,7 +42,8 @@ struct ConsoleOptions {
   HealthRules health;
   AlertRules alerts;                    // its offline_after is health's
   std::filesystem::path published_dir;  // the portal's --static tree; empty: none published
-  int refresh_seconds = 15;             // the fleet board reloads itself this often
+  RolloutRules rollouts;
+  int refresh_seconds = 15;  // the fleet board reloads itself this often
   std::chrono::minutes session_lifetime{8 * 60};
   int max_failed_sign_ins = 5;
   std::chrono::seconds lockout{15 * 60};

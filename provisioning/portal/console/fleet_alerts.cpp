@@ -19,6 +19,7 @@ constexpr std::pair<AlertKind, std::string_view> k_kind_names[] = {
     {AlertKind::quarantined, "quarantined"},
     {AlertKind::clock_skew, "clock_skew"},
     {AlertKind::services_behind, "services_behind"},
+    {AlertKind::rollout_failing, "rollout_failing"},
 };
 
 // A printer status that needs someone with paper or a hand in the mechanism.
@@ -67,8 +68,8 @@ bool version_older(std::string_view a, std::string_view b) {
 
 std::vector<Alert> fleet_alerts(const std::vector<KioskSnapshot>& snapshots,
                                 const std::vector<KioskHealth>& kiosks,
-                                const std::map<std::string, std::string>& published,
-                                std::int64_t now_ms, const AlertRules& rules) {
+                                const std::vector<PublishedBundle>& published, std::int64_t now_ms,
+                                const AlertRules& rules) {
   std::map<std::string_view, const KioskSnapshot*> snapshot_of;
   for (const auto& snapshot : snapshots) snapshot_of[snapshot.kiosk_id] = &snapshot;
   std::vector<Alert> alerts;
@@ -96,7 +97,15 @@ std::vector<Alert> fleet_alerts(const std::vector<KioskSnapshot>& snapshots,
     if (std::llabs(offset_s) > rules.clock_skew_after.count())
       raise(AlertKind::clock_skew, fmt::format("{:+} s", offset_s));
     std::string behind;
-    for (const auto& [id, version] : published) {
+    const auto& rollout = beat.telemetry->services.rollout;
+    for (const auto& [target, id, version, custom] : published) {
+      // A kiosk whose signed rollout says not yet (its wave is closed, the rollout halted, or
+      // it is not in the rollout's groups) is doing what the admins decided: not behind.
+      auto state = std::find_if(rollout.begin(), rollout.end(),
+                                [&](const auto& entry) { return entry.target == target; });
+      if (state != rollout.end() && (state->state == "waiting" || state->state == "halted" ||
+                                     state->state == "not_in_groups"))
+        continue;
       const auto& bundles = beat.telemetry->services.bundles;
       auto installed = std::find_if(bundles.begin(), bundles.end(),
                                     [&](const auto& bundle) { return bundle.id == id; });

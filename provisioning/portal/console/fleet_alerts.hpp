@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "provisioning/portal/console/fleet_health.hpp"
+#include "provisioning/portal/console/published_services.hpp"
 #include "provisioning/portal/portal_store.hpp"
 
 namespace shubbak::portal::console {
@@ -26,6 +27,7 @@ enum class AlertKind {
   quarantined,      // transactions the kiosk holds back because the portal refused them
   clock_skew,       // the kiosk's clock off the portal's by more than clock_skew_after
   services_behind,  // a bundle older than the published one, or a published one missing
+  rollout_failing,  // a rollout wave where more kiosks refused than RolloutRules allow
 };
 
 std::string_view alert_kind_name(AlertKind kind);  // "offline", "paper", …
@@ -39,7 +41,7 @@ struct AlertRules {
 
 struct Alert {
   AlertKind kind;
-  std::string kiosk_id;
+  std::string kiosk_id;  // empty for a rollout's wave (the detail names its target)
   // What is wrong, in the kiosk's own words where it has them: the device and its status
   // ("printer: media-empty"), the queue depth, the count, the offset in seconds, or the bundles
   // behind ("jordan.health.appointment 1.0.0 < 1.1.0").
@@ -48,11 +50,13 @@ struct Alert {
 };
 
 // Every alert of `kiosks` (with their health assessed for `now_ms`), ordered by kind and then
-// kiosk id. `published` is read_published_services() (empty: no comparison of services).
+// kiosk id. `published` is read_published_bundles() (empty: no comparison of services); a
+// bundle the kiosk reports as held back by its rollout (waiting, halted, not in the groups) is
+// not behind.
 std::vector<Alert> fleet_alerts(const std::vector<KioskSnapshot>& snapshots,
                                 const std::vector<KioskHealth>& kiosks,
-                                const std::map<std::string, std::string>& published,
-                                std::int64_t now_ms, const AlertRules& rules);
+                                const std::vector<PublishedBundle>& published, std::int64_t now_ms,
+                                const AlertRules& rules);
 
 // Whether version `a` is older than `b`: dotted numbers compared as numbers ("1.10.0" is newer
 // than "1.9.2"), anything else compared as text.

@@ -161,3 +161,71 @@ TEST_CASE("alerts, site and group filters, and revocable tokens on the real cons
   CHECK(audit.body.find("data-action=\"token_revoked\"") != std::string::npos);
   CHECK(audit.body.find("data-action=\"token_revoke_refused\"") != std::string::npos);
 }
+
+TEST_CASE("a rollout signed with shubbakctl shows its wave on the console, failing past 2%") {
+  // The admins' side, on the real shubbakctl: a repository, the clinic at 1.1.0, a rollout to
+  // every kiosk in one wave open now, published.
+  TempDir admin;
+  auto ctl = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {SHUBBAK_CTL_BIN, "repo",
+                                     "--repo",        (admin.path() / "repo").string(),
+                                     "--keys",        (admin.path() / "keys").string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    fs::path out = admin.path() / ("run-" + std::to_string(argv.size()) + args.front());
+    fs::create_directories(out);
+    ChildProcess child(argv, out);
+    REQUIRE_MESSAGE(child.wait(std::chrono::seconds(60)) == 0, child.stderr_text());
+  };
+  ctl({"init"});
+  ctl({"delegate", "--name", "jordan-health", "--path", "services/jordan-health/*"});
+  fs::path bundle = admin.path() / "clinic.json";
+  {
+    std::ifstream in(fs::path(SHUBBAK_SOURCE_DIR) /
+                     "assets/services/jordan.health.appointment.json");
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    auto at = text.find("\"version\": \"1.0.0\"");
+    REQUIRE(at != std::string::npos);
+    text.replace(at, 18, "\"version\": \"1.1.0\"");
+    std::ofstream(bundle) << text;
+  }
+  std::string target = "services/jordan-health/appointment.json";
+  ctl({"add", "--file", bundle.string(), "--name", target, "--role", "jordan-health"});
+  ctl({"rollout", "start", "--name", target, "--waves", "100%:0h"});
+  ctl({"publish", "--out", (admin.path() / "published").string()});
+
+  ConsoleFixture console({}, 30, {"--static", (admin.path() / "published").string()});
+  INFO("portal log: " << console.log());
+  // Two kiosks in the one wave: kiosk-7 took the version, kiosk-8 refused it.
+  auto report = [&](const std::string& kiosk, const std::string& state) {
+    portal_protocol::Heartbeat h;
+    h.kiosk_id = kiosk;
+    h.version = "1.4.0";
+    h.boot_id = "3f0c7a52-9d41-4c4e-a0e5-1f2a3b4c5d6e";
+    h.audit_head_hash = std::string(64, '0');
+    portal_protocol::FleetTelemetry t;
+    t.sent_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+    t.restart_cause = "clean stop";
+    t.services.generation = 3;
+    t.services.bundles = {{"jordan.health.appointment", state == "installed" ? "1.1.0" : "1.0.0"}};
+    t.services.rollout = {{target, state, std::nullopt, state == "refused" ? "bad policy" : ""}};
+    h.telemetry = t;
+    CHECK(console.send_heartbeat(h) == 204);
+  };
+  report("kiosk-7", "installed");
+  report("kiosk-8", "refused");
+  auto session = ConsoleFixture::session_of(console.sign_in("badr", k_viewer_password));
+  auto page = console.request("GET", "/rollouts?lang=en", session);
+  REQUIRE(page.status == 200);
+  CHECK(page.body.find("data-target=\"" + target + "\"") != std::string::npos);
+  CHECK(page.body.find("jordan.health.appointment 1.1.0") != std::string::npos);
+  CHECK(page.body.find("class=\"wave red\" data-wave=\"1\" data-kiosks=\"2\" data-updated=\"1\" "
+                       "data-waiting=\"0\" data-failed=\"1\"") != std::string::npos);
+  auto alerts = console.request("GET", "/alerts?kind=rollout_failing&lang=en", session);
+  CHECK(alerts.body.find(target + " wave 1: 1 of 2 refused") != std::string::npos);
+  // The kiosk that refused is behind the published version; the one that took it is not.
+  auto behind = console.request("GET", "/alerts?kind=services_behind", session);
+  CHECK(alerts_of(behind.body, "kiosk-8") == "services_behind ");
+  CHECK(alerts_of(behind.body, "kiosk-7").empty());
+}

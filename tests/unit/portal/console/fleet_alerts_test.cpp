@@ -45,7 +45,7 @@ struct Fleet {
     snapshots.push_back(
         {h.kiosk_id, k_now - age_ms, portal_protocol::encode_heartbeat(h), {}, rises});
   }
-  std::vector<Alert> alerts(const std::map<std::string, std::string>& published) const {
+  std::vector<Alert> alerts(const std::vector<PublishedBundle>& published) const {
     std::vector<KioskHealth> kiosks;
     for (const auto& s : snapshots) kiosks.push_back(assess(s, k_now, HealthRules{}));
     return fleet_alerts(snapshots, kiosks, published, k_now, AlertRules{});
@@ -67,8 +67,9 @@ void write(const std::filesystem::path& path, const std::string& text) {
 }  // namespace
 
 TEST_CASE("each problem raises its own alert, and a well kiosk none") {
-  const std::map<std::string, std::string> published = {{"health.clinic", "1.10.0"},
-                                                        {"fees", "2.0.0"}};
+  const std::vector<PublishedBundle> published = {
+      {"services/fees.json", "fees", "2.0.0", {}},
+      {"services/health/clinic.json", "health.clinic", "1.10.0", {}}};
   Fleet fleet;
   fleet.add(heartbeat("k-well"), 1000);
   fleet.add(heartbeat("k-dark"), 5 * 60 * 1000 + 1);
@@ -95,6 +96,12 @@ TEST_CASE("each problem raises its own alert, and a well kiosk none") {
   auto old = heartbeat("k-old");
   old.telemetry->services.bundles = {{"health.clinic", "1.9.9"}};
   fleet.add(old, 0);
+  // Held back by its signed rollout (its wave not open yet): not behind.
+  auto held = heartbeat("k-held");
+  held.telemetry->services.bundles = {{"health.clinic", "1.9.9"}, {"fees", "2.0.0"}};
+  held.telemetry->services.rollout = {
+      {"services/health/clinic.json", "waiting", 1'900'000'000, ""}};
+  fleet.add(held, 0);
 
   CHECK(summary(fleet.alerts(published)) ==
         "offline k-dark 300 s\n"
@@ -107,6 +114,7 @@ TEST_CASE("each problem raises its own alert, and a well kiosk none") {
         "services_behind k-old fees — < 2.0.0, health.clinic 1.9.9 < 1.10.0\n");
   // Without a published set, services are not compared.
   CHECK(summary(fleet.alerts({})).find("services_behind") == std::string::npos);
+  CHECK(summary(fleet.alerts(published)).find("k-held") == std::string::npos);
 }
 
 TEST_CASE("versions compare as numbers part by part, else as text") {
