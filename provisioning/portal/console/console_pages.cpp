@@ -19,6 +19,9 @@ constexpr Text k_title{"شبّاك — لوحة الأسطول", "Shubbak — fl
 constexpr Text k_board{"الأسطول", "Fleet"};
 constexpr Text k_tokens{"رموز التسجيل", "Enrolment tokens"};
 constexpr Text k_audit{"سجل التدقيق", "Audit log"};
+constexpr Text k_lookup{"بحث عن معاملة", "Find a transaction"};
+constexpr Text k_verify_receipt{"التحقق من إيصال", "Verify a receipt"};
+constexpr Text k_refusals{"المعاملات المرفوضة", "Refused transactions"};
 constexpr Text k_sign_out{"تسجيل الخروج", "Sign out"};
 constexpr Text k_sign_in{"تسجيل الدخول", "Sign in"};
 constexpr Text k_user{"اسم المستخدم", "User name"};
@@ -99,6 +102,7 @@ const std::map<std::string, Text>& action_texts() {
       {"token_issued", {"إصدار رمز تسجيل", "enrolment token issued"}},
       {"token_refused", {"رفض إصدار رمز", "enrolment token refused"}},
       {"csrf_refused", {"طلب مرفوض (رمز CSRF غير صحيح)", "request refused (bad CSRF token)"}},
+      {"receipt_verified", {"تحقق من إيصال", "receipt verified"}},
   };
   return texts;
 }
@@ -130,6 +134,10 @@ class Page {
     if (!m_context.user.empty()) {
       html += fmt::format("<a href=\"/\">{}</a><a href=\"/tokens\">{}</a><a href=\"/audit\">{}</a>",
                           et(k_board), et(k_tokens), et(k_audit));
+      html += fmt::format(
+          "<a href=\"/transaction\">{}</a><a href=\"/receipt-check\">{}</a>"
+          "<a href=\"/refusals\">{}</a>",
+          et(k_lookup), et(k_verify_receipt), et(k_refusals));
     }
     // The language switch keeps the page it is on.
     std::string_view path = m_context.path.empty() ? std::string_view("/") : m_context.path;
@@ -352,7 +360,7 @@ std::string render_board(const PageContext& context, const std::vector<KioskHeal
 }
 
 std::string render_kiosk(const PageContext& context, const KioskHealth& kiosk,
-                         const std::vector<KioskSnapshot>& history) {
+                         const std::vector<KioskSnapshot>& history, std::string_view more_html) {
   Page page(context);
   page.add(fmt::format("<p id=\"state\" data-state=\"{}\">{} {}</p>", health_name(kiosk.health),
                        page.health_badge(kiosk.health), page.reasons_text(kiosk)));
@@ -400,6 +408,7 @@ std::string render_kiosk(const PageContext& context, const KioskHealth& kiosk,
       "<th>{}</th></tr>{}</table>",
       page.et(k_recent), page.et(k_received), page.et(k_version), page.et(k_uptime),
       page.et(k_queue), page.et(k_quarantined), recent));
+  page.add(more_html);
   return page.finish(std::string(page.t(k_kiosk)) + " " + kiosk.kiosk_id);
 }
 
@@ -454,6 +463,22 @@ std::string render_refusal(const PageContext& context, Refusal refusal) {
                          : (refusal == Refusal::not_found ? k_not_found : k_bad_request);
   page.add("<p class=\"error\">" + page.et(text) + "</p>");
   return page.finish(page.t(text));
+}
+
+std::string render_page(const PageContext& context, std::string_view heading,
+                        std::string_view body_html) {
+  Page page(context);
+  page.add(body_html);
+  return page.finish(heading);
+}
+
+std::string time_html(std::int64_t unix_ms) {
+  PageContext any;
+  return Page(any).time_text(unix_ms);
+}
+
+std::string query_encode(std::string_view text) {
+  return url_encode(text);
 }
 
 }  // namespace shubbak::portal::console
