@@ -19,9 +19,9 @@ constexpr Text k_title{"شبّاك — لوحة الأسطول", "Shubbak — fl
 constexpr Text k_board{"الأسطول", "Fleet"};
 constexpr Text k_tokens{"رموز التسجيل", "Enrolment tokens"};
 constexpr Text k_audit{"سجل التدقيق", "Audit log"};
-constexpr Text k_lookup{"بحث عن معاملة", "Find a transaction"};
+constexpr Text k_lookup{"المعاملات", "Transactions"};
 constexpr Text k_verify_receipt{"التحقق من إيصال", "Verify a receipt"};
-constexpr Text k_refusals{"المعاملات المرفوضة", "Refused transactions"};
+constexpr Text k_refusals{"المرفوضة", "Refused"};
 constexpr Text k_sign_out{"تسجيل الخروج", "Sign out"};
 constexpr Text k_sign_in{"تسجيل الدخول", "Sign in"};
 constexpr Text k_user{"اسم المستخدم", "User name"};
@@ -270,7 +270,8 @@ std::string_view style_sheet() {
          "label{display:block;margin:.4em 0}input,select,button{font:inherit;padding:.2em .4em}"
          ".token{font-family:monospace;font-size:1.3em;background:#fff;padding:.4em;"
          "direction:ltr;unicode-bidi:isolate}"
-         ".error{color:#8a1010;font-weight:bold}";
+         ".error{color:#8a1010;font-weight:bold}"
+         ".nowrap{white-space:nowrap}";
 }
 
 std::string render_sign_in(const PageContext& context, SignInProblem problem) {

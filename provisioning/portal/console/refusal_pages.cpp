@@ -28,12 +28,12 @@ std::string refusal_table(const PageContext& context, const std::vector<ItemRefu
   std::string rows;
   for (const auto& refusal : refusals) {
     std::string kiosk_cell =
-        with_kiosk ? fmt::format("<td><a href=\"/kiosk?id={}\">{}</a></td>",
+        with_kiosk ? fmt::format("<td class=\"nowrap\"><a href=\"/kiosk?id={}\">{}</a></td>",
                                  query_encode(refusal.kiosk_id), isolated(refusal.kiosk_id))
                    : std::string();
     rows += fmt::format(
-        "<tr class=\"refusal\" data-transaction=\"{}\">{}<td>{}</td><td>{}</td><td>{}</td>"
-        "<td>{}</td><td>{}</td></tr>",
+        "<tr class=\"refusal\" data-transaction=\"{}\">{}<td class=\"nowrap\">{}</td><td>{}</td>"
+        "<td class=\"nowrap\">{}</td><td class=\"nowrap\">{}</td><td>{}</td></tr>",
         html_escape(refusal.transaction_id), kiosk_cell, isolated(refusal.transaction_id),
         isolated(refusal.reason), time_html(refusal.first_seen_ms), time_html(refusal.last_seen_ms),
         refusal.times_seen);

@@ -93,8 +93,8 @@ std::string transaction_rows(const PageContext& context, const StoredTransaction
            html_escape(record.error().message) + "</td></tr>";
   }
   rows += table_row(context, k_kiosk_time, time_html(record->wall_ms));
-  rows += table_row(context, k_service,
-                    isolated(record->service_id) + " " + isolated(record->service_version));
+  rows +=
+      table_row(context, k_service, isolated(record->service_id + " " + record->service_version));
   rows += table_row(context, k_amount,
                     record->amount.currency.empty() ? say(context, k_free)
                                                     : isolated(format_money(record->amount)));
@@ -118,7 +118,7 @@ std::string render_transaction_lookup(const PageContext& context,
                                       const std::optional<TransactionLookup>& lookup) {
   std::string body = fmt::format(
       "<form method=\"get\" action=\"/transaction\" class=\"box\"><label>{}<br>"
-      "<input name=\"ref\" id=\"ref\" dir=\"ltr\" size=\"40\" maxlength=\"64\" value=\"{}\" "
+      "<input name=\"ref\" id=\"ref\" dir=\"ltr\" size=\"30\" maxlength=\"64\" value=\"{}\" "
       "required></label><button id=\"find\">{}</button></form>",
       say(context, k_reference), lookup ? html_escape(lookup->typed) : std::string(),
       say(context, k_find));
