@@ -1,8 +1,8 @@
 // The real shubbak-portal with its admin console, on loopback, over a SQLite file or a private
-// PostgreSQL database: a throw-away CA, a server certificate, client certificates for kiosks
-// "kiosk-7" and "kiosk-8", admin accounts made with `shubbak-portal admin add` (operator "amal",
-// viewer "badr"), and a small HTTPS client for the console that speaks raw HTTP/1.1 and keeps
-// the Set-Cookie, Location and body of each reply.
+// PostgreSQL database, enrolling kiosks: a throw-away CA, a server certificate, client certificates
+// for kiosks "kiosk-7" and "kiosk-8", admin accounts made with `shubbak-portal admin add` (operator
+// "amal", viewer "badr"), and a small HTTPS client for the console that speaks raw HTTP/1.1 and
+// keeps the Set-Cookie, Location and body of each reply.
 #pragma once
 
 #include <doctest/doctest.h>
@@ -53,7 +53,8 @@ class ConsoleFixture {
                                  "--console-offline-seconds", std::to_string(offline_seconds),
                                  "--console-refresh-seconds", "2", "--cert", m_server.cert.string(),
                                  "--key", m_server.key.string(), "--client-ca",
-                                 m_pki.ca_cert().string(), "--db", m_database},
+                                 m_pki.ca_cert().string(), "--client-ca-key",
+                                 m_pki.ca_key().string(), "--db", m_database},
         m_dir / "portal-out");
     for (int i = 0; i < 1000; ++i) {
       std::string out = m_process->stdout_text();
@@ -75,6 +76,8 @@ class ConsoleFixture {
   }
 
   int console_port() const { return m_console_port; }
+  // The kiosks' API (enrolment, uploads); the portal enrols, holding the kiosk CA's key.
+  const std::string& api_url() const { return m_api_url; }
   const std::filesystem::path& ca_cert() const { return m_pki.ca_cert(); }
   const TempDir& dir() const { return m_dir; }
   std::string log() const { return m_process ? m_process->stderr_text() : std::string(); }

@@ -1,17 +1,21 @@
 // The console's transaction lookup, receipt verification and refused transactions, on the real
 // shubbak-portal over HTTPS, on a SQLite file and on a private PostgreSQL database. Kiosk-7's
 // real device key is pinned by the portal from its first signed batch (sent over mutual TLS);
-// seals are made by the kiosk's own seal_receipt(), and a receipt is rendered by the kiosk's
-// own receipt renderer and uploaded as a PNG.
+// kiosk-12 is enrolled as a technician does it (a token from the console, a CSR and its device
+// key). Seals are made by the kiosk's own seal_receipt(), and a receipt is rendered by the
+// kiosk's own receipt renderer and uploaded as a PNG.
 #include <doctest/doctest.h>
 
 #include <fstream>
+
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
 #include "kiosk/core/config.hpp"
 #include "kiosk/crypto/base45.hpp"
 #include "kiosk/crypto/receipt_seal.hpp"
+#include "kiosk/crypto/tls_client_key.hpp"
 #include "kiosk/image/mono_png.hpp"
 #include "screens/receipt/receipt_renderer.hpp"
 #include "screens/text/text_engine.hpp"
@@ -256,6 +260,51 @@ void exercise_receipts(ConsoleFixture& console) {
   REQUIRE(row != std::string::npos);
   CHECK(again.body.find("data-transaction=\"" + card.id + "\"", row + 1) == std::string::npos);
   CHECK(contains(again.body.substr(row, again.body.find("</tr>", row) - row), "<td>2</td>"));
+
+  // Kiosk-12, enrolled through the portal: a token an operator issues in the console, then the
+  // enrolment request with its CSR and device key; it uploads with the certificate it got.
+  auto tokens_page = console.request("GET", "/tokens", session);
+  auto issued = console.request(
+      "POST", "/tokens", session,
+      "kiosk_id=kiosk-12&hours=1&csrf=" + ConsoleFixture::csrf_of(tokens_page.body));
+  REQUIRE(issued.status == 200);
+  auto token = text_after(issued.body, "id=\"token\">", "0123456789abcdef");
+  REQUIRE(token);
+  auto tls_key = TlsClientKey::load_or_create(keys / "kiosk-12.key");
+  auto device12 = DeviceKey::load_or_create(keys / "kiosk-12-device.pem");
+  REQUIRE(tls_key);
+  REQUIRE(device12);
+  auto csr = (*tls_key)->certificate_request("kiosk-12");
+  REQUIRE(csr);
+  auto anonymous = HttpsClient::create(TlsOptions{console.ca_cert(), {}, {}});
+  REQUIRE(anonymous);
+  auto enrolled =
+      (*anonymous)
+          ->post_json(console.api_url() + std::string(portal_protocol::k_enroll_path),
+                      portal_protocol::encode_enrolment(
+                          {"kiosk-12", *token, *csr, base64_encode((*device12)->public_key())}),
+                      std::chrono::seconds(10));
+  REQUIRE(enrolled);
+  REQUIRE_MESSAGE(enrolled->status == 200, enrolled->body);
+  auto chain = nlohmann::json::parse(enrolled->body).at("certificate_chain").get<std::string>();
+  auto chain_file = keys.write("kiosk-12.pem", chain);
+  auto as_kiosk12 =
+      HttpsClient::create(TlsOptions{console.ca_cert(), chain_file, keys / "kiosk-12.key"});
+  REQUIRE(as_kiosk12);
+  auto record12 = paid_record(7);
+  record12.kiosk_id = "kiosk-12";
+  auto stored12 =
+      (*as_kiosk12)
+          ->post_json(console.api_url() + std::string(portal_protocol::k_transactions_path),
+                      batch_json(**device12, {signed_item(**device12, record12)}, "kiosk-12"),
+                      std::chrono::seconds(10));
+  REQUIRE(stored12);
+  CHECK(stored12->status == 200);
+  auto enrolled_valid = verify_text(seal_of(facts_of(record12), **device12));
+  CHECK(verdict_of(enrolled_valid) == "valid");
+  CHECK(stored_of(enrolled_valid) == "matches");
+  // Kiosk-7's key is not kiosk-12's: a seal it signs in kiosk-12's name is refused.
+  CHECK(verdict_of(verify_text(seal_of(facts_of(record12), **key))) == "bad_signature");
 
   // Each verification is in the audit log, with its verdict.
   auto audit = console.request("GET", "/audit?lang=en", session);
