@@ -29,6 +29,25 @@ bool picked(int index, double share, int salt) {
   return static_cast<double>(position % 10'000) < share * 10'000;
 }
 
+// The groups kiosk `index` is enrolled in: a site and its region, taken in turn from a few real
+// places so that the console's filters have something to filter, and every twentieth kiosk in
+// the pilot group.
+std::vector<std::string> groups_of(int index) {
+  struct Site {
+    std::string_view site, region;
+  };
+  constexpr Site k_sites[] = {
+      {"site:riyadh-olaya", "region:riyadh"},       {"site:riyadh-malaz", "region:riyadh"},
+      {"site:jeddah-corniche", "region:makkah"},    {"site:amman-abdali", "region:amman"},
+      {"site:muscat-ruwi", "region:muscat"},        {"site:dubai-deira", "region:dubai"},
+      {"site:remote-knowledge-1", "region:remote"},
+  };
+  const Site& site = k_sites[static_cast<std::size_t>(index) % std::size(k_sites)];
+  std::vector<std::string> groups{std::string(site.site), std::string(site.region)};
+  if (index % 20 == 0) groups.emplace_back("pilot");
+  return groups;
+}
+
 Percentiles percentiles(std::vector<std::int64_t> micros) {
   Percentiles p;
   if (micros.empty()) return p;
@@ -96,9 +115,12 @@ Expected<FleetReport> run_fleet(const FleetOptions& options, Log log) {
     faults.dark_after = options.dark_after;
     faults.paper_out = picked(i, options.paper_out_share, 2);
     faults.paper_low = !faults.paper_out && picked(i, options.paper_low_share, 3);
-    auto kiosk =
-        SimulatedKiosk::create(fmt::format("{}{:05}", options.id_prefix, i), options.state_dir,
-                               **ca, ca_pem, options.server_ca, options.portal_url, faults);
+    faults.behind = picked(i, options.behind_share, 4);
+    faults.clock_skewed = picked(i, options.clock_skew_share, 5);
+    faults.queue_growing = picked(i, options.queue_growing_share, 6);
+    auto kiosk = SimulatedKiosk::create(fmt::format("{}{:05}", options.id_prefix, i), groups_of(i),
+                                        options.state_dir, **ca, ca_pem, options.server_ca,
+                                        options.portal_url, faults);
     if (!kiosk) return std::unexpected(kiosk.error());
     kiosks.push_back(std::move(*kiosk));
   }

@@ -34,7 +34,10 @@ struct FleetOptions {
   std::chrono::seconds dark_after{10};
   double paper_out_share = 0;  // kiosks whose printer is out of paper
   double paper_low_share = 0;
-  int attempts = 5;  // per batch, on transport failures and 5xx
+  double behind_share = 0;         // kiosks on an older version of their services
+  double clock_skew_share = 0;     // kiosks whose clock is k_skew ahead
+  double queue_growing_share = 0;  // kiosks whose outbox grows and never drains
+  int attempts = 5;                // per batch, on transport failures and 5xx
 };
 
 struct Percentiles {

@@ -54,6 +54,7 @@ done
 "$sim_bin" --portal "$portal_url" --server-ca ca.pem --kiosk-ca ca.pem --kiosk-ca-key ca.key \
   --state kiosks --kiosks "$kiosks" --tx-rate 0.05 --batch 1 --heartbeat-seconds 15 \
   --duration 86400 --threads 8 --paper-out 0.1 --paper-low 0.1 --dark 0.1 --dark-after 90 \
+  --behind 0.1 --clock-skew 0.05 --queue-growing 0.05 \
   >sim.out 2>sim.log &
 pids+=($!)
 

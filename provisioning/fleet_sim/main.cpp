@@ -43,6 +43,15 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1.0));
   cli.add_option("--paper-low", o.paper_low_share, "Share of kiosks low on paper (0 to 1)")
       ->check(CLI::Range(0.0, 1.0));
+  cli.add_option("--behind", o.behind_share,
+                 "Share of kiosks on an older version of their services (0 to 1)")
+      ->check(CLI::Range(0.0, 1.0));
+  cli.add_option("--clock-skew", o.clock_skew_share,
+                 "Share of kiosks whose clock is 12 minutes ahead (0 to 1)")
+      ->check(CLI::Range(0.0, 1.0));
+  cli.add_option("--queue-growing", o.queue_growing_share,
+                 "Share of kiosks whose outbox grows and never drains (0 to 1)")
+      ->check(CLI::Range(0.0, 1.0));
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

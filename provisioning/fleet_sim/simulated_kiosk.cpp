@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "kiosk/crypto/bytes.hpp"
 #include "kiosk/crypto/tls_client_key.hpp"
@@ -37,8 +38,9 @@ std::chrono::microseconds since(Clock::time_point start) {
 }  // namespace
 
 Expected<std::unique_ptr<SimulatedKiosk>> SimulatedKiosk::create(
-    const std::string& kiosk_id, const fs::path& state_dir, portal::KioskCa& ca,
-    const std::string& ca_pem, const fs::path& server_ca, std::string portal_url, Faults faults) {
+    const std::string& kiosk_id, const std::vector<std::string>& groups, const fs::path& state_dir,
+    portal::KioskCa& ca, const std::string& ca_pem, const fs::path& server_ca,
+    std::string portal_url, Faults faults) {
   fs::path dir = state_dir / kiosk_id;
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -46,13 +48,17 @@ Expected<std::unique_ptr<SimulatedKiosk>> SimulatedKiosk::create(
   auto tls_key = TlsClientKey::load_or_create(dir / "tls.key");
   if (!tls_key) return std::unexpected(tls_key.error());
   fs::path chain = dir / "tls.pem";
-  // A certificate from another run's CA is issued again by this one.
-  if (!fs::exists(chain) || read_file(chain).find(ca_pem) == std::string::npos) {
+  fs::path groups_file = dir / "groups";
+  std::string joined_groups = fmt::format("{}", fmt::join(groups, " "));
+  // A certificate from another run's CA, or for other groups, is issued again by this one.
+  if (!fs::exists(chain) || read_file(chain).find(ca_pem) == std::string::npos ||
+      read_file(groups_file) != joined_groups) {
     auto request = (*tls_key)->certificate_request(kiosk_id);
     if (!request) return std::unexpected(request.error());
-    auto issued = ca.issue(*request, kiosk_id, std::chrono::hours(24 * 30));
+    auto issued = ca.issue(*request, kiosk_id, groups, std::chrono::hours(24 * 30));
     if (!issued) return std::unexpected(issued.error());
     std::ofstream(chain) << *issued;
+    std::ofstream(groups_file) << joined_groups;
   }
   if (auto ok = (*tls_key)->check_certificate(read_file(chain), kiosk_id); !ok)
     return fail(Errc::config, fmt::format("{}: {}", kiosk_id, ok.error().message));
@@ -131,6 +137,11 @@ Exchange SimulatedKiosk::send_heartbeat(std::chrono::steady_clock::duration upti
   heartbeat.boot_id = m_boot_id;
   heartbeat.uptime_s = std::chrono::duration_cast<std::chrono::seconds>(uptime).count();
   heartbeat.last_sequence = m_sequence;
+  ++m_heartbeats;
+  if (m_faults.queue_growing) {
+    heartbeat.queue_depth = 3 * m_heartbeats;
+    heartbeat.oldest_pending_age_s = heartbeat.uptime_s;
+  }
   heartbeat.audit_head_hash = std::string(64, '0');
   // The kiosk's own words for its devices (kiosk/core/device_status.hpp).
   std::string paper = m_faults.paper_out   ? "media-empty"
@@ -142,11 +153,12 @@ Exchange SimulatedKiosk::send_heartbeat(std::chrono::steady_clock::duration upti
                        {"card_reader", "online"}};
   if (m_faults.paper_out) heartbeat.out_of_service = "printer_paper_out";
   portal_protocol::FleetTelemetry telemetry;
-  telemetry.sent_ms = wall_ms();
+  telemetry.sent_ms =
+      wall_ms() + (m_faults.clock_skewed ? std::chrono::milliseconds(k_skew).count() : 0);
   telemetry.restart_cause = "first start";
   telemetry.free_disk_bytes = 8LL * 1024 * 1024 * 1024;
-  telemetry.services.generation = 1;
-  telemetry.services.bundles = {{"jordan.health.appointment", "1.0.0"},
+  telemetry.services.generation = m_faults.behind ? 1 : 2;
+  telemetry.services.bundles = {{"jordan.health.appointment", m_faults.behind ? "1.0.0" : "1.1.0"},
                                 {"muscat.municipality.fees", "1.0.0"}};
   heartbeat.telemetry = telemetry;
   auto start = Clock::now();

@@ -26,7 +26,13 @@ struct Faults {
   std::chrono::seconds dark_after{0};
   bool paper_out = false;  // its printer reports paper_out (else paper_low for some, else online)
   bool paper_low = false;
+  bool behind = false;         // runs an older version of its services than the others
+  bool clock_skewed = false;   // its clock is k_skew ahead of the portal's
+  bool queue_growing = false;  // its outbox grows and never drains (an upload it cannot make)
 };
+
+// How far a clock_skewed kiosk's clock is ahead.
+inline constexpr std::chrono::minutes k_skew{12};
 
 // What one request cost and how it ended.
 struct Exchange {
@@ -39,14 +45,13 @@ struct Exchange {
 
 class SimulatedKiosk {
  public:
-  // Makes the kiosk's keys and certificate under `state_dir/<kiosk_id>/` when missing (the
-  // certificate also when `ca_pem`, the kiosk CA's certificate, did not issue it).
-  static Expected<std::unique_ptr<SimulatedKiosk>> create(const std::string& kiosk_id,
-                                                          const std::filesystem::path& state_dir,
-                                                          portal::KioskCa& ca,
-                                                          const std::string& ca_pem,
-                                                          const std::filesystem::path& server_ca,
-                                                          std::string portal_url, Faults faults);
+  // Makes the kiosk's keys and certificate (binding `groups`) under `state_dir/<kiosk_id>/`
+  // when missing (the certificate also when `ca_pem`, the kiosk CA's certificate, did not issue
+  // it, or for other groups).
+  static Expected<std::unique_ptr<SimulatedKiosk>> create(
+      const std::string& kiosk_id, const std::vector<std::string>& groups,
+      const std::filesystem::path& state_dir, portal::KioskCa& ca, const std::string& ca_pem,
+      const std::filesystem::path& server_ca, std::string portal_url, Faults faults);
 
   const std::string& id() const { return m_id; }
   const Faults& faults() const { return m_faults; }
@@ -67,6 +72,7 @@ class SimulatedKiosk {
   Uuid7Generator m_ids;
   std::int64_t m_sequence = 0;
   std::string m_boot_id;
+  int m_heartbeats = 0;
 };
 
 }  // namespace shubbak::fleet_sim

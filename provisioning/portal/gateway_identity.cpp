@@ -94,7 +94,10 @@ Expected<PeerIdentity> GatewayIdentity::verify(std::string_view verify_header,
       context != nullptr ? X509_verify_cert_error_string(X509_STORE_CTX_get_error(context)) : "";
   X509_STORE_CTX_free(context);
   PeerIdentity identity;
-  if (verified) identity.common_name = single_common_name(certificate);
+  if (verified) {
+    identity.common_name = single_common_name(certificate);
+    identity.groups = certificate_groups(certificate);
+  }
   X509_free(certificate);
   ERR_clear_error();
   if (!verified) {

@@ -22,6 +22,7 @@ using openssl::BioPtr;
 using openssl::BnPtr;
 using openssl::X509Ptr;
 using openssl::X509ReqPtr;
+using NamePtr = openssl::X509NamePtr;
 using KeyPtr = openssl::PkeyPtr;
 
 struct FileCloser {
@@ -98,6 +99,7 @@ Expected<std::unique_ptr<KioskCa>> KioskCa::open(const std::filesystem::path& ce
 }
 
 Expected<std::string> KioskCa::issue(std::string_view csr_pem, std::string_view kiosk_id,
+                                     const std::vector<std::string>& groups,
                                      std::chrono::hours lifetime) {
   BioPtr bio(BIO_new_mem_buf(csr_pem.data(), static_cast<int>(csr_pem.size())));
   X509ReqPtr csr(bio ? PEM_read_bio_X509_REQ(bio.get(), nullptr, nullptr, nullptr) : nullptr);
@@ -125,7 +127,21 @@ Expected<std::string> KioskCa::issue(std::string_view csr_pem, std::string_view 
     return fail(Errc::internal, "cannot set the serial number");
   X509_gmtime_adj(X509_getm_notBefore(cert.get()), -300);  // a kiosk clock a little behind
   X509_gmtime_adj(X509_getm_notAfter(cert.get()), static_cast<long>(lifetime.count()) * 3600);
-  X509_set_subject_name(cert.get(), X509_REQ_get_subject_name(csr.get()));
+  // The subject is the portal's, not the CSR's: the CN the token was issued for and one OU per
+  // group the token names. A kiosk cannot ask to be in a group by putting an OU in its request.
+  NamePtr subject(X509_NAME_new());
+  if (!subject) return fail(Errc::internal, "X509_NAME_new failed");
+  auto add_entry = [&](int nid, std::string_view value) {
+    return X509_NAME_add_entry_by_NID(subject.get(), nid, MBSTRING_UTF8,
+                                      reinterpret_cast<const unsigned char*>(value.data()),
+                                      static_cast<int>(value.size()), -1, 0) == 1;
+  };
+  if (!add_entry(NID_commonName, kiosk_id)) return fail(Errc::internal, "cannot set the CN");
+  for (const auto& group : groups) {
+    if (!add_entry(NID_organizationalUnitName, group))
+      return fail(Errc::internal, "cannot add a group to the certificate");
+  }
+  X509_set_subject_name(cert.get(), subject.get());
   X509_set_issuer_name(cert.get(), X509_get_subject_name(m_impl->cert.get()));
   X509_set_pubkey(cert.get(), subject_key.get());
   // Only what a kiosk client certificate needs; nothing the CSR asks for is copied.

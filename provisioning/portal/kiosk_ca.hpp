@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kiosk/core/error.hpp"
 
@@ -26,9 +27,11 @@ class KioskCa final {
 
   // Checks the CSR's own signature and that its subject CN is exactly `kiosk_id`
   // (Errc::integrity otherwise), then issues a TLS client certificate for it valid for
-  // `lifetime`. Returns the certificate chain, PEM: the kiosk certificate, then the CA.
+  // `lifetime`, its subject CN=`kiosk_id` and one OU per group of `groups` (valid names,
+  // kiosk/core/kiosk_group.hpp), in order. Returns the certificate chain, PEM: the kiosk
+  // certificate, then the CA.
   Expected<std::string> issue(std::string_view csr_pem, std::string_view kiosk_id,
-                              std::chrono::hours lifetime);
+                              const std::vector<std::string>& groups, std::chrono::hours lifetime);
 
  private:
   struct Impl;

@@ -1,6 +1,7 @@
 // shubbak-portal: the reference portal. Receives kiosks' transactions and heartbeats over
 // mutual TLS, enrols new kiosks, and serves the service repository as static files.
-// `shubbak-portal issue-token --db DB --kiosk-id ID` prints a one-time enrolment token.
+// `shubbak-portal issue-token --db DB --kiosk-id ID [--group NAME]…` prints a one-time
+// enrolment token, which enrols the kiosk into those groups.
 // `shubbak-portal admin add --db DB --user NAME --role viewer|operator` makes a console account.
 // With --console-port the admin console (console/console_server.hpp) is served too.
 // Exit codes: 0 clean stop (SIGTERM/SIGINT) or done, 1 failure, 2 bad command line.
@@ -9,8 +10,11 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <CLI/CLI.hpp>
 
 #include "kiosk/core/log.hpp"
@@ -33,7 +37,8 @@ int wait_for_stop_signal() {
   return received;
 }
 
-int print_enrolment_token(const std::string& database, const std::string& kiosk_id, int hours) {
+int print_enrolment_token(const std::string& database, const std::string& kiosk_id, int hours,
+                          const std::vector<std::string>& groups) {
   Logger logger(LogLevel::warn);
   logger.add_sink(make_stderr_sink());
   auto store = portal::open_portal_store(database, Log(logger, "store"));
@@ -41,15 +46,16 @@ int print_enrolment_token(const std::string& database, const std::string& kiosk_
     std::fprintf(stderr, "shubbak-portal: %s\n", store.error().describe().c_str());
     return 1;
   }
-  auto token = (*store)->issue_enrolment_token(kiosk_id, std::chrono::hours(hours));
+  auto token = (*store)->issue_enrolment_token(kiosk_id, std::chrono::hours(hours), groups);
   if (!token) {
     std::fprintf(stderr, "shubbak-portal: %s\n", token.error().describe().c_str());
     return 1;
   }
   // Only the token on stdout, for scripts; it is shown once and stored only as a hash.
   std::printf("%s\n", token->c_str());
-  std::fprintf(stderr, "enrolment token for kiosk %s, valid for %d hours, usable once\n",
-               kiosk_id.c_str(), hours);
+  std::fprintf(stderr, "enrolment token for kiosk %s%s%s, valid for %d hours, usable once\n",
+               kiosk_id.c_str(), groups.empty() ? "" : " in groups ",
+               fmt::format("{}", fmt::join(groups, ", ")).c_str(), hours);
   return 0;
 }
 
@@ -81,6 +87,10 @@ int main(int argc, char** argv) {
       "issue-token", "Print a one-time enrolment token for a kiosk id (stored hashed)");
   issue_token->add_option("--kiosk-id", token_kiosk_id, "The kiosk id the token enrols")
       ->required();
+  std::vector<std::string> token_groups;
+  issue_token->add_option("--group", token_groups,
+                          "A group the kiosk joins (site:…, region:…, pilot…); repeat for more. "
+                          "Bound in its certificate: only a new enrolment changes them");
   issue_token->add_option("--hours", token_hours, "Hours until the token expires (default 24)")
       ->check(CLI::Range(1, 24 * 30));
   issue_token->add_option("--db", database,
@@ -115,6 +125,14 @@ int main(int argc, char** argv) {
          [&](int s) { console_options.health.offline_after = std::chrono::seconds(s); },
          "A kiosk is red after this long without a heartbeat (default 300)")
       ->check(CLI::Range(1, 86400));
+  cli.add_option_function<int>(
+         "--console-clock-skew-seconds",
+         [&](int s) { console_options.alerts.clock_skew_after = std::chrono::seconds(s); },
+         "Alert when a kiosk's clock is off the portal's by more than this (default 120)")
+      ->check(CLI::Range(1, 86400));
+  cli.add_option("--console-queue-rises", console_options.alerts.queue_rises_after,
+                 "Alert when a kiosk's outbox grew at this many heartbeats in a row (default 3)")
+      ->check(CLI::Range(1, 1000));
   cli.add_option("--console-refresh-seconds", console_options.refresh_seconds,
                  "The fleet board reloads itself this often (default 15)")
       ->check(CLI::Range(1, 3600));
@@ -155,7 +173,8 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
 
-  if (issue_token->parsed()) return print_enrolment_token(database, token_kiosk_id, token_hours);
+  if (issue_token->parsed())
+    return print_enrolment_token(database, token_kiosk_id, token_hours, token_groups);
   if (admin_add->parsed())
     return portal::console::add_admin_account(database, admin_user, admin_role);
   bool tls_listener = !options.cert.empty() || !options.key.empty();
@@ -211,6 +230,7 @@ int main(int argc, char** argv) {
     console_options.cert = options.cert;
     console_options.key = options.key;
     console_options.client_ca = options.client_ca;
+    console_options.published_dir = options.static_dir;
     auto started = portal::console::ConsoleServer::start(console_options, **store, *admins,
                                                          log.child("console"));
     if (!started) {

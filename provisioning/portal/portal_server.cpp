@@ -216,6 +216,8 @@ struct PortalServer::Impl {
 
   // The kiosk the request speaks for: its certificate's CN, checked in screen_request().
   static const std::string& client_kiosk() { return t_request->peer.common_name; }
+  // The groups its certificate binds it to.
+  static const std::vector<std::string>& client_groups() { return t_request->peer.groups; }
 
   // Serves one connection's requests until it should close; true when the client may still be
   // sending a body nobody read.
@@ -279,7 +281,7 @@ struct PortalServer::Impl {
     if (!heartbeat) return reply_error(response, 400, heartbeat.error().message);
     if (heartbeat->kiosk_id != kiosk)
       return reply_error(response, 403, "heartbeat names another kiosk");
-    if (auto stored = store.record_heartbeat(kiosk, *heartbeat); !stored) {
+    if (auto stored = store.record_heartbeat(kiosk, client_groups(), *heartbeat); !stored) {
       log.error("cannot store a heartbeat from {}: {}", kiosk, stored.error().describe());
       return reply_error(response, 503, "storage unavailable");
     }
@@ -296,10 +298,12 @@ struct PortalServer::Impl {
     auto raw_key = base64_decode(request->device_public_key);
     if (!raw_key || raw_key->size() != k_ed25519_public_key_size)
       return reply_error(response, 400, "device_public_key is not a base64 Ed25519 public key");
-    auto chain = store.enrol(request->token, kiosk_id, request->device_public_key, [&] {
-      return kiosk_ca->issue(request->csr_pem, kiosk_id,
-                             std::chrono::hours(24 * options.certificate_days));
-    });
+    auto chain =
+        store.enrol(request->token, kiosk_id, request->device_public_key,
+                    [&](const std::vector<std::string>& groups) {
+                      return kiosk_ca->issue(request->csr_pem, kiosk_id, groups,
+                                             std::chrono::hours(24 * options.certificate_days));
+                    });
     if (!chain) {
       if (chain.error().code == Errc::integrity) {
         log.warn("enrolment of {} refused: {}", kiosk_id, chain.error().message);

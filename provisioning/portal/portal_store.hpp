@@ -30,7 +30,26 @@ struct KioskSnapshot {
   std::string kiosk_id;
   std::optional<std::int64_t> heartbeat_ms;  // none: enrolled or seen, but no heartbeat yet
   std::string heartbeat;                     // JSON, portal_protocol::encode_heartbeat()
+  // Its groups (kiosk/core/kiosk_group.hpp): those its client certificate carried with its latest
+  // heartbeat, or else those its enrolment token assigned.
+  std::vector<std::string> groups;
+  // How many heartbeats in a row found its outbox deeper than the one before (one that finds
+  // it shallower starts again from 0; an unchanged depth neither counts nor resets).
+  std::int64_t queue_rises = 0;
 };
+
+// An enrolment token as the console lists it; the token itself is never stored.
+struct EnrolmentTokenInfo {
+  std::string id;  // the first k_token_id_digits hex digits of the token's SHA-256
+  std::string kiosk_id;
+  std::vector<std::string> groups;
+  std::int64_t issued_ms = 0;
+  std::int64_t expires_ms = 0;
+  std::optional<std::int64_t> used_ms;
+  std::optional<std::int64_t> revoked_ms;
+};
+
+inline constexpr std::size_t k_token_id_digits = 12;
 
 // Heartbeats kept per kiosk for its page in the console; older ones are dropped.
 inline constexpr int k_heartbeat_history = 100;
@@ -68,9 +87,11 @@ class PortalStore {
   // batch sent at once to two portal processes is stored once.
   virtual Expected<std::vector<UploadResult>> ingest(std::string_view client_kiosk_id,
                                                      const portal_protocol::Batch& batch) = 0;
-  // Keeps the kiosk's latest heartbeat (decoded and validated; stored re-encoded) and adds it
-  // to the kiosk's history (the newest k_heartbeat_history kept).
+  // Keeps the kiosk's latest heartbeat (decoded and validated; stored re-encoded) and the
+  // groups its client certificate carries, and adds the heartbeat to the kiosk's history (the
+  // newest k_heartbeat_history kept).
   virtual Expected<void> record_heartbeat(std::string_view client_kiosk_id,
+                                          const std::vector<std::string>& client_groups,
                                           const portal_protocol::Heartbeat& heartbeat) = 0;
 
   virtual Expected<std::int64_t> transaction_count() = 0;
@@ -80,20 +101,31 @@ class PortalStore {
   virtual Expected<std::vector<KioskSnapshot>> heartbeat_history(std::string_view kiosk_id,
                                                                  int limit) = 0;
 
-  // Enrolment. A one-time token lets one technician enrol one kiosk id once, before it expires.
-  // Only the token's SHA-256 is stored; the token itself is returned once, here (32 hex digits).
-  // Errc::invalid_argument for an invalid kiosk id (kiosk/core/kiosk_id.hpp).
+  // Enrolment. A one-time token lets one technician enrol one kiosk id once, before it expires,
+  // into the groups the admin chose (site, region, pilot…: kiosk_groups.hpp). Only the token's
+  // SHA-256 is stored; the token itself is returned once, here (32 hex digits).
+  // Errc::invalid_argument for an invalid kiosk id (kiosk/core/kiosk_id.hpp) or group name.
   virtual Expected<std::string> issue_enrolment_token(std::string_view kiosk_id,
-                                                      std::chrono::seconds lifetime) = 0;
+                                                      std::chrono::seconds lifetime,
+                                                      const std::vector<std::string>& groups) = 0;
   // Redeems `token` for `kiosk_id`: refused with Errc::integrity when the token is unknown,
-  // issued for another kiosk id, used or expired (each with its own message: only the holder
-  // of a token learns anything from it), or when `issue_certificate` refuses. Otherwise, in
-  // one database transaction, the token is spent and `device_key` (base64 raw Ed25519) is
-  // pinned for the kiosk (replacing an earlier pin: the token is the admin's word that this is
-  // the kiosk). Returns what `issue_certificate` returned.
-  virtual Expected<std::string> enrol(
-      std::string_view token, std::string_view kiosk_id, std::string_view device_key,
-      const std::function<Expected<std::string>()>& issue_certificate) = 0;
+  // issued for another kiosk id, used, revoked or expired (each with its own message: only the
+  // holder of a token learns anything from it), or when `issue_certificate` refuses. Otherwise,
+  // in one database transaction, the token is spent, `device_key` (base64 raw Ed25519) is
+  // pinned for the kiosk and the token's groups become the kiosk's (replacing an earlier pin
+  // and groups: the token is the admin's word that this is the kiosk). `issue_certificate` is
+  // given the token's groups, to bind them in the certificate. Returns what it returned.
+  using CertificateIssuer =
+      std::function<Expected<std::string>(const std::vector<std::string>& groups)>;
+  virtual Expected<std::string> enrol(std::string_view token, std::string_view kiosk_id,
+                                      std::string_view device_key,
+                                      const CertificateIssuer& issue_certificate) = 0;
+  // Every token issued, newest first, at most `limit`.
+  virtual Expected<std::vector<EnrolmentTokenInfo>> enrolment_tokens(int limit) = 0;
+  // Revokes the unused token whose id is `token_id`: Errc::not_found when there is none,
+  // Errc::integrity when it was used already (revoking it would undo nothing). Revoking a
+  // revoked or expired token succeeds and changes nothing.
+  virtual Expected<EnrolmentTokenInfo> revoke_enrolment_token(std::string_view token_id) = 0;
 
   // For the console: transactions and refusals.
   // The transactions whose id starts with `id_prefix` (canonical lower-case text: a whole id or

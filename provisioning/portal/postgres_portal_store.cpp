@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "kiosk/core/hex.hpp"
+#include "kiosk/core/kiosk_group.hpp"
 #include "kiosk/core/kiosk_id.hpp"
 #include "kiosk/crypto/bytes.hpp"
 #include "kiosk/store/uuid7.hpp"
@@ -59,6 +60,15 @@ CREATE TABLE enrolment_tokens (
   expires_ms bigint NOT NULL,
   used_ms bigint
 );
+)sql",
+    R"sql(
+ALTER TABLE enrolment_tokens ADD COLUMN groups text NOT NULL DEFAULT '',
+                             ADD COLUMN issued_ms bigint,
+                             ADD COLUMN revoked_ms bigint;
+CREATE INDEX enrolment_tokens_by_id ON enrolment_tokens(substr(token_sha256, 1, 12));
+ALTER TABLE kiosks ADD COLUMN groups text NOT NULL DEFAULT '';
+ALTER TABLE heartbeats ADD COLUMN groups text,
+                       ADD COLUMN queue_rises bigint NOT NULL DEFAULT 0;
 )sql",
     // The console: refused upload items, and transactions found by the beginning of their id.
     R"sql(
@@ -118,16 +128,20 @@ class PostgresPortalStore final : public PortalStore {
   Expected<std::vector<UploadResult>> ingest(std::string_view client_kiosk_id,
                                              const portal_protocol::Batch& batch) override;
   Expected<void> record_heartbeat(std::string_view client_kiosk_id,
+                                  const std::vector<std::string>& client_groups,
                                   const portal_protocol::Heartbeat& heartbeat) override;
   Expected<std::int64_t> transaction_count() override;
   Expected<std::vector<KioskSnapshot>> kiosks() override;
   Expected<std::vector<KioskSnapshot>> heartbeat_history(std::string_view kiosk_id,
                                                          int limit) override;
   Expected<std::string> issue_enrolment_token(std::string_view kiosk_id,
-                                              std::chrono::seconds lifetime) override;
-  Expected<std::string> enrol(
-      std::string_view token, std::string_view kiosk_id, std::string_view device_key,
-      const std::function<Expected<std::string>()>& issue_certificate) override;
+                                              std::chrono::seconds lifetime,
+                                              const std::vector<std::string>& groups) override;
+  Expected<std::string> enrol(std::string_view token, std::string_view kiosk_id,
+                              std::string_view device_key,
+                              const CertificateIssuer& issue_certificate) override;
+  Expected<std::vector<EnrolmentTokenInfo>> enrolment_tokens(int limit) override;
+  Expected<EnrolmentTokenInfo> revoke_enrolment_token(std::string_view token_id) override;
   Expected<std::vector<StoredTransaction>> find_transactions(std::string_view id_prefix,
                                                              int limit) override;
   Expected<std::optional<std::string>> device_key(std::string_view kiosk_id) override;
@@ -300,6 +314,7 @@ Expected<std::vector<UploadResult>> PostgresPortalStore::judge_and_store(
 }
 
 Expected<void> PostgresPortalStore::record_heartbeat(std::string_view client_kiosk_id,
+                                                     const std::vector<std::string>& client_groups,
                                                      const portal_protocol::Heartbeat& heartbeat) {
   // The heartbeat as decoded and validated, encoded again: nothing the kiosk did not say in
   // the protocol's own fields is kept.
@@ -312,12 +327,16 @@ Expected<void> PostgresPortalStore::record_heartbeat(std::string_view client_kio
   if (!tx) return std::unexpected(tx.error());
   auto upsert = (*db)->query(
       "INSERT INTO heartbeats(kiosk_id, received_ms, queue_depth, audit_head_seq, "
-      "audit_head_hash, body) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (kiosk_id) DO UPDATE "
-      "SET received_ms = excluded.received_ms, queue_depth = excluded.queue_depth, "
+      "audit_head_hash, body, groups) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (kiosk_id) "
+      "DO UPDATE SET received_ms = excluded.received_ms, queue_depth = excluded.queue_depth, "
       "audit_head_seq = excluded.audit_head_seq, audit_head_hash = excluded.audit_head_hash, "
-      "body = excluded.body",
+      "body = excluded.body, groups = excluded.groups, "
+      "queue_rises = CASE WHEN excluded.queue_depth > heartbeats.queue_depth THEN "
+      "heartbeats.queue_rises + 1 WHEN excluded.queue_depth < heartbeats.queue_depth THEN 0 "
+      "ELSE heartbeats.queue_rises END",
       Params{kiosk, received, std::to_string(heartbeat.queue_depth),
-             std::to_string(heartbeat.audit_head_seq), heartbeat.audit_head_hash, body});
+             std::to_string(heartbeat.audit_head_seq), heartbeat.audit_head_hash, body,
+             join_groups(client_groups)});
   if (!upsert) return std::unexpected(upsert.error());
   auto add =
       (*db)->query("INSERT INTO heartbeat_history(kiosk_id, received_ms, body) VALUES ($1, $2, $3)",
@@ -345,18 +364,21 @@ Expected<std::vector<KioskSnapshot>> PostgresPortalStore::kiosks() {
   auto rows = (*db)->query(
       "WITH known(kiosk_id) AS (SELECT kiosk_id FROM kiosks UNION SELECT kiosk_id FROM "
       "heartbeats UNION SELECT DISTINCT kiosk_id FROM transactions) "
-      "SELECT known.kiosk_id, h.received_ms, h.body FROM known "
-      "LEFT JOIN heartbeats h ON h.kiosk_id = known.kiosk_id ORDER BY known.kiosk_id COLLATE "
-      "\"C\"");
+      "SELECT known.kiosk_id, h.received_ms, h.body, coalesce(h.groups, k.groups), h.queue_rises "
+      "FROM known "
+      "LEFT JOIN heartbeats h ON h.kiosk_id = known.kiosk_id "
+      "LEFT JOIN kiosks k ON k.kiosk_id = known.kiosk_id ORDER BY known.kiosk_id COLLATE \"C\"");
   if (!rows) return std::unexpected(rows.error());
   std::vector<KioskSnapshot> kiosks;
   kiosks.reserve(static_cast<std::size_t>(rows->rows()));
   for (int r = 0; r < rows->rows(); ++r) {
-    KioskSnapshot kiosk{rows->text(r, 0), std::nullopt, {}};
+    KioskSnapshot kiosk{rows->text(r, 0), std::nullopt, {}, {}};
     if (rows->at(r, 1)) {
       kiosk.heartbeat_ms = rows->integer(r, 1);
       kiosk.heartbeat = rows->text(r, 2);
     }
+    if (rows->at(r, 3)) kiosk.groups = split_groups(rows->text(r, 3));
+    if (rows->at(r, 4)) kiosk.queue_rises = rows->integer(r, 4);
     kiosks.push_back(std::move(kiosk));
   }
   return kiosks;
@@ -373,30 +395,36 @@ Expected<std::vector<KioskSnapshot>> PostgresPortalStore::heartbeat_history(
   if (!rows) return std::unexpected(rows.error());
   std::vector<KioskSnapshot> history;
   for (int r = 0; r < rows->rows(); ++r)
-    history.push_back(KioskSnapshot{std::string(kiosk_id), rows->integer(r, 0), rows->text(r, 1)});
+    history.push_back(
+        KioskSnapshot{std::string(kiosk_id), rows->integer(r, 0), rows->text(r, 1), {}});
   return history;
 }
 
-Expected<std::string> PostgresPortalStore::issue_enrolment_token(std::string_view kiosk_id,
-                                                                 std::chrono::seconds lifetime) {
+Expected<std::string> PostgresPortalStore::issue_enrolment_token(
+    std::string_view kiosk_id, std::chrono::seconds lifetime,
+    const std::vector<std::string>& groups) {
   if (auto ok = check_kiosk_id(kiosk_id); !ok) return std::unexpected(ok.error());
+  if (auto ok = check_group_names(groups); !ok) return std::unexpected(ok.error());
   Bytes secret(16);
   if (auto ok = random_bytes(secret); !ok) return std::unexpected(ok.error());
   std::string token = to_hex(secret);
+  std::int64_t now = portal_now_ms();
   std::int64_t expires =
-      portal_now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(lifetime).count();
+      now + std::chrono::duration_cast<std::chrono::milliseconds>(lifetime).count();
   auto db = m_pool.acquire();
   if (!db) return std::unexpected(db.error());
   auto insert = (*db)->query(
-      "INSERT INTO enrolment_tokens(token_sha256, kiosk_id, expires_ms) VALUES ($1, $2, $3)",
-      Params{to_hex(sha256(token)), std::string(kiosk_id), std::to_string(expires)});
+      "INSERT INTO enrolment_tokens(token_sha256, kiosk_id, expires_ms, groups, issued_ms) "
+      "VALUES ($1, $2, $3, $4, $5)",
+      Params{to_hex(sha256(token)), std::string(kiosk_id), std::to_string(expires),
+             join_groups(groups), std::to_string(now)});
   if (!insert) return std::unexpected(insert.error());
   return token;
 }
 
-Expected<std::string> PostgresPortalStore::enrol(
-    std::string_view token, std::string_view kiosk_id, std::string_view device_key,
-    const std::function<Expected<std::string>()>& issue_certificate) {
+Expected<std::string> PostgresPortalStore::enrol(std::string_view token, std::string_view kiosk_id,
+                                                 std::string_view device_key,
+                                                 const CertificateIssuer& issue_certificate) {
   if (auto ok = check_kiosk_id(kiosk_id); !ok) return std::unexpected(ok.error());
   std::string token_hash = to_hex(sha256(token));
   auto db = m_pool.acquire();
@@ -406,34 +434,93 @@ Expected<std::string> PostgresPortalStore::enrol(
   // FOR UPDATE: two processes redeeming one token at once are served one after the other, and
   // the second sees it used.
   auto row = (*db)->query(
-      "SELECT kiosk_id, expires_ms, used_ms IS NOT NULL FROM enrolment_tokens "
-      "WHERE token_sha256 = $1 FOR UPDATE",
+      "SELECT kiosk_id, expires_ms, used_ms IS NOT NULL, revoked_ms IS NOT NULL, groups "
+      "FROM enrolment_tokens WHERE token_sha256 = $1 FOR UPDATE",
       Params{token_hash});
   if (!row) return std::unexpected(row.error());
-  bool found = row->rows() > 0;
-  std::string issued_for = found ? row->text(0, 0) : std::string();
-  std::int64_t expires_ms = found ? row->integer(0, 1) : 0;
-  bool used = found && row->text(0, 2) == "t";
+  StoredToken stored;
+  std::vector<std::string> groups;
+  if (row->rows() > 0) {
+    stored = StoredToken{row->text(0, 0), row->text(0, 2) == "t", row->text(0, 3) == "t",
+                         row->integer(0, 1)};
+    groups = split_groups(row->text(0, 4));
+  }
   std::int64_t now = portal_now_ms();
-  if (std::string why = enrolment_refusal(kiosk_id, issued_for, used, expires_ms, now);
-      !why.empty())
+  if (std::string why = enrolment_refusal(kiosk_id, stored, now); !why.empty())
     return fail(Errc::integrity, std::move(why));
 
-  auto chain = issue_certificate();
+  auto chain = issue_certificate(groups);
   if (!chain) return std::unexpected(chain.error());
   if (auto ok = (*db)->query("UPDATE enrolment_tokens SET used_ms = $1 WHERE token_sha256 = $2",
                              Params{std::to_string(now), token_hash});
       !ok)
     return std::unexpected(ok.error());
-  if (auto ok = (*db)->query(
-          "INSERT INTO kiosks(kiosk_id, device_key, first_seen_ms) VALUES ($1, $2, $3) "
-          "ON CONFLICT (kiosk_id) DO UPDATE SET device_key = excluded.device_key",
-          Params{std::string(kiosk_id), std::string(device_key), std::to_string(now)});
+  if (auto ok = (*db)->query("INSERT INTO kiosks(kiosk_id, device_key, first_seen_ms, groups) "
+                             "VALUES ($1, $2, $3, $4) ON CONFLICT (kiosk_id) DO UPDATE SET "
+                             "device_key = excluded.device_key, groups = excluded.groups",
+                             Params{std::string(kiosk_id), std::string(device_key),
+                                    std::to_string(now), join_groups(groups)});
       !ok)
     return std::unexpected(ok.error());
   if (auto done = tx->commit(); !done) return std::unexpected(done.error());
-  m_log.info("kiosk {} enrolled; device key pinned", kiosk_id);
+  m_log.info("kiosk {} enrolled in groups [{}]; device key pinned", kiosk_id, join_groups(groups));
   return chain;
+}
+
+constexpr std::string_view k_token_columns =
+    "substr(token_sha256, 1, 12), kiosk_id, groups, coalesce(issued_ms, 0), expires_ms, used_ms, "
+    "revoked_ms";
+
+EnrolmentTokenInfo token_info(const postgres::Result& rows, int r) {
+  EnrolmentTokenInfo info{rows.text(r, 0),    rows.text(r, 1),    split_groups(rows.text(r, 2)),
+                          rows.integer(r, 3), rows.integer(r, 4), std::nullopt,
+                          std::nullopt};
+  if (rows.at(r, 5)) info.used_ms = rows.integer(r, 5);
+  if (rows.at(r, 6)) info.revoked_ms = rows.integer(r, 6);
+  return info;
+}
+
+Expected<std::vector<EnrolmentTokenInfo>> PostgresPortalStore::enrolment_tokens(int limit) {
+  auto db = m_pool.acquire();
+  if (!db) return std::unexpected(db.error());
+  auto rows = (*db)->query(fmt::format("SELECT {} FROM enrolment_tokens ORDER BY "
+                                       "coalesce(issued_ms, 0) DESC, token_sha256 LIMIT $1",
+                                       k_token_columns),
+                           Params{std::to_string(limit)});
+  if (!rows) return std::unexpected(rows.error());
+  std::vector<EnrolmentTokenInfo> tokens;
+  for (int r = 0; r < rows->rows(); ++r) tokens.push_back(token_info(*rows, r));
+  return tokens;
+}
+
+Expected<EnrolmentTokenInfo> PostgresPortalStore::revoke_enrolment_token(
+    std::string_view token_id) {
+  if (!is_token_id(token_id)) return fail(Errc::not_found, "no enrolment token has that id");
+  auto db = m_pool.acquire();
+  if (!db) return std::unexpected(db.error());
+  auto tx = postgres::Transaction::begin(**db);
+  if (!tx) return std::unexpected(tx.error());
+  // FOR UPDATE: a revocation and an enrolment of the same token are served one after the other.
+  auto rows = (*db)->query(fmt::format("SELECT {} FROM enrolment_tokens WHERE "
+                                       "substr(token_sha256, 1, 12) = $1 FOR UPDATE",
+                                       k_token_columns),
+                           Params{std::string(token_id)});
+  if (!rows) return std::unexpected(rows.error());
+  if (rows->rows() == 0) return fail(Errc::not_found, "no enrolment token has that id");
+  // Twelve hex digits of a SHA-256 repeat by chance once in about 2^24 tokens: never pick one.
+  if (rows->rows() > 1) return fail(Errc::integrity, "more than one enrolment token has that id");
+  EnrolmentTokenInfo info = token_info(*rows, 0);
+  if (info.used_ms) return fail(Errc::integrity, "the enrolment token was already used");
+  if (info.revoked_ms) return info;
+  info.revoked_ms = portal_now_ms();
+  if (auto ok = (*db)->query(
+          "UPDATE enrolment_tokens SET revoked_ms = $1 WHERE substr(token_sha256, 1, 12) = $2",
+          Params{std::to_string(*info.revoked_ms), std::string(token_id)});
+      !ok)
+    return std::unexpected(ok.error());
+  if (auto done = tx->commit(); !done) return std::unexpected(done.error());
+  m_log.info("enrolment token {} for kiosk {} revoked", token_id, info.kiosk_id);
+  return info;
 }
 
 Expected<std::vector<UploadResult>> PostgresPortalStore::ingest(

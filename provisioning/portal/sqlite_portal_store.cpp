@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "kiosk/core/hex.hpp"
+#include "kiosk/core/kiosk_group.hpp"
 #include "kiosk/core/kiosk_id.hpp"
 #include "kiosk/crypto/bytes.hpp"
 #include "kiosk/store/sqlite.hpp"
@@ -64,6 +65,39 @@ CREATE TABLE IF NOT EXISTS item_refusals (
 CREATE INDEX IF NOT EXISTS item_refusals_by_time ON item_refusals(last_seen_ms);
 )sql";
 
+// Changes to k_schema's tables, applied in order, each once; PRAGMA user_version counts those a
+// file has. Never edit one that has shipped: add the next.
+constexpr std::string_view k_upgrades[] = {
+    R"sql(
+ALTER TABLE enrolment_tokens ADD COLUMN groups TEXT NOT NULL DEFAULT '';
+ALTER TABLE enrolment_tokens ADD COLUMN issued_ms INTEGER;
+ALTER TABLE enrolment_tokens ADD COLUMN revoked_ms INTEGER;
+ALTER TABLE kiosks ADD COLUMN groups TEXT NOT NULL DEFAULT '';
+ALTER TABLE heartbeats ADD COLUMN groups TEXT;
+ALTER TABLE heartbeats ADD COLUMN queue_rises INTEGER NOT NULL DEFAULT 0;
+)sql",
+};
+
+Expected<void> upgrade(sqlite::Database& db, Log& log) {
+  auto tx = sqlite::Transaction::begin(db);
+  if (!tx) return std::unexpected(tx.error());
+  auto version = db.query_int("PRAGMA user_version");
+  if (!version) return std::unexpected(version.error());
+  constexpr auto known = static_cast<std::int64_t>(std::size(k_upgrades));
+  if (*version > known)
+    return fail(Errc::unsupported,
+                fmt::format("the portal database has schema upgrade {}, newer than this portal "
+                            "knows ({}): run a newer portal",
+                            *version, known));
+  for (std::int64_t next = *version + 1; next <= known; ++next) {
+    if (auto ok = db.exec(k_upgrades[next - 1]); !ok) return std::unexpected(ok.error());
+    if (auto ok = db.exec(fmt::format("PRAGMA user_version = {}", next)); !ok)
+      return std::unexpected(ok.error());
+    log.info("portal database upgraded to schema {}", next);
+  }
+  return tx->commit();
+}
+
 class SqlitePortalStore final : public PortalStore {
  public:
   SqlitePortalStore(sqlite::Database db, Log log) : m_db(std::move(db)), m_log(std::move(log)) {}
@@ -71,16 +105,20 @@ class SqlitePortalStore final : public PortalStore {
   Expected<std::vector<UploadResult>> ingest(std::string_view client_kiosk_id,
                                              const portal_protocol::Batch& batch) override;
   Expected<void> record_heartbeat(std::string_view client_kiosk_id,
+                                  const std::vector<std::string>& client_groups,
                                   const portal_protocol::Heartbeat& heartbeat) override;
   Expected<std::int64_t> transaction_count() override;
   Expected<std::vector<KioskSnapshot>> kiosks() override;
   Expected<std::vector<KioskSnapshot>> heartbeat_history(std::string_view kiosk_id,
                                                          int limit) override;
   Expected<std::string> issue_enrolment_token(std::string_view kiosk_id,
-                                              std::chrono::seconds lifetime) override;
-  Expected<std::string> enrol(
-      std::string_view token, std::string_view kiosk_id, std::string_view device_key,
-      const std::function<Expected<std::string>()>& issue_certificate) override;
+                                              std::chrono::seconds lifetime,
+                                              const std::vector<std::string>& groups) override;
+  Expected<std::string> enrol(std::string_view token, std::string_view kiosk_id,
+                              std::string_view device_key,
+                              const CertificateIssuer& issue_certificate) override;
+  Expected<std::vector<EnrolmentTokenInfo>> enrolment_tokens(int limit) override;
+  Expected<EnrolmentTokenInfo> revoke_enrolment_token(std::string_view token_id) override;
   Expected<std::vector<StoredTransaction>> find_transactions(std::string_view id_prefix,
                                                              int limit) override;
   Expected<std::optional<std::string>> device_key(std::string_view kiosk_id) override;
@@ -209,6 +247,7 @@ Expected<std::vector<UploadResult>> SqlitePortalStore::judge_and_store(
 }
 
 Expected<void> SqlitePortalStore::record_heartbeat(std::string_view client_kiosk_id,
+                                                   const std::vector<std::string>& client_groups,
                                                    const portal_protocol::Heartbeat& heartbeat) {
   // The heartbeat as decoded and validated, encoded again: nothing the kiosk did not say in
   // the protocol's own fields is kept.
@@ -219,13 +258,17 @@ Expected<void> SqlitePortalStore::record_heartbeat(std::string_view client_kiosk
   if (!tx) return std::unexpected(tx.error());
   auto upsert = m_db.prepare(
       "INSERT INTO heartbeats(kiosk_id, received_ms, queue_depth, audit_head_seq, audit_head_hash, "
-      "body) VALUES (?,?,?,?,?,?) ON CONFLICT(kiosk_id) DO UPDATE SET "
+      "body, groups) VALUES (?,?,?,?,?,?,?) ON CONFLICT(kiosk_id) DO UPDATE SET "
       "received_ms = excluded.received_ms, queue_depth = excluded.queue_depth, "
       "audit_head_seq = excluded.audit_head_seq, audit_head_hash = excluded.audit_head_hash, "
-      "body = excluded.body");
+      "body = excluded.body, groups = excluded.groups, "
+      "queue_rises = CASE WHEN excluded.queue_depth > heartbeats.queue_depth THEN "
+      "heartbeats.queue_rises + 1 WHEN excluded.queue_depth < heartbeats.queue_depth THEN 0 "
+      "ELSE heartbeats.queue_rises END");
   if (!upsert) return std::unexpected(upsert.error());
   upsert->bind(1, client_kiosk_id).bind(2, received).bind(3, heartbeat.queue_depth);
   upsert->bind(4, heartbeat.audit_head_seq).bind(5, heartbeat.audit_head_hash).bind(6, body);
+  upsert->bind(7, join_groups(client_groups));
   if (auto ok = upsert->run(); !ok) return std::unexpected(ok.error());
   auto add =
       m_db.prepare("INSERT INTO heartbeat_history(kiosk_id, received_ms, body) VALUES (?,?,?)");
@@ -251,19 +294,23 @@ Expected<std::vector<KioskSnapshot>> SqlitePortalStore::kiosks() {
   auto select = m_db.prepare(
       "WITH known(kiosk_id) AS (SELECT kiosk_id FROM kiosks UNION SELECT kiosk_id FROM "
       "heartbeats UNION SELECT DISTINCT kiosk_id FROM transactions) "
-      "SELECT known.kiosk_id, h.received_ms, h.body FROM known "
-      "LEFT JOIN heartbeats h ON h.kiosk_id = known.kiosk_id ORDER BY known.kiosk_id");
+      "SELECT known.kiosk_id, h.received_ms, h.body, coalesce(h.groups, k.groups), h.queue_rises "
+      "FROM known "
+      "LEFT JOIN heartbeats h ON h.kiosk_id = known.kiosk_id "
+      "LEFT JOIN kiosks k ON k.kiosk_id = known.kiosk_id ORDER BY known.kiosk_id");
   if (!select) return std::unexpected(select.error());
   std::vector<KioskSnapshot> kiosks;
   for (;;) {
     auto row = select->step();
     if (!row) return std::unexpected(row.error());
     if (!*row) break;
-    KioskSnapshot kiosk{select->column_text(0), std::nullopt, {}};
+    KioskSnapshot kiosk{select->column_text(0), std::nullopt, {}, {}};
     if (!select->column_is_null(1)) {
       kiosk.heartbeat_ms = select->column_int(1);
       kiosk.heartbeat = select->column_text(2);
     }
+    if (!select->column_is_null(3)) kiosk.groups = split_groups(select->column_text(3));
+    if (!select->column_is_null(4)) kiosk.queue_rises = select->column_int(4);
     kiosks.push_back(std::move(kiosk));
   }
   return kiosks;
@@ -283,66 +330,135 @@ Expected<std::vector<KioskSnapshot>> SqlitePortalStore::heartbeat_history(std::s
     if (!row) return std::unexpected(row.error());
     if (!*row) break;
     history.push_back(
-        KioskSnapshot{std::string(kiosk_id), select->column_int(0), select->column_text(1)});
+        KioskSnapshot{std::string(kiosk_id), select->column_int(0), select->column_text(1), {}});
   }
   return history;
 }
 
-Expected<std::string> SqlitePortalStore::issue_enrolment_token(std::string_view kiosk_id,
-                                                               std::chrono::seconds lifetime) {
+Expected<std::string> SqlitePortalStore::issue_enrolment_token(
+    std::string_view kiosk_id, std::chrono::seconds lifetime,
+    const std::vector<std::string>& groups) {
   if (auto ok = check_kiosk_id(kiosk_id); !ok) return std::unexpected(ok.error());
+  if (auto ok = check_group_names(groups); !ok) return std::unexpected(ok.error());
   Bytes secret(16);
   if (auto ok = random_bytes(secret); !ok) return std::unexpected(ok.error());
   std::string token = to_hex(secret);
   std::lock_guard lock(m_mutex);
   auto insert = m_db.prepare(
-      "INSERT INTO enrolment_tokens(token_sha256, kiosk_id, expires_ms) VALUES (?,?,?)");
+      "INSERT INTO enrolment_tokens(token_sha256, kiosk_id, expires_ms, groups, issued_ms) "
+      "VALUES (?,?,?,?,?)");
   if (!insert) return std::unexpected(insert.error());
+  std::int64_t now = portal_now_ms();
   std::int64_t expires =
-      portal_now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(lifetime).count();
+      now + std::chrono::duration_cast<std::chrono::milliseconds>(lifetime).count();
   insert->bind(1, to_hex(sha256(token))).bind(2, kiosk_id).bind(3, expires);
+  insert->bind(4, join_groups(groups)).bind(5, now);
   if (auto ok = insert->run(); !ok) return std::unexpected(ok.error());
   return token;
 }
 
-Expected<std::string> SqlitePortalStore::enrol(
-    std::string_view token, std::string_view kiosk_id, std::string_view device_key,
-    const std::function<Expected<std::string>()>& issue_certificate) {
+Expected<std::string> SqlitePortalStore::enrol(std::string_view token, std::string_view kiosk_id,
+                                               std::string_view device_key,
+                                               const CertificateIssuer& issue_certificate) {
   if (auto ok = check_kiosk_id(kiosk_id); !ok) return std::unexpected(ok.error());
   std::string token_hash = to_hex(sha256(token));
   std::lock_guard lock(m_mutex);
   auto tx = sqlite::Transaction::begin(m_db);
   if (!tx) return std::unexpected(tx.error());
   auto select = m_db.prepare(
-      "SELECT kiosk_id, expires_ms, used_ms IS NOT NULL FROM enrolment_tokens "
-      "WHERE token_sha256 = ?");
+      "SELECT kiosk_id, expires_ms, used_ms IS NOT NULL, revoked_ms IS NOT NULL, groups "
+      "FROM enrolment_tokens WHERE token_sha256 = ?");
   if (!select) return std::unexpected(select.error());
   auto row = select->bind(1, token_hash).step();
   if (!row) return std::unexpected(row.error());
-  std::string issued_for = *row ? select->column_text(0) : std::string();
-  std::int64_t expires_ms = *row ? select->column_int(1) : 0;
-  bool used = *row && select->column_int(2) != 0;
+  StoredToken stored;
+  std::vector<std::string> groups;
+  if (*row) {
+    stored = StoredToken{select->column_text(0), select->column_int(2) != 0,
+                         select->column_int(3) != 0, select->column_int(1)};
+    groups = split_groups(select->column_text(4));
+  }
   select->reset();
   std::int64_t now = portal_now_ms();
-  if (std::string why = enrolment_refusal(kiosk_id, issued_for, used, expires_ms, now);
-      !why.empty())
+  if (std::string why = enrolment_refusal(kiosk_id, stored, now); !why.empty())
     return fail(Errc::integrity, std::move(why));
 
-  auto chain = issue_certificate();
+  auto chain = issue_certificate(groups);
   if (!chain) return std::unexpected(chain.error());
   auto spend = m_db.prepare("UPDATE enrolment_tokens SET used_ms = ? WHERE token_sha256 = ?");
   if (!spend) return std::unexpected(spend.error());
   if (auto ok = spend->bind(1, now).bind(2, token_hash).run(); !ok)
     return std::unexpected(ok.error());
   auto pin = m_db.prepare(
-      "INSERT INTO kiosks(kiosk_id, device_key, first_seen_ms) VALUES (?,?,?) "
-      "ON CONFLICT(kiosk_id) DO UPDATE SET device_key = excluded.device_key");
+      "INSERT INTO kiosks(kiosk_id, device_key, first_seen_ms, groups) VALUES (?,?,?,?) "
+      "ON CONFLICT(kiosk_id) DO UPDATE SET device_key = excluded.device_key, "
+      "groups = excluded.groups");
   if (!pin) return std::unexpected(pin.error());
-  if (auto ok = pin->bind(1, kiosk_id).bind(2, device_key).bind(3, now).run(); !ok)
+  pin->bind(1, kiosk_id).bind(2, device_key).bind(3, now).bind(4, join_groups(groups));
+  if (auto ok = pin->run(); !ok) return std::unexpected(ok.error());
+  if (auto done = tx->commit(); !done) return std::unexpected(done.error());
+  m_log.info("kiosk {} enrolled in groups [{}]; device key pinned", kiosk_id, join_groups(groups));
+  return chain;
+}
+
+constexpr std::string_view k_token_columns =
+    "substr(token_sha256, 1, 12), kiosk_id, groups, coalesce(issued_ms, 0), expires_ms, used_ms, "
+    "revoked_ms";
+
+EnrolmentTokenInfo token_info(sqlite::Statement& row) {
+  EnrolmentTokenInfo info{row.column_text(0), row.column_text(1), split_groups(row.column_text(2)),
+                          row.column_int(3),  row.column_int(4),  std::nullopt,
+                          std::nullopt};
+  if (!row.column_is_null(5)) info.used_ms = row.column_int(5);
+  if (!row.column_is_null(6)) info.revoked_ms = row.column_int(6);
+  return info;
+}
+
+Expected<std::vector<EnrolmentTokenInfo>> SqlitePortalStore::enrolment_tokens(int limit) {
+  std::lock_guard lock(m_mutex);
+  auto select = m_db.prepare(fmt::format(
+      "SELECT {} FROM enrolment_tokens ORDER BY coalesce(issued_ms, 0) DESC, rowid DESC LIMIT ?",
+      k_token_columns));
+  if (!select) return std::unexpected(select.error());
+  select->bind(1, std::int64_t{limit});
+  std::vector<EnrolmentTokenInfo> tokens;
+  for (;;) {
+    auto row = select->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    tokens.push_back(token_info(*select));
+  }
+  return tokens;
+}
+
+Expected<EnrolmentTokenInfo> SqlitePortalStore::revoke_enrolment_token(std::string_view token_id) {
+  if (!is_token_id(token_id)) return fail(Errc::not_found, "no enrolment token has that id");
+  std::lock_guard lock(m_mutex);
+  auto tx = sqlite::Transaction::begin(m_db);
+  if (!tx) return std::unexpected(tx.error());
+  auto select = m_db.prepare(fmt::format(
+      "SELECT {} FROM enrolment_tokens WHERE substr(token_sha256, 1, 12) = ?", k_token_columns));
+  if (!select) return std::unexpected(select.error());
+  auto row = select->bind(1, token_id).step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return fail(Errc::not_found, "no enrolment token has that id");
+  EnrolmentTokenInfo info = token_info(*select);
+  // Twelve hex digits of a SHA-256 repeat by chance once in about 2^24 tokens: never pick one.
+  auto second = select->step();
+  if (!second) return std::unexpected(second.error());
+  if (*second) return fail(Errc::integrity, "more than one enrolment token has that id");
+  select->reset();
+  if (info.used_ms) return fail(Errc::integrity, "the enrolment token was already used");
+  if (info.revoked_ms) return info;
+  auto revoke = m_db.prepare(
+      "UPDATE enrolment_tokens SET revoked_ms = ? WHERE substr(token_sha256, 1, 12) = ?");
+  if (!revoke) return std::unexpected(revoke.error());
+  info.revoked_ms = portal_now_ms();
+  if (auto ok = revoke->bind(1, *info.revoked_ms).bind(2, token_id).run(); !ok)
     return std::unexpected(ok.error());
   if (auto done = tx->commit(); !done) return std::unexpected(done.error());
-  m_log.info("kiosk {} enrolled; device key pinned", kiosk_id);
-  return chain;
+  m_log.info("enrolment token {} for kiosk {} revoked", token_id, info.kiosk_id);
+  return info;
 }
 
 // The first id after every id that starts with `prefix` (its last character one higher), so
@@ -448,6 +564,7 @@ Expected<std::unique_ptr<PortalStore>> open_sqlite_portal_store(const std::files
   if (!mode) return std::unexpected(mode.error());
   if (auto ok = db->exec("PRAGMA synchronous=FULL"); !ok) return std::unexpected(ok.error());
   if (auto ok = db->exec(k_schema); !ok) return std::unexpected(ok.error());
+  if (auto ok = upgrade(*db, log); !ok) return std::unexpected(ok.error());
   return std::make_unique<SqlitePortalStore>(std::move(*db), std::move(log));
 }
 

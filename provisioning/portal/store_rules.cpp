@@ -1,10 +1,13 @@
 #include "provisioning/portal/store_rules.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "kiosk/crypto/device_key.hpp"
+#include "provisioning/portal/portal_store.hpp"
 
 namespace shubbak::portal {
 
@@ -33,18 +36,41 @@ std::string item_refusal(std::string_view client_kiosk_id, const Bytes& device_k
   return {};
 }
 
-std::string enrolment_refusal(std::string_view kiosk_id, std::string_view issued_for, bool used,
-                              std::int64_t expires_ms, std::int64_t now_ms) {
-  if (issued_for.empty()) return "the enrolment token is unknown to this portal";
+std::string enrolment_refusal(std::string_view kiosk_id, const StoredToken& token,
+                              std::int64_t now_ms) {
+  if (token.issued_for.empty()) return "the enrolment token is unknown to this portal";
   // Only the holder of the token learns which id it was issued for.
-  if (issued_for != kiosk_id) {
+  if (token.issued_for != kiosk_id) {
     return fmt::format("the enrolment token was issued for kiosk id \"{}\", not \"{}\"",
-                       portal_protocol::printable(issued_for),
+                       portal_protocol::printable(token.issued_for),
                        portal_protocol::printable(kiosk_id));
   }
-  if (used) return "the enrolment token was already used";
-  if (expires_ms <= now_ms) return "the enrolment token has expired";
+  if (token.used) return "the enrolment token was already used";
+  if (token.revoked) return "the enrolment token was revoked by the portal's admin";
+  if (token.expires_ms <= now_ms) return "the enrolment token has expired";
   return {};
+}
+
+std::string join_groups(const std::vector<std::string>& groups) {
+  return fmt::format("{}", fmt::join(groups, " "));
+}
+
+std::vector<std::string> split_groups(std::string_view joined) {
+  std::vector<std::string> groups;
+  while (!joined.empty()) {
+    auto space = joined.find(' ');
+    auto name = joined.substr(0, space);
+    if (!name.empty()) groups.emplace_back(name);
+    if (space == std::string_view::npos) break;
+    joined.remove_prefix(space + 1);
+  }
+  return groups;
+}
+
+bool is_token_id(std::string_view id) {
+  return id.size() == k_token_id_digits && std::all_of(id.begin(), id.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
 }
 
 std::vector<UploadResult> reject_all(const portal_protocol::Batch& batch,

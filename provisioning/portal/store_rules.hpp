@@ -24,10 +24,25 @@ std::string batch_refusal(std::string_view client_kiosk_id, const portal_protoco
 std::string item_refusal(std::string_view client_kiosk_id, const Bytes& device_key,
                          const OutboxItem& item, const TransactionRecord& record);
 
-// Why an enrolment token cannot enrol `kiosk_id`, given what the store holds for its hash
-// (`issued_for` empty: no such token), or empty when it may.
-std::string enrolment_refusal(std::string_view kiosk_id, std::string_view issued_for, bool used,
-                              std::int64_t expires_ms, std::int64_t now_ms);
+// What the store holds for an enrolment token's hash.
+struct StoredToken {
+  std::string issued_for;  // empty: no such token
+  bool used = false;
+  bool revoked = false;
+  std::int64_t expires_ms = 0;
+};
+
+// Why the token cannot enrol `kiosk_id`, or empty when it may.
+std::string enrolment_refusal(std::string_view kiosk_id, const StoredToken& token,
+                              std::int64_t now_ms);
+
+// A kiosk's or a token's groups as one column: the names (kiosk/core/kiosk_group.hpp, never
+// holding a space) joined by spaces, and back.
+std::string join_groups(const std::vector<std::string>& groups);
+std::vector<std::string> split_groups(std::string_view joined);
+
+// Whether `id` has the form of an enrolment token's id (EnrolmentTokenInfo::id).
+bool is_token_id(std::string_view id);
 
 // Every item of `batch` rejected for `reason`.
 std::vector<UploadResult> reject_all(const portal_protocol::Batch& batch,

@@ -13,6 +13,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "kiosk/core/kiosk_group.hpp"
+
 namespace shubbak::portal {
 
 namespace {
@@ -140,6 +142,20 @@ std::string single_common_name(X509* certificate) {
   return cn.find('\0') == std::string::npos ? cn : std::string();
 }
 
+std::vector<std::string> certificate_groups(X509* certificate) {
+  X509_NAME* subject = X509_get_subject_name(certificate);
+  std::vector<std::string> groups;
+  for (int index = X509_NAME_get_index_by_NID(subject, NID_organizationalUnitName, -1); index >= 0;
+       index = X509_NAME_get_index_by_NID(subject, NID_organizationalUnitName, index)) {
+    ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, index));
+    // Group names are ASCII; the bytes are compared as they are, never converted.
+    groups.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(data)),
+                        static_cast<std::size_t>(ASN1_STRING_length(data)));
+  }
+  if (!check_group_names(groups)) return {};
+  return groups;
+}
+
 PeerIdentity TlsConnection::peer_identity() const {
   PeerIdentity identity;
   if (plain()) return identity;
@@ -147,6 +163,7 @@ PeerIdentity TlsConnection::peer_identity() const {
   if (cert == nullptr) return identity;
   identity.verified = SSL_get_verify_result(m_ssl) == X509_V_OK;
   identity.common_name = single_common_name(cert);
+  identity.groups = certificate_groups(cert);
   X509_free(cert);
   return identity;
 }

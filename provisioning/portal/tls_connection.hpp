@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "kiosk/core/error.hpp"
 
@@ -54,11 +55,17 @@ struct PeerIdentity {
   // Its subject's one CN, as UTF-8; empty when there is none, more than one, or it holds a NUL
   // byte. Not yet checked as a kiosk id: that is the caller's rule.
   std::string common_name;
+  // The kiosk's groups, the subject's OUs in order (kiosk/core/kiosk_group.hpp); empty when any
+  // OU is not a valid group name or there are too many, so a malformed certificate puts a kiosk
+  // in no group rather than in some of them.
+  std::vector<std::string> groups;
 };
 
 // The subject's one CN of `certificate`, as UTF-8; empty when there is none, more than one, or it
 // holds a NUL byte.
 std::string single_common_name(x509_st* certificate);
+// The groups of `certificate`, as PeerIdentity::groups.
+std::vector<std::string> certificate_groups(x509_st* certificate);
 
 class TlsConnection final {
  public:

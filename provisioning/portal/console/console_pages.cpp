@@ -1,5 +1,6 @@
 #include "provisioning/portal/console/console_pages.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <map>
 
@@ -79,6 +80,29 @@ constexpr Text k_bad_request{"طلب غير صالح.", "Bad request."};
 constexpr Text k_signed_in_as{"المستخدم: ", "Signed in as "};
 constexpr Text k_role_viewer{"مشاهد", "viewer"};
 constexpr Text k_role_operator{"مشغّل", "operator"};
+constexpr Text k_alerts{"التنبيهات", "Alerts"};
+constexpr Text k_site{"الموقع", "Site"};
+constexpr Text k_group{"المجموعة", "Group"};
+constexpr Text k_groups{"المجموعات", "Groups"};
+constexpr Text k_groups_hint{"المجموعات (مفصولة بمسافات، مثل site:riyadh-olaya pilot)",
+                             "Groups (separated by spaces, e.g. site:riyadh-olaya pilot)"};
+constexpr Text k_no_alerts{"لا تنبيهات: كل الأكشاك بخير.", "No alerts: every kiosk is well."};
+constexpr Text k_problem{"المشكلة", "Problem"};
+constexpr Text k_since{"آخر نبضة", "Last heartbeat"};
+constexpr Text k_kind{"النوع", "Kind"};
+constexpr Text k_published_unknown{"تعذّرت قراءة الخدمات المنشورة، فلا مقارنة للإصدارات: ",
+                                   "The published services could not be read, so versions are "
+                                   "not compared: "};
+constexpr Text k_issued_tokens{"الرموز الصادرة", "Tokens issued"};
+constexpr Text k_token_id{"المعرّف", "Id"};
+constexpr Text k_issued_at{"صدر", "Issued"};
+constexpr Text k_expires{"ينتهي", "Expires"};
+constexpr Text k_token_waiting{"لم يُستخدم", "unused"};
+constexpr Text k_token_used{"استُخدم", "used"};
+constexpr Text k_token_expired{"انتهت صلاحيته", "expired"};
+constexpr Text k_token_revoked{"أُلغي", "revoked"};
+constexpr Text k_revoke{"إلغاء", "Revoke"};
+constexpr Text k_no_tokens{"لم يصدر أي رمز بعد.", "No token issued yet."};
 
 const std::map<HealthReason, Text>& reason_texts() {
   static const std::map<HealthReason, Text> texts = {
@@ -93,6 +117,18 @@ const std::map<HealthReason, Text>& reason_texts() {
   return texts;
 }
 
+const Text& alert_text(AlertKind kind) {
+  static const std::map<AlertKind, Text> texts = {
+      {AlertKind::offline, {"لا نبضات", "offline"}},
+      {AlertKind::paper, {"الورق منخفض أو نفد أو عالق", "paper low, out or jammed"}},
+      {AlertKind::queue_growing, {"طابور الإرسال يكبر", "queue keeps growing"}},
+      {AlertKind::quarantined, {"معاملات معزولة", "quarantined transactions"}},
+      {AlertKind::clock_skew, {"ساعة الكشك منحرفة", "clock skew"}},
+      {AlertKind::services_behind, {"خدمات أقدم من المنشورة", "services behind the published set"}},
+  };
+  return texts.at(kind);
+}
+
 const std::map<std::string, Text>& action_texts() {
   static const std::map<std::string, Text> texts = {
       {"sign_in", {"تسجيل دخول", "signed in"}},
@@ -101,6 +137,8 @@ const std::map<std::string, Text>& action_texts() {
       {"sign_out", {"تسجيل خروج", "signed out"}},
       {"token_issued", {"إصدار رمز تسجيل", "enrolment token issued"}},
       {"token_refused", {"رفض إصدار رمز", "enrolment token refused"}},
+      {"token_revoked", {"إلغاء رمز تسجيل", "enrolment token revoked"}},
+      {"token_revoke_refused", {"رفض إلغاء رمز", "enrolment token not revoked"}},
       {"csrf_refused", {"طلب مرفوض (رمز CSRF غير صحيح)", "request refused (bad CSRF token)"}},
       {"receipt_verified", {"تحقق من إيصال", "receipt verified"}},
   };
@@ -132,8 +170,10 @@ class Page {
                         html_escape(heading), et(k_title), style_sheet());
     html += "<header><strong>" + et(k_title) + "</strong><nav>";
     if (!m_context.user.empty()) {
-      html += fmt::format("<a href=\"/\">{}</a><a href=\"/tokens\">{}</a><a href=\"/audit\">{}</a>",
-                          et(k_board), et(k_tokens), et(k_audit));
+      html += fmt::format(
+          "<a href=\"/\">{}</a><a href=\"/alerts\">{}</a><a href=\"/tokens\">{}</a>"
+          "<a href=\"/audit\">{}</a>",
+          et(k_board), et(k_alerts), et(k_tokens), et(k_audit));
       html += fmt::format(
           "<a href=\"/transaction\">{}</a><a href=\"/receipt-check\">{}</a>"
           "<a href=\"/refusals\">{}</a>",
@@ -207,6 +247,19 @@ std::string url_encode(std::string_view text) {
   return out;
 }
 
+bool is_site(std::string_view group) {
+  return group.starts_with("site:");
+}
+
+std::string groups_text(const Page& page, const std::vector<std::string>& groups) {
+  std::string text;
+  for (const auto& group : groups) {
+    if (!text.empty()) text += " ";
+    text += "<bdi dir=\"ltr\" class=\"group\">" + page.e(group) + "</bdi>";
+  }
+  return text;
+}
+
 std::string age_since(const Page& page, std::int64_t now_ms, std::optional<std::int64_t> at_ms) {
   if (!at_ms) return page.et(k_never);
   return page.time_text(*at_ms) + " (" + page.seconds_text((now_ms - *at_ms) / 1000) + ")";
@@ -265,7 +318,7 @@ std::string_view style_sheet() {
          ".badge{display:inline-block;padding:.1em .6em;border-radius:.8em;font-weight:bold}"
          ".green{background:#d3f2dc;color:#0e5a24}.amber{background:#fdebc8;color:#7a4a00}"
          ".red{background:#f9d2d2;color:#8a1010}"
-         ".counts span{margin-inline-end:1em}"
+         ".counts span,.counts a{margin-inline-end:1em}.counts a.chosen{font-weight:bold}"
          "form.inline{display:inline}form.box{background:#fff;padding:1em;max-width:28em}"
          "label{display:block;margin:.4em 0}input,select,button{font:inherit;padding:.2em .4em}"
          ".token{font-family:monospace;font-size:1.3em;background:#fff;padding:.4em;"
@@ -291,14 +344,28 @@ std::string render_sign_in(const PageContext& context, SignInProblem problem) {
   return page.finish(page.t(k_sign_in));
 }
 
+bool matches_but_state(const KioskHealth& kiosk, const BoardFilter& filter) {
+  auto in = [&](const std::string& group) {
+    return std::find(kiosk.groups.begin(), kiosk.groups.end(), group) != kiosk.groups.end();
+  };
+  if (!filter.version.empty() && (!kiosk.heartbeat || kiosk.heartbeat->version != filter.version))
+    return false;
+  if (!filter.site.empty() && !in(filter.site)) return false;
+  if (!filter.group.empty() && !in(filter.group)) return false;
+  return true;
+}
+
 std::string render_board(const PageContext& context, const std::vector<KioskHealth>& kiosks,
                          const BoardFilter& filter, int refresh_seconds) {
   Page page(context);
+  // The counts are of the kiosks the other filters leave, so that the state filter narrows
+  // what they say; the choices list every value in the fleet, with how many kiosks have it.
   int counts[3] = {0, 0, 0};
-  std::map<std::string, int> versions;
+  std::map<std::string, int> versions, sites, groups;
   for (const auto& kiosk : kiosks) {
-    ++counts[static_cast<int>(kiosk.health)];
+    if (matches_but_state(kiosk, filter)) ++counts[static_cast<int>(kiosk.health)];
     if (kiosk.heartbeat) ++versions[kiosk.heartbeat->version];
+    for (const auto& group : kiosk.groups) ++(is_site(group) ? sites : groups)[group];
   }
   page.add("<p class=\"counts\" id=\"counts\">");
   for (Health health : {Health::green, Health::amber, Health::red}) {
@@ -308,8 +375,8 @@ std::string render_board(const PageContext& context, const std::vector<KioskHeal
   page.add("</p>");
   // The filters: a GET form, so a filtered board is a link and refreshes as it is.
   page.add(
-      fmt::format("<form method=\"get\" action=\"/\"><label class=\"inline\">{} <select "
-                  "name=\"state\"><option value=\"\">{}</option>",
+      fmt::format("<form method=\"get\" action=\"/\" class=\"filters\"><label class=\"inline\">{} "
+                  "<select name=\"state\"><option value=\"\">{}</option>",
                   page.et(k_state), page.et(k_all)));
   for (Health health : {Health::green, Health::amber, Health::red}) {
     const Text& text =
@@ -317,29 +384,35 @@ std::string render_board(const PageContext& context, const std::vector<KioskHeal
     page.add(fmt::format("<option value=\"{}\"{}>{}</option>", health_name(health),
                          filter.health == health ? " selected" : "", page.et(text)));
   }
+  page.add("</select></label> ");
+  auto choice = [&](std::string_view name, const Text& label, const std::map<std::string, int>& all,
+                    const std::string& chosen) {
+    page.add(
+        fmt::format("<label class=\"inline\">{} <select name=\"{}\"><option value=\"\">{}"
+                    "</option>",
+                    page.et(label), name, page.et(k_all)));
+    for (const auto& [value, count] : all) {
+      page.add(fmt::format("<option value=\"{0}\"{1} dir=\"ltr\">{0} ({2})</option>", page.e(value),
+                           chosen == value ? " selected" : "", count));
+    }
+    page.add("</select></label> ");
+  };
+  choice("site", k_site, sites, filter.site);
+  choice("group", k_group, groups, filter.group);
+  choice("version", k_version, versions, filter.version);
   page.add(
-      fmt::format("</select></label> <label class=\"inline\">{} <select name=\"version\">"
-                  "<option value=\"\">{}</option>",
-                  page.et(k_version), page.et(k_all)));
-  for (const auto& [version, count] : versions) {
-    page.add(fmt::format("<option value=\"{}\"{}>{} ({})</option>", page.e(version),
-                         filter.version == version ? " selected" : "", page.e(version), count));
-  }
-  page.add(
-      fmt::format("</select></label> <input type=\"hidden\" name=\"lang\" value=\"{}\">"
-                  "<button>{}</button></form>",
+      fmt::format("<input type=\"hidden\" name=\"lang\" value=\"{}\"><button>{}</button></form>",
                   language_code(context.language), page.et(k_filter)));
   std::string rows;
   for (const auto& kiosk : kiosks) {
     if (filter.health && kiosk.health != *filter.health) continue;
-    if (!filter.version.empty() && (!kiosk.heartbeat || kiosk.heartbeat->version != filter.version))
-      continue;
+    if (!matches_but_state(kiosk, filter)) continue;
     rows += fmt::format(
         "<tr class=\"kiosk\" data-kiosk=\"{0}\" data-state=\"{1}\"><td><a href=\"/kiosk?id={2}\">"
-        "<bdi>{0}</bdi></a></td><td>{3}</td><td><bdi>{4}</bdi></td><td>{5}</td><td>{6}</td>"
-        "<td>{7}</td><td>{8}</td></tr>",
+        "<bdi>{0}</bdi></a></td><td>{3}</td><td>{4}</td><td><bdi>{5}</bdi></td><td>{6}</td>"
+        "<td>{7}</td><td>{8}</td><td>{9}</td></tr>",
         page.e(kiosk.kiosk_id), health_name(kiosk.health), url_encode(kiosk.kiosk_id),
-        page.health_badge(kiosk.health),
+        page.health_badge(kiosk.health), groups_text(page, kiosk.groups),
         kiosk.heartbeat ? page.e(kiosk.heartbeat->version) : std::string(),
         age_since(page, context.now_ms, kiosk.heartbeat_ms),
         kiosk.heartbeat ? std::to_string(kiosk.heartbeat->queue_depth) : std::string(),
@@ -350,10 +423,12 @@ std::string render_board(const PageContext& context, const std::vector<KioskHeal
     page.add("<p>" + page.et(k_no_kiosks) + "</p>");
   } else {
     page.add(fmt::format(
-        "<table id=\"kiosks\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
+        "<table "
+        "id=\"kiosks\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
         "<th>{}</th><th>{}</th></tr>{}</table>",
-        page.et(k_kiosk), page.et(k_state), page.et(k_version), page.et(k_last_heartbeat),
-        page.et(k_queue), page.et(k_quarantined), page.et(k_reasons), rows));
+        page.et(k_kiosk), page.et(k_state), page.et(k_groups), page.et(k_version),
+        page.et(k_last_heartbeat), page.et(k_queue), page.et(k_quarantined), page.et(k_reasons),
+        rows));
   }
   page.add("<p><small>" + page.e(fmt::format(fmt::runtime(page.t(k_refreshes)), refresh_seconds)) +
            "</small></p>");
@@ -369,6 +444,7 @@ std::string render_kiosk(const PageContext& context, const KioskHealth& kiosk,
     return fmt::format("<tr><th>{}</th><td>{}</td></tr>", page.et(name), value);
   };
   std::string rows = row(k_last_heartbeat, age_since(page, context.now_ms, kiosk.heartbeat_ms));
+  rows += row(k_groups, kiosk.groups.empty() ? page.et(k_none) : groups_text(page, kiosk.groups));
   if (const auto& beat = kiosk.heartbeat) {
     rows += row(k_version, "<bdi>" + page.e(beat->version) + "</bdi>");
     rows += row(k_uptime, page.seconds_text(beat->uptime_s));
@@ -414,7 +490,7 @@ std::string render_kiosk(const PageContext& context, const KioskHealth& kiosk,
 }
 
 std::string render_tokens(const PageContext& context, const std::optional<IssuedToken>& issued,
-                          std::string_view error) {
+                          std::string_view error, const std::vector<EnrolmentTokenInfo>& tokens) {
   Page page(context);
   if (issued) {
     page.add("<p>" +
@@ -423,18 +499,102 @@ std::string render_tokens(const PageContext& context, const std::optional<Issued
   }
   if (!error.empty())
     page.add("<p class=\"error\">" + page.et(k_token_refused) + page.e(error) + "</p>");
-  if (context.role != AdminRole::operator_role) {
+  bool operator_role = context.role == AdminRole::operator_role;
+  if (!operator_role) {
     page.add("<p>" + page.et(k_viewer_only) + "</p>");
   } else {
     page.add(fmt::format(
         "<form method=\"post\" action=\"/tokens\" class=\"box\">"
         "<input type=\"hidden\" name=\"csrf\" value=\"{}\">"
         "<label>{}<br><input name=\"kiosk_id\" id=\"kiosk_id\" required dir=\"ltr\"></label>"
+        "<label>{}<br><input name=\"groups\" id=\"groups\" dir=\"ltr\"></label>"
         "<label>{}<br><input name=\"hours\" id=\"hours\" type=\"number\" min=\"1\" max=\"720\" "
         "value=\"24\"></label><button id=\"issue\">{}</button></form>",
-        page.e(context.csrf_token), page.et(k_kiosk_id), page.et(k_hours), page.et(k_issue)));
+        page.e(context.csrf_token), page.et(k_kiosk_id), page.et(k_groups_hint), page.et(k_hours),
+        page.et(k_issue)));
   }
+  page.add("<h2>" + page.et(k_issued_tokens) + "</h2>");
+  if (tokens.empty()) {
+    page.add("<p>" + page.et(k_no_tokens) + "</p>");
+    return page.finish(page.t(k_tokens));
+  }
+  std::string rows;
+  for (const auto& token : tokens) {
+    bool expired = token.expires_ms <= context.now_ms;
+    const Text& state = token.used_ms      ? k_token_used
+                        : token.revoked_ms ? k_token_revoked
+                        : expired          ? k_token_expired
+                                           : k_token_waiting;
+    std::string revoke;
+    if (operator_role && !token.used_ms && !token.revoked_ms && !expired) {
+      revoke = fmt::format(
+          "<form method=\"post\" action=\"/tokens/revoke\" class=\"inline\">"
+          "<input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"id\" "
+          "value=\"{}\"><button class=\"revoke\">{}</button></form>",
+          page.e(context.csrf_token), page.e(token.id), page.et(k_revoke));
+    }
+    rows += fmt::format(
+        "<tr class=\"enrolment-token\" data-token=\"{0}\" data-kiosk=\"{1}\"><td><bdi dir=\"ltr\">"
+        "{0}</bdi></td><td><bdi>{1}</bdi></td><td>{2}</td><td>{3}</td><td>{4}</td><td>{5}</td>"
+        "<td>{6}</td></tr>",
+        page.e(token.id), page.e(token.kiosk_id), groups_text(page, token.groups),
+        token.issued_ms ? page.time_text(token.issued_ms) : page.et(k_none),
+        page.time_text(token.expires_ms), page.et(state), revoke);
+  }
+  page.add(fmt::format(
+      "<table id=\"tokens\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
+      "<th></th></tr>{}</table>",
+      page.et(k_token_id), page.et(k_kiosk), page.et(k_groups), page.et(k_issued_at),
+      page.et(k_expires), page.et(k_state), rows));
   return page.finish(page.t(k_tokens));
+}
+
+std::string render_alerts(const PageContext& context, const std::vector<Alert>& alerts,
+                          std::optional<AlertKind> kind, std::string_view published_problem,
+                          int refresh_seconds) {
+  Page page(context);
+  std::map<AlertKind, int> counts;
+  for (const auto& alert : alerts) ++counts[alert.kind];
+  // One link per kind, with its count: the page filtered to that kind.
+  page.add(
+      fmt::format("<p class=\"counts\" id=\"alert-counts\"><a href=\"/alerts?lang={}\">{} "
+                  "<bdi>{}</bdi></a>",
+                  language_code(context.language), page.et(k_all), alerts.size()));
+  for (AlertKind k : {AlertKind::offline, AlertKind::paper, AlertKind::queue_growing,
+                      AlertKind::quarantined, AlertKind::clock_skew, AlertKind::services_behind}) {
+    page.add(
+        fmt::format("<a href=\"/alerts?kind={0}&amp;lang={1}\" class=\"{2}\">{3} <bdi "
+                    "id=\"alerts-{0}\">{4}</bdi>"
+                    "</a>",
+                    alert_kind_name(k), language_code(context.language), kind == k ? "chosen" : "",
+                    page.et(alert_text(k)), counts[k]));
+  }
+  page.add("</p>");
+  if (!published_problem.empty())
+    page.add("<p class=\"error\">" + page.et(k_published_unknown) + page.e(published_problem) +
+             "</p>");
+  std::string rows;
+  for (const auto& alert : alerts) {
+    if (kind && alert.kind != *kind) continue;
+    rows += fmt::format(
+        "<tr class=\"alert\" data-kind=\"{0}\" data-kiosk=\"{1}\"><td>{2}</td><td><a "
+        "href=\"/kiosk?id={3}\"><bdi>{1}</bdi></a></td><td><bdi "
+        "dir=\"ltr\">{4}</bdi></td><td>{5}</td>"
+        "</tr>",
+        alert_kind_name(alert.kind), page.e(alert.kiosk_id), page.et(alert_text(alert.kind)),
+        url_encode(alert.kiosk_id), page.e(alert.detail),
+        age_since(page, context.now_ms, alert.heartbeat_ms));
+  }
+  if (rows.empty()) {
+    page.add("<p id=\"no-alerts\">" + page.et(k_no_alerts) + "</p>");
+  } else {
+    page.add(fmt::format(
+        "<table id=\"alerts\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>",
+        page.et(k_kind), page.et(k_kiosk), page.et(k_problem), page.et(k_since), rows));
+  }
+  page.add("<p><small>" + page.e(fmt::format(fmt::runtime(page.t(k_refreshes)), refresh_seconds)) +
+           "</small></p>");
+  return page.finish(page.t(k_alerts), refresh_seconds);
 }
 
 std::string render_audit(const PageContext& context, const std::vector<AuditEntry>& entries) {

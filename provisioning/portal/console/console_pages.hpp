@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "provisioning/portal/console/admin_store.hpp"
+#include "provisioning/portal/console/fleet_alerts.hpp"
 #include "provisioning/portal/console/fleet_health.hpp"
 
 namespace shubbak::portal::console {
@@ -38,7 +39,12 @@ struct PageContext {
 struct BoardFilter {
   std::optional<Health> health;
   std::string version;  // empty: any
+  std::string site;     // a group named "site:…"; empty: any
+  std::string group;    // any other group; empty: any
 };
+
+// Whether `kiosk` passes every part of `filter` but its state (the counts are of those).
+bool matches_but_state(const KioskHealth& kiosk, const BoardFilter& filter);
 
 enum class SignInProblem { none, wrong, locked, expired };
 
@@ -53,9 +59,13 @@ struct IssuedToken {
   std::string kiosk_id;
   std::string token;
   int hours = 0;
+  std::vector<std::string> groups;
 };
 std::string render_tokens(const PageContext& context, const std::optional<IssuedToken>& issued,
-                          std::string_view error);
+                          std::string_view error, const std::vector<EnrolmentTokenInfo>& tokens);
+std::string render_alerts(const PageContext& context, const std::vector<Alert>& alerts,
+                          std::optional<AlertKind> kind, std::string_view published_problem,
+                          int refresh_seconds);
 std::string render_audit(const PageContext& context, const std::vector<AuditEntry>& entries);
 enum class Refusal { forbidden, not_found, bad_request };
 std::string render_refusal(const PageContext& context, Refusal refusal);

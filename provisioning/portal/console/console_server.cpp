@@ -12,9 +12,11 @@
 #include "kiosk/crypto/pin_hash.hpp"
 #include "provisioning/portal/connection_http.hpp"
 #include "provisioning/portal/console/console_pages.hpp"
+#include "provisioning/portal/console/published_services.hpp"
 #include "provisioning/portal/console/receipt_check.hpp"
 #include "provisioning/portal/console/refusal_pages.hpp"
 #include "provisioning/portal/console/transaction_pages.hpp"
+#include "provisioning/portal/store_rules.hpp"
 
 namespace shubbak::portal::console {
 
@@ -28,6 +30,7 @@ constexpr std::size_t k_max_upload_request_bytes =
     k_max_receipt_picture_bytes + k_max_request_bytes;
 constexpr int k_max_requests_per_connection = 1000;
 constexpr int k_audit_page_rows = 200;
+constexpr int k_token_page_rows = 200;
 constexpr std::string_view k_session_cookie = "__Host-shubbak-session";
 constexpr std::string_view k_language_cookie = "__Host-shubbak-lang";
 // Before there is a session, the sign-in form is protected by a token of its own (login CSRF:
@@ -408,6 +411,8 @@ struct ConsoleServer::Impl {
     for (Health health : {Health::green, Health::amber, Health::red})
       if (state == health_name(health)) filter.health = health;
     filter.version = q.get_param_value("version");
+    filter.site = q.get_param_value("site");
+    filter.group = q.get_param_value("group");
     auto kiosks = fleet();
     if (!kiosks) return storage_failure(r, kiosks.error());
     send_html(r, 200, render_board(context_of(q), *kiosks, filter, options.refresh_seconds));
@@ -430,8 +435,65 @@ struct ConsoleServer::Impl {
               render_kiosk(context, *found, *history, kiosk_refusals_section(context, *refused)));
   }
 
+  // The tokens page, with the tokens issued so far.
+  void tokens_page(const httplib::Request& q, httplib::Response& r, int status,
+                   const std::optional<IssuedToken>& issued, std::string_view error) {
+    auto tokens = portal.enrolment_tokens(k_token_page_rows);
+    if (!tokens) return storage_failure(r, tokens.error());
+    send_html(r, status, render_tokens(context_of(q), issued, error, *tokens));
+  }
+
   void on_tokens_page(const httplib::Request& q, httplib::Response& r) {
-    send_html(r, 200, render_tokens(context_of(q), std::nullopt, ""));
+    tokens_page(q, r, 200, std::nullopt, "");
+  }
+
+  void on_revoke_token(const httplib::Request& q, httplib::Response& r) {
+    auto form = form_of(q);
+    if (!csrf_ok(q, form, r)) return;
+    const AdminSession& session = *t_request->session;
+    if (session.role != AdminRole::operator_role) {
+      audit(session.user, "token_revoke_refused", "viewer role");
+      return send_html(r, 403, render_refusal(context_of(q), Refusal::forbidden));
+    }
+    std::string id = field(form, "id");
+    auto revoked = portal.revoke_enrolment_token(id);
+    if (!revoked) {
+      Errc code = revoked.error().code;
+      if (code != Errc::not_found && code != Errc::integrity)
+        return storage_failure(r, revoked.error());
+      audit(session.user, "token_revoke_refused", id.substr(0, k_token_id_digits));
+      return tokens_page(q, r, code == Errc::not_found ? 404 : 409, std::nullopt,
+                         revoked.error().message);
+    }
+    audit(session.user, "token_revoked", fmt::format("{} {}", revoked->id, revoked->kiosk_id));
+    log.info("admin {} revoked enrolment token {} for {}", session.user, revoked->id,
+             revoked->kiosk_id);
+    redirect(r, "/tokens");
+  }
+
+  void on_alerts(const httplib::Request& q, httplib::Response& r) {
+    std::optional<AlertKind> kind = parse_alert_kind(q.get_param_value("kind"));
+    auto snapshots = portal.kiosks();
+    if (!snapshots) return storage_failure(r, snapshots.error());
+    std::int64_t now = unix_ms();
+    std::vector<KioskHealth> kiosks;
+    kiosks.reserve(snapshots->size());
+    for (const auto& snapshot : *snapshots) kiosks.push_back(assess(snapshot, now, options.health));
+    std::map<std::string, std::string> published;
+    std::string problem;
+    if (!options.published_dir.empty()) {
+      auto read = read_published_services(options.published_dir);
+      if (read) {
+        published = std::move(*read);
+      } else {
+        problem = read.error().message;
+        log.warn("alerts: {}", read.error().describe());
+      }
+    }
+    AlertRules rules = options.alerts;
+    rules.offline_after = options.health.offline_after;
+    auto alerts = fleet_alerts(*snapshots, kiosks, published, now, rules);
+    send_html(r, 200, render_alerts(context_of(q), alerts, kind, problem, options.refresh_seconds));
   }
 
   void on_issue_token(const httplib::Request& q, httplib::Response& r) {
@@ -450,17 +512,19 @@ struct ConsoleServer::Impl {
           std::from_chars(hours_text.data(), hours_text.data() + hours_text.size(), hours);
       if (ec != std::errc() || end != hours_text.data() + hours_text.size() || hours < 1 ||
           hours > 720)
-        return send_html(r, 400, render_tokens(context_of(q), std::nullopt, "1–720"));
+        return tokens_page(q, r, 400, std::nullopt, "1–720");
     }
-    auto token = portal.issue_enrolment_token(kiosk_id, std::chrono::hours(hours));
+    std::vector<std::string> groups = split_groups(field(form, "groups"));
+    auto token = portal.issue_enrolment_token(kiosk_id, std::chrono::hours(hours), groups);
     if (!token) {
       if (token.error().code != Errc::invalid_argument) return storage_failure(r, token.error());
       audit(session.user, "token_refused", kiosk_id.substr(0, 64));
-      return send_html(r, 400, render_tokens(context_of(q), std::nullopt, token.error().message));
+      return tokens_page(q, r, 400, std::nullopt, token.error().message);
     }
-    audit(session.user, "token_issued", kiosk_id);
-    log.info("admin {} issued an enrolment token for {}", session.user, kiosk_id);
-    send_html(r, 200, render_tokens(context_of(q), IssuedToken{kiosk_id, *token, hours}, ""));
+    audit(session.user, "token_issued", fmt::format("{} [{}]", kiosk_id, join_groups(groups)));
+    log.info("admin {} issued an enrolment token for {} in groups [{}]", session.user, kiosk_id,
+             join_groups(groups));
+    tokens_page(q, r, 200, IssuedToken{kiosk_id, *token, hours, groups}, "");
   }
 
   // Any signed-in admin may look a transaction up: it changes nothing.
@@ -562,6 +626,8 @@ Expected<std::unique_ptr<ConsoleServer>> ConsoleServer::start(ConsoleOptions opt
   get("/kiosk", &Impl::on_kiosk);
   get("/tokens", &Impl::on_tokens_page);
   post("/tokens", &Impl::on_issue_token);
+  post("/tokens/revoke", &Impl::on_revoke_token);
+  get("/alerts", &Impl::on_alerts);
   get("/audit", &Impl::on_audit);
   get("/transaction", &Impl::on_transaction);
   get("/receipt-check", &Impl::on_receipt_check_page);

@@ -26,6 +26,7 @@
 #include "kiosk/core/log.hpp"
 #include "provisioning/portal/connection_server.hpp"
 #include "provisioning/portal/console/admin_store.hpp"
+#include "provisioning/portal/console/fleet_alerts.hpp"
 #include "provisioning/portal/console/fleet_health.hpp"
 #include "provisioning/portal/portal_store.hpp"
 
@@ -38,7 +39,9 @@ struct ConsoleOptions {
   std::filesystem::path key;        // its private key
   std::filesystem::path client_ca;  // the kiosk CA (the TLS context needs one; never required)
   HealthRules health;
-  int refresh_seconds = 15;  // the fleet board reloads itself this often
+  AlertRules alerts;                    // its offline_after is health's
+  std::filesystem::path published_dir;  // the portal's --static tree; empty: none published
+  int refresh_seconds = 15;             // the fleet board reloads itself this often
   std::chrono::minutes session_lifetime{8 * 60};
   int max_failed_sign_ins = 5;
   std::chrono::seconds lockout{15 * 60};

@@ -38,6 +38,7 @@ KioskHealth assess(const KioskSnapshot& snapshot, std::int64_t now_ms, const Hea
   KioskHealth result;
   result.kiosk_id = snapshot.kiosk_id;
   result.heartbeat_ms = snapshot.heartbeat_ms;
+  result.groups = snapshot.groups;
   auto raise = [&](Health to, HealthReason why) {
     result.health = std::max(result.health, to);
     result.reasons.push_back(why);

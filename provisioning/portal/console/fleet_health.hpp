@@ -45,6 +45,7 @@ struct KioskHealth {
   std::vector<HealthReason> reasons;
   std::optional<portal_protocol::Heartbeat> heartbeat;  // none: never heard, or unreadable
   std::optional<std::int64_t> heartbeat_ms;
+  std::vector<std::string> groups;  // KioskSnapshot::groups
 };
 
 // Whether a device's status, as the kiosk's device hub reports it (kiosk/core/device_status.hpp),

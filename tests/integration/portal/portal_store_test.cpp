@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "kiosk/core/kiosk_id.hpp"
+#include "kiosk/store/sqlite.hpp"
 #include "provisioning/portal/portal_store.hpp"
 #include "provisioning/portal/postgres.hpp"
 #include "provisioning/portal/postgres_portal_store.hpp"
@@ -161,14 +162,14 @@ TEST_CASE("heartbeats: the latest per kiosk, and a bounded history, newest first
       beat.boot_id = "3f0c7a52-9d41-4c4e-a0e5-1f2a3b4c5d6e";
       beat.uptime_s = i;
       beat.audit_head_hash = std::string(64, '0');
-      REQUIRE(store->record_heartbeat("kiosk-7", beat));
+      REQUIRE(store->record_heartbeat("kiosk-7", {}, beat));
     }
     portal_protocol::Heartbeat other;
     other.kiosk_id = "kiosk-9";
     other.version = "1.2.2";
     other.boot_id = "3f0c7a52-9d41-4c4e-a0e5-1f2a3b4c5d6e";
     other.audit_head_hash = std::string(64, '0');
-    REQUIRE(store->record_heartbeat("kiosk-9", other));
+    REQUIRE(store->record_heartbeat("kiosk-9", {"site:muscat-ruwi"}, other));
 
     auto history = store->heartbeat_history("kiosk-7", 1000);
     REQUIRE(history);
@@ -188,20 +189,145 @@ TEST_CASE("heartbeats: the latest per kiosk, and a bounded history, newest first
     REQUIRE(latest);
     CHECK(latest->uptime_s == portal::k_heartbeat_history + 19);
     CHECK(kiosks->at(1).kiosk_id == "kiosk-9");
+    CHECK(kiosks->at(1).groups == std::vector<std::string>{"site:muscat-ruwi"});
+  }
+}
+
+TEST_CASE(
+    "a kiosk's groups: from its enrolment token, then from the certificate it heartbeats with") {
+  Backends backends;
+  for (const auto& [name, location] : backends.locations) {
+    CAPTURE(name);
+    auto store = open_store(location);
+    auto token = store->issue_enrolment_token("kiosk-50", std::chrono::hours(1),
+                                              {"site:riyadh-olaya", "region:riyadh", "pilot"});
+    REQUIRE(token);
+    std::vector<std::string> bound;
+    auto chain = store->enrol(*token, "kiosk-50", "KEY", [&](const std::vector<std::string>& g) {
+      bound = g;
+      return Expected<std::string>("CHAIN");
+    });
+    REQUIRE(chain);
+    // The issuer is given the token's groups, to bind them in the certificate.
+    CHECK(bound == std::vector<std::string>{"site:riyadh-olaya", "region:riyadh", "pilot"});
+    auto kiosks = store->kiosks();
+    REQUIRE(kiosks);
+    REQUIRE(kiosks->size() == 1);
+    CHECK(kiosks->at(0).groups == bound);
+
+    // A heartbeat brings the groups its certificate carries (a newer certificate's).
+    portal_protocol::Heartbeat beat;
+    beat.kiosk_id = "kiosk-50";
+    beat.version = "1.0.0";
+    beat.boot_id = "3f0c7a52-9d41-4c4e-a0e5-1f2a3b4c5d6e";
+    beat.audit_head_hash = std::string(64, '0');
+    REQUIRE(store->record_heartbeat("kiosk-50", {"site:jeddah-corniche"}, beat));
+    kiosks = store->kiosks();
+    REQUIRE(kiosks);
+    CHECK(kiosks->at(0).groups == std::vector<std::string>{"site:jeddah-corniche"});
+
+    // Group names follow one rule; a bad one refuses the token, naming it.
+    auto bad = store->issue_enrolment_token("kiosk-51", std::chrono::hours(1), {"Pilot"});
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().code == Errc::invalid_argument);
+    CHECK(bad.error().message.find("\"Pilot\"") != std::string::npos);
+    CHECK_FALSE(store->issue_enrolment_token("kiosk-51", std::chrono::hours(1), {"a", "a"}));
+    CHECK_FALSE(store->issue_enrolment_token("kiosk-51", std::chrono::hours(1), {"a b"}));
+    CHECK_FALSE(store->issue_enrolment_token("kiosk-51", std::chrono::hours(1), {""}));
+    std::vector<std::string> too_many;
+    for (int i = 0; i < 17; ++i) too_many.push_back("g" + std::to_string(i));
+    CHECK_FALSE(store->issue_enrolment_token("kiosk-51", std::chrono::hours(1), too_many));
+  }
+}
+
+TEST_CASE("a queue that deepens at each heartbeat is counted, and a shallower one resets it") {
+  Backends backends;
+  for (const auto& [name, location] : backends.locations) {
+    CAPTURE(name);
+    auto store = open_store(location);
+    portal_protocol::Heartbeat beat;
+    beat.kiosk_id = "kiosk-60";
+    beat.version = "1.0.0";
+    beat.boot_id = "3f0c7a52-9d41-4c4e-a0e5-1f2a3b4c5d6e";
+    beat.audit_head_hash = std::string(64, '0');
+    auto rises_after = [&](std::int64_t depth) {
+      beat.queue_depth = depth;
+      REQUIRE(store->record_heartbeat("kiosk-60", {}, beat));
+      auto kiosks = store->kiosks();
+      REQUIRE(kiosks);
+      return kiosks->at(0).queue_rises;
+    };
+    CHECK(rises_after(0) == 0);
+    CHECK(rises_after(2) == 1);
+    CHECK(rises_after(5) == 2);
+    CHECK(rises_after(5) == 2);  // unchanged: neither counts nor resets
+    CHECK(rises_after(9) == 3);
+    CHECK(rises_after(4) == 0);
+    CHECK(rises_after(6) == 1);
+  }
+}
+
+TEST_CASE("enrolment tokens are listed newest first and an unused one can be revoked") {
+  Backends backends;
+  auto certificate = [](const std::vector<std::string>&) { return Expected<std::string>("CHAIN"); };
+  for (const auto& [name, location] : backends.locations) {
+    CAPTURE(name);
+    auto store = open_store(location);
+    auto first = store->issue_enrolment_token("kiosk-70", std::chrono::hours(1), {"pilot"});
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    auto second = store->issue_enrolment_token("kiosk-71", std::chrono::hours(1), {});
+    REQUIRE(first);
+    REQUIRE(second);
+    auto tokens = store->enrolment_tokens(10);
+    REQUIRE(tokens);
+    REQUIRE(tokens->size() == 2);
+    CHECK(tokens->at(0).kiosk_id == "kiosk-71");
+    CHECK(tokens->at(1).kiosk_id == "kiosk-70");
+    CHECK(tokens->at(1).groups == std::vector<std::string>{"pilot"});
+    CHECK(tokens->at(1).id.size() == portal::k_token_id_digits);
+    // The id is a prefix of the token's digest, never the token itself.
+    CHECK(first->find(tokens->at(1).id) == std::string::npos);
+    CHECK(tokens->at(1).issued_ms > 0);
+    CHECK(tokens->at(1).expires_ms > tokens->at(1).issued_ms);
+    CHECK_FALSE(tokens->at(1).used_ms);
+    CHECK_FALSE(tokens->at(1).revoked_ms);
+
+    auto revoked = store->revoke_enrolment_token(tokens->at(1).id);
+    REQUIRE(revoked);
+    CHECK(revoked->kiosk_id == "kiosk-70");
+    CHECK(revoked->revoked_ms);
+    auto refused = store->enrol(*first, "kiosk-70", "KEY", certificate);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message == "the enrolment token was revoked by the portal's admin");
+    CHECK(store->revoke_enrolment_token(tokens->at(1).id));  // again: nothing changes
+
+    REQUIRE(store->enrol(*second, "kiosk-71", "KEY", certificate));
+    auto used = store->revoke_enrolment_token(tokens->at(0).id);
+    REQUIRE_FALSE(used);
+    CHECK(used.error().code == Errc::integrity);
+    auto unknown = store->revoke_enrolment_token("000000000000");
+    REQUIRE_FALSE(unknown);
+    CHECK(unknown.error().code == Errc::not_found);
+    CHECK(store->revoke_enrolment_token("'; DROP TABLE").error().code == Errc::not_found);
+    tokens = store->enrolment_tokens(10);
+    REQUIRE(tokens);
+    CHECK(tokens->at(0).used_ms);
+    CHECK(tokens->at(1).revoked_ms);
+    CHECK(store->enrolment_tokens(1)->size() == 1);
   }
 }
 
 TEST_CASE("enrolment tokens: each refusal says its own reason, and a token enrols once") {
   Backends backends;
-  auto certificate = [] { return Expected<std::string>("CHAIN"); };
+  auto certificate = [](const std::vector<std::string>&) { return Expected<std::string>("CHAIN"); };
   for (const auto& [name, location] : backends.locations) {
     CAPTURE(name);
     auto store = open_store(location);
-    auto token = store->issue_enrolment_token("kiosk-31", std::chrono::hours(1));
+    auto token = store->issue_enrolment_token("kiosk-31", std::chrono::hours(1), {});
     REQUIRE(token);
-    auto expired = store->issue_enrolment_token("kiosk-32", std::chrono::seconds(0));
+    auto expired = store->issue_enrolment_token("kiosk-32", std::chrono::seconds(0), {});
     REQUIRE(expired);
-    CHECK_FALSE(store->issue_enrolment_token("bad id with spaces", std::chrono::hours(1)));
+    CHECK_FALSE(store->issue_enrolment_token("bad id with spaces", std::chrono::hours(1), {}));
 
     auto reason = [&](const std::string& t, const std::string& id) {
       auto result = store->enrol(t, id, "KEY", certificate);
@@ -286,11 +412,11 @@ TEST_CASE("PostgreSQL: one token redeemed by two portals at once enrols once") {
   std::string uri = server.create_database("enrol");
   auto first = open_store(uri);
   auto second = open_store(uri);
-  auto token = first->issue_enrolment_token("kiosk-40", std::chrono::hours(1));
+  auto token = first->issue_enrolment_token("kiosk-40", std::chrono::hours(1), {});
   REQUIRE(token);
   std::atomic<int> enrolled{0};
   auto redeem = [&](PortalStore& store) {
-    auto chain = store.enrol(*token, "kiosk-40", "KEY", [] {
+    auto chain = store.enrol(*token, "kiosk-40", "KEY", [](const std::vector<std::string>&) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));  // both inside at once
       return Expected<std::string>("CHAIN");
     });
@@ -313,6 +439,45 @@ TEST_CASE("PostgreSQL: a database migrated by a newer portal is refused, not alt
   auto store = portal::open_portal_store(uri, Log(quiet_logger(), "store"));
   REQUIRE_FALSE(store);
   CHECK(store.error().message.find("newer than this portal") != std::string::npos);
+}
+
+TEST_CASE("SQLite: a file from before kiosk groups is upgraded in place, its tokens kept") {
+  TempDir dir;
+  fs::path file = dir.path() / "old.db";
+  {
+    auto db = sqlite::Database::open(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    REQUIRE(db);
+    // The tables as the first release made them.
+    REQUIRE(db->exec(R"sql(
+CREATE TABLE kiosks (kiosk_id TEXT PRIMARY KEY, device_key TEXT NOT NULL,
+                     first_seen_ms INTEGER NOT NULL) STRICT;
+CREATE TABLE heartbeats (kiosk_id TEXT PRIMARY KEY, received_ms INTEGER NOT NULL,
+                         queue_depth INTEGER NOT NULL, audit_head_seq INTEGER NOT NULL,
+                         audit_head_hash TEXT NOT NULL, body TEXT NOT NULL) STRICT;
+CREATE TABLE enrolment_tokens (token_sha256 TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL,
+                               expires_ms INTEGER NOT NULL, used_ms INTEGER) STRICT;
+INSERT INTO enrolment_tokens VALUES
+  ('abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789', 'kiosk-old', 4102444800000,
+   NULL);
+INSERT INTO kiosks VALUES ('kiosk-old', 'KEY', 1);
+)sql"));
+  }
+  auto store = open_store(file.string());
+  auto tokens = store->enrolment_tokens(10);
+  REQUIRE(tokens);
+  REQUIRE(tokens->size() == 1);
+  CHECK(tokens->at(0).id == "abcdef012345");
+  CHECK(tokens->at(0).kiosk_id == "kiosk-old");
+  CHECK(tokens->at(0).groups.empty());
+  CHECK(tokens->at(0).issued_ms == 0);
+  auto kiosks = store->kiosks();
+  REQUIRE(kiosks);
+  REQUIRE(kiosks->size() == 1);
+  CHECK(kiosks->at(0).groups.empty());
+  CHECK(store->revoke_enrolment_token("abcdef012345"));
+  store.reset();
+  // Opened again, nothing is applied twice.
+  CHECK(open_store(file.string())->enrolment_tokens(10)->at(0).revoked_ms);
 }
 
 TEST_CASE("PostgreSQL: an unreachable server is a clear error") {

@@ -26,7 +26,7 @@ portal_protocol::Heartbeat heartbeat() {
 }
 
 KioskSnapshot snapshot(const portal_protocol::Heartbeat& h, std::int64_t age_ms) {
-  return {h.kiosk_id, k_now - age_ms, portal_protocol::encode_heartbeat(h)};
+  return {h.kiosk_id, k_now - age_ms, portal_protocol::encode_heartbeat(h), {}};
 }
 
 }  // namespace
@@ -38,7 +38,7 @@ TEST_CASE("a kiosk is green, amber or red by its latest heartbeat and its age") 
   CHECK(offline.health == Health::red);
   CHECK(offline.reasons == std::vector{HealthReason::offline});
   CHECK(assess(snapshot(heartbeat(), 5 * 60 * 1000), k_now, rules).health == Health::green);
-  auto never = assess({"kiosk-9", std::nullopt, ""}, k_now, rules);
+  auto never = assess({"kiosk-9", std::nullopt, "", {}}, k_now, rules);
   CHECK(never.health == Health::red);
   CHECK(never.reasons == std::vector{HealthReason::never_heard});
 
@@ -59,7 +59,7 @@ TEST_CASE("a kiosk is green, amber or red by its latest heartbeat and its age") 
   auto down = assess(snapshot(h, 0), k_now, rules);
   CHECK(down.health == Health::red);  // the worst reason wins; all are kept
   CHECK(down.reasons == std::vector{HealthReason::out_of_service, HealthReason::device_fault});
-  auto unreadable = assess({"kiosk-7", k_now, "{not json"}, k_now, rules);
+  auto unreadable = assess({"kiosk-7", k_now, "{not json", {}}, k_now, rules);
   CHECK(unreadable.health == Health::amber);
 }
 
@@ -106,18 +106,42 @@ TEST_CASE("pages are in Arabic right to left by default, and in English left to 
   CHECK(page.find("&lt;/td&gt;&lt;script&gt;") != std::string::npos);
 
   // Filters: by state and by version.
-  BoardFilter amber_only{Health::amber, ""};
+  BoardFilter amber_only{Health::amber, "", "", ""};
   CHECK(render_board(context, fleet, amber_only, 15).find("data-kiosk=") == std::string::npos);
-  BoardFilter red_only{Health::red, ""};
+  BoardFilter red_only{Health::red, "", "", ""};
   CHECK(render_board(context, fleet, red_only, 15).find("data-kiosk=\"kiosk-7\"") !=
         std::string::npos);
 
   // The token page: a form for operators, a notice for viewers; a token shown once, escaped.
-  std::string tokens = render_tokens(context, IssuedToken{"kiosk-9", "0123abcd", 24}, "");
+  std::vector<EnrolmentTokenInfo> issued = {
+      {"0123456789ab",
+       "kiosk-9",
+       {"site:a<b>"},
+       k_now,
+       k_now + 3'600'000,
+       std::nullopt,
+       std::nullopt},
+      {"ba9876543210", "kiosk-8", {}, k_now - 10, k_now - 1, std::nullopt, std::nullopt},
+      {"aaaaaaaaaaaa", "kiosk-6", {}, k_now - 10, k_now + 1, k_now - 5, std::nullopt},
+      {"bbbbbbbbbbbb", "kiosk-5", {}, k_now - 10, k_now + 1, std::nullopt, k_now - 5}};
+  std::string tokens =
+      render_tokens(context, IssuedToken{"kiosk-9", "0123abcd", 24, {"pilot"}}, "", issued);
   CHECK(tokens.find("id=\"issue\"") != std::string::npos);
   CHECK(tokens.find("0123abcd") != std::string::npos);
+  CHECK(tokens.find("site:a&lt;b&gt;") != std::string::npos);
+  // Only the unused, unexpired, unrevoked token can be revoked.
+  CHECK(tokens.find("name=\"id\" value=\"0123456789ab\"") != std::string::npos);
+  CHECK(tokens.find("value=\"ba9876543210\"") == std::string::npos);
+  CHECK(tokens.find("value=\"aaaaaaaaaaaa\"") == std::string::npos);
+  CHECK(tokens.find("value=\"bbbbbbbbbbbb\"") == std::string::npos);
+  CHECK(tokens.find(">expired<") != std::string::npos);
+  CHECK(tokens.find(">used<") != std::string::npos);
+  CHECK(tokens.find(">revoked<") != std::string::npos);
   context.role = AdminRole::viewer;
-  CHECK(render_tokens(context, std::nullopt, "").find("id=\"issue\"") == std::string::npos);
+  std::string viewer = render_tokens(context, std::nullopt, "", issued);
+  CHECK(viewer.find("id=\"issue\"") == std::string::npos);
+  CHECK(viewer.find("class=\"revoke\"") == std::string::npos);
+  CHECK(viewer.find("data-token=\"0123456789ab\"") != std::string::npos);
 }
 
 TEST_CASE("device health reads the kiosk's own statuses; its failure history is not its state") {
@@ -133,4 +157,53 @@ TEST_CASE("device health reads the kiosk's own statuses; its failure history is 
   CHECK_FALSE(device_is_well("store", "storage-full"));
   CHECK_FALSE(device_is_well("scanner", "offline"));
   CHECK_FALSE(device_is_well("printer", "ok"));  // not a status any kiosk sends: looked at
+}
+
+TEST_CASE("the board filters by site, group and version, and counts what the filters leave") {
+  PageContext context;
+  context.user = "amal";
+  context.language = Language::en;
+  context.now_ms = k_now;
+  auto kiosk = [](std::string id, Health health, std::vector<std::string> groups,
+                  std::string version) {
+    KioskHealth k;
+    k.kiosk_id = std::move(id);
+    k.health = health;
+    k.groups = std::move(groups);
+    k.heartbeat = heartbeat();
+    k.heartbeat->version = std::move(version);
+    k.heartbeat_ms = k_now;
+    return k;
+  };
+  std::vector<KioskHealth> fleet = {
+      kiosk("k-1", Health::green, {"site:riyadh-olaya", "region:riyadh", "pilot"}, "1.4.0"),
+      kiosk("k-2", Health::red, {"site:riyadh-olaya", "region:riyadh"}, "1.3.0"),
+      kiosk("k-3", Health::amber, {"site:muscat-ruwi", "region:muscat"}, "1.4.0"),
+      kiosk("k-4", Health::red, {}, "1.4.0")};
+  auto listed = [&](const BoardFilter& filter) {
+    std::string page = render_board(context, fleet, filter, 15);
+    std::string ids;
+    for (auto at = page.find("data-kiosk=\""); at != std::string::npos;
+         at = page.find("data-kiosk=\"", at + 1))
+      ids += page.substr(at + 12, 3) + " ";
+    return ids;
+  };
+  CHECK(listed({}) == "k-1 k-2 k-3 k-4 ");
+  CHECK(listed({std::nullopt, "", "site:riyadh-olaya", ""}) == "k-1 k-2 ");
+  CHECK(listed({std::nullopt, "", "", "pilot"}) == "k-1 ");
+  CHECK(listed({std::nullopt, "", "", "region:muscat"}) == "k-3 ");
+  CHECK(listed({Health::red, "", "site:riyadh-olaya", ""}) == "k-2 ");
+  CHECK(listed({std::nullopt, "1.4.0", "site:riyadh-olaya", ""}) == "k-1 ");
+  CHECK(listed({std::nullopt, "", "site:nowhere", ""}).empty());
+  // The counts are of the kiosks the site filter leaves, whatever the state filter says.
+  std::string page = render_board(context, fleet, {Health::red, "", "site:riyadh-olaya", ""}, 15);
+  CHECK(page.find("id=\"count-green\">1<") != std::string::npos);
+  CHECK(page.find("id=\"count-red\">1<") != std::string::npos);
+  CHECK(page.find("id=\"count-amber\">0<") != std::string::npos);
+  // Sites and other groups are offered apart, each with its count.
+  CHECK(
+      page.find("<option value=\"site:riyadh-olaya\" selected dir=\"ltr\">site:riyadh-olaya (2)") !=
+      std::string::npos);
+  CHECK(page.find("<option value=\"pilot\" dir=\"ltr\">pilot (1)") != std::string::npos);
+  CHECK(page.find("<option value=\"site:muscat-ruwi\" dir=\"ltr\">") != std::string::npos);
 }

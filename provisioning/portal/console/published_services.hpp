@@ -1,0 +1,24 @@
+// The service set the portal publishes: each bundle's id and version, read from the TUF tree the
+// portal serves under /repository/ (`shubbakctl repo publish --out DIR`, the portal's --static).
+// The console compares each kiosk's installed set with it. The tree is the admins' own and was
+// checked when it was published; nothing here is trusted for more than this comparison.
+//
+// Threading: pure functions, any thread.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "kiosk/core/error.hpp"
+
+namespace shubbak::portal::console {
+
+// Bundle id -> version, for every target of the top-level targets role and its delegated roles
+// whose file is a JSON object with a string "id" and "version" (a service bundle); other targets
+// are skipped. Errc::not_found when `published_dir` holds no metadata/targets.json; Errc::parse
+// when a metadata file is not JSON of the expected shape.
+Expected<std::map<std::string, std::string>> read_published_services(
+    const std::filesystem::path& published_dir);
+
+}  // namespace shubbak::portal::console
