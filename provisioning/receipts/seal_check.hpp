@@ -32,7 +32,6 @@ struct SealCheck {
   SealVerdict verdict = SealVerdict::malformed;
   std::string why;                    // what is wrong, in English; empty when valid
   std::optional<ReceiptFacts> facts;  // once the seal parsed, whatever the verdict
-  std::string text;                   // the seal's text as read (from the picture, too)
 };
 
 // The device key (32 raw Ed25519 bytes) of the kiosk the seal names, or nullopt when none is
