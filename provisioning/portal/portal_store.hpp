@@ -133,6 +133,10 @@ class PortalStore {
   // prefix's form: it is matched as it is.
   virtual Expected<std::vector<StoredTransaction>> find_transactions(std::string_view id_prefix,
                                                                      int limit) = 0;
+  // The kiosk's transaction under `sequence` (the counter reference a citizen is given when the
+  // receipt did not print), or nullopt.
+  virtual Expected<std::optional<StoredTransaction>> find_transaction_by_sequence(
+      std::string_view kiosk_id, std::int64_t sequence) = 0;
   // The kiosk's pinned device key (base64 raw Ed25519), or nullopt when none is pinned.
   virtual Expected<std::optional<std::string>> device_key(std::string_view kiosk_id) = 0;
   // Every item ingest() rejects is kept here (its kiosk being the client certificate's), once

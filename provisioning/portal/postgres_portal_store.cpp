@@ -144,6 +144,8 @@ class PostgresPortalStore final : public PortalStore {
   Expected<EnrolmentTokenInfo> revoke_enrolment_token(std::string_view token_id) override;
   Expected<std::vector<StoredTransaction>> find_transactions(std::string_view id_prefix,
                                                              int limit) override;
+  Expected<std::optional<StoredTransaction>> find_transaction_by_sequence(
+      std::string_view kiosk_id, std::int64_t sequence) override;
   Expected<std::optional<std::string>> device_key(std::string_view kiosk_id) override;
   Expected<std::vector<ItemRefusal>> refusals(std::string_view kiosk_id, int limit) override;
 
@@ -583,6 +585,21 @@ Expected<std::vector<StoredTransaction>> PostgresPortalStore::find_transactions(
                                       rows->text(r, 3), rows->integer(r, 4)});
   }
   return found;
+}
+
+Expected<std::optional<StoredTransaction>> PostgresPortalStore::find_transaction_by_sequence(
+    std::string_view kiosk_id, std::int64_t sequence) {
+  auto db = m_pool.acquire();
+  if (!db) return std::unexpected(db.error());
+  auto rows = (*db)->query(
+      "SELECT id, kiosk_id, sequence, record, received_ms FROM transactions "
+      "WHERE kiosk_id = $1 AND sequence = $2",
+      Params{std::string(kiosk_id), std::to_string(sequence)});
+  if (!rows) return std::unexpected(rows.error());
+  if (rows->rows() == 0) return std::optional<StoredTransaction>();
+  return std::optional<StoredTransaction>(StoredTransaction{rows->text(0, 0), rows->text(0, 1),
+                                                            rows->integer(0, 2), rows->text(0, 3),
+                                                            rows->integer(0, 4)});
 }
 
 Expected<std::optional<std::string>> PostgresPortalStore::device_key(std::string_view kiosk_id) {

@@ -121,6 +121,8 @@ class SqlitePortalStore final : public PortalStore {
   Expected<EnrolmentTokenInfo> revoke_enrolment_token(std::string_view token_id) override;
   Expected<std::vector<StoredTransaction>> find_transactions(std::string_view id_prefix,
                                                              int limit) override;
+  Expected<std::optional<StoredTransaction>> find_transaction_by_sequence(
+      std::string_view kiosk_id, std::int64_t sequence) override;
   Expected<std::optional<std::string>> device_key(std::string_view kiosk_id) override;
   Expected<std::vector<ItemRefusal>> refusals(std::string_view kiosk_id, int limit) override;
 
@@ -522,6 +524,21 @@ Expected<std::vector<StoredTransaction>> SqlitePortalStore::find_transactions(
                                       select->column_int(4)});
   }
   return found;
+}
+
+Expected<std::optional<StoredTransaction>> SqlitePortalStore::find_transaction_by_sequence(
+    std::string_view kiosk_id, std::int64_t sequence) {
+  std::lock_guard lock(m_mutex);
+  auto select = m_db.prepare(
+      "SELECT id, kiosk_id, sequence, record, received_ms FROM transactions "
+      "WHERE kiosk_id = ? AND sequence = ?");
+  if (!select) return std::unexpected(select.error());
+  auto row = select->bind(1, kiosk_id).bind(2, sequence).step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return std::optional<StoredTransaction>();
+  return std::optional<StoredTransaction>(
+      StoredTransaction{select->column_text(0), select->column_text(1), select->column_int(2),
+                        select->column_text(3), select->column_int(4)});
 }
 
 Expected<std::optional<std::string>> SqlitePortalStore::device_key(std::string_view kiosk_id) {

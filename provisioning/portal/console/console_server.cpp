@@ -530,7 +530,7 @@ struct ConsoleServer::Impl {
   // Any signed-in admin may look a transaction up: it changes nothing.
   void on_transaction(const httplib::Request& q, httplib::Response& r) {
     if (!q.has_param("ref")) return send_html(r, 200, render_transaction_lookup(context_of(q), {}));
-    auto lookup = look_up_transaction(portal, q.get_param_value("ref"));
+    auto lookup = look_up_transaction(portal, q.get_param_value("ref"), q.get_param_value("kiosk"));
     if (!lookup) return storage_failure(r, lookup.error());
     send_html(r, lookup->outcome == LookupOutcome::found ? 200 : 404,
               render_transaction_lookup(context_of(q), *lookup));

@@ -1,5 +1,8 @@
 #include "provisioning/portal/console/transaction_pages.hpp"
 
+#include <algorithm>
+#include <charconv>
+
 #include <fmt/format.h>
 
 #include "kiosk/core/money.hpp"
@@ -12,19 +15,26 @@ namespace shubbak::portal::console {
 namespace {
 
 constexpr PageText k_heading{"بحث عن معاملة", "Find a transaction"};
-constexpr PageText k_reference{"رقم المعاملة (المطبوع على الإيصال، كاملًا أو أول 8 خانات منه)",
-                               "Transaction id (as the receipt prints it, whole or its first 8 "
-                               "or more characters)"};
+constexpr PageText k_reference{
+    "رقم المعاملة كما يطبعه الإيصال (كاملًا أو أول 8 خانات منه)، أو الرقم المرجعي للاستلام من "
+    "الموظف",
+    "Transaction id as the receipt prints it (whole, or its first 8 or more characters), or the "
+    "counter reference given when the receipt did not print"};
+constexpr PageText k_kiosk_id{"معرّف الكشك (مع الرقم المرجعي فقط)",
+                              "Kiosk id (with a counter reference only)"};
 constexpr PageText k_find{"بحث", "Find"};
-constexpr PageText k_malformed{"هذا ليس رقم معاملة: أدخل 8 خانات ست عشرية على الأقل.",
-                               "That is not a transaction id: type at least 8 hex digits."};
+constexpr PageText k_malformed{
+    "هذا ليس رقم معاملة (8 خانات ست عشرية على الأقل) ولا رقمًا مرجعيًا مع معرّف كشك (مثل 42).",
+    "That is neither a transaction id (at least 8 hex digits) nor, with a kiosk id, a counter "
+    "reference (like 42)."};
 constexpr PageText k_unknown{"لا توجد معاملة بهذا الرقم لدى البوابة.",
                              "The portal holds no transaction with this id."};
 constexpr PageText k_ambiguous{"أكثر من معاملة تطابق هذا الرقم: أدخل خانات أكثر.",
                                "More than one transaction matches: type more of the id."};
 constexpr PageText k_transaction{"المعاملة", "Transaction"};
 constexpr PageText k_kiosk{"الكشك", "Kiosk"};
-constexpr PageText k_counter_reference{"الرقم التسلسلي في الكشك", "Kiosk sequence number"};
+constexpr PageText k_counter_reference{"الرقم المرجعي (تسلسل الكشك)",
+                                       "Counter reference (the kiosk's sequence number)"};
 constexpr PageText k_kiosk_time{"وقت الكشك", "Kiosk's time"};
 constexpr PageText k_portal_time{"وقت الاستلام في البوابة", "Received by the portal"};
 constexpr PageText k_service{"الخدمة", "Service"};
@@ -59,9 +69,37 @@ std::optional<std::string> canonical_id_prefix(std::string_view typed) {
   return canonical;
 }
 
-Expected<TransactionLookup> look_up_transaction(PortalStore& portal, std::string_view typed) {
+std::optional<std::int64_t> counter_reference_sequence(std::string_view typed) {
+  while (!typed.empty() && typed.front() == ' ') typed.remove_prefix(1);
+  while (!typed.empty() && typed.back() == ' ') typed.remove_suffix(1);
+  // "42-2": the second receipt of transaction 42; the part after the hyphen names the receipt.
+  std::string_view number = typed.substr(0, typed.find('-'));
+  auto digits = [](std::string_view text) {
+    return !text.empty() && text.size() <= 18 &&
+           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (!digits(number)) return std::nullopt;
+  if (number.size() < typed.size() && !digits(typed.substr(number.size() + 1))) return std::nullopt;
+  std::int64_t sequence = 0;
+  std::from_chars(number.data(), number.data() + number.size(), sequence);
+  if (sequence < 1) return std::nullopt;
+  return sequence;
+}
+
+Expected<TransactionLookup> look_up_transaction(PortalStore& portal, std::string_view typed,
+                                                std::string_view kiosk_id) {
   TransactionLookup lookup;
   lookup.typed = std::string(typed.substr(0, 64));
+  lookup.kiosk_id = std::string(kiosk_id.substr(0, 64));
+  if (!kiosk_id.empty()) {
+    auto sequence = counter_reference_sequence(typed);
+    if (!sequence) return lookup;
+    auto found = portal.find_transaction_by_sequence(kiosk_id, *sequence);
+    if (!found) return std::unexpected(found.error());
+    lookup.outcome = *found ? LookupOutcome::found : LookupOutcome::unknown;
+    lookup.transaction = std::move(*found);
+    return lookup;
+  }
   auto prefix = canonical_id_prefix(typed);
   if (!prefix) return lookup;
   // Two are enough to know that a prefix is ambiguous.
@@ -119,8 +157,10 @@ std::string render_transaction_lookup(const PageContext& context,
   std::string body = fmt::format(
       "<form method=\"get\" action=\"/transaction\" class=\"box\"><label>{}<br>"
       "<input name=\"ref\" id=\"ref\" dir=\"ltr\" size=\"30\" maxlength=\"64\" value=\"{}\" "
-      "required></label><button id=\"find\">{}</button></form>",
+      "required></label><label>{}<br><input name=\"kiosk\" id=\"kiosk\" dir=\"ltr\" "
+      "size=\"16\" maxlength=\"64\" value=\"{}\"></label><button id=\"find\">{}</button></form>",
       say(context, k_reference), lookup ? html_escape(lookup->typed) : std::string(),
+      say(context, k_kiosk_id), lookup ? html_escape(lookup->kiosk_id) : std::string(),
       say(context, k_find));
   if (lookup) {
     switch (lookup->outcome) {

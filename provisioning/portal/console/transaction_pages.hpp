@@ -1,5 +1,7 @@
 // The console's transaction lookup: by the transaction id a receipt prints (a UUID), whole or
-// its first 8 or more hex digits when only one stored id starts with them. Shows the record as
+// its first 8 or more hex digits when only one stored id starts with them; or by the kiosk and
+// the counter reference a citizen is given when the receipt did not print ("42", or "42-2" for
+// a second receipt: the kiosk's sequence number of the transaction). Shows the record as
 // the kiosk signed and the portal stored it: the kiosk, the kiosk's and the portal's times, the
 // service, the amount and the payment reference when it has them, and its fields (never a
 // card-number-shaped value: records are refused with one, and the page masks them all the same).
@@ -25,15 +27,22 @@ inline constexpr std::size_t k_min_id_prefix_digits = 8;
 // has them), or nullopt when it is not 8 to 32 hex digits (hyphens and spaces anywhere allowed).
 std::optional<std::string> canonical_id_prefix(std::string_view typed);
 
+// The sequence number in a counter reference ("42", "42-2"), or nullopt when it is not one.
+std::optional<std::int64_t> counter_reference_sequence(std::string_view typed);
+
 enum class LookupOutcome { found, malformed, unknown, ambiguous };
 
 struct TransactionLookup {
   std::string typed;
+  std::string kiosk_id;  // typed with a counter reference; empty for an id
   LookupOutcome outcome = LookupOutcome::malformed;
   std::optional<StoredTransaction> transaction;  // when found
 };
 
-Expected<TransactionLookup> look_up_transaction(PortalStore& portal, std::string_view typed);
+// `kiosk_id` empty: `typed` is a transaction id or its beginning; else a counter reference of
+// that kiosk.
+Expected<TransactionLookup> look_up_transaction(PortalStore& portal, std::string_view typed,
+                                                std::string_view kiosk_id);
 
 // The lookup form, and the result when there is one.
 std::string render_transaction_lookup(const PageContext& context,

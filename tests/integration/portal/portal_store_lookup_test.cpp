@@ -102,6 +102,20 @@ TEST_CASE("both backends find a transaction by its id or a prefix of it") {
       CHECK(none->empty());
     }
 
+    // By the kiosk's sequence number (a counter reference); never another kiosk's.
+    auto by_sequence = store->find_transaction_by_sequence("kiosk-7", 2);
+    REQUIRE(by_sequence);
+    REQUIRE(by_sequence->has_value());
+    CHECK((*by_sequence)->id == r2.id);
+    CHECK((*by_sequence)->record == canonical_json(r2));
+    for (auto [kiosk, sequence] : {std::pair<std::string, std::int64_t>{"kiosk-7", 3},
+                                   std::pair<std::string, std::int64_t>{"kiosk-8", 2},
+                                   std::pair<std::string, std::int64_t>{"", 2}}) {
+      auto none = store->find_transaction_by_sequence(kiosk, sequence);
+      REQUIRE(none);
+      CHECK_FALSE(none->has_value());
+    }
+
     // The key its first signed batch pinned; none for a kiosk never seen.
     auto pinned = store->device_key("kiosk-7");
     REQUIRE(pinned);

@@ -155,6 +155,16 @@ void exercise_receipts(ConsoleFixture& console) {
   auto ambiguous = console.request("GET", "/transaction?ref=" + paid.id.substr(0, 8), viewer);
   CHECK(ambiguous.status == 404);
   CHECK(contains(ambiguous.body, "id=\"lookup-ambiguous\""));
+  // By the kiosk and the counter reference a citizen is given when the receipt did not print.
+  auto by_reference = console.request("GET", "/transaction?ref=1&kiosk=kiosk-7", viewer);
+  CHECK(by_reference.status == 200);
+  CHECK(contains(by_reference.body, paid.id));
+  auto second_receipt = console.request("GET", "/transaction?ref=2-2&kiosk=kiosk-7", viewer);
+  CHECK(second_receipt.status == 200);
+  CHECK(contains(second_receipt.body, appointment.id));
+  CHECK(console.request("GET", "/transaction?ref=1&kiosk=kiosk-8", viewer).status == 404);
+  CHECK(contains(console.request("GET", "/transaction?ref=x1&kiosk=kiosk-7", viewer).body,
+                 "id=\"lookup-malformed\""));
   auto unknown = console.request("GET", "/transaction?ref=ffffffff-ffff", viewer);
   CHECK(unknown.status == 404);
   CHECK(contains(unknown.body, "id=\"lookup-unknown\""));

@@ -57,12 +57,26 @@ TEST_CASE("a transaction id is typed whole or as its first 8 or more hex digits"
   CHECK_FALSE(canonical_id_prefix(""));
 }
 
+TEST_CASE("a counter reference is the kiosk's sequence number, with a receipt's number after it") {
+  CHECK(counter_reference_sequence("42") == 42);
+  CHECK(counter_reference_sequence(" 42-2 ") == 42);
+  CHECK(counter_reference_sequence("1") == 1);
+  CHECK_FALSE(counter_reference_sequence("0"));
+  CHECK_FALSE(counter_reference_sequence("42-"));
+  CHECK_FALSE(counter_reference_sequence("-2"));
+  CHECK_FALSE(counter_reference_sequence("42-x"));
+  CHECK_FALSE(counter_reference_sequence("4 2"));
+  CHECK_FALSE(counter_reference_sequence("0190a0b1"));
+  CHECK_FALSE(counter_reference_sequence(std::string(19, '9')));
+  CHECK_FALSE(counter_reference_sequence(""));
+}
+
 TEST_CASE("a transaction's page shows the record and never a card number") {
   PageContext context;
   context.user = "badr";
   context.language = Language::en;
   auto paid = record();
-  TransactionLookup lookup{paid.id, LookupOutcome::found, stored(paid)};
+  TransactionLookup lookup{paid.id, {}, LookupOutcome::found, stored(paid)};
   auto html = render_transaction_lookup(context, lookup);
   CHECK(contains(html, "dir=\"ltr\""));
   CHECK(contains(html, "1.250 OMR"));
@@ -77,7 +91,7 @@ TEST_CASE("a transaction's page shows the record and never a card number") {
   with_card.fields.emplace_back("note", "4111111111111111");
   with_card.payment_reference = "4111 1111 1111 1111";
   auto masked = render_transaction_lookup(
-      context, TransactionLookup{with_card.id, LookupOutcome::found, stored(with_card)});
+      context, TransactionLookup{with_card.id, {}, LookupOutcome::found, stored(with_card)});
   CHECK_FALSE(contains(masked, "4111111111111111"));
   CHECK_FALSE(contains(masked, "4111 1111"));
   CHECK(contains(masked, "a card number, hidden"));
@@ -86,13 +100,13 @@ TEST_CASE("a transaction's page shows the record and never a card number") {
   auto broken = stored(with_card);
   broken.record = R"({"card": "4111111111111111")";
   auto unreadable = render_transaction_lookup(
-      context, TransactionLookup{broken.id, LookupOutcome::found, broken});
+      context, TransactionLookup{broken.id, {}, LookupOutcome::found, broken});
   CHECK_FALSE(contains(unreadable, "4111111111111111"));
   CHECK(contains(unreadable, "unreadable"));
 
   context.language = Language::ar;
   auto ambiguous = render_transaction_lookup(
-      context, TransactionLookup{"0190a0b1", LookupOutcome::ambiguous, std::nullopt});
+      context, TransactionLookup{"0190a0b1", {}, LookupOutcome::ambiguous, std::nullopt});
   CHECK(contains(ambiguous, "dir=\"rtl\""));
   CHECK(contains(ambiguous, "أكثر من معاملة تطابق"));
 }
