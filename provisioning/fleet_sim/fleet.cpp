@@ -20,13 +20,17 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Whether kiosk `index` is among the `share` of the fleet picked for a fault, spread evenly
-// (a fixed stride, so the same kiosks have it on every run) and distinct per `salt`.
+// Whether kiosk `index` is among the `share` of the fleet picked for a fault: the same kiosks on
+// every run, and independent picks per `salt` (each fault falls on its own kiosks, not all on
+// the same few). The position is splitmix64 of the index and the salt, a well-mixed hash.
 bool picked(int index, double share, int salt) {
   if (share <= 0) return false;
-  auto position =
-      static_cast<std::uint64_t>(index) * 2654435761u + static_cast<std::uint64_t>(salt);
-  return static_cast<double>(position % 10'000) < share * 10'000;
+  std::uint64_t x = (static_cast<std::uint64_t>(salt) << 32) ^ static_cast<std::uint64_t>(index);
+  x += 0x9e3779b97f4a7c15u;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
+  x ^= x >> 31;
+  return static_cast<double>(x % 10'000) < share * 10'000;
 }
 
 // The groups kiosk `index` is enrolled in: a site and its region, taken in turn from a few real

@@ -22,6 +22,21 @@ if [[ ! -f ca.pem ]]; then
   openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -days 365 -out server.pem \
     -extfile <(printf 'subjectAltName=DNS:localhost,IP:127.0.0.1') 2>/dev/null
 fi
+# The services the portal publishes, signed (one root key here; a real repository has several):
+# the console compares each kiosk's installed services with them.
+if [[ ! -d published ]]; then
+  shubbakctl=$build/provisioning/shubbakctl/shubbakctl
+  services=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../assets/services" && pwd)
+  repo() { "$shubbakctl" repo --repo repo --keys repo-keys "$@" >/dev/null; }
+  repo init --root-keys 1 --root-threshold 1
+  repo delegate --name jordan-health --path 'services/jordan-health/*'
+  repo add --file "$services/jordan.health.appointment.json" \
+    --name services/jordan-health/appointment.json --role jordan-health
+  repo delegate --name muscat-municipality --path 'services/muscat-municipality/*'
+  repo add --file "$services/muscat.municipality.fees.json" \
+    --name services/muscat-municipality/fees.json --role muscat-municipality
+  repo publish --out published
+fi
 password_file=admin-password.txt
 if [[ ! -f $password_file ]]; then
   password=$(openssl rand -base64 15)
@@ -39,7 +54,7 @@ trap stop EXIT INT TERM
 
 # Simulated kiosks all come from 127.0.0.1: the per-address limit is raised for them.
 "$portal_bin" --cert server.pem --key server.key --client-ca ca.pem --client-ca-key ca.key \
-  --db portal.db --port 0 --console-port 0 --console-offline-seconds 60 \
+  --db portal.db --static published --port 0 --console-port 0 --console-offline-seconds 60 \
   --console-refresh-seconds 10 --max-connections-per-address 256 >portal.out 2>portal.log &
 pids+=($!)
 portal_url='' console_url=''
@@ -63,6 +78,8 @@ Shubbak fleet demo: $kiosks simulated kiosks on $portal_url
   console:   $console_url  (a throw-away CA: accept its certificate, or import $dir/ca.pem)
   sign in:   admin / $(cat "$password_file")
   about 10% of the kiosks are out of paper, 10% low on paper, and 10% go dark after 90 s;
-  the board turns them amber and red. Logs: $dir/portal.log, $dir/sim.log. Ctrl-C stops.
+  the board turns them amber and red. A tenth run an older health service than the one
+  published, a few have a clock 12 minutes ahead or an outbox that keeps growing: see the
+  alerts page. Logs: $dir/portal.log, $dir/sim.log. Ctrl-C stops.
 TEXT
 wait "${pids[0]}"

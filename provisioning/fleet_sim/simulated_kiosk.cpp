@@ -157,8 +157,9 @@ Exchange SimulatedKiosk::send_heartbeat(std::chrono::steady_clock::duration upti
       wall_ms() + (m_faults.clock_skewed ? std::chrono::milliseconds(k_skew).count() : 0);
   telemetry.restart_cause = "first start";
   telemetry.free_disk_bytes = 8LL * 1024 * 1024 * 1024;
+  // The services shipped in assets/services at their version; one older when behind.
   telemetry.services.generation = m_faults.behind ? 1 : 2;
-  telemetry.services.bundles = {{"jordan.health.appointment", m_faults.behind ? "1.0.0" : "1.1.0"},
+  telemetry.services.bundles = {{"jordan.health.appointment", m_faults.behind ? "0.9.0" : "1.0.0"},
                                 {"muscat.municipality.fees", "1.0.0"}};
   heartbeat.telemetry = telemetry;
   auto start = Clock::now();

@@ -95,7 +95,8 @@ class PortalStore {
                                           const portal_protocol::Heartbeat& heartbeat) = 0;
 
   virtual Expected<std::int64_t> transaction_count() = 0;
-  // Every kiosk that enrolled, stored a transaction or sent a heartbeat, by kiosk id.
+  // Every kiosk that enrolled, stored a transaction or sent a heartbeat, by kiosk id. Read
+  // without touching the transactions (a kiosk's first stored batch pins its key in kiosks).
   virtual Expected<std::vector<KioskSnapshot>> kiosks() = 0;
   // The kiosk's heartbeats, newest first, at most `limit`.
   virtual Expected<std::vector<KioskSnapshot>> heartbeat_history(std::string_view kiosk_id,

@@ -41,7 +41,12 @@ struct BoardFilter {
   std::string version;  // empty: any
   std::string site;     // a group named "site:…"; empty: any
   std::string group;    // any other group; empty: any
+  int page = 1;         // of k_board_page_rows rows, the worst kiosks first
 };
+
+// Rows on one page of the board: enough to see every problem at once in a real fleet, few
+// enough that a page of a national fleet is served and drawn quickly.
+inline constexpr int k_board_page_rows = 250;
 
 // Whether `kiosk` passes every part of `filter` but its state (the counts are of those).
 bool matches_but_state(const KioskHealth& kiosk, const BoardFilter& filter);

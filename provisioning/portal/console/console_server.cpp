@@ -12,6 +12,7 @@
 #include "kiosk/crypto/pin_hash.hpp"
 #include "provisioning/portal/connection_http.hpp"
 #include "provisioning/portal/console/console_pages.hpp"
+#include "provisioning/portal/console/decoded_heartbeats.hpp"
 #include "provisioning/portal/console/published_services.hpp"
 #include "provisioning/portal/console/receipt_check.hpp"
 #include "provisioning/portal/console/refusal_pages.hpp"
@@ -155,6 +156,7 @@ struct ConsoleServer::Impl {
   std::unique_ptr<ConnectionServer> connections;
   std::string dummy_hash;  // verified against for unknown users, so they take as long
   std::string content_security_policy;
+  DecodedHeartbeats decoded_heartbeats;  // the fleet's heartbeats, decoded once each
 
   Impl(ConsoleOptions o, PortalStore& p, AdminStore& a, Log l)
       : options(std::move(o)), portal(p), admins(a), log(std::move(l)) {}
@@ -395,14 +397,27 @@ struct ConsoleServer::Impl {
     redirect(r, "/sign-in");
   }
 
-  Expected<std::vector<KioskHealth>> fleet() {
-    auto kiosks = portal.kiosks();
-    if (!kiosks) return std::unexpected(kiosks.error());
-    std::vector<KioskHealth> fleet;
-    fleet.reserve(kiosks->size());
-    std::int64_t now = unix_ms();
-    for (const auto& snapshot : *kiosks) fleet.push_back(assess(snapshot, now, options.health));
+  // Every kiosk as the store holds it, and judged now.
+  struct Fleet {
+    std::vector<KioskSnapshot> snapshots;
+    std::vector<KioskHealth> kiosks;
+    std::int64_t now_ms = 0;
+  };
+  Expected<Fleet> fleet_now() {
+    auto snapshots = portal.kiosks();
+    if (!snapshots) return std::unexpected(snapshots.error());
+    Fleet fleet{std::move(*snapshots), {}, unix_ms()};
+    fleet.kiosks.reserve(fleet.snapshots.size());
+    for (const auto& snapshot : fleet.snapshots) {
+      auto decoded = decoded_heartbeats.of(snapshot);
+      fleet.kiosks.push_back(assess(snapshot, decoded.get(), fleet.now_ms, options.health));
+    }
     return fleet;
+  }
+  Expected<std::vector<KioskHealth>> fleet() {
+    auto now = fleet_now();
+    if (!now) return std::unexpected(now.error());
+    return std::move(now->kiosks);
   }
 
   void on_board(const httplib::Request& q, httplib::Response& r) {
@@ -413,6 +428,8 @@ struct ConsoleServer::Impl {
     filter.version = q.get_param_value("version");
     filter.site = q.get_param_value("site");
     filter.group = q.get_param_value("group");
+    std::string page = q.get_param_value("page");
+    std::from_chars(page.data(), page.data() + page.size(), filter.page);
     auto kiosks = fleet();
     if (!kiosks) return storage_failure(r, kiosks.error());
     send_html(r, 200, render_board(context_of(q), *kiosks, filter, options.refresh_seconds));
@@ -473,12 +490,8 @@ struct ConsoleServer::Impl {
 
   void on_alerts(const httplib::Request& q, httplib::Response& r) {
     std::optional<AlertKind> kind = parse_alert_kind(q.get_param_value("kind"));
-    auto snapshots = portal.kiosks();
-    if (!snapshots) return storage_failure(r, snapshots.error());
-    std::int64_t now = unix_ms();
-    std::vector<KioskHealth> kiosks;
-    kiosks.reserve(snapshots->size());
-    for (const auto& snapshot : *snapshots) kiosks.push_back(assess(snapshot, now, options.health));
+    auto fleet = fleet_now();
+    if (!fleet) return storage_failure(r, fleet.error());
     std::map<std::string, std::string> published;
     std::string problem;
     if (!options.published_dir.empty()) {
@@ -492,7 +505,7 @@ struct ConsoleServer::Impl {
     }
     AlertRules rules = options.alerts;
     rules.offline_after = options.health.offline_after;
-    auto alerts = fleet_alerts(*snapshots, kiosks, published, now, rules);
+    auto alerts = fleet_alerts(fleet->snapshots, fleet->kiosks, published, fleet->now_ms, rules);
     send_html(r, 200, render_alerts(context_of(q), alerts, kind, problem, options.refresh_seconds));
   }
 

@@ -92,11 +92,9 @@ std::vector<Alert> fleet_alerts(const std::vector<KioskSnapshot>& snapshots,
       raise(AlertKind::queue_growing, fmt::format("{}", beat.queue_depth));
     if (beat.quarantined > 0) raise(AlertKind::quarantined, fmt::format("{}", beat.quarantined));
     if (!beat.telemetry) continue;
-    // The offset as the portal sees it: the kiosk's clock when it sent, against the portal's
-    // when it arrived. The trip itself is in it, seconds at worst, far below the threshold.
-    std::int64_t offset_ms = beat.telemetry->sent_ms - *kiosk.heartbeat_ms;
-    if (std::llabs(offset_ms) > std::chrono::milliseconds(rules.clock_skew_after).count())
-      raise(AlertKind::clock_skew, fmt::format("{:+} s", offset_ms / 1000));
+    std::int64_t offset_s = clock_offset_seconds(kiosk).value_or(0);
+    if (std::llabs(offset_s) > rules.clock_skew_after.count())
+      raise(AlertKind::clock_skew, fmt::format("{:+} s", offset_s));
     std::string behind;
     for (const auto& [id, version] : published) {
       const auto& bundles = beat.telemetry->services.bundles;

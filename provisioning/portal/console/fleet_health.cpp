@@ -1,6 +1,7 @@
 #include "provisioning/portal/console/fleet_health.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "kiosk/core/device_status.hpp"
 
@@ -22,6 +23,12 @@ bool device_is_well(std::string_view name, std::string_view status) {
   }
 }
 
+std::optional<std::int64_t> clock_offset_seconds(const KioskHealth& kiosk) {
+  if (!kiosk.heartbeat || !kiosk.heartbeat->telemetry || !kiosk.heartbeat_ms) return std::nullopt;
+  auto offset_ms = kiosk.heartbeat->telemetry->sent_ms - *kiosk.heartbeat_ms;
+  return std::lround(static_cast<double>(offset_ms) / 1000.0);
+}
+
 std::string_view health_name(Health health) {
   switch (health) {
     case Health::green:
@@ -35,6 +42,14 @@ std::string_view health_name(Health health) {
 }
 
 KioskHealth assess(const KioskSnapshot& snapshot, std::int64_t now_ms, const HealthRules& rules) {
+  if (!snapshot.heartbeat_ms) return assess(snapshot, nullptr, now_ms, rules);
+  auto decoded = portal_protocol::decode_heartbeat(snapshot.heartbeat);
+  return assess(snapshot, &decoded, now_ms, rules);
+}
+
+KioskHealth assess(const KioskSnapshot& snapshot,
+                   const Expected<portal_protocol::Heartbeat>* decoded, std::int64_t now_ms,
+                   const HealthRules& rules) {
   KioskHealth result;
   result.kiosk_id = snapshot.kiosk_id;
   result.heartbeat_ms = snapshot.heartbeat_ms;
@@ -43,13 +58,13 @@ KioskHealth assess(const KioskSnapshot& snapshot, std::int64_t now_ms, const Hea
     result.health = std::max(result.health, to);
     result.reasons.push_back(why);
   };
-  if (!snapshot.heartbeat_ms) {
+  if (!snapshot.heartbeat_ms || decoded == nullptr) {
     raise(Health::red, HealthReason::never_heard);
     return result;
   }
   if (now_ms - *snapshot.heartbeat_ms > rules.offline_after.count())
     raise(Health::red, HealthReason::offline);
-  auto heartbeat = portal_protocol::decode_heartbeat(snapshot.heartbeat);
+  const auto& heartbeat = *decoded;
   if (!heartbeat) {
     raise(Health::amber, HealthReason::unreadable_heartbeat);
     return result;
@@ -62,7 +77,7 @@ KioskHealth assess(const KioskSnapshot& snapshot, std::int64_t now_ms, const Hea
   if (heartbeat->oldest_pending_age_s &&
       *heartbeat->oldest_pending_age_s > rules.stale_queue_after.count())
     raise(Health::amber, HealthReason::queue_stale);
-  result.heartbeat = std::move(*heartbeat);
+  result.heartbeat = *heartbeat;
   return result;
 }
 

@@ -55,4 +55,13 @@ bool device_is_well(std::string_view name, std::string_view status);
 
 KioskHealth assess(const KioskSnapshot& snapshot, std::int64_t now_ms, const HealthRules& rules);
 
+// The kiosk's clock offset as the portal sees it, in whole seconds (rounded): its clock when it
+// sent its latest heartbeat against the portal's when it arrived. The trip itself is in it, far
+// below any threshold that matters. None without a version 2 heartbeat.
+std::optional<std::int64_t> clock_offset_seconds(const KioskHealth& kiosk);
+// The same, with the snapshot's heartbeat already decoded (null: it has none).
+KioskHealth assess(const KioskSnapshot& snapshot,
+                   const Expected<portal_protocol::Heartbeat>* decoded, std::int64_t now_ms,
+                   const HealthRules& rules);
+
 }  // namespace shubbak::portal::console

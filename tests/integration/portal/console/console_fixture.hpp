@@ -38,8 +38,10 @@ struct ConsoleReply {
 
 class ConsoleFixture {
  public:
-  // `database`: a PostgreSQL URI, or empty for a SQLite file in the test's directory.
-  explicit ConsoleFixture(std::string database = {}, int offline_seconds = 4)
+  // `database`: a PostgreSQL URI, or empty for a SQLite file in the test's directory;
+  // `extra_arguments` are given to the portal after the others.
+  explicit ConsoleFixture(std::string database = {}, int offline_seconds = 4,
+                          std::vector<std::string> extra_arguments = {})
       : m_pki(m_dir.path(), "console-test"),
         m_server(m_pki.issue_server("server")),
         m_kiosk7(m_pki.issue_client("kiosk-7", "kiosk-7")),
@@ -48,14 +50,27 @@ class ConsoleFixture {
     add_admin("amal", "operator", k_operator_password);
     add_admin("badr", "viewer", k_viewer_password);
     std::filesystem::create_directories(m_dir / "portal-out");
-    m_process = std::make_unique<ChildProcess>(
-        std::vector<std::string>{SHUBBAK_PORTAL_BIN, "--port", "0", "--console-port", "0",
-                                 "--console-offline-seconds", std::to_string(offline_seconds),
-                                 "--console-refresh-seconds", "2", "--cert", m_server.cert.string(),
-                                 "--key", m_server.key.string(), "--client-ca",
-                                 m_pki.ca_cert().string(), "--client-ca-key",
-                                 m_pki.ca_key().string(), "--db", m_database},
-        m_dir / "portal-out");
+    std::vector<std::string> arguments{SHUBBAK_PORTAL_BIN,
+                                       "--port",
+                                       "0",
+                                       "--console-port",
+                                       "0",
+                                       "--console-offline-seconds",
+                                       std::to_string(offline_seconds),
+                                       "--console-refresh-seconds",
+                                       "2",
+                                       "--cert",
+                                       m_server.cert.string(),
+                                       "--key",
+                                       m_server.key.string(),
+                                       "--client-ca",
+                                       m_pki.ca_cert().string(),
+                                       "--client-ca-key",
+                                       m_pki.ca_key().string(),
+                                       "--db",
+                                       m_database};
+    arguments.insert(arguments.end(), extra_arguments.begin(), extra_arguments.end());
+    m_process = std::make_unique<ChildProcess>(arguments, m_dir / "portal-out");
     for (int i = 0; i < 1000; ++i) {
       std::string out = m_process->stdout_text();
       auto api = text_after(out, "listening on https://127.0.0.1:", k_digits);
@@ -79,6 +94,8 @@ class ConsoleFixture {
   // The kiosks' API (enrolment, uploads); the portal enrols, holding the kiosk CA's key.
   const std::string& api_url() const { return m_api_url; }
   const std::filesystem::path& ca_cert() const { return m_pki.ca_cert(); }
+  const std::filesystem::path& ca_key() const { return m_pki.ca_key(); }
+  const std::string& api_url() const { return m_api_url; }
   const TempDir& dir() const { return m_dir; }
   std::string log() const { return m_process ? m_process->stderr_text() : std::string(); }
 

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include <fmt/format.h>
+
 #include "provisioning/portal/console/console_pages.hpp"
 #include "provisioning/portal/console/fleet_health.hpp"
 
@@ -188,8 +190,9 @@ TEST_CASE("the board filters by site, group and version, and counts what the fil
       ids += page.substr(at + 12, 3) + " ";
     return ids;
   };
-  CHECK(listed({}) == "k-1 k-2 k-3 k-4 ");
-  CHECK(listed({std::nullopt, "", "site:riyadh-olaya", ""}) == "k-1 k-2 ");
+  // The worst first, then by id.
+  CHECK(listed({}) == "k-2 k-4 k-3 k-1 ");
+  CHECK(listed({std::nullopt, "", "site:riyadh-olaya", ""}) == "k-2 k-1 ");
   CHECK(listed({std::nullopt, "", "", "pilot"}) == "k-1 ");
   CHECK(listed({std::nullopt, "", "", "region:muscat"}) == "k-3 ");
   CHECK(listed({Health::red, "", "site:riyadh-olaya", ""}) == "k-2 ");
@@ -206,4 +209,48 @@ TEST_CASE("the board filters by site, group and version, and counts what the fil
       std::string::npos);
   CHECK(page.find("<option value=\"pilot\" dir=\"ltr\">pilot (1)") != std::string::npos);
   CHECK(page.find("<option value=\"site:muscat-ruwi\" dir=\"ltr\">") != std::string::npos);
+}
+
+TEST_CASE("a large fleet's board comes in pages, the worst kiosks on the first") {
+  PageContext context;
+  context.user = "amal";
+  context.language = Language::en;
+  context.now_ms = k_now;
+  std::vector<KioskHealth> fleet;
+  for (int i = 0; i < 600; ++i) {
+    KioskHealth k;
+    k.kiosk_id = fmt::format("k-{:03}", i);
+    k.health = i == 599 ? Health::red : Health::green;
+    k.groups = {"site:one"};
+    fleet.push_back(k);
+  }
+  auto rows = [](const std::string& page) {
+    std::size_t count = 0;
+    for (auto at = page.find("class=\"kiosk\""); at != std::string::npos;
+         at = page.find("class=\"kiosk\"", at + 1))
+      ++count;
+    return count;
+  };
+  BoardFilter filter;
+  filter.site = "site:one";
+  std::string first = render_board(context, fleet, filter, 15);
+  CHECK(rows(first) == static_cast<std::size_t>(k_board_page_rows));
+  // The one red kiosk leads the first page, though its id is last.
+  CHECK(first.find("data-kiosk=\"k-599\"") < first.find("data-kiosk=\"k-000\""));
+  CHECK(first.find("250 of 600 kiosks") != std::string::npos);
+  CHECK(first.find("href=\"/?page=2&amp;lang=en&amp;site=site%3Aone\"") != std::string::npos);
+  CHECK(first.find("page=0") == std::string::npos);
+  filter.page = 3;
+  std::string last = render_board(context, fleet, filter, 15);
+  CHECK(rows(last) == 100);
+  CHECK(last.find("href=\"/?page=2&amp;lang=en&amp;site=site%3Aone\"") != std::string::npos);
+  CHECK(last.find("page=4") == std::string::npos);
+  filter.page = 99;  // past the end: the last page
+  CHECK(rows(render_board(context, fleet, filter, 15)) == 100);
+  filter.page = -5;
+  CHECK(rows(render_board(context, fleet, filter, 15)) ==
+        static_cast<std::size_t>(k_board_page_rows));
+  // A fleet that fits one page has no page links.
+  std::vector<KioskHealth> small(fleet.begin(), fleet.begin() + 10);
+  CHECK(render_board(context, small, {}, 15).find("id=\"pages\"") == std::string::npos);
 }
