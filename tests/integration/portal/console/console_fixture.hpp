@@ -91,8 +91,6 @@ class ConsoleFixture {
   }
 
   int console_port() const { return m_console_port; }
-  // The kiosks' API (enrolment, uploads); the portal enrols, holding the kiosk CA's key.
-  const std::string& api_url() const { return m_api_url; }
   const std::filesystem::path& ca_cert() const { return m_pki.ca_cert(); }
   const std::filesystem::path& ca_key() const { return m_pki.ca_key(); }
   const std::string& api_url() const { return m_api_url; }
