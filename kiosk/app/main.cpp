@@ -12,6 +12,8 @@
 #include <iostream>
 #include <sstream>
 
+#include <fmt/ranges.h>
+
 #include <CLI/CLI.hpp>
 
 #include "drivers/audio/espeak/espeak_speaker.hpp"
@@ -27,6 +29,7 @@
 #include "kiosk/core/config.hpp"
 #include "kiosk/core/messages.hpp"
 #include "kiosk/core/run_marker.hpp"
+#include "kiosk/crypto/certificate_groups.hpp"
 #include "kiosk/image/grey_image.hpp"
 #include "kiosk/loop/event_loop.hpp"
 #include "kiosk/loop/signal_watcher.hpp"
@@ -181,10 +184,52 @@ class ShutdownRequest {
 
 // Signed service updates, when configured. A kiosk that cannot start them keeps running the
 // services it has: the failure is logged, not fatal.
+// Who the kiosk is for staged rollouts: its id, and the groups its portal certificate binds it
+// to. A certificate that is not this kiosk's own gives no groups: the kiosk then takes only
+// rollouts for every kiosk, never one meant for a group it cannot prove it is in.
+trust::RolloutIdentity rollout_identity(const Config& config, const Log& log) {
+  trust::RolloutIdentity identity{config.kiosk.id, {}};
+  if (config.portal.client_cert.empty() || config.portal.client_key.empty()) {
+    log.info("rollout groups: none (no portal client certificate configured)");
+    return identity;
+  }
+  auto groups =
+      read_certificate_groups(config.portal.client_cert, config.portal.client_key, config.kiosk.id);
+  if (!groups) {
+    log.warn("rollout groups: none, the certificate is not this kiosk's: {}",
+             groups.error().describe());
+    return identity;
+  }
+  identity.groups = std::move(*groups);
+  log.info("rollout groups: {}", identity.groups.empty()
+                                     ? std::string("none")
+                                     : fmt::format("{}", fmt::join(identity.groups, ", ")));
+  return identity;
+}
+
+// The updater's per-bundle states in the heartbeat's words and limits.
+std::vector<portal_protocol::BundleRollout> rollout_report(
+    const std::vector<trust::BundleStatus>& statuses) {
+  std::vector<portal_protocol::BundleRollout> report;
+  for (const auto& status : statuses) {
+    if (report.size() == portal_protocol::k_max_heartbeat_bundles) break;
+    portal_protocol::BundleRollout item{
+        status.target, std::string(trust::to_string(status.state)), status.opens, {}};
+    if (status.state == trust::BundleState::refused) {
+      // The heartbeat carries at most 128 printable ASCII bytes; the log has the whole reason.
+      for (char c : status.reason.substr(0, 120)) item.reason += (c >= ' ' && c <= '~') ? c : '?';
+      if (item.reason.empty()) item.reason = "refused";
+    }
+    report.push_back(std::move(item));
+  }
+  return report;
+}
+
 std::unique_ptr<trust::ServiceUpdater> start_service_updates(
     const Config& config, EventLoop& loop, Lane& updates_lane, Logger& logger,
     trust::ServiceUpdater::ReadyHandler on_new_set,
-    trust::ServiceUpdater::RefusedHandler on_refused) {
+    trust::ServiceUpdater::RefusedHandler on_refused,
+    std::function<void(std::vector<portal_protocol::BundleRollout>)> on_rollout_states) {
   Log log(logger, "updates");
   // Without a repository URL a kiosk that holds a trusted root still takes a repository from a
   // technician's USB stick (technician mode); without either there is nothing to verify against.
@@ -201,6 +246,7 @@ std::unique_ptr<trust::ServiceUpdater> start_service_updates(
   if (!config.updates.ca_file.empty()) options.fetch.ca_file = config.updates.ca_file;
   if (!config.updates.client_cert.empty()) options.fetch.client_cert = config.updates.client_cert;
   if (!config.updates.client_key.empty()) options.fetch.client_key = config.updates.client_key;
+  options.identity = rollout_identity(config, log);
   auto updater =
       trust::ServiceUpdater::open(loop, updates_lane.executor(), std::move(options), log);
   if (!updater) {
@@ -214,6 +260,10 @@ std::unique_ptr<trust::ServiceUpdater> start_service_updates(
     on_new_set(set);
   });
   (*updater)->on_refused(std::move(on_refused));
+  (*updater)->on_bundle_statuses(
+      [on_rollout_states](const std::vector<trust::BundleStatus>& statuses) {
+        on_rollout_states(rollout_report(statuses));
+      });
   (*updater)->start();
   return std::move(*updater);
 }
@@ -465,6 +515,9 @@ int run(const CommandLine& cli, Logger& logger) {
       [&](const Error& refused) {
         // An attack or a broken repository: refused, audited, and the last good services stay.
         audit.record(audit_kind::update, {{"refused", refused.message}});
+      },
+      [&transactions](std::vector<portal_protocol::BundleRollout> states) {
+        transactions.set_rollout_states(std::move(states));
       });
   // Spoken guidance, if offered and the kiosk has a sound card; espeak-ng starts on its own thread.
   std::unique_ptr<EspeakSpeaker> speaker;

@@ -108,7 +108,9 @@ void StoreAndForward::start(EventLoop& loop, Lane& store_lane,
   options.data_dir = m_config.kiosk.data_dir;
   options.installed_services = [this] {
     std::lock_guard lock(m_services_mutex);
-    return m_services;
+    portal_protocol::InstalledServices services = m_services;
+    services.rollout = m_rollout;
+    return services;
   };
   options.portal_url = m_config.portal.url;
   options.kiosk_id = m_config.kiosk.id;
@@ -129,6 +131,11 @@ void StoreAndForward::start(EventLoop& loop, Lane& store_lane,
 void StoreAndForward::set_installed_services(portal_protocol::InstalledServices services) {
   std::lock_guard lock(m_services_mutex);
   m_services = std::move(services);
+}
+
+void StoreAndForward::set_rollout_states(std::vector<portal_protocol::BundleRollout> states) {
+  std::lock_guard lock(m_services_mutex);
+  m_rollout = std::move(states);
 }
 
 void StoreAndForward::stop() {

@@ -48,6 +48,8 @@ class StoreAndForward final {
   // service set the kiosk offers now (any thread, whenever it changes).
   void set_restart_cause(std::string cause) { m_restart_cause = std::move(cause); }
   void set_installed_services(portal_protocol::InstalledServices services);
+  // Each bundle target's rollout state after the updater's last verified check (any thread).
+  void set_rollout_states(std::vector<portal_protocol::BundleRollout> states);
 
   TransactionStore* store() { return m_store.get(); }
   // The kiosk's one device key (it signs records and receipt seals); null when it could not load.
@@ -67,7 +69,8 @@ class StoreAndForward final {
   std::optional<UploadStatus> m_last_status;  // UI thread
   std::string m_restart_cause;
   std::mutex m_services_mutex;
-  portal_protocol::InstalledServices m_services;  // under m_services_mutex
+  portal_protocol::InstalledServices m_services;          // under m_services_mutex
+  std::vector<portal_protocol::BundleRollout> m_rollout;  // under m_services_mutex
   EventLoop* m_loop = nullptr;
   EventLoop::TimerId m_purge_timer = 0;
   EventLoop::TimerId m_first_purge_timer = 0;

@@ -254,6 +254,16 @@ std::string encode_heartbeat(const Heartbeat& h) {
     json["v"] = k_heartbeat_version;
     json["sent_ms"] = t.sent_ms;
     json["services"] = {{"generation", t.services.generation}, {"bundles", bundles}};
+    if (!t.services.rollout.empty()) {
+      Json rollout = Json::array();
+      for (const auto& bundle : t.services.rollout) {
+        Json item = {{"target", bundle.target}, {"state", bundle.state}};
+        if (bundle.opens_s) item["opens_s"] = *bundle.opens_s;
+        if (!bundle.reason.empty()) item["reason"] = bundle.reason;
+        rollout.push_back(std::move(item));
+      }
+      json["services"]["rollout"] = std::move(rollout);
+    }
     json["restart_cause"] = t.restart_cause;
     json["free_disk_bytes"] = t.free_disk_bytes;
   }
@@ -262,6 +272,52 @@ std::string encode_heartbeat(const Heartbeat& h) {
 }
 
 namespace {
+
+// The optional "services.rollout" list: each item's target and state, "opens_s" and "reason"
+// only where they may appear.
+Expected<std::vector<BundleRollout>> decode_rollout(ObjectReader& services) {
+  auto list = services.member("rollout");
+  if (!list) return std::unexpected(list.error());
+  if (!(*list)->is_array()) return fail(Errc::parse, "$.services.rollout: expected an array");
+  if ((*list)->size() > k_max_heartbeat_bundles) {
+    return fail(Errc::invalid_argument, fmt::format("$.services.rollout: {} items; at most {}",
+                                                    (*list)->size(), k_max_heartbeat_bundles));
+  }
+  std::vector<BundleRollout> result;
+  for (std::size_t i = 0; i < (*list)->size(); ++i) {
+    const Json& item = (**list)[i];
+    std::string path = fmt::format("$.services.rollout[{}]", i);
+    if (!item.is_object()) return fail(Errc::parse, path + ": expected an object");
+    ObjectReader reader(item, path);
+    BundleRollout bundle;
+    auto target = reader.string("target", k_max_heartbeat_text, 1);
+    if (!target) return std::unexpected(target.error());
+    bundle.target = std::move(*target);
+    auto state = reader.string("state", k_max_heartbeat_text, 1);
+    if (!state) return std::unexpected(state.error());
+    if (!known_rollout_state(*state))
+      return fail(Errc::invalid_argument,
+                  fmt::format("{}.state: \"{}\" is not a rollout state", path, printable(*state)));
+    bundle.state = std::move(*state);
+    if (item.contains("opens_s")) {
+      if (bundle.state != "waiting")
+        return fail(Errc::parse, path + ".opens_s: only a waiting bundle has one");
+      auto opens = reader.integer("opens_s", 0);
+      if (!opens) return std::unexpected(opens.error());
+      bundle.opens_s = *opens;
+    }
+    if (item.contains("reason")) {
+      if (bundle.state != "refused")
+        return fail(Errc::parse, path + ".reason: only a refused bundle has one");
+      auto reason = reader.string("reason", k_max_heartbeat_text, 1);
+      if (!reason) return std::unexpected(reason.error());
+      bundle.reason = std::move(*reason);
+    }
+    if (auto ok = reader.finish(); !ok) return std::unexpected(ok.error());
+    result.push_back(std::move(bundle));
+  }
+  return result;
+}
 
 // Version 2's keys, all of them, from the heartbeat's top level.
 Expected<FleetTelemetry> decode_telemetry(ObjectReader& top) {
@@ -308,11 +364,21 @@ Expected<FleetTelemetry> decode_telemetry(ObjectReader& top) {
     if (auto ok = bundle.finish(); !ok) return std::unexpected(ok.error());
     t.services.bundles.push_back(ServiceReport{std::move(*id), std::move(*bundle_version)});
   }
+  if ((*services)->contains("rollout")) {
+    auto rollout = decode_rollout(reader);
+    if (!rollout) return std::unexpected(rollout.error());
+    t.services.rollout = std::move(*rollout);
+  }
   if (auto ok = reader.finish(); !ok) return std::unexpected(ok.error());
   return t;
 }
 
 }  // namespace
+
+bool known_rollout_state(std::string_view state) {
+  return state == "installed" || state == "waiting" || state == "halted" ||
+         state == "not_in_groups" || state == "refused";
+}
 
 Expected<Heartbeat> decode_heartbeat(std::string_view text) {
   auto json = parse_body(text, "heartbeat", k_max_heartbeat_bytes);
@@ -450,6 +516,18 @@ Expected<void> validate_heartbeat(const Heartbeat& h) {
         return ok;
       if (auto ok =
               text_ok("$.services.bundles[].version", bundle.version, 1, k_max_heartbeat_text);
+          !ok)
+        return ok;
+    }
+    if (t.services.rollout.size() > k_max_heartbeat_bundles)
+      return fail(Errc::invalid_argument, "$.services.rollout: too many items");
+    for (const auto& bundle : t.services.rollout) {
+      if (auto ok = text_ok("$.services.rollout[].target", bundle.target, 1, k_max_heartbeat_text);
+          !ok)
+        return ok;
+      if (!known_rollout_state(bundle.state))
+        return fail(Errc::invalid_argument, "$.services.rollout[].state: not a rollout state");
+      if (auto ok = text_ok("$.services.rollout[].reason", bundle.reason, 0, k_max_heartbeat_text);
           !ok)
         return ok;
     }

@@ -18,6 +18,11 @@
 //   sees its offset), "services": {"generation", "bundles": [{"id", "version"}, ...]} (the
 //   installed set), "restart_cause" (how the previous run ended: "first start", "clean stop",
 //   "unclean stop") and "free_disk_bytes" (on the kiosk's data volume). A portal reads both.
+//   "services" may also carry "rollout": [{"target", "state", "opens_s"?, "reason"?}, ...], each
+//   bundle target's state after the updater's last verified check (kiosk/trust/rollout.hpp):
+//   "installed", "waiting" (with "opens_s", when the kiosk's wave opens, Unix seconds, if it
+//   has a wave), "halted", "not_in_groups", or "refused" (with "reason"). It is optional, so a
+//   version 2 heartbeat from a kiosk before staged rollouts still decodes.
 // -> 204
 //
 // The portal reads every body strictly (see decode_batch, decode_heartbeat): exactly the keys
@@ -67,9 +72,19 @@ struct ServiceReport {
   std::string version;
 };
 
+// One bundle target's rollout state, as the kiosk's updater last decided it.
+struct BundleRollout {
+  std::string target;                   // "services/health/clinic.json"
+  std::string state;                    // installed, waiting, halted, not_in_groups, refused
+  std::optional<std::int64_t> opens_s;  // waiting: when the kiosk's wave opens
+  std::string reason;                   // refused: why; empty otherwise
+};
+bool known_rollout_state(std::string_view state);
+
 struct InstalledServices {
   std::int64_t generation = 0;  // 0: none installed yet (the kiosk offers no verified service)
   std::vector<ServiceReport> bundles;
+  std::vector<BundleRollout> rollout;  // empty: not sent (before the first verified check)
 };
 
 // What version 2 adds; a version 1 heartbeat has none of it.

@@ -64,6 +64,22 @@ bool same_bundles(const std::vector<InstalledBundle>& a, const std::vector<Targe
 
 }  // namespace
 
+std::string_view to_string(BundleState state) {
+  switch (state) {
+    case BundleState::installed:
+      return "installed";
+    case BundleState::waiting:
+      return "waiting";
+    case BundleState::halted:
+      return "halted";
+    case BundleState::not_in_groups:
+      return "not_in_groups";
+    case BundleState::refused:
+      return "refused";
+  }
+  return "unknown";
+}
+
 std::optional<ServiceSet> load_current_service_set(const fs::path& data_dir) {
   std::error_code ec;
   fs::path link = services_dir(data_dir) / "current";
@@ -165,23 +181,32 @@ bool ServiceUpdater::launch(std::string metadata_url, std::string targets_url) {
   bool submitted = run_on_lane(
       m_workers, m_loop, m_alive.token(),
       [this, metadata_url, targets_url] { return run_check(metadata_url, targets_url); },
-      [this, scheduled_check](Expected<std::optional<ServiceSet>> result) {
+      [this, scheduled_check](Expected<CheckResult> result) {
         m_busy = false;
         if (!result) {
           m_last_refusal = result.error();
           m_log.error("service update refused: {}", result.error().describe());
           if (m_on_refused) m_on_refused(result.error());
-        } else if (*result) {
-          m_last_refusal.reset();
-          m_current = **result;
-          m_log.info("service set {} ready: {} bundle(s)", m_current->generation,
-                     m_current->bundles.size());
-          if (m_on_new_set) m_on_new_set(*m_current);
         } else {
-          // Said once per check, so a log shows the kiosk is checking and finding nothing new.
           m_last_refusal.reset();
-          m_log.info("service check: verified, no change (set {})",
-                     m_current ? std::to_string(m_current->generation) : std::string("none"));
+          m_statuses = std::move(result->statuses);
+          if (m_on_bundle_statuses) m_on_bundle_statuses(m_statuses);
+          for (const auto& status : m_statuses) {
+            if (status.state == BundleState::installed) continue;
+            m_log.info("service {}: {}{}{}", status.target, to_string(status.state),
+                       status.opens ? " until " + format_utc_time(*status.opens) : "",
+                       status.reason.empty() ? "" : ": " + status.reason);
+          }
+          if (result->new_set) {
+            m_current = std::move(result->new_set);
+            m_log.info("service set {} ready: {} bundle(s)", m_current->generation,
+                       m_current->bundles.size());
+            if (m_on_new_set) m_on_new_set(*m_current);
+          } else {
+            // Said once per check, so a log shows the kiosk is checking and finding nothing new.
+            m_log.info("service check: verified, no change (set {})",
+                       m_current ? std::to_string(m_current->generation) : std::string("none"));
+          }
         }
         if (scheduled_check && !m_options.metadata_url.empty())
           schedule_next(jittered(m_options.interval));
@@ -191,8 +216,62 @@ bool ServiceUpdater::launch(std::string metadata_url, std::string targets_url) {
   return submitted;
 }
 
-Expected<std::optional<ServiceSet>> ServiceUpdater::run_check(const std::string& metadata_url,
-                                                              const std::string& targets_url) {
+std::vector<TargetInfo> ServiceUpdater::plan_bundles(const Updater& updater,
+                                                     const std::vector<TargetInfo>& targets,
+                                                     std::vector<BundleStatus>& statuses) {
+  UnixSeconds now = updater.trusted()->reference_time();
+  std::vector<TargetInfo> planned;
+  for (const auto& target : targets) {
+    const InstalledBundle* installed = nullptr;
+    if (m_worker_current) {
+      for (const auto& bundle : m_worker_current->bundles) {
+        if (bundle.target == target.path) installed = &bundle;
+      }
+    }
+    // What the kiosk has, as a target: kept from the current set, never downloaded again.
+    auto keep_installed = [&] {
+      if (!installed) return;
+      TargetInfo kept{target.path, {}, target.role};
+      kept.file.length = installed->length;
+      kept.file.hashes["sha256"] = installed->sha256;
+      planned.push_back(std::move(kept));
+    };
+    auto policy = parse_rollout(target.file.custom);
+    if (!policy) {
+      // A policy this kiosk cannot read is not a reason to take the version, nor to stop the
+      // other bundles: this one stays as it is and the heartbeat says why.
+      statuses.push_back({target.path, BundleState::refused, std::nullopt, policy.error().message});
+      keep_installed();
+      continue;
+    }
+    auto hash = target.file.hashes.find("sha256");
+    bool has_signed_version =
+        installed && hash != target.file.hashes.end() && installed->sha256 == hash->second;
+    RolloutDecision decision;
+    if (*policy) decision = decide_rollout(**policy, m_options.identity, target.path, now);
+    // A kiosk that took the version keeps it through a halt: halting stops the spread, a
+    // rollback (a new signed target) is what takes a version back.
+    if (decision.verdict == RolloutVerdict::install || has_signed_version) {
+      statuses.push_back({target.path, BundleState::installed, std::nullopt, {}});
+      planned.push_back(target);
+      continue;
+    }
+    BundleState state = decision.verdict == RolloutVerdict::halted ? BundleState::halted
+                        : decision.verdict == RolloutVerdict::not_in_groups
+                            ? BundleState::not_in_groups
+                            : BundleState::waiting;
+    statuses.push_back({target.path, state, decision.opens, {}});
+    if (installed) {
+      keep_installed();
+    } else if ((*policy)->previous) {
+      planned.push_back({target.path, (*policy)->previous->file, target.role});
+    }
+  }
+  return planned;
+}
+
+Expected<ServiceUpdater::CheckResult> ServiceUpdater::run_check(const std::string& metadata_url,
+                                                                const std::string& targets_url) {
   auto metadata_fetcher = make_fetcher_for(metadata_url, m_options.fetch);
   if (!metadata_fetcher) return std::unexpected(metadata_fetcher.error());
   auto target_fetcher = make_fetcher_for(targets_url, m_options.fetch);
@@ -204,27 +283,43 @@ Expected<std::optional<ServiceSet>> ServiceUpdater::run_check(const std::string&
   auto updater = Updater::open(std::move(options), **metadata_fetcher, **target_fetcher);
   if (!updater) return std::unexpected(updater.error());
   if (auto refreshed = (*updater)->refresh(); !refreshed) return std::unexpected(refreshed.error());
-  auto bundles = (*updater)->list_targets(m_options.prefix);
-  if (!bundles) return std::unexpected(bundles.error());
-  for (const auto& bundle : *bundles) {
-    if (!safe_relative(bundle.path)) {
-      return fail(Errc::integrity, fmt::format("target {}: not a safe relative path", bundle.path));
+  auto targets = (*updater)->list_targets(m_options.prefix);
+  if (!targets) return std::unexpected(targets.error());
+  for (const auto& target : *targets) {
+    if (!safe_relative(target.path)) {
+      return fail(Errc::integrity, fmt::format("target {}: not a safe relative path", target.path));
     }
-    if (!bundle.file.hashes.contains("sha256")) {
-      return fail(Errc::unsupported, fmt::format("target {}: no sha256 hash", bundle.path));
+    if (!target.file.hashes.contains("sha256")) {
+      return fail(Errc::unsupported, fmt::format("target {}: no sha256 hash", target.path));
     }
+  }
+  CheckResult result;
+  std::vector<TargetInfo> bundles = plan_bundles(**updater, *targets, result.statuses);
+  for (const auto& bundle : bundles) {
     // Every bundle is downloaded and verified before anything is installed.
     fs::path cached = cache_dir(m_options.data_dir) / percent_encode(bundle.path);
     if ((*updater)->is_cached(bundle, cached)) continue;
+    // A kept bundle comes from the current set when the cache holds another version.
+    if (m_worker_current) {
+      fs::path installed =
+          m_worker_current->directory / bundle.path.substr(m_options.prefix.size());
+      if (target_file_matches(bundle.file, installed)) {
+        auto bytes = read_whole_file(installed, bundle.file.length);
+        if (!bytes) return std::unexpected(bytes.error());
+        if (auto written = write_file_atomically(cached, *bytes); !written)
+          return std::unexpected(written.error());
+        continue;
+      }
+    }
     if (auto done = (*updater)->download_target(bundle, cached); !done)
       return std::unexpected(done.error());
   }
-  if (m_worker_current && same_bundles(m_worker_current->bundles, *bundles))
-    return std::optional<ServiceSet>();
-  auto installed = install_set(*bundles);
+  if (m_worker_current && same_bundles(m_worker_current->bundles, bundles)) return result;
+  auto installed = install_set(bundles);
   if (!installed) return std::unexpected(installed.error());
   m_worker_current = *installed;
-  return std::optional(*installed);
+  result.new_set = *installed;
+  return result;
 }
 
 Expected<ServiceSet> ServiceUpdater::install_set(const std::vector<TargetInfo>& bundles) {

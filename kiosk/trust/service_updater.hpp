@@ -3,7 +3,10 @@
 // directory on a USB stick. Bundles are the targets under "services/"; a new set is installed
 // only when every bundle in it verified, into a new directory, and made current by one atomic
 // symlink switch. The set before stays on disk as the last known good one; a refused update
-// changes nothing.
+// changes nothing. A target signed with a staged rollout (rollout.hpp) is taken only when this
+// kiosk's wave is open by the trusted clock, it is in the rollout's groups and the rollout is not
+// halted; otherwise the kiosk keeps what it has (or takes the rollout's "previous" version when
+// it has none), from a portal and from a USB stick alike.
 //
 // Threading: every public function is for the UI thread. Checks run on a worker, one at a time;
 // results come back through EventLoop::post(). The WorkerPool must be shut down before the
@@ -26,6 +29,7 @@
 #include "kiosk/loop/lane.hpp"
 #include "kiosk/loop/worker_pool.hpp"
 #include "kiosk/trust/fetcher.hpp"
+#include "kiosk/trust/rollout.hpp"
 #include "kiosk/trust/updater.hpp"
 
 namespace shubbak::trust {
@@ -40,12 +44,32 @@ struct ServiceUpdaterOptions {
   int jitter_percent = 20;  // each wait is interval + up to this share of it, at random
   std::string prefix = "services/";
   UpdaterOptions tuning;  // size caps and clock; paths and URLs are filled in per check
+  // The kiosk's id and certificate-bound groups, for targets signed with a rollout policy.
+  RolloutIdentity identity;
 };
 
 struct InstalledBundle {
   std::string target;  // "services/health/clinic.json"
   std::string sha256;
   std::uint64_t length = 0;
+};
+
+// What the last verified check decided for one bundle target, for the heartbeat and the
+// technician screen.
+enum class BundleState {
+  installed,      // the kiosk has the signed version
+  waiting,        // its rollout wave is not open yet (see `opens`)
+  halted,         // the rollout was halted before this kiosk took the version
+  not_in_groups,  // the rollout is for groups this kiosk is not in
+  refused,        // the target's rollout policy did not parse (see `reason`)
+};
+std::string_view to_string(BundleState state);
+
+struct BundleStatus {
+  std::string target;
+  BundleState state = BundleState::installed;
+  std::optional<UnixSeconds> opens;
+  std::string reason;
 };
 
 struct ServiceSet {
@@ -69,6 +93,10 @@ class ServiceUpdater {
   void on_new_set(ReadyHandler handler) { m_on_new_set = std::move(handler); }
   // A check was refused (attack, outage): the message names the role and the reason.
   void on_refused(RefusedHandler handler) { m_on_refused = std::move(handler); }
+  // Each bundle target's state after every verified check (the heartbeat reports them).
+  void on_bundle_statuses(std::function<void(const std::vector<BundleStatus>&)> handler) {
+    m_on_bundle_statuses = std::move(handler);
+  }
   // Called after every check, whatever its outcome (tests and the technician screen).
   void on_checked(std::function<void()> handler) { m_on_checked = std::move(handler); }
 
@@ -83,15 +111,24 @@ class ServiceUpdater {
   const std::optional<ServiceSet>& current() const { return m_current; }
   // Why the last check was refused; empty after a check that verified (changed or not).
   const std::optional<Error>& last_refusal() const { return m_last_refusal; }
+  // Each bundle target's state after the last verified check (empty before the first).
+  const std::vector<BundleStatus>& bundle_statuses() const { return m_statuses; }
   // When the next scheduled check runs (wall clock, for people); empty when none is scheduled
   // (no repository URL, or a check is running now).
   std::optional<std::chrono::system_clock::time_point> next_check() const { return m_next_check; }
 
  private:
   ServiceUpdater(EventLoop& loop, WorkerPool& workers, ServiceUpdaterOptions options, Log log);
+  struct CheckResult {
+    std::optional<ServiceSet> new_set;  // empty when nothing changed
+    std::vector<BundleStatus> statuses;
+  };
   bool launch(std::string metadata_url, std::string targets_url);
-  Expected<std::optional<ServiceSet>> run_check(const std::string& metadata_url,
-                                                const std::string& targets_url);
+  Expected<CheckResult> run_check(const std::string& metadata_url, const std::string& targets_url);
+  // The bundles to install: each target the rollout lets this kiosk take, else what it has.
+  std::vector<TargetInfo> plan_bundles(const Updater& updater,
+                                       const std::vector<TargetInfo>& targets,
+                                       std::vector<BundleStatus>& statuses);
   Expected<ServiceSet> install_set(const std::vector<TargetInfo>& bundles);
   void schedule_next(std::chrono::milliseconds delay);
   // `base` plus a random share (up to jitter_percent) of it.
@@ -107,10 +144,12 @@ class ServiceUpdater {
   std::optional<EventLoop::TimerId> m_timer;
   std::optional<std::chrono::system_clock::time_point> m_next_check;
   std::optional<Error> m_last_refusal;
+  std::vector<BundleStatus> m_statuses;
   std::mt19937_64 m_random{std::random_device{}()};
   ReadyHandler m_on_new_set;
   RefusedHandler m_on_refused;
   std::function<void()> m_on_checked;
+  std::function<void(const std::vector<BundleStatus>&)> m_on_bundle_statuses;
   Liveness m_alive;  // a check that ends after the updater is gone is dropped
 };
 

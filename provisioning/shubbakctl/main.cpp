@@ -22,6 +22,7 @@
 #include "provisioning/shubbakctl/publish_rules.hpp"
 #include "provisioning/shubbakctl/receipt_verify.hpp"
 #include "provisioning/shubbakctl/repo_report.hpp"
+#include "provisioning/shubbakctl/repo_rollout.hpp"
 #include "provisioning/shubbakctl/repository.hpp"
 #include "provisioning/shubbakctl/technician_pin.hpp"
 
@@ -65,6 +66,10 @@ struct RepoArguments {
   std::string expires;
   bool expired_drill = false;
   fs::path out;
+  std::string waves;
+  std::vector<std::string> groups;
+  std::string to_version;
+  bool emergency = false;
 };
 
 // Opens the repository, applies `edit`, commits (signs and writes).
@@ -169,6 +174,34 @@ int main(int argc, char** argv) {
       "status", "each role's version, expiry, keys and threshold; exit 1 if one has expired");
   auto* fingerprint = repo->add_subcommand(
       "fingerprint", "the root's SHA-256 fingerprint, as kiosk provision shows it");
+
+  auto* rollout = repo->add_subcommand(
+      "rollout", "stage a target's version in waves and groups (signed in its custom field)");
+  rollout->require_subcommand(1);
+  auto* rollout_start = rollout->add_subcommand("start", "put the target's version under waves");
+  rollout_start->add_option("--waves", args.waves, "e.g. 1%:0h,10%:24h,50%:48h,100%:72h")
+      ->required();
+  rollout_start->add_option("--groups", args.groups, "only kiosks in these groups (e.g. pilot)")
+      ->delimiter(',');
+  auto* rollout_status = rollout->add_subcommand("status", "each rollout's waves and state");
+  auto* rollout_advance = rollout->add_subcommand("advance", "open the next wave now");
+  rollout_advance->add_flag("--emergency", args.emergency,
+                            "open every wave now and lift a halt (an urgent fix)");
+  auto* rollout_halt = rollout->add_subcommand("halt", "stop the version reaching more kiosks");
+  auto* rollout_resume = rollout->add_subcommand("resume", "let the waves go on after a halt");
+  auto* rollout_rollback = rollout->add_subcommand(
+      "rollback", "sign an earlier version again: every kiosk returns to it");
+  rollout_rollback->add_option("--to", args.to_version, "the version (the bundle's \"version\")")
+      ->required();
+  for (auto* command :
+       {rollout_start, rollout_advance, rollout_halt, rollout_resume, rollout_rollback}) {
+    command->add_option("--name", args.name, "the target, e.g. services/health/clinic.json")
+        ->required();
+    command->add_option("--out", args.out,
+                        "publish there once signed, as `repo publish --out` (a halt reaches "
+                        "kiosks at their next check)");
+  }
+  rollout_status->add_option("--name", args.name, "only this target");
 
   std::vector<std::string> lint_files;
   auto* bundle = app.add_subcommand("bundle", "service bundles");
@@ -344,6 +377,31 @@ int main(int argc, char** argv) {
     if (status->parsed()) return print_status(*repository, trust::system_unix_time(), stdout);
     auto printed = print_fingerprint(*repository, stdout);
     return printed ? 0 : report(printed.error());
+  }
+  if (rollout_status->parsed()) {
+    auto repository = Repository::open(args.repo, args.keys, args.co_signers);
+    if (!repository) return report(repository.error());
+    auto printed = print_rollout_status(*repository, args.name, trust::system_unix_time(), stdout);
+    return printed ? 0 : report(printed.error());
+  }
+  if (rollout->parsed()) {
+    trust::UnixSeconds now = trust::system_unix_time();
+    int signed_exit = edit_repository(args, [&](Repository& r) -> Expected<void> {
+      if (rollout_start->parsed()) {
+        auto waves = parse_wave_list(args.waves);
+        if (!waves) return std::unexpected(waves.error());
+        return start_rollout(r, {args.name, *waves, args.groups}, now);
+      }
+      if (rollout_advance->parsed()) return advance_rollout(r, args.name, now, args.emergency);
+      if (rollout_halt->parsed()) return set_rollout_halted(r, args.name, true);
+      if (rollout_resume->parsed()) return set_rollout_halted(r, args.name, false);
+      return rollback_rollout(r, args.name, args.to_version);
+    });
+    if (signed_exit != 0 || args.out.empty()) return signed_exit;
+    auto repository = Repository::open(args.repo, args.keys, args.co_signers);
+    if (!repository) return report(repository.error());
+    auto done = repository->publish(args.out);
+    return done ? 0 : report(done.error());
   }
   if (publish->parsed()) {
     auto repository = Repository::open(args.repo, args.keys, args.co_signers);

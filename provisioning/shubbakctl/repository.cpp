@@ -49,6 +49,16 @@ Expected<void> copy_into(const fs::path& from, const fs::path& to) {
   return {};
 }
 
+// The version a target's history records: a bundle's own "version", else a hash prefix.
+std::string version_label(std::string_view bytes, const std::string& sha256) {
+  Json bundle = Json::parse(bytes.begin(), bytes.end(), nullptr, false);
+  if (bundle.is_object() && bundle.contains("version")) {
+    if (bundle["version"].is_string()) return bundle["version"].get<std::string>();
+    if (bundle["version"].is_number_integer()) return bundle["version"].dump();
+  }
+  return "sha256:" + sha256.substr(0, 12);
+}
+
 Json file_meta(std::uint64_t version, std::string_view bytes) {
   return Json{{"version", version},
               {"length", bytes.size()},
@@ -277,11 +287,57 @@ Expected<void> Repository::add_target(const std::string& name, const fs::path& f
   if (!signed_json) return std::unexpected(signed_json.error());
   (**signed_json)["targets"][name] = {{"length", bytes->size()},
                                       {"hashes", {{"sha256", *digest_hex("sha256", *bytes)}}}};
+  if (auto recorded = record_version(name, *bytes); !recorded) return recorded;
   std::error_code ec;
   fs::create_directories((targets_dir() / name).parent_path(), ec);
   if (auto copied = write_file_atomically(targets_dir() / name, *bytes); !copied) return copied;
   m_changed.insert(role);
   return {};
+}
+
+Expected<void> Repository::record_version(const std::string& name, std::string_view bytes) {
+  std::string sha256 = *digest_hex("sha256", bytes);
+  fs::path kept = history_dir() / sha256;
+  if (!fs::exists(kept)) {
+    std::error_code ec;
+    fs::create_directories(history_dir(), ec);
+    if (auto written = write_file_atomically(kept, bytes); !written) return written;
+  }
+  fs::path index = m_repo_dir / "history.json";
+  Json history = Json::object();
+  if (auto text = read_whole_file(index, k_max_metadata_bytes)) {
+    history = Json::parse(*text, nullptr, false);
+    if (history.is_discarded() || !history.is_object())
+      return fail(Errc::parse, fmt::format("{} is not a target history", index.string()));
+  }
+  Json& versions = history[name];
+  if (!versions.is_array()) versions = Json::array();
+  // Adding the same bytes again is not a new version.
+  if (!versions.empty() && versions.back()["sha256"] == sha256) return {};
+  versions.push_back(
+      {{"version", version_label(bytes, sha256)}, {"length", bytes.size()}, {"sha256", sha256}});
+  return write_file_atomically(index, history.dump(1) + "\n");
+}
+
+std::vector<TargetVersion> Repository::target_history(const std::string& name) const {
+  std::vector<TargetVersion> versions;
+  auto text = read_whole_file(m_repo_dir / "history.json", k_max_metadata_bytes);
+  if (!text) return versions;
+  Json history = Json::parse(*text, nullptr, false);
+  if (history.is_discarded() || !history.is_object() || !history.contains(name)) return versions;
+  for (const auto& entry : history[name]) {
+    versions.push_back({entry["version"].get<std::string>(), entry["length"].get<std::uint64_t>(),
+                        entry["sha256"].get<std::string>()});
+  }
+  return versions;
+}
+
+std::optional<std::string> Repository::role_of_target(const std::string& name) {
+  for (const auto& role : targets_roles()) {
+    auto signed_json = signed_part(role);
+    if (signed_json && (**signed_json)["targets"].contains(name)) return role;
+  }
+  return std::nullopt;
 }
 
 Expected<void> Repository::remove_target(const std::string& name, const std::string& role) {
@@ -519,6 +575,19 @@ Expected<void> Repository::publish(const fs::path& out) const {
       fs::path hashed = relative.parent_path() / (info["hashes"]["sha256"].get<std::string>() +
                                                   "." + relative.filename().string());
       if (auto done = copy_into(source, out_targets / hashed); !done) return done;
+      // The version a rollout's waiting kiosks fall back to is served under its hash too.
+      if (!info.contains("custom") || !info["custom"].contains("rollout") ||
+          !info["custom"]["rollout"].contains("previous")) {
+        continue;
+      }
+      std::string previous =
+          info["custom"]["rollout"]["previous"]["hashes"]["sha256"].get<std::string>();
+      if (auto done = copy_into(history_dir() / previous,
+                                out_targets / relative.parent_path() /
+                                    (previous + "." + relative.filename().string()));
+          !done) {
+        return done;
+      }
     }
   }
   return {};

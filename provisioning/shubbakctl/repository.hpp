@@ -48,6 +48,14 @@ using BundleLint =
     std::function<Expected<void>(const std::filesystem::path& file, std::string_view bytes)>;
 Expected<void> minimal_bundle_lint(const std::filesystem::path& file, std::string_view bytes);
 
+// One version of a target the repository has signed: kept (bytes under repo/history, by hash)
+// so a rollout can name the version to fall back to and a rollback can sign it again.
+struct TargetVersion {
+  std::string version;  // the bundle's "version", or "sha256:<first 12 hex>" for other files
+  std::uint64_t length = 0;
+  std::string sha256;
+};
+
 // Days until a role's metadata expires when it is signed without an explicit expiry.
 int default_expiry_days(const std::string& role);
 
@@ -63,7 +71,8 @@ class Repository {
                                    const std::filesystem::path& keys_dir,
                                    const std::vector<std::filesystem::path>& co_signer_dirs = {});
 
-  // Adds or replaces a target; files under "services/" pass the bundle lint first.
+  // Adds or replaces a target; files under "services/" pass the bundle lint first. Every
+  // version added is kept in the target's history.
   Expected<void> add_target(const std::string& name, const std::filesystem::path& file,
                             const std::string& role, const BundleLint& lint = minimal_bundle_lint);
   Expected<void> remove_target(const std::string& name, const std::string& role);
@@ -90,6 +99,14 @@ class Repository {
   const std::vector<SigningKey>& keys() const { return m_keys; }
   std::filesystem::path metadata_dir() const { return m_repo_dir / "metadata"; }
   std::filesystem::path targets_dir() const { return m_repo_dir / "targets"; }
+  // Every version `name` had, oldest first (repo/history.json); bytes in history_dir() by hash.
+  std::vector<TargetVersion> target_history(const std::string& name) const;
+  std::filesystem::path history_dir() const { return m_repo_dir / "history"; }
+  // Appends `bytes` as the target's latest signed version (unless it already is), so the
+  // history follows what was signed, rollbacks included.
+  Expected<void> record_version(const std::string& name, std::string_view bytes);
+  // The role whose metadata lists `name`, if any.
+  std::optional<std::string> role_of_target(const std::string& name);
   // "targets" and every role delegated below it.
   std::vector<std::string> targets_roles();
 

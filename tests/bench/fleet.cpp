@@ -7,6 +7,7 @@
 // heartbeats: 5,000 kiosks heartbeating once a minute for 70 s (PostgreSQL): the CPU the
 //             portals and nginx used, as a share of one core.
 // reconnect:  5,000 kiosks sending their first heartbeat at once: the time until all are in.
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -127,6 +128,16 @@ class Site {
   std::unique_ptr<PrivateNginx> m_nginx;
 };
 
+// CPU seconds of this process's children that have ended and been waited for (the simulator).
+double ended_children_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_CHILDREN, &usage);
+  auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 void ingest(PrivatePostgres& postgres, const TempDir& state) {
   std::map<std::string, nlohmann::json> results;
   for (std::string backend : {"sqlite", "postgresql"}) {
@@ -134,6 +145,9 @@ void ingest(PrivatePostgres& postgres, const TempDir& state) {
     std::string db =
         backend == "sqlite" ? (dir / "portal.db").string() : postgres.create_database("ingest");
     Site site(db, backend == "sqlite" ? 1 : 2);
+    double site_before = site.cpu_seconds_used();
+    double postgres_before = cpu_seconds(postgres.pid());
+    double sim_before = ended_children_cpu_seconds();
     // 200 kiosks offering 20 transactions a second each (4,000/s): more than either stores, so
     // the figure is what the backend sustains.
     auto report =
@@ -142,6 +156,19 @@ void ingest(PrivatePostgres& postgres, const TempDir& state) {
                       state / "ingest");
     results[backend] = report;
     std::printf("ingest %-10s %s\n", backend.c_str(), report.dump().c_str());
+    // Where the two cores went: the simulated kiosks (the load, signing and TLS on their side),
+    // nginx and the portals, and PostgreSQL. The transactions per CPU second of the server side
+    // say what the same software does where the load comes from elsewhere.
+    double seconds = report.value("seconds", 1.0);
+    double server = site.cpu_seconds_used() - site_before;
+    double database = backend == "postgresql" ? cpu_seconds(postgres.pid()) - postgres_before : 0;
+    double sim = ended_children_cpu_seconds() - sim_before;
+    double stored = report.value("transactions_per_second", 0.0) * seconds;
+    std::printf(
+        "ingest %-10s cores used: simulator %.2f, nginx + portals %.2f, PostgreSQL %.2f; "
+        "%.0f transactions per server-side CPU second\n",
+        backend.c_str(), sim / seconds, server / seconds, database / seconds,
+        server + database > 0 ? stored / (server + database) : 0.0);
   }
   double sqlite = results["sqlite"].value("transactions_per_second", 0.0);
   double pg = results["postgresql"].value("transactions_per_second", 0.0);

@@ -128,6 +128,10 @@ std::string PrivatePostgres::create_database(const std::string& name) {
   return uri(name);
 }
 
+int PrivatePostgres::pid() const {
+  return m_server->pid();
+}
+
 std::string PrivatePostgres::log() const {
   return m_server ? m_server->stderr_text() + m_server->stdout_text() : std::string();
 }

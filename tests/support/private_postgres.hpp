@@ -27,6 +27,8 @@ class PrivatePostgres {
   std::string create_database(const std::string& name);
   const std::filesystem::path& directory() const { return m_dir; }
   std::string log() const;
+  // The postmaster's pid (its backends are its children).
+  int pid() const;
 
  private:
   std::filesystem::path m_dir;

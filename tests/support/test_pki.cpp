@@ -119,9 +119,14 @@ CertFiles TestPki::issue_server(const std::string& file_stem) {
 }
 
 CertFiles TestPki::issue_client(const std::string& file_stem, const std::string& common_name,
-                                std::chrono::hours not_before, std::chrono::hours not_after) {
+                                std::chrono::hours not_before, std::chrono::hours not_after,
+                                const std::vector<std::string>& organizational_units) {
   EVP_PKEY* key = new_ec_key();
   X509Ptr cert = make_cert(key, common_name, m_next_serial++, not_before, not_after);
+  for (const auto& unit : organizational_units) {
+    X509_NAME_add_entry_by_txt(X509_get_subject_name(cert.get()), "OU", MBSTRING_UTF8,
+                               reinterpret_cast<const unsigned char*>(unit.c_str()), -1, -1, 0);
+  }
   X509_set_issuer_name(cert.get(), X509_get_subject_name(m_ca_key->cert));
   add_extension(cert.get(), m_ca_key->cert, NID_basic_constraints, "critical,CA:FALSE");
   add_extension(cert.get(), m_ca_key->cert, NID_ext_key_usage, "clientAuth");

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace shubbak::testing {
 
@@ -30,9 +31,12 @@ class TestPki {
   CertFiles issue_server(const std::string& file_stem);
   // A client certificate with CN `common_name`, valid from `not_before` to `not_after` relative
   // to now (an expired one: {-48h, -24h}).
+  // Each of `organizational_units` becomes one OU attribute of the subject (the portal's
+  // kiosk CA binds rollout groups that way).
   CertFiles issue_client(const std::string& file_stem, const std::string& common_name,
                          std::chrono::hours not_before = std::chrono::hours(-1),
-                         std::chrono::hours not_after = std::chrono::hours(24));
+                         std::chrono::hours not_after = std::chrono::hours(24),
+                         const std::vector<std::string>& organizational_units = {});
 
  private:
   struct Key;

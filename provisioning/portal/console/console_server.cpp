@@ -495,9 +495,9 @@ struct ConsoleServer::Impl {
     std::map<std::string, std::string> published;
     std::string problem;
     if (!options.published_dir.empty()) {
-      auto read = read_published_services(options.published_dir);
+      auto read = read_published_bundles(options.published_dir);
       if (read) {
-        published = std::move(*read);
+        published = published_services(*read);
       } else {
         problem = read.error().message;
         log.warn("alerts: {}", read.error().describe());

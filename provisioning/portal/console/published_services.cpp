@@ -49,9 +49,8 @@ std::string role_file(std::string_view role) {
 
 }  // namespace
 
-Expected<std::map<std::string, std::string>> read_published_services(
-    const fs::path& published_dir) {
-  std::map<std::string, std::string> services;
+Expected<std::vector<PublishedBundle>> read_published_bundles(const fs::path& published_dir) {
+  std::map<std::string, PublishedBundle> bundles;
   std::vector<std::string> roles{"targets"};
   std::set<std::string> seen;
   while (!roles.empty() && seen.size() < k_max_roles) {
@@ -76,8 +75,10 @@ Expected<std::map<std::string, std::string>> read_published_services(
       if (!bundle || !bundle->is_object()) continue;
       const nlohmann::json* id = member(*bundle, "id");
       const nlohmann::json* version = member(*bundle, "version");
-      if (id && version && id->is_string() && version->is_string())
-        services[id->get<std::string>()] = version->get<std::string>();
+      if (!id || !version || !id->is_string() || !version->is_string()) continue;
+      const nlohmann::json* custom = member(info, "custom");
+      bundles[path] = PublishedBundle{path, id->get<std::string>(), version->get<std::string>(),
+                                      custom ? *custom : nlohmann::json()};
     }
     const nlohmann::json* delegations = member(*signed_part, "delegations");
     const nlohmann::json* delegated = delegations ? member(*delegations, "roles") : nullptr;
@@ -88,6 +89,14 @@ Expected<std::map<std::string, std::string>> read_published_services(
       }
     }
   }
+  std::vector<PublishedBundle> list;
+  for (auto& [path, bundle] : bundles) list.push_back(std::move(bundle));
+  return list;
+}
+
+std::map<std::string, std::string> published_services(const std::vector<PublishedBundle>& bundles) {
+  std::map<std::string, std::string> services;
+  for (const auto& bundle : bundles) services[bundle.id] = bundle.version;
   return services;
 }
 

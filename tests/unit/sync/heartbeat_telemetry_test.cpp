@@ -92,3 +92,51 @@ TEST_CASE("version 2's fields are read as strictly as the rest") {
 }
 
 }  // namespace
+
+TEST_CASE("the rollout states ride in services.rollout, optional and strictly read") {
+  Heartbeat h = version_2();
+  h.telemetry->services.rollout = {
+      {"services/health/clinic.json", "installed", std::nullopt, ""},
+      {"services/health/dental.json", "waiting", 1'796'000'000, ""},
+      {"services/post/parcel.json", "not_in_groups", std::nullopt, ""},
+      {"services/post/fees.json", "refused", std::nullopt, "rollout.waves: must be an array"}};
+  auto decoded = decode_heartbeat(encode_heartbeat(h));
+  REQUIRE_MESSAGE(decoded, (decoded ? "" : decoded.error().describe()));
+  const auto& rollout = decoded->telemetry->services.rollout;
+  REQUIRE(rollout.size() == 4);
+  CHECK(rollout[0].state == "installed");
+  CHECK_FALSE(rollout[0].opens_s);
+  CHECK(rollout[1].opens_s == 1'796'000'000);
+  CHECK(rollout[2].target == "services/post/parcel.json");
+  CHECK(rollout[3].reason == "rollout.waves: must be an array");
+
+  // A version 2 heartbeat without the list (every kiosk before staged rollouts) still reads,
+  // and sends none.
+  auto plain = encode_heartbeat(version_2());
+  CHECK_FALSE(nlohmann::json::parse(plain)["services"].contains("rollout"));
+  auto without = decode_heartbeat(plain);
+  REQUIRE(without);
+  CHECK(without->telemetry->services.rollout.empty());
+
+  auto refused = [&](const std::function<void(nlohmann::json&)>& change) {
+    auto result = decode_heartbeat(with(h, change));
+    return result ? std::string("accepted") : result.error().message;
+  };
+  CHECK(refused([](auto& j) {
+          j["services"]["rollout"][0]["state"] = "sideways";
+        }).find("is not a rollout state") != std::string::npos);
+  CHECK(refused([](auto& j) {
+          j["services"]["rollout"][0]["opens_s"] = 5;
+        }).find("only a waiting bundle") != std::string::npos);
+  CHECK(refused([](auto& j) { j["services"]["rollout"][1]["opens_s"] = -1; }) != "accepted");
+  CHECK(refused([](auto& j) {
+          j["services"]["rollout"][0]["reason"] = "x";
+        }).find("only a refused bundle") != std::string::npos);
+  CHECK(refused([](auto& j) { j["services"]["rollout"][2]["extra"] = 1; }).find("unknown key") !=
+        std::string::npos);
+  CHECK(refused([](auto& j) {
+          j["services"]["rollout"] = "installed";
+        }).find("expected an array") != std::string::npos);
+  CHECK(refused([](auto& j) { j["services"]["rollout"][0].erase("target"); }).find("missing") !=
+        std::string::npos);
+}

@@ -129,23 +129,29 @@ TEST_CASE("the published services are read from the targets role and its delegat
               "../escape.json":{"length":1,"hashes":{"sha256":"00"}}},
             "delegations":{"keys":{},"roles":[{"name":"services/fees"},{"name":"unsigned"}]}},
             "signatures":[]})");
-  write(root / "metadata/services%2Ffees.json",
-        R"({"signed":{"targets":{"services/fees/muscat.json":{}}},"signatures":[]})");
+  write(
+      root / "metadata/services%2Ffees.json",
+      R"({"signed":{"targets":{"services/fees/muscat.json":{"custom":{"rollout":{"halted":true}}}}},"signatures":[]})");
   write(root / "targets/services/health/clinic.json",
         R"({"id":"health.clinic","version":"1.10.0"})");
   write(root / "targets/card-profiles/x.json", R"({"atr":"3B"})");
   write(root / "targets/services/fees/muscat.json", R"({"id":"fees","version":"2.0.0"})");
   write(root / "escape.json", R"({"id":"escaped","version":"9"})");
-  auto services = read_published_services(root);
-  REQUIRE(services);
-  CHECK(*services ==
+  auto bundles = read_published_bundles(root);
+  REQUIRE(bundles);
+  REQUIRE(bundles->size() == 2);
+  CHECK(bundles->at(0).target == "services/fees/muscat.json");
+  CHECK(bundles->at(0).custom == nlohmann::json{{"rollout", {{"halted", true}}}});
+  CHECK(bundles->at(1).target == "services/health/clinic.json");
+  CHECK(bundles->at(1).custom.is_null());
+  CHECK(published_services(*bundles) ==
         std::map<std::string, std::string>{{"fees", "2.0.0"}, {"health.clinic", "1.10.0"}});
 
   write(root / "metadata/targets.json", "{not json");
-  auto broken = read_published_services(root);
+  auto broken = read_published_bundles(root);
   REQUIRE_FALSE(broken);
   CHECK(broken.error().code == Errc::parse);
-  auto missing = read_published_services(root / "nowhere");
+  auto missing = read_published_bundles(root / "nowhere");
   REQUIRE_FALSE(missing);
   CHECK(missing.error().code == Errc::not_found);
 }
