@@ -54,6 +54,25 @@ inline constexpr std::size_t k_token_id_digits = 12;
 // Heartbeats kept per kiosk for its page in the console; older ones are dropped.
 inline constexpr int k_heartbeat_history = 100;
 
+// A stored transaction as the console shows it: the record exactly as the kiosk signed it.
+struct StoredTransaction {
+  std::string id;
+  std::string kiosk_id;
+  std::int64_t sequence = 0;
+  std::string record;  // canonical JSON (kiosk/store/transaction_record.hpp)
+  std::int64_t received_ms = 0;
+};
+
+// An upload item the portal refused, once per kiosk and item id however often it came again.
+struct ItemRefusal {
+  std::string kiosk_id;
+  std::string transaction_id;  // the item's id as the kiosk sent it (not always a UUID)
+  std::string reason;          // the latest refusal's
+  std::int64_t first_seen_ms = 0;
+  std::int64_t last_seen_ms = 0;
+  std::int64_t times_seen = 0;
+};
+
 class PortalStore {
  public:
   virtual ~PortalStore() = default;
@@ -108,6 +127,23 @@ class PortalStore {
   // Errc::integrity when it was used already (revoking it would undo nothing). Revoking a
   // revoked or expired token succeeds and changes nothing.
   virtual Expected<EnrolmentTokenInfo> revoke_enrolment_token(std::string_view token_id) = 0;
+
+  // For the console: transactions and refusals.
+  // The transactions whose id starts with `id_prefix` (canonical lower-case text: a whole id or
+  // its beginning, hyphens where the id has them), by id, at most `limit`. The caller checks the
+  // prefix's form: it is matched as it is.
+  virtual Expected<std::vector<StoredTransaction>> find_transactions(std::string_view id_prefix,
+                                                                     int limit) = 0;
+  // The kiosk's transaction under `sequence` (the counter reference a citizen is given when the
+  // receipt did not print), or nullopt.
+  virtual Expected<std::optional<StoredTransaction>> find_transaction_by_sequence(
+      std::string_view kiosk_id, std::int64_t sequence) = 0;
+  // The kiosk's pinned device key (base64 raw Ed25519), or nullopt when none is pinned.
+  virtual Expected<std::optional<std::string>> device_key(std::string_view kiosk_id) = 0;
+  // Every item ingest() rejects is kept here (its kiosk being the client certificate's), once
+  // per kiosk and item id, counted. Newest (last seen) first, at most `limit`; `kiosk_id` empty:
+  // every kiosk's.
+  virtual Expected<std::vector<ItemRefusal>> refusals(std::string_view kiosk_id, int limit) = 0;
 };
 
 // `location` is a PostgreSQL URI (postgresql://… or postgres://…, libpq's syntax) or the path of

@@ -1,5 +1,6 @@
 #include "provisioning/portal/postgres_portal_store.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -69,6 +70,20 @@ ALTER TABLE kiosks ADD COLUMN groups text NOT NULL DEFAULT '';
 ALTER TABLE heartbeats ADD COLUMN groups text,
                        ADD COLUMN queue_rises bigint NOT NULL DEFAULT 0;
 )sql",
+    // The console: refused upload items, and transactions found by the beginning of their id.
+    R"sql(
+CREATE TABLE item_refusals (
+  kiosk_id text NOT NULL,
+  transaction_id text NOT NULL,
+  reason text NOT NULL,
+  first_seen_ms bigint NOT NULL,
+  last_seen_ms bigint NOT NULL,
+  times_seen bigint NOT NULL,
+  PRIMARY KEY (kiosk_id, transaction_id)
+);
+CREATE INDEX item_refusals_by_time ON item_refusals(last_seen_ms);
+CREATE INDEX transactions_by_id_prefix ON transactions(id text_pattern_ops);
+)sql",
 };
 
 // Any fixed number: the key of the advisory lock that serialises migrations.
@@ -127,8 +142,20 @@ class PostgresPortalStore final : public PortalStore {
                               const CertificateIssuer& issue_certificate) override;
   Expected<std::vector<EnrolmentTokenInfo>> enrolment_tokens(int limit) override;
   Expected<EnrolmentTokenInfo> revoke_enrolment_token(std::string_view token_id) override;
+  Expected<std::vector<StoredTransaction>> find_transactions(std::string_view id_prefix,
+                                                             int limit) override;
+  Expected<std::optional<StoredTransaction>> find_transaction_by_sequence(
+      std::string_view kiosk_id, std::int64_t sequence) override;
+  Expected<std::optional<std::string>> device_key(std::string_view kiosk_id) override;
+  Expected<std::vector<ItemRefusal>> refusals(std::string_view kiosk_id, int limit) override;
 
  private:
+  // ingest() but for keeping its refusals.
+  Expected<std::vector<UploadResult>> judge_and_store(std::string_view client_kiosk_id,
+                                                      const portal_protocol::Batch& batch);
+  Expected<void> record_refusals(std::string_view client_kiosk_id,
+                                 const std::vector<UploadResult>& results);
+
   postgres::ConnectionPool m_pool;
   Log m_log;
 };
@@ -145,7 +172,7 @@ Expected<std::map<std::string, std::string>> stored_digests(postgres::Connection
   return digests;
 }
 
-Expected<std::vector<UploadResult>> PostgresPortalStore::ingest(
+Expected<std::vector<UploadResult>> PostgresPortalStore::judge_and_store(
     std::string_view client_kiosk_id, const portal_protocol::Batch& batch) {
   Bytes offered_key;
   if (std::string why = batch_refusal(client_kiosk_id, batch, offered_key); !why.empty())
@@ -498,6 +525,111 @@ Expected<EnrolmentTokenInfo> PostgresPortalStore::revoke_enrolment_token(
   if (auto done = tx->commit(); !done) return std::unexpected(done.error());
   m_log.info("enrolment token {} for kiosk {} revoked", token_id, info.kiosk_id);
   return info;
+}
+
+Expected<std::vector<UploadResult>> PostgresPortalStore::ingest(
+    std::string_view client_kiosk_id, const portal_protocol::Batch& batch) {
+  auto results = judge_and_store(client_kiosk_id, batch);
+  if (!results) return results;
+  // The batch is stored whatever happens here: a refusal not kept is logged, not a failed upload.
+  if (auto kept = record_refusals(client_kiosk_id, *results); !kept)
+    m_log.error("cannot keep the refusals of kiosk {}: {}", client_kiosk_id,
+                kept.error().describe());
+  return results;
+}
+
+Expected<void> PostgresPortalStore::record_refusals(std::string_view client_kiosk_id,
+                                                    const std::vector<UploadResult>& results) {
+  if (std::none_of(results.begin(), results.end(),
+                   [](const UploadResult& r) { return r.outcome == UploadOutcome::rejected; }))
+    return {};
+  auto db = m_pool.acquire();
+  if (!db) return std::unexpected(db.error());
+  auto tx = postgres::Transaction::begin(**db);
+  if (!tx) return std::unexpected(tx.error());
+  // One statement per item: the same id twice in a batch counts twice, which one upsert of
+  // both rows could not do.
+  std::string kiosk(client_kiosk_id);
+  std::string now = std::to_string(portal_now_ms());
+  for (const auto& result : results) {
+    if (result.outcome != UploadOutcome::rejected) continue;
+    auto upsert = (*db)->query(
+        "INSERT INTO item_refusals(kiosk_id, transaction_id, reason, first_seen_ms, "
+        "last_seen_ms, times_seen) VALUES ($1, $2, $3, $4, $4, 1) "
+        "ON CONFLICT (kiosk_id, transaction_id) DO UPDATE SET reason = excluded.reason, "
+        "last_seen_ms = excluded.last_seen_ms, times_seen = item_refusals.times_seen + 1",
+        Params{kiosk, result.id, result.reason, now});
+    if (!upsert) return std::unexpected(upsert.error());
+  }
+  return tx->commit();
+}
+
+Expected<std::vector<StoredTransaction>> PostgresPortalStore::find_transactions(
+    std::string_view id_prefix, int limit) {
+  auto db = m_pool.acquire();
+  if (!db) return std::unexpected(db.error());
+  // LIKE with the prefix's wildcards escaped, so a prefix is only ever a prefix; the
+  // text_pattern_ops index serves it.
+  std::string pattern;
+  for (char c : id_prefix) {
+    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+    pattern += c;
+  }
+  pattern += '%';
+  auto rows = (*db)->query(
+      "SELECT id, kiosk_id, sequence, record, received_ms FROM transactions WHERE id LIKE $1 "
+      "ORDER BY id COLLATE \"C\" LIMIT $2",
+      Params{pattern, std::to_string(limit)});
+  if (!rows) return std::unexpected(rows.error());
+  std::vector<StoredTransaction> found;
+  for (int r = 0; r < rows->rows(); ++r) {
+    found.push_back(StoredTransaction{rows->text(r, 0), rows->text(r, 1), rows->integer(r, 2),
+                                      rows->text(r, 3), rows->integer(r, 4)});
+  }
+  return found;
+}
+
+Expected<std::optional<StoredTransaction>> PostgresPortalStore::find_transaction_by_sequence(
+    std::string_view kiosk_id, std::int64_t sequence) {
+  auto db = m_pool.acquire();
+  if (!db) return std::unexpected(db.error());
+  auto rows = (*db)->query(
+      "SELECT id, kiosk_id, sequence, record, received_ms FROM transactions "
+      "WHERE kiosk_id = $1 AND sequence = $2",
+      Params{std::string(kiosk_id), std::to_string(sequence)});
+  if (!rows) return std::unexpected(rows.error());
+  if (rows->rows() == 0) return std::optional<StoredTransaction>();
+  return std::optional<StoredTransaction>(StoredTransaction{rows->text(0, 0), rows->text(0, 1),
+                                                            rows->integer(0, 2), rows->text(0, 3),
+                                                            rows->integer(0, 4)});
+}
+
+Expected<std::optional<std::string>> PostgresPortalStore::device_key(std::string_view kiosk_id) {
+  auto db = m_pool.acquire();
+  if (!db) return std::unexpected(db.error());
+  auto row = (*db)->query("SELECT device_key FROM kiosks WHERE kiosk_id = $1",
+                          Params{std::string(kiosk_id)});
+  if (!row) return std::unexpected(row.error());
+  if (row->rows() == 0) return std::optional<std::string>();
+  return std::optional<std::string>(row->text(0, 0));
+}
+
+Expected<std::vector<ItemRefusal>> PostgresPortalStore::refusals(std::string_view kiosk_id,
+                                                                 int limit) {
+  auto db = m_pool.acquire();
+  if (!db) return std::unexpected(db.error());
+  auto rows = (*db)->query(
+      "SELECT kiosk_id, transaction_id, reason, first_seen_ms, last_seen_ms, times_seen "
+      "FROM item_refusals WHERE $1 = '' OR kiosk_id = $1 "
+      "ORDER BY last_seen_ms DESC, kiosk_id COLLATE \"C\", transaction_id COLLATE \"C\" LIMIT $2",
+      Params{std::string(kiosk_id), std::to_string(limit)});
+  if (!rows) return std::unexpected(rows.error());
+  std::vector<ItemRefusal> refusals;
+  for (int r = 0; r < rows->rows(); ++r) {
+    refusals.push_back(ItemRefusal{rows->text(r, 0), rows->text(r, 1), rows->text(r, 2),
+                                   rows->integer(r, 3), rows->integer(r, 4), rows->integer(r, 5)});
+  }
+  return refusals;
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "provisioning/portal/sqlite_portal_store.hpp"
 
+#include <algorithm>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -52,6 +53,16 @@ CREATE TABLE IF NOT EXISTS enrolment_tokens (
   expires_ms INTEGER NOT NULL,
   used_ms INTEGER
 ) STRICT;
+CREATE TABLE IF NOT EXISTS item_refusals (
+  kiosk_id TEXT NOT NULL,
+  transaction_id TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  first_seen_ms INTEGER NOT NULL,
+  last_seen_ms INTEGER NOT NULL,
+  times_seen INTEGER NOT NULL,
+  PRIMARY KEY (kiosk_id, transaction_id)
+) STRICT;
+CREATE INDEX IF NOT EXISTS item_refusals_by_time ON item_refusals(last_seen_ms);
 )sql";
 
 // Changes to k_schema's tables, applied in order, each once; PRAGMA user_version counts those a
@@ -108,8 +119,19 @@ class SqlitePortalStore final : public PortalStore {
                               const CertificateIssuer& issue_certificate) override;
   Expected<std::vector<EnrolmentTokenInfo>> enrolment_tokens(int limit) override;
   Expected<EnrolmentTokenInfo> revoke_enrolment_token(std::string_view token_id) override;
+  Expected<std::vector<StoredTransaction>> find_transactions(std::string_view id_prefix,
+                                                             int limit) override;
+  Expected<std::optional<StoredTransaction>> find_transaction_by_sequence(
+      std::string_view kiosk_id, std::int64_t sequence) override;
+  Expected<std::optional<std::string>> device_key(std::string_view kiosk_id) override;
+  Expected<std::vector<ItemRefusal>> refusals(std::string_view kiosk_id, int limit) override;
 
  private:
+  // ingest() but for keeping its refusals.
+  Expected<std::vector<UploadResult>> judge_and_store(std::string_view client_kiosk_id,
+                                                      const portal_protocol::Batch& batch);
+  Expected<void> record_refusals(std::string_view client_kiosk_id,
+                                 const std::vector<UploadResult>& results);
   // The kiosk's pinned device key (base64), or empty when none is pinned yet.
   Expected<std::string> pinned_key(std::string_view kiosk_id);
   Expected<void> pin_first_key(std::string_view kiosk_id, const std::string& key);
@@ -138,8 +160,8 @@ Expected<void> SqlitePortalStore::pin_first_key(std::string_view kiosk_id, const
   return {};
 }
 
-Expected<std::vector<UploadResult>> SqlitePortalStore::ingest(std::string_view client_kiosk_id,
-                                                              const portal_protocol::Batch& batch) {
+Expected<std::vector<UploadResult>> SqlitePortalStore::judge_and_store(
+    std::string_view client_kiosk_id, const portal_protocol::Batch& batch) {
   Bytes offered_key;
   if (std::string why = batch_refusal(client_kiosk_id, batch, offered_key); !why.empty())
     return reject_all(batch, why);
@@ -441,6 +463,114 @@ Expected<EnrolmentTokenInfo> SqlitePortalStore::revoke_enrolment_token(std::stri
   if (auto done = tx->commit(); !done) return std::unexpected(done.error());
   m_log.info("enrolment token {} for kiosk {} revoked", token_id, info.kiosk_id);
   return info;
+}
+
+// The first id after every id that starts with `prefix` (its last character one higher), so
+// that a prefix is a range of the primary key's index.
+std::string after_prefix(std::string_view prefix) {
+  std::string end(prefix);
+  if (!end.empty()) end.back() = static_cast<char>(end.back() + 1);
+  return end;
+}
+
+Expected<std::vector<UploadResult>> SqlitePortalStore::ingest(std::string_view client_kiosk_id,
+                                                              const portal_protocol::Batch& batch) {
+  auto results = judge_and_store(client_kiosk_id, batch);
+  if (!results) return results;
+  // The batch is stored whatever happens here: a refusal not kept is logged, not a failed upload.
+  if (auto kept = record_refusals(client_kiosk_id, *results); !kept)
+    m_log.error("cannot keep the refusals of kiosk {}: {}", client_kiosk_id,
+                kept.error().describe());
+  return results;
+}
+
+Expected<void> SqlitePortalStore::record_refusals(std::string_view client_kiosk_id,
+                                                  const std::vector<UploadResult>& results) {
+  if (std::none_of(results.begin(), results.end(),
+                   [](const UploadResult& r) { return r.outcome == UploadOutcome::rejected; }))
+    return {};
+  std::lock_guard lock(m_mutex);
+  auto tx = sqlite::Transaction::begin(m_db);
+  if (!tx) return std::unexpected(tx.error());
+  auto upsert = m_db.prepare(
+      "INSERT INTO item_refusals(kiosk_id, transaction_id, reason, first_seen_ms, last_seen_ms, "
+      "times_seen) VALUES (?1, ?2, ?3, ?4, ?4, 1) ON CONFLICT(kiosk_id, transaction_id) DO UPDATE "
+      "SET reason = excluded.reason, last_seen_ms = excluded.last_seen_ms, "
+      "times_seen = times_seen + 1");
+  if (!upsert) return std::unexpected(upsert.error());
+  std::int64_t now = portal_now_ms();
+  for (const auto& result : results) {
+    if (result.outcome != UploadOutcome::rejected) continue;
+    upsert->reset();
+    upsert->bind(1, client_kiosk_id).bind(2, result.id).bind(3, result.reason).bind(4, now);
+    if (auto ok = upsert->run(); !ok) return std::unexpected(ok.error());
+  }
+  return tx->commit();
+}
+
+Expected<std::vector<StoredTransaction>> SqlitePortalStore::find_transactions(
+    std::string_view id_prefix, int limit) {
+  std::lock_guard lock(m_mutex);
+  auto select = m_db.prepare(
+      "SELECT id, kiosk_id, sequence, record, received_ms FROM transactions "
+      "WHERE id >= ? AND id < ? ORDER BY id LIMIT ?");
+  if (!select) return std::unexpected(select.error());
+  select->bind(1, id_prefix).bind(2, after_prefix(id_prefix)).bind(3, std::int64_t{limit});
+  std::vector<StoredTransaction> found;
+  for (;;) {
+    auto row = select->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    found.push_back(StoredTransaction{select->column_text(0), select->column_text(1),
+                                      select->column_int(2), select->column_text(3),
+                                      select->column_int(4)});
+  }
+  return found;
+}
+
+Expected<std::optional<StoredTransaction>> SqlitePortalStore::find_transaction_by_sequence(
+    std::string_view kiosk_id, std::int64_t sequence) {
+  std::lock_guard lock(m_mutex);
+  auto select = m_db.prepare(
+      "SELECT id, kiosk_id, sequence, record, received_ms FROM transactions "
+      "WHERE kiosk_id = ? AND sequence = ?");
+  if (!select) return std::unexpected(select.error());
+  auto row = select->bind(1, kiosk_id).bind(2, sequence).step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return std::optional<StoredTransaction>();
+  return std::optional<StoredTransaction>(
+      StoredTransaction{select->column_text(0), select->column_text(1), select->column_int(2),
+                        select->column_text(3), select->column_int(4)});
+}
+
+Expected<std::optional<std::string>> SqlitePortalStore::device_key(std::string_view kiosk_id) {
+  std::lock_guard lock(m_mutex);
+  auto key = pinned_key(kiosk_id);
+  if (!key) return std::unexpected(key.error());
+  if (key->empty()) return std::optional<std::string>();
+  return std::optional<std::string>(std::move(*key));
+}
+
+Expected<std::vector<ItemRefusal>> SqlitePortalStore::refusals(std::string_view kiosk_id,
+                                                               int limit) {
+  std::lock_guard lock(m_mutex);
+  // An empty kiosk id (every kiosk's) may be bound as NULL.
+  auto select = m_db.prepare(
+      "SELECT kiosk_id, transaction_id, reason, first_seen_ms, last_seen_ms, times_seen "
+      "FROM item_refusals WHERE coalesce(?1, '') = '' OR kiosk_id = ?1 "
+      "ORDER BY last_seen_ms DESC, kiosk_id, transaction_id LIMIT ?2");
+  if (!select) return std::unexpected(select.error());
+  select->bind(1, kiosk_id).bind(2, std::int64_t{limit});
+  std::vector<ItemRefusal> refusals;
+  for (;;) {
+    auto row = select->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    refusals.push_back(ItemRefusal{select->column_text(0), select->column_text(1),
+                                   select->column_text(2), select->column_int(3),
+                                   select->column_int(4), select->column_int(5)});
+  }
+  return refusals;
 }
 
 }  // namespace

@@ -8,7 +8,7 @@
 
 #include "kiosk/crypto/public_key.hpp"
 #include "kiosk/crypto/receipt_seal.hpp"
-#include "provisioning/shubbakctl/qr_image_reader.hpp"
+#include "provisioning/receipts/seal_check.hpp"
 
 namespace shubbak::receipt_tools {
 
@@ -83,18 +83,21 @@ int verify_receipt(const VerifyRequest& request, std::FILE* out, std::FILE* err)
     trusted.kiosk_id = std::move(certified->common_name);
   }
 
-  std::string text = request.subject;
+  // The key given is the one to check with, whichever kiosk the receipt names; a certificate's
+  // kiosk is compared with the receipt's below.
+  auto key_of = [&](std::string_view) { return std::optional<Bytes>(trusted.public_key); };
+  receipts::SealCheck check;
   if (names_an_image(request.subject)) {
     auto image = read_grey_png(request.subject);
     if (!image) return usage(image.error().message);
-    auto decoded = read_qr_code(*image);
-    if (!decoded) return invalid(fmt::format("{}: {}", request.subject, decoded.error().message));
-    text = std::move(*decoded);
+    check = receipts::check_seal_image(*image, key_of);
+    if (check.verdict == receipts::SealVerdict::no_qr_code)
+      return invalid(fmt::format("{}: {}", request.subject, check.why));
+  } else {
+    check = receipts::check_seal_text(request.subject, key_of);
   }
-
-  auto seal = parse_receipt_seal(text);
-  if (!seal) return invalid(seal.error().message);
-  const ReceiptFacts& facts = seal->facts;
+  if (!check.facts) return invalid(check.why);
+  const ReceiptFacts& facts = *check.facts;
   std::fprintf(out, "transaction: %s\n", facts.transaction_id.c_str());
   std::fprintf(out, "service:     %s\n", facts.service_id.c_str());
   std::fprintf(out, "amount:      %s\n",
@@ -103,8 +106,7 @@ int verify_receipt(const VerifyRequest& request, std::FILE* out, std::FILE* err)
                    .c_str());
   std::fprintf(out, "time:        %s\n", utc_time(facts.wall_ms).c_str());
   std::fprintf(out, "kiosk:       %s\n", facts.kiosk_id.c_str());
-  if (auto verified = seal->verify(trusted.public_key); !verified)
-    return invalid(verified.error().message);
+  if (check.verdict != receipts::SealVerdict::valid) return invalid(check.why);
   if (!trusted.kiosk_id.empty() && trusted.kiosk_id != facts.kiosk_id) {
     return invalid(
         fmt::format("the certificate is for kiosk \"{}\", the receipt names kiosk \"{}\"",

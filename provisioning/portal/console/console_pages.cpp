@@ -20,6 +20,9 @@ constexpr Text k_title{"شبّاك — لوحة الأسطول", "Shubbak — fl
 constexpr Text k_board{"الأسطول", "Fleet"};
 constexpr Text k_tokens{"رموز التسجيل", "Enrolment tokens"};
 constexpr Text k_audit{"سجل التدقيق", "Audit log"};
+constexpr Text k_lookup{"المعاملات", "Transactions"};
+constexpr Text k_verify_receipt{"التحقق من إيصال", "Verify a receipt"};
+constexpr Text k_refusals{"المرفوضة", "Refused"};
 constexpr Text k_sign_out{"تسجيل الخروج", "Sign out"};
 constexpr Text k_sign_in{"تسجيل الدخول", "Sign in"};
 constexpr Text k_user{"اسم المستخدم", "User name"};
@@ -165,6 +168,7 @@ const std::map<std::string, Text>& action_texts() {
       {"token_revoked", {"إلغاء رمز تسجيل", "enrolment token revoked"}},
       {"token_revoke_refused", {"رفض إلغاء رمز", "enrolment token not revoked"}},
       {"csrf_refused", {"طلب مرفوض (رمز CSRF غير صحيح)", "request refused (bad CSRF token)"}},
+      {"receipt_verified", {"تحقق من إيصال", "receipt verified"}},
   };
   return texts;
 }
@@ -198,6 +202,10 @@ class Page {
           "<a href=\"/\">{}</a><a href=\"/alerts\">{}</a><a href=\"/rollouts\">{}</a>"
           "<a href=\"/tokens\">{}</a><a href=\"/audit\">{}</a>",
           et(k_board), et(k_alerts), et(k_rollouts), et(k_tokens), et(k_audit));
+      html += fmt::format(
+          "<a href=\"/transaction\">{}</a><a href=\"/receipt-check\">{}</a>"
+          "<a href=\"/refusals\">{}</a>",
+          et(k_lookup), et(k_verify_receipt), et(k_refusals));
     }
     // The language switch keeps the page it is on.
     std::string_view path = m_context.path.empty() ? std::string_view("/") : m_context.path;
@@ -330,7 +338,8 @@ std::string_view style_sheet() {
          "margin:0;background:#f4f5f7;color:#1d2430}"
          "header{display:flex;flex-wrap:wrap;gap:1em;align-items:center;padding:.6em 1em;"
          "background:#0b5c4a;color:#fff}"
-         "header a{color:#fff;margin-inline-end:1em}nav{flex:1}"
+         "header "
+         "a{color:#fff;margin-inline-end:1em;white-space:nowrap;display:inline-block}nav{flex:1}"
          "main{padding:1em 1.5em}h1{font-size:1.4em}"
          "table{border-collapse:collapse;background:#fff;width:100%;margin-bottom:1em}"
          "th,td{border:1px solid #d0d4da;padding:.35em .6em;text-align:start}"
@@ -344,7 +353,8 @@ std::string_view style_sheet() {
          "label{display:block;margin:.4em 0}input,select,button{font:inherit;padding:.2em .4em}"
          ".token{font-family:monospace;font-size:1.3em;background:#fff;padding:.4em;"
          "direction:ltr;unicode-bidi:isolate}"
-         ".error{color:#8a1010;font-weight:bold}";
+         ".error{color:#8a1010;font-weight:bold}"
+         ".nowrap{white-space:nowrap}";
 }
 
 std::string render_sign_in(const PageContext& context, SignInProblem problem) {
@@ -489,7 +499,7 @@ std::string render_board(const PageContext& context, const std::vector<KioskHeal
 }
 
 std::string render_kiosk(const PageContext& context, const KioskHealth& kiosk,
-                         const std::vector<KioskSnapshot>& history) {
+                         const std::vector<KioskSnapshot>& history, std::string_view more_html) {
   Page page(context);
   page.add(fmt::format("<p id=\"state\" data-state=\"{}\">{} {}</p>", health_name(kiosk.health),
                        page.health_badge(kiosk.health), page.reasons_text(kiosk)));
@@ -556,6 +566,7 @@ std::string render_kiosk(const PageContext& context, const KioskHealth& kiosk,
       "<th>{}</th></tr>{}</table>",
       page.et(k_recent), page.et(k_received), page.et(k_version), page.et(k_uptime),
       page.et(k_queue), page.et(k_quarantined), recent));
+  page.add(more_html);
   return page.finish(std::string(page.t(k_kiosk)) + " " + kiosk.kiosk_id);
 }
 
@@ -744,6 +755,22 @@ std::string render_rollouts(const PageContext& context,
   page.add("<p><small>" + page.e(fmt::format(fmt::runtime(page.t(k_refreshes)), refresh_seconds)) +
            "</small></p>");
   return page.finish(page.t(k_rollouts), refresh_seconds);
+}
+
+std::string render_page(const PageContext& context, std::string_view heading,
+                        std::string_view body_html) {
+  Page page(context);
+  page.add(body_html);
+  return page.finish(heading);
+}
+
+std::string time_html(std::int64_t unix_ms) {
+  PageContext any;
+  return Page(any).time_text(unix_ms);
+}
+
+std::string query_encode(std::string_view text) {
+  return url_encode(text);
 }
 
 }  // namespace shubbak::portal::console

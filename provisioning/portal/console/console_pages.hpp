@@ -57,8 +57,10 @@ enum class SignInProblem { none, wrong, locked, expired };
 std::string render_sign_in(const PageContext& context, SignInProblem problem);
 std::string render_board(const PageContext& context, const std::vector<KioskHealth>& kiosks,
                          const BoardFilter& filter, int refresh_seconds);
+// `more_html`: sections from other files (refusal_pages.hpp), added at the page's end.
 std::string render_kiosk(const PageContext& context, const KioskHealth& kiosk,
-                         const std::vector<KioskSnapshot>& history);
+                         const std::vector<KioskSnapshot>& history,
+                         std::string_view more_html = {});
 struct IssuedToken {
   std::string kiosk_id;
   std::string token;
@@ -78,5 +80,14 @@ std::string render_alerts(const PageContext& context, const std::vector<Alert>& 
 std::string render_audit(const PageContext& context, const std::vector<AuditEntry>& entries);
 enum class Refusal { forbidden, not_found, bad_request };
 std::string render_refusal(const PageContext& context, Refusal refusal);
+
+// For the pages in their own files (transaction_pages, receipt_check, refusal_pages): the frame
+// every page has (header, navigation, language switch) around `body_html`, already escaped.
+std::string render_page(const PageContext& context, std::string_view heading,
+                        std::string_view body_html);
+// A time as every page shows it: UTC, isolated from the text's direction.
+std::string time_html(std::int64_t unix_ms);
+// A query value, percent-encoded, for links.
+std::string query_encode(std::string_view text);
 
 }  // namespace shubbak::portal::console

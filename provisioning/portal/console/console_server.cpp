@@ -14,6 +14,9 @@
 #include "provisioning/portal/console/console_pages.hpp"
 #include "provisioning/portal/console/decoded_heartbeats.hpp"
 #include "provisioning/portal/console/published_services.hpp"
+#include "provisioning/portal/console/receipt_check.hpp"
+#include "provisioning/portal/console/refusal_pages.hpp"
+#include "provisioning/portal/console/transaction_pages.hpp"
 #include "provisioning/portal/store_rules.hpp"
 
 namespace shubbak::portal::console {
@@ -22,6 +25,10 @@ namespace {
 
 // A browser's request line, headers and a sign-in or token form: a few kilobytes.
 constexpr std::size_t k_max_request_bytes = 64 * 1024;
+// The one form that takes a file: a receipt's picture, and the form around it.
+constexpr std::string_view k_receipt_check_path = "/receipt-check";
+constexpr std::size_t k_max_upload_request_bytes =
+    k_max_receipt_picture_bytes + k_max_request_bytes;
 constexpr int k_max_requests_per_connection = 1000;
 constexpr int k_audit_page_rows = 200;
 constexpr int k_token_page_rows = 200;
@@ -58,8 +65,11 @@ Expected<std::string> random_hex() {
   return to_hex(ByteView(random.data(), random.size()));
 }
 
+class HttpStream;
+
 // One request's worth of state, reached by the handlers on the thread that serves it.
 struct RequestState {
+  HttpStream* stream = nullptr;
   bool close_after = false;
   bool unread_body = false;
   Language language = Language::ar;
@@ -80,11 +90,14 @@ class HttpStream final : public ConnectionStream {
   void begin_request() {
     m_deadline = Clock::now() + m_limits.header_timeout + m_limits.body_timeout;
     m_consumed = 0;
+    m_budget = k_max_request_bytes;
   }
+  // A signed-in upload may be larger than any other request; raised before its body is read.
+  void allow_upload() { m_budget = k_max_upload_request_bytes; }
 
   ssize_t read(char* data, std::size_t size) override {
-    if (m_consumed >= k_max_request_bytes) return -1;
-    ssize_t got = read_buffered(data, std::min(size, k_max_request_bytes - m_consumed), m_deadline);
+    if (m_consumed >= m_budget) return -1;
+    ssize_t got = read_buffered(data, std::min(size, m_budget - m_consumed), m_deadline);
     if (got > 0) m_consumed += static_cast<std::size_t>(got);
     return got;
   }
@@ -93,6 +106,7 @@ class HttpStream final : public ConnectionStream {
   const ConnectionLimits& m_limits;
   Clock::time_point m_deadline{};
   std::size_t m_consumed = 0;
+  std::size_t m_budget = k_max_request_bytes;
 };
 
 std::string cookie(const httplib::Request& q, std::string_view name) {
@@ -121,6 +135,15 @@ std::string field(const httplib::Params& form, const std::string& name) {
   return found == form.end() ? std::string() : found->second;
 }
 
+// A multipart/form-data form's fields (its files' contents among them), as form_of()'s; a
+// urlencoded one as form_of() reads it.
+httplib::Params upload_form_of(const httplib::Request& q) {
+  if (!q.is_multipart_form_data()) return form_of(q);
+  httplib::Params form;
+  for (const auto& [name, part] : q.files) form.emplace(name, part.content);
+  return form;
+}
+
 }  // namespace
 
 struct ConsoleServer::Impl {
@@ -143,6 +166,7 @@ struct ConsoleServer::Impl {
     for (int served = 0; served < k_max_requests_per_connection; ++served) {
       if (!stream.wait_for_request(Clock::now() + options.limits.idle_timeout)) return false;
       RequestState request;
+      request.stream = &stream;
       request.address = connection.peer_address();
       t_request = &request;
       stream.begin_request();
@@ -236,8 +260,9 @@ struct ConsoleServer::Impl {
       send_html(r, 405, render_refusal(context_of(q), Refusal::bad_request));
       return Handled::Handled;
     }
-    if (q.method == "POST" &&
-        q.get_header_value<std::uint64_t>("Content-Length") > k_max_request_bytes / 2) {
+    bool upload = q.method == "POST" && q.path == k_receipt_check_path;
+    if (q.method == "POST" && q.get_header_value<std::uint64_t>("Content-Length") >
+                                  (upload ? k_max_upload_request_bytes : k_max_request_bytes / 2)) {
       state.close_after = state.unread_body = true;
       send_html(r, 413, render_refusal(context_of(q), Refusal::bad_request));
       return Handled::Handled;
@@ -265,6 +290,7 @@ struct ConsoleServer::Impl {
       sign_in_page(q, r, 401, SignInProblem::expired);
       return Handled::Handled;
     }
+    if (upload) state.stream->allow_upload();
     return Handled::Unhandled;
   }
 
@@ -419,7 +445,11 @@ struct ConsoleServer::Impl {
       return send_html(r, 404, render_refusal(context_of(q), Refusal::not_found));
     auto history = portal.heartbeat_history(id, 20);
     if (!history) return storage_failure(r, history.error());
-    send_html(r, 200, render_kiosk(context_of(q), *found, *history));
+    auto refused = portal.refusals(id, k_kiosk_refusal_rows);
+    if (!refused) return storage_failure(r, refused.error());
+    PageContext context = context_of(q);
+    send_html(r, 200,
+              render_kiosk(context, *found, *history, kiosk_refusals_section(context, *refused)));
   }
 
   // The tokens page, with the tokens issued so far.
@@ -527,6 +557,42 @@ struct ConsoleServer::Impl {
     tokens_page(q, r, 200, IssuedToken{kiosk_id, *token, hours, groups}, "");
   }
 
+  // Any signed-in admin may look a transaction up: it changes nothing.
+  void on_transaction(const httplib::Request& q, httplib::Response& r) {
+    if (!q.has_param("ref")) return send_html(r, 200, render_transaction_lookup(context_of(q), {}));
+    auto lookup = look_up_transaction(portal, q.get_param_value("ref"), q.get_param_value("kiosk"));
+    if (!lookup) return storage_failure(r, lookup.error());
+    send_html(r, lookup->outcome == LookupOutcome::found ? 200 : 404,
+              render_transaction_lookup(context_of(q), *lookup));
+  }
+
+  void on_receipt_check_page(const httplib::Request& q, httplib::Response& r) {
+    send_html(r, 200, render_receipt_check(context_of(q), std::nullopt));
+  }
+
+  // An admin action: what was checked and the verdict go to the audit log.
+  void on_receipt_check(const httplib::Request& q, httplib::Response& r) {
+    auto form = upload_form_of(q);
+    if (!csrf_ok(q, form, r)) return;
+    std::string picture = field(form, "picture");
+    if (picture.size() > k_max_receipt_picture_bytes)
+      return send_html(r, 413, render_refusal(context_of(q), Refusal::bad_request));
+    auto check = check_receipt(portal, field(form, "seal"), picture);
+    if (!check) return storage_failure(r, check.error());
+    const auto& facts = check->seal.facts;
+    audit(t_request->session->user, "receipt_verified",
+          fmt::format("{} {} {}", receipts::verdict_name(check->seal.verdict),
+                      facts ? facts->kiosk_id : std::string("-"),
+                      facts ? facts->transaction_id : std::string("-")));
+    send_html(r, 200, render_receipt_check(context_of(q), *check));
+  }
+
+  void on_refusals(const httplib::Request& q, httplib::Response& r) {
+    auto refused = portal.refusals({}, k_refusal_page_rows);
+    if (!refused) return storage_failure(r, refused.error());
+    send_html(r, 200, render_refusals(context_of(q), *refused));
+  }
+
   void on_audit(const httplib::Request& q, httplib::Response& r) {
     auto entries = admins.audit_log(k_audit_page_rows);
     if (!entries) return storage_failure(r, entries.error());
@@ -569,7 +635,8 @@ Expected<std::unique_ptr<ConsoleServer>> ConsoleServer::start(ConsoleOptions opt
     }
     if (t_request) t_request->close_after = true;
   });
-  s.http.set_payload_max_length(k_max_request_bytes / 2);
+  // The largest body any route takes; the others are held to theirs by screen() and HttpStream.
+  s.http.set_payload_max_length(k_max_upload_request_bytes);
   auto get = [&s](const char* path,
                   void (Impl::*handler)(const httplib::Request&, httplib::Response&)) {
     s.http.Get(path, [&s, handler](const httplib::Request& q, httplib::Response& r) {
@@ -593,6 +660,10 @@ Expected<std::unique_ptr<ConsoleServer>> ConsoleServer::start(ConsoleOptions opt
   get("/alerts", &Impl::on_alerts);
   get("/rollouts", &Impl::on_rollouts);
   get("/audit", &Impl::on_audit);
+  get("/transaction", &Impl::on_transaction);
+  get("/receipt-check", &Impl::on_receipt_check_page);
+  post("/receipt-check", &Impl::on_receipt_check);
+  get("/refusals", &Impl::on_refusals);
 
   auto connections = ConnectionServer::start(
       s.options.host, s.options.port, s.options.limits, *s.tls,

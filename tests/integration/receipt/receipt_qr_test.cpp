@@ -8,7 +8,7 @@
 #include "kiosk/core/config.hpp"
 #include "kiosk/crypto/base45.hpp"
 #include "kiosk/crypto/receipt_seal.hpp"
-#include "provisioning/shubbakctl/qr_image_reader.hpp"
+#include "provisioning/receipts/qr_image_reader.hpp"
 #include "screens/receipt/receipt_logos.hpp"
 #include "screens/receipt/receipt_renderer.hpp"
 #include "tests/integration/receipt/receipt_fixtures.hpp"
@@ -216,7 +216,7 @@ TEST_CASE(
   auto image = testing::to_image(*with);
   GreyImage grey{with->width, with->height, {}};
   for (auto argb : image.argb) grey.pixels.push_back(static_cast<std::uint8_t>(argb & 0xFF));
-  auto read = receipt_tools::read_qr_code(grey);
+  auto read = receipts::read_qr_code(grey);
   REQUIRE(read);
   CHECK(*read == seal);
 
@@ -248,7 +248,7 @@ TEST_CASE("golden receipts: Arabic and English at 576 dots, Arabic at 384, each 
     CHECK(testing::compare_with_golden(image, c.golden) == "");
     GreyImage grey{page->width, page->height, {}};
     for (auto argb : image.argb) grey.pixels.push_back(static_cast<std::uint8_t>(argb & 0xFF));
-    auto read = receipt_tools::read_qr_code(grey);
+    auto read = receipts::read_qr_code(grey);
     REQUIRE_MESSAGE(read, (read ? "" : read.error().describe()));
     CHECK(*read == seal);
   }

@@ -4,11 +4,14 @@
 (a throw-away CA made with openssl), sends heartbeats as a kiosk over mutual TLS, and:
 signs in, sees the board in Arabic (right to left) and English, sees a kiosk turn red when its
 heartbeats stop, issues an enrolment token, is refused with a forged CSRF token and without a
-session, and finds the actions in the audit log. Screenshots of every page in both languages go
+session, finds a transaction kiosk-7 uploaded, verifies its printed receipt (a PNG uploaded
+through the form, and the QR text pasted), sees the transaction the portal refused, and finds
+the actions in the audit log. Screenshots of every page in both languages go
 to OUT_DIR; the reference copies are tests/golden/console/ (compared by content, not pixels:
 fonts vary).
 
-usage: console_browser_test.py SHUBBAK_PORTAL OUT_DIR
+usage: console_browser_test.py SHUBBAK_PORTAL OUT_DIR RECEIPT_MAKER
+(RECEIPT_MAKER: console_receipt_maker, which makes kiosk-7's signed batch, seal and receipt.)
 Every wait is bounded; every process started is stopped by its pid."""
 
 import http.client
@@ -49,6 +52,28 @@ def make_pki(d):
                 cwd=d)
 
 
+def publish_rollout(d):
+    """A published tree as `shubbakctl repo publish` lays it out (the console only reads it):
+    the clinic at 1.1.0 in a staged rollout, its first wave (10%) open, the rest in a day."""
+    root = os.path.join(d, "published")
+    os.makedirs(os.path.join(root, "metadata"))
+    os.makedirs(os.path.join(root, "targets", "services", "jordan-health"))
+    now = time.time()
+    stamp = lambda t: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+    rollout = {"waves": [{"percent": 10, "opens": stamp(now - 3600)},
+                         {"percent": 100, "opens": stamp(now + 86400)}], "halted": False}
+    targets = {"signed": {"_type": "targets", "version": 2, "targets": {
+        "services/jordan-health/appointment.json": {
+            "length": 1, "hashes": {"sha256": "00"}, "custom": {"rollout": rollout}}}},
+        "signatures": []}
+    with open(os.path.join(root, "metadata", "targets.json"), "w") as f:
+        json.dump(targets, f)
+    with open(os.path.join(root, "targets", "services", "jordan-health", "appointment.json"),
+              "w") as f:
+        json.dump({"id": "jordan.health.appointment", "version": "1.1.0"}, f)
+    return root
+
+
 def heartbeat(api_port, d):
     body = json.dumps({
         "kiosk_id": "kiosk-7", "version": "1.4.0",
@@ -65,6 +90,19 @@ def heartbeat(api_port, d):
     assert status == 204, f"heartbeat: HTTP {status}"
 
 
+def upload(api_port, d, batch_path):
+    """kiosk-7's batch over mutual TLS; the HTTP status (422: some items were refused)."""
+    with open(batch_path) as f:
+        body = f.read()
+    context = ssl.create_default_context(cafile=os.path.join(d, "ca.pem"))
+    context.load_cert_chain(os.path.join(d, "kiosk-7.pem"), os.path.join(d, "kiosk-7.key"))
+    connection = http.client.HTTPSConnection("127.0.0.1", api_port, context=context, timeout=10)
+    connection.request("POST", "/api/v1/transactions", body, {"Content-Type": "application/json"})
+    status = connection.getresponse().status
+    connection.close()
+    return status
+
+
 def wait_for(condition, what, seconds=15):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -75,7 +113,7 @@ def wait_for(condition, what, seconds=15):
 
 
 def main():
-    portal_bin, out_dir = sys.argv[1], sys.argv[2]
+    portal_bin, out_dir, receipt_maker = sys.argv[1], sys.argv[2], sys.argv[3]
     os.makedirs(out_dir, exist_ok=True)
     d = tempfile.mkdtemp(prefix="shubbak-console-browser-")
     portal = driver = None
@@ -91,7 +129,7 @@ def main():
             [portal_bin, "--port", "0", "--console-port", "0", "--console-offline-seconds", "4",
              "--console-refresh-seconds", "1", "--cert", os.path.join(d, "server.pem"),
              "--key", os.path.join(d, "server.key"), "--client-ca", os.path.join(d, "ca.pem"),
-             "--db", db], stdout=portal_out, stderr=portal_err)
+             "--db", db, "--static", publish_rollout(d)], stdout=portal_out, stderr=portal_err)
         ports = {}
 
         def started():
@@ -205,6 +243,27 @@ def main():
         assert state_of("kiosk-7") == "red"
         shot("board-red-ar")
 
+        # The alerts: kiosk-7 is offline.
+        driver.get(base + "/alerts?lang=en")
+        assert driver.find_elements(By.CSS_SELECTOR,
+                                    'tr[data-kind="offline"][data-kiosk="kiosk-7"]')
+        shot("alerts-en")
+        driver.get(base + "/alerts?lang=ar")
+        assert direction() == "rtl" and "لا نبضات" in driver.page_source
+        shot("alerts-ar")
+
+        # The staged rollout the portal publishes: its two waves, kiosk-7 in one of them, not
+        # yet reporting the rollout (its heartbeats are version 1).
+        driver.get(base + "/rollouts?lang=en")
+        waves = driver.find_elements(By.CSS_SELECTOR, 'section.rollout tr[data-wave]')
+        assert len(waves) == 2, driver.page_source
+        assert sum(int(w.get_attribute("data-kiosks")) for w in waves) == 1
+        shot("rollouts-en")
+        click(By.ID, "lang")
+        wait_text('dir="rtl"')
+        assert "النشر المرحلي" in driver.page_source
+        shot("rollouts-ar")
+
         # Enrolment tokens: issue one.
         driver.get(base + "/tokens?lang=en")
         shot("tokens-en")
@@ -234,9 +293,74 @@ def main():
         assert "csrf=" not in driver.find_element(By.ID, "lang").get_attribute("href")
         shot("csrf-refused-ar")
 
+        # Kiosk-7 uploads two transactions and one with a card number, which is refused.
+        made = os.path.join(d, "kiosk-7-made")
+        subprocess.run([receipt_maker, made], check=True, timeout=60, capture_output=True)
+        assert upload(ports["api"], d, os.path.join(made, "batch.json")) == 422
+        with open(os.path.join(made, "id.txt")) as f:
+            transaction_id = f.read()
+        with open(os.path.join(made, "seal.txt")) as f:
+            seal = f.read()
+        with open(os.path.join(made, "refused.txt")) as f:
+            refused_id = f.read()
+
+        # Find it by its id, typed in upper case without hyphens.
+        driver.get(base + "/transaction?lang=en")
+        driver.find_element(By.ID, "ref").send_keys(transaction_id.replace("-", "").upper())
+        driver.find_element(By.ID, "find").click()
+        wait_text('id="transaction"')
+        assert transaction_id in driver.page_source and "1.250 OMR" in driver.page_source
+        assert direction() == "ltr"
+        shot("transaction-en")
+        click(By.ID, "lang")
+        wait_text('dir="rtl"')
+        assert "وقت الاستلام في البوابة" in driver.page_source
+        shot("transaction-ar")
+
+        # Verify its printed receipt: the PNG through the form's file field, then the QR text.
+        driver.get(base + "/receipt-check?lang=en")
+        shot("receipt-check-en")
+        driver.find_element(By.ID, "picture").send_keys(os.path.join(made, "receipt.png"))
+        driver.find_element(By.ID, "verify").click()
+        wait_text('data-verdict="valid"')
+        assert 'data-stored="matches"' in driver.page_source
+        assert transaction_id in driver.page_source
+        shot("receipt-valid-en")
+        driver.get(base + "/receipt-check?lang=ar")
+        assert direction() == "rtl"
+        driver.find_element(By.ID, "seal").send_keys(seal)
+        driver.find_element(By.ID, "verify").click()
+        wait_text('data-verdict="valid"')
+        assert "الختم صحيح" in driver.page_source
+        shot("receipt-valid-ar")
+        # One character of the signature changed: refused, and why.
+        driver.get(base + "/receipt-check?lang=en")
+        last = seal[-1]
+        driver.find_element(By.ID, "seal").send_keys(seal[:-1] + ("0" if last != "0" else "1"))
+        driver.find_element(By.ID, "verify").click()
+        wait_text('data-verdict="')
+        assert 'data-verdict="valid"' not in driver.page_source
+        shot("receipt-invalid-en")
+
+        # The refused transaction, with its reason, linked to its kiosk; and on the kiosk's page.
+        driver.get(base + "/refusals?lang=en")
+        assert refused_id in driver.page_source
+        assert "looks like a card number" in driver.page_source
+        assert "4111111111111111" not in driver.page_source
+        shot("refusals-en")
+        click(By.ID, "lang")
+        wait_text('dir="rtl"')
+        shot("refusals-ar")
+        click(By.CSS_SELECTOR, '#refusals a[href="/kiosk?id=kiosk-7"]')
+        wait_for(lambda: "/kiosk?id=kiosk-7" in driver.current_url, "the kiosk page")
+        assert 'id="kiosk-refusals"' in driver.page_source and refused_id in driver.page_source
+        driver.execute_script("document.getElementById('kiosk-refusals').scrollIntoView();")
+        shot("kiosk-refusals-ar")
+
         # The audit log shows it all.
         driver.get(base + "/audit?lang=en")
-        for action in ("sign_in", "sign_in_failed", "token_issued", "csrf_refused"):
+        for action in ("sign_in", "sign_in_failed", "token_issued", "csrf_refused",
+                       "receipt_verified"):
             assert driver.find_elements(By.CSS_SELECTOR, f'tr[data-action="{action}"]'), action
         shot("audit-en")
         click(By.ID, "lang")

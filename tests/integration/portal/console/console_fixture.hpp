@@ -1,8 +1,8 @@
 // The real shubbak-portal with its admin console, on loopback, over a SQLite file or a private
-// PostgreSQL database: a throw-away CA, a server certificate, client certificates for kiosks
-// "kiosk-7" and "kiosk-8", admin accounts made with `shubbak-portal admin add` (operator "amal",
-// viewer "badr"), and a small HTTPS client for the console that speaks raw HTTP/1.1 and keeps
-// the Set-Cookie, Location and body of each reply.
+// PostgreSQL database, enrolling kiosks: a throw-away CA, a server certificate, client certificates
+// for kiosks "kiosk-7" and "kiosk-8", admin accounts made with `shubbak-portal admin add` (operator
+// "amal", viewer "badr"), and a small HTTPS client for the console that speaks raw HTTP/1.1 and
+// keeps the Set-Cookie, Location and body of each reply.
 #pragma once
 
 #include <doctest/doctest.h>
@@ -65,6 +65,8 @@ class ConsoleFixture {
                                        m_server.key.string(),
                                        "--client-ca",
                                        m_pki.ca_cert().string(),
+                                       "--client-ca-key",
+                                       m_pki.ca_key().string(),
                                        "--db",
                                        m_database};
     arguments.insert(arguments.end(), extra_arguments.begin(), extra_arguments.end());
@@ -98,7 +100,8 @@ class ConsoleFixture {
   // One request on a fresh TLS connection to the console.
   ConsoleReply request(const std::string& method, const std::string& target,
                        const std::string& session = {}, const std::string& form = {},
-                       const std::string& other_cookies = {}) {
+                       const std::string& other_cookies = {},
+                       const std::string& content_type = "application/x-www-form-urlencoded") {
     RawTlsOptions options;
     options.port = m_console_port;
     options.ca_file = m_pki.ca_cert();
@@ -111,8 +114,8 @@ class ConsoleFixture {
     if (!session.empty() && !other_cookies.empty()) cookies += "; " + other_cookies;
     if (!cookies.empty()) text += "Cookie: " + cookies + "\r\n";
     if (method == "POST") {
-      text += "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
-              std::to_string(form.size()) + "\r\n";
+      text += "Content-Type: " + content_type +
+              "\r\nContent-Length: " + std::to_string(form.size()) + "\r\n";
     }
     text += "Connection: close\r\n\r\n" + form;
     REQUIRE(client->send(text));
@@ -170,6 +173,39 @@ class ConsoleFixture {
                                       std::chrono::seconds(10));
     REQUIRE_MESSAGE(reply, (reply ? "" : reply.error().describe()));
     return reply->status;
+  }
+
+  // A multipart/form-data POST, as a browser sends a form with a file: `fields` by name, and
+  // `file_content` (when not empty) as the file field `file_field`.
+  ConsoleReply post_multipart(const std::string& target, const std::string& session,
+                              const std::vector<std::pair<std::string, std::string>>& fields,
+                              const std::string& file_field = {},
+                              const std::string& file_content = {}) {
+    const std::string boundary = "----shubbak-console-test-7b1d";
+    std::string body;
+    for (const auto& [name, value] : fields) {
+      body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name +
+              "\"\r\n\r\n" + value + "\r\n";
+    }
+    if (!file_field.empty()) {
+      body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + file_field +
+              "\"; filename=\"receipt.png\"\r\nContent-Type: image/png\r\n\r\n" + file_content +
+              "\r\n";
+    }
+    body += "--" + boundary + "--\r\n";
+    return request("POST", target, session, body, {}, "multipart/form-data; boundary=" + boundary);
+  }
+
+  // A batch of transactions from kiosk-7 over mutual TLS; returns the reply's body (the results:
+  // 200 when every item was stored, 422 when some were refused).
+  std::string upload_batch(const std::string& batch_json) {
+    auto client = HttpsClient::create(TlsOptions{m_pki.ca_cert(), m_kiosk7.cert, m_kiosk7.key});
+    REQUIRE(client);
+    auto reply = (*client)->post_json(m_api_url + std::string(portal_protocol::k_transactions_path),
+                                      batch_json, std::chrono::seconds(10));
+    REQUIRE_MESSAGE(reply, (reply ? "" : reply.error().describe()));
+    REQUIRE((reply->status == 200 || reply->status == 422));
+    return reply->body;
   }
 
   static std::string url_encode(const std::string& text) {

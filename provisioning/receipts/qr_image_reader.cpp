@@ -1,10 +1,10 @@
 // The zxing-cpp backend of read_qr_code.
-#include "provisioning/shubbakctl/qr_image_reader.hpp"
+#include "provisioning/receipts/qr_image_reader.hpp"
 
 #define ZX_USE_UTF8 1
 #include <ReadBarcode.h>
 
-namespace shubbak::receipt_tools {
+namespace shubbak::receipts {
 
 Expected<std::string> read_qr_code(const GreyImage& image) {
   if (image.width <= 0 || image.height <= 0 ||
@@ -22,4 +22,4 @@ Expected<std::string> read_qr_code(const GreyImage& image) {
   return std::string(bytes.begin(), bytes.end());
 }
 
-}  // namespace shubbak::receipt_tools
+}  // namespace shubbak::receipts
