@@ -29,6 +29,14 @@ constexpr bool is_valid_group_name(std::string_view name) {
   return true;
 }
 
+// The certificate policy the portal's kiosk CA puts in every certificate whose subject it wrote
+// itself, groups included. Only a certificate that carries it has its OUs read as groups: a
+// certificate issued before groups were bound (when a CA copied the request's subject, OUs and
+// all) puts its kiosk in no group. An OID under 2.25 (ITU-T X.667), minted from a random UUID,
+// needs no registration.
+inline constexpr std::string_view k_group_binding_policy =
+    "2.25.140451630471840258435115725119141619992";
+
 // The rule in words, for error messages.
 inline constexpr std::string_view k_group_name_rule =
     "1 to 63 characters of a-z, 0-9, '.', '_', ':' or '-', starting with a letter or digit";

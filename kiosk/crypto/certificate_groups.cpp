@@ -5,6 +5,7 @@
 #include <openssl/objects.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "kiosk/core/atomic_file.hpp"
 #include "kiosk/core/kiosk_group.hpp"
@@ -24,6 +25,22 @@ std::string entry_text(X509_NAME_ENTRY* entry) {
   std::string text(reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(length));
   OPENSSL_free(utf8);
   return text;
+}
+
+// Whether `certificate` carries the portal CA's group binding policy.
+bool has_binding_policy(X509* certificate) {
+  auto* policies = static_cast<CERTIFICATEPOLICIES*>(
+      X509_get_ext_d2i(certificate, NID_certificate_policies, nullptr, nullptr));
+  if (policies == nullptr) return false;
+  bool found = false;
+  for (int i = 0; i < sk_POLICYINFO_num(policies) && !found; ++i) {
+    char oid[128];
+    int length = OBJ_obj2txt(oid, sizeof oid, sk_POLICYINFO_value(policies, i)->policyid, 1);
+    found = length > 0 && static_cast<std::size_t>(length) < sizeof oid &&
+            std::string_view(oid, static_cast<std::size_t>(length)) == k_group_binding_policy;
+  }
+  CERTIFICATEPOLICIES_free(policies);
+  return found;
 }
 
 }  // namespace
@@ -57,19 +74,49 @@ Expected<std::vector<std::string>> read_certificate_groups(const std::filesystem
     return fail(Errc::integrity, fmt::format("{} is for \"{}\", not for kiosk \"{}\"",
                                              cert_file.string(), cn, kiosk_id));
   }
+  auto groups = certificate_bound_groups(cert.get());
+  if (!groups)
+    return fail(Errc::integrity, fmt::format("{}: {}", cert_file.string(), groups.error().message));
+  return groups;
+}
+
+Expected<void> add_group_binding_policy(X509* certificate) {
+  // Built by hand: OpenSSL's text form of certificatePolicies wants a configuration database.
+  CERTIFICATEPOLICIES* policies = sk_POLICYINFO_new_null();
+  POLICYINFO* info = POLICYINFO_new();
+  bool made = policies != nullptr && info != nullptr;
+  if (made) {
+    ASN1_OBJECT_free(info->policyid);
+    info->policyid = OBJ_txt2obj(std::string(k_group_binding_policy).c_str(), 1);
+    made = info->policyid != nullptr && sk_POLICYINFO_push(policies, info) > 0;
+    if (made) info = nullptr;  // the stack owns it now
+  }
+  made = made && X509_add1_ext_i2d(certificate, NID_certificate_policies, policies, 0,
+                                   X509V3_ADD_REPLACE) == 1;
+  POLICYINFO_free(info);
+  sk_POLICYINFO_pop_free(policies, POLICYINFO_free);
+  if (!made) return fail(Errc::internal, "cannot add the group binding policy");
+  return {};
+}
+
+Expected<std::vector<std::string>> certificate_bound_groups(X509* certificate) {
+  X509_NAME* subject = X509_get_subject_name(certificate);
   std::vector<std::string> groups;
   for (int index = X509_NAME_get_index_by_NID(subject, NID_organizationalUnitName, -1); index >= 0;
        index = X509_NAME_get_index_by_NID(subject, NID_organizationalUnitName, index)) {
     ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, index));
-    // Group names are ASCII; the bytes are compared as they are, never converted (as the
-    // portal reads them from the same certificate).
+    // Group names are ASCII; the bytes are compared as they are, never converted.
     groups.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(data)),
                         static_cast<std::size_t>(ASN1_STRING_length(data)));
   }
+  if (groups.empty()) return groups;
+  if (!has_binding_policy(certificate))
+    return fail(Errc::integrity,
+                "its OUs were not written by the portal's kiosk CA (no group binding policy: a "
+                "certificate from before groups were bound); enrol the kiosk again");
   // The one rule for group names (kiosk/core/kiosk_group.hpp): a certificate that breaks it is
   // refused whole rather than trusted in part.
-  if (auto ok = check_group_names(groups); !ok)
-    return fail(Errc::integrity, fmt::format("{}: {}", cert_file.string(), ok.error().message));
+  if (auto ok = check_group_names(groups); !ok) return fail(Errc::integrity, ok.error().message);
   return groups;
 }
 

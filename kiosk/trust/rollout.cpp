@@ -1,6 +1,8 @@
 #include "kiosk/trust/rollout.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -54,6 +56,14 @@ Expected<PreviousVersion> parse_previous(const Json& previous) {
       return fail(Errc::parse, fmt::format("{}.hashes.{}: must be a string", where, algorithm));
     result.file.hashes[algorithm] = hex.get<std::string>();
   }
+  // The kiosk installs and keeps bundles by their SHA-256: a fallback without one could be
+  // fetched and verified by another hash, then not be installable.
+  auto sha256 = result.file.hashes.find("sha256");
+  if (sha256 == result.file.hashes.end() || sha256->second.size() != 64 ||
+      !std::all_of(sha256->second.begin(), sha256->second.end(),
+                   [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }))
+    return fail(Errc::parse,
+                fmt::format("{}.hashes.sha256: must be 64 lower-case hex digits", where));
   return result;
 }
 
@@ -76,28 +86,40 @@ Expected<std::optional<RolloutPolicy>> parse_rollout(const Json& custom) {
     if (!wave.contains("percent") || !wave["percent"].is_number_integer())
       return fail(Errc::parse, "rollout.waves[].percent: must be an integer");
     RolloutWave parsed;
-    parsed.percent = wave["percent"].get<int>();
+    // Range-checked before narrowing: 4294967297 is not 1.
+    std::int64_t percent =
+        wave["percent"].is_number_unsigned() &&
+                wave["percent"].get<std::uint64_t>() >
+                    static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
+            ? std::numeric_limits<std::int64_t>::max()
+            : wave["percent"].get<std::int64_t>();
     int before = policy.waves.empty() ? 0 : policy.waves.back().percent;
-    if (parsed.percent <= before || parsed.percent > 100) {
+    if (percent <= before || percent > 100) {
       return fail(Errc::parse,
                   fmt::format("rollout.waves[].percent: {} must be above {} and at most 100",
-                              parsed.percent, before));
+                              percent, before));
     }
+    parsed.percent = static_cast<int>(percent);
     auto opens = string_field(wave, "opens", "rollout.waves[]");
     if (!opens) return std::unexpected(opens.error());
     auto when = parse_utc_time(*opens);
     if (!when) return std::unexpected(when.error());
     parsed.opens = *when;
+    // Waves open in order: the kiosk and the console place a kiosk in the first wave that
+    // covers it, so a later wave opening first would mean two answers.
+    if (!policy.waves.empty() && parsed.opens < policy.waves.back().opens)
+      return fail(Errc::parse, "rollout.waves[].opens: a wave opens before the wave before it");
     policy.waves.push_back(parsed);
   }
   if (rollout.contains("groups")) {
     if (!rollout["groups"].is_array()) return fail(Errc::parse, "rollout.groups: must be an array");
     for (const auto& group : rollout["groups"]) {
-      if (!group.is_string() || !is_valid_group_name(group.get<std::string>()))
-        return fail(Errc::parse,
-                    fmt::format("rollout.groups: {} is not a group name", group.dump()));
+      if (!group.is_string())
+        return fail(Errc::parse, "rollout.groups: each group must be a string");
       policy.groups.push_back(group.get<std::string>());
     }
+    if (auto ok = check_group_names(policy.groups); !ok)
+      return fail(Errc::parse, "rollout.groups: not a group name list: " + ok.error().message);
   }
   if (rollout.contains("halted")) {
     if (!rollout["halted"].is_boolean())

@@ -12,6 +12,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "kiosk/crypto/certificate_groups.hpp"
 #include "kiosk/crypto/openssl_handles.hpp"
 
 namespace shubbak::portal {
@@ -148,7 +149,9 @@ Expected<std::string> KioskCa::issue(std::string_view csr_pem, std::string_view 
   bool extended =
       add_extension(cert.get(), m_impl->cert.get(), NID_basic_constraints, "critical,CA:FALSE") &&
       add_extension(cert.get(), m_impl->cert.get(), NID_key_usage, "critical,digitalSignature") &&
-      add_extension(cert.get(), m_impl->cert.get(), NID_ext_key_usage, "clientAuth");
+      add_extension(cert.get(), m_impl->cert.get(), NID_ext_key_usage, "clientAuth") &&
+      // The mark that this CA wrote the subject, groups included (kiosk/core/kiosk_group.hpp).
+      add_group_binding_policy(cert.get());
   if (!extended) return fail(Errc::internal, "cannot add certificate extensions");
   if (X509_sign(cert.get(), m_impl->key.get(), EVP_sha256()) <= 0)
     return fail(Errc::internal, "signing the kiosk certificate failed");

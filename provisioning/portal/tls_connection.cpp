@@ -13,7 +13,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include "kiosk/core/kiosk_group.hpp"
+#include "kiosk/crypto/certificate_groups.hpp"
 
 namespace shubbak::portal {
 
@@ -143,17 +143,8 @@ std::string single_common_name(X509* certificate) {
 }
 
 std::vector<std::string> certificate_groups(X509* certificate) {
-  X509_NAME* subject = X509_get_subject_name(certificate);
-  std::vector<std::string> groups;
-  for (int index = X509_NAME_get_index_by_NID(subject, NID_organizationalUnitName, -1); index >= 0;
-       index = X509_NAME_get_index_by_NID(subject, NID_organizationalUnitName, index)) {
-    ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, index));
-    // Group names are ASCII; the bytes are compared as they are, never converted.
-    groups.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(data)),
-                        static_cast<std::size_t>(ASN1_STRING_length(data)));
-  }
-  if (!check_group_names(groups)) return {};
-  return groups;
+  // The kiosk's own reader: the portal and the kiosk agree on a kiosk's groups byte for byte.
+  return certificate_bound_groups(certificate).value_or(std::vector<std::string>{});
 }
 
 PeerIdentity TlsConnection::peer_identity() const {

@@ -55,9 +55,9 @@ struct PeerIdentity {
   // Its subject's one CN, as UTF-8; empty when there is none, more than one, or it holds a NUL
   // byte. Not yet checked as a kiosk id: that is the caller's rule.
   std::string common_name;
-  // The kiosk's groups, the subject's OUs in order (kiosk/core/kiosk_group.hpp); empty when any
-  // OU is not a valid group name or there are too many, so a malformed certificate puts a kiosk
-  // in no group rather than in some of them.
+  // The kiosk's groups, the subject's OUs in order, as kiosk/crypto/certificate_groups.hpp reads
+  // them: empty unless the portal's kiosk CA bound them (its group binding policy) and every OU
+  // is a group name, so a malformed or older certificate puts a kiosk in no group, not in some.
   std::vector<std::string> groups;
 };
 

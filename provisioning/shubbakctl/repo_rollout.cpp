@@ -60,8 +60,18 @@ void store_policy(Repository& repo, Json& entry, const std::string& role,
   repo.mark_changed(role);
 }
 
+// The target entry's SHA-256, or empty when it has none (an entry another tool wrote).
+std::string sha256_of(const Json& entry) {
+  auto hashes = entry.find("hashes");
+  if (hashes == entry.end() || !hashes->is_object()) return {};
+  auto sha256 = hashes->find("sha256");
+  return sha256 != hashes->end() && sha256->is_string() ? sha256->get<std::string>()
+                                                        : std::string();
+}
+
 std::string version_of(const Repository& repo, const std::string& name, const Json& entry) {
-  std::string sha256 = entry["hashes"]["sha256"].get<std::string>();
+  std::string sha256 = sha256_of(entry);
+  if (sha256.empty()) return "(no sha256)";
   for (const auto& version : repo.target_history(name)) {
     if (version.sha256 == sha256) return version.version;
   }
@@ -133,7 +143,11 @@ Expected<void> start_rollout(Repository& repo, const RolloutStart& request,
   policy.groups = request.groups;
   for (const auto& wave : request.waves)
     policy.waves.push_back({wave.percent, now + wave.after_seconds});
-  std::string sha256 = (*target)["hashes"]["sha256"].get<std::string>();
+  std::string sha256 = sha256_of(*target);
+  if (sha256.empty())
+    return fail(Errc::unsupported,
+                fmt::format("{} has no SHA-256 in its role: add it again with shubbakctl repo add",
+                            request.name));
   auto history = repo.target_history(request.name);
   for (auto version = history.rbegin(); version != history.rend(); ++version) {
     if (version->sha256 == sha256) continue;
@@ -200,7 +214,7 @@ Expected<void> rollback_rollout(Repository& repo, const std::string& name,
                 fmt::format("{} never had version {} in this repository (it had: {})", name,
                             version, known.empty() ? "no recorded versions" : known));
   }
-  if ((*target)["hashes"]["sha256"] == wanted->sha256)
+  if (sha256_of(*target) == wanted->sha256)
     return fail(Errc::invalid_argument, fmt::format("{} is already at version {}", name, version));
   auto bytes = read_whole_file(repo.history_dir() / wanted->sha256, wanted->length);
   if (!bytes) return std::unexpected(bytes.error());

@@ -10,6 +10,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "kiosk/crypto/certificate_groups.hpp"
+
 namespace shubbak::testing {
 
 namespace {
@@ -130,6 +132,9 @@ CertFiles TestPki::issue_client(const std::string& file_stem, const std::string&
   X509_set_issuer_name(cert.get(), X509_get_subject_name(m_ca_key->cert));
   add_extension(cert.get(), m_ca_key->cert, NID_basic_constraints, "critical,CA:FALSE");
   add_extension(cert.get(), m_ca_key->cert, NID_ext_key_usage, "clientAuth");
+  // With groups, the test CA marks them bound as the portal's kiosk CA does.
+  if (!organizational_units.empty())
+    check(add_group_binding_policy(cert.get()).has_value(), "marking the groups bound");
   check(X509_sign(cert.get(), m_ca_key->key, EVP_sha256()) > 0, "signing the client certificate");
   CertFiles files{m_dir / (file_stem + ".pem"), m_dir / (file_stem + ".key")};
   write_cert(cert.get(), files.cert);

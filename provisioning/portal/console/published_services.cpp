@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "kiosk/core/strict_json.hpp"
+
 namespace shubbak::portal::console {
 
 namespace {
@@ -28,8 +30,16 @@ Expected<nlohmann::json> read_json(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
-  auto json = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded()) return fail(Errc::parse, fmt::format("{}: not JSON", path.string()));
+  // The strict reader bounds nesting, strings and counts: a hostile tree cannot exhaust the
+  // portal's stack or memory by what it puts in a target's custom field.
+  JsonLimits limits;
+  limits.max_bytes = k_max_file_bytes;
+  limits.max_array_items = 100'000;
+  limits.max_object_members = 100'000;
+  limits.max_values = 1'000'000;
+  limits.allow_fractions = true;
+  auto json = parse_strict_json(text.str(), limits);
+  if (!json) return fail(Errc::parse, fmt::format("{}: {}", path.string(), json.error().message));
   return json;
 }
 

@@ -44,6 +44,9 @@ constexpr PageText k_time{"وقت الكشك", "Kiosk's time"};
 constexpr PageText k_kiosk{"الكشك", "Kiosk"};
 constexpr PageText k_stored{"المعاملة كما خزّنتها البوابة",
                             "The transaction as the portal holds it"};
+constexpr PageText k_unverified{
+    "الختم لا يتحقق، فلا تُقارن حقوله بسجلات البوابة.",
+    "The seal does not verify, so its fields are not compared with the portal's records."};
 constexpr PageText k_matches{"السجل المخزّن يطابق الختم.", "The stored record matches the seal."};
 constexpr PageText k_differs{"السجل المخزّن يختلف عن الختم في: ",
                              "The stored record differs from the seal in: "};
@@ -160,7 +163,12 @@ std::string render_receipt_check(const PageContext& context,
       rows += table_row(context, k_kiosk, isolated(facts->kiosk_id));
       body += "<h2>" + say(context, k_seal_fields) + "</h2><table id=\"seal-fields\">" + rows +
               "</table>";
-      if (!check->stored) {
+      if (!valid) {
+        // A seal that does not verify is no one's word: a forgery copying a real transaction's
+        // facts must not be told that they match.
+        body +=
+            "<p id=\"stored\" data-stored=\"unverified\">" + say(context, k_unverified) + "</p>";
+      } else if (!check->stored) {
         body += "<p id=\"stored\" data-stored=\"no\">" + say(context, k_not_held) + "</p>";
       } else {
         std::string differ;

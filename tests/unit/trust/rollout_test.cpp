@@ -44,7 +44,8 @@ TEST_CASE("a target without a rollout has no policy; a well-formed one reads bac
 
   Json rollout = three_waves();
   rollout["groups"] = {"pilot", "region:riyadh"};
-  rollout["previous"] = {{"version", "3"}, {"length", 12}, {"hashes", {{"sha256", "ab"}}}};
+  rollout["previous"] = {
+      {"version", "3"}, {"length", 12}, {"hashes", {{"sha256", std::string(64, 'a')}}}};
   auto parsed = parse_rollout(custom_with(rollout));
   REQUIRE_MESSAGE(parsed, (parsed ? "" : parsed.error().describe()));
   REQUIRE(*parsed);
@@ -75,6 +76,18 @@ TEST_CASE("a malformed rollout is refused with the field named") {
   rollout = three_waves();
   rollout["groups"] = {"Pilot"};
   CHECK(refusal(rollout).find("not a group name") != std::string::npos);
+  rollout = three_waves();
+  rollout["groups"] = {"pilot", "pilot"};
+  CHECK(refusal(rollout).find("given twice") != std::string::npos);
+  rollout = three_waves();
+  rollout["waves"][1]["percent"] = 4294967297LL;  // not 1 once narrowed: refused as it is
+  CHECK(refusal(rollout).find("4294967297 must be above") != std::string::npos);
+  rollout = three_waves();
+  rollout["waves"][2]["opens"] = format_utc_time(k_start);  // before the wave before it
+  CHECK(refusal(rollout).find("opens before the wave before it") != std::string::npos);
+  rollout = three_waves();
+  rollout["previous"] = {{"version", "3"}, {"length", 12}, {"hashes", {{"sha512", "ab"}}}};
+  CHECK(refusal(rollout).find("hashes.sha256") != std::string::npos);
   rollout = three_waves();
   rollout["halted"] = "no";
   CHECK(refusal(rollout).find("true or false") != std::string::npos);

@@ -198,10 +198,12 @@ void exercise_receipts(ConsoleFixture& console) {
   // for; not a seal at all.
   auto forged = verify_text(seal_of(facts_of(paid), **other_key));
   CHECK(verdict_of(forged) == "bad_signature");
+  CHECK(stored_of(forged) == "unverified");  // its facts are a real transaction's: not said
   CHECK(contains(forged.body, "signature does not verify"));
   auto tampered = verify_text(with_one_fact_bit_flipped(seal));
   CHECK(verdict_of(tampered) == "bad_signature");
-  CHECK(stored_of(tampered) == "differs");  // its time is not the stored one
+  CHECK(stored_of(tampered) == "unverified");
+  CHECK_FALSE(contains(tampered.body, "id=\"transaction\""));
   auto stranger = facts_of(paid);
   stranger.kiosk_id = "kiosk-55";
   CHECK(verdict_of(verify_text(seal_of(stranger, **key))) == "unknown_kiosk");

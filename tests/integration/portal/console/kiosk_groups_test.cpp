@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "provisioning/portal/kiosk_ca.hpp"
 #include "provisioning/portal/tls_connection.hpp"
@@ -96,6 +97,15 @@ TEST_CASE("the kiosk CA binds the token's groups, never the ones a request asks 
   auto plain_cert = first_certificate(*plain);
   CHECK(units_of(plain_cert.get()).empty());
   CHECK(portal::certificate_groups(plain_cert.get()).empty());
+
+  // A certificate whose OUs this CA did not write (no group binding policy: issued before
+  // groups were bound, when a request's subject was copied) puts its kiosk in no group.
+  Owned<X509> older(X509_dup(cert.get()));
+  int policy = X509_get_ext_by_NID(older.get(), NID_certificate_policies, -1);
+  REQUIRE(policy >= 0);
+  X509_EXTENSION_free(X509_delete_ext(older.get(), policy));
+  CHECK(units_of(older.get()).size() == 2);
+  CHECK(portal::certificate_groups(older.get()).empty());
 
   // A certificate from elsewhere with an OU that is not a group name puts its kiosk in no
   // group at all, not in the valid ones beside it.
