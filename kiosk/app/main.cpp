@@ -10,6 +10,7 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include <fmt/ranges.h>
@@ -223,6 +224,45 @@ std::vector<portal_protocol::BundleRollout> rollout_report(
     report.push_back(std::move(item));
   }
   return report;
+}
+
+// The updater's rollout states with each bundle the kiosk took but could not validate marked
+// refused: a version that does not load here is a failure of its wave, and the console counts it.
+// `invalid` is the offered set's refused bundles, by target path, with why.
+std::vector<portal_protocol::BundleRollout> with_invalid_bundles(
+    std::vector<portal_protocol::BundleRollout> states,
+    const std::map<std::string, std::string>& invalid) {
+  for (const auto& [target, why] : invalid) {
+    auto state = std::find_if(states.begin(), states.end(),
+                              [&](const auto& item) { return item.target == target; });
+    if (state == states.end()) {
+      if (states.size() == portal_protocol::k_max_heartbeat_bundles) continue;
+      state = states.insert(states.end(), portal_protocol::BundleRollout{target, {}, {}, {}});
+    }
+    state->state = "refused";
+    state->opens_s.reset();
+    state->reason = why;
+  }
+  return states;
+}
+
+// The bundles of `catalog` (loaded from a set in `set_directory`) that failed validation, by
+// target path, each with its first error in the heartbeat's limits (printable ASCII, 120 bytes).
+std::map<std::string, std::string> invalid_bundles(const workflow::Catalog& catalog,
+                                                   const fs::path& set_directory) {
+  std::map<std::string, std::string> invalid;
+  for (const auto& refused : catalog.refused) {
+    std::error_code ec;
+    auto relative = fs::relative(refused.file, set_directory, ec);
+    if (ec || relative.empty() || relative.native().starts_with("..")) continue;
+    std::string first = workflow::format_errors(refused.errors);
+    first = first.substr(0, first.find('\n'));
+    std::string why;
+    for (char c : ("does not validate: " + first).substr(0, 120))
+      why += (c >= ' ' && c <= '~') ? c : '?';
+    invalid[trust::ServiceUpdaterOptions{}.prefix + relative.generic_string()] = why;
+  }
+  return invalid;
 }
 
 std::unique_ptr<trust::ServiceUpdater> start_service_updates(
@@ -498,6 +538,10 @@ int run(const CommandLine& cli, Logger& logger) {
                              : result == workflow::EndResult::cancelled ? "cancelled"
                                                                         : "failed"}});
   });
+  // The updater's last rollout states and the offered set's invalid bundles (loop thread only):
+  // the heartbeat reports both.
+  std::vector<portal_protocol::BundleRollout> rollout_states;
+  std::map<std::string, std::string> invalid_in_set;
   auto updates = start_service_updates(
       *config, loop, lanes.updates, logger,
       [&](const trust::ServiceSet& set) {
@@ -507,8 +551,10 @@ int run(const CommandLine& cli, Logger& logger) {
         run_on_lane(
             lanes.updates, loop, shell_alive.token(),
             [log, directory = set.directory] { return load_services(directory, log); },
-            [&shell, &transactions, generation = set.generation](workflow::Catalog catalog) {
+            [&, generation = set.generation, directory = set.directory](workflow::Catalog catalog) {
               transactions.set_installed_services(service_report(catalog, generation));
+              invalid_in_set = invalid_bundles(catalog, directory);
+              transactions.set_rollout_states(with_invalid_bundles(rollout_states, invalid_in_set));
               shell.replace_catalog(std::move(catalog));
             });
       },
@@ -516,8 +562,9 @@ int run(const CommandLine& cli, Logger& logger) {
         // An attack or a broken repository: refused, audited, and the last good services stay.
         audit.record(audit_kind::update, {{"refused", refused.message}});
       },
-      [&transactions](std::vector<portal_protocol::BundleRollout> states) {
-        transactions.set_rollout_states(std::move(states));
+      [&](std::vector<portal_protocol::BundleRollout> states) {
+        rollout_states = std::move(states);
+        transactions.set_rollout_states(with_invalid_bundles(rollout_states, invalid_in_set));
       });
   // Spoken guidance, if offered and the kiosk has a sound card; espeak-ng starts on its own thread.
   std::unique_ptr<EspeakSpeaker> speaker;

@@ -19,11 +19,16 @@ using namespace shubbak::testing;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
+// A bundle named `name` (a stub the kiosk's validation refuses), or the file `bundle` at
+// `target`, signed with a rollout.
 void staged(TufWorld& world, const std::string& name, const std::string& waves,
-            std::vector<std::string> groups) {
-  fs::path file = world.root() / "bundle.json";
-  REQUIRE(write_file_atomically(file, fmt::format(R"({{"id":"{}","version":"1"}})", name)));
-  std::string target = "services/" + name + ".json";
+            std::vector<std::string> groups, const fs::path& bundle = {}, std::string target = {}) {
+  fs::path file = bundle;
+  if (file.empty()) {
+    file = world.root() / "bundle.json";
+    REQUIRE(write_file_atomically(file, fmt::format(R"({{"id":"{}","version":"1"}})", name)));
+  }
+  if (target.empty()) target = "services/" + name + ".json";
   REQUIRE(world.repo().add_target(target, file, "targets"));
   auto parsed = repo::parse_wave_list(waves);
   REQUIRE(parsed);
@@ -35,12 +40,15 @@ void staged(TufWorld& world, const std::string& name, const std::string& waves,
 
 TEST_CASE(
     "the heartbeat reports each bundle's rollout state: installed, not in the groups, "
-    "waiting with its opening time") {
+    "waiting with its opening time, and refused when the version taken does not validate") {
   PortalFixture portal;
   TufWorld world;
   staged(world, "pilot-only", "100%:0h", {"pilot"});
   staged(world, "elsewhere", "100%:0h", {"region:jeddah"});
   staged(world, "later", "100%:48h", {});
+  staged(world, "clinic", "100%:0h", {},
+         fs::path(SHUBBAK_SOURCE_DIR) / "assets/services/jordan.health.appointment.json",
+         "services/jordan-health/appointment.json");
   world.commit_and_publish();
 
   // The kiosk's groups are in its certificate, issued by the portal's CA, CN its id.
@@ -65,22 +73,35 @@ TEST_CASE(
         "SELECT count(*) FROM heartbeats, json_each(json_extract(body, '$.services.rollout')) "
         "WHERE kiosk_id = 'kiosk-7'");
   };
-  for (int i = 0; i < 300 && states() < 3; ++i) std::this_thread::sleep_for(100ms);
+  // Four states, one of them the refusal found once the set was validated.
+  auto refused = [&] {
+    return portal.query_int(
+        "SELECT count(*) FROM heartbeats, json_each(json_extract(body, '$.services.rollout')) "
+        "WHERE kiosk_id = 'kiosk-7' AND json_extract(value, '$.state') = 'refused'");
+  };
+  for (int i = 0; i < 300 && (states() < 4 || refused() < 1); ++i)
+    std::this_thread::sleep_for(100ms);
   kiosk.signal(SIGTERM);
   CHECK(kiosk.wait(10s) == 0);
   INFO("kiosk stderr:\n" << kiosk.stderr_text());
-  REQUIRE(states() == 3);
+  REQUIRE(states() == 4);
   auto state_of = [&](const std::string& target) {
     return portal.query_int(fmt::format(
         "SELECT count(*) FROM heartbeats, json_each(json_extract(body, '$.services.rollout')) "
         "WHERE json_extract(value, '$.target') = '{}' AND {}",
         target,
-        target == "services/pilot-only.json" ? "json_extract(value, '$.state') = 'installed'"
+        target == "services/jordan-health/appointment.json"
+            ? "json_extract(value, '$.state') = 'installed'"
+        // The stub was taken (its wave is open, the kiosk is in the group) but does not validate.
+        : target == "services/pilot-only.json"
+            ? "json_extract(value, '$.state') = 'refused' AND json_extract(value, '$.reason') "
+              "LIKE 'does not validate: %'"
         : target == "services/elsewhere.json"
             ? "json_extract(value, '$.state') = 'not_in_groups'"
             : "json_extract(value, '$.state') = 'waiting' AND "
               "json_extract(value, '$.opens_s') > strftime('%s', 'now') + 47 * 3600"));
   };
+  CHECK(state_of("services/jordan-health/appointment.json") == 1);
   CHECK(state_of("services/pilot-only.json") == 1);
   CHECK(state_of("services/elsewhere.json") == 1);
   CHECK(state_of("services/later.json") == 1);
