@@ -129,6 +129,7 @@ constexpr Text k_unreported{"لم تُبلغ", "Not reported"};
 constexpr Text k_halted{"موقوف", "halted"};
 constexpr Text k_every_kiosk{"كل الأكشاك", "every kiosk"};
 constexpr Text k_outside{"خارج المجموعات", "Outside the groups"};
+constexpr Text k_target{"الهدف", "Target"};
 constexpr Text k_no_tokens{"لم يصدر أي رمز بعد.", "No token issued yet."};
 
 const std::map<HealthReason, Text>& reason_texts() {
@@ -142,6 +143,20 @@ const std::map<HealthReason, Text>& reason_texts() {
       {HealthReason::unreadable_heartbeat, {"نبضة غير مقروءة", "unreadable heartbeat"}},
   };
   return texts;
+}
+
+// A bundle's rollout state as a kiosk reports it (kiosk/sync/portal_protocol.hpp), in words;
+// null for a state this console does not know (shown as it came).
+const Text* rollout_state_text(std::string_view state) {
+  static const std::map<std::string, Text, std::less<>> texts = {
+      {"installed", {"مثبّتة", "installed"}},
+      {"waiting", {"تنتظر موجتها", "waiting for its wave"}},
+      {"halted", {"النشر موقوف", "rollout halted"}},
+      {"not_in_groups", {"ليست لمجموعاته", "not for its groups"}},
+      {"refused", {"رُفضت", "refused"}},
+  };
+  auto found = texts.find(state);
+  return found == texts.end() ? nullptr : &found->second;
 }
 
 const Text& alert_text(AlertKind kind) {
@@ -549,6 +564,26 @@ std::string render_kiosk(const PageContext& context, const KioskHealth& kiosk,
         "<th>{}</th></tr>{}</table>",
         page.et(k_services), page.et(k_generation), services.generation, page.et(k_service),
         page.et(k_version), bundles));
+    // What its updater last decided for each signed bundle, in the kiosk's own words.
+    std::string rollout;
+    for (const auto& item : services.rollout) {
+      std::string detail = item.reason;
+      if (item.opens_s) detail = page.time_text(*item.opens_s * 1000);
+      rollout += fmt::format(
+          "<tr data-target=\"{0}\" data-state=\"{1}\"><td><bdi dir=\"ltr\">{0}</bdi></td>"
+          "<td class=\"{2}\">{3}</td><td><bdi dir=\"ltr\">{4}</bdi></td></tr>",
+          page.e(item.target), page.e(item.state),
+          item.state == "refused" ? "red" : (item.state == "installed" ? "green" : ""),
+          rollout_state_text(item.state) ? page.et(*rollout_state_text(item.state))
+                                         : page.e(item.state),
+          item.opens_s ? detail : page.e(detail));
+    }
+    if (!rollout.empty()) {
+      page.add(fmt::format(
+          "<h2>{}</h2><table id=\"rollout-states\"><tr><th>{}</th><th>{}</th><th>{}</th></tr>{}"
+          "</table>",
+          page.et(k_rollouts), page.et(k_target), page.et(k_state), page.et(k_detail), rollout));
+    }
   }
   std::string recent;
   for (const auto& snapshot : history) {

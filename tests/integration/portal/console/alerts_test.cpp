@@ -222,6 +222,11 @@ TEST_CASE("a rollout signed with shubbakctl shows its wave on the console, faili
   CHECK(page.body.find("jordan.health.appointment 1.1.0") != std::string::npos);
   CHECK(page.body.find("class=\"wave red\" data-wave=\"1\" data-kiosks=\"2\" data-updated=\"1\" "
                        "data-waiting=\"0\" data-failed=\"1\"") != std::string::npos);
+  // Each kiosk's page says what its updater decided, with the reason it gave.
+  auto page8 = console.request("GET", "/kiosk?id=kiosk-8&lang=en", session);
+  CHECK(page8.body.find("<tr data-target=\"" + target + "\" data-state=\"refused\">") !=
+        std::string::npos);
+  CHECK(page8.body.find(">bad policy</bdi>") != std::string::npos);
   auto alerts = console.request("GET", "/alerts?kind=rollout_failing&lang=en", session);
   CHECK(alerts.body.find(target + " wave 1: 1 of 2 refused") != std::string::npos);
   // The kiosk that refused is behind the published version; the one that took it is not.
