@@ -1,9 +1,25 @@
 #include "provisioning/portal/portal_store.hpp"
 
+#include <algorithm>
+
 #include "provisioning/portal/postgres_portal_store.hpp"
 #include "provisioning/portal/sqlite_portal_store.hpp"
 
 namespace shubbak::portal {
+
+Expected<std::vector<UploadResult>> PortalStore::ingest(std::string_view client_kiosk_id,
+                                                        const portal_protocol::Batch& batch) {
+  auto results = store_batch(client_kiosk_id, batch);
+  if (!results) return results;
+  if (std::none_of(results->begin(), results->end(),
+                   [](const UploadResult& r) { return r.outcome == UploadOutcome::rejected; }))
+    return results;
+  // The batch is stored whatever happens here: a refusal not kept is logged, not a failed upload.
+  if (auto kept = keep_refusals(client_kiosk_id, *results); !kept)
+    m_log.error("cannot keep the refusals of kiosk {}: {}", client_kiosk_id,
+                kept.error().describe());
+  return results;
+}
 
 bool is_postgresql_location(std::string_view location) {
   return location.starts_with("postgresql://") || location.starts_with("postgres://");

@@ -75,6 +75,7 @@ struct ItemRefusal {
 
 class PortalStore {
  public:
+  explicit PortalStore(Log log) : m_log(std::move(log)) {}
   virtual ~PortalStore() = default;
 
   // Checks and stores `batch` from the kiosk authenticated as `client_kiosk_id` (the client
@@ -84,9 +85,11 @@ class PortalStore {
   // fails validate_record()). A kiosk's device key is pinned at enrolment; a kiosk that was
   // never enrolled (certificate made by hand) has its key pinned by its first batch that stores
   // at least one record signed with it, never by an empty or wholly refused one. The same
-  // batch sent at once to two portal processes is stored once.
-  virtual Expected<std::vector<UploadResult>> ingest(std::string_view client_kiosk_id,
-                                                     const portal_protocol::Batch& batch) = 0;
+  // batch sent at once to two portal processes is stored once. Every rejected item is then kept
+  // with its reason (refusals()); the batch stands whatever happens to that record, which is
+  // only logged when it fails.
+  Expected<std::vector<UploadResult>> ingest(std::string_view client_kiosk_id,
+                                             const portal_protocol::Batch& batch);
   // Keeps the kiosk's latest heartbeat (decoded and validated; stored re-encoded) and the
   // groups its client certificate carries, and adds the heartbeat to the kiosk's history (the
   // newest k_heartbeat_history kept).
@@ -144,6 +147,16 @@ class PortalStore {
   // per kiosk and item id, counted. Newest (last seen) first, at most `limit`; `kiosk_id` empty:
   // every kiosk's.
   virtual Expected<std::vector<ItemRefusal>> refusals(std::string_view kiosk_id, int limit) = 0;
+
+ protected:
+  // ingest()'s two steps, one database transaction each: the batch judged and stored, then the
+  // rejected items of `results` kept (called only when there is one).
+  virtual Expected<std::vector<UploadResult>> store_batch(std::string_view client_kiosk_id,
+                                                          const portal_protocol::Batch& batch) = 0;
+  virtual Expected<void> keep_refusals(std::string_view client_kiosk_id,
+                                       const std::vector<UploadResult>& results) = 0;
+
+  Log m_log;
 };
 
 // `location` is a PostgreSQL URI (postgresql://… or postgres://…, libpq's syntax) or the path of

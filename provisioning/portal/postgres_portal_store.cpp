@@ -123,10 +123,8 @@ Expected<void> migrate(postgres::Connection& db, Log& log) {
 class PostgresPortalStore final : public PortalStore {
  public:
   PostgresPortalStore(std::string uri, int connections, Log log)
-      : m_pool(std::move(uri), connections), m_log(std::move(log)) {}
+      : PortalStore(std::move(log)), m_pool(std::move(uri), connections) {}
 
-  Expected<std::vector<UploadResult>> ingest(std::string_view client_kiosk_id,
-                                             const portal_protocol::Batch& batch) override;
   Expected<void> record_heartbeat(std::string_view client_kiosk_id,
                                   const std::vector<std::string>& client_groups,
                                   const portal_protocol::Heartbeat& heartbeat) override;
@@ -150,14 +148,12 @@ class PostgresPortalStore final : public PortalStore {
   Expected<std::vector<ItemRefusal>> refusals(std::string_view kiosk_id, int limit) override;
 
  private:
-  // ingest() but for keeping its refusals.
-  Expected<std::vector<UploadResult>> judge_and_store(std::string_view client_kiosk_id,
-                                                      const portal_protocol::Batch& batch);
-  Expected<void> record_refusals(std::string_view client_kiosk_id,
-                                 const std::vector<UploadResult>& results);
+  Expected<std::vector<UploadResult>> store_batch(std::string_view client_kiosk_id,
+                                                  const portal_protocol::Batch& batch) override;
+  Expected<void> keep_refusals(std::string_view client_kiosk_id,
+                               const std::vector<UploadResult>& results) override;
 
   postgres::ConnectionPool m_pool;
-  Log m_log;
 };
 
 // The stored digest of each of `ids` that is in the database.
@@ -172,7 +168,7 @@ Expected<std::map<std::string, std::string>> stored_digests(postgres::Connection
   return digests;
 }
 
-Expected<std::vector<UploadResult>> PostgresPortalStore::judge_and_store(
+Expected<std::vector<UploadResult>> PostgresPortalStore::store_batch(
     std::string_view client_kiosk_id, const portal_protocol::Batch& batch) {
   Bytes offered_key;
   if (std::string why = batch_refusal(client_kiosk_id, batch, offered_key); !why.empty())
@@ -527,22 +523,8 @@ Expected<EnrolmentTokenInfo> PostgresPortalStore::revoke_enrolment_token(
   return info;
 }
 
-Expected<std::vector<UploadResult>> PostgresPortalStore::ingest(
-    std::string_view client_kiosk_id, const portal_protocol::Batch& batch) {
-  auto results = judge_and_store(client_kiosk_id, batch);
-  if (!results) return results;
-  // The batch is stored whatever happens here: a refusal not kept is logged, not a failed upload.
-  if (auto kept = record_refusals(client_kiosk_id, *results); !kept)
-    m_log.error("cannot keep the refusals of kiosk {}: {}", client_kiosk_id,
-                kept.error().describe());
-  return results;
-}
-
-Expected<void> PostgresPortalStore::record_refusals(std::string_view client_kiosk_id,
-                                                    const std::vector<UploadResult>& results) {
-  if (std::none_of(results.begin(), results.end(),
-                   [](const UploadResult& r) { return r.outcome == UploadOutcome::rejected; }))
-    return {};
+Expected<void> PostgresPortalStore::keep_refusals(std::string_view client_kiosk_id,
+                                                  const std::vector<UploadResult>& results) {
   auto db = m_pool.acquire();
   if (!db) return std::unexpected(db.error());
   auto tx = postgres::Transaction::begin(**db);

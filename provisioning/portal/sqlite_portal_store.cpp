@@ -100,10 +100,9 @@ Expected<void> upgrade(sqlite::Database& db, Log& log) {
 
 class SqlitePortalStore final : public PortalStore {
  public:
-  SqlitePortalStore(sqlite::Database db, Log log) : m_db(std::move(db)), m_log(std::move(log)) {}
+  SqlitePortalStore(sqlite::Database db, Log log)
+      : PortalStore(std::move(log)), m_db(std::move(db)) {}
 
-  Expected<std::vector<UploadResult>> ingest(std::string_view client_kiosk_id,
-                                             const portal_protocol::Batch& batch) override;
   Expected<void> record_heartbeat(std::string_view client_kiosk_id,
                                   const std::vector<std::string>& client_groups,
                                   const portal_protocol::Heartbeat& heartbeat) override;
@@ -127,17 +126,15 @@ class SqlitePortalStore final : public PortalStore {
   Expected<std::vector<ItemRefusal>> refusals(std::string_view kiosk_id, int limit) override;
 
  private:
-  // ingest() but for keeping its refusals.
-  Expected<std::vector<UploadResult>> judge_and_store(std::string_view client_kiosk_id,
-                                                      const portal_protocol::Batch& batch);
-  Expected<void> record_refusals(std::string_view client_kiosk_id,
-                                 const std::vector<UploadResult>& results);
+  Expected<std::vector<UploadResult>> store_batch(std::string_view client_kiosk_id,
+                                                  const portal_protocol::Batch& batch) override;
+  Expected<void> keep_refusals(std::string_view client_kiosk_id,
+                               const std::vector<UploadResult>& results) override;
   // The kiosk's pinned device key (base64), or empty when none is pinned yet.
   Expected<std::string> pinned_key(std::string_view kiosk_id);
   Expected<void> pin_first_key(std::string_view kiosk_id, const std::string& key);
 
   sqlite::Database m_db;
-  Log m_log;
   std::mutex m_mutex;
 };
 
@@ -160,7 +157,7 @@ Expected<void> SqlitePortalStore::pin_first_key(std::string_view kiosk_id, const
   return {};
 }
 
-Expected<std::vector<UploadResult>> SqlitePortalStore::judge_and_store(
+Expected<std::vector<UploadResult>> SqlitePortalStore::store_batch(
     std::string_view client_kiosk_id, const portal_protocol::Batch& batch) {
   Bytes offered_key;
   if (std::string why = batch_refusal(client_kiosk_id, batch, offered_key); !why.empty())
@@ -473,22 +470,8 @@ std::string after_prefix(std::string_view prefix) {
   return end;
 }
 
-Expected<std::vector<UploadResult>> SqlitePortalStore::ingest(std::string_view client_kiosk_id,
-                                                              const portal_protocol::Batch& batch) {
-  auto results = judge_and_store(client_kiosk_id, batch);
-  if (!results) return results;
-  // The batch is stored whatever happens here: a refusal not kept is logged, not a failed upload.
-  if (auto kept = record_refusals(client_kiosk_id, *results); !kept)
-    m_log.error("cannot keep the refusals of kiosk {}: {}", client_kiosk_id,
-                kept.error().describe());
-  return results;
-}
-
-Expected<void> SqlitePortalStore::record_refusals(std::string_view client_kiosk_id,
-                                                  const std::vector<UploadResult>& results) {
-  if (std::none_of(results.begin(), results.end(),
-                   [](const UploadResult& r) { return r.outcome == UploadOutcome::rejected; }))
-    return {};
+Expected<void> SqlitePortalStore::keep_refusals(std::string_view client_kiosk_id,
+                                                const std::vector<UploadResult>& results) {
   std::lock_guard lock(m_mutex);
   auto tx = sqlite::Transaction::begin(m_db);
   if (!tx) return std::unexpected(tx.error());

@@ -1,4 +1,5 @@
 #include "provisioning/portal/console/console_pages.hpp"
+#include "provisioning/portal/console/page_text.hpp"
 
 #include <algorithm>
 #include <ctime>
@@ -10,130 +11,130 @@ namespace shubbak::portal::console {
 
 namespace {
 
-// Every text of the console in both languages.
-struct Text {
-  std::string_view ar;
-  std::string_view en;
-};
+// Every text of the console in both languages (PageText, page_text.hpp, as the pages kept in
+// files of their own use).
 
-constexpr Text k_title{"شبّاك — لوحة الأسطول", "Shubbak — fleet console"};
-constexpr Text k_board{"الأسطول", "Fleet"};
-constexpr Text k_tokens{"رموز التسجيل", "Enrolment tokens"};
-constexpr Text k_audit{"سجل التدقيق", "Audit log"};
-constexpr Text k_lookup{"المعاملات", "Transactions"};
-constexpr Text k_verify_receipt{"التحقق من إيصال", "Verify a receipt"};
-constexpr Text k_refusals{"المرفوضة", "Refused"};
-constexpr Text k_sign_out{"تسجيل الخروج", "Sign out"};
-constexpr Text k_sign_in{"تسجيل الدخول", "Sign in"};
-constexpr Text k_user{"اسم المستخدم", "User name"};
-constexpr Text k_password{"كلمة المرور", "Password"};
-constexpr Text k_wrong{"اسم المستخدم أو كلمة المرور غير صحيحة.", "Wrong user name or password."};
-constexpr Text k_locked{"الحساب مقفل مؤقتًا بعد محاولات فاشلة متكررة. حاول لاحقًا.",
-                        "The account is locked for a while after repeated failed sign-ins. "
-                        "Try again later."};
-constexpr Text k_expired{"انتهت الجلسة. سجّل الدخول مرة أخرى.",
-                         "Your session has ended. Sign in again."};
-constexpr Text k_green{"يعمل", "Working"};
-constexpr Text k_amber{"يحتاج انتباهًا", "Needs attention"};
-constexpr Text k_red{"متوقف", "Down"};
-constexpr Text k_all{"الكل", "All"};
-constexpr Text k_state{"الحالة", "State"};
-constexpr Text k_version{"الإصدار", "Version"};
-constexpr Text k_filter{"تصفية", "Filter"};
-constexpr Text k_kiosk{"الكشك", "Kiosk"};
-constexpr Text k_last_heartbeat{"آخر نبضة", "Last heartbeat"};
-constexpr Text k_never{"لم تصل أي نبضة", "never"};
-constexpr Text k_queue{"طابور الإرسال", "Queue"};
-constexpr Text k_quarantined{"المعزولة", "Quarantined"};
-constexpr Text k_reasons{"الأسباب", "Reasons"};
-constexpr Text k_no_kiosks{"لا توجد أكشاك.", "No kiosks."};
-constexpr Text k_refreshes{"تتحدث الصفحة تلقائيًا (كل {} ث).",
-                           "This page refreshes itself (every {} s)."};
-constexpr Text k_uptime{"مدة التشغيل", "Uptime"};
-constexpr Text k_devices{"الأجهزة", "Devices"};
-constexpr Text k_device{"الجهاز", "Device"};
-constexpr Text k_status{"الحالة", "Status"};
-constexpr Text k_oldest_pending{"عمر أقدم معاملة لم تُرسل", "Oldest pending transaction"};
-constexpr Text k_out_of_service{"سبب التوقف عن الخدمة", "Out-of-service reason"};
-constexpr Text k_none{"—", "—"};
-constexpr Text k_recent{"النبضات الأخيرة", "Recent heartbeats"};
-constexpr Text k_received{"وصلت", "Received"};
-constexpr Text k_seconds{"{} ث", "{} s"};
-constexpr Text k_issue{"إصدار رمز", "Issue a token"};
-constexpr Text k_kiosk_id{"معرّف الكشك", "Kiosk id"};
-constexpr Text k_hours{"الصلاحية بالساعات", "Valid for (hours)"};
-constexpr Text k_issued{
+constexpr PageText k_title{"شبّاك — لوحة الأسطول", "Shubbak — fleet console"};
+constexpr PageText k_board{"الأسطول", "Fleet"};
+constexpr PageText k_tokens{"رموز التسجيل", "Enrolment tokens"};
+constexpr PageText k_audit{"سجل التدقيق", "Audit log"};
+constexpr PageText k_lookup{"المعاملات", "Transactions"};
+constexpr PageText k_verify_receipt{"التحقق من إيصال", "Verify a receipt"};
+constexpr PageText k_refusals{"المرفوضة", "Refused"};
+constexpr PageText k_sign_out{"تسجيل الخروج", "Sign out"};
+constexpr PageText k_sign_in{"تسجيل الدخول", "Sign in"};
+constexpr PageText k_user{"اسم المستخدم", "User name"};
+constexpr PageText k_password{"كلمة المرور", "Password"};
+constexpr PageText k_wrong{"اسم المستخدم أو كلمة المرور غير صحيحة.",
+                           "Wrong user name or password."};
+constexpr PageText k_locked{"الحساب مقفل مؤقتًا بعد محاولات فاشلة متكررة. حاول لاحقًا.",
+                            "The account is locked for a while after repeated failed sign-ins. "
+                            "Try again later."};
+constexpr PageText k_expired{"انتهت الجلسة. سجّل الدخول مرة أخرى.",
+                             "Your session has ended. Sign in again."};
+constexpr PageText k_green{"يعمل", "Working"};
+constexpr PageText k_amber{"يحتاج انتباهًا", "Needs attention"};
+constexpr PageText k_red{"متوقف", "Down"};
+constexpr PageText k_all{"الكل", "All"};
+constexpr PageText k_state{"الحالة", "State"};
+constexpr PageText k_version{"الإصدار", "Version"};
+constexpr PageText k_filter{"تصفية", "Filter"};
+constexpr PageText k_kiosk{"الكشك", "Kiosk"};
+constexpr PageText k_last_heartbeat{"آخر نبضة", "Last heartbeat"};
+constexpr PageText k_never{"لم تصل أي نبضة", "never"};
+constexpr PageText k_queue{"طابور الإرسال", "Queue"};
+constexpr PageText k_quarantined{"المعزولة", "Quarantined"};
+constexpr PageText k_reasons{"الأسباب", "Reasons"};
+constexpr PageText k_no_kiosks{"لا توجد أكشاك.", "No kiosks."};
+constexpr PageText k_refreshes{"تتحدث الصفحة تلقائيًا (كل {} ث).",
+                               "This page refreshes itself (every {} s)."};
+constexpr PageText k_uptime{"مدة التشغيل", "Uptime"};
+constexpr PageText k_devices{"الأجهزة", "Devices"};
+constexpr PageText k_device{"الجهاز", "Device"};
+constexpr PageText k_status{"الحالة", "Status"};
+constexpr PageText k_oldest_pending{"عمر أقدم معاملة لم تُرسل", "Oldest pending transaction"};
+constexpr PageText k_out_of_service{"سبب التوقف عن الخدمة", "Out-of-service reason"};
+constexpr PageText k_none{"—", "—"};
+constexpr PageText k_recent{"النبضات الأخيرة", "Recent heartbeats"};
+constexpr PageText k_received{"وصلت", "Received"};
+constexpr PageText k_seconds{"{} ث", "{} s"};
+constexpr PageText k_issue{"إصدار رمز", "Issue a token"};
+constexpr PageText k_kiosk_id{"معرّف الكشك", "Kiosk id"};
+constexpr PageText k_hours{"الصلاحية بالساعات", "Valid for (hours)"};
+constexpr PageText k_issued{
     "رمز التسجيل للكشك {} (صالح {} ساعة، لمرة واحدة). انسخه الآن: لن يظهر مرة أخرى.",
     "Enrolment token for kiosk {} (valid {} hours, once). Copy it now: it "
     "will not be shown again."};
-constexpr Text k_viewer_only{"دورك «مشاهد»: إصدار الرموز للمشغّلين فقط.",
-                             "Your role is viewer: only operators issue tokens."};
-constexpr Text k_token_refused{"تعذّر إصدار الرمز: ", "The token was not issued: "};
-constexpr Text k_when{"الوقت", "When"};
-constexpr Text k_who{"المستخدم", "Who"};
-constexpr Text k_action{"الإجراء", "Action"};
-constexpr Text k_detail{"التفاصيل", "Detail"};
-constexpr Text k_address{"العنوان", "Address"};
-constexpr Text k_forbidden{"ليست لديك صلاحية لهذا الإجراء.", "You are not allowed to do this."};
-constexpr Text k_not_found{"الصفحة غير موجودة.", "No such page."};
-constexpr Text k_bad_request{"طلب غير صالح.", "Bad request."};
-constexpr Text k_signed_in_as{"المستخدم: ", "Signed in as "};
-constexpr Text k_role_viewer{"مشاهد", "viewer"};
-constexpr Text k_role_operator{"مشغّل", "operator"};
-constexpr Text k_alerts{"التنبيهات", "Alerts"};
-constexpr Text k_site{"الموقع", "Site"};
-constexpr Text k_group{"المجموعة", "Group"};
-constexpr Text k_groups{"المجموعات", "Groups"};
-constexpr Text k_groups_hint{"المجموعات (مفصولة بمسافات، مثل site:riyadh-olaya pilot)",
-                             "Groups (separated by spaces, e.g. site:riyadh-olaya pilot)"};
-constexpr Text k_no_alerts{"لا تنبيهات: كل الأكشاك بخير.", "No alerts: every kiosk is well."};
-constexpr Text k_problem{"المشكلة", "Problem"};
-constexpr Text k_since{"آخر نبضة", "Last heartbeat"};
-constexpr Text k_kind{"النوع", "Kind"};
-constexpr Text k_published_unknown{"تعذّرت قراءة الخدمات المنشورة، فلا مقارنة للإصدارات: ",
-                                   "The published services could not be read, so versions are "
-                                   "not compared: "};
-constexpr Text k_issued_tokens{"الرموز الصادرة", "Tokens issued"};
-constexpr Text k_token_id{"المعرّف", "Id"};
-constexpr Text k_issued_at{"صدر", "Issued"};
-constexpr Text k_expires{"ينتهي", "Expires"};
-constexpr Text k_token_waiting{"لم يُستخدم", "unused"};
-constexpr Text k_token_used{"استُخدم", "used"};
-constexpr Text k_token_expired{"انتهت صلاحيته", "expired"};
-constexpr Text k_token_revoked{"أُلغي", "revoked"};
-constexpr Text k_revoke{"إلغاء", "Revoke"};
-constexpr Text k_showing{"{} من {} كشكًا، الأسوأ حالًا أولًا.", "{} of {} kiosks, the worst first."};
-constexpr Text k_previous{"السابقة", "Previous"};
-constexpr Text k_next{"التالية", "Next"};
-constexpr Text k_restart_cause{"كيف انتهى التشغيل السابق", "How the previous run ended"};
-constexpr Text k_free_disk{"المساحة الحرة", "Free disk"};
-constexpr Text k_clock_offset{"فرق ساعة الكشك", "Kiosk clock offset"};
-constexpr Text k_services{"الخدمات المثبتة", "Installed services"};
-constexpr Text k_generation{"الجيل", "generation"};
-constexpr Text k_service{"الخدمة", "Service"};
-constexpr Text k_rollouts{"النشر المرحلي", "Rollouts"};
-constexpr Text k_no_rollouts{"لا نشر مرحليًا الآن: كل خدمة منشورة متاحة لكل الأكشاك.",
-                             "No staged rollout now: every published service is for every kiosk."};
-constexpr Text k_no_repository{"لا ينشر هذا البوابة مستودع خدمات (الخيار --static).",
-                               "This portal publishes no service repository (--static)."};
-constexpr Text k_wave{"الموجة", "Wave"};
-constexpr Text k_share{"النسبة", "Share"};
-constexpr Text k_opens{"تُفتح", "Opens"};
-constexpr Text k_open{"مفتوحة", "open"};
-constexpr Text k_not_yet{"لم تُفتح", "not yet"};
-constexpr Text k_kiosks{"الأكشاك", "Kiosks"};
-constexpr Text k_updated{"حُدّثت", "Updated"};
-constexpr Text k_waiting{"تنتظر", "Waiting"};
-constexpr Text k_failed{"رفضت", "Refused"};
-constexpr Text k_unreported{"لم تُبلغ", "Not reported"};
-constexpr Text k_halted{"موقوف", "halted"};
-constexpr Text k_every_kiosk{"كل الأكشاك", "every kiosk"};
-constexpr Text k_outside{"خارج المجموعات", "Outside the groups"};
-constexpr Text k_target{"الهدف", "Target"};
-constexpr Text k_no_tokens{"لم يصدر أي رمز بعد.", "No token issued yet."};
+constexpr PageText k_viewer_only{"دورك «مشاهد»: إصدار الرموز للمشغّلين فقط.",
+                                 "Your role is viewer: only operators issue tokens."};
+constexpr PageText k_token_refused{"تعذّر إصدار الرمز: ", "The token was not issued: "};
+constexpr PageText k_when{"الوقت", "When"};
+constexpr PageText k_who{"المستخدم", "Who"};
+constexpr PageText k_action{"الإجراء", "Action"};
+constexpr PageText k_detail{"التفاصيل", "Detail"};
+constexpr PageText k_address{"العنوان", "Address"};
+constexpr PageText k_forbidden{"ليست لديك صلاحية لهذا الإجراء.", "You are not allowed to do this."};
+constexpr PageText k_not_found{"الصفحة غير موجودة.", "No such page."};
+constexpr PageText k_bad_request{"طلب غير صالح.", "Bad request."};
+constexpr PageText k_signed_in_as{"المستخدم: ", "Signed in as "};
+constexpr PageText k_role_viewer{"مشاهد", "viewer"};
+constexpr PageText k_role_operator{"مشغّل", "operator"};
+constexpr PageText k_alerts{"التنبيهات", "Alerts"};
+constexpr PageText k_site{"الموقع", "Site"};
+constexpr PageText k_group{"المجموعة", "Group"};
+constexpr PageText k_groups{"المجموعات", "Groups"};
+constexpr PageText k_groups_hint{"المجموعات (مفصولة بمسافات، مثل site:riyadh-olaya pilot)",
+                                 "Groups (separated by spaces, e.g. site:riyadh-olaya pilot)"};
+constexpr PageText k_no_alerts{"لا تنبيهات: كل الأكشاك بخير.", "No alerts: every kiosk is well."};
+constexpr PageText k_problem{"المشكلة", "Problem"};
+constexpr PageText k_since{"آخر نبضة", "Last heartbeat"};
+constexpr PageText k_kind{"النوع", "Kind"};
+constexpr PageText k_published_unknown{"تعذّرت قراءة الخدمات المنشورة، فلا مقارنة للإصدارات: ",
+                                       "The published services could not be read, so versions are "
+                                       "not compared: "};
+constexpr PageText k_issued_tokens{"الرموز الصادرة", "Tokens issued"};
+constexpr PageText k_token_id{"المعرّف", "Id"};
+constexpr PageText k_issued_at{"صدر", "Issued"};
+constexpr PageText k_expires{"ينتهي", "Expires"};
+constexpr PageText k_token_waiting{"لم يُستخدم", "unused"};
+constexpr PageText k_token_used{"استُخدم", "used"};
+constexpr PageText k_token_expired{"انتهت صلاحيته", "expired"};
+constexpr PageText k_token_revoked{"أُلغي", "revoked"};
+constexpr PageText k_revoke{"إلغاء", "Revoke"};
+constexpr PageText k_showing{"{} من {} كشكًا، الأسوأ حالًا أولًا.",
+                             "{} of {} kiosks, the worst first."};
+constexpr PageText k_previous{"السابقة", "Previous"};
+constexpr PageText k_next{"التالية", "Next"};
+constexpr PageText k_restart_cause{"كيف انتهى التشغيل السابق", "How the previous run ended"};
+constexpr PageText k_free_disk{"المساحة الحرة", "Free disk"};
+constexpr PageText k_clock_offset{"فرق ساعة الكشك", "Kiosk clock offset"};
+constexpr PageText k_services{"الخدمات المثبتة", "Installed services"};
+constexpr PageText k_generation{"الجيل", "generation"};
+constexpr PageText k_service{"الخدمة", "Service"};
+constexpr PageText k_rollouts{"النشر المرحلي", "Rollouts"};
+constexpr PageText k_no_rollouts{
+    "لا نشر مرحليًا الآن: كل خدمة منشورة متاحة لكل الأكشاك.",
+    "No staged rollout now: every published service is for every kiosk."};
+constexpr PageText k_no_repository{"لا ينشر هذا البوابة مستودع خدمات (الخيار --static).",
+                                   "This portal publishes no service repository (--static)."};
+constexpr PageText k_wave{"الموجة", "Wave"};
+constexpr PageText k_share{"النسبة", "Share"};
+constexpr PageText k_opens{"تُفتح", "Opens"};
+constexpr PageText k_open{"مفتوحة", "open"};
+constexpr PageText k_not_yet{"لم تُفتح", "not yet"};
+constexpr PageText k_kiosks{"الأكشاك", "Kiosks"};
+constexpr PageText k_updated{"حُدّثت", "Updated"};
+constexpr PageText k_waiting{"تنتظر", "Waiting"};
+constexpr PageText k_failed{"رفضت", "Refused"};
+constexpr PageText k_unreported{"لم تُبلغ", "Not reported"};
+constexpr PageText k_halted{"موقوف", "halted"};
+constexpr PageText k_every_kiosk{"كل الأكشاك", "every kiosk"};
+constexpr PageText k_outside{"خارج المجموعات", "Outside the groups"};
+constexpr PageText k_target{"الهدف", "Target"};
+constexpr PageText k_no_tokens{"لم يصدر أي رمز بعد.", "No token issued yet."};
 
-const std::map<HealthReason, Text>& reason_texts() {
-  static const std::map<HealthReason, Text> texts = {
+const std::map<HealthReason, PageText>& reason_texts() {
+  static const std::map<HealthReason, PageText> texts = {
       {HealthReason::never_heard, {"لم تصل أي نبضة", "no heartbeat yet"}},
       {HealthReason::offline, {"انقطعت النبضات", "heartbeats stopped"}},
       {HealthReason::out_of_service, {"خارج الخدمة", "out of service"}},
@@ -147,8 +148,8 @@ const std::map<HealthReason, Text>& reason_texts() {
 
 // A bundle's rollout state as a kiosk reports it (kiosk/sync/portal_protocol.hpp), in words;
 // null for a state this console does not know (shown as it came).
-const Text* rollout_state_text(std::string_view state) {
-  static const std::map<std::string, Text, std::less<>> texts = {
+const PageText* rollout_state_text(std::string_view state) {
+  static const std::map<std::string, PageText, std::less<>> texts = {
       {"installed", {"مثبّتة", "installed"}},
       {"waiting", {"تنتظر موجتها", "waiting for its wave"}},
       {"halted", {"النشر موقوف", "rollout halted"}},
@@ -159,8 +160,8 @@ const Text* rollout_state_text(std::string_view state) {
   return found == texts.end() ? nullptr : &found->second;
 }
 
-const Text& alert_text(AlertKind kind) {
-  static const std::map<AlertKind, Text> texts = {
+const PageText& alert_text(AlertKind kind) {
+  static const std::map<AlertKind, PageText> texts = {
       {AlertKind::offline, {"لا نبضات", "offline"}},
       {AlertKind::paper, {"الورق منخفض أو نفد أو عالق", "paper low, out or jammed"}},
       {AlertKind::queue_growing, {"طابور الإرسال يكبر", "queue keeps growing"}},
@@ -172,8 +173,8 @@ const Text& alert_text(AlertKind kind) {
   return texts.at(kind);
 }
 
-const std::map<std::string, Text>& action_texts() {
-  static const std::map<std::string, Text> texts = {
+const std::map<std::string, PageText>& action_texts() {
+  static const std::map<std::string, PageText> texts = {
       {"sign_in", {"تسجيل دخول", "signed in"}},
       {"sign_in_failed", {"محاولة دخول فاشلة", "failed sign-in"}},
       {"sign_in_locked", {"دخول مرفوض (حساب مقفل)", "sign-in refused (locked)"}},
@@ -192,11 +193,11 @@ class Page {
  public:
   explicit Page(const PageContext& context) : m_context(context) {}
 
-  std::string_view t(const Text& text) const {
+  std::string_view t(const PageText& text) const {
     return m_context.language == Language::ar ? text.ar : text.en;
   }
   std::string e(std::string_view text) const { return html_escape(text); }
-  std::string et(const Text& text) const { return html_escape(t(text)); }
+  std::string et(const PageText& text) const { return html_escape(t(text)); }
 
   void add(std::string_view html) { m_body += html; }
 
@@ -255,7 +256,7 @@ class Page {
     return "<bdi>" + html_escape(fmt::format(fmt::runtime(t(k_seconds)), seconds)) + "</bdi>";
   }
   std::string health_badge(Health health) const {
-    const Text& text =
+    const PageText& text =
         health == Health::green ? k_green : (health == Health::amber ? k_amber : k_red);
     return fmt::format("<span class=\"badge {}\">{}</span>", health_name(health), et(text));
   }
@@ -424,14 +425,14 @@ std::string render_board(const PageContext& context, const std::vector<KioskHeal
                   "<select name=\"state\"><option value=\"\">{}</option>",
                   page.et(k_state), page.et(k_all)));
   for (Health health : {Health::green, Health::amber, Health::red}) {
-    const Text& text =
+    const PageText& text =
         health == Health::green ? k_green : (health == Health::amber ? k_amber : k_red);
     page.add(fmt::format("<option value=\"{}\"{}>{}</option>", health_name(health),
                          filter.health == health ? " selected" : "", page.et(text)));
   }
   page.add("</select></label> ");
-  auto choice = [&](std::string_view name, const Text& label, const std::map<std::string, int>& all,
-                    const std::string& chosen) {
+  auto choice = [&](std::string_view name, const PageText& label,
+                    const std::map<std::string, int>& all, const std::string& chosen) {
     page.add(
         fmt::format("<label class=\"inline\">{} <select name=\"{}\"><option value=\"\">{}"
                     "</option>",
@@ -491,7 +492,7 @@ std::string render_board(const PageContext& context, const std::vector<KioskHeal
   }
   if (pages > 1) {
     // The same filters on the page before and after.
-    auto link = [&](int to, const Text& label) {
+    auto link = [&](int to, const PageText& label) {
       std::string query = fmt::format("/?page={}&lang={}", to, language_code(context.language));
       if (filter.health) query += fmt::format("&state={}", health_name(*filter.health));
       for (auto [name, value] :
@@ -518,7 +519,7 @@ std::string render_kiosk(const PageContext& context, const KioskHealth& kiosk,
   Page page(context);
   page.add(fmt::format("<p id=\"state\" data-state=\"{}\">{} {}</p>", health_name(kiosk.health),
                        page.health_badge(kiosk.health), page.reasons_text(kiosk)));
-  auto row = [&](const Text& name, const std::string& value) {
+  auto row = [&](const PageText& name, const std::string& value) {
     return fmt::format("<tr><th>{}</th><td>{}</td></tr>", page.et(name), value);
   };
   std::string rows = row(k_last_heartbeat, age_since(page, context.now_ms, kiosk.heartbeat_ms));
@@ -637,10 +638,10 @@ std::string render_tokens(const PageContext& context, const std::optional<Issued
   std::string rows;
   for (const auto& token : tokens) {
     bool expired = token.expires_ms <= context.now_ms;
-    const Text& state = token.used_ms      ? k_token_used
-                        : token.revoked_ms ? k_token_revoked
-                        : expired          ? k_token_expired
-                                           : k_token_waiting;
+    const PageText& state = token.used_ms      ? k_token_used
+                            : token.revoked_ms ? k_token_revoked
+                            : expired          ? k_token_expired
+                                               : k_token_waiting;
     std::string revoke;
     if (operator_role && !token.used_ms && !token.revoked_ms && !expired) {
       revoke = fmt::format(
@@ -741,9 +742,9 @@ std::string render_audit(const PageContext& context, const std::vector<AuditEntr
 
 std::string render_refusal(const PageContext& context, Refusal refusal) {
   Page page(context);
-  const Text& text = refusal == Refusal::forbidden
-                         ? k_forbidden
-                         : (refusal == Refusal::not_found ? k_not_found : k_bad_request);
+  const PageText& text = refusal == Refusal::forbidden
+                             ? k_forbidden
+                             : (refusal == Refusal::not_found ? k_not_found : k_bad_request);
   page.add("<p class=\"error\">" + page.et(text) + "</p>");
   return page.finish(page.t(text));
 }

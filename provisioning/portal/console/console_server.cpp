@@ -414,12 +414,6 @@ struct ConsoleServer::Impl {
     }
     return fleet;
   }
-  Expected<std::vector<KioskHealth>> fleet() {
-    auto now = fleet_now();
-    if (!now) return std::unexpected(now.error());
-    return std::move(now->kiosks);
-  }
-
   void on_board(const httplib::Request& q, httplib::Response& r) {
     BoardFilter filter;
     std::string state = q.get_param_value("state");
@@ -430,19 +424,22 @@ struct ConsoleServer::Impl {
     filter.group = q.get_param_value("group");
     std::string page = q.get_param_value("page");
     std::from_chars(page.data(), page.data() + page.size(), filter.page);
-    auto kiosks = fleet();
-    if (!kiosks) return storage_failure(r, kiosks.error());
-    send_html(r, 200, render_board(context_of(q), *kiosks, filter, options.refresh_seconds));
+    auto fleet = fleet_now();
+    if (!fleet) return storage_failure(r, fleet.error());
+    send_html(r, 200, render_board(context_of(q), fleet->kiosks, filter, options.refresh_seconds));
   }
 
   void on_kiosk(const httplib::Request& q, httplib::Response& r) {
     std::string id = q.get_param_value("id");
-    auto kiosks = fleet();
-    if (!kiosks) return storage_failure(r, kiosks.error());
-    auto found = std::find_if(kiosks->begin(), kiosks->end(),
-                              [&](const KioskHealth& k) { return k.kiosk_id == id; });
-    if (found == kiosks->end())
+    auto snapshots = portal.kiosks();
+    if (!snapshots) return storage_failure(r, snapshots.error());
+    auto snapshot = std::find_if(snapshots->begin(), snapshots->end(),
+                                 [&](const KioskSnapshot& k) { return k.kiosk_id == id; });
+    if (snapshot == snapshots->end())
       return send_html(r, 404, render_refusal(context_of(q), Refusal::not_found));
+    // Only this kiosk is judged: its page needs nothing of the rest of the fleet.
+    auto decoded = decoded_heartbeats.of(*snapshot);
+    auto found = std::make_optional(assess(*snapshot, decoded.get(), unix_ms(), options.health));
     auto history = portal.heartbeat_history(id, 20);
     if (!history) return storage_failure(r, history.error());
     auto refused = portal.refusals(id, k_kiosk_refusal_rows);

@@ -10,6 +10,7 @@
 
 #include "provisioning/portal/portal_store.hpp"
 #include "tests/integration/portal/signed_records.hpp"
+#include "tests/integration/portal/store_backends.hpp"
 #include "tests/support/private_postgres.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -18,38 +19,6 @@ namespace {
 using namespace shubbak;
 using namespace shubbak::testing;
 using portal::PortalStore;
-
-Logger& quiet_logger() {
-  static Logger logger(LogLevel::error);
-  return logger;
-}
-
-std::unique_ptr<PortalStore> open_store(const std::string& location) {
-  auto store = portal::open_portal_store(location, Log(quiet_logger(), "store"));
-  REQUIRE_MESSAGE(store, (store ? "" : store.error().describe()));
-  return std::move(*store);
-}
-
-struct Backends {
-  TempDir dir;
-  PrivatePostgres server;
-  std::map<std::string, std::string> locations;
-  Backends() {
-    locations["sqlite"] = (dir / "portal.db").string();
-    locations["postgresql"] = server.create_database("portal");
-  }
-};
-
-std::unique_ptr<DeviceKey> make_key(const TempDir& dir, const std::string& name) {
-  auto key = DeviceKey::load_or_create(dir / (name + ".pem"));
-  REQUIRE(key);
-  return std::move(*key);
-}
-
-portal_protocol::Batch batch_of(const DeviceKey& key, std::vector<OutboxItem> items,
-                                const std::string& kiosk = "kiosk-7") {
-  return portal_protocol::Batch{kiosk, base64_encode(key.public_key()), std::move(items)};
-}
 
 std::vector<std::string> ids_of(const std::vector<portal::StoredTransaction>& found) {
   std::vector<std::string> ids;

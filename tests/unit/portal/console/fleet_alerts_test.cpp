@@ -159,6 +159,13 @@ TEST_CASE("the published services are read from the targets role and its delegat
   auto broken = read_published_bundles(root);
   REQUIRE_FALSE(broken);
   CHECK(broken.error().code == Errc::parse);
+  // A custom field nested a million deep (a hostile tree) is refused, not recursed into.
+  write(root / "metadata/targets.json", R"({"signed":{"targets":{"a.json":{"custom":)" +
+                                            std::string(1'000'000, '[') +
+                                            std::string(1'000'000, ']') + "}}}}");
+  auto deep = read_published_bundles(root);
+  REQUIRE_FALSE(deep);
+  CHECK(deep.error().code == Errc::parse);
   auto missing = read_published_bundles(root / "nowhere");
   REQUIRE_FALSE(missing);
   CHECK(missing.error().code == Errc::not_found);
