@@ -1,4 +1,4 @@
-// Spoken guidance's voice: reads a text aloud in Arabic or English. A new utterance interrupts
+// Spoken guidance's voice: reads a text aloud in the citizen's language. A new utterance interrupts
 // the one being spoken, so the citizen always hears the screen in front of them.
 //
 // Threading: say() and stop() may be called from any thread and return at once; the work
@@ -16,6 +16,8 @@ class Speaker {
   virtual ~Speaker() = default;
 
   virtual void say(std::string text, Language language) = 0;
+  // Whether there is a voice for `language`; say() in a language without one is silent.
+  virtual bool can_speak(Language language) const = 0;
   // Silence now: whatever is being spoken or queued stops.
   virtual void stop() = 0;
 };

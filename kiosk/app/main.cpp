@@ -74,6 +74,9 @@ Expected<Config> load_configuration(const CommandLine& cli) {
     // The demo runs on the built-in defaults; an installed kiosk reads its system config.
     config = load_config(k_default_config_path);
   }
+  // The demo offers every language the kiosk has, so each can be tried.
+  if (config && cli.demo && !cli.config)
+    config->kiosk.languages.assign(std::begin(k_languages), std::end(k_languages));
   // The demo's documented PIN, unless its config sets one: never outside --demo.
   if (config && cli.demo && config->technician.pin_hash.empty()) {
     config->technician.pin_hash = k_demo_technician_pin_hash;
@@ -337,7 +340,7 @@ int run(const CommandLine& cli, Logger& logger) {
 
   fs::path assets =
       config->kiosk.assets_dir.empty() ? default_assets_dir() : config->kiosk.assets_dir;
-  auto messages = Messages::load(assets / "i18n" / "messages.toml");
+  auto messages = Messages::load(assets / "i18n" / "messages.toml", config->kiosk.languages);
   if (!messages) {
     log.error("{}", messages.error().describe());
     return k_exit_failure;
@@ -402,11 +405,11 @@ int run(const CommandLine& cli, Logger& logger) {
     if (config->display.mode == DisplayMode::window) loop.quit(0);  // a kiosk ignores it
   });
 
-  UiContext ui(**text, loop, *messages, (*display)->size(), config->display.dpi,
-               config->kiosk.language,
-               config->locale.arabic_indic_digits ? DigitStyle::arabic_indic : DigitStyle::western,
-               Log(logger, "ui"));
+  UiContext ui(
+      **text, loop, *messages, (*display)->size(), config->display.dpi, config->kiosk.language,
+      config->locale.native_digits ? DigitStyle::native : DigitStyle::western, Log(logger, "ui"));
   ui.set_theme(**theme_named(config->ui.theme));  // the config only accepts known names
+  ui.set_languages(config->kiosk.languages);
   ui.set_controls_reach(config->ui.controls_lower ? ControlsReach::lower : ControlsReach::anywhere);
 
   // Devices. A device that cannot be opened is logged; the services that need it fail cleanly.

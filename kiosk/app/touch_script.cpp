@@ -34,9 +34,9 @@ std::string_view demo_touch_script() {
   // card reader holding the demo ID card, a payment terminal that approves, a printer that writes
   // PNG receipts.
   return R"(shot 01-welcome-ar
-tap @language
+tap @language:en
 shot 02-welcome-en
-tap @language
+tap @language:ar
 tap @start
 shot 03-menu
 # 1. Municipal fees, paid by card.

@@ -169,6 +169,33 @@ Apply url(std::function<std::string&(Config&)> field) {
   };
 }
 
+std::string language_codes() {
+  std::vector<std::string_view> codes;
+  for (const auto& l : k_language_info) codes.push_back(l.code);
+  return fmt::format("\"{}\"", fmt::join(codes, "\", \""));
+}
+
+// The languages the kiosk offers, in the order the picker shows them: known codes, each once.
+Apply offered_languages() {
+  return [](const SettingContext& c) -> std::optional<std::string> {
+    const toml::array* array = c.value.as_array();
+    if (array == nullptr || array->empty())
+      return fmt::format("expected a non-empty array of language codes, got {}",
+                         type_name(c.value));
+    std::vector<Language> languages;
+    for (const auto& element : *array) {
+      auto code = element.value_exact<std::string>();
+      auto language = code ? parse_language(*code) : std::nullopt;
+      if (!language) return fmt::format("each language is one of {}", language_codes());
+      if (std::find(languages.begin(), languages.end(), *language) != languages.end())
+        return fmt::format("\"{}\" is listed twice", *code);
+      languages.push_back(*language);
+    }
+    c.config.kiosk.languages = std::move(languages);
+    return std::nullopt;
+  };
+}
+
 Apply portal_url() {
   return [](const SettingContext& c) -> std::optional<std::string> {
     auto value = c.value.value_exact<std::string>();
@@ -184,8 +211,17 @@ Apply portal_url() {
 const std::vector<Setting>& settings() {
   static const std::vector<Setting> all = {
       {"kiosk.id", kiosk_id()},
-      {"kiosk.language", one_of<Language>({{"ar", Language::ar}, {"en", Language::en}},
-                                          [](Config& c) -> Language& { return c.kiosk.language; })},
+      {"kiosk.language",
+       [](const SettingContext& c) -> std::optional<std::string> {
+         auto code = c.value.value_exact<std::string>();
+         auto language = code ? parse_language(*code) : std::nullopt;
+         if (!language && code)
+           return fmt::format("\"{}\" is not one of {}", *code, language_codes());
+         if (!language) return fmt::format("expected one of {}", language_codes());
+         c.config.kiosk.language = *language;
+         return std::nullopt;
+       }},
+      {"kiosk.languages", offered_languages()},
       {"kiosk.data_dir", path([](Config& c) -> fs::path& { return c.kiosk.data_dir; })},
       {"kiosk.assets_dir", path([](Config& c) -> fs::path& { return c.kiosk.assets_dir; })},
       {"display.mode",
@@ -212,9 +248,21 @@ const std::vector<Setting>& settings() {
       {"text.latin_font", path([](Config& c) -> fs::path& { return c.text.latin_font; })},
       {"text.latin_bold_font", path([](Config& c) -> fs::path& { return c.text.latin_bold_font; })},
       {"text.symbol_font", path([](Config& c) -> fs::path& { return c.text.symbol_font; })},
-      {"locale.digits",
-       one_of<bool>({{"western", false}, {"arabic-indic", true}},
-                    [](Config& c) -> bool& { return c.locale.arabic_indic_digits; })},
+      {"text.urdu_font", path([](Config& c) -> fs::path& { return c.text.urdu_font; })},
+      {"text.urdu_bold_font", path([](Config& c) -> fs::path& { return c.text.urdu_bold_font; })},
+      {"text.devanagari_font", path([](Config& c) -> fs::path& { return c.text.devanagari_font; })},
+      {"text.devanagari_bold_font",
+       path([](Config& c) -> fs::path& { return c.text.devanagari_bold_font; })},
+      {"text.bengali_font", path([](Config& c) -> fs::path& { return c.text.bengali_font; })},
+      {"text.bengali_bold_font",
+       path([](Config& c) -> fs::path& { return c.text.bengali_bold_font; })},
+      {"text.malayalam_font", path([](Config& c) -> fs::path& { return c.text.malayalam_font; })},
+      {"text.malayalam_bold_font",
+       path([](Config& c) -> fs::path& { return c.text.malayalam_bold_font; })},
+      {"text.tamil_font", path([](Config& c) -> fs::path& { return c.text.tamil_font; })},
+      {"text.tamil_bold_font", path([](Config& c) -> fs::path& { return c.text.tamil_bold_font; })},
+      {"locale.digits", one_of<bool>({{"western", false}, {"native", true}, {"arabic-indic", true}},
+                                     [](Config& c) -> bool& { return c.locale.native_digits; })},
       {"ui.theme", one_of<std::string>({{"default", "default"},
                                         {"high-contrast", "high-contrast"},
                                         {"large-text", "large-text"}},
@@ -493,6 +541,11 @@ Expected<Config> parse_config(std::string_view text, std::string_view source_nam
         fmt::format("{}: portal.url is set, so portal.ca_file, portal.client_cert and "
                     "portal.client_key are needed too",
                     source_name));
+  }
+  const auto& offered = config.kiosk.languages;
+  if (std::find(offered.begin(), offered.end(), config.kiosk.language) == offered.end()) {
+    problems.push_back(fmt::format("{}: kiosk.language \"{}\" is not one of kiosk.languages",
+                                   source_name, to_string(config.kiosk.language)));
   }
   if (!problems.empty()) return fail(Errc::config, fmt::format("{}", fmt::join(problems, "\n")));
   return config;

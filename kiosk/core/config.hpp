@@ -25,6 +25,8 @@ struct Config {
   struct Kiosk {
     std::string id = "demo-kiosk";
     Language language = Language::ar;  // the language the attract screen starts in
+    // The languages offered, in the picker's order; `language` must be one of them.
+    std::vector<Language> languages = {Language::ar, Language::en};
     std::filesystem::path data_dir = ".shubbak";
     std::filesystem::path assets_dir;  // empty: the build's default assets directory
   } kiosk;
@@ -41,7 +43,9 @@ struct Config {
   Text text;
 
   struct Locale {
-    bool arabic_indic_digits = false;  // Arabic text shows ٠١٢٣ rather than 0123
+    // Each language's own digits where ICU gives it some (Arabic ٠١٢٣, Farsi ۰۱۲۳, Bengali ০১২৩)
+    // rather than 0123 everywhere.
+    bool native_digits = false;
   } locale;
 
   struct Ui {

@@ -131,7 +131,9 @@ void KioskShell::show_welcome() {
   start_attract_loop(*welcome);
   state_shown();
   if (m_guidance)
-    welcome->offer_speech_toggle(m_guidance->enabled(), [this] { return m_guidance->toggle(); });
+    welcome->offer_speech_toggle(
+        m_guidance->enabled(), [this] { return m_guidance->toggle(); },
+        [this](Language language) { return m_guidance->can_speak(language); });
   if (m_on_technician) welcome->on_technician([this] { enter_technician(); });
   m_app.show(std::move(welcome));
 }
@@ -142,9 +144,12 @@ void KioskShell::start_attract_loop(WelcomeScreen& screen) {
   auto next_line = [this, &screen] {
     if (m_state != ShellState::attract) return;
     auto now = availability();
-    if (now.offered.empty()) return screen.set_highlight({}, {});
+    if (now.offered.empty()) return screen.set_highlight({});
     const auto& service = *now.offered[m_highlight++ % now.offered.size()];
-    screen.set_highlight(service.title.in(Language::ar), service.title.in(Language::en));
+    WelcomeScreen::Titles titles;
+    for (Language language : k_languages)
+      titles[static_cast<std::size_t>(language)] = service.title.in(language);
+    screen.set_highlight(std::move(titles));
   };
   m_highlight = 0;
   next_line();

@@ -27,6 +27,8 @@ class SpokenGuidance {
   void set_enabled(bool on);
   // Flips the state; returns the new one (the welcome screen's toggle).
   bool toggle();
+  // Whether there is a voice for `language` (the speech button is hidden where there is none).
+  bool can_speak(Language language) const { return m_speaker.can_speak(language); }
   // Reads the current screen again from the start ("repeat").
   void repeat();
 

@@ -1,5 +1,7 @@
 #include "kiosk/session/technician_mode.hpp"
 
+#include <algorithm>
+
 #include <ctime>
 #include <optional>
 
@@ -401,7 +403,10 @@ void TechnicianMode::run_action(const std::string& id) {
   } else if (id == "logout") {
     end_session("logout");
   } else if (id == "language") {
-    m_ui.set_language(other_language(language));
+    // The next language the kiosk offers, round to the first.
+    const auto& offered = m_ui.languages();
+    auto at = std::find(offered.begin(), offered.end(), language);
+    m_ui.set_language(at == offered.end() || at + 1 == offered.end() ? offered.front() : *(at + 1));
     show_technician_screen();
   } else if (id == "print") {
     status(std::string(m_ui.message("technician.working")));

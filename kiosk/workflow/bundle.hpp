@@ -17,8 +17,16 @@ namespace shubbak::workflow {
 struct Text {
   std::string ar;
   std::string en;
-  std::map<std::string, std::string> others;  // optional languages, falling back to English
-  const std::string& in(Language language) const { return language == Language::ar ? ar : en; }
+  std::map<std::string, std::string, std::less<>> others;  // optional languages, by code
+  // The text in `language`, else English, else Arabic (both always there).
+  const std::string& in(Language language) const {
+    if (language == Language::ar) return ar;
+    if (language != Language::en) {
+      if (auto it = others.find(to_string(language)); it != others.end() && !it->second.empty())
+        return it->second;
+    }
+    return en;
+  }
 };
 
 enum class FieldKind { text, number, money, date, phone, national_id, choice, multi_choice };

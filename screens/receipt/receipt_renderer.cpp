@@ -32,12 +32,13 @@ class ReceiptLayout {
         m_width(width),
         m_margin(width / 24),
         m_direction(is_right_to_left(language) ? TextDirection::right_to_left
-                                               : TextDirection::left_to_right) {}
+                                               : TextDirection::left_to_right),
+        m_arabic(language == Language::ur ? ArabicStyle::nastaliq : ArabicStyle::naskh) {}
 
   Expected<void> paragraph(const std::string& s, int size, FontWeight weight, TextAlign align,
                            int gap_after = 6) {
     if (s.empty()) return {};
-    auto layout = m_text.layout(s, {size, weight}, m_width - 2 * m_margin, m_direction);
+    auto layout = m_text.layout(s, {size, weight, m_arabic}, m_width - 2 * m_margin, m_direction);
     if (!layout) return std::unexpected(layout.error());
     m_blocks.push_back(
         {*layout, {m_margin, m_y, m_width - 2 * m_margin, (*layout)->height}, align});
@@ -49,8 +50,8 @@ class ReceiptLayout {
   Expected<void> pair(const std::string& label, const std::string& value, int size,
                       FontWeight weight) {
     int inner = m_width - 2 * m_margin;
-    auto l = m_text.layout(label, {size, FontWeight::regular}, inner, m_direction);
-    auto v = m_text.layout(value, {size, weight}, inner, TextDirection::automatic);
+    auto l = m_text.layout(label, {size, FontWeight::regular, m_arabic}, inner, m_direction);
+    auto v = m_text.layout(value, {size, weight, m_arabic}, inner, TextDirection::automatic);
     if (!l) return std::unexpected(l.error());
     if (!v) return std::unexpected(v.error());
     // The value goes to the document's end edge (left on an Arabic receipt), whatever its own
@@ -149,6 +150,7 @@ class ReceiptLayout {
   TextEngine& m_text;
   int m_width, m_margin;
   TextDirection m_direction;
+  ArabicStyle m_arabic;
   int m_y = 12;
   std::vector<Block> m_blocks;
   std::vector<int> m_rules;

@@ -16,7 +16,62 @@ WelcomeScreen::WelcomeScreen(UiContext& ui, Options options)
 }
 
 TextStyle WelcomeScreen::scaled(int size_px, FontWeight weight) const {
-  return {static_cast<int>(std::lround(size_px * m_ui.theme().text_scale)), weight};
+  return m_ui.style(static_cast<int>(std::lround(size_px * m_ui.theme().text_scale)), weight);
+}
+
+// A language's own name in the style of its script (Urdu's in Nastaliq), whatever is on screen.
+static TextStyle name_style(TextStyle style, Language language) {
+  style.arabic = language == Language::ur ? ArabicStyle::nastaliq : ArabicStyle::naskh;
+  return style;
+}
+
+Language WelcomeScreen::switch_target() const {
+  const auto& offered = m_ui.languages();
+  for (Language l : offered) {
+    if (l != m_ui.language()) return l;
+  }
+  return m_ui.language();
+}
+
+bool WelcomeScreen::speech_shown() const {
+  return m_toggle_speech && (!m_can_speak || m_can_speak(m_ui.language()));
+}
+
+int WelcomeScreen::lay_out_language_chips(int top) {
+  const int w = m_ui.screen().width, unit = m_ui.unit(), touch = m_ui.touch_target();
+  const int margin = 3 * unit, gap = 2 * unit;
+  const int chip_h = std::max(9 * unit, touch);
+  const TextStyle style = scaled(4 * unit, FontWeight::bold);
+  m_language_chips.clear();
+  // Rows filled in the reading direction, each centred.
+  std::vector<std::vector<std::pair<Language, int>>> rows(1);
+  int row_width = 0;
+  for (Language language : m_ui.languages()) {
+    auto layout = m_ui.text().layout(info(language).native_name, name_style(style, language), 0,
+                                     TextDirection::automatic);
+    int chip_w = std::max(touch * 2, (layout ? (*layout)->width : touch) + 4 * unit);
+    int needed = row_width == 0 ? chip_w : row_width + gap + chip_w;
+    if (needed > w - 2 * margin && row_width > 0) {
+      rows.emplace_back();
+      needed = chip_w;
+    }
+    rows.back().emplace_back(language, chip_w);
+    row_width = needed;
+  }
+  const bool rtl = m_ui.right_to_left();
+  int y = top;
+  for (const auto& row : rows) {
+    int total = -gap;
+    for (const auto& [_, chip_w] : row) total += chip_w + gap;
+    int x = rtl ? (w + total) / 2 : (w - total) / 2;
+    for (const auto& [language, chip_w] : row) {
+      Rect bounds{rtl ? x - chip_w : x, y, chip_w, chip_h};
+      m_language_chips.push_back({language, bounds});
+      x += rtl ? -(chip_w + gap) : chip_w + gap;
+    }
+    y += chip_h + gap;
+  }
+  return y - gap;
 }
 
 void WelcomeScreen::lay_out() {
@@ -39,12 +94,32 @@ void WelcomeScreen::lay_out() {
       rtl ? m_language_button.right() + 2 * unit : m_language_button.x - 2 * unit - display_w,
       m_language_button.y, display_w, lang_h};
 
-  m_title = {margin, h * 26 / 100, w - 2 * margin, 14 * unit};
-  m_subtitle = {margin, m_title.bottom() + 2 * unit, w - 2 * margin, 14 * unit};
   const int start_w = std::clamp(w * 45 / 100, touch * 3, w - 2 * margin);
   const int start_h = std::max(13 * unit, touch);
-  m_start_button = {(w - start_w) / 2, h * 62 / 100, start_w, start_h};
-  m_highlight = {margin, m_start_button.y - 14 * unit, w - 2 * margin, 8 * unit};
+  if (picker_shown()) {
+    // Title and subtitle higher up; below them every offered language, then the service of the
+    // moment and the start button.
+    // Boxes as tall as the texts in this language: a Nastaliq line is taller than a Naskh one.
+    auto height_of = [&](std::string_view key, const TextStyle& style, int minimum) {
+      auto laid = m_ui.text().layout(m_ui.message(key), style, w - 2 * margin, m_ui.direction());
+      return std::max(minimum, laid ? (*laid)->height : minimum);
+    };
+    m_title = {margin, header_height + 3 * unit, w - 2 * margin,
+               height_of("welcome.title", scaled(9 * unit, FontWeight::bold), 12 * unit)};
+    m_subtitle = {margin, m_title.bottom() + unit, w - 2 * margin,
+                  height_of("welcome.subtitle", scaled(4 * unit, FontWeight::regular), 6 * unit)};
+    int chips_bottom = lay_out_language_chips(m_subtitle.bottom() + 2 * unit);
+    m_highlight = {margin, chips_bottom + 2 * unit, w - 2 * margin, 8 * unit};
+    m_start_button = {(w - start_w) / 2, std::max(h * 62 / 100, m_highlight.bottom() + 2 * unit),
+                      start_w, start_h};
+    m_language_button = {};
+  } else {
+    m_language_chips.clear();
+    m_title = {margin, h * 26 / 100, w - 2 * margin, 14 * unit};
+    m_subtitle = {margin, m_title.bottom() + 2 * unit, w - 2 * margin, 14 * unit};
+    m_start_button = {(w - start_w) / 2, h * 62 / 100, start_w, start_h};
+    m_highlight = {margin, m_start_button.y - 14 * unit, w - 2 * margin, 8 * unit};
+  }
   m_footer = {margin, h - 8 * unit, w - 2 * margin, 5 * unit};
   // Below the start button, within reach from a wheelchair, as wide as the start button.
   m_speech_toggle = {m_start_button.x, m_start_button.bottom() + 4 * unit, start_w,
@@ -78,13 +153,35 @@ void WelcomeScreen::draw(Canvas& canvas) {
   draw_text(canvas, m_ui.message("app.name"), scaled(6 * unit, FontWeight::bold), brand_box,
             TextAlign::start, t.on_primary, dir, true);
 
-  canvas.fill_rect(m_language_button,
-                   m_pressed == Element::language ? t.surface_pressed : t.surface);
-  // The label is in the other language, so its own content decides its direction.
-  draw_text(canvas, m_ui.message("welcome.switch_language"), scaled(4 * unit, FontWeight::bold),
-            m_language_button, TextAlign::center, t.primary, TextDirection::automatic, true);
+  if (!picker_shown()) {
+    canvas.fill_rect(m_language_button,
+                     m_pressed.element == Element::language ? t.surface_pressed : t.surface);
+    // The label is the other language's own name, so its content decides its direction.
+    Language other = switch_target();
+    draw_text(canvas, info(other).native_name,
+              name_style(scaled(4 * unit, FontWeight::bold), other), m_language_button,
+              TextAlign::center, t.primary, TextDirection::automatic, true);
+  }
+  // The picker: the language on screen filled, the others outlined.
+  for (std::size_t i = 0; i < m_language_chips.size(); ++i) {
+    const auto& chip = m_language_chips[i];
+    const bool current = chip.language == m_ui.language();
+    const bool pressed = m_pressed == Hit{Element::pick_language, i};
+    canvas.fill_rect(chip.bounds, t.primary);
+    const int b = t.border_px;
+    if (!current) {
+      canvas.fill_rect({chip.bounds.x + b, chip.bounds.y + b, chip.bounds.width - 2 * b,
+                        chip.bounds.height - 2 * b},
+                       pressed ? t.surface_pressed : t.surface);
+    }
+    draw_text(canvas, info(chip.language).native_name,
+              name_style(scaled(4 * unit, FontWeight::bold), chip.language), chip.bounds,
+              TextAlign::center, current ? t.on_primary : t.primary, TextDirection::automatic,
+              true);
+  }
 
-  canvas.fill_rect(m_display_button, m_pressed == Element::display ? t.surface_pressed : t.surface);
+  canvas.fill_rect(m_display_button,
+                   m_pressed.element == Element::display ? t.surface_pressed : t.surface);
   draw_text(canvas, m_ui.message(display_label_key()), scaled(4 * unit, FontWeight::bold),
             m_display_button, TextAlign::center, t.primary, dir, true);
 
@@ -93,7 +190,7 @@ void WelcomeScreen::draw(Canvas& canvas) {
   draw_text(canvas, m_ui.message("welcome.subtitle"), scaled(4 * unit, FontWeight::regular),
             m_subtitle, TextAlign::center, t.text_muted, dir);
 
-  const std::string& highlight = m_ui.language() == Language::ar ? m_highlight_ar : m_highlight_en;
+  const std::string& highlight = m_highlight_titles[static_cast<std::size_t>(m_ui.language())];
   if (!highlight.empty()) {
     draw_text(
         canvas,
@@ -101,11 +198,12 @@ void WelcomeScreen::draw(Canvas& canvas) {
         scaled(5 * unit, FontWeight::bold), m_highlight, TextAlign::center, t.primary, dir, true);
   }
 
-  canvas.fill_rect(m_start_button, m_pressed == Element::start ? t.primary_pressed : t.primary);
+  canvas.fill_rect(m_start_button,
+                   m_pressed.element == Element::start ? t.primary_pressed : t.primary);
   draw_text(canvas, m_ui.message("welcome.start"), scaled(5 * unit, FontWeight::bold),
             m_start_button, TextAlign::center, t.on_primary, dir, true);
 
-  if (m_toggle_speech) draw_speech_toggle(canvas);
+  if (speech_shown()) draw_speech_toggle(canvas);
 
   std::string footer =
       m_ui.messages().format("welcome.footer", m_ui.language(),
@@ -114,11 +212,17 @@ void WelcomeScreen::draw(Canvas& canvas) {
             t.text_muted, dir);
 }
 
-void WelcomeScreen::set_highlight(std::string title_ar, std::string title_en) {
-  if (title_ar == m_highlight_ar && title_en == m_highlight_en) return;
-  m_highlight_ar = std::move(title_ar);
-  m_highlight_en = std::move(title_en);
+void WelcomeScreen::set_highlight(Titles titles) {
+  if (titles == m_highlight_titles) return;
+  m_highlight_titles = std::move(titles);
   changed();
+}
+
+void WelcomeScreen::pick(Language language) {
+  if (language == m_ui.language()) return;
+  m_ui.log().info("language switched to {}", to_string(language));
+  m_ui.set_language(language);
+  speak_again();
 }
 
 // Default, then large text, then high contrast (which is large too), then back to default.
@@ -136,12 +240,15 @@ std::string_view WelcomeScreen::display_label_key() const {
   return "welcome.display_standard";
 }
 
-WelcomeScreen::Element WelcomeScreen::hit(Point p) const {
-  if (m_language_button.contains(p)) return Element::language;
-  if (m_display_button.contains(p)) return Element::display;
-  if (m_start_button.contains(p)) return Element::start;
-  if (m_toggle_speech && m_speech_toggle.contains(p)) return Element::speech;
-  return Element::none;
+WelcomeScreen::Hit WelcomeScreen::hit(Point p) const {
+  if (!picker_shown() && m_language_button.contains(p)) return {Element::language};
+  for (std::size_t i = 0; i < m_language_chips.size(); ++i) {
+    if (m_language_chips[i].bounds.contains(p)) return {Element::pick_language, i};
+  }
+  if (m_display_button.contains(p)) return {Element::display};
+  if (m_start_button.contains(p)) return {Element::start};
+  if (speech_shown() && m_speech_toggle.contains(p)) return {Element::speech};
+  return {};
 }
 
 void WelcomeScreen::on_pointer(const PointerEvent& event) {
@@ -153,26 +260,26 @@ void WelcomeScreen::on_pointer(const PointerEvent& event) {
         return m_on_technician();
       }
       m_pressed = hit(event.position);
-      if (m_pressed != Element::none) changed();
+      if (m_pressed.element != Element::none) changed();
       break;
     case PointerEvent::Kind::move:
       // Sliding off a button cancels the press, as on a phone.
-      if (m_pressed != Element::none && hit(event.position) != m_pressed) {
-        m_pressed = Element::none;
+      if (m_pressed.element != Element::none && hit(event.position) != m_pressed) {
+        m_pressed = {};
         changed();
       }
       break;
     case PointerEvent::Kind::up: {
-      Element released = hit(event.position);
-      Element pressed = std::exchange(m_pressed, Element::none);
+      Hit released = hit(event.position);
+      Hit pressed_hit = std::exchange(m_pressed, Hit{});
+      Element pressed = pressed_hit.element;
       if (pressed == Element::none) break;
       changed();
-      if (released != pressed) break;
+      if (released != pressed_hit) break;
       if (pressed == Element::language) {
-        Language next = other_language(m_ui.language());
-        m_ui.log().info("language switched to {}", to_string(next));
-        m_ui.set_language(next);
-        speak_again();
+        pick(switch_target());
+      } else if (pressed == Element::pick_language) {
+        pick(m_language_chips.at(pressed_hit.language).language);
       } else if (pressed == Element::display) {
         const Theme& next = next_display_theme(m_ui.theme());
         m_ui.log().info("display switched to {}", next.name);
@@ -192,17 +299,26 @@ void WelcomeScreen::on_pointer(const PointerEvent& event) {
 }
 
 std::optional<Rect> WelcomeScreen::find_element(std::string_view id) const {
-  if (id == "language") return m_language_button;
+  if (id == "language" && !picker_shown()) return m_language_button;
+  // "language:<code>" is whatever picks that language: its button in the picker, or the switch
+  // when it is the other of two.
+  if (!picker_shown() && id.starts_with("language:") && id.substr(9) == to_string(switch_target()))
+    return m_language_button;
+  for (const auto& chip : m_language_chips) {
+    if (id.starts_with("language:") && id.substr(9) == to_string(chip.language)) return chip.bounds;
+  }
   if (id == "display") return m_display_button;
   if (id == "start") return m_start_button;
-  if (id == "speech" && m_toggle_speech) return m_speech_toggle;
+  if (id == "speech" && speech_shown()) return m_speech_toggle;
   if (id == "technician_corner") return m_technician_corner;
   return std::nullopt;
 }
 
-void WelcomeScreen::offer_speech_toggle(bool on, std::function<bool()> toggle) {
+void WelcomeScreen::offer_speech_toggle(bool on, std::function<bool()> toggle,
+                                        std::function<bool(Language)> can_speak) {
   m_speech_on = on;
   m_toggle_speech = std::move(toggle);
+  m_can_speak = std::move(can_speak);
   changed();
 }
 
@@ -211,8 +327,9 @@ void WelcomeScreen::draw_speech_toggle(Canvas& canvas) {
   const int unit = m_ui.unit();
   const bool rtl = m_ui.right_to_left();
   // On: filled like a primary button; off: an outlined surface. The mark and the words agree.
-  Color fill = m_speech_on ? (m_pressed == Element::speech ? t.primary_pressed : t.primary)
-                           : (m_pressed == Element::speech ? t.surface_pressed : t.surface);
+  const bool pressed = m_pressed.element == Element::speech;
+  Color fill = m_speech_on ? (pressed ? t.primary_pressed : t.primary)
+                           : (pressed ? t.surface_pressed : t.surface);
   Color ink = m_speech_on ? t.on_primary : t.primary;
   const Rect& r = m_speech_toggle;
   canvas.fill_rect(r, t.primary);
@@ -223,15 +340,18 @@ void WelcomeScreen::draw_speech_toggle(Canvas& canvas) {
   Rect mark_box{rtl ? r.right() - unit - mark : r.x + unit, r.y + unit, mark, mark};
   draw_speaker_mark(canvas, mark_box, m_speech_on, rtl, ink);
 
-  // Both languages, the citizen's first: someone who cannot read this one still finds it.
+  // Two languages, the citizen's first, then Arabic (or English under Arabic): someone who
+  // cannot read this one still finds it.
   std::string_view key = m_speech_on ? "welcome.speech_on" : "welcome.speech_off";
-  Language first = m_ui.language(), second = other_language(first);
+  Language first = m_ui.language();
+  Language second = first == Language::ar ? Language::en : Language::ar;
   Rect words{rtl ? r.x + unit : mark_box.right() + unit, r.y, r.width - mark - 3 * unit,
              r.height / 2};
   draw_text(canvas, m_ui.messages().get(key, first), scaled(4 * unit, FontWeight::bold),
             {words.x, words.y + unit / 2, words.width, words.height}, TextAlign::start, ink,
             m_ui.direction(), true);
-  draw_text(canvas, m_ui.messages().get(key, second), scaled(3 * unit, FontWeight::regular),
+  draw_text(canvas, m_ui.messages().get(key, second),
+            name_style(scaled(3 * unit, FontWeight::regular), second),
             {words.x, words.y + words.height - unit / 2, words.width, words.height},
             TextAlign::start, ink, m_ui.direction(), true);
 }

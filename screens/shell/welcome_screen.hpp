@@ -1,10 +1,13 @@
-// The first screen a citizen sees: a bilingual welcome, a button to start, and a button that
-// switches between Arabic and English. The layout mirrors with the language; colours and text
-// sizes follow the theme.
+// The first screen a citizen sees: a welcome, a button to start, and the languages the kiosk
+// offers. With two, a button in the header switches to the other; with more, a row of buttons
+// names each language in its own script, and one tap picks it. The layout mirrors with the
+// language; colours and text sizes follow the theme.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "screens/shell/secret_taps.hpp"
 #include "screens/ui/screen.hpp"
@@ -29,20 +32,38 @@ class WelcomeScreen final : public Screen {
   void on_start(std::function<void()> h) { m_on_start = std::move(h); }
   // The attract loop's current service ("Available here: <title>"), its title in each language
   // so a language switch shows it at once; empty titles show nothing. Redraws only on change.
-  void set_highlight(std::string title_ar, std::string title_en);
-  // Shows the spoken-guidance toggle in state `on`; a tap calls `toggle`, which returns the new
-  // state. Without this call the toggle is not shown (ui.speech = "off").
-  void offer_speech_toggle(bool on, std::function<bool()> toggle);
+  using Titles = std::array<std::string, k_language_info.size()>;
+  void set_highlight(Titles titles);
+  // Shows the spoken-guidance toggle in state `on` while the language on screen has a voice
+  // (`can_speak`); a tap calls `toggle`, which returns the new state. Without this call the
+  // toggle is not shown (ui.speech = "off").
+  void offer_speech_toggle(bool on, std::function<bool()> toggle,
+                           std::function<bool(Language)> can_speak = {});
   std::string spoken_text() const override;
   // The hidden technician gesture (SecretTaps) in the top corner on the start side (above the
   // kiosk id): element "technician_corner".
   void on_technician(std::function<void()> h) { m_on_technician = std::move(h); }
 
  private:
-  enum class Element { none, language, start, speech, display };
+  enum class Element { none, language, start, speech, display, pick_language };
+  struct Hit {
+    Element element = Element::none;
+    std::size_t language = 0;  // pick_language: the index in m_language_chips
+    friend bool operator==(const Hit&, const Hit&) = default;
+  };
+  struct LanguageChip {
+    Language language;
+    Rect bounds;
+  };
 
   void lay_out();
-  Element hit(Point p) const;
+  // Lays the language picker's buttons out in rows from `top`; returns the bottom of the last.
+  int lay_out_language_chips(int top);
+  bool picker_shown() const { return m_ui.languages().size() > 2; }
+  bool speech_shown() const;
+  Language switch_target() const;
+  void pick(Language language);
+  Hit hit(Point p) const;
   TextStyle scaled(int size_px, FontWeight weight) const;
   void draw_text(Canvas& canvas, std::string_view text, const TextStyle& style, const Rect& box,
                  TextAlign align, Color color, TextDirection direction,
@@ -55,10 +76,12 @@ class WelcomeScreen final : public Screen {
   Options m_options;
   Rect m_header, m_language_button, m_display_button, m_start_button, m_title, m_subtitle,
       m_highlight, m_footer, m_speech_toggle, m_technician_corner;
-  std::string m_highlight_ar, m_highlight_en;
-  Element m_pressed = Element::none;
+  std::vector<LanguageChip> m_language_chips;
+  Titles m_highlight_titles;
+  Hit m_pressed;
   std::function<void()> m_on_start;
   std::function<bool()> m_toggle_speech;  // empty: no toggle shown
+  std::function<bool(Language)> m_can_speak;
   bool m_speech_on = false;
   std::function<void()> m_on_technician;
   SecretTaps m_secret_taps;

@@ -1,5 +1,6 @@
 #include "screens/text/font_faces.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 
@@ -19,29 +20,58 @@ Expected<std::vector<unsigned char>> read_font(const std::filesystem::path& path
   return std::vector<unsigned char>(std::istreambuf_iterator<char>(in), {});
 }
 
-bool is_arabic_script(char32_t cp) {
+UScriptCode script_of(char32_t cp) {
   UErrorCode status = U_ZERO_ERROR;
   UScriptCode script = uscript_getScript(static_cast<UChar32>(cp), &status);
-  return U_SUCCESS(status) && script == USCRIPT_ARABIC;
+  return U_SUCCESS(status) ? script : USCRIPT_COMMON;
 }
+
+// The regular face of a script that has a font of its own; none for Latin and the rest.
+std::optional<FaceIndex> script_face(UScriptCode script, ArabicStyle arabic) {
+  switch (script) {
+    case USCRIPT_ARABIC:
+      return arabic == ArabicStyle::nastaliq ? k_nastaliq : k_arabic;
+    case USCRIPT_DEVANAGARI:
+      return k_devanagari;
+    case USCRIPT_BENGALI:
+      return k_bengali;
+    case USCRIPT_MALAYALAM:
+      return k_malayalam;
+    case USCRIPT_TAMIL:
+      return k_tamil;
+    default:
+      return std::nullopt;
+  }
+}
+
+// Arabic, Latin and symbols are read at open: every screen needs them.
+constexpr std::size_t k_read_at_open = k_symbols_bold + 1;
 
 }  // namespace
 
-Expected<std::unique_ptr<FontFaces>> FontFaces::open(const FontPaths& paths) {
+Expected<std::unique_ptr<FontFaces>> FontFaces::open(const FontFiles& files) {
   std::unique_ptr<FontFaces> faces(new FontFaces());
+  faces->m_paths = {files.arabic_font,     files.arabic_bold_font,
+                    files.latin_font,      files.latin_bold_font,
+                    files.symbol_font,     files.symbol_font,
+                    files.urdu_font,       files.urdu_bold_font,
+                    files.devanagari_font, files.devanagari_bold_font,
+                    files.bengali_font,    files.bengali_bold_font,
+                    files.malayalam_font,  files.malayalam_bold_font,
+                    files.tamil_font,      files.tamil_bold_font};
+  faces->m_bytes.resize(k_face_count);
+  faces->m_coverage_faces.assign(k_face_count, nullptr);
   if (FT_Init_FreeType(&faces->m_library) != 0) return fail(Errc::internal, "FreeType init failed");
-  for (const auto* path :
-       {&paths.arabic, &paths.arabic_bold, &paths.latin, &paths.latin_bold, &paths.symbols}) {
-    auto bytes = read_font(*path);
-    if (!bytes) return std::unexpected(bytes.error());
-    faces->m_bytes.push_back(std::move(*bytes));
-    const auto& data = faces->m_bytes.back();
-    FT_Face face = nullptr;
-    if (FT_New_Memory_Face(faces->m_library, data.data(), static_cast<FT_Long>(data.size()), 0,
-                           &face) != 0) {
-      return fail(Errc::parse, fmt::format("{} is not a font FreeType can open", path->string()));
+  for (const auto& path : faces->m_paths) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+      return fail(Errc::not_found, fmt::format("font {} is not there", path.string()));
+  }
+  for (std::uint16_t index = 0; index < k_read_at_open; ++index) {
+    if (faces->coverage_face(index) == nullptr) {
+      return fail(Errc::parse, fmt::format("{} is not a font FreeType can open",
+                                           faces->m_paths[index].string()));
     }
-    faces->m_coverage_faces.push_back(face);
   }
   return faces;
 }
@@ -51,14 +81,50 @@ FontFaces::~FontFaces() {
     hb_font_destroy(sized.font);
     FT_Done_Face(sized.face);
   }
-  for (FT_Face face : m_coverage_faces) FT_Done_Face(face);
+  for (FT_Face face : m_coverage_faces) {
+    if (face) FT_Done_Face(face);
+  }
   if (m_library) FT_Done_FreeType(m_library);
+}
+
+FT_Face FontFaces::coverage_face(std::uint16_t index) {
+  if (m_coverage_faces.at(index)) return m_coverage_faces[index];
+  if (!m_bytes[index]) {
+    // A font used by two indices (symbols regular and bold) is read once.
+    for (std::size_t other = 0; other < m_paths.size(); ++other) {
+      if (m_bytes[other] && m_paths[other] == m_paths[index]) m_bytes[index] = m_bytes[other];
+    }
+  }
+  if (!m_bytes[index]) {
+    auto bytes = read_font(m_paths[index]);
+    if (!bytes) return nullptr;
+    m_bytes[index] = std::make_shared<std::vector<unsigned char>>(std::move(*bytes));
+  }
+  const auto& data = *m_bytes[index];
+  FT_Face face = nullptr;
+  if (FT_New_Memory_Face(m_library, data.data(), static_cast<FT_Long>(data.size()), 0, &face) !=
+      0) {
+    return nullptr;
+  }
+  m_coverage_faces[index] = face;
+  return face;
+}
+
+std::size_t FontFaces::fonts_read() const {
+  std::vector<const void*> distinct;
+  for (const auto& bytes : m_bytes) {
+    if (bytes && std::find(distinct.begin(), distinct.end(), bytes.get()) == distinct.end())
+      distinct.push_back(bytes.get());
+  }
+  return distinct.size();
 }
 
 Expected<const SizedFace*> FontFaces::sized(std::uint16_t index, int size_px) {
   auto key = std::pair{index, size_px};
   if (auto it = m_sized.find(key); it != m_sized.end()) return &it->second;
-  const auto& data = m_bytes.at(index);
+  if (coverage_face(index) == nullptr)
+    return fail(Errc::not_found, fmt::format("cannot read font {}", m_paths.at(index).string()));
+  const auto& data = *m_bytes[index];
   FT_Face face = nullptr;
   if (FT_New_Memory_Face(m_library, data.data(), static_cast<FT_Long>(data.size()), 0, &face) !=
           0 ||
@@ -75,22 +141,24 @@ Expected<const SizedFace*> FontFaces::sized(std::uint16_t index, int size_px) {
 }
 
 bool FontFaces::is_neutral(char32_t cp) {
-  UErrorCode status = U_ZERO_ERROR;
-  UScriptCode script = uscript_getScript(static_cast<UChar32>(cp), &status);
-  return U_SUCCESS(status) && (script == USCRIPT_COMMON || script == USCRIPT_INHERITED);
+  UScriptCode script = script_of(cp);
+  return script == USCRIPT_COMMON || script == USCRIPT_INHERITED;
 }
 
-bool FontFaces::covers(std::uint16_t index, char32_t cp) const {
-  return FT_Get_Char_Index(m_coverage_faces.at(index), cp) != 0;
+bool FontFaces::covers(std::uint16_t index, char32_t cp) {
+  FT_Face face = coverage_face(index);
+  return face != nullptr && FT_Get_Char_Index(face, cp) != 0;
 }
 
-std::uint16_t FontFaces::choose(char32_t cp, FontWeight weight,
-                                std::optional<std::uint16_t> previous) const {
-  bool bold = weight == FontWeight::bold;
-  std::uint16_t arabic = bold ? k_arabic_bold : k_arabic;
-  std::uint16_t latin = bold ? k_latin_bold : k_latin;
+std::uint16_t FontFaces::choose(char32_t cp, const TextStyle& style,
+                                std::optional<std::uint16_t> previous) {
+  const std::uint16_t bold = style.weight == FontWeight::bold ? 1 : 0;
   if (previous && is_neutral(cp) && covers(*previous, cp)) return *previous;
-  if (is_arabic_script(cp) && covers(arabic, cp)) return arabic;
+  if (auto own = script_face(script_of(cp), style.arabic)) {
+    if (covers(static_cast<std::uint16_t>(*own + bold), cp))
+      return static_cast<std::uint16_t>(*own + bold);
+  }
+  const std::uint16_t arabic = k_arabic + bold, latin = k_latin + bold;
   if (covers(latin, cp)) return latin;
   if (covers(arabic, cp)) return arabic;
   if (covers(k_symbols, cp)) return k_symbols;

@@ -48,13 +48,17 @@ LocaleFormatter::LocaleFormatter(Language language, DigitStyle digits)
     : m_language(language), m_digits(digits) {}
 
 std::string LocaleFormatter::locale_id(CalendarKind calendar) const {
-  std::string id = m_language == Language::ar ? "ar" : "en";
+  std::string id(info(m_language).icu_locale);
   std::vector<std::string> keywords;
   if (calendar == CalendarKind::hijri_umm_al_qura) keywords.push_back("calendar=islamic-umalqura");
-  keywords.push_back(m_language == Language::ar && m_digits == DigitStyle::arabic_indic
-                         ? "numbers=arab"
-                         : "numbers=latn");
-  return id + "@" + fmt::format("{}", fmt::join(keywords, ";"));
+  // Western digits everywhere, or each locale's own as ICU has them (Arabic's Arabic-Indic kept
+  // explicit: some ICU versions default Arabic to Western digits).
+  if (m_digits == DigitStyle::western) {
+    keywords.push_back("numbers=latn");
+  } else if (m_language == Language::ar) {
+    keywords.push_back("numbers=arab");
+  }
+  return keywords.empty() ? id : id + "@" + fmt::format("{}", fmt::join(keywords, ";"));
 }
 
 std::string LocaleFormatter::integer(std::int64_t value, bool grouped) const {

@@ -1,6 +1,7 @@
 // Numbers, money, dates and plural-aware messages as a citizen of the region reads them, through
-// ICU: Arabic-Indic or Western digits as configured, each currency with its own minor units,
-// Gregorian and Hijri (Umm al-Qura) dates, and Arabic's six plural forms.
+// ICU, in each offered language's locale: its own or Western digits as configured, each currency
+// with its own minor units, Gregorian and Hijri (Umm al-Qura) dates, and each language's plural
+// forms (Arabic's six, one and other for most).
 #pragma once
 
 #include <cstdint>
@@ -18,14 +19,15 @@
 
 namespace shubbak {
 
-enum class DigitStyle { western, arabic_indic };
+enum class DigitStyle { western, native };
 enum class CalendarKind { gregorian, hijri_umm_al_qura };
 
 using MessageArgument = std::variant<std::int64_t, std::string>;
 
 class LocaleFormatter {
  public:
-  // Digits apply to Arabic; English always uses Western digits.
+  // Western digits, or each language's own where its locale has them (Arabic, Farsi, Bengali);
+  // English always uses Western digits.
   LocaleFormatter(Language language, DigitStyle digits);
 
   std::string integer(std::int64_t value, bool grouped = true) const;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <span>
 
 #include <fmt/format.h>
 #include <unicode/brkiter.h>
@@ -120,9 +121,9 @@ class Shaper {
       std::optional<std::uint16_t> context = previous;
       for (std::size_t n = k; n < cps.size() && !context; ++n) {
         if (!FontFaces::is_neutral(cps[n].value))
-          context = m_faces.choose(cps[n].value, m_style.weight, std::nullopt);
+          context = m_faces.choose(cps[n].value, m_style, std::nullopt);
       }
-      cps[k].face = m_faces.choose(cps[k].value, m_style.weight, context);
+      cps[k].face = m_faces.choose(cps[k].value, m_style, context);
       previous = cps[k].face;
     }
     auto& items = m_out.items;
@@ -313,10 +314,25 @@ void append_lines(const ShapedParagraph& paragraph, int max_width, std::uint32_t
   }
 }
 
-Expected<LineMetrics> line_metrics(FontFaces& faces, const TextStyle& style) {
+Expected<LineMetrics> line_metrics(FontFaces& faces, const TextStyle& style,
+                                   std::span<const ShapedParagraph* const> paragraphs) {
+  // Every line of a style is as tall as Arabic and Latin need, and taller where another script
+  // in the text needs more (Nastaliq's descent, stacked Malayalam conjuncts).
+  const auto bold = static_cast<std::uint16_t>(style.weight == FontWeight::bold ? 1 : 0);
+  // In Nastaliq style every line is as tall as Nastaliq's, so a row of digits beside an Urdu
+  // label shares its baseline.
+  const std::uint16_t arabic = style.arabic == ArabicStyle::nastaliq ? k_nastaliq : k_arabic;
+  std::vector<std::uint16_t> used{static_cast<std::uint16_t>(arabic + bold),
+                                  static_cast<std::uint16_t>(k_latin + bold)};
+  for (const ShapedParagraph* paragraph : paragraphs) {
+    for (const auto& item : paragraph->items) {
+      bool symbols = item.face == k_symbols || item.face == k_symbols_bold;  // fit any line
+      if (!symbols && std::find(used.begin(), used.end(), item.face) == used.end())
+        used.push_back(item.face);
+    }
+  }
   int ascender = 0, descender = 0;
-  FaceIndex regular[] = {k_arabic, k_latin}, bold[] = {k_arabic_bold, k_latin_bold};
-  for (auto index : style.weight == FontWeight::bold ? bold : regular) {
+  for (auto index : used) {
     auto sized = faces.sized(index, style.size_px);
     if (!sized) return std::unexpected(sized.error());
     ascender = std::max(ascender, (*sized)->ascender);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -61,6 +62,8 @@ void append_lines(const ShapedParagraph& paragraph, int max_width, std::uint32_t
                   const LineMetrics& metrics, TextLayout& out);
 
 // The line metrics every line of a style gets, whatever script it holds, so mixed lines align.
-Expected<LineMetrics> line_metrics(FontFaces& faces, const TextStyle& style);
+// The line height of a layout of `style` holding `paragraphs`.
+Expected<LineMetrics> line_metrics(FontFaces& faces, const TextStyle& style,
+                                   std::span<const ShapedParagraph* const> paragraphs);
 
 }  // namespace shubbak::text

@@ -26,6 +26,7 @@ struct LayoutKeyHash {
     auto mix = [&h](std::size_t v) { h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2); };
     mix(static_cast<std::size_t>(k.style.size_px));
     mix(static_cast<std::size_t>(k.style.weight));
+    mix(static_cast<std::size_t>(k.style.arabic));
     mix(static_cast<std::size_t>(k.max_width));
     mix(static_cast<std::size_t>(k.direction));
     return h;
@@ -59,8 +60,7 @@ TextEngine::TextEngine(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 TextEngine::~TextEngine() = default;
 
 Expected<std::unique_ptr<TextEngine>> TextEngine::open(const FontFiles& fonts) {
-  auto faces = text::FontFaces::open({fonts.arabic_font, fonts.arabic_bold_font, fonts.latin_font,
-                                      fonts.latin_bold_font, fonts.symbol_font});
+  auto faces = text::FontFaces::open(fonts);
   if (!faces) return std::unexpected(faces.error());
   auto impl = std::make_unique<Impl>();
   impl->faces = std::move(*faces);
@@ -78,13 +78,13 @@ Expected<std::shared_ptr<const TextLayout>> TextEngine::layout(std::string_view 
   LayoutKey key{std::string(utf8), style, max_width, direction};
   if (auto it = m_impl->layouts.find(key); it != m_impl->layouts.end()) return it->second;
 
-  auto metrics = text::line_metrics(*m_impl->faces, style);
-  if (!metrics) return std::unexpected(metrics.error());
-  TextLayout laid;
-  laid.style = style;
-  laid.line_height = metrics->line_height;
   // Paragraphs end at a newline (or U+2029); each is shaped once per style and direction and
   // re-wrapped at any width from the cache.
+  struct Paragraph {
+    std::shared_ptr<const text::ShapedParagraph> shaped;
+    std::uint32_t offset;
+  };
+  std::vector<Paragraph> paragraphs;
   std::size_t start = 0;
   for (;;) {
     std::size_t end = utf8.find('\n', start);
@@ -98,10 +98,19 @@ Expected<std::shared_ptr<const TextLayout>> TextEngine::layout(std::string_view 
         utf8.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
     auto shaped = shaped_paragraph(paragraph, style, direction);
     if (!shaped) return std::unexpected(shaped.error());
-    text::append_lines(**shaped, max_width, static_cast<std::uint32_t>(start), *metrics, laid);
+    paragraphs.push_back({*shaped, static_cast<std::uint32_t>(start)});
     if (end == std::string_view::npos) break;
     start = end + separator_length;
   }
+  std::vector<const text::ShapedParagraph*> shaped;
+  for (const auto& p : paragraphs) shaped.push_back(p.shaped.get());
+  auto metrics = text::line_metrics(*m_impl->faces, style, shaped);
+  if (!metrics) return std::unexpected(metrics.error());
+  TextLayout laid;
+  laid.style = style;
+  laid.line_height = metrics->line_height;
+  for (const auto& p : paragraphs)
+    text::append_lines(*p.shaped, max_width, p.offset, *metrics, laid);
   laid.height = static_cast<int>(laid.lines.size()) * laid.line_height;
   ++m_counters.layouts;
   if (m_impl->layouts.size() >= k_layout_cache_limit) m_impl->layouts.clear();
@@ -120,6 +129,10 @@ Expected<std::shared_ptr<const text::ShapedParagraph>> TextEngine::shaped_paragr
   if (m_impl->shaped.size() >= k_layout_cache_limit) m_impl->shaped.clear();
   m_impl->shaped.emplace(std::move(key), *shaped);
   return *shaped;
+}
+
+std::size_t TextEngine::fonts_read() const {
+  return m_impl->faces->fonts_read();
 }
 
 int TextEngine::line_left(const TextLayout& layout, const TextLine& line, const Rect& box,

@@ -1,5 +1,5 @@
-// Shubbak's text engine: correct Arabic, Latin and digits in one paragraph, drawn on any Canvas
-// (the screen, or a bitmap for receipts). Layouts are cached by text, style, width and
+// Shubbak's text engine: correct Arabic, Latin, Indic scripts and digits in one paragraph, drawn on
+// any Canvas (the screen, or a bitmap for receipts). Layouts are cached by text, style, width and
 // direction, and glyph bitmaps by face, size and glyph, so an unchanged frame shapes nothing and
 // rasterises nothing.
 //
@@ -50,6 +50,9 @@ class TextEngine {
                        TextAlign align);
 
   const Counters& counters() const { return m_counters; }
+  // How many font files the engine has read: Arabic, Latin and symbols at open, each other
+  // script's on first use.
+  std::size_t fonts_read() const;
 
  private:
   struct Impl;

@@ -14,9 +14,14 @@ enum class TextDirection : std::uint8_t { automatic, left_to_right, right_to_lef
 // Alignment in the reading direction: `start` is the right edge of a right-to-left paragraph.
 enum class TextAlign : std::uint8_t { start, center, end };
 
+// How Arabic-script text is drawn: Naskh (Arabic, Farsi) or Nastaliq (Urdu, whose readers take
+// Naskh for a foreign hand).
+enum class ArabicStyle : std::uint8_t { naskh, nastaliq };
+
 struct TextStyle {
   int size_px = 32;
   FontWeight weight = FontWeight::regular;
+  ArabicStyle arabic = ArabicStyle::naskh;
   friend bool operator==(const TextStyle&, const TextStyle&) = default;
 };
 

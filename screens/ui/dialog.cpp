@@ -8,17 +8,22 @@
 namespace shubbak {
 
 Dialog::Dialog(UiContext& ui, std::string title, std::string message,
-               std::vector<DialogButton> buttons, std::string id)
+               std::vector<DialogButton> buttons, std::string id, std::size_t buttons_per_row)
     : Container(ui, std::move(id)) {
   int u = ui.unit();
   m_content = &add<Column>(2 * u, 3 * u, Align::stretch);
   m_content->add<Label>(std::move(title), TextRole::heading, TextAlign::start);
-  m_content->add<Label>(std::move(message), TextRole::body, TextAlign::start);
-  auto& row = m_content->add<Row>(2 * u);
+  if (!message.empty()) m_content->add<Label>(std::move(message), TextRole::body, TextAlign::start);
+  const bool any_primary =
+      std::any_of(buttons.begin(), buttons.end(), [](const auto& b) { return b.primary; });
+  const std::size_t per_row = buttons_per_row == 0 ? buttons.size() : buttons_per_row;
+  Row* row = nullptr;
   for (std::size_t i = 0; i < buttons.size(); ++i) {
-    auto& b =
-        row.add<Button>(buttons[i].label,
-                        i == 0 ? Button::Style::primary : Button::Style::secondary, buttons[i].id);
+    if (i % per_row == 0) row = &m_content->add<Row>(2 * u);
+    bool primary = any_primary ? buttons[i].primary : i == 0;
+    auto& b = row->add<Button>(buttons[i].label,
+                               primary ? Button::Style::primary : Button::Style::secondary,
+                               buttons[i].id);
     b.on_click(buttons[i].action);
   }
 }

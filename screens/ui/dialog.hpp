@@ -16,12 +16,14 @@ struct DialogButton {
   std::string label;
   std::function<void()> action;
   std::string id;
+  bool primary = false;  // drawn as the primary choice; without any, the first is
 };
 
 class Dialog final : public Container {
  public:
+  // The buttons go in rows of `buttons_per_row` (0: all in one row).
   Dialog(UiContext& ui, std::string title, std::string message, std::vector<DialogButton> buttons,
-         std::string id = "dialog");
+         std::string id = "dialog", std::size_t buttons_per_row = 0);
 
   Size measure(int available_width) override;
   void arrange(const Rect& bounds) override;

@@ -50,7 +50,11 @@ TextStyle UiContext::text_style(TextRole role) const {
       break;
   }
   int px = static_cast<int>(std::lround(size * unit() * m_theme->text_scale));
-  return {std::max(12, px), weight};
+  return style(std::max(12, px), weight);
+}
+
+TextStyle UiContext::style(int size_px, FontWeight weight) const {
+  return {size_px, weight, m_language == Language::ur ? ArabicStyle::nastaliq : ArabicStyle::naskh};
 }
 
 void UiContext::set_theme(const Theme& theme) {

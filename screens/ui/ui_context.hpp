@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <vector>
 
 #include "drivers/display/geometry.hpp"
 #include "kiosk/core/language.hpp"
@@ -49,10 +50,15 @@ class UiContext {
   // A layout unit: 1 % of the screen's smaller side.
   int unit() const;
   TextStyle text_style(TextRole role) const;
+  // A style of `size_px` in the script style of the language on screen (Nastaliq for Urdu).
+  TextStyle style(int size_px, FontWeight weight) const;
 
   // Theme or language changes relayout every screen that listens.
   void set_theme(const Theme& theme);
   void set_language(Language language);
+  // The languages the kiosk offers, in the picker's order (the configuration's).
+  const std::vector<Language>& languages() const { return m_languages; }
+  void set_languages(std::vector<Language> languages) { m_languages = std::move(languages); }
   void on_appearance_changed(std::function<void()> handler) {
     m_on_appearance = std::move(handler);
   }
@@ -78,6 +84,7 @@ class UiContext {
   Size m_screen;
   int m_dpi;
   Language m_language;
+  std::vector<Language> m_languages = {Language::ar, Language::en};
   DigitStyle m_digits;
   LocaleFormatter m_format;
   const Theme* m_theme;

@@ -236,6 +236,10 @@ std::unique_ptr<Widget> build(UiContext& ui, const StepView& view, const StepAct
   return page;
 }
 
+bool offers_language_picker(const UiContext& ui, const StepActions& actions) {
+  return actions.set_language && ui.languages().size() > 2;
+}
+
 }  // namespace
 
 StepScreen::StepScreen(UiContext& ui, StepView view, StepActions actions)
@@ -243,7 +247,29 @@ StepScreen::StepScreen(UiContext& ui, StepView view, StepActions actions)
       m_view(std::move(view)),
       m_actions(std::move(actions)),
       m_messages(ui.messages()),
-      m_language(ui.language()) {}
+      m_language(ui.language()) {
+  if (!offers_language_picker(ui, m_actions)) return;
+  // The language button, first in the row of buttons at the bottom: one tap opens the picker.
+  auto* buttons = dynamic_cast<Row*>(root().find("buttons"));
+  if (buttons == nullptr) return;
+  buttons->add<Button>(std::string(info(ui.language()).native_name), Button::Style::secondary,
+                       "language")
+      .on_click([this] { show_language_picker(); });
+}
+
+void StepScreen::show_language_picker() {
+  std::vector<DialogButton> choices;
+  for (Language language : m_ui.languages()) {
+    choices.push_back({std::string(info(language).native_name),
+                       [this, language] {
+                         close_dialog();
+                         if (language != m_language) m_actions.set_language(language);
+                       },
+                       "language:" + std::string(to_string(language)), language == m_language});
+  }
+  show_dialog(std::make_unique<Dialog>(m_ui, std::string(m_ui.message("language.choose")), "",
+                                       std::move(choices), "language_picker", 3));
+}
 
 std::string StepScreen::spoken_text() const {
   return spoken_step(m_view, m_messages, m_language);

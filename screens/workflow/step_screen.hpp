@@ -2,7 +2,8 @@
 // with the service and step titles, the step's content (a message, a menu, a form, a summary to
 // check, or a wait with a spinner), and back / cancel / continue buttons at the bottom, where
 // a hand reaches. Element ids for scripts: "primary", "back", "cancel", "option:<id>", the
-// fields' ids, "<field>:choice:<id>".
+// fields' ids, "<field>:choice:<id>", and on a kiosk of more than two languages "language",
+// which opens the picker ("language:<code>").
 #pragma once
 
 #include <memory>
@@ -22,6 +23,8 @@ class StepScreen final : public WidgetScreen {
   std::string spoken_text() const override;
 
  private:
+  void show_language_picker();
+
   StepView m_view;
   StepActions m_actions;
   const Messages& m_messages;

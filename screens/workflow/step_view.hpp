@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kiosk/core/civil_date.hpp"
+#include "kiosk/core/language.hpp"
 
 namespace shubbak {
 
@@ -52,6 +53,9 @@ struct StepActions {
   std::function<void(const std::string& field, const std::string& text)> text_changed;
   std::function<void(const std::string& field, CivilDate date)> date_changed;
   std::function<void(const std::string& field, std::vector<std::string> values)> choices_changed;
+  // The citizen picked another language: the step is shown again in it. Without it (or with
+  // two languages or fewer, chosen on the attract screen) no language button is shown.
+  std::function<void(Language language)> set_language;
 };
 
 }  // namespace shubbak

@@ -11,6 +11,31 @@ namespace shubbak {
 
 namespace {
 
+// espeak-ng's voice for each language; it has none for Tagalog.
+const char* espeak_voice(Language language) {
+  switch (language) {
+    case Language::ar:
+      return "ar";
+    case Language::en:
+      return "en";
+    case Language::ur:
+      return "ur";
+    case Language::hi:
+      return "hi";
+    case Language::bn:
+      return "bn";
+    case Language::ml:
+      return "ml";
+    case Language::ta:
+      return "ta";
+    case Language::fa:
+      return "fa";
+    case Language::tl:
+      return nullptr;
+  }
+  return nullptr;
+}
+
 // espeak-ng's callback has no context of its own beyond per-event user data; synthesis is
 // synchronous on the worker, so the job being synthesised lives in a thread-local.
 struct Job {
@@ -43,6 +68,10 @@ EspeakSpeaker::~EspeakSpeaker() {
   m_quitting = true;
   m_wake.notify_all();
   m_worker.join();
+}
+
+bool EspeakSpeaker::can_speak(Language language) const {
+  return espeak_voice(language) != nullptr;
 }
 
 void EspeakSpeaker::say(std::string text, Language language) {
@@ -91,8 +120,11 @@ Expected<void> start_espeak_once(const std::filesystem::path& data_dir) {
     if (status != ENS_OK) return fail(Errc::device, "espeak-ng cannot start: " + describe(status));
     status = espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, 100, nullptr);
     if (status != ENS_OK) return fail(Errc::device, "espeak-ng cannot start: " + describe(status));
-    // Both voices must be there: a kiosk that can speak only one language would mislead.
-    for (const char* voice : {"en", "ar"}) {
+    // Every voice must be there: a kiosk that speaks some languages it offers to speak and not
+    // others would mislead.
+    for (Language language : k_languages) {
+      const char* voice = espeak_voice(language);
+      if (voice == nullptr) continue;
       if (status = espeak_ng_SetVoiceByName(voice); status != ENS_OK) {
         return fail(Errc::device,
                     fmt::format("espeak-ng has no voice \"{}\": {}", voice, describe(status)));
@@ -150,7 +182,8 @@ void EspeakSpeaker::run() {
 
 void EspeakSpeaker::speak(const Utterance& utterance, std::uint64_t generation) {
   if (m_voice != utterance.language) {
-    const char* voice = utterance.language == Language::ar ? "ar" : "en";
+    const char* voice = espeak_voice(utterance.language);
+    if (voice == nullptr) return;  // no voice: the screen hides the speech button
     if (espeak_SetVoiceByName(voice) != EE_OK) {
       m_log.error("espeak-ng has no voice \"{}\"", voice);
       m_voice.reset();

@@ -42,6 +42,7 @@ class EspeakSpeaker final : public Speaker {
   EspeakSpeaker& operator=(const EspeakSpeaker&) = delete;
 
   void say(std::string text, Language language) override;
+  bool can_speak(Language language) const override;
   void stop() override;
 
   // Blocks until the worker has tried to start espeak-ng: its outcome (tests, diagnostics).

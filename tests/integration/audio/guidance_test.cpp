@@ -27,6 +27,7 @@ class RecordingSpeaker final : public Speaker {
     said.push_back({std::move(text), language});
   }
   void stop() override { ++stops; }
+  bool can_speak(Language language) const override { return language != Language::tl; }
 
   std::vector<Said> said;
   int stops = 0;
@@ -169,7 +170,7 @@ TEST_CASE("a step screen is read from the same view it shows; the same words are
 }
 
 TEST_CASE("golden: the welcome screen's guidance toggle, off in Arabic and on in English") {
-  for (Language language : k_languages) {
+  for (Language language : {Language::ar, Language::en}) {
     UiHarness h(language);
     auto welcome = std::make_unique<WelcomeScreen>(h.ui(), WelcomeScreen::Options{"K-1", "0.1.0"});
     welcome->offer_speech_toggle(language == Language::en, [] { return true; });

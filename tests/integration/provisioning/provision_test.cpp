@@ -374,7 +374,7 @@ TEST_CASE("configured first, enrolled second: provisioning keeps every other lin
   REQUIRE_MESSAGE(config, (config ? "" : config.error().describe()));
   CHECK(config->kiosk.language == Language::en);
   CHECK(config->display.rotation == 90);
-  CHECK(config->locale.arabic_indic_digits);
+  CHECK(config->locale.native_digits);
   CHECK(config->kiosk.data_dir == kiosk / "data");
   CHECK(config->portal.url == world.portal().url());
   CHECK(config->portal.client_cert == kiosk / "data" / "kiosk-tls.pem");

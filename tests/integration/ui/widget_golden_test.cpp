@@ -18,7 +18,7 @@ void check_golden(UiHarness& h, const std::string& name) {
 }  // namespace
 
 TEST_CASE("every widget, in Arabic and in English") {
-  for (Language language : k_languages) {
+  for (Language language : {Language::ar, Language::en}) {
     UiHarness h(language);
     h.show(testing::make_gallery(h.ui()));
     check_golden(h, std::string("widgets-") + std::string(to_string(language)));
@@ -47,7 +47,7 @@ TEST_CASE("a seed paragraph wrapped at three widths") {
 }
 
 TEST_CASE("a modal dialog over the form, in both languages") {
-  for (Language language : k_languages) {
+  for (Language language : {Language::ar, Language::en}) {
     UiHarness h(language);
     auto screen = testing::make_gallery(h.ui());
     WidgetScreen* form = screen.get();

@@ -118,7 +118,8 @@ TEST_CASE("bad values are refused with what was expected") {
   CHECK(error_of("[display]\nwidth = \"wide\"\n") ==
         "kiosk.toml:2: display.width: expected an integer, got a string");
   CHECK(error_of("[kiosk]\nlanguage = \"fr\"\n") ==
-        "kiosk.toml:2: kiosk.language: \"fr\" is not one of \"ar\", \"en\"");
+        "kiosk.toml:2: kiosk.language: \"fr\" is not one of \"ar\", \"en\", \"ur\", \"hi\", "
+        "\"bn\", \"ml\", \"ta\", \"fa\", \"tl\"");
   CHECK(error_of("[kiosk]\nid = \"kiosk 7; rm -rf\"\n")
             .starts_with("kiosk.toml:2: kiosk.id: must be 1 to 64"));
   CHECK(error_of("[log]\nlevel = 3\n") ==
@@ -264,7 +265,7 @@ TEST_CASE("the shipped, commented default config parses to exactly the defaults"
   CHECK(shipped->text.arabic_font == defaults.text.arabic_font);
   CHECK(shipped->text.latin_bold_font == defaults.text.latin_bold_font);
   CHECK(shipped->text.symbol_font == defaults.text.symbol_font);
-  CHECK(shipped->locale.arabic_indic_digits == defaults.locale.arabic_indic_digits);
+  CHECK(shipped->locale.native_digits == defaults.locale.native_digits);
   CHECK(shipped->ui.theme == defaults.ui.theme);
   CHECK(shipped->log.level == defaults.log.level);
   CHECK(shipped->payment.terminal == defaults.payment.terminal);
@@ -335,7 +336,7 @@ TEST_CASE("USB, card reader and scanner settings") {
 TEST_CASE("digits and theme are chosen by name") {
   auto config = parse("[locale]\ndigits = \"arabic-indic\"\n[ui]\ntheme = \"high-contrast\"\n");
   REQUIRE(config);
-  CHECK(config->locale.arabic_indic_digits);
+  CHECK(config->locale.native_digits);
   CHECK(config->ui.theme == "high-contrast");
   CHECK(error_of("[ui]\ntheme = \"dark\"\n") ==
         "kiosk.toml:2: ui.theme: \"dark\" is not one of \"default\", \"high-contrast\", "
@@ -381,4 +382,25 @@ TEST_CASE("ui.speech and ui.controls take their named values and refuse others")
   CHECK_FALSE(Config{}.ui.controls_lower);
   CHECK_FALSE(parse("[ui]\nspeech = \"on\"\n"));
   CHECK_FALSE(parse("[ui]\ncontrols = \"bottom\"\n"));
+}
+
+TEST_CASE("the offered languages: known codes, each once, the starting one among them") {
+  auto config = parse_config("[kiosk]\nlanguage = \"ur\"\nlanguages = [\"ur\", \"ar\", \"ml\"]\n",
+                             "kiosk.toml", ".");
+  REQUIRE_MESSAGE(config, (config ? "" : config.error().message));
+  CHECK(config->kiosk.language == Language::ur);
+  CHECK(config->kiosk.languages == std::vector<Language>{Language::ur, Language::ar, Language::ml});
+  auto error = [](std::string_view text) {
+    auto c = parse_config(text, "kiosk.toml", ".");
+    return c ? std::string() : c.error().message;
+  };
+  CHECK(error("[kiosk]\nlanguages = [\"ar\", \"ar\"]\n") ==
+        "kiosk.toml:2: kiosk.languages: \"ar\" is listed twice");
+  CHECK(error("[kiosk]\nlanguages = []\n") ==
+        "kiosk.toml:2: kiosk.languages: expected a non-empty array of language codes, got an "
+        "array");
+  CHECK(error("[kiosk]\nlanguages = [\"xx\"]\n").find("each language is one of") !=
+        std::string::npos);
+  CHECK(error("[kiosk]\nlanguage = \"hi\"\n") ==
+        "kiosk.toml: kiosk.language \"hi\" is not one of kiosk.languages");
 }
