@@ -174,6 +174,14 @@ void KioskShell::show_menu() {
   auto now = availability();
   if (!m_forced_reason.empty() || !now.out_of_service_reason.empty()) return show_welcome();
   if (!transition(ShellEvent::open_menu)) return;
+  present_menu();
+  arm_menu_idle();
+  state_shown();
+}
+
+// The menu's screen, in the language on screen; shown again when the citizen picks another.
+void KioskShell::present_menu() {
+  auto now = availability();
   StepView menu;
   menu.kind = StepView::Kind::menu;
   menu.title = std::string(m_ui.message("menu.title"));
@@ -187,9 +195,16 @@ void KioskShell::show_menu() {
   StepActions actions;
   actions.back = [this] { show_welcome(); };
   actions.choose = [this](const std::string& id) { start_service(id); };
+  actions.set_language = [this](Language language) {
+    // After the picker's own callback has returned: the screen it belongs to is replaced.
+    m_ui.loop().post([this, alive = std::weak_ptr<int>(m_alive), language] {
+      if (!alive.lock() || m_state != ShellState::menu) return;
+      m_ui.set_language(language);
+      present_menu();
+      arm_menu_idle();
+    });
+  };
   m_app.show(std::make_unique<StepScreen>(m_ui, std::move(menu), std::move(actions)));
-  arm_menu_idle();
-  state_shown();
 }
 
 void KioskShell::start_service(std::string_view id) {

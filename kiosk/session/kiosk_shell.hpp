@@ -67,6 +67,7 @@ class KioskShell {
   const std::string& out_of_service_reason() const { return m_shown_reason; }
   ShellState state() const { return m_state; }
   void show_menu();
+  void present_menu();
   // Starts the service once the store is checked (at once without a check_store); a service
   // tapped again while its check runs is not started twice.
   void start_service(std::string_view id);

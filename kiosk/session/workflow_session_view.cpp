@@ -241,6 +241,15 @@ void WorkflowSession::render() {
         if (alive.lock()) render();
       });
   };
+  actions.set_language = [this](Language language) {
+    // After the picker's own callback has returned: render() replaces its screen.
+    m_ui.loop().post([this, alive = m_alive.token(), language] {
+      if (!alive.lock()) return;
+      m_log.info("language switched to {}", to_string(language));
+      m_ui.set_language(language);
+      render();
+    });
+  };
   auto screen = std::make_unique<StepScreen>(m_ui, view(), std::move(actions));
   m_screen = screen.get();
   m_app.show(std::move(screen));

@@ -148,6 +148,10 @@ void add_field(Column& column, const StepField& field, const StepActions& action
   }
 }
 
+bool offers_language_picker(const UiContext& ui, const StepActions& actions) {
+  return actions.set_language && ui.languages().size() > 2;
+}
+
 std::unique_ptr<Widget> build(UiContext& ui, const StepView& view, const StepActions& actions) {
   const int u = ui.unit();
   auto page = std::make_unique<Page>(ui, 3 * u);
@@ -207,6 +211,11 @@ std::unique_ptr<Widget> build(UiContext& ui, const StepView& view, const StepAct
   }
 
   Row& buttons = page->buttons();
+  // The language on screen, by its own name, first of the buttons: one tap opens the picker.
+  if (offers_language_picker(ui, actions)) {
+    buttons.add<Button>(std::string(info(ui.language()).native_name), Button::Style::secondary,
+                        "language");
+  }
   if (view.can_go_back) {
     buttons.add<Button>(std::string(ui.message("step.back")), Button::Style::secondary, "back")
         .on_click([actions] {
@@ -236,30 +245,22 @@ std::unique_ptr<Widget> build(UiContext& ui, const StepView& view, const StepAct
   return page;
 }
 
-bool offers_language_picker(const UiContext& ui, const StepActions& actions) {
-  return actions.set_language && ui.languages().size() > 2;
-}
-
 }  // namespace
 
 StepScreen::StepScreen(UiContext& ui, StepView view, StepActions actions)
     : WidgetScreen(ui, build(ui, view, actions)),
       m_view(std::move(view)),
       m_actions(std::move(actions)),
+      m_context(ui),
       m_messages(ui.messages()),
       m_language(ui.language()) {
-  if (!offers_language_picker(ui, m_actions)) return;
-  // The language button, first in the row of buttons at the bottom: one tap opens the picker.
-  auto* buttons = dynamic_cast<Row*>(root().find("buttons"));
-  if (buttons == nullptr) return;
-  buttons->add<Button>(std::string(info(ui.language()).native_name), Button::Style::secondary,
-                       "language")
-      .on_click([this] { show_language_picker(); });
+  if (auto* button = dynamic_cast<Button*>(root().find("language")))
+    button->on_click([this] { show_language_picker(); });
 }
 
 void StepScreen::show_language_picker() {
   std::vector<DialogButton> choices;
-  for (Language language : m_ui.languages()) {
+  for (Language language : m_context.languages()) {
     choices.push_back({std::string(info(language).native_name),
                        [this, language] {
                          close_dialog();
@@ -267,8 +268,8 @@ void StepScreen::show_language_picker() {
                        },
                        "language:" + std::string(to_string(language)), language == m_language});
   }
-  show_dialog(std::make_unique<Dialog>(m_ui, std::string(m_ui.message("language.choose")), "",
-                                       std::move(choices), "language_picker", 3));
+  show_dialog(std::make_unique<Dialog>(m_context, std::string(m_context.message("language.choose")),
+                                       "", std::move(choices), "language_picker", 3));
 }
 
 std::string StepScreen::spoken_text() const {

@@ -27,6 +27,7 @@ class StepScreen final : public WidgetScreen {
 
   StepView m_view;
   StepActions m_actions;
+  UiContext& m_context;
   const Messages& m_messages;
   Language m_language;  // the view's texts are in the language of the moment it was built
 };
