@@ -30,6 +30,7 @@
 #include "kiosk/core/config.hpp"
 #include "kiosk/core/messages.hpp"
 #include "kiosk/core/run_marker.hpp"
+#include "kiosk/core/startup_trace.hpp"
 #include "kiosk/crypto/certificate_groups.hpp"
 #include "kiosk/image/grey_image.hpp"
 #include "kiosk/loop/event_loop.hpp"
@@ -308,7 +309,7 @@ std::unique_ptr<trust::ServiceUpdater> start_service_updates(
   return std::move(*updater);
 }
 
-int run(const CommandLine& cli, Logger& logger) {
+int run(const CommandLine& cli, Logger& logger, StartupTrace& trace) {
   Log log(logger, "kiosk");
   // A printer or portal that drops a connection mid-write must fail that write, not end the kiosk.
   std::signal(SIGPIPE, SIG_IGN);
@@ -337,6 +338,7 @@ int run(const CommandLine& cli, Logger& logger) {
 
   fs::path assets =
       config->kiosk.assets_dir.empty() ? default_assets_dir() : config->kiosk.assets_dir;
+  trace.phase("config");
   auto messages = Messages::load(assets / "i18n" / "messages.toml");
   if (!messages) {
     log.error("{}", messages.error().describe());
@@ -351,6 +353,7 @@ int run(const CommandLine& cli, Logger& logger) {
 
   // The journal before anything else that could take a citizen's transaction. A corrupt store
   // or a full disk is logged and leaves the kiosk running, out of service.
+  trace.phase("message catalog");
   StoreAndForward transactions(*config, logger, SHUBBAK_VERSION);
   RunMarker run_marker(config->kiosk.data_dir);
   Error marker_error{};
@@ -358,6 +361,7 @@ int run(const CommandLine& cli, Logger& logger) {
   if (!marker_error.message.empty())
     log.warn("cannot mark this run as running: {}", marker_error.describe());
 
+  trace.phase("store");
   std::optional<std::vector<ScriptStep>> script;
   if (cli.script) {
     auto text = read_file(*cli.script);
@@ -377,6 +381,7 @@ int run(const CommandLine& cli, Logger& logger) {
   display_options.mode = cli.headless ? DisplayMode::headless : config->display.mode;
   display_options.size = {config->display.width, config->display.height};
   display_options.rotation = *rotation_from_degrees(config->display.rotation);
+  display_options.trace = &trace;
   auto display = Display::open(display_options, Log(logger, "display"));
   if (!display) {
     log.error("{}", display.error().describe());
@@ -388,6 +393,7 @@ int run(const CommandLine& cli, Logger& logger) {
   }
 
   auto text = TextEngine::open(config->text);
+  trace.phase("fonts and ICU");
   if (!text) {
     log.error("{}", text.error().describe());
     return k_exit_failure;
@@ -409,6 +415,7 @@ int run(const CommandLine& cli, Logger& logger) {
   ui.set_theme(**theme_named(config->ui.theme));  // the config only accepts known names
   ui.set_controls_reach(config->ui.controls_lower ? ControlsReach::lower : ControlsReach::anywhere);
 
+  trace.phase("loop and UI context");
   // Devices. A device that cannot be opened is logged; the services that need it fail cleanly.
   // The hub holds each device's status: the menu, the heartbeat and the technician read it.
   DeviceHub devices;
@@ -482,6 +489,7 @@ int run(const CommandLine& cli, Logger& logger) {
                             std::chrono::seconds(config->shell.device_poll_seconds),
                             Log(logger, "printer"));
   }
+  trace.phase("devices");
   AuditTrail audit(transactions.store(), lanes.store, Log(logger, "audit"));
   KioskServices services(ui, loop, lanes,
                          {readers ? readers->get() : nullptr, payments.get(), transactions.store(),
@@ -510,6 +518,7 @@ int run(const CommandLine& cli, Logger& logger) {
     }
     return load_services(assets / "services", log);
   };
+  trace.phase("citizen services");
   KioskShell::Options shell_options;
   shell_options.default_language = config->kiosk.language;
   shell_options.welcome = {config->kiosk.id, SHUBBAK_VERSION};
@@ -540,6 +549,7 @@ int run(const CommandLine& cli, Logger& logger) {
   });
   // The updater's last rollout states and the offered set's invalid bundles (loop thread only):
   // the heartbeat reports both.
+  trace.phase("service catalog and shell");
   std::vector<portal_protocol::BundleRollout> rollout_states;
   std::map<std::string, std::string> invalid_in_set;
   auto updates = start_service_updates(
@@ -567,6 +577,7 @@ int run(const CommandLine& cli, Logger& logger) {
         transactions.set_rollout_states(with_invalid_bundles(rollout_states, invalid_in_set));
       });
   // Spoken guidance, if offered and the kiosk has a sound card; espeak-ng starts on its own thread.
+  trace.phase("updates (TUF)");
   std::unique_ptr<EspeakSpeaker> speaker;
   std::unique_ptr<SpokenGuidance> guidance;
   if (config->ui.speech_toggle) {
@@ -581,6 +592,7 @@ int run(const CommandLine& cli, Logger& logger) {
     }
   }
   // Technician mode: the hidden gesture on the attract screen, then the PIN.
+  trace.phase("speech and audio");
   TechnicianAccess technician_access(
       loop, lanes.background, &audit,
       {config->technician.pin_hash,
@@ -610,10 +622,14 @@ int run(const CommandLine& cli, Logger& logger) {
     if (ready) service_manager.status(service_status(shell, transactions.out_of_service()));
   });
   // Out of service while the store cannot take a transaction (the hub's store status says why).
+  trace.phase("technician mode");
   shell.show_welcome();
+  trace.phase("welcome screen");
 
   // Ready when a citizen can see the kiosk: the first frame is on the screen.
   app.on_first_frame([&] {
+    trace.phase("first frame drawn");
+    trace.first_frame();
     ready = true;
     log.info("ready: the first frame is on the screen");
     service_manager.ready(service_status(shell, transactions.out_of_service()));
@@ -644,6 +660,7 @@ int run(const CommandLine& cli, Logger& logger) {
       [&shown_state] { return shown_state.out_of_service(); });
   log.info("Shubbak {} on kiosk {}", SHUBBAK_VERSION, config->kiosk.id);
   service_manager.start_watchdog(loop);
+  trace.phase("device monitors and store lanes");
   int exit_code = loop.run();
   service_manager.stopping();
   if (auto marked = run_marker.stop(); !marked)
@@ -668,6 +685,8 @@ int run(const CommandLine& cli, Logger& logger) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // First: the marks count from exec (or from here) to the first frame.
+  StartupTrace trace = StartupTrace::from_environment();
   CLI::App cli_app{"Shubbak kiosk runtime"};
   CommandLine cli;
   std::string config_path, script_path;
@@ -695,5 +714,6 @@ int main(int argc, char** argv) {
 
   Logger logger(LogLevel::info);
   logger.add_sink(make_stderr_sink());
-  return run(cli, logger);
+  trace.phase("command line");
+  return run(cli, logger, trace);
 }

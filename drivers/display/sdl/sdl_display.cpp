@@ -155,6 +155,10 @@ class SdlDisplay final : public Display {
       if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) return sdl_error("SDL dummy video init");
     }
 
+    auto mark = [&options](std::string_view phase) {
+      if (options.trace) options.trace->phase(phase);
+    };
+    mark("display connection");
     bool fullscreen = !headless && options.mode != DisplayMode::window;
     Size physical = physical_size(options.size, options.rotation);
     Uint32 flags = SDL_WINDOW_SHOWN;
@@ -172,6 +176,7 @@ class SdlDisplay final : public Display {
     sdl::WindowPtr window(
         SDL_CreateWindow("Shubbak", x, y, physical.width, physical.height, flags));
     if (!window) return sdl_error("SDL_CreateWindow");
+    mark("window");
 
     Uint32 renderer_flags =
         headless ? SDL_RENDERER_SOFTWARE : SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC;
@@ -196,6 +201,7 @@ class SdlDisplay final : public Display {
         new SdlDisplay(std::move(log), std::move(window), std::move(renderer), physical,
                        options.rotation, headless, wake_event));
     if (auto ready = display->prepare_targets(); !ready) return std::unexpected(ready.error());
+    mark("renderer");
     display->m_log.info("{} display {}x{} (logical {}x{}, rotation {}), renderer {}",
                         display->driver_name(), physical.width, physical.height,
                         display->size().width, display->size().height, degrees(options.rotation),
