@@ -26,6 +26,7 @@ struct DisplayOptions {
   DisplayMode mode = DisplayMode::automatic;
   Size size{1920, 1080};  // logical size when headless or windowed; full screen takes the panel's
   Rotation rotation = Rotation::none;
+  RendererChoice renderer = RendererChoice::software;  // headless is always software
   StartupTrace* trace = nullptr;  // marks the display's start-up phases, if given (UI thread)
 };
 

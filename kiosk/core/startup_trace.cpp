@@ -59,6 +59,14 @@ void StartupTrace::deferred(std::string_view name, Clock::time_point began) {
   m_entries.push_back(std::move(entry));
 }
 
+void StartupTrace::beside(std::string_view name, Clock::time_point began, Clock::time_point ended) {
+  if (!m_enabled) return;
+  Entry entry{std::string(name), std::chrono::duration<double, std::milli>(ended - began).count(),
+              since_origin(ended)};
+  emit("beside", entry);
+  m_entries.push_back(std::move(entry));
+}
+
 void StartupTrace::emit(std::string_view kind, const Entry& entry) {
   // Names have no spaces in the output, so a reader can split on them.
   std::string name = entry.name;

@@ -6,6 +6,7 @@
 // Lines, one per phase as it ends (times in milliseconds since the origin):
 //   startup-trace phase=NAME ms=DURATION at=END
 //   startup-trace first-frame at=END
+//   startup-trace beside=NAME ms=DURATION at=END       (work on a thread beside the UI thread)
 //   startup-trace deferred=NAME ms=DURATION at=END     (work moved after the first frame)
 //
 // Threading: the UI thread only. A disabled trace costs a branch per mark.
@@ -34,6 +35,9 @@ class StartupTrace {
   void first_frame();
   // A deferred piece of work, timed from `began` to now.
   void deferred(std::string_view name, Clock::time_point began);
+  // Work another thread did from `began` to `ended`, while the UI thread went on (reported by
+  // the UI thread once it has joined it).
+  void beside(std::string_view name, Clock::time_point began, Clock::time_point ended);
   // Restarts the current phase's clock without naming what came before (time spent waiting for
   // input, say): only used after the first frame.
   void restart() { m_last = Clock::now(); }
