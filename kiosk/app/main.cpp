@@ -697,6 +697,7 @@ int run(const CommandLine& cli, Logger& logger, StartupTrace& trace) {
         },
         [&shown_state] { return shown_state.out_of_service(); });
     trace.deferred("store watch and uploader", began);
+    log.info("started after the first frame: printer monitor, speech, updates, store watch");
   };
 
   // Ready when a citizen can see the kiosk: the first frame is on the screen.
