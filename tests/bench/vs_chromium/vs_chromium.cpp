@@ -339,8 +339,10 @@ std::vector<std::pair<std::string, double>> parse_trace(const fs::path& log) {
     }
     if (eq == std::string::npos || ms.rfind("ms=", 0) != 0) continue;
     std::string kind = what.substr(0, eq), name = what.substr(eq + 1);
-    phases.emplace_back((kind == "deferred" ? "after the first frame: " : "") + name,
-                        std::atof(ms.c_str() + 3));
+    std::string prefix = kind == "deferred" ? "after the first frame: "
+                         : kind == "beside" ? "beside the UI thread: "
+                                            : "";
+    phases.emplace_back(prefix + name, std::atof(ms.c_str() + 3));
   }
   return phases;
 }
