@@ -17,6 +17,7 @@
 #include "kiosk/core/display_mode.hpp"
 #include "kiosk/core/error.hpp"
 #include "kiosk/core/log.hpp"
+#include "kiosk/core/startup_trace.hpp"
 #include "kiosk/loop/loop_backend.hpp"
 
 namespace shubbak {
@@ -25,6 +26,8 @@ struct DisplayOptions {
   DisplayMode mode = DisplayMode::automatic;
   Size size{1920, 1080};  // logical size when headless or windowed; full screen takes the panel's
   Rotation rotation = Rotation::none;
+  RendererChoice renderer = RendererChoice::software;  // headless is always software
+  StartupTrace* trace = nullptr;  // marks the display's start-up phases, if given (UI thread)
 };
 
 // A finger or the mouse: handled alike. Positions are logical.

@@ -7,8 +7,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -30,6 +32,7 @@
 #include "kiosk/core/config.hpp"
 #include "kiosk/core/messages.hpp"
 #include "kiosk/core/run_marker.hpp"
+#include "kiosk/core/startup_trace.hpp"
 #include "kiosk/crypto/certificate_groups.hpp"
 #include "kiosk/image/grey_image.hpp"
 #include "kiosk/loop/event_loop.hpp"
@@ -307,11 +310,25 @@ std::unique_ptr<trust::ServiceUpdater> start_service_updates(
       [on_rollout_states](const std::vector<trust::BundleStatus>& statuses) {
         on_rollout_states(rollout_report(statuses));
       });
-  (*updater)->start();
+  // The caller starts it, after the first frame.
   return std::move(*updater);
 }
 
-int run(const CommandLine& cli, Logger& logger) {
+// SDL's X11 driver asks the D-Bus session bus to keep the screen saver off. A kiosk started with
+// no session bus (no DBUS_SESSION_BUS_ADDRESS, no $XDG_RUNTIME_DIR/bus) would have libdbus fork
+// and exec dbus-launch to look for one, about 20 ms of every start for nothing (or, with dbus-x11
+// installed, a bus daemon nobody uses). "disabled:" tells libdbus there is none. Called before
+// any thread that could read the environment exists.
+void without_session_bus_autolaunch() {
+  if (std::getenv("DBUS_SESSION_BUS_ADDRESS") != nullptr) return;
+  if (const char* runtime = std::getenv("XDG_RUNTIME_DIR")) {
+    std::error_code ec;
+    if (fs::exists(fs::path(runtime) / "bus", ec)) return;
+  }
+  ::setenv("DBUS_SESSION_BUS_ADDRESS", "disabled:", 0);
+}
+
+int run(const CommandLine& cli, Logger& logger, StartupTrace& trace) {
   Log log(logger, "kiosk");
   // A printer or portal that drops a connection mid-write must fail that write, not end the kiosk.
   std::signal(SIGPIPE, SIG_IGN);
@@ -340,6 +357,7 @@ int run(const CommandLine& cli, Logger& logger) {
 
   fs::path assets =
       config->kiosk.assets_dir.empty() ? default_assets_dir() : config->kiosk.assets_dir;
+  trace.phase("config");
   auto messages = Messages::load(assets / "i18n" / "messages.toml", config->kiosk.languages);
   if (!messages) {
     log.error("{}", messages.error().describe());
@@ -353,13 +371,33 @@ int run(const CommandLine& cli, Logger& logger) {
   }
 
   // The journal before anything else that could take a citizen's transaction. A corrupt store
-  // or a full disk is logged and leaves the kiosk running, out of service.
-  StoreAndForward transactions(*config, logger, SHUBBAK_VERSION);
-  RunMarker run_marker(config->kiosk.data_dir);
-  Error marker_error{};
-  transactions.set_restart_cause(run_marker.start(&marker_error));
-  if (!marker_error.message.empty())
-    log.warn("cannot mark this run as running: {}", marker_error.describe());
+  // or a full disk is logged and leaves the kiosk running, out of service. It opens (the device
+  // key, SQLite, the journal's marks) on a thread of its own while this one opens the display
+  // and the fonts: neither needs the other, and each waits on its own disk or server. Nothing
+  // that takes a transaction exists until it has joined, below.
+  trace.phase("message catalog");
+  using TraceClock = StartupTrace::Clock;
+  struct OpenedStore {
+    std::unique_ptr<StoreAndForward> transactions;
+    TraceClock::time_point began, ended;
+  };
+  auto store_opening = std::async(std::launch::async, [&config, &logger] {
+    OpenedStore opened;
+    opened.began = TraceClock::now();
+    opened.transactions = std::make_unique<StoreAndForward>(*config, logger, SHUBBAK_VERSION);
+    opened.ended = TraceClock::now();
+    return opened;
+  });
+  // The fonts and ICU likewise, beside the display.
+  struct OpenedText {
+    Expected<std::unique_ptr<TextEngine>> engine;
+    TraceClock::time_point began, ended;
+  };
+  auto text_opening = std::async(std::launch::async, [&config] {
+    auto began = TraceClock::now();
+    auto engine = TextEngine::open(config->text);
+    return OpenedText{std::move(engine), began, TraceClock::now()};
+  });
 
   std::optional<std::vector<ScriptStep>> script;
   if (cli.script) {
@@ -380,6 +418,8 @@ int run(const CommandLine& cli, Logger& logger) {
   display_options.mode = cli.headless ? DisplayMode::headless : config->display.mode;
   display_options.size = {config->display.width, config->display.height};
   display_options.rotation = *rotation_from_degrees(config->display.rotation);
+  display_options.renderer = config->display.renderer;
+  display_options.trace = &trace;
   auto display = Display::open(display_options, Log(logger, "display"));
   if (!display) {
     log.error("{}", display.error().describe());
@@ -390,7 +430,10 @@ int run(const CommandLine& cli, Logger& logger) {
     script = *parse_touch_script(demo_touch_script(), "demo");
   }
 
-  auto text = TextEngine::open(config->text);
+  OpenedText opened_text = text_opening.get();
+  trace.phase("wait for fonts and ICU");
+  trace.beside("fonts and ICU", opened_text.began, opened_text.ended);
+  auto& text = opened_text.engine;
   if (!text) {
     log.error("{}", text.error().describe());
     return k_exit_failure;
@@ -411,6 +454,17 @@ int run(const CommandLine& cli, Logger& logger) {
   ui.set_theme(**theme_named(config->ui.theme));  // the config only accepts known names
   ui.set_languages(config->kiosk.languages);
   ui.set_controls_reach(config->ui.controls_lower ? ControlsReach::lower : ControlsReach::anywhere);
+
+  trace.phase("loop and UI context");
+  OpenedStore opened_store = store_opening.get();
+  trace.phase("wait for store");
+  trace.beside("store", opened_store.began, opened_store.ended);
+  StoreAndForward& transactions = *opened_store.transactions;
+  RunMarker run_marker(config->kiosk.data_dir);
+  Error marker_error{};
+  transactions.set_restart_cause(run_marker.start(&marker_error));
+  if (!marker_error.message.empty())
+    log.warn("cannot mark this run as running: {}", marker_error.describe());
 
   // Devices. A device that cannot be opened is logged; the services that need it fail cleanly.
   // The hub holds each device's status: the menu, the heartbeat and the technician read it.
@@ -485,6 +539,7 @@ int run(const CommandLine& cli, Logger& logger) {
                             std::chrono::seconds(config->shell.device_poll_seconds),
                             Log(logger, "printer"));
   }
+  trace.phase("devices");
   AuditTrail audit(transactions.store(), lanes.store, Log(logger, "audit"));
   KioskServices services(ui, loop, lanes,
                          {readers ? readers->get() : nullptr, payments.get(), transactions.store(),
@@ -513,6 +568,7 @@ int run(const CommandLine& cli, Logger& logger) {
     }
     return load_services(assets / "services", log);
   };
+  trace.phase("citizen services");
   KioskShell::Options shell_options;
   shell_options.default_language = config->kiosk.language;
   shell_options.welcome = {config->kiosk.id, SHUBBAK_VERSION};
@@ -543,6 +599,7 @@ int run(const CommandLine& cli, Logger& logger) {
   });
   // The updater's last rollout states and the offered set's invalid bundles (loop thread only):
   // the heartbeat reports both.
+  trace.phase("service catalog and shell");
   std::vector<portal_protocol::BundleRollout> rollout_states;
   std::map<std::string, std::string> invalid_in_set;
   auto updates = start_service_updates(
@@ -569,10 +626,14 @@ int run(const CommandLine& cli, Logger& logger) {
         rollout_states = std::move(states);
         transactions.set_rollout_states(with_invalid_bundles(rollout_states, invalid_in_set));
       });
-  // Spoken guidance, if offered and the kiosk has a sound card; espeak-ng starts on its own thread.
+  trace.phase("updates (TUF)");
+  // Spoken guidance, if offered and the kiosk has a sound card; espeak-ng starts on its own
+  // thread. Opened after the first frame (below): the welcome screen's speech button appears
+  // with it.
   std::unique_ptr<EspeakSpeaker> speaker;
   std::unique_ptr<SpokenGuidance> guidance;
-  if (config->ui.speech_toggle) {
+  auto start_speech = [&] {
+    if (!config->ui.speech_toggle) return;
     if (auto output = open_sdl_audio_output(EspeakSpeaker::k_sample_rate)) {
       speaker = EspeakSpeaker::start(std::move(*output), {}, Log(logger, "speech"));
       guidance = std::make_unique<SpokenGuidance>(ui, app, *speaker, Log(logger, "guidance"));
@@ -582,7 +643,7 @@ int run(const CommandLine& cli, Logger& logger) {
     } else {
       log.error("speech is off: {}", output.error().describe());
     }
-  }
+  };
   // Technician mode: the hidden gesture on the attract screen, then the PIN.
   TechnicianAccess technician_access(
       loop, lanes.background, &audit,
@@ -613,10 +674,40 @@ int run(const CommandLine& cli, Logger& logger) {
     if (ready) service_manager.status(service_status(shell, transactions.out_of_service()));
   });
   // Out of service while the store cannot take a transaction (the hub's store status says why).
+  trace.phase("technician mode");
   shell.show_welcome();
+  trace.phase("welcome screen");
+
+  // Only what the first frame needs comes before it. The rest starts just after, on the loop,
+  // each part timed in the start-up trace: nothing in it is needed before a citizen can tap.
+  auto start_after_first_frame = [&] {
+    auto began = TraceClock::now();
+    if (printer_monitor) printer_monitor->start();
+    trace.deferred("printer monitor", began);
+    began = TraceClock::now();
+    start_speech();
+    trace.deferred("speech and audio", began);
+    began = TraceClock::now();
+    if (updates) updates->start();
+    trace.deferred("updates (TUF)", began);
+    began = TraceClock::now();
+    store_watch.start();
+    transactions.start(
+        loop, lanes.store, [&devices] { return devices.heartbeat(); },
+        [&](const OutOfService& fault) {  // damage the integrity check found after the start
+          devices.set_status(DeviceId::store, DeviceStatus::storage_damaged);
+          shell.set_out_of_service(std::string(message_key(fault.reason)));
+        },
+        [&shown_state] { return shown_state.out_of_service(); });
+    trace.deferred("store watch and uploader", began);
+    log.info("started after the first frame: printer monitor, speech, updates, store watch");
+  };
 
   // Ready when a citizen can see the kiosk: the first frame is on the screen.
   app.on_first_frame([&] {
+    trace.phase("first frame drawn");
+    trace.first_frame();
+    loop.post(start_after_first_frame);
     ready = true;
     log.info("ready: the first frame is on the screen");
     service_manager.ready(service_status(shell, transactions.out_of_service()));
@@ -636,17 +727,9 @@ int run(const CommandLine& cli, Logger& logger) {
     runner->start();
   }
 
-  if (printer_monitor) printer_monitor->start();
-  store_watch.start();
-  transactions.start(
-      loop, lanes.store, [&devices] { return devices.heartbeat(); },
-      [&](const OutOfService& fault) {  // damage the integrity check found after the start
-        devices.set_status(DeviceId::store, DeviceStatus::storage_damaged);
-        shell.set_out_of_service(std::string(message_key(fault.reason)));
-      },
-      [&shown_state] { return shown_state.out_of_service(); });
   log.info("Shubbak {} on kiosk {}", SHUBBAK_VERSION, config->kiosk.id);
   service_manager.start_watchdog(loop);
+  trace.phase("script and watchdog");
   int exit_code = loop.run();
   service_manager.stopping();
   if (auto marked = run_marker.stop(); !marked)
@@ -671,6 +754,9 @@ int run(const CommandLine& cli, Logger& logger) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // First: the marks count from exec (or from here) to the first frame.
+  StartupTrace trace = StartupTrace::from_environment();
+  without_session_bus_autolaunch();
   CLI::App cli_app{"Shubbak kiosk runtime"};
   CommandLine cli;
   std::string config_path, script_path;
@@ -698,5 +784,6 @@ int main(int argc, char** argv) {
 
   Logger logger(LogLevel::info);
   logger.add_sink(make_stderr_sink());
-  return run(cli, logger);
+  trace.phase("command line");
+  return run(cli, logger, trace);
 }

@@ -242,6 +242,10 @@ const std::vector<Setting>& settings() {
          return std::nullopt;
        }},
       {"display.dpi", integer_in(50, 600, [](Config& c) -> int& { return c.display.dpi; })},
+      {"display.renderer",
+       one_of<RendererChoice>(
+           {{"software", RendererChoice::software}, {"accelerated", RendererChoice::accelerated}},
+           [](Config& c) -> RendererChoice& { return c.display.renderer; })},
       {"text.arabic_font", path([](Config& c) -> fs::path& { return c.text.arabic_font; })},
       {"text.arabic_bold_font",
        path([](Config& c) -> fs::path& { return c.text.arabic_bold_font; })},

@@ -37,6 +37,7 @@ struct Config {
     int height = 1080;
     int rotation = 0;  // degrees clockwise the panel is mounted: 0, 90, 180 or 270
     int dpi = 96;      // physical pixel density, for touch targets of a real size
+    RendererChoice renderer = RendererChoice::software;
   } display;
 
   using Text = FontFiles;

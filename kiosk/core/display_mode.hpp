@@ -11,4 +11,13 @@ enum class DisplayMode {
   headless,    // no display: SDL's dummy driver and software renderer
 };
 
+// How frames are drawn (`display.renderer`). Software is the default because it is what this
+// runtime measured cheaper on a kiosk without a GPU driver (tests/bench/vs_chromium: Mesa's
+// llvmpipe OpenGL takes about half a second to start and some 45 MiB); a kiosk with a real GPU
+// driver may choose accelerated.
+enum class RendererChoice {
+  software,     // SDL's software renderer, presented through shared memory
+  accelerated,  // SDL's default accelerated renderer (OpenGL or GLES), vsync; software if none
+};
+
 }  // namespace shubbak

@@ -16,6 +16,7 @@
 #include "drivers/display/display.hpp"
 #include "drivers/display/sdl/sdl_handles.hpp"
 #include "drivers/display/sdl/sdl_mask_atlas.hpp"
+#include "drivers/display/sdl/x11_window_manager.hpp"
 
 namespace shubbak {
 
@@ -155,6 +156,10 @@ class SdlDisplay final : public Display {
       if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) return sdl_error("SDL dummy video init");
     }
 
+    auto mark = [&options](std::string_view phase) {
+      if (options.trace) options.trace->phase(phase);
+    };
+    mark("display connection");
     bool fullscreen = !headless && options.mode != DisplayMode::window;
     Size physical = physical_size(options.size, options.rotation);
     Uint32 flags = SDL_WINDOW_SHOWN;
@@ -166,18 +171,39 @@ class SdlDisplay final : public Display {
       physical = {desktop.w, desktop.h};
       // Borderless at 0,0 as well as full screen: without a window manager, X11 does not apply
       // SDL_WINDOW_FULLSCREEN_DESKTOP, and the kiosk must still cover the panel.
-      flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
+      flags |= SDL_WINDOW_BORDERLESS;
       x = y = 0;
     }
+    // On X11 the window is made hidden, to ask first whether a window manager runs: without
+    // one, SDL would wait 100 ms for an answer to its full-screen request that never comes, and
+    // the borderless window at 0,0 of the screen's size already covers it.
+    const char* driver = SDL_GetCurrentVideoDriver();
+    const bool x11 = driver != nullptr && std::string_view(driver) == "x11";
+    if (fullscreen && !x11) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    if (fullscreen && x11) flags = (flags & ~Uint32{SDL_WINDOW_SHOWN}) | SDL_WINDOW_HIDDEN;
     sdl::WindowPtr window(
         SDL_CreateWindow("Shubbak", x, y, physical.width, physical.height, flags));
     if (!window) return sdl_error("SDL_CreateWindow");
+    if (fullscreen && x11) {
+      bool manager = sdl::x11_window_manager_running(window.get()).value_or(true);
+      if (manager && SDL_SetWindowFullscreen(window.get(), SDL_WINDOW_FULLSCREEN_DESKTOP) != 0)
+        return sdl_error("SDL_SetWindowFullscreen");
+      SDL_ShowWindow(window.get());
+      log.info("X11 {}: {}", manager ? "with a window manager" : "without a window manager",
+               manager ? "full screen through it" : "a borderless window covers the screen");
+    }
+    mark("window");
 
+    // Software unless the configuration asks for acceleration: see RendererChoice.
+    bool software = headless || options.renderer == RendererChoice::software;
+    // Without this, SDL on X11 presents a software window surface through an OpenGL texture:
+    // Mesa's start-up and memory without its speed. Shared memory (XShm) is what software wants.
+    if (software) SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     Uint32 renderer_flags =
-        headless ? SDL_RENDERER_SOFTWARE : SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC;
+        software ? SDL_RENDERER_SOFTWARE : SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC;
     sdl::RendererPtr renderer(
         SDL_CreateRenderer(window.get(), -1, renderer_flags | SDL_RENDERER_TARGETTEXTURE));
-    if (!renderer && !headless) {
+    if (!renderer && !software) {
       log.warn("no accelerated renderer ({}); using the software renderer", SDL_GetError());
       renderer.reset(
           SDL_CreateRenderer(window.get(), -1, SDL_RENDERER_SOFTWARE | SDL_RENDERER_TARGETTEXTURE));
@@ -196,6 +222,7 @@ class SdlDisplay final : public Display {
         new SdlDisplay(std::move(log), std::move(window), std::move(renderer), physical,
                        options.rotation, headless, wake_event));
     if (auto ready = display->prepare_targets(); !ready) return std::unexpected(ready.error());
+    mark("renderer");
     display->m_log.info("{} display {}x{} (logical {}x{}, rotation {}), renderer {}",
                         display->driver_name(), physical.width, physical.height,
                         display->size().width, display->size().height, degrees(options.rotation),
