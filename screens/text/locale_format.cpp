@@ -50,7 +50,9 @@ LocaleFormatter::LocaleFormatter(Language language, DigitStyle digits)
 std::string LocaleFormatter::locale_id(CalendarKind calendar) const {
   std::string id(info(m_language).icu_locale);
   std::vector<std::string> keywords;
-  if (calendar == CalendarKind::hijri_umm_al_qura) keywords.push_back("calendar=islamic-umalqura");
+  // Gregorian asked for by name: Farsi's locale would otherwise give the Persian calendar.
+  keywords.push_back(calendar == CalendarKind::hijri_umm_al_qura ? "calendar=islamic-umalqura"
+                                                                 : "calendar=gregorian");
   // Western digits everywhere, or each locale's own as ICU has them (Arabic's Arabic-Indic kept
   // explicit: some ICU versions default Arabic to Western digits).
   if (m_digits == DigitStyle::western) {
@@ -58,7 +60,7 @@ std::string LocaleFormatter::locale_id(CalendarKind calendar) const {
   } else if (m_language == Language::ar) {
     keywords.push_back("numbers=arab");
   }
-  return keywords.empty() ? id : id + "@" + fmt::format("{}", fmt::join(keywords, ";"));
+  return id + "@" + fmt::format("{}", fmt::join(keywords, ";"));
 }
 
 std::string LocaleFormatter::integer(std::int64_t value, bool grouped) const {

@@ -73,3 +73,28 @@ TEST_CASE("integers, years and month names") {
   CHECK(days_in_month(2024, 2) == 29);
   CHECK(days_in_month(2100, 2) == 28);
 }
+
+TEST_CASE("each language's numbers, money and Gregorian dates, Western or its own digits") {
+  CivilDate day{2026, 12, 6};
+  CHECK(LocaleFormatter(Language::fa, DigitStyle::western).date(day, CalendarKind::gregorian) ==
+        "6 دسامبر 2026");
+  CHECK(LocaleFormatter(Language::fa, DigitStyle::native).integer(123) == "۱۲۳");
+  CHECK(LocaleFormatter(Language::bn, DigitStyle::native).integer(123) == "১২৩");
+  CHECK(LocaleFormatter(Language::hi, DigitStyle::western).date(day, CalendarKind::gregorian) ==
+        "6 दिसंबर 2026");
+  CHECK(LocaleFormatter(Language::ur, DigitStyle::native).integer(1234567) == "1,234,567");
+  CHECK(LocaleFormatter(Language::hi, DigitStyle::western).integer(1234567) == "12,34,567");
+  // Exactly the currency's three minor units (ICU puts a no-break space after the code).
+  CHECK(*LocaleFormatter(Language::tl, DigitStyle::western).money({1250, "OMR"}) ==
+        "OMR\u00A01.250");
+  // Plural forms by each language's rules: one and other.
+  auto minutes = [](Language language, std::int64_t n) {
+    return *LocaleFormatter(language, DigitStyle::western)
+                .message("{n, plural, one {one} other {other}}", {{"n", n}});
+  };
+  CHECK(minutes(Language::hi, 1) == "one");
+  CHECK(minutes(Language::hi, 0) == "one");  // Hindi's "one" is 0 and 1
+  CHECK(minutes(Language::ur, 0) == "other");
+  CHECK(minutes(Language::tl, 3) == "one");  // Filipino's "one" takes 1, 2, 3, 5, 7, 8...
+  CHECK(minutes(Language::tl, 4) == "other");
+}
