@@ -157,6 +157,10 @@ std::unique_ptr<Widget> build(UiContext& ui, const StepView& view, const StepAct
     content.add<Label>(view.service_title, TextRole::caption, TextAlign::start, "service")
         .set_tone(Label::Tone::muted);
   }
+  if (!view.step_label.empty()) {
+    content.add<Label>(view.step_label, TextRole::caption, TextAlign::start, "step")
+        .set_tone(Label::Tone::muted);
+  }
   content.add<Label>(view.title,
                      view.kind == StepView::Kind::finished ? TextRole::title : TextRole::heading,
                      TextAlign::start, "title");
