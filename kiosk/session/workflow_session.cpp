@@ -308,6 +308,13 @@ void WorkflowSession::warn() {
   countdown.on_expired([this] { expire(); });
   countdown.start(m_options.warning_seconds);
   m_screen->show_banner(std::move(banner));
+  // Heard as well as seen: how long is left, and the button, which takes the keypad's focus
+  // (Enter asks for more time).
+  if (Widget* more = m_screen->banner() ? m_screen->banner()->find("more-time") : nullptr)
+    m_ui.set_focus(more, false);
+  m_ui.announce(countdown.text() + ". " +
+                m_ui.messages().format("speech.button", m_ui.language(),
+                                       {{"label", m_ui.message("session.more_time")}}));
 }
 
 void WorkflowSession::expire() {

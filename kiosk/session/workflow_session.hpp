@@ -114,6 +114,7 @@ class WorkflowSession {
   std::optional<PrintedDocument> m_uncollected;
   bool m_retrying = false;  // a "try printing again" is under way
   WidgetScreen* m_screen = nullptr;
+  std::string m_rendered_step;  // the step the screen shows, to keep the focus on a redraw
   EventLoop::TimerId m_idle_timer = 0;
   EventLoop::TimerId m_end_timer = 0;
   bool m_warning = false;

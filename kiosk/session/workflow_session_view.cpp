@@ -249,9 +249,17 @@ void WorkflowSession::render() {
         if (alive.lock()) render();
       });
   };
+  // A keypad user's place survives a redraw of the same step (a choice that shows or hides
+  // questions): the control with the focused one's id takes the focus again.
+  bool same_step = m_rendered_step == m_engine.step().id;
+  m_rendered_step = m_engine.step().id;
+  std::string focused_id = same_step && m_ui.focused() ? m_ui.focused()->id() : std::string();
   auto screen = std::make_unique<StepScreen>(m_ui, view(), std::move(actions));
   m_screen = screen.get();
   m_app.show(std::move(screen));
+  if (!focused_id.empty()) {
+    if (Widget* again = m_screen->root().find(focused_id)) m_ui.set_focus(again, false);
+  }
 }
 
 std::string WorkflowSession::collect_text() const {

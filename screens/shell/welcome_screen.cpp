@@ -144,6 +144,10 @@ WelcomeScreen::Element WelcomeScreen::hit(Point p) const {
   return Element::none;
 }
 
+void WelcomeScreen::on_key(const KeyEvent& event) {
+  if (event.kind == KeyEvent::Kind::enter && m_on_start) m_on_start();
+}
+
 void WelcomeScreen::on_pointer(const PointerEvent& event) {
   switch (event.kind) {
     case PointerEvent::Kind::down:

@@ -72,6 +72,12 @@ bool Button::on_pointer(const PointerEvent& event) {
   return false;
 }
 
+std::string Button::announcement() const {
+  std::string text = m_ui.messages().format("speech.button", m_ui.language(), {{"label", m_label}});
+  if (!m_enabled) text += " " + std::string(m_ui.message("speech.unavailable"));
+  return text;
+}
+
 bool Button::on_key(const KeyEvent& event) {
   if (event.kind != KeyEvent::Kind::enter || !m_enabled) return false;
   if (m_on_click) m_on_click();
