@@ -383,6 +383,64 @@ TEST_CASE("keypad only: the health appointment from the welcome screen to its en
   CHECK(stored[0].service_id == "jordan.health.appointment");
 }
 
+TEST_CASE("keypad only: the municipal fees, paid later by reference, by ear") {
+  UiHarness h(Language::en);
+  testing::TempDir dir;
+  testing::KioskStore journal(dir.path() / "data", "K-1");
+  KioskServices::Devices devices;
+  devices.store = journal.store.get();
+  Kiosk kiosk(h, {60, 20, 30}, devices);
+  kiosk.shell.show_welcome();
+  h.ui().set_language(Language::en);
+  h.settle();
+  press(h, KeyEvent::Kind::down);   // the voice on
+  press(h, KeyEvent::Kind::enter);  // the service menu
+  REQUIRE(move_to(h, kiosk, "Pay municipal fees"));
+  press(h, KeyEvent::Kind::enter);
+  REQUIRE(h.run_until([&] { return kiosk.shell.session() != nullptr; }, 3s));
+  h.settle();
+  REQUIRE(move_to(h, kiosk, "Button: Continue"));
+  press(h, KeyEvent::Kind::enter);
+  REQUIRE(kiosk.shell.session()->engine().step().id == "choose");
+
+  // The step's own menu: a list read item by item.
+  every_control_announced(h, kiosk);
+  REQUIRE(move_to(h, kiosk, "Waste collection"));
+  CHECK(contains(last_said(kiosk), "Option 1 of 3"));
+  press(h, KeyEvent::Kind::enter);
+  REQUIRE(kiosk.shell.session()->engine().step().id == "details");
+
+  every_control_announced(h, kiosk);
+  REQUIRE(move_to(h, kiosk, "Text field: Municipality account number"));
+  h.display().inject_text("12345678");
+  h.settle();
+  REQUIRE(move_to(h, kiosk, "Button: Continue"));
+  press(h, KeyEvent::Kind::enter);
+  INFO(last_said(kiosk));
+  REQUIRE(kiosk.shell.session()->engine().step().id == "review");
+  REQUIRE(move_to(h, kiosk, "Button: Confirm"));
+  press(h, KeyEvent::Kind::enter);
+
+  // How to pay: by a reference, to pay later.
+  REQUIRE(kiosk.shell.session()->engine().step().id == "pay");
+  every_control_announced(h, kiosk);
+  REQUIRE(move_to(h, kiosk, "Button: A reference to pay later"));
+  press(h, KeyEvent::Kind::enter);
+  REQUIRE(h.run_until(
+      [&] { return kiosk.shell.session() && kiosk.shell.session()->engine().finished(); }, 10s));
+  h.settle();
+  std::string id = kiosk.shell.session()->transaction_id();
+  REQUIRE_FALSE(id.empty());
+  CHECK(contains(last_said(kiosk), "Request number: " + short_reference(id)));
+  REQUIRE(move_to(h, kiosk, "Button: Finish"));
+  press(h, KeyEvent::Kind::enter);
+  REQUIRE(h.run_until([&] { return kiosk.ended.has_value(); }, 3s));
+  CHECK(*kiosk.ended == workflow::EndResult::completed);
+  auto stored = journal.transactions();
+  REQUIRE(stored.size() == 1);
+  CHECK(stored[0].service_id == "muscat.municipality.fees");
+}
+
 TEST_CASE("keypad: the idle warning is spoken, and Enter asks for more time") {
   UiHarness h(Language::en);
   Kiosk kiosk(h, {1, 20, 30});
