@@ -44,6 +44,7 @@ void Checkbox::draw(Canvas& canvas) {
   canvas.fill_rect(mark, m_pressed ? t.surface_pressed : t.surface);
   paint_border(canvas, mark, focused() ? t.focus : t.primary,
                t.border_px * (focused() ? 2 : 1) + 1);
+  if (focused()) paint_focus_ring(canvas, m_bounds, t);
   if (m_checked) {
     int inset = size / 5;
     canvas.fill_rect({mark.x + inset, mark.y + inset, size - 2 * inset, size - 2 * inset},
@@ -126,6 +127,8 @@ void RadioGroup::draw(Canvas& canvas) {
       int dot = size / 2;
       fill_circle(canvas, {mark.x + (size - dot) / 2, mark.y + (size - dot) / 2}, dot, t.primary);
     }
+    // The keypad's ring round the option Enter or the arrows act on.
+    if (focused() && i == m_selected.value_or(0)) paint_focus_ring(canvas, option_bounds(i), t);
     paint_centred_line(canvas, m_options[i], TextRole::body, text, TextAlign::start, t.text);
   }
 }

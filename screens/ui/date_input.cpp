@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "screens/ui/shapes.hpp"
+
 namespace shubbak {
 
 DateInput::DateInput(UiContext& ui, CivilDate initial, int min_year, int max_year, std::string id)
@@ -140,7 +142,7 @@ void DateInput::draw(Canvas& canvas) {
     paint_centred_line(canvas, text, TextRole::heading, value, TextAlign::center, t.text);
   }
   // The keypad's focus: a ring round the part its keys step.
-  if (focused()) paint_border(canvas, column(m_keyed), t.focus, t.border_px * 2);
+  if (focused()) paint_focus_ring(canvas, column(m_keyed), t);
   int caption = m_ui.text_style(TextRole::caption).size_px * 2;
   Rect line{m_bounds.x, column(Field::day).bottom(), m_bounds.width, caption};
   auto gregorian = fmt.date(m_value, CalendarKind::gregorian);

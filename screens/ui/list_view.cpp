@@ -1,7 +1,9 @@
 #include "screens/ui/list_view.hpp"
 
 #include <algorithm>
+
 #include <cmath>
+#include "screens/ui/shapes.hpp"
 
 namespace shubbak {
 
@@ -122,7 +124,7 @@ void ListView::draw(Canvas& canvas) {
                  t.text_muted, ui_direction());
     }
     // The keypad's focus ring round the item it is on.
-    if (focused() && i == m_keyed) paint_border(canvas, row, t.focus, t.border_px * 2);
+    if (focused() && i == m_keyed) paint_focus_ring(canvas, row, t);
   }
   // A scroll indicator on the end edge when there is more than fits.
   if (max_offset() > 0) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "screens/ui/shapes.hpp"
+
 namespace shubbak {
 
 namespace {
@@ -154,6 +156,7 @@ void TextField::draw(Canvas& canvas) {
   canvas.fill_rect(m_bounds, t.surface);
   paint_border(canvas, m_bounds, focused() ? t.focus : t.border,
                focused() ? t.border_px * 2 : t.border_px);
+  if (focused()) paint_focus_ring(canvas, m_bounds, t);
   Geometry g = geometry();
   if (!g.layout) return;
   std::optional<Rect> clip;

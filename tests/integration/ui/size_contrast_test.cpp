@@ -168,3 +168,26 @@ TEST_CASE("the reviewed high-contrast golden image: its title stands out by at l
   CHECK(title.best_contrast >= 7.0);
   CHECK(millimetres(title.bottom - title.top + 1) >= 4.8);
 }
+
+TEST_CASE(
+    "the keypad's focus ring stands out by at least 3:1 from the screen and from the button") {
+  // The reviewed golden of a focused primary button in Arabic (the rightmost control).
+  auto golden = testing::load_png(std::filesystem::path(SHUBBAK_SOURCE_DIR) /
+                                  "tests/golden/focus-ring-ar.png");
+  REQUIRE(golden);
+  std::uint32_t background = golden->rgb(5, 5);
+  const int y = 211;  // through the focused button
+  int x = golden->width - 1;
+  while (x > 0 && golden->rgb(x, y) == background) --x;
+  std::uint32_t outer = golden->rgb(x, y);  // the ring's outside tone
+  while (x > 0 && golden->rgb(x, y) == outer) --x;
+  std::uint32_t inner = golden->rgb(x, y);  // its inside tone
+  while (x > 0 && golden->rgb(x, y) == inner) --x;
+  std::uint32_t fill = golden->rgb(x - 10, y);  // the button itself
+  CAPTURE(contrast(outer, background));
+  CAPTURE(contrast(inner, fill));
+  CHECK(contrast(outer, background) >= 3.0);
+  CHECK(contrast(inner, fill) >= 3.0);
+  MESSAGE("focus ring: " << contrast(outer, background) << ":1 against the screen, "
+                         << contrast(inner, fill) << ":1 against the button");
+}
