@@ -20,6 +20,10 @@ class Speaker {
   virtual bool can_speak(Language language) const = 0;
   // Silence now: whatever is being spoken or queued stops.
   virtual void stop() = 0;
+  // The citizen's volume (percent of the voice's normal loudness, 20 to 200) and speed (words a
+  // minute, 80 to 300), from the next utterance on. A backend that cannot change them ignores it.
+  virtual void set_volume(int /*percent*/) {}
+  virtual void set_rate(int /*words_per_minute*/) {}
 };
 
 }  // namespace shubbak

@@ -39,10 +39,34 @@ struct PointerEvent {
   std::uint32_t time_ms = 0;  // when it happened, on the input system's monotonic clock
 };
 
-// Typing from an attached USB keyboard: text, and the few editing keys a form needs. Key
-// combinations (Ctrl, Alt, Super) are never delivered: no combination leaves the kiosk.
+// Typing from an attached USB keyboard or keypad: text, the few editing keys a form needs, and
+// the keypad's keys for moving between controls and for spoken guidance (EN 301 549 5.1.6,
+// operation without vision). Key combinations (Ctrl, Alt, Super) are never delivered: no
+// combination leaves the kiosk. Which physical key gives which kind: the display backend
+// (sdl_display.cpp, and the README's "Keypad").
 struct KeyEvent {
-  enum class Kind { text, backspace, delete_forward, left, right, home, end, enter, tab };
+  enum class Kind {
+    text,
+    backspace,
+    delete_forward,
+    left,
+    right,
+    home,
+    end,
+    enter,
+    tab,
+    up,           // the previous control
+    down,         // the next control
+    back,         // the screen's "back", as if touched
+    help,         // spoken help: the keys and what the screen holds
+    repeat,       // read the screen again
+    pause,        // pause the voice, or resume it
+    volume_down,  // spoken guidance quieter
+    volume_up,    // louder
+    speed_down,   // slower
+    speed_up,     // faster
+    privacy,      // blank the screen while the voice goes on, or show it again
+  };
   Kind kind;
   std::string text;  // UTF-8, for Kind::text
   bool shift = false;
@@ -86,6 +110,8 @@ class Display {
   virtual void inject_touch(PointerEvent::Kind kind, Point logical) = 0;
   // Pushes typed text through the platform's real text-input queue, as a USB keyboard would.
   virtual void inject_text(std::string_view utf8) = 0;
+  // Pushes the key that gives `kind` (not text) through the platform's real key queue.
+  virtual void inject_key(KeyEvent::Kind kind, bool shift = false) = 0;
 };
 
 }  // namespace shubbak

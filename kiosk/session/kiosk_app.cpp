@@ -10,6 +10,7 @@ KioskApp::KioskApp(EventLoop& loop, Display& display, Log log)
   });
   m_display.on_key([this](const KeyEvent& event) {
     if (m_on_activity) m_on_activity();
+    if (m_key_filter && m_key_filter(event)) return;
     if (m_screen) m_screen->on_key(event);
   });
   m_display.on_redraw_needed([this] { m_dirty = true; });
@@ -31,6 +32,12 @@ void KioskApp::show(std::unique_ptr<Screen> screen) {
   if (m_on_screen_shown && m_screen) m_on_screen_shown(*m_screen);
 }
 
+void KioskApp::set_blanked(bool blanked) {
+  if (blanked == m_blanked) return;
+  m_blanked = blanked;
+  m_dirty = true;
+}
+
 void KioskApp::request_screenshot(std::filesystem::path png,
                                   std::function<void(Expected<void>)> done) {
   m_display.request_screenshot(std::move(png), std::move(done));
@@ -41,7 +48,11 @@ void KioskApp::draw_if_needed() {
   if (!m_dirty || !m_screen) return;
   m_dirty = false;
   Canvas& canvas = m_display.begin_frame();
-  m_screen->draw(canvas);
+  if (m_blanked) {
+    canvas.clear({0, 0, 0});
+  } else {
+    m_screen->draw(canvas);
+  }
   m_display.present();
   if (m_display.frames_presented() == 1 && m_on_first_frame) m_on_first_frame();
 }

@@ -36,6 +36,15 @@ class KioskApp {
 
   std::uint64_t frames_drawn() const { return m_display.frames_presented(); }
 
+  // Sees every key before the screen does; true keeps it from the screen (spoken guidance's
+  // keypad keys).
+  void set_key_filter(std::function<bool(const KeyEvent&)> filter) {
+    m_key_filter = std::move(filter);
+  }
+  // Privacy: the screen shows black while the voice goes on; touches and keys still work.
+  void set_blanked(bool blanked);
+  bool blanked() const { return m_blanked; }
+
  private:
   void draw_if_needed();
 
@@ -47,6 +56,8 @@ class KioskApp {
   std::function<void()> m_on_first_frame;
   std::function<void()> m_on_activity;
   std::function<void(const Screen&)> m_on_screen_shown;
+  std::function<bool(const KeyEvent&)> m_key_filter;
+  bool m_blanked = false;
 };
 
 }  // namespace shubbak

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include "drivers/card/card_profile.hpp"
+#include "kiosk/core/card_mask.hpp"
+#include "kiosk/core/short_reference.hpp"
 #include "kiosk/crypto/receipt_seal.hpp"
 #include "kiosk/session/answer_display.hpp"
 
@@ -95,6 +97,9 @@ void KioskServices::scanned(Scan scan) {
 
 namespace {
 
+// The "transaction" a technician's test page names: no record, so no short reference.
+constexpr std::string_view k_test_page_id = "test-page";
+
 // What the store keeps of the workflow's draft: the same at the pre-flight and at the commit.
 TransactionDraft store_draft(const workflow::TransactionDraft& draft) {
   TransactionDraft stored;
@@ -153,9 +158,16 @@ std::vector<std::pair<std::string, std::string>> KioskServices::details(
   localtime_r(&now, &local);
   char when[32];
   std::strftime(when, sizeof when, "%Y-%m-%d %H:%M", &local);
-  return {{std::string(m_ui.message("receipt.transaction")), transaction_id},
-          {std::string(m_ui.message("receipt.time")), when},
-          {std::string(m_ui.message("receipt.kiosk")), m_kiosk_id}};
+  std::vector<std::pair<std::string, std::string>> rows;
+  // The short reference first: it is what a counter or a help line asks for (the id stays the
+  // record's id, and the seal's).
+  if (transaction_id != k_test_page_id)
+    rows.emplace_back(std::string(m_ui.message("receipt.short_reference")),
+                      short_reference(transaction_id));
+  rows.emplace_back(std::string(m_ui.message("receipt.transaction")), transaction_id);
+  rows.emplace_back(std::string(m_ui.message("receipt.time")), when);
+  rows.emplace_back(std::string(m_ui.message("receipt.kiosk")), m_kiosk_id);
+  return rows;
 }
 
 void KioskServices::print_receipt(const workflow::WorkflowEngine& session,
@@ -191,6 +203,13 @@ void KioskServices::print_receipt(const workflow::WorkflowEngine& session,
     if (session.payment()->method == "reference") {
       document.lines.emplace_back(std::string(m_ui.message("receipt.pay_with")),
                                   session.payment()->reference);
+    } else {
+      // Paid at the terminal: its reference and the card it took, masked (last four at most).
+      if (!session.payment()->reference.empty())
+        document.lines.emplace_back(std::string(m_ui.message("receipt.terminal_reference")),
+                                    session.payment()->reference);
+      if (auto card = masked_card_for_receipt(session.payment()->masked_card); !card.empty())
+        document.lines.emplace_back(std::string(m_ui.message("receipt.card")), card);
     }
   }
   document.details = details(transaction_id);
@@ -244,7 +263,7 @@ void KioskServices::print_test_page(const std::string& version, Done<PrintedDocu
   document.big_number = "0123456789";
   document.lines.emplace_back(
       std::string(m_ui.messages().get("technician.test_page", Language::en)), version);
-  document.details = details("test-page");
+  document.details = details(std::string(k_test_page_id));
   document.footer = std::string(m_ui.messages().get("technician.test_page_footer", Language::ar)) +
                     " — " +
                     std::string(m_ui.messages().get("technician.test_page_footer", Language::en));

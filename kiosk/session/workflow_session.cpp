@@ -275,11 +275,15 @@ void WorkflowSession::arm_idle_timer() {
                 m_state == SessionState::collect_at_counter) &&
                step.waits_for_citizen() && step.kind != StepKind::end;
   if (!waits) return;
-  int seconds = step.timeout_seconds.value_or(m_options.idle_seconds);
-  m_idle_timer = m_ui.loop().add_timer(std::chrono::seconds(seconds), [this] {
+  m_idle_timer = m_ui.loop().add_timer(std::chrono::seconds(step_seconds()), [this] {
     m_idle_timer = 0;
     warn();
   });
+}
+
+int WorkflowSession::step_seconds() const {
+  int seconds = m_engine.step().timeout_seconds.value_or(m_options.idle_seconds);
+  return m_more_time ? 2 * seconds : seconds;
 }
 
 void WorkflowSession::warn() {
@@ -289,12 +293,14 @@ void WorkflowSession::warn() {
   CountdownBanner& countdown = *banner;
   countdown.on_more_time([this] {
     m_warning = false;
-    m_log.info("the citizen asked for more time");
+    ++m_extensions;
+    // Asked once, the "more time" setting holds for the rest of this citizen's session: every
+    // step's time doubled. The citizen may ask again as often as needed (no limit).
+    m_more_time = true;
+    m_log.info("the citizen asked for more time ({} times)", m_extensions);
     m_screen->hide_banner();
-    // Extra time on request: twice the step's time before the next warning.
     if (m_idle_timer) m_ui.loop().cancel_timer(m_idle_timer);
-    int seconds = 2 * m_engine.step().timeout_seconds.value_or(m_options.idle_seconds);
-    m_idle_timer = m_ui.loop().add_timer(std::chrono::seconds(seconds), [this] {
+    m_idle_timer = m_ui.loop().add_timer(std::chrono::seconds(step_seconds()), [this] {
       m_idle_timer = 0;
       warn();
     });
@@ -302,6 +308,13 @@ void WorkflowSession::warn() {
   countdown.on_expired([this] { expire(); });
   countdown.start(m_options.warning_seconds);
   m_screen->show_banner(std::move(banner));
+  // Heard as well as seen: how long is left, and the button, which takes the keypad's focus
+  // (Enter asks for more time).
+  if (Widget* more = m_screen->banner() ? m_screen->banner()->find("more-time") : nullptr)
+    m_ui.set_focus(more, false);
+  m_ui.announce(countdown.text() + ". " +
+                m_ui.messages().format("speech.button", m_ui.language(),
+                                       {{"label", m_ui.message("session.more_time")}}));
 }
 
 void WorkflowSession::expire() {

@@ -27,8 +27,12 @@ class WorkflowSession {
  public:
   struct Options {
     int idle_seconds = 60;        // a step without its own timeout_seconds
-    int warning_seconds = 20;     // the countdown before the session is wiped
+    int warning_seconds = 20;     // the countdown before the session is wiped (EN 301 549
+                                  // 7.2.1 / WCAG 2.2.1: at least 20 s; tests use less)
     int end_screen_seconds = 15;  // the last screen closes by itself
+    // The citizen's "more time" setting from the start: every step's time doubled. A citizen
+    // who asks for more time once has it for the rest of the session.
+    bool more_time = false;
   };
 
   WorkflowSession(UiContext& ui, KioskApp& app, SessionServices& services,
@@ -45,6 +49,12 @@ class WorkflowSession {
   SessionState state() const { return m_state; }
   const workflow::WorkflowEngine& engine() const { return m_engine; }
   const std::string& transaction_id() const { return m_transaction_id; }
+  // How often the citizen asked for more time (never limited), and whether every step's time
+  // is doubled now.
+  int extensions() const { return m_extensions; }
+  bool more_time() const { return m_more_time; }
+  // The time the current step gives before its warning, with the "more time" setting.
+  int step_seconds() const;
   // A receipt or ticket of this session the printer could not print: it waits at the counter.
   const std::optional<PrintedDocument>& uncollected() const { return m_uncollected; }
 
@@ -104,9 +114,12 @@ class WorkflowSession {
   std::optional<PrintedDocument> m_uncollected;
   bool m_retrying = false;  // a "try printing again" is under way
   WidgetScreen* m_screen = nullptr;
+  std::string m_rendered_step;  // the step the screen shows, to keep the focus on a redraw
   EventLoop::TimerId m_idle_timer = 0;
   EventLoop::TimerId m_end_timer = 0;
   bool m_warning = false;
+  bool m_more_time = m_options.more_time;
+  int m_extensions = 0;
 };
 
 }  // namespace shubbak

@@ -3,6 +3,7 @@
 // a state).
 #include <fmt/format.h>
 
+#include "kiosk/core/short_reference.hpp"
 #include "kiosk/session/answer_display.hpp"
 #include "kiosk/session/workflow_session.hpp"
 
@@ -47,6 +48,11 @@ StepView WorkflowSession::view() const {
   StepView v;
   v.service_title = text(m_engine.bundle().title);
   v.title = text(step.title);
+  if (auto progress = m_engine.progress()) {
+    v.step_label = m_ui.messages().format(
+        "session.step", m_ui.language(),
+        {{"number", std::to_string(progress->number)}, {"total", std::to_string(progress->total)}});
+  }
   if (step.body) v.body = text(*step.body);
   bool can_leave = !m_engine.payment() && !m_engine.submitted();
   v.can_cancel = can_leave;
@@ -156,7 +162,7 @@ StepView WorkflowSession::view() const {
       if (!m_transaction_id.empty()) {
         v.body += (v.body.empty() ? "" : "\n") +
                   m_ui.messages().format("session.reference", m_ui.language(),
-                                         {{"reference", m_transaction_id}});
+                                         {{"reference", short_reference(m_transaction_id)}});
       }
       // Not paid yet: whatever the bundle's last screen says, the citizen must read that the
       // request waits for a payment, how much, and with which reference.
@@ -170,8 +176,9 @@ StepView WorkflowSession::view() const {
                             .value_or(format_money(m_engine.payment()->amount))},
              {"reference", m_engine.payment()->reference}});
         if (!m_transaction_id.empty()) {
-          v.body += "\n" + m_ui.messages().format("session.reference", m_ui.language(),
-                                                  {{"reference", m_transaction_id}});
+          v.body +=
+              "\n" + m_ui.messages().format("session.reference", m_ui.language(),
+                                            {{"reference", short_reference(m_transaction_id)}});
         }
       }
       // The printer let the citizen down: say so plainly (never the raw error), where to collect
@@ -181,8 +188,9 @@ StepView WorkflowSession::view() const {
         bool awaiting_payment = m_engine.payment() && m_engine.payment()->method == "reference";
         v.body = awaiting_payment ? v.body + "\n" + collect_text() : collect_text();
         if (!awaiting_payment && !m_transaction_id.empty()) {
-          v.body += "\n" + m_ui.messages().format("session.reference", m_ui.language(),
-                                                  {{"reference", m_transaction_id}});
+          v.body +=
+              "\n" + m_ui.messages().format("session.reference", m_ui.language(),
+                                            {{"reference", short_reference(m_transaction_id)}});
         }
         if (!m_retrying)
           v.options.push_back({"print-again", std::string(m_ui.message("print.try_again")), {}});
@@ -250,9 +258,17 @@ void WorkflowSession::render() {
       render();
     });
   };
+  // A keypad user's place survives a redraw of the same step (a choice that shows or hides
+  // questions): the control with the focused one's id takes the focus again.
+  bool same_step = m_rendered_step == m_engine.step().id;
+  m_rendered_step = m_engine.step().id;
+  std::string focused_id = same_step && m_ui.focused() ? m_ui.focused()->id() : std::string();
   auto screen = std::make_unique<StepScreen>(m_ui, view(), std::move(actions));
   m_screen = screen.get();
   m_app.show(std::move(screen));
+  if (!focused_id.empty()) {
+    if (Widget* again = m_screen->root().find(focused_id)) m_ui.set_focus(again, false);
+  }
 }
 
 std::string WorkflowSession::collect_text() const {

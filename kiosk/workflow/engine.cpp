@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -91,6 +92,50 @@ void WorkflowEngine::stop(Error why) const {
   if (m_stopped) return;
   m_stopped = std::move(why);
   m_step = &stopped_step();
+}
+
+std::optional<WorkflowEngine::Progress> WorkflowEngine::progress() const {
+  if (m_stopped || !m_step->waits_for_citizen() || m_step->kind == StepKind::end ||
+      m_history.empty() || m_history.back() != m_step->id)
+    return std::nullopt;
+  Progress progress;
+  progress.number = static_cast<int>(m_history.size());
+  progress.total = progress.number;
+  // Walk the likely path from here; a bundle's steps are finite, and a loop stops the walk.
+  std::set<std::string, std::less<>> seen{m_step->id};
+  const Step* at = m_step;
+  for (std::size_t guard = 0; guard < m_bundle->steps.size(); ++guard) {
+    std::string next;
+    switch (at->kind) {
+      case StepKind::info:
+      case StepKind::form:
+      case StepKind::review:
+        next = at->next;
+        break;
+      case StepKind::menu: {
+        auto answer = m_answers.find(at->field);
+        for (const auto& option : at->options) {
+          if (next.empty()) next = option.next;
+          if (answer != m_answers.end() && !answer->second.is_null() &&
+              answer->second.to_display_string() == option.value) {
+            next = option.next;
+            break;
+          }
+        }
+        break;
+      }
+      case StepKind::end:
+        break;
+      default:
+        if (auto ok = at->outcomes.find(Outcome::ok); ok != at->outcomes.end()) next = ok->second;
+        break;
+    }
+    if (next.empty() || !seen.insert(next).second) break;
+    at = m_bundle->step(next);
+    if (!at || at->kind == StepKind::end) break;
+    if (at->waits_for_citizen()) ++progress.total;
+  }
+  return progress;
 }
 
 void WorkflowEngine::enter(const std::string& step_id) {

@@ -70,6 +70,17 @@ class WorkflowEngine {
   bool submitted() const { return m_submitted; }
   const std::vector<std::string>& history() const { return m_history; }
 
+  // Where the citizen is in the service, for "step 2 of 5": the number of the current step
+  // among the steps that wait for the citizen (as visited, back undoes one), and that number
+  // plus the steps still ahead on the likely path (a menu's chosen or first option, a device
+  // step's success). The total can change when a choice leads elsewhere. nullopt on a step that
+  // does not wait for the citizen (submit, print, the end).
+  struct Progress {
+    int number = 0;
+    int total = 0;
+  };
+  std::optional<Progress> progress() const;
+
   // The current form's or review's fields that are relevant now, in order.
   std::vector<const Field*> visible_fields() const { return m_visible; }
   // The choices of `field` offered now (their filters hold).

@@ -137,6 +137,11 @@ class PortalStore {
   // prefix's form: it is matched as it is.
   virtual Expected<std::vector<StoredTransaction>> find_transactions(std::string_view id_prefix,
                                                                      int limit) = 0;
+  // The transactions whose short reference (kiosk/core/short_reference.hpp; `compact`: eight
+  // characters, no hyphen, as parse_short_reference() gives) is `compact`, by id, at most
+  // `limit`. A reference is not unique across a fleet: more than one may answer.
+  virtual Expected<std::vector<StoredTransaction>> find_transactions_by_short_reference(
+      std::string_view compact, int limit) = 0;
   // The kiosk's transaction under `sequence` (the counter reference a citizen is given when the
   // receipt did not print), or nullopt.
   virtual Expected<std::optional<StoredTransaction>> find_transaction_by_sequence(

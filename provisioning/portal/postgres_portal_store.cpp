@@ -9,6 +9,7 @@
 #include "kiosk/core/hex.hpp"
 #include "kiosk/core/kiosk_group.hpp"
 #include "kiosk/core/kiosk_id.hpp"
+#include "kiosk/core/short_reference.hpp"
 #include "kiosk/crypto/bytes.hpp"
 #include "kiosk/store/uuid7.hpp"
 #include "provisioning/portal/postgres.hpp"
@@ -84,7 +85,27 @@ CREATE TABLE item_refusals (
 CREATE INDEX item_refusals_by_time ON item_refusals(last_seen_ms);
 CREATE INDEX transactions_by_id_prefix ON transactions(id text_pattern_ops);
 )sql",
+    // The short human reference of each transaction (kiosk/core/short_reference.hpp), kept to be
+    // searched; rows stored before it are filled in by fill_short_references().
+    R"sql(
+ALTER TABLE transactions ADD COLUMN short_reference text;
+CREATE INDEX transactions_by_short_reference ON transactions(short_reference);
+)sql",
 };
+
+// Gives every transaction stored without its short reference the one its id derives.
+Expected<void> fill_short_references(postgres::Connection& db) {
+  auto rows = db.query("SELECT id FROM transactions WHERE short_reference IS NULL");
+  if (!rows) return std::unexpected(rows.error());
+  for (int r = 0; r < rows->rows(); ++r) {
+    std::string id = rows->text(r, 0);
+    if (auto ok = db.query("UPDATE transactions SET short_reference = $1 WHERE id = $2",
+                           Params{*parse_short_reference(short_reference(id)), id});
+        !ok)
+      return std::unexpected(ok.error());
+  }
+  return {};
+}
 
 // Any fixed number: the key of the advisory lock that serialises migrations.
 constexpr std::string_view k_migration_lock = "7201185417";
@@ -117,6 +138,7 @@ Expected<void> migrate(postgres::Connection& db, Log& log) {
       return std::unexpected(ok.error());
     log.info("database schema migrated to version {}", next);
   }
+  if (auto ok = fill_short_references(db); !ok) return std::unexpected(ok.error());
   return tx->commit();
 }
 
@@ -142,6 +164,8 @@ class PostgresPortalStore final : public PortalStore {
   Expected<EnrolmentTokenInfo> revoke_enrolment_token(std::string_view token_id) override;
   Expected<std::vector<StoredTransaction>> find_transactions(std::string_view id_prefix,
                                                              int limit) override;
+  Expected<std::vector<StoredTransaction>> find_transactions_by_short_reference(
+      std::string_view compact, int limit) override;
   Expected<std::optional<StoredTransaction>> find_transaction_by_sequence(
       std::string_view kiosk_id, std::int64_t sequence) override;
   Expected<std::optional<std::string>> device_key(std::string_view kiosk_id) override;
@@ -237,9 +261,10 @@ Expected<std::vector<UploadResult>> PostgresPortalStore::store_batch(
 
   std::set<std::string> inserted;
   if (!candidates.empty()) {
-    std::vector<std::string> c_ids, c_sequences, c_records, c_digests, c_signatures;
+    std::vector<std::string> c_ids, c_sequences, c_records, c_digests, c_signatures, c_references;
     for (std::size_t i : candidates) {
       c_ids.push_back(batch.items[i].id);
+      c_references.push_back(*parse_short_reference(short_reference(batch.items[i].id)));
       c_sequences.push_back(std::to_string(sequences[i]));
       c_records.push_back(batch.items[i].record);
       c_digests.push_back(digests[i]);
@@ -250,13 +275,15 @@ Expected<std::vector<UploadResult>> PostgresPortalStore::store_batch(
     // (which then waits for that one to commit or roll back).
     auto rows = (*db)->query(
         "INSERT INTO transactions(id, kiosk_id, sequence, record, record_sha256, signature, "
-        "received_ms) SELECT id, $2, sequence, record, record_sha256, signature, $3 FROM "
-        "unnest($1::text[], $4::bigint[], $5::text[], $6::text[], $7::text[]) "
-        "AS t(id, sequence, record, record_sha256, signature) "
+        "received_ms, short_reference) SELECT id, $2, sequence, record, record_sha256, "
+        "signature, $3, short_reference FROM "
+        "unnest($1::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[]) "
+        "AS t(id, sequence, record, record_sha256, signature, short_reference) "
         "ON CONFLICT DO NOTHING RETURNING id",
         Params{postgres::text_array(c_ids), kiosk, std::to_string(portal_now_ms()),
                postgres::text_array(c_sequences), postgres::text_array(c_records),
-               postgres::text_array(c_digests), postgres::text_array(c_signatures)});
+               postgres::text_array(c_digests), postgres::text_array(c_signatures),
+               postgres::text_array(c_references)});
     if (!rows) return std::unexpected(rows.error());
     for (int r = 0; r < rows->rows(); ++r) inserted.insert(rows->text(r, 0));
   }
@@ -562,6 +589,23 @@ Expected<std::vector<StoredTransaction>> PostgresPortalStore::find_transactions(
       "SELECT id, kiosk_id, sequence, record, received_ms FROM transactions WHERE id LIKE $1 "
       "ORDER BY id COLLATE \"C\" LIMIT $2",
       Params{pattern, std::to_string(limit)});
+  if (!rows) return std::unexpected(rows.error());
+  std::vector<StoredTransaction> found;
+  for (int r = 0; r < rows->rows(); ++r) {
+    found.push_back(StoredTransaction{rows->text(r, 0), rows->text(r, 1), rows->integer(r, 2),
+                                      rows->text(r, 3), rows->integer(r, 4)});
+  }
+  return found;
+}
+
+Expected<std::vector<StoredTransaction>> PostgresPortalStore::find_transactions_by_short_reference(
+    std::string_view compact, int limit) {
+  auto db = m_pool.acquire();
+  if (!db) return std::unexpected(db.error());
+  auto rows = (*db)->query(
+      "SELECT id, kiosk_id, sequence, record, received_ms FROM transactions "
+      "WHERE short_reference = $1 ORDER BY id COLLATE \"C\" LIMIT $2",
+      Params{std::string(compact), std::to_string(limit)});
   if (!rows) return std::unexpected(rows.error());
   std::vector<StoredTransaction> found;
   for (int r = 0; r < rows->rows(); ++r) {

@@ -8,6 +8,7 @@
 #include "kiosk/core/hex.hpp"
 #include "kiosk/core/kiosk_group.hpp"
 #include "kiosk/core/kiosk_id.hpp"
+#include "kiosk/core/short_reference.hpp"
 #include "kiosk/crypto/bytes.hpp"
 #include "kiosk/store/sqlite.hpp"
 #include "kiosk/store/uuid7.hpp"
@@ -76,7 +77,34 @@ ALTER TABLE kiosks ADD COLUMN groups TEXT NOT NULL DEFAULT '';
 ALTER TABLE heartbeats ADD COLUMN groups TEXT;
 ALTER TABLE heartbeats ADD COLUMN queue_rises INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // The short human reference of each transaction (kiosk/core/short_reference.hpp), kept to be
+    // searched; rows stored before it are filled in by fill_short_references().
+    R"sql(
+ALTER TABLE transactions ADD COLUMN short_reference TEXT;
+CREATE INDEX transactions_by_short_reference ON transactions(short_reference);
+)sql",
 };
+
+// Gives every transaction stored without its short reference the one its id derives.
+Expected<void> fill_short_references(sqlite::Database& db) {
+  auto select = db.prepare("SELECT id FROM transactions WHERE short_reference IS NULL");
+  if (!select) return std::unexpected(select.error());
+  std::vector<std::string> ids;
+  for (;;) {
+    auto row = select->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    ids.push_back(select->column_text(0));
+  }
+  auto update = db.prepare("UPDATE transactions SET short_reference = ? WHERE id = ?");
+  if (!update) return std::unexpected(update.error());
+  for (const auto& id : ids) {
+    update->reset();
+    update->bind(1, *parse_short_reference(short_reference(id))).bind(2, id);
+    if (auto ok = update->run(); !ok) return std::unexpected(ok.error());
+  }
+  return {};
+}
 
 Expected<void> upgrade(sqlite::Database& db, Log& log) {
   auto tx = sqlite::Transaction::begin(db);
@@ -95,6 +123,7 @@ Expected<void> upgrade(sqlite::Database& db, Log& log) {
       return std::unexpected(ok.error());
     log.info("portal database upgraded to schema {}", next);
   }
+  if (auto ok = fill_short_references(db); !ok) return std::unexpected(ok.error());
   return tx->commit();
 }
 
@@ -120,6 +149,8 @@ class SqlitePortalStore final : public PortalStore {
   Expected<EnrolmentTokenInfo> revoke_enrolment_token(std::string_view token_id) override;
   Expected<std::vector<StoredTransaction>> find_transactions(std::string_view id_prefix,
                                                              int limit) override;
+  Expected<std::vector<StoredTransaction>> find_transactions_by_short_reference(
+      std::string_view compact, int limit) override;
   Expected<std::optional<StoredTransaction>> find_transaction_by_sequence(
       std::string_view kiosk_id, std::int64_t sequence) override;
   Expected<std::optional<std::string>> device_key(std::string_view kiosk_id) override;
@@ -180,7 +211,7 @@ Expected<std::vector<UploadResult>> SqlitePortalStore::store_batch(
       m_db.prepare("SELECT id FROM transactions WHERE kiosk_id = ? AND sequence = ?");
   auto insert = m_db.prepare(
       "INSERT INTO transactions(id, kiosk_id, sequence, record, record_sha256, signature, "
-      "received_ms) VALUES (?,?,?,?,?,?,?)");
+      "received_ms, short_reference) VALUES (?,?,?,?,?,?,?,?)");
   if (!existing) return std::unexpected(existing.error());
   if (!same_sequence) return std::unexpected(same_sequence.error());
   if (!insert) return std::unexpected(insert.error());
@@ -233,6 +264,7 @@ Expected<std::vector<UploadResult>> SqlitePortalStore::store_batch(
         .bind(3, record->sequence)
         .bind(4, item.record);
     insert->bind(5, digest).bind(6, item.signature).bind(7, received);
+    insert->bind(8, *parse_short_reference(short_reference(item.id)));
     if (auto ok = insert->run(); !ok) return std::unexpected(ok.error());
     results.push_back(UploadResult{item.id, UploadOutcome::accepted, {}});
     ++stored;
@@ -499,6 +531,26 @@ Expected<std::vector<StoredTransaction>> SqlitePortalStore::find_transactions(
       "WHERE id >= ? AND id < ? ORDER BY id LIMIT ?");
   if (!select) return std::unexpected(select.error());
   select->bind(1, id_prefix).bind(2, after_prefix(id_prefix)).bind(3, std::int64_t{limit});
+  std::vector<StoredTransaction> found;
+  for (;;) {
+    auto row = select->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    found.push_back(StoredTransaction{select->column_text(0), select->column_text(1),
+                                      select->column_int(2), select->column_text(3),
+                                      select->column_int(4)});
+  }
+  return found;
+}
+
+Expected<std::vector<StoredTransaction>> SqlitePortalStore::find_transactions_by_short_reference(
+    std::string_view compact, int limit) {
+  std::lock_guard lock(m_mutex);
+  auto select = m_db.prepare(
+      "SELECT id, kiosk_id, sequence, record, received_ms FROM transactions "
+      "WHERE short_reference = ? ORDER BY id LIMIT ?");
+  if (!select) return std::unexpected(select.error());
+  select->bind(1, compact).bind(2, std::int64_t{limit});
   std::vector<StoredTransaction> found;
   for (;;) {
     auto row = select->step();

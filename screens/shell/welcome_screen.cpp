@@ -251,6 +251,10 @@ WelcomeScreen::Hit WelcomeScreen::hit(Point p) const {
   return {};
 }
 
+void WelcomeScreen::on_key(const KeyEvent& event) {
+  if (event.kind == KeyEvent::Kind::enter && m_on_start) m_on_start();
+}
+
 void WelcomeScreen::on_pointer(const PointerEvent& event) {
   switch (event.kind) {
     case PointerEvent::Kind::down:

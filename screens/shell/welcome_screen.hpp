@@ -26,6 +26,9 @@ class WelcomeScreen final : public Screen {
 
   void draw(Canvas& canvas) override;
   void on_pointer(const PointerEvent& event) override;
+  // From a keypad: enter starts, as the start button does (the keypad's first key has already
+  // turned spoken guidance on and read this screen).
+  void on_key(const KeyEvent& event) override;
   std::optional<Rect> find_element(std::string_view id) const override;
 
   Language language() const { return m_ui.language(); }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "screens/ui/shapes.hpp"
+
 namespace shubbak {
 
 Button::Button(UiContext& ui, std::string label, Style style, std::string id)
@@ -43,7 +45,7 @@ void Button::draw(Canvas& canvas) {
   }
   canvas.fill_rect(m_bounds, fill);
   if (m_style == Style::secondary) paint_border(canvas, m_bounds, t.primary, t.border_px);
-  if (focused()) paint_border(canvas, m_bounds, t.focus, t.border_px * 2);
+  if (focused()) paint_focus_ring(canvas, m_bounds, t);
   paint_centred_line(canvas, m_label, TextRole::button, m_bounds, TextAlign::center, ink);
 }
 
@@ -70,6 +72,12 @@ bool Button::on_pointer(const PointerEvent& event) {
     }
   }
   return false;
+}
+
+std::string Button::announcement() const {
+  std::string text = m_ui.messages().format("speech.button", m_ui.language(), {{"label", m_label}});
+  if (!m_enabled) text += " " + std::string(m_ui.message("speech.unavailable"));
+  return text;
 }
 
 bool Button::on_key(const KeyEvent& event) {

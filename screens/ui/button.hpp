@@ -24,6 +24,7 @@ class Button final : public Widget {
   bool on_pointer(const PointerEvent& event) override;
   bool on_key(const KeyEvent& event) override;
   bool focusable() const override { return true; }
+  std::string announcement() const override;
 
  private:
   std::string m_label;

@@ -44,6 +44,7 @@ void Checkbox::draw(Canvas& canvas) {
   canvas.fill_rect(mark, m_pressed ? t.surface_pressed : t.surface);
   paint_border(canvas, mark, focused() ? t.focus : t.primary,
                t.border_px * (focused() ? 2 : 1) + 1);
+  if (focused()) paint_focus_ring(canvas, m_bounds, t);
   if (m_checked) {
     int inset = size / 5;
     canvas.fill_rect({mark.x + inset, mark.y + inset, size - 2 * inset, size - 2 * inset},
@@ -73,9 +74,18 @@ bool Checkbox::on_pointer(const PointerEvent& event) {
   return true;
 }
 
+std::string Checkbox::announcement() const {
+  return m_ui.messages().format(
+      "speech.checkbox", m_ui.language(),
+      {{"label", m_label},
+       {"state", m_ui.message(m_checked ? "speech.checked" : "speech.unchecked")}});
+}
+
 bool Checkbox::on_key(const KeyEvent& event) {
-  if (event.kind == KeyEvent::Kind::text && event.text == " ") {
+  if ((event.kind == KeyEvent::Kind::text && event.text == " ") ||
+      event.kind == KeyEvent::Kind::enter) {
     set_checked(!m_checked);
+    m_ui.announce(announcement());
     return true;
   }
   return false;
@@ -117,6 +127,8 @@ void RadioGroup::draw(Canvas& canvas) {
       int dot = size / 2;
       fill_circle(canvas, {mark.x + (size - dot) / 2, mark.y + (size - dot) / 2}, dot, t.primary);
     }
+    // The keypad's ring round the option Enter or the arrows act on.
+    if (focused() && i == m_selected.value_or(0)) paint_focus_ring(canvas, option_bounds(i), t);
     paint_centred_line(canvas, m_options[i], TextRole::body, text, TextAlign::start, t.text);
   }
 }
@@ -147,13 +159,35 @@ bool RadioGroup::on_pointer(const PointerEvent& event) {
   return true;
 }
 
+std::string RadioGroup::announcement() const {
+  if (m_options.empty()) return {};
+  std::size_t current = m_selected.value_or(0);
+  std::string text = spoken_label().empty() ? std::string() : spoken_label() + ": ";
+  return text +
+         m_ui.messages().format(
+             "speech.radio", m_ui.language(),
+             {{"number", std::to_string(current + 1)},
+              {"count", std::to_string(m_options.size())},
+              {"label", m_options[current]},
+              {"state", m_ui.message(m_selected ? "speech.selected" : "speech.not_selected")}});
+}
+
 bool RadioGroup::on_key(const KeyEvent& event) {
   if (m_options.empty()) return false;
-  // Up and down are not delivered; left/right move through the options in reading order.
+  // Enter or space takes the option read out (the first when none is selected yet).
+  if (event.kind == KeyEvent::Kind::enter ||
+      (event.kind == KeyEvent::Kind::text && event.text == " ")) {
+    select(m_selected.value_or(0));
+    m_ui.announce(announcement());
+    return true;
+  }
+  // Down and up are the keypad's way to the next control: they never change an answer here.
+  // Left and right move through the options in reading order (mirrored in Arabic).
   bool forward = (event.kind == KeyEvent::Kind::right) != m_ui.right_to_left();
   if (event.kind != KeyEvent::Kind::left && event.kind != KeyEvent::Kind::right) return false;
   std::size_t current = m_selected.value_or(0);
   select(forward ? std::min(current + 1, m_options.size() - 1) : (current == 0 ? 0 : current - 1));
+  m_ui.announce(announcement());
   return true;
 }
 

@@ -23,6 +23,7 @@ class Checkbox final : public Widget {
   bool on_pointer(const PointerEvent& event) override;
   bool on_key(const KeyEvent& event) override;
   bool focusable() const override { return true; }
+  std::string announcement() const override;
 
  private:
   std::string m_label;
@@ -47,6 +48,7 @@ class RadioGroup final : public Widget {
   bool on_pointer(const PointerEvent& event) override;
   bool on_key(const KeyEvent& event) override;
   bool focusable() const override { return true; }
+  std::string announcement() const override;
 
  private:
   int row_height() const;

@@ -21,6 +21,8 @@ class CountdownBanner final : public Container {
   void stop();
   bool running() const { return m_timer != 0; }
   int remaining() const { return m_remaining; }
+  // "Your session ends in 20 seconds", as shown (spoken guidance reads it too).
+  std::string text() const;
   void on_expired(std::function<void()> h) { m_on_expired = std::move(h); }
   void on_more_time(std::function<void()> h) { m_on_more_time = std::move(h); }
 
@@ -30,7 +32,6 @@ class CountdownBanner final : public Container {
 
  private:
   void tick();
-  std::string text() const;
 
   Label* m_label = nullptr;
   Button* m_button = nullptr;

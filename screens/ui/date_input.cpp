@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "screens/ui/shapes.hpp"
+
 namespace shubbak {
 
 DateInput::DateInput(UiContext& ui, CivilDate initial, int min_year, int max_year, std::string id)
@@ -33,6 +35,40 @@ void DateInput::step(Field field, int delta) {
       break;
   }
   set_value(next);
+}
+
+std::string DateInput::announcement() const {
+  const LocaleFormatter& fmt = m_ui.format();
+  std::string_view part = m_keyed == Field::day     ? "speech.date_day"
+                          : m_keyed == Field::month ? "speech.date_month"
+                                                    : "speech.date_year";
+  std::string value = m_keyed == Field::day     ? fmt.integer(m_value.day)
+                      : m_keyed == Field::month ? fmt.month_name(m_value.month)
+                                                : fmt.integer(m_value.year, false);
+  return m_ui.messages().format("speech.date", m_ui.language(),
+                                {{"label", spoken_label()},
+                                 {"date", fmt.date(m_value, CalendarKind::gregorian).value_or("")},
+                                 {"part", m_ui.message(part)},
+                                 {"value", value}});
+}
+
+bool DateInput::on_key(const KeyEvent& event) {
+  switch (event.kind) {
+    case KeyEvent::Kind::left:
+    case KeyEvent::Kind::right:
+      step(m_keyed, event.kind == KeyEvent::Kind::right ? 1 : -1);
+      break;
+    case KeyEvent::Kind::enter:
+      m_keyed = m_keyed == Field::day     ? Field::month
+                : m_keyed == Field::month ? Field::year
+                                          : Field::day;
+      m_ui.request_redraw();
+      break;
+    default:
+      return false;
+  }
+  m_ui.announce(announcement());
+  return true;
 }
 
 Size DateInput::measure(int available_width) {
@@ -105,6 +141,8 @@ void DateInput::draw(Canvas& canvas) {
                                            : fmt.integer(m_value.year, false);  // 2026, not 2,026
     paint_centred_line(canvas, text, TextRole::heading, value, TextAlign::center, t.text);
   }
+  // The keypad's focus: a ring round the part its keys step.
+  if (focused()) paint_focus_ring(canvas, column(m_keyed), t);
   int caption = m_ui.text_style(TextRole::caption).size_px * 2;
   Rect line{m_bounds.x, column(Field::day).bottom(), m_bounds.width, caption};
   auto gregorian = fmt.date(m_value, CalendarKind::gregorian);

@@ -22,6 +22,11 @@ class DateInput final : public Widget {
   Size measure(int available_width) override;
   void draw(Canvas& canvas) override;
   bool on_pointer(const PointerEvent& event) override;
+  // From a keypad: left and right step the part in focus (day, then month, then year) down and
+  // up; enter moves to the next part. Each change is announced.
+  bool on_key(const KeyEvent& event) override;
+  bool focusable() const override { return true; }
+  std::string announcement() const override;
 
  private:
   enum class Field { day, month, year };
@@ -37,6 +42,7 @@ class DateInput final : public Widget {
   CivilDate m_value;
   int m_min_year, m_max_year;
   std::optional<Part> m_pressed;
+  Field m_keyed = Field::day;  // the part the keypad steps
   std::function<void(const CivilDate&)> m_on_change;
 };
 

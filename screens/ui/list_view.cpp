@@ -1,7 +1,9 @@
 #include "screens/ui/list_view.hpp"
 
 #include <algorithm>
+
 #include <cmath>
+#include "screens/ui/shapes.hpp"
 
 namespace shubbak {
 
@@ -48,6 +50,54 @@ void ListView::scroll_to(double offset) {
   }
 }
 
+std::string ListView::announcement() const {
+  if (m_items.empty()) return {};
+  const ListItem& item = m_items[m_keyed];
+  std::string label = item.subtitle.empty() ? item.title : item.title + "، " + item.subtitle;
+  if (!m_ui.right_to_left() && !item.subtitle.empty()) label = item.title + ", " + item.subtitle;
+  return m_ui.messages().format("speech.list_item", m_ui.language(),
+                                {{"number", std::to_string(m_keyed + 1)},
+                                 {"count", std::to_string(m_items.size())},
+                                 {"label", label}});
+}
+
+void ListView::focus_entered(bool from_end) {
+  if (m_items.empty()) return;
+  m_keyed = from_end ? m_items.size() - 1 : 0;
+  Rect row = item_bounds(m_keyed);
+  if (row.y < m_bounds.y) scroll_to(m_offset - (m_bounds.y - row.y));
+  if (row.bottom() > m_bounds.bottom()) scroll_to(m_offset + (row.bottom() - m_bounds.bottom()));
+}
+
+void ListView::key_to(std::size_t index) {
+  m_keyed = index;
+  // Keep the item in view.
+  Rect row = item_bounds(index);
+  if (row.y < m_bounds.y) scroll_to(m_offset - (m_bounds.y - row.y));
+  if (row.bottom() > m_bounds.bottom()) scroll_to(m_offset + (row.bottom() - m_bounds.bottom()));
+  m_ui.request_redraw();
+  m_ui.announce(announcement());
+}
+
+bool ListView::on_key(const KeyEvent& event) {
+  if (m_items.empty()) return false;
+  switch (event.kind) {
+    case KeyEvent::Kind::down:
+      if (m_keyed + 1 >= m_items.size()) return false;
+      key_to(m_keyed + 1);
+      return true;
+    case KeyEvent::Kind::up:
+      if (m_keyed == 0) return false;
+      key_to(m_keyed - 1);
+      return true;
+    case KeyEvent::Kind::enter:
+      if (m_on_select) m_on_select(m_keyed);
+      return true;
+    default:
+      return false;
+  }
+}
+
 void ListView::draw(Canvas& canvas) {
   const Theme& t = m_ui.theme();
   std::optional<Rect> clip;
@@ -73,6 +123,8 @@ void ListView::draw(Canvas& canvas) {
       paint_text(canvas, m_items[i].subtitle, TextRole::caption, sub, TextAlign::start,
                  t.text_muted, ui_direction());
     }
+    // The keypad's focus ring round the item it is on.
+    if (focused() && i == m_keyed) paint_focus_ring(canvas, row, t);
   }
   // A scroll indicator on the end edge when there is more than fits.
   if (max_offset() > 0) {

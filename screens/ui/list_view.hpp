@@ -32,8 +32,15 @@ class ListView final : public Widget {
   Size measure(int available_width) override;
   void draw(Canvas& canvas) override;
   bool on_pointer(const PointerEvent& event) override;
+  // From a keypad: down and up move through the items (and leave the list past its ends),
+  // enter chooses the item read out. The list scrolls to keep it in view.
+  bool on_key(const KeyEvent& event) override;
+  bool focusable() const override { return !m_items.empty(); }
+  std::string announcement() const override;
+  void focus_entered(bool from_end) override;
 
  private:
+  void key_to(std::size_t index);
   void scroll_to(double offset);
   void start_fling(double velocity);
   void stop_fling();
@@ -48,6 +55,7 @@ class ListView final : public Widget {
   Point m_down;
   double m_down_offset = 0;
   std::optional<std::size_t> m_pressed;
+  std::size_t m_keyed = 0;  // the item the keypad is on
   // Velocity from the last moves, px per second (positive: content moves up).
   double m_velocity = 0;
   int m_last_y = 0;

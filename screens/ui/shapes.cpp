@@ -56,3 +56,25 @@ void stroke_circle(Canvas& canvas, Point top_left, int diameter, int thickness, 
 }
 
 }  // namespace shubbak
+
+namespace shubbak {
+
+namespace {
+
+void stroke_rect(Canvas& canvas, const Rect& r, int w, Color color) {
+  canvas.fill_rect({r.x, r.y, r.width, w}, color);
+  canvas.fill_rect({r.x, r.bottom() - w, r.width, w}, color);
+  canvas.fill_rect({r.x, r.y, w, r.height}, color);
+  canvas.fill_rect({r.right() - w, r.y, w, r.height}, color);
+}
+
+}  // namespace
+
+void paint_focus_ring(Canvas& canvas, const Rect& box, const Theme& theme) {
+  int outer = 2 * theme.border_px, inner = theme.border_px;
+  stroke_rect(canvas, box, outer, theme.text);
+  stroke_rect(canvas, {box.x + outer, box.y + outer, box.width - 2 * outer, box.height - 2 * outer},
+              inner, theme.background);
+}
+
+}  // namespace shubbak

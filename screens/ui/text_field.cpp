@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "screens/ui/shapes.hpp"
+
 namespace shubbak {
 
 namespace {
@@ -69,6 +71,39 @@ void TextField::insert(std::string_view text) {
   changed();
 }
 
+namespace {
+
+std::size_t grapheme_count(std::string_view text) {
+  std::size_t count = 0;
+  for (std::uint32_t at = 0; at < text.size(); at = next_grapheme(text, at)) ++count;
+  return count;
+}
+
+}  // namespace
+
+bool TextField::speaks_as_secret() const {
+  if (m_secret) return true;
+  // Card-number-shaped: 13 or more digits, whatever separates them (the whole value, or a
+  // number still being typed).
+  return std::count_if(m_text.begin(), m_text.end(), [](char c) { return c >= '0' && c <= '9'; }) >=
+         13;
+}
+
+std::string TextField::announcement() const {
+  std::string value;
+  if (m_text.empty()) {
+    value = m_ui.message("speech.empty");
+  } else if (speaks_as_secret()) {
+    value = m_ui.messages().format("speech.characters", m_ui.language(),
+                                   {{"count", std::to_string(grapheme_count(m_text))}});
+  } else {
+    value = m_text;
+  }
+  return m_ui.messages().format(
+      "speech.text_field", m_ui.language(),
+      {{"label", spoken_label().empty() ? m_placeholder : spoken_label()}, {"value", value}});
+}
+
 void TextField::changed() {
   m_ui.request_redraw();
   if (m_on_change) m_on_change(m_text);
@@ -121,6 +156,7 @@ void TextField::draw(Canvas& canvas) {
   canvas.fill_rect(m_bounds, t.surface);
   paint_border(canvas, m_bounds, focused() ? t.focus : t.border,
                focused() ? t.border_px * 2 : t.border_px);
+  if (focused()) paint_focus_ring(canvas, m_bounds, t);
   Geometry g = geometry();
   if (!g.layout) return;
   std::optional<Rect> clip;
@@ -175,9 +211,16 @@ bool TextField::on_pointer(const PointerEvent& event) {
 bool TextField::on_key(const KeyEvent& event) {
   auto [first, last] = selection();
   switch (event.kind) {
-    case KeyEvent::Kind::text:
+    case KeyEvent::Kind::text: {
+      std::size_t before = m_text.size();
       insert(event.text);
+      // The echo of what was typed: the character itself, or "hidden" for a secret.
+      if (m_text.size() != before) {
+        m_ui.announce(speaks_as_secret() ? std::string(m_ui.message("speech.hidden_character"))
+                                         : event.text);
+      }
       return true;
+    }
     case KeyEvent::Kind::backspace:
       if (first != last) {
         erase(first, last);
@@ -211,6 +254,17 @@ bool TextField::on_key(const KeyEvent& event) {
       if (m_on_submit) m_on_submit();
       return true;
     case KeyEvent::Kind::tab:
+    case KeyEvent::Kind::up:
+    case KeyEvent::Kind::down:
+    case KeyEvent::Kind::back:
+    case KeyEvent::Kind::help:
+    case KeyEvent::Kind::repeat:
+    case KeyEvent::Kind::pause:
+    case KeyEvent::Kind::volume_down:
+    case KeyEvent::Kind::volume_up:
+    case KeyEvent::Kind::speed_down:
+    case KeyEvent::Kind::speed_up:
+    case KeyEvent::Kind::privacy:
       return false;
   }
   return false;

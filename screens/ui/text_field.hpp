@@ -21,6 +21,10 @@ class TextField final : public Widget {
   void set_text(std::string text);
   InputKind kind() const { return m_kind; }
   void set_max_bytes(std::size_t max) { m_max_bytes = max; }
+  // A secret (a PIN, a code): spoken guidance tells its length only and echoes each typed
+  // character as "hidden". A value shaped like a card number is treated so whatever this says.
+  void set_secret(bool secret) { m_secret = secret; }
+  bool speaks_as_secret() const;
 
   std::uint32_t caret() const { return m_caret; }
   // The selected byte range [first, second); empty when nothing is selected.
@@ -40,6 +44,7 @@ class TextField final : public Widget {
   bool on_pointer(const PointerEvent& event) override;
   bool on_key(const KeyEvent& event) override;
   bool focusable() const override { return true; }
+  std::string announcement() const override;
   void appearance_changed() override { m_stops_text.reset(); }
 
  private:
@@ -58,6 +63,7 @@ class TextField final : public Widget {
   InputKind m_kind;
   std::string m_text;
   std::size_t m_max_bytes = 256;
+  bool m_secret = false;
   std::uint32_t m_caret = 0;
   std::uint32_t m_anchor = 0;
   int m_scroll = 0;  // horizontal shift keeping the caret visible in long text

@@ -70,10 +70,11 @@ void UiContext::set_language(Language language) {
   request_redraw();
 }
 
-void UiContext::set_focus(Widget* widget) {
+void UiContext::set_focus(Widget* widget, bool announce_it) {
   if (m_focused == widget) return;
   m_focused = widget;
   request_redraw();
+  if (widget && announce_it) announce(widget->announcement());
 }
 
 }  // namespace shubbak

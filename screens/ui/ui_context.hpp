@@ -72,7 +72,18 @@ class UiContext {
   void set_controls_reach(ControlsReach reach) { m_controls_reach = reach; }
 
   Widget* focused() const { return m_focused; }
-  void set_focus(Widget* widget);
+  // Moves the focus; the widget that takes it is announced (Widget::announcement()) unless
+  // `announce` is false (the same control again on a redrawn screen, whose words are read).
+  void set_focus(Widget* widget, bool announce = true);
+
+  // Spoken guidance listens here: what a control says when it takes focus or changes (its
+  // role, label, state and value), and the echo of typed characters. Nothing when unset.
+  void on_announce(std::function<void(const std::string&)> handler) {
+    m_on_announce = std::move(handler);
+  }
+  void announce(const std::string& text) const {
+    if (m_on_announce && !text.empty()) m_on_announce(text);
+  }
   void forget(Widget* widget) {
     if (m_focused == widget) m_focused = nullptr;
   }
@@ -93,6 +104,7 @@ class UiContext {
   ControlsReach m_controls_reach = ControlsReach::anywhere;
   std::function<void()> m_on_redraw;
   std::function<void()> m_on_appearance;
+  std::function<void(const std::string&)> m_on_announce;
 };
 
 }  // namespace shubbak

@@ -33,6 +33,17 @@ class Widget {
   virtual bool on_pointer(const PointerEvent&) { return false; }
   virtual bool on_key(const KeyEvent&) { return false; }
   virtual bool focusable() const { return false; }
+  // What spoken guidance says when this widget takes focus, in the UI's language: its role,
+  // label, state and value ("Option 2 of 3: Passport, selected"). Never a secret's value: a
+  // PIN-like or card-number-like entry is told by its length only. Empty: nothing.
+  virtual std::string announcement() const { return {}; }
+  // The keypad's focus arrives, moving forwards or (from_end) backwards: a list starts at its
+  // first or last item.
+  virtual void focus_entered(bool /*from_end*/) {}
+  // The label a control is announced with when it does not show one itself (a text field's
+  // question is a Label above it).
+  void set_spoken_label(std::string label) { m_spoken_label = std::move(label); }
+  const std::string& spoken_label() const { return m_spoken_label; }
   // Theme or language changed: drop cached sizes.
   virtual void appearance_changed() {}
 
@@ -70,6 +81,7 @@ class Widget {
   UiContext& m_ui;
   Rect m_bounds;
   std::string m_id;
+  std::string m_spoken_label;
   bool m_enabled = true;
 };
 

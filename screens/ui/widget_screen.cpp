@@ -87,12 +87,32 @@ void WidgetScreen::on_pointer(const PointerEvent& event) {
 }
 
 void WidgetScreen::on_key(const KeyEvent& event) {
+  // Tab and the arrows down and up move through the controls in reading order (right to left
+  // in Arabic, row by row); left and right stay with the control (a caret, a choice).
   if (event.kind == KeyEvent::Kind::tab) return focus_next(event.shift);
-  if (Widget* focused = m_ui.focused()) focused->on_key(event);
+  if (event.kind == KeyEvent::Kind::down || event.kind == KeyEvent::Kind::up) {
+    // A list or a group of choices moves within itself first, and passes on at its ends.
+    if (Widget* focused = m_ui.focused(); focused && focused->on_key(event)) return;
+    return focus_next(event.kind == KeyEvent::Kind::up);
+  }
+  if (event.kind == KeyEvent::Kind::back) {
+    // As if the screen's own "back" were touched; a dialog's or a screen without one: nothing.
+    if (!m_dialog) {
+      if (Widget* back = m_root->find("back"); back && back->enabled())
+        back->on_key(KeyEvent{KeyEvent::Kind::enter, {}, false});
+    }
+    return;
+  }
+  Widget* focused = m_ui.focused();
+  // Enter with nothing focused: the first control takes the focus (and is announced).
+  if (!focused && event.kind == KeyEvent::Kind::enter) return focus_next(false);
+  if (focused) focused->on_key(event);
 }
 
 void WidgetScreen::focus_next(bool backwards) {
   std::vector<Widget*> order;
+  // The idle warning's banner first: its "more time" is what matters then.
+  if (m_banner) m_banner->collect_focusable(order);
   (m_dialog ? static_cast<Widget&>(*m_dialog) : *m_root).collect_focusable(order);
   if (order.empty()) return;
   auto it = std::find(order.begin(), order.end(), m_ui.focused());
@@ -100,6 +120,7 @@ void WidgetScreen::focus_next(bool backwards) {
       it == order.end() ? (backwards ? order.size() - 1 : 0)
       : backwards ? (static_cast<std::size_t>(it - order.begin()) + order.size() - 1) % order.size()
                   : (static_cast<std::size_t>(it - order.begin()) + 1) % order.size();
+  if (order[index] != m_ui.focused()) order[index]->focus_entered(backwards);
   m_ui.set_focus(order[index]);
 }
 

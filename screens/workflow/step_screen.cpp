@@ -95,6 +95,7 @@ void add_field(Column& column, const StepField& field, const StepActions& action
                        : field.input == StepField::Input::number ? InputKind::number
                                                                  : InputKind::phone;
       auto& input = column.add<TextField>(field.hint, kind, field.id);
+      input.set_spoken_label(field.label);
       input.set_text(field.text);
       input.on_change([actions, id = field.id](const std::string& text) {
         if (actions.text_changed) actions.text_changed(id, text);
@@ -104,6 +105,7 @@ void add_field(Column& column, const StepField& field, const StepActions& action
     case StepField::Input::date: {
       CivilDate today = field.date.value_or(CivilDate{2000, 1, 1});
       auto& input = column.add<DateInput>(today, 1900, 2100, field.id);
+      input.set_spoken_label(field.label);
       input.on_change([actions, id = field.id](const CivilDate& d) {
         if (actions.date_changed) actions.date_changed(id, d);
       });
@@ -117,6 +119,7 @@ void add_field(Column& column, const StepField& field, const StepActions& action
         if (!field.selected.empty() && field.selected.front() == field.choices[i].id) selected = i;
       }
       auto& input = column.add<RadioGroup>(labels, selected, field.id);
+      input.set_spoken_label(field.label);
       input.on_change([actions, id = field.id, choices = field.choices](std::size_t index) {
         if (actions.choices_changed) actions.choices_changed(id, {choices[index].id});
       });
@@ -159,6 +162,10 @@ std::unique_ptr<Widget> build(UiContext& ui, const StepView& view, const StepAct
   Column& content = page->content();
   if (!view.service_title.empty()) {
     content.add<Label>(view.service_title, TextRole::caption, TextAlign::start, "service")
+        .set_tone(Label::Tone::muted);
+  }
+  if (!view.step_label.empty()) {
+    content.add<Label>(view.step_label, TextRole::caption, TextAlign::start, "step")
         .set_tone(Label::Tone::muted);
   }
   content.add<Label>(view.title,

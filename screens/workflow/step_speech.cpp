@@ -23,6 +23,7 @@ std::string spoken_step(const StepView& view, const Messages& messages, Language
   auto announce = [&](std::string_view kind, std::string_view label) {
     append_sentence(text, messages.format(kind, language, {{"label", label}}));
   };
+  if (!view.step_label.empty()) append_sentence(text, view.step_label);
   append_sentence(text, view.title);
   append_sentence(text, view.body);
 

@@ -35,6 +35,7 @@ struct StepView {
   enum class Kind { message, menu, form, review, waiting, finished };
   Kind kind = Kind::message;
   std::string service_title;
+  std::string step_label;  // "Step 2 of 5"; empty on steps that are not the citizen's
   std::string title;
   std::string body;
   std::vector<StepOption> options;                           // menu; payment methods

@@ -191,6 +191,9 @@ void EspeakSpeaker::speak(const Utterance& utterance, std::uint64_t generation) 
     }
     m_voice = utterance.language;
   }
+  // The citizen's volume and speed, as they are now.
+  espeak_SetParameter(espeakVOLUME, m_volume, 0);
+  espeak_SetParameter(espeakRATE, m_rate > 0 ? m_rate.load() : m_options.words_per_minute, 0);
   Job job{m_output.get(), &m_generation, &m_quitting, generation};
   t_job = &job;
   espeak_ERROR result = espeak_Synth(utterance.text.c_str(), utterance.text.size() + 1, 0,

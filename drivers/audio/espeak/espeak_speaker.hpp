@@ -44,6 +44,8 @@ class EspeakSpeaker final : public Speaker {
   void say(std::string text, Language language) override;
   bool can_speak(Language language) const override;
   void stop() override;
+  void set_volume(int percent) override { m_volume = percent; }
+  void set_rate(int words_per_minute) override { m_rate = words_per_minute; }
 
   // Blocks until the worker has tried to start espeak-ng: its outcome (tests, diagnostics).
   Expected<void> wait_until_started();
@@ -71,6 +73,8 @@ class EspeakSpeaker final : public Speaker {
   bool m_quit = false;                         // guarded by m_mutex
   std::atomic<std::uint64_t> m_generation{0};  // bumped by each say()/stop(): aborts synthesis
   std::atomic<bool> m_quitting{false};
+  std::atomic<int> m_volume{100};   // espeakVOLUME: 100 is espeak-ng's normal
+  std::atomic<int> m_rate{0};       // words a minute; 0 until the options' rate is set
   std::optional<Language> m_voice;  // worker only
   std::thread m_worker;             // last: starts after everything above exists
 };

@@ -305,6 +305,20 @@ class SdlDisplay final : public Display {
     m_backend.wake();
   }
 
+  void inject_key(KeyEvent::Kind kind, bool shift) override {
+    for (const auto& binding : k_keys) {
+      if (binding.kind != kind) continue;
+      SDL_Event event{};
+      event.type = SDL_KEYDOWN;
+      event.key.state = SDL_PRESSED;
+      event.key.keysym.sym = binding.sym;
+      event.key.keysym.mod = shift ? KMOD_LSHIFT : KMOD_NONE;
+      SDL_PushEvent(&event);
+      m_backend.wake();
+      return;
+    }
+  }
+
   void inject_touch(PointerEvent::Kind kind, Point logical) override {
     Point p = to_physical(logical, size(), m_rotation);
     SDL_Event event{};
@@ -393,31 +407,52 @@ class SdlDisplay final : public Display {
     return {static_cast<float>(x) * sx, static_cast<float>(y) * sy};
   }
 
-  // The editing keys a form needs; anything held with Ctrl, Alt or Super is dropped.
+  // The editing keys a form needs and the keypad's keys; anything held with Ctrl, Alt or Super
+  // is dropped. A USB numeric keypad's navigation keys (with Num Lock off) count as the arrows;
+  // its operator keys are spoken guidance's: / repeat, * pause, - and + volume.
+  struct KeyBinding {
+    SDL_Keycode sym;
+    KeyEvent::Kind kind;
+  };
+  static constexpr KeyBinding k_keys[] = {
+      {SDLK_BACKSPACE, KeyEvent::Kind::backspace},
+      {SDLK_DELETE, KeyEvent::Kind::delete_forward},
+      {SDLK_LEFT, KeyEvent::Kind::left},
+      {SDLK_RIGHT, KeyEvent::Kind::right},
+      {SDLK_HOME, KeyEvent::Kind::home},
+      {SDLK_END, KeyEvent::Kind::end},
+      {SDLK_RETURN, KeyEvent::Kind::enter},
+      {SDLK_KP_ENTER, KeyEvent::Kind::enter},
+      {SDLK_TAB, KeyEvent::Kind::tab},
+      {SDLK_UP, KeyEvent::Kind::up},
+      {SDLK_DOWN, KeyEvent::Kind::down},
+      {SDLK_ESCAPE, KeyEvent::Kind::back},
+      {SDLK_AC_BACK, KeyEvent::Kind::back},
+      {SDLK_F1, KeyEvent::Kind::help},
+      {SDLK_HELP, KeyEvent::Kind::help},
+      {SDLK_F2, KeyEvent::Kind::repeat},
+      {SDLK_KP_DIVIDE, KeyEvent::Kind::repeat},
+      {SDLK_F3, KeyEvent::Kind::pause},
+      {SDLK_KP_MULTIPLY, KeyEvent::Kind::pause},
+      {SDLK_AUDIOPLAY, KeyEvent::Kind::pause},
+      {SDLK_F5, KeyEvent::Kind::volume_down},
+      {SDLK_KP_MINUS, KeyEvent::Kind::volume_down},
+      {SDLK_VOLUMEDOWN, KeyEvent::Kind::volume_down},
+      {SDLK_F6, KeyEvent::Kind::volume_up},
+      {SDLK_KP_PLUS, KeyEvent::Kind::volume_up},
+      {SDLK_VOLUMEUP, KeyEvent::Kind::volume_up},
+      {SDLK_F7, KeyEvent::Kind::speed_down},
+      {SDLK_F8, KeyEvent::Kind::speed_up},
+      {SDLK_F9, KeyEvent::Kind::privacy},
+  };
+
   static std::optional<KeyEvent> editing_key(const SDL_Keysym& key) {
     if (key.mod & (KMOD_CTRL | KMOD_ALT | KMOD_GUI)) return std::nullopt;
     bool shift = (key.mod & KMOD_SHIFT) != 0;
-    switch (key.sym) {
-      case SDLK_BACKSPACE:
-        return KeyEvent{KeyEvent::Kind::backspace, {}, shift};
-      case SDLK_DELETE:
-        return KeyEvent{KeyEvent::Kind::delete_forward, {}, shift};
-      case SDLK_LEFT:
-        return KeyEvent{KeyEvent::Kind::left, {}, shift};
-      case SDLK_RIGHT:
-        return KeyEvent{KeyEvent::Kind::right, {}, shift};
-      case SDLK_HOME:
-        return KeyEvent{KeyEvent::Kind::home, {}, shift};
-      case SDLK_END:
-        return KeyEvent{KeyEvent::Kind::end, {}, shift};
-      case SDLK_RETURN:
-      case SDLK_KP_ENTER:
-        return KeyEvent{KeyEvent::Kind::enter, {}, shift};
-      case SDLK_TAB:
-        return KeyEvent{KeyEvent::Kind::tab, {}, shift};
-      default:
-        return std::nullopt;
+    for (const auto& binding : k_keys) {
+      if (binding.sym == key.sym) return KeyEvent{binding.kind, {}, shift};
     }
+    return std::nullopt;
   }
 
   void pump_events() {

@@ -7,6 +7,7 @@
 
 #include "kiosk/core/money.hpp"
 #include "kiosk/core/record_rules.hpp"
+#include "kiosk/core/short_reference.hpp"
 #include "kiosk/store/transaction_record.hpp"
 #include "provisioning/portal/console/page_text.hpp"
 
@@ -16,17 +17,24 @@ namespace {
 
 constexpr PageText k_heading{"بحث عن معاملة", "Find a transaction"};
 constexpr PageText k_reference{
-    "رقم المعاملة كما يطبعه الإيصال (كاملًا أو أول 8 خانات منه)، أو الرقم المرجعي للاستلام من "
-    "الموظف",
-    "Transaction id as the receipt prints it (whole, or its first 8 or more characters), or the "
-    "counter reference given when the receipt did not print"};
-constexpr PageText k_kiosk_id{"معرّف الكشك (مع الرقم المرجعي فقط)",
-                              "Kiosk id (with a counter reference only)"};
+    "رقم الطلب (8 خانات مثل K7QM-4TXZ)، أو رقم المعاملة كما يطبعه الإيصال (كاملًا أو أول 8 خانات "
+    "منه)، أو الرقم المرجعي للاستلام من الموظف",
+    "Request number (8 characters like K7QM-4TXZ), or the transaction id as the receipt prints it "
+    "(whole, or its first 8 or more characters), or the counter reference given when the receipt "
+    "did not print"};
+constexpr PageText k_kiosk_id{"معرّف الكشك (مع الرقم المرجعي، أو لتضييق رقم الطلب)",
+                              "Kiosk id (with a counter reference, or to narrow a request number)"};
+constexpr PageText k_ambiguous_reference{
+    "أكثر من معاملة تحمل رقم الطلب هذا: اختر منها بالكشك والوقت، أو أدخل معرّف الكشك.",
+    "More than one transaction has this request number: pick one by kiosk and time, or give the "
+    "kiosk id."};
+constexpr PageText k_short_reference{"رقم الطلب", "Request number"};
 constexpr PageText k_find{"بحث", "Find"};
 constexpr PageText k_malformed{
-    "هذا ليس رقم معاملة (8 خانات ست عشرية على الأقل) ولا رقمًا مرجعيًا مع معرّف كشك (مثل 42).",
-    "That is neither a transaction id (at least 8 hex digits) nor, with a kiosk id, a counter "
-    "reference (like 42)."};
+    "هذا ليس رقم طلب (8 خانات) ولا رقم معاملة (8 خانات ست عشرية على الأقل) ولا رقمًا مرجعيًا مع "
+    "معرّف كشك (مثل 42).",
+    "That is neither a request number (8 characters), a transaction id (at least 8 hex digits) "
+    "nor, with a kiosk id, a counter reference (like 42)."};
 constexpr PageText k_unknown{"لا توجد معاملة بهذا الرقم لدى البوابة.",
                              "The portal holds no transaction with this id."};
 constexpr PageText k_ambiguous{"أكثر من معاملة تطابق هذا الرقم: أدخل خانات أكثر.",
@@ -91,6 +99,30 @@ Expected<TransactionLookup> look_up_transaction(PortalStore& portal, std::string
   TransactionLookup lookup;
   lookup.typed = std::string(typed.substr(0, 64));
   lookup.kiosk_id = std::string(kiosk_id.substr(0, 64));
+  // A short reference (its check character holds), unless with a kiosk id it reads as that
+  // kiosk's counter reference (a short reference may be all digits).
+  auto compact = parse_short_reference(typed);
+  if (compact && (kiosk_id.empty() || !counter_reference_sequence(typed))) {
+    auto found = portal.find_transactions_by_short_reference(*compact, 20);
+    if (!found) return std::unexpected(found.error());
+    if (!kiosk_id.empty())
+      std::erase_if(*found, [&](const StoredTransaction& t) { return t.kiosk_id != kiosk_id; });
+    if (found->size() == 1) {
+      lookup.outcome = LookupOutcome::found;
+      lookup.transaction = std::move(found->front());
+      return lookup;
+    }
+    if (found->size() > 1) {
+      lookup.outcome = LookupOutcome::ambiguous;
+      lookup.candidates = std::move(*found);
+      return lookup;
+    }
+    // None: with a kiosk id that is the answer; without, it may still be an id's beginning.
+    if (!kiosk_id.empty()) {
+      lookup.outcome = LookupOutcome::unknown;
+      return lookup;
+    }
+  }
   if (!kiosk_id.empty()) {
     auto sequence = counter_reference_sequence(typed);
     if (!sequence) return lookup;
@@ -117,7 +149,10 @@ Expected<TransactionLookup> look_up_transaction(PortalStore& portal, std::string
 }
 
 std::string transaction_rows(const PageContext& context, const StoredTransaction& transaction) {
-  std::string rows = table_row(context, k_transaction, isolated(transaction.id));
+  std::string rows = table_row(
+      context, k_short_reference,
+      "<span id=\"short-reference\">" + isolated(short_reference(transaction.id)) + "</span>");
+  rows += table_row(context, k_transaction, isolated(transaction.id));
   rows +=
       table_row(context, k_kiosk,
                 fmt::format("<a href=\"/kiosk?id={}\">{}</a>", query_encode(transaction.kiosk_id),
@@ -171,7 +206,21 @@ std::string render_transaction_lookup(const PageContext& context,
         body += "<p class=\"error\" id=\"lookup-unknown\">" + say(context, k_unknown) + "</p>";
         break;
       case LookupOutcome::ambiguous:
-        body += "<p class=\"error\" id=\"lookup-ambiguous\">" + say(context, k_ambiguous) + "</p>";
+        if (lookup->candidates.empty()) {
+          body +=
+              "<p class=\"error\" id=\"lookup-ambiguous\">" + say(context, k_ambiguous) + "</p>";
+          break;
+        }
+        body += "<p class=\"error\" id=\"lookup-ambiguous\">" +
+                say(context, k_ambiguous_reference) + "</p><table id=\"candidates\">";
+        for (const auto& candidate : lookup->candidates) {
+          body += fmt::format(
+              "<tr class=\"candidate\"><td><a href=\"/transaction?ref={}\">{}</a></td><td>{}</td>"
+              "<td>{}</td></tr>",
+              query_encode(candidate.id), isolated(candidate.id), isolated(candidate.kiosk_id),
+              time_html(candidate.received_ms));
+        }
+        body += "</table>";
         break;
       case LookupOutcome::found:
         body += "<table id=\"transaction\">" + transaction_rows(context, *lookup->transaction) +

@@ -1,7 +1,9 @@
 // The console's transaction lookup: by the transaction id a receipt prints (a UUID), whole or
 // its first 8 or more hex digits when only one stored id starts with them; or by the kiosk and
 // the counter reference a citizen is given when the receipt did not print ("42", or "42-2" for
-// a second receipt: the kiosk's sequence number of the transaction). Shows the record as
+// a second receipt: the kiosk's sequence number of the transaction); or by the short reference
+// the end screen and the receipt show ("K7QM-4TXZ", kiosk/core/short_reference.hpp), with or
+// without the kiosk, listing every transaction that has it when several do. Shows the record as
 // the kiosk signed and the portal stored it: the kiosk, the kiosk's and the portal's times, the
 // service, the amount and the payment reference when it has them, and its fields (never a
 // card-number-shaped value: records are refused with one, and the page masks them all the same).
@@ -37,10 +39,12 @@ struct TransactionLookup {
   std::string kiosk_id;  // typed with a counter reference; empty for an id
   LookupOutcome outcome = LookupOutcome::malformed;
   std::optional<StoredTransaction> transaction;  // when found
+  // Ambiguous by a short reference: every transaction that has it (at most 20).
+  std::vector<StoredTransaction> candidates;
 };
 
-// `kiosk_id` empty: `typed` is a transaction id or its beginning; else a counter reference of
-// that kiosk.
+// `kiosk_id` empty: `typed` is a short reference, or else a transaction id or its beginning;
+// with a kiosk id, a counter reference of that kiosk, or else a short reference of that kiosk.
 Expected<TransactionLookup> look_up_transaction(PortalStore& portal, std::string_view typed,
                                                 std::string_view kiosk_id);
 

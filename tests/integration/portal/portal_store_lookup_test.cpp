@@ -4,10 +4,13 @@
 // however often they come back.
 #include <doctest/doctest.h>
 
+#include <cctype>
 #include <chrono>
 #include <map>
 #include <thread>
 
+#include "kiosk/core/short_reference.hpp"
+#include "provisioning/portal/console/transaction_pages.hpp"
 #include "provisioning/portal/portal_store.hpp"
 #include "tests/integration/portal/signed_records.hpp"
 #include "tests/integration/portal/store_backends.hpp"
@@ -171,3 +174,52 @@ TEST_CASE("both backends keep each refused item once per kiosk and id, with a co
 }
 
 }  // namespace
+
+namespace {
+
+std::string shown_reference_of(const std::string& id) {
+  return short_reference(id);
+}
+
+}  // namespace
+
+TEST_CASE("both backends keep each transaction's short reference and find it, in the console too") {
+  Backends backends;
+  auto key7 = make_key(backends.dir, "kiosk-7");
+  auto r1 = free_health_record(1);
+  auto r2 = free_health_record(2);
+  REQUIRE(short_reference(r1.id) != short_reference(r2.id));
+  for (const auto& [name, location] : backends.locations) {
+    CAPTURE(name);
+    auto store = open_store(location);
+    REQUIRE(store->ingest("kiosk-7",
+                          batch_of(*key7, {signed_item(*key7, r1), signed_item(*key7, r2)})));
+    auto compact = parse_short_reference(shown_reference_of(r1.id));
+    REQUIRE(compact);
+    auto found = store->find_transactions_by_short_reference(*compact, 5);
+    REQUIRE(found);
+    CHECK(ids_of(*found) == std::vector<std::string>{r1.id});
+
+    // The console: as the citizen reads it out (hyphen, lower case), with or without the kiosk.
+    std::string typed = shown_reference_of(r1.id);
+    for (char& c : typed) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (std::string kiosk : {std::string(), std::string("kiosk-7")}) {
+      CAPTURE(kiosk);
+      auto lookup = portal::console::look_up_transaction(*store, typed, kiosk);
+      REQUIRE(lookup);
+      CHECK(lookup->outcome == portal::console::LookupOutcome::found);
+      REQUIRE(lookup->transaction);
+      CHECK(lookup->transaction->id == r1.id);
+    }
+    // Another kiosk's: not this one.
+    auto elsewhere = portal::console::look_up_transaction(*store, typed, "kiosk-8");
+    REQUIRE(elsewhere);
+    CHECK(elsewhere->outcome == portal::console::LookupOutcome::unknown);
+    // One character wrong: the check refuses it before the store is asked (malformed).
+    std::string wrong = shown_reference_of(r1.id);
+    wrong[0] = wrong[0] == 'K' ? 'M' : 'K';
+    auto mistyped = portal::console::look_up_transaction(*store, wrong, "");
+    REQUIRE(mistyped);
+    CHECK(mistyped->outcome != portal::console::LookupOutcome::found);
+  }
+}

@@ -172,3 +172,46 @@ TEST_CASE("a new set of services takes over between citizens, never under one") 
       workflow::load_catalog(std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services"));
   CHECK(kiosk.shell.catalog().services.size() == 3);  // idle: at once
 }
+
+TEST_CASE("a citizen may ask for more time ten times and more, and from then on has double time") {
+  UiHarness h(Language::en);
+  Kiosk kiosk(h, {1, 1, 30});
+  kiosk.shell.start_service("jordan.health.appointment");
+  h.tap("primary");
+  REQUIRE(kiosk.shell.session() != nullptr);
+  CHECK_FALSE(kiosk.shell.session()->more_time());
+  CHECK(kiosk.shell.session()->step_seconds() == 1);
+  for (int i = 1; i <= 11; ++i) {
+    CAPTURE(i);
+    REQUIRE(
+        h.run_until([&] { return h.app().screen()->find_element("more-time").has_value(); }, 4s));
+    h.tap("more-time");
+    REQUIRE(kiosk.shell.session() != nullptr);
+    CHECK(kiosk.shell.session()->extensions() == i);
+    CHECK_FALSE(kiosk.ended.has_value());
+  }
+  // The setting holds on the next step too: twice the step's time.
+  CHECK(kiosk.shell.session()->more_time());
+  CHECK(kiosk.shell.session()->step_seconds() == 2);
+  CHECK(kiosk.shell.session()->engine().step().id == "who");
+}
+
+TEST_CASE("with the more-time setting every step's time is doubled from the start") {
+  UiHarness h(Language::en);
+  WorkflowSession::Options options{1, 1, 30};
+  options.more_time = true;
+  Kiosk kiosk(h, options);
+  kiosk.shell.start_service("jordan.health.appointment");
+  h.tap("primary");
+  REQUIRE(kiosk.shell.session() != nullptr);
+  CHECK(kiosk.shell.session()->step_seconds() == 2);
+  // No warning after the step's own second...
+  h.run_until([] { return false; }, 1300ms);
+  CHECK_FALSE(h.app().screen()->find_element("more-time").has_value());
+  // ...but after its doubled time.
+  CHECK(h.run_until([&] { return h.app().screen()->find_element("more-time").has_value(); }, 3s));
+}
+
+TEST_CASE("the kiosk's own warning is at least 20 seconds") {
+  CHECK(WorkflowSession::Options{}.warning_seconds >= 20);
+}

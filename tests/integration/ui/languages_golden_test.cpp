@@ -41,11 +41,9 @@ std::string_view sample(Language language) {
       return "സർക്കാർ സേവനങ്ങൾ ഇപ്പോൾ ഈ കിയോസ്കിൽ ലഭ്യമാണ്; ക്ഷമയോടെ കാത്തിരിക്കുക.";
     case Language::ta:
       return "கொடுக்கப்பட்ட கோரிக்கை கையொப்பத்துடன் சரிபார்க்கப்பட்டது, பௌர்ணமி அன்று.";
-    case Language::fa:
-      return "می‌توانید کد QR را اسکن کنید یا به help@shubbak.example ایمیل بزنید؛ "
-             "شمارهٔ "
-             "نوبت "
-             "شما ۱۲۳ (123) است.";
+    case Language::fa:  // with its zero-width non-joiners (U+200C) spelled out
+      return "می\u200Cتوانید کد QR را اسکن کنید یا به help@shubbak.example ایمیل بزنید؛ "
+             "شمارهٔ نوبت شما ۱۲۳ (123) است.";
     case Language::tl:
       return "Magandang araw! Pakisulat ang inyong pangalan at tirahan, hal. Santo Niño, "
              "Peñaflor.";

@@ -3,6 +3,8 @@
 // brackets mirrored, layout mirrored. Regenerate with SHUBBAK_UPDATE_GOLDEN=1 and look again.
 #include <doctest/doctest.h>
 
+#include "screens/ui/button.hpp"
+#include "screens/ui/choice.hpp"
 #include "screens/ui/widget_screen.hpp"
 #include "tests/integration/ui/gallery.hpp"
 #include "tests/support/ui_harness.hpp"
@@ -74,4 +76,31 @@ TEST_CASE("high-contrast and large-text themes, switched at run time") {
   check_golden(h, "theme-high-contrast-ar");
   h.ui().set_theme(large_text_theme());
   check_golden(h, "theme-large-text-ar");
+}
+
+TEST_CASE("golden: the keypad's focus moves right to left in Arabic and shows a ring") {
+  UiHarness h(Language::ar);
+  auto column = std::make_unique<Column>(h.ui(), 3 * h.ui().unit(), 4 * h.ui().unit());
+  column->add<RadioGroup>(std::vector<std::string>{"بطاقة الهوية", "جواز السفر"}, std::nullopt,
+                          "document");
+  auto& row = column->add<Row>(2 * h.ui().unit());
+  row.add<Button>("متابعة", Button::Style::primary, "next");
+  row.add<Button>("رجوع", Button::Style::secondary, "back");
+  h.show(std::make_unique<WidgetScreen>(h.ui(), std::move(column)));
+  h.settle();
+  h.display().inject_key(KeyEvent::Kind::down);  // the choices
+  h.settle();
+  REQUIRE(h.ui().focused() != nullptr);
+  CHECK(h.ui().focused()->id() == "document");
+  h.display().inject_key(KeyEvent::Kind::down);  // the first button in reading order
+  h.settle();
+  REQUIRE(h.ui().focused() != nullptr);
+  Rect first = h.ui().focused()->bounds();
+  CHECK(h.ui().focused()->id() == "next");
+  check_golden(h, "focus-ring-ar");
+  h.display().inject_key(KeyEvent::Kind::down);
+  h.settle();
+  REQUIRE(h.ui().focused() != nullptr);
+  CHECK(h.ui().focused()->id() == "back");
+  CHECK(h.ui().focused()->bounds().x < first.x);  // right to left
 }

@@ -198,3 +198,25 @@ TEST_CASE("health appointment: check digit, choice filter by governorate, date b
   REQUIRE(e.step().kind == StepKind::submit);
   CHECK_FALSE(e.transaction_draft().payment.has_value());  // free
 }
+
+TEST_CASE("step indicator: the citizen's steps counted along the path, back counts back") {
+  // Health appointment: intro, who, clinic, review are the citizen's; submit and print are not.
+  WorkflowEngine engine(demo("jordan.health.appointment"), k_today);
+  REQUIRE(engine.step().id == "intro");
+  auto at_intro = engine.progress();
+  REQUIRE(at_intro);
+  CHECK(at_intro->number == 1);
+  CHECK(at_intro->total == 4);
+  CHECK(engine.next().empty());
+  REQUIRE(engine.step().id == "who");
+  auto at_who = engine.progress();
+  REQUIRE(at_who);
+  CHECK(at_who->number == 2);
+  CHECK(at_who->total == 4);
+  CHECK(engine.back());
+  REQUIRE(engine.progress());
+  CHECK(engine.progress()->number == 1);
+  // The end is no step of the citizen's.
+  engine.cancel();
+  CHECK_FALSE(engine.progress());
+}

@@ -3,6 +3,8 @@
 // from kiosks escaped, both languages.
 #include <doctest/doctest.h>
 
+#include "kiosk/core/short_reference.hpp"
+
 #include <string>
 
 #include "kiosk/store/transaction_record.hpp"
@@ -76,7 +78,7 @@ TEST_CASE("a transaction's page shows the record and never a card number") {
   context.user = "badr";
   context.language = Language::en;
   auto paid = record();
-  TransactionLookup lookup{paid.id, {}, LookupOutcome::found, stored(paid)};
+  TransactionLookup lookup{paid.id, {}, LookupOutcome::found, stored(paid), {}};
   auto html = render_transaction_lookup(context, lookup);
   CHECK(contains(html, "dir=\"ltr\""));
   CHECK(contains(html, "1.250 OMR"));
@@ -85,13 +87,16 @@ TEST_CASE("a transaction's page shows the record and never a card number") {
   CHECK(contains(html, "&lt;b&gt;12345&lt;/b&gt;"));
   CHECK_FALSE(contains(html, "<b>12345"));
   CHECK(contains(html, "href=\"/kiosk?id=kiosk-7\""));
+  // The short reference the citizen was given, beside the id.
+  CHECK(
+      contains(html, "<span id=\"short-reference\"><bdi dir=\"ltr\">" + short_reference(paid.id)));
 
   // The portal refuses such records; were one stored all the same, the page masks the number.
   auto with_card = record();
   with_card.fields.emplace_back("note", "4111111111111111");
   with_card.payment_reference = "4111 1111 1111 1111";
   auto masked = render_transaction_lookup(
-      context, TransactionLookup{with_card.id, {}, LookupOutcome::found, stored(with_card)});
+      context, TransactionLookup{with_card.id, {}, LookupOutcome::found, stored(with_card), {}});
   CHECK_FALSE(contains(masked, "4111111111111111"));
   CHECK_FALSE(contains(masked, "4111 1111"));
   CHECK(contains(masked, "a card number, hidden"));
@@ -100,13 +105,13 @@ TEST_CASE("a transaction's page shows the record and never a card number") {
   auto broken = stored(with_card);
   broken.record = R"({"card": "4111111111111111")";
   auto unreadable = render_transaction_lookup(
-      context, TransactionLookup{broken.id, {}, LookupOutcome::found, broken});
+      context, TransactionLookup{broken.id, {}, LookupOutcome::found, broken, {}});
   CHECK_FALSE(contains(unreadable, "4111111111111111"));
   CHECK(contains(unreadable, "unreadable"));
 
   context.language = Language::ar;
   auto ambiguous = render_transaction_lookup(
-      context, TransactionLookup{"0190a0b1", {}, LookupOutcome::ambiguous, std::nullopt});
+      context, TransactionLookup{"0190a0b1", {}, LookupOutcome::ambiguous, std::nullopt, {}});
   CHECK(contains(ambiguous, "dir=\"rtl\""));
   CHECK(contains(ambiguous, "أكثر من معاملة تطابق"));
 }
