@@ -335,8 +335,12 @@ Expected<LineMetrics> line_metrics(FontFaces& faces, const TextStyle& style,
   for (auto index : used) {
     auto sized = faces.sized(index, style.size_px);
     if (!sized) return std::unexpected(sized.error());
-    ascender = std::max(ascender, (*sized)->ascender);
-    descender = std::max(descender, (*sized)->descender);
+    // Nastaliq's font reserves room for the tallest stack of letters any word can make; three
+    // quarters of it holds everyday words (the Urdu golden images show it) and keeps a review
+    // of five answers on one 1080-line screen with its buttons.
+    bool nastaliq = index == k_nastaliq || index == k_nastaliq_bold;
+    ascender = std::max(ascender, nastaliq ? (*sized)->ascender * 3 / 4 : (*sized)->ascender);
+    descender = std::max(descender, nastaliq ? (*sized)->descender * 3 / 4 : (*sized)->descender);
   }
   return LineMetrics{ascender, ascender + descender};
 }

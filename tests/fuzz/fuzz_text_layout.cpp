@@ -1,4 +1,5 @@
-// Fuzz target: bidi, itemisation, shaping, line breaking and caret stops on arbitrary bytes.
+// Fuzz target: bidi, itemisation, shaping, line breaking and caret stops on arbitrary bytes in
+// every script the kiosk offers.
 // Invariants: no crash or sanitizer report; every glyph names a byte inside the text; wrapped
 // lines fit their width; caret stops are increasing boundaries inside the text.
 #include <cstdint>
@@ -22,11 +23,15 @@ void require(bool ok) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 2) return 0;
-  // The first byte picks width and direction; the rest is the text.
+  // The first byte picks width, direction, weight and Naskh or Nastaliq; the rest is the text
+  // (the corpus holds each offered language's script: Urdu, Devanagari, Bengali, Malayalam,
+  // Tamil, Farsi, Tagalog).
   int width = (data[0] & 0x3) == 0 ? 0 : 200 + 150 * (data[0] & 0x3);
-  auto direction = static_cast<shubbak::TextDirection>((data[0] >> 2) % 3);
+  auto direction = static_cast<shubbak::TextDirection>(((data[0] >> 2) & 0x3) % 3);
+  auto weight = (data[0] & 0x10) ? shubbak::FontWeight::bold : shubbak::FontWeight::regular;
+  auto arabic = (data[0] & 0x20) ? shubbak::ArabicStyle::nastaliq : shubbak::ArabicStyle::naskh;
   std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
-  auto layout = engine().layout(text, {24, shubbak::FontWeight::regular}, width, direction);
+  auto layout = engine().layout(text, {24, weight, arabic}, width, direction);
   require(layout.has_value());
   const auto& l = **layout;
   for (const auto& g : l.glyphs) require(g.cluster < text.size());

@@ -4,6 +4,7 @@
 // Without espeak-ng (library or voice data) these tests fail: no voice, no loud samples.
 #include <doctest/doctest.h>
 
+#include "kiosk/core/messages.hpp"
 #include "kiosk/session/spoken_guidance.hpp"
 #include "screens/workflow/step_screen.hpp"
 #include "tests/integration/audio/disk_audio.hpp"
@@ -93,4 +94,31 @@ TEST_CASE("a new utterance interrupts the one being spoken") {
 
   speaker->say("Next", Language::en);
   CHECK(audio.wait_for_loud(audio.loud_samples() + k_rate / 10, 10s));  // and speech resumes
+}
+
+// Each language's own words, from its catalog, spoken in its own voice into the captured audio;
+// Tagalog has no espeak-ng voice: the speaker says so and stays silent.
+TEST_CASE("every offered language with a voice is spoken; Tagalog, without one, is silent") {
+  auto messages = Messages::load(std::filesystem::path(SHUBBAK_ASSETS_DIR) / "i18n/messages.toml");
+  REQUIRE(messages);
+  for (Language language : k_languages) {
+    CAPTURE(to_string(language));
+    DiskAudio audio;
+    auto output = audio.open();
+    REQUIRE(output);
+    Logger logger{LogLevel::error};
+    auto speaker = EspeakSpeaker::start(std::move(*output), {}, Log(logger, "speech"));
+    REQUIRE(speaker->wait_until_started());
+    std::string words = std::string(messages->get("welcome.title", language)) + ". " +
+                        std::string(messages->get("welcome.start", language));
+    speaker->say(words, language);
+    if (language == Language::tl) {
+      CHECK_FALSE(speaker->can_speak(language));
+      std::this_thread::sleep_for(1000ms);
+      CHECK(audio.loud_samples() == 0);
+    } else {
+      CHECK(speaker->can_speak(language));
+      CHECK(audio.wait_for_loud(k_rate / 2, 15s));  // half a second of speech at least
+    }
+  }
 }
