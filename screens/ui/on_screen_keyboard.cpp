@@ -30,12 +30,11 @@ const std::vector<Row>& letter_rows(OnScreenKeyboard::Layout layout) {
   switch (layout) {
     case OnScreenKeyboard::Layout::arabic:
       return arabic;
-    case OnScreenKeyboard::Layout::english:
-      return english;
     case OnScreenKeyboard::Layout::numeric:
       return numeric;
+    default:
+      return english;
   }
-  return english;
 }
 
 std::string upper(const std::string& key) {
@@ -49,33 +48,58 @@ std::string upper(const std::string& key) {
 OnScreenKeyboard::OnScreenKeyboard(UiContext& ui, Layout layout, std::string id)
     : Widget(ui, std::move(id)),
       m_layout(layout),
-      m_letters(layout == Layout::numeric ? Layout::arabic : layout) {
+      m_letters(layout == Layout::numeric ? Layout::arabic : layout),
+      m_home(m_letters),
+      m_script(script_keyboard_rows(ui.language())) {
+  // A language without a script of its own types with the Arabic or Latin letters.
+  if (!m_script && m_layout == Layout::script) m_layout = m_letters = m_home = Layout::english;
+  if (m_layout == Layout::numeric && m_script) m_letters = m_home = Layout::script;
+  if (m_letters == Layout::english && ui.right_to_left()) m_home = Layout::arabic;
   build_keys();
 }
 
 void OnScreenKeyboard::set_layout(Layout layout) {
+  const std::size_t rows_before = m_rows.size();
   m_layout = layout;
   if (layout != Layout::numeric) m_letters = layout;
   m_shift = false;
   build_keys();
-  arrange(m_bounds);
+  if (m_rows.size() != rows_before && m_on_resized) {
+    m_on_resized();
+  } else {
+    arrange(m_bounds);
+  }
   m_ui.request_redraw();
 }
 
 void OnScreenKeyboard::build_keys() {
   m_rows.clear();
-  for (const auto& row : letter_rows(m_layout)) {
+  const bool script = m_layout == Layout::script;
+  const auto& rows =
+      script ? (m_shift ? m_script->shifted : m_script->rows) : letter_rows(m_layout);
+  for (const auto& row : rows) {
     std::vector<Key> keys;
-    for (const auto& k : row) keys.push_back({k, m_shift ? upper(k) : k, 1, {}});
+    for (const auto& k : row) keys.push_back({k, m_shift && !script ? upper(k) : k, 1, {}});
     m_rows.push_back(std::move(keys));
   }
   auto text = [this](std::string_view key) { return std::string(m_ui.message(key)); };
+  // The key that leaves the Latin letters: back to the citizen's own script, or Arabic.
+  const bool home_is_script = m_home == Layout::script && m_script;
+  const std::string home_label = home_is_script ? m_script->rows.front().front() : std::string("ع");
   switch (m_layout) {
     case Layout::english:
       m_rows[2].insert(m_rows[2].begin(), Key{"shift", "⇧", 1.5, {}, true});
       m_rows[2].push_back({"backspace", "⌫", 1.5, {}, true});
       m_rows.push_back({{"numbers", "123", 1.5, {}, true},
-                        {"arabic", "ع", 1.5, {}, true},
+                        {home_is_script ? "script" : "arabic", home_label, 1.5, {}, true},
+                        {"space", text("keyboard.space"), 5, {}, true},
+                        {"enter", text("keyboard.done"), 2, {}, true}});
+      break;
+    case Layout::script:
+      m_rows.back().insert(m_rows.back().begin(), Key{"shift", "⇧", 1.5, {}, true});
+      m_rows.back().push_back({"backspace", "⌫", 1.5, {}, true});
+      m_rows.push_back({{"numbers", "123", 1.5, {}, true},
+                        {"english", "ABC", 1.5, {}, true},
                         {"space", text("keyboard.space"), 5, {}, true},
                         {"enter", text("keyboard.done"), 2, {}, true}});
       break;
@@ -87,7 +111,13 @@ void OnScreenKeyboard::build_keys() {
                         {"enter", text("keyboard.done"), 2, {}, true}});
       break;
     case Layout::numeric:
-      m_rows.push_back({{"letters", m_letters == Layout::arabic ? "أ ب ت" : "ABC", 1, {}, true},
+      m_rows.push_back({{"letters",
+                         m_letters == Layout::arabic   ? "أ ب ت"
+                         : m_letters == Layout::script ? m_script->rows.front().front()
+                                                       : "ABC",
+                         1,
+                         {},
+                         true},
                         {"backspace", "⌫", 1, {}, true},
                         {"enter", text("keyboard.done"), 1, {}, true}});
       break;
@@ -214,6 +244,8 @@ void OnScreenKeyboard::press(const Key& key) {
     set_layout(Layout::arabic);
   } else if (name == "english") {
     set_layout(Layout::english);
+  } else if (name == "script") {
+    set_layout(Layout::script);
   } else {
     emit({KeyEvent::Kind::text, label, false});
     if (m_shift) {  // one capital, then back to small letters, as on a phone

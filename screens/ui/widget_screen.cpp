@@ -25,9 +25,10 @@ void WidgetScreen::wire_text_fields(Widget& root) {
     if (auto* field = dynamic_cast<TextField*>(widget)) {
       // Touching a field opens the keyboard it needs: digits for numbers, else the UI's letters.
       field->on_focus([this](TextField& f) {
-        show_keyboard(f.kind() != InputKind::text ? OnScreenKeyboard::Layout::numeric
-                      : m_ui.right_to_left()      ? OnScreenKeyboard::Layout::arabic
-                                                  : OnScreenKeyboard::Layout::english);
+        show_keyboard(f.kind() != InputKind::text             ? OnScreenKeyboard::Layout::numeric
+                      : script_keyboard_rows(m_ui.language()) ? OnScreenKeyboard::Layout::script
+                      : m_ui.right_to_left()                  ? OnScreenKeyboard::Layout::arabic
+                                                              : OnScreenKeyboard::Layout::english);
       });
     }
   }
@@ -151,6 +152,7 @@ void WidgetScreen::show_keyboard(OnScreenKeyboard::Layout layout) {
       if (Widget* focused = m_ui.focused()) focused->on_key(event);
       if (event.kind == KeyEvent::Kind::enter) hide_keyboard();
     });
+    m_keyboard->on_resized([this] { relayout(); });
   } else if (m_keyboard->layout() != layout) {
     m_keyboard->set_layout(layout);
   }

@@ -11,6 +11,8 @@
 
 #include "screens/receipt/receipt_renderer.hpp"
 #include "screens/shell/welcome_screen.hpp"
+#include "screens/ui/script_keyboard_rows.hpp"
+#include "screens/ui/text_field.hpp"
 #include "screens/workflow/step_screen.hpp"
 #include "tests/integration/ui/language_samples.hpp"
 #include "tests/support/png_image.hpp"
@@ -136,4 +138,45 @@ TEST_CASE("fonts are read only when a language needs them") {
   h.ui().set_language(Language::ur);
   h.screenshot();
   CHECK(h.text().fonts_read() > with_malayalam);  // Nastaliq
+}
+
+TEST_CASE("golden: each script's own keyboard opens for a text answer, with Latin and digits") {
+  auto bundle = testing::health_bundle();
+  REQUIRE(bundle);
+  for (Language language : testing::k_new_languages) {
+    CAPTURE(to_string(language));
+    const ScriptKeyboardRows* rows = script_keyboard_rows(language);
+    if (language == Language::tl) {
+      CHECK(rows == nullptr);  // Tagalog is typed with the Latin letters
+      continue;
+    }
+    REQUIRE(rows != nullptr);
+    UiHarness h(language);
+    auto form = testing::sample_form(h.ui(), *bundle);
+    form.fields.front().text.clear();
+    auto screen = std::make_unique<StepScreen>(h.ui(), form, StepActions{});
+    StepScreen* step = screen.get();
+    h.show(std::move(screen));
+    h.tap("national_id");
+    const std::string first = rows->rows.front().front(), second = rows->rows[1].front();
+    REQUIRE(h.run_until([&] { return step->find_element("key:" + first).has_value(); }));
+    check_golden(h.screenshot(), "lang-keyboard-" + std::string(to_string(language)));
+    // The script's letters type themselves; Latin and back; digits and back.
+    h.tap("key:" + first);
+    h.tap("key:" + second);
+    h.tap("key:english");
+    REQUIRE(h.run_until([&] { return step->find_element("key:q").has_value(); }));
+    h.tap("key:q");
+    h.tap("key:script");
+    REQUIRE(h.run_until([&] { return step->find_element("key:" + first).has_value(); }));
+    h.tap("key:numbers");
+    REQUIRE(h.run_until([&] { return step->find_element("key:7").has_value(); }));
+    h.tap("key:7");
+    h.tap("key:letters");
+    REQUIRE(h.run_until([&] { return step->find_element("key:" + first).has_value(); }));
+    auto* field = dynamic_cast<TextField*>(step->root().find("national_id"));
+    REQUIRE(field);
+    h.settle();
+    CHECK(field->text() == first + second + "q7");
+  }
 }
