@@ -33,7 +33,7 @@ class ReceiptLayout {
         m_margin(width / 24),
         m_direction(is_right_to_left(language) ? TextDirection::right_to_left
                                                : TextDirection::left_to_right),
-        m_arabic(language == Language::ur ? ArabicStyle::nastaliq : ArabicStyle::naskh) {}
+        m_arabic(arabic_style(language)) {}
 
   Expected<void> paragraph(const std::string& s, int size, FontWeight weight, TextAlign align,
                            int gap_after = 6) {

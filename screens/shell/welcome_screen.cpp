@@ -21,7 +21,7 @@ TextStyle WelcomeScreen::scaled(int size_px, FontWeight weight) const {
 
 // A language's own name in the style of its script (Urdu's in Nastaliq), whatever is on screen.
 static TextStyle name_style(TextStyle style, Language language) {
-  style.arabic = language == Language::ur ? ArabicStyle::nastaliq : ArabicStyle::naskh;
+  style.arabic = arabic_style(language);
   return style;
 }
 

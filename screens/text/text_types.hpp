@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "kiosk/core/language.hpp"
+
 namespace shubbak {
 
 enum class FontWeight : std::uint8_t { regular, bold };
@@ -17,6 +19,11 @@ enum class TextAlign : std::uint8_t { start, center, end };
 // How Arabic-script text is drawn: Naskh (Arabic, Farsi) or Nastaliq (Urdu, whose readers take
 // Naskh for a foreign hand).
 enum class ArabicStyle : std::uint8_t { naskh, nastaliq };
+
+// The hand a language writes Arabic script in: Nastaliq for Urdu, Naskh for the others.
+constexpr ArabicStyle arabic_style(Language language) {
+  return language == Language::ur ? ArabicStyle::nastaliq : ArabicStyle::naskh;
+}
 
 struct TextStyle {
   int size_px = 32;

@@ -54,7 +54,7 @@ TextStyle UiContext::text_style(TextRole role) const {
 }
 
 TextStyle UiContext::style(int size_px, FontWeight weight) const {
-  return {size_px, weight, m_language == Language::ur ? ArabicStyle::nastaliq : ArabicStyle::naskh};
+  return {size_px, weight, arabic_style(m_language)};
 }
 
 void UiContext::set_theme(const Theme& theme) {
