@@ -1,24 +1,14 @@
 #include "screens/text/font_faces.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <iterator>
 
 #include <fmt/format.h>
-#include <hb-ft.h>
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 
 namespace shubbak::text {
 
 namespace {
-
-Expected<std::vector<unsigned char>> read_font(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return fail_errno(Errc::not_found, fmt::format("cannot read font {}", path.string()), errno);
-  return std::vector<unsigned char>(std::istreambuf_iterator<char>(in), {});
-}
 
 UScriptCode script_of(char32_t cp) {
   UErrorCode status = U_ZERO_ERROR;
@@ -59,8 +49,9 @@ Expected<std::unique_ptr<FontFaces>> FontFaces::open(const FontFiles& files) {
                     files.bengali_font,    files.bengali_bold_font,
                     files.malayalam_font,  files.malayalam_bold_font,
                     files.tamil_font,      files.tamil_bold_font};
-  faces->m_bytes.resize(k_face_count);
+  faces->m_files.resize(k_face_count);
   faces->m_coverage_faces.assign(k_face_count, nullptr);
+  faces->m_shaping_faces.assign(k_face_count, nullptr);
   if (FT_Init_FreeType(&faces->m_library) != 0) return fail(Errc::internal, "FreeType init failed");
   for (const auto& path : faces->m_paths) {
     std::error_code ec;
@@ -84,23 +75,24 @@ FontFaces::~FontFaces() {
   for (FT_Face face : m_coverage_faces) {
     if (face) FT_Done_Face(face);
   }
+  for (hb_face_t* face : m_shaping_faces) hb_face_destroy(face);  // null-safe
   if (m_library) FT_Done_FreeType(m_library);
 }
 
 FT_Face FontFaces::coverage_face(std::uint16_t index) {
   if (m_coverage_faces.at(index)) return m_coverage_faces[index];
-  if (!m_bytes[index]) {
-    // A font used by two indices (symbols regular and bold) is read once.
+  if (!m_files[index]) {
+    // A font used by two indices (symbols regular and bold) is mapped once.
     for (std::size_t other = 0; other < m_paths.size(); ++other) {
-      if (m_bytes[other] && m_paths[other] == m_paths[index]) m_bytes[index] = m_bytes[other];
+      if (m_files[other] && m_paths[other] == m_paths[index]) m_files[index] = m_files[other];
     }
   }
-  if (!m_bytes[index]) {
-    auto bytes = read_font(m_paths[index]);
-    if (!bytes) return nullptr;
-    m_bytes[index] = std::make_shared<std::vector<unsigned char>>(std::move(*bytes));
+  if (!m_files[index]) {
+    auto file = MappedFile::open(m_paths[index]);
+    if (!file) return nullptr;
+    m_files[index] = std::move(*file);
   }
-  const auto& data = *m_bytes[index];
+  auto data = m_files[index]->bytes();
   FT_Face face = nullptr;
   if (FT_New_Memory_Face(m_library, data.data(), static_cast<FT_Long>(data.size()), 0, &face) !=
       0) {
@@ -110,11 +102,29 @@ FT_Face FontFaces::coverage_face(std::uint16_t index) {
   return face;
 }
 
+hb_face_t* FontFaces::shaping_face(std::uint16_t index) {
+  if (m_shaping_faces.at(index)) return m_shaping_faces[index];
+  if (coverage_face(index) == nullptr) return nullptr;
+  for (std::size_t other = 0; other < m_paths.size(); ++other) {
+    if (m_shaping_faces[other] && m_files[other] == m_files[index])
+      return m_shaping_faces[index] = hb_face_reference(m_shaping_faces[other]);
+  }
+  auto data = m_files[index]->bytes();
+  // The mapping outlives every face (the destructor destroys faces first), so HarfBuzz may read
+  // the font where it lies.
+  hb_blob_t* blob =
+      hb_blob_create(reinterpret_cast<const char*>(data.data()), static_cast<unsigned>(data.size()),
+                     HB_MEMORY_MODE_READONLY, nullptr, nullptr);
+  m_shaping_faces[index] = hb_face_create(blob, 0);
+  hb_blob_destroy(blob);
+  return m_shaping_faces[index];
+}
+
 std::size_t FontFaces::fonts_read() const {
   std::vector<const void*> distinct;
-  for (const auto& bytes : m_bytes) {
-    if (bytes && std::find(distinct.begin(), distinct.end(), bytes.get()) == distinct.end())
-      distinct.push_back(bytes.get());
+  for (const auto& file : m_files) {
+    if (file && std::find(distinct.begin(), distinct.end(), file.get()) == distinct.end())
+      distinct.push_back(file.get());
   }
   return distinct.size();
 }
@@ -124,7 +134,7 @@ Expected<const SizedFace*> FontFaces::sized(std::uint16_t index, int size_px) {
   if (auto it = m_sized.find(key); it != m_sized.end()) return &it->second;
   if (coverage_face(index) == nullptr)
     return fail(Errc::not_found, fmt::format("cannot read font {}", m_paths.at(index).string()));
-  const auto& data = *m_bytes[index];
+  auto data = m_files[index]->bytes();
   FT_Face face = nullptr;
   if (FT_New_Memory_Face(m_library, data.data(), static_cast<FT_Long>(data.size()), 0, &face) !=
           0 ||
@@ -132,9 +142,10 @@ Expected<const SizedFace*> FontFaces::sized(std::uint16_t index, int size_px) {
     if (face) FT_Done_Face(face);
     return fail(Errc::internal, fmt::format("cannot size face {} to {} px", index, size_px));
   }
-  hb_font_t* font = hb_ft_font_create_referenced(face);
-  // Unhinted advances: layout is the same at every size step and matches the rasteriser.
-  hb_ft_font_set_load_flags(font, FT_LOAD_DEFAULT | FT_LOAD_NO_HINTING);
+  // HarfBuzz's own font functions read advances from the font's tables, unhinted, scaled to
+  // 26.6 pixels as FreeType's: layout is the same at every size step and matches the rasteriser.
+  hb_font_t* font = hb_font_create(shaping_face(index));
+  hb_font_set_scale(font, size_px * 64, size_px * 64);
   SizedFace sized{face, font, static_cast<int>((face->size->metrics.ascender + 63) >> 6),
                   static_cast<int>((-face->size->metrics.descender + 63) >> 6)};
   return &m_sized.emplace(key, sized).first->second;

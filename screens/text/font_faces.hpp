@@ -1,7 +1,9 @@
 // Internal to screens/text: the FreeType faces and HarfBuzz fonts behind the text engine.
 // Faces are chosen per character by script and glyph coverage. Arabic, Latin and symbols are read
-// at open; each other script's font is read the first time a character needs it. One face
-// object per (font, pixel size), opened on first use from font bytes read once.
+// at open; each other script's font is read the first time a character needs it. Each font file
+// is mapped once (only the pages FreeType and HarfBuzz touch are ever read into memory) and has
+// one HarfBuzz face, whose layout tables (large for Nastaliq and the Indic scripts) are checked
+// and indexed once for all sizes; FreeType has a face per (font, pixel size) for rasterising.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +19,7 @@
 
 #include "kiosk/core/error.hpp"
 #include "kiosk/core/font_files.hpp"
+#include "kiosk/core/mapped_file.hpp"
 #include "screens/text/text_types.hpp"
 
 namespace shubbak::text {
@@ -77,11 +80,14 @@ class FontFaces {
   bool covers(std::uint16_t index, char32_t cp);
   // The unsized face of `index`, reading its font on first use; null when it cannot be read.
   FT_Face coverage_face(std::uint16_t index);
+  // The HarfBuzz face of `index`, made on first use over the mapped font.
+  hb_face_t* shaping_face(std::uint16_t index);
 
   FT_Library m_library = nullptr;
-  std::vector<std::filesystem::path> m_paths;                        // per face index
-  std::vector<std::shared_ptr<std::vector<unsigned char>>> m_bytes;  // per face index, once read
-  std::vector<FT_Face> m_coverage_faces;  // unsized, for FT_Get_Char_Index
+  std::vector<std::filesystem::path> m_paths;              // per face index
+  std::vector<std::shared_ptr<const MappedFile>> m_files;  // per face index, once mapped
+  std::vector<FT_Face> m_coverage_faces;                   // unsized, for FT_Get_Char_Index
+  std::vector<hb_face_t*> m_shaping_faces;                 // per face index, shared by every size
   std::map<std::pair<std::uint16_t, int>, SizedFace> m_sized;
 };
 

@@ -100,10 +100,10 @@ class SdlCanvas final : public Canvas {
   }
 
   void draw_mask(std::uint64_t key, const AlphaMask& mask, Point at, Color c) override {
-    auto slot = m_atlas.place(key, mask);
+    std::uint32_t rgb = (std::uint32_t{c.r} << 16) | (std::uint32_t{c.g} << 8) | c.b;
+    auto slot = m_atlas.place(key, rgb, mask);
     if (!slot) return;
     SDL_Texture* texture = m_atlas.texture();
-    SDL_SetTextureColorMod(texture, c.r, c.g, c.b);
     SDL_SetTextureAlphaMod(texture, c.a);
     SDL_Rect dst{at.x, at.y, slot->w, slot->h};
     SDL_RenderCopy(m_renderer, texture, &*slot, &dst);

@@ -19,9 +19,10 @@ void MaskAtlas::reset() {
   m_shelf_x = m_shelf_y = m_shelf_height = 0;
 }
 
-std::optional<SDL_Rect> MaskAtlas::place(std::uint64_t key, const AlphaMask& mask) {
+std::optional<SDL_Rect> MaskAtlas::place(std::uint64_t key, std::uint32_t rgb,
+                                         const AlphaMask& mask) {
   if (!m_texture || mask.width <= 0 || mask.height <= 0) return std::nullopt;
-  if (auto it = m_slots.find(key); it != m_slots.end()) return it->second;
+  if (auto it = m_slots.find({key, rgb}); it != m_slots.end()) return it->second;
   if (mask.width + k_padding > m_side || mask.height + k_padding > m_side) return std::nullopt;
 
   if (m_shelf_x + mask.width + k_padding > m_side) {  // next shelf
@@ -32,14 +33,13 @@ std::optional<SDL_Rect> MaskAtlas::place(std::uint64_t key, const AlphaMask& mas
   if (m_shelf_y + mask.height + k_padding > m_side) reset();
 
   SDL_Rect slot{m_shelf_x, m_shelf_y, mask.width, mask.height};
-  // White pixels whose alpha is the coverage; SDL's colour modulation tints them when drawn.
+  // Pixels of the colour drawn, whose alpha is the coverage.
   std::vector<std::uint32_t> argb(static_cast<std::size_t>(mask.width) *
                                   static_cast<std::size_t>(mask.height));
   for (int y = 0; y < mask.height; ++y) {
     const std::uint8_t* row = mask.pixels + static_cast<std::ptrdiff_t>(y) * mask.pitch;
     for (int x = 0; x < mask.width; ++x) {
-      argb[static_cast<std::size_t>(y * mask.width + x)] =
-          (std::uint32_t{row[x]} << 24) | 0x00FFFFFFu;
+      argb[static_cast<std::size_t>(y * mask.width + x)] = (std::uint32_t{row[x]} << 24) | rgb;
     }
   }
   SDL_UpdateTexture(m_texture.get(), &slot, argb.data(), mask.width * 4);
@@ -47,7 +47,7 @@ std::optional<SDL_Rect> MaskAtlas::place(std::uint64_t key, const AlphaMask& mas
 
   m_shelf_x += mask.width + k_padding;
   if (mask.height + k_padding > m_shelf_height) m_shelf_height = mask.height + k_padding;
-  m_slots.emplace(key, slot);
+  m_slots.emplace(SlotKey{key, rgb}, slot);
   return slot;
 }
 
