@@ -14,11 +14,19 @@ void Button::set_label(std::string label) {
   m_ui.request_redraw();
 }
 
+std::shared_ptr<const TextLayout> Button::label_layout(int width) {
+  const TextStyle style = m_ui.text_style(TextRole::button);
+  auto line = m_ui.text().layout(m_label, style, 0, TextDirection::automatic);
+  int room = width - 2 * 3 * m_ui.unit();
+  if (!line || (*line)->width <= room || room <= 0) return line ? *line : nullptr;
+  auto wrapped = m_ui.text().layout(m_label, style, room, TextDirection::automatic);
+  return wrapped ? *wrapped : *line;
+}
+
 Size Button::measure(int available_width) {
   int pad = 3 * m_ui.unit();
-  auto layout =
-      m_ui.text().layout(m_label, m_ui.text_style(TextRole::button), 0, TextDirection::automatic);
-  int text_w = layout ? (*layout)->width : 0, text_h = layout ? (*layout)->height : 0;
+  auto layout = label_layout(std::max(m_ui.touch_target(), available_width));
+  int text_w = layout ? layout->width : 0, text_h = layout ? layout->height : 0;
   int w = std::clamp(text_w + 2 * pad, m_ui.touch_target(),
                      std::max(m_ui.touch_target(), available_width));
   return {w, std::max(m_ui.touch_target(), text_h + pad)};
@@ -46,7 +54,11 @@ void Button::draw(Canvas& canvas) {
   canvas.fill_rect(m_bounds, fill);
   if (m_style == Style::secondary) paint_border(canvas, m_bounds, t.primary, t.border_px);
   if (focused()) paint_focus_ring(canvas, m_bounds, t);
-  paint_centred_line(canvas, m_label, TextRole::button, m_bounds, TextAlign::center, ink);
+  if (auto layout = label_layout(m_bounds.width)) {
+    Rect text = m_bounds;
+    text.y += (m_bounds.height - layout->height) / 2;
+    m_ui.text().draw(canvas, *layout, text, TextAlign::center, ink);
+  }
 }
 
 bool Button::on_pointer(const PointerEvent& event) {

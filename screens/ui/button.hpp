@@ -1,5 +1,6 @@
 // A touch button at least one touch target (15 mm) high. Fires on release inside it; sliding off
-// cancels, as on a phone.
+// cancels, as on a phone. A label too long for the button's width (five buttons in a row, in a
+// language with long words) wraps onto more lines, and the button grows to hold them.
 #pragma once
 
 #include <functional>
@@ -27,6 +28,9 @@ class Button final : public Widget {
   std::string announcement() const override;
 
  private:
+  // The label laid out to fit `width` (the button's, padding included): on one line if it can.
+  std::shared_ptr<const TextLayout> label_layout(int width);
+
   std::string m_label;
   Style m_style;
   bool m_pressed = false;

@@ -6,6 +6,8 @@
 // Malayalam conjuncts, Tamil's vowel signs around their consonant, Farsi with ZWNJ, Persian and
 // Western digits and Latin inside, Tagalog's ñ. Each image was looked at when made; regenerate
 // with SHUBBAK_UPDATE_GOLDEN=1 and look again.
+#include <algorithm>
+
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
@@ -101,6 +103,57 @@ TEST_CASE("golden: a form and a review screen in each language") {
       StepView view = testing::sample_review(h.ui(), *bundle);
       h.show(std::make_unique<StepScreen>(h.ui(), view, StepActions{}));
       check_golden(h.screenshot(), "lang-review-" + std::string(to_string(language)));
+    }
+  }
+}
+
+TEST_CASE("five buttons in a row with long labels: each label wraps inside its own button") {
+  // The municipal fees' payment step: the language, back, cancel and both payment methods, in
+  // every language (in Tamil and Malayalam the methods' labels are longer than a fifth of the
+  // screen and once ran over their neighbours).
+  for (Language language : k_languages) {
+    CAPTURE(to_string(language));
+    UiHarness h(language);
+    offer_all_languages(h);
+    StepView view;
+    view.kind = StepView::Kind::message;
+    view.title = std::string(h.ui().message("step.continue"));
+    view.options = {{"terminal", std::string(h.ui().message("payment.by_card")), ""},
+                    {"reference", std::string(h.ui().message("payment.by_reference")), ""}};
+    view.can_go_back = view.can_cancel = true;
+    StepActions actions;
+    actions.set_language = [](Language) {};
+    auto screen = std::make_unique<StepScreen>(h.ui(), view, actions);
+    StepScreen* step = screen.get();
+    h.show(std::move(screen));
+    auto shot = h.screenshot();
+    std::vector<Rect> buttons;
+    for (const char* id : {"language", "back", "cancel", "option:terminal", "option:reference"}) {
+      auto rect = step->find_element(id);
+      REQUIRE(rect.has_value());
+      buttons.push_back(*rect);
+    }
+    std::sort(buttons.begin(), buttons.end(),
+              [](const Rect& a, const Rect& b) { return a.x < b.x; });
+    // Between two neighbours only the screen's background: no letter crosses a button's edge.
+    const std::uint32_t background = shot.at(buttons[0].x - 2, buttons[0].y + 2) & 0xFFFFFFu;
+    long ink_between = 0;
+    for (std::size_t i = 0; i + 1 < buttons.size(); ++i) {
+      for (int y = buttons[i].y; y < buttons[i].bottom(); ++y) {
+        for (int x = buttons[i].right(); x < buttons[i + 1].x; ++x)
+          ink_between += (shot.at(x, y) & 0xFFFFFFu) != background;
+      }
+    }
+    CHECK(ink_between == 0);
+    // And the labels are there: each button holds ink of its own colour inside its border.
+    for (const Rect& b : buttons) {
+      const std::uint32_t fill = shot.at(b.x + b.width / 2, b.y + 4) & 0xFFFFFFu;
+      long label_pixels = 0;
+      for (int y = b.y + 4; y < b.bottom() - 4; ++y) {
+        for (int x = b.x + 4; x < b.right() - 4; ++x)
+          label_pixels += (shot.at(x, y) & 0xFFFFFFu) != fill;
+      }
+      CHECK(label_pixels > 200);
     }
   }
 }

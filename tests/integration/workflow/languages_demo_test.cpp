@@ -1,7 +1,9 @@
-// A demo service completed end to end in Urdu and in Malayalam on the real headless kiosk: the
-// citizen picks Urdu on the attract screen, or starts in Arabic and picks Malayalam with a step's
-// language button in the middle of the service; either way the transaction is stored in the
-// real SQLite store and the receipt is printed in the language picked.
+// The demo services completed end to end in other languages on the real headless kiosk: the
+// health appointment in Urdu (picked on the attract screen) and in Malayalam (picked with a
+// step's language button in the middle of the service); the municipal fees paid by card and the
+// birth certificate (ID card, card payment, queue ticket) in Tamil and in Farsi. Each
+// transaction is stored in the real SQLite store and its receipt or ticket printed in the
+// language picked.
 #include <doctest/doctest.h>
 
 #include "tests/support/child_process.hpp"
@@ -46,13 +48,19 @@ Walk walk(const testing::TempDir& dir, const std::string& script) {
   Walk out{kiosk.stderr_text(), {}, {}};
   INFO(out.log);
   REQUIRE(code == 0);
-  for (const auto& entry : std::filesystem::directory_iterator(dir / "data/receipts")) {
-    auto image = testing::load_png(entry.path());
-    REQUIRE(image);
-    out.receipts.push_back(*image);
-  }
   testing::KioskStore store(dir / "data", "MCT-07");
   out.records = store.transactions(10);
+  // Printed pages in the order of their transactions: each one's receipt, then its ticket.
+  for (const auto& record : out.records) {
+    for (std::string kind : {"receipt-", "ticket-"}) {
+      for (const auto& entry : std::filesystem::directory_iterator(dir / "data/receipts")) {
+        if (!entry.path().filename().string().starts_with(kind + record.id)) continue;
+        auto image = testing::load_png(entry.path());
+        REQUIRE(image);
+        out.receipts.push_back(*image);
+      }
+    }
+  }
   return out;
 }
 
@@ -110,4 +118,70 @@ TEST_CASE(
   REQUIRE(after);
   CHECK(testing::count_differences(*before, *picker) > 1000);  // the picker opened
   CHECK(testing::count_differences(*before, *after) > 1000);   // the step, now in Malayalam
+}
+
+namespace {
+
+// The municipal fees paid by card on the simulated terminal, then the birth certificate with the
+// demo ID card in the simulated reader; `language` picked on the attract screen both times.
+std::string fees_and_certificate(std::string_view language) {
+  std::string pick = "tap @language:" + std::string(language) + "\n";
+  return pick + "tap @start\ntap @option:muscat.municipality.fees\ntap @primary\n" +
+         "tap @option:waste\ntap @account_number\ntype 12345678\ntap @key:enter\n" +
+         "tap @primary\nshot fees-review\ntap @primary\nshot fees-pay\ntap @option:terminal\n" +
+         "wait 1500\nshot fees-done\ntap @primary\n" + pick +
+         "tap @start\ntap @option:oman.civil-status.birth-certificate\ntap @primary\n" +
+         "wait 1500\nshot certificate-details\ntap @certificate_for:choice:self\n" +
+         "tap @primary\nshot certificate-review\ntap @primary\nwait 1500\n" +
+         "shot certificate-done\ntap @primary\nquit\n";
+}
+
+std::string field(const TransactionRecord& record, std::string_view name) {
+  for (const auto& [key, value] : record.fields) {
+    if (key == name) return value;
+  }
+  return "<none>";
+}
+
+void check_fees_and_certificate_stored(const Walk& w) {
+  REQUIRE(w.records.size() == 2);
+  CHECK(w.records[0].service_id == "muscat.municipality.fees");
+  CHECK(w.records[0].amount == Money{2500, "OMR"});
+  CHECK_FALSE(w.records[0].payment_reference.empty());
+  CHECK(field(w.records[0], "payment_method") == "terminal");
+  CHECK(field(w.records[0], "account_number") == "12345678");
+  CHECK(w.records[1].service_id == "oman.civil-status.birth-certificate");
+  CHECK(w.records[1].amount == Money{1000, "OMR"});
+  CHECK(field(w.records[1], "national_id") == "9861031234");  // read from the ID card
+  CHECK(w.receipts.size() == 2);  // the fee's receipt and the certificate's queue ticket
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a citizen pays the municipal fees by card and gets a birth certificate in Tamil, "
+    "another in Farsi") {
+  testing::TempDir tamil_dir, farsi_dir;
+  Walk tamil = walk(tamil_dir, fees_and_certificate("ta"));
+  Walk farsi = walk(farsi_dir, fees_and_certificate("fa"));
+  INFO(tamil.log);
+  INFO(farsi.log);
+  CHECK(tamil.log.find("language switched to ta") != std::string::npos);
+  CHECK(farsi.log.find("language switched to fa") != std::string::npos);
+  check_fees_and_certificate_stored(tamil);
+  check_fees_and_certificate_stored(farsi);
+  // Every screen of the two walks is drawn in its own language: no screen fell back to one
+  // language for both.
+  for (const char* shot : {"fees-review", "fees-pay", "fees-done", "certificate-details",
+                           "certificate-review", "certificate-done"}) {
+    auto t = testing::load_png(tamil_dir / "shots" / (std::string(shot) + ".png"));
+    auto f = testing::load_png(farsi_dir / "shots" / (std::string(shot) + ".png"));
+    REQUIRE(t);
+    REQUIRE(f);
+    CHECK_MESSAGE(testing::count_differences(*t, *f) > 1000, shot);
+  }
+  for (std::size_t i = 0; i < 2; ++i) {
+    long differences = testing::count_differences(tamil.receipts[i], farsi.receipts[i]);
+    CHECK((differences < 0 || differences > 1000));
+  }
 }
