@@ -746,8 +746,11 @@ int run(const CommandLine& cli, Logger& logger, StartupTrace& trace) {
     for (const auto& shot : runner->screenshots()) std::printf("  %s\n", shot.c_str());
   }
   auto counters = (*text)->counters();
-  log.info("stopped: {} frames, {} layouts, {} shaping calls, {} glyphs rasterised",
-           app.frames_drawn(), counters.layouts, counters.shape_calls, counters.rasterisations);
+  log.info(
+      "stopped: {} frames, {} layouts, {} shaping calls, {} glyphs rasterised, {} lines drawn "
+      "wider than their box",
+      app.frames_drawn(), counters.layouts, counters.shape_calls, counters.rasterisations,
+      counters.overflowing_lines);
   return exit_code;
 }
 

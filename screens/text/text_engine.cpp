@@ -146,6 +146,7 @@ int TextEngine::line_left(const TextLayout& layout, const TextLine& line, const 
 void TextEngine::draw(Canvas& canvas, const TextLayout& layout, const Rect& box, TextAlign align,
                       Color color) {
   for (const auto& line : layout.lines) {
+    if (line.width > box.width) ++m_counters.overflowing_lines;
     int x = line_left(layout, line, box, align);
     int baseline = box.y + line.baseline;
     for (std::size_t i = line.first_glyph; i < line.first_glyph + line.glyph_count; ++i) {

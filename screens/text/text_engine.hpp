@@ -29,6 +29,9 @@ class TextEngine {
     std::uint64_t shape_calls = 0;     // HarfBuzz runs shaped (paragraphs are cached separately)
     std::uint64_t rasterisations = 0;  // glyphs rendered by FreeType
     std::uint64_t glyphs_drawn = 0;    // glyphs handed to a canvas
+    // Lines drawn wider than the box they were given: text running over its widget, a layout
+    // bug that tests of every language look for.
+    std::uint64_t overflowing_lines = 0;
   };
 
   static Expected<std::unique_ptr<TextEngine>> open(const FontFiles& fonts);

@@ -34,6 +34,8 @@ TEST_CASE(
   INFO(kiosk.stderr_text());
   REQUIRE(code == 0);
   CHECK(kiosk.stdout_text().find("demo: 21 screenshot(s)") != std::string::npos);
+  // No line of text ran over its button, label or field on any of the demo's screens.
+  CHECK(kiosk.stderr_text().find(" 0 lines drawn wider than their box") != std::string::npos);
   for (const char* shot :
        {"04-fees-intro", "06-fees-form-keyboard", "07-fees-review", "08-fees-pay", "09-fees-done",
         "10-certificate-details", "11-certificate-review", "12-certificate-done",

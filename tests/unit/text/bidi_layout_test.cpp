@@ -7,6 +7,7 @@
 
 #include <doctest/doctest.h>
 
+#include "drivers/display/bitmap_canvas.hpp"
 #include "kiosk/core/config.hpp"
 #include "screens/text/text_engine.hpp"
 
@@ -169,4 +170,14 @@ TEST_CASE("malformed UTF-8 is drawn as replacement characters, never read past t
   auto layout = lay_out(*engine, bad);
   CHECK_FALSE(layout->glyphs.empty());
   for (const auto& g : layout->glyphs) CHECK(g.cluster < bad.size());
+}
+
+TEST_CASE("a line drawn wider than its box is counted, one that fits is not") {
+  auto engine = open_engine();
+  auto layout = lay_out(*engine, "Pay by card on the terminal");
+  BitmapCanvas canvas({1200, 200});
+  engine->draw(canvas, *layout, {0, 0, layout->width, 100}, TextAlign::start, {0, 0, 0, 255});
+  CHECK(engine->counters().overflowing_lines == 0);
+  engine->draw(canvas, *layout, {0, 0, layout->width - 1, 100}, TextAlign::start, {0, 0, 0, 255});
+  CHECK(engine->counters().overflowing_lines == 1);
 }
