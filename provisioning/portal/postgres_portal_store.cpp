@@ -21,6 +21,19 @@ namespace {
 
 using postgres::Params;
 
+// The columns every transaction lookup reads, in StoredTransaction's order.
+constexpr std::string_view k_select_transactions =
+    "SELECT id, kiosk_id, sequence, record, received_ms FROM transactions ";
+
+std::vector<StoredTransaction> read_transactions(const postgres::Result& rows) {
+  std::vector<StoredTransaction> found;
+  for (int r = 0; r < rows.rows(); ++r) {
+    found.push_back(StoredTransaction{rows.text(r, 0), rows.text(r, 1), rows.integer(r, 2),
+                                      rows.text(r, 3), rows.integer(r, 4)});
+  }
+  return found;
+}
+
 // Schema migrations, applied in order, each once; a database records the ones it has. Never
 // edit one that has shipped: add the next.
 constexpr std::string_view k_migrations[] = {
@@ -586,48 +599,34 @@ Expected<std::vector<StoredTransaction>> PostgresPortalStore::find_transactions(
   }
   pattern += '%';
   auto rows = (*db)->query(
-      "SELECT id, kiosk_id, sequence, record, received_ms FROM transactions WHERE id LIKE $1 "
-      "ORDER BY id COLLATE \"C\" LIMIT $2",
+      std::string(k_select_transactions) + "WHERE id LIKE $1 ORDER BY id COLLATE \"C\" LIMIT $2",
       Params{pattern, std::to_string(limit)});
   if (!rows) return std::unexpected(rows.error());
-  std::vector<StoredTransaction> found;
-  for (int r = 0; r < rows->rows(); ++r) {
-    found.push_back(StoredTransaction{rows->text(r, 0), rows->text(r, 1), rows->integer(r, 2),
-                                      rows->text(r, 3), rows->integer(r, 4)});
-  }
-  return found;
+  return read_transactions(*rows);
 }
 
 Expected<std::vector<StoredTransaction>> PostgresPortalStore::find_transactions_by_short_reference(
     std::string_view compact, int limit) {
   auto db = m_pool.acquire();
   if (!db) return std::unexpected(db.error());
-  auto rows = (*db)->query(
-      "SELECT id, kiosk_id, sequence, record, received_ms FROM transactions "
-      "WHERE short_reference = $1 ORDER BY id COLLATE \"C\" LIMIT $2",
-      Params{std::string(compact), std::to_string(limit)});
+  auto rows = (*db)->query(std::string(k_select_transactions) +
+                               "WHERE short_reference = $1 ORDER BY id COLLATE \"C\" LIMIT $2",
+                           Params{std::string(compact), std::to_string(limit)});
   if (!rows) return std::unexpected(rows.error());
-  std::vector<StoredTransaction> found;
-  for (int r = 0; r < rows->rows(); ++r) {
-    found.push_back(StoredTransaction{rows->text(r, 0), rows->text(r, 1), rows->integer(r, 2),
-                                      rows->text(r, 3), rows->integer(r, 4)});
-  }
-  return found;
+  return read_transactions(*rows);
 }
 
 Expected<std::optional<StoredTransaction>> PostgresPortalStore::find_transaction_by_sequence(
     std::string_view kiosk_id, std::int64_t sequence) {
   auto db = m_pool.acquire();
   if (!db) return std::unexpected(db.error());
-  auto rows = (*db)->query(
-      "SELECT id, kiosk_id, sequence, record, received_ms FROM transactions "
-      "WHERE kiosk_id = $1 AND sequence = $2",
-      Params{std::string(kiosk_id), std::to_string(sequence)});
+  auto rows =
+      (*db)->query(std::string(k_select_transactions) + "WHERE kiosk_id = $1 AND sequence = $2",
+                   Params{std::string(kiosk_id), std::to_string(sequence)});
   if (!rows) return std::unexpected(rows.error());
-  if (rows->rows() == 0) return std::optional<StoredTransaction>();
-  return std::optional<StoredTransaction>(StoredTransaction{rows->text(0, 0), rows->text(0, 1),
-                                                            rows->integer(0, 2), rows->text(0, 3),
-                                                            rows->integer(0, 4)});
+  auto found = read_transactions(*rows);  // (kiosk_id, sequence) is unique: none or one
+  if (found.empty()) return std::optional<StoredTransaction>();
+  return std::optional<StoredTransaction>(std::move(found.front()));
 }
 
 Expected<std::optional<std::string>> PostgresPortalStore::device_key(std::string_view kiosk_id) {

@@ -66,6 +66,23 @@ CREATE TABLE IF NOT EXISTS item_refusals (
 CREATE INDEX IF NOT EXISTS item_refusals_by_time ON item_refusals(last_seen_ms);
 )sql";
 
+// The columns every transaction lookup reads, in StoredTransaction's order.
+constexpr std::string_view k_select_transactions =
+    "SELECT id, kiosk_id, sequence, record, received_ms FROM transactions ";
+
+// Runs a lookup selecting k_select_transactions' columns and reads every row it returns.
+Expected<std::vector<StoredTransaction>> read_transactions(sqlite::Statement& select) {
+  std::vector<StoredTransaction> found;
+  for (;;) {
+    auto row = select.step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return found;
+    found.push_back(StoredTransaction{select.column_text(0), select.column_text(1),
+                                      select.column_int(2), select.column_text(3),
+                                      select.column_int(4)});
+  }
+}
+
 // Changes to k_schema's tables, applied in order, each once; PRAGMA user_version counts those a
 // file has. Never edit one that has shipped: add the next.
 constexpr std::string_view k_upgrades[] = {
@@ -526,56 +543,34 @@ Expected<void> SqlitePortalStore::keep_refusals(std::string_view client_kiosk_id
 Expected<std::vector<StoredTransaction>> SqlitePortalStore::find_transactions(
     std::string_view id_prefix, int limit) {
   std::lock_guard lock(m_mutex);
-  auto select = m_db.prepare(
-      "SELECT id, kiosk_id, sequence, record, received_ms FROM transactions "
-      "WHERE id >= ? AND id < ? ORDER BY id LIMIT ?");
+  auto select = m_db.prepare(std::string(k_select_transactions) +
+                             "WHERE id >= ? AND id < ? ORDER BY id LIMIT ?");
   if (!select) return std::unexpected(select.error());
   select->bind(1, id_prefix).bind(2, after_prefix(id_prefix)).bind(3, std::int64_t{limit});
-  std::vector<StoredTransaction> found;
-  for (;;) {
-    auto row = select->step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    found.push_back(StoredTransaction{select->column_text(0), select->column_text(1),
-                                      select->column_int(2), select->column_text(3),
-                                      select->column_int(4)});
-  }
-  return found;
+  return read_transactions(*select);
 }
 
 Expected<std::vector<StoredTransaction>> SqlitePortalStore::find_transactions_by_short_reference(
     std::string_view compact, int limit) {
   std::lock_guard lock(m_mutex);
-  auto select = m_db.prepare(
-      "SELECT id, kiosk_id, sequence, record, received_ms FROM transactions "
-      "WHERE short_reference = ? ORDER BY id LIMIT ?");
+  auto select = m_db.prepare(std::string(k_select_transactions) +
+                             "WHERE short_reference = ? ORDER BY id LIMIT ?");
   if (!select) return std::unexpected(select.error());
   select->bind(1, compact).bind(2, std::int64_t{limit});
-  std::vector<StoredTransaction> found;
-  for (;;) {
-    auto row = select->step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    found.push_back(StoredTransaction{select->column_text(0), select->column_text(1),
-                                      select->column_int(2), select->column_text(3),
-                                      select->column_int(4)});
-  }
-  return found;
+  return read_transactions(*select);
 }
 
 Expected<std::optional<StoredTransaction>> SqlitePortalStore::find_transaction_by_sequence(
     std::string_view kiosk_id, std::int64_t sequence) {
   std::lock_guard lock(m_mutex);
-  auto select = m_db.prepare(
-      "SELECT id, kiosk_id, sequence, record, received_ms FROM transactions "
-      "WHERE kiosk_id = ? AND sequence = ?");
+  auto select =
+      m_db.prepare(std::string(k_select_transactions) + "WHERE kiosk_id = ? AND sequence = ?");
   if (!select) return std::unexpected(select.error());
-  auto row = select->bind(1, kiosk_id).bind(2, sequence).step();
-  if (!row) return std::unexpected(row.error());
-  if (!*row) return std::optional<StoredTransaction>();
-  return std::optional<StoredTransaction>(
-      StoredTransaction{select->column_text(0), select->column_text(1), select->column_int(2),
-                        select->column_text(3), select->column_int(4)});
+  select->bind(1, kiosk_id).bind(2, sequence);
+  auto found = read_transactions(*select);  // (kiosk_id, sequence) is unique: none or one
+  if (!found) return std::unexpected(found.error());
+  if (found->empty()) return std::optional<StoredTransaction>();
+  return std::optional<StoredTransaction>(std::move(found->front()));
 }
 
 Expected<std::optional<std::string>> SqlitePortalStore::device_key(std::string_view kiosk_id) {
