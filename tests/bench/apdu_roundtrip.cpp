@@ -16,10 +16,13 @@
 
 #include "drivers/card/card_profile.hpp"
 #include "kiosk/core/hex.hpp"
+#include "tests/bench/bench_stats.hpp"
 #include "tests/support/usb/emulated_ccid.hpp"
 
 using namespace shubbak;
 using namespace shubbak::testing;
+
+using bench_stats::percentile;
 
 namespace {
 
@@ -27,12 +30,6 @@ double now_ns(clockid_t clock) {
   timespec ts{};
   clock_gettime(clock, &ts);
   return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
-}
-
-double percentile(std::vector<double> values, double p) {
-  std::sort(values.begin(), values.end());
-  auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
-  return values[index];
 }
 
 int bench(const char* name, FakeExchange exchange, int runs) {

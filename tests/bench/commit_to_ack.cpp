@@ -17,6 +17,7 @@
 #include "kiosk/store/transaction_store.hpp"
 #include "kiosk/sync/outbox_uploader.hpp"
 #include "tests/bench/bench_portal.hpp"
+#include "tests/bench/bench_stats.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_pki.hpp"
@@ -24,15 +25,9 @@
 using namespace shubbak;
 using Clock = std::chrono::steady_clock;
 
-namespace {
+using bench_stats::percentile;
 
-double percentile(std::vector<double> values, double p) {
-  std::sort(values.begin(), values.end());
-  auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
-  return values[index];
-}
-
-}  // namespace
+namespace {}  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) {

@@ -22,22 +22,17 @@
 
 #include "screens/receipt/receipt_renderer.hpp"
 #include "screens/workflow/step_screen.hpp"
+#include "tests/bench/bench_stats.hpp"
 #include "tests/integration/ui/language_samples.hpp"
 #include "tests/support/ui_harness.hpp"
 
 using namespace shubbak;
 using Clock = std::chrono::steady_clock;
 
+using bench_stats::ms;
+using bench_stats::percentile;
+
 namespace {
-
-double ms(Clock::duration d) {
-  return std::chrono::duration<double, std::milli>(d).count();
-}
-
-double percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5)];
-}
 
 // Resident memory in MiB: anonymous (heap, glyph caches, frame buffers) and file-backed (fonts,
 // which are mapped, and the program's libraries).

@@ -22,6 +22,7 @@
 #include "kiosk/store/uuid7.hpp"
 #include "kiosk/sync/portal_protocol.hpp"
 #include "tests/bench/bench_portal.hpp"
+#include "tests/bench/bench_stats.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/slow_clients.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -30,19 +31,14 @@
 using namespace shubbak;
 using Clock = std::chrono::steady_clock;
 
+using bench_stats::percentile;
+
 namespace {
 
 struct Run {
   std::vector<double> ms;  // each successful request
   int failures = 0;
 };
-
-double percentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
-  return values[std::min(index, values.size() - 1)];
-}
 
 class Kiosk {
  public:

@@ -16,19 +16,17 @@
 #include "kiosk/core/config.hpp"
 #include "screens/receipt/receipt_renderer.hpp"
 #include "screens/text/text_engine.hpp"
+#include "tests/bench/bench_stats.hpp"
 #include "tests/integration/printer/test_page.hpp"
 #include "tests/support/ipp_test_printer.hpp"
 #include "tests/support/temp_dir.hpp"
+
+using bench_stats::percentile;
 
 namespace {
 
 using namespace shubbak;
 using Clock = std::chrono::steady_clock;
-
-double percentile(std::vector<double> values, double p) {
-  std::sort(values.begin(), values.end());
-  return values[static_cast<std::size_t>(p * static_cast<double>(values.size() - 1))];
-}
 
 std::vector<double> print_times(const std::string& uri, IppDocumentFormat format,
                                 const MonoBitmap& page, int count) {

@@ -14,6 +14,7 @@
 #include "drivers/printer/file_printer.hpp"
 #include "kiosk/crypto/device_key.hpp"
 #include "kiosk/store/transaction_store.hpp"
+#include "tests/bench/bench_stats.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/ui_harness.hpp"
 
@@ -35,16 +36,10 @@ using Clock = std::chrono::steady_clock;
 using testing::TempDir;
 using testing::UiHarness;
 
+using bench_stats::ms;
+using bench_stats::percentile;
+
 namespace {
-
-double ms(Clock::duration d) {
-  return std::chrono::duration<double, std::milli>(d).count();
-}
-
-double percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5)];
-}
 
 struct Kiosk {
   explicit Kiosk(UiHarness& h) {

@@ -15,7 +15,11 @@
 #include <string>
 #include <vector>
 
+#include "tests/bench/bench_stats.hpp"
+
 extern char** environ;
+
+using bench_stats::percentile;
 
 namespace {
 
@@ -23,12 +27,6 @@ struct Run {
   double first_frame_ms = 0;
   long peak_rss_kb = 0;
 };
-
-double percentile(std::vector<double> values, double p) {
-  std::sort(values.begin(), values.end());
-  auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
-  return values[index];
-}
 
 bool run_once(const std::string& binary, const std::string& config, Run& out) {
   int pipe_fds[2];

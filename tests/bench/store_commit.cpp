@@ -15,17 +15,14 @@
 
 #include "kiosk/crypto/device_key.hpp"
 #include "kiosk/store/transaction_store.hpp"
+#include "tests/bench/bench_stats.hpp"
+
+using bench_stats::percentile;
 
 namespace {
 
 using namespace shubbak;
 using Clock = std::chrono::steady_clock;
-
-double percentile(std::vector<double> values, double p) {
-  std::sort(values.begin(), values.end());
-  auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1));
-  return values[index];
-}
 
 double micros_since(Clock::time_point start) {
   return std::chrono::duration<double, std::micro>(Clock::now() - start).count();

@@ -13,21 +13,16 @@
 #include "kiosk/core/config.hpp"
 #include "kiosk/core/messages.hpp"
 #include "screens/ui/text_field.hpp"
+#include "tests/bench/bench_stats.hpp"
 #include "tests/integration/ui/gallery.hpp"
 
 using namespace shubbak;
 using Clock = std::chrono::steady_clock;
 
+using bench_stats::ms;
+using bench_stats::percentile;
+
 namespace {
-
-double ms(Clock::duration d) {
-  return std::chrono::duration<double, std::milli>(d).count();
-}
-
-double percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5)];
-}
 
 double frame(Display& display, Screen& screen) {
   auto start = Clock::now();
