@@ -4,79 +4,23 @@
 // and of a step screen with its controls in reach (ui.controls = "lower").
 #include <doctest/doctest.h>
 
-#include <array>
-#include <set>
-
-#include "kiosk/core/short_reference.hpp"
-#include "kiosk/session/kiosk_services.hpp"
-#include "kiosk/session/kiosk_shell.hpp"
-#include "kiosk/session/spoken_guidance.hpp"
 #include "screens/shell/welcome_screen.hpp"
 #include "screens/ui/text_field.hpp"
 #include "screens/ui/widget_screen.hpp"
 #include "screens/workflow/step_screen.hpp"
-#include "tests/support/kiosk_store.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/integration/audio/keypad_walk.hpp"
 #include "tests/support/ui_harness.hpp"
 
 using namespace shubbak;
 using namespace std::chrono_literals;
+using testing::contains;
+using testing::GuidedKiosk;
+using testing::last_said;
+using testing::press;
+using testing::RecordingSpeaker;
 using testing::UiHarness;
 
 namespace {
-
-class RecordingSpeaker final : public Speaker {
- public:
-  struct Said {
-    std::string text;
-    Language language;
-  };
-  void say(std::string text, Language language) override {
-    said.push_back({std::move(text), language});
-  }
-  void stop() override { ++stops; }
-  bool can_speak(Language language) const override { return language != Language::tl; }
-  void set_volume(int percent) override { volume = percent; }
-  void set_rate(int words_per_minute) override { rate = words_per_minute; }
-
-  std::vector<Said> said;
-  int stops = 0;
-  int volume = 100;
-  int rate = 150;
-};
-
-struct Kiosk {
-  explicit Kiosk(UiHarness& h, WorkflowSession::Options session = {1, 1, 30},
-                 KioskServices::Devices devices = {})
-      : services(h.ui(), h.loop(), lanes, devices, "K-1", Log(logger, "services")),
-        shell(
-            h.ui(), h.app(), services, health,
-            workflow::load_catalog(std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services"),
-            [] {
-              return CivilDate{2026, 11, 21};
-            },
-            {Language::ar, {"K-1", "0.1.0"}, session}, Log(logger, "shell")),
-        guidance(h.ui(), h.app(), speaker, Log(logger, "guidance")) {
-    for (auto device : {DeviceId::printer, DeviceId::card_reader, DeviceId::payment_terminal,
-                        DeviceId::scanner}) {
-      health.set_status(device, DeviceStatus::online);
-    }
-    shell.set_spoken_guidance(&guidance);
-    shell.on_session_end([this](workflow::EndResult r) { ended = r; });
-  }
-  Logger logger{LogLevel::error};
-  DeviceLanes lanes;
-  DeviceHub health;
-  KioskServices services;
-  KioskShell shell;
-  RecordingSpeaker speaker;
-  SpokenGuidance guidance;
-  std::optional<workflow::EndResult> ended;
-};
-
-bool contains(const std::string& text, std::string_view part) {
-  return text.find(part) != std::string::npos;
-}
 
 StepView passport_menu(const UiContext& ui, std::size_t options = 3) {
   StepView view;
@@ -101,7 +45,7 @@ TEST_CASE(
     "guidance is off at first; a real tap on the toggle turns it on and the next screens are read "
     "in Arabic") {
   UiHarness h(Language::ar);
-  Kiosk kiosk(h);
+  GuidedKiosk kiosk(h);
   kiosk.shell.show_welcome();
   h.settle();
   CHECK_FALSE(kiosk.guidance.enabled());
@@ -126,7 +70,7 @@ TEST_CASE(
 
 TEST_CASE("the next citizen starts with guidance off, and is not read to") {
   UiHarness h(Language::ar);
-  Kiosk kiosk(h);
+  GuidedKiosk kiosk(h);
   kiosk.shell.show_welcome();
   h.settle();
   h.tap("speech");
@@ -153,7 +97,7 @@ TEST_CASE("the next citizen starts with guidance off, and is not read to") {
 
 TEST_CASE("switching language with guidance on reads the welcome screen again in English") {
   UiHarness h(Language::ar);
-  Kiosk kiosk(h);
+  GuidedKiosk kiosk(h);
   kiosk.shell.show_welcome();
   h.settle();
   h.tap("speech");
@@ -233,218 +177,9 @@ TEST_CASE(
 
 // --- The keypad alone (EN 301 549 5.1.6.1, 5.1.3) ---------------------------------------------
 
-namespace {
-
-void press(UiHarness& h, KeyEvent::Kind kind) {
-  h.display().inject_key(kind);
-  h.settle();
-}
-
-const std::string& last_said(const Kiosk& kiosk) {
-  static const std::string none;
-  return kiosk.speaker.said.empty() ? none : kiosk.speaker.said.back().text;
-}
-
-// Every control of the screen the keypad can reach, in the order "down" visits them.
-std::size_t focusable_count(UiHarness& h) {
-  auto* screen = dynamic_cast<WidgetScreen*>(h.app().screen());
-  if (!screen) return 0;
-  std::vector<Widget*> order;
-  screen->root().collect_focusable(order);
-  return order.size();
-}
-
-// Goes round every control of the screen once with "down": each is announced as it takes the
-// focus (a list or a choice group also announces its items on the way), with a role.
-void every_control_announced(UiHarness& h, Kiosk& kiosk) {
-  std::size_t controls = focusable_count(h);
-  REQUIRE(controls > 0);
-  std::vector<Widget*> order;
-  dynamic_cast<WidgetScreen*>(h.app().screen())->root().collect_focusable(order);
-  std::set<Widget*> visited;
-  for (int presses = 0; presses < 60 && visited.size() < controls; ++presses) {
-    std::size_t before = kiosk.speaker.said.size();
-    press(h, KeyEvent::Kind::down);
-    REQUIRE(kiosk.speaker.said.size() > before);  // something was said for every key
-    CHECK_FALSE(last_said(kiosk).empty());
-    visited.insert(h.ui().focused());
-  }
-  CHECK(visited.size() == controls);
-}
-
-// Presses "down" until what was said names `part`.
-bool move_to(UiHarness& h, Kiosk& kiosk, std::string_view part) {
-  for (int i = 0; i < 40; ++i) {
-    press(h, KeyEvent::Kind::down);
-    if (contains(last_said(kiosk), part)) return true;
-  }
-  // What was said, to see where the walk went instead.
-  for (std::size_t i = kiosk.speaker.said.size() > 8 ? kiosk.speaker.said.size() - 8 : 0;
-       i < kiosk.speaker.said.size(); ++i)
-    MESSAGE(kiosk.speaker.said[i].text);
-  return false;
-}
-
-}  // namespace
-
-TEST_CASE("keypad only: the health appointment from the welcome screen to its end, by ear") {
-  UiHarness h(Language::en);
-  testing::TempDir dir;
-  testing::KioskStore journal(dir.path() / "data", "K-1");
-  KioskServices::Devices devices;
-  devices.store = journal.store.get();
-  Kiosk kiosk(h, {60, 20, 30}, devices);
-  kiosk.shell.show_welcome();
-  h.ui().set_language(
-      Language::en);  // the welcome screen opens in Arabic; this citizen reads English
-  h.settle();
-  CHECK_FALSE(kiosk.guidance.enabled());
-
-  // The first key of the keypad turns the voice on and reads the screen.
-  press(h, KeyEvent::Kind::down);
-  REQUIRE(kiosk.guidance.enabled());
-  REQUIRE(kiosk.speaker.said.size() == 1);
-  CHECK(contains(last_said(kiosk), "Button: Touch here to start"));
-
-  press(h, KeyEvent::Kind::enter);  // start: the service menu, read
-  CHECK(contains(last_said(kiosk), "Option: "));
-  every_control_announced(h, kiosk);
-  REQUIRE(move_to(h, kiosk, "Book a health centre appointment"));
-  CHECK(contains(last_said(kiosk), "Option "));
-  CHECK(contains(last_said(kiosk), " of "));
-  press(h, KeyEvent::Kind::enter);
-  REQUIRE(h.run_until([&] { return kiosk.shell.session() != nullptr; }, 3s));
-  h.settle();
-  CHECK(contains(last_said(kiosk), "Step 1 of 4"));
-
-  // The introduction: its controls, then Continue.
-  every_control_announced(h, kiosk);
-  REQUIRE(move_to(h, kiosk, "Button: Continue"));
-  press(h, KeyEvent::Kind::enter);
-  REQUIRE(kiosk.shell.session()->engine().step().id == "who");
-  CHECK(contains(last_said(kiosk), "Step 2 of 4"));
-
-  // About you: the national number typed (each digit echoed), a governorate, the phone.
-  every_control_announced(h, kiosk);
-  REQUIRE(move_to(h, kiosk, "Text field: National number"));
-  CHECK(contains(last_said(kiosk), "empty"));
-  for (char digit : std::string("9861031236")) {
-    h.display().inject_text(std::string(1, digit));
-    h.settle();
-    CHECK(last_said(kiosk) == std::string(1, digit));  // each digit typed, echoed
-  }
-  REQUIRE(move_to(h, kiosk, "Governorate"));
-  CHECK(contains(last_said(kiosk), "Option 1 of"));
-  CHECK(contains(last_said(kiosk), "not selected"));
-  press(h, KeyEvent::Kind::enter);  // takes the option read out
-  CHECK(contains(last_said(kiosk), "selected"));
-  CHECK_FALSE(contains(last_said(kiosk), "not selected"));
-  REQUIRE(move_to(h, kiosk, "Text field: Mobile number"));
-  h.display().inject_text("0791234567");
-  h.settle();
-  // Back to the national number: its value is read.
-  REQUIRE(move_to(h, kiosk, "Text field: National number"));
-  CHECK(contains(last_said(kiosk), "9861031236"));
-  REQUIRE(move_to(h, kiosk, "Button: Continue"));
-  press(h, KeyEvent::Kind::enter);
-  REQUIRE(kiosk.shell.session()->engine().step().id == "clinic");
-  CHECK(contains(last_said(kiosk), "Step 3 of 4"));
-
-  // Clinic and day: two choices by keypad; the date read with its part.
-  every_control_announced(h, kiosk);
-  REQUIRE(move_to(h, kiosk, "Clinic"));
-  press(h, KeyEvent::Kind::enter);
-  REQUIRE(move_to(h, kiosk, "Do you have a chronic condition?"));
-  press(h, KeyEvent::Kind::enter);  // "No"
-  REQUIRE(move_to(h, kiosk, "Date: Day of the appointment"));
-  CHECK(contains(last_said(kiosk), "Day: "));
-  REQUIRE(move_to(h, kiosk, "Button: Continue"));
-  press(h, KeyEvent::Kind::enter);
-  INFO(last_said(kiosk));
-  REQUIRE(kiosk.shell.session()->engine().step().id == "review");
-  CHECK(contains(last_said(kiosk), "Step 4 of 4"));
-
-  // Review: confirm. The session stores the request and tries to print (no printer here: the
-  // receipt waits at the counter), and the end screen reads the request number.
-  REQUIRE(move_to(h, kiosk, "Button: Confirm"));
-  press(h, KeyEvent::Kind::enter);
-  REQUIRE(h.run_until(
-      [&] { return kiosk.shell.session() && kiosk.shell.session()->engine().finished(); }, 10s));
-  h.settle();
-  std::string id = kiosk.shell.session()->transaction_id();
-  REQUIRE_FALSE(id.empty());
-  CHECK(contains(last_said(kiosk), "Request number: " + short_reference(id)));
-  REQUIRE(move_to(h, kiosk, "Button: Finish"));
-  press(h, KeyEvent::Kind::enter);
-  REQUIRE(h.run_until([&] { return kiosk.ended.has_value(); }, 3s));
-  CHECK(*kiosk.ended == workflow::EndResult::completed);
-  auto stored = journal.transactions();
-  REQUIRE(stored.size() == 1);
-  CHECK(stored[0].id == id);
-  CHECK(stored[0].service_id == "jordan.health.appointment");
-}
-
-TEST_CASE("keypad only: the municipal fees, paid later by reference, by ear") {
-  UiHarness h(Language::en);
-  testing::TempDir dir;
-  testing::KioskStore journal(dir.path() / "data", "K-1");
-  KioskServices::Devices devices;
-  devices.store = journal.store.get();
-  Kiosk kiosk(h, {60, 20, 30}, devices);
-  kiosk.shell.show_welcome();
-  h.ui().set_language(Language::en);
-  h.settle();
-  press(h, KeyEvent::Kind::down);   // the voice on
-  press(h, KeyEvent::Kind::enter);  // the service menu
-  REQUIRE(move_to(h, kiosk, "Pay municipal fees"));
-  press(h, KeyEvent::Kind::enter);
-  REQUIRE(h.run_until([&] { return kiosk.shell.session() != nullptr; }, 3s));
-  h.settle();
-  REQUIRE(move_to(h, kiosk, "Button: Continue"));
-  press(h, KeyEvent::Kind::enter);
-  REQUIRE(kiosk.shell.session()->engine().step().id == "choose");
-
-  // The step's own menu: a list read item by item.
-  every_control_announced(h, kiosk);
-  REQUIRE(move_to(h, kiosk, "Waste collection"));
-  CHECK(contains(last_said(kiosk), "Option 1 of 3"));
-  press(h, KeyEvent::Kind::enter);
-  REQUIRE(kiosk.shell.session()->engine().step().id == "details");
-
-  every_control_announced(h, kiosk);
-  REQUIRE(move_to(h, kiosk, "Text field: Municipality account number"));
-  h.display().inject_text("12345678");
-  h.settle();
-  REQUIRE(move_to(h, kiosk, "Button: Continue"));
-  press(h, KeyEvent::Kind::enter);
-  INFO(last_said(kiosk));
-  REQUIRE(kiosk.shell.session()->engine().step().id == "review");
-  REQUIRE(move_to(h, kiosk, "Button: Confirm"));
-  press(h, KeyEvent::Kind::enter);
-
-  // How to pay: by a reference, to pay later.
-  REQUIRE(kiosk.shell.session()->engine().step().id == "pay");
-  every_control_announced(h, kiosk);
-  REQUIRE(move_to(h, kiosk, "Button: A reference to pay later"));
-  press(h, KeyEvent::Kind::enter);
-  REQUIRE(h.run_until(
-      [&] { return kiosk.shell.session() && kiosk.shell.session()->engine().finished(); }, 10s));
-  h.settle();
-  std::string id = kiosk.shell.session()->transaction_id();
-  REQUIRE_FALSE(id.empty());
-  CHECK(contains(last_said(kiosk), "Request number: " + short_reference(id)));
-  REQUIRE(move_to(h, kiosk, "Button: Finish"));
-  press(h, KeyEvent::Kind::enter);
-  REQUIRE(h.run_until([&] { return kiosk.ended.has_value(); }, 3s));
-  CHECK(*kiosk.ended == workflow::EndResult::completed);
-  auto stored = journal.transactions();
-  REQUIRE(stored.size() == 1);
-  CHECK(stored[0].service_id == "muscat.municipality.fees");
-}
-
 TEST_CASE("keypad: the idle warning is spoken, and Enter asks for more time") {
   UiHarness h(Language::en);
-  Kiosk kiosk(h, {1, 20, 30});
+  GuidedKiosk kiosk(h, {1, 20, 30});
   kiosk.shell.show_welcome();
   h.ui().set_language(Language::en);
   h.settle();
@@ -463,7 +198,7 @@ TEST_CASE("keypad: the idle warning is spoken, and Enter asks for more time") {
 
 TEST_CASE("keypad: repeat, pause and resume, volume and speed, help, privacy blanking") {
   UiHarness h(Language::en);
-  Kiosk kiosk(h, {60, 20, 30});
+  GuidedKiosk kiosk(h, {60, 20, 30});
   kiosk.shell.show_welcome();
   h.ui().set_language(Language::en);
   h.settle();
@@ -518,7 +253,7 @@ TEST_CASE("keypad: repeat, pause and resume, volume and speed, help, privacy bla
 
 TEST_CASE("a secret is announced by its length, its characters echoed as hidden") {
   UiHarness h(Language::en);
-  Kiosk kiosk(h, {60, 20, 30});
+  GuidedKiosk kiosk(h, {60, 20, 30});
   kiosk.guidance.set_enabled(true);
   auto column = std::make_unique<Column>(h.ui(), 10, 10);
   auto& pin = column->add<TextField>("PIN", InputKind::number, "pin");
