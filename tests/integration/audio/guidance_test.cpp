@@ -287,3 +287,75 @@ TEST_CASE("a secret is announced by its length, its characters echoed as hidden"
     CHECK_FALSE(contains(said.text, "321"));
   }
 }
+
+TEST_CASE("keypad: the welcome screen's language switch is focused and Enter reads it in English") {
+  UiHarness h(Language::ar);
+  GuidedKiosk kiosk(h);
+  kiosk.shell.show_welcome();  // two languages: one switch button in the header
+  h.settle();
+  auto switch_box = h.app().screen()->find_element("language");
+  REQUIRE(switch_box.has_value());
+  // The ring's outer line lies along the inside of the control's edge, in the theme's text colour.
+  auto ring_on_switch = [&] {
+    auto box = *h.app().screen()->find_element("language");
+    auto shot = h.screenshot();
+    const Color ink = h.ui().theme().text;
+    const std::uint32_t text = (std::uint32_t{ink.r} << 16) | (std::uint32_t{ink.g} << 8) | ink.b;
+    return shot.rgb(box.x + 1, box.y + box.height / 2) == text &&
+           shot.rgb(box.right() - 2, box.y + box.height / 2) == text;
+  };
+  CHECK_FALSE(ring_on_switch());  // nothing focused yet
+
+  press(h, KeyEvent::Kind::down);  // the voice on, the screen read in Arabic
+  REQUIRE(kiosk.guidance.enabled());
+  REQUIRE(kiosk.speaker.said.size() == 1);
+  CHECK(kiosk.speaker.said[0].language == Language::ar);
+
+  press(h, KeyEvent::Kind::down);  // the first control in reading order: the language switch
+  CHECK(last_said(kiosk) == "زر: English");
+  CHECK(ring_on_switch());
+  press(h, KeyEvent::Kind::enter);
+  CHECK(h.ui().language() == Language::en);
+  // Read again, whole, in the language picked.
+  CHECK(kiosk.speaker.said.back().language == Language::en);
+  CHECK(contains(last_said(kiosk), "Button: Touch here to start."));
+  // The focus stays on the switch, now at the other end of the header and offering Arabic.
+  CHECK(ring_on_switch());
+  press(h, KeyEvent::Kind::up);
+  press(h, KeyEvent::Kind::down);
+  CHECK(last_said(kiosk) == "Button: العربية");
+
+  // Down again goes on to the display button, then start; Enter there opens the menu.
+  press(h, KeyEvent::Kind::down);
+  CHECK(contains(last_said(kiosk), "Button: "));
+  press(h, KeyEvent::Kind::down);
+  CHECK(last_said(kiosk) == "Button: Touch here to start");
+  press(h, KeyEvent::Kind::enter);
+  CHECK(h.app().screen()->find_element("back").has_value());  // the service menu
+}
+
+TEST_CASE("keypad: the language picker's buttons are options read in their own names") {
+  UiHarness h(Language::ar);
+  h.ui().set_languages({Language::ar, Language::en, Language::ur, Language::hi});
+  GuidedKiosk kiosk(h);
+  kiosk.shell.show_welcome();
+  h.settle();
+  press(h, KeyEvent::Kind::down);  // the voice on
+  press(h, KeyEvent::Kind::down);
+  CHECK(last_said(kiosk) == "الخيار 1 من 4: العربية، مختار");
+  press(h, KeyEvent::Kind::down);
+  CHECK(last_said(kiosk) == "الخيار 2 من 4: English، غير مختار");
+  press(h, KeyEvent::Kind::down);
+  CHECK(contains(last_said(kiosk), "اردو"));
+  press(h, KeyEvent::Kind::enter);  // Urdu
+  CHECK(h.ui().language() == Language::ur);
+  CHECK(kiosk.speaker.said.back().language == Language::ur);
+  CHECK(contains(last_said(kiosk), std::string(h.ui().message("welcome.start"))));
+  // Its option now reads as the one selected, in Urdu.
+  press(h, KeyEvent::Kind::up);
+  press(h, KeyEvent::Kind::down);
+  CHECK(kiosk.speaker.said.back().language == Language::ur);
+  CHECK(contains(last_said(kiosk), "اردو"));
+  CHECK(contains(last_said(kiosk), std::string(h.ui().message("speech.selected"))));
+  CHECK_FALSE(contains(last_said(kiosk), std::string(h.ui().message("speech.not_selected"))));
+}
