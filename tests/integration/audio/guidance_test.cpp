@@ -4,6 +4,7 @@
 // and of a step screen with its controls in reach (ui.controls = "lower").
 #include <doctest/doctest.h>
 
+#include "screens/shell/technician_pin_screen.hpp"
 #include "screens/shell/welcome_screen.hpp"
 #include "screens/ui/text_field.hpp"
 #include "screens/ui/widget_screen.hpp"
@@ -358,4 +359,39 @@ TEST_CASE("keypad: the language picker's buttons are options read in their own n
   CHECK(contains(last_said(kiosk), "اردو"));
   CHECK(contains(last_said(kiosk), std::string(h.ui().message("speech.selected"))));
   CHECK_FALSE(contains(last_said(kiosk), std::string(h.ui().message("speech.not_selected"))));
+}
+
+TEST_CASE("keypad: the technician's PIN typed, erased and submitted, announced by length only") {
+  UiHarness h(Language::en);
+  GuidedKiosk kiosk(h, {60, 20, 30});
+  kiosk.guidance.set_enabled(true);
+  auto screen = std::make_unique<TechnicianPinScreen>(h.ui());
+  TechnicianPinScreen* pin_screen = screen.get();
+  std::vector<std::string> submitted;
+  pin_screen->on_submit([&](std::string pin) { submitted.push_back(std::move(pin)); });
+  h.show(std::move(screen));
+  h.settle();
+  const std::size_t shown = kiosk.speaker.said.size();  // the screen read, its pad's keys named
+
+  h.display().inject_text("2468");
+  h.settle();
+  CHECK(pin_screen->digits_entered() == 4);
+  CHECK(last_said(kiosk) == "4 characters entered");
+  press(h, KeyEvent::Kind::backspace);
+  CHECK(pin_screen->digits_entered() == 3);
+  CHECK(last_said(kiosk) == "3 characters entered");
+  h.display().inject_text("1x0");  // a letter from a full keyboard is not a PIN digit
+  h.settle();
+  CHECK(pin_screen->digits_entered() == 5);
+  press(h, KeyEvent::Kind::enter);
+  REQUIRE(submitted.size() == 1);
+  CHECK(submitted[0] == "24610");
+  CHECK(pin_screen->digits_entered() == 0);
+  // From the first digit on, nothing but lengths was said: never a digit of the PIN.
+  REQUIRE(kiosk.speaker.said.size() > shown);
+  for (std::size_t i = shown; i < kiosk.speaker.said.size(); ++i)
+    CHECK(kiosk.speaker.said[i].text.ends_with(" characters entered"));
+  // The pad's own keys by keypad too: down to the first key, Enter presses it.
+  press(h, KeyEvent::Kind::down);
+  CHECK(contains(last_said(kiosk), "Button: "));
 }
