@@ -82,6 +82,7 @@ void WelcomeScreen::lay_out() {
   const int touch = m_ui.touch_target();
   const int margin = 3 * unit;
   const bool rtl = m_ui.right_to_left();
+  const bool lower = m_ui.controls_reach() == ControlsReach::lower;
 
   const int header_height = std::max(11 * unit, touch + 2 * unit);
   m_header = {0, 0, w, header_height};
@@ -109,10 +110,18 @@ void WelcomeScreen::lay_out() {
                height_of("welcome.title", scaled(9 * unit, FontWeight::bold), 12 * unit)};
     m_subtitle = {margin, m_title.bottom() + unit, w - 2 * margin,
                   height_of("welcome.subtitle", scaled(4 * unit, FontWeight::regular), 6 * unit)};
-    int chips_bottom = lay_out_language_chips(m_subtitle.bottom() + 2 * unit);
-    m_highlight = {margin, chips_bottom + 2 * unit, w - 2 * margin, 8 * unit};
-    m_start_button = {(w - start_w) / 2, std::max(h * 62 / 100, m_highlight.bottom() + 2 * unit),
-                      start_w, start_h};
+    if (lower) {
+      // The controls in the lower half: the service of the moment (text) stays above the
+      // middle, the languages start at it, the start button follows them.
+      m_highlight = {margin, m_subtitle.bottom() + 2 * unit, w - 2 * margin, 8 * unit};
+      int chips_bottom = lay_out_language_chips(std::max(m_highlight.bottom() + 2 * unit, h / 2));
+      m_start_button = {(w - start_w) / 2, chips_bottom + 2 * unit, start_w, start_h};
+    } else {
+      int chips_bottom = lay_out_language_chips(m_subtitle.bottom() + 2 * unit);
+      m_highlight = {margin, chips_bottom + 2 * unit, w - 2 * margin, 8 * unit};
+      m_start_button = {(w - start_w) / 2, std::max(h * 62 / 100, m_highlight.bottom() + 2 * unit),
+                        start_w, start_h};
+    }
     m_language_button = {};
   } else {
     m_language_chips.clear();
@@ -125,6 +134,28 @@ void WelcomeScreen::lay_out() {
   // Below the start button, within reach from a wheelchair, as wide as the start button.
   m_speech_toggle = {m_start_button.x, m_start_button.bottom() + 4 * unit, start_w,
                      std::max(10 * unit, touch)};
+  if (lower) {
+    // The header's buttons come down to the speech toggle's row, one on each side of it: the
+    // language switch at the start of the reading direction, the display button at its end.
+    const int row_y = m_speech_toggle.y, row_h = std::max(m_speech_toggle.height, lang_h);
+    const int gap = 2 * unit;
+    Rect before{m_speech_toggle.x - gap - lang_w, row_y, lang_w, row_h};
+    Rect after{m_speech_toggle.right() + gap, row_y, display_w, row_h};
+    if (rtl) {
+      before = {m_speech_toggle.right() + gap, row_y, lang_w, row_h};
+      after = {m_speech_toggle.x - gap - display_w, row_y, display_w, row_h};
+    }
+    const int left = std::min(before.x, after.x), right = std::max(before.right(), after.right());
+    if (left < margin || right > w - margin) {
+      // A narrow (portrait) screen: both in a row of their own under the toggle, centred.
+      const int total = lang_w + gap + display_w, y = m_speech_toggle.bottom() + gap;
+      const int x = (w - total) / 2;
+      before = {rtl ? x + display_w + gap : x, y, lang_w, row_h};
+      after = {rtl ? x : x + lang_w + gap, y, display_w, row_h};
+    }
+    if (!picker_shown()) m_language_button = before;
+    m_display_button = after;
+  }
   m_technician_corner = {rtl ? w - touch : 0, 0, touch, touch};
   changed();
 }
@@ -260,12 +291,17 @@ WelcomeScreen::Hit WelcomeScreen::hit(Point p) const {
 
 std::vector<WelcomeScreen::Hit> WelcomeScreen::focus_order() const {
   std::vector<Hit> order;
-  if (picker_shown()) {
-    for (std::size_t i = 0; i < m_language_chips.size(); ++i)
-      order.push_back({Element::pick_language, i});
-  } else {
-    order.push_back({Element::language});
+  for (std::size_t i = 0; i < m_language_chips.size(); ++i)
+    order.push_back({Element::pick_language, i});
+  if (m_ui.controls_reach() == ControlsReach::lower) {
+    // Top to bottom, then along the last row in the reading direction.
+    order.push_back({Element::start});
+    if (!picker_shown()) order.push_back({Element::language});
+    if (speech_shown()) order.push_back({Element::speech});
+    order.push_back({Element::display});
+    return order;
   }
+  if (!picker_shown()) order.push_back({Element::language});
   order.push_back({Element::display});
   order.push_back({Element::start});
   if (speech_shown()) order.push_back({Element::speech});

@@ -1,7 +1,9 @@
 // The first screen a citizen sees: a welcome, a button to start, and the languages the kiosk
 // offers. With two, a button in the header switches to the other; with more, a row of buttons
 // names each language in its own script, and one tap picks it. The layout mirrors with the
-// language; colours and text sizes follow the theme.
+// language; colours and text sizes follow the theme. With the controls in reach
+// (ui.controls = "lower") every control is in the lower half: the languages below the middle,
+// the header's buttons beside the speech toggle.
 #pragma once
 
 #include <array>

@@ -395,3 +395,103 @@ TEST_CASE("keypad: the technician's PIN typed, erased and submitted, announced b
   press(h, KeyEvent::Kind::down);
   CHECK(contains(last_said(kiosk), "Button: "));
 }
+
+namespace {
+
+// Whether some row of the upper half of `shot` holds a run of at least `run` pixels of `colour`:
+// a control's fill (a button, a language, a dialog's panel), where a letter's strokes are short.
+bool filled_above_middle(const testing::Image& shot, std::uint32_t colour, int run) {
+  for (int y = 0; y < shot.height / 2; ++y) {
+    int length = 0;
+    for (int x = 0; x < shot.width; ++x) {
+      length = shot.rgb(x, y) == colour ? length + 1 : 0;
+      if (length >= run) return true;
+    }
+  }
+  return false;
+}
+
+std::uint32_t rgb_of(Color c) {
+  return (std::uint32_t{c.r} << 16) | (std::uint32_t{c.g} << 8) | c.b;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "ui.controls = lower on every screen: the welcome screen (switch and picker), the menu and a "
+    "dialog keep every control in the lower half") {
+  for (ControlsReach reach : {ControlsReach::anywhere, ControlsReach::lower}) {
+    for (std::size_t offered : {2u, 9u}) {
+      for (Language language : {Language::ar, Language::en}) {
+        CAPTURE(static_cast<int>(reach));
+        CAPTURE(offered);
+        CAPTURE(to_string(language));
+        UiHarness h(language);
+        h.ui().set_controls_reach(reach);
+        h.ui().set_languages(
+            std::vector<Language>(std::begin(k_languages), std::begin(k_languages) + offered));
+        GuidedKiosk kiosk(h);
+        kiosk.shell.show_welcome();
+        h.ui().set_language(language);
+        h.settle();
+        auto* welcome = h.app().screen();
+        const int half = h.ui().screen().height / 2;
+        std::vector<std::string> controls = {"display", "start", "speech"};
+        for (Language l : h.ui().languages()) {
+          if (l != language) controls.push_back("language:" + std::string(to_string(l)));
+        }
+        bool all_lower = true;
+        for (const auto& id : controls) {
+          auto box = welcome->find_element(id);
+          REQUIRE_MESSAGE(box.has_value(), id);
+          CHECK(box->bottom() <= h.ui().screen().height);
+          all_lower = all_lower && box->y >= half;
+        }
+        // From the pixels: no control's fill above the middle (the header's buttons and the
+        // languages are white, or the theme's surface, in the anywhere layout).
+        auto shot = h.screenshot();
+        const bool filled =
+            filled_above_middle(shot, rgb_of(h.ui().theme().surface), h.ui().touch_target());
+        if (reach == ControlsReach::lower) {
+          CHECK(all_lower);
+          CHECK_FALSE(filled);
+          if (offered == 2 && language == Language::ar)
+            CHECK_MESSAGE(testing::compare_with_golden(shot, "welcome-controls-lower-ar") == "",
+                          "welcome-controls-lower-ar");
+        } else {
+          CHECK_FALSE(all_lower);
+          CHECK(filled);
+        }
+
+        // The shell's menu: its buttons in the lower half; its list (three services and the time
+        // setting, taller than the lower half) as low as it fits, its last entry on the buttons.
+        h.tap("start");
+        auto* menu = dynamic_cast<WidgetScreen*>(h.app().screen());
+        REQUIRE(menu != nullptr);
+        auto back = menu->find_element("back");
+        auto last_entry = menu->find_element("option:more-time");
+        REQUIRE(back.has_value());
+        REQUIRE(last_entry.has_value());
+        CHECK(back->y >= half);
+        const int gap_to_buttons = back->y - last_entry->bottom();
+        CAPTURE(gap_to_buttons);
+        CHECK((gap_to_buttons <= 6 * h.ui().unit()) == (reach == ControlsReach::lower));
+
+        // A dialog (the language picker of a step is one), its buttons at its foot.
+        std::vector<DialogButton> buttons = {{"OK", [] {}, "ok", true}, {"No", [] {}, "no"}};
+        menu->show_dialog(std::make_unique<Dialog>(h.ui(), "Title", "A message of two lines.",
+                                                   std::move(buttons)));
+        h.settle();
+        for (const char* id : {"ok", "no"}) {
+          auto box = menu->find_element(id);
+          REQUIRE(box.has_value());
+          if (reach == ControlsReach::lower) CHECK(box->y >= half);
+        }
+        auto dialog_shot = h.screenshot();
+        const bool panel_above = filled_above_middle(dialog_shot, rgb_of(h.ui().theme().background),
+                                                     h.ui().touch_target());
+        CHECK(panel_above == (reach == ControlsReach::anywhere));
+      }
+    }
+  }
+}

@@ -86,10 +86,14 @@ void KeypadWalk::open_service(std::string_view title) {
   press(KeyEvent::Kind::down);  // the first key: the voice on, the screen read
   REQUIRE(kiosk->guidance.enabled());
   press(KeyEvent::Kind::enter);  // start: the service menu
-  REQUIRE(move_to(title));
-  press(KeyEvent::Kind::enter);
+  activate(title);
   REQUIRE(h.run_until([&] { return kiosk->shell.session() != nullptr; }, 3s));
   h.settle();
+}
+
+void KeypadWalk::activate(std::string_view part) {
+  REQUIRE(move_to(part));
+  press(KeyEvent::Kind::enter);
 }
 
 std::string KeypadWalk::step() const {
@@ -109,8 +113,7 @@ TransactionRecord KeypadWalk::finish() {
   const std::string id = kiosk->shell.session()->transaction_id();
   REQUIRE_FALSE(id.empty());
   CHECK(contains(last_said(), "Request number: " + short_reference(id)));
-  REQUIRE(move_to("Button: Finish"));
-  press(KeyEvent::Kind::enter);
+  activate("Button: Finish");
   REQUIRE(h.run_until([&] { return kiosk->ended.has_value(); }, 3s));
   CHECK(*kiosk->ended == workflow::EndResult::completed);
   auto stored = journal.transactions();

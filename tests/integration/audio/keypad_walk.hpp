@@ -55,6 +55,8 @@ class KeypadWalk {
   const std::string& last_said() const { return testing::last_said(*kiosk); }
   void every_control_announced() { testing::every_control_announced(h, *kiosk); }
   bool move_to(std::string_view part) { return testing::move_to(h, *kiosk, part); }
+  // Moves to the control whose announcement names `part` (it must be there) and presses Enter.
+  void activate(std::string_view part);
 
   UiHarness h{Language::en};
   TempDir dir;

@@ -59,8 +59,7 @@ TEST_CASE("keypad only: the health appointment from the welcome screen to its en
 
   // The introduction: its controls, then Continue.
   walk.every_control_announced();
-  REQUIRE(walk.move_to("Button: Continue"));
-  walk.press(KeyEvent::Kind::enter);
+  walk.activate("Button: Continue");
   REQUIRE(walk.step() == "who");
   CHECK(contains(walk.last_said(), "Step 2 of 4"));
 
@@ -85,40 +84,38 @@ TEST_CASE("keypad only: the health appointment from the welcome screen to its en
   // Back to the national number: its value is read.
   REQUIRE(walk.move_to("Text field: National number"));
   CHECK(contains(walk.last_said(), "9861031236"));
-  REQUIRE(walk.move_to("Button: Continue"));
-  walk.press(KeyEvent::Kind::enter);
+  walk.activate("Button: Continue");
   REQUIRE(walk.step() == "clinic");
   CHECK(contains(walk.last_said(), "Step 3 of 4"));
 
   // Clinic and day: two choices by keypad; the date read with its part.
   walk.every_control_announced();
-  REQUIRE(walk.move_to("Clinic"));
-  walk.press(KeyEvent::Kind::enter);
+  walk.activate("Clinic");
   REQUIRE(walk.move_to("Do you have a chronic condition?"));
   walk.press(KeyEvent::Kind::enter);  // "No"
   REQUIRE(walk.move_to("Date: Day of the appointment"));
   CHECK(contains(walk.last_said(), "Day: "));
-  REQUIRE(walk.move_to("Button: Continue"));
-  walk.press(KeyEvent::Kind::enter);
+  walk.activate("Button: Continue");
   INFO(walk.last_said());
   REQUIRE(walk.step() == "review");
   CHECK(contains(walk.last_said(), "Step 4 of 4"));
 
   // Review: confirm. The session stores the request and prints the receipt, and the end screen
   // reads the request number.
-  REQUIRE(walk.move_to("Button: Confirm"));
-  walk.press(KeyEvent::Kind::enter);
+  walk.activate("Button: Confirm");
   auto stored = walk.finish();
   CHECK(stored.service_id == "jordan.health.appointment");
 }
 
-TEST_CASE("keypad only: the municipal fees, paid later by reference, by ear") {
-  KeypadWalk walk;
-  auto& h = walk.h;
+namespace {
+
+// The municipal fees by keypad from the welcome screen to the payment step: the introduction,
+// the fee chosen from the step's list (waste collection), the account number typed, the review
+// confirmed. Every control of each step is announced on the way.
+void fees_up_to_payment(KeypadWalk& walk) {
   walk.show_welcome();
   walk.open_service("Pay municipal fees");
-  REQUIRE(walk.move_to("Button: Continue"));
-  walk.press(KeyEvent::Kind::enter);
+  walk.activate("Button: Continue");
   REQUIRE(walk.step() == "choose");
 
   // The step's own menu: a list read item by item.
@@ -130,20 +127,24 @@ TEST_CASE("keypad only: the municipal fees, paid later by reference, by ear") {
 
   walk.every_control_announced();
   REQUIRE(walk.move_to("Text field: Municipality account number"));
-  h.display().inject_text("12345678");
-  h.settle();
-  REQUIRE(walk.move_to("Button: Continue"));
-  walk.press(KeyEvent::Kind::enter);
+  walk.h.display().inject_text("12345678");
+  walk.h.settle();
+  walk.activate("Button: Continue");
   INFO(walk.last_said());
   REQUIRE(walk.step() == "review");
-  REQUIRE(walk.move_to("Button: Confirm"));
-  walk.press(KeyEvent::Kind::enter);
-
-  // How to pay: by a reference, to pay later.
+  walk.every_control_announced();
+  walk.activate("Button: Confirm");
   REQUIRE(walk.step() == "pay");
   walk.every_control_announced();
-  REQUIRE(walk.move_to("Button: A reference to pay later"));
-  walk.press(KeyEvent::Kind::enter);
+}
+
+}  // namespace
+
+TEST_CASE("keypad only: the municipal fees, paid later by reference, by ear") {
+  KeypadWalk walk;
+  fees_up_to_payment(walk);
+  // How to pay: by a reference, to pay later.
+  walk.activate("Button: A reference to pay later");
   auto stored = walk.finish();
   CHECK(stored.service_id == "muscat.municipality.fees");
   CHECK(field(stored, "payment_method") == "reference");
@@ -152,30 +153,8 @@ TEST_CASE("keypad only: the municipal fees, paid later by reference, by ear") {
 
 TEST_CASE("keypad only: the municipal fees, paid now by card at the payment terminal, by ear") {
   KeypadWalk walk;
-  auto& h = walk.h;
-  walk.show_welcome();
-  walk.open_service("Pay municipal fees");
-  REQUIRE(walk.move_to("Button: Continue"));
-  walk.press(KeyEvent::Kind::enter);
-  REQUIRE(walk.step() == "choose");
-  walk.every_control_announced();
-  REQUIRE(walk.move_to("Waste collection"));
-  walk.press(KeyEvent::Kind::enter);
-  REQUIRE(walk.step() == "details");
-  walk.every_control_announced();
-  REQUIRE(walk.move_to("Text field: Municipality account number"));
-  h.display().inject_text("12345678");
-  h.settle();
-  REQUIRE(walk.move_to("Button: Continue"));
-  walk.press(KeyEvent::Kind::enter);
-  REQUIRE(walk.step() == "review");
-  walk.every_control_announced();
-  REQUIRE(walk.move_to("Button: Confirm"));
-  walk.press(KeyEvent::Kind::enter);
-
-  // How to pay: the amount is read with the step, then the card at the terminal.
-  REQUIRE(walk.step() == "pay");
-  walk.every_control_announced();
+  fees_up_to_payment(walk);
+  // How to pay: by card, at the terminal.
   REQUIRE(walk.move_to("Button: Pay by card"));
   const std::size_t before_payment = walk.kiosk->speaker.said.size();
   walk.press(KeyEvent::Kind::enter);
@@ -195,12 +174,8 @@ TEST_CASE(
     "keypad only: the birth certificate with the ID card and a queue ticket, by ear, spoken by "
     "espeak-ng into captured audio") {
   testing::DiskAudio audio;
-  auto output = audio.open();
-  REQUIRE_MESSAGE(output, (output ? "" : output.error().describe()));
   Logger logger{LogLevel::error};
-  auto voice = EspeakSpeaker::start(std::move(*output), {}, Log(logger, "speech"));
-  auto started = voice->wait_until_started();
-  REQUIRE_MESSAGE(started, (started ? "" : started.error().describe()));
+  auto voice = audio.start_voice(Log(logger, "speech"));
 
   KeypadWalk walk(voice.get());
   auto& h = walk.h;
