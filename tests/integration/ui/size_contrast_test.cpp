@@ -62,6 +62,24 @@ Ink ink_in(const Image& shot, const Rect& box, std::uint32_t behind) {
   return ink;
 }
 
+// The ink of element `id` of the screen on show against `behind`; it must have some.
+Ink element_ink(UiHarness& h, const Image& shot, std::string_view id, std::uint32_t behind) {
+  auto box = h.app().screen()->find_element(id);
+  REQUIRE(box);
+  Ink ink = ink_in(shot, *box, behind);
+  REQUIRE(ink.top >= 0);
+  return ink;
+}
+
+double ink_height(const Ink& ink, int dpi = k_dpi) {
+  return millimetres(ink.bottom - ink.top + 1, dpi);
+}
+
+// A capital H in English; in Arabic an alef, its tallest common letter without a dot.
+std::string tall_letters(Language language) {
+  return language == Language::ar ? "ااا" : "HHH";
+}
+
 // The length of the run of pixels other than `behind` through (x, y), up and down.
 int vertical_run(const Image& shot, int x, int y, std::uint32_t behind) {
   int top = y, bottom = y;
@@ -96,20 +114,15 @@ TEST_CASE("text is at least 4.8 mm high, targets at least 15 mm, contrast as the
       CAPTURE(to_string(language));
       UiHarness h(language);
       h.ui().set_theme(*theme);
-      // A capital H in English; in Arabic an alef, its tallest common letter without a dot.
-      std::string text = language == Language::ar ? "ااا" : "HHH";
-      h.show(sample(h.ui(), text));
+      h.show(sample(h.ui(), tall_letters(language)));
       h.settle();
       auto shot = h.screenshot();
       std::uint32_t background = shot.rgb(1, 1);
 
       for (const char* role : {"caption", "body"}) {
         CAPTURE(role);
-        auto box = h.app().screen()->find_element(role);
-        REQUIRE(box);
-        Ink ink = ink_in(shot, *box, background);
-        REQUIRE(ink.top >= 0);
-        double height = millimetres(ink.bottom - ink.top + 1);
+        Ink ink = element_ink(h, shot, role, background);
+        double height = ink_height(ink);
         CAPTURE(height);
         CHECK(height >= 4.8);
         CAPTURE(ink.best_contrast);
@@ -173,7 +186,7 @@ TEST_CASE("at 96, 160 and 220 dpi text stays at least 4.8 mm and targets at leas
         UiContext ui(h.text(), h.loop(), h.ui().messages(), h.display().size(), dpi, language,
                      DigitStyle::western, Log(logger, "ui"));
         ui.set_theme(*theme);
-        std::string text = language == Language::ar ? "ااا" : "HHH";
+        const std::string text = tall_letters(language);
         auto column = std::make_unique<Column>(ui, ui.unit(), 2 * ui.unit());
         column->add<Label>(text, TextRole::caption, TextAlign::start, "caption");
         column->add<Label>(text, TextRole::body, TextAlign::start, "body");
@@ -185,11 +198,7 @@ TEST_CASE("at 96, 160 and 220 dpi text stays at least 4.8 mm and targets at leas
         std::uint32_t background = shot.rgb(1, 1);
         for (const char* role : {"caption", "body"}) {
           CAPTURE(role);
-          auto box = h.app().screen()->find_element(role);
-          REQUIRE(box);
-          Ink ink = ink_in(shot, *box, background);
-          REQUIRE(ink.top >= 0);
-          double height = millimetres(ink.bottom - ink.top + 1, dpi);
+          double height = ink_height(element_ink(h, shot, role, background), dpi);
           CAPTURE(height);
           CHECK(height >= 4.8);
           if (std::string_view(role) == "caption" && theme == &default_theme())
