@@ -9,6 +9,7 @@
 
 #include "drivers/audio/headphone_jack.hpp"
 #include "kiosk/session/headphone_watch.hpp"
+#include "tests/integration/audio/disk_audio.hpp"
 #include "tests/integration/audio/guided_kiosk.hpp"
 #include "tests/support/evdev/emulated_input_device.hpp"
 
@@ -118,4 +119,25 @@ TEST_CASE("a USB headset (a new sound output) starts spoken guidance; a micropho
   REQUIRE(kiosk.guidance.enabled());
   REQUIRE(kiosk.speaker.said.size() == 1);
   CHECK(kiosk.speaker.said[0].text.find("Button: Touch here to start") != std::string::npos);
+}
+
+TEST_CASE("the sound outputs there when the kiosk's audio starts are not headphones plugged in") {
+  UiHarness h(Language::en);
+  GuidedKiosk kiosk(h);
+  kiosk.shell.show_welcome();
+  h.settle();
+  // The kiosk's own output opens first (SDL's disk driver here): SDL reports its default output,
+  // and its default microphone, as "added" at audio start, as it does every device it finds.
+  testing::DiskAudio audio;
+  auto output = audio.open();
+  REQUIRE(output);
+  Logger logger{LogLevel::error};
+  HeadphoneWatch watch(h.loop(), h.display(), kiosk.guidance, nullptr, Log(logger, "headphones"));
+  h.settle();
+  h.run_until([] { return false; }, 300ms);
+  CHECK_FALSE(kiosk.guidance.enabled());
+
+  h.display().inject_audio_device_added(1, false);  // a second output: a headset
+  h.settle();
+  CHECK(kiosk.guidance.enabled());
 }
