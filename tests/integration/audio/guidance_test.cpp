@@ -458,6 +458,10 @@ TEST_CASE(
           if (offered == 2 && language == Language::ar)
             CHECK_MESSAGE(testing::compare_with_golden(shot, "welcome-controls-lower-ar") == "",
                           "welcome-controls-lower-ar");
+          if (offered == 9 && language == Language::en)
+            CHECK_MESSAGE(
+                testing::compare_with_golden(shot, "welcome-controls-lower-picker-en") == "",
+                "welcome-controls-lower-picker-en");
         } else {
           CHECK_FALSE(all_lower);
           CHECK(filled);
