@@ -94,6 +94,10 @@ class Display {
   virtual void on_redraw_needed(std::function<void()> handler) = 0;
   // The window system asked the application to close (ignored by a locked-down kiosk).
   virtual void on_close_requested(std::function<void()> handler) = 0;
+  // A sound output appeared (a USB headset plugged in), with its name. Outputs already there
+  // when the handler is set are not reported (the platform lists those as "added" when its
+  // audio starts): set it once the kiosk's own audio output is open.
+  virtual void on_audio_output_added(std::function<void(const std::string& name)> handler) = 0;
 
   // Draw a frame: begin_frame(), draw on the canvas, present().
   virtual Canvas& begin_frame() = 0;
@@ -112,6 +116,9 @@ class Display {
   virtual void inject_text(std::string_view utf8) = 0;
   // Pushes the key that gives `kind` (not text) through the platform's real key queue.
   virtual void inject_key(KeyEvent::Kind kind, bool shift = false) = 0;
+  // Pushes the platform's "audio device added" event for device `index` (an output, or a
+  // microphone when `capture`) through its real event queue, as a hot-plugged headset does.
+  virtual void inject_audio_device_added(int index, bool capture) = 0;
 };
 
 }  // namespace shubbak

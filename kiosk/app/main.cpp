@@ -39,6 +39,7 @@
 #include "kiosk/loop/signal_watcher.hpp"
 #include "kiosk/session/device_hub.hpp"
 #include "kiosk/session/device_lanes.hpp"
+#include "kiosk/session/headphone_watch.hpp"
 #include "kiosk/session/kiosk_app.hpp"
 #include "kiosk/session/kiosk_services.hpp"
 #include "kiosk/session/kiosk_shell.hpp"
@@ -632,12 +633,19 @@ int run(const CommandLine& cli, Logger& logger, StartupTrace& trace) {
   // with it.
   std::unique_ptr<EspeakSpeaker> speaker;
   std::unique_ptr<SpokenGuidance> guidance;
+  std::unique_ptr<HeadphoneWatch> headphones;
   auto start_speech = [&] {
     if (!config->ui.speech_toggle) return;
     if (auto output = open_sdl_audio_output(EspeakSpeaker::k_sample_rate)) {
       speaker = EspeakSpeaker::start(std::move(*output), {}, Log(logger, "speech"));
       guidance = std::make_unique<SpokenGuidance>(ui, app, *speaker, Log(logger, "guidance"));
       shell.set_spoken_guidance(guidance.get());
+      // Headphones plugged in start the voice. Watched once the output is open, so the outputs
+      // there at start do not count as plugged in.
+      auto jack = HeadphoneJack::open();
+      if (!jack) log.info("headphone jack: {}", jack.error().message);
+      headphones = std::make_unique<HeadphoneWatch>(
+          loop, **display, *guidance, jack ? std::move(*jack) : nullptr, Log(logger, "headphones"));
     } else if (output.error().code == Errc::not_found) {
       log.info("speech is off: {}", output.error().message);  // a kiosk without speakers
     } else {

@@ -192,9 +192,30 @@ void KioskShell::present_menu() {
     menu.options.push_back({service->id, service->title.in(m_ui.language()),
                             service->description.in(m_ui.language())});
   }
+  // Last in the list, the time setting: chosen before the service, it doubles every step's time
+  // from the first (element "option:more-time").
+  if (!now.offered.empty()) {
+    menu.options.push_back(
+        {std::string(k_more_time_option),
+         std::string(m_ui.message(m_more_time ? "menu.more_time_on" : "menu.more_time_off")),
+         {}});
+  }
   StepActions actions;
-  actions.back = [this] { show_welcome(); };
-  actions.choose = [this](const std::string& id) { start_service(id); };
+  actions.back = [this] {
+    m_more_time = false;  // the setting is chosen on the menu, for the service picked there
+    show_welcome();
+  };
+  actions.choose = [this](const std::string& id) {
+    if (id != k_more_time_option) return start_service(id);
+    // After the list's own callback has returned: the screen it belongs to is replaced.
+    m_ui.loop().post([this, alive = std::weak_ptr<int>(m_alive)] {
+      if (!alive.lock() || m_state != ShellState::menu) return;
+      m_more_time = !m_more_time;
+      m_log.info("more time for every step {}", m_more_time ? "on" : "off");
+      present_menu();
+      arm_menu_idle();
+    });
+  };
   actions.set_language = [this](Language language) {
     // After the picker's own callback has returned: the screen it belongs to is replaced.
     m_ui.loop().post([this, alive = std::weak_ptr<int>(m_alive), language] {
@@ -232,8 +253,10 @@ void KioskShell::begin_service(const std::string& id) {
   }
   if (!transition(ShellEvent::start_service)) return;
   stop_timers();
+  WorkflowSession::Options session = m_options.session;
+  session.more_time = session.more_time || m_more_time;
   m_session = std::make_unique<WorkflowSession>(
-      m_ui, m_app, m_services, bundle, m_today(), m_options.session, m_log.child("session"),
+      m_ui, m_app, m_services, bundle, m_today(), session, m_log.child("session"),
       [this](workflow::EndResult result) { end_session(result); });
   state_shown();
   if (m_on_session_start) m_on_session_start(*bundle);
@@ -244,6 +267,7 @@ void KioskShell::begin_service(const std::string& id) {
 // default language comes with the attract screen).
 void KioskShell::reset_for_next_citizen() {
   if (m_guidance) m_guidance->set_enabled(false);
+  m_more_time = false;
   if (m_options.theme && &m_ui.theme() != m_options.theme) m_ui.set_theme(*m_options.theme);
 }
 

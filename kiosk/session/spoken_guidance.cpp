@@ -43,12 +43,20 @@ void SpokenGuidance::say(const std::string& text) {
   m_speaker.say(with_spoken_decimal_point(text, m_ui.messages(), m_ui.language()), m_ui.language());
 }
 
-bool SpokenGuidance::start_from_keypad() {
+bool SpokenGuidance::start_reading(std::string_view why) {
   if (m_enabled) return false;
-  m_log.info("the keypad was used: spoken guidance on");
+  m_log.info("{}: spoken guidance on", why);
   set_enabled(true);
   if (m_app.screen()) read(*m_app.screen(), true);
   return true;
+}
+
+bool SpokenGuidance::start_from_keypad() {
+  return start_reading("the keypad was used");
+}
+
+void SpokenGuidance::start_for_headphones() {
+  start_reading("headphones were plugged in");
 }
 
 bool SpokenGuidance::on_key(const KeyEvent& event) {

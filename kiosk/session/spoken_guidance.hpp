@@ -14,6 +14,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "drivers/audio/speaker.hpp"
 #include "kiosk/core/log.hpp"
@@ -40,6 +41,9 @@ class SpokenGuidance {
   void repeat();
   // A key from the keypad, before the screen sees it: true when guidance used it.
   bool on_key(const KeyEvent& event);
+  // Headphones were plugged in (HeadphoneWatch): guidance on at once, the screen read from its
+  // start. When it is on already nothing changes (the citizen's volume and speed stay).
+  void start_for_headphones();
   bool paused() const { return m_paused; }
   int volume() const { return m_volume; }
   int rate() const { return m_rate; }
@@ -51,6 +55,8 @@ class SpokenGuidance {
   void read(const Screen& screen, bool even_if_unchanged);
   // Turns guidance on from the keypad and reads the screen; false when it was on already.
   bool start_from_keypad();
+  // Turns guidance on and reads the current screen; false when it was on already.
+  bool start_reading(std::string_view why);
   void say(const std::string& text);
 
   UiContext& m_ui;

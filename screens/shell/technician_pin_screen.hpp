@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 
+#include "screens/shell/pin_pad.hpp"
 #include "screens/ui/label.hpp"
 #include "screens/ui/widget_screen.hpp"
 
@@ -33,10 +34,17 @@ class TechnicianPinScreen final : public WidgetScreen {
     if (m_on_touch) m_on_touch();
     WidgetScreen::on_pointer(event);
   }
+  // From a keyboard or keypad: digits typed go into the PIN, Backspace erases the last, Enter
+  // submits (or, while the keypad's focus is on a key of the pad or on Cancel, presses that).
+  // The PIN is announced by its length only, never a digit.
+  void on_key(const KeyEvent& event) override;
 
  private:
   std::function<void()> m_on_touch;
   void show_dots();
+  // A key of the pad, tapped or typed.
+  void press(PinPad::Key key, char digit);
+  UiContext& m_ui;
 
   std::string m_pin;
   bool m_busy = false;

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "screens/shell/speaker_mark.hpp"
+#include "screens/ui/shapes.hpp"
 
 namespace shubbak {
 
@@ -81,6 +82,7 @@ void WelcomeScreen::lay_out() {
   const int touch = m_ui.touch_target();
   const int margin = 3 * unit;
   const bool rtl = m_ui.right_to_left();
+  const bool lower = m_ui.controls_reach() == ControlsReach::lower;
 
   const int header_height = std::max(11 * unit, touch + 2 * unit);
   m_header = {0, 0, w, header_height};
@@ -108,10 +110,18 @@ void WelcomeScreen::lay_out() {
                height_of("welcome.title", scaled(9 * unit, FontWeight::bold), 12 * unit)};
     m_subtitle = {margin, m_title.bottom() + unit, w - 2 * margin,
                   height_of("welcome.subtitle", scaled(4 * unit, FontWeight::regular), 6 * unit)};
-    int chips_bottom = lay_out_language_chips(m_subtitle.bottom() + 2 * unit);
-    m_highlight = {margin, chips_bottom + 2 * unit, w - 2 * margin, 8 * unit};
-    m_start_button = {(w - start_w) / 2, std::max(h * 62 / 100, m_highlight.bottom() + 2 * unit),
-                      start_w, start_h};
+    if (lower) {
+      // The controls in the lower half: the service of the moment (text) stays above the
+      // middle, the languages start at it, the start button follows them.
+      m_highlight = {margin, m_subtitle.bottom() + 2 * unit, w - 2 * margin, 8 * unit};
+      int chips_bottom = lay_out_language_chips(std::max(m_highlight.bottom() + 2 * unit, h / 2));
+      m_start_button = {(w - start_w) / 2, chips_bottom + 2 * unit, start_w, start_h};
+    } else {
+      int chips_bottom = lay_out_language_chips(m_subtitle.bottom() + 2 * unit);
+      m_highlight = {margin, chips_bottom + 2 * unit, w - 2 * margin, 8 * unit};
+      m_start_button = {(w - start_w) / 2, std::max(h * 62 / 100, m_highlight.bottom() + 2 * unit),
+                        start_w, start_h};
+    }
     m_language_button = {};
   } else {
     m_language_chips.clear();
@@ -124,6 +134,28 @@ void WelcomeScreen::lay_out() {
   // Below the start button, within reach from a wheelchair, as wide as the start button.
   m_speech_toggle = {m_start_button.x, m_start_button.bottom() + 4 * unit, start_w,
                      std::max(10 * unit, touch)};
+  if (lower) {
+    // The header's buttons come down to the speech toggle's row, one on each side of it: the
+    // language switch at the start of the reading direction, the display button at its end.
+    const int row_y = m_speech_toggle.y, row_h = std::max(m_speech_toggle.height, lang_h);
+    const int gap = 2 * unit;
+    Rect before{m_speech_toggle.x - gap - lang_w, row_y, lang_w, row_h};
+    Rect after{m_speech_toggle.right() + gap, row_y, display_w, row_h};
+    if (rtl) {
+      before = {m_speech_toggle.right() + gap, row_y, lang_w, row_h};
+      after = {m_speech_toggle.x - gap - display_w, row_y, display_w, row_h};
+    }
+    const int left = std::min(before.x, after.x), right = std::max(before.right(), after.right());
+    if (left < margin || right > w - margin) {
+      // A narrow (portrait) screen: both in a row of their own under the toggle, centred.
+      const int total = lang_w + gap + display_w, y = m_speech_toggle.bottom() + gap;
+      const int x = (w - total) / 2;
+      before = {rtl ? x + display_w + gap : x, y, lang_w, row_h};
+      after = {rtl ? x : x + lang_w + gap, y, display_w, row_h};
+    }
+    if (!picker_shown()) m_language_button = before;
+    m_display_button = after;
+  }
   m_technician_corner = {rtl ? w - touch : 0, 0, touch, touch};
   changed();
 }
@@ -204,6 +236,12 @@ void WelcomeScreen::draw(Canvas& canvas) {
             m_start_button, TextAlign::center, t.on_primary, dir, true);
 
   if (speech_shown()) draw_speech_toggle(canvas);
+  // The ring only on a control still offered (the speech toggle goes with a voiceless language).
+  if (m_focused) {
+    const std::vector<Hit> offered = focus_order();
+    if (std::ranges::find(offered, *m_focused) != offered.end())
+      paint_focus_ring(canvas, bounds_of(*m_focused), t);
+  }
 
   std::string footer =
       m_ui.messages().format("welcome.footer", m_ui.language(),
@@ -251,8 +289,115 @@ WelcomeScreen::Hit WelcomeScreen::hit(Point p) const {
   return {};
 }
 
+std::vector<WelcomeScreen::Hit> WelcomeScreen::focus_order() const {
+  std::vector<Hit> order;
+  for (std::size_t i = 0; i < m_language_chips.size(); ++i)
+    order.push_back({Element::pick_language, i});
+  if (m_ui.controls_reach() == ControlsReach::lower) {
+    // Top to bottom, then along the last row in the reading direction.
+    order.push_back({Element::start});
+    if (!picker_shown()) order.push_back({Element::language});
+    if (speech_shown()) order.push_back({Element::speech});
+    order.push_back({Element::display});
+    return order;
+  }
+  if (!picker_shown()) order.push_back({Element::language});
+  order.push_back({Element::display});
+  order.push_back({Element::start});
+  if (speech_shown()) order.push_back({Element::speech});
+  return order;
+}
+
+Rect WelcomeScreen::bounds_of(const Hit& control) const {
+  switch (control.element) {
+    case Element::language:
+      return m_language_button;
+    case Element::pick_language:
+      return m_language_chips.at(control.language).bounds;
+    case Element::display:
+      return m_display_button;
+    case Element::start:
+      return m_start_button;
+    case Element::speech:
+      return m_speech_toggle;
+    case Element::none:
+      break;
+  }
+  return {};
+}
+
+std::string WelcomeScreen::announcement(const Hit& control) const {
+  const Language language = m_ui.language();
+  auto button = [&](std::string_view label) {
+    return m_ui.messages().format("speech.button", language, {{"label", std::string(label)}});
+  };
+  switch (control.element) {
+    case Element::language:
+      return button(info(switch_target()).native_name);
+    case Element::pick_language: {
+      // A choice among the languages, each named in its own script, the one on screen selected.
+      Language named = m_language_chips.at(control.language).language;
+      return m_ui.messages().format(
+          "speech.radio", language,
+          {{"number", std::to_string(control.language + 1)},
+           {"count", std::to_string(m_language_chips.size())},
+           {"label", std::string(info(named).native_name)},
+           {"state", std::string(m_ui.message(named == language ? "speech.selected"
+                                                                : "speech.not_selected"))}});
+    }
+    case Element::display:
+      return button(m_ui.message(display_label_key()));
+    case Element::start:
+      return button(m_ui.message("welcome.start"));
+    case Element::speech:
+      return button(
+          m_ui.messages().get(m_speech_on ? "welcome.speech_on" : "welcome.speech_off", language));
+    case Element::none:
+      break;
+  }
+  return {};
+}
+
+void WelcomeScreen::activate(const Hit& control) {
+  if (control.element == Element::language) {
+    pick(switch_target());
+  } else if (control.element == Element::pick_language) {
+    pick(m_language_chips.at(control.language).language);
+  } else if (control.element == Element::display) {
+    const Theme& next = next_display_theme(m_ui.theme());
+    m_ui.log().info("display switched to {}", next.name);
+    m_ui.set_theme(next);
+    speak_again();
+  } else if (control.element == Element::speech) {
+    m_speech_on = m_toggle_speech();
+    m_ui.log().info("spoken guidance {}", m_speech_on ? "on" : "off");
+    changed();
+    speak_again();
+  } else if (control.element == Element::start && m_on_start) {
+    m_on_start();
+  }
+}
+
 void WelcomeScreen::on_key(const KeyEvent& event) {
-  if (event.kind == KeyEvent::Kind::enter && m_on_start) m_on_start();
+  const bool backwards =
+      event.kind == KeyEvent::Kind::up || (event.kind == KeyEvent::Kind::tab && event.shift);
+  if (event.kind == KeyEvent::Kind::down || event.kind == KeyEvent::Kind::up ||
+      event.kind == KeyEvent::Kind::tab) {
+    const std::vector<Hit> order = focus_order();
+    auto at = m_focused ? std::find(order.begin(), order.end(), *m_focused) : order.end();
+    std::size_t next = 0;
+    if (at == order.end()) {
+      next = backwards ? order.size() - 1 : 0;
+    } else {
+      auto index = static_cast<std::size_t>(at - order.begin());
+      next = backwards ? (index + order.size() - 1) % order.size() : (index + 1) % order.size();
+    }
+    m_focused = order[next];
+    changed();
+    m_ui.announce(announcement(*m_focused));
+  } else if (event.kind == KeyEvent::Kind::enter) {
+    activate(m_focused ? *m_focused : Hit{Element::start});
+  }
 }
 
 void WelcomeScreen::on_pointer(const PointerEvent& event) {
@@ -279,24 +424,7 @@ void WelcomeScreen::on_pointer(const PointerEvent& event) {
       Element pressed = pressed_hit.element;
       if (pressed == Element::none) break;
       changed();
-      if (released != pressed_hit) break;
-      if (pressed == Element::language) {
-        pick(switch_target());
-      } else if (pressed == Element::pick_language) {
-        pick(m_language_chips.at(pressed_hit.language).language);
-      } else if (pressed == Element::display) {
-        const Theme& next = next_display_theme(m_ui.theme());
-        m_ui.log().info("display switched to {}", next.name);
-        m_ui.set_theme(next);
-        speak_again();
-      } else if (pressed == Element::speech) {
-        m_speech_on = m_toggle_speech();
-        m_ui.log().info("spoken guidance {}", m_speech_on ? "on" : "off");
-        changed();
-        speak_again();
-      } else if (pressed == Element::start && m_on_start) {
-        m_on_start();
-      }
+      if (released == pressed_hit) activate(pressed_hit);
       break;
     }
   }

@@ -1,7 +1,9 @@
 // The first screen a citizen sees: a welcome, a button to start, and the languages the kiosk
 // offers. With two, a button in the header switches to the other; with more, a row of buttons
 // names each language in its own script, and one tap picks it. The layout mirrors with the
-// language; colours and text sizes follow the theme.
+// language; colours and text sizes follow the theme. With the controls in reach
+// (ui.controls = "lower") every control is in the lower half: the languages below the middle,
+// the header's buttons beside the speech toggle.
 #pragma once
 
 #include <array>
@@ -26,8 +28,11 @@ class WelcomeScreen final : public Screen {
 
   void draw(Canvas& canvas) override;
   void on_pointer(const PointerEvent& event) override;
-  // From a keypad: enter starts, as the start button does (the keypad's first key has already
-  // turned spoken guidance on and read this screen).
+  // From a keypad (the first key has already turned spoken guidance on and read this screen):
+  // down, up and tab move a focus ring through the controls in reading order (the languages,
+  // the display button, start, the speech toggle), each announced as it takes it; enter does
+  // what a tap on the focused control does. Enter with nothing focused starts, as the start
+  // button does.
   void on_key(const KeyEvent& event) override;
   std::optional<Rect> find_element(std::string_view id) const override;
 
@@ -60,6 +65,13 @@ class WelcomeScreen final : public Screen {
   };
 
   void lay_out();
+  // The controls the keypad visits, in reading order.
+  std::vector<Hit> focus_order() const;
+  Rect bounds_of(const Hit& control) const;
+  // What a control says when it takes the keypad's focus: role, label, state.
+  std::string announcement(const Hit& control) const;
+  // What a tap on `control` does (pointer up on it, or enter while it has the focus).
+  void activate(const Hit& control);
   // Lays the language picker's buttons out in rows from `top`; returns the bottom of the last.
   int lay_out_language_chips(int top);
   bool picker_shown() const { return m_ui.languages().size() > 2; }
@@ -82,6 +94,7 @@ class WelcomeScreen final : public Screen {
   std::vector<LanguageChip> m_language_chips;
   Titles m_highlight_titles;
   Hit m_pressed;
+  std::optional<Hit> m_focused;  // the keypad's focus; none until the keypad moves it
   std::function<void()> m_on_start;
   std::function<bool()> m_toggle_speech;  // empty: no toggle shown
   std::function<bool(Language)> m_can_speak;

@@ -37,8 +37,12 @@ void Dialog::arrange(const Rect& bounds) {
   int width = std::min(bounds.width - 4 * m_ui.unit(),
                        std::max(bounds.width * 3 / 5, m_ui.touch_target() * 8));
   int height = m_content->measure(width).height;
-  m_panel = {bounds.x + (bounds.width - width) / 2, bounds.y + (bounds.height - height) / 2, width,
-             height};
+  // Centred; with the controls in reach (ControlsReach::lower) at the foot of the screen, so its
+  // buttons, at the panel's bottom, are in the lower half.
+  int y = bounds.y + (bounds.height - height) / 2;
+  if (m_ui.controls_reach() == ControlsReach::lower)
+    y = std::max(y, bounds.bottom() - height - 3 * m_ui.unit());
+  m_panel = {bounds.x + (bounds.width - width) / 2, y, width, height};
   m_content->arrange(m_panel);
 }
 

@@ -49,7 +49,16 @@ TextStyle UiContext::text_style(TextRole role) const {
       size = 2.8;
       break;
   }
-  int px = static_cast<int>(std::lround(size * unit() * m_theme->text_scale));
+  // Sizes follow the screen (1 % units), but never below what keeps the smallest role's ink at
+  // 4.8 mm on this panel's density: a caption set at k_smallest_text_mm has an alef 4.9 mm and a
+  // Latin capital 5.2 mm high. On a dense panel every role grows by the same factor, so the
+  // hierarchy stays; at 96 dpi on a 1080-pixel screen the floor is below the units (no change).
+  constexpr double k_smallest_role = 2.8;     // the caption's size in units
+  constexpr double k_smallest_text_mm = 7.3;  // its font size in millimetres, at least
+  const double smallest_px = k_smallest_role * unit();
+  const double density =
+      std::max(1.0, k_smallest_text_mm * m_dpi / 25.4 / std::max(1.0, smallest_px));
+  int px = static_cast<int>(std::lround(size * unit() * density * m_theme->text_scale));
   return style(std::max(12, px), weight);
 }
 

@@ -254,6 +254,13 @@ class SdlDisplay final : public Display {
   void on_key(std::function<void(const KeyEvent&)> h) override { m_on_key = std::move(h); }
   void on_redraw_needed(std::function<void()> h) override { m_on_redraw = std::move(h); }
   void on_close_requested(std::function<void()> h) override { m_on_close = std::move(h); }
+  void on_audio_output_added(std::function<void(const std::string&)> h) override {
+    m_on_audio_output_added = std::move(h);
+    // SDL numbers outputs in the order it found them and reports each one found at audio start
+    // as "added" too: those below today's count were there already.
+    m_audio_outputs_known =
+        SDL_WasInit(SDL_INIT_AUDIO) != 0 ? std::max(0, SDL_GetNumAudioDevices(0)) : 0;
+  }
 
   Canvas& begin_frame() override {
     SDL_SetRenderTarget(m_renderer.get(), m_rotation_target.get());
@@ -302,6 +309,15 @@ class SdlDisplay final : public Display {
       SDL_PushEvent(&event);
       at = end;
     }
+    m_backend.wake();
+  }
+
+  void inject_audio_device_added(int index, bool capture) override {
+    SDL_Event event{};
+    event.type = SDL_AUDIODEVICEADDED;
+    event.adevice.which = static_cast<Uint32>(index);
+    event.adevice.iscapture = capture ? 1 : 0;
+    SDL_PushEvent(&event);
     m_backend.wake();
   }
 
@@ -455,6 +471,16 @@ class SdlDisplay final : public Display {
     return std::nullopt;
   }
 
+  // A headset's output is news; a microphone, or an output there before, is not.
+  void audio_device_added(const SDL_AudioDeviceEvent& added) {
+    const int index = static_cast<int>(added.which);
+    if (added.iscapture != 0 || !m_on_audio_output_added || index < m_audio_outputs_known) return;
+    m_audio_outputs_known = index + 1;
+    const char* name =
+        SDL_WasInit(SDL_INIT_AUDIO) != 0 ? SDL_GetAudioDeviceName(index, 0) : nullptr;
+    m_on_audio_output_added(name ? name : "");
+  }
+
   void pump_events() {
     SDL_Event e;
     while (SDL_PollEvent(&e)) {
@@ -503,6 +529,9 @@ class SdlDisplay final : public Display {
         case SDL_QUIT:
           if (m_on_close) m_on_close();
           break;
+        case SDL_AUDIODEVICEADDED:
+          audio_device_added(e.adevice);
+          break;
         default:
           break;  // our wake event, keys (the kiosk takes no key combinations), and the rest
       }
@@ -526,6 +555,8 @@ class SdlDisplay final : public Display {
   std::function<void(const KeyEvent&)> m_on_key;
   std::function<void()> m_on_redraw;
   std::function<void()> m_on_close;
+  std::function<void(const std::string&)> m_on_audio_output_added;
+  int m_audio_outputs_known = 0;  // outputs there when the handler was set
 };
 
 }  // namespace

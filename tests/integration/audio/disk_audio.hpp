@@ -3,6 +3,8 @@
 // louder than k_loud is speech (silence is exactly 0).
 #pragma once
 
+#include <doctest/doctest.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <thread>
@@ -26,6 +28,16 @@ class DiskAudio {
   }
   Expected<std::unique_ptr<AudioOutput>> open() {
     return open_sdl_audio_output(EspeakSpeaker::k_sample_rate);
+  }
+  // espeak-ng in process, speaking into this sound card once it has started; the test fails when
+  // there is no voice (library or data missing).
+  std::unique_ptr<EspeakSpeaker> start_voice(Log log) {
+    auto output = open();
+    REQUIRE_MESSAGE(output, (output ? "" : output.error().describe()));
+    auto voice = EspeakSpeaker::start(std::move(*output), {}, std::move(log));
+    auto started = voice->wait_until_started();
+    REQUIRE_MESSAGE(started, (started ? "" : started.error().describe()));
+    return voice;
   }
 
   // How many samples of the file so far are louder than k_loud.

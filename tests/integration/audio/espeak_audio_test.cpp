@@ -38,12 +38,8 @@ StepView renewal_step(Language language) {
 // A step screen in `language`, shown with guidance in state `on`, through the real voice.
 void show_step_with_guidance(Language language, bool on, DiskAudio& audio) {
   UiHarness h(language);
-  auto output = audio.open();
-  REQUIRE_MESSAGE(output, (output ? "" : output.error().describe()));
   Logger logger{LogLevel::error};
-  auto speaker = EspeakSpeaker::start(std::move(*output), {}, Log(logger, "speech"));
-  auto started = speaker->wait_until_started();
-  REQUIRE_MESSAGE(started, (started ? "" : started.error().describe()));
+  auto speaker = audio.start_voice(Log(logger, "speech"));
   SpokenGuidance guidance(h.ui(), h.app(), *speaker, Log(logger, "guidance"));
   guidance.set_enabled(on);
   h.show(std::make_unique<StepScreen>(h.ui(), renewal_step(language), StepActions{}));

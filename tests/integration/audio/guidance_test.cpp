@@ -4,79 +4,24 @@
 // and of a step screen with its controls in reach (ui.controls = "lower").
 #include <doctest/doctest.h>
 
-#include <array>
-#include <set>
-
-#include "kiosk/core/short_reference.hpp"
-#include "kiosk/session/kiosk_services.hpp"
-#include "kiosk/session/kiosk_shell.hpp"
-#include "kiosk/session/spoken_guidance.hpp"
+#include "screens/shell/technician_pin_screen.hpp"
 #include "screens/shell/welcome_screen.hpp"
 #include "screens/ui/text_field.hpp"
 #include "screens/ui/widget_screen.hpp"
 #include "screens/workflow/step_screen.hpp"
-#include "tests/support/kiosk_store.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/integration/audio/keypad_walk.hpp"
 #include "tests/support/ui_harness.hpp"
 
 using namespace shubbak;
 using namespace std::chrono_literals;
+using testing::contains;
+using testing::GuidedKiosk;
+using testing::last_said;
+using testing::press;
+using testing::RecordingSpeaker;
 using testing::UiHarness;
 
 namespace {
-
-class RecordingSpeaker final : public Speaker {
- public:
-  struct Said {
-    std::string text;
-    Language language;
-  };
-  void say(std::string text, Language language) override {
-    said.push_back({std::move(text), language});
-  }
-  void stop() override { ++stops; }
-  bool can_speak(Language language) const override { return language != Language::tl; }
-  void set_volume(int percent) override { volume = percent; }
-  void set_rate(int words_per_minute) override { rate = words_per_minute; }
-
-  std::vector<Said> said;
-  int stops = 0;
-  int volume = 100;
-  int rate = 150;
-};
-
-struct Kiosk {
-  explicit Kiosk(UiHarness& h, WorkflowSession::Options session = {1, 1, 30},
-                 KioskServices::Devices devices = {})
-      : services(h.ui(), h.loop(), lanes, devices, "K-1", Log(logger, "services")),
-        shell(
-            h.ui(), h.app(), services, health,
-            workflow::load_catalog(std::filesystem::path(SHUBBAK_SOURCE_DIR) / "assets/services"),
-            [] {
-              return CivilDate{2026, 11, 21};
-            },
-            {Language::ar, {"K-1", "0.1.0"}, session}, Log(logger, "shell")),
-        guidance(h.ui(), h.app(), speaker, Log(logger, "guidance")) {
-    for (auto device : {DeviceId::printer, DeviceId::card_reader, DeviceId::payment_terminal,
-                        DeviceId::scanner}) {
-      health.set_status(device, DeviceStatus::online);
-    }
-    shell.set_spoken_guidance(&guidance);
-    shell.on_session_end([this](workflow::EndResult r) { ended = r; });
-  }
-  Logger logger{LogLevel::error};
-  DeviceLanes lanes;
-  DeviceHub health;
-  KioskServices services;
-  KioskShell shell;
-  RecordingSpeaker speaker;
-  SpokenGuidance guidance;
-  std::optional<workflow::EndResult> ended;
-};
-
-bool contains(const std::string& text, std::string_view part) {
-  return text.find(part) != std::string::npos;
-}
 
 StepView passport_menu(const UiContext& ui, std::size_t options = 3) {
   StepView view;
@@ -101,7 +46,7 @@ TEST_CASE(
     "guidance is off at first; a real tap on the toggle turns it on and the next screens are read "
     "in Arabic") {
   UiHarness h(Language::ar);
-  Kiosk kiosk(h);
+  GuidedKiosk kiosk(h);
   kiosk.shell.show_welcome();
   h.settle();
   CHECK_FALSE(kiosk.guidance.enabled());
@@ -126,7 +71,7 @@ TEST_CASE(
 
 TEST_CASE("the next citizen starts with guidance off, and is not read to") {
   UiHarness h(Language::ar);
-  Kiosk kiosk(h);
+  GuidedKiosk kiosk(h);
   kiosk.shell.show_welcome();
   h.settle();
   h.tap("speech");
@@ -153,7 +98,7 @@ TEST_CASE("the next citizen starts with guidance off, and is not read to") {
 
 TEST_CASE("switching language with guidance on reads the welcome screen again in English") {
   UiHarness h(Language::ar);
-  Kiosk kiosk(h);
+  GuidedKiosk kiosk(h);
   kiosk.shell.show_welcome();
   h.settle();
   h.tap("speech");
@@ -233,218 +178,9 @@ TEST_CASE(
 
 // --- The keypad alone (EN 301 549 5.1.6.1, 5.1.3) ---------------------------------------------
 
-namespace {
-
-void press(UiHarness& h, KeyEvent::Kind kind) {
-  h.display().inject_key(kind);
-  h.settle();
-}
-
-const std::string& last_said(const Kiosk& kiosk) {
-  static const std::string none;
-  return kiosk.speaker.said.empty() ? none : kiosk.speaker.said.back().text;
-}
-
-// Every control of the screen the keypad can reach, in the order "down" visits them.
-std::size_t focusable_count(UiHarness& h) {
-  auto* screen = dynamic_cast<WidgetScreen*>(h.app().screen());
-  if (!screen) return 0;
-  std::vector<Widget*> order;
-  screen->root().collect_focusable(order);
-  return order.size();
-}
-
-// Goes round every control of the screen once with "down": each is announced as it takes the
-// focus (a list or a choice group also announces its items on the way), with a role.
-void every_control_announced(UiHarness& h, Kiosk& kiosk) {
-  std::size_t controls = focusable_count(h);
-  REQUIRE(controls > 0);
-  std::vector<Widget*> order;
-  dynamic_cast<WidgetScreen*>(h.app().screen())->root().collect_focusable(order);
-  std::set<Widget*> visited;
-  for (int presses = 0; presses < 60 && visited.size() < controls; ++presses) {
-    std::size_t before = kiosk.speaker.said.size();
-    press(h, KeyEvent::Kind::down);
-    REQUIRE(kiosk.speaker.said.size() > before);  // something was said for every key
-    CHECK_FALSE(last_said(kiosk).empty());
-    visited.insert(h.ui().focused());
-  }
-  CHECK(visited.size() == controls);
-}
-
-// Presses "down" until what was said names `part`.
-bool move_to(UiHarness& h, Kiosk& kiosk, std::string_view part) {
-  for (int i = 0; i < 40; ++i) {
-    press(h, KeyEvent::Kind::down);
-    if (contains(last_said(kiosk), part)) return true;
-  }
-  // What was said, to see where the walk went instead.
-  for (std::size_t i = kiosk.speaker.said.size() > 8 ? kiosk.speaker.said.size() - 8 : 0;
-       i < kiosk.speaker.said.size(); ++i)
-    MESSAGE(kiosk.speaker.said[i].text);
-  return false;
-}
-
-}  // namespace
-
-TEST_CASE("keypad only: the health appointment from the welcome screen to its end, by ear") {
-  UiHarness h(Language::en);
-  testing::TempDir dir;
-  testing::KioskStore journal(dir.path() / "data", "K-1");
-  KioskServices::Devices devices;
-  devices.store = journal.store.get();
-  Kiosk kiosk(h, {60, 20, 30}, devices);
-  kiosk.shell.show_welcome();
-  h.ui().set_language(
-      Language::en);  // the welcome screen opens in Arabic; this citizen reads English
-  h.settle();
-  CHECK_FALSE(kiosk.guidance.enabled());
-
-  // The first key of the keypad turns the voice on and reads the screen.
-  press(h, KeyEvent::Kind::down);
-  REQUIRE(kiosk.guidance.enabled());
-  REQUIRE(kiosk.speaker.said.size() == 1);
-  CHECK(contains(last_said(kiosk), "Button: Touch here to start"));
-
-  press(h, KeyEvent::Kind::enter);  // start: the service menu, read
-  CHECK(contains(last_said(kiosk), "Option: "));
-  every_control_announced(h, kiosk);
-  REQUIRE(move_to(h, kiosk, "Book a health centre appointment"));
-  CHECK(contains(last_said(kiosk), "Option "));
-  CHECK(contains(last_said(kiosk), " of "));
-  press(h, KeyEvent::Kind::enter);
-  REQUIRE(h.run_until([&] { return kiosk.shell.session() != nullptr; }, 3s));
-  h.settle();
-  CHECK(contains(last_said(kiosk), "Step 1 of 4"));
-
-  // The introduction: its controls, then Continue.
-  every_control_announced(h, kiosk);
-  REQUIRE(move_to(h, kiosk, "Button: Continue"));
-  press(h, KeyEvent::Kind::enter);
-  REQUIRE(kiosk.shell.session()->engine().step().id == "who");
-  CHECK(contains(last_said(kiosk), "Step 2 of 4"));
-
-  // About you: the national number typed (each digit echoed), a governorate, the phone.
-  every_control_announced(h, kiosk);
-  REQUIRE(move_to(h, kiosk, "Text field: National number"));
-  CHECK(contains(last_said(kiosk), "empty"));
-  for (char digit : std::string("9861031236")) {
-    h.display().inject_text(std::string(1, digit));
-    h.settle();
-    CHECK(last_said(kiosk) == std::string(1, digit));  // each digit typed, echoed
-  }
-  REQUIRE(move_to(h, kiosk, "Governorate"));
-  CHECK(contains(last_said(kiosk), "Option 1 of"));
-  CHECK(contains(last_said(kiosk), "not selected"));
-  press(h, KeyEvent::Kind::enter);  // takes the option read out
-  CHECK(contains(last_said(kiosk), "selected"));
-  CHECK_FALSE(contains(last_said(kiosk), "not selected"));
-  REQUIRE(move_to(h, kiosk, "Text field: Mobile number"));
-  h.display().inject_text("0791234567");
-  h.settle();
-  // Back to the national number: its value is read.
-  REQUIRE(move_to(h, kiosk, "Text field: National number"));
-  CHECK(contains(last_said(kiosk), "9861031236"));
-  REQUIRE(move_to(h, kiosk, "Button: Continue"));
-  press(h, KeyEvent::Kind::enter);
-  REQUIRE(kiosk.shell.session()->engine().step().id == "clinic");
-  CHECK(contains(last_said(kiosk), "Step 3 of 4"));
-
-  // Clinic and day: two choices by keypad; the date read with its part.
-  every_control_announced(h, kiosk);
-  REQUIRE(move_to(h, kiosk, "Clinic"));
-  press(h, KeyEvent::Kind::enter);
-  REQUIRE(move_to(h, kiosk, "Do you have a chronic condition?"));
-  press(h, KeyEvent::Kind::enter);  // "No"
-  REQUIRE(move_to(h, kiosk, "Date: Day of the appointment"));
-  CHECK(contains(last_said(kiosk), "Day: "));
-  REQUIRE(move_to(h, kiosk, "Button: Continue"));
-  press(h, KeyEvent::Kind::enter);
-  INFO(last_said(kiosk));
-  REQUIRE(kiosk.shell.session()->engine().step().id == "review");
-  CHECK(contains(last_said(kiosk), "Step 4 of 4"));
-
-  // Review: confirm. The session stores the request and tries to print (no printer here: the
-  // receipt waits at the counter), and the end screen reads the request number.
-  REQUIRE(move_to(h, kiosk, "Button: Confirm"));
-  press(h, KeyEvent::Kind::enter);
-  REQUIRE(h.run_until(
-      [&] { return kiosk.shell.session() && kiosk.shell.session()->engine().finished(); }, 10s));
-  h.settle();
-  std::string id = kiosk.shell.session()->transaction_id();
-  REQUIRE_FALSE(id.empty());
-  CHECK(contains(last_said(kiosk), "Request number: " + short_reference(id)));
-  REQUIRE(move_to(h, kiosk, "Button: Finish"));
-  press(h, KeyEvent::Kind::enter);
-  REQUIRE(h.run_until([&] { return kiosk.ended.has_value(); }, 3s));
-  CHECK(*kiosk.ended == workflow::EndResult::completed);
-  auto stored = journal.transactions();
-  REQUIRE(stored.size() == 1);
-  CHECK(stored[0].id == id);
-  CHECK(stored[0].service_id == "jordan.health.appointment");
-}
-
-TEST_CASE("keypad only: the municipal fees, paid later by reference, by ear") {
-  UiHarness h(Language::en);
-  testing::TempDir dir;
-  testing::KioskStore journal(dir.path() / "data", "K-1");
-  KioskServices::Devices devices;
-  devices.store = journal.store.get();
-  Kiosk kiosk(h, {60, 20, 30}, devices);
-  kiosk.shell.show_welcome();
-  h.ui().set_language(Language::en);
-  h.settle();
-  press(h, KeyEvent::Kind::down);   // the voice on
-  press(h, KeyEvent::Kind::enter);  // the service menu
-  REQUIRE(move_to(h, kiosk, "Pay municipal fees"));
-  press(h, KeyEvent::Kind::enter);
-  REQUIRE(h.run_until([&] { return kiosk.shell.session() != nullptr; }, 3s));
-  h.settle();
-  REQUIRE(move_to(h, kiosk, "Button: Continue"));
-  press(h, KeyEvent::Kind::enter);
-  REQUIRE(kiosk.shell.session()->engine().step().id == "choose");
-
-  // The step's own menu: a list read item by item.
-  every_control_announced(h, kiosk);
-  REQUIRE(move_to(h, kiosk, "Waste collection"));
-  CHECK(contains(last_said(kiosk), "Option 1 of 3"));
-  press(h, KeyEvent::Kind::enter);
-  REQUIRE(kiosk.shell.session()->engine().step().id == "details");
-
-  every_control_announced(h, kiosk);
-  REQUIRE(move_to(h, kiosk, "Text field: Municipality account number"));
-  h.display().inject_text("12345678");
-  h.settle();
-  REQUIRE(move_to(h, kiosk, "Button: Continue"));
-  press(h, KeyEvent::Kind::enter);
-  INFO(last_said(kiosk));
-  REQUIRE(kiosk.shell.session()->engine().step().id == "review");
-  REQUIRE(move_to(h, kiosk, "Button: Confirm"));
-  press(h, KeyEvent::Kind::enter);
-
-  // How to pay: by a reference, to pay later.
-  REQUIRE(kiosk.shell.session()->engine().step().id == "pay");
-  every_control_announced(h, kiosk);
-  REQUIRE(move_to(h, kiosk, "Button: A reference to pay later"));
-  press(h, KeyEvent::Kind::enter);
-  REQUIRE(h.run_until(
-      [&] { return kiosk.shell.session() && kiosk.shell.session()->engine().finished(); }, 10s));
-  h.settle();
-  std::string id = kiosk.shell.session()->transaction_id();
-  REQUIRE_FALSE(id.empty());
-  CHECK(contains(last_said(kiosk), "Request number: " + short_reference(id)));
-  REQUIRE(move_to(h, kiosk, "Button: Finish"));
-  press(h, KeyEvent::Kind::enter);
-  REQUIRE(h.run_until([&] { return kiosk.ended.has_value(); }, 3s));
-  CHECK(*kiosk.ended == workflow::EndResult::completed);
-  auto stored = journal.transactions();
-  REQUIRE(stored.size() == 1);
-  CHECK(stored[0].service_id == "muscat.municipality.fees");
-}
-
 TEST_CASE("keypad: the idle warning is spoken, and Enter asks for more time") {
   UiHarness h(Language::en);
-  Kiosk kiosk(h, {1, 20, 30});
+  GuidedKiosk kiosk(h, {1, 20, 30});
   kiosk.shell.show_welcome();
   h.ui().set_language(Language::en);
   h.settle();
@@ -463,7 +199,7 @@ TEST_CASE("keypad: the idle warning is spoken, and Enter asks for more time") {
 
 TEST_CASE("keypad: repeat, pause and resume, volume and speed, help, privacy blanking") {
   UiHarness h(Language::en);
-  Kiosk kiosk(h, {60, 20, 30});
+  GuidedKiosk kiosk(h, {60, 20, 30});
   kiosk.shell.show_welcome();
   h.ui().set_language(Language::en);
   h.settle();
@@ -518,7 +254,7 @@ TEST_CASE("keypad: repeat, pause and resume, volume and speed, help, privacy bla
 
 TEST_CASE("a secret is announced by its length, its characters echoed as hidden") {
   UiHarness h(Language::en);
-  Kiosk kiosk(h, {60, 20, 30});
+  GuidedKiosk kiosk(h, {60, 20, 30});
   kiosk.guidance.set_enabled(true);
   auto column = std::make_unique<Column>(h.ui(), 10, 10);
   auto& pin = column->add<TextField>("PIN", InputKind::number, "pin");
@@ -550,5 +286,216 @@ TEST_CASE("a secret is announced by its length, its characters echoed as hidden"
   for (const auto& said : kiosk.speaker.said) {
     CHECK_FALSE(contains(said.text, "4111"));
     CHECK_FALSE(contains(said.text, "321"));
+  }
+}
+
+TEST_CASE("keypad: the welcome screen's language switch is focused and Enter reads it in English") {
+  UiHarness h(Language::ar);
+  GuidedKiosk kiosk(h);
+  kiosk.shell.show_welcome();  // two languages: one switch button in the header
+  h.settle();
+  auto switch_box = h.app().screen()->find_element("language");
+  REQUIRE(switch_box.has_value());
+  // The ring's outer line lies along the inside of the control's edge, in the theme's text colour.
+  auto ring_on_switch = [&] {
+    auto box = *h.app().screen()->find_element("language");
+    auto shot = h.screenshot();
+    const Color ink = h.ui().theme().text;
+    const std::uint32_t text = (std::uint32_t{ink.r} << 16) | (std::uint32_t{ink.g} << 8) | ink.b;
+    return shot.rgb(box.x + 1, box.y + box.height / 2) == text &&
+           shot.rgb(box.right() - 2, box.y + box.height / 2) == text;
+  };
+  CHECK_FALSE(ring_on_switch());  // nothing focused yet
+
+  press(h, KeyEvent::Kind::down);  // the voice on, the screen read in Arabic
+  REQUIRE(kiosk.guidance.enabled());
+  REQUIRE(kiosk.speaker.said.size() == 1);
+  CHECK(kiosk.speaker.said[0].language == Language::ar);
+
+  press(h, KeyEvent::Kind::down);  // the first control in reading order: the language switch
+  CHECK(last_said(kiosk) == "زر: English");
+  CHECK(ring_on_switch());
+  press(h, KeyEvent::Kind::enter);
+  CHECK(h.ui().language() == Language::en);
+  // Read again, whole, in the language picked.
+  CHECK(kiosk.speaker.said.back().language == Language::en);
+  CHECK(contains(last_said(kiosk), "Button: Touch here to start."));
+  // The focus stays on the switch, now at the other end of the header and offering Arabic.
+  CHECK(ring_on_switch());
+  press(h, KeyEvent::Kind::up);
+  press(h, KeyEvent::Kind::down);
+  CHECK(last_said(kiosk) == "Button: العربية");
+
+  // Down again goes on to the display button, then start; Enter there opens the menu.
+  press(h, KeyEvent::Kind::down);
+  CHECK(contains(last_said(kiosk), "Button: "));
+  press(h, KeyEvent::Kind::down);
+  CHECK(last_said(kiosk) == "Button: Touch here to start");
+  press(h, KeyEvent::Kind::enter);
+  CHECK(h.app().screen()->find_element("back").has_value());  // the service menu
+}
+
+TEST_CASE("keypad: the language picker's buttons are options read in their own names") {
+  UiHarness h(Language::ar);
+  h.ui().set_languages({Language::ar, Language::en, Language::ur, Language::hi});
+  GuidedKiosk kiosk(h);
+  kiosk.shell.show_welcome();
+  h.settle();
+  press(h, KeyEvent::Kind::down);  // the voice on
+  press(h, KeyEvent::Kind::down);
+  CHECK(last_said(kiosk) == "الخيار 1 من 4: العربية، مختار");
+  press(h, KeyEvent::Kind::down);
+  CHECK(last_said(kiosk) == "الخيار 2 من 4: English، غير مختار");
+  press(h, KeyEvent::Kind::down);
+  CHECK(contains(last_said(kiosk), "اردو"));
+  press(h, KeyEvent::Kind::enter);  // Urdu
+  CHECK(h.ui().language() == Language::ur);
+  CHECK(kiosk.speaker.said.back().language == Language::ur);
+  CHECK(contains(last_said(kiosk), std::string(h.ui().message("welcome.start"))));
+  // Its option now reads as the one selected, in Urdu.
+  press(h, KeyEvent::Kind::up);
+  press(h, KeyEvent::Kind::down);
+  CHECK(kiosk.speaker.said.back().language == Language::ur);
+  CHECK(contains(last_said(kiosk), "اردو"));
+  CHECK(contains(last_said(kiosk), std::string(h.ui().message("speech.selected"))));
+  CHECK_FALSE(contains(last_said(kiosk), std::string(h.ui().message("speech.not_selected"))));
+}
+
+TEST_CASE("keypad: the technician's PIN typed, erased and submitted, announced by length only") {
+  UiHarness h(Language::en);
+  GuidedKiosk kiosk(h, {60, 20, 30});
+  kiosk.guidance.set_enabled(true);
+  auto screen = std::make_unique<TechnicianPinScreen>(h.ui());
+  TechnicianPinScreen* pin_screen = screen.get();
+  std::vector<std::string> submitted;
+  pin_screen->on_submit([&](std::string pin) { submitted.push_back(std::move(pin)); });
+  h.show(std::move(screen));
+  h.settle();
+  const std::size_t shown = kiosk.speaker.said.size();  // the screen read, its pad's keys named
+
+  h.display().inject_text("2468");
+  h.settle();
+  CHECK(pin_screen->digits_entered() == 4);
+  CHECK(last_said(kiosk) == "4 characters entered");
+  press(h, KeyEvent::Kind::backspace);
+  CHECK(pin_screen->digits_entered() == 3);
+  CHECK(last_said(kiosk) == "3 characters entered");
+  h.display().inject_text("1x0");  // a letter from a full keyboard is not a PIN digit
+  h.settle();
+  CHECK(pin_screen->digits_entered() == 5);
+  press(h, KeyEvent::Kind::enter);
+  REQUIRE(submitted.size() == 1);
+  CHECK(submitted[0] == "24610");
+  CHECK(pin_screen->digits_entered() == 0);
+  // From the first digit on, nothing but lengths was said: never a digit of the PIN.
+  REQUIRE(kiosk.speaker.said.size() > shown);
+  for (std::size_t i = shown; i < kiosk.speaker.said.size(); ++i)
+    CHECK(kiosk.speaker.said[i].text.ends_with(" characters entered"));
+  // The pad's own keys by keypad too: down to the first key, Enter presses it.
+  press(h, KeyEvent::Kind::down);
+  CHECK(contains(last_said(kiosk), "Button: "));
+}
+
+namespace {
+
+// Whether some row of the upper half of `shot` holds a run of at least `run` pixels of `colour`:
+// a control's fill (a button, a language, a dialog's panel), where a letter's strokes are short.
+bool filled_above_middle(const testing::Image& shot, std::uint32_t colour, int run) {
+  for (int y = 0; y < shot.height / 2; ++y) {
+    int length = 0;
+    for (int x = 0; x < shot.width; ++x) {
+      length = shot.rgb(x, y) == colour ? length + 1 : 0;
+      if (length >= run) return true;
+    }
+  }
+  return false;
+}
+
+std::uint32_t rgb_of(Color c) {
+  return (std::uint32_t{c.r} << 16) | (std::uint32_t{c.g} << 8) | c.b;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "ui.controls = lower on every screen: the welcome screen (switch and picker), the menu and a "
+    "dialog keep every control in the lower half") {
+  for (ControlsReach reach : {ControlsReach::anywhere, ControlsReach::lower}) {
+    for (std::size_t offered : {2u, 9u}) {
+      for (Language language : {Language::ar, Language::en}) {
+        CAPTURE(static_cast<int>(reach));
+        CAPTURE(offered);
+        CAPTURE(to_string(language));
+        UiHarness h(language);
+        h.ui().set_controls_reach(reach);
+        h.ui().set_languages(
+            std::vector<Language>(std::begin(k_languages), std::begin(k_languages) + offered));
+        GuidedKiosk kiosk(h);
+        kiosk.shell.show_welcome();
+        h.ui().set_language(language);
+        h.settle();
+        auto* welcome = h.app().screen();
+        const int half = h.ui().screen().height / 2;
+        std::vector<std::string> controls = {"display", "start", "speech"};
+        for (Language l : h.ui().languages()) {
+          if (l != language) controls.push_back("language:" + std::string(to_string(l)));
+        }
+        bool all_lower = true;
+        for (const auto& id : controls) {
+          auto box = welcome->find_element(id);
+          REQUIRE_MESSAGE(box.has_value(), id);
+          CHECK(box->bottom() <= h.ui().screen().height);
+          all_lower = all_lower && box->y >= half;
+        }
+        // From the pixels: no control's fill above the middle (the header's buttons and the
+        // languages are white, or the theme's surface, in the anywhere layout).
+        auto shot = h.screenshot();
+        const bool filled =
+            filled_above_middle(shot, rgb_of(h.ui().theme().surface), h.ui().touch_target());
+        if (reach == ControlsReach::lower) {
+          CHECK(all_lower);
+          CHECK_FALSE(filled);
+          if (offered == 2 && language == Language::ar)
+            CHECK_MESSAGE(testing::compare_with_golden(shot, "welcome-controls-lower-ar") == "",
+                          "welcome-controls-lower-ar");
+          if (offered == 9 && language == Language::en)
+            CHECK_MESSAGE(
+                testing::compare_with_golden(shot, "welcome-controls-lower-picker-en") == "",
+                "welcome-controls-lower-picker-en");
+        } else {
+          CHECK_FALSE(all_lower);
+          CHECK(filled);
+        }
+
+        // The shell's menu: its buttons in the lower half; its list (three services and the time
+        // setting, taller than the lower half) as low as it fits, its last entry on the buttons.
+        h.tap("start");
+        auto* menu = dynamic_cast<WidgetScreen*>(h.app().screen());
+        REQUIRE(menu != nullptr);
+        auto back = menu->find_element("back");
+        auto last_entry = menu->find_element("option:more-time");
+        REQUIRE(back.has_value());
+        REQUIRE(last_entry.has_value());
+        CHECK(back->y >= half);
+        const int gap_to_buttons = back->y - last_entry->bottom();
+        CAPTURE(gap_to_buttons);
+        CHECK((gap_to_buttons <= 6 * h.ui().unit()) == (reach == ControlsReach::lower));
+
+        // A dialog (the language picker of a step is one), its buttons at its foot.
+        std::vector<DialogButton> buttons = {{"OK", [] {}, "ok", true}, {"No", [] {}, "no"}};
+        menu->show_dialog(std::make_unique<Dialog>(h.ui(), "Title", "A message of two lines.",
+                                                   std::move(buttons)));
+        h.settle();
+        for (const char* id : {"ok", "no"}) {
+          auto box = menu->find_element(id);
+          REQUIRE(box.has_value());
+          if (reach == ControlsReach::lower) CHECK(box->y >= half);
+        }
+        auto dialog_shot = h.screenshot();
+        const bool panel_above = filled_above_middle(dialog_shot, rgb_of(h.ui().theme().background),
+                                                     h.ui().touch_target());
+        CHECK(panel_above == (reach == ControlsReach::anywhere));
+      }
+    }
   }
 }

@@ -212,6 +212,38 @@ TEST_CASE("with the more-time setting every step's time is doubled from the star
   CHECK(h.run_until([&] { return h.app().screen()->find_element("more-time").has_value(); }, 3s));
 }
 
+TEST_CASE("more time chosen on the menu, before any warning, doubles every step's time") {
+  UiHarness h(Language::en);
+  Kiosk kiosk(h, {1, 1, 30});
+  kiosk.shell.show_welcome();
+  h.tap("start");  // the menu: after the services, the time setting
+  const std::string off(h.ui().message("menu.more_time_off"));
+  const std::string on(h.ui().message("menu.more_time_on"));
+  CHECK(h.app().screen()->spoken_text().find(off) != std::string::npos);
+  h.tap("option:more-time");
+  h.settle();
+  CHECK(kiosk.shell.more_time());
+  CHECK(h.app().screen()->spoken_text().find(on) != std::string::npos);
+  h.tap("option:jordan.health.appointment");
+  REQUIRE(kiosk.shell.session() != nullptr);
+  CHECK(kiosk.shell.session()->more_time());
+  CHECK(kiosk.shell.session()->extensions() == 0);  // no warning was needed for it
+  CHECK(kiosk.shell.session()->step_seconds() == 2);
+  h.run_until([] { return false; }, 1300ms);
+  CHECK_FALSE(h.app().screen()->find_element("more-time").has_value());
+  CHECK(h.run_until([&] { return h.app().screen()->find_element("more-time").has_value(); }, 3s));
+
+  // The next citizen starts without it.
+  REQUIRE(h.run_until([&] { return kiosk.ended.has_value(); }, 8s));
+  h.settle();
+  CHECK_FALSE(kiosk.shell.more_time());
+  h.tap("start");
+  CHECK(h.app().screen()->spoken_text().find(off) != std::string::npos);
+  h.tap("option:jordan.health.appointment");
+  REQUIRE(kiosk.shell.session() != nullptr);
+  CHECK(kiosk.shell.session()->step_seconds() == 1);
+}
+
 TEST_CASE("the kiosk's own warning is at least 20 seconds") {
   CHECK(WorkflowSession::Options{}.warning_seconds >= 20);
 }

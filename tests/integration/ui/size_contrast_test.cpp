@@ -1,8 +1,9 @@
 // EN 301 549 / ADA 707 sizes and contrast, measured from the pixels the kiosk draws: in every
-// theme and language, at the harness's density (96 dpi), the smallest text is at least 4.8 mm
-// high (the ink of a capital, or of an alef), buttons are at least 15 mm high, choice rows a touch
-// target high, and text stands out from what is behind it by at least 7:1 in the high-contrast
-// theme and 4.5:1 in the others. Plus the high-contrast golden image, read as it was reviewed.
+// theme and language, at the harness's density (96 dpi) and at 160 and 220 dpi (sizes only), the
+// smallest text is at least 4.8 mm high (the ink of a capital, or of an alef), buttons are at
+// least 15 mm high, choice rows a touch target high, and text stands out from what is behind it
+// by at least 7:1 in the high-contrast theme and 4.5:1 in the others. Plus the high-contrast
+// golden image, read as it was reviewed.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -38,8 +39,8 @@ double contrast(std::uint32_t a, std::uint32_t b) {
   return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
 }
 
-double millimetres(int pixels) {
-  return pixels * 25.4 / k_dpi;
+double millimetres(int pixels, int dpi = k_dpi) {
+  return pixels * 25.4 / dpi;
 }
 
 struct Ink {
@@ -59,6 +60,24 @@ Ink ink_in(const Image& shot, const Rect& box, std::uint32_t behind) {
     }
   }
   return ink;
+}
+
+// The ink of element `id` of the screen on show against `behind`; it must have some.
+Ink element_ink(UiHarness& h, const Image& shot, std::string_view id, std::uint32_t behind) {
+  auto box = h.app().screen()->find_element(id);
+  REQUIRE(box);
+  Ink ink = ink_in(shot, *box, behind);
+  REQUIRE(ink.top >= 0);
+  return ink;
+}
+
+double ink_height(const Ink& ink, int dpi = k_dpi) {
+  return millimetres(ink.bottom - ink.top + 1, dpi);
+}
+
+// A capital H in English; in Arabic an alef, its tallest common letter without a dot.
+std::string tall_letters(Language language) {
+  return language == Language::ar ? "ااا" : "HHH";
 }
 
 // The length of the run of pixels other than `behind` through (x, y), up and down.
@@ -95,20 +114,15 @@ TEST_CASE("text is at least 4.8 mm high, targets at least 15 mm, contrast as the
       CAPTURE(to_string(language));
       UiHarness h(language);
       h.ui().set_theme(*theme);
-      // A capital H in English; in Arabic an alef, its tallest common letter without a dot.
-      std::string text = language == Language::ar ? "ااا" : "HHH";
-      h.show(sample(h.ui(), text));
+      h.show(sample(h.ui(), tall_letters(language)));
       h.settle();
       auto shot = h.screenshot();
       std::uint32_t background = shot.rgb(1, 1);
 
       for (const char* role : {"caption", "body"}) {
         CAPTURE(role);
-        auto box = h.app().screen()->find_element(role);
-        REQUIRE(box);
-        Ink ink = ink_in(shot, *box, background);
-        REQUIRE(ink.top >= 0);
-        double height = millimetres(ink.bottom - ink.top + 1);
+        Ink ink = element_ink(h, shot, role, background);
+        double height = ink_height(ink);
         CAPTURE(height);
         CHECK(height >= 4.8);
         CAPTURE(ink.best_contrast);
@@ -153,6 +167,56 @@ TEST_CASE("text is at least 4.8 mm high, targets at least 15 mm, contrast as the
       Ink row_ink = ink_in(shot, radio->option_bounds(0), background);
       REQUIRE(row_ink.top >= 0);
       CHECK(millimetres(row_ink.bottom - row_ink.top + 1) >= 4.8);
+    }
+  }
+}
+
+// The same rules on denser panels: the sizes come from display.dpi, not only from the screen's
+// pixel count. The harness's 1920 x 1080 screen stands for a 23" panel at 96 dpi, a 13.8" one at
+// 160 and a 10" one at 220; a UI context at that density draws on it.
+TEST_CASE("at 96, 160 and 220 dpi text stays at least 4.8 mm and targets at least 15 mm") {
+  for (int dpi : {96, 160, 220}) {
+    for (const Theme* theme : {&default_theme(), &large_text_theme(), &high_contrast_theme()}) {
+      for (Language language : {Language::ar, Language::en}) {
+        CAPTURE(dpi);
+        CAPTURE(theme->name);
+        CAPTURE(to_string(language));
+        UiHarness h(language);
+        Logger logger{LogLevel::error};
+        UiContext ui(h.text(), h.loop(), h.ui().messages(), h.display().size(), dpi, language,
+                     DigitStyle::western, Log(logger, "ui"));
+        ui.set_theme(*theme);
+        const std::string text = tall_letters(language);
+        auto column = std::make_unique<Column>(ui, ui.unit(), 2 * ui.unit());
+        column->add<Label>(text, TextRole::caption, TextAlign::start, "caption");
+        column->add<Label>(text, TextRole::body, TextAlign::start, "body");
+        column->add<Button>(text, Button::Style::primary, "primary");
+        column->add<Checkbox>(text, false, "check");
+        h.show(std::make_unique<WidgetScreen>(ui, std::move(column)));
+        h.settle();
+        auto shot = h.screenshot();
+        std::uint32_t background = shot.rgb(1, 1);
+        for (const char* role : {"caption", "body"}) {
+          CAPTURE(role);
+          double height = ink_height(element_ink(h, shot, role, background), dpi);
+          CAPTURE(height);
+          CHECK(height >= 4.8);
+          if (std::string_view(role) == "caption" && theme == &default_theme())
+            MESSAGE(dpi << " dpi " << to_string(language) << " caption: ink " << height << " mm");
+        }
+        auto button = h.app().screen()->find_element("primary");
+        REQUIRE(button);
+        REQUIRE(button->bottom() <= shot.height);
+        double button_mm =
+            millimetres(vertical_run(shot, button->x + 1, button->center().y, background), dpi);
+        CAPTURE(button_mm);
+        CHECK(button_mm >= 15.0 - 25.4 / dpi);  // one pixel of rounding
+        auto check = h.app().screen()->find_element("check");
+        REQUIRE(check);
+        CHECK(millimetres(check->height, dpi) >= 15.0 - 25.4 / dpi);
+        if (theme == &default_theme())
+          MESSAGE(dpi << " dpi " << to_string(language) << " button: " << button_mm << " mm");
+      }
     }
   }
 }
