@@ -398,3 +398,54 @@ TEST_CASE(
     }
   }
 }
+
+TEST_CASE(
+    "a card payment's receipt shows the terminal's reference and the card's last four "
+    "digits, never more, whatever the terminal returned") {
+  // The municipal fees up to their payment, paid at a terminal that answers with the whole card
+  // number: the receipt journal (and so the paper) keeps only its last four digits.
+  std::ifstream in(std::filesystem::path(SHUBBAK_ASSETS_DIR) /
+                   "services/muscat.municipality.fees.json");
+  std::string json{std::istreambuf_iterator<char>(in), {}};
+  std::vector<workflow::BundleError> errors;
+  auto bundle = workflow::read_bundle(json, errors);
+  REQUIRE(bundle.has_value());
+  workflow::WorkflowEngine engine(std::make_shared<const workflow::Bundle>(std::move(*bundle)),
+                                  CivilDate{2026, 11, 21});
+  engine.next();  // the introduction
+  REQUIRE(engine.choose("waste"));
+  REQUIRE_FALSE(engine.set_answer("account_number", "12345678").has_value());
+  REQUIRE(engine.next().empty());  // the details
+  REQUIRE(engine.next().empty());  // the review
+  REQUIRE(engine.step().id == "pay");
+  engine.device_finished(workflow::Outcome::ok, {{"method", "terminal"},
+                                                 {"reference", "TRM-000417"},
+                                                 {"masked_card", "4111 1111 1111 1234"}});
+  REQUIRE(engine.payment().has_value());
+
+  for (Language language : {Language::en, Language::ta}) {
+    CAPTURE(language);
+    UiHarness h(language);
+    Kiosk kiosk(h);
+    auto record = kiosk.store->commit(sample_draft());
+    REQUIRE(record);
+    std::optional<Expected<PrintedDocument>> printed;
+    kiosk.services.print_receipt(engine, record->id,
+                                 [&](Expected<PrintedDocument> r) { printed = std::move(r); });
+    REQUIRE(h.run_until([&] { return printed.has_value(); }, 10s));
+    REQUIRE(printed->has_value());
+    auto row = ReceiptJournal(*kiosk.store).find((*printed)->receipt_id);
+    REQUIRE(row);
+    CHECK(row->document.find("4111") == std::string::npos);  // nowhere in what is kept
+    auto document = receipt_document_from_json(row->document);
+    REQUIRE(document);
+    auto line = [&](std::string_view key) -> std::string {
+      for (const auto& [label, value] : document->lines) {
+        if (label == h.ui().message(key)) return value;
+      }
+      return "<none>";
+    };
+    CHECK(line("receipt.terminal_reference") == "TRM-000417");
+    CHECK(line("receipt.card") == "**** 1234");
+  }
+}
