@@ -63,6 +63,7 @@ void TechnicianPinScreen::press(PinPad::Key key, char digit) {
 }
 
 void TechnicianPinScreen::on_key(const KeyEvent& event) {
+  if (m_on_touch) m_on_touch();  // typing is presence too, for the idle timer
   switch (event.kind) {
     case KeyEvent::Kind::text:
       for (char c : event.text) {

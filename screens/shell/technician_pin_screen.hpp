@@ -28,7 +28,7 @@ class TechnicianPinScreen final : public WidgetScreen {
   void set_status(std::string text, bool is_error);
   std::size_t digits_entered() const { return m_pin.size(); }
 
-  // Any touch on this screen (the technician's idle timer).
+  // Any touch or key on this screen (the technician's idle timer).
   void on_touch(std::function<void()> h) { m_on_touch = std::move(h); }
   void on_pointer(const PointerEvent& event) override {
     if (m_on_touch) m_on_touch();

@@ -38,11 +38,16 @@ class TechnicianScreen final : public WidgetScreen {
   std::string status() const;
   void set_action_label(const std::string& id, std::string label);
 
-  // Any touch on this screen (the technician's idle timer).
+  // Any touch or key on this screen (the technician's idle timer: a technician working by
+  // keypad is as present as one touching the screen).
   void on_touch(std::function<void()> h) { m_on_touch = std::move(h); }
   void on_pointer(const PointerEvent& event) override {
     if (m_on_touch) m_on_touch();
     WidgetScreen::on_pointer(event);
+  }
+  void on_key(const KeyEvent& event) override {
+    if (m_on_touch) m_on_touch();
+    WidgetScreen::on_key(event);
   }
 
  private:

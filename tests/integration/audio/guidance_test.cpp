@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include "screens/shell/technician_pin_screen.hpp"
+#include "screens/shell/technician_screen.hpp"
 #include "screens/shell/welcome_screen.hpp"
 #include "screens/ui/text_field.hpp"
 #include "screens/ui/widget_screen.hpp"
@@ -394,6 +395,33 @@ TEST_CASE("keypad: the technician's PIN typed, erased and submitted, announced b
   // The pad's own keys by keypad too: down to the first key, Enter presses it.
   press(h, KeyEvent::Kind::down);
   CHECK(contains(last_said(kiosk), "Button: "));
+}
+
+TEST_CASE(
+    "keypad: the technician's screen, every action announced and run by Enter, each key "
+    "keeping the technician's session alive") {
+  UiHarness h(Language::en);
+  GuidedKiosk kiosk(h, {60, 20, 30});
+  kiosk.guidance.set_enabled(true);
+  auto screen = std::make_unique<TechnicianScreen>(
+      h.ui(), "Technician", std::vector<DiagnosticRow>{{"outbox", "Waiting to send", "0"}},
+      std::vector<std::vector<TechnicianAction>>{{{"print", "Print a test page"}},
+                                                 {{"logout", "Log out", true}}});
+  TechnicianScreen* technician = screen.get();
+  std::vector<std::string> actions;
+  int activity = 0;
+  technician->on_action([&](const std::string& id) { actions.push_back(id); });
+  technician->on_touch([&] { ++activity; });
+  h.show(std::move(screen));
+  h.settle();
+  REQUIRE(move_to(h, kiosk, "Button: Print a test page"));
+  const int keys_so_far = activity;
+  CHECK(keys_so_far > 0);  // each key counted as the technician's presence
+  press(h, KeyEvent::Kind::enter);
+  CHECK(activity == keys_so_far + 1);
+  REQUIRE(move_to(h, kiosk, "Button: Log out"));
+  press(h, KeyEvent::Kind::enter);
+  CHECK(actions == std::vector<std::string>{"print", "logout"});
 }
 
 namespace {
