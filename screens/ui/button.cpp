@@ -17,14 +17,14 @@ void Button::set_label(std::string label) {
 std::shared_ptr<const TextLayout> Button::label_layout(int width) {
   const TextStyle style = m_ui.text_style(TextRole::button);
   auto line = m_ui.text().layout(m_label, style, 0, TextDirection::automatic);
-  int room = width - 2 * 3 * m_ui.unit();
+  int room = width - 2 * padding();
   if (!line || (*line)->width <= room || room <= 0) return line ? *line : nullptr;
   auto wrapped = m_ui.text().layout(m_label, style, room, TextDirection::automatic);
   return wrapped ? *wrapped : *line;
 }
 
 Size Button::measure(int available_width) {
-  int pad = 3 * m_ui.unit();
+  int pad = padding();
   auto layout = label_layout(std::max(m_ui.touch_target(), available_width));
   int text_w = layout ? layout->width : 0, text_h = layout ? layout->height : 0;
   int w = std::clamp(text_w + 2 * pad, m_ui.touch_target(),

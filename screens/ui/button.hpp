@@ -28,6 +28,8 @@ class Button final : public Widget {
   std::string announcement() const override;
 
  private:
+  // Room between the label and the button's edges, on each side.
+  int padding() const { return 3 * m_ui.unit(); }
   // The label laid out to fit `width` (the button's, padding included): on one line if it can.
   std::shared_ptr<const TextLayout> label_layout(int width);
 
