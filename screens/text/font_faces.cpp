@@ -1,6 +1,8 @@
 #include "screens/text/font_faces.hpp"
 
 #include <algorithm>
+#include <fstream>
+#include <string>
 
 #include <fmt/format.h>
 #include <unicode/uchar.h>
@@ -9,6 +11,16 @@
 namespace shubbak::text {
 
 namespace {
+
+// Whether the file begins as a TrueType or OpenType font (or a collection of them) does. Checked
+// at start for every configured font, so that a wrong path to a script's font fails the kiosk's
+// start instead of leaving that script blank when a citizen picks its language.
+bool starts_like_a_font(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string tag(4, '\0');
+  if (!in.read(tag.data(), 4)) return false;
+  return tag == std::string("\0\1\0\0", 4) || tag == "OTTO" || tag == "true" || tag == "ttcf";
+}
 
 UScriptCode script_of(char32_t cp) {
   UErrorCode status = U_ZERO_ERROR;
@@ -57,6 +69,10 @@ Expected<std::unique_ptr<FontFaces>> FontFaces::open(const FontFiles& files) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec))
       return fail(Errc::not_found, fmt::format("font {} is not there", path.string()));
+    if (!starts_like_a_font(path)) {
+      return fail(Errc::parse,
+                  fmt::format("{} is not a font (no TrueType or OpenType header)", path.string()));
+    }
   }
   for (std::uint16_t index = 0; index < k_read_at_open; ++index) {
     if (faces->coverage_face(index) == nullptr) {

@@ -1,6 +1,9 @@
 // The text engine orders, shapes and wraps mixed Arabic, Latin and digits as the Unicode
 // Bidirectional Algorithm and HarfBuzz say, checked on glyph positions, not on pixels.
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -180,4 +183,21 @@ TEST_CASE("a line drawn wider than its box is counted, one that fits is not") {
   CHECK(engine->counters().overflowing_lines == 0);
   engine->draw(canvas, *layout, {0, 0, layout->width - 1, 100}, TextAlign::start, {0, 0, 0, 255});
   CHECK(engine->counters().overflowing_lines == 1);
+}
+
+TEST_CASE("a configured font that is empty or not a font stops the engine at open, named") {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("shubbak-bad-font-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "empty.ttf").flush();
+  std::ofstream(dir / "garbage.ttf") << "this is not a font, just some words long enough";
+  for (const char* name : {"empty.ttf", "garbage.ttf"}) {
+    CAPTURE(name);
+    Config::Text text;
+    text.tamil_font = (dir / name).string();  // read only when a citizen picks Tamil
+    auto engine = TextEngine::open(text);
+    REQUIRE_FALSE(engine);
+    CHECK(engine.error().message.find((dir / name).string()) != std::string::npos);
+  }
+  std::filesystem::remove_all(dir);
 }
