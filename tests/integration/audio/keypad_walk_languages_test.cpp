@@ -2,7 +2,7 @@
 // citizen picks the language on the attract screen by keypad, and from then on every control is
 // announced in it and found by what it says in it (the catalog's and the service's own texts).
 // In Hindi the voice is espeak-ng's, speaking into SDL's disk audio driver, and each screen must
-// come out as sound; in Urdu the walk checks what is said, right to left on screen.
+// come out as sound; in Urdu the walk checks what is said (no voice, so it runs quickly).
 #include <algorithm>
 
 #include <doctest/doctest.h>
