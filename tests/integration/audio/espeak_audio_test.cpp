@@ -73,11 +73,8 @@ TEST_CASE("with guidance off the sound card plays only silence") {
 
 TEST_CASE("a new utterance interrupts the one being spoken") {
   DiskAudio audio;
-  auto output = audio.open();
-  REQUIRE(output);
   Logger logger{LogLevel::error};
-  auto speaker = EspeakSpeaker::start(std::move(*output), {}, Log(logger, "speech"));
-  REQUIRE(speaker->wait_until_started());
+  auto speaker = audio.start_voice(Log(logger, "speech"));
   std::string long_text;
   for (int i = 0; i < 12; ++i) long_text += "هذه جملة طويلة للتجربة يقرؤها الصوت ببطء. ";
   speaker->say(long_text, Language::ar);  // some twenty seconds of speech
@@ -100,11 +97,8 @@ TEST_CASE("every offered language with a voice is spoken; Tagalog, without one, 
   for (Language language : k_languages) {
     CAPTURE(to_string(language));
     DiskAudio audio;
-    auto output = audio.open();
-    REQUIRE(output);
     Logger logger{LogLevel::error};
-    auto speaker = EspeakSpeaker::start(std::move(*output), {}, Log(logger, "speech"));
-    REQUIRE(speaker->wait_until_started());
+    auto speaker = audio.start_voice(Log(logger, "speech"));
     std::string words = std::string(messages->get("welcome.title", language)) + ". " +
                         std::string(messages->get("welcome.start", language));
     speaker->say(words, language);

@@ -65,17 +65,23 @@ std::unique_ptr<TextEngine> open_engine() {
   return std::move(*TextEngine::open(Config::Text{}));
 }
 
+// The sample laid out at 32 px in its script's style, wrapped at `width` (0: not at all).
+std::shared_ptr<const TextLayout> lay_out(TextEngine& engine, const Sample& sample, int width = 0) {
+  auto layout = engine.layout(sample.text, {32, FontWeight::regular, sample.arabic}, width,
+                              TextDirection::automatic);
+  REQUIRE(layout);
+  return *layout;
+}
+
 }  // namespace
 
 TEST_CASE("caret stops in every script sit between clusters, never before a dependent mark") {
   auto engine = open_engine();
   for (const auto& sample : k_samples) {
     CAPTURE(std::string(sample.name));
-    auto layout = engine->layout(sample.text, {32, FontWeight::regular, sample.arabic}, 0,
-                                 TextDirection::automatic);
-    REQUIRE(layout);
-    CHECK((*layout)->right_to_left == sample.right_to_left);
-    auto stops = caret_stops(**layout, sample.text);
+    auto layout = lay_out(*engine, sample);
+    CHECK(layout->right_to_left == sample.right_to_left);
+    auto stops = caret_stops(*layout, sample.text);
     REQUIRE(stops.size() > 10);
     CHECK(stops.front().offset == 0);
     CHECK(stops.back().offset == sample.text.size());
@@ -101,10 +107,8 @@ TEST_CASE("stepping the caret in the reading direction reaches the end, stop by 
   auto engine = open_engine();
   for (const auto& sample : k_samples) {
     CAPTURE(std::string(sample.name));
-    auto layout = engine->layout(sample.text, {32, FontWeight::regular, sample.arabic}, 0,
-                                 TextDirection::automatic);
-    REQUIRE(layout);
-    auto stops = caret_stops(**layout, sample.text);
+    auto layout = lay_out(*engine, sample);
+    auto stops = caret_stops(*layout, sample.text);
     // Forward in reading order is left on screen in a right-to-left line.
     const int forward = sample.right_to_left ? -1 : +1;
     std::set<std::uint32_t> visited{0};
@@ -125,10 +129,8 @@ TEST_CASE("lines in every script break between words, never inside a cluster, an
   constexpr int k_width = 420;
   for (const auto& sample : k_samples) {
     CAPTURE(std::string(sample.name));
-    auto layout = engine->layout(sample.text, {32, FontWeight::regular, sample.arabic}, k_width,
-                                 TextDirection::automatic);
-    REQUIRE(layout);
-    const auto& lines = (*layout)->lines;
+    auto layout = lay_out(*engine, sample, k_width);
+    const auto& lines = layout->lines;
     CHECK(lines.size() >= 2);
     for (std::size_t i = 0; i < lines.size(); ++i) {
       CAPTURE(i);
